@@ -1,0 +1,306 @@
+package cache
+
+import (
+	"fmt"
+	"reflect"
+	"sync"
+	"unsafe"
+)
+
+// Data values are copied on every Get so that a caller's mutation never
+// reaches the cache. A type that knows how to copy itself (gota's
+// DataFrame.Copy, or any Clone/Copy method returning its own type) does it;
+// anything else is copied structurally by a plan compiled once per type.
+//
+// copyFn fixes up dst, which already holds a bitwise copy of src, by
+// replacing every reference it holds (pointer, slice, map, interface) with a
+// fresh copy. Types with no references need no plan: assignment copies them.
+type copyFn func(c *copier, dst, src unsafe.Pointer) error
+
+type copier struct {
+	seen map[unsafe.Pointer]unsafe.Pointer // pointers already copied: shared stays shared, cycles terminate
+}
+
+var copyPlans sync.Map // reflect.Type → *copyPlanCell
+
+type copyPlanCell struct{ fn copyFn }
+
+// copyPlan returns the fix-up plan for t, or nil when a plain assignment is
+// already a deep copy (no pointers, slices, maps or interfaces inside).
+func copyPlan(t reflect.Type) copyFn {
+	if c, ok := copyPlans.Load(t); ok {
+		return c.(*copyPlanCell).fn
+	}
+	b := &copyCompiler{building: map[reflect.Type]*copyFn{}}
+	fn := b.compile(t)
+	actual, _ := copyPlans.LoadOrStore(t, &copyPlanCell{fn})
+	return actual.(*copyPlanCell).fn
+}
+
+type copyCompiler struct {
+	building map[reflect.Type]*copyFn
+}
+
+func (b *copyCompiler) compile(t reflect.Type) copyFn {
+	if c, ok := copyPlans.Load(t); ok {
+		return c.(*copyPlanCell).fn
+	}
+	if cell, ok := b.building[t]; ok {
+		return func(c *copier, dst, src unsafe.Pointer) error { return (*cell)(c, dst, src) }
+	}
+	if !hasReferences(t, map[reflect.Type]bool{}) {
+		return nil
+	}
+	cell := new(copyFn)
+	b.building[t] = cell
+	*cell = b.compileUncached(t)
+	delete(b.building, t)
+	return *cell
+}
+
+// hasReferences reports whether a value of t can share memory with its copy
+// after a plain assignment. Strings are immutable and so never count.
+func hasReferences(t reflect.Type, visiting map[reflect.Type]bool) bool {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface,
+		reflect.Chan, reflect.Func, reflect.UnsafePointer:
+		return true
+	case reflect.Array:
+		return t.Len() > 0 && hasReferences(t.Elem(), visiting)
+	case reflect.Struct:
+		if visiting[t] {
+			return false
+		}
+		visiting[t] = true
+		for i := 0; i < t.NumField(); i++ {
+			if hasReferences(t.Field(i).Type, visiting) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func uncopyable(t reflect.Type) copyFn {
+	return func(c *copier, dst, src unsafe.Pointer) error {
+		if *(*unsafe.Pointer)(src) == nil {
+			return nil // a nil func or chan copies as nil
+		}
+		return &UnserializableReturnValueError{Type: t}
+	}
+}
+
+func copyPathErr(err error, seg string) error {
+	if u, ok := err.(*UnserializableReturnValueError); ok {
+		u.Path = seg + u.Path
+	}
+	return err
+}
+
+func (b *copyCompiler) compileUncached(t reflect.Type) copyFn {
+	switch t.Kind() {
+	case reflect.Chan, reflect.Func, reflect.UnsafePointer:
+		return uncopyable(t)
+	case reflect.Array:
+		return b.arrayPlan(t)
+	case reflect.Struct:
+		return b.structPlan(t)
+	case reflect.Pointer:
+		return b.pointerPlan(t)
+	case reflect.Slice:
+		return b.slicePlan(t)
+	case reflect.Map:
+		return b.mapPlan(t)
+	case reflect.Interface:
+		return b.interfacePlan(t)
+	}
+	return nil
+}
+
+func (b *copyCompiler) arrayPlan(t reflect.Type) copyFn {
+	elem := b.compile(t.Elem())
+	size, n := t.Elem().Size(), t.Len()
+	return func(c *copier, dst, src unsafe.Pointer) error {
+		for i := 0; i < n; i++ {
+			off := uintptr(i) * size
+			if err := elem(c, unsafe.Add(dst, off), unsafe.Add(src, off)); err != nil {
+				return copyPathErr(err, fmt.Sprintf("[%d]", i))
+			}
+		}
+		return nil
+	}
+}
+
+func (b *copyCompiler) structPlan(t reflect.Type) copyFn {
+	type field struct {
+		off  uintptr
+		name string
+		plan copyFn
+	}
+	var fields []field
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if p := b.compile(f.Type); p != nil {
+			fields = append(fields, field{f.Offset, "." + f.Name, p})
+		}
+	}
+	return func(c *copier, dst, src unsafe.Pointer) error {
+		for _, f := range fields {
+			if err := f.plan(c, unsafe.Add(dst, f.off), unsafe.Add(src, f.off)); err != nil {
+				return copyPathErr(err, f.name)
+			}
+		}
+		return nil
+	}
+}
+
+func (b *copyCompiler) pointerPlan(t reflect.Type) copyFn {
+	et := t.Elem()
+	elem := b.compile(et)
+	return func(c *copier, dst, src unsafe.Pointer) error {
+		target := *(*unsafe.Pointer)(src)
+		if target == nil {
+			return nil
+		}
+		if c.seen == nil {
+			c.seen = map[unsafe.Pointer]unsafe.Pointer{}
+		}
+		if done, ok := c.seen[target]; ok {
+			*(*unsafe.Pointer)(dst) = done
+			return nil
+		}
+		fresh := reflect.New(et)
+		fresh.Elem().Set(reflect.NewAt(et, target).Elem())
+		np := fresh.UnsafePointer()
+		c.seen[target] = np
+		*(*unsafe.Pointer)(dst) = np
+		if elem != nil {
+			if err := elem(c, np, target); err != nil {
+				return copyPathErr(err, "")
+			}
+		}
+		return nil
+	}
+}
+
+func (b *copyCompiler) slicePlan(t reflect.Type) copyFn {
+	et := t.Elem()
+	elem := b.compile(et)
+	size := et.Size()
+	return func(c *copier, dst, src unsafe.Pointer) error {
+		s := reflect.NewAt(t, src).Elem()
+		if s.IsNil() {
+			return nil
+		}
+		n := reflect.MakeSlice(t, s.Len(), s.Len())
+		reflect.Copy(n, s)
+		if elem != nil {
+			dp, sp := n.UnsafePointer(), (*sliceHeader)(src).data
+			for i := 0; i < s.Len(); i++ {
+				off := uintptr(i) * size
+				if err := elem(c, unsafe.Add(dp, off), unsafe.Add(sp, off)); err != nil {
+					return copyPathErr(err, fmt.Sprintf("[%d]", i))
+				}
+			}
+		}
+		reflect.NewAt(t, dst).Elem().Set(n)
+		return nil
+	}
+}
+
+func (b *copyCompiler) mapPlan(t reflect.Type) copyFn {
+	kt, vt := t.Key(), t.Elem()
+	kplan, vplan := b.compile(kt), b.compile(vt)
+	return func(c *copier, dst, src unsafe.Pointer) error {
+		m := reflect.NewAt(t, src).Elem()
+		if m.IsNil() {
+			return nil
+		}
+		n := reflect.MakeMapWithSize(t, m.Len())
+		iter := m.MapRange()
+		for iter.Next() {
+			k, err := copyReflect(c, kt, kplan, iter.Key())
+			if err != nil {
+				return copyPathErr(err, "[key]")
+			}
+			v, err := copyReflect(c, vt, vplan, iter.Value())
+			if err != nil {
+				return copyPathErr(err, fmt.Sprintf("[%s]", shortLabel(iter.Key())))
+			}
+			n.SetMapIndex(k, v)
+		}
+		reflect.NewAt(t, dst).Elem().Set(n)
+		return nil
+	}
+}
+
+// copyReflect deep-copies a value held in a reflect.Value that may not be
+// addressable (a map key or element).
+func copyReflect(c *copier, t reflect.Type, plan copyFn, v reflect.Value) (reflect.Value, error) {
+	if plan == nil {
+		return v, nil
+	}
+	srcBox := reflect.New(t)
+	srcBox.Elem().Set(v)
+	dstBox := reflect.New(t)
+	dstBox.Elem().Set(v)
+	err := plan(c, dstBox.UnsafePointer(), srcBox.UnsafePointer())
+	return dstBox.Elem(), err
+}
+
+func (b *copyCompiler) interfacePlan(t reflect.Type) copyFn {
+	return func(c *copier, dst, src unsafe.Pointer) error {
+		v := reflect.NewAt(t, src).Elem()
+		if v.IsNil() {
+			return nil
+		}
+		dyn := v.Elem()
+		out, err := copyReflect(c, dyn.Type(), copyPlan(dyn.Type()), dyn)
+		if err != nil {
+			return copyPathErr(err, fmt.Sprintf("(%s)", dyn.Type()))
+		}
+		reflect.NewAt(t, dst).Elem().Set(out)
+		return nil
+	}
+}
+
+// copier for one result type R, chosen once per Func: a Clone or Copy method
+// when R has one, else the structural plan.
+type valueCopier[R any] struct {
+	self func(R) R // Clone/Copy method, or nil
+	plan copyFn    // structural fix-up, or nil when assignment suffices
+}
+
+func newValueCopier[R any]() valueCopier[R] {
+	var zero R
+	switch any(zero).(type) {
+	case interface{ Clone() R }:
+		return valueCopier[R]{self: func(v R) R { return any(v).(interface{ Clone() R }).Clone() }}
+	case interface{ Copy() R }:
+		return valueCopier[R]{self: func(v R) R { return any(v).(interface{ Copy() R }).Copy() }}
+	}
+	t := reflect.TypeFor[R]()
+	return valueCopier[R]{plan: copyPlan(t)}
+}
+
+// copy returns a value that shares no mutable memory with v.
+func (vc valueCopier[R]) copy(v R) (out R, err error) {
+	if vc.self != nil {
+		defer func() {
+			if r := recover(); r != nil {
+				err = &UnserializableReturnValueError{Type: reflect.TypeFor[R](), Err: fmt.Errorf("copy method panicked: %v", r)}
+			}
+		}()
+		return vc.self(v), nil
+	}
+	if vc.plan == nil {
+		return v, nil
+	}
+	out = v
+	var c copier
+	if err := vc.plan(&c, unsafe.Pointer(&out), unsafe.Pointer(&v)); err != nil {
+		var zero R
+		return zero, err
+	}
+	return out, nil
+}

@@ -1,0 +1,677 @@
+package cache
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+)
+
+// Func is a cached function made by Data or Resource. It is safe for
+// concurrent use.
+//
+// Locking: mu guards the store and the in-flight calls. Hits take the read
+// lock only; everything that changes the store takes the write lock.
+// Callbacks (fn, Validate, OnRelease, HashFunc) and file I/O always run with
+// mu released.
+type Func[A, R any] struct {
+	reg     *Registry
+	name    string
+	kind    Kind
+	cfg     config
+	fn      func(context.Context, A) (R, error)
+	spinner string
+
+	hash     hashFn
+	scratch  sync.Pool // *keyScratch[A]
+	copier   valueCopier[R]
+	validate func(R) bool
+	release  func(R)
+	persist  *persister[R] // nil unless Persist
+
+	mu       sync.RWMutex
+	store    store[R]
+	inflight map[digest]*call[R]
+	timer    *time.Timer
+	timerAt  time.Time
+
+	tick atomic.Uint64 // LRU clock: bumped on every hit of a bounded cache
+	n    counters
+}
+
+type counters struct {
+	hits, misses, expirations, evictions, invalidations, clears, errors atomic.Uint64
+	computeNanos                                                        atomic.Int64
+}
+
+// keyScratch is pooled per Func so hashing an argument allocates nothing:
+// the argument is copied into arg, whose address the hash plan reads.
+type keyScratch[A any] struct {
+	w   *keyWriter
+	arg A
+}
+
+// call is one computation in flight. Every Get for its key while it runs
+// waits on done instead of starting another.
+type call[R any] struct {
+	done     chan struct{}
+	cancel   context.CancelFunc
+	label    string
+	waiters  int  // callers still waiting; guarded by Func.mu
+	detached bool // a clear or the last waiter leaving took it out of inflight; its result is not stored
+
+	// Set before done is closed.
+	orig     R // what fn returned, for the caller that started it
+	val      R // the cache's private value (a copy for Data)
+	elements []any
+	err      error
+}
+
+// Data returns a cached function for results of computation
+// (st.cache_data): every Get returns a copy that the caller may change
+// freely. It panics when an option does not apply to Data functions or the
+// name is already registered.
+func Data[A, R any](reg *Registry, name string, fn func(context.Context, A) (R, error), opts ...Option) *Func[A, R] {
+	return newFunc(reg, name, KindData, fn, opts)
+}
+
+// Resource returns a cached function for shared objects (st.cache_resource):
+// every Get returns the same value until it leaves the cache. It panics when
+// an option does not apply to Resource functions or the name is already
+// registered.
+func Resource[A, R any](reg *Registry, name string, fn func(context.Context, A) (R, error), opts ...Option) *Func[A, R] {
+	return newFunc(reg, name, KindResource, fn, opts)
+}
+
+func newFunc[A, R any](reg *Registry, name string, kind Kind, fn func(context.Context, A) (R, error), opts []Option) *Func[A, R] {
+	f := &Func[A, R]{reg: reg, name: name, kind: kind, fn: fn, inflight: map[digest]*call[R]{}}
+	f.store.init()
+	for _, o := range opts {
+		o(&f.cfg)
+	}
+	f.checkOptions()
+	f.spinner = "Running " + name + "(…)."
+	if f.cfg.spinner != nil {
+		f.spinner = *f.cfg.spinner
+	}
+	var o *overrides
+	if len(f.cfg.hashFuncs) > 0 {
+		o = &overrides{byType: f.cfg.hashFuncs}
+	}
+	f.hash = hashPlan(reflect.TypeFor[A](), o)
+	f.scratch.New = func() any { return &keyScratch[A]{w: newKeyWriter(o)} }
+	if kind == KindData {
+		f.copier = newValueCopier[R]()
+	}
+	if f.cfg.persist {
+		f.persist = newPersister[R](reg.persistDir, name, f.cfg.version, fn, f.cfg.codec)
+	}
+	reg.add(f)
+	return f
+}
+
+// checkOptions panics on options that make no sense for this function, so
+// the mistake shows at start-up rather than as a silent no-op.
+func (f *Func[A, R]) checkOptions() {
+	c := &f.cfg
+	if f.fn == nil {
+		c.misused("fn is nil")
+	}
+	if f.name == "" {
+		c.misused("name is empty")
+	}
+	if c.validate != nil {
+		if f.kind == KindData {
+			c.misused("Validate is for Resource functions only")
+		} else if v, ok := c.validate.(func(R) bool); ok {
+			f.validate = v
+		} else {
+			c.misused("Validate takes func(%s) bool, got %T", reflect.TypeFor[R](), c.validate)
+		}
+	}
+	if c.release != nil {
+		if f.kind == KindData {
+			c.misused("OnRelease is for Resource functions only")
+		} else if v, ok := c.release.(func(R)); ok {
+			f.release = v
+		} else {
+			c.misused("OnRelease takes func(%s), got %T", reflect.TypeFor[R](), c.release)
+		}
+	}
+	if c.persist && f.kind == KindResource {
+		c.misused("Persist is for Data functions only: resources are shared objects, not values to store")
+	}
+	if c.codec != nil {
+		if _, ok := c.codec.(*codec[R]); !ok {
+			c.misused("Codec is for values of type %s", reflect.TypeFor[R]())
+		}
+	}
+	if len(c.misuse) > 0 {
+		panic(fmt.Sprintf("cache: %s %q: %s", f.kind, f.name, strings.Join(c.misuse, "; ")))
+	}
+}
+
+// Name returns the name the function was registered with.
+func (f *Func[A, R]) Name() string { return f.name }
+
+// Kind reports whether f is a Data or a Resource function.
+func (f *Func[A, R]) Kind() Kind { return f.kind }
+
+// key hashes arg. It allocates nothing for arguments made of numbers,
+// strings, arrays and structs of them.
+func (f *Func[A, R]) key(arg A) (digest, error) {
+	s := f.scratch.Get().(*keyScratch[A])
+	s.arg = arg
+	s.w.reset()
+	err := f.hash(s.w, unsafe.Pointer(&s.arg))
+	var d digest
+	if err == nil {
+		d = s.w.sum()
+	}
+	var zero A
+	s.arg = zero // drop references so the pool does not keep arguments alive
+	f.scratch.Put(s)
+	if err != nil {
+		return d, f.namedErr(err)
+	}
+	return d, nil
+}
+
+func (f *Func[A, R]) namedErr(err error) error {
+	switch e := err.(type) {
+	case *UnhashableParamError:
+		e.Func, e.Path = f.name, "arg"+e.Path
+	case *HashFuncError:
+		e.Func, e.Path = f.name, "arg"+e.Path
+	case *UnserializableReturnValueError:
+		e.Func, e.Path = f.name, "result"+e.Path
+	}
+	return err
+}
+
+func (f *Func[A, R]) label(arg A) string {
+	return callLabel(f.name, reflect.ValueOf(&arg).Elem())
+}
+
+// Get returns the cached value for arg, computing it with fn on a miss.
+// Concurrent Gets of one missing key run fn once. A Data value is a copy the
+// caller owns; a Resource value is shared.
+func (f *Func[A, R]) Get(ctx context.Context, arg A) (R, error) {
+	k, err := f.key(arg)
+	if err != nil {
+		var zero R
+		return zero, err
+	}
+	f.mu.RLock()
+	e := f.store.m[k]
+	if e != nil && !f.expired(e) {
+		v, elems := e.val, e.elements
+		if f.bounded() {
+			e.used.Store(f.tick.Add(1))
+		}
+		f.mu.RUnlock()
+		if f.validate == nil || f.valid(k, e, v) {
+			f.n.hits.Add(1)
+			f.emitHit(e.label)
+			replay(ctx, elems)
+			return f.out(v)
+		}
+	} else {
+		f.mu.RUnlock()
+	}
+	return f.slowGet(ctx, k, arg)
+}
+
+func (f *Func[A, R]) bounded() bool { return f.cfg.maxEntries > 0 || f.cfg.maxBytes > 0 }
+
+func (f *Func[A, R]) expired(e *entry[R]) bool {
+	return !e.expires.IsZero() && !f.reg.now().Before(e.expires)
+}
+
+func (f *Func[A, R]) emitHit(label string) {
+	if f.reg.hub.active() {
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventHit, Key: label})
+	}
+}
+
+// out hands a cached value to a caller: a copy for Data, the value itself
+// for Resource.
+func (f *Func[A, R]) out(v R) (R, error) {
+	if f.kind == KindResource {
+		return v, nil
+	}
+	c, err := f.copier.copy(v)
+	if err != nil {
+		return c, f.namedErr(err)
+	}
+	return c, nil
+}
+
+// valid runs Validate on a hit and drops the entry when it fails.
+func (f *Func[A, R]) valid(k digest, e *entry[R], v R) bool {
+	ok := func() (ok bool) {
+		defer func() {
+			if recover() != nil {
+				ok = false // a Validate that panics cannot vouch for the value
+			}
+		}()
+		return f.validate(v)
+	}()
+	if ok {
+		return true
+	}
+	f.mu.Lock()
+	removed := f.store.m[k] == e
+	if removed {
+		f.store.remove(e)
+		f.n.invalidations.Add(1)
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventInvalidated, Key: e.label})
+	}
+	f.mu.Unlock()
+	if removed {
+		f.releaseAll([]*entry[R]{e})
+	}
+	return false
+}
+
+func (f *Func[A, R]) slowGet(ctx context.Context, k digest, arg A) (R, error) {
+	f.mu.Lock()
+	gone := f.sweepLocked()
+	if e := f.store.m[k]; e != nil {
+		// Filled while we waited for the lock.
+		v, elems, label := e.val, e.elements, e.label
+		e.used.Store(f.tick.Add(1))
+		f.mu.Unlock()
+		f.releaseAll(gone)
+		f.n.hits.Add(1)
+		f.emitHit(label)
+		replay(ctx, elems)
+		return f.out(v)
+	}
+	if c := f.inflight[k]; c != nil {
+		c.waiters++
+		f.mu.Unlock()
+		f.releaseAll(gone)
+		return f.wait(ctx, k, c, false)
+	}
+	c := &call[R]{done: make(chan struct{}), label: f.label(arg), waiters: 1}
+	f.inflight[k] = c
+	f.mu.Unlock()
+	f.releaseAll(gone)
+
+	if f.persist != nil {
+		if v, ok := f.loadPersisted(k, c); ok {
+			f.n.hits.Add(1)
+			f.emitHit(c.label)
+			return f.out(v)
+		}
+	}
+	f.n.misses.Add(1)
+	f.reg.hub.publish(Event{Func: f.name, Kind: EventMiss, Key: c.label, Spinner: f.spinner})
+	cctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	c.cancel = cancel
+	go f.run(cctx, k, c, arg)
+	return f.wait(ctx, k, c, true)
+}
+
+// wait blocks until c finishes or ctx is done. The caller that started c
+// was counted as a miss already; a caller that joined counts as a hit when
+// it gets a value and as a miss when it does not.
+func (f *Func[A, R]) wait(ctx context.Context, k digest, c *call[R], started bool) (R, error) {
+	var zero R
+	select {
+	case <-c.done:
+	case <-ctx.Done():
+		f.leave(k, c)
+		if !started {
+			f.n.misses.Add(1)
+		}
+		return zero, ctx.Err()
+	}
+	if c.err != nil {
+		if !started {
+			f.n.misses.Add(1)
+		}
+		return zero, c.err
+	}
+	if started {
+		return c.orig, nil
+	}
+	f.n.hits.Add(1)
+	f.emitHit(c.label)
+	replay(ctx, c.elements)
+	return f.out(c.val)
+}
+
+// leave drops a waiter whose ctx is done. When none is left the computation
+// is cancelled and detached, so the next Get starts afresh rather than
+// joining a computation that is being torn down.
+func (f *Func[A, R]) leave(k digest, c *call[R]) {
+	f.mu.Lock()
+	c.waiters--
+	last := c.waiters == 0
+	if last && f.inflight[k] == c {
+		delete(f.inflight, k)
+		c.detached = true
+	}
+	f.mu.Unlock()
+	if last && c.cancel != nil {
+		c.cancel()
+	}
+}
+
+// run computes the value for c in its own goroutine, so that callers can
+// give up waiting without abandoning the others.
+func (f *Func[A, R]) run(ctx context.Context, k digest, c *call[R], arg A) {
+	rec := &recorder{parent: sinkFrom(ctx)}
+	ctx = context.WithValue(ctx, sinkKey{}, rec.sink())
+	start := time.Now()
+	v, err := f.safeCall(ctx, arg)
+	dur := time.Since(start)
+	c.cancel()
+	f.n.computeNanos.Add(int64(dur))
+
+	stored := v
+	if err == nil && f.kind == KindData {
+		// The cache keeps its own copy; the caller that started the call
+		// gets fn's value, so no two callers ever share memory.
+		stored, err = f.out(v)
+	}
+	var payload []byte
+	if err == nil && f.persist != nil {
+		payload, err = f.persist.encode(stored, f.name)
+	}
+	c.orig, c.val, c.err, c.elements = v, stored, err, rec.list()
+
+	var size int64
+	if err == nil {
+		size = sizeOf(stored)
+	}
+	f.mu.Lock()
+	if f.inflight[k] == c {
+		delete(f.inflight, k)
+	}
+	var gone []*entry[R]
+	var e *entry[R]
+	if err != nil {
+		f.n.errors.Add(1)
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: c.label, Err: err, Duration: dur})
+	} else if !c.detached {
+		e = f.insertLocked(k, c.label, stored, size, c.elements, f.reg.now())
+		gone = f.enforceLimitsLocked(e)
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventComputed, Key: c.label, Duration: dur})
+	}
+	f.mu.Unlock()
+	close(c.done)
+	f.releaseAll(gone)
+	if e != nil && f.persist != nil {
+		err := f.persist.write(k, e, payload, func() bool {
+			f.mu.RLock()
+			defer f.mu.RUnlock()
+			return f.store.m[k] == e
+		})
+		if err != nil {
+			// The value is cached in memory; only its copy on disk is missing.
+			f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: c.label,
+				Err: fmt.Errorf("cache: %s: persist %s: %w", f.name, c.label, err)})
+		}
+	}
+}
+
+// safeCall runs fn, turning a panic into a *PanicError.
+func (f *Func[A, R]) safeCall(ctx context.Context, arg A) (v R, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &PanicError{Func: f.name, Value: r, Stack: debug.Stack()}
+		}
+	}()
+	return f.fn(ctx, arg)
+}
+
+func (f *Func[A, R]) insertLocked(k digest, label string, v R, size int64, elems []any, now time.Time) *entry[R] {
+	e := &entry[R]{key: k, val: v, label: label, size: size, elements: elems, inserted: now}
+	if f.cfg.ttl > 0 {
+		e.expires = now.Add(f.cfg.ttl)
+	}
+	return f.addLocked(e)
+}
+
+// addLocked puts e in the store, replacing any entry with its key, and arms
+// the expiry timer.
+func (f *Func[A, R]) addLocked(e *entry[R]) *entry[R] {
+	if old := f.store.m[e.key]; old != nil {
+		f.store.remove(old)
+	}
+	e.used.Store(f.tick.Add(1))
+	f.store.add(e)
+	f.armTimerLocked()
+	return e
+}
+
+// enforceLimitsLocked evicts least recently used entries until the store
+// fits MaxEntries and MaxBytes, never evicting keep.
+func (f *Func[A, R]) enforceLimitsLocked(keep *entry[R]) []*entry[R] {
+	var gone []*entry[R]
+	for f.overLimits() {
+		victim := f.store.leastRecentlyUsed(keep)
+		if victim == nil {
+			break
+		}
+		f.store.remove(victim)
+		f.n.evictions.Add(1)
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventEvicted, Key: victim.label})
+		gone = append(gone, victim)
+	}
+	return gone
+}
+
+func (f *Func[A, R]) overLimits() bool {
+	return (f.cfg.maxEntries > 0 && len(f.store.m) > f.cfg.maxEntries) ||
+		(f.cfg.maxBytes > 0 && f.store.bytes > f.cfg.maxBytes)
+}
+
+// sweepLocked removes every expired entry and returns them for release.
+func (f *Func[A, R]) sweepLocked() []*entry[R] {
+	if f.cfg.ttl <= 0 && !f.store.anyExpiry() {
+		return nil
+	}
+	now := f.reg.now()
+	var gone []*entry[R]
+	for {
+		e := f.store.nextToExpire()
+		if e == nil || now.Before(e.expires) {
+			break
+		}
+		f.store.remove(e)
+		f.n.expirations.Add(1)
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventExpired, Key: e.label})
+		gone = append(gone, e)
+	}
+	return gone
+}
+
+// armTimerLocked schedules a sweep for when the next entry expires, so
+// expired entries leave memory even when nobody asks for them again.
+func (f *Func[A, R]) armTimerLocked() {
+	next := f.store.nextToExpire()
+	if next == nil {
+		return
+	}
+	if f.timer != nil && !f.timerAt.After(next.expires) {
+		return // already due at or before this expiry
+	}
+	if f.timer != nil {
+		f.timer.Stop()
+	}
+	f.timerAt = next.expires
+	d := next.expires.Sub(f.reg.now())
+	f.timer = time.AfterFunc(max(d, 0), f.onTimer)
+}
+
+func (f *Func[A, R]) onTimer() {
+	f.mu.Lock()
+	f.timer = nil
+	gone := f.sweepLocked()
+	f.armTimerLocked()
+	f.mu.Unlock()
+	f.releaseAll(gone)
+}
+
+// releaseAll runs OnRelease and removes persisted files for entries that
+// left the cache. It must be called without f.mu held.
+func (f *Func[A, R]) releaseAll(gone []*entry[R]) {
+	for _, e := range gone {
+		if f.persist != nil {
+			f.persist.remove(e.key)
+		}
+		if f.release != nil {
+			func() {
+				defer func() { _ = recover() }() // a failing release must not take the caller down
+				f.release(e.val)
+			}()
+		}
+	}
+}
+
+// Peek returns the cached value for arg without computing, counting or
+// emitting anything. A Data value is still a copy.
+func (f *Func[A, R]) Peek(arg A) (R, bool) {
+	var zero R
+	k, err := f.key(arg)
+	if err != nil {
+		return zero, false
+	}
+	f.mu.RLock()
+	e := f.store.m[k]
+	ok := e != nil && !f.expired(e)
+	var v R
+	if ok {
+		v = e.val
+	}
+	f.mu.RUnlock()
+	if !ok {
+		return zero, false
+	}
+	out, err := f.out(v)
+	return out, err == nil
+}
+
+// Clear removes every entry of f, in memory and on disk, before it returns.
+// Computations in flight finish for their callers but are not stored.
+func (f *Func[A, R]) Clear() {
+	f.lockPersist()
+	defer f.unlockPersist()
+	f.mu.Lock()
+	gone := make([]*entry[R], 0, len(f.store.m))
+	for _, e := range f.store.m {
+		gone = append(gone, e)
+	}
+	f.store.init()
+	f.detachAllLocked()
+	f.n.clears.Add(1)
+	f.reg.hub.publish(Event{Func: f.name, Kind: EventCleared, Key: f.name + "(*)", Entries: len(gone)})
+	f.mu.Unlock()
+	if f.persist != nil {
+		f.persist.removeAllLocked()
+	}
+	f.releaseEntries(gone)
+}
+
+func (f *Func[A, R]) detachAllLocked() {
+	for k, c := range f.inflight {
+		c.detached = true
+		delete(f.inflight, k)
+	}
+}
+
+// ClearArg removes the entry for arg (st: f.clear(*args)). It returns an
+// error only when arg cannot be hashed.
+func (f *Func[A, R]) ClearArg(arg A) error {
+	k, err := f.key(arg)
+	if err != nil {
+		return err
+	}
+	f.lockPersist()
+	defer f.unlockPersist()
+	f.mu.Lock()
+	var gone []*entry[R]
+	if e := f.store.m[k]; e != nil {
+		f.store.remove(e)
+		gone = append(gone, e)
+	}
+	if c := f.inflight[k]; c != nil {
+		c.detached = true
+		delete(f.inflight, k)
+	}
+	f.n.clears.Add(1)
+	f.reg.hub.publish(Event{Func: f.name, Kind: EventCleared, Key: f.label(arg), Entries: len(gone)})
+	f.mu.Unlock()
+	if f.persist != nil {
+		f.persist.removeLocked(k)
+	}
+	f.releaseEntries(gone)
+	return nil
+}
+
+// releaseEntries runs OnRelease for entries whose files, if any, are
+// already gone.
+func (f *Func[A, R]) releaseEntries(gone []*entry[R]) {
+	if f.release == nil {
+		return
+	}
+	for _, e := range gone {
+		func() {
+			defer func() { _ = recover() }()
+			f.release(e.val)
+		}()
+	}
+}
+
+func (f *Func[A, R]) lockPersist() {
+	if f.persist != nil {
+		f.persist.mu.Lock()
+	}
+}
+
+func (f *Func[A, R]) unlockPersist() {
+	if f.persist != nil {
+		f.persist.mu.Unlock()
+	}
+}
+
+// Stats returns a snapshot of f's counters. Expired entries are swept first,
+// so Entries and Bytes count only what can still be served.
+func (f *Func[A, R]) Stats() Stats {
+	f.mu.Lock()
+	gone := f.sweepLocked()
+	s := Stats{
+		Name:       f.name,
+		Kind:       f.kind,
+		Entries:    len(f.store.m),
+		Bytes:      f.store.bytes,
+		TTL:        f.cfg.ttl,
+		MaxEntries: f.cfg.maxEntries,
+		MaxBytes:   f.cfg.maxBytes,
+		InFlight:   len(f.inflight),
+		Spinner:    f.spinner,
+		Persist:    f.persist != nil,
+	}
+	for _, c := range f.inflight {
+		s.Waiting += c.waiters
+	}
+	if e := f.store.nextToExpire(); e != nil {
+		s.NextExpiry = e.expires
+	}
+	f.mu.Unlock()
+	f.releaseAll(gone)
+	s.Hits, s.Misses = f.n.hits.Load(), f.n.misses.Load()
+	s.Expirations, s.Evictions = f.n.expirations.Load(), f.n.evictions.Load()
+	s.Invalidations, s.Clears, s.Errors = f.n.invalidations.Load(), f.n.clears.Load(), f.n.errors.Load()
+	s.ComputeTime = time.Duration(f.n.computeNanos.Load())
+	return s
+}

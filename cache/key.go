@@ -1,0 +1,590 @@
+package cache
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unsafe"
+
+	"github.com/zeebo/xxh3"
+)
+
+// digest is a 128-bit argument key. It is a pure function of the argument's
+// content and type tags, with no per-process seed, so the same argument maps
+// to the same digest in every process on the same architecture.
+type digest [16]byte
+
+func (d digest) String() string { return fmt.Sprintf("%x", d[:]) }
+
+// Type tags written before every value, so that values of different kinds
+// with the same bytes (1, 1.0, true, "1") never share a key.
+const (
+	tagNil byte = iota + 1
+	tagBool
+	tagInt
+	tagUint
+	tagFloat
+	tagComplex
+	tagString
+	tagArray
+	tagSlice
+	tagMap
+	tagPtr
+	tagCycle
+	tagIface
+	tagStruct
+	tagTime
+	tagCustom
+)
+
+// CacheKeyer is implemented by types that supply their own cache key. The
+// returned value is hashed in place of the receiver, so it must itself be
+// hashable. Use it for types whose identity is not their content, such as a
+// handle with an ID.
+type CacheKeyer interface {
+	CacheKey() any
+}
+
+var (
+	cacheKeyerType = reflect.TypeFor[CacheKeyer]()
+	timeType       = reflect.TypeFor[time.Time]()
+)
+
+// keyWriter accumulates the canonical byte stream of an argument and hashes
+// it. Small arguments stay in the inline buffer and are hashed in one shot;
+// large ones (a whole DataFrame) stream through an xxh3 hasher. A keyWriter
+// is not safe for concurrent use; Funcs pool them.
+type keyWriter struct {
+	buf   []byte
+	arr   [256]byte
+	h     *xxh3.Hasher
+	stack []unsafe.Pointer // pointers being hashed, for cycle detection
+	sub   *keyWriter       // scratch writer for map entries
+	ovr   *overrides
+}
+
+func newKeyWriter(o *overrides) *keyWriter {
+	w := &keyWriter{ovr: o}
+	w.buf = w.arr[:0]
+	return w
+}
+
+func (w *keyWriter) reset() {
+	w.buf = w.arr[:0]
+	if w.h != nil {
+		w.h.Reset()
+	}
+	w.stack = w.stack[:0]
+}
+
+func (w *keyWriter) flushIfFull(n int) {
+	if len(w.buf)+n <= cap(w.buf) {
+		return
+	}
+	if w.h == nil {
+		w.h = xxh3.New()
+	}
+	w.h.Write(w.buf)
+	w.buf = w.buf[:0]
+}
+
+func (w *keyWriter) byte1(b byte) {
+	w.flushIfFull(1)
+	w.buf = append(w.buf, b)
+}
+
+func (w *keyWriter) u64(tag byte, v uint64) {
+	w.flushIfFull(9)
+	w.buf = append(w.buf, tag)
+	w.buf = binary.LittleEndian.AppendUint64(w.buf, v)
+}
+
+func (w *keyWriter) raw(b []byte) {
+	if len(b) > cap(w.buf)/2 {
+		w.flushIfFull(cap(w.buf)) // force a flush
+		w.h.Write(b)
+		return
+	}
+	w.flushIfFull(len(b))
+	w.buf = append(w.buf, b...)
+}
+
+func (w *keyWriter) str(tag byte, s string) {
+	w.u64(tag, uint64(len(s)))
+	w.raw(unsafe.Slice(unsafe.StringData(s), len(s)))
+}
+
+func (w *keyWriter) float(f float64) {
+	switch {
+	case f == 0:
+		f = 0 // -0 and +0 compare equal, so they are the same key
+	case f != f:
+		f = math.NaN()
+	}
+	w.u64(tagFloat, math.Float64bits(f))
+}
+
+func (w *keyWriter) sum() digest {
+	var d digest
+	var u xxh3.Uint128
+	if w.h == nil {
+		u = xxh3.Hash128(w.buf)
+	} else {
+		w.h.Write(w.buf)
+		u = w.h.Sum128()
+	}
+	binary.LittleEndian.PutUint64(d[:8], u.Lo)
+	binary.LittleEndian.PutUint64(d[8:], u.Hi)
+	return d
+}
+
+func (w *keyWriter) child() *keyWriter {
+	if w.sub == nil {
+		w.sub = newKeyWriter(w.ovr)
+	}
+	c := w.sub
+	c.reset()
+	c.stack = append(c.stack, w.stack...)
+	return c
+}
+
+// hashFn writes the canonical form of the value of one type stored at p.
+type hashFn func(w *keyWriter, p unsafe.Pointer) error
+
+// overrides holds the HashFunc options of one Func, by type.
+type overrides struct {
+	byType map[reflect.Type]func(unsafe.Pointer) any
+}
+
+type planKey struct {
+	t reflect.Type
+	o *overrides
+}
+
+// plans caches compiled hash plans by type and override set; a plan is built
+// once per type and then runs without reflection on the common paths.
+var plans sync.Map // planKey → hashFn
+
+// hashPlan returns the hash function for values of type t.
+func hashPlan(t reflect.Type, o *overrides) hashFn {
+	if fn, ok := plans.Load(planKey{t, o}); ok {
+		return fn.(hashFn)
+	}
+	c := &planCompiler{o: o, building: map[reflect.Type]*hashFn{}}
+	fn := c.compile(t)
+	actual, _ := plans.LoadOrStore(planKey{t, o}, fn)
+	return actual.(hashFn)
+}
+
+type planCompiler struct {
+	o        *overrides
+	building map[reflect.Type]*hashFn // recursive types refer to themselves through these cells
+}
+
+// pathErr prefixes err's field path with seg as the error unwinds out of
+// nested values, so the final error names the full path from the argument.
+func pathErr(err error, seg string) error {
+	var u *UnhashableParamError
+	if errors.As(err, &u) {
+		u.Path = seg + u.Path
+		return err
+	}
+	var h *HashFuncError
+	if errors.As(err, &h) {
+		h.Path = seg + h.Path
+	}
+	return err
+}
+
+func unhashable(t reflect.Type) hashFn {
+	return func(*keyWriter, unsafe.Pointer) error {
+		return &UnhashableParamError{Type: t}
+	}
+}
+
+func (c *planCompiler) compile(t reflect.Type) hashFn {
+	if fn, ok := plans.Load(planKey{t, c.o}); ok {
+		return fn.(hashFn)
+	}
+	if cell, ok := c.building[t]; ok {
+		return func(w *keyWriter, p unsafe.Pointer) error { return (*cell)(w, p) }
+	}
+	cell := new(hashFn)
+	c.building[t] = cell
+	*cell = c.compileUncached(t)
+	delete(c.building, t)
+	return *cell
+}
+
+func (c *planCompiler) compileUncached(t reflect.Type) hashFn {
+	if c.o != nil {
+		if h, ok := c.o.byType[t]; ok {
+			return c.custom(t, h)
+		}
+	}
+	if t == timeType {
+		return func(w *keyWriter, p unsafe.Pointer) error {
+			tm := (*time.Time)(p)
+			w.u64(tagTime, uint64(tm.Unix()))
+			w.u64(tagTime, uint64(tm.Nanosecond()))
+			return nil
+		}
+	}
+	if t.Implements(cacheKeyerType) {
+		return c.custom(t, func(p unsafe.Pointer) any {
+			return reflect.NewAt(t, p).Elem().Interface().(CacheKeyer).CacheKey()
+		})
+	}
+	if reflect.PointerTo(t).Implements(cacheKeyerType) {
+		return c.custom(t, func(p unsafe.Pointer) any {
+			return reflect.NewAt(t, p).Interface().(CacheKeyer).CacheKey()
+		})
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		return func(w *keyWriter, p unsafe.Pointer) error {
+			w.byte1(tagBool)
+			if *(*bool)(p) {
+				w.byte1(1)
+			} else {
+				w.byte1(0)
+			}
+			return nil
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return intPlan(t)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return uintPlan(t)
+	case reflect.Float32:
+		return func(w *keyWriter, p unsafe.Pointer) error { w.float(float64(*(*float32)(p))); return nil }
+	case reflect.Float64:
+		return func(w *keyWriter, p unsafe.Pointer) error { w.float(*(*float64)(p)); return nil }
+	case reflect.Complex64:
+		return func(w *keyWriter, p unsafe.Pointer) error {
+			v := *(*complex64)(p)
+			w.byte1(tagComplex)
+			w.float(float64(real(v)))
+			w.float(float64(imag(v)))
+			return nil
+		}
+	case reflect.Complex128:
+		return func(w *keyWriter, p unsafe.Pointer) error {
+			v := *(*complex128)(p)
+			w.byte1(tagComplex)
+			w.float(real(v))
+			w.float(imag(v))
+			return nil
+		}
+	case reflect.String:
+		return func(w *keyWriter, p unsafe.Pointer) error { w.str(tagString, *(*string)(p)); return nil }
+	case reflect.Array:
+		return c.arrayPlan(t)
+	case reflect.Slice:
+		return c.slicePlan(t)
+	case reflect.Map:
+		return c.mapPlan(t)
+	case reflect.Pointer:
+		return c.pointerPlan(t)
+	case reflect.Interface:
+		return c.interfacePlan(t)
+	case reflect.Struct:
+		return c.structPlan(t)
+	}
+	return unhashable(t) // Chan, Func, UnsafePointer
+}
+
+func intPlan(t reflect.Type) hashFn {
+	switch t.Size() {
+	case 1:
+		return func(w *keyWriter, p unsafe.Pointer) error { w.u64(tagInt, uint64(*(*int8)(p))); return nil }
+	case 2:
+		return func(w *keyWriter, p unsafe.Pointer) error { w.u64(tagInt, uint64(*(*int16)(p))); return nil }
+	case 4:
+		return func(w *keyWriter, p unsafe.Pointer) error { w.u64(tagInt, uint64(*(*int32)(p))); return nil }
+	}
+	return func(w *keyWriter, p unsafe.Pointer) error { w.u64(tagInt, uint64(*(*int64)(p))); return nil }
+}
+
+func uintPlan(t reflect.Type) hashFn {
+	switch t.Size() {
+	case 1:
+		return func(w *keyWriter, p unsafe.Pointer) error { w.u64(tagUint, uint64(*(*uint8)(p))); return nil }
+	case 2:
+		return func(w *keyWriter, p unsafe.Pointer) error { w.u64(tagUint, uint64(*(*uint16)(p))); return nil }
+	case 4:
+		return func(w *keyWriter, p unsafe.Pointer) error { w.u64(tagUint, uint64(*(*uint32)(p))); return nil }
+	}
+	return func(w *keyWriter, p unsafe.Pointer) error { w.u64(tagUint, *(*uint64)(p)); return nil }
+}
+
+// custom hashes the value that h (a HashFunc or CacheKey method) returns for
+// the value at p. A result of the same type t is hashed structurally, so a
+// HashFunc may return a normalised copy of its input.
+func (c *planCompiler) custom(t reflect.Type, h func(unsafe.Pointer) any) hashFn {
+	return func(w *keyWriter, p unsafe.Pointer) (err error) {
+		var v any
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					err = &HashFuncError{Type: t, Err: fmt.Errorf("panic: %v", r)}
+				}
+			}()
+			v = h(p)
+		}()
+		if err != nil {
+			return err
+		}
+		w.byte1(tagCustom)
+		if v == nil {
+			w.byte1(tagNil)
+			return nil
+		}
+		vt := reflect.TypeOf(v)
+		plan := hashPlanValue(vt, w.ovr, t)
+		vp := valuePointer(reflect.ValueOf(v))
+		if err := plan(w, vp); err != nil {
+			var u *UnhashableParamError
+			if errors.As(err, &u) {
+				return &HashFuncError{Type: t, Err: fmt.Errorf("it returned an unhashable %s", u.Type)}
+			}
+			return err
+		}
+		return nil
+	}
+}
+
+// hashPlanValue returns the plan for a value of type vt produced by a custom
+// hash of type self; when they are the same type the override is bypassed so
+// the value is hashed by content rather than recursing forever.
+func hashPlanValue(vt reflect.Type, o *overrides, self reflect.Type) hashFn {
+	if vt != self {
+		return hashPlan(vt, o)
+	}
+	c := &planCompiler{building: map[reflect.Type]*hashFn{}}
+	if o != nil {
+		trimmed := &overrides{byType: map[reflect.Type]func(unsafe.Pointer) any{}}
+		for k, v := range o.byType {
+			if k != self {
+				trimmed.byType[k] = v
+			}
+		}
+		c.o = trimmed
+	}
+	if vt.Implements(cacheKeyerType) || reflect.PointerTo(vt).Implements(cacheKeyerType) {
+		// A CacheKey method returning its own type: hash the fields.
+		if vt.Kind() == reflect.Struct {
+			return c.structPlan(vt)
+		}
+	}
+	return c.compileUncached(vt)
+}
+
+// valuePointer returns a pointer to a copy of v's value.
+func valuePointer(v reflect.Value) unsafe.Pointer {
+	n := reflect.New(v.Type())
+	n.Elem().Set(v)
+	return n.UnsafePointer()
+}
+
+func (c *planCompiler) arrayPlan(t reflect.Type) hashFn {
+	n := t.Len()
+	et := t.Elem()
+	size := et.Size()
+	if isRawHashable(et) {
+		total := uintptr(n) * size
+		return func(w *keyWriter, p unsafe.Pointer) error {
+			w.u64(tagArray, uint64(n))
+			w.raw(unsafe.Slice((*byte)(p), total))
+			return nil
+		}
+	}
+	elem := c.compile(et)
+	return func(w *keyWriter, p unsafe.Pointer) error {
+		w.u64(tagArray, uint64(n))
+		for i := 0; i < n; i++ {
+			if err := elem(w, unsafe.Add(p, uintptr(i)*size)); err != nil {
+				return pathErr(err, fmt.Sprintf("[%d]", i))
+			}
+		}
+		return nil
+	}
+}
+
+// isRawHashable reports whether values of t can be hashed as their memory
+// bytes: integers and bools, whose bytes are their value and have no padding.
+func isRawHashable(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return true
+	}
+	return false
+}
+
+// sliceHeader mirrors the runtime layout of a slice.
+type sliceHeader struct {
+	data unsafe.Pointer
+	len  int
+	cap  int
+}
+
+func (c *planCompiler) slicePlan(t reflect.Type) hashFn {
+	et := t.Elem()
+	size := et.Size()
+	if isRawHashable(et) && !hasOverride(c.o, et) {
+		return func(w *keyWriter, p unsafe.Pointer) error {
+			s := (*sliceHeader)(p)
+			w.u64(tagSlice, uint64(s.len))
+			if s.len > 0 {
+				w.raw(unsafe.Slice((*byte)(s.data), uintptr(s.len)*size))
+			}
+			return nil
+		}
+	}
+	elem := c.compile(et)
+	return func(w *keyWriter, p unsafe.Pointer) error {
+		s := (*sliceHeader)(p)
+		w.u64(tagSlice, uint64(s.len))
+		for i := 0; i < s.len; i++ {
+			if err := elem(w, unsafe.Add(s.data, uintptr(i)*size)); err != nil {
+				return pathErr(err, fmt.Sprintf("[%d]", i))
+			}
+		}
+		return nil
+	}
+}
+
+func hasOverride(o *overrides, t reflect.Type) bool {
+	if o == nil {
+		return false
+	}
+	_, ok := o.byType[t]
+	return ok
+}
+
+// mapPlan hashes each key/value pair on its own and writes the sorted pair
+// digests, so the key does not depend on Go's random iteration order.
+func (c *planCompiler) mapPlan(t reflect.Type) hashFn {
+	kplan := c.compile(t.Key())
+	vplan := c.compile(t.Elem())
+	kt, vt := t.Key(), t.Elem()
+	return func(w *keyWriter, p unsafe.Pointer) error {
+		m := reflect.NewAt(t, p).Elem()
+		w.u64(tagMap, uint64(m.Len()))
+		if m.Len() == 0 {
+			return nil
+		}
+		pairs := make([]digest, 0, m.Len())
+		kbuf, vbuf := reflect.New(kt).Elem(), reflect.New(vt).Elem()
+		iter := m.MapRange()
+		for iter.Next() {
+			kbuf.SetIterKey(iter)
+			vbuf.SetIterValue(iter)
+			cw := w.child()
+			if err := kplan(cw, kbuf.Addr().UnsafePointer()); err != nil {
+				return pathErr(err, fmt.Sprintf("[%s]", shortLabel(kbuf)))
+			}
+			if err := vplan(cw, vbuf.Addr().UnsafePointer()); err != nil {
+				return pathErr(err, fmt.Sprintf("[%s]", shortLabel(kbuf)))
+			}
+			pairs = append(pairs, cw.sum())
+		}
+		slices.SortFunc(pairs, func(a, b digest) int { return bytes.Compare(a[:], b[:]) })
+		for i := range pairs {
+			w.raw(pairs[i][:])
+		}
+		return nil
+	}
+}
+
+func (c *planCompiler) pointerPlan(t reflect.Type) hashFn {
+	elem := c.compile(t.Elem())
+	return func(w *keyWriter, p unsafe.Pointer) error {
+		target := *(*unsafe.Pointer)(p)
+		if target == nil {
+			w.byte1(tagNil)
+			return nil
+		}
+		// A pointer back to a value still being hashed is a cycle: write how
+		// far up the chain it points instead of following it again.
+		for i := len(w.stack) - 1; i >= 0; i-- {
+			if w.stack[i] == target {
+				w.u64(tagCycle, uint64(len(w.stack)-i))
+				return nil
+			}
+		}
+		w.byte1(tagPtr)
+		w.stack = append(w.stack, target)
+		err := elem(w, target)
+		w.stack = w.stack[:len(w.stack)-1]
+		if err != nil {
+			return pathErr(err, "")
+		}
+		return nil
+	}
+}
+
+func (c *planCompiler) interfacePlan(t reflect.Type) hashFn {
+	return func(w *keyWriter, p unsafe.Pointer) error {
+		v := reflect.NewAt(t, p).Elem()
+		if v.IsNil() {
+			w.byte1(tagNil)
+			return nil
+		}
+		dyn := v.Elem()
+		w.str(tagIface, typeName(dyn.Type()))
+		plan := hashPlan(dyn.Type(), w.ovr)
+		if err := plan(w, valuePointer(dyn)); err != nil {
+			return pathErr(err, fmt.Sprintf("(%s)", dyn.Type()))
+		}
+		return nil
+	}
+}
+
+// typeName names a type uniquely enough to tag interface values: the package
+// path keeps two packages' Config types apart.
+func typeName(t reflect.Type) string {
+	if t.Name() != "" && t.PkgPath() != "" {
+		return t.PkgPath() + "." + t.Name()
+	}
+	return t.String()
+}
+
+// excluded reports whether a struct field is left out of the key: the Go
+// spelling of Streamlit's leading-underscore rule, or an explicit tag.
+func excluded(f reflect.StructField) bool {
+	return strings.HasPrefix(f.Name, "_") || f.Tag.Get("cache") == "-"
+}
+
+func (c *planCompiler) structPlan(t reflect.Type) hashFn {
+	type field struct {
+		off  uintptr
+		name string
+		plan hashFn
+	}
+	var fields []field
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if excluded(f) {
+			continue
+		}
+		fields = append(fields, field{f.Offset, "." + f.Name, c.compile(f.Type)})
+	}
+	n := uint64(len(fields))
+	return func(w *keyWriter, p unsafe.Pointer) error {
+		w.u64(tagStruct, n)
+		for i := range fields {
+			if err := fields[i].plan(w, unsafe.Add(p, fields[i].off)); err != nil {
+				return pathErr(err, fields[i].name)
+			}
+		}
+		return nil
+	}
+}

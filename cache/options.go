@@ -1,0 +1,151 @@
+package cache
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"time"
+	"unsafe"
+)
+
+// RegistryOption configures a Registry.
+type RegistryOption func(*Registry)
+
+// WithClock makes the registry read time from now instead of time.Now, so
+// tests can drive TTLs without sleeping. Only entry lifetimes use it;
+// Stats.ComputeTime and Event.Duration measure real time.
+func WithClock(now func() time.Time) RegistryOption {
+	return func(r *Registry) { r.now = now }
+}
+
+// WithPersistDir sets the directory holding entries of Persist functions.
+// The default is os.UserCacheDir()/hitmiss.
+func WithPersistDir(dir string) RegistryOption {
+	return func(r *Registry) { r.persistDir = dir }
+}
+
+func defaultPersistDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	return filepath.Join(dir, "hitmiss")
+}
+
+// Option configures one cached function.
+type Option func(*config)
+
+type config struct {
+	ttl        time.Duration
+	maxEntries int
+	maxBytes   int64
+	spinner    *string
+	persist    bool
+	version    string
+	validate   any // func(R) bool
+	release    any // func(R)
+	hashFuncs  map[reflect.Type]func(unsafe.Pointer) any
+	codec      any // *codec[R]
+	misuse     []string
+}
+
+func (c *config) misused(format string, args ...any) {
+	c.misuse = append(c.misuse, fmt.Sprintf(format, args...))
+}
+
+// TTL bounds how long an entry lives, counted from its insertion; reads do
+// not extend it. Zero means forever. A negative TTL is a misuse.
+func TTL(d time.Duration) Option {
+	return func(c *config) {
+		if d < 0 {
+			c.misused("TTL must not be negative, got %s", d)
+		}
+		c.ttl = d
+	}
+}
+
+// MaxEntries bounds the number of entries; past it the least recently used
+// entry is evicted. Zero means unbounded.
+func MaxEntries(n int) Option {
+	return func(c *config) {
+		if n < 0 {
+			c.misused("MaxEntries must not be negative, got %d", n)
+		}
+		c.maxEntries = n
+	}
+}
+
+// MaxBytes bounds the estimated memory of all entries (st max_size); past it
+// the least recently used entries are evicted. Zero means unbounded.
+func MaxBytes(n int64) Option {
+	return func(c *config) {
+		if n < 0 {
+			c.misused("MaxBytes must not be negative, got %d", n)
+		}
+		c.maxBytes = n
+	}
+}
+
+// Spinner sets the text a UI shows while a miss computes. The default is
+// "Running name(…)."
+func Spinner(text string) Option {
+	return func(c *config) { c.spinner = &text }
+}
+
+// NoSpinner asks the UI to show nothing while a miss computes.
+func NoSpinner() Option {
+	return func(c *config) { empty := ""; c.spinner = &empty }
+}
+
+// Persist stores entries on disk under the registry's persist directory, so
+// they survive restarts of the same binary. Data functions only. Entries are
+// encoded with the result type's MarshalBinary/UnmarshalBinary when it has
+// them, with the Codec option when given, and with encoding/gob otherwise.
+func Persist() Option {
+	return func(c *config) { c.persist = true }
+}
+
+// Version is folded into the function key: change it to drop entries made
+// by an older version of fn, including persisted ones.
+func Version(v string) Option {
+	return func(c *config) { c.version = v }
+}
+
+// Validate is called on each hit of a Resource function (never on the call
+// that computed the value). When it returns false the entry is dropped,
+// OnRelease runs and the value is recomputed.
+func Validate[R any](ok func(R) bool) Option {
+	return func(c *config) { c.validate = ok }
+}
+
+// OnRelease is called with a Resource value when it leaves the cache: by a
+// clear, an eviction, an expiry or a failed Validate. It runs outside the
+// cache's locks and may be slow (closing a connection, say).
+func OnRelease[R any](release func(R)) Option {
+	return func(c *config) { c.release = release }
+}
+
+// HashFunc tells the cache how to hash values of type T wherever they appear
+// inside arguments: h returns a stand-in that is hashed instead. Use it for
+// types that cannot be hashed (a handle holding a channel) or whose content
+// is not their identity. A stand-in of type T itself is hashed by content.
+func HashFunc[T any](h func(T) any) Option {
+	return func(c *config) {
+		if c.hashFuncs == nil {
+			c.hashFuncs = map[reflect.Type]func(unsafe.Pointer) any{}
+		}
+		c.hashFuncs[reflect.TypeFor[T]()] = func(p unsafe.Pointer) any { return h(*(*T)(p)) }
+	}
+}
+
+// Codec sets how a Persist function's values of type R are written to disk
+// and read back, overriding MarshalBinary and gob.
+func Codec[R any](encode func(R) ([]byte, error), decode func([]byte) (R, error)) Option {
+	return func(c *config) { c.codec = &codec[R]{encode, decode} }
+}
+
+type codec[R any] struct {
+	encode func(R) ([]byte, error)
+	decode func([]byte) (R, error)
+}

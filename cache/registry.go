@@ -1,0 +1,117 @@
+package cache
+
+import (
+	"sync"
+	"time"
+)
+
+// Registry owns a set of cached functions. It is the unit of the global
+// clears (ClearData, ClearResources, ClearAll), of Stats and of the event
+// stream. Registries are independent: there are no package-level caches.
+type Registry struct {
+	now        func() time.Time
+	persistDir string
+	hub        hub
+
+	mu    sync.Mutex
+	funcs []registered
+	names map[string]bool
+}
+
+// registered is the non-generic view the Registry has of a Func.
+type registered interface {
+	Name() string
+	Kind() Kind
+	Clear()
+	Stats() Stats
+}
+
+// NewRegistry returns an empty registry.
+func NewRegistry(opts ...RegistryOption) *Registry {
+	r := &Registry{now: time.Now, names: map[string]bool{}}
+	for _, o := range opts {
+		o(r)
+	}
+	if r.persistDir == "" {
+		r.persistDir = defaultPersistDir()
+	}
+	r.hub.now = r.now
+	return r
+}
+
+func (r *Registry) add(f registered) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.names[f.Name()] {
+		panic("cache: a function named " + f.Name() + " is already registered; names identify functions and must be unique per Registry")
+	}
+	r.names[f.Name()] = true
+	r.funcs = append(r.funcs, f)
+}
+
+func (r *Registry) snapshot() []registered {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]registered(nil), r.funcs...)
+}
+
+func (r *Registry) clearKind(k Kind, all bool) {
+	for _, f := range r.snapshot() {
+		if all || f.Kind() == k {
+			f.Clear()
+		}
+	}
+}
+
+// ClearData clears every Data function (st.cache_data.clear()).
+func (r *Registry) ClearData() { r.clearKind(KindData, false) }
+
+// ClearResources clears every Resource function (st.cache_resource.clear()).
+func (r *Registry) ClearResources() { r.clearKind(KindResource, false) }
+
+// ClearAll clears every function of the registry.
+func (r *Registry) ClearAll() { r.clearKind(0, true) }
+
+// Stats returns one Stats per function, in registration order.
+func (r *Registry) Stats() []Stats {
+	funcs := r.snapshot()
+	out := make([]Stats, len(funcs))
+	for i, f := range funcs {
+		out[i] = f.Stats()
+	}
+	return out
+}
+
+// Subscribe returns a channel of every Event of the registry's functions and
+// a func that unsubscribes and closes the channel. Delivery never blocks a
+// caller: when the channel's buffer is full, events are dropped for that
+// subscriber.
+func (r *Registry) Subscribe(buffer int) (<-chan Event, func()) {
+	return r.hub.subscribe(buffer)
+}
+
+// Stats is a snapshot of one cached function.
+type Stats struct {
+	Name                                                                string
+	Kind                                                                Kind
+	Hits, Misses, Expirations, Evictions, Invalidations, Clears, Errors uint64
+	Entries                                                             int
+	Bytes                                                               int64
+	TTL                                                                 time.Duration
+	MaxEntries                                                          int
+	MaxBytes                                                            int64
+	ComputeTime                                                         time.Duration // total time spent in fn
+	InFlight                                                            int           // computations running now
+	Waiting                                                             int           // callers waiting on those computations
+	NextExpiry                                                          time.Time     // when the oldest entry expires; zero without TTL or entries
+	Spinner                                                             string
+	Persist                                                             bool
+}
+
+// HitRatio is Hits/(Hits+Misses), or 0 before any call.
+func (s Stats) HitRatio() float64 {
+	if s.Hits+s.Misses == 0 {
+		return 0
+	}
+	return float64(s.Hits) / float64(s.Hits+s.Misses)
+}
