@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-gota/gota/dataframe"
+	"github.com/go-gota/gota/series"
+
 	"github.com/hitmiss/hitmiss/cache"
 )
 
@@ -749,5 +752,21 @@ func TestHitRatio(t *testing.T) {
 	}
 	if r := (cache.Stats{}).HitRatio(); r != 0 {
 		t.Fatalf("HitRatio of no calls = %v, want 0", r)
+	}
+}
+
+func TestDataFrameHitsAreIndependentCopies(t *testing.T) {
+	f := cache.Data(newRegistry(t), "frame", func(context.Context, int) (dataframe.DataFrame, error) {
+		return dataframe.New(series.New([]float64{1, 2, 3}, series.Float, "x"), series.New([]string{"a", "b", "c"}, series.String, "s")), nil
+	})
+	miss := mustGet(t, f, 0)
+	miss.Elem(0, 0).Set(100.0)
+	hit := mustGet(t, f, 0)
+	if got := hit.Elem(0, 0).Float(); got != 1 {
+		t.Fatalf("mutating the miss frame reached the cache: hit x[0] = %v", got)
+	}
+	hit.Elem(1, 1).Set("zzz")
+	if got := mustGet(t, f, 0).Elem(1, 1).String(); got != "b" {
+		t.Fatalf("mutating a hit frame reached the cache: s[1] = %q", got)
 	}
 }

@@ -407,8 +407,8 @@ func (f *Func[A, R]) run(ctx context.Context, k digest, c *call[R], arg A) {
 		f.reg.hub.publish(Event{Func: f.name, Kind: EventComputed, Key: c.label, Duration: dur})
 	}
 	f.mu.Unlock()
-	close(c.done)
-	f.releaseAll(gone)
+	// Write the file before releasing the callers, so that a process that
+	// exits right after Get still finds the entry when it starts again.
 	if e != nil && f.persist != nil {
 		err := f.persist.write(k, e, payload, func() bool {
 			f.mu.RLock()
@@ -421,6 +421,8 @@ func (f *Func[A, R]) run(ctx context.Context, k digest, c *call[R], arg A) {
 				Err: fmt.Errorf("cache: %s: persist %s: %w", f.name, c.label, err)})
 		}
 	}
+	close(c.done)
+	f.releaseAll(gone)
 }
 
 // safeCall runs fn, turning a panic into a *PanicError.

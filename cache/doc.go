@@ -1,0 +1,77 @@
+// Package cache memoizes Go functions the way Streamlit's st.cache_data and
+// st.cache_resource do, with the rough edges fixed.
+//
+// # Two kinds of cached function
+//
+// Streamlit found that one cache serving two problems served both badly, and
+// split it. So does this package:
+//
+//   - Data (st.cache_data) caches results of computation: frames, slices,
+//     numbers. Every Get, hit or miss, returns a copy the caller owns, so no
+//     caller can corrupt what the next one sees. Values with a Clone or Copy
+//     method returning their own type (gota's DataFrame.Copy) are copied by
+//     it; other values are deep-copied structurally. A value that cannot be
+//     copied (holding a channel, say) is an *UnserializableReturnValueError.
+//     Data entries can be persisted to disk.
+//   - Resource (st.cache_resource) caches objects that do computation:
+//     parsed models, indexes, connections. Every Get returns the same value,
+//     shared by all callers, which must therefore be safe for concurrent use.
+//     Resources can be validated on every hit and released when they leave.
+//
+// # Keys
+//
+// A Func is identified by its name, its Version and, for persisted entries,
+// a fingerprint of the compiled function and the executable. An argument's
+// key is a 128-bit hash of its content, computed with no per-process seed so
+// that it is the same in every process. Values are hashed with their type
+// tags (1, 1.0, true and "1" are different keys), structs field by field
+// including unexported fields, maps independently of iteration order,
+// pointers by what they point to (cycles are detected), time.Time by
+// instant. A gota DataFrame argument hashes its full content.
+//
+// Struct fields whose names start with an underscore, or that are tagged
+// `cache:"-"`, are left out of the key: the Go spelling of Streamlit's
+// _param rule. A type can supply its own key with a CacheKey() any method,
+// and the HashFunc option overrides the hashing of any type. An argument
+// that cannot be hashed (a func or chan not excluded) makes Get return an
+// *UnhashableParamError naming the field, without running fn.
+//
+// # Lifetime
+//
+// TTL bounds an entry's life from its insertion; reads do not extend it. An
+// expired entry is never returned and leaves memory when it expires, not on
+// the next access. MaxEntries and MaxBytes evict the least recently used
+// entries. Clear, ClearArg, Registry.ClearData, ClearResources and ClearAll
+// are synchronous: when they return, the entries are gone from memory and
+// disk, and a computation that was running during the clear delivers its
+// value to its callers without storing it.
+//
+// Time comes from the registry's clock (WithClock), so tests can move it
+// instead of sleeping.
+//
+// # Concurrency
+//
+// A Func is safe for concurrent use. Concurrent Gets of one missing key run
+// fn once; the other callers wait for it and count as hits. fn runs in its
+// own goroutine with a context that carries the first caller's values but
+// not its cancellation: a caller whose context ends returns at once, and the
+// computation is cancelled only when no caller is left waiting. An error or
+// a panic in fn reaches every waiting caller and is never cached.
+//
+// # Observing
+//
+// Stats reports per function hits, misses, expirations, evictions,
+// invalidations, clears, errors, entries, bytes and compute time; the
+// counts are exact under concurrency. Registry.Subscribe streams an Event
+// for each of those happenings. Delivery never blocks: a subscriber that
+// does not keep up loses events rather than slowing callers.
+//
+// # Element replay
+//
+// Streamlit replays the st.* calls a cached function made when it is served
+// from the cache. Here, fn calls Emit(ctx, element) to hand an element to the
+// caller's sink (installed with WithSink); the elements are recorded with
+// the entry and delivered again, in order, on every hit. Cached functions
+// called from inside another record into both, so an outer hit replays what
+// its inner calls emitted.
+package cache
