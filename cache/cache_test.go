@@ -770,3 +770,26 @@ func TestDataFrameHitsAreIndependentCopies(t *testing.T) {
 		t.Fatalf("mutating a hit frame reached the cache: s[1] = %q", got)
 	}
 }
+
+func TestOnReleaseRunsWhenResourcesLeave(t *testing.T) {
+	clock := newFakeClock()
+	var released []int
+	var mu sync.Mutex
+	f := cache.Resource(newRegistry(t, cache.WithClock(clock.Now)), "conn",
+		func(_ context.Context, x int) (*int, error) { return &x, nil },
+		cache.MaxEntries(2), cache.TTL(time.Hour),
+		cache.OnRelease(func(p *int) { mu.Lock(); released = append(released, *p); mu.Unlock() }))
+	mustGet(t, f, 1)
+	mustGet(t, f, 2)
+	mustGet(t, f, 3) // evicts 1
+	f.ClearArg(2)    // clears 2
+	clock.Advance(2 * time.Hour)
+	f.Stats() // sweeps 3, expired
+	mustGet(t, f, 4)
+	f.Clear() // clears 4
+	mu.Lock()
+	defer mu.Unlock()
+	if fmt.Sprint(released) != "[1 2 3 4]" {
+		t.Fatalf("released %v, want [1 2 3 4] (evicted, cleared by arg, expired, cleared)", released)
+	}
+}

@@ -81,6 +81,27 @@ func hasReferences(t reflect.Type, visiting map[reflect.Type]bool) bool {
 	return false
 }
 
+// pointerFree reports whether t holds no pointers at all, strings included,
+// so that its memory can live in a pointer-free allocation.
+func pointerFree(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
+		return true
+	case reflect.Array:
+		return pointerFree(t.Elem())
+	case reflect.Struct:
+		for i := 0; i < t.NumField(); i++ {
+			if !pointerFree(t.Field(i).Type) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
 func uncopyable(t reflect.Type) copyFn {
 	return func(c *copier, dst, src unsafe.Pointer) error {
 		if *(*unsafe.Pointer)(src) == nil {
@@ -187,6 +208,21 @@ func (b *copyCompiler) slicePlan(t reflect.Type) copyFn {
 	et := t.Elem()
 	elem := b.compile(et)
 	size := et.Size()
+	if pointerFree(et) {
+		// Numbers and the like: one pointer-free allocation and a memmove,
+		// without reflection.
+		return func(_ *copier, dst, src unsafe.Pointer) error {
+			h := (*sliceHeader)(src)
+			if h.data == nil {
+				return nil
+			}
+			n := uintptr(h.len) * size
+			mem := make([]byte, max(n, 1))
+			copy(mem, unsafe.Slice((*byte)(h.data), n))
+			*(*sliceHeader)(dst) = sliceHeader{unsafe.Pointer(unsafe.SliceData(mem)), h.len, h.len}
+			return nil
+		}
+	}
 	return func(c *copier, dst, src unsafe.Pointer) error {
 		s := reflect.NewAt(t, src).Elem()
 		if s.IsNil() {
@@ -296,11 +332,22 @@ func (vc valueCopier[R]) copy(v R) (out R, err error) {
 	if vc.plan == nil {
 		return v, nil
 	}
-	out = v
-	var c copier
-	if err := vc.plan(&c, unsafe.Pointer(&out), unsafe.Pointer(&v)); err != nil {
+	return vc.deepCopy(v)
+}
+
+// deepCopy runs the structural plan. It is a function of its own because
+// the plan needs v and out on the heap; in copy they would escape even for
+// types that need no plan.
+func (vc valueCopier[R]) deepCopy(v R) (R, error) {
+	fr := &copyFrame[R]{src: v, dst: v} // one allocation for all three
+	if err := vc.plan(&fr.c, unsafe.Pointer(&fr.dst), unsafe.Pointer(&fr.src)); err != nil {
 		var zero R
 		return zero, err
 	}
-	return out, nil
+	return fr.dst, nil
+}
+
+type copyFrame[R any] struct {
+	src, dst R
+	c        copier
 }

@@ -28,6 +28,7 @@ type Func[A, R any] struct {
 	spinner string
 
 	hash     hashFn
+	flat     []flatOp  // non-nil when A is a flat struct: hashed with no pool or closures
 	scratch  sync.Pool // *keyScratch[A]
 	copier   valueCopier[R]
 	validate func(R) bool
@@ -36,7 +37,7 @@ type Func[A, R any] struct {
 
 	mu       sync.RWMutex
 	store    store[R]
-	inflight map[digest]*call[R]
+	inflight map[argKey]*call[R]
 	timer    *time.Timer
 	timerAt  time.Time
 
@@ -89,7 +90,7 @@ func Resource[A, R any](reg *Registry, name string, fn func(context.Context, A) 
 }
 
 func newFunc[A, R any](reg *Registry, name string, kind Kind, fn func(context.Context, A) (R, error), opts []Option) *Func[A, R] {
-	f := &Func[A, R]{reg: reg, name: name, kind: kind, fn: fn, inflight: map[digest]*call[R]{}}
+	f := &Func[A, R]{reg: reg, name: name, kind: kind, fn: fn, inflight: map[argKey]*call[R]{}}
 	f.store.init()
 	for _, o := range opts {
 		o(&f.cfg)
@@ -104,6 +105,7 @@ func newFunc[A, R any](reg *Registry, name string, kind Kind, fn func(context.Co
 		o = &overrides{byType: f.cfg.hashFuncs}
 	}
 	f.hash = hashPlan(reflect.TypeFor[A](), o)
+	f.flat = flatLayout(reflect.TypeFor[A](), o)
 	f.scratch.New = func() any { return &keyScratch[A]{w: newKeyWriter(o)} }
 	if kind == KindData {
 		f.copier = newValueCopier[R]()
@@ -162,9 +164,17 @@ func (f *Func[A, R]) Name() string { return f.name }
 // Kind reports whether f is a Data or a Resource function.
 func (f *Func[A, R]) Kind() Kind { return f.kind }
 
-// key hashes arg. It allocates nothing for arguments made of numbers,
-// strings, arrays and structs of them.
-func (f *Func[A, R]) key(arg A) (digest, error) {
+// keyBytes writes arg's key into buf and returns it. Flat arguments (structs
+// of numbers, bools and short strings) are keyed by their canonical bytes
+// themselves, exact and cheap; anything else by the 128-bit digest of its
+// canonical bytes, after a 0 byte that no canonical stream starts with.
+// Neither path allocates for flat arguments.
+func (f *Func[A, R]) keyBytes(arg A, buf *[flatBufSize]byte) ([]byte, error) {
+	if f.flat != nil {
+		if n, ok := encodeFlat(f.flat, unsafe.Pointer(&arg), buf); ok {
+			return buf[:n], nil
+		}
+	}
 	s := f.scratch.Get().(*keyScratch[A])
 	s.arg = arg
 	s.w.reset()
@@ -177,9 +187,18 @@ func (f *Func[A, R]) key(arg A) (digest, error) {
 	s.arg = zero // drop references so the pool does not keep arguments alive
 	f.scratch.Put(s)
 	if err != nil {
-		return d, f.namedErr(err)
+		return nil, f.namedErr(err)
 	}
-	return d, nil
+	buf[0] = 0
+	copy(buf[1:], d[:])
+	return buf[:1+len(d)], nil
+}
+
+// key returns arg's key as a string, for the paths that store it.
+func (f *Func[A, R]) key(arg A) (argKey, error) {
+	var buf [flatBufSize]byte
+	b, err := f.keyBytes(arg, &buf)
+	return argKey(b), err
 }
 
 func (f *Func[A, R]) namedErr(err error) error {
@@ -202,20 +221,21 @@ func (f *Func[A, R]) label(arg A) string {
 // Concurrent Gets of one missing key run fn once. A Data value is a copy the
 // caller owns; a Resource value is shared.
 func (f *Func[A, R]) Get(ctx context.Context, arg A) (R, error) {
-	k, err := f.key(arg)
+	var buf [flatBufSize]byte
+	b, err := f.keyBytes(arg, &buf)
 	if err != nil {
 		var zero R
 		return zero, err
 	}
 	f.mu.RLock()
-	e := f.store.m[k]
+	e := f.store.m[argKey(b)] // converted without allocating
 	if e != nil && !f.expired(e) {
 		v, elems := e.val, e.elements
 		if f.bounded() {
 			e.used.Store(f.tick.Add(1))
 		}
 		f.mu.RUnlock()
-		if f.validate == nil || f.valid(k, e, v) {
+		if f.validate == nil || f.valid(e.key, e, v) {
 			f.n.hits.Add(1)
 			f.emitHit(e.label)
 			replay(ctx, elems)
@@ -224,7 +244,7 @@ func (f *Func[A, R]) Get(ctx context.Context, arg A) (R, error) {
 	} else {
 		f.mu.RUnlock()
 	}
-	return f.slowGet(ctx, k, arg)
+	return f.slowGet(ctx, argKey(b), arg)
 }
 
 func (f *Func[A, R]) bounded() bool { return f.cfg.maxEntries > 0 || f.cfg.maxBytes > 0 }
@@ -253,7 +273,7 @@ func (f *Func[A, R]) out(v R) (R, error) {
 }
 
 // valid runs Validate on a hit and drops the entry when it fails.
-func (f *Func[A, R]) valid(k digest, e *entry[R], v R) bool {
+func (f *Func[A, R]) valid(k argKey, e *entry[R], v R) bool {
 	ok := func() (ok bool) {
 		defer func() {
 			if recover() != nil {
@@ -279,7 +299,7 @@ func (f *Func[A, R]) valid(k digest, e *entry[R], v R) bool {
 	return false
 }
 
-func (f *Func[A, R]) slowGet(ctx context.Context, k digest, arg A) (R, error) {
+func (f *Func[A, R]) slowGet(ctx context.Context, k argKey, arg A) (R, error) {
 	f.mu.Lock()
 	gone := f.sweepLocked()
 	if e := f.store.m[k]; e != nil {
@@ -322,7 +342,7 @@ func (f *Func[A, R]) slowGet(ctx context.Context, k digest, arg A) (R, error) {
 // wait blocks until c finishes or ctx is done. The caller that started c
 // was counted as a miss already; a caller that joined counts as a hit when
 // it gets a value and as a miss when it does not.
-func (f *Func[A, R]) wait(ctx context.Context, k digest, c *call[R], started bool) (R, error) {
+func (f *Func[A, R]) wait(ctx context.Context, k argKey, c *call[R], started bool) (R, error) {
 	var zero R
 	select {
 	case <-c.done:
@@ -351,7 +371,7 @@ func (f *Func[A, R]) wait(ctx context.Context, k digest, c *call[R], started boo
 // leave drops a waiter whose ctx is done. When none is left the computation
 // is cancelled and detached, so the next Get starts afresh rather than
 // joining a computation that is being torn down.
-func (f *Func[A, R]) leave(k digest, c *call[R]) {
+func (f *Func[A, R]) leave(k argKey, c *call[R]) {
 	f.mu.Lock()
 	c.waiters--
 	last := c.waiters == 0
@@ -367,7 +387,7 @@ func (f *Func[A, R]) leave(k digest, c *call[R]) {
 
 // run computes the value for c in its own goroutine, so that callers can
 // give up waiting without abandoning the others.
-func (f *Func[A, R]) run(ctx context.Context, k digest, c *call[R], arg A) {
+func (f *Func[A, R]) run(ctx context.Context, k argKey, c *call[R], arg A) {
 	rec := &recorder{parent: sinkFrom(ctx)}
 	ctx = context.WithValue(ctx, sinkKey{}, rec.sink())
 	start := time.Now()
@@ -410,7 +430,7 @@ func (f *Func[A, R]) run(ctx context.Context, k digest, c *call[R], arg A) {
 	// Write the file before releasing the callers, so that a process that
 	// exits right after Get still finds the entry when it starts again.
 	if e != nil && f.persist != nil {
-		err := f.persist.write(k, e, payload, func() bool {
+		err := f.persist.write(k.digest(), e, payload, func() bool {
 			f.mu.RLock()
 			defer f.mu.RUnlock()
 			return f.store.m[k] == e
@@ -435,7 +455,7 @@ func (f *Func[A, R]) safeCall(ctx context.Context, arg A) (v R, err error) {
 	return f.fn(ctx, arg)
 }
 
-func (f *Func[A, R]) insertLocked(k digest, label string, v R, size int64, elems []any, now time.Time) *entry[R] {
+func (f *Func[A, R]) insertLocked(k argKey, label string, v R, size int64, elems []any, now time.Time) *entry[R] {
 	e := &entry[R]{key: k, val: v, label: label, size: size, elements: elems, inserted: now}
 	if f.cfg.ttl > 0 {
 		e.expires = now.Add(f.cfg.ttl)
@@ -529,7 +549,7 @@ func (f *Func[A, R]) onTimer() {
 func (f *Func[A, R]) releaseAll(gone []*entry[R]) {
 	for _, e := range gone {
 		if f.persist != nil {
-			f.persist.remove(e.key)
+			f.persist.remove(e.key.digest())
 		}
 		if f.release != nil {
 			func() {
@@ -614,7 +634,7 @@ func (f *Func[A, R]) ClearArg(arg A) error {
 	f.reg.hub.publish(Event{Func: f.name, Kind: EventCleared, Key: f.label(arg), Entries: len(gone)})
 	f.mu.Unlock()
 	if f.persist != nil {
-		f.persist.removeLocked(k)
+		f.persist.removeLocked(k.digest())
 	}
 	f.releaseEntries(gone)
 	return nil

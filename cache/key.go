@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -121,15 +120,7 @@ func (w *keyWriter) str(tag byte, s string) {
 	w.raw(unsafe.Slice(unsafe.StringData(s), len(s)))
 }
 
-func (w *keyWriter) float(f float64) {
-	switch {
-	case f == 0:
-		f = 0 // -0 and +0 compare equal, so they are the same key
-	case f != f:
-		f = math.NaN()
-	}
-	w.u64(tagFloat, math.Float64bits(f))
-}
+func (w *keyWriter) float(f float64) { w.u64(tagFloat, canonicalFloatBits(f)) }
 
 func (w *keyWriter) sum() digest {
 	var d digest
@@ -449,6 +440,33 @@ func (c *planCompiler) slicePlan(t reflect.Type) hashFn {
 		}
 	}
 	elem := c.compile(et)
+	if flat := flatLayout(et, c.o); flat != nil {
+		// Structs of scalars (gota's cells are {value, NA flag}): encode
+		// each element with the flat encoder, the same bytes without a
+		// closure call per field.
+		return func(w *keyWriter, p unsafe.Pointer) error {
+			s := (*sliceHeader)(p)
+			w.u64(tagSlice, uint64(s.len))
+			var batch [8192]byte
+			n := 0
+			for i := 0; i < s.len; i++ {
+				ep := unsafe.Add(s.data, uintptr(i)*size)
+				if next, ok := encodeFlatAt(flat, ep, batch[:], n); ok {
+					n = next
+					continue
+				}
+				w.raw(batch[:n]) // full: flush and retry on an empty batch
+				n = 0
+				if next, ok := encodeFlatAt(flat, ep, batch[:], 0); ok {
+					n = next
+				} else if err := elem(w, ep); err != nil { // too big for any batch
+					return pathErr(err, fmt.Sprintf("[%d]", i))
+				}
+			}
+			w.raw(batch[:n])
+			return nil
+		}
+	}
 	return func(w *keyWriter, p unsafe.Pointer) error {
 		s := (*sliceHeader)(p)
 		w.u64(tagSlice, uint64(s.len))

@@ -4,18 +4,21 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
 )
 
 // keyOf hashes arg the way a Func[A, int] named "f" would.
-func keyOf[A any](t *testing.T, arg A, opts ...Option) digest {
+func keyOf[A any](t *testing.T, arg A, opts ...Option) argKey {
 	t.Helper()
 	f := Data(NewRegistry(WithPersistDir(t.TempDir())), "f",
 		func(context.Context, A) (int, error) { return 0, nil }, opts...)
@@ -50,13 +53,13 @@ type ptrKeyed struct{ id string }
 func (p *ptrKeyed) CacheKey() any { return "ptr:" + p.id }
 
 func TestKeysDistinguishContent(t *testing.T) {
-	same := func(name string, a, b digest) {
+	same := func(name string, a, b argKey) {
 		t.Helper()
 		if a != b {
 			t.Errorf("%s: keys differ, want equal", name)
 		}
 	}
-	differ := func(name string, a, b digest) {
+	differ := func(name string, a, b argKey) {
 		t.Helper()
 		if a == b {
 			t.Errorf("%s: keys equal, want different", name)
@@ -214,7 +217,7 @@ func TestDataFrameHashesFullContent(t *testing.T) {
 func TestKeysStableAcrossProcesses(t *testing.T) {
 	arg := map[string]any{"path": "zipcodes.csv", "rows": []int{1, 2, 3}, "at": time.Unix(1700000000, 5).UTC()}
 	if os.Getenv("HITMISS_KEY_CHILD") == "1" {
-		fmt.Printf("KEY=%s\n", keyOf(t, arg))
+		fmt.Printf("KEY=%s\n", keyOf(t, arg).digest())
 		return
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestKeysStableAcrossProcesses$", "-test.count=1")
@@ -223,7 +226,7 @@ func TestKeysStableAcrossProcesses(t *testing.T) {
 	if err != nil {
 		t.Fatalf("child: %v\n%s", err, out)
 	}
-	want := "KEY=" + keyOf(t, arg).String()
+	want := "KEY=" + keyOf(t, arg).digest().String()
 	if !strings.Contains(string(out), want) {
 		t.Fatalf("child printed %q, want %s", out, want)
 	}
@@ -240,5 +243,57 @@ func TestLabelsAreShortAndSafe(t *testing.T) {
 	}
 	if l := f.label("zipcodes.csv"); l != `load("zipcodes.csv")` {
 		t.Fatalf("label = %s", l)
+	}
+}
+
+type flatAll struct {
+	B   bool
+	I8  int8
+	I16 int16
+	I32 int32
+	I   int
+	U8  uint8
+	U16 uint16
+	U32 uint32
+	U   uint
+	F32 float32
+	F   float64
+	S   string
+	In  struct {
+		Name string
+		_x   int
+		Y    float64 `cache:"-"`
+	}
+}
+
+// generalKey hashes with the general plan only, bypassing the flat path.
+func generalKey[A any](t *testing.T, arg A) digest {
+	t.Helper()
+	w := newKeyWriter(nil)
+	if err := hashPlan(reflect.TypeFor[A](), nil)(w, unsafe.Pointer(&arg)); err != nil {
+		t.Fatal(err)
+	}
+	return w.sum()
+}
+
+func TestFlatPathMatchesGeneralPlan(t *testing.T) {
+	if flatLayout(reflect.TypeFor[flatAll](), nil) == nil {
+		t.Fatal("flatAll should take the flat path")
+	}
+	for _, v := range []flatAll{
+		{},
+		{B: true, I8: -1, I16: -2, I32: -3, I: -4, U8: 1, U16: 2, U32: 3, U: 4, F32: 1.5, F: negZero(), S: "héllo"},
+		{F: math.NaN(), S: strings.Repeat("long string past the stack buffer ", 20)},
+	} {
+		v.In.Name = "inner"
+		flat := keyOf(t, v).digest()
+		if general := generalKey(t, v); flat != general {
+			t.Fatalf("flat and general keys differ for %+v", v)
+		}
+	}
+	for _, typ := range []reflect.Type{reflect.TypeFor[[]int](), reflect.TypeFor[*int](), reflect.TypeFor[time.Time](), reflect.TypeFor[handle]()} {
+		if flatLayout(typ, nil) != nil {
+			t.Errorf("%s must not take the flat path", typ)
+		}
 	}
 }

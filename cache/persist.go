@@ -295,7 +295,7 @@ func (p *persister[R]) removeAllLocked() { os.RemoveAll(p.dir) }
 // loadPersisted serves a miss from disk when a usable entry exists. It runs
 // for the caller that registered c, with no lock held; holding the persist
 // lock keeps a concurrent clear from interleaving with the load.
-func (f *Func[A, R]) loadPersisted(k digest, c *call[R]) (R, bool) {
+func (f *Func[A, R]) loadPersisted(k argKey, c *call[R]) (R, bool) {
 	p := f.persist
 	p.mu.Lock()
 	v, ok, gone := f.loadPersistedLocked(k, c)
@@ -304,18 +304,18 @@ func (f *Func[A, R]) loadPersisted(k digest, c *call[R]) (R, bool) {
 	return v, ok
 }
 
-func (f *Func[A, R]) loadPersistedLocked(k digest, c *call[R]) (R, bool, []*entry[R]) {
+func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R]) (R, bool, []*entry[R]) {
 	p := f.persist
-	v, inserted, label, err := p.load(k)
+	v, inserted, label, err := p.load(k.digest())
 	var zero R
 	switch {
 	case errors.Is(err, errNoEntry):
 		return zero, false, nil
 	case err != nil:
-		p.removeLocked(k)
+		p.removeLocked(k.digest())
 		f.n.invalidations.Add(1)
 		f.reg.hub.publish(Event{Func: f.name, Kind: EventInvalidated, Key: c.label,
-			Err: &CorruptEntryError{Func: f.name, Path: p.path(k), Err: err}})
+			Err: &CorruptEntryError{Func: f.name, Path: p.path(k.digest()), Err: err}})
 		return zero, false, nil
 	}
 	if label == "" {
@@ -326,7 +326,7 @@ func (f *Func[A, R]) loadPersistedLocked(k digest, c *call[R]) (R, bool, []*entr
 		// The TTL in force now decides, counted from the original insertion.
 		expires = inserted.Add(f.cfg.ttl)
 		if !f.reg.now().Before(expires) {
-			p.removeLocked(k)
+			p.removeLocked(k.digest())
 			f.n.expirations.Add(1)
 			f.reg.hub.publish(Event{Func: f.name, Kind: EventExpired, Key: label})
 			return zero, false, nil

@@ -8,7 +8,7 @@ import (
 
 // entry is one cached value.
 type entry[R any] struct {
-	key      digest
+	key      argKey
 	val      R
 	label    string
 	size     int64
@@ -25,13 +25,13 @@ type entry[R any] struct {
 // Invariants: m holds exactly the live entries; bytes is the sum of their
 // sizes; expiry is a min-heap of the entries that have an expiry time.
 type store[R any] struct {
-	m      map[digest]*entry[R]
+	m      map[argKey]*entry[R]
 	bytes  int64
 	expiry expiryHeap[R]
 }
 
 func (s *store[R]) init() {
-	s.m = map[digest]*entry[R]{}
+	s.m = map[argKey]*entry[R]{}
 	s.bytes = 0
 	s.expiry = nil
 }
