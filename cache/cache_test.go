@@ -60,6 +60,19 @@ func mustGet[A, R any](t *testing.T, f *cache.Func[A, R], arg A) R {
 	return v
 }
 
+// waitForWaiters polls until n callers wait on computations in flight. It
+// waits for a state, never for a fixed time.
+func waitForWaiters(t *testing.T, stats func() cache.Stats, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for stats().Waiting < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d of %d callers joined within 10s", stats().Waiting, n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 func TestEqualArgsRunOnce(t *testing.T) {
 	fn, runs := counting(func(x int) int { return x * 2 })
 	f := cache.Data(newRegistry(t), "double", fn)
@@ -332,9 +345,7 @@ func TestConcurrentMissesComputeOnce(t *testing.T) {
 			}
 		}()
 	}
-	for f.Stats().InFlight == 0 {
-		time.Sleep(time.Millisecond) // wait for the computation to start, not for a result
-	}
+	waitForWaiters(t, f.Stats, 50)
 	close(release)
 	wg.Wait()
 	close(errs)
@@ -460,9 +471,7 @@ func TestErrorReachesEveryWaiter(t *testing.T) {
 			}
 		}()
 	}
-	for f.Stats().InFlight == 0 {
-		time.Sleep(time.Millisecond)
-	}
+	waitForWaiters(t, f.Stats, 10)
 	close(release)
 	wg.Wait()
 	if s := f.Stats(); failed.Load() != 10 || s.Errors != 1 || s.Hits+s.Misses != 10 || s.Entries != 0 {
@@ -489,9 +498,7 @@ func TestCancelledCallerReturnsAtOnce(t *testing.T) {
 	<-started
 	second := make(chan int, 1)
 	go func() { second <- mustGet(t, f, 1) }()
-	for f.Stats().Waiting < 2 {
-		time.Sleep(time.Millisecond) // until the second caller has joined
-	}
+	waitForWaiters(t, f.Stats, 2)
 	cancel()
 	if err := <-first; !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled caller got %v, want context.Canceled", err)

@@ -441,8 +441,10 @@ func (f *Func[A, R]) run(ctx context.Context, k argKey, c *call[R], arg A) {
 				Err: fmt.Errorf("cache: %s: persist %s: %w", f.name, c.label, err)})
 		}
 	}
-	close(c.done)
+	// Release what this insert evicted before the callers go on, so that a
+	// Get that returns has finished every OnRelease it caused.
 	f.releaseAll(gone)
+	close(c.done)
 }
 
 // safeCall runs fn, turning a panic into a *PanicError.
