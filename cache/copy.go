@@ -3,7 +3,6 @@ package cache
 import (
 	"fmt"
 	"reflect"
-	"sync"
 	"unsafe"
 )
 
@@ -21,41 +20,32 @@ type copier struct {
 	seen map[unsafe.Pointer]unsafe.Pointer // pointers already copied: shared stays shared, cycles terminate
 }
 
-var copyPlans sync.Map // reflect.Type → *copyPlanCell
-
-type copyPlanCell struct{ fn copyFn }
+var copyPlans plans[copyFn]
 
 // copyPlan returns the fix-up plan for t, or nil when a plain assignment is
 // already a deep copy (no pointers, slices, maps or interfaces inside).
 func copyPlan(t reflect.Type) copyFn {
-	if c, ok := copyPlans.Load(t); ok {
-		return c.(*copyPlanCell).fn
-	}
-	b := &copyCompiler{building: map[reflect.Type]*copyFn{}}
-	fn := b.compile(t)
-	actual, _ := copyPlans.LoadOrStore(t, &copyPlanCell{fn})
-	return actual.(*copyPlanCell).fn
+	return copyPlans.get(t, func() copyFn { return newCopyCompiler().compile(t) })
 }
 
 type copyCompiler struct {
-	building map[reflect.Type]*copyFn
+	rec *recursion[copyFn]
+}
+
+func newCopyCompiler() *copyCompiler {
+	return &copyCompiler{rec: newRecursion(func(cell *copyFn) copyFn {
+		return func(c *copier, dst, src unsafe.Pointer) error { return (*cell)(c, dst, src) }
+	})}
 }
 
 func (b *copyCompiler) compile(t reflect.Type) copyFn {
-	if c, ok := copyPlans.Load(t); ok {
-		return c.(*copyPlanCell).fn
-	}
-	if cell, ok := b.building[t]; ok {
-		return func(c *copier, dst, src unsafe.Pointer) error { return (*cell)(c, dst, src) }
+	if fn, ok := copyPlans.done.Load(t); ok {
+		return fn.(copyFn)
 	}
 	if !hasReferences(t, map[reflect.Type]bool{}) {
 		return nil
 	}
-	cell := new(copyFn)
-	b.building[t] = cell
-	*cell = b.compileUncached(t)
-	delete(b.building, t)
-	return *cell
+	return b.rec.compile(t, func() copyFn { return b.compileUncached(t) })
 }
 
 // hasReferences reports whether a value of t can share memory with its copy

@@ -288,9 +288,7 @@ func (f *Func[A, R]) valid(k argKey, e *entry[R], v R) bool {
 	f.mu.Lock()
 	removed := f.store.m[k] == e
 	if removed {
-		f.store.remove(e)
-		f.n.invalidations.Add(1)
-		f.reg.hub.publish(Event{Func: f.name, Kind: EventInvalidated, Key: e.label})
+		f.dropLocked(e, &f.n.invalidations, EventInvalidated)
 	}
 	f.mu.Unlock()
 	if removed {
@@ -486,12 +484,17 @@ func (f *Func[A, R]) enforceLimitsLocked(keep *entry[R]) []*entry[R] {
 		if victim == nil {
 			break
 		}
-		f.store.remove(victim)
-		f.n.evictions.Add(1)
-		f.reg.hub.publish(Event{Func: f.name, Kind: EventEvicted, Key: victim.label})
+		f.dropLocked(victim, &f.n.evictions, EventEvicted)
 		gone = append(gone, victim)
 	}
 	return gone
+}
+
+// dropLocked removes e from the store, counts why and announces it.
+func (f *Func[A, R]) dropLocked(e *entry[R], counter *atomic.Uint64, why EventKind) {
+	f.store.remove(e)
+	counter.Add(1)
+	f.reg.hub.publish(Event{Func: f.name, Kind: why, Key: e.label})
 }
 
 func (f *Func[A, R]) overLimits() bool {
@@ -511,9 +514,7 @@ func (f *Func[A, R]) sweepLocked() []*entry[R] {
 		if e == nil || now.Before(e.expires) {
 			break
 		}
-		f.store.remove(e)
-		f.n.expirations.Add(1)
-		f.reg.hub.publish(Event{Func: f.name, Kind: EventExpired, Key: e.label})
+		f.dropLocked(e, &f.n.expirations, EventExpired)
 		gone = append(gone, e)
 	}
 	return gone
@@ -546,20 +547,15 @@ func (f *Func[A, R]) onTimer() {
 	f.releaseAll(gone)
 }
 
-// releaseAll runs OnRelease and removes persisted files for entries that
+// releaseAll removes persisted files and runs OnRelease for entries that
 // left the cache. It must be called without f.mu held.
 func (f *Func[A, R]) releaseAll(gone []*entry[R]) {
-	for _, e := range gone {
-		if f.persist != nil {
+	if f.persist != nil {
+		for _, e := range gone {
 			f.persist.remove(e.key.digest())
 		}
-		if f.release != nil {
-			func() {
-				defer func() { _ = recover() }() // a failing release must not take the caller down
-				f.release(e.val)
-			}()
-		}
 	}
+	f.releaseEntries(gone)
 }
 
 // Peek returns the cached value for arg without computing, counting or

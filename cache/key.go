@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 	"unsafe"
 
@@ -159,24 +158,24 @@ type planKey struct {
 	o *overrides
 }
 
-// plans caches compiled hash plans by type and override set; a plan is built
-// once per type and then runs without reflection on the common paths.
-var plans sync.Map // planKey → hashFn
+// hashPlans caches compiled hash plans by type and override set; a plan is
+// built once per type and then runs without reflection on the common paths.
+var hashPlans plans[hashFn]
 
 // hashPlan returns the hash function for values of type t.
 func hashPlan(t reflect.Type, o *overrides) hashFn {
-	if fn, ok := plans.Load(planKey{t, o}); ok {
-		return fn.(hashFn)
-	}
-	c := &planCompiler{o: o, building: map[reflect.Type]*hashFn{}}
-	fn := c.compile(t)
-	actual, _ := plans.LoadOrStore(planKey{t, o}, fn)
-	return actual.(hashFn)
+	return hashPlans.get(planKey{t, o}, func() hashFn { return newPlanCompiler(o).compile(t) })
 }
 
 type planCompiler struct {
-	o        *overrides
-	building map[reflect.Type]*hashFn // recursive types refer to themselves through these cells
+	o   *overrides
+	rec *recursion[hashFn]
+}
+
+func newPlanCompiler(o *overrides) *planCompiler {
+	return &planCompiler{o: o, rec: newRecursion(func(cell *hashFn) hashFn {
+		return func(w *keyWriter, p unsafe.Pointer) error { return (*cell)(w, p) }
+	})}
 }
 
 // pathErr prefixes err's field path with seg as the error unwinds out of
@@ -201,17 +200,10 @@ func unhashable(t reflect.Type) hashFn {
 }
 
 func (c *planCompiler) compile(t reflect.Type) hashFn {
-	if fn, ok := plans.Load(planKey{t, c.o}); ok {
+	if fn, ok := hashPlans.done.Load(planKey{t, c.o}); ok {
 		return fn.(hashFn)
 	}
-	if cell, ok := c.building[t]; ok {
-		return func(w *keyWriter, p unsafe.Pointer) error { return (*cell)(w, p) }
-	}
-	cell := new(hashFn)
-	c.building[t] = cell
-	*cell = c.compileUncached(t)
-	delete(c.building, t)
-	return *cell
+	return c.rec.compile(t, func() hashFn { return c.compileUncached(t) })
 }
 
 func (c *planCompiler) compileUncached(t reflect.Type) hashFn {
@@ -358,16 +350,16 @@ func hashPlanValue(vt reflect.Type, o *overrides, self reflect.Type) hashFn {
 	if vt != self {
 		return hashPlan(vt, o)
 	}
-	c := &planCompiler{building: map[reflect.Type]*hashFn{}}
+	var trimmed *overrides
 	if o != nil {
-		trimmed := &overrides{byType: map[reflect.Type]func(unsafe.Pointer) any{}}
+		trimmed = &overrides{byType: map[reflect.Type]func(unsafe.Pointer) any{}}
 		for k, v := range o.byType {
 			if k != self {
 				trimmed.byType[k] = v
 			}
 		}
-		c.o = trimmed
 	}
+	c := newPlanCompiler(trimmed)
 	if vt.Implements(cacheKeyerType) || reflect.PointerTo(vt).Implements(cacheKeyerType) {
 		// A CacheKey method returning its own type: hash the fields.
 		if vt.Kind() == reflect.Struct {

@@ -2,7 +2,6 @@ package cache
 
 import (
 	"reflect"
-	"sync"
 	"unsafe"
 )
 
@@ -18,9 +17,7 @@ type sizer struct {
 	seen map[unsafe.Pointer]bool
 }
 
-var sizePlans sync.Map // reflect.Type → *sizePlanCell
-
-type sizePlanCell struct{ fn sizeFn }
+var sizePlans plans[sizeFn]
 
 func sizeOf(v any) int64 {
 	if v == nil {
@@ -37,31 +34,29 @@ func sizeOf(v any) int64 {
 }
 
 func sizePlan(t reflect.Type) sizeFn {
-	if c, ok := sizePlans.Load(t); ok {
-		return c.(*sizePlanCell).fn
-	}
-	b := &sizeCompiler{building: map[reflect.Type]*sizeFn{}}
-	fn := b.compile(t)
-	actual, _ := sizePlans.LoadOrStore(t, &sizePlanCell{fn})
-	return actual.(*sizePlanCell).fn
+	return sizePlans.get(t, func() sizeFn { return newSizeCompiler().compile(t) })
 }
 
 type sizeCompiler struct {
-	building map[reflect.Type]*sizeFn
+	rec *recursion[sizeFn]
+}
+
+func newSizeCompiler() *sizeCompiler {
+	return &sizeCompiler{rec: newRecursion(func(cell *sizeFn) sizeFn {
+		return func(s *sizer, p unsafe.Pointer) int64 {
+			if *cell == nil {
+				return 0
+			}
+			return (*cell)(s, p)
+		}
+	})}
 }
 
 func (b *sizeCompiler) compile(t reflect.Type) sizeFn {
-	if c, ok := sizePlans.Load(t); ok {
-		return c.(*sizePlanCell).fn
+	if fn, ok := sizePlans.done.Load(t); ok {
+		return fn.(sizeFn)
 	}
-	if cell, ok := b.building[t]; ok {
-		return func(s *sizer, p unsafe.Pointer) int64 { return (*cell)(s, p) }
-	}
-	cell := new(sizeFn)
-	b.building[t] = cell
-	*cell = b.compileUncached(t)
-	delete(b.building, t)
-	return *cell
+	return b.rec.compile(t, func() sizeFn { return b.compileUncached(t) })
 }
 
 func (b *sizeCompiler) compileUncached(t reflect.Type) sizeFn {
