@@ -1,0 +1,441 @@
+// Package loaders turns CSV bytes into gota frames, fast and safely, and
+// registers the cached functions the explorer runs on them: loads,
+// transforms (sort, filter, select, describe, value counts, group-by,
+// histogram) and the resource-cached dataset models.
+package loaders
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/go-gota/gota/dataframe"
+	"github.com/go-gota/gota/series"
+)
+
+// InputError is a problem with the input itself, phrased for the person who
+// gave it: "zipcodes.csv: binary file, not CSV".
+type InputError struct {
+	Input   string
+	Problem string
+	Err     error // underlying cause, if any
+}
+
+func (e *InputError) Error() string {
+	if e.Input == "" {
+		return e.Problem
+	}
+	return e.Input + ": " + e.Problem
+}
+
+func (e *InputError) Unwrap() error { return e.Err }
+
+// Report describes what ReadCSV found besides the frame.
+type Report struct {
+	Delimiter byte
+	Header    bool
+	Encoding  string // "utf-8", "utf-8 with BOM", "utf-16le", "windows-1252", …
+	Gzip      bool
+	Bytes     int64 // input bytes read (compressed size for gzip)
+	Rows      int
+	Ragged    int      // rows whose field count differs from the header's
+	Warnings  []string // one line each
+}
+
+// Option configures ReadCSV.
+type Option func(*options)
+
+type options struct {
+	name      string
+	delimiter byte
+	header    *bool
+	na        map[string]bool
+	progress  func(read, total int64)
+	total     int64
+	budget    int64
+	workers   int
+	report    *Report
+}
+
+// DefaultMemoryBudget bounds the memory one load may use, estimated from the
+// input size before parsing starts.
+const DefaultMemoryBudget = 8 << 30
+
+// memoryFactor is the peak memory of a load per input byte, measured on the
+// benchmark files (see docs/BENCHMARKS.md) and rounded up.
+const memoryFactor = 5
+
+// defaultNA are the tokens read as missing values: pandas' defaults.
+var defaultNA = []string{"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan",
+	"1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"}
+
+// WithName names the input in errors and warnings.
+func WithName(name string) Option { return func(o *options) { o.name = name } }
+
+// WithDelimiter sets the field delimiter instead of detecting it.
+func WithDelimiter(d byte) Option { return func(o *options) { o.delimiter = d } }
+
+// WithHeader says whether the first record is a header instead of guessing.
+func WithHeader(h bool) Option { return func(o *options) { o.header = &h } }
+
+// WithNA replaces the tokens read as missing values.
+func WithNA(tokens ...string) Option {
+	return func(o *options) {
+		o.na = map[string]bool{}
+		for _, t := range tokens {
+			o.na[t] = true
+		}
+	}
+}
+
+// WithProgress reports bytes read so far and the expected total (0 when
+// unknown) while the input is read.
+func WithProgress(fn func(read, total int64), total int64) Option {
+	return func(o *options) { o.progress, o.total = fn, total }
+}
+
+// WithMemoryBudget refuses inputs whose load would need more than n bytes.
+func WithMemoryBudget(n int64) Option { return func(o *options) { o.budget = n } }
+
+// WithWorkers sets how many goroutines parse; the default is GOMAXPROCS.
+func WithWorkers(n int) Option { return func(o *options) { o.workers = n } }
+
+// WithReport fills r with what the reader found: delimiter, encoding,
+// ragged rows and warnings.
+func WithReport(r *Report) Option { return func(o *options) { o.report = r } }
+
+// ReadCSV parses CSV (or TSV, or any of , ; tab | delimited text) from r into
+// a gota DataFrame with typed columns. It reads r to the end first (reporting
+// progress in bytes), then parses with all cores. See Option for knobs and
+// Report for what it found; errors are *InputError unless ctx ended.
+func ReadCSV(ctx context.Context, r io.Reader, opts ...Option) (dataframe.DataFrame, error) {
+	o := options{budget: DefaultMemoryBudget, workers: runtime.GOMAXPROCS(0)}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.na == nil {
+		WithNA(defaultNA...)(&o)
+	}
+	rep := o.report
+	if rep == nil {
+		rep = &Report{}
+	}
+	*rep = Report{}
+	if o.total > 0 && o.total*memoryFactor > o.budget {
+		return dataframe.DataFrame{}, o.overBudget(o.total)
+	}
+	raw, err := readAll(ctx, r, &o)
+	if err != nil {
+		return dataframe.DataFrame{}, err
+	}
+	rep.Bytes = int64(len(raw))
+	data, err := decode(raw, &o, rep)
+	if err != nil {
+		return dataframe.DataFrame{}, err
+	}
+	return parse(ctx, data, &o, rep)
+}
+
+func (o *options) fail(format string, args ...any) error {
+	return &InputError{Input: o.name, Problem: fmt.Sprintf(format, args...)}
+}
+
+func (o *options) overBudget(n int64) error {
+	return o.fail("loading %s would need about %s of memory, over the budget of %s",
+		humanBytes(n), humanBytes(n*memoryFactor), humanBytes(o.budget))
+}
+
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// readAll reads r to the end in 1 MiB steps, checking ctx and the budget and
+// reporting progress between steps.
+func readAll(ctx context.Context, r io.Reader, o *options) ([]byte, error) {
+	const step = 1 << 20
+	buf := make([]byte, 0, max(o.total+1, step))
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):min(cap(buf), len(buf)+step)])
+		buf = buf[:len(buf)+n]
+		if o.progress != nil && n > 0 {
+			o.progress(int64(len(buf)), o.total)
+		}
+		if int64(len(buf))*memoryFactor > o.budget {
+			return nil, o.overBudget(int64(len(buf)))
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, &InputError{Input: o.name, Problem: "read failed: " + err.Error(), Err: err}
+		}
+	}
+}
+
+// parse turns decoded UTF-8 text into a frame.
+func parse(ctx context.Context, data []byte, o *options, rep *Report) (dataframe.DataFrame, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return dataframe.DataFrame{}, o.fail("empty file: no header and no rows")
+	}
+	d := o.delimiter
+	if d == 0 {
+		d = sniffDelimiter(data)
+	}
+	rep.Delimiter = d
+	sc := scanner{data: data, delim: d}
+	starts := sc.records()
+	if len(starts) == 0 {
+		return dataframe.DataFrame{}, o.fail("empty file: no header and no rows")
+	}
+	first := sc.fields(0, starts, nil)
+	header := o.header
+	if header == nil {
+		h := !allNumeric(first, data)
+		header = &h
+	}
+	rep.Header = *header
+	body := starts
+	var names []string
+	if *header {
+		names = make([]string, len(first))
+		for i, f := range first {
+			names[i] = f.text(data)
+		}
+		body = starts[1:]
+	} else {
+		names = make([]string, len(first))
+	}
+	p := &parser{data: data, sc: sc, starts: starts, body: body, ncols: len(names), na: o.na}
+	if err := p.run(ctx, o.workers); err != nil {
+		return dataframe.DataFrame{}, err
+	}
+	for len(names) < p.maxCols {
+		names = append(names, "")
+	}
+	names = uniqueNames(names)
+	rep.Rows = len(body)
+	rep.Ragged = p.ragged
+	if p.ragged > 0 {
+		msg := fmt.Sprintf("%d rows have a field count other than the header's %d: short rows were padded with NA", p.ragged, len(first))
+		if p.maxCols > len(first) {
+			msg += fmt.Sprintf(", extra fields went to %d new columns (%s…)", p.maxCols-len(first), names[len(first)])
+		}
+		rep.Warnings = append(rep.Warnings, msg)
+	}
+	cols := p.build(names)
+	return frameOf(cols, len(body)), nil
+}
+
+// allNumeric reports whether every field of a record looks like a number:
+// such a first record is data, not a header.
+func allNumeric(fields []field, data []byte) bool {
+	for _, f := range fields {
+		if k, _ := classify(f.raw(data), nil); k != kindInt && k != kindFloat {
+			return false
+		}
+	}
+	return len(fields) > 0
+}
+
+// uniqueNames fills blank names with column_N and suffixes duplicates with
+// _2, _3, … so every column can be addressed.
+func uniqueNames(names []string) []string {
+	out := make([]string, len(names))
+	seen := map[string]bool{}
+	for i, n := range names {
+		n = strings.TrimSpace(n)
+		if n == "" {
+			n = fmt.Sprintf("column_%d", i+1)
+		}
+		base := n
+		for k := 2; seen[n]; k++ {
+			n = fmt.Sprintf("%s_%d", base, k)
+		}
+		seen[n] = true
+		out[i] = n
+	}
+	return out
+}
+
+// parser parses the body records in chunks, one goroutine per chunk.
+type parser struct {
+	data    []byte
+	sc      scanner
+	starts  []int
+	body    []int // starts of body records (a suffix of starts)
+	ncols   int
+	na      map[string]bool
+	chunks  []*chunk
+	ragged  int
+	maxCols int
+}
+
+const chunkRows = 64 << 10
+
+func (p *parser) run(ctx context.Context, workers int) error {
+	n := len(p.body)
+	for lo := 0; lo < n || (n == 0 && len(p.chunks) == 0); lo += chunkRows {
+		p.chunks = append(p.chunks, &chunk{lo: lo, hi: min(lo+chunkRows, n)})
+		if n == 0 {
+			break
+		}
+	}
+	work := make(chan *chunk)
+	var wg sync.WaitGroup
+	errs := make(chan error, 1)
+	for range max(workers, 1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range work {
+				if err := ctx.Err(); err != nil {
+					select {
+					case errs <- err:
+					default:
+					}
+					continue
+				}
+				c.parse(p)
+			}
+		}()
+	}
+	for _, c := range p.chunks {
+		work <- c
+	}
+	close(work)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return err
+	default:
+	}
+	p.maxCols = p.ncols
+	for _, c := range p.chunks {
+		p.ragged += c.ragged
+		p.maxCols = max(p.maxCols, len(c.cols))
+	}
+	return nil
+}
+
+// recordEnd returns the end of body record i (exclusive, before its newline).
+func (p *parser) record(i int) (start, end int) {
+	idx := len(p.starts) - len(p.body) + i
+	start = p.starts[idx]
+	if idx+1 < len(p.starts) {
+		end = p.starts[idx+1]
+	} else {
+		end = len(p.data)
+	}
+	return start, end
+}
+
+// build merges the chunks into one gota series per column.
+func (p *parser) build(names []string) []series.Series {
+	cols := make([]series.Series, len(names))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for j := range names {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			cols[j] = p.buildColumn(j, names[j])
+			<-sem
+		}()
+	}
+	wg.Wait()
+	return cols
+}
+
+func (p *parser) buildColumn(j int, name string) series.Series {
+	final := kindNA
+	for _, c := range p.chunks {
+		if j < len(c.cols) {
+			final = joinKinds(final, c.cols[j].kind)
+		}
+	}
+	if final == kindNA {
+		final = kindString // a column of nothing but missing values
+	}
+	n := len(p.body)
+	switch final {
+	case kindInt:
+		v, cells := newCells[int](series.Int, n)
+		for _, c := range p.chunks {
+			c.fillInts(p, j, cells[c.lo:c.hi])
+		}
+		return seriesOf(name, series.Int, v)
+	case kindFloat:
+		v, cells := newCells[float64](series.Float, n)
+		for _, c := range p.chunks {
+			c.fillFloats(p, j, cells[c.lo:c.hi])
+		}
+		return seriesOf(name, series.Float, v)
+	case kindBool:
+		v, cells := newCells[bool](series.Bool, n)
+		for _, c := range p.chunks {
+			c.fillBools(p, j, cells[c.lo:c.hi])
+		}
+		return seriesOf(name, series.Bool, v)
+	}
+	v, cells := newCells[string](series.String, n)
+	for _, c := range p.chunks {
+		c.fillStrings(p, j, cells[c.lo:c.hi])
+	}
+	return seriesOf(name, series.String, v)
+}
+
+// errNotCSV marks input that is not text.
+var errNotCSV = errors.New("not CSV")
+
+// parseIntBytes parses a base-10 integer without allocating.
+func parseIntBytes(b []byte) (int, bool) {
+	s := b
+	neg := false
+	if len(s) > 0 && (s[0] == '-' || s[0] == '+') {
+		neg = s[0] == '-'
+		s = s[1:]
+	}
+	if len(s) == 0 || len(s) > 18 {
+		if len(s) > 18 { // may overflow: let strconv decide
+			v, err := strconv.ParseInt(string(b), 10, 64)
+			return int(v), err == nil
+		}
+		return 0, false
+	}
+	v := 0
+	for _, ch := range s {
+		if ch < '0' || ch > '9' {
+			return 0, false
+		}
+		v = v*10 + int(ch-'0')
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}

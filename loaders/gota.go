@@ -1,0 +1,215 @@
+package loaders
+
+import (
+	"fmt"
+	"reflect"
+	"unsafe"
+
+	"github.com/go-gota/gota/dataframe"
+	"github.com/go-gota/gota/series"
+)
+
+// gota's public constructors are slow for loading: series.New boxes every
+// value into an interface (an allocation per float) and cannot mark a float
+// as missing, and dataframe.New copies every column once more. The loader
+// therefore builds gota's element arrays itself, in place, and assembles the
+// Series and DataFrame around them: each series is built once.
+//
+// This depends on the memory layout of gota v0.12.0's unexported types:
+//
+//	type floatElement struct { e float64; nan bool }   // and int, string, bool alike
+//	type Series struct { Name string; elements Elements; t Type; Err error }
+//	type DataFrame struct { columns []series.Series; ncols, nrows int; Err error }
+//
+// gotaLayout checks that layout with reflection when the package starts. If
+// a different gota is ever linked, direct construction is switched off and
+// the slow public constructors are used instead, so results stay correct.
+
+// cell mirrors gota's xxxElement structs.
+type cell[T any] struct {
+	v  T
+	na bool
+}
+
+type layout struct {
+	ok            bool
+	why           string
+	elemsOffset   uintptr      // Series.elements
+	typeOffset    uintptr      // Series.t
+	elementsType  reflect.Type // the Elements interface
+	sliceTypes    map[series.Type]reflect.Type
+	columnsOffset uintptr // DataFrame.columns
+	ncolsOffset   uintptr
+	nrowsOffset   uintptr
+}
+
+var gotaLayout = checkLayout()
+
+func checkLayout() (l layout) {
+	defer func() {
+		if r := recover(); r != nil {
+			l = layout{why: fmt.Sprint(r)}
+		}
+	}()
+	st := reflect.TypeFor[series.Series]()
+	field := func(t reflect.Type, name string) reflect.StructField {
+		f, ok := t.FieldByName(name)
+		if !ok {
+			panic(fmt.Sprintf("%s has no field %s", t, name))
+		}
+		return f
+	}
+	elems, typ := field(st, "elements"), field(st, "t")
+	if typ.Type != reflect.TypeFor[series.Type]() || elems.Type.Kind() != reflect.Interface {
+		return layout{why: "series.Series fields changed"}
+	}
+	l.elemsOffset, l.typeOffset, l.elementsType = elems.Offset, typ.Offset, elems.Type
+	l.sliceTypes = map[series.Type]reflect.Type{}
+	samples := map[series.Type]any{
+		series.Int: []int{1}, series.Float: []float64{1}, series.String: []string{"a"}, series.Bool: []bool{true},
+	}
+	want := map[series.Type]reflect.Type{
+		series.Int: reflect.TypeFor[cell[int]](), series.Float: reflect.TypeFor[cell[float64]](),
+		series.String: reflect.TypeFor[cell[string]](), series.Bool: reflect.TypeFor[cell[bool]](),
+	}
+	for t, sample := range samples {
+		s := series.New(sample, t, "x")
+		st := reflect.ValueOf(s).FieldByIndex(elems.Index).Elem().Type()
+		if st.Kind() != reflect.Slice || st.Elem().Kind() != reflect.Struct || st.Elem().NumField() != 2 {
+			return layout{why: fmt.Sprintf("%s elements are %s", t, st)}
+		}
+		e, m := st.Elem(), want[t]
+		for i := range 2 {
+			if e.Field(i).Type != m.Field(i).Type || e.Field(i).Offset != m.Field(i).Offset {
+				return layout{why: fmt.Sprintf("%s element layout changed", t)}
+			}
+		}
+		if e.Size() != m.Size() {
+			return layout{why: fmt.Sprintf("%s element size changed", t)}
+		}
+		l.sliceTypes[t] = st
+	}
+	dt := reflect.TypeFor[dataframe.DataFrame]()
+	cols, nc, nr := field(dt, "columns"), field(dt, "ncols"), field(dt, "nrows")
+	if cols.Type != reflect.TypeFor[[]series.Series]() || nc.Type.Kind() != reflect.Int || nr.Type.Kind() != reflect.Int {
+		return layout{why: "dataframe.DataFrame fields changed"}
+	}
+	l.columnsOffset, l.ncolsOffset, l.nrowsOffset = cols.Offset, nc.Offset, nr.Offset
+	l.ok = true
+	return l
+}
+
+// newCells allocates n cells typed as gota's element slice for t and
+// returns them both as the slice gota will hold and as cells to fill.
+func newCells[T any](t series.Type, n int) (reflect.Value, []cell[T]) {
+	v := reflect.MakeSlice(gotaLayout.sliceTypes[t], n, n)
+	if n == 0 {
+		return v, nil
+	}
+	return v, unsafe.Slice((*cell[T])(v.UnsafePointer()), n)
+}
+
+// seriesOf wraps filled cells in a Series without copying them.
+func seriesOf(name string, t series.Type, elems reflect.Value) series.Series {
+	s := series.Series{Name: name}
+	p := unsafe.Pointer(&s)
+	*(*series.Type)(unsafe.Add(p, gotaLayout.typeOffset)) = t
+	reflect.NewAt(gotaLayout.elementsType, unsafe.Add(p, gotaLayout.elemsOffset)).Elem().Set(elems)
+	return s
+}
+
+// frameOf assembles a DataFrame around columns of equal length without
+// copying them. Names must already be unique and non-empty.
+func frameOf(cols []series.Series, nrows int) dataframe.DataFrame {
+	if !gotaLayout.ok {
+		return dataframe.New(cols...)
+	}
+	var df dataframe.DataFrame
+	p := unsafe.Pointer(&df)
+	*(*[]series.Series)(unsafe.Add(p, gotaLayout.columnsOffset)) = cols
+	*(*int)(unsafe.Add(p, gotaLayout.ncolsOffset)) = len(cols)
+	*(*int)(unsafe.Add(p, gotaLayout.nrowsOffset)) = nrows
+	return df
+}
+
+// cellsOf returns the cells of a series built by this package or by gota,
+// for reading in place. ok is false when the layout is unknown.
+func cellsOf[T any](s series.Series) ([]cell[T], bool) {
+	if !gotaLayout.ok {
+		return nil, false
+	}
+	v := reflect.NewAt(gotaLayout.elementsType, unsafe.Add(unsafe.Pointer(&s), gotaLayout.elemsOffset)).Elem()
+	if v.IsNil() {
+		return nil, false
+	}
+	e := v.Elem()
+	if e.Type() != gotaLayout.sliceTypes[s.Type()] || e.Type().Elem().Size() != unsafe.Sizeof(cell[T]{}) {
+		return nil, false
+	}
+	if e.Len() == 0 {
+		return nil, true
+	}
+	return unsafe.Slice((*cell[T])(e.UnsafePointer()), e.Len()), true
+}
+
+// The column builders below produce a gota Series from typed values and a
+// missing-value mask, directly when the layout is known and through gota's
+// public API otherwise.
+
+func intSeries(name string, vals []int, na []bool) series.Series {
+	if !gotaLayout.ok {
+		return slowSeries(name, series.Int, len(vals), func(i int) any { return vals[i] }, na)
+	}
+	v, cells := newCells[int](series.Int, len(vals))
+	for i, x := range vals {
+		cells[i] = cell[int]{x, na != nil && na[i]}
+	}
+	return seriesOf(name, series.Int, v)
+}
+
+func floatSeries(name string, vals []float64, na []bool) series.Series {
+	if !gotaLayout.ok {
+		return slowSeries(name, series.Float, len(vals), func(i int) any { return vals[i] }, na)
+	}
+	v, cells := newCells[float64](series.Float, len(vals))
+	for i, x := range vals {
+		cells[i] = cell[float64]{x, na != nil && na[i]}
+	}
+	return seriesOf(name, series.Float, v)
+}
+
+func boolSeries(name string, vals []bool, na []bool) series.Series {
+	if !gotaLayout.ok {
+		return slowSeries(name, series.Bool, len(vals), func(i int) any { return vals[i] }, na)
+	}
+	v, cells := newCells[bool](series.Bool, len(vals))
+	for i, x := range vals {
+		cells[i] = cell[bool]{x, na != nil && na[i]}
+	}
+	return seriesOf(name, series.Bool, v)
+}
+
+func stringSeries(name string, vals []string, na []bool) series.Series {
+	if !gotaLayout.ok {
+		return slowSeries(name, series.String, len(vals), func(i int) any { return vals[i] }, na)
+	}
+	v, cells := newCells[string](series.String, len(vals))
+	for i, x := range vals {
+		cells[i] = cell[string]{x, na != nil && na[i]}
+	}
+	return seriesOf(name, series.String, v)
+}
+
+// slowSeries builds through gota's public API: correct on any gota, slow.
+func slowSeries(name string, t series.Type, n int, at func(int) any, na []bool) series.Series {
+	vals := make([]any, n)
+	for i := range vals {
+		if na != nil && na[i] {
+			vals[i] = nil
+		} else {
+			vals[i] = at(i)
+		}
+	}
+	s := series.New(vals, t, name)
+	return s
+}

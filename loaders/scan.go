@@ -1,0 +1,228 @@
+package loaders
+
+import (
+	"bytes"
+)
+
+// scanner finds records and fields in decoded CSV text. Quotes follow
+// RFC 4180: a field that starts with a quote runs to the matching quote, may
+// hold delimiters and newlines, and writes a quote as "". Records end at a
+// newline outside quotes; \r\n and \n both work; blank lines are skipped.
+type scanner struct {
+	data  []byte
+	delim byte
+}
+
+// records returns the offset where each record starts.
+func (s scanner) records() []int {
+	data := s.data
+	starts := make([]int, 0, len(data)/64+1)
+	for i := 0; i < len(data); {
+		switch {
+		case data[i] == '\n':
+			i++
+			continue
+		case data[i] == '\r' && (i+1 == len(data) || data[i+1] == '\n'):
+			i++
+			continue
+		}
+		starts = append(starts, i)
+		i = s.recordEnd(i)
+	}
+	return starts
+}
+
+// recordEnd returns the offset just past the newline that ends the record
+// starting at i. Lines without a quote, the vast majority, cost one memchr.
+func (s scanner) recordEnd(i int) int {
+	data := s.data
+	nl := bytes.IndexByte(data[i:], '\n')
+	line := data[i:]
+	if nl >= 0 {
+		line = data[i : i+nl]
+	}
+	if bytes.IndexByte(line, '"') < 0 {
+		if nl < 0 {
+			return len(data)
+		}
+		return i + nl + 1
+	}
+	atStart := true
+	for pos := i; pos < len(data); {
+		c := data[pos]
+		switch {
+		case atStart && c == '"':
+			pos = closingQuote(data, pos+1)
+			atStart = false
+		case c == s.delim:
+			atStart = true
+			pos++
+		case c == '\n':
+			return pos + 1
+		default:
+			atStart = false
+			pos++
+		}
+	}
+	return len(data)
+}
+
+// closingQuote returns the offset just past the quote closing a quoted field
+// whose content starts at pos, skipping "" escapes; len(data) when the field
+// never closes.
+func closingQuote(data []byte, pos int) int {
+	for {
+		k := bytes.IndexByte(data[pos:], '"')
+		if k < 0 {
+			return len(data)
+		}
+		pos += k + 1
+		if pos < len(data) && data[pos] == '"' {
+			pos++
+			continue
+		}
+		return pos
+	}
+}
+
+// field locates one field's text: data[start:end], with "" escapes still in
+// it when escaped is set.
+type field struct {
+	start, end int
+	escaped    bool
+}
+
+// raw returns the field's bytes when they need no unescaping.
+func (f field) raw(data []byte) []byte { return data[f.start:f.end] }
+
+// bytes returns the field's text, unescaping into scratch when needed.
+func (f field) bytes(data []byte, scratch *[]byte) []byte {
+	if !f.escaped {
+		return data[f.start:f.end]
+	}
+	out := (*scratch)[:0]
+	b := data[f.start:f.end]
+	for i := 0; i < len(b); i++ {
+		out = append(out, b[i])
+		if b[i] == '"' && i+1 < len(b) && b[i+1] == '"' {
+			i++
+		}
+	}
+	*scratch = out
+	return out
+}
+
+func (f field) text(data []byte) string {
+	var scratch []byte
+	return string(f.bytes(data, &scratch))
+}
+
+// fields tokenizes record idx of starts into dst.
+func (s scanner) fields(idx int, starts []int, dst []field) []field {
+	end := len(s.data)
+	if idx+1 < len(starts) {
+		end = starts[idx+1]
+	}
+	return s.tokenize(starts[idx], end, dst)
+}
+
+// tokenize splits the record in data[a:b] into fields.
+func (s scanner) tokenize(a, b int, dst []field) []field {
+	data := s.data
+	for b > a && (data[b-1] == '\n' || data[b-1] == '\r') {
+		b--
+	}
+	pos := a
+	for {
+		if pos < b && data[pos] == '"' {
+			f, next, ok := s.quoted(pos, b)
+			if ok {
+				dst = append(dst, f)
+				if next >= b {
+					return dst
+				}
+				pos = next + 1 // past the delimiter
+				if pos == b {
+					return append(dst, field{start: b, end: b})
+				}
+				continue
+			}
+			// Text after the closing quote ("a"b): keep the field as typed.
+		}
+		k := bytes.IndexByte(data[pos:b], s.delim)
+		if k < 0 {
+			return append(dst, field{start: pos, end: b})
+		}
+		dst = append(dst, field{start: pos, end: pos + k})
+		pos += k + 1
+		if pos == b {
+			return append(dst, field{start: b, end: b})
+		}
+	}
+}
+
+// quoted reads the quoted field starting at the quote at pos, in a record
+// ending at b. next is the offset of the delimiter after it (or b). ok is
+// false when something other than a delimiter follows the closing quote.
+func (s scanner) quoted(pos, b int) (f field, next int, ok bool) {
+	data := s.data
+	f.start = pos + 1
+	q := f.start
+	for {
+		k := bytes.IndexByte(data[q:b], '"')
+		if k < 0 {
+			f.end = b // never closed: the rest of the record
+			return f, b, true
+		}
+		q += k
+		if q+1 < b && data[q+1] == '"' {
+			f.escaped = true
+			q += 2
+			continue
+		}
+		f.end = q
+		next = q + 1
+		if next < b && data[next] != s.delim {
+			return field{}, 0, false
+		}
+		return f, next, true
+	}
+}
+
+// sniffDelimiter picks the delimiter, among , ; tab and |, that splits the
+// first records into the same number (more than one) of fields most often.
+func sniffDelimiter(data []byte) byte {
+	sample := data[:min(len(data), 64<<10)]
+	best, bestScore := byte(','), 0.0
+	for _, d := range []byte{',', '\t', ';', '|'} {
+		sc := scanner{data: sample, delim: d}
+		counts := map[int]int{}
+		records := 0
+		var fs []field
+		for i := 0; i < len(sample) && records < 50; {
+			if sample[i] == '\n' || sample[i] == '\r' {
+				i++
+				continue
+			}
+			end := sc.recordEnd(i)
+			fs = sc.tokenize(i, end, fs[:0])
+			counts[len(fs)]++
+			records++
+			i = end
+		}
+		mode, freq := 0, 0
+		for n, c := range counts {
+			if c > freq || (c == freq && n > mode) {
+				mode, freq = n, c
+			}
+		}
+		if mode < 2 || records == 0 {
+			continue
+		}
+		score := float64(freq) / float64(records) * (1 + 0.01*float64(min(mode, 50)))
+		if score > bestScore {
+			best, bestScore = d, score
+		}
+	}
+	return best
+}
