@@ -101,6 +101,9 @@ func parseFloatBytes(b []byte) (float64, bool) {
 	if digits == 0 {
 		return 0, false
 	}
+	if f, ok := fastFloat(b); ok {
+		return f, true
+	}
 	f, err := strconv.ParseFloat(unsafe.String(unsafe.SliceData(b), len(b)), 64)
 	if err != nil && f == 0 {
 		return 0, false // syntax error; out-of-range values come back as ±Inf with an error
@@ -120,6 +123,7 @@ func parseBoolBytes(b []byte) (bool, bool) {
 
 // colBuf holds one column of one chunk, in the kind inferred so far.
 type colBuf struct {
+	rows    int // rows in the chunk: the capacity to reserve
 	kind    kind
 	nas     int // leading missing values while kind is kindNA
 	ints    []cell[int]
@@ -140,7 +144,7 @@ func (c *chunk) parse(p *parser) {
 	fields := make([]field, 0, p.ncols)
 	var scratch []byte
 	for len(c.cols) < p.ncols {
-		c.cols = append(c.cols, &colBuf{})
+		c.cols = append(c.cols, &colBuf{rows: c.hi - c.lo})
 	}
 	for i := c.lo; i < c.hi; i++ {
 		a, b := p.record(i)
@@ -150,7 +154,7 @@ func (c *chunk) parse(p *parser) {
 		}
 		for len(c.cols) < len(fields) {
 			// A row wider than the header: a new column, missing until here.
-			c.cols = append(c.cols, &colBuf{nas: i - c.lo})
+			c.cols = append(c.cols, &colBuf{rows: c.hi - c.lo, nas: i - c.lo})
 		}
 		for j, col := range c.cols {
 			if j >= len(fields) {
@@ -158,7 +162,7 @@ func (c *chunk) parse(p *parser) {
 				continue
 			}
 			raw := fields[j].bytes(p.data, &scratch)
-			col.add(p, c, j, i, raw, p.na[string(raw)])
+			col.add(p, c, j, i, raw, p.isNA(raw))
 		}
 	}
 }
@@ -185,10 +189,26 @@ func (col *colBuf) add(p *parser, c *chunk, j, i int, raw []byte, na bool) {
 
 func (col *colBuf) setKind(k kind) {
 	col.kind = k
+	col.reserve(col.rows)
 	for range col.nas {
 		col.appendNA()
 	}
 	col.nas = 0
+}
+
+// reserve allocates room for n values of the column's kind at once, so
+// appends never regrow.
+func (col *colBuf) reserve(n int) {
+	switch col.kind {
+	case kindInt:
+		col.ints = make([]cell[int], 0, n)
+	case kindFloat:
+		col.floats = make([]cell[float64], 0, n)
+	case kindBool:
+		col.bools = make([]cell[bool], 0, n)
+	case kindString:
+		col.strs = make([]cell[string], 0, n)
+	}
 }
 
 func (col *colBuf) appendNA() {
@@ -235,7 +255,8 @@ func (col *colBuf) appendAs(k kind, raw []byte) bool {
 
 // reparse rebuilds rows [c.lo, upto) of column j as kind k from the text.
 func (col *colBuf) reparse(p *parser, c *chunk, j, upto int, k kind) {
-	*col = colBuf{kind: k, strings: col.strings}
+	*col = colBuf{rows: col.rows, kind: k, strings: col.strings}
+	col.reserve(col.rows)
 	fields := make([]field, 0, p.ncols)
 	var scratch []byte
 	for i := c.lo; i < upto; i++ {
@@ -246,7 +267,7 @@ func (col *colBuf) reparse(p *parser, c *chunk, j, upto int, k kind) {
 			continue
 		}
 		raw := fields[j].bytes(p.data, &scratch)
-		if p.na[string(raw)] {
+		if p.isNA(raw) {
 			col.appendNA()
 		} else if !col.appendAs(k, raw) {
 			panic("loaders: widened column rejected an earlier value") // joinKinds guarantees a fit
@@ -364,4 +385,49 @@ func (s *stringStore) alloc(b []byte) string {
 	start := len(s.block)
 	s.block = append(s.block, b...)
 	return unsafe.String(&s.block[start], len(b))
+}
+
+// pow10 holds the powers of ten that float64 represents exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// fastFloat parses plain decimals such as -97.700986 exactly, without
+// strconv: when the digits fit in 2^53 and the scale is at most 10^22, the
+// mantissa and the power of ten are both exact floats and one IEEE division
+// rounds correctly (Clinger's fast path). Anything else returns ok=false.
+func fastFloat(b []byte) (float64, bool) {
+	neg := false
+	if b[0] == '-' || b[0] == '+' {
+		neg = b[0] == '-'
+		b = b[1:]
+	}
+	var mant uint64
+	scale, digits, seenDot := 0, 0, false
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			if digits >= 15 {
+				return 0, false
+			}
+			mant = mant*10 + uint64(c-'0')
+			if mant != 0 {
+				digits++
+			}
+			if seenDot {
+				scale++
+			}
+		case c == '.' && !seenDot:
+			seenDot = true
+		default:
+			return 0, false // exponents and the rest go to strconv
+		}
+	}
+	if scale >= len(pow10) {
+		return 0, false
+	}
+	f := float64(mant) / pow10[scale]
+	if neg {
+		f = -f
+	}
+	return f, true
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"runtime"
 	"strconv"
 	"strings"
@@ -130,6 +131,9 @@ func ReadCSV(ctx context.Context, r io.Reader, opts ...Option) (dataframe.DataFr
 	if o.total > 0 && o.total*memoryFactor > o.budget {
 		return dataframe.DataFrame{}, o.overBudget(o.total)
 	}
+	if o.total == 0 {
+		o.total = sizeOf(r)
+	}
 	raw, err := readAll(ctx, r, &o)
 	if err != nil {
 		return dataframe.DataFrame{}, err
@@ -163,6 +167,61 @@ func humanBytes(n int64) string {
 	}
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
+
+// sizeOf returns how many bytes r will yield, when it can tell.
+func sizeOf(r io.Reader) int64 {
+	switch v := r.(type) {
+	case interface{ Len() int }:
+		return int64(v.Len())
+	case interface{ Stat() (fs.FileInfo, error) }:
+		if fi, err := v.Stat(); err == nil && fi.Mode().IsRegular() {
+			return fi.Size()
+		}
+	}
+	return 0
+}
+
+// naSet tells missing-value tokens apart quickly: a field is looked up in
+// the map only when its length and last byte match some token, so numbers
+// (ending in a digit) and most text never touch it.
+type naSet struct {
+	tokens map[string]bool
+	lens   [16]bool
+	last   [256]bool
+	empty  bool
+}
+
+func newNASet(tokens map[string]bool) naSet {
+	s := naSet{tokens: tokens}
+	for t := range tokens {
+		if t == "" {
+			s.empty = true
+			continue
+		}
+		if len(t) < len(s.lens) {
+			s.lens[len(t)] = true
+		} else {
+			s.lens[0] = true // some token is long: check every long field
+		}
+		s.last[t[len(t)-1]] = true
+	}
+	return s
+}
+
+func (s *naSet) has(b []byte) bool {
+	if len(b) == 0 {
+		return s.empty
+	}
+	if !s.last[b[len(b)-1]] {
+		return false
+	}
+	if len(b) < len(s.lens) && !s.lens[len(b)] {
+		return false
+	}
+	return s.tokens[string(b)]
+}
+
+func (p *parser) isNA(b []byte) bool { return p.na.has(b) }
 
 // readAll reads r to the end in 1 MiB steps, checking ctx and the budget and
 // reporting progress between steps.
@@ -229,7 +288,7 @@ func parse(ctx context.Context, data []byte, o *options, rep *Report) (dataframe
 	} else {
 		names = make([]string, len(first))
 	}
-	p := &parser{data: data, sc: sc, starts: starts, body: body, ncols: len(names), na: o.na}
+	p := &parser{data: data, sc: sc, starts: starts, body: body, ncols: len(names), na: newNASet(o.na)}
 	if err := p.run(ctx, o.workers); err != nil {
 		return dataframe.DataFrame{}, err
 	}
@@ -288,7 +347,7 @@ type parser struct {
 	starts  []int
 	body    []int // starts of body records (a suffix of starts)
 	ncols   int
-	na      map[string]bool
+	na      naSet
 	chunks  []*chunk
 	ragged  int
 	maxCols int

@@ -312,3 +312,25 @@ func TestGzipIsTransparent(t *testing.T) {
 		t.Fatalf("gzip: %v %v", rep, df)
 	}
 }
+
+func TestFastFloatIsExact(t *testing.T) {
+	r := newRand()
+	for range 200000 {
+		digits := 1 + r.IntN(15)
+		var b []byte
+		if r.IntN(2) == 0 {
+			b = append(b, '-')
+		}
+		for range digits {
+			b = append(b, byte('0'+r.IntN(10)))
+		}
+		if dot := r.IntN(digits + 1); dot < digits {
+			b = append(b[:len(b)-digits+dot], append([]byte{'.'}, b[len(b)-digits+dot:]...)...)
+		}
+		want, err := strconv.ParseFloat(string(b), 64)
+		got, ok := parseFloatBytes(b)
+		if err != nil || !ok || math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("%q: got %v (%v), strconv %v (%v)", b, got, ok, want, err)
+		}
+	}
+}

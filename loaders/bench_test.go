@@ -1,0 +1,87 @@
+package loaders
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/go-gota/gota/dataframe"
+)
+
+// Benchmarks for docs/BENCHMARKS.md, each beside gota's own function on the
+// same input:
+//
+//	go test ./loaders -run '^$' -bench ReadCSV -benchmem -count 6
+//
+// The inputs come from bench/gencsv (deterministic), written once per
+// machine under the system temp directory.
+
+var benchFiles sync.Map // name → []byte
+
+func benchInput(b *testing.B, rows, cols int) []byte {
+	b.Helper()
+	name := filepath.Join(os.TempDir(), "hitmiss-bench", "gen-"+itoa(rows)+"x"+itoa(cols)+".csv")
+	if v, ok := benchFiles.Load(name); ok {
+		return v.([]byte)
+	}
+	if _, err := os.Stat(name); err != nil {
+		os.MkdirAll(filepath.Dir(name), 0o755)
+		cmd := exec.Command("go", "run", "../bench/gencsv", "-rows", itoa(rows), "-cols", itoa(cols), "-o", name)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("gencsv: %v\n%s", err, out)
+		}
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchFiles.Store(name, data)
+	return data
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; n > 0; n /= 10 {
+		b = append([]byte{byte('0' + n%10)}, b...)
+	}
+	return string(b)
+}
+
+func BenchmarkReadCSV(b *testing.B) {
+	for _, size := range []struct {
+		name       string
+		rows, cols int
+	}{{"1Mx4", 1_000_000, 4}, {"3Mx5", 3_000_000, 5}} {
+		data := benchInput(b, size.rows, size.cols)
+		b.Run(size.name+"/hitmiss", func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				df, err := ReadCSV(context.Background(), bytes.NewReader(data))
+				if err != nil || df.Nrow() != size.rows {
+					b.Fatal(err, df.Nrow())
+				}
+			}
+		})
+		b.Run(size.name+"/baseline=gota-ReadCSV", func(b *testing.B) {
+			if size.rows > 1_000_000 && testing.Short() {
+				b.Skip("gota on 3M rows takes minutes; run without -short")
+			}
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				df := dataframe.ReadCSV(bytes.NewReader(data))
+				if df.Err != nil || df.Nrow() != size.rows {
+					b.Fatal(df.Err)
+				}
+			}
+		})
+	}
+}
