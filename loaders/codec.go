@@ -1,0 +1,222 @@
+package loaders
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/go-gota/gota/dataframe"
+	"github.com/go-gota/gota/series"
+)
+
+// A columnar binary encoding of gota frames, so loads can be persisted
+// through cache.Persist (gob cannot see gota's unexported fields):
+//
+//	"HMFRAME1" uvarint(ncols) uvarint(nrows)
+//	per column: uvarint(len) name, type byte (i f s b), NA bitmap
+//	            (ceil(nrows/8) bytes), then the values:
+//	            int and float as 8 little-endian bytes, bool as 1 byte,
+//	            string as uvarint(len) bytes.
+//
+// Decoding checks every length against the bytes left, so a damaged file
+// is an error, never a panic or a huge allocation.
+
+const frameMagic = "HMFRAME1"
+
+var errCorrupt = errors.New("corrupt frame encoding")
+
+// EncodeFrame encodes df.
+func EncodeFrame(df dataframe.DataFrame) ([]byte, error) {
+	if df.Err != nil {
+		return nil, df.Err
+	}
+	b := []byte(frameMagic)
+	b = binary.AppendUvarint(b, uint64(df.Ncol()))
+	b = binary.AppendUvarint(b, uint64(df.Nrow()))
+	for _, name := range df.Names() {
+		c, ok := columnOf(df.Col(name))
+		if !ok {
+			return nil, fmt.Errorf("encode frame: column %q has an unsupported layout", name)
+		}
+		b = binary.AppendUvarint(b, uint64(len(name)))
+		b = append(b, name...)
+		b = append(b, typeCode(c.typ))
+		n := c.len()
+		bits := make([]byte, (n+7)/8)
+		for i := range n {
+			if c.na(i) {
+				bits[i/8] |= 1 << (i % 8)
+			}
+		}
+		b = append(b, bits...)
+		switch c.typ {
+		case series.Int:
+			for i := range c.ints {
+				b = binary.LittleEndian.AppendUint64(b, uint64(c.ints[i].v))
+			}
+		case series.Float:
+			for i := range c.floats {
+				b = binary.LittleEndian.AppendUint64(b, math.Float64bits(c.floats[i].v))
+			}
+		case series.Bool:
+			for i := range c.bools {
+				b = append(b, byte(b2i(c.bools[i].v)))
+			}
+		default:
+			for i := range c.strs {
+				b = binary.AppendUvarint(b, uint64(len(c.strs[i].v)))
+				b = append(b, c.strs[i].v...)
+			}
+		}
+	}
+	return b, nil
+}
+
+func typeCode(t series.Type) byte {
+	switch t {
+	case series.Int:
+		return 'i'
+	case series.Float:
+		return 'f'
+	case series.Bool:
+		return 'b'
+	}
+	return 's'
+}
+
+// frameDecoder reads with bounds checks.
+type frameDecoder struct {
+	b   []byte
+	err error
+}
+
+func (d *frameDecoder) uvarint() int {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 || v > 1<<40 {
+		d.err = errCorrupt
+		return 0
+	}
+	d.b = d.b[n:]
+	return int(v)
+}
+
+func (d *frameDecoder) take(n int) []byte {
+	if d.err != nil || n < 0 || n > len(d.b) {
+		d.err = errCorrupt
+		return nil
+	}
+	out := d.b[:n]
+	d.b = d.b[n:]
+	return out
+}
+
+// DecodeFrame decodes what EncodeFrame wrote.
+func DecodeFrame(b []byte) (dataframe.DataFrame, error) {
+	if len(b) < len(frameMagic) || string(b[:len(frameMagic)]) != frameMagic {
+		return dataframe.DataFrame{}, errCorrupt
+	}
+	d := &frameDecoder{b: b[len(frameMagic):]}
+	ncols, nrows := d.uvarint(), d.uvarint()
+	// Each column needs at least a name length, a type and its NA bitmap.
+	if d.err != nil || ncols > len(d.b) || (ncols > 0 && nrows/8 > len(d.b)/ncols) {
+		return dataframe.DataFrame{}, errCorrupt
+	}
+	cols := make([]series.Series, 0, ncols)
+	names := map[string]bool{}
+	for range ncols {
+		name := string(d.take(d.uvarint()))
+		code := d.take(1)
+		bits := d.take((nrows + 7) / 8)
+		if d.err != nil || names[name] || name == "" {
+			return dataframe.DataFrame{}, errCorrupt
+		}
+		names[name] = true
+		na := func(i int) bool { return bits[i/8]&(1<<(i%8)) != 0 }
+		switch code[0] {
+		case 'i', 'f':
+			raw := d.take(8 * nrows)
+			if d.err != nil {
+				return dataframe.DataFrame{}, errCorrupt
+			}
+			if code[0] == 'i' {
+				v, cells := newCells[int](series.Int, nrows)
+				for i := range cells {
+					cells[i] = cell[int]{int(binary.LittleEndian.Uint64(raw[8*i:])), na(i)}
+				}
+				cols = append(cols, seriesOf(name, series.Int, v))
+			} else {
+				v, cells := newCells[float64](series.Float, nrows)
+				for i := range cells {
+					cells[i] = cell[float64]{math.Float64frombits(binary.LittleEndian.Uint64(raw[8*i:])), na(i)}
+				}
+				cols = append(cols, seriesOf(name, series.Float, v))
+			}
+		case 'b':
+			raw := d.take(nrows)
+			if d.err != nil {
+				return dataframe.DataFrame{}, errCorrupt
+			}
+			v, cells := newCells[bool](series.Bool, nrows)
+			for i := range cells {
+				cells[i] = cell[bool]{raw[i] != 0, na(i)}
+			}
+			cols = append(cols, seriesOf(name, series.Bool, v))
+		case 's':
+			v, cells := newCells[string](series.String, nrows)
+			var store stringStore
+			for i := range cells {
+				cells[i] = cell[string]{store.intern(d.take(d.uvarint())), na(i)}
+				if d.err != nil {
+					return dataframe.DataFrame{}, errCorrupt
+				}
+			}
+			cols = append(cols, seriesOf(name, series.String, v))
+		default:
+			return dataframe.DataFrame{}, errCorrupt
+		}
+	}
+	if len(d.b) != 0 {
+		return dataframe.DataFrame{}, errCorrupt
+	}
+	if ncols == 0 {
+		return dataframe.DataFrame{}, nil
+	}
+	return frameOf(cols, nrows), nil
+}
+
+// EncodeLoaded encodes a load: the frame, then the report as JSON.
+func EncodeLoaded(l Loaded) ([]byte, error) {
+	frame, err := EncodeFrame(l.Frame)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := json.Marshal(l.Report)
+	if err != nil {
+		return nil, err
+	}
+	out := binary.AppendUvarint(nil, uint64(len(frame)))
+	out = append(out, frame...)
+	return append(out, rep...), nil
+}
+
+// DecodeLoaded decodes what EncodeLoaded wrote.
+func DecodeLoaded(b []byte) (Loaded, error) {
+	n, k := binary.Uvarint(b)
+	if k <= 0 || n > uint64(len(b)-k) {
+		return Loaded{}, errCorrupt
+	}
+	df, err := DecodeFrame(b[k : k+int(n)])
+	if err != nil {
+		return Loaded{}, err
+	}
+	var rep Report
+	if err := json.Unmarshal(b[k+int(n):], &rep); err != nil {
+		return Loaded{}, errCorrupt
+	}
+	return Loaded{Frame: df, Report: rep}, nil
+}

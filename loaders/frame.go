@@ -1,0 +1,449 @@
+package loaders
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+
+	"github.com/go-gota/gota/dataframe"
+	"github.com/go-gota/gota/series"
+)
+
+// Fast frame kernels. gota's Arrange, Describe and grouping go through
+// interfaces and allocations per cell; these read gota's cells in place
+// (see gota.go) and produce the same results. Each falls back to gota's own
+// function when the layout check failed.
+
+// column gives typed, in-place access to a series' cells.
+type column struct {
+	name   string
+	typ    series.Type
+	ints   []cell[int]
+	floats []cell[float64]
+	strs   []cell[string]
+	bools  []cell[bool]
+}
+
+func columnOf(s series.Series) (column, bool) {
+	c := column{name: s.Name, typ: s.Type()}
+	var ok bool
+	switch c.typ {
+	case series.Int:
+		c.ints, ok = cellsOf[int](s)
+	case series.Float:
+		c.floats, ok = cellsOf[float64](s)
+	case series.String:
+		c.strs, ok = cellsOf[string](s)
+	case series.Bool:
+		c.bools, ok = cellsOf[bool](s)
+	}
+	return c, ok
+}
+
+func (c column) len() int {
+	return max(len(c.ints), len(c.floats), len(c.strs), len(c.bools))
+}
+
+func (c column) na(i int) bool {
+	switch c.typ {
+	case series.Int:
+		return c.ints[i].na
+	case series.Float:
+		return c.floats[i].na
+	case series.String:
+		return c.strs[i].na
+	}
+	return c.bools[i].na
+}
+
+// float returns cell i as a number (bools as 0 and 1).
+func (c column) float(i int) float64 {
+	switch c.typ {
+	case series.Int:
+		return float64(c.ints[i].v)
+	case series.Float:
+		return c.floats[i].v
+	case series.Bool:
+		if c.bools[i].v {
+			return 1
+		}
+		return 0
+	}
+	f, _ := strconv.ParseFloat(c.strs[i].v, 64)
+	return f
+}
+
+// text returns cell i as the text a user would type for it.
+func (c column) text(i int) string {
+	if c.na(i) {
+		return "NA"
+	}
+	switch c.typ {
+	case series.Int:
+		return strconv.Itoa(c.ints[i].v)
+	case series.Float:
+		return strconv.FormatFloat(c.floats[i].v, 'g', -1, 64)
+	case series.Bool:
+		return strconv.FormatBool(c.bools[i].v)
+	}
+	return c.strs[i].v
+}
+
+func (c column) numeric() bool {
+	return c.typ == series.Int || c.typ == series.Float || c.typ == series.Bool
+}
+
+// compare orders cells i and j; missing values sort last.
+func (c column) compare(i, j int) int {
+	ni, nj := c.na(i), c.na(j)
+	switch {
+	case ni && nj:
+		return 0
+	case ni:
+		return 1
+	case nj:
+		return -1
+	}
+	switch c.typ {
+	case series.Int:
+		return cmp.Compare(c.ints[i].v, c.ints[j].v)
+	case series.Float:
+		return cmp.Compare(c.floats[i].v, c.floats[j].v)
+	case series.Bool:
+		return cmp.Compare(b2i(c.bools[i].v), b2i(c.bools[j].v))
+	}
+	return cmp.Compare(c.strs[i].v, c.strs[j].v)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// take returns the rows idx of df, in that order, as a new frame.
+func take(df dataframe.DataFrame, idx []int) dataframe.DataFrame {
+	if !gotaLayout.ok || df.Ncol() == 0 {
+		return df.Subset(idx)
+	}
+	cols := make([]series.Series, df.Ncol())
+	for j, name := range df.Names() {
+		s := df.Col(name)
+		c, ok := columnOf(s)
+		if !ok {
+			return df.Subset(idx)
+		}
+		cols[j] = gather(c, idx)
+	}
+	return frameOf(cols, len(idx))
+}
+
+func gather(c column, idx []int) series.Series {
+	switch c.typ {
+	case series.Int:
+		v, out := newCells[int](series.Int, len(idx))
+		for k, i := range idx {
+			out[k] = c.ints[i]
+		}
+		return seriesOf(c.name, c.typ, v)
+	case series.Float:
+		v, out := newCells[float64](series.Float, len(idx))
+		for k, i := range idx {
+			out[k] = c.floats[i]
+		}
+		return seriesOf(c.name, c.typ, v)
+	case series.Bool:
+		v, out := newCells[bool](series.Bool, len(idx))
+		for k, i := range idx {
+			out[k] = c.bools[i]
+		}
+		return seriesOf(c.name, c.typ, v)
+	}
+	v, out := newCells[string](series.String, len(idx))
+	for k, i := range idx {
+		out[k] = c.strs[i]
+	}
+	return seriesOf(c.name, c.typ, v)
+}
+
+// sortOrder returns the row order that sorts c, stably, missing values last
+// whatever the direction.
+func sortOrder(c column, desc bool) []int {
+	idx := make([]int, c.len())
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int {
+		na, nb := c.na(a), c.na(b)
+		if na || nb {
+			return c.compare(a, b) // NA last in both directions
+		}
+		if desc {
+			return c.compare(b, a)
+		}
+		return c.compare(a, b)
+	})
+	return idx
+}
+
+// describeFrame computes gota's Describe (mean, median, stddev, min, 25%,
+// 50%, 75%, max per column, strings showing only min and max) in one sort per
+// numeric column. Unlike gota, which lets one missing value turn mean and
+// stddev into NaN, missing values are skipped, as pandas does.
+func describeFrame(df dataframe.DataFrame) (dataframe.DataFrame, error) {
+	out := []series.Series{series.New([]string{"mean", "median", "stddev", "min", "25%", "50%", "75%", "max"}, series.String, "column")}
+	for _, name := range df.Names() {
+		c, ok := columnOf(df.Col(name))
+		if !ok {
+			return df.Describe(), nil
+		}
+		if !c.numeric() {
+			lo, hi := minMaxStrings(c)
+			out = append(out, series.New([]string{"-", "-", "-", lo, "-", "-", "-", hi}, series.String, name))
+			continue
+		}
+		vals := make([]float64, 0, c.len())
+		for i := range c.len() {
+			if !c.na(i) {
+				vals = append(vals, c.float(i))
+			}
+		}
+		mean, std := meanStdDev(vals)
+		slices.Sort(vals)
+		out = append(out, series.New([]float64{mean, median(vals), std, quantile(vals, 0), quantile(vals, 0.25),
+			quantile(vals, 0.5), quantile(vals, 0.75), quantile(vals, 1)}, series.Float, name))
+	}
+	return frameOf(out, 8), nil
+}
+
+func minMaxStrings(c column) (lo, hi string) {
+	first := true
+	for i := range c.len() {
+		if c.na(i) {
+			continue
+		}
+		s := c.strs[i].v
+		if first || s < lo {
+			lo = s
+		}
+		if first || s > hi {
+			hi = s
+		}
+		first = false
+	}
+	return lo, hi
+}
+
+// meanStdDev matches gonum's stat.Mean and stat.StdDev (sample standard
+// deviation with the compensated two-pass sum), which gota uses.
+func meanStdDev(x []float64) (mean, std float64) {
+	if len(x) == 0 {
+		return math.NaN(), math.NaN()
+	}
+	var sum float64
+	for _, v := range x {
+		sum += v
+	}
+	mean = sum / float64(len(x))
+	var ss, comp float64
+	for _, v := range x {
+		d := v - mean
+		ss += d * d
+		comp += d
+	}
+	variance := (ss - comp*comp/float64(len(x))) / float64(len(x)-1)
+	return mean, math.Sqrt(variance)
+}
+
+func median(sorted []float64) float64 {
+	n := len(sorted)
+	switch {
+	case n == 0:
+		return math.NaN()
+	case n%2 == 1:
+		return sorted[n/2]
+	}
+	return (sorted[n/2-1] + sorted[n/2]) / 2
+}
+
+// quantile is gonum's stat.Quantile with the Empirical estimator, as gota's
+// Series.Quantile: the smallest value with at least a fraction p of the
+// sorted values at or below it.
+func quantile(sorted []float64, p float64) float64 {
+	if len(sorted) == 0 {
+		return math.NaN()
+	}
+	i := int(math.Ceil(p*float64(len(sorted)))) - 1
+	return sorted[min(max(i, 0), len(sorted)-1)]
+}
+
+// ValueCount is one distinct value of a column and how often it occurs.
+type ValueCount struct {
+	Value string // as text; "NA" for missing values
+	Count int
+}
+
+// valueCounts counts distinct values, most frequent first (ties by value),
+// keeping the top limit (all when limit <= 0).
+func valueCounts(c column, limit int) []ValueCount {
+	counts := map[string]int{}
+	switch c.typ {
+	case series.String:
+		for i := range c.strs {
+			if c.strs[i].na {
+				counts["NA"]++
+			} else {
+				counts[c.strs[i].v]++
+			}
+		}
+	case series.Int:
+		ints := map[int]int{}
+		na := 0
+		for i := range c.ints {
+			if c.ints[i].na {
+				na++
+			} else {
+				ints[c.ints[i].v]++
+			}
+		}
+		for v, n := range ints {
+			counts[strconv.Itoa(v)] = n
+		}
+		if na > 0 {
+			counts["NA"] = na
+		}
+	default:
+		for i := range c.len() {
+			counts[c.text(i)]++
+		}
+	}
+	out := make([]ValueCount, 0, len(counts))
+	for v, n := range counts {
+		out = append(out, ValueCount{v, n})
+	}
+	slices.SortFunc(out, func(a, b ValueCount) int {
+		if a.Count != b.Count {
+			return cmp.Compare(b.Count, a.Count)
+		}
+		return cmp.Compare(a.Value, b.Value)
+	})
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
+// Bin is one histogram bar: values in [Lo, Hi) (the last bin includes Hi).
+type Bin struct {
+	Lo, Hi float64
+	Count  int
+}
+
+// histogram splits a numeric column's range into n equal bins.
+func histogram(c column, n int) ([]Bin, error) {
+	if !c.numeric() {
+		return nil, fmt.Errorf("column %q is %s, not numeric", c.name, c.typ)
+	}
+	n = max(n, 1)
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for i := range c.len() {
+		if v := c.float(i); !c.na(i) && !math.IsNaN(v) && !math.IsInf(v, 0) {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+	}
+	if lo > hi {
+		return nil, fmt.Errorf("column %q has no finite values", c.name)
+	}
+	width := (hi - lo) / float64(n)
+	bins := make([]Bin, n)
+	for k := range bins {
+		bins[k] = Bin{Lo: lo + float64(k)*width, Hi: lo + float64(k+1)*width}
+	}
+	bins[n-1].Hi = hi
+	for i := range c.len() {
+		v := c.float(i)
+		if c.na(i) || math.IsNaN(v) || math.IsInf(v, 0) {
+			continue
+		}
+		k := n - 1
+		if width > 0 {
+			k = min(int((v-lo)/width), n-1)
+		}
+		bins[k].Count++
+	}
+	return bins, nil
+}
+
+// Aggregations for GroupBy.
+const (
+	AggCount = "count"
+	AggSum   = "sum"
+	AggMean  = "mean"
+	AggMin   = "min"
+	AggMax   = "max"
+)
+
+// groupBy groups rows by the key column and aggregates the value column,
+// one row per group in first-seen order.
+func groupBy(df dataframe.DataFrame, key, value, agg string) (dataframe.DataFrame, error) {
+	kc, ok1 := columnOf(df.Col(key))
+	vc, ok2 := columnOf(df.Col(value))
+	if !ok1 || !ok2 {
+		return dataframe.DataFrame{}, fmt.Errorf("unknown column %q or %q", key, value)
+	}
+	if agg != AggCount && !vc.numeric() {
+		return dataframe.DataFrame{}, fmt.Errorf("cannot %s column %q: it is %s", agg, value, vc.typ)
+	}
+	type acc struct {
+		n        int
+		sum      float64
+		min, max float64
+	}
+	index := map[string]int{}
+	var keys []string
+	var accs []acc
+	for i := range kc.len() {
+		k := kc.text(i)
+		g, ok := index[k]
+		if !ok {
+			g = len(keys)
+			index[k] = g
+			keys = append(keys, k)
+			accs = append(accs, acc{min: math.Inf(1), max: math.Inf(-1)})
+		}
+		if vc.na(i) {
+			continue
+		}
+		a := &accs[g]
+		a.n++
+		if agg != AggCount {
+			v := vc.float(i)
+			a.sum += v
+			a.min, a.max = min(a.min, v), max(a.max, v)
+		}
+	}
+	vals := make([]float64, len(accs))
+	for g, a := range accs {
+		switch agg {
+		case AggCount:
+			vals[g] = float64(a.n)
+		case AggSum:
+			vals[g] = a.sum
+		case AggMean:
+			vals[g] = a.sum / float64(a.n)
+		case AggMin:
+			vals[g] = a.min
+		case AggMax:
+			vals[g] = a.max
+		default:
+			return dataframe.DataFrame{}, fmt.Errorf("unknown aggregation %q (count, sum, mean, min, max)", agg)
+		}
+	}
+	return frameOf([]series.Series{
+		series.New(keys, series.String, key),
+		series.New(vals, series.Float, value+"_"+agg),
+	}, len(keys)), nil
+}

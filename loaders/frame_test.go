@@ -1,0 +1,162 @@
+package loaders
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/go-gota/gota/dataframe"
+	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/datasets"
+)
+
+func bundledFrame(t testing.TB, name string) dataframe.DataFrame {
+	t.Helper()
+	d, ok := datasets.Lookup(name)
+	if !ok {
+		t.Fatalf("no dataset %s", name)
+	}
+	df, err := ReadCSV(context.Background(), bytes.NewReader(d.Bytes()), WithName(d.File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return df
+}
+
+// framesEqual compares two frames cell by cell through gota's accessors.
+func framesEqual(t *testing.T, what string, got, want dataframe.DataFrame) {
+	t.Helper()
+	if got.Nrow() != want.Nrow() || got.Ncol() != want.Ncol() {
+		t.Fatalf("%s: %d × %d, gota has %d × %d", what, got.Nrow(), got.Ncol(), want.Nrow(), want.Ncol())
+	}
+	if fmt.Sprint(got.Names()) != fmt.Sprint(want.Names()) || fmt.Sprint(got.Types()) != fmt.Sprint(want.Types()) {
+		t.Fatalf("%s: columns %v %v, gota has %v %v", what, got.Names(), got.Types(), want.Names(), want.Types())
+	}
+	for j := range got.Ncol() {
+		for i := range got.Nrow() {
+			a, b := got.Elem(i, j), want.Elem(i, j)
+			if a.Type() == series.Float {
+				x, y := a.Float(), b.Float()
+				if !(x == y || math.Abs(x-y) <= 1e-9*math.Max(math.Abs(x), math.Abs(y)) || (math.IsNaN(x) && math.IsNaN(y))) {
+					t.Fatalf("%s: [%d,%s] = %v, gota has %v", what, i, got.Names()[j], x, y)
+				}
+				continue
+			}
+			if a.String() != b.String() || a.IsNA() != b.IsNA() {
+				t.Fatalf("%s: [%d,%s] = %q, gota has %q", what, i, got.Names()[j], a, b)
+			}
+		}
+	}
+}
+
+func TestSortEqualsGotaArrange(t *testing.T) {
+	df := bundledFrame(t, "seattle-weather")
+	for _, col := range []string{"temp_max", "weather", "date", "wind"} {
+		for _, desc := range []bool{false, true} {
+			c, _ := columnOf(df.Col(col))
+			got := take(df, sortOrder(c, desc))
+			order := dataframe.Sort(col)
+			if desc {
+				order = dataframe.RevSort(col)
+			}
+			framesEqual(t, fmt.Sprintf("sort %s desc=%v", col, desc), got, df.Arrange(order))
+		}
+	}
+}
+
+func TestDescribeEqualsGota(t *testing.T) {
+	for _, name := range []string{"seattle-weather", "us-employment", "flights-airport"} {
+		df := bundledFrame(t, name)
+		got, err := describeFrame(df)
+		if err != nil {
+			t.Fatal(err)
+		}
+		framesEqual(t, "describe "+name, got, df.Describe())
+	}
+}
+
+func TestDescribeSkipsMissingValues(t *testing.T) {
+	df, _ := read(t, "x\n1\nNA\n3\n")
+	got, _ := describeFrame(df)
+	if mean := got.Col("x").Elem(0).Float(); mean != 2 {
+		t.Fatalf("mean with a missing value = %v, want 2 (gota would say NaN)", mean)
+	}
+}
+
+func TestValueCountsEqualGotaGroupBy(t *testing.T) {
+	df := bundledFrame(t, "seattle-weather")
+	c, _ := columnOf(df.Col("weather"))
+	got := valueCounts(c, 0)
+	groups := df.GroupBy("weather").Aggregation([]dataframe.AggregationType{dataframe.Aggregation_COUNT}, []string{"date"})
+	want := map[string]int{}
+	for i := range groups.Nrow() {
+		want[groups.Col("weather").Elem(i).String()] = int(groups.Col("date_COUNT").Elem(i).Float())
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d values, gota groups %d", len(got), len(want))
+	}
+	for i, vc := range got {
+		if want[vc.Value] != vc.Count {
+			t.Fatalf("%s: %d, gota counts %d", vc.Value, vc.Count, want[vc.Value])
+		}
+		if i > 0 && got[i-1].Count < vc.Count {
+			t.Fatalf("not sorted by count: %v", got)
+		}
+	}
+	if top := valueCounts(c, 2); len(top) != 2 || top[0] != got[0] {
+		t.Fatalf("limit 2: %v", top)
+	}
+}
+
+func TestHistogramCountsEveryValue(t *testing.T) {
+	df := bundledFrame(t, "seattle-weather")
+	c, _ := columnOf(df.Col("temp_max"))
+	bins, err := histogram(c, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, b := range bins {
+		total += b.Count
+	}
+	if total != df.Nrow() || bins[0].Lo != df.Col("temp_max").Min() || bins[9].Hi != df.Col("temp_max").Max() {
+		t.Fatalf("bins %v: %d values of %d", bins, total, df.Nrow())
+	}
+	s, _ := columnOf(df.Col("weather"))
+	if _, err := histogram(s, 10); err == nil || !strings.Contains(err.Error(), "not numeric") {
+		t.Fatalf("histogram of text: %v", err)
+	}
+}
+
+func TestGroupByMean(t *testing.T) {
+	df, _ := read(t, "k,v\na,1\nb,10\na,3\nb,NA\n")
+	got, err := groupBy(df, "k", "v", AggMean)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Nrow() != 2 || got.Col("v_mean").Elem(0).Float() != 2 || got.Col("v_mean").Elem(1).Float() != 10 {
+		t.Fatalf("group by mean: %v", got)
+	}
+}
+
+func TestCodecRoundTripsEveryBundledDataset(t *testing.T) {
+	for _, d := range datasets.All() {
+		df := bundledFrame(t, d.Name)
+		b, err := EncodeFrame(df)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := DecodeFrame(b)
+		if err != nil {
+			t.Fatalf("%s: %v", d.Name, err)
+		}
+		framesEqual(t, "codec "+d.Name, back, df)
+		if _, err := DecodeFrame(b[:len(b)/2]); err == nil {
+			t.Fatalf("%s: a truncated encoding decoded", d.Name)
+		}
+	}
+}

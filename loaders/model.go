@@ -1,0 +1,150 @@
+package loaders
+
+import (
+	"math"
+	"strings"
+	"sync"
+
+	"github.com/go-gota/gota/dataframe"
+	"github.com/go-gota/gota/series"
+)
+
+// DatasetModel is the parsed, indexed form of one dataset: its frame,
+// schema, per-column statistics and lazily built sort and search indexes.
+// It is a resource, shared by every caller: treat Frame as read-only. (The
+// explorer's mutation demo breaks that rule on purpose, to show why.)
+type DatasetModel struct {
+	Source  Source
+	Frame   dataframe.DataFrame
+	Report  Report
+	Columns []ColumnStats
+
+	mu      sync.Mutex
+	orders  map[orderKey][]int
+	lowered [][]string // per column, lower-cased cell text for search
+}
+
+type orderKey struct {
+	col  string
+	desc bool
+}
+
+// ColumnStats summarises one column.
+type ColumnStats struct {
+	Name     string
+	Type     series.Type
+	NA       int
+	Min, Max float64 // numeric columns; NaN otherwise
+	Mean     float64
+	Distinct int // distinct non-missing values, counted up to distinctCap
+}
+
+const distinctCap = 10000
+
+// newModel builds the model of a loaded frame.
+func newModel(src Source, df dataframe.DataFrame, rep Report) *DatasetModel {
+	m := &DatasetModel{Source: src, Frame: df, Report: rep, orders: map[orderKey][]int{}}
+	for _, name := range df.Names() {
+		m.Columns = append(m.Columns, columnStats(df.Col(name)))
+	}
+	return m
+}
+
+func columnStats(s series.Series) ColumnStats {
+	st := ColumnStats{Name: s.Name, Type: s.Type(), Min: math.NaN(), Max: math.NaN(), Mean: math.NaN()}
+	c, ok := columnOf(s)
+	if !ok {
+		return st
+	}
+	seen := map[string]struct{}{}
+	var sum float64
+	n := 0
+	for i := range c.len() {
+		if c.na(i) {
+			st.NA++
+			continue
+		}
+		if c.numeric() {
+			v := c.float(i)
+			if n == 0 || v < st.Min {
+				st.Min = v
+			}
+			if n == 0 || v > st.Max {
+				st.Max = v
+			}
+			sum += v
+			n++
+		}
+		if len(seen) < distinctCap {
+			seen[c.text(i)] = struct{}{}
+		}
+	}
+	if n > 0 {
+		st.Mean = sum / float64(n)
+	}
+	st.Distinct = len(seen)
+	return st
+}
+
+// Order returns the row order sorting the frame by col, built once per
+// column and direction and shared by every later call.
+func (m *DatasetModel) Order(col string, desc bool) ([]int, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	k := orderKey{col, desc}
+	if idx, ok := m.orders[k]; ok {
+		return idx, true
+	}
+	c, ok := columnOf(m.Frame.Col(col))
+	if !ok {
+		return nil, false
+	}
+	idx := sortOrder(c, desc)
+	m.orders[k] = idx
+	return idx, true
+}
+
+// Find returns the first cell at or after (row, col) in reading order (or at
+// or before it, backwards) whose text contains query, ignoring case.
+func (m *DatasetModel) Find(query string, row, col int, forward bool) (int, int, bool) {
+	if query == "" || m.Frame.Nrow() == 0 {
+		return 0, 0, false
+	}
+	lowered := m.searchIndex()
+	q := strings.ToLower(query)
+	nrow, ncol := m.Frame.Nrow(), len(lowered)
+	total := nrow * ncol
+	pos := row*ncol + col
+	for step := 0; step < total; step++ {
+		p := pos + step
+		if !forward {
+			p = pos - step
+		}
+		p = ((p % total) + total) % total
+		r, c := p/ncol, p%ncol
+		if strings.Contains(lowered[c][r], q) {
+			return r, c, true
+		}
+	}
+	return 0, 0, false
+}
+
+func (m *DatasetModel) searchIndex() [][]string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.lowered != nil {
+		return m.lowered
+	}
+	for _, name := range m.Frame.Names() {
+		c, ok := columnOf(m.Frame.Col(name))
+		if !ok {
+			continue
+		}
+		texts := make([]string, c.len())
+		for i := range texts {
+			texts[i] = strings.ToLower(c.text(i))
+		}
+		m.lowered = append(m.lowered, texts)
+	}
+	return m.lowered
+}

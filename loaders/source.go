@@ -1,0 +1,255 @@
+package loaders
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/zeebo/xxh3"
+
+	"github.com/hitmiss/hitmiss/datasets"
+)
+
+// SourceKind says where a dataset's bytes come from.
+type SourceKind int
+
+const (
+	Bundled SourceKind = iota // shipped inside the binary
+	File                      // a local file
+	Stdin                     // standard input, read once
+	URL                       // an http(s) address
+)
+
+func (k SourceKind) String() string {
+	return [...]string{"bundled", "file", "stdin", "url"}[k]
+}
+
+// Source is one dataset the user asked for. Its exported fields are its
+// identity: cached loads and transforms are keyed by them (a file by path,
+// size and modification time; stdin by a hash of its bytes; a URL by its
+// address), never by the frame's bytes.
+type Source struct {
+	Kind    SourceKind
+	Path    string // file path, URL, or the bundled file name
+	Size    int64  // bytes, when known
+	ModTime time.Time
+	Hash    string // content hash, for stdin
+
+	_data []byte // stdin's or the bundled file's bytes: not part of the key
+}
+
+// Name is how the UI and errors refer to the source.
+func (s Source) Name() string {
+	switch s.Kind {
+	case Bundled:
+		if d, ok := datasets.Lookup(s.Path); ok {
+			return d.Name
+		}
+	case Stdin:
+		return "stdin"
+	}
+	return s.Path
+}
+
+// Limits on remote sources.
+const (
+	DefaultURLTimeout = 30 * time.Second
+	DefaultURLMaxSize = 512 << 20
+)
+
+// dataExts are the files a directory source lists.
+var dataExts = []string{".csv", ".tsv", ".psv", ".txt", ".csv.gz", ".tsv.gz", ".psv.gz", ".gz"}
+
+func isDataFile(name string) bool {
+	lower := strings.ToLower(name)
+	for _, ext := range dataExts {
+		if strings.HasSuffix(lower, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// Resolve turns what the user typed into sources: a bundled dataset name, a
+// file, a directory (its CSV, TSV, PSV and .gz files), "-" for standard
+// input (read now, from stdin) or an http(s) URL. Errors are *InputError
+// naming spec.
+func Resolve(spec string, stdin io.Reader) ([]Source, error) {
+	fail := func(format string, args ...any) error {
+		return &InputError{Input: spec, Problem: fmt.Sprintf(format, args...)}
+	}
+	switch {
+	case spec == "":
+		return nil, fail("empty source name")
+	case spec == "-":
+		data, err := io.ReadAll(io.LimitReader(stdin, DefaultMemoryBudget/memoryFactor+1))
+		if err != nil {
+			return nil, &InputError{Input: "stdin", Problem: "read failed: " + err.Error(), Err: err}
+		}
+		if len(data) > DefaultMemoryBudget/memoryFactor {
+			return nil, &InputError{Input: "stdin", Problem: "more data than the memory budget allows"}
+		}
+		return []Source{{Kind: Stdin, Path: "-", Size: int64(len(data)), Hash: fmt.Sprintf("%x", xxh3.Hash128(data).Bytes()), _data: data}}, nil
+	case strings.HasPrefix(spec, "http://") || strings.HasPrefix(spec, "https://"):
+		return []Source{{Kind: URL, Path: spec}}, nil
+	}
+	fi, err := os.Stat(spec)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			if d, ok := datasets.Lookup(spec); ok {
+				return []Source{bundled(d)}, nil
+			}
+			return nil, fail("no such file, directory or bundled dataset")
+		}
+		if errors.Is(err, fs.ErrPermission) {
+			return nil, fail("permission denied")
+		}
+		return nil, fail("%v", unwrapPathError(err))
+	}
+	if fi.IsDir() {
+		entries, err := os.ReadDir(spec)
+		if err != nil {
+			return nil, fail("cannot list directory: %v", unwrapPathError(err))
+		}
+		var out []Source
+		for _, e := range entries {
+			if e.Type().IsRegular() && isDataFile(e.Name()) {
+				info, err := e.Info()
+				if err != nil {
+					continue
+				}
+				out = append(out, Source{Kind: File, Path: filepath.Join(spec, e.Name()), Size: info.Size(), ModTime: info.ModTime()})
+			}
+		}
+		if len(out) == 0 {
+			return nil, fail("directory holds no .csv, .tsv, .psv or .gz files")
+		}
+		slices.SortFunc(out, func(a, b Source) int { return strings.Compare(a.Path, b.Path) })
+		return out, nil
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fail("not a regular file")
+	}
+	return []Source{{Kind: File, Path: spec, Size: fi.Size(), ModTime: fi.ModTime()}}, nil
+}
+
+// Bundled returns a source for every shipped dataset.
+func BundledSources() []Source {
+	var out []Source
+	for _, d := range datasets.All() {
+		out = append(out, bundled(d))
+	}
+	return out
+}
+
+func bundled(d datasets.Dataset) Source {
+	return Source{Kind: Bundled, Path: d.File, Size: d.Size, _data: d.Bytes()}
+}
+
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// open returns the source's bytes as a reader and their size (0 when not
+// known). Only URL sources touch the network; files are opened read-only.
+func (s Source) open(ctx context.Context) (io.ReadCloser, int64, error) {
+	switch s.Kind {
+	case Bundled, Stdin:
+		return io.NopCloser(bytes.NewReader(s._data)), int64(len(s._data)), nil
+	case URL:
+		return fetch(ctx, s.Path)
+	}
+	f, err := os.Open(s.Path)
+	if err != nil {
+		problem := "cannot open: " + unwrapPathError(err).Error()
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			problem = "file disappeared since it was listed"
+		case errors.Is(err, fs.ErrPermission):
+			problem = "permission denied"
+		}
+		return nil, 0, &InputError{Input: s.Path, Problem: problem, Err: err}
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, &InputError{Input: s.Path, Problem: err.Error(), Err: err}
+	}
+	if fi.IsDir() {
+		f.Close()
+		return nil, 0, &InputError{Input: s.Path, Problem: "is a directory, not a file"}
+	}
+	return f, fi.Size(), nil
+}
+
+// fetch GETs a URL with a timeout and a size cap.
+func fetch(ctx context.Context, url string) (io.ReadCloser, int64, error) {
+	fail := func(err error, format string, args ...any) (io.ReadCloser, int64, error) {
+		return nil, 0, &InputError{Input: url, Problem: fmt.Sprintf(format, args...), Err: err}
+	}
+	ctx, cancel := context.WithTimeout(ctx, DefaultURLTimeout)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		cancel()
+		return fail(err, "not a valid URL: %v", err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		cancel()
+		if ctx.Err() == context.DeadlineExceeded {
+			return fail(err, "no answer within %s", DefaultURLTimeout)
+		}
+		var ue interface{ Unwrap() error }
+		if errors.As(err, &ue) {
+			err = ue.Unwrap()
+		}
+		return fail(err, "unreachable: %v", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		cancel()
+		return fail(nil, "server answered %s", resp.Status)
+	}
+	if resp.ContentLength > DefaultURLMaxSize {
+		resp.Body.Close()
+		cancel()
+		return fail(nil, "%s is over the %s limit for downloads", humanBytes(resp.ContentLength), humanBytes(DefaultURLMaxSize))
+	}
+	body := &cappedBody{r: resp.Body, left: DefaultURLMaxSize, url: url, cancel: cancel}
+	return body, max(resp.ContentLength, 0), nil
+}
+
+// cappedBody fails a download that runs past the size cap.
+type cappedBody struct {
+	r      io.ReadCloser
+	left   int64
+	url    string
+	cancel context.CancelFunc
+}
+
+func (b *cappedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		return 0, &InputError{Input: b.url, Problem: fmt.Sprintf("download is over the %s limit", humanBytes(DefaultURLMaxSize))}
+	}
+	n, err := b.r.Read(p[:min(int64(len(p)), b.left)])
+	b.left -= int64(n)
+	return n, err
+}
+
+func (b *cappedBody) Close() error {
+	b.cancel()
+	return b.r.Close()
+}

@@ -1,0 +1,166 @@
+package loaders
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hitmiss/hitmiss/cache"
+)
+
+func TestResolve(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.csv"), []byte("x\n1\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "b.tsv"), []byte("x\n2\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "notes.md"), []byte("hi"), 0o644)
+	os.Mkdir(filepath.Join(dir, "empty"), 0o755)
+
+	srcs, err := Resolve(dir, nil)
+	if err != nil || len(srcs) != 2 || srcs[0].Kind != File || !strings.HasSuffix(srcs[1].Path, "b.tsv") {
+		t.Fatalf("directory: %v, %v", srcs, err)
+	}
+	if srcs, err := Resolve("zipcodes", nil); err != nil || srcs[0].Kind != Bundled || srcs[0].Name() != "zipcodes" {
+		t.Fatalf("bundled: %v, %v", srcs, err)
+	}
+	if srcs, err := Resolve("-", strings.NewReader("x\n1\n")); err != nil || srcs[0].Kind != Stdin || srcs[0].Hash == "" {
+		t.Fatalf("stdin: %v, %v", srcs, err)
+	}
+	for spec, want := range map[string]string{
+		filepath.Join(dir, "missing.csv"): "no such file, directory or bundled dataset",
+		filepath.Join(dir, "empty"):       "directory holds no .csv",
+		"":                                "empty source name",
+	} {
+		_, err := Resolve(spec, nil)
+		var ie *InputError
+		if !errors.As(err, &ie) || !strings.Contains(err.Error(), want) || (spec != "" && !strings.HasPrefix(err.Error(), spec+": ")) {
+			t.Errorf("%q: %v, want an error naming it and saying %q", spec, err, want)
+		}
+	}
+}
+
+func TestCachedLoadKeyedBySourceIdentity(t *testing.T) {
+	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
+	l := New(reg, Config{})
+	path := filepath.Join(t.TempDir(), "data.csv")
+	os.WriteFile(path, []byte("x\n1\n2\n"), 0o644)
+	ctx := context.Background()
+	get := func() Loaded {
+		srcs, err := Resolve(path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := l.LoadSource(ctx, srcs[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	get()
+	get()
+	if s := l.Load.Stats(); s.Misses != 1 || s.Hits != 1 {
+		t.Fatalf("unchanged file: %+v", s)
+	}
+	os.WriteFile(path, []byte("x\n1\n2\n3\n"), 0o644)
+	later := time.Now().Add(time.Minute)
+	os.Chtimes(path, later, later)
+	if v := get(); v.Frame.Nrow() != 3 || l.Load.Stats().Misses != 2 {
+		t.Fatalf("edited file served from cache: %d rows", v.Frame.Nrow())
+	}
+}
+
+func TestCachedTransformsAndModels(t *testing.T) {
+	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
+	l := New(reg, Config{})
+	ctx := context.Background()
+	src := BundledSources()[0] // seattle-weather
+	sorted, err := l.Sort.Get(ctx, SortArgs{Source: src, Column: "temp_max", Desc: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sorted.Col("temp_max").Elem(0).Float() != sorted.Col("temp_max").Max() {
+		t.Fatalf("sorted desc does not start with the max")
+	}
+	if _, err := l.Sort.Get(ctx, SortArgs{Source: src, Column: "temp_max", Desc: true}); err != nil {
+		t.Fatal(err)
+	}
+	filtered, err := l.Filter.Get(ctx, FilterArgs{Source: src, Expr: "weather = 'snow'"})
+	if err != nil || filtered.Nrow() == 0 {
+		t.Fatalf("filter: %v rows, %v", filtered.Nrow(), err)
+	}
+	m1, _ := l.Model.Get(ctx, src)
+	m2, _ := l.Model.Get(ctx, src)
+	if m1 != m2 {
+		t.Fatal("the dataset model is a resource: Get must return the same pointer")
+	}
+	p1, _ := l.Predicate.Get(ctx, FilterArgs{Source: src, Expr: "weather = 'snow'"})
+	p2, _ := l.Predicate.Get(ctx, FilterArgs{Source: src, Expr: "weather = 'snow'"})
+	if p1 != p2 {
+		t.Fatal("compiled predicates are resources: Get must return the same pointer")
+	}
+	if s := l.Sort.Stats(); s.Hits != 1 || s.Misses != 1 {
+		t.Fatalf("sort stats %+v", s)
+	}
+	if s := l.Load.Stats(); s.Misses != 1 {
+		t.Fatalf("the dataset was loaded %d times", s.Misses)
+	}
+	if _, err := l.Filter.Get(ctx, FilterArgs{Source: src, Expr: "weather >"}); err == nil {
+		t.Fatal("a bad filter did not fail")
+	}
+}
+
+func TestPersistedLoadsSurviveRegistries(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	src := BundledSources()[0]
+	first := New(cache.NewRegistry(cache.WithPersistDir(dir)), Config{Persist: true})
+	want, err := first.Load.Get(ctx, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := New(cache.NewRegistry(cache.WithPersistDir(dir)), Config{Persist: true})
+	got, err := second.Load.Get(ctx, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := second.Load.Stats(); s.Hits != 1 || s.Misses != 0 {
+		t.Fatalf("second registry recomputed: %+v", s)
+	}
+	framesEqual(t, "persisted load", got.Frame, want.Frame)
+}
+
+func TestURLSources(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/ok.csv":
+			w.Write([]byte("a,b\n1,2\n"))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	l := New(cache.NewRegistry(cache.WithPersistDir(t.TempDir())), Config{})
+	ctx := context.Background()
+	srcs, _ := Resolve(srv.URL+"/ok.csv", nil)
+	got, err := l.LoadSource(ctx, srcs[0])
+	if err != nil || got.Frame.Nrow() != 1 {
+		t.Fatalf("url: %v, %v", got.Frame, err)
+	}
+	if s := l.LoadURL.Stats(); s.TTL != 10*time.Minute || s.Misses != 1 {
+		t.Fatalf("URL loads need their own TTL: %+v", s)
+	}
+	srcs, _ = Resolve(srv.URL+"/missing.csv", nil)
+	if _, err := l.LoadSource(ctx, srcs[0]); err == nil || !strings.Contains(err.Error(), "404") || !strings.HasPrefix(err.Error(), srv.URL) {
+		t.Fatalf("404: %v", err)
+	}
+	srv.Close()
+	srcs, _ = Resolve(srv.URL+"/ok2.csv", nil)
+	if _, err := l.LoadSource(ctx, srcs[0]); err == nil || !strings.Contains(err.Error(), "unreachable") {
+		t.Fatalf("closed server: %v", err)
+	}
+}
