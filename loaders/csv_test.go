@@ -15,7 +15,7 @@ import (
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/datasets"
-	"github.com/hitmiss/hitmiss/loaders/internal/hostile"
+	"github.com/hitmiss/hitmiss/loaders/loadertest"
 )
 
 func read(t *testing.T, text string, opts ...Option) (dataframe.DataFrame, Report) {
@@ -161,7 +161,7 @@ func TestEncodings(t *testing.T) {
 }
 
 func TestBadInputErrors(t *testing.T) {
-	for _, c := range hostile.Cases() {
+	for _, c := range loadertest.Cases() {
 		_, err := ReadCSV(context.Background(), bytes.NewReader(c.Body), WithName(c.Name))
 		switch {
 		case c.Err == "" && err != nil:
@@ -180,7 +180,7 @@ func TestBadInputErrors(t *testing.T) {
 
 func TestHostileFilesLoadFaithfully(t *testing.T) {
 	byName := map[string][]byte{}
-	for _, c := range hostile.Cases() {
+	for _, c := range loadertest.Cases() {
 		byName[c.Name] = c.Body
 	}
 	load := func(name string) dataframe.DataFrame {

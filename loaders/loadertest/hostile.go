@@ -1,6 +1,6 @@
-// Package hostile writes the awkward inputs the loaders are tested against:
+// Package loadertest writes the awkward inputs the loaders are tested against:
 // files a real user will eventually hand the explorer.
-package hostile
+package loadertest
 
 import (
 	"os"

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hitmiss/hitmiss/datasets"
+	"github.com/hitmiss/hitmiss/loaders/loadertest"
+)
+
+// escapeOrControl matches anything that could drive a terminal.
+var escapeOrControl = regexp.MustCompile("[\x00-\x08\x0b-\x1f\x7f\u0080-\u009f]")
+
+func runInspect(t *testing.T, source string, stdin []byte) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run([]string{"inspect", source}, bytes.NewReader(stdin), &out, &errOut)
+	return out.String(), errOut.String(), code
+}
+
+func TestInspectBundledDatasets(t *testing.T) {
+	for _, d := range datasets.All() {
+		out, errOut, code := runInspect(t, d.Name, nil)
+		if code != 0 || errOut != "" {
+			t.Fatalf("%s: exit %d, stderr %q", d.Name, code, errOut)
+		}
+		for _, want := range []string{"source: " + d.Name, "rows: " + strconv.Itoa(d.Rows) + "\n", "columns: " + strconv.Itoa(d.Cols) + "\n", "first 5 rows:"} {
+			if !strings.Contains(out, want) {
+				t.Fatalf("%s: output lacks %q:\n%s", d.Name, want, out)
+			}
+		}
+	}
+}
+
+func TestInspectHostileFiles(t *testing.T) {
+	dir := t.TempDir()
+	paths, err := loadertest.Write(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range loadertest.Cases() {
+		out, errOut, code := runInspect(t, paths[c.Name], nil)
+		if escapeOrControl.MatchString(out) || escapeOrControl.MatchString(errOut) {
+			t.Errorf("%s: control characters reached the terminal: %q %q", c.Name, out, errOut)
+		}
+		if c.Err == "" {
+			if code != 0 || !strings.Contains(out, "rows: ") {
+				t.Errorf("%s: exit %d, stderr %q", c.Name, code, errOut)
+			}
+			continue
+		}
+		want := "hitmiss: " + paths[c.Name] + ": "
+		if code != 1 || !strings.HasPrefix(errOut, want) || !strings.Contains(errOut, c.Err) || strings.Count(errOut, "\n") != 1 || out != "" {
+			t.Errorf("%s: exit %d, stderr %q; want status 1 and one line %q…%q", c.Name, code, errOut, want, c.Err)
+		}
+	}
+	out, _, _ := runInspect(t, paths["ragged.csv"], nil)
+	if !strings.Contains(out, "warning: 2 rows have a field count other than the header's 3") {
+		t.Errorf("ragged warning missing:\n%s", out)
+	}
+	out, _, _ = runInspect(t, paths["escapes.csv"], nil)
+	if !strings.Contains(out, "␛[31mred␛[0m") {
+		t.Errorf("escape sequences should show as visible text:\n%s", out)
+	}
+}
+
+func TestInspectErrors(t *testing.T) {
+	dir := t.TempDir()
+	locked := filepath.Join(dir, "locked.csv")
+	os.WriteFile(locked, []byte("a\n1\n"), 0o000)
+	empty := t.TempDir()
+	os.WriteFile(filepath.Join(empty, "notes.md"), []byte("not data"), 0o644)
+	cases := map[string]string{
+		filepath.Join(dir, "missing.csv"): "no such file, directory or bundled dataset",
+		empty:                             "directory holds no .csv",
+	}
+	if os.Geteuid() != 0 { // root reads anything
+		cases[locked] = "permission denied"
+	}
+	for src, want := range cases {
+		_, errOut, code := runInspect(t, src, nil)
+		if code != 1 || errOut != "hitmiss: "+src+": "+want+"\n" && !strings.HasPrefix(errOut, "hitmiss: "+src+": "+want) {
+			t.Errorf("%s: exit %d, stderr %q", src, code, errOut)
+		}
+	}
+	out, _, code := runInspect(t, "-", []byte("x;y\n1;2\n"))
+	if code != 0 || !strings.Contains(out, "source: stdin") || !strings.Contains(out, `delimiter ";"`) {
+		t.Errorf("stdin: exit %d\n%s", code, out)
+	}
+}
+
+// TestInspectBinaryExitStatus runs the real binary: the exit status and the
+// stderr line are what a shell script sees.
+func TestInspectBinaryExitStatus(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "hitmiss")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "inspect", "no-such-dataset")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("exit: %v", err)
+	}
+	if stderr.String() != "hitmiss: no-such-dataset: no such file, directory or bundled dataset\n" {
+		t.Fatalf("stderr = %q", stderr.String())
+	}
+}

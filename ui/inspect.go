@@ -1,0 +1,109 @@
+package ui
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/hitmiss/hitmiss/loaders"
+)
+
+// inspectCellWidth caps how wide a cell prints in the inspect preview.
+const inspectCellWidth = 24
+
+// WriteInspect prints what hitmiss knows about a loaded source: its shape,
+// each column's type and missing values, the reader's warnings, and the
+// first rows. All cell text is sanitised.
+func WriteInspect(w io.Writer, src loaders.Source, l loaders.Loaded) error {
+	df, rep := l.Frame, l.Report
+	fmt.Fprintf(w, "source: %s (%s)\n", Sanitize(src.Name()), src.Kind)
+	fmt.Fprintf(w, "rows: %d\n", df.Nrow())
+	fmt.Fprintf(w, "columns: %d\n", df.Ncol())
+	delim := string(rep.Delimiter)
+	if rep.Delimiter == '\t' {
+		delim = `\t`
+	}
+	fmt.Fprintf(w, "format: delimiter %q, encoding %s, header %v", delim, rep.Encoding, rep.Header)
+	if rep.Gzip {
+		fmt.Fprint(w, ", gzip")
+	}
+	fmt.Fprintln(w)
+	names := df.Names()
+	nameWidth := 0
+	for _, n := range names {
+		nameWidth = max(nameWidth, min(ansi.StringWidth(Sanitize(n)), 40))
+	}
+	for _, n := range names {
+		col := df.Col(n)
+		na := 0
+		for i := range col.Len() {
+			if col.Elem(i).IsNA() {
+				na++
+			}
+		}
+		fmt.Fprintf(w, "  %s  %-6s  %d NA\n", pad(Sanitize(n), nameWidth), col.Type(), na)
+	}
+	for _, warning := range rep.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", Sanitize(warning))
+	}
+	rows := min(5, df.Nrow())
+	switch rows {
+	case 0:
+		fmt.Fprintln(w, "no rows")
+	case 1:
+		fmt.Fprintln(w, "first row:")
+	default:
+		fmt.Fprintf(w, "first %d rows:\n", rows)
+	}
+	widths := make([]int, len(names))
+	cells := make([][]string, rows+1)
+	cells[0] = make([]string, len(names))
+	for j, n := range names {
+		cells[0][j] = clip(Sanitize(n), inspectCellWidth)
+	}
+	for i := range rows {
+		cells[i+1] = make([]string, len(names))
+		for j := range names {
+			el := df.Elem(i, j)
+			text := "NA"
+			if !el.IsNA() {
+				text = el.String()
+			}
+			cells[i+1][j] = clip(Sanitize(text), inspectCellWidth)
+		}
+	}
+	for _, row := range cells {
+		for j, c := range row {
+			widths[j] = max(widths[j], ansi.StringWidth(c))
+		}
+	}
+	for _, row := range cells {
+		parts := make([]string, len(row))
+		for j, c := range row {
+			parts[j] = pad(c, widths[j])
+		}
+		if _, err := fmt.Fprintln(w, "  "+strings.TrimRight(strings.Join(parts, "  "), " ")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// clip shortens s to at most width terminal cells, marking the cut with …,
+// measuring wide characters correctly.
+func clip(s string, width int) string {
+	if ansi.StringWidth(s) <= width {
+		return s
+	}
+	return ansi.Truncate(s, width, "…")
+}
+
+// pad right-pads s with spaces to width terminal cells.
+func pad(s string, width int) string {
+	if n := ansi.StringWidth(s); n < width {
+		return s + strings.Repeat(" ", width-n)
+	}
+	return clip(s, width)
+}
