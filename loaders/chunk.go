@@ -135,10 +135,15 @@ type colBuf struct {
 
 // chunk is a run of body records parsed by one goroutine.
 type chunk struct {
-	lo, hi int
-	cols   []*colBuf
-	ragged int
+	lo, hi   int
+	cols     []*colBuf
+	ragged   int
+	overlong int // rows cut to maxExtraColumns extra fields
 }
+
+// maxExtraColumns bounds the columns that rows longer than the header can
+// add, so one malformed row cannot multiply the memory of every other row.
+const maxExtraColumns = 64
 
 func (c *chunk) parse(p *parser) {
 	fields := make([]field, 0, p.ncols)
@@ -151,6 +156,13 @@ func (c *chunk) parse(p *parser) {
 		fields = p.sc.tokenize(a, b, fields[:0])
 		if len(fields) != p.ncols {
 			c.ragged++
+		}
+		if limit := p.ncols + maxExtraColumns; len(fields) > limit {
+			// Keep the rest of an overlong row verbatim in its last column
+			// rather than adding a column per field for every row.
+			fields[limit-1] = field{start: fields[limit-1].start, end: fields[len(fields)-1].end}
+			fields = fields[:limit]
+			c.overlong++
 		}
 		for len(c.cols) < len(fields) {
 			// A row wider than the header: a new column, missing until here.

@@ -155,6 +155,22 @@ func (o *options) overBudget(n int64) error {
 		humanBytes(n), humanBytes(n*memoryFactor), humanBytes(o.budget))
 }
 
+// cellBytes is what one cell costs in a gota frame (an int or float and its
+// NA flag; strings cost more but share their bytes).
+const cellBytes = 16
+
+// checkCells refuses a table whose cells alone would exceed the budget:
+// a small file can describe a huge sparse table (a 30,000-field header over
+// 30,000 one-field rows).
+func (o *options) checkCells(rows, cols int, input int64) error {
+	need := int64(rows)*int64(cols)*cellBytes + input
+	if need > o.budget {
+		return o.fail("%d rows × %d columns would need about %s of memory, over the budget of %s",
+			rows, cols, humanBytes(need), humanBytes(o.budget))
+	}
+	return nil
+}
+
 func humanBytes(n int64) string {
 	const unit = 1024
 	if n < unit {
@@ -288,8 +304,14 @@ func parse(ctx context.Context, data []byte, o *options, rep *Report) (dataframe
 	} else {
 		names = make([]string, len(first))
 	}
+	if err := o.checkCells(len(body), len(names), int64(len(data))); err != nil {
+		return dataframe.DataFrame{}, err
+	}
 	p := &parser{data: data, sc: sc, starts: starts, body: body, ncols: len(names), na: newNASet(o.na)}
 	if err := p.run(ctx, o.workers); err != nil {
+		return dataframe.DataFrame{}, err
+	}
+	if err := o.checkCells(len(body), p.maxCols, int64(len(data))); err != nil {
 		return dataframe.DataFrame{}, err
 	}
 	for len(names) < p.maxCols {
@@ -304,6 +326,10 @@ func parse(ctx context.Context, data []byte, o *options, rep *Report) (dataframe
 			msg += fmt.Sprintf(", extra fields went to %d new columns (%s…)", p.maxCols-len(first), names[len(first)])
 		}
 		rep.Warnings = append(rep.Warnings, msg)
+	}
+	if p.overlong > 0 {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf(
+			"%d rows have more than %d extra fields: the rest of each is kept, unsplit, in column %s", p.overlong, maxExtraColumns, names[len(names)-1]))
 	}
 	cols := p.build(names)
 	return frameOf(cols, len(body)), nil
@@ -324,15 +350,20 @@ func allNumeric(fields []field, data []byte) bool {
 // _2, _3, … so every column can be addressed.
 func uniqueNames(names []string) []string {
 	out := make([]string, len(names))
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(names))
+	next := map[string]int{} // per base name, the next suffix to try: linear even for thousands of duplicates
 	for i, n := range names {
 		n = strings.TrimSpace(n)
 		if n == "" {
 			n = fmt.Sprintf("column_%d", i+1)
 		}
-		base := n
-		for k := 2; seen[n]; k++ {
-			n = fmt.Sprintf("%s_%d", base, k)
+		if seen[n] {
+			base := n
+			k := max(next[base], 2)
+			for n = base + "_" + strconv.Itoa(k); seen[n]; n = base + "_" + strconv.Itoa(k) {
+				k++
+			}
+			next[base] = k + 1
 		}
 		seen[n] = true
 		out[i] = n
@@ -342,15 +373,16 @@ func uniqueNames(names []string) []string {
 
 // parser parses the body records in chunks, one goroutine per chunk.
 type parser struct {
-	data    []byte
-	sc      scanner
-	starts  []int
-	body    []int // starts of body records (a suffix of starts)
-	ncols   int
-	na      naSet
-	chunks  []*chunk
-	ragged  int
-	maxCols int
+	data     []byte
+	sc       scanner
+	starts   []int
+	body     []int // starts of body records (a suffix of starts)
+	ncols    int
+	na       naSet
+	chunks   []*chunk
+	ragged   int
+	overlong int
+	maxCols  int
 }
 
 const chunkRows = 64 << 10
@@ -395,6 +427,7 @@ func (p *parser) run(ctx context.Context, workers int) error {
 	p.maxCols = p.ncols
 	for _, c := range p.chunks {
 		p.ragged += c.ragged
+		p.overlong += c.overlong
 		p.maxCols = max(p.maxCols, len(c.cols))
 	}
 	return nil

@@ -334,3 +334,27 @@ func TestFastFloatIsExact(t *testing.T) {
 		}
 	}
 }
+
+func TestOverlongRowsAreBounded(t *testing.T) {
+	long := "1" + strings.Repeat(",x", 500)
+	df, rep := read(t, "a,b\n1,2\n"+long+"\n3,4\n")
+	if df.Ncol() != 2+maxExtraColumns {
+		t.Fatalf("%d columns, want %d", df.Ncol(), 2+maxExtraColumns)
+	}
+	last := df.Col(df.Names()[df.Ncol()-1]).Elem(1).String()
+	if strings.Count(last, "x") != 500-(1+maxExtraColumns)+1 {
+		t.Fatalf("the overlong row's remainder was not kept: %q", last)
+	}
+	if len(rep.Warnings) != 2 || !strings.Contains(rep.Warnings[1], "1 rows have more than 64 extra fields") {
+		t.Fatalf("warnings = %q", rep.Warnings)
+	}
+}
+
+func TestHugeSparseTableRefused(t *testing.T) {
+	header := strings.Repeat("c,", 30000) + "c\n"
+	body := strings.Repeat("1\n", 30000)
+	_, err := ReadCSV(context.Background(), strings.NewReader(header+body), WithName("sparse.csv"))
+	if err == nil || !strings.Contains(err.Error(), "sparse.csv: 30000 rows × 30001 columns would need") {
+		t.Fatalf("err = %v", err)
+	}
+}

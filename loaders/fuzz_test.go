@@ -1,0 +1,92 @@
+package loaders
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/hitmiss/hitmiss/datasets"
+	"github.com/hitmiss/hitmiss/loaders/loadertest"
+)
+
+// FuzzReadCSV feeds arbitrary bytes to the reader. It must never panic;
+// what it accepts must be a well-formed frame that survives the codec; what
+// it refuses must be an InputError.
+//
+//	go test ./loaders -run '^$' -fuzz FuzzReadCSV -fuzztime 10m
+func FuzzReadCSV(f *testing.F) {
+	for _, c := range loadertest.Cases() {
+		if len(c.Body) < 1<<16 {
+			f.Add(c.Body)
+		}
+	}
+	for _, d := range datasets.All() {
+		b := d.Bytes()
+		f.Add(b[:min(len(b), 2000)])
+	}
+	f.Add([]byte("a;b\n\"x;\"\"y\",1\n"))
+	f.Add([]byte("\"unterminated,1\n2,3\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var rep Report
+		df, err := ReadCSV(context.Background(), bytes.NewReader(data), WithReport(&rep), WithName("fuzz.csv"), WithWorkers(2), WithMemoryBudget(64<<20))
+		if err != nil {
+			var ie *InputError
+			if !errors.As(err, &ie) {
+				t.Fatalf("error is not an InputError: %v", err)
+			}
+			return
+		}
+		if df.Nrow() != rep.Rows {
+			t.Fatalf("frame has %d rows, report says %d", df.Nrow(), rep.Rows)
+		}
+		seen := map[string]bool{}
+		for _, name := range df.Names() {
+			if name == "" || seen[name] {
+				t.Fatalf("column names not unique and non-empty: %q", df.Names())
+			}
+			seen[name] = true
+			if df.Col(name).Len() != df.Nrow() {
+				t.Fatalf("column %q has %d values, frame %d rows", name, df.Col(name).Len(), df.Nrow())
+			}
+		}
+		enc, err := EncodeFrame(df)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := DecodeFrame(enc)
+		if err != nil {
+			t.Fatalf("codec: %v", err)
+		}
+		if back.Nrow() != df.Nrow() || back.Ncol() != df.Ncol() {
+			t.Fatalf("codec changed the shape")
+		}
+	})
+}
+
+// FuzzDecodeFrame checks that damaged encodings are errors, not panics.
+func FuzzDecodeFrame(f *testing.F) {
+	for _, d := range datasets.All()[:3] {
+		df, err := ReadCSV(context.Background(), bytes.NewReader(d.Bytes()[:min(len(d.Bytes()), 3000)]))
+		if err == nil {
+			b, _ := EncodeFrame(df)
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		DecodeFrame(data)
+	})
+}
+
+// FuzzCompileFilter checks that no expression makes the parser panic.
+func FuzzCompileFilter(f *testing.F) {
+	df, _ := ReadCSV(context.Background(), bytes.NewReader([]byte("city,temp max,pop\nSeattle,12.5,700\nSpokane,NA,220\n")))
+	for _, s := range []string{"pop > 500", "not (city ~ '^S' or `temp max` is na)", "city contains \"x\" and pop != 3", "((", "pop >= -1e3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, expr string) {
+		if p, err := CompileFilter(expr, df); err == nil {
+			p.Rows()
+		}
+	})
+}
