@@ -85,3 +85,61 @@ func BenchmarkReadCSV(b *testing.B) {
 		})
 	}
 }
+
+func benchFrame1M(b *testing.B) dataframe.DataFrame {
+	b.Helper()
+	df, err := ReadCSV(context.Background(), bytes.NewReader(benchInput(b, 1_000_000, 4)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return df
+}
+
+// BenchmarkDescribe1M, BenchmarkSort1M and BenchmarkValueCounts1M run the
+// fast kernels beside gota's own Describe, Arrange and GroupBy counting on
+// the same 1M-row frame (id int, lat float, lon float, city string).
+func BenchmarkDescribe1M(b *testing.B) {
+	df := benchFrame1M(b)
+	b.Run("hitmiss", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := describeFrame(df); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("baseline=gota-Describe", func(b *testing.B) {
+		for b.Loop() {
+			df.Describe()
+		}
+	})
+}
+
+func BenchmarkSort1M(b *testing.B) {
+	df := benchFrame1M(b)
+	b.Run("hitmiss", func(b *testing.B) {
+		for b.Loop() {
+			c, _ := columnOf(df.Col("lat"))
+			take(df, sortOrder(c, false))
+		}
+	})
+	b.Run("baseline=gota-Arrange", func(b *testing.B) {
+		for b.Loop() {
+			df.Arrange(dataframe.Sort("lat"))
+		}
+	})
+}
+
+func BenchmarkValueCounts1M(b *testing.B) {
+	df := benchFrame1M(b)
+	b.Run("hitmiss", func(b *testing.B) {
+		for b.Loop() {
+			c, _ := columnOf(df.Col("city"))
+			valueCounts(c, 0)
+		}
+	})
+	b.Run("baseline=gota-GroupBy-count", func(b *testing.B) {
+		for b.Loop() {
+			df.GroupBy("city").Aggregation([]dataframe.AggregationType{dataframe.Aggregation_COUNT}, []string{"id"})
+		}
+	})
+}

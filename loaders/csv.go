@@ -5,7 +5,6 @@
 package loaders
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,10 +13,8 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/go-gota/gota/dataframe"
-	"github.com/go-gota/gota/series"
 )
 
 // InputError is a problem with the input itself, phrased for the person who
@@ -128,22 +125,29 @@ func ReadCSV(ctx context.Context, r io.Reader, opts ...Option) (dataframe.DataFr
 		rep = &Report{}
 	}
 	*rep = Report{}
-	if o.total > 0 && o.total*memoryFactor > o.budget {
-		return dataframe.DataFrame{}, o.overBudget(o.total)
-	}
 	if o.total == 0 {
 		o.total = sizeOf(r)
 	}
-	raw, err := readAll(ctx, r, &o)
+	in, err := openInput(ctx, r, &o, rep)
 	if err != nil {
 		return dataframe.DataFrame{}, err
 	}
-	rep.Bytes = int64(len(raw))
-	data, err := decode(raw, &o, rep)
-	if err != nil {
-		return dataframe.DataFrame{}, err
+	df, err := parseInput(ctx, in, &o, rep)
+	if errors.Is(err, errTranscode) {
+		// A file that looked like UTF-8 at its start is not: read it into
+		// memory, where decode transcodes it, and parse that.
+		raw := make([]byte, in.size())
+		if err := in.readInto(0, raw); err != nil {
+			return dataframe.DataFrame{}, o.readErr(err)
+		}
+		*rep = Report{Bytes: int64(len(raw))}
+		data, err := decode(raw, &o, rep)
+		if err != nil {
+			return dataframe.DataFrame{}, err
+		}
+		return parseInput(ctx, memInput(data), &o, rep)
 	}
-	return parse(ctx, data, &o, rep)
+	return df, err
 }
 
 func (o *options) fail(format string, args ...any) error {
@@ -237,8 +241,6 @@ func (s *naSet) has(b []byte) bool {
 	return s.tokens[string(b)]
 }
 
-func (p *parser) isNA(b []byte) bool { return p.na.has(b) }
-
 // readAll reads r to the end in 1 MiB steps, checking ctx and the budget and
 // reporting progress between steps.
 func readAll(ctx context.Context, r io.Reader, o *options) ([]byte, error) {
@@ -269,70 +271,6 @@ func readAll(ctx context.Context, r io.Reader, o *options) ([]byte, error) {
 			return nil, &InputError{Input: o.name, Problem: "read failed: " + err.Error(), Err: err}
 		}
 	}
-}
-
-// parse turns decoded UTF-8 text into a frame.
-func parse(ctx context.Context, data []byte, o *options, rep *Report) (dataframe.DataFrame, error) {
-	if len(bytes.TrimSpace(data)) == 0 {
-		return dataframe.DataFrame{}, o.fail("empty file: no header and no rows")
-	}
-	d := o.delimiter
-	if d == 0 {
-		d = sniffDelimiter(data)
-	}
-	rep.Delimiter = d
-	sc := scanner{data: data, delim: d}
-	starts := sc.records()
-	if len(starts) == 0 {
-		return dataframe.DataFrame{}, o.fail("empty file: no header and no rows")
-	}
-	first := sc.fields(0, starts, nil)
-	header := o.header
-	if header == nil {
-		h := !allNumeric(first, data)
-		header = &h
-	}
-	rep.Header = *header
-	body := starts
-	var names []string
-	if *header {
-		names = make([]string, len(first))
-		for i, f := range first {
-			names[i] = f.text(data)
-		}
-		body = starts[1:]
-	} else {
-		names = make([]string, len(first))
-	}
-	if err := o.checkCells(len(body), len(names), int64(len(data))); err != nil {
-		return dataframe.DataFrame{}, err
-	}
-	p := &parser{data: data, sc: sc, starts: starts, body: body, ncols: len(names), na: newNASet(o.na)}
-	if err := p.run(ctx, o.workers); err != nil {
-		return dataframe.DataFrame{}, err
-	}
-	if err := o.checkCells(len(body), p.maxCols, int64(len(data))); err != nil {
-		return dataframe.DataFrame{}, err
-	}
-	for len(names) < p.maxCols {
-		names = append(names, "")
-	}
-	names = uniqueNames(names)
-	rep.Rows = len(body)
-	rep.Ragged = p.ragged
-	if p.ragged > 0 {
-		msg := fmt.Sprintf("%d rows have a field count other than the header's %d: short rows were padded with NA", p.ragged, len(first))
-		if p.maxCols > len(first) {
-			msg += fmt.Sprintf(", extra fields went to %d new columns (%s…)", p.maxCols-len(first), names[len(first)])
-		}
-		rep.Warnings = append(rep.Warnings, msg)
-	}
-	if p.overlong > 0 {
-		rep.Warnings = append(rep.Warnings, fmt.Sprintf(
-			"%d rows have more than %d extra fields: the rest of each is kept, unsplit, in column %s", p.overlong, maxExtraColumns, names[len(names)-1]))
-	}
-	cols := p.build(names)
-	return frameOf(cols, len(body)), nil
 }
 
 // allNumeric reports whether every field of a record looks like a number:
@@ -369,136 +307,6 @@ func uniqueNames(names []string) []string {
 		out[i] = n
 	}
 	return out
-}
-
-// parser parses the body records in chunks, one goroutine per chunk.
-type parser struct {
-	data     []byte
-	sc       scanner
-	starts   []int
-	body     []int // starts of body records (a suffix of starts)
-	ncols    int
-	na       naSet
-	chunks   []*chunk
-	ragged   int
-	overlong int
-	maxCols  int
-}
-
-const chunkRows = 64 << 10
-
-func (p *parser) run(ctx context.Context, workers int) error {
-	n := len(p.body)
-	for lo := 0; lo < n || (n == 0 && len(p.chunks) == 0); lo += chunkRows {
-		p.chunks = append(p.chunks, &chunk{lo: lo, hi: min(lo+chunkRows, n)})
-		if n == 0 {
-			break
-		}
-	}
-	work := make(chan *chunk)
-	var wg sync.WaitGroup
-	errs := make(chan error, 1)
-	for range max(workers, 1) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for c := range work {
-				if err := ctx.Err(); err != nil {
-					select {
-					case errs <- err:
-					default:
-					}
-					continue
-				}
-				c.parse(p)
-			}
-		}()
-	}
-	for _, c := range p.chunks {
-		work <- c
-	}
-	close(work)
-	wg.Wait()
-	select {
-	case err := <-errs:
-		return err
-	default:
-	}
-	p.maxCols = p.ncols
-	for _, c := range p.chunks {
-		p.ragged += c.ragged
-		p.overlong += c.overlong
-		p.maxCols = max(p.maxCols, len(c.cols))
-	}
-	return nil
-}
-
-// recordEnd returns the end of body record i (exclusive, before its newline).
-func (p *parser) record(i int) (start, end int) {
-	idx := len(p.starts) - len(p.body) + i
-	start = p.starts[idx]
-	if idx+1 < len(p.starts) {
-		end = p.starts[idx+1]
-	} else {
-		end = len(p.data)
-	}
-	return start, end
-}
-
-// build merges the chunks into one gota series per column.
-func (p *parser) build(names []string) []series.Series {
-	cols := make([]series.Series, len(names))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for j := range names {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			cols[j] = p.buildColumn(j, names[j])
-			<-sem
-		}()
-	}
-	wg.Wait()
-	return cols
-}
-
-func (p *parser) buildColumn(j int, name string) series.Series {
-	final := kindNA
-	for _, c := range p.chunks {
-		if j < len(c.cols) {
-			final = joinKinds(final, c.cols[j].kind)
-		}
-	}
-	if final == kindNA {
-		final = kindString // a column of nothing but missing values
-	}
-	n := len(p.body)
-	switch final {
-	case kindInt:
-		v, cells := newCells[int](series.Int, n)
-		for _, c := range p.chunks {
-			c.fillInts(p, j, cells[c.lo:c.hi])
-		}
-		return seriesOf(name, series.Int, v)
-	case kindFloat:
-		v, cells := newCells[float64](series.Float, n)
-		for _, c := range p.chunks {
-			c.fillFloats(p, j, cells[c.lo:c.hi])
-		}
-		return seriesOf(name, series.Float, v)
-	case kindBool:
-		v, cells := newCells[bool](series.Bool, n)
-		for _, c := range p.chunks {
-			c.fillBools(p, j, cells[c.lo:c.hi])
-		}
-		return seriesOf(name, series.Bool, v)
-	}
-	v, cells := newCells[string](series.String, n)
-	for _, c := range p.chunks {
-		c.fillStrings(p, j, cells[c.lo:c.hi])
-	}
-	return seriesOf(name, series.String, v)
 }
 
 // errNotCSV marks input that is not text.

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -18,14 +19,41 @@ import (
 	"github.com/hitmiss/hitmiss/loaders/loadertest"
 )
 
+// read parses text three ways, streamed from a ReaderAt, through memory
+// from a plain Reader, and streamed in 4 KiB blocks, and requires the same
+// frame and report from all three.
 func read(t *testing.T, text string, opts ...Option) (dataframe.DataFrame, Report) {
 	t.Helper()
-	var rep Report
-	df, err := ReadCSV(context.Background(), strings.NewReader(text), append(opts, WithReport(&rep), WithName("test.csv"))...)
-	if err != nil {
-		t.Fatalf("ReadCSV(%.60q): %v", text, err)
+	parse := func(r io.Reader) (dataframe.DataFrame, Report) {
+		var rep Report
+		df, err := ReadCSV(context.Background(), r, append(opts, WithReport(&rep), WithName("test.csv"))...)
+		if err != nil {
+			t.Fatalf("ReadCSV(%.60q): %v", text, err)
+		}
+		return df, rep
+	}
+	df, rep := parse(strings.NewReader(text))
+	mem, memRep := parse(plainReader{strings.NewReader(text)})
+	framesEqual(t, "in memory", mem, df)
+	defer smallBlocks(4096)()
+	small, smallRep := parse(strings.NewReader(text))
+	framesEqual(t, "small blocks", small, df)
+	if fmt.Sprint(rep.Warnings) != fmt.Sprint(memRep.Warnings) || fmt.Sprint(rep.Warnings) != fmt.Sprint(smallRep.Warnings) {
+		t.Fatalf("warnings differ: %q, %q, %q", rep.Warnings, memRep.Warnings, smallRep.Warnings)
 	}
 	return df, rep
+}
+
+// plainReader hides ReadAt and Seek, forcing the in-memory path.
+type plainReader struct{ r io.Reader }
+
+func (p plainReader) Read(b []byte) (int, error) { return p.r.Read(b) }
+
+// smallBlocks sets the scan's block size and returns the restore func.
+func smallBlocks(n int) func() {
+	old := blockBytes
+	blockBytes = n
+	return func() { blockBytes = old }
 }
 
 func types(df dataframe.DataFrame) string {
@@ -52,38 +80,45 @@ func TestTypeInference(t *testing.T) {
 	}
 }
 
-func TestWideningAcrossChunks(t *testing.T) {
-	// Values that change a column's kind far from the start, in a later
-	// chunk than the one that first saw the column.
+func TestWideningAcrossSpans(t *testing.T) {
+	// Values that change a column's kind far past the sample, in later
+	// spans than the ones that first filled the column.
 	var b strings.Builder
-	b.WriteString("n,code,late\n")
-	rows := 3*chunkRows + 17
+	b.WriteString("n,code,late,extra\n")
+	rows := 3*sampleRows + 17
 	for i := range rows {
 		late := strconv.Itoa(i)
 		if i == rows-1 {
 			late = "oops"
 		}
 		code := strconv.Itoa(i)
-		if i == 2*chunkRows+5 {
+		if i == 2*sampleRows+5 {
 			code = "1.5"
 		}
-		fmt.Fprintf(&b, "%d,%s,%s\n", i, code, late)
+		extra := ""
+		if i == rows-3 {
+			extra = ",,42" // a row wider than the header, far from the start
+		}
+		fmt.Fprintf(&b, "%d,%s,%s,x%s\n", i, code, late, extra)
 	}
-	df, _ := read(t, b.String())
-	if got := types(df); got != "int,float,string" {
-		t.Fatalf("types = %s, want int,float,string", got)
+	df, rep := read(t, b.String())
+	if got := types(df); got != "int,float,string,string,string,int" {
+		t.Fatalf("types = %s, want int,float,string,string,string,int", got)
 	}
-	if df.Nrow() != rows {
-		t.Fatalf("%d rows, want %d", df.Nrow(), rows)
+	if df.Nrow() != rows || rep.Ragged != 1 {
+		t.Fatalf("%d rows (want %d), %d ragged", df.Nrow(), rows, rep.Ragged)
 	}
-	if v := df.Col("late").Elem(12345).String(); v != "12345" {
-		t.Fatalf("late[12345] = %q after widening to string", v)
+	if v := df.Col("late").Elem(1234).String(); v != "1234" {
+		t.Fatalf("late[1234] = %q after widening to string", v)
 	}
-	if v := df.Col("code").Elem(2*chunkRows + 5).Float(); v != 1.5 {
+	if v := df.Col("code").Elem(2*sampleRows + 5).Float(); v != 1.5 {
 		t.Fatalf("code = %v", v)
 	}
 	if v := df.Col("code").Elem(7).Float(); v != 7 {
 		t.Fatalf("code[7] = %v after widening to float", v)
+	}
+	if v, _ := df.Col("column_6").Elem(rows - 3).Int(); v != 42 || !df.Col("column_6").Elem(0).IsNA() {
+		t.Fatalf("extra column: %v", df.Col("column_6").Elem(rows-3))
 	}
 }
 
@@ -216,6 +251,13 @@ func TestBundledDatasetsMatchEncodingCSV(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			restore := smallBlocks(8192)
+			small, err := ReadCSV(context.Background(), bytes.NewReader(d.Bytes()), WithName(d.File))
+			restore()
+			if err != nil {
+				t.Fatal(err)
+			}
+			framesEqual(t, "small blocks", small, df)
 			r := csv.NewReader(bytes.NewReader(d.Bytes()))
 			if strings.HasSuffix(d.File, ".tsv") {
 				r.Comma = '\t'
@@ -284,20 +326,21 @@ func TestCancellation(t *testing.T) {
 func TestMemoryBudget(t *testing.T) {
 	body := strings.Repeat("1,2,3\n", 10000)
 	_, err := ReadCSV(context.Background(), strings.NewReader(body), WithName("big.csv"), WithMemoryBudget(1000))
-	if err == nil || !strings.Contains(err.Error(), "big.csv: loading") || !strings.Contains(err.Error(), "budget") {
+	if err == nil || !strings.HasPrefix(err.Error(), "big.csv: ") || !strings.Contains(err.Error(), "over the budget of 1000 B") {
 		t.Fatalf("err = %v, want a memory budget error naming big.csv", err)
 	}
 }
 
 func TestProgressReportsBytes(t *testing.T) {
-	body := strings.Repeat("1,2,3\n", 500000) // 3 MB: several read steps
+	body := strings.Repeat("1,2,3\n", 500000) // 3 MB: 46 blocks of 64 KiB
+	defer smallBlocks(64 << 10)()
 	var last, calls int64
 	_, err := ReadCSV(context.Background(), strings.NewReader(body),
 		WithProgress(func(read, total int64) { last = read; calls++ }, int64(len(body))))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if last != int64(len(body)) || calls < 2 {
+	if last != int64(len(body)) || calls < 40 {
 		t.Fatalf("progress ended at %d of %d after %d calls", last, len(body), calls)
 	}
 }

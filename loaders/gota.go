@@ -213,3 +213,20 @@ func slowSeries(name string, t series.Type, n int, at func(int) any, na []bool) 
 	s := series.New(vals, t, name)
 	return s
 }
+
+// wrapCells makes a Series of cells allocated by this package, without
+// copying them: gota's element slice type has exactly cell[T]'s layout
+// (checked by checkLayout), so the memory is reinterpreted, not converted.
+func wrapCells[T any](name string, t series.Type, cells []cell[T]) series.Series {
+	if !gotaLayout.ok {
+		vals := make([]any, len(cells))
+		for i, c := range cells {
+			if !c.na {
+				vals[i] = c.v
+			}
+		}
+		return series.New(vals, t, name)
+	}
+	v := reflect.NewAt(gotaLayout.sliceTypes[t], unsafe.Pointer(&cells)).Elem()
+	return seriesOf(name, t, v)
+}

@@ -33,8 +33,16 @@ func (s scanner) records() []int {
 }
 
 // recordEnd returns the offset just past the newline that ends the record
-// starting at i. Lines without a quote, the vast majority, cost one memchr.
+// starting at i, or len(data) for a last record without one.
 func (s scanner) recordEnd(i int) int {
+	end, _ := s.recordEndComplete(i)
+	return end
+}
+
+// recordEndComplete is recordEnd that also says whether a newline ended the
+// record: false means the data ran out first (mid-record, or mid-quote).
+// Lines without a quote, the vast majority, cost one memchr.
+func (s scanner) recordEndComplete(i int) (int, bool) {
 	data := s.data
 	nl := bytes.IndexByte(data[i:], '\n')
 	line := data[i:]
@@ -43,9 +51,9 @@ func (s scanner) recordEnd(i int) int {
 	}
 	if bytes.IndexByte(line, '"') < 0 {
 		if nl < 0 {
-			return len(data)
+			return len(data), false
 		}
-		return i + nl + 1
+		return i + nl + 1, true
 	}
 	atStart := true
 	for pos := i; pos < len(data); {
@@ -58,13 +66,13 @@ func (s scanner) recordEnd(i int) int {
 			atStart = true
 			pos++
 		case c == '\n':
-			return pos + 1
+			return pos + 1, true
 		default:
 			atStart = false
 			pos++
 		}
 	}
-	return len(data)
+	return len(data), false
 }
 
 // closingQuote returns the offset just past the quote closing a quoted field
