@@ -17,10 +17,10 @@ echo "== separate processes: time and peak RSS (median of 5)"
 for f in 1m 3m; do
   for i in 1 2 3 4 5; do "$out/loadcsv" "$out/$f.csv"; done
   if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import pandas' 2>/dev/null; then
-    for i in 1 2 3 4 5; do /usr/bin/python3 bench/pandas.py "$out/$f.csv" read; done
+    for i in 1 2 3 4 5; do /usr/bin/python3 bench/pandas_bench.py "$out/$f.csv" read; done
   fi
 done
 if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import pandas' 2>/dev/null; then
-  /usr/bin/python3 bench/pandas.py "$out/1m.csv" transforms
+  /usr/bin/python3 bench/pandas_bench.py "$out/1m.csv" transforms
 fi
 echo "results in $out"

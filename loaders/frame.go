@@ -4,8 +4,10 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
@@ -129,16 +131,37 @@ func take(df dataframe.DataFrame, idx []int) dataframe.DataFrame {
 	if !gotaLayout.ok || df.Ncol() == 0 {
 		return df.Subset(idx)
 	}
-	cols := make([]series.Series, df.Ncol())
+	src := make([]column, df.Ncol())
 	for j, name := range df.Names() {
-		s := df.Col(name)
-		c, ok := columnOf(s)
+		c, ok := columnOf(df.Col(name))
 		if !ok {
 			return df.Subset(idx)
 		}
-		cols[j] = gather(c, idx)
+		src[j] = c
 	}
+	cols := make([]series.Series, len(src))
+	parallel(len(src), func(j int) { cols[j] = gather(src[j], idx) })
 	return frameOf(cols, len(idx))
+}
+
+// parallel runs fn(0) … fn(n-1) on GOMAXPROCS goroutines.
+func parallel(n int, fn func(i int)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 func gather(c column, idx []int) series.Series {
@@ -169,41 +192,28 @@ func gather(c column, idx []int) series.Series {
 	return seriesOf(c.name, c.typ, v)
 }
 
-// sortOrder returns the row order that sorts c, stably, missing values last
-// whatever the direction.
-func sortOrder(c column, desc bool) []int {
-	idx := make([]int, c.len())
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortStableFunc(idx, func(a, b int) int {
-		na, nb := c.na(a), c.na(b)
-		if na || nb {
-			return c.compare(a, b) // NA last in both directions
-		}
-		if desc {
-			return c.compare(b, a)
-		}
-		return c.compare(a, b)
-	})
-	return idx
-}
-
 // describeFrame computes gota's Describe (mean, median, stddev, min, 25%,
 // 50%, 75%, max per column, strings showing only min and max) in one sort per
 // numeric column. Unlike gota, which lets one missing value turn mean and
 // stddev into NaN, missing values are skipped, as pandas does.
 func describeFrame(df dataframe.DataFrame) (dataframe.DataFrame, error) {
-	out := []series.Series{series.New([]string{"mean", "median", "stddev", "min", "25%", "50%", "75%", "max"}, series.String, "column")}
-	for _, name := range df.Names() {
+	names := df.Names()
+	cols := make([]column, len(names))
+	for j, name := range names {
 		c, ok := columnOf(df.Col(name))
 		if !ok {
 			return df.Describe(), nil
 		}
+		cols[j] = c
+	}
+	out := make([]series.Series, len(names)+1)
+	out[0] = series.New([]string{"mean", "median", "stddev", "min", "25%", "50%", "75%", "max"}, series.String, "column")
+	parallel(len(cols), func(j int) {
+		c := cols[j]
 		if !c.numeric() {
 			lo, hi := minMaxStrings(c)
-			out = append(out, series.New([]string{"-", "-", "-", lo, "-", "-", "-", hi}, series.String, name))
-			continue
+			out[j+1] = series.New([]string{"-", "-", "-", lo, "-", "-", "-", hi}, series.String, c.name)
+			return
 		}
 		vals := make([]float64, 0, c.len())
 		for i := range c.len() {
@@ -212,10 +222,10 @@ func describeFrame(df dataframe.DataFrame) (dataframe.DataFrame, error) {
 			}
 		}
 		mean, std := meanStdDev(vals)
-		slices.Sort(vals)
-		out = append(out, series.New([]float64{mean, median(vals), std, quantile(vals, 0), quantile(vals, 0.25),
-			quantile(vals, 0.5), quantile(vals, 0.75), quantile(vals, 1)}, series.Float, name))
-	}
+		sortFloats(vals)
+		out[j+1] = series.New([]float64{mean, median(vals), std, quantile(vals, 0), quantile(vals, 0.25),
+			quantile(vals, 0.5), quantile(vals, 0.75), quantile(vals, 1)}, series.Float, c.name)
+	})
 	return frameOf(out, 8), nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -158,5 +159,39 @@ func TestCodecRoundTripsEveryBundledDataset(t *testing.T) {
 		if _, err := DecodeFrame(b[:len(b)/2]); err == nil {
 			t.Fatalf("%s: a truncated encoding decoded", d.Name)
 		}
+	}
+}
+
+func TestSortOrderIsStableWithMissingLast(t *testing.T) {
+	df, _ := read(t, "v,s\n3,b\nNA,NA\n-1.5,a\n3,b\n-0,c\ninf,a\n-inf,b\n3,NA\n")
+	for _, tc := range []struct {
+		col  string
+		desc bool
+		want string
+	}{
+		{"v", false, "[6 2 4 0 3 7 5 1]"},
+		{"v", true, "[5 0 3 7 4 2 6 1]"},
+		{"s", false, "[2 5 0 3 6 4 1 7]"},
+		{"s", true, "[4 0 3 6 2 5 1 7]"},
+	} {
+		c, _ := columnOf(df.Col(tc.col))
+		if got := fmt.Sprint(sortOrder(c, tc.desc)); got != tc.want {
+			t.Errorf("sort %s desc=%v: %s, want %s", tc.col, tc.desc, got, tc.want)
+		}
+	}
+}
+
+func TestSortFloatsMatchesSlicesSort(t *testing.T) {
+	r := newRand()
+	vals := make([]float64, 5000)
+	for i := range vals {
+		vals[i] = (r.Float64() - 0.5) * math.Pow(10, float64(r.IntN(20)-10))
+	}
+	vals[7], vals[99] = math.Inf(-1), math.Inf(1)
+	want := slices.Clone(vals)
+	slices.Sort(want)
+	sortFloats(vals)
+	if !slices.Equal(vals, want) {
+		t.Fatal("radix-sorted floats differ from slices.Sort")
 	}
 }
