@@ -77,6 +77,8 @@ type Loaders struct {
 	Model       *cache.Func[Source, *DatasetModel]
 	Predicate   *cache.Func[FilterArgs, *Predicate]
 	Sort        *cache.Func[SortArgs, dataframe.DataFrame]
+	SortOrder   *cache.Func[SortArgs, []int]
+	FilterRows  *cache.Func[FilterArgs, []int]
 	Filter      *cache.Func[FilterArgs, dataframe.DataFrame]
 	Select      *cache.Func[SelectArgs, dataframe.DataFrame]
 	Describe    *cache.Func[Source, dataframe.DataFrame]
@@ -104,6 +106,8 @@ func New(reg *cache.Registry, cfg Config) *Loaders {
 	l.Model = cache.Resource(reg, "dataset_model", l.model, cache.Spinner("Indexing dataset…"))
 	l.Predicate = cache.Resource(reg, "compile_filter", l.predicate, cache.Spinner("Compiling filter…"))
 	l.Sort = cache.Data(reg, "sort_rows", l.sort, data("Sorting…")...)
+	l.SortOrder = cache.Data(reg, "sort_order", l.sortOrder, data("Sorting…")...)
+	l.FilterRows = cache.Data(reg, "filter_rows_index", l.filterRows, data("Filtering…")...)
 	l.Filter = cache.Data(reg, "filter_rows", l.filter, data("Filtering…")...)
 	l.Select = cache.Data(reg, "select_columns", l.selectColumns, data("Selecting columns…")...)
 	l.Describe = cache.Data(reg, "describe", l.describe, data("Describing columns…")...)
@@ -204,6 +208,32 @@ func (l *Loaders) sort(ctx context.Context, a SortArgs) (dataframe.DataFrame, er
 		return dataframe.DataFrame{}, fmt.Errorf("sort: no column %q in %s", a.Column, a.Source.Name())
 	}
 	return take(m.Frame, idx), nil
+}
+
+// sortOrder is the row order of a sort, for views that read the shared
+// frame through it instead of copying a sorted frame on every hit.
+func (l *Loaders) sortOrder(ctx context.Context, a SortArgs) ([]int, error) {
+	m, err := l.frame(ctx, a.Source)
+	if err != nil {
+		return nil, err
+	}
+	idx, ok := m.Order(a.Column, a.Desc)
+	if !ok {
+		return nil, fmt.Errorf("sort: no column %q in %s", a.Column, a.Source.Name())
+	}
+	return idx, nil
+}
+
+// filterRows lists the rows a filter keeps.
+func (l *Loaders) filterRows(ctx context.Context, a FilterArgs) ([]int, error) {
+	p, err := l.Predicate.Get(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.slow(ctx); err != nil {
+		return nil, err
+	}
+	return p.Rows(), nil
 }
 
 func (l *Loaders) filter(ctx context.Context, a FilterArgs) (dataframe.DataFrame, error) {

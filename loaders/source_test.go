@@ -164,3 +164,34 @@ func TestURLSources(t *testing.T) {
 		t.Fatalf("closed server: %v", err)
 	}
 }
+
+func TestRowOrderFunctions(t *testing.T) {
+	l := New(cache.NewRegistry(cache.WithPersistDir(t.TempDir())), Config{})
+	ctx := context.Background()
+	src := BundledSources()[0]
+	order, err := l.SortOrder.Get(ctx, SortArgs{Source: src, Column: "temp_max"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := l.Model.Get(ctx, src)
+	col := m.Frame.Col("temp_max")
+	for i := 1; i < len(order); i++ {
+		if col.Elem(order[i-1]).Float() > col.Elem(order[i]).Float() {
+			t.Fatalf("order not ascending at %d", i)
+		}
+	}
+	order[0] = -1 // a data hit is a copy: this must not reach the cache
+	again, _ := l.SortOrder.Get(ctx, SortArgs{Source: src, Column: "temp_max"})
+	if again[0] == -1 {
+		t.Fatal("mutating a SortOrder result changed the cache")
+	}
+	rows, err := l.FilterRows.Get(ctx, FilterArgs{Source: src, Expr: "weather = 'snow'"})
+	if err != nil || len(rows) == 0 {
+		t.Fatalf("filter rows: %v %v", rows, err)
+	}
+	for _, r := range rows {
+		if m.Frame.Col("weather").Elem(r).String() != "snow" {
+			t.Fatalf("row %d is not snow", r)
+		}
+	}
+}
