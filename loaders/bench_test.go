@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -24,13 +25,13 @@ var benchFiles sync.Map // name → []byte
 
 func benchInput(b *testing.B, rows, cols int) []byte {
 	b.Helper()
-	name := filepath.Join(os.TempDir(), "hitmiss-bench", "gen-"+itoa(rows)+"x"+itoa(cols)+".csv")
+	name := filepath.Join(os.TempDir(), "hitmiss-bench", "gen-"+strconv.Itoa(rows)+"x"+strconv.Itoa(cols)+".csv")
 	if v, ok := benchFiles.Load(name); ok {
 		return v.([]byte)
 	}
 	if _, err := os.Stat(name); err != nil {
 		os.MkdirAll(filepath.Dir(name), 0o755)
-		cmd := exec.Command("go", "run", "../bench/gencsv", "-rows", itoa(rows), "-cols", itoa(cols), "-o", name)
+		cmd := exec.Command("go", "run", "../bench/gencsv", "-rows", strconv.Itoa(rows), "-cols", strconv.Itoa(cols), "-o", name)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			b.Fatalf("gencsv: %v\n%s", err, out)
 		}
@@ -41,17 +42,6 @@ func benchInput(b *testing.B, rows, cols int) []byte {
 	}
 	benchFiles.Store(name, data)
 	return data
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; n > 0; n /= 10 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-	}
-	return string(b)
 }
 
 func BenchmarkReadCSV(b *testing.B) {

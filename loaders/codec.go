@@ -144,30 +144,30 @@ func DecodeFrame(b []byte) (dataframe.DataFrame, error) {
 				return dataframe.DataFrame{}, errCorrupt
 			}
 			if code[0] == 'i' {
-				v, cells := newCells[int](series.Int, nrows)
+				cells := make([]cell[int], nrows)
 				for i := range cells {
 					cells[i] = cell[int]{int(binary.LittleEndian.Uint64(raw[8*i:])), na(i)}
 				}
-				cols = append(cols, seriesOf(name, series.Int, v))
+				cols = append(cols, wrapCells(name, series.Int, cells))
 			} else {
-				v, cells := newCells[float64](series.Float, nrows)
+				cells := make([]cell[float64], nrows)
 				for i := range cells {
 					cells[i] = cell[float64]{math.Float64frombits(binary.LittleEndian.Uint64(raw[8*i:])), na(i)}
 				}
-				cols = append(cols, seriesOf(name, series.Float, v))
+				cols = append(cols, wrapCells(name, series.Float, cells))
 			}
 		case 'b':
 			raw := d.take(nrows)
 			if d.err != nil {
 				return dataframe.DataFrame{}, errCorrupt
 			}
-			v, cells := newCells[bool](series.Bool, nrows)
+			cells := make([]cell[bool], nrows)
 			for i := range cells {
 				cells[i] = cell[bool]{raw[i] != 0, na(i)}
 			}
-			cols = append(cols, seriesOf(name, series.Bool, v))
+			cols = append(cols, wrapCells(name, series.Bool, cells))
 		case 's':
-			v, cells := newCells[string](series.String, nrows)
+			cells := make([]cell[string], nrows)
 			var store stringStore
 			for i := range cells {
 				cells[i] = cell[string]{store.intern(d.take(d.uvarint())), na(i)}
@@ -175,7 +175,7 @@ func DecodeFrame(b []byte) (dataframe.DataFrame, error) {
 					return dataframe.DataFrame{}, errCorrupt
 				}
 			}
-			cols = append(cols, seriesOf(name, series.String, v))
+			cols = append(cols, wrapCells(name, series.String, cells))
 		default:
 			return dataframe.DataFrame{}, errCorrupt
 		}

@@ -167,29 +167,29 @@ func parallel(n int, fn func(i int)) {
 func gather(c column, idx []int) series.Series {
 	switch c.typ {
 	case series.Int:
-		v, out := newCells[int](series.Int, len(idx))
+		out := make([]cell[int], len(idx))
 		for k, i := range idx {
 			out[k] = c.ints[i]
 		}
-		return seriesOf(c.name, c.typ, v)
+		return wrapCells(c.name, c.typ, out)
 	case series.Float:
-		v, out := newCells[float64](series.Float, len(idx))
+		out := make([]cell[float64], len(idx))
 		for k, i := range idx {
 			out[k] = c.floats[i]
 		}
-		return seriesOf(c.name, c.typ, v)
+		return wrapCells(c.name, c.typ, out)
 	case series.Bool:
-		v, out := newCells[bool](series.Bool, len(idx))
+		out := make([]cell[bool], len(idx))
 		for k, i := range idx {
 			out[k] = c.bools[i]
 		}
-		return seriesOf(c.name, c.typ, v)
+		return wrapCells(c.name, c.typ, out)
 	}
-	v, out := newCells[string](series.String, len(idx))
+	out := make([]cell[string], len(idx))
 	for k, i := range idx {
 		out[k] = c.strs[i]
 	}
-	return seriesOf(c.name, c.typ, v)
+	return wrapCells(c.name, c.typ, out)
 }
 
 // describeFrame computes gota's Describe (mean, median, stddev, min, 25%,

@@ -195,3 +195,20 @@ func TestSortFloatsMatchesSlicesSort(t *testing.T) {
 		t.Fatal("radix-sorted floats differ from slices.Sort")
 	}
 }
+
+// TestUnknownGotaLayoutFallsBack forces the path taken if a different gota
+// were linked: loads and row selection go through gota's public API and
+// give the same frames.
+func TestUnknownGotaLayoutFallsBack(t *testing.T) {
+	fast := bundledFrame(t, "seattle-weather")
+	c, _ := columnOf(fast.Col("temp_max"))
+	order := sortOrder(c, true)
+	fastSorted := take(fast, order)
+
+	saved := gotaLayout
+	gotaLayout.ok = false
+	defer func() { gotaLayout = saved }()
+	slow := bundledFrame(t, "seattle-weather")
+	framesEqual(t, "fallback load", slow, fast)
+	framesEqual(t, "fallback take", take(slow, order), fastSorted)
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/hitmiss/hitmiss/datasets"
@@ -60,6 +61,12 @@ func FuzzReadCSV(f *testing.F) {
 		}
 		if back.Nrow() != df.Nrow() || back.Ncol() != df.Ncol() {
 			t.Fatalf("codec changed the shape")
+		}
+		// The in-memory path (streams, gzip, transcoding) must agree with
+		// the streamed one.
+		mem, err := ReadCSV(context.Background(), plainReader{bytes.NewReader(data)}, WithName("fuzz.csv"), WithWorkers(2), WithMemoryBudget(64<<20))
+		if err != nil || mem.Nrow() != df.Nrow() || fmt.Sprint(mem.Names()) != fmt.Sprint(df.Names()) || fmt.Sprint(mem.Types()) != fmt.Sprint(df.Types()) {
+			t.Fatalf("in-memory read differs: %v, %d rows %v %v, streamed %d rows %v %v", err, mem.Nrow(), mem.Names(), mem.Types(), df.Nrow(), df.Names(), df.Types())
 		}
 	})
 }

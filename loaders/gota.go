@@ -99,16 +99,6 @@ func checkLayout() (l layout) {
 	return l
 }
 
-// newCells allocates n cells typed as gota's element slice for t and
-// returns them both as the slice gota will hold and as cells to fill.
-func newCells[T any](t series.Type, n int) (reflect.Value, []cell[T]) {
-	v := reflect.MakeSlice(gotaLayout.sliceTypes[t], n, n)
-	if n == 0 {
-		return v, nil
-	}
-	return v, unsafe.Slice((*cell[T])(v.UnsafePointer()), n)
-}
-
 // seriesOf wraps filled cells in a Series without copying them.
 func seriesOf(name string, t series.Type, elems reflect.Value) series.Series {
 	s := series.Series{Name: name}
@@ -150,68 +140,6 @@ func cellsOf[T any](s series.Series) ([]cell[T], bool) {
 		return nil, true
 	}
 	return unsafe.Slice((*cell[T])(e.UnsafePointer()), e.Len()), true
-}
-
-// The column builders below produce a gota Series from typed values and a
-// missing-value mask, directly when the layout is known and through gota's
-// public API otherwise.
-
-func intSeries(name string, vals []int, na []bool) series.Series {
-	if !gotaLayout.ok {
-		return slowSeries(name, series.Int, len(vals), func(i int) any { return vals[i] }, na)
-	}
-	v, cells := newCells[int](series.Int, len(vals))
-	for i, x := range vals {
-		cells[i] = cell[int]{x, na != nil && na[i]}
-	}
-	return seriesOf(name, series.Int, v)
-}
-
-func floatSeries(name string, vals []float64, na []bool) series.Series {
-	if !gotaLayout.ok {
-		return slowSeries(name, series.Float, len(vals), func(i int) any { return vals[i] }, na)
-	}
-	v, cells := newCells[float64](series.Float, len(vals))
-	for i, x := range vals {
-		cells[i] = cell[float64]{x, na != nil && na[i]}
-	}
-	return seriesOf(name, series.Float, v)
-}
-
-func boolSeries(name string, vals []bool, na []bool) series.Series {
-	if !gotaLayout.ok {
-		return slowSeries(name, series.Bool, len(vals), func(i int) any { return vals[i] }, na)
-	}
-	v, cells := newCells[bool](series.Bool, len(vals))
-	for i, x := range vals {
-		cells[i] = cell[bool]{x, na != nil && na[i]}
-	}
-	return seriesOf(name, series.Bool, v)
-}
-
-func stringSeries(name string, vals []string, na []bool) series.Series {
-	if !gotaLayout.ok {
-		return slowSeries(name, series.String, len(vals), func(i int) any { return vals[i] }, na)
-	}
-	v, cells := newCells[string](series.String, len(vals))
-	for i, x := range vals {
-		cells[i] = cell[string]{x, na != nil && na[i]}
-	}
-	return seriesOf(name, series.String, v)
-}
-
-// slowSeries builds through gota's public API: correct on any gota, slow.
-func slowSeries(name string, t series.Type, n int, at func(int) any, na []bool) series.Series {
-	vals := make([]any, n)
-	for i := range vals {
-		if na != nil && na[i] {
-			vals[i] = nil
-		} else {
-			vals[i] = at(i)
-		}
-	}
-	s := series.New(vals, t, name)
-	return s
 }
 
 // wrapCells makes a Series of cells allocated by this package, without

@@ -5,6 +5,7 @@ package loadertest
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -24,14 +25,14 @@ func Cases() []Case {
 			wide.WriteByte(',')
 		}
 		wide.WriteString("c")
-		wide.WriteString(itoa(i))
+		wide.WriteString(strconv.Itoa(i))
 	}
 	wide.WriteByte('\n')
 	for i := range 2000 {
 		if i > 0 {
 			wide.WriteByte(',')
 		}
-		wide.WriteString(itoa(i))
+		wide.WriteString(strconv.Itoa(i))
 	}
 	wide.WriteByte('\n')
 	big := "id,blob\n1,\"" + strings.Repeat("x", 10<<20) + "\"\n2,small\n"
@@ -63,17 +64,6 @@ func Write(dir string) (map[string]string, error) {
 		paths[c.Name] = p
 	}
 	return paths, nil
-}
-
-func itoa(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; i > 0; i /= 10 {
-		b = append([]byte{byte('0' + i%10)}, b...)
-	}
-	return string(b)
 }
 
 func utf16le(s string) []byte {
