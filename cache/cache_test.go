@@ -800,3 +800,22 @@ func TestOnReleaseRunsWhenResourcesLeave(t *testing.T) {
 		t.Fatalf("released %v, want [1 2 3 4] (evicted, cleared by arg, expired, cleared)", released)
 	}
 }
+
+func TestContainsCountsNothing(t *testing.T) {
+	clock := newFakeClock()
+	f := cache.Data(newRegistry(t, cache.WithClock(clock.Now)), "f", func(_ context.Context, x int) (int, error) { return x, nil }, cache.TTL(time.Minute))
+	if f.Contains(1) {
+		t.Fatal("Contains before any Get")
+	}
+	mustGet(t, f, 1)
+	if !f.Contains(1) || f.Contains(2) {
+		t.Fatal("Contains does not reflect the entries")
+	}
+	clock.Advance(2 * time.Minute)
+	if f.Contains(1) {
+		t.Fatal("Contains reports an expired entry")
+	}
+	if s := f.Stats(); s.Hits != 0 || s.Misses != 1 {
+		t.Fatalf("Contains was counted: %+v", s)
+	}
+}

@@ -581,6 +581,22 @@ func (f *Func[A, R]) Peek(arg A) (R, bool) {
 	return out, err == nil
 }
 
+// Contains reports whether a Get of arg would be served from memory right
+// now, without copying, counting or emitting anything: what a UI needs to
+// say "this call will hit" before making it.
+func (f *Func[A, R]) Contains(arg A) bool {
+	var buf [flatBufSize]byte
+	b, err := f.keyBytes(arg, &buf)
+	if err != nil {
+		return false
+	}
+	f.mu.RLock()
+	e := f.store.m[argKey(b)]
+	ok := e != nil && !f.expired(e)
+	f.mu.RUnlock()
+	return ok
+}
+
 // Clear removes every entry of f, in memory and on disk, before it returns.
 // Computations in flight finish for their callers but are not stored.
 func (f *Func[A, R]) Clear() {
