@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -18,30 +20,112 @@ import (
 
 var version = "dev"
 
+const usage = `hitmiss: explore CSV files while watching Streamlit-style caches work.
+
+Usage:
+  hitmiss [flags] [SOURCE...]     open the explorer (the bundled datasets without SOURCE)
+  hitmiss inspect SOURCE          print a summary of one source
+
+A SOURCE is a bundled dataset name, a file (.csv .tsv .psv, gzip or not),
+a directory of them, - for standard input, or an http(s) URL.
+
+Examples:
+  hitmiss                          # the bundled datasets
+  hitmiss sales.csv logs/          # a file and every CSV in a folder
+  hitmiss --slow 2s zipcodes       # every miss takes 2 s longer: watch the spinner
+  hitmiss --ttl 30s --max-entries 3 weather
+  curl -s https://example.org/data.csv | hitmiss -
+
+Flags:
+`
+
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// config is what the flags chose.
+type config struct {
+	ttl        time.Duration
+	maxEntries int
+	persist    bool
+	slow       time.Duration
+	noColor    bool
+	version    bool
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "inspect" {
 		return inspect(args[1:], stdin, stdout, stderr)
 	}
+	var cfg config
 	flags := flag.NewFlagSet("hitmiss", flag.ContinueOnError)
 	flags.SetOutput(stderr)
-	showVersion := flags.Bool("version", false, "print the version and exit")
+	flags.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		flags.PrintDefaults()
+	}
+	flags.DurationVar(&cfg.ttl, "ttl", 0, "lifetime of data cache entries (0: forever)")
+	flags.IntVar(&cfg.maxEntries, "max-entries", 0, "entries kept per data function, least recently used evicted (0: no limit)")
+	flags.BoolVar(&cfg.persist, "persist", false, "keep loaded datasets on disk across restarts")
+	flags.DurationVar(&cfg.slow, "slow", 0, "latency added to every cache miss, for talks (e.g. 2s)")
+	flags.BoolVar(&cfg.noColor, "no-color", os.Getenv("NO_COLOR") != "", "plain text, no colors (also NO_COLOR)")
+	flags.BoolVar(&cfg.version, "version", false, "print the version and exit")
 	if err := flags.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return 0
+		}
 		return 2
 	}
-	if *showVersion {
+	if cfg.version {
 		fmt.Fprintln(stdout, "hitmiss", version)
 		return 0
 	}
+	if cfg.ttl < 0 || cfg.maxEntries < 0 || cfg.slow < 0 {
+		fmt.Fprintln(stderr, "hitmiss: --ttl, --max-entries and --slow must not be negative")
+		return 2
+	}
+	sources, problems := resolveAll(flags.Args(), stdin)
+	for _, p := range problems {
+		fmt.Fprintln(stderr, "hitmiss:", ui.Sanitize(p.Error()))
+	}
+	if len(sources) == 0 {
+		return 1
+	}
 	reg := cache.NewRegistry()
-	if _, err := tea.NewProgram(ui.New(reg), tea.WithAltScreen()).Run(); err != nil {
+	l := loaders.New(reg, loaders.Config{TTL: cfg.ttl, MaxEntries: cfg.maxEntries, Persist: cfg.persist, Slow: cfg.slow})
+	model := ui.New(reg, l, ui.Options{Sources: sources, Color: !cfg.noColor, Open: len(flags.Args()) == 1 && len(sources) == 1})
+	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithMouseCellMotion()}
+	if slices.Contains(flags.Args(), "-") {
+		// Standard input held the data: read keys from the terminal.
+		if tty, err := os.Open("/dev/tty"); err == nil {
+			defer tty.Close()
+			opts = append(opts, tea.WithInput(tty))
+		}
+	}
+	if _, err := tea.NewProgram(model, opts...).Run(); err != nil {
 		fmt.Fprintln(stderr, "hitmiss:", err)
 		return 1
 	}
 	return 0
+}
+
+// resolveAll resolves every argument (the bundled datasets when there are
+// none), keeping what resolves and reporting the rest.
+func resolveAll(args []string, stdin io.Reader) ([]loaders.Source, []error) {
+	if len(args) == 0 {
+		return loaders.BundledSources(), nil
+	}
+	var sources []loaders.Source
+	var problems []error
+	for _, a := range args {
+		srcs, err := loaders.Resolve(a, stdin)
+		if err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		sources = append(sources, srcs...)
+	}
+	return sources, problems
 }
 
 // inspect prints a summary of one source: hitmiss inspect SOURCE.

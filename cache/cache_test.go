@@ -819,3 +819,17 @@ func TestContainsCountsNothing(t *testing.T) {
 		t.Fatalf("Contains was counted: %+v", s)
 	}
 }
+
+func TestRegistryClearByName(t *testing.T) {
+	reg := newRegistry(t)
+	f := cache.Data(reg, "f", func(_ context.Context, x int) (int, error) { return x, nil })
+	g := cache.Data(reg, "g", func(_ context.Context, x int) (int, error) { return x, nil })
+	mustGet(t, f, 1)
+	mustGet(t, g, 1)
+	if !reg.Clear("f") || reg.Clear("nope") {
+		t.Fatal("Clear reports the wrong result")
+	}
+	if f.Stats().Entries != 0 || g.Stats().Entries != 1 {
+		t.Fatal("Clear(\"f\") cleared the wrong function")
+	}
+}

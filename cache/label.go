@@ -126,7 +126,7 @@ func (lw *labelWriter) structValue(v reflect.Value, depth int) {
 	t := v.Type()
 	if v.CanInterface() && t.Implements(stringerType) {
 		if s, ok := safeString(v); ok {
-			lw.write(sanitizeLabel(s))
+			lw.write(sanitizeLabel(strconv.Quote(s))) // a Stringer's text reads like a string argument
 			return
 		}
 	}

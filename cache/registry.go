@@ -69,6 +69,18 @@ func (r *Registry) ClearData() { r.clearKind(KindData, false) }
 // ClearResources clears every Resource function (st.cache_resource.clear()).
 func (r *Registry) ClearResources() { r.clearKind(KindResource, false) }
 
+// Clear clears the function registered as name and reports whether there
+// is one.
+func (r *Registry) Clear(name string) bool {
+	for _, f := range r.snapshot() {
+		if f.Name() == name {
+			f.Clear()
+			return true
+		}
+	}
+	return false
+}
+
 // ClearAll clears every function of the registry.
 func (r *Registry) ClearAll() { r.clearKind(0, true) }
 

@@ -195,7 +195,7 @@ func (l *Loaders) predicate(ctx context.Context, a FilterArgs) (*Predicate, erro
 	if err != nil {
 		return nil, err
 	}
-	return CompileFilter(a.Expr, m.Frame)
+	return CompileFilter(a.Expr, m.Data())
 }
 
 func (l *Loaders) sort(ctx context.Context, a SortArgs) (dataframe.DataFrame, error) {
@@ -207,7 +207,7 @@ func (l *Loaders) sort(ctx context.Context, a SortArgs) (dataframe.DataFrame, er
 	if !ok {
 		return dataframe.DataFrame{}, fmt.Errorf("sort: no column %q in %s", a.Column, a.Source.Name())
 	}
-	return take(m.Frame, idx), nil
+	return take(m.Data(), idx), nil
 }
 
 // sortOrder is the row order of a sort, for views that read the shared
@@ -245,7 +245,7 @@ func (l *Loaders) filter(ctx context.Context, a FilterArgs) (dataframe.DataFrame
 	if err != nil {
 		return dataframe.DataFrame{}, err
 	}
-	return take(m.Frame, p.Rows()), nil
+	return take(m.Data(), p.Rows()), nil
 }
 
 func (l *Loaders) selectColumns(ctx context.Context, a SelectArgs) (dataframe.DataFrame, error) {
@@ -253,7 +253,7 @@ func (l *Loaders) selectColumns(ctx context.Context, a SelectArgs) (dataframe.Da
 	if err != nil {
 		return dataframe.DataFrame{}, err
 	}
-	df := m.Frame.Select(a.Columns)
+	df := m.Data().Select(a.Columns)
 	return df, df.Err
 }
 
@@ -262,7 +262,7 @@ func (l *Loaders) describe(ctx context.Context, src Source) (dataframe.DataFrame
 	if err != nil {
 		return dataframe.DataFrame{}, err
 	}
-	return describeFrame(m.Frame)
+	return describeFrame(m.Data())
 }
 
 func (l *Loaders) valueCounts(ctx context.Context, a ColumnArgs) ([]ValueCount, error) {
@@ -270,7 +270,7 @@ func (l *Loaders) valueCounts(ctx context.Context, a ColumnArgs) ([]ValueCount, 
 	if err != nil {
 		return nil, err
 	}
-	c, ok := columnOf(m.Frame.Col(a.Column))
+	c, ok := columnOf(m.Data().Col(a.Column))
 	if !ok {
 		return nil, fmt.Errorf("value counts: no column %q in %s", a.Column, a.Source.Name())
 	}
@@ -282,7 +282,7 @@ func (l *Loaders) groupBy(ctx context.Context, a GroupArgs) (dataframe.DataFrame
 	if err != nil {
 		return dataframe.DataFrame{}, err
 	}
-	return groupBy(m.Frame, a.Key, a.Value, a.Agg)
+	return groupBy(m.Data(), a.Key, a.Value, a.Agg)
 }
 
 func (l *Loaders) histogram(ctx context.Context, a HistArgs) ([]Bin, error) {
@@ -290,7 +290,7 @@ func (l *Loaders) histogram(ctx context.Context, a HistArgs) ([]Bin, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, ok := columnOf(m.Frame.Col(a.Column))
+	c, ok := columnOf(m.Data().Col(a.Column))
 	if !ok {
 		return nil, fmt.Errorf("histogram: no column %q in %s", a.Column, a.Source.Name())
 	}

@@ -86,6 +86,30 @@ func columnStats(s series.Series) ColumnStats {
 	return st
 }
 
+// Data returns the model's frame. Use it rather than the Frame field when
+// the model may be shared with DropColumn's caller.
+func (m *DatasetModel) Data() dataframe.DataFrame {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.Frame
+}
+
+// DropColumn removes a column from the shared frame in place. It exists
+// for the explorer's mutation demo: the model is a resource, so every later
+// caller sees the column gone until the resource cache is cleared. This is
+// exactly the mistake Streamlit's docs warn about.
+func (m *DatasetModel) DropColumn(name string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	df := m.Frame.Drop(name)
+	if df.Err != nil {
+		return df.Err
+	}
+	m.Frame = df
+	m.lowered = nil
+	return nil
+}
+
 // Order returns the row order sorting the frame by col, built once per
 // column and direction and shared by every later call.
 func (m *DatasetModel) Order(col string, desc bool) ([]int, bool) {

@@ -60,6 +60,17 @@ func (s Source) Name() string {
 	return s.Path
 }
 
+// String names the source, for cache event labels: load_csv("zipcodes").
+func (s Source) String() string { return s.Name() }
+
+// Dataset returns the facts of a bundled source (title, shape, licence).
+func (s Source) Dataset() (datasets.Dataset, bool) {
+	if s.Kind != Bundled {
+		return datasets.Dataset{}, false
+	}
+	return datasets.Lookup(s.Path)
+}
+
 // Limits on remote sources.
 const (
 	DefaultURLTimeout = 30 * time.Second

@@ -1,0 +1,77 @@
+package ui
+
+import "github.com/charmbracelet/bubbles/key"
+
+// KeyMap lists every key the app answers to. Every binding has help text,
+// so the ? screen is generated and always right.
+type KeyMap struct {
+	Up, Down, Left, Right      key.Binding
+	PageUp, PageDown           key.Binding
+	Top, Bottom                key.Binding
+	Home, End                  key.Binding
+	Open, Back                 key.Binding
+	Search, Next, Prev         key.Binding
+	Filter, Sort               key.Binding
+	Describe, Values, Histo    key.Binding
+	Panel, Focus, Rerun        key.Binding
+	ClearFunc, ClearData       key.Binding
+	ClearResources, ClearAll   key.Binding
+	MutateData, MutateResource key.Binding
+	Help, Quit                 key.Binding
+}
+
+// DefaultKeyMap returns the standard key bindings: vim keys and arrows.
+func DefaultKeyMap() KeyMap {
+	b := func(keys []string, k, help string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, help))
+	}
+	return KeyMap{
+		Up:             b([]string{"k", "up"}, "↑/k", "up"),
+		Down:           b([]string{"j", "down"}, "↓/j", "down"),
+		Left:           b([]string{"h", "left"}, "←/h", "left"),
+		Right:          b([]string{"l", "right"}, "→/l", "right"),
+		PageUp:         b([]string{"pgup", "ctrl+u", "ctrl+b"}, "pgup", "page up"),
+		PageDown:       b([]string{"pgdown", "ctrl+d", "ctrl+f", " "}, "pgdn", "page down"),
+		Top:            b([]string{"g", "home"}, "g", "first row"),
+		Bottom:         b([]string{"G", "end"}, "G", "last row"),
+		Home:           b([]string{"0", "^"}, "0", "first column"),
+		End:            b([]string{"$"}, "$", "last column"),
+		Open:           b([]string{"enter"}, "enter", "open / show row"),
+		Back:           b([]string{"esc", "backspace"}, "esc", "back / cancel"),
+		Search:         b([]string{"/"}, "/", "search"),
+		Next:           b([]string{"n"}, "n", "next match"),
+		Prev:           b([]string{"N"}, "N", "previous match"),
+		Filter:         b([]string{"f"}, "f", "filter rows"),
+		Sort:           b([]string{"s"}, "s", "sort by column"),
+		Describe:       b([]string{"d"}, "d", "describe"),
+		Values:         b([]string{"v"}, "v", "value counts"),
+		Histo:          b([]string{"H"}, "H", "histogram"),
+		Panel:          b([]string{"c"}, "c", "cache panel"),
+		Focus:          b([]string{"tab"}, "tab", "focus panel"),
+		Rerun:          b([]string{"r"}, "r", "rerun"),
+		ClearFunc:      b([]string{"x"}, "x", "clear function"),
+		ClearData:      b([]string{"X"}, "X", "clear data caches"),
+		ClearResources: b([]string{"Z"}, "Z", "clear resources"),
+		ClearAll:       b([]string{"E"}, "E", "clear everything"),
+		MutateData:     b([]string{"m"}, "m", "drop column (data copy)"),
+		MutateResource: b([]string{"M"}, "M", "drop column (resource!)"),
+		Help:           b([]string{"?"}, "?", "help"),
+		Quit:           b([]string{"q", "ctrl+c"}, "q", "quit"),
+	}
+}
+
+// ShortHelp implements help.KeyMap.
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Open, k.Search, k.Filter, k.Sort, k.Describe, k.Values, k.Panel, k.Rerun, k.Help, k.Quit}
+}
+
+// FullHelp implements help.KeyMap.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Home, k.End},
+		{k.Open, k.Back, k.Search, k.Next, k.Prev, k.Filter, k.Sort},
+		{k.Describe, k.Values, k.Histo, k.MutateData, k.MutateResource},
+		{k.Panel, k.Focus, k.Rerun, k.ClearFunc, k.ClearData, k.ClearResources, k.ClearAll},
+		{k.Help, k.Quit},
+	}
+}
