@@ -436,7 +436,6 @@ func (m Model) columnType(name string) series.Type {
 // bodyHeight is the table's height in rows, for page keys.
 func (m Model) bodyHeight() int { return max(m.ctx.Height-5, 1) }
 
-
 func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
