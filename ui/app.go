@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/progress"
@@ -92,12 +93,17 @@ type Model struct {
 	spin spinner.Model
 	bar  progress.Model
 	help help.Model
+
+	// listen runs the event and progress listeners and the spinner; tests
+	// switch it off and deliver events themselves.
+	listen bool
 }
 
 // New returns the explorer over sources, using l's cached functions on reg.
 func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 	ti := textinput.New()
 	ti.CharLimit = 500
+	ti.Cursor.SetMode(cursor.CursorStatic)
 	events, unsub := reg.Subscribe(1024)
 	m := Model{
 		ctx:       &Context{Styles: DefaultStyles(opts.Color), Keys: DefaultKeyMap(), Registry: reg, Loaders: l, Width: 100, Height: 30},
@@ -111,6 +117,7 @@ func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 		bar:       progress.New(progress.WithDefaultGradient(), progress.WithWidth(30)),
 		help:      help.New(),
 		panel:     true,
+		listen:    true,
 	}
 	if opts.Open && len(opts.Sources) > 0 {
 		m.q = query{view: viewTable, source: &m.sources[0]}
@@ -120,6 +127,9 @@ func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 
 // Init implements tea.Model: the first rerun and the event listeners.
 func (m Model) Init() tea.Cmd {
+	if !m.listen {
+		return m.rerun.start(m.q)
+	}
 	return tea.Batch(m.rerun.start(m.q), waitEvent(m.events), waitProgress(m.rerun.progress), m.spin.Tick)
 }
 
@@ -136,6 +146,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onEvent(msg.ev)
 	case progressMsg:
 		m.progress = msg
+		if !m.listen {
+			return m, nil
+		}
 		return m, waitProgress(m.rerun.progress)
 	case spinner.TickMsg:
 		var cmd tea.Cmd
@@ -170,13 +183,17 @@ func (m Model) onPage(p page) (tea.Model, tea.Cmd) {
 }
 
 // onEvent records a cache event and reruns when it changes what the page
-// would show. Hits and misses are caused by reruns themselves, so they do
-// not trigger one (that would loop).
+// would show. Hits, misses and errors do not: reruns cause them and already
+// have their outcome (and errors are not cached, so rerunning on one would
+// recompute, fail and rerun forever).
 func (m Model) onEvent(ev cache.Event) (tea.Model, tea.Cmd) {
 	m.recordEvent(ev)
-	next := waitEvent(m.events)
+	var next tea.Cmd
+	if m.listen {
+		next = waitEvent(m.events)
+	}
 	switch ev.Kind {
-	case cache.EventHit, cache.EventMiss:
+	case cache.EventHit, cache.EventMiss, cache.EventError:
 		return m, next
 	}
 	if m.rerun.running() {

@@ -1,0 +1,218 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/hitmiss/hitmiss/cache"
+	"github.com/hitmiss/hitmiss/loaders"
+)
+
+// driver runs the model the way bubbletea does: it executes the commands
+// Update returns (in order, synchronously) and feeds their messages back,
+// skipping the listeners that block forever.
+type driver struct {
+	t   *testing.T
+	m   Model
+	reg *cache.Registry
+}
+
+func newDriver(t *testing.T, opts Options) *driver {
+	t.Helper()
+	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
+	l := loaders.New(reg, loaders.Config{})
+	if opts.Sources == nil {
+		opts.Sources = loaders.BundledSources()
+	}
+	m := New(reg, l, opts)
+	m.listen = false // the driver delivers events itself
+	d := &driver{t: t, m: m, reg: reg}
+	d.run(d.m.Init())
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	d.settle()
+	return d
+}
+
+// send delivers msg and runs the rerun it starts, if any.
+func (d *driver) send(msg tea.Msg) {
+	d.t.Helper()
+	next, cmd := d.m.Update(msg)
+	d.m = next.(Model)
+	d.run(cmd)
+}
+
+func (d *driver) key(keys ...string) {
+	d.t.Helper()
+	for _, k := range keys {
+		var msg tea.KeyMsg
+		switch k {
+		case "enter":
+			msg = tea.KeyMsg{Type: tea.KeyEnter}
+		case "esc":
+			msg = tea.KeyMsg{Type: tea.KeyEsc}
+		case "tab":
+			msg = tea.KeyMsg{Type: tea.KeyTab}
+		default:
+			msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+		}
+		d.send(msg)
+	}
+}
+
+// run executes a command tree synchronously, delivering page messages;
+// with listeners off every command returns promptly.
+func (d *driver) run(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	switch msg := cmd().(type) {
+	case tea.BatchMsg:
+		for _, c := range msg {
+			d.run(c)
+		}
+	case pageMsg:
+		d.send(msg)
+	}
+}
+
+// settle delivers pending cache events (which may start reruns) until none
+// are left.
+func (d *driver) settle() {
+	for {
+		select {
+		case ev := <-d.m.events:
+			d.send(eventMsg{ev})
+		default:
+			return
+		}
+	}
+}
+
+func (d *driver) screen() string { return d.m.View() }
+
+func TestOpenDatasetShowsTable(t *testing.T) {
+	d := newDriver(t, Options{Color: false})
+	if !strings.Contains(d.screen(), "seattle-weather") || !strings.Contains(d.screen(), "Datasets") {
+		t.Fatalf("start screen lacks the dataset list:\n%s", d.screen())
+	}
+	d.key("enter")
+	d.settle()
+	s := d.screen()
+	for _, want := range []string{"seattle-weather · 1461 × 6", "2012-01-01", "temp_max", "row 1/1461"} {
+		if !strings.Contains(s, want) {
+			t.Fatalf("table screen lacks %q:\n%s", want, s)
+		}
+	}
+}
+
+func TestRerunCountsGrowOnR(t *testing.T) {
+	d := newDriver(t, Options{Color: false, Sources: loaders.BundledSources()[:1], Open: true})
+	d.settle()
+	before := d.m.reruns
+	hits := d.reg.Stats()[2].Hits // dataset_model
+	d.key("r", "r")
+	d.settle()
+	if d.m.reruns != before+2 {
+		t.Fatalf("reruns %d → %d after two r", before, d.m.reruns)
+	}
+	if got := d.reg.Stats()[2].Hits; got != hits+2 {
+		t.Fatalf("dataset_model hits %d → %d after two reruns", hits, got)
+	}
+	if !strings.Contains(d.screen(), "1 hit 0 misses") {
+		t.Fatalf("status bar does not report the rerun's hits:\n%s", d.screen())
+	}
+}
+
+func TestSortFilterAndClear(t *testing.T) {
+	d := newDriver(t, Options{Color: false, Sources: loaders.BundledSources()[:1], Open: true})
+	d.settle()
+	d.key("l", "l", "s", "s") // temp_max, descending
+	d.settle()
+	if s := d.screen(); !strings.Contains(s, "temp_max ↓") || !strings.Contains(s, "35.6") {
+		t.Fatalf("descending sort not shown:\n%s", s)
+	}
+	d.key("f")
+	for _, r := range "weather = 'snow'" {
+		d.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+	d.key("enter")
+	d.settle()
+	if s := d.screen(); !strings.Contains(s, "filter: weather") || !strings.Contains(s, "row 1/26") {
+		t.Fatalf("filter not applied:\n%s", s)
+	}
+	d.key("f")
+	d.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(" and")})
+	d.key("enter")
+	d.settle()
+	if s := d.screen(); !strings.Contains(s, "filter: at column") {
+		t.Fatalf("a filter parse error is not shown in place:\n%s", s)
+	}
+	d.key("f")
+	d.send(tea.KeyMsg{Type: tea.KeyCtrlU}) // erase the broken filter
+	d.key("enter")
+	d.settle()
+	misses := func(name string) uint64 {
+		for _, s := range d.reg.Stats() {
+			if s.Name == name {
+				return s.Misses
+			}
+		}
+		return 0
+	}
+	before := misses("sort_order")
+	d.key("X")
+	d.settle()
+	for _, s := range d.reg.Stats() {
+		if s.Kind == cache.KindData && s.Clears != 1 {
+			t.Fatalf("X cleared %s %d times, want once", s.Name, s.Clears)
+		}
+	}
+	if misses("sort_order") != before+1 {
+		t.Fatalf("the rerun after X should recompute the sort once: misses %d → %d", before, misses("sort_order"))
+	}
+	if !strings.Contains(d.screen(), "cleared every data cache") {
+		t.Fatalf("clear not reported:\n%s", d.screen())
+	}
+}
+
+func TestMutationDemo(t *testing.T) {
+	d := newDriver(t, Options{Color: false, Sources: loaders.BundledSources()[:1], Open: true})
+	d.settle()
+	d.key("l", "m") // drop precipitation from this rerun's data copy
+	d.settle()
+	if s := d.screen(); strings.Contains(s, "precipitation ") || !strings.Contains(s, "this rerun's copy only") {
+		t.Fatalf("data copy demo:\n%s", s)
+	}
+	d.key("j")
+	d.settle()
+	if !strings.Contains(d.screen(), "precipitation") {
+		t.Fatalf("the data-cached copy's damage outlived its rerun:\n%s", d.screen())
+	}
+	d.key("M") // drop it from the shared resource
+	d.key("j", "r")
+	d.settle()
+	if s := d.screen(); strings.Contains(s, "precipitation ") {
+		t.Fatalf("resource damage should persist across reruns:\n%s", s)
+	}
+	d.key("Z")
+	d.settle()
+	if !strings.Contains(d.screen(), "precipitation") {
+		t.Fatalf("clearing resources should repair the model:\n%s", d.screen())
+	}
+}
+
+func TestQuitFromAnywhereButPrompt(t *testing.T) {
+	d := newDriver(t, Options{Color: false})
+	d.key("f") // no dataset open: f does nothing on the list
+	_, cmd := d.m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
+	if cmd == nil || cmd() != tea.Quit() {
+		t.Fatal("q does not quit from the list")
+	}
+	d.key("enter", "f")
+	next, _ := d.m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
+	if next.(Model).prompt.Value() != "q" {
+		t.Fatal("q in the filter prompt should type a q")
+	}
+}
