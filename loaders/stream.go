@@ -127,6 +127,9 @@ func sampleLayout(in input, o *options, rep *Report) (tableLayout, error) {
 		}
 		n = min(in.size(), 2*n) // a first record longer than the sample
 	}
+	if !utf8.Valid(sample[:b]) {
+		return l, errTranscode // the header is not UTF-8: decode the whole input in memory
+	}
 	sc := scanner{data: sample, delim: l.delim}
 	first := sc.tokenize(a, b, nil)
 	header := o.header
