@@ -1,4 +1,4 @@
-package main
+package ui_test
 
 import (
 	"bytes"
@@ -17,10 +17,19 @@ import (
 // escapeOrControl matches anything that could drive a terminal.
 var escapeOrControl = regexp.MustCompile("[\x00-\x08\x0b-\x1f\x7f\u0080-\u009f]")
 
+// runInspect runs the built binary's inspect command.
 func runInspect(t *testing.T, source string, stdin []byte) (stdout, stderr string, code int) {
 	t.Helper()
+	cmd := exec.Command(hitmiss(t), "inspect", source)
+	cmd.Stdin = bytes.NewReader(stdin)
 	var out, errOut bytes.Buffer
-	code = run([]string{"inspect", source}, bytes.NewReader(stdin), &out, &errOut)
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
 	return out.String(), errOut.String(), code
 }
 
@@ -95,21 +104,27 @@ func TestInspectErrors(t *testing.T) {
 	}
 }
 
-// TestInspectBinaryExitStatus runs the real binary: the exit status and the
-// stderr line are what a shell script sees.
-func TestInspectBinaryExitStatus(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "hitmiss")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
+func TestVersionAndHelp(t *testing.T) {
+	out, err := exec.Command(hitmiss(t), "--version").Output()
+	if err != nil || !strings.HasPrefix(string(out), "hitmiss ") {
+		t.Fatalf("--version: %q %v", out, err)
 	}
-	cmd := exec.Command(bin, "inspect", "no-such-dataset")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	err := cmd.Run()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
-		t.Fatalf("exit: %v", err)
+	cmd := exec.Command(hitmiss(t), "-h")
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("-h: %v", err)
 	}
-	if stderr.String() != "hitmiss: no-such-dataset: no such file, directory or bundled dataset\n" {
-		t.Fatalf("stderr = %q", stderr.String())
+	for _, want := range []string{"Examples:", "-slow", "-ttl", "-max-entries", "-persist", "-no-color", "-version", "inspect SOURCE"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Fatalf("-h lacks %q:\n%s", want, errOut.String())
+		}
+	}
+	cmd = exec.Command(hitmiss(t), "/no/such/file.csv")
+	errOut.Reset()
+	cmd.Stderr = &errOut
+	err = cmd.Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || errOut.String() != "hitmiss: /no/such/file.csv: no such file, directory or bundled dataset\n" {
+		t.Fatalf("bad source: %v %q", err, errOut.String())
 	}
 }

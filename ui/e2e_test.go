@@ -1,0 +1,179 @@
+package ui_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// The real binary, built once per test run.
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+func hitmiss(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "hitmiss-e2e")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "hitmiss")
+		out, err := exec.Command("go", "build", "-o", binPath, "github.com/hitmiss/hitmiss").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+// tmuxSession runs the binary in a detached tmux window of a fixed size.
+type tmuxSession struct {
+	t    *testing.T
+	name string
+	exit string // file the shell writes the exit status to
+}
+
+func startTmux(t *testing.T, args ...string) *tmuxSession {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed (.ci/run installs it): the end-to-end test needs a real terminal")
+	}
+	bin := hitmiss(t)
+	dir := t.TempDir()
+	s := &tmuxSession{t: t, name: fmt.Sprintf("hitmiss-e2e-%d", time.Now().UnixNano()), exit: filepath.Join(dir, "exit")}
+	quoted := make([]string, len(args))
+	for i, a := range args {
+		quoted[i] = strconv.Quote(a)
+	}
+	script := fmt.Sprintf("XDG_CACHE_HOME=%s %s %s; echo $? > %s; sleep 30", dir, bin, strings.Join(quoted, " "), s.exit)
+	cmd := exec.Command("tmux", "new-session", "-d", "-s", s.name, "-x", "120", "-y", "40", script)
+	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("tmux: %v\n%s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", s.name).Run() })
+	return s
+}
+
+func (s *tmuxSession) screen() string {
+	out, err := exec.Command("tmux", "capture-pane", "-p", "-t", s.name).Output()
+	if err != nil {
+		s.t.Fatalf("capture-pane: %v", err)
+	}
+	return string(out)
+}
+
+func (s *tmuxSession) keys(keys ...string) {
+	if out, err := exec.Command("tmux", append([]string{"send-keys", "-t", s.name}, keys...)...).CombinedOutput(); err != nil {
+		s.t.Fatalf("send-keys: %v\n%s", err, out)
+	}
+}
+
+// waitFor polls the screen until ok accepts it: it waits for what a person
+// would wait to see, never for a fixed time.
+func (s *tmuxSession) waitFor(what string, ok func(string) bool) string {
+	s.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		screen := s.screen()
+		if ok(screen) {
+			return screen
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("waited 15s for %s; the screen shows:\n%s", what, screen)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (s *tmuxSession) waitText(text string) string {
+	s.t.Helper()
+	return s.waitFor(fmt.Sprintf("%q", text), func(sc string) bool { return strings.Contains(sc, text) })
+}
+
+// panelRow reads a function's counters off the cache panel.
+func panelRow(screen, fn string) (entries, hits, misses int, ok bool) {
+	for _, line := range strings.Split(screen, "\n") {
+		fields := strings.Fields(line)
+		for i, f := range fields {
+			if f == fn && i+4 < len(fields) {
+				e, err1 := strconv.Atoi(fields[i+2])
+				h, err2 := strconv.Atoi(fields[i+3])
+				m, err3 := strconv.Atoi(fields[i+4])
+				if err1 == nil && err2 == nil && err3 == nil {
+					return e, h, m, true
+				}
+			}
+		}
+	}
+	return 0, 0, 0, false
+}
+
+func TestExplorerInTmux(t *testing.T) {
+	s := startTmux(t, "--slow", "1s", "seattle-weather")
+
+	// Under --slow every miss takes a second: the spinner must show.
+	s.waitText("Loading CSV…")
+	s.waitText("2012-01-01")
+	screen := s.waitText("rerun #")
+	if !strings.Contains(screen, "temp_max") || !strings.Contains(screen, "row 1/1461") {
+		t.Fatalf("table not shown:\n%s", screen)
+	}
+
+	// r reruns: the model's hits grow by one per rerun.
+	_, before, _, ok := panelRow(screen, "dataset_model")
+	if !ok {
+		t.Fatalf("no dataset_model row in the panel:\n%s", screen)
+	}
+	s.keys("r")
+	s.waitFor("dataset_model hits to grow", func(sc string) bool {
+		_, h, _, ok := panelRow(sc, "dataset_model")
+		return ok && h > before
+	})
+
+	// Z clears the resource caches: the model's entry goes and comes back
+	// through a miss (and a spinner) on the rerun the clear causes.
+	s.keys("Z")
+	s.waitText("cleared every resource cache")
+	s.waitFor("dataset_model recomputed after the clear", func(sc string) bool {
+		e, _, m, ok := panelRow(sc, "dataset_model")
+		return ok && e == 1 && m == 2
+	})
+
+	// X clears the data caches: load_csv's entry is gone, and nothing
+	// needs it again while the model is cached.
+	s.keys("X")
+	s.waitFor("load_csv to have no entries", func(sc string) bool {
+		e, _, _, ok := panelRow(sc, "load_csv")
+		return ok && e == 0
+	})
+
+	// q quits with status 0.
+	s.keys("q")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if b, err := os.ReadFile(s.exit); err == nil && strings.TrimSpace(string(b)) != "" {
+			if code := strings.TrimSpace(string(b)); code != "0" {
+				t.Fatalf("exit status %s", code)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("q did not quit; the screen shows:\n%s", s.screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
