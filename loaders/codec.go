@@ -36,7 +36,7 @@ func EncodeFrame(df dataframe.DataFrame) ([]byte, error) {
 	b = binary.AppendUvarint(b, uint64(df.Ncol()))
 	b = binary.AppendUvarint(b, uint64(df.Nrow()))
 	for _, name := range df.Names() {
-		c, ok := columnOf(df.Col(name))
+		c, ok := columnOf(colOf(df, name))
 		if !ok {
 			return nil, fmt.Errorf("encode frame: column %q has an unsupported layout", name)
 		}

@@ -78,7 +78,7 @@ func CompileFilter(expr string, df dataframe.DataFrame) (*Predicate, error) {
 	p.cols = map[string]column{}
 	var all []column
 	for _, name := range df.Names() {
-		c, ok := columnOf(df.Col(name))
+		c, ok := columnOf(colOf(df, name))
 		if !ok {
 			return nil, fmt.Errorf("filter: frame layout not supported")
 		}

@@ -133,7 +133,7 @@ func take(df dataframe.DataFrame, idx []int) dataframe.DataFrame {
 	}
 	src := make([]column, df.Ncol())
 	for j, name := range df.Names() {
-		c, ok := columnOf(df.Col(name))
+		c, ok := columnOf(colOf(df, name))
 		if !ok {
 			return df.Subset(idx)
 		}
@@ -200,7 +200,7 @@ func describeFrame(df dataframe.DataFrame) (dataframe.DataFrame, error) {
 	names := df.Names()
 	cols := make([]column, len(names))
 	for j, name := range names {
-		c, ok := columnOf(df.Col(name))
+		c, ok := columnOf(colOf(df, name))
 		if !ok {
 			return df.Describe(), nil
 		}
@@ -399,8 +399,8 @@ const (
 // groupBy groups rows by the key column and aggregates the value column,
 // one row per group in first-seen order.
 func groupBy(df dataframe.DataFrame, key, value, agg string) (dataframe.DataFrame, error) {
-	kc, ok1 := columnOf(df.Col(key))
-	vc, ok2 := columnOf(df.Col(value))
+	kc, ok1 := columnOf(colOf(df, key))
+	vc, ok2 := columnOf(colOf(df, value))
 	if !ok1 || !ok2 {
 		return dataframe.DataFrame{}, fmt.Errorf("unknown column %q or %q", key, value)
 	}

@@ -158,3 +158,19 @@ func wrapCells[T any](name string, t series.Type, cells []cell[T]) series.Series
 	v := reflect.NewAt(gotaLayout.sliceTypes[t], unsafe.Pointer(&cells)).Elem()
 	return seriesOf(name, t, v)
 }
+
+// colOf returns df's column named name without copying it (gota's Col
+// copies the whole column on every call). The Series shares its cells with
+// df: read it, do not change it.
+func colOf(df dataframe.DataFrame, name string) series.Series {
+	if !gotaLayout.ok || df.Err != nil {
+		return df.Col(name)
+	}
+	cols := *(*[]series.Series)(unsafe.Add(unsafe.Pointer(&df), gotaLayout.columnsOffset))
+	for _, s := range cols {
+		if s.Name == name {
+			return s
+		}
+	}
+	return df.Col(name) // unknown: gota's error series
+}

@@ -270,7 +270,7 @@ func (l *Loaders) valueCounts(ctx context.Context, a ColumnArgs) ([]ValueCount, 
 	if err != nil {
 		return nil, err
 	}
-	c, ok := columnOf(m.Data().Col(a.Column))
+	c, ok := columnOf(colOf(m.Data(), a.Column))
 	if !ok {
 		return nil, fmt.Errorf("value counts: no column %q in %s", a.Column, a.Source.Name())
 	}
@@ -290,7 +290,7 @@ func (l *Loaders) histogram(ctx context.Context, a HistArgs) ([]Bin, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, ok := columnOf(m.Data().Col(a.Column))
+	c, ok := columnOf(colOf(m.Data(), a.Column))
 	if !ok {
 		return nil, fmt.Errorf("histogram: no column %q in %s", a.Column, a.Source.Name())
 	}

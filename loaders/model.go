@@ -45,7 +45,7 @@ const distinctCap = 10000
 func newModel(src Source, df dataframe.DataFrame, rep Report) *DatasetModel {
 	m := &DatasetModel{Source: src, Frame: df, Report: rep, orders: map[orderKey][]int{}}
 	for _, name := range df.Names() {
-		m.Columns = append(m.Columns, columnStats(df.Col(name)))
+		m.Columns = append(m.Columns, columnStats(colOf(df, name)))
 	}
 	return m
 }
@@ -119,7 +119,7 @@ func (m *DatasetModel) Order(col string, desc bool) ([]int, bool) {
 	if idx, ok := m.orders[k]; ok {
 		return idx, true
 	}
-	c, ok := columnOf(m.Frame.Col(col))
+	c, ok := columnOf(colOf(m.Frame, col))
 	if !ok {
 		return nil, false
 	}
@@ -160,7 +160,7 @@ func (m *DatasetModel) searchIndex() [][]string {
 		return m.lowered
 	}
 	for _, name := range m.Frame.Names() {
-		c, ok := columnOf(m.Frame.Col(name))
+		c, ok := columnOf(colOf(m.Frame, name))
 		if !ok {
 			continue
 		}

@@ -80,12 +80,15 @@ func (t *tableState) follow(height int) {
 
 // cellText renders one cell for the screen: sanitised, numbers in their
 // shortest exact form, missing values as NA.
-func cellText(s series.Series, i int) (text string, numeric, na bool) {
-	el := s.Elem(i)
+//
+// It reads through df.Elem, which does not copy; gota's df.Col copies the
+// whole column, which would make every rerun cost O(rows).
+func cellText(df dataframe.DataFrame, t series.Type, i, j int) (text string, numeric, na bool) {
+	el := df.Elem(i, j)
 	if el.IsNA() {
 		return "NA", false, true
 	}
-	switch s.Type() {
+	switch t {
 	case series.Float:
 		return strconv.FormatFloat(el.Float(), 'g', -1, 64), true, false
 	case series.Int:
@@ -122,15 +125,11 @@ func (m *Model) renderTable(df dataframe.DataFrame, rows []int, width, height in
 	for i := t.top; i < min(t.top+bodyH, nrows); i++ {
 		visible = append(visible, i)
 	}
-	names := df.Names()
-	cols := make([]series.Series, ncols)
+	names, types := df.Names(), df.Types()
 	widthOf := func(j int) int {
-		if cols[j].Name == "" {
-			cols[j] = df.Col(names[j])
-		}
 		w := ansi.StringWidth(Sanitize(names[j])) + 2 // room for a sort arrow
 		for _, i := range visible {
-			text, _, _ := cellText(cols[j], frameRow(i))
+			text, _, _ := cellText(df, types[j], frameRow(i), j)
 			w = max(w, ansi.StringWidth(text))
 		}
 		return min(max(w, 3), maxColWidth)
@@ -170,7 +169,7 @@ func (m *Model) renderTable(df dataframe.DataFrame, rows []int, width, height in
 	for _, i := range visible {
 		b.WriteByte('\n')
 		for n, j := range shown {
-			text, numeric, na := cellText(cols[j], frameRow(i))
+			text, numeric, na := cellText(df, types[j], frameRow(i), j)
 			text = clip(text, widths[j])
 			if numeric {
 				text = strings.Repeat(" ", widths[j]-ansi.StringWidth(text)) + text

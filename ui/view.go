@@ -250,12 +250,13 @@ func (m Model) rowView(df dataframe.DataFrame, width, height int) string {
 	for _, n := range df.Names() {
 		nameW = min(max(nameW, ansi.StringWidth(Sanitize(n))), 30)
 	}
+	types := df.Types()
 	for j, n := range df.Names() {
 		if j >= height-1 {
 			b.WriteString(st.Subtle.Render(fmt.Sprintf("… %d more columns", df.Ncol()-j)))
 			break
 		}
-		text, _, na := cellText(df.Col(n), m.rowShown)
+		text, _, na := cellText(df, types[j], m.rowShown, j)
 		if na {
 			text = st.Subtle.Render(text)
 		}
@@ -430,7 +431,12 @@ func (m Model) columnType(name string) series.Type {
 	if !ok {
 		return series.String
 	}
-	return df.Col(name).Type()
+	for j, n := range df.Names() {
+		if n == name {
+			return df.Types()[j]
+		}
+	}
+	return series.String
 }
 
 // bodyHeight is the table's height in rows, for page keys.
