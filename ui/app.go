@@ -72,6 +72,7 @@ type Model struct {
 	page     page // the latest finished rerun
 	reruns   int  // reruns finished, shown as rerun #N
 	pending  bool // an event asked for a rerun while one was running
+	queued   bool // a debounced rerun is scheduled
 	table    tableState
 	list     int // dataset list cursor
 	rowShown int // row detail: the frame row shown
@@ -113,7 +114,7 @@ func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 		unsub:     unsub,
 		computing: map[string]computing{},
 		prompt:    ti,
-		spin:      spinner.New(spinner.WithSpinner(spinner.Dot)),
+		spin:      spinner.New(spinner.WithSpinner(spinner.Line)), // ASCII: every terminal font has it
 		bar:       progress.New(progress.WithDefaultGradient(), progress.WithWidth(30)),
 		help:      help.New(),
 		panel:     true,
@@ -142,6 +143,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.rerun.start(m.q)
 	case pageMsg:
 		return m.onPage(msg.page)
+	case rerunTickMsg:
+		m.queued = false
+		if m.rerun.running() {
+			m.pending = true
+			return m, nil
+		}
+		return m, m.rerun.start(m.q)
 	case eventMsg:
 		return m.onEvent(msg.ev)
 	case progressMsg:
@@ -157,12 +165,29 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseMsg:
 		return m.onMouse(msg)
 	case tea.KeyMsg:
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+			return m.splitKeys(msg.Runes)
+		}
 		if m.promptKind != promptNone {
 			return m.updatePrompt(msg)
 		}
 		return m.onKey(msg)
 	}
 	return m, nil
+}
+
+// splitKeys handles characters that arrived in one read (fast typing, key
+// repeat, a script) one key at a time: bubbletea delivers them as a single
+// message, which would match no binding.
+func (m Model) splitKeys(runes []rune) (tea.Model, tea.Cmd) {
+	var model tea.Model = m
+	var cmds []tea.Cmd
+	for _, r := range runes {
+		var cmd tea.Cmd
+		model, cmd = model.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		cmds = append(cmds, cmd)
+	}
+	return model, tea.Batch(cmds...)
 }
 
 // onPage takes a finished rerun. Only the latest rerun's page is shown;
@@ -196,12 +221,20 @@ func (m Model) onEvent(ev cache.Event) (tea.Model, tea.Cmd) {
 	case cache.EventHit, cache.EventMiss, cache.EventError:
 		return m, next
 	}
-	if m.rerun.running() {
-		m.pending = true
+	if m.queued {
 		return m, next
 	}
-	return m, tea.Batch(next, m.rerun.start(m.q))
+	// Events come in bursts (a clear announces every function it empties):
+	// one rerun after the burst is enough.
+	m.queued = true
+	return m, tea.Batch(next, tea.Tick(eventDebounce, func(time.Time) tea.Msg { return rerunTickMsg{} }))
 }
+
+// eventDebounce gathers a burst of cache events into one rerun.
+const eventDebounce = 20 * time.Millisecond
+
+// rerunTickMsg starts the rerun that cache events asked for.
+type rerunTickMsg struct{}
 
 func (m *Model) recordEvent(ev cache.Event) {
 	id := ev.Func + "\x00" + ev.Key
@@ -235,7 +268,7 @@ func eventText(ev cache.Event) string {
 	case cache.EventError:
 		return fmt.Sprintf("error %s: %s", key, describeErr(ev.Err))
 	case cache.EventCleared:
-		return fmt.Sprintf("cleared %s (%d entries)", key, ev.Entries)
+		return fmt.Sprintf("cleared %s (%s)", key, plural(ev.Entries, "entry"))
 	case cache.EventInvalidated:
 		if ev.Err != nil {
 			return fmt.Sprintf("invalidated %s: %s", key, describeErr(ev.Err))

@@ -72,7 +72,7 @@ func (d *driver) run(cmd tea.Cmd) {
 		for _, c := range msg {
 			d.run(c)
 		}
-	case pageMsg:
+	case pageMsg, rerunTickMsg:
 		d.send(msg)
 	}
 }
@@ -214,5 +214,19 @@ func TestQuitFromAnywhereButPrompt(t *testing.T) {
 	next, _ := d.m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
 	if next.(Model).prompt.Value() != "q" {
 		t.Fatal("q in the filter prompt should type a q")
+	}
+}
+
+func TestKeysArrivingTogetherAreSplit(t *testing.T) {
+	d := newDriver(t, Options{Color: false, Sources: loaders.BundledSources()[:1], Open: true})
+	d.settle()
+	d.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("llss")}) // one read of four keys
+	d.settle()
+	if s := d.screen(); !strings.Contains(s, "temp_max ↓") {
+		t.Fatalf("keys typed together were not each applied:\n%s", s)
+	}
+	d.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("fpop")}) // f opens the prompt, the rest is typed
+	if d.m.promptKind != promptFilter || d.m.prompt.Value() != "pop" {
+		t.Fatalf("prompt = %v %q, want the filter prompt holding pop", d.m.promptKind, d.m.prompt.Value())
 	}
 }

@@ -78,7 +78,7 @@ func (d *benchDriver) run(cmd tea.Cmd) {
 		for _, c := range msg {
 			d.run(c)
 		}
-	case pageMsg:
+	case pageMsg, rerunTickMsg:
 		d.send(msg)
 	}
 }

@@ -35,14 +35,14 @@ func DefaultStyles(color bool) Styles {
 		Header:     lipgloss.NewStyle().Bold(true).Foreground(accent),
 		Frozen:     lipgloss.NewStyle().Foreground(subtle),
 		Cell:       lipgloss.NewStyle(),
-		Cursor:     lipgloss.NewStyle().Reverse(true),
+		Cursor:     lipgloss.NewStyle().Background(accent).Foreground(lipgloss.AdaptiveColor{Light: "#FFFFFF", Dark: "#101010"}),
 		StatusBar:  lipgloss.NewStyle().Foreground(subtle),
 		StatusKey:  lipgloss.NewStyle().Bold(true),
 		Hit:        lipgloss.NewStyle().Foreground(green),
 		Miss:       lipgloss.NewStyle().Bold(true).Foreground(red),
 		Event:      lipgloss.NewStyle().Foreground(subtle),
 		PanelTitle: lipgloss.NewStyle().Bold(true).Foreground(accent),
-		Selected:   lipgloss.NewStyle().Reverse(true),
+		Selected:   lipgloss.NewStyle().Background(accent).Foreground(lipgloss.AdaptiveColor{Light: "#FFFFFF", Dark: "#101010"}),
 		Bar:        lipgloss.NewStyle().Foreground(accent),
 	}
 }

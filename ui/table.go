@@ -84,13 +84,19 @@ func (t *tableState) follow(height int) {
 // It reads through df.Elem, which does not copy; gota's df.Col copies the
 // whole column, which would make every rerun cost O(rows).
 func cellText(df dataframe.DataFrame, t series.Type, i, j int) (text string, numeric, na bool) {
+	return cellTextDigits(df, t, i, j, -1)
+}
+
+// cellTextDigits is cellText with floats to digits significant digits (-1:
+// the shortest exact form).
+func cellTextDigits(df dataframe.DataFrame, t series.Type, i, j, digits int) (text string, numeric, na bool) {
 	el := df.Elem(i, j)
 	if el.IsNA() {
 		return "NA", false, true
 	}
 	switch t {
 	case series.Float:
-		return strconv.FormatFloat(el.Float(), 'g', -1, 64), true, false
+		return strconv.FormatFloat(el.Float(), 'g', digits, 64), true, false
 	case series.Int:
 		v, _ := el.Int()
 		return strconv.Itoa(v), true, false
@@ -103,6 +109,11 @@ func cellText(df dataframe.DataFrame, t series.Type, i, j int) (text string, num
 // the scroll position as fit in width. Only visible cells are touched, so
 // the cost does not depend on the number of rows.
 func (m *Model) renderTable(df dataframe.DataFrame, rows []int, width, height int) string {
+	return m.renderTableDigits(df, rows, width, height, -1)
+}
+
+// renderTableDigits is renderTable with floats to digits significant digits.
+func (m *Model) renderTableDigits(df dataframe.DataFrame, rows []int, width, height, digits int) string {
 	st := m.ctx.Styles
 	t := &m.table
 	nrows := df.Nrow()
@@ -129,7 +140,7 @@ func (m *Model) renderTable(df dataframe.DataFrame, rows []int, width, height in
 	widthOf := func(j int) int {
 		w := ansi.StringWidth(Sanitize(names[j])) + 2 // room for a sort arrow
 		for _, i := range visible {
-			text, _, _ := cellText(df, types[j], frameRow(i), j)
+			text, _, _ := cellTextDigits(df, types[j], frameRow(i), j, digits)
 			w = max(w, ansi.StringWidth(text))
 		}
 		return min(max(w, 3), maxColWidth)
@@ -146,7 +157,7 @@ func (m *Model) renderTable(df dataframe.DataFrame, rows []int, width, height in
 		if used+w > width && len(shown) > 1 {
 			if j <= t.col { // the cursor is further right: scroll
 				t.left++
-				return m.renderTable(df, rows, width, height)
+				return m.renderTableDigits(df, rows, width, height, digits)
 			}
 			break
 		}
@@ -169,7 +180,7 @@ func (m *Model) renderTable(df dataframe.DataFrame, rows []int, width, height in
 	for _, i := range visible {
 		b.WriteByte('\n')
 		for n, j := range shown {
-			text, numeric, na := cellText(df, types[j], frameRow(i), j)
+			text, numeric, na := cellTextDigits(df, types[j], frameRow(i), j, digits)
 			text = clip(text, widths[j])
 			if numeric {
 				text = strings.Repeat(" ", widths[j]-ansi.StringWidth(text)) + text

@@ -179,7 +179,7 @@ func (m Model) describeView(width, height int) string {
 	}
 	t := m.table
 	m.table = tableState{col: -1}
-	out := m.ctx.Styles.Header.Render("describe") + "\n" + m.renderTable(m.page.describe, nil, width, height-1)
+	out := m.ctx.Styles.Header.Render("describe") + "\n" + m.renderTableDigits(m.page.describe, nil, width, height-1, 6)
 	m.table = t
 	return out
 }
@@ -372,8 +372,12 @@ func (m Model) noticeLine(width int) string {
 func (m Model) statusLine(width int) string {
 	st := m.ctx.Styles
 	p := m.page
+	running := ""
+	if m.rerun.running() && len(m.computing) > 0 {
+		running = fmt.Sprintf(" (#%d running)", m.reruns+1)
+	}
 	parts := []string{
-		st.StatusKey.Render(fmt.Sprintf("rerun #%d", m.reruns)),
+		st.StatusKey.Render(fmt.Sprintf("rerun #%d", m.reruns)) + running,
 		p.took.Round(time.Microsecond).String(),
 		st.Hit.Render(plural(p.hits, "hit")) + " " + st.Miss.Render(plural(p.misses, "miss")),
 	}
@@ -443,11 +447,13 @@ func (m Model) columnType(name string) series.Type {
 func (m Model) bodyHeight() int { return max(m.ctx.Height-5, 1) }
 
 func plural(n int, word string) string {
-	if n == 1 {
+	switch {
+	case n == 1:
 		return "1 " + word
-	}
-	if strings.HasSuffix(word, "s") {
+	case strings.HasSuffix(word, "s"):
 		return fmt.Sprintf("%d %ses", n, word)
+	case strings.HasSuffix(word, "y"):
+		return fmt.Sprintf("%d %sies", n, word[:len(word)-1])
 	}
 	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Makes the README's screenshots from the real app: hitmiss runs in a
+# 120x40 tmux window, keys are sent as a person would type them, the pane is
+# captured with its colours (capture-pane -e) and freeze renders it to PNG.
+# freeze v0.2.2 is built from the Go module proxy into a temporary module.
+#
+#   screenshots/make.sh          (needs tmux; writes screenshots/*.png)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+trap 'tmux kill-session -t hitmiss-shot 2>/dev/null || true; rm -rf "$work"' EXIT
+
+go build -o "$work/hitmiss" .
+mkdir -p "$work/fz"
+cat > "$work/fz/go.mod" <<'MOD'
+module fz
+
+go 1.24.2
+
+require github.com/charmbracelet/freeze v0.2.2
+MOD
+printf '//go:build tools\n\npackage fz\n\nimport _ "github.com/charmbracelet/freeze"\n' > "$work/fz/tools.go"
+(cd "$work/fz" && GOFLAGS=-mod=mod go mod tidy >/dev/null 2>&1 && GOFLAGS=-mod=mod go build -o "$work/freeze" github.com/charmbracelet/freeze)
+
+start() { # start ARGS...: run hitmiss in a fresh tmux window
+  tmux kill-session -t hitmiss-shot 2>/dev/null || true
+  tmux new-session -d -s hitmiss-shot -x 120 -y 40 \
+    "env TERM=xterm-256color COLORTERM=truecolor XDG_CACHE_HOME=$work/cache $work/hitmiss $*; sleep 60"
+}
+keys() { tmux send-keys -t hitmiss-shot "$@"; }
+wait_for() { # wait_for TEXT: poll the screen, at most 15 s
+  for _ in $(seq 300); do
+    tmux capture-pane -p -t hitmiss-shot | grep -qF -- "$1" && return 0
+    sleep 0.05
+  done
+  echo "timed out waiting for: $1" >&2
+  tmux capture-pane -p -t hitmiss-shot >&2
+  return 1
+}
+shot() { # shot NAME: capture the pane with colours and render it
+  tmux capture-pane -e -p -t hitmiss-shot > "$work/$1.ansi"
+  "$work/freeze" "$work/$1.ansi" -l ansi -o "screenshots/$1.png" >/dev/null
+  echo "screenshots/$1.png"
+}
+
+# 1. The explorer: a sorted table beside the live cache panel.
+start seattle-weather
+wait_for "row 1/1461"
+keys l l s s
+wait_for "temp_max ↓"
+keys j j l
+wait_for "row 3/1461"
+shot explorer
+
+# 2. A miss in progress: --slow makes every miss take 3 s.
+start --slow 3s
+wait_for "Datasets"
+keys j j Enter
+wait_for "Loading CSV…"
+sleep 1.5 # let the elapsed time show
+shot miss
+
+# 3. Value counts with bars.
+start seattle-weather
+wait_for "row 1/1461"
+keys '$' v
+wait_for "value counts: weather"
+shot value-counts
+
+# 4. The event log after a clear, and the rerun it causes.
+start seattle-weather
+wait_for "row 1/1461"
+keys d
+wait_for "describe"
+keys Escape       # alone: ESC followed by a key reads as Alt+key
+sleep 0.3
+keys r E
+wait_for "cleared everything"
+wait_for "computed dataset_model"
+shot cleared
