@@ -24,7 +24,7 @@ func (m Model) View() string {
 		return "window too small"
 	}
 	mainW := w
-	if m.panel {
+	if m.panel && !m.showHelp { // help takes the whole screen
 		mainW = w - panelWidth - 1
 		if mainW < 30 {
 			mainW = w // too narrow for both: the panel wins the keyboard focus only
@@ -44,7 +44,7 @@ func (m Model) View() string {
 	}
 	left := lipgloss.NewStyle().Width(mainW).MaxWidth(mainW).Height(h - len(footer)).MaxHeight(h - len(footer)).
 		Render(strings.Join(append(append([]string{title}, busy...), body), "\n"))
-	if m.panel && mainW < w {
+	if m.panel && !m.showHelp && mainW < w {
 		right := lipgloss.NewStyle().Width(panelWidth).MaxWidth(panelWidth).Height(h - len(footer)).MaxHeight(h - len(footer)).
 			Render(m.panelView(h - len(footer)))
 		left = lipgloss.JoinHorizontal(lipgloss.Top, left, " ", right)
