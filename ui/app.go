@@ -98,6 +98,9 @@ type Model struct {
 	// listen runs the event and progress listeners and the spinner; tests
 	// switch it off and deliver events themselves.
 	listen bool
+	// stable hides what varies from run to run (rerun numbers, durations),
+	// for golden screens.
+	stable bool
 }
 
 // New returns the explorer over sources, using l's cached functions on reg.

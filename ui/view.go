@@ -160,7 +160,11 @@ func (m Model) listView(width, height int) string {
 		if i >= height-1 {
 			break
 		}
-		line := fmt.Sprintf("%-18s %-7s %7s", clip(Sanitize(src.Name()), 18), src.Kind, humanSize(src.Size))
+		marker := "  "
+		if i == m.list {
+			marker = "▸ " // visible without colour too (NO_COLOR)
+		}
+		line := marker + fmt.Sprintf("%-18s %-7s %7s", clip(Sanitize(src.Name()), 18), src.Kind, humanSize(src.Size))
 		if d, ok := src.Dataset(); ok {
 			line += fmt.Sprintf("  %6d × %-3d %s", d.Rows, d.Cols, d.Title)
 		}
@@ -376,9 +380,13 @@ func (m Model) statusLine(width int) string {
 	if m.rerun.running() && len(m.computing) > 0 {
 		running = fmt.Sprintf(" (#%d running)", m.reruns+1)
 	}
+	number, took := fmt.Sprintf("rerun #%d", m.reruns), p.took.Round(time.Microsecond).String()
+	if m.stable {
+		number, took, running = "rerun #N", "T", ""
+	}
 	parts := []string{
-		st.StatusKey.Render(fmt.Sprintf("rerun #%d", m.reruns)) + running,
-		p.took.Round(time.Microsecond).String(),
+		st.StatusKey.Render(number) + running,
+		took,
 		st.Hit.Render(plural(p.hits, "hit")) + " " + st.Miss.Render(plural(p.misses, "miss")),
 	}
 	if m.q.source != nil {

@@ -1,0 +1,83 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
+
+	"github.com/hitmiss/hitmiss/cache"
+	"github.com/hitmiss/hitmiss/loaders"
+)
+
+// Golden screens: the real program under teatest at 100x30 with the Ascii
+// profile, compared with testdata/*.golden (go test ./ui -run Golden
+// -update rewrites them). The cache panel is hidden (its counts depend on
+// how events batch into reruns) and the rerun number and duration are
+// masked: what remains is what the screen must show.
+
+func init() { lipgloss.SetColorProfile(termenv.Ascii) }
+
+func goldenModel(t *testing.T, sources []loaders.Source, open bool) *teatest.TestModel {
+	t.Helper()
+	at := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()), cache.WithClock(func() time.Time { return at }))
+	m := New(reg, loaders.New(reg, loaders.Config{}), Options{Sources: sources, Open: open})
+	m.stable, m.panel = true, false
+	return teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
+}
+
+func keys(tm *teatest.TestModel, ks ...string) {
+	for _, k := range ks {
+		switch k {
+		case "enter":
+			tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+		case "esc":
+			tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
+		default:
+			tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
+		}
+	}
+}
+
+// finalScreen quits and returns the last screen the model rendered.
+func finalScreen(t *testing.T, tm *teatest.TestModel) []byte {
+	t.Helper()
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	return []byte(tm.FinalModel(t).View())
+}
+
+func waitScreen(t *testing.T, tm *teatest.TestModel, text string) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), text) },
+		teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+}
+
+func TestGoldenDatasetList(t *testing.T) {
+	tm := goldenModel(t, loaders.BundledSources(), false)
+	waitScreen(t, tm, "Datasets")
+	keys(tm, "j", "j") // processed in order before the q that ends the program
+	golden.RequireEqual(t, finalScreen(t, tm))
+}
+
+func TestGoldenTable(t *testing.T) {
+	tm := goldenModel(t, loaders.BundledSources()[:1], true)
+	waitScreen(t, tm, "row 1/1461")
+	keys(tm, "j", "j", "l")
+	waitScreen(t, tm, "row 3/1461")
+	golden.RequireEqual(t, finalScreen(t, tm))
+}
+
+func TestGoldenValueCounts(t *testing.T) {
+	tm := goldenModel(t, loaders.BundledSources()[:1], true)
+	waitScreen(t, tm, "row 1/1461")
+	keys(tm, "$", "v")
+	waitScreen(t, tm, "value counts: weather")
+	golden.RequireEqual(t, finalScreen(t, tm))
+}
