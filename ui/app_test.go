@@ -1,10 +1,13 @@
 package ui
 
 import (
+	"os"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/loaders"
@@ -229,4 +232,90 @@ func TestKeysArrivingTogetherAreSplit(t *testing.T) {
 	if d.m.promptKind != promptFilter || d.m.prompt.Value() != "pop" {
 		t.Fatalf("prompt = %v %q, want the filter prompt holding pop", d.m.promptKind, d.m.prompt.Value())
 	}
+}
+
+func TestWideUnicodeAndResize(t *testing.T) {
+	dir := t.TempDir()
+	path := dir + "/wide.csv"
+	if err := os.WriteFile(path, []byte("city,note,n\n東京,ラーメン🍜,1\nZürich,\x1b[31mred,2\nNYC,plain,3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srcs, err := loaders.Resolve(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDriver(t, Options{Sources: srcs, Open: true})
+	d.key("c") // hide the panel: the table alone
+	d.settle()
+	lines := strings.Split(d.screen(), "\n")
+	var rows []string
+	for _, l := range lines {
+		if strings.Contains(l, "東京") || strings.Contains(l, "Zürich") || strings.Contains(l, "NYC") {
+			rows = append(rows, l)
+		}
+	}
+	if len(rows) != 3 {
+		t.Fatalf("rows not found:\n%s", d.screen())
+	}
+	// The n column must line up: its digit sits at the same display column.
+	col := func(l string) int { return ansi.StringWidth(l[:strings.LastIndexAny(l, "123")]) }
+	if col(rows[0]) != col(rows[1]) || col(rows[1]) != col(rows[2]) {
+		t.Fatalf("wide characters misalign the table:\n%s", strings.Join(rows, "\n"))
+	}
+	if strings.Contains(d.screen(), "\x1b[31m") {
+		t.Fatal("an escape sequence from the CSV reached the screen")
+	}
+	d.send(tea.WindowSizeMsg{Width: 60, Height: 12})
+	for _, l := range strings.Split(d.screen(), "\n") {
+		if w := ansi.StringWidth(l); w > 60 {
+			t.Fatalf("after resizing to 60 columns a line is %d wide: %q", w, l)
+		}
+	}
+	if n := len(strings.Split(d.screen(), "\n")); n > 12 {
+		t.Fatalf("after resizing to 12 rows the screen has %d lines", n)
+	}
+}
+
+func TestEscCancelsASlowMiss(t *testing.T) {
+	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
+	l := loaders.New(reg, loaders.Config{Slow: time.Minute})
+	m := New(reg, l, Options{Sources: loaders.BundledSources()[:1]})
+	m.listen = false
+	d := &driver{t: t, m: m, reg: reg}
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	// Open the dataset, but run the (slow) rerun in the background as the
+	// real program would.
+	next, cmd := d.m.Update(tea.KeyMsg{Type: tea.KeyEnter})
+	d.m = next.(Model)
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	deadline := time.Now().Add(10 * time.Second)
+	for d.m.computing["dataset_model\x00"+`dataset_model("seattle-weather")`].fn == "" {
+		if time.Now().After(deadline) {
+			t.Fatal("the miss never started")
+		}
+		d.settle()
+		time.Sleep(5 * time.Millisecond)
+	}
+	if !strings.Contains(d.screen(), "Indexing dataset…") {
+		t.Fatalf("no spinner during the miss:\n%s", d.screen())
+	}
+	d.key("esc")
+	select {
+	case msg := <-done:
+		d.send(msg)
+	case <-time.After(10 * time.Second):
+		t.Fatal("esc did not end the rerun")
+	}
+	d.settle()
+	if s := d.screen(); !strings.Contains(s, "cancelled") {
+		t.Fatalf("cancellation not shown:\n%s", s)
+	}
+	for time.Now().Before(deadline) {
+		if s := l.Load.Stats(); s.InFlight == 0 && s.Entries == 0 {
+			return // nobody waited any more: the computation stopped, nothing cached
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("the load kept computing after esc: %+v", l.Load.Stats())
 }

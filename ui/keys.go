@@ -18,6 +18,7 @@ type KeyMap struct {
 	ClearResources, ClearAll   key.Binding
 	MutateData, MutateResource key.Binding
 	Help, Quit                 key.Binding
+	Accept, Cancel, ForceQuit  key.Binding // in a text prompt
 }
 
 // DefaultKeyMap returns the standard key bindings: vim keys and arrows.
@@ -57,6 +58,9 @@ func DefaultKeyMap() KeyMap {
 		MutateResource: b([]string{"M"}, "M", "drop column (resource!)"),
 		Help:           b([]string{"?"}, "?", "help"),
 		Quit:           b([]string{"q", "ctrl+c"}, "q", "quit"),
+		Accept:         b([]string{"enter"}, "enter", "apply"),
+		Cancel:         b([]string{"esc"}, "esc", "cancel"),
+		ForceQuit:      b([]string{"ctrl+c"}, "ctrl+c", "quit"),
 	}
 }
 
@@ -73,5 +77,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Describe, k.Values, k.Histo, k.MutateData, k.MutateResource},
 		{k.Panel, k.Focus, k.Rerun, k.ClearFunc, k.ClearData, k.ClearResources, k.ClearAll},
 		{k.Help, k.Quit},
+		{k.Accept, k.Cancel, k.ForceQuit},
 	}
 }

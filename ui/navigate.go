@@ -167,16 +167,17 @@ func (m *Model) openPrompt(kind promptKind, label, value string) {
 // updatePrompt feeds keys to the text prompt; enter applies, esc cancels.
 // While a prompt is open q types a q: only ctrl+c quits.
 func (m Model) updatePrompt(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	switch msg.Type {
-	case tea.KeyCtrlC:
+	k := m.ctx.Keys
+	switch {
+	case key.Matches(msg, k.ForceQuit):
 		m.rerun.cancelAll()
 		m.unsub()
 		return m, tea.Quit
-	case tea.KeyEsc:
+	case key.Matches(msg, k.Cancel):
 		m.promptKind = promptNone
 		m.prompt.Blur()
 		return m, nil
-	case tea.KeyEnter:
+	case key.Matches(msg, k.Accept):
 		value := m.prompt.Value()
 		kind := m.promptKind
 		m.promptKind = promptNone
