@@ -280,14 +280,19 @@ func eventText(ev cache.Event) string {
 	return ev.Kind.String() + " " + key
 }
 
+// quit cancels reruns in flight, stops listening and ends the program.
+func (m Model) quit() (tea.Model, tea.Cmd) {
+	m.rerun.cancelAll()
+	m.unsub()
+	return m, tea.Quit
+}
+
 // onKey handles global keys, then hands the rest to the focused part.
 func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.ctx.Keys
 	switch {
 	case key.Matches(msg, k.Quit):
-		m.rerun.cancelAll()
-		m.unsub()
-		return m, tea.Quit
+		return m.quit()
 	case key.Matches(msg, k.Help):
 		m.showHelp = !m.showHelp
 		return m, nil

@@ -17,7 +17,7 @@ import (
 // Update returns (in order, synchronously) and feeds their messages back,
 // skipping the listeners that block forever.
 type driver struct {
-	t   *testing.T
+	t   testing.TB
 	m   Model
 	reg *cache.Registry
 }

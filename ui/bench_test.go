@@ -36,7 +36,7 @@ func BenchmarkRerun(b *testing.B) {
 			reg := cache.NewRegistry(cache.WithPersistDir(b.TempDir()))
 			m := New(reg, loaders.New(reg, loaders.Config{}), Options{Sources: srcs, Open: true})
 			m.listen = false
-			d := &benchDriver{m: m}
+			d := &driver{t: b, m: m, reg: reg}
 			d.run(d.m.Init())
 			d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
 			if d.m.viewRows() != rows {
@@ -57,29 +57,6 @@ func BenchmarkRerun(b *testing.B) {
 			p99 := lat[len(lat)*99/100]
 			b.ReportMetric(float64(p99.Microseconds())/1000, "p99-ms")
 		})
-	}
-}
-
-// benchDriver runs commands synchronously, like the tests' driver.
-type benchDriver struct{ m Model }
-
-func (d *benchDriver) send(msg tea.Msg) {
-	next, cmd := d.m.Update(msg)
-	d.m = next.(Model)
-	d.run(cmd)
-}
-
-func (d *benchDriver) run(cmd tea.Cmd) {
-	if cmd == nil {
-		return
-	}
-	switch msg := cmd().(type) {
-	case tea.BatchMsg:
-		for _, c := range msg {
-			d.run(c)
-		}
-	case pageMsg, rerunTickMsg:
-		d.send(msg)
 	}
 }
 

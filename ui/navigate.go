@@ -170,9 +170,7 @@ func (m Model) updatePrompt(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.ctx.Keys
 	switch {
 	case key.Matches(msg, k.ForceQuit):
-		m.rerun.cancelAll()
-		m.unsub()
-		return m, tea.Quit
+		return m.quit()
 	case key.Matches(msg, k.Cancel):
 		m.promptKind = promptNone
 		m.prompt.Blur()

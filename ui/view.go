@@ -207,7 +207,7 @@ func (m Model) valuesView(width, height int) string {
 			b.WriteString(st.Subtle.Render(fmt.Sprintf("… %d more values", len(counts)-i)))
 			break
 		}
-		bar := strings.Repeat("█", max(1, c.Count*barW/most))
+		bar := barOf(c.Count, most, barW)
 		b.WriteString(fmt.Sprintf("%s %8d %s\n", pad(clip(Sanitize(c.Value), labelW), labelW), c.Count, st.Bar.Render(bar)))
 	}
 	return strings.TrimRight(b.String(), "\n")
@@ -230,13 +230,19 @@ func (m Model) histoView(width, height int) string {
 		if i >= height-1 {
 			break
 		}
-		bar := ""
-		if bin.Count > 0 {
-			bar = strings.Repeat("█", max(1, bin.Count*barW/most))
-		}
+		bar := barOf(bin.Count, most, barW)
 		b.WriteString(fmt.Sprintf("%10s – %-10s %7d %s\n", fmtNum(bin.Lo), fmtNum(bin.Hi), bin.Count, st.Bar.Render(bar)))
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// barOf draws count as a bar scaled so that most fills width; any count
+// above zero gets at least one block.
+func barOf(count, most, width int) string {
+	if count <= 0 {
+		return ""
+	}
+	return strings.Repeat("█", max(1, count*width/most))
 }
 
 func fmtNum(f float64) string {
