@@ -195,3 +195,19 @@ func TestRowOrderFunctions(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadReportsProgressThroughContext(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "big.csv")
+	os.WriteFile(path, []byte("a,b\n"+strings.Repeat("1,2\n", 200000)), 0o644) // 800 KB
+	defer smallBlocks(64 << 10)()
+	srcs, _ := Resolve(path, nil)
+	l := New(cache.NewRegistry(cache.WithPersistDir(t.TempDir())), Config{})
+	var last, total, calls int64
+	ctx := ContextWithProgress(context.Background(), func(read, size int64) { last, total = read, size; calls++ })
+	if _, err := l.LoadSource(ctx, srcs[0]); err != nil {
+		t.Fatal(err)
+	}
+	if calls < 10 || last != total || total != srcs[0].Size {
+		t.Fatalf("progress: %d calls, last %d of %d (file %d bytes)", calls, last, total, srcs[0].Size)
+	}
+}

@@ -319,3 +319,16 @@ func TestEscCancelsASlowMiss(t *testing.T) {
 	}
 	t.Fatalf("the load kept computing after esc: %+v", l.Load.Stats())
 }
+
+func TestProgressBarForBigLoads(t *testing.T) {
+	d := newDriver(t, Options{Color: false})
+	d.m.computing["load_csv\x00x"] = computing{fn: "load_csv", key: `load_csv("big.csv")`, spinner: "Loading CSV…", since: time.Now()}
+	d.send(progressMsg{read: 50 << 20, total: 100 << 20})
+	if s := d.screen(); !strings.Contains(s, "50%") || !strings.Contains(s, "50.0M / 100.0M") {
+		t.Fatalf("no byte progress bar for a 100 MB load:\n%s", s)
+	}
+	d.send(progressMsg{read: 1 << 20, total: 2 << 20})
+	if s := d.screen(); strings.Contains(s, "1.0M / 2.0M") {
+		t.Fatalf("a 2 MB load should show no bar:\n%s", s)
+	}
+}

@@ -87,13 +87,14 @@ func (m Model) computingLines(width int) []string {
 		}
 		line := fmt.Sprintf("%s %s %s %s", m.spin.View(), Sanitize(text), m.ctx.Styles.Subtle.Render(Sanitize(c.key)),
 			time.Since(c.since).Round(100*time.Millisecond))
-		if c.fn == "load_csv" || c.fn == "fetch_csv" {
-			if p := m.progress; p.total > 5<<20 {
-				line += " " + m.bar.ViewAs(float64(p.read)/float64(p.total)) +
-					fmt.Sprintf(" %s / %s", humanSize(p.read), humanSize(p.total))
-			}
-		}
 		out = append(out, clip(line, width))
+		if p := m.progress; (c.fn == "load_csv" || c.fn == "fetch_csv") && p.total > 5<<20 {
+			// Big loads get a bar in bytes on a line of its own.
+			sizes := fmt.Sprintf(" %s / %s", humanSize(p.read), humanSize(p.total))
+			bar := m.bar
+			bar.Width = max(min(40, width-len(sizes)-4), 10)
+			out = append(out, clip("  "+bar.ViewAs(float64(p.read)/float64(p.total))+sizes, width))
+		}
 	}
 	if len(out) > 0 {
 		out = append(out, m.ctx.Styles.Subtle.Render(clip("keys keep working; esc cancels", width)))
