@@ -309,9 +309,6 @@ func uniqueNames(names []string) []string {
 	return out
 }
 
-// errNotCSV marks input that is not text.
-var errNotCSV = errors.New("not CSV")
-
 // parseIntBytes parses a base-10 integer without allocating.
 func parseIntBytes(b []byte) (int, bool) {
 	s := b

@@ -97,28 +97,6 @@ func (c column) numeric() bool {
 	return c.typ == series.Int || c.typ == series.Float || c.typ == series.Bool
 }
 
-// compare orders cells i and j; missing values sort last.
-func (c column) compare(i, j int) int {
-	ni, nj := c.na(i), c.na(j)
-	switch {
-	case ni && nj:
-		return 0
-	case ni:
-		return 1
-	case nj:
-		return -1
-	}
-	switch c.typ {
-	case series.Int:
-		return cmp.Compare(c.ints[i].v, c.ints[j].v)
-	case series.Float:
-		return cmp.Compare(c.floats[i].v, c.floats[j].v)
-	case series.Bool:
-		return cmp.Compare(b2i(c.bools[i].v), b2i(c.bools[j].v))
-	}
-	return cmp.Compare(c.strs[i].v, c.strs[j].v)
-}
-
 func b2i(b bool) int {
 	if b {
 		return 1

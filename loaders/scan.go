@@ -13,25 +13,6 @@ type scanner struct {
 	delim byte
 }
 
-// records returns the offset where each record starts.
-func (s scanner) records() []int {
-	data := s.data
-	starts := make([]int, 0, len(data)/64+1)
-	for i := 0; i < len(data); {
-		switch {
-		case data[i] == '\n':
-			i++
-			continue
-		case data[i] == '\r' && (i+1 == len(data) || data[i+1] == '\n'):
-			i++
-			continue
-		}
-		starts = append(starts, i)
-		i = s.recordEnd(i)
-	}
-	return starts
-}
-
 // recordEnd returns the offset just past the newline that ends the record
 // starting at i, or len(data) for a last record without one.
 func (s scanner) recordEnd(i int) int {
@@ -123,15 +104,6 @@ func (f field) bytes(data []byte, scratch *[]byte) []byte {
 func (f field) text(data []byte) string {
 	var scratch []byte
 	return string(f.bytes(data, &scratch))
-}
-
-// fields tokenizes record idx of starts into dst.
-func (s scanner) fields(idx int, starts []int, dst []field) []field {
-	end := len(s.data)
-	if idx+1 < len(starts) {
-		end = starts[idx+1]
-	}
-	return s.tokenize(starts[idx], end, dst)
 }
 
 // tokenize splits the record in data[a:b] into fields.
