@@ -144,11 +144,11 @@ func inspect(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	l := loaders.New(cache.NewRegistry(), loaders.Config{})
 	for _, src := range srcs {
-		loaded, err := l.LoadSource(context.Background(), src)
+		m, err := l.Model.Get(context.Background(), src)
 		if err != nil {
 			return fail(err)
 		}
-		if err := ui.WriteInspect(stdout, src, loaded); err != nil {
+		if err := ui.WriteInspect(stdout, m); err != nil {
 			return fail(err)
 		}
 	}

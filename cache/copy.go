@@ -101,13 +101,6 @@ func uncopyable(t reflect.Type) copyFn {
 	}
 }
 
-func copyPathErr(err error, seg string) error {
-	if u, ok := err.(*UnserializableReturnValueError); ok {
-		u.Path = seg + u.Path
-	}
-	return err
-}
-
 func (b *copyCompiler) compileUncached(t reflect.Type) copyFn {
 	switch t.Kind() {
 	case reflect.Chan, reflect.Func, reflect.UnsafePointer:
@@ -135,7 +128,7 @@ func (b *copyCompiler) arrayPlan(t reflect.Type) copyFn {
 		for i := 0; i < n; i++ {
 			off := uintptr(i) * size
 			if err := elem(c, unsafe.Add(dst, off), unsafe.Add(src, off)); err != nil {
-				return copyPathErr(err, fmt.Sprintf("[%d]", i))
+				return pathErr(err, fmt.Sprintf("[%d]", i))
 			}
 		}
 		return nil
@@ -158,7 +151,7 @@ func (b *copyCompiler) structPlan(t reflect.Type) copyFn {
 	return func(c *copier, dst, src unsafe.Pointer) error {
 		for _, f := range fields {
 			if err := f.plan(c, unsafe.Add(dst, f.off), unsafe.Add(src, f.off)); err != nil {
-				return copyPathErr(err, f.name)
+				return pathErr(err, f.name)
 			}
 		}
 		return nil
@@ -187,7 +180,7 @@ func (b *copyCompiler) pointerPlan(t reflect.Type) copyFn {
 		*(*unsafe.Pointer)(dst) = np
 		if elem != nil {
 			if err := elem(c, np, target); err != nil {
-				return copyPathErr(err, "")
+				return pathErr(err, "")
 			}
 		}
 		return nil
@@ -225,7 +218,7 @@ func (b *copyCompiler) slicePlan(t reflect.Type) copyFn {
 			for i := 0; i < s.Len(); i++ {
 				off := uintptr(i) * size
 				if err := elem(c, unsafe.Add(dp, off), unsafe.Add(sp, off)); err != nil {
-					return copyPathErr(err, fmt.Sprintf("[%d]", i))
+					return pathErr(err, fmt.Sprintf("[%d]", i))
 				}
 			}
 		}
@@ -247,11 +240,11 @@ func (b *copyCompiler) mapPlan(t reflect.Type) copyFn {
 		for iter.Next() {
 			k, err := copyReflect(c, kt, kplan, iter.Key())
 			if err != nil {
-				return copyPathErr(err, "[key]")
+				return pathErr(err, "[key]")
 			}
 			v, err := copyReflect(c, vt, vplan, iter.Value())
 			if err != nil {
-				return copyPathErr(err, fmt.Sprintf("[%s]", shortLabel(iter.Key())))
+				return pathErr(err, fmt.Sprintf("[%s]", shortLabel(iter.Key())))
 			}
 			n.SetMapIndex(k, v)
 		}
@@ -283,7 +276,7 @@ func (b *copyCompiler) interfacePlan(t reflect.Type) copyFn {
 		dyn := v.Elem()
 		out, err := copyReflect(c, dyn.Type(), copyPlan(dyn.Type()), dyn)
 		if err != nil {
-			return copyPathErr(err, fmt.Sprintf("(%s)", dyn.Type()))
+			return pathErr(err, fmt.Sprintf("(%s)", dyn.Type()))
 		}
 		reflect.NewAt(t, dst).Elem().Set(out)
 		return nil

@@ -179,16 +179,19 @@ func newPlanCompiler(o *overrides) *planCompiler {
 }
 
 // pathErr prefixes err's field path with seg as the error unwinds out of
-// nested values, so the final error names the full path from the argument.
+// nested values, so the final error names the full path from the argument
+// (or result): "arg.Conn.done", "result.rows[3]".
 func pathErr(err error, seg string) error {
 	var u *UnhashableParamError
-	if errors.As(err, &u) {
-		u.Path = seg + u.Path
-		return err
-	}
 	var h *HashFuncError
-	if errors.As(err, &h) {
+	var c *UnserializableReturnValueError
+	switch {
+	case errors.As(err, &u):
+		u.Path = seg + u.Path
+	case errors.As(err, &h):
 		h.Path = seg + h.Path
+	case errors.As(err, &c):
+		c.Path = seg + c.Path
 	}
 	return err
 }

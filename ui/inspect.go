@@ -13,11 +13,11 @@ import (
 // inspectCellWidth caps how wide a cell prints in the inspect preview.
 const inspectCellWidth = 24
 
-// WriteInspect prints what hitmiss knows about a loaded source: its shape,
-// each column's type and missing values, the reader's warnings, and the
-// first rows. All cell text is sanitised.
-func WriteInspect(w io.Writer, src loaders.Source, l loaders.Loaded) error {
-	df, rep := l.Frame, l.Report
+// WriteInspect prints what hitmiss knows about a dataset: its shape, each
+// column's type and missing values (from the model's column statistics),
+// the reader's warnings, and the first rows. All cell text is sanitised.
+func WriteInspect(w io.Writer, m *loaders.DatasetModel) error {
+	src, df, rep := m.Source, m.Data(), m.Report
 	fmt.Fprintf(w, "source: %s (%s)\n", Sanitize(src.Name()), src.Kind)
 	fmt.Fprintf(w, "rows: %d\n", df.Nrow())
 	fmt.Fprintf(w, "columns: %d\n", df.Ncol())
@@ -35,15 +35,8 @@ func WriteInspect(w io.Writer, src loaders.Source, l loaders.Loaded) error {
 	for _, n := range names {
 		nameWidth = max(nameWidth, min(ansi.StringWidth(Sanitize(n)), 40))
 	}
-	for _, n := range names {
-		col := df.Col(n)
-		na := 0
-		for i := range col.Len() {
-			if col.Elem(i).IsNA() {
-				na++
-			}
-		}
-		fmt.Fprintf(w, "  %s  %-6s  %d NA\n", pad(Sanitize(n), nameWidth), col.Type(), na)
+	for _, c := range m.Columns {
+		fmt.Fprintf(w, "  %s  %-6s  %d NA\n", pad(Sanitize(c.Name), nameWidth), c.Type, c.NA)
 	}
 	for _, warning := range rep.Warnings {
 		fmt.Fprintf(w, "warning: %s\n", Sanitize(warning))
