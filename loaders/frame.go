@@ -104,22 +104,36 @@ func b2i(b bool) int {
 	return 0
 }
 
-// take returns the rows idx of df, in that order, as a new frame.
-func take(df dataframe.DataFrame, idx []int) dataframe.DataFrame {
-	if !gotaLayout.ok || df.Ncol() == 0 {
-		return df.Subset(idx)
-	}
-	src := make([]column, df.Ncol())
-	for j, name := range df.Names() {
+// columnsOf gives typed access to all of df's columns, or false when the
+// layout check failed.
+func columnsOf(df dataframe.DataFrame) ([]column, bool) {
+	names := df.Names()
+	cols := make([]column, len(names))
+	for j, name := range names {
 		c, ok := columnOf(colOf(df, name))
 		if !ok {
-			return df.Subset(idx)
+			return nil, false
 		}
-		src[j] = c
+		cols[j] = c
 	}
+	return cols, true
+}
+
+// take returns the rows idx of df, in that order, as a new frame.
+func take(df dataframe.DataFrame, idx []int) dataframe.DataFrame {
+	src, ok := columnsOf(df)
+	if !ok || len(src) == 0 {
+		return df.Subset(idx)
+	}
+	return mapColumns(src, len(idx), func(c column) series.Series { return gather(c, idx) })
+}
+
+// mapColumns builds a frame of nrows rows from fn of every column of src,
+// the columns in parallel.
+func mapColumns(src []column, nrows int, fn func(column) series.Series) dataframe.DataFrame {
 	cols := make([]series.Series, len(src))
-	parallel(len(src), func(j int) { cols[j] = gather(src[j], idx) })
-	return frameOf(cols, len(idx))
+	parallel(len(src), func(j int) { cols[j] = fn(src[j]) })
+	return frameOf(cols, nrows)
 }
 
 // parallel runs fn(0) … fn(n-1) on GOMAXPROCS goroutines.
@@ -175,16 +189,11 @@ func gather(c column, idx []int) series.Series {
 // numeric column. Unlike gota, which lets one missing value turn mean and
 // stddev into NaN, missing values are skipped, as pandas does.
 func describeFrame(df dataframe.DataFrame) (dataframe.DataFrame, error) {
-	names := df.Names()
-	cols := make([]column, len(names))
-	for j, name := range names {
-		c, ok := columnOf(colOf(df, name))
-		if !ok {
-			return df.Describe(), nil
-		}
-		cols[j] = c
+	cols, ok := columnsOf(df)
+	if !ok {
+		return df.Describe(), nil
 	}
-	out := make([]series.Series, len(names)+1)
+	out := make([]series.Series, len(cols)+1)
 	out[0] = series.New([]string{"mean", "median", "stddev", "min", "25%", "50%", "75%", "max"}, series.String, "column")
 	parallel(len(cols), func(j int) {
 		c := cols[j]

@@ -207,7 +207,7 @@ func (l *Loaders) sort(ctx context.Context, a SortArgs) (dataframe.DataFrame, er
 	if !ok {
 		return dataframe.DataFrame{}, fmt.Errorf("sort: no column %q in %s", a.Column, a.Source.Name())
 	}
-	return take(m.Data(), idx), nil
+	return permute(m.Data(), idx), nil
 }
 
 // sortOrder is the row order of a sort, for views that read the shared

@@ -39,48 +39,15 @@ type keyed struct {
 	row int
 }
 
-// Radix sorts in 11-bit digits: six passes over 64-bit keys, with 2048
-// counters that stay in cache. Passes over a digit every key shares (the
-// high bits of numbers of similar size) are skipped. There are two copies,
-// for keys alone and for keys with rows, because a key accessor passed as a
-// function is not inlined and costs a call per element per pass.
+// Keys alone (describe's quantiles) sort by LSD radix in 11-bit digits: six
+// passes over 64-bit keys, with 2048 counters that stay in cache. Passes over
+// a digit every key shares (the high bits of numbers of similar size) are
+// skipped.
 const (
 	digitBits = 11
 	digits    = (64 + digitBits - 1) / digitBits
 	buckets   = 1 << digitBits
 )
-
-// radixSortKeyed stably sorts a by key into a or tmp and returns which.
-func radixSortKeyed(a, tmp []keyed) []keyed {
-	if len(a) < 2 {
-		return a
-	}
-	var counts [digits][buckets]int
-	for i := range a {
-		k := a[i].key
-		for d := range digits {
-			counts[d][(k>>(d*digitBits))&(buckets-1)]++
-		}
-	}
-	for d := range digits {
-		shift := uint(d * digitBits)
-		count := &counts[d]
-		if count[(a[0].key>>shift)&(buckets-1)] == len(a) {
-			continue
-		}
-		pos := 0
-		for b := range count {
-			count[b], pos = pos, pos+count[b]
-		}
-		for i := range a {
-			b := (a[i].key >> shift) & (buckets - 1)
-			tmp[count[b]] = a[i]
-			count[b]++
-		}
-		a, tmp = tmp, a
-	}
-	return a
-}
 
 // radixSortKeys stably sorts keys into a or tmp and returns which.
 func radixSortKeys(a, tmp []uint64) []uint64 {
@@ -117,35 +84,32 @@ func radixSortKeys(a, tmp []uint64) []uint64 {
 // whatever the direction.
 func sortOrder(c column, desc bool) []int {
 	n := c.len()
-	order := make([]int, 0, n)
 	var missing []int
 	if c.numeric() {
-		pairs := make([]keyed, 0, n)
-		for i := range n {
-			if c.na(i) {
-				missing = append(missing, i)
-				continue
-			}
-			var k uint64
-			switch c.typ {
-			case series.Int:
-				k = intKey(c.ints[i].v)
-			case series.Float:
-				k = floatKey(c.floats[i].v)
-			case series.Bool:
-				k = uint64(b2i(c.bools[i].v))
-			}
-			if desc {
-				k = ^k
-			}
-			pairs = append(pairs, keyed{k, i})
+		var flip uint64 // inverting every key reverses the order
+		if desc {
+			flip = ^flip
 		}
-		pairs = radixSortKeyed(pairs, make([]keyed, len(pairs)))
-		for _, p := range pairs {
-			order = append(order, p.row)
+		buf, tmp := keyedScratch.get(n), keyedScratch.get(n)
+		defer keyedScratch.put(tmp)
+		defer keyedScratch.put(buf)
+		pairs := buf[:0]
+		switch c.typ {
+		case series.Int:
+			pairs, missing = appendKeyed(pairs, c.ints, func(v int) uint64 { return intKey(v) ^ flip })
+		case series.Float:
+			pairs, missing = appendKeyed(pairs, c.floats, func(v float64) uint64 { return floatKey(v) ^ flip })
+		case series.Bool:
+			pairs, missing = appendKeyed(pairs, c.bools, func(v bool) uint64 { return uint64(b2i(v)) ^ flip })
+		}
+		pairs = sortKeyed(pairs, tmp[:len(pairs)])
+		order := make([]int, len(pairs), n)
+		for k, p := range pairs {
+			order[k] = p.row
 		}
 		return append(order, missing...)
 	}
+	order := make([]int, 0, n)
 	for i := range n {
 		if c.na(i) {
 			missing = append(missing, i)
@@ -166,6 +130,20 @@ func sortOrder(c column, desc bool) []int {
 		return r
 	})
 	return append(order, missing...)
+}
+
+// appendKeyed appends the key and row of every present cell to pairs, and
+// returns the rows of the missing ones.
+func appendKeyed[T any](pairs []keyed, cells []cell[T], key func(T) uint64) ([]keyed, []int) {
+	var missing []int
+	for i, c := range cells {
+		if c.na {
+			missing = append(missing, i)
+			continue
+		}
+		pairs = append(pairs, keyed{key(c.v), i})
+	}
+	return pairs, missing
 }
 
 // sortFloats sorts vals ascending (NaN first, like slices.Sort) in linear

@@ -1,0 +1,138 @@
+package loaders
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/go-gota/gota/series"
+)
+
+// keyDistributions are the shapes of input the MSD sort must handle: random
+// keys, heavy ties (stability), one bucket holding nearly everything (the
+// parallel split and its recursion), keys differing only in their lowest or
+// highest bits, and already ordered input.
+var keyDistributions = map[string]func(r *rand.Rand, i, n int) uint64{
+	"random":       func(r *rand.Rand, _, _ int) uint64 { return r.Uint64() },
+	"few values":   func(r *rand.Rand, _, _ int) uint64 { return uint64(r.IntN(5)) << 40 },
+	"all equal":    func(*rand.Rand, int, int) uint64 { return 42 },
+	"low bits":     func(r *rand.Rand, _, _ int) uint64 { return 1<<63 | uint64(r.IntN(7)) },
+	"top bit":      func(r *rand.Rand, _, _ int) uint64 { return uint64(r.IntN(2)) << 63 },
+	"ascending":    func(_ *rand.Rand, i, _ int) uint64 { return uint64(i) * 3 },
+	"descending":   func(_ *rand.Rand, i, n int) uint64 { return uint64(n - i) },
+	"one big tail": skewedKey,
+	"floats 25-49": func(r *rand.Rand, _, _ int) uint64 { return floatKey(25 + 24*r.Float64()) },
+}
+
+// skewedKey puts 95% of the keys in one top-level bucket, spread below it.
+func skewedKey(r *rand.Rand, _, _ int) uint64 {
+	if r.IntN(20) == 0 {
+		return r.Uint64()
+	}
+	return 0xABC<<52 | r.Uint64()>>30
+}
+
+func TestSortKeyedMatchesStableSort(t *testing.T) {
+	r := newRand()
+	for name, key := range keyDistributions {
+		// Sizes on both sides of insertBelow and msdParallel.
+		for _, n := range []int{0, 1, 2, insertBelow, insertBelow + 1, 5000, msdParallel + 999} {
+			a := make([]keyed, n)
+			for i := range a {
+				a[i] = keyed{key(r, i, n), i}
+			}
+			want := slices.Clone(a)
+			slices.SortStableFunc(want, func(x, y keyed) int { return cmp.Compare(x.key, y.key) })
+			got := sortKeyed(a, make([]keyed, n))
+			if i := firstDiff(got, want); i >= 0 {
+				t.Fatalf("%s, %d keys: at %d got %+v, want %+v", name, n, i, got[i], want[i])
+			}
+		}
+	}
+}
+
+func firstDiff[T comparable](a, b []T) int {
+	if len(a) != len(b) {
+		return min(len(a), len(b))
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return -1
+}
+
+// TestSortOrderLargeColumns checks sortOrder on columns large enough for
+// the parallel sort, with missing values, against a comparison sort.
+func TestSortOrderLargeColumns(t *testing.T) {
+	r := newRand()
+	n := msdParallel + 5000
+	ints := make([]cell[int], n)
+	floats := make([]cell[float64], n)
+	for i := range n {
+		ints[i] = cell[int]{v: r.IntN(1000) - 500, na: r.IntN(50) == 0}
+		f := r.NormFloat64() * 1e6
+		switch r.IntN(200) {
+		case 0:
+			f = math.Inf(-1)
+		case 1:
+			f = math.Copysign(0, -1)
+		case 2:
+			f = 0
+		}
+		floats[i] = cell[float64]{v: f, na: r.IntN(40) == 0}
+	}
+	for _, c := range []column{{name: "i", typ: series.Int, ints: ints}, {name: "f", typ: series.Float, floats: floats}} {
+		for _, desc := range []bool{false, true} {
+			want := make([]int, 0, n)
+			var missing []int
+			for i := range n {
+				if c.na(i) {
+					missing = append(missing, i)
+				} else {
+					want = append(want, i)
+				}
+			}
+			slices.SortStableFunc(want, func(a, b int) int {
+				if desc {
+					return cmp.Compare(c.float(b), c.float(a))
+				}
+				return cmp.Compare(c.float(a), c.float(b))
+			})
+			want = append(want, missing...)
+			if i := firstDiff(sortOrder(c, desc), want); i >= 0 {
+				t.Fatalf("sort %s desc=%v: differs from a stable comparison sort at %d", c.name, desc, i)
+			}
+		}
+	}
+}
+
+// TestPermuteEqualsGather checks the permutation plan against plain
+// gathering on a frame large enough to use it, with every column type.
+func TestPermuteEqualsGather(t *testing.T) {
+	r := newRand()
+	n := permuteBelow*3 + 17
+	var b strings.Builder
+	b.WriteString("i,f,s,b\n")
+	for range n {
+		if r.IntN(30) == 0 {
+			b.WriteString("NA,NA,NA,NA\n")
+			continue
+		}
+		fmt.Fprintf(&b, "%d,%g,s%d,%v\n", r.IntN(1e6), r.Float64(), r.IntN(100), r.IntN(2) == 1)
+	}
+	df, _ := read(t, b.String())
+	perm := r.Perm(n)
+	got := permute(df, perm)
+	if _, ok := columnsOf(df); !ok {
+		t.Fatal("layout check failed: permute fell back to gota")
+	}
+	framesEqual(t, "permute", got, take(df, perm))
+	// Fewer rows than the frame: not a permutation, so it must gather.
+	framesEqual(t, "permute of a subset", permute(df, perm[:n-1]), take(df, perm[:n-1]))
+}

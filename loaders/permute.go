@@ -1,0 +1,102 @@
+package loaders
+
+import (
+	"math/bits"
+
+	"github.com/go-gota/gota/dataframe"
+	"github.com/go-gota/gota/series"
+)
+
+// Putting a large column into sorted order by gathering (out[k] =
+// src[perm[k]]) reads one random cache line, often on a page the TLB does
+// not hold, per cell. A permutation plan instead moves the cells in two
+// passes that each stay local: the first reads the column in order and
+// appends every cell to the window of the output it belongs in (a few dozen
+// windows, so a few dozen write streams); the second puts each window, now
+// in cache, in order. The plan is computed once and serves every column.
+
+// permuteBelow is the row count under which gathering, all in cache,
+// is faster than planning.
+const permuteBelow = 1 << 16
+
+// permPlan moves the cells of a column of n rows into the order of a
+// permutation.
+type permPlan struct {
+	shift uint     // windows hold 1<<shift rows
+	slot  []uint32 // slot[i]: where row i goes in the first pass
+	dest  []uint32 // dest[s]: where the cell in slot s finally goes
+}
+
+// newPermPlan plans the permutation perm (a reordering of 0 … n-1), whose
+// row k is source row perm[k].
+func newPermPlan(perm []int) *permPlan {
+	n := len(perm)
+	// 32 windows: few enough write streams for the TLB and the write
+	// buffers, windows small enough to reorder in cache.
+	p := &permPlan{shift: uint(max(12, bits.Len(uint(n))-5))}
+	inv := uint32Scratch.get(n)
+	for k, i := range perm {
+		inv[i] = uint32(k)
+	}
+	w := 1 << p.shift
+	next := make([]uint32, (n+w-1)/w)
+	for j := range next {
+		next[j] = uint32(j * w)
+	}
+	p.slot, p.dest = inv, uint32Scratch.get(n) // slot[i] overwrites inv[i] once read
+	for i, d := range inv {
+		s := next[d>>p.shift]
+		next[d>>p.shift]++
+		p.slot[i] = s
+		p.dest[s] = d
+	}
+	return p
+}
+
+// release hands the plan's buffers back for reuse.
+func (p *permPlan) release() {
+	uint32Scratch.put(p.slot)
+	uint32Scratch.put(p.dest)
+}
+
+// apply returns the cells of c in the plan's order.
+func (p *permPlan) apply(c column) series.Series {
+	switch c.typ {
+	case series.Int:
+		return wrapCells(c.name, c.typ, permuteCells(c.ints, p))
+	case series.Float:
+		return wrapCells(c.name, c.typ, permuteCells(c.floats, p))
+	case series.Bool:
+		return wrapCells(c.name, c.typ, permuteCells(c.bools, p))
+	}
+	return wrapCells(c.name, c.typ, permuteCells(c.strs, p))
+}
+
+func permuteCells[T any](src []cell[T], p *permPlan) []cell[T] {
+	n := len(src)
+	out := make([]cell[T], n)
+	for i, s := range p.slot {
+		out[s] = src[i]
+	}
+	w := 1 << p.shift
+	window := make([]cell[T], w)
+	for lo := 0; lo < n; lo += w {
+		hi := min(lo+w, n)
+		copy(window, out[lo:hi])
+		for j, d := range p.dest[lo:hi] {
+			out[d] = window[j]
+		}
+	}
+	return out
+}
+
+// permute returns df's rows in the order perm, a reordering of all of them.
+func permute(df dataframe.DataFrame, perm []int) dataframe.DataFrame {
+	src, ok := columnsOf(df)
+	if !ok || len(src) == 0 || len(perm) < permuteBelow || len(perm) != df.Nrow() {
+		return take(df, perm)
+	}
+	p := newPermPlan(perm)
+	defer p.release()
+	return mapColumns(src, len(perm), p.apply)
+}
