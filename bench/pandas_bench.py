@@ -34,6 +34,7 @@ def main(path, what):
     runs = 5
     print(f"pandas describe {path} seconds={timed(lambda: df.describe(), runs):.4f}")
     print(f"pandas sort_values(lat) {path} seconds={timed(lambda: df.sort_values('lat', kind='stable'), runs):.4f}")
+    print(f"pandas sort_values(city) {path} seconds={timed(lambda: df.sort_values('city', kind='stable'), runs):.4f}")
     print(f"pandas value_counts(city) {path} seconds={timed(lambda: df['city'].value_counts(), runs):.4f}")
 
 

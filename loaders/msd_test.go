@@ -136,3 +136,61 @@ func TestPermuteEqualsGather(t *testing.T) {
 	// Fewer rows than the frame: not a permutation, so it must gather.
 	framesEqual(t, "permute of a subset", permute(df, perm[:n-1]), take(df, perm[:n-1]))
 }
+
+// TestSortOrderStrings checks both string sorts (by rank, for columns of
+// few distinct strings, and by bytes) against Go's string order, on strings
+// built to tie in every way the keys can: shared prefixes of 7 and 14
+// bytes, lengths around the 7-byte steps, NUL bytes where the keys pad with
+// zeros, empty strings, non-ASCII, and missing values.
+func TestSortOrderStrings(t *testing.T) {
+	r := newRand()
+	prefixes := []string{"", "a", "abcdefg", "abcdefgh", "abcdefghijklmn", "abcdefghijklmno", "Los Angeles-", "é€"}
+	tails := []string{"", "\x00", "\x00\x00", "a", "a\x00", "b", "\xff", "zz", "0123456789"}
+	for _, tc := range []struct {
+		n      int
+		ranked bool // few enough distinct strings to sort by rank
+	}{{50, true}, {5000, true}, {msdParallel + 77, true}, {2*maxRanked + 1, false}, {msdParallel + 77, false}} {
+		cells := make([]cell[string], tc.n)
+		for i := range cells {
+			s := prefixes[r.IntN(len(prefixes))] + tails[r.IntN(len(tails))]
+			switch {
+			case !tc.ranked && r.IntN(2) == 0:
+				s += fmt.Sprint(i * 7919 % tc.n) // distinct: too many to rank
+			case r.IntN(3) == 0:
+				s += fmt.Sprint(r.IntN(50))
+			}
+			cells[i] = cell[string]{v: s, na: r.IntN(60) == 0}
+		}
+		ranks, ranked := stringRanks(cells)
+		if ranked != tc.ranked {
+			t.Fatalf("%d strings: ranked = %v, want %v", tc.n, ranked, tc.ranked)
+		}
+		if ranked {
+			uint32Scratch.put(ranks)
+		}
+		c := column{name: "s", typ: series.String, strs: cells}
+		for _, desc := range []bool{false, true} {
+			want := make([]int, 0, tc.n)
+			var missing []int
+			for i, x := range cells {
+				if x.na {
+					missing = append(missing, i)
+				} else {
+					want = append(want, i)
+				}
+			}
+			slices.SortStableFunc(want, func(a, b int) int {
+				if desc {
+					return strings.Compare(cells[b].v, cells[a].v)
+				}
+				return strings.Compare(cells[a].v, cells[b].v)
+			})
+			want = append(want, missing...)
+			got := sortOrder(c, desc)
+			if i := firstDiff(got, want); i >= 0 {
+				t.Fatalf("%d strings (ranked %v) desc=%v: at %d got row %d %q, want row %d %q",
+					tc.n, ranked, desc, i, got[i], cells[got[i]].v, want[i], cells[want[i]].v)
+			}
+		}
+	}
+}

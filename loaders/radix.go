@@ -1,7 +1,6 @@
 package loaders
 
 import (
-	"cmp"
 	"math"
 	"slices"
 
@@ -85,63 +84,99 @@ func radixSortKeys(a, tmp []uint64) []uint64 {
 func sortOrder(c column, desc bool) []int {
 	n := c.len()
 	var missing []int
-	if c.numeric() {
-		var flip uint64 // inverting every key reverses the order
-		if desc {
-			flip = ^flip
-		}
-		buf, tmp := keyedScratch.get(n), keyedScratch.get(n)
-		defer keyedScratch.put(tmp)
-		defer keyedScratch.put(buf)
-		pairs := buf[:0]
-		switch c.typ {
-		case series.Int:
-			pairs, missing = appendKeyed(pairs, c.ints, func(v int) uint64 { return intKey(v) ^ flip })
-		case series.Float:
-			pairs, missing = appendKeyed(pairs, c.floats, func(v float64) uint64 { return floatKey(v) ^ flip })
-		case series.Bool:
-			pairs, missing = appendKeyed(pairs, c.bools, func(v bool) uint64 { return uint64(b2i(v)) ^ flip })
-		}
-		pairs = sortKeyed(pairs, tmp[:len(pairs)])
-		order := make([]int, len(pairs), n)
-		for k, p := range pairs {
-			order[k] = p.row
-		}
-		return append(order, missing...)
+	var flip uint64 // inverting every key reverses the order
+	if desc {
+		flip = ^flip
 	}
-	order := make([]int, 0, n)
-	for i := range n {
-		if c.na(i) {
-			missing = append(missing, i)
+	buf, tmp := keyedScratch.get(n), keyedScratch.get(n)
+	defer keyedScratch.put(tmp)
+	defer keyedScratch.put(buf)
+	pairs := buf[:0]
+	byBytes := false // strings keyed by their first bytes, not by rank
+	switch c.typ {
+	case series.Int:
+		pairs, missing = appendKeyed(pairs, c.ints, func(_ int, v int) uint64 { return intKey(v) ^ flip })
+	case series.Float:
+		pairs, missing = appendKeyed(pairs, c.floats, func(_ int, v float64) uint64 { return floatKey(v) ^ flip })
+	case series.Bool:
+		pairs, missing = appendKeyed(pairs, c.bools, func(_ int, v bool) uint64 { return uint64(b2i(v)) ^ flip })
+	default:
+		if ranks, ok := stringRanks(c.strs); ok {
+			defer uint32Scratch.put(ranks)
+			pairs, missing = appendKeyed(pairs, c.strs, func(i int, _ string) uint64 { return uint64(ranks[i]) ^ flip })
 		} else {
-			order = append(order, i)
+			byBytes = true
+			pairs, missing = appendKeyed(pairs, c.strs, func(_ int, v string) uint64 { return stringKey(v) ^ flip })
 		}
 	}
-	// Breaking ties by row makes the order total, so the unstable (and much
-	// faster) pdqsort gives exactly the stable result.
-	slices.SortFunc(order, func(a, b int) int {
-		r := cmp.Compare(c.strs[a].v, c.strs[b].v)
-		if desc {
-			r = -r
-		}
-		if r == 0 {
-			return cmp.Compare(a, b)
-		}
-		return r
-	})
+	scratch := tmp[:len(pairs)]
+	if sorted := sortKeyed(pairs, scratch); len(sorted) > 0 && &sorted[0] != &pairs[0] {
+		pairs, scratch = sorted, pairs
+	}
+	if byBytes {
+		sortStringTies(c.strs, pairs, scratch, 0, flip)
+	}
+	order := make([]int, len(pairs), n)
+	for k, p := range pairs {
+		order[k] = p.row
+	}
 	return append(order, missing...)
+}
+
+// Strings sort by radix too, seven bytes at a time. A string's key at
+// offset off holds its next seven bytes (zero-padded) and then how many
+// bytes it has left, capped at 8. Keys order strings as Go does: a string
+// that ends is a prefix of every string sharing its padded bytes, and has
+// the smaller count. Strings whose keys tie with a count of 8 share seven
+// more bytes and both go on: they are sorted again, among themselves, on
+// the next seven.
+
+// stringKey is the key of s (the part of a string from some offset on).
+func stringKey(s string) uint64 {
+	if len(s) >= 8 {
+		return uint64(s[0])<<56 | uint64(s[1])<<48 | uint64(s[2])<<40 | uint64(s[3])<<32 |
+			uint64(s[4])<<24 | uint64(s[5])<<16 | uint64(s[6])<<8 | 8
+	}
+	var k uint64
+	for i := range len(s) {
+		k |= uint64(s[i]) << (56 - 8*i)
+	}
+	return k | uint64(len(s))
+}
+
+// sortStringTies sorts, by the bytes after the first off+7, every run of
+// pairs whose keys tie with strings going on past them. pairs are sorted by
+// their keys from offset off (each inverted when flip is all ones).
+func sortStringTies(strs []cell[string], pairs, tmp []keyed, off int, flip uint64) {
+	for i := 0; i < len(pairs); {
+		j := i + 1
+		for j < len(pairs) && pairs[j].key == pairs[i].key {
+			j++
+		}
+		if j-i > 1 && (pairs[i].key^flip)&0xff == 8 {
+			run, rtmp := pairs[i:j], tmp[i:j]
+			for k := range run {
+				run[k].key = stringKey(strs[run[k].row].v[off+7:]) ^ flip
+			}
+			if r := sortKeyed(run, rtmp); &r[0] != &run[0] {
+				copy(run, r)
+			}
+			sortStringTies(strs, run, rtmp, off+7, flip)
+		}
+		i = j
+	}
 }
 
 // appendKeyed appends the key and row of every present cell to pairs, and
 // returns the rows of the missing ones.
-func appendKeyed[T any](pairs []keyed, cells []cell[T], key func(T) uint64) ([]keyed, []int) {
+func appendKeyed[T any](pairs []keyed, cells []cell[T], key func(row int, v T) uint64) ([]keyed, []int) {
 	var missing []int
 	for i, c := range cells {
 		if c.na {
 			missing = append(missing, i)
 			continue
 		}
-		pairs = append(pairs, keyed{key(c.v), i})
+		pairs = append(pairs, keyed{key(i, c.v), i})
 	}
 	return pairs, missing
 }
