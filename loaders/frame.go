@@ -156,6 +156,21 @@ func parallel(n int, fn func(i int)) {
 	wg.Wait()
 }
 
+// splitWork is how many contiguous ranges to split n items into: one per
+// core when there are enough to pay for the goroutines.
+func splitWork(n int) int {
+	if n < 1<<16 {
+		return 1
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// rangeOf returns range w of [0, n) split into parts.
+func rangeOf(w, parts, n int) (lo, hi int) {
+	per := (n + parts - 1) / parts
+	return min(w*per, n), min((w+1)*per, n)
+}
+
 func gather(c column, idx []int) series.Series {
 	switch c.typ {
 	case series.Int:

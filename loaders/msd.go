@@ -46,17 +46,24 @@ func msdSort(a, tmp []keyed) []keyed {
 	for i := range a {
 		ends[(a[i].key>>shift)&msdMask]++
 	}
-	pos := 0
+	pos, largest := 0, 0
 	for b, c := range ends {
 		ends[b] = pos
 		pos += c
+		largest = max(largest, c)
 	}
 	for i := range a {
 		b := (a[i].key >> shift) & msdMask
 		tmp[ends[b]] = a[i]
 		ends[b]++
 	}
-	if shift > 0 {
+	switch {
+	case shift == 0:
+	case largest <= insertBelow:
+		// Every key is at most a small bucket away from its place: one
+		// insertion sort over all of them finishes in about linear time.
+		insertionSortKeyed(tmp)
+	default:
 		sortBuckets(tmp, a, ends[:], 0, msdBuckets)
 	}
 	return tmp
@@ -109,8 +116,10 @@ func insertionSortKeyed(a []keyed) {
 // sorted concurrently.
 func sortKeyedParallel(a, tmp []keyed) []keyed {
 	workers := runtime.GOMAXPROCS(0)
-	part := (len(a) + workers - 1) / workers
-	slice := func(w int) []keyed { return a[min(w*part, len(a)):min((w+1)*part, len(a))] }
+	slice := func(w int) []keyed {
+		lo, hi := rangeOf(w, workers, len(a))
+		return a[lo:hi]
+	}
 
 	diffs := make([]uint64, workers)
 	parallel(workers, func(w int) {

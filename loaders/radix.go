@@ -8,9 +8,11 @@ import (
 )
 
 // Sorting a million rows by comparison goes through a comparator twenty
-// million times. Numbers sort instead by an LSD radix sort on 64-bit keys
-// whose unsigned order is the numbers' order: eight linear passes, stable by
-// construction, so rows with equal values keep their original order, as in
+// million times. Rows sort instead by radix (msd.go) on 64-bit keys whose
+// unsigned order is the values' order: numbers map to keys directly;
+// strings by their rank among the column's distinct strings (strrank.go)
+// or, when there are too many, by their bytes, seven at a time. Every step
+// is stable, so rows with equal values keep their original order, as in
 // gota's (stable) Arrange.
 
 // floatKey maps a float to a key that sorts the same way as unsigned.
@@ -31,8 +33,8 @@ func floatKey(f float64) uint64 {
 
 func intKey(v int) uint64 { return uint64(v) ^ 1<<63 }
 
-// keyed is a sort key with the row it came from, kept together so every
-// radix pass reads memory in order.
+// keyed is a sort key with the row it came from, kept together so a radix
+// pass moves both with one write.
 type keyed struct {
 	key uint64
 	row int
@@ -117,14 +119,18 @@ func sortOrder(c column, desc bool) []int {
 		sortStringTies(c.strs, pairs, scratch, 0, flip)
 	}
 	order := make([]int, len(pairs), n)
-	for k, p := range pairs {
-		order[k] = p.row
-	}
+	workers := splitWork(len(pairs))
+	parallel(workers, func(w int) {
+		lo, hi := rangeOf(w, workers, len(pairs))
+		for k := lo; k < hi; k++ {
+			order[k] = pairs[k].row
+		}
+	})
 	return append(order, missing...)
 }
 
-// Strings sort by radix too, seven bytes at a time. A string's key at
-// offset off holds its next seven bytes (zero-padded) and then how many
+// Strings with too many distinct values to rank sort by their bytes, seven
+// at a time. A string's key at offset off holds its next seven bytes (zero-padded) and then how many
 // bytes it has left, capped at 8. Keys order strings as Go does: a string
 // that ends is a prefix of every string sharing its padded bytes, and has
 // the smaller count. Strings whose keys tie with a count of 8 share seven
@@ -167,18 +173,33 @@ func sortStringTies(strs []cell[string], pairs, tmp []keyed, off int, flip uint6
 	}
 }
 
-// appendKeyed appends the key and row of every present cell to pairs, and
-// returns the rows of the missing ones.
+// appendKeyed appends the key and row of every present cell to pairs (whose
+// capacity must hold them all), and returns the rows of the missing ones.
+// Each core keys its own range of rows, in place; the ranges are then
+// closed up.
 func appendKeyed[T any](pairs []keyed, cells []cell[T], key func(row int, v T) uint64) ([]keyed, []int) {
-	var missing []int
-	for i, c := range cells {
-		if c.na {
-			missing = append(missing, i)
-			continue
+	workers := splitWork(len(cells))
+	all := pairs[len(pairs) : len(pairs)+len(cells)]
+	kept := make([]int, workers)
+	missing := make([][]int, workers)
+	parallel(workers, func(w int) {
+		lo, hi := rangeOf(w, workers, len(cells))
+		out := all[lo:lo]
+		for i := lo; i < hi; i++ {
+			if c := cells[i]; c.na {
+				missing[w] = append(missing[w], i)
+			} else {
+				out = append(out, keyed{key(i, c.v), i})
+			}
 		}
-		pairs = append(pairs, keyed{key(i, c.v), i})
+		kept[w] = len(out)
+	})
+	n := 0
+	for w := range workers {
+		lo, _ := rangeOf(w, workers, len(cells))
+		n += copy(all[n:], all[lo:lo+kept[w]])
 	}
-	return pairs, missing
+	return pairs[:len(pairs)+n], slices.Concat(missing...)
 }
 
 // sortFloats sorts vals ascending (NaN first, like slices.Sort) in linear

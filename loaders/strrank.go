@@ -2,7 +2,6 @@ package loaders
 
 import (
 	"hash/maphash"
-	"runtime"
 	"slices"
 	"strings"
 )
@@ -60,17 +59,12 @@ func (d *dict) id(s string) (uint32, bool) {
 // column has more than maxRanked distinct strings. The caller hands the
 // ranks back to uint32Scratch.
 func stringRanks(cells []cell[string]) ([]uint32, bool) {
-	workers := 1
-	if len(cells) >= 1<<16 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	part := (len(cells) + workers - 1) / workers
-	bounds := func(w int) (int, int) { return min(w*part, len(cells)), min((w+1)*part, len(cells)) }
+	workers := splitWork(len(cells))
 	ids := uint32Scratch.get(len(cells))
 	dicts := make([]*dict, workers)
 	parallel(workers, func(w int) {
 		d := newDict()
-		lo, hi := bounds(w)
+		lo, hi := rangeOf(w, workers, len(cells))
 		for i := lo; i < hi; i++ {
 			if c := cells[i]; !c.na {
 				id, ok := d.id(c.v)
@@ -110,7 +104,7 @@ func stringRanks(cells []cell[string]) ([]uint32, bool) {
 		rank[id] = uint32(r)
 	}
 	parallel(workers, func(w int) {
-		lo, hi := bounds(w)
+		lo, hi := rangeOf(w, workers, len(cells))
 		for i := lo; i < hi; i++ {
 			if !cells[i].na {
 				ids[i] = rank[global[w][ids[i]]]
