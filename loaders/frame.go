@@ -93,6 +93,28 @@ func (c column) text(i int) string {
 	return c.strs[i].v
 }
 
+// presentFloats returns the values of c's present cells as numbers (bools
+// as 0 and 1), in row order. c must be numeric.
+func (c column) presentFloats() []float64 {
+	switch c.typ {
+	case series.Int:
+		return appendPresent(c.ints, func(v int) float64 { return float64(v) })
+	case series.Float:
+		return appendPresent(c.floats, func(v float64) float64 { return v })
+	}
+	return appendPresent(c.bools, func(v bool) float64 { return float64(b2i(v)) })
+}
+
+func appendPresent[T any](cells []cell[T], conv func(T) float64) []float64 {
+	out := make([]float64, 0, len(cells))
+	for _, c := range cells {
+		if !c.na {
+			out = append(out, conv(c.v))
+		}
+	}
+	return out
+}
+
 func (c column) numeric() bool {
 	return c.typ == series.Int || c.typ == series.Float || c.typ == series.Bool
 }
@@ -217,16 +239,20 @@ func describeFrame(df dataframe.DataFrame) (dataframe.DataFrame, error) {
 			out[j+1] = series.New([]string{"-", "-", "-", lo, "-", "-", "-", hi}, series.String, c.name)
 			return
 		}
-		vals := make([]float64, 0, c.len())
-		for i := range c.len() {
-			if !c.na(i) {
-				vals = append(vals, c.float(i))
+		vals := c.presentFloats()
+		mean, std := meanStdDev(vals)
+		stats := []float64{mean, math.NaN(), std, math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()}
+		if n := len(vals); n > 0 {
+			// min, 25%, 50%, 75%, max, and the middle one or two.
+			v := orderStats(vals, []int{quantileRank(n, 0), quantileRank(n, 0.25), quantileRank(n, 0.5),
+				quantileRank(n, 0.75), quantileRank(n, 1), (n - 1) / 2, n / 2})
+			copy(stats[3:], v[:5])
+			stats[1] = v[5]
+			if n%2 == 0 {
+				stats[1] = (v[5] + v[6]) / 2
 			}
 		}
-		mean, std := meanStdDev(vals)
-		sortFloats(vals)
-		out[j+1] = series.New([]float64{mean, median(vals), std, quantile(vals, 0), quantile(vals, 0.25),
-			quantile(vals, 0.5), quantile(vals, 0.75), quantile(vals, 1)}, series.Float, c.name)
+		out[j+1] = series.New(stats, series.Float, c.name)
 	})
 	return frameOf(out, 8), nil
 }
@@ -270,26 +296,11 @@ func meanStdDev(x []float64) (mean, std float64) {
 	return mean, math.Sqrt(variance)
 }
 
-func median(sorted []float64) float64 {
-	n := len(sorted)
-	switch {
-	case n == 0:
-		return math.NaN()
-	case n%2 == 1:
-		return sorted[n/2]
-	}
-	return (sorted[n/2-1] + sorted[n/2]) / 2
-}
-
-// quantile is gonum's stat.Quantile with the Empirical estimator, as gota's
-// Series.Quantile: the smallest value with at least a fraction p of the
-// sorted values at or below it.
-func quantile(sorted []float64, p float64) float64 {
-	if len(sorted) == 0 {
-		return math.NaN()
-	}
-	i := int(math.Ceil(p*float64(len(sorted)))) - 1
-	return sorted[min(max(i, 0), len(sorted)-1)]
+// quantileRank is the rank, in sorted order, of gonum's stat.Quantile with
+// the Empirical estimator, as gota's Series.Quantile: the smallest value
+// with at least a fraction p of the n values at or below it.
+func quantileRank(n int, p float64) int {
+	return min(max(int(math.Ceil(p*float64(n)))-1, 0), n-1)
 }
 
 // ValueCount is one distinct value of a column and how often it occurs.

@@ -181,18 +181,36 @@ func TestSortOrderIsStableWithMissingLast(t *testing.T) {
 	}
 }
 
-func TestSortFloatsMatchesSlicesSort(t *testing.T) {
+// TestOrderStatsMatchSort checks the radix select against sorting, on
+// spread-out values, heavy ties, values packed into one bucket, and NaN,
+// infinities and signed zeros.
+func TestOrderStatsMatchSort(t *testing.T) {
 	r := newRand()
-	vals := make([]float64, 5000)
-	for i := range vals {
-		vals[i] = (r.Float64() - 0.5) * math.Pow(10, float64(r.IntN(20)-10))
+	shapes := map[string]func() float64{
+		"spread": func() float64 { return (r.Float64() - 0.5) * math.Pow(10, float64(r.IntN(20)-10)) },
+		"ties":   func() float64 { return float64(r.IntN(4)) },
+		"narrow": func() float64 { return 1 + r.Float64()*1e-12 },
+		"specials": func() float64 {
+			return []float64{math.NaN(), math.Inf(1), math.Inf(-1), 0, math.Copysign(0, -1), 1}[r.IntN(6)]
+		},
 	}
-	vals[7], vals[99] = math.Inf(-1), math.Inf(1)
-	want := slices.Clone(vals)
-	slices.Sort(want)
-	sortFloats(vals)
-	if !slices.Equal(vals, want) {
-		t.Fatal("radix-sorted floats differ from slices.Sort")
+	for name, next := range shapes {
+		for _, n := range []int{1, 2, 255, 257, 5000, 100_001} {
+			vals := make([]float64, n)
+			for i := range vals {
+				vals[i] = next()
+			}
+			ranks := []int{0, n / 4, n / 2, (n - 1) / 2, 3 * n / 4, n - 1}
+			sorted := slices.Clone(vals)
+			slices.Sort(sorted)
+			got := orderStats(vals, ranks)
+			for i, rank := range ranks {
+				want := sorted[rank]
+				if got[i] != want && !(math.IsNaN(got[i]) && math.IsNaN(want)) {
+					t.Fatalf("%s, %d values: rank %d = %v, sorting gives %v", name, n, rank, got[i], want)
+				}
+			}
+		}
 	}
 }
 

@@ -40,47 +40,6 @@ type keyed struct {
 	row int
 }
 
-// Keys alone (describe's quantiles) sort by LSD radix in 11-bit digits: six
-// passes over 64-bit keys, with 2048 counters that stay in cache. Passes over
-// a digit every key shares (the high bits of numbers of similar size) are
-// skipped.
-const (
-	digitBits = 11
-	digits    = (64 + digitBits - 1) / digitBits
-	buckets   = 1 << digitBits
-)
-
-// radixSortKeys stably sorts keys into a or tmp and returns which.
-func radixSortKeys(a, tmp []uint64) []uint64 {
-	if len(a) < 2 {
-		return a
-	}
-	var counts [digits][buckets]int
-	for _, k := range a {
-		for d := range digits {
-			counts[d][(k>>(d*digitBits))&(buckets-1)]++
-		}
-	}
-	for d := range digits {
-		shift := uint(d * digitBits)
-		count := &counts[d]
-		if count[(a[0]>>shift)&(buckets-1)] == len(a) {
-			continue
-		}
-		pos := 0
-		for b := range count {
-			count[b], pos = pos, pos+count[b]
-		}
-		for _, k := range a {
-			b := (k >> shift) & (buckets - 1)
-			tmp[count[b]] = k
-			count[b]++
-		}
-		a, tmp = tmp, a
-	}
-	return a
-}
-
 // sortOrder returns the row order that sorts c, stably, missing values last
 // whatever the direction.
 func sortOrder(c column, desc bool) []int {
@@ -200,23 +159,6 @@ func appendKeyed[T any](pairs []keyed, cells []cell[T], key func(row int, v T) u
 		n += copy(all[n:], all[lo:lo+kept[w]])
 	}
 	return pairs[:len(pairs)+n], slices.Concat(missing...)
-}
-
-// sortFloats sorts vals ascending (NaN first, like slices.Sort) in linear
-// passes.
-func sortFloats(vals []float64) {
-	if len(vals) < 256 {
-		slices.Sort(vals)
-		return
-	}
-	keys := make([]uint64, len(vals))
-	for i, v := range vals {
-		keys[i] = floatKey(v)
-	}
-	keys = radixSortKeys(keys, make([]uint64, len(keys)))
-	for i, k := range keys {
-		vals[i] = keyFloat(k)
-	}
 }
 
 // keyFloat inverts floatKey (NaN comes back as NaN, -0 as +0).
