@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/go-gota/gota/dataframe"
+	"github.com/go-gota/gota/series"
 )
 
 // Benchmarks for docs/BENCHMARKS.md, each beside gota's own function on the
@@ -104,11 +105,23 @@ func BenchmarkDescribe1M(b *testing.B) {
 	})
 }
 
-// BenchmarkSort1M sorts the whole frame by a float column and by a string
-// column (7,000 distinct values), as Loaders.Sort does.
+// BenchmarkSort1M sorts the whole frame, as Loaders.Sort does, by a float
+// column, by a string column of 7,000 distinct values (sorted by rank), and
+// by a string column of a million distinct values (sorted by their bytes):
+// "name", the city and a scrambled row number, as in "Denver-224/581201".
 func BenchmarkSort1M(b *testing.B) {
 	df := benchFrame1M(b)
-	for _, col := range []string{"lat", "city"} {
+	city, _ := columnOf(colOf(df, "city"))
+	names := make([]string, city.len())
+	for i := range names {
+		names[i] = city.strs[i].v + "/" + strconv.Itoa(i*7919%len(names))
+	}
+	named := df.Mutate(series.New(names, series.String, "name"))
+	for _, col := range []string{"lat", "city", "name"} {
+		df := df
+		if col == "name" {
+			df = named
+		}
 		b.Run(col+"/hitmiss", func(b *testing.B) {
 			for b.Loop() {
 				c, _ := columnOf(colOf(df, col))

@@ -54,6 +54,7 @@ func sortOrder(c column, desc bool) []int {
 	defer keyedScratch.put(buf)
 	pairs := buf[:0]
 	byBytes := false // strings keyed by their first bytes, not by rank
+	var next []uint64
 	switch c.typ {
 	case series.Int:
 		pairs, missing = appendKeyed(pairs, c.ints, func(_ int, v int) uint64 { return intKey(v) ^ flip })
@@ -66,8 +67,17 @@ func sortOrder(c column, desc bool) []int {
 			defer uint32Scratch.put(ranks)
 			pairs, missing = appendKeyed(pairs, c.strs, func(i int, _ string) uint64 { return uint64(ranks[i]) ^ flip })
 		} else {
-			byBytes = true
-			pairs, missing = appendKeyed(pairs, c.strs, func(_ int, v string) uint64 { return stringKey(v) ^ flip })
+			// Keys of the next seven bytes too, while the strings are read
+			// in order: the tied runs they serve come in sorted order,
+			// where reading the strings again would hop around memory.
+			byBytes, next = true, uint64Scratch.get(n)
+			defer uint64Scratch.put(next)
+			pairs, missing = appendKeyed(pairs, c.strs, func(i int, v string) uint64 {
+				if len(v) > 7 {
+					next[i] = stringKey(v[7:]) ^ flip
+				}
+				return stringKey(v) ^ flip
+			})
 		}
 	}
 	scratch := tmp[:len(pairs)]
@@ -75,7 +85,7 @@ func sortOrder(c column, desc bool) []int {
 		pairs, scratch = sorted, pairs
 	}
 	if byBytes {
-		sortStringTies(c.strs, pairs, scratch, 0, flip)
+		sortStringTies(c.strs, next, pairs, scratch, 0, flip)
 	}
 	order := make([]int, len(pairs), n)
 	workers := splitWork(len(pairs))
@@ -111,24 +121,42 @@ func stringKey(s string) uint64 {
 
 // sortStringTies sorts, by the bytes after the first off+7, every run of
 // pairs whose keys tie with strings going on past them. pairs are sorted by
-// their keys from offset off (each inverted when flip is all ones).
-func sortStringTies(strs []cell[string], pairs, tmp []keyed, off int, flip uint64) {
+// their keys from offset off (each inverted when flip is all ones); next,
+// when not nil, holds each row's key from offset off+7. The runs of a large
+// input are sorted on every core.
+func sortStringTies(strs []cell[string], next []uint64, pairs, tmp []keyed, off int, flip uint64) {
+	type run struct{ lo, hi int }
+	var runs []run
 	for i := 0; i < len(pairs); {
 		j := i + 1
 		for j < len(pairs) && pairs[j].key == pairs[i].key {
 			j++
 		}
 		if j-i > 1 && (pairs[i].key^flip)&0xff == 8 {
-			run, rtmp := pairs[i:j], tmp[i:j]
-			for k := range run {
-				run[k].key = stringKey(strs[run[k].row].v[off+7:]) ^ flip
-			}
-			if r := sortKeyed(run, rtmp); &r[0] != &run[0] {
-				copy(run, r)
-			}
-			sortStringTies(strs, run, rtmp, off+7, flip)
+			runs = append(runs, run{i, j})
 		}
 		i = j
+	}
+	sortRun := func(r int) {
+		run, rtmp := pairs[runs[r].lo:runs[r].hi], tmp[runs[r].lo:runs[r].hi]
+		for k := range run {
+			if next != nil {
+				run[k].key = next[run[k].row]
+			} else {
+				run[k].key = stringKey(strs[run[k].row].v[off+7:]) ^ flip
+			}
+		}
+		if sorted := sortKeyed(run, rtmp); &sorted[0] != &run[0] {
+			copy(run, sorted)
+		}
+		sortStringTies(strs, nil, run, rtmp, off+7, flip)
+	}
+	if splitWork(len(pairs)) > 1 && len(runs) > 1 {
+		parallel(len(runs), sortRun)
+		return
+	}
+	for r := range runs {
+		sortRun(r)
 	}
 }
 

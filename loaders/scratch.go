@@ -14,6 +14,7 @@ type scratchPool[T any] struct{ pool sync.Pool }
 var (
 	keyedScratch  scratchPool[keyed]
 	uint32Scratch scratchPool[uint32]
+	uint64Scratch scratchPool[uint64]
 )
 
 // get returns a buffer of n elements with unspecified contents.
