@@ -55,6 +55,26 @@ func TestSortKeyedMatchesStableSort(t *testing.T) {
 	}
 }
 
+// stableOrder is the order sortOrder must give c: the present rows stably
+// sorted by compare (reversed when desc), then the missing rows.
+func stableOrder(c column, desc bool, compare func(a, b int) int) []int {
+	var want, missing []int
+	for i := range c.len() {
+		if c.na(i) {
+			missing = append(missing, i)
+		} else {
+			want = append(want, i)
+		}
+	}
+	slices.SortStableFunc(want, func(a, b int) int {
+		if desc {
+			return compare(b, a)
+		}
+		return compare(a, b)
+	})
+	return append(want, missing...)
+}
+
 func firstDiff[T comparable](a, b []T) int {
 	if len(a) != len(b) {
 		return min(len(a), len(b))
@@ -89,22 +109,7 @@ func TestSortOrderLargeColumns(t *testing.T) {
 	}
 	for _, c := range []column{{name: "i", typ: series.Int, ints: ints}, {name: "f", typ: series.Float, floats: floats}} {
 		for _, desc := range []bool{false, true} {
-			want := make([]int, 0, n)
-			var missing []int
-			for i := range n {
-				if c.na(i) {
-					missing = append(missing, i)
-				} else {
-					want = append(want, i)
-				}
-			}
-			slices.SortStableFunc(want, func(a, b int) int {
-				if desc {
-					return cmp.Compare(c.float(b), c.float(a))
-				}
-				return cmp.Compare(c.float(a), c.float(b))
-			})
-			want = append(want, missing...)
+			want := stableOrder(c, desc, func(a, b int) int { return cmp.Compare(c.float(a), c.float(b)) })
 			if i := firstDiff(sortOrder(c, desc), want); i >= 0 {
 				t.Fatalf("sort %s desc=%v: differs from a stable comparison sort at %d", c.name, desc, i)
 			}
@@ -170,22 +175,7 @@ func TestSortOrderStrings(t *testing.T) {
 		}
 		c := column{name: "s", typ: series.String, strs: cells}
 		for _, desc := range []bool{false, true} {
-			want := make([]int, 0, tc.n)
-			var missing []int
-			for i, x := range cells {
-				if x.na {
-					missing = append(missing, i)
-				} else {
-					want = append(want, i)
-				}
-			}
-			slices.SortStableFunc(want, func(a, b int) int {
-				if desc {
-					return strings.Compare(cells[b].v, cells[a].v)
-				}
-				return strings.Compare(cells[a].v, cells[b].v)
-			})
-			want = append(want, missing...)
+			want := stableOrder(c, desc, func(a, b int) int { return strings.Compare(cells[a].v, cells[b].v) })
 			got := sortOrder(c, desc)
 			if i := firstDiff(got, want); i >= 0 {
 				t.Fatalf("%d strings (ranked %v) desc=%v: at %d got row %d %q, want row %d %q",
