@@ -1,6 +1,7 @@
 package loaders
 
 import (
+	"math"
 	"math/bits"
 
 	"github.com/go-gota/gota/dataframe"
@@ -90,10 +91,11 @@ func permuteCells[T any](src []cell[T], p *permPlan) []cell[T] {
 	return out
 }
 
-// permute returns df's rows in the order perm, a reordering of all of them.
+// permute returns df's rows in the order perm, which must be a reordering
+// of all of them (as sort orders are). Plans index rows with 32 bits.
 func permute(df dataframe.DataFrame, perm []int) dataframe.DataFrame {
 	src, ok := columnsOf(df)
-	if !ok || len(src) == 0 || len(perm) < permuteBelow || len(perm) != df.Nrow() {
+	if !ok || len(src) == 0 || len(perm) < permuteBelow || len(perm) != df.Nrow() || len(perm) > math.MaxUint32 {
 		return take(df, perm)
 	}
 	p := newPermPlan(perm)
