@@ -371,9 +371,12 @@ func histogram(c column, n int) ([]Bin, error) {
 		return nil, fmt.Errorf("column %q is %s, not numeric", c.name, c.typ)
 	}
 	n = max(n, 1)
+	vals := c.presentFloats()
+	finite := vals[:0]
 	lo, hi := math.Inf(1), math.Inf(-1)
-	for i := range c.len() {
-		if v := c.float(i); !c.na(i) && !math.IsNaN(v) && !math.IsInf(v, 0) {
+	for _, v := range vals {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			finite = append(finite, v)
 			lo, hi = min(lo, v), max(hi, v)
 		}
 	}
@@ -386,11 +389,7 @@ func histogram(c column, n int) ([]Bin, error) {
 		bins[k] = Bin{Lo: lo + float64(k)*width, Hi: lo + float64(k+1)*width}
 	}
 	bins[n-1].Hi = hi
-	for i := range c.len() {
-		v := c.float(i)
-		if c.na(i) || math.IsNaN(v) || math.IsInf(v, 0) {
-			continue
-		}
+	for _, v := range finite {
 		k := n - 1
 		if width > 0 {
 			k = min(int((v-lo)/width), n-1)
@@ -416,6 +415,11 @@ func groupBy(df dataframe.DataFrame, key, value, agg string) (dataframe.DataFram
 	vc, ok2 := columnOf(colOf(df, value))
 	if !ok1 || !ok2 {
 		return dataframe.DataFrame{}, fmt.Errorf("unknown column %q or %q", key, value)
+	}
+	switch agg {
+	case AggCount, AggSum, AggMean, AggMin, AggMax:
+	default:
+		return dataframe.DataFrame{}, fmt.Errorf("unknown aggregation %q (count, sum, mean, min, max)", agg)
 	}
 	if agg != AggCount && !vc.numeric() {
 		return dataframe.DataFrame{}, fmt.Errorf("cannot %s column %q: it is %s", agg, value, vc.typ)
@@ -461,8 +465,6 @@ func groupBy(df dataframe.DataFrame, key, value, agg string) (dataframe.DataFram
 			vals[g] = a.min
 		case AggMax:
 			vals[g] = a.max
-		default:
-			return dataframe.DataFrame{}, fmt.Errorf("unknown aggregation %q (count, sum, mean, min, max)", agg)
 		}
 	}
 	return frameOf([]series.Series{

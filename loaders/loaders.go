@@ -94,8 +94,7 @@ func New(reg *cache.Registry, cfg Config) *Loaders {
 	}
 	l := &Loaders{cfg: cfg}
 	data := func(spinner string) []cache.Option {
-		opts := []cache.Option{cache.Spinner(spinner), cache.TTL(cfg.TTL), cache.MaxEntries(cfg.MaxEntries)}
-		return opts
+		return []cache.Option{cache.Spinner(spinner), cache.TTL(cfg.TTL), cache.MaxEntries(cfg.MaxEntries)}
 	}
 	loadOpts := data("Loading CSV…")
 	if cfg.Persist {
@@ -117,12 +116,18 @@ func New(reg *cache.Registry, cfg Config) *Loaders {
 	return l
 }
 
+// LoadFunc is the cached function that loads src: LoadURL for URLs (with
+// their own TTL), Load for everything else.
+func (l *Loaders) LoadFunc(src Source) *cache.Func[Source, Loaded] {
+	if src.Kind == URL {
+		return l.LoadURL
+	}
+	return l.Load
+}
+
 // LoadSource loads any source through the right cached function.
 func (l *Loaders) LoadSource(ctx context.Context, src Source) (Loaded, error) {
-	if src.Kind == URL {
-		return l.LoadURL.Get(ctx, src)
-	}
-	return l.Load.Get(ctx, src)
+	return l.LoadFunc(src).Get(ctx, src)
 }
 
 type progressKey struct{}
@@ -199,13 +204,9 @@ func (l *Loaders) predicate(ctx context.Context, a FilterArgs) (*Predicate, erro
 }
 
 func (l *Loaders) sort(ctx context.Context, a SortArgs) (dataframe.DataFrame, error) {
-	m, err := l.frame(ctx, a.Source)
+	m, idx, err := l.order(ctx, a)
 	if err != nil {
 		return dataframe.DataFrame{}, err
-	}
-	idx, ok := m.Order(a.Column, a.Desc)
-	if !ok {
-		return dataframe.DataFrame{}, fmt.Errorf("sort: no column %q in %s", a.Column, a.Source.Name())
 	}
 	return permute(m.Data(), idx), nil
 }
@@ -213,15 +214,22 @@ func (l *Loaders) sort(ctx context.Context, a SortArgs) (dataframe.DataFrame, er
 // sortOrder is the row order of a sort, for views that read the shared
 // frame through it instead of copying a sorted frame on every hit.
 func (l *Loaders) sortOrder(ctx context.Context, a SortArgs) ([]int, error) {
+	_, idx, err := l.order(ctx, a)
+	return idx, err
+}
+
+// order returns a dataset's model and the row order of a sort, which the
+// model keeps.
+func (l *Loaders) order(ctx context.Context, a SortArgs) (*DatasetModel, []int, error) {
 	m, err := l.frame(ctx, a.Source)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	idx, ok := m.Order(a.Column, a.Desc)
 	if !ok {
-		return nil, fmt.Errorf("sort: no column %q in %s", a.Column, a.Source.Name())
+		return nil, nil, fmt.Errorf("sort: no column %q in %s", a.Column, a.Source.Name())
 	}
-	return idx, nil
+	return m, idx, nil
 }
 
 // filterRows lists the rows a filter keeps.
@@ -266,15 +274,24 @@ func (l *Loaders) describe(ctx context.Context, src Source) (dataframe.DataFrame
 }
 
 func (l *Loaders) valueCounts(ctx context.Context, a ColumnArgs) ([]ValueCount, error) {
-	m, err := l.frame(ctx, a.Source)
+	c, err := l.column(ctx, a.Source, a.Column, "value counts")
 	if err != nil {
 		return nil, err
 	}
-	c, ok := columnOf(colOf(m.Data(), a.Column))
-	if !ok {
-		return nil, fmt.Errorf("value counts: no column %q in %s", a.Column, a.Source.Name())
-	}
 	return valueCounts(c, a.Limit), nil
+}
+
+// column returns the named column of a dataset, for the transform what.
+func (l *Loaders) column(ctx context.Context, src Source, name, what string) (column, error) {
+	m, err := l.frame(ctx, src)
+	if err != nil {
+		return column{}, err
+	}
+	c, ok := columnOf(colOf(m.Data(), name))
+	if !ok {
+		return column{}, fmt.Errorf("%s: no column %q in %s", what, name, src.Name())
+	}
+	return c, nil
 }
 
 func (l *Loaders) groupBy(ctx context.Context, a GroupArgs) (dataframe.DataFrame, error) {
@@ -286,13 +303,9 @@ func (l *Loaders) groupBy(ctx context.Context, a GroupArgs) (dataframe.DataFrame
 }
 
 func (l *Loaders) histogram(ctx context.Context, a HistArgs) ([]Bin, error) {
-	m, err := l.frame(ctx, a.Source)
+	c, err := l.column(ctx, a.Source, a.Column, "histogram")
 	if err != nil {
 		return nil, err
-	}
-	c, ok := columnOf(colOf(m.Data(), a.Column))
-	if !ok {
-		return nil, fmt.Errorf("histogram: no column %q in %s", a.Column, a.Source.Name())
 	}
 	return histogram(c, a.Bins)
 }

@@ -95,7 +95,13 @@ func msdShift(a []keyed) (uint, bool) {
 	if diff == 0 {
 		return 0, false
 	}
-	return uint(max(bits.Len64(diff)-msdBits, 0)), true
+	return digitShift(diff), true
+}
+
+// digitShift is the shift that selects the highest msdBits bits set in
+// diff, the bits in which some keys differ.
+func digitShift(diff uint64) uint {
+	return uint(max(bits.Len64(diff)-msdBits, 0))
 }
 
 func insertionSortKeyed(a []keyed) {
@@ -137,7 +143,7 @@ func sortKeyedParallel(a, tmp []keyed) []keyed {
 	if diff == 0 {
 		return a
 	}
-	shift := uint(max(bits.Len64(diff)-msdBits, 0))
+	shift := digitShift(diff)
 
 	counts := make([][msdBuckets]int, workers)
 	parallel(workers, func(w int) {

@@ -1,7 +1,6 @@
 package loaders
 
 import (
-	"math/bits"
 	"slices"
 )
 
@@ -48,57 +47,45 @@ func selectKeys(keys []uint64, ranks []int, found []uint64) {
 		}
 		return
 	}
-	shift := uint(max(bits.Len64(diff)-msdBits, 0))
+	shift := digitShift(diff)
 	var count [msdBuckets]int
 	for _, k := range keys {
 		count[(k>>shift)&msdMask]++
 	}
-	// The bucket of each rank, and where that bucket starts.
-	bucketOf := make([]int, len(ranks))
-	startOf := make([]int, len(ranks))
+	// The wanted buckets, each with the ranks it holds (relative to the
+	// bucket's start) and where in found they go.
+	type wanted struct {
+		keys      []uint64
+		ranks, at []int
+	}
+	var byBucket [msdBuckets]*wanted
+	var groups []*wanted
 	for i, r := range ranks {
-		pos := 0
-		for b, c := range count {
-			if r < pos+c {
-				bucketOf[i], startOf[i] = b, pos
-				break
-			}
-			pos += c
+		b, start := 0, 0
+		for start+count[b] <= r {
+			start += count[b]
+			b++
 		}
-	}
-	// Copy out the wanted buckets in one pass.
-	var wanted [msdBuckets]int8 // index+1 into lists; 0: not wanted
-	var lists [][]uint64
-	for _, b := range bucketOf {
-		if wanted[b] == 0 {
-			lists = append(lists, make([]uint64, 0, count[b]))
-			wanted[b] = int8(len(lists))
+		g := byBucket[b]
+		if g == nil {
+			g = &wanted{keys: make([]uint64, 0, count[b])}
+			byBucket[b] = g
+			groups = append(groups, g)
 		}
+		g.ranks = append(g.ranks, r-start)
+		g.at = append(g.at, i)
 	}
+	// Copy out the wanted buckets in one pass, then search each once.
 	for _, k := range keys {
-		if j := wanted[(k>>shift)&msdMask]; j > 0 {
-			lists[j-1] = append(lists[j-1], k)
+		if g := byBucket[(k>>shift)&msdMask]; g != nil {
+			g.keys = append(g.keys, k)
 		}
 	}
-	for i, b := range bucketOf {
-		// Look each bucket through once, for all the ranks it holds.
-		j := wanted[b]
-		if j < 0 {
-			continue
+	for _, g := range groups {
+		sub := make([]uint64, len(g.ranks))
+		selectKeys(g.keys, g.ranks, sub)
+		for x, i := range g.at {
+			found[i] = sub[x]
 		}
-		var sub []int
-		var at []int
-		for i2 := i; i2 < len(ranks); i2++ {
-			if bucketOf[i2] == b {
-				sub = append(sub, ranks[i2]-startOf[i2])
-				at = append(at, i2)
-			}
-		}
-		subFound := make([]uint64, len(sub))
-		selectKeys(lists[j-1], sub, subFound)
-		for x, i2 := range at {
-			found[i2] = subFound[x]
-		}
-		wanted[b] = -1
 	}
 }

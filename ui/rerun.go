@@ -76,12 +76,11 @@ func call[A, R any](p *page, ctx context.Context, f *cache.Func[A, R], arg A) (R
 
 // runPage is the page function: it reads the query and calls the cached
 // functions in order, as a Streamlit script calls st.cache_data functions.
-func runPage(ctx context.Context, l *loaders.Loaders, id int, q query) page {
+func runPage(ctx context.Context, l *loaders.Loaders, id int, q query) (p page) {
 	start := time.Now()
-	p := page{id: id, query: q}
+	p = page{id: id, query: q}
 	defer func() { p.took = time.Since(start) }()
 	if q.source == nil {
-		p.took = time.Since(start)
 		return p
 	}
 	src := *q.source
@@ -89,7 +88,6 @@ func runPage(ctx context.Context, l *loaders.Loaders, id int, q query) page {
 	m, err := call(&p, ctx, l.Model, src)
 	if err != nil {
 		p.err = err
-		p.took = time.Since(start)
 		return p
 	}
 	p.model = m
@@ -101,7 +99,6 @@ func runPage(ctx context.Context, l *loaders.Loaders, id int, q query) page {
 			p.filterErr = err
 		case err != nil:
 			p.err = err
-			p.took = time.Since(start)
 			return p
 		default:
 			p.rows = rows
@@ -111,7 +108,6 @@ func runPage(ctx context.Context, l *loaders.Loaders, id int, q query) page {
 		order, err := call(&p, ctx, l.SortOrder, loaders.SortArgs{Source: src, Column: q.sortCol, Desc: q.sortDesc})
 		if err != nil {
 			p.err = err
-			p.took = time.Since(start)
 			return p
 		}
 		p.rows = composeOrder(order, p.rows, q.filter != "" && p.filterErr == nil)
@@ -119,7 +115,7 @@ func runPage(ctx context.Context, l *loaders.Loaders, id int, q query) page {
 	if q.dropped != "" {
 		// Mutation demo: the data-cached load is a copy, so dropping a
 		// column from it changes this rerun only.
-		loaded, err := call(&p, ctx, l.Load, src)
+		loaded, err := call(&p, ctx, l.LoadFunc(src), src)
 		if err == nil {
 			df := loaded.Frame.Drop(q.dropped)
 			p.copyFrame = &df
@@ -133,7 +129,6 @@ func runPage(ctx context.Context, l *loaders.Loaders, id int, q query) page {
 	case viewHisto:
 		p.bins, p.err = call(&p, ctx, l.Histogram, loaders.HistArgs{Source: src, Column: q.column, Bins: 20})
 	}
-	p.took = time.Since(start)
 	return p
 }
 
