@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -135,7 +136,9 @@ func TestPersistedLoadsSurviveRegistries(t *testing.T) {
 }
 
 func TestURLSources(t *testing.T) {
+	var requests atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
 		switch r.URL.Path {
 		case "/ok.csv":
 			w.Write([]byte("a,b\n1,2\n"))
@@ -153,6 +156,11 @@ func TestURLSources(t *testing.T) {
 	}
 	if s := l.LoadURL.Stats(); s.TTL != 10*time.Minute || s.Misses != 1 {
 		t.Fatalf("URL loads need their own TTL: %+v", s)
+	}
+	// Whoever asks for the load again (the explorer's mutation demo does)
+	// gets fetch_csv's entry, not a second download.
+	if _, err := l.LoadFunc(srcs[0]).Get(ctx, srcs[0]); err != nil || requests.Load() != 1 || l.Load.Stats().Misses != 0 {
+		t.Fatalf("second load of a URL: %v, %d requests, load_csv %+v", err, requests.Load(), l.Load.Stats())
 	}
 	srcs, _ = Resolve(srv.URL+"/missing.csv", nil)
 	if _, err := l.LoadSource(ctx, srcs[0]); err == nil || !strings.Contains(err.Error(), "404") || !strings.HasPrefix(err.Error(), srv.URL) {
