@@ -204,32 +204,36 @@ func (l *Loaders) predicate(ctx context.Context, a FilterArgs) (*Predicate, erro
 }
 
 func (l *Loaders) sort(ctx context.Context, a SortArgs) (dataframe.DataFrame, error) {
-	m, idx, err := l.order(ctx, a)
+	m, err := l.frame(ctx, a.Source)
 	if err != nil {
 		return dataframe.DataFrame{}, err
 	}
-	return permute(m.Data(), idx), nil
+	df, ok := sortFrame(m.Data(), a.Column, a.Desc)
+	if !ok {
+		return dataframe.DataFrame{}, noColumn("sort", a.Source, a.Column)
+	}
+	return df, nil
 }
 
 // sortOrder is the row order of a sort, for views that read the shared
-// frame through it instead of copying a sorted frame on every hit.
+// frame through it instead of copying a sorted frame on every hit. The
+// model keeps it.
 func (l *Loaders) sortOrder(ctx context.Context, a SortArgs) ([]int, error) {
-	_, idx, err := l.order(ctx, a)
-	return idx, err
-}
-
-// order returns a dataset's model and the row order of a sort, which the
-// model keeps.
-func (l *Loaders) order(ctx context.Context, a SortArgs) (*DatasetModel, []int, error) {
 	m, err := l.frame(ctx, a.Source)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	idx, ok := m.Order(a.Column, a.Desc)
 	if !ok {
-		return nil, nil, fmt.Errorf("sort: no column %q in %s", a.Column, a.Source.Name())
+		return nil, noColumn("sort", a.Source, a.Column)
 	}
-	return m, idx, nil
+	return idx, nil
+}
+
+// noColumn is the error of a transform named what asked for a column the
+// dataset does not have.
+func noColumn(what string, src Source, col string) error {
+	return fmt.Errorf("%s: no column %q in %s", what, col, src.Name())
 }
 
 // filterRows lists the rows a filter keeps.
@@ -289,7 +293,7 @@ func (l *Loaders) column(ctx context.Context, src Source, name, what string) (co
 	}
 	c, ok := columnOf(colOf(m.Data(), name))
 	if !ok {
-		return column{}, fmt.Errorf("%s: no column %q in %s", what, name, src.Name())
+		return column{}, noColumn(what, src, name)
 	}
 	return c, nil
 }

@@ -133,13 +133,60 @@ func TestPermuteEqualsGather(t *testing.T) {
 	}
 	df, _ := read(t, b.String())
 	perm := r.Perm(n)
-	got := permute(df, perm)
+	got := permute(df, perm, series.Series{})
 	if _, ok := columnsOf(df); !ok {
 		t.Fatal("layout check failed: permute fell back to gota")
 	}
 	framesEqual(t, "permute", got, take(df, perm))
 	// Fewer rows than the frame: not a permutation, so it must gather.
-	framesEqual(t, "permute of a subset", permute(df, perm[:n-1]), take(df, perm[:n-1]))
+	framesEqual(t, "permute of a subset", permute(df, perm[:n-1], series.Series{}), take(df, perm[:n-1]))
+}
+
+// TestSortFrameEqualsGather checks sortFrame, which rebuilds the sort
+// column from its keys, against gathering the rows in sortOrder's order:
+// every column type, missing values, -0 beside +0, NaN and infinities, and
+// strings sorted by rank and by bytes.
+func TestSortFrameEqualsGather(t *testing.T) {
+	r := newRand()
+	n := permuteBelow*3 + 17
+	floats := []string{"-0.0", "0.0", "inf", "-inf", "1.5", "-2.25", "NA"}
+	var b strings.Builder
+	b.WriteString("i,f,b,s,u\n")
+	for k := range n {
+		fmt.Fprintf(&b, "%d,%s,%v,s%d,u%d\n", r.IntN(1000)-500, floats[r.IntN(len(floats))], r.IntN(2) == 1, r.IntN(300), k*7919%n)
+		if r.IntN(40) == 0 {
+			b.WriteString("NA,NA,NA,NA,NA\n")
+		}
+	}
+	df, _ := read(t, b.String())
+	f, _ := columnOf(colOf(df, "f"))
+	for i := 0; i < len(f.floats); i += 97 {
+		if !f.floats[i].na {
+			f.floats[i].v = math.NaN() // present NaNs, which the reader does not make
+		}
+	}
+	for _, col := range df.Names() {
+		c, _ := columnOf(colOf(df, col))
+		for _, desc := range []bool{false, true} {
+			got, ok := sortFrame(df, col, desc)
+			want := take(df, sortOrder(c, desc))
+			what := fmt.Sprintf("sort by %s desc=%v", col, desc)
+			if !ok {
+				t.Fatalf("%s: no column", what)
+			}
+			framesEqual(t, what, got, want)
+			g, _ := columnOf(colOf(got, "f"))
+			w, _ := columnOf(colOf(want, "f"))
+			for i := range g.floats {
+				if math.Signbit(g.floats[i].v) != math.Signbit(w.floats[i].v) {
+					t.Fatalf("%s: row %d is %v, gathering gives %v", what, i, g.floats[i].v, w.floats[i].v)
+				}
+			}
+		}
+	}
+	if _, ok := sortFrame(df, "nope", false); ok {
+		t.Fatal("sorting by a missing column succeeded")
+	}
 }
 
 // TestSortOrderStrings checks both string sorts (by rank, for columns of
@@ -166,7 +213,7 @@ func TestSortOrderStrings(t *testing.T) {
 			}
 			cells[i] = cell[string]{v: s, na: r.IntN(60) == 0}
 		}
-		ranks, ranked := stringRanks(cells)
+		ranks, _, ranked := stringRanks(cells)
 		if ranked != tc.ranked {
 			t.Fatalf("%d strings: ranked = %v, want %v", tc.n, ranked, tc.ranked)
 		}

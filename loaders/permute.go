@@ -93,12 +93,29 @@ func permuteCells[T any](src []cell[T], p *permPlan) []cell[T] {
 
 // permute returns df's rows in the order perm, which must be a reordering
 // of all of them (as sort orders are). Plans index rows with 32 bits.
-func permute(df dataframe.DataFrame, perm []int) dataframe.DataFrame {
+// done, when it has a name, is the column of that name already in order.
+func permute(df dataframe.DataFrame, perm []int, done series.Series) dataframe.DataFrame {
 	src, ok := columnsOf(df)
 	if !ok || len(src) == 0 || len(perm) < permuteBelow || len(perm) != df.Nrow() || len(perm) > math.MaxUint32 {
 		return take(df, perm)
 	}
 	p := newPermPlan(perm)
 	defer p.release()
-	return mapColumns(src, len(perm), p.apply)
+	return mapColumns(src, len(perm), func(c column) series.Series {
+		if done.Name != "" && c.name == done.Name {
+			return done
+		}
+		return p.apply(c)
+	})
+}
+
+// sortFrame returns df's rows sorted by column col, stably, missing values
+// last, as Arrange would; false when there is no such column.
+func sortFrame(df dataframe.DataFrame, col string, desc bool) (dataframe.DataFrame, bool) {
+	c, ok := columnOf(colOf(df, col))
+	if !ok {
+		return dataframe.DataFrame{}, false
+	}
+	order, sorted := sortColumn(c, desc, true)
+	return permute(df, order, sorted), true
 }

@@ -43,6 +43,15 @@ type keyed struct {
 // sortOrder returns the row order that sorts c, stably, missing values last
 // whatever the direction.
 func sortOrder(c column, desc bool) []int {
+	order, _ := sortColumn(c, desc, false)
+	return order
+}
+
+// sortColumn returns sortOrder's row order and, when withCells is set and
+// the sort keys turn back into values (numbers and ranked strings), c's
+// cells in that order, built in sequence from the keys rather than moved
+// one random row at a time; otherwise a Series with no name.
+func sortColumn(c column, desc, withCells bool) (order []int, sorted series.Series) {
 	n := c.len()
 	var missing []int
 	var flip uint64 // inverting every key reverses the order
@@ -55,6 +64,7 @@ func sortOrder(c column, desc bool) []int {
 	pairs := buf[:0]
 	byBytes := false // strings keyed by their first bytes, not by rank
 	var next []uint64
+	var byRank []string
 	switch c.typ {
 	case series.Int:
 		pairs, missing = appendKeyed(pairs, c.ints, func(_ int, v int) uint64 { return intKey(v) ^ flip })
@@ -63,7 +73,8 @@ func sortOrder(c column, desc bool) []int {
 	case series.Bool:
 		pairs, missing = appendKeyed(pairs, c.bools, func(_ int, v bool) uint64 { return uint64(b2i(v)) ^ flip })
 	default:
-		if ranks, ok := stringRanks(c.strs); ok {
+		if ranks, r, ok := stringRanks(c.strs); ok {
+			byRank = r
 			defer uint32Scratch.put(ranks)
 			pairs, missing = appendKeyed(pairs, c.strs, func(i int, _ string) uint64 { return uint64(ranks[i]) ^ flip })
 		} else {
@@ -87,7 +98,7 @@ func sortOrder(c column, desc bool) []int {
 	if byBytes {
 		sortStringTies(c.strs, next, pairs, scratch, 0, flip)
 	}
-	order := make([]int, len(pairs), n)
+	order = make([]int, len(pairs), n)
 	workers := splitWork(len(pairs))
 	parallel(workers, func(w int) {
 		lo, hi := rangeOf(w, workers, len(pairs))
@@ -95,7 +106,48 @@ func sortOrder(c column, desc bool) []int {
 			order[k] = pairs[k].row
 		}
 	})
-	return append(order, missing...)
+	order = append(order, missing...)
+	if !withCells || byBytes {
+		return order, series.Series{}
+	}
+	switch c.typ {
+	case series.Int:
+		return order, wrapCells(c.name, c.typ, decodeCells(pairs, missing, c.ints, func(k uint64, _ int) int {
+			return int(k ^ flip ^ 1<<63)
+		}))
+	case series.Float:
+		zero := floatKey(0)
+		return order, wrapCells(c.name, c.typ, decodeCells(pairs, missing, c.floats, func(k uint64, row int) float64 {
+			if k ^= flip; k == zero || k == 0 {
+				return c.floats[row].v // -0 and +0, and NaNs, share keys
+			}
+			return keyFloat(k)
+		}))
+	case series.Bool:
+		return order, wrapCells(c.name, c.typ, decodeCells(pairs, missing, c.bools, func(k uint64, _ int) bool {
+			return k^flip == 1
+		}))
+	}
+	return order, wrapCells(c.name, c.typ, decodeCells(pairs, missing, c.strs, func(k uint64, _ int) string {
+		return byRank[k^flip]
+	}))
+}
+
+// decodeCells builds a column's cells in sorted order: the present ones
+// from the sorted pairs' keys, then the missing ones, as they were.
+func decodeCells[T any](pairs []keyed, missing []int, orig []cell[T], value func(key uint64, row int) T) []cell[T] {
+	out := make([]cell[T], len(orig))
+	parts := splitWork(len(pairs))
+	parallel(parts, func(part int) {
+		lo, hi := rangeOf(part, parts, len(pairs))
+		for k := lo; k < hi; k++ {
+			out[k] = cell[T]{v: value(pairs[k].key, pairs[k].row)}
+		}
+	})
+	for j, row := range missing {
+		out[len(pairs)+j] = orig[row]
+	}
+	return out
 }
 
 // Strings with too many distinct values to rank sort by their bytes, seven

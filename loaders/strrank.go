@@ -55,10 +55,10 @@ func (d *dict) id(s string) (uint32, bool) {
 }
 
 // stringRanks returns for every row of cells the rank of its string among
-// the column's distinct strings (missing cells get 0), or false when the
-// column has more than maxRanked distinct strings. The caller hands the
-// ranks back to uint32Scratch.
-func stringRanks(cells []cell[string]) ([]uint32, bool) {
+// the column's distinct strings (missing cells get 0) and the distinct
+// strings by rank, or false when the column has more than maxRanked
+// distinct strings. The caller hands the ranks back to uint32Scratch.
+func stringRanks(cells []cell[string]) (ranks []uint32, byRank []string, ok bool) {
 	workers := splitWork(len(cells))
 	ids := uint32Scratch.get(len(cells))
 	dicts := make([]*dict, workers)
@@ -82,14 +82,14 @@ func stringRanks(cells []cell[string]) ([]uint32, bool) {
 	for w, d := range dicts {
 		if d == nil {
 			uint32Scratch.put(ids)
-			return nil, false
+			return nil, nil, false
 		}
 		global[w] = make([]uint32, len(d.distinct))
 		for local, s := range d.distinct {
 			id, ok := all.id(s)
 			if !ok {
 				uint32Scratch.put(ids)
-				return nil, false
+				return nil, nil, false
 			}
 			global[w][local] = id
 		}
@@ -100,8 +100,10 @@ func stringRanks(cells []cell[string]) ([]uint32, bool) {
 	}
 	slices.SortFunc(byText, func(a, b uint32) int { return strings.Compare(all.distinct[a], all.distinct[b]) })
 	rank := make([]uint32, len(all.distinct))
+	byRank = make([]string, len(all.distinct))
 	for r, id := range byText {
 		rank[id] = uint32(r)
+		byRank[r] = all.distinct[id]
 	}
 	parallel(workers, func(w int) {
 		lo, hi := rangeOf(w, workers, len(cells))
@@ -111,5 +113,5 @@ func stringRanks(cells []cell[string]) ([]uint32, bool) {
 			}
 		}
 	})
-	return ids, true
+	return ids, byRank, true
 }
