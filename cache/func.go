@@ -221,11 +221,20 @@ func (f *Func[A, R]) label(arg A) string {
 // Concurrent Gets of one missing key run fn once. A Data value is a copy the
 // caller owns; a Resource value is shared.
 func (f *Func[A, R]) Get(ctx context.Context, arg A) (R, error) {
+	v, _, err := f.GetOutcome(ctx, arg)
+	return v, err
+}
+
+// GetOutcome is Get, also saying how the value was served: computed for
+// this caller (Miss), from memory (Hit), by waiting for another caller's
+// computation (Joined) or decoded from the second tier (Stored). On an
+// error the outcome says whether fn ran for this caller (Miss) or not.
+func (f *Func[A, R]) GetOutcome(ctx context.Context, arg A) (R, Outcome, error) {
 	var buf [flatBufSize]byte
 	b, err := f.keyBytes(arg, &buf)
 	if err != nil {
 		var zero R
-		return zero, err
+		return zero, Miss, err
 	}
 	f.mu.RLock()
 	e := f.store.m[argKey(b)] // converted without allocating
@@ -239,7 +248,8 @@ func (f *Func[A, R]) Get(ctx context.Context, arg A) (R, error) {
 			f.n.hits.Add(1)
 			f.emitHit(e.label)
 			replay(ctx, elems)
-			return f.out(v)
+			v, err := f.out(v)
+			return v, Hit, err
 		}
 	} else {
 		f.mu.RUnlock()
@@ -297,7 +307,7 @@ func (f *Func[A, R]) valid(k argKey, e *entry[R], v R) bool {
 	return false
 }
 
-func (f *Func[A, R]) slowGet(ctx context.Context, k argKey, arg A) (R, error) {
+func (f *Func[A, R]) slowGet(ctx context.Context, k argKey, arg A) (R, Outcome, error) {
 	f.mu.Lock()
 	gone := f.sweepLocked()
 	if e := f.store.m[k]; e != nil {
@@ -309,7 +319,8 @@ func (f *Func[A, R]) slowGet(ctx context.Context, k argKey, arg A) (R, error) {
 		f.n.hits.Add(1)
 		f.emitHit(label)
 		replay(ctx, elems)
-		return f.out(v)
+		v, err := f.out(v)
+		return v, Hit, err
 	}
 	if c := f.inflight[k]; c != nil {
 		c.waiters++
@@ -326,7 +337,8 @@ func (f *Func[A, R]) slowGet(ctx context.Context, k argKey, arg A) (R, error) {
 		if v, ok := f.loadPersisted(k, c); ok {
 			f.n.hits.Add(1)
 			f.emitHit(c.label)
-			return f.out(v)
+			v, err := f.out(v)
+			return v, Stored, err
 		}
 	}
 	f.n.misses.Add(1)
@@ -340,7 +352,7 @@ func (f *Func[A, R]) slowGet(ctx context.Context, k argKey, arg A) (R, error) {
 // wait blocks until c finishes or ctx is done. The caller that started c
 // was counted as a miss already; a caller that joined counts as a hit when
 // it gets a value and as a miss when it does not.
-func (f *Func[A, R]) wait(ctx context.Context, k argKey, c *call[R], started bool) (R, error) {
+func (f *Func[A, R]) wait(ctx context.Context, k argKey, c *call[R], started bool) (R, Outcome, error) {
 	var zero R
 	select {
 	case <-c.done:
@@ -349,21 +361,23 @@ func (f *Func[A, R]) wait(ctx context.Context, k argKey, c *call[R], started boo
 		if !started {
 			f.n.misses.Add(1)
 		}
-		return zero, ctx.Err()
+		return zero, Miss, ctx.Err()
 	}
 	if c.err != nil {
 		if !started {
 			f.n.misses.Add(1)
+			return zero, Joined, c.err
 		}
-		return zero, c.err
+		return zero, Miss, c.err
 	}
 	if started {
-		return c.orig, nil
+		return c.orig, Miss, nil
 	}
 	f.n.hits.Add(1)
 	f.emitHit(c.label)
 	replay(ctx, c.elements)
-	return f.out(c.val)
+	v, err := f.out(c.val)
+	return v, Joined, err
 }
 
 // leave drops a waiter whose ctx is done. When none is left the computation

@@ -64,14 +64,16 @@ type page struct {
 // pageMsg delivers a finished rerun.
 type pageMsg struct{ page page }
 
-// call runs one cached function for the page, counting whether it hit.
+// call runs one cached function for the page, counting whether this
+// rerun's own call hit or missed.
 func call[A, R any](p *page, ctx context.Context, f *cache.Func[A, R], arg A) (R, error) {
-	if f.Contains(arg) {
+	v, o, err := f.GetOutcome(ctx, arg)
+	if o.Served() {
 		p.hits++
 	} else {
 		p.misses++
 	}
-	return f.Get(ctx, arg)
+	return v, err
 }
 
 // runPage is the page function: it reads the query and calls the cached

@@ -1,0 +1,33 @@
+package cache
+
+// Outcome says how GetOutcome served a value.
+type Outcome int
+
+const (
+	Miss   Outcome = iota // fn ran for this caller
+	Hit                   // served from memory
+	Joined                // waited for another caller's computation (counted as a hit)
+	Stored                // served from the second tier (disk or a shared store), decoded
+	Stale                 // an expired value served while it refreshes in the background
+)
+
+// String returns the outcome's name in lower case, as the app prints it.
+func (o Outcome) String() string {
+	switch o {
+	case Miss:
+		return "miss"
+	case Hit:
+		return "hit"
+	case Joined:
+		return "joined"
+	case Stored:
+		return "stored"
+	case Stale:
+		return "stale"
+	}
+	return "outcome(?)"
+}
+
+// Served reports whether the value came without running fn for this
+// caller: everything but a Miss.
+func (o Outcome) Served() bool { return o != Miss }

@@ -1,0 +1,58 @@
+package cache_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/hitmiss/hitmiss/cache"
+)
+
+func TestGetOutcomeSaysHowEachCallWasServed(t *testing.T) {
+	release := make(chan struct{})
+	f := cache.Data(newRegistry(t), "slow", func(_ context.Context, x int) (int, error) {
+		<-release
+		return x * 2, nil
+	})
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	outcomes := make(chan cache.Outcome, 5)
+	for range 5 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v, o, err := f.GetOutcome(ctx, 3)
+			if err != nil || v != 6 {
+				t.Errorf("GetOutcome(3) = %d, %v", v, err)
+			}
+			outcomes <- o
+		}()
+	}
+	waitForWaiters(t, f.Stats, 5)
+	close(release)
+	wg.Wait()
+	close(outcomes)
+	count := map[cache.Outcome]int{}
+	for o := range outcomes {
+		count[o]++
+	}
+	if count[cache.Miss] != 1 || count[cache.Joined] != 4 {
+		t.Fatalf("5 concurrent calls of one missing key: %v; want 1 miss, 4 joined", count)
+	}
+	if _, o, _ := f.GetOutcome(ctx, 3); o != cache.Hit {
+		t.Fatalf("a later call: %v, want hit", o)
+	}
+	if s := f.Stats(); s.Misses != 1 || s.Hits != 5 {
+		t.Fatalf("stats: %d misses, %d hits; want 1 and 5 (joined counts as a hit)", s.Misses, s.Hits)
+	}
+}
+
+func TestGetOutcomeOfAFailedCallIsAMiss(t *testing.T) {
+	boom := errors.New("boom")
+	f := cache.Data(newRegistry(t), "fails", func(context.Context, int) (int, error) { return 0, boom })
+	_, o, err := f.GetOutcome(context.Background(), 1)
+	if !errors.Is(err, boom) || o != cache.Miss {
+		t.Fatalf("GetOutcome = %v, %v; want miss, boom", o, err)
+	}
+}
