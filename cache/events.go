@@ -59,6 +59,7 @@ type Event struct {
 	Duration time.Duration // on EventComputed: how long fn ran
 	Err      error         // on EventError and some EventInvalidated
 	Entries  int           // on EventCleared: how many entries were removed
+	Outcome  Outcome       // on EventHit: how it was served (Hit, Joined, Stored)
 }
 
 // hub fans events out to subscribers. Sends never block: a subscriber whose

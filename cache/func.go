@@ -246,7 +246,7 @@ func (f *Func[A, R]) GetOutcome(ctx context.Context, arg A) (R, Outcome, error) 
 		f.mu.RUnlock()
 		if f.validate == nil || f.valid(e.key, e, v) {
 			f.n.hits.Add(1)
-			f.emitHit(e.label)
+			f.emitHit(e.label, Hit)
 			replay(ctx, elems)
 			v, err := f.out(v)
 			return v, Hit, err
@@ -263,9 +263,9 @@ func (f *Func[A, R]) expired(e *entry[R]) bool {
 	return !e.expires.IsZero() && !f.reg.now().Before(e.expires)
 }
 
-func (f *Func[A, R]) emitHit(label string) {
+func (f *Func[A, R]) emitHit(label string, o Outcome) {
 	if f.reg.hub.active() {
-		f.reg.hub.publish(Event{Func: f.name, Kind: EventHit, Key: label})
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventHit, Key: label, Outcome: o})
 	}
 }
 
@@ -317,7 +317,7 @@ func (f *Func[A, R]) slowGet(ctx context.Context, k argKey, arg A) (R, Outcome, 
 		f.mu.Unlock()
 		f.releaseAll(gone)
 		f.n.hits.Add(1)
-		f.emitHit(label)
+		f.emitHit(label, Hit)
 		replay(ctx, elems)
 		v, err := f.out(v)
 		return v, Hit, err
@@ -336,7 +336,7 @@ func (f *Func[A, R]) slowGet(ctx context.Context, k argKey, arg A) (R, Outcome, 
 	if f.persist != nil {
 		if v, ok := f.loadPersisted(k, c); ok {
 			f.n.hits.Add(1)
-			f.emitHit(c.label)
+			f.emitHit(c.label, Stored)
 			v, err := f.out(v)
 			return v, Stored, err
 		}
@@ -374,7 +374,7 @@ func (f *Func[A, R]) wait(ctx context.Context, k argKey, c *call[R], started boo
 		return c.orig, Miss, nil
 	}
 	f.n.hits.Add(1)
-	f.emitHit(c.label)
+	f.emitHit(c.label, Joined)
 	replay(ctx, c.elements)
 	v, err := f.out(c.val)
 	return v, Joined, err

@@ -39,8 +39,8 @@ func BenchmarkRerun(b *testing.B) {
 			d := &driver{t: b, m: m, reg: reg}
 			d.run(d.m.Init())
 			d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
-			if d.m.viewRows() != rows {
-				b.Fatalf("dataset not loaded: %d rows", d.m.viewRows())
+			if d.m.ctx.page.rows.Len() != rows {
+				b.Fatalf("dataset not loaded: %d rows", d.m.ctx.page.rows.Len())
 			}
 			keys := []tea.KeyMsg{{Type: tea.KeyRunes, Runes: []rune("j")}, {Type: tea.KeyRunes, Runes: []rune("l")},
 				{Type: tea.KeyPgDown}, {Type: tea.KeyRunes, Runes: []rune("k")}, {Type: tea.KeyRunes, Runes: []rune("h")}}
