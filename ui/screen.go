@@ -79,7 +79,7 @@ func (m Model) View() string {
 	case l.beside:
 		left = fit(left, l.mainW, h-2)
 		right := fit(splitLines(m.panel.View()), l.panelW, h-2)
-		lines = make([]string, h-2)
+		lines = make([]string, max(h-2, 0))
 		for i := range lines {
 			lines[i] = pad(left[i], l.mainW) + " " + right[i]
 		}
@@ -169,7 +169,7 @@ func (m Model) titleLine(width int) string {
 		parts = append(parts, "datasets")
 		return clip(strings.Join(parts, st.Subtle.Render(" · ")), width)
 	}
-	parts = append(parts, Sanitize(m.q.source.Name()))
+	parts = append(parts, clipStart(Sanitize(m.q.source.Name()), max(width/3, 12)))
 	if p.ready(m.q) {
 		cols := plural(p.frame.Ncol(), "column")
 		switch {
@@ -292,6 +292,9 @@ func (m Model) statusLine(width int) string {
 	if len(misses) == 0 && m.missed != nil && !m.stable {
 		parts = append(parts, st.Subtle.Render(fmt.Sprintf("last miss: %s", strings.Join(m.missed.misses(), ", "))))
 	}
+	if m.focus == focusPanel {
+		parts = append(parts, st.StatusKey.Render("focus: panel (tab: back)"))
+	}
 	if p.ready(m.q) && m.q.view == viewTable {
 		n := p.rows.Len()
 		if n == 0 {
@@ -303,11 +306,7 @@ func (m Model) statusLine(width int) string {
 			parts = append(parts, fmt.Sprintf("col %s %d/%d", clip(Sanitize(clipBytes(p.frame.Names()[j], 64)), 16), j+1, p.frame.Ncol()))
 		}
 	}
-	focus := "main"
-	if m.focus == focusPanel {
-		focus = "panel"
-	}
-	parts = append(parts, st.Subtle.Render("focus: "+focus+" · ? help · q quit"))
+	parts = append(parts, st.Subtle.Render("? help · q quit"))
 	return st.StatusBar.Render(clip(strings.Join(parts, " · "), width))
 }
 
@@ -338,3 +337,21 @@ func plural(n int, word string) string {
 }
 
 func strWidth(s string) int { return ansi.StringWidth(s) }
+
+// clipStart shortens s to width cells by cutting its start: a path keeps
+// its file name (…/data/live.csv).
+func clipStart(s string, width int) string {
+	if strWidth(s) <= width {
+		return s
+	}
+	if width <= 1 {
+		return clip(s, width)
+	}
+	r := []rune(s)
+	for i := range r {
+		if strWidth(string(r[i:])) <= width-1 {
+			return "…" + string(r[i:])
+		}
+	}
+	return "…"
+}
