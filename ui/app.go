@@ -69,6 +69,7 @@ type Model struct {
 	search    string
 	showHelp  bool
 	spinning  bool // a spinner tick is scheduled: only while something computes
+	ticking   bool // a clock tick is scheduled: only while the panel counts down a TTL
 
 	spin spinner.Model
 	bar  progress.Model
@@ -153,6 +154,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onProgress(msg)
 	case spinner.TickMsg:
 		return m.onSpin(msg)
+	case clockMsg:
+		m.ticking = false
+		return m, m.clock()
 	case tea.MouseMsg:
 		return m.onMouse(msg)
 	case tea.KeyMsg:
@@ -174,16 +178,36 @@ func (m Model) onPage(p page) (tea.Model, tea.Cmd) {
 	}
 	if m.pending && !m.rerun.running() {
 		m.pending = false
-		return m, m.rerun.start(m.q)
+		return m, tea.Batch(m.rerun.start(m.q), m.clock())
 	}
-	return m, nil
+	return m, m.clock()
+}
+
+// clockMsg redraws the panel's TTL countdown.
+type clockMsg struct{}
+
+// clock schedules the next redraw of the panel's "time left" column: once a
+// second while the panel is shown and some entry has a TTL, never otherwise,
+// so an idle explorer without TTLs schedules nothing at all.
+func (m *Model) clock() tea.Cmd {
+	if m.ticking || !m.listen || !m.showPanel {
+		return nil
+	}
+	for _, s := range m.ctx.Registry.Stats() {
+		if !s.NextExpiry.IsZero() {
+			m.ticking = true
+			return tea.Tick(time.Second, func(time.Time) tea.Msg { return clockMsg{} })
+		}
+	}
+	return nil
 }
 
 // onEvent records a cache event and reruns when it changes what the page
-// would show: an entry left (expired, evicted, invalidated, cleared).
-// Hits, misses, completions and errors do not: a rerun caused them and
-// receives their outcome itself, so a follow-up rerun would only replace
-// the rerun that missed with one that hits.
+// would show: an entry left on its own (expired, evicted, cleared). Hits,
+// misses, completions, errors and invalidations (a failed Validate, which
+// only a Get runs) do not: a rerun caused them and receives their outcome
+// itself, so a follow-up rerun would only replace the rerun that missed
+// with one that hits.
 func (m Model) onEvent(ev cache.Event) (tea.Model, tea.Cmd) {
 	m.recordEvent(ev)
 	var cmds []tea.Cmd
@@ -195,7 +219,7 @@ func (m Model) onEvent(ev cache.Event) (tea.Model, tea.Cmd) {
 		}
 	}
 	switch ev.Kind {
-	case cache.EventHit, cache.EventMiss, cache.EventComputed, cache.EventError:
+	case cache.EventHit, cache.EventMiss, cache.EventComputed, cache.EventError, cache.EventInvalidated:
 		return m, tea.Batch(cmds...)
 	}
 	if !m.queued {

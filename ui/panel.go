@@ -184,11 +184,21 @@ func (c *cachePanel) View() string {
 	}
 	nameW = min(nameW, max(c.width/3, 8))
 	// Keep the columns that fit, in priority order, shown in table order.
+	// With a TTL set (--ttl, or a URL's), the time left matters most after
+	// the counts.
+	ttlSet := false
+	for _, s := range used {
+		ttlSet = ttlSet || s.TTL > 0
+	}
 	keep := make([]bool, len(panelColumns))
 	room := c.width - nameW - 2
 	for p := 0; p <= 9; p++ {
 		for i, col := range panelColumns {
-			if col.priority == p && room >= col.width+1 {
+			prio := col.priority
+			if ttlSet && col.head == "ttl" {
+				prio = 1
+			}
+			if prio == p && room >= col.width+1 {
 				keep[i] = true
 				room -= col.width + 1
 			}
