@@ -19,8 +19,9 @@ import (
 // Golden screens: the real program under teatest at 100x30 with the Ascii
 // profile, compared with testdata/*.golden (go test ./ui -run Golden
 // -update rewrites them). The cache panel is hidden (its counts depend on
-// how events batch into reruns) and the rerun number and duration are
-// masked: what remains is what the screen must show.
+// how events batch into reruns) and the rerun number, its duration and
+// how its calls were served are masked: what remains is what the screen
+// must show.
 
 func init() { lipgloss.SetColorProfile(termenv.Ascii) }
 

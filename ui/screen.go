@@ -288,7 +288,13 @@ func (m Model) statusLine(width int) string {
 		// It waited for a computation another rerun started: not free.
 		served += " " + st.Miss.Render(fmt.Sprintf("%d joined", n))
 	}
-	parts := []string{st.StatusKey.Render(number), took, served + " " + st.Miss.Render(missText)}
+	counts := served + " " + st.Miss.Render(missText)
+	if m.stable {
+		// How a rerun's calls were served depends on how reruns overlap
+		// (one may join another's computation): golden screens leave it out.
+		counts = "H hits M misses"
+	}
+	parts := []string{st.StatusKey.Render(number), took, counts}
 	if len(misses) == 0 && m.missed != nil && !m.stable {
 		parts = append(parts, st.Subtle.Render(fmt.Sprintf("last miss: %s", strings.Join(m.missed.misses(), ", "))))
 	}
