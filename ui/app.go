@@ -2,11 +2,15 @@
 // page is re-run top to bottom on every event, like a Streamlit script, with
 // a live panel showing what the caches do.
 //
-// The screen is made of components (common.go): the dataset list, the
-// table, the describe view, the value counts and histogram views, the row
-// detail, the cache panel and the prompt. Each owns its cursor and scroll,
-// is given its size by the layout, and lists its keys. The root Model only
-// routes: resize, global keys, then the focused component.
+// The screen is made of components (common.go), one file each: the dataset
+// list (list.go), the table (table.go, over the grid it shares with
+// describe.go), the value counts and histogram (bars.go), the row detail
+// (rowdetail.go), the cache panel (panel.go) and the prompt (prompt.go).
+// Each owns its cursor and scroll, is given its size by the layout
+// (screen.go), and lists its keys for the help line. The page function
+// (page.go) computes what they show; the root Model (this file, and the key
+// routing in explorer.go) only dispatches: resize, finished reruns, cache
+// events, global keys, then the focused component.
 package ui
 
 import (

@@ -31,8 +31,12 @@ type component interface {
 	View() string
 }
 
-// box is the size a component was given.
-type box struct{ width, height int }
+// common is what every component embeds (soft-serve's common.Common): the
+// shared context and the size the layout gave it.
+type common struct {
+	ctx           *Context
+	width, height int
+}
 
 // SetSize implements component.
-func (b *box) SetSize(width, height int) { b.width, b.height = max(width, 0), max(height, 0) }
+func (c *common) SetSize(width, height int) { c.width, c.height = max(width, 0), max(height, 0) }

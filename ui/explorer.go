@@ -146,7 +146,7 @@ func (m Model) onMainKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		src, moved := m.list.Update(msg)
 		if src != nil {
 			m.q = query{view: viewTable, source: src}
-			*m.table = tableView{grid{ctx: m.ctx, digits: -1, rowCursor: true, box: m.table.box}}
+			*m.table = tableView{grid{common: m.table.common, digits: -1, rowCursor: true}}
 			m.search = ""
 			return m, m.rerun.start(m.q)
 		}

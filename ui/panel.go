@@ -14,8 +14,7 @@ import (
 // cachePanel is the live cache panel: one line per cached function that
 // has been called, the others folded into one line, then the event log.
 type cachePanel struct {
-	box
-	ctx     *Context
+	common
 	focused bool
 	sel     int // selected function, among the called ones
 	back    int // log lines scrolled back from the newest
@@ -35,7 +34,7 @@ type logLine struct {
 
 const logSize = 300
 
-func newCachePanel(ctx *Context) *cachePanel { return &cachePanel{ctx: ctx} }
+func newCachePanel(ctx *Context) *cachePanel { return &cachePanel{common: common{ctx: ctx}} }
 
 // record adds an event to the log. A hit folds into the latest line for
 // the same call if only hits came after that line: the log reads "hit

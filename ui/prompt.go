@@ -17,13 +17,14 @@ const (
 
 // prompt is the one-line text input for a search or a filter.
 type prompt struct {
-	box
-	ctx   *Context
+	common
 	kind  promptKind
 	input textinput.Model
 }
 
-func newPrompt(ctx *Context, ti textinput.Model) *prompt { return &prompt{ctx: ctx, input: ti} }
+func newPrompt(ctx *Context, ti textinput.Model) *prompt {
+	return &prompt{common: common{ctx: ctx}, input: ti}
+}
 
 // open starts typing a search or filter.
 func (p *prompt) open(kind promptKind, label, value string) {

@@ -18,8 +18,7 @@ import (
 // Only the visible cells are read, so its cost does not depend on the
 // number of rows or on how long a cell is.
 type grid struct {
-	box
-	ctx       *Context
+	common
 	row, col  int
 	top, left int
 	digits    int  // significant digits of floats; -1: the shortest exact form
@@ -261,7 +260,7 @@ func contains(xs []int, x int) bool {
 type tableView struct{ grid }
 
 func newTableView(ctx *Context) *tableView {
-	return &tableView{grid{ctx: ctx, digits: -1, rowCursor: true}}
+	return &tableView{grid{common: common{ctx: ctx}, digits: -1, rowCursor: true}}
 }
 
 // Update moves the cursor; it reports whether the key was a move.
@@ -283,30 +282,4 @@ func (t *tableView) frameRow() (int, bool) {
 		return 0, false
 	}
 	return p.rows.Row(t.row), true
-}
-
-// describeView is the describe component: one row per statistic, one
-// column per dataset column, scrolled sideways with ←/→.
-type describeView struct{ grid }
-
-func newDescribeView(ctx *Context) *describeView {
-	return &describeView{grid{ctx: ctx, digits: 6}}
-}
-
-// Update scrolls; it reports whether the key was a move.
-func (d *describeView) Update(msg tea.KeyMsg) bool {
-	df := d.ctx.page.describe
-	return d.move(msg, df.Nrow(), df.Ncol())
-}
-
-// View implements component.
-func (d *describeView) View() string {
-	df := d.ctx.page.describe
-	head := d.ctx.Styles.Header.Render(clip("describe", d.width))
-	if d.height <= 1 {
-		return head
-	}
-	d.height--
-	defer func() { d.height++ }()
-	return head + "\n" + d.render(df, loaders.AllRows(df.Nrow()), "", false)
 }
