@@ -48,6 +48,11 @@ type tmuxSession struct {
 
 func startTmux(t *testing.T, args ...string) *tmuxSession {
 	t.Helper()
+	return startTmuxSized(t, 120, 40, args...)
+}
+
+func startTmuxSized(t *testing.T, width, height int, args ...string) *tmuxSession {
+	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed (.ci/run installs it): the end-to-end test needs a real terminal")
 	}
@@ -59,7 +64,7 @@ func startTmux(t *testing.T, args ...string) *tmuxSession {
 		quoted[i] = strconv.Quote(a)
 	}
 	script := fmt.Sprintf("XDG_CACHE_HOME=%s %s %s; echo $? > %s; sleep 30", dir, bin, strings.Join(quoted, " "), s.exit)
-	cmd := exec.Command("tmux", "new-session", "-d", "-s", s.name, "-x", "120", "-y", "40", script)
+	cmd := exec.Command("tmux", "new-session", "-d", "-s", s.name, "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), script)
 	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("tmux: %v\n%s", err, out)
@@ -179,6 +184,57 @@ func TestExplorerInTmux(t *testing.T) {
 				t.Fatalf("exit status %s", code)
 			}
 			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("q did not quit; the screen shows:\n%s", s.screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// The window sizes issue 8 found broken, in a real terminal: 100x15
+// panicked at start, 80x24 had no cache panel, and a resize must reflow.
+func TestExplorerAtEverySizeInTmux(t *testing.T) {
+	s := startTmuxSized(t, 100, 15, "seattle-weather")
+	screen := s.waitText("row 1/1,461")
+	if !strings.Contains(screen, "cache") || !strings.Contains(screen, "dataset_model") {
+		t.Fatalf("no cache panel beside the table at 100x15:\n%s", screen)
+	}
+	if out, err := exec.Command("tmux", "resize-window", "-t", s.name, "-x", "80", "-y", "24").CombinedOutput(); err != nil {
+		t.Fatalf("resize: %v\n%s", err, out)
+	}
+	s.waitFor("the panel under the table at 80x24", func(sc string) bool {
+		lines := strings.Split(sc, "\n")
+		table, panel := -1, -1
+		for i, l := range lines {
+			if strings.Contains(l, "2012-01-01") {
+				table = i
+			}
+			if strings.Contains(l, "dataset_model") {
+				panel = i
+			}
+		}
+		return table >= 0 && panel > table
+	})
+	s.keys("f")
+	s.keys("-l", "temp_max > 100")
+	s.keys("Enter")
+	screen = s.waitText("0 of 1,461 rows match")
+	if strings.Contains(screen, "2012-01-01") {
+		t.Fatalf("a filter that keeps no row shows rows:\n%s", screen)
+	}
+	if out, err := exec.Command("tmux", "resize-window", "-t", s.name, "-x", "120", "-y", "40").CombinedOutput(); err != nil {
+		t.Fatalf("resize: %v\n%s", err, out)
+	}
+	s.waitText("filter: temp_max > 100")
+	s.keys("q")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if b, err := os.ReadFile(s.exit); err == nil && strings.TrimSpace(string(b)) != "" {
+			if code := strings.TrimSpace(string(b)); code != "0" {
+				t.Fatalf("exit status %s; the screen shows:\n%s", code, s.screen())
+			}
+			return
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("q did not quit; the screen shows:\n%s", s.screen())

@@ -34,7 +34,7 @@ func (m *Model) setSize(w, h int) {
 			l.beside = true
 			l.panelW = min(max(w*2/5, 48), 96)
 			l.mainW = w - l.panelW - 1
-			l.panelH = h - 2
+			l.panelH = body
 		} else {
 			l.panelW = w
 			l.panelH = min(max(body/3, 4), 14, body)
@@ -70,21 +70,21 @@ func (m Model) View() string {
 		mainView = m.mainView()
 		m.active().SetSize(l.mainW, l.mainH)
 	}
-	left := append([]string{m.titleLine(l.mainW)}, busy...)
-	left = append(left, splitLines(mainView)...)
-	var lines []string
+	// The title spans the window: it says what the main area shows.
+	lines := []string{m.titleLine(w)}
+	left := append(busy, splitLines(mainView)...)
 	switch {
 	case m.showHelp || !m.showPanel:
-		lines = fit(left, w, h-2)
+		lines = append(lines, fit(left, w, h-3)...)
 	case l.beside:
-		left = fit(left, l.mainW, h-2)
-		right := fit(splitLines(m.panel.View()), l.panelW, h-2)
-		lines = make([]string, max(h-2, 0))
-		for i := range lines {
-			lines[i] = pad(left[i], l.mainW) + " " + right[i]
+		left = fit(left, l.mainW, h-3)
+		right := fit(splitLines(m.panel.View()), l.panelW, h-3)
+		for i := range left {
+			lines = append(lines, pad(left[i], l.mainW)+" "+right[i])
 		}
 	default:
-		lines = append(fit(left, w, 1+l.mainH), fit(splitLines(m.panel.View()), w, l.panelH)...)
+		lines = append(lines, fit(left, w, l.mainH)...)
+		lines = append(lines, fit(splitLines(m.panel.View()), w, l.panelH)...)
 	}
 	lines = append(lines, m.noticeLine(w), m.statusLine(w))
 	return strings.Join(clampLines(lines, w, h), "\n")
@@ -170,29 +170,30 @@ func (m Model) titleLine(width int) string {
 		return clip(strings.Join(parts, st.Subtle.Render(" · ")), width)
 	}
 	parts = append(parts, clipStart(Sanitize(m.q.source.Name()), max(width/3, 12)))
-	if p.ready(m.q) {
-		cols := plural(p.frame.Ncol(), "column")
-		switch {
-		case p.filtered:
-			parts = append(parts, fmt.Sprintf("%s of %s rows match", commas(p.rows.Len()), commas(p.total)), cols)
-		default:
-			parts = append(parts, plural(p.total, "row"), cols)
-		}
+	if !p.ready(m.q) {
+		return clip(strings.Join(parts, st.Subtle.Render(" · ")), width)
 	}
-	if f := p.query.filter; f != "" && p.ready(m.q) {
+	if p.filtered {
+		parts = append(parts, fmt.Sprintf("%s of %s rows match", commas(p.rows.Len()), commas(p.total)))
+	} else {
+		parts = append(parts, plural(p.total, "row"))
+	}
+	if f := p.query.filter; f != "" {
 		if p.filterErr != nil {
 			parts = append(parts, "filter not applied (error)")
 		} else {
 			parts = append(parts, "filter: "+Sanitize(clipBytes(f, 4*width)))
 		}
 	}
-	if p.query.sortCol != "" && p.ready(m.q) {
+	if p.query.sortCol != "" {
 		dir := "ascending"
 		if p.query.sortDesc {
 			dir = "descending"
 		}
 		parts = append(parts, fmt.Sprintf("sort: %s %s", Sanitize(p.query.sortCol), dir))
 	}
+	// The column count last: it is what a narrow window cuts first.
+	parts = append(parts, plural(p.frame.Ncol(), "column"))
 	return clip(strings.Join(parts, st.Subtle.Render(" · ")), width)
 }
 
