@@ -426,3 +426,11 @@ func TestSpinnerStopsWhenNothingComputes(t *testing.T) {
 		t.Fatal("the spinner keeps ticking while nothing computes")
 	}
 }
+
+func TestClearBurstFoldsAndIdleFunctionsStayFolded(t *testing.T) {
+	d := weather(t)
+	d.key("E")
+	d.settle()
+	mustContain(t, d.screen(), "cleared load_csv(*) (1 entry)", "functions that held nothing", "not called yet: fetch_csv")
+	mustLack(t, d.screen(), "cleared group_by(*)")
+}

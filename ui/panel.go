@@ -42,6 +42,18 @@ func newCachePanel(ctx *Context) *cachePanel { return &cachePanel{common: common
 // a clear or an expiry still breaks the run where it happened.
 func (c *cachePanel) record(ev cache.Event) {
 	text := eventText(ev)
+	if ev.Kind == cache.EventCleared && ev.Entries == 0 {
+		// A clear announces every function it empties, most of them empty
+		// already: one line counts those.
+		if n := len(c.log); n > 0 && c.log[n-1].kind == cache.EventCleared && c.log[n-1].fn == "" {
+			c.log[n-1].count++
+			c.log[n-1].text = fmt.Sprintf("cleared %d functions that held nothing", c.log[n-1].count)
+			c.log[n-1].at = ev.Time
+			return
+		}
+		c.log = append(c.log, logLine{at: ev.Time, kind: ev.Kind, text: "cleared 1 function that held nothing", count: 1})
+		return
+	}
 	if ev.Kind == cache.EventHit {
 		stored := ev.Outcome == cache.Stored
 		for i := len(c.log) - 1; i >= 0 && c.log[i].kind == cache.EventHit; i-- {
@@ -80,7 +92,7 @@ func eventText(ev cache.Event) string {
 // (or holding entries) and those never called.
 func (c *cachePanel) called() (used []cache.Stats, idle []string) {
 	for _, s := range c.ctx.Registry.Stats() {
-		if s.Hits+s.Misses+s.Clears+uint64(s.Entries)+uint64(s.InFlight) == 0 {
+		if s.Hits+s.Misses+uint64(s.Entries)+uint64(s.InFlight) == 0 {
 			idle = append(idle, s.Name)
 			continue
 		}
@@ -252,7 +264,7 @@ func (c *cachePanel) View() string {
 		if l.stored {
 			text += " [from store]"
 		}
-		if l.count > 1 {
+		if l.count > 1 && l.kind == cache.EventHit {
 			text += fmt.Sprintf(" ×%d", l.count)
 		}
 		out = append(out, style.Render(clipMiddle(text, c.width)))
