@@ -128,11 +128,45 @@ func ReadCSV(ctx context.Context, r io.Reader, opts ...Option) (dataframe.DataFr
 	if o.total == 0 {
 		o.total = sizeOf(r)
 	}
-	in, err := openInput(ctx, r, &o, rep)
+	before, statted := statOf(r)
+	df, err := readCSV(ctx, r, &o, rep)
+	if statted {
+		// A file rewritten or truncated while it was read may have given
+		// rows of two versions, or rows cut short: serve none of them.
+		after, ok := statOf(r)
+		if errors.Is(err, errChanged) || ctx.Err() == nil && (!ok || after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime())) {
+			how := "modified during the load"
+			if ok && after.Size() != before.Size() {
+				how = fmt.Sprintf("%s when the load began, %s now", humanBytes(before.Size()), humanBytes(after.Size()))
+			}
+			return dataframe.DataFrame{}, o.fail("changed while loading (%s): open it again", how)
+		}
+	}
+	if errors.Is(err, errChanged) {
+		return dataframe.DataFrame{}, o.fail("changed while loading: open it again")
+	}
+	return df, err
+}
+
+// statOf returns the file behind r, when r is one.
+func statOf(r io.Reader) (fs.FileInfo, bool) {
+	s, ok := r.(interface{ Stat() (fs.FileInfo, error) })
+	if !ok {
+		return nil, false
+	}
+	fi, err := s.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		return nil, false
+	}
+	return fi, true
+}
+
+func readCSV(ctx context.Context, r io.Reader, o *options, rep *Report) (dataframe.DataFrame, error) {
+	in, err := openInput(ctx, r, o, rep)
 	if err != nil {
 		return dataframe.DataFrame{}, err
 	}
-	df, err := parseInput(ctx, in, &o, rep)
+	df, err := parseInput(ctx, in, o, rep)
 	if errors.Is(err, errTranscode) {
 		// A file that looked like UTF-8 at its start is not: read it into
 		// memory, where decode transcodes it, and parse that.
@@ -141,11 +175,11 @@ func ReadCSV(ctx context.Context, r io.Reader, opts ...Option) (dataframe.DataFr
 			return dataframe.DataFrame{}, o.readErr(err)
 		}
 		*rep = Report{Bytes: int64(len(raw))}
-		data, err := decode(raw, &o, rep)
+		data, err := decode(raw, o, rep)
 		if err != nil {
 			return dataframe.DataFrame{}, err
 		}
-		return parseInput(ctx, memInput(data), &o, rep)
+		return parseInput(ctx, memInput(data), o, rep)
 	}
 	return df, err
 }

@@ -74,11 +74,20 @@ func (f fileInput) read(off int64, n int, buf []byte) ([]byte, error) {
 	return buf, f.readInto(off, buf)
 }
 func (f fileInput) readInto(off int64, dst []byte) error {
-	if _, err := f.ra.ReadAt(dst, f.base+off); err != nil && !errors.Is(err, io.EOF) {
-		return err
+	n, err := f.ra.ReadAt(dst, f.base+off)
+	if n == len(dst) {
+		return nil // ReadAt may report io.EOF alongside the last byte
 	}
-	return nil
+	if err == nil || errors.Is(err, io.EOF) {
+		// The file was this long when the load began: it shrank since.
+		return errChanged
+	}
+	return err
 }
+
+// errChanged is a file that changed size or content while it was read: the
+// rows read so far could mix two versions, so none are served.
+var errChanged = errors.New("changed while loading")
 
 // span is a run of whole records: n bytes at off, holding rows records that
 // are rows [row, row+rows) of the frame.
@@ -396,6 +405,9 @@ func (f *fill) records(w *worker, s span, data []byte, fn func(row int, fields [
 		i = end
 	}
 	if n != s.rows {
+		if _, streamed := f.in.(fileInput); streamed {
+			return errChanged // the bytes differ from the ones the scan counted
+		}
 		return fmt.Errorf("loaders: internal error: span at %d has %d records, the scan counted %d", s.off, n, s.rows)
 	}
 	return nil
