@@ -57,13 +57,15 @@ type options struct {
 	progress  func(read, total int64)
 	total     int64
 	budget    int64
+	maxBytes  int64
 	workers   int
 	report    *Report
 }
 
 // DefaultMemoryBudget bounds the memory one load may use, estimated from the
-// input size before parsing starts.
-const DefaultMemoryBudget = 8 << 30
+// input size before parsing starts: half the machine's memory (or of the
+// cgroup's limit, when lower), 8 GiB when neither can be read.
+var DefaultMemoryBudget = memoryBudget()
 
 // memoryFactor is the peak memory of a load per input byte, measured on the
 // benchmark files (see docs/BENCHMARKS.md) and rounded up.
@@ -100,6 +102,10 @@ func WithProgress(fn func(read, total int64), total int64) Option {
 
 // WithMemoryBudget refuses inputs whose load would need more than n bytes.
 func WithMemoryBudget(n int64) Option { return func(o *options) { o.budget = n } }
+
+// WithMaxBytes refuses inputs of more than n bytes of text, counted after
+// decompression (the limit on downloads).
+func WithMaxBytes(n int64) Option { return func(o *options) { o.maxBytes = n } }
 
 // WithWorkers sets how many goroutines parse; the default is GOMAXPROCS.
 func WithWorkers(n int) Option { return func(o *options) { o.workers = n } }
@@ -175,7 +181,7 @@ func readCSV(ctx context.Context, r io.Reader, o *options, rep *Report) (datafra
 			return dataframe.DataFrame{}, o.readErr(err)
 		}
 		*rep = Report{Bytes: int64(len(raw))}
-		data, err := decode(raw, o, rep)
+		data, err := decode(ctx, raw, o, rep)
 		if err != nil {
 			return dataframe.DataFrame{}, err
 		}
@@ -295,6 +301,9 @@ func readAll(ctx context.Context, r io.Reader, o *options) ([]byte, error) {
 		if int64(len(buf))*memoryFactor > o.budget {
 			return nil, o.overBudget(int64(len(buf)))
 		}
+		if o.maxBytes > 0 && int64(len(buf)) > o.maxBytes {
+			return nil, o.fail("more than %s, over the %s limit", humanBytes(int64(len(buf))), humanBytes(o.maxBytes))
+		}
 		if err == io.EOF {
 			return buf, nil
 		}
@@ -302,7 +311,7 @@ func readAll(ctx context.Context, r io.Reader, o *options) ([]byte, error) {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			return nil, &InputError{Input: o.name, Problem: "read failed: " + err.Error(), Err: err}
+			return nil, o.readErr(err)
 		}
 	}
 }

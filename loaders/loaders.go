@@ -168,6 +168,9 @@ func (l *Loaders) load(ctx context.Context, src Source) (Loaded, error) {
 	} else if size > 0 {
 		opts = append(opts, WithProgress(nil, size))
 	}
+	if src.Kind == URL {
+		opts = append(opts, WithMaxBytes(urlMaxBytes)) // a .gz download is capped by what it inflates to
+	}
 	df, err := ReadCSV(ctx, r, opts...)
 	if err != nil {
 		return Loaded{}, err

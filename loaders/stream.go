@@ -136,6 +136,9 @@ func sampleLayout(in input, o *options, rep *Report) (tableLayout, error) {
 		}
 		n = min(in.size(), 2*n) // a first record longer than the sample
 	}
+	if looksLikeHTML(sample) {
+		return l, o.fail("an HTML page, not CSV")
+	}
 	if !utf8.Valid(sample[:b]) {
 		return l, errTranscode // the header is not UTF-8: decode the whole input in memory
 	}
@@ -176,6 +179,14 @@ func sampleLayout(in input, o *options, rep *Report) (tableLayout, error) {
 		i = end
 	}
 	return l, nil
+}
+
+// looksLikeHTML reports whether text starts as an HTML document does: a
+// login or error page saved or served in place of the data.
+func looksLikeHTML(text []byte) bool {
+	head := bytes.TrimLeft(text[:min(len(text), 512)], " \t\r\n")
+	head = head[:min(len(head), 14)]
+	return bytes.HasPrefix(bytes.ToLower(head), []byte("<!doctype html")) || bytes.HasPrefix(bytes.ToLower(head), []byte("<html"))
 }
 
 func skipBlank(data []byte, i int) int {
@@ -562,6 +573,10 @@ func parseInput(ctx context.Context, in input, o *options, rep *Report) (datafra
 
 // readErr wraps a failed read as an input error.
 func (o *options) readErr(err error) error {
+	var ie *InputError
+	if errors.As(err, &ie) {
+		return err // names its input already (a download over its cap)
+	}
 	return &InputError{Input: o.name, Problem: "read failed: " + err.Error(), Err: err}
 }
 
@@ -596,7 +611,7 @@ func openInput(ctx context.Context, r io.Reader, o *options, rep *Report) (input
 		return nil, err
 	}
 	rep.Bytes = int64(len(raw))
-	data, err := decode(raw, o, rep)
+	data, err := decode(ctx, raw, o, rep)
 	if err != nil {
 		return nil, err
 	}
