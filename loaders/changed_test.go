@@ -114,3 +114,71 @@ func TestReadCSVFileReshapedWhileLoading(t *testing.T) {
 	})
 	wantChanged(t, err, path)
 }
+
+// readBothWays reads text streamed from a ReaderAt and through memory, in
+// small blocks too, and requires the same error from all.
+func readBothWays(t *testing.T, text string) (Report, error) {
+	t.Helper()
+	var rep Report
+	_, err := ReadCSV(context.Background(), strings.NewReader(text), WithName("t.csv"), WithReport(&rep))
+	for _, small := range []bool{false, true} {
+		restore := func() {}
+		if small {
+			restore = smallBlocks(4096)
+		}
+		var r2 Report
+		_, err2 := ReadCSV(context.Background(), plainReader{strings.NewReader(text)}, WithName("t.csv"), WithReport(&r2))
+		_, err3 := ReadCSV(context.Background(), strings.NewReader(text), WithName("t.csv"), WithReport(&r2))
+		restore()
+		if fmt.Sprint(err) != fmt.Sprint(err2) || fmt.Sprint(err) != fmt.Sprint(err3) {
+			t.Fatalf("paths disagree: %v / %v / %v", err, err2, err3)
+		}
+	}
+	return rep, err
+}
+
+func TestUnbalancedQuoteNamesItsLine(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("id,name\n")
+	for i := range 5000 {
+		if i == 1234 {
+			b.WriteString("1234,\"Smith, J\n") // line 1236: the quote never closes
+			continue
+		}
+		fmt.Fprintf(&b, "%d,n%d\n", i, i)
+	}
+	_, err := readBothWays(t, b.String())
+	if err == nil || !strings.Contains(err.Error(), "t.csv: line 1236: a quote opens a field that never closes") {
+		t.Fatalf("got %v", err)
+	}
+	rep, err := readBothWays(t, "id,name\n1,a\n2,\"b")
+	if err != nil || len(rep.Warnings) != 1 || !strings.HasPrefix(rep.Warnings[0], "line 3: a quote opens a field that never closes") {
+		t.Fatalf("quote open on the last line: %v, %q", err, rep.Warnings)
+	}
+	_, err = readBothWays(t, "id,\"name\n1,a\n2,b\n")
+	if err == nil || !strings.Contains(err.Error(), "t.csv: line 1: a quote opens") {
+		t.Fatalf("quote open in the header: %v", err)
+	}
+	if _, err := readBothWays(t, "id,name\n1,\"a\"\"\"\n2,\"b\nc\"\n"); err != nil {
+		t.Fatalf("balanced quotes: %v", err)
+	}
+}
+
+func TestNULRefusedAnywhere(t *testing.T) {
+	for _, at := range []int{100, 70 << 10, 9 << 20} {
+		var b strings.Builder
+		b.WriteString("id,name\n")
+		for i := 0; b.Len() < at+1000; i++ {
+			fmt.Fprintf(&b, "%d,name%d\n", i, i)
+		}
+		text := []byte(b.String())
+		for text[at] == '\n' || text[at] == ',' {
+			at++
+		}
+		text[at] = 0
+		_, err := readBothWays(t, string(text))
+		if want := fmt.Sprintf("t.csv: binary data (byte 0x00 at offset %d), not CSV text", at); err == nil || err.Error() != want {
+			t.Fatalf("NUL at %d: got %v, want %s", at, err, want)
+		}
+	}
+}

@@ -143,6 +143,11 @@ func sampleLayout(in input, o *options, rep *Report) (tableLayout, error) {
 		return l, errTranscode // the header is not UTF-8: decode the whole input in memory
 	}
 	sc := scanner{data: sample, delim: l.delim}
+	if b == len(sample) {
+		if err := unbalanced(in, sc, a, 0, o, rep); err != nil {
+			return l, err
+		}
+	}
 	first := sc.tokenize(a, b, nil)
 	header := o.header
 	if header == nil {
@@ -198,7 +203,7 @@ func skipBlank(data []byte, i int) int {
 
 // cutSpans scans in from start and cuts it into spans of whole records,
 // reporting progress and checking that the text is UTF-8.
-func cutSpans(ctx context.Context, in input, start int64, delim byte, o *options) ([]span, int, error) {
+func cutSpans(ctx context.Context, in input, start int64, delim byte, o *options, rep *Report) ([]span, int, error) {
 	var spans []span
 	rows := 0
 	buf := make([]byte, 0, blockBytes+blockBytes/4)
@@ -218,6 +223,10 @@ func cutSpans(ctx context.Context, in input, start int64, delim byte, o *options
 			return nil, 0, o.readErr(err)
 		}
 		buf = buf[:len(buf)+want]
+		if k := bytes.IndexByte(buf[len(buf)-want:], 0); k >= 0 {
+			// Refused wherever it is, as the first 64 KiB's check does.
+			return nil, 0, o.fail("binary data (byte 0x00 at offset %d), not CSV text", pos+int64(k))
+		}
 		pos += int64(want)
 		if _, streamed := in.(fileInput); streamed && o.progress != nil {
 			o.progress(pos, in.size()) // memory inputs reported progress as they were read
@@ -229,6 +238,11 @@ func cutSpans(ctx context.Context, in input, start int64, delim byte, o *options
 			end, complete := sc.recordEndComplete(i)
 			if !complete && !eof {
 				break
+			}
+			if !complete {
+				if err := unbalanced(in, sc, i, off, o, rep); err != nil {
+					return nil, 0, err
+				}
 			}
 			n++
 			i = skipBlank(buf, end)
@@ -250,6 +264,42 @@ func cutSpans(ctx context.Context, in input, start int64, delim byte, o *options
 			return spans, rows, nil
 		}
 	}
+}
+
+// unbalanced checks the input's last record, at i in sc (which starts at
+// input offset off), for a quote that never closes. One that swallows
+// later lines into its field is an error naming the line it opens on, as
+// the rows after it would be wrong; one within the last line is a warning.
+func unbalanced(in input, sc scanner, i int, off int64, o *options, rep *Report) error {
+	q := sc.unclosedQuote(i)
+	if q < 0 {
+		return nil
+	}
+	line, err := lineOf(in, off+int64(q))
+	if err != nil {
+		return o.readErr(err)
+	}
+	if swallowed := bytes.Count(sc.data[q:], []byte{'\n'}); swallowed > 0 {
+		return o.fail("line %d: a quote opens a field that never closes, which would swallow the %d lines after it: fix or remove the quote", line, swallowed)
+	}
+	rep.Warnings = append(rep.Warnings, fmt.Sprintf("line %d: a quote opens a field that never closes: the field runs to the end of the file", line))
+	return nil
+}
+
+// lineOf returns the 1-based line of the input offset off.
+func lineOf(in input, off int64) (int, error) {
+	line := 1
+	buf := make([]byte, 0, 1<<20)
+	for pos := int64(0); pos < off; {
+		n := int(min(off-pos, int64(cap(buf))))
+		data, err := in.read(pos, n, buf)
+		if err != nil {
+			return 0, err
+		}
+		line += bytes.Count(data, []byte{'\n'})
+		pos += int64(n)
+	}
+	return line, nil
 }
 
 // target is one column of the frame being filled.
@@ -525,7 +575,7 @@ func parseInput(ctx context.Context, in input, o *options, rep *Report) (datafra
 	if err != nil {
 		return dataframe.DataFrame{}, err
 	}
-	spans, rows, err := cutSpans(ctx, in, l.bodyStart, l.delim, o)
+	spans, rows, err := cutSpans(ctx, in, l.bodyStart, l.delim, o, rep)
 	if err != nil {
 		return dataframe.DataFrame{}, err
 	}
