@@ -72,8 +72,19 @@ func (p *Predicate) Rows() []int {
 	return out
 }
 
+// Bounds on a filter expression: a prompt's filter is a line or two, and
+// the parser recurses once per level of nesting, so a pasted megabyte of
+// parentheses must be refused before it can exhaust the stack or the clock.
+const (
+	maxFilterBytes = 16 << 10
+	maxFilterDepth = 64
+)
+
 // CompileFilter parses expr and binds it to df's columns.
 func CompileFilter(expr string, df dataframe.DataFrame) (*Predicate, error) {
+	if len(expr) > maxFilterBytes {
+		return nil, &ParseError{Expr: expr, Pos: maxFilterBytes, Msg: fmt.Sprintf("the filter is %s long, over the limit of %s", humanBytes(int64(len(expr))), humanBytes(maxFilterBytes))}
+	}
 	p := &filterParser{expr: expr}
 	p.cols = map[string]column{}
 	var all []column
@@ -140,6 +151,7 @@ type filterParser struct {
 	i     int
 	cols  map[string]column
 	names []string
+	depth int // of not and ( being parsed
 }
 
 func (p *filterParser) errAt(pos int, msg string) error {
@@ -284,6 +296,11 @@ func (p *filterParser) parseAnd() (func(int) bool, error) {
 }
 
 func (p *filterParser) parseNot() (func(int) bool, error) {
+	p.depth++
+	defer func() { p.depth-- }()
+	if p.depth > maxFilterDepth {
+		return nil, p.errAt(p.peek().pos, fmt.Sprintf("nested more than %d deep (not and parentheses)", maxFilterDepth))
+	}
 	if p.keyword("not") {
 		inner, err := p.parseNot()
 		if err != nil {

@@ -58,3 +58,23 @@ func TestFilterErrorsSayWhereAndWhat(t *testing.T) {
 		}
 	}
 }
+
+func TestFilterBoundsNestingAndLength(t *testing.T) {
+	df, _ := read(t, "city,pop\nSeattle,700\n")
+	for name, expr := range map[string]string{
+		"1M parentheses":  strings.Repeat("(", 1<<20) + "pop > 1" + strings.Repeat(")", 1<<20),
+		"10M parentheses": strings.Repeat("(", 10<<20) + "pop > 1" + strings.Repeat(")", 10<<20),
+		"65 nots":         strings.Repeat("not ", 65) + "pop > 1",
+		"long":            "pop > 1" + strings.Repeat(" or pop > 1", 2000),
+	} {
+		_, err := CompileFilter(expr, df)
+		var pe *ParseError
+		if !errors.As(err, &pe) || !(strings.Contains(err.Error(), "nested more than 64 deep") || strings.Contains(err.Error(), "over the limit of 16.0 KiB")) {
+			t.Errorf("%s: %.200v", name, err)
+		}
+	}
+	ok := strings.Repeat("(", 63) + "pop > 1" + strings.Repeat(")", 63) + strings.Repeat(" or pop < 3", 1000)
+	if p, err := CompileFilter(ok, df); err != nil || fmt.Sprint(p.Rows()) != "[0]" {
+		t.Fatalf("63 levels and 1000 terms: %v", err)
+	}
+}
