@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"reflect"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -327,8 +328,12 @@ func TestCancelledContextStartsNothing(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || o != cache.Miss {
 		t.Fatalf("got %v, %v; want Miss, context.Canceled", o, err)
 	}
-	if n := runs.Load(); n != 0 {
-		t.Fatalf("fn ran %d times for a caller that had already given up", n)
+	// fn would have started on a goroutine of its own: give it the time
+	// to show up. (This waits for nothing on the fixed code.)
+	for deadline := time.Now().Add(200 * time.Millisecond); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		if n := runs.Load(); n != 0 {
+			t.Fatalf("fn ran %d times for a caller that had already given up", n)
+		}
 	}
 	if s := f.Stats(); s.Misses != 1 || s.Hits != 0 {
 		t.Fatalf("stats = %+v, want the failed Get counted as 1 miss", s)
@@ -425,5 +430,156 @@ func TestMissBuildsNoLabelNobodyReads(t *testing.T) {
 	mustGet(t, f, labelled{99})
 	if ev := <-events; ev.Kind != cache.EventMiss || ev.Key != `quiet("labelled")` {
 		t.Fatalf("first event %v %q, want a miss labelled quiet(\"labelled\")", ev.Kind, ev.Key)
+	}
+}
+
+type node struct {
+	Val  int
+	Next *node
+}
+
+func TestCyclicArgumentsDoNotCrash(t *testing.T) {
+	fn, runs := counting(func(any) int { return 1 })
+	f := cache.Data(newRegistry(t), "cyclic-args", fn)
+	m := map[string]any{"a": 1}
+	m["self"] = m
+	s := []any{1, nil}
+	s[1] = s
+	ring := &node{Val: 1}
+	ring.Next = &node{Val: 2, Next: ring}
+	for _, arg := range []any{m, s, ring} {
+		for range 2 {
+			if _, err := f.Get(context.Background(), arg); err != nil {
+				t.Fatalf("Get(%T cycle): %v", arg, err)
+			}
+		}
+	}
+	if n := runs.Load(); n != 3 {
+		t.Fatalf("fn ran %d times for 3 cyclic arguments each asked twice, want 3", n)
+	}
+	// A different ring is a different key.
+	other := &node{Val: 1}
+	other.Next = &node{Val: 3, Next: other}
+	mustGet(t, f, any(other))
+	if n := runs.Load(); n != 4 {
+		t.Fatalf("a ring with other values shared a key (runs %d)", n)
+	}
+}
+
+func TestCyclicDataValuesAreCopied(t *testing.T) {
+	f := cache.Data(newRegistry(t), "cyclic-values", func(_ context.Context, x int) (map[string]any, error) {
+		m := map[string]any{"x": x}
+		m["self"] = m
+		s := []any{x, nil}
+		s[1] = s
+		m["list"] = s
+		return m, nil
+	})
+	for range 2 {
+		m := mustGet(t, f, 1)
+		self, ok := m["self"].(map[string]any)
+		if !ok || reflect.ValueOf(self).UnsafePointer() != reflect.ValueOf(m).UnsafePointer() {
+			t.Fatalf("copy lost the cycle: m[self] is %T", m["self"])
+		}
+		m["x"] = 99 // must not reach the cache
+		list := m["list"].([]any)
+		list[0] = 99
+	}
+	m := mustGet(t, f, 1)
+	if m["x"] != 1 || m["list"].([]any)[0] != 1 {
+		t.Fatalf("a caller's change reached the cache: %v", m["x"])
+	}
+}
+
+func TestPersistedPointerCycleIsAnError(t *testing.T) {
+	f := cache.Data(newRegistry(t), "ring", func(_ context.Context, x int) (*node, error) {
+		r := &node{Val: x}
+		r.Next = &node{Val: x + 1, Next: r}
+		return r, nil
+	}, cache.Persist())
+	_, err := f.Get(context.Background(), 1)
+	var ue *cache.UnserializableReturnValueError
+	if !errors.As(err, &ue) {
+		t.Fatalf("got %v, want *UnserializableReturnValueError (gob cannot encode a cycle)", err)
+	}
+}
+
+// stamped holds a time, as Data values often do.
+type stamped struct {
+	When time.Time
+	N    int
+}
+
+func TestTimeInDataValueKeepsItsLocation(t *testing.T) {
+	loc := time.FixedZone("X", 3600)
+	orig := time.Date(2026, 3, 1, 12, 0, 0, 0, loc)
+	f := cache.Data(newRegistry(t), "stamped", func(_ context.Context, x int) (stamped, error) {
+		return stamped{When: orig, N: x}, nil
+	})
+	mustGet(t, f, 1)
+	v := mustGet(t, f, 1)
+	if v.When != orig {
+		t.Fatalf("hit's time %v is not == the original (Location copied)", v.When)
+	}
+	if n := testing.AllocsPerRun(100, func() { mustGet(t, f, 1) }); n > 0 {
+		t.Fatalf("a hit of a time-bearing value allocates %.0f times; the Location needs no copy", n)
+	}
+}
+
+type myTime time.Time
+
+func TestDefinedTimeTypeKeyedByInstant(t *testing.T) {
+	fn, runs := counting(func(myTime) int { return 1 })
+	f := cache.Data(newRegistry(t), "mytime", fn)
+	now := time.Now() // carries a monotonic reading
+	for _, tm := range []time.Time{now, now.Round(0), now.UTC(), now.In(time.FixedZone("Y", -7200))} {
+		mustGet(t, f, myTime(tm))
+	}
+	if n := runs.Load(); n != 1 {
+		t.Fatalf("one instant gave %d keys", n)
+	}
+	mustGet(t, f, myTime(now.Add(time.Nanosecond)))
+	if n := runs.Load(); n != 2 {
+		t.Fatal("a different instant shared the key")
+	}
+}
+
+func localA() any {
+	type T struct{ X int }
+	return T{1}
+}
+
+func localB() any {
+	type T struct{ X int }
+	return T{1}
+}
+
+func TestDistinctLocalTypesNamedTGetDistinctKeys(t *testing.T) {
+	if reflect.TypeOf(localA()).String() != reflect.TypeOf(localB()).String() {
+		t.Skip("the toolchain names local types apart already")
+	}
+	fn, runs := counting(func(any) int { return 1 })
+	f := cache.Data(newRegistry(t), "locals", fn)
+	mustGet(t, f, localA())
+	mustGet(t, f, localB())
+	mustGet(t, f, localA())
+	if n := runs.Load(); n != 2 {
+		t.Fatalf("two distinct types named T: fn ran %d times, want 2", n)
+	}
+}
+
+// version is hashed by a HashFunc returning a normalised version of itself.
+type version struct{ Major, Minor int }
+
+func TestHashFuncReturningItsOwnTypeCompilesOnce(t *testing.T) {
+	f := cache.Data(newRegistry(t), "hashfunc-self", func(_ context.Context, v version) (int, error) {
+		return v.Major, nil
+	}, cache.HashFunc(func(v version) any { return version{Major: v.Major} }))
+	mustGet(t, f, version{1, 2})
+	if v := mustGet(t, f, version{1, 3}); v != 1 {
+		t.Fatalf("got %d", v)
+	}
+	if n := testing.AllocsPerRun(100, func() { mustGet(t, f, version{1, 4}) }); n > 3 {
+		t.Fatalf("a hit through a self-returning HashFunc allocates %.0f times: its plan is rebuilt per call", n)
 	}
 }
