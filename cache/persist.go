@@ -68,6 +68,10 @@ func newPersister[R any](root, name, version string, fn any, c any) *persister[R
 			"give the type MarshalBinary/UnmarshalBinary or pass cache.Codec", name, reflect.TypeFor[R](), where))
 	}
 	p.encode0 = func(v R) ([]byte, error) {
+		if where := cyclePath(reflect.ValueOf(&v).Elem(), "result"); where != "" {
+			// gob would recurse until the stack overflows, a fatal error.
+			return nil, fmt.Errorf("%s refers back to a value that contains it; gob cannot encode cycles", where)
+		}
 		var buf bytes.Buffer
 		err := gob.NewEncoder(&buf).Encode(&v)
 		return buf.Bytes(), err
@@ -115,6 +119,95 @@ func gobLoses(t reflect.Type, path string, seen map[reflect.Type]bool) string {
 		}
 	}
 	return ""
+}
+
+// cyclePath returns the path of the first reference in v that leads back
+// to a value containing it, or "". Each reference is walked once, so the
+// check is linear in the size of v; the path is only spelled out when a
+// cycle is found.
+func cyclePath(v reflect.Value, root string) string {
+	if !hasReferences(v.Type(), map[reflect.Type]bool{}) {
+		return ""
+	}
+	w := cycleWalk{onPath: map[pathRef]bool{}, done: map[pathRef]bool{}}
+	if suffix, found := w.walk(v); found {
+		return root + suffix
+	}
+	return ""
+}
+
+type cycleWalk struct {
+	onPath, done map[pathRef]bool
+}
+
+// enter follows reference r with next, unless it was fully walked before;
+// meeting r again while it is being walked is the cycle.
+func (w *cycleWalk) enter(r pathRef, next func() (string, bool)) (string, bool) {
+	if r.p == nil || w.done[r] {
+		return "", false
+	}
+	if w.onPath[r] {
+		return "", true
+	}
+	w.onPath[r] = true
+	suffix, found := next()
+	delete(w.onPath, r)
+	w.done[r] = true
+	return suffix, found
+}
+
+func (w *cycleWalk) walk(v reflect.Value) (string, bool) {
+	if copyPlan(v.Type()) == nil {
+		return "", false // holds no references (the copy plans know): nothing to follow
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			return "", false
+		}
+		return w.enter(pathRef{v.UnsafePointer(), v.Type(), 0}, func() (string, bool) { return w.walk(v.Elem()) })
+	case reflect.Interface:
+		if v.IsNil() {
+			return "", false
+		}
+		return w.walk(v.Elem())
+	case reflect.Slice:
+		if v.Len() == 0 {
+			return "", false
+		}
+		return w.enter(pathRef{v.UnsafePointer(), v.Type(), v.Len()}, func() (string, bool) { return w.elements(v) })
+	case reflect.Array:
+		return w.elements(v)
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if suffix, found := w.walk(v.Field(i)); found {
+				return "." + v.Type().Field(i).Name + suffix, true
+			}
+		}
+	case reflect.Map:
+		if v.Len() == 0 {
+			return "", false
+		}
+		return w.enter(pathRef{v.UnsafePointer(), v.Type(), 0}, func() (string, bool) {
+			iter := v.MapRange()
+			for iter.Next() {
+				if suffix, found := w.walk(iter.Value()); found {
+					return "[" + shortLabel(iter.Key()) + "]" + suffix, true
+				}
+			}
+			return "", false
+		})
+	}
+	return "", false
+}
+
+func (w *cycleWalk) elements(v reflect.Value) (string, bool) {
+	for i := 0; i < v.Len(); i++ {
+		if suffix, found := w.walk(v.Index(i)); found {
+			return fmt.Sprintf("[%d]", i) + suffix, true
+		}
+	}
+	return "", false
 }
 
 // encode turns v into the bytes stored on disk.
@@ -346,4 +439,24 @@ func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R]) (R, bool, []*entr
 	f.mu.Unlock()
 	close(c.done)
 	return v, true, gone
+}
+
+// persistSetup is the registry's persist directory, checked once, when the
+// first Persist function is made.
+type persistSetup struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// persistRoot returns the checked persist directory, or why entries must
+// stay in memory.
+func (r *Registry) persistRoot() (string, error) {
+	r.persist.once.Do(func() {
+		r.persist.dir, r.persist.err = r.persistDir, nil
+		if r.persistDir == "" {
+			r.persist.err = errors.New("cache: no persist directory: the user cache directory is unknown (HOME and XDG_CACHE_HOME unset); Persist entries are kept in memory only")
+		}
+	})
+	return r.persist.dir, r.persist.err
 }
