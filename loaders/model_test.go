@@ -3,6 +3,7 @@ package loaders
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -70,5 +71,51 @@ func TestModelLoadIsNotCopied(t *testing.T) {
 	}
 	if s := l.Load.Stats(); s.Misses != 1 {
 		t.Fatalf("loaded %d times", s.Misses)
+	}
+}
+
+// TestColumnStatsAgreeWithText checks the typed statistics against the
+// definition: distinct values are distinct texts, counted up to the cap.
+func TestColumnStatsAgreeWithText(t *testing.T) {
+	r := newRand()
+	var b strings.Builder
+	b.WriteString("i,f,s,b,many\n")
+	for i := range 30000 {
+		na := func(s string) string {
+			if r.IntN(10) == 0 {
+				return "NA"
+			}
+			return s
+		}
+		fmt.Fprintf(&b, "%s,%s,%s,%s,%d\n", na(fmt.Sprint(r.IntN(300)-150)), na(fmt.Sprint(float64(r.IntN(2000))/8-100)),
+			na(fmt.Sprintf("w%d", r.IntN(500))), na(fmt.Sprint(r.IntN(2) == 0)), i)
+	}
+	df, _ := read(t, b.String())
+	m := newModel(Source{}, df, Report{})
+	for j, name := range df.Names() {
+		c, _ := columnOf(colOf(df, name))
+		seen := map[string]bool{}
+		na := 0
+		lo, hi, sum, n := math.Inf(1), math.Inf(-1), 0.0, 0
+		for i := range c.len() {
+			if c.na(i) {
+				na++
+				continue
+			}
+			if len(seen) < distinctCap {
+				seen[c.text(i)] = true
+			}
+			if c.numeric() {
+				v := c.float(i)
+				lo, hi, sum, n = math.Min(lo, v), math.Max(hi, v), sum+v, n+1
+			}
+		}
+		got := m.Columns[j]
+		if got.Name != name || got.NA != na || got.Distinct != len(seen) {
+			t.Errorf("%s: NA %d distinct %d, want %d, %d", name, got.NA, got.Distinct, na, len(seen))
+		}
+		if c.numeric() && (got.Min != lo || got.Max != hi || math.Abs(got.Mean-sum/float64(n)) > 1e-9) {
+			t.Errorf("%s: min %v max %v mean %v, want %v %v %v", name, got.Min, got.Max, got.Mean, lo, hi, sum/float64(n))
+		}
 	}
 }
