@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/hitmiss/hitmiss/cache"
-	"github.com/hitmiss/hitmiss/cache/internal/redistest"
+	"github.com/hitmiss/hitmiss/internal/redistest"
 	"github.com/hitmiss/hitmiss/cache/redisstore"
 )
 

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/hitmiss/hitmiss/cache"
-	"github.com/hitmiss/hitmiss/cache/internal/redistest"
+	"github.com/hitmiss/hitmiss/internal/redistest"
 	"github.com/hitmiss/hitmiss/cache/redisstore"
 	"github.com/redis/go-redis/v9"
 )
