@@ -34,6 +34,7 @@ Examples:
   hitmiss sales.csv logs/          # a file and every CSV in a folder
   hitmiss --slow 2s zipcodes       # every miss takes 2 s longer: watch the spinner
   hitmiss --ttl 30s --max-entries 3 weather
+  hitmiss --metrics 127.0.0.1:9464  # Prometheus metrics of the caches at /metrics
   curl -s https://example.org/data.csv | hitmiss -
 
 Flags:
@@ -51,6 +52,7 @@ type config struct {
 	slow       time.Duration
 	noColor    bool
 	version    bool
+	metrics    string // address serving /metrics, "" for none
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -70,6 +72,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	flags.DurationVar(&cfg.slow, "slow", 0, "latency added to every cache miss, for talks (e.g. 2s)")
 	flags.BoolVar(&cfg.noColor, "no-color", os.Getenv("NO_COLOR") != "", "plain text, no colors (also NO_COLOR)")
 	flags.BoolVar(&cfg.version, "version", false, "print the version and exit")
+	flags.StringVar(&cfg.metrics, "metrics", "", "serve the caches' Prometheus metrics at http://ADDR/metrics (e.g. 127.0.0.1:9464; a bare port is loopback)")
 	if err := flags.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			return 0
@@ -92,6 +95,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	reg := cache.NewRegistry()
+	if cfg.metrics != "" {
+		_, stop, err := serveMetrics(cfg.metrics, reg)
+		if err != nil {
+			fmt.Fprintln(stderr, "hitmiss:", err)
+			return 2
+		}
+		defer stop()
+	}
 	l := loaders.New(reg, loaders.Config{TTL: cfg.ttl, MaxEntries: cfg.maxEntries, Persist: cfg.persist, Slow: cfg.slow})
 	model := ui.New(reg, l, ui.Options{Sources: sources, Color: !cfg.noColor, Open: len(flags.Args()) == 1 && len(sources) == 1})
 	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithMouseCellMotion()}

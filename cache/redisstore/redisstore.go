@@ -9,12 +9,15 @@
 // enforces the time to live: an entry saved with a TTL disappears from Redis
 // itself, whether or not a cache process is still running.
 //
-// Every operation is bounded (Timeout, 250 ms by default, plus time to move
-// the value's bytes at MinRate): a server that is down or slow makes an
-// operation fail within its bound instead of hanging the caller, which the
-// cache turns into a computation and an event. The bound holds whatever the
-// client's own timeouts are; a client made with ContextTimeoutEnabled (as
-// Open makes it) also abandons the command on the connection itself.
+// Every operation is bounded: Timeout (250 ms by default) for a round trip,
+// plus, for Save and Load, the time to move the value at MinRate (4 MiB/s by
+// default, so a 100 MB frame on a loaded machine is not cut off). Load asks
+// the value's size first, so a server that is down or stalled fails within
+// Timeout whatever the value's size. A failed operation is an error the
+// cache turns into a computation and an event, never a hung caller. The
+// bound holds whatever the client's own timeouts are; a client made with
+// ContextTimeoutEnabled (as Open makes it) also abandons the command on the
+// connection itself.
 package redisstore
 
 import (
@@ -35,7 +38,7 @@ const (
 	DefaultTimeout = 250 * time.Millisecond
 	// DefaultMinRate is the slowest transfer, in bytes per second, that a
 	// big value is allowed on top of the timeout unless MinRate is given.
-	DefaultMinRate = 32 << 20
+	DefaultMinRate = 4 << 20
 )
 
 // scanBatch is the COUNT hint of each SCAN, and so about how many keys one

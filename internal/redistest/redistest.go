@@ -46,6 +46,25 @@ func Binary(t testing.TB) string {
 	return path
 }
 
+// StartMain is Start for a TestMain, where there is no test to fail or to
+// clean up after: it returns the server, or an error that says how to
+// install redis-server. The caller kills the server.
+func StartMain(dir string) (*Server, error) {
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		return nil, fmt.Errorf("redis-server is not on PATH (%v); install it: apt-get install -y redis-server", err)
+	}
+	var lastErr error
+	for attempt := 0; attempt < 5; attempt++ {
+		s, err := start(nil, bin, dir)
+		if err == nil {
+			return s, nil
+		}
+		lastErr = err
+	}
+	return nil, fmt.Errorf("start redis-server: %w", lastErr)
+}
+
 // Start runs a redis-server on a free loopback port, with no persistence and
 // its working files under t.TempDir(), and waits until it answers PING. The
 // server is killed when the test ends.
@@ -157,8 +176,12 @@ func (s *Server) URL(db int) string {
 }
 
 // Client returns a go-redis client of the server that respects context
-// deadlines, closed when the test ends.
+// deadlines, closed when the test ends. Servers from StartMain have no test:
+// their clients are the caller's to close.
 func (s *Server) Client() *redis.Client {
+	if s.t == nil {
+		return redis.NewClient(&redis.Options{Addr: s.Addr, ContextTimeoutEnabled: true})
+	}
 	c := redis.NewClient(&redis.Options{Addr: s.Addr, ContextTimeoutEnabled: true})
 	s.t.Cleanup(func() { _ = c.Close() })
 	return c
