@@ -139,12 +139,13 @@ func newFunc[A, R any](reg *Registry, name string, kind Kind, fn func(context.Co
 	if f.cfg.persist {
 		// Built even without a usable directory, so that a result type
 		// Persist cannot store fails at construction on every machine.
-		dir, err := reg.persistRoot()
-		p := newPersister[R](dir, name, f.cfg.version, fn, f.cfg.codec)
+		ps, err := reg.persistRoot()
+		p := newPersister[R](ps, name, f.cfg.version, fn, f.cfg.codec)
 		if err != nil {
 			f.noDisk = err
 		} else {
 			f.persist = p
+			removeStaleSiblings(ps.dir, p.dir)
 		}
 	}
 	reg.add(f)
