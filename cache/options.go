@@ -28,6 +28,18 @@ func WithPersistDir(dir string) RegistryOption {
 // defaultPersistDir is os.UserCacheDir()/hitmiss, or "" when the user has
 // no cache directory. There is deliberately no fallback to a shared
 // directory such as /tmp, where another user could plant entries.
+// WithPersistBudget bounds the bytes of entry files in the persist
+// directory (DefaultPersistBudget, 1 GiB, unless set); past it the oldest
+// files are removed. It counts every function's files in the directory,
+// including other processes'.
+func WithPersistBudget(n int64) RegistryOption {
+	return func(r *Registry) {
+		if n > 0 {
+			r.persist.budget = n
+		}
+	}
+}
+
 func defaultPersistDir() string {
 	dir, err := os.UserCacheDir()
 	if err != nil {

@@ -2,6 +2,8 @@ package cache
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding"
 	"encoding/binary"
 	"encoding/gob"
@@ -13,8 +15,10 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/zeebo/xxh3"
@@ -22,31 +26,37 @@ import (
 
 // File layout of a persisted entry (all integers little-endian):
 //
-//	magic    [8]byte  "HMCACHE1"
+//	magic    [8]byte  "HMCACHE2"
 //	funcKey  [16]byte the function key the entry was written under
 //	argKey   [16]byte the argument key
 //	inserted int64    UnixNano of insertion, by the registry's clock
 //	labelLen uint32, label
 //	payloadLen uint64, payload
-//	checksum uint64   xxh3 of everything above
+//	checksum [32]byte HMAC-SHA256 of everything above, keyed by the directory's secret
 //
 // Files are written to a temporary name and renamed into place, so a reader
 // sees a whole entry or none. Anything that does not parse, or whose keys or
-// checksum disagree, is treated as absent and removed.
-const persistMagic = "HMCACHE1"
+// checksum disagree, is treated as absent and removed. Version 1 files
+// (unkeyed xxh3 checksums) are never read, only cleaned up.
+const (
+	persistMagic       = "HMCACHE2"
+	persistMagicPrefix = "HMCACHE"
+	persistSumSize     = sha256.Size
+)
 
 type persister[R any] struct {
 	mu      sync.Mutex // serialises file writes against clears, so a clear cannot be undone by a late write
+	setup   *persistSetup
 	dir     string
 	funcKey digest
 	encode0 func(R) ([]byte, error)
 	decode  func([]byte) (R, error)
 }
 
-func newPersister[R any](root, name, version string, fn any, c any) *persister[R] {
-	p := &persister[R]{}
+func newPersister[R any](ps *persistSetup, name, version string, fn any, c any) *persister[R] {
+	p := &persister[R]{setup: ps}
 	p.funcKey = functionKey(name, version, fn)
-	p.dir = filepath.Join(root, safeFileName(name)+"-"+p.funcKey.String()[:16])
+	p.dir = filepath.Join(ps.dir, safeFileName(name)+"-"+p.funcKey.String()[:16])
 	if cd, ok := c.(*codec[R]); ok && cd != nil {
 		p.encode0, p.decode = cd.encode, cd.decode
 		return p
@@ -284,7 +294,7 @@ func (p *persister[R]) write(k digest, e *entry[R], payload []byte, stillCached 
 	if !stillCached() {
 		return nil
 	}
-	if err := os.MkdirAll(p.dir, 0o755); err != nil {
+	if err := os.MkdirAll(p.dir, 0o700); err != nil {
 		return err
 	}
 	var b bytes.Buffer
@@ -296,9 +306,11 @@ func (p *persister[R]) write(k digest, e *entry[R], payload []byte, stillCached 
 	b.WriteString(e.label)
 	binary.Write(&b, binary.LittleEndian, uint64(len(payload)))
 	b.Write(payload)
-	binary.Write(&b, binary.LittleEndian, xxh3.Hash(b.Bytes()))
+	b.Write(p.sum(b.Bytes()))
 
-	tmp, err := os.CreateTemp(p.dir, ".tmp-*")
+	// The pid in the name lets a later process tell a crashed writer's
+	// leftover from a file being written right now.
+	tmp, err := os.CreateTemp(p.dir, ".tmp-"+strconv.Itoa(os.Getpid())+"-*")
 	if err != nil {
 		return err
 	}
@@ -314,8 +326,17 @@ func (p *persister[R]) write(k digest, e *entry[R], payload []byte, stillCached 
 	}
 	if err != nil {
 		os.Remove(tmp.Name())
+		return err
 	}
-	return err
+	p.setup.added(int64(b.Len()))
+	return nil
+}
+
+// sum is the keyed checksum of an entry's body.
+func (p *persister[R]) sum(body []byte) []byte {
+	h := hmac.New(sha256.New, p.setup.secret)
+	h.Write(body)
+	return h.Sum(nil)
 }
 
 // errNoEntry means nothing is persisted for a key.
@@ -325,19 +346,19 @@ var errNoEntry = errors.New("no persisted entry")
 // any other error when the file exists but cannot be used.
 func (p *persister[R]) load(k digest) (v R, inserted time.Time, label string, err error) {
 	raw, err := os.ReadFile(p.path(k))
-	if errors.Is(err, fs.ErrNotExist) {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 		return v, inserted, "", errNoEntry
 	}
 	if err != nil {
 		return v, inserted, "", err
 	}
 	const fixed = 8 + 16 + 16 + 8 + 4
-	if len(raw) < fixed+8+8 {
+	if len(raw) < fixed+8+persistSumSize {
 		return v, inserted, "", fmt.Errorf("truncated: %d bytes", len(raw))
 	}
-	body, sum := raw[:len(raw)-8], binary.LittleEndian.Uint64(raw[len(raw)-8:])
-	if xxh3.Hash(body) != sum {
-		return v, inserted, "", errors.New("checksum mismatch")
+	body, sum := raw[:len(raw)-persistSumSize], raw[len(raw)-persistSumSize:]
+	if !hmac.Equal(p.sum(body), sum) {
+		return v, inserted, "", errors.New("checksum mismatch (damaged, or not written with this directory's secret)")
 	}
 	if string(body[:8]) != persistMagic {
 		return v, inserted, "", errors.New("not a hitmiss cache entry")
@@ -381,9 +402,12 @@ func (p *persister[R]) remove(k digest) {
 	p.removeLocked(k)
 }
 
-func (p *persister[R]) removeLocked(k digest) { os.Remove(p.path(k)) }
+// removeLocked deletes the file for k if the cache wrote it.
+func (p *persister[R]) removeLocked(k digest) { removeEntryFile(p.path(k)) }
 
-func (p *persister[R]) removeAllLocked() { os.RemoveAll(p.dir) }
+// removeAllLocked deletes every file the cache wrote for this function, and
+// its folder when nothing else is in it: a user's file put there stays.
+func (p *persister[R]) removeAllLocked() { removeOwnFiles(p.dir, true) }
 
 // loadPersisted serves a miss from disk when a usable entry exists. It runs
 // for the caller that registered c, with no lock held; holding the persist
@@ -436,27 +460,10 @@ func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R]) (R, bool, []*entr
 		gone = f.enforceLimitsLocked(e)
 	}
 	c.orig, c.val = v, v
+	done := c.done
 	f.mu.Unlock()
-	close(c.done)
+	if done != nil {
+		close(done)
+	}
 	return v, true, gone
-}
-
-// persistSetup is the registry's persist directory, checked once, when the
-// first Persist function is made.
-type persistSetup struct {
-	once sync.Once
-	dir  string
-	err  error
-}
-
-// persistRoot returns the checked persist directory, or why entries must
-// stay in memory.
-func (r *Registry) persistRoot() (string, error) {
-	r.persist.once.Do(func() {
-		r.persist.dir, r.persist.err = r.persistDir, nil
-		if r.persistDir == "" {
-			r.persist.err = errors.New("cache: no persist directory: the user cache directory is unknown (HOME and XDG_CACHE_HOME unset); Persist entries are kept in memory only")
-		}
-	})
-	return r.persist.dir, r.persist.err
 }
