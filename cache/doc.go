@@ -41,7 +41,18 @@
 // TTL bounds an entry's life from its insertion; reads do not extend it. An
 // expired entry is never returned and leaves memory when it expires, not on
 // the next access. MaxEntries and MaxBytes evict the least recently used
-// entries. Clear, ClearArg, Registry.ClearData, ClearResources and ClearAll
+// entries, in O(1) per eviction; a value larger than MaxBytes on its own is
+// handed to its caller but not cached. A Resource is never walked to be
+// sized unless MaxBytes asks for its size: its owner may be changing it.
+//
+// Why LRU and not TinyLFU (otter, ristretto): the caches this package
+// serves hold few, expensive entries (a parsed file, a model, a query
+// result) behind a person's clicks, where the last thing looked at is the
+// next most likely, and a scan of new keys is rare. TinyLFU's admission
+// filter would refuse a freshly computed frame the user just asked for
+// because older frames were asked for more often, and recomputing that
+// frame costs seconds, not a cache line. LRU also keeps eviction exact and
+// explainable in the app's event log. Clear, ClearArg, Registry.ClearData, ClearResources and ClearAll
 // are synchronous: when they return, the entries are gone from memory and
 // disk, and a computation that was running during the clear delivers its
 // value to its callers without storing it.
@@ -52,11 +63,19 @@
 // # Concurrency
 //
 // A Func is safe for concurrent use. Concurrent Gets of one missing key run
-// fn once; the other callers wait for it and count as hits. fn runs in its
-// own goroutine with a context that carries the first caller's values but
+// fn once; the other callers wait for it and count as hits (GetOutcome says
+// Joined). fn runs with a context that carries the first caller's values but
 // not its cancellation: a caller whose context ends returns at once, and the
-// computation is cancelled only when no caller is left waiting. An error or
-// a panic in fn reaches every waiting caller and is never cached.
+// computation is cancelled only when no caller is left waiting. When the
+// first caller's context can never end (context.Background), fn simply runs
+// on its goroutine; otherwise on a goroutine of its own. An error, a panic
+// or a runtime.Goexit in fn reaches every waiting caller as an error and is
+// never cached; fn calling Get for the very argument it is computing gets
+// ErrRecursiveCall instead of waiting for itself. A caller's sink is never
+// called after its Get has returned.
+//
+// Registry.Close stops the expiry timers, releases every resource and
+// makes later Gets fail with ErrClosed.
 //
 // # Observing
 //

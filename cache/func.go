@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 	"unsafe"
+	"weak"
 )
 
 // Func is a cached function made by Data or Resource. It is safe for
@@ -33,16 +34,18 @@ type Func[A, R any] struct {
 	copier   valueCopier[R]
 	validate func(R) bool
 	release  func(R)
-	persist  *persister[R] // nil unless Persist
+	persist  *persister[R] // nil unless Persist and the persist directory is usable
+	noDisk   error         // why a Persist function keeps its entries in memory only
+	noDiskEv atomic.Bool   // noDisk was announced
 
 	mu       sync.RWMutex
 	store    store[R]
 	inflight map[argKey]*call[R]
 	timer    *time.Timer
 	timerAt  time.Time
+	closed   bool // Registry.Close ran: nothing is stored or timed any more
 
-	tick atomic.Uint64 // LRU clock: bumped on every hit of a bounded cache
-	n    counters
+	n counters
 }
 
 type counters struct {
@@ -61,16 +64,39 @@ type keyScratch[A any] struct {
 // waits on done instead of starting another.
 type call[R any] struct {
 	done     chan struct{}
-	cancel   context.CancelFunc
-	label    string
-	waiters  int  // callers still waiting; guarded by Func.mu
-	detached bool // a clear or the last waiter leaving took it out of inflight; its result is not stored
+	cancel   context.CancelFunc // nil when fn runs on the caller's goroutine
+	label    string             // set when someone reads it: a subscriber or the persisted file
+	waiters  int                // callers still waiting; guarded by Func.mu
+	detached bool               // a clear or the last waiter leaving took it out of inflight; its result is not stored
+	ctx      runCtx[R]          // the context fn runs with
 
 	// Set before done is closed.
 	orig     R // what fn returned, for the caller that started it
 	val      R // the cache's private value (a copy for Data)
 	elements []any
 	err      error
+}
+
+// runCtx is the context fn runs with: the caller's, plus the recorder of
+// emitted elements and the identity of the call, so that fn calling Get for
+// the key it is computing is recognised instead of waiting for itself.
+// It lives inside its call, so a miss allocates no context of its own.
+type runCtx[R any] struct {
+	context.Context
+	c   *call[R]
+	rec recorder
+}
+
+func (r *runCtx[R]) Value(key any) any {
+	switch k := key.(type) {
+	case sinkKey:
+		return sinker(&r.rec)
+	case *call[R]:
+		if k == r.c {
+			return k
+		}
+	}
+	return r.Context.Value(key)
 }
 
 // Data returns a cached function for results of computation
@@ -91,11 +117,11 @@ func Resource[A, R any](reg *Registry, name string, fn func(context.Context, A) 
 
 func newFunc[A, R any](reg *Registry, name string, kind Kind, fn func(context.Context, A) (R, error), opts []Option) *Func[A, R] {
 	f := &Func[A, R]{reg: reg, name: name, kind: kind, fn: fn, inflight: map[argKey]*call[R]{}}
-	f.store.init()
 	for _, o := range opts {
 		o(&f.cfg)
 	}
 	f.checkOptions()
+	f.store.init(f.bounded())
 	f.spinner = "Running " + name + "(…)."
 	if f.cfg.spinner != nil {
 		f.spinner = *f.cfg.spinner
@@ -111,7 +137,15 @@ func newFunc[A, R any](reg *Registry, name string, kind Kind, fn func(context.Co
 		f.copier = newValueCopier[R]()
 	}
 	if f.cfg.persist {
-		f.persist = newPersister[R](reg.persistDir, name, f.cfg.version, fn, f.cfg.codec)
+		// Built even without a usable directory, so that a result type
+		// Persist cannot store fails at construction on every machine.
+		dir, err := reg.persistRoot()
+		p := newPersister[R](dir, name, f.cfg.version, fn, f.cfg.codec)
+		if err != nil {
+			f.noDisk = err
+		} else {
+			f.persist = p
+		}
 	}
 	reg.add(f)
 	return f
@@ -217,6 +251,18 @@ func (f *Func[A, R]) label(arg A) string {
 	return callLabel(f.name, reflect.ValueOf(&arg).Elem())
 }
 
+// wantLabel reports whether a readable label would be read by anyone: a
+// subscriber, or the persisted file that stores it.
+func (f *Func[A, R]) wantLabel() bool { return f.reg.hub.active() || f.persist != nil }
+
+// shown is the label events carry for an entry made while nobody listened.
+func (f *Func[A, R]) shown(label string) string {
+	if label == "" {
+		return f.name + "(…)"
+	}
+	return label
+}
+
 // Get returns the cached value for arg, computing it with fn on a miss.
 // Concurrent Gets of one missing key run fn once. A Data value is a copy the
 // caller owns; a Resource value is shared.
@@ -228,20 +274,25 @@ func (f *Func[A, R]) Get(ctx context.Context, arg A) (R, error) {
 // GetOutcome is Get, also saying how the value was served: computed for
 // this caller (Miss), from memory (Hit), by waiting for another caller's
 // computation (Joined) or decoded from the second tier (Stored). On an
-// error the outcome says whether fn ran for this caller (Miss) or not.
+// error the outcome says whether fn ran, or would have run, for this
+// caller (Miss) or whether the caller joined another's computation (Joined).
+// After Registry.Close it returns ErrClosed.
 func (f *Func[A, R]) GetOutcome(ctx context.Context, arg A) (R, Outcome, error) {
+	var zero R
+	if f.reg.closed.Load() {
+		return zero, Miss, f.closedErr()
+	}
 	var buf [flatBufSize]byte
 	b, err := f.keyBytes(arg, &buf)
 	if err != nil {
-		var zero R
 		return zero, Miss, err
 	}
 	f.mu.RLock()
 	e := f.store.m[argKey(b)] // converted without allocating
 	if e != nil && !f.expired(e) {
 		v, elems := e.val, e.elements
-		if f.bounded() {
-			e.used.Store(f.tick.Add(1))
+		if f.store.lru {
+			f.store.touch(e)
 		}
 		f.mu.RUnlock()
 		if f.validate == nil || f.valid(e.key, e, v) {
@@ -257,6 +308,10 @@ func (f *Func[A, R]) GetOutcome(ctx context.Context, arg A) (R, Outcome, error) 
 	return f.slowGet(ctx, argKey(b), arg)
 }
 
+func (f *Func[A, R]) closedErr() error {
+	return fmt.Errorf("cache: %s: %w", f.name, ErrClosed)
+}
+
 func (f *Func[A, R]) bounded() bool { return f.cfg.maxEntries > 0 || f.cfg.maxBytes > 0 }
 
 func (f *Func[A, R]) expired(e *entry[R]) bool {
@@ -265,7 +320,7 @@ func (f *Func[A, R]) expired(e *entry[R]) bool {
 
 func (f *Func[A, R]) emitHit(label string) {
 	if f.reg.hub.active() {
-		f.reg.hub.publish(Event{Func: f.name, Kind: EventHit, Key: label})
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventHit, Key: f.shown(label)})
 	}
 }
 
@@ -308,12 +363,17 @@ func (f *Func[A, R]) valid(k argKey, e *entry[R], v R) bool {
 }
 
 func (f *Func[A, R]) slowGet(ctx context.Context, k argKey, arg A) (R, Outcome, error) {
+	var zero R
 	f.mu.Lock()
+	if f.closed {
+		f.mu.Unlock()
+		return zero, Miss, f.closedErr()
+	}
 	gone := f.sweepLocked()
 	if e := f.store.m[k]; e != nil {
 		// Filled while we waited for the lock.
 		v, elems, label := e.val, e.elements, e.label
-		e.used.Store(f.tick.Add(1))
+		f.store.touchLocked(e)
 		f.mu.Unlock()
 		f.releaseAll(gone)
 		f.n.hits.Add(1)
@@ -322,16 +382,35 @@ func (f *Func[A, R]) slowGet(ctx context.Context, k argKey, arg A) (R, Outcome, 
 		v, err := f.out(v)
 		return v, Hit, err
 	}
+	if err := ctx.Err(); err != nil {
+		// The caller has given up already: start nothing for it.
+		f.mu.Unlock()
+		f.releaseAll(gone)
+		f.n.misses.Add(1)
+		return zero, Miss, err
+	}
 	if c := f.inflight[k]; c != nil {
+		if ctx.Value(c) != nil {
+			// fn is asking for the value it is computing: waiting would
+			// wait for itself.
+			f.mu.Unlock()
+			f.releaseAll(gone)
+			f.n.misses.Add(1)
+			return zero, Joined, fmt.Errorf("cache: %s: %w: %s", f.name, ErrRecursiveCall, f.label(arg))
+		}
 		c.waiters++
 		f.mu.Unlock()
 		f.releaseAll(gone)
 		return f.wait(ctx, k, c, false)
 	}
-	c := &call[R]{done: make(chan struct{}), label: f.label(arg), waiters: 1}
+	c := &call[R]{done: make(chan struct{}), waiters: 1}
+	c.ctx.c = c
 	f.inflight[k] = c
 	f.mu.Unlock()
 	f.releaseAll(gone)
+	if f.wantLabel() {
+		c.label = f.label(arg)
+	}
 
 	if f.persist != nil {
 		if v, ok := f.loadPersisted(k, c); ok {
@@ -340,12 +419,29 @@ func (f *Func[A, R]) slowGet(ctx context.Context, k argKey, arg A) (R, Outcome, 
 			v, err := f.out(v)
 			return v, Stored, err
 		}
+	} else if f.noDisk != nil && f.noDiskEv.CompareAndSwap(false, true) {
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: f.shown(c.label), Err: f.noDisk})
 	}
 	f.n.misses.Add(1)
-	f.reg.hub.publish(Event{Func: f.name, Kind: EventMiss, Key: c.label, Spinner: f.spinner})
+	if f.reg.hub.active() {
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventMiss, Key: f.shown(c.label), Spinner: f.spinner})
+	}
+	c.ctx.rec.parent = sinkFrom(ctx)
+	if ctx.Done() == nil {
+		// This caller can never give up waiting, so fn may as well run on
+		// its goroutine: no goroutine, channel wait or context per miss.
+		c.ctx.Context = ctx
+		f.run(k, c, arg)
+		if c.err != nil {
+			return zero, Miss, c.err
+		}
+		return c.orig, Miss, nil
+	}
+	// fn runs on its own goroutine, so that this caller can return when its
+	// ctx ends without abandoning the others waiting for the value.
 	cctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	c.cancel = cancel
-	go f.run(cctx, k, c, arg)
+	c.ctx.Context, c.cancel = cctx, cancel
+	go f.run(k, c, arg)
 	return f.wait(ctx, k, c, true)
 }
 
@@ -357,9 +453,13 @@ func (f *Func[A, R]) wait(ctx context.Context, k argKey, c *call[R], started boo
 	select {
 	case <-c.done:
 	case <-ctx.Done():
+		if started {
+			c.ctx.rec.detach() // fn goes on, but no longer talks to this caller's sink
+		}
 		f.leave(k, c)
 		if !started {
 			f.n.misses.Add(1)
+			return zero, Joined, ctx.Err()
 		}
 		return zero, Miss, ctx.Err()
 	}
@@ -397,15 +497,30 @@ func (f *Func[A, R]) leave(k argKey, c *call[R]) {
 	}
 }
 
-// run computes the value for c in its own goroutine, so that callers can
-// give up waiting without abandoning the others.
-func (f *Func[A, R]) run(ctx context.Context, k argKey, c *call[R], arg A) {
-	rec := &recorder{parent: sinkFrom(ctx)}
-	ctx = context.WithValue(ctx, sinkKey{}, rec.sink())
+// run computes the value for c and finishes the call. However fn ends
+// (returning, panicking, or leaving its goroutine through runtime.Goexit,
+// as t.FailNow does) every waiter is released: a key never stays in flight.
+func (f *Func[A, R]) run(k argKey, c *call[R], arg A) {
 	start := time.Now()
-	v, err := f.safeCall(ctx, arg)
-	dur := time.Since(start)
-	c.cancel()
+	returned := false
+	defer func() {
+		if !returned {
+			var zero R
+			f.finish(k, c, arg, zero, &PanicError{Func: f.name, Value: ErrGoexit}, time.Since(start))
+		}
+	}()
+	v, err := f.safeCall(&c.ctx, arg)
+	returned = true
+	f.finish(k, c, arg, v, err, time.Since(start))
+}
+
+// finish stores what fn returned (unless the call was detached) and
+// releases the waiters.
+func (f *Func[A, R]) finish(k argKey, c *call[R], arg A, v R, err error, dur time.Duration) {
+	c.elements = c.ctx.rec.close()
+	if c.cancel != nil {
+		c.cancel()
+	}
 	f.n.computeNanos.Add(int64(dur))
 
 	stored := v
@@ -418,11 +533,17 @@ func (f *Func[A, R]) run(ctx context.Context, k argKey, c *call[R], arg A) {
 	if err == nil && f.persist != nil {
 		payload, err = f.persist.encode(stored, f.name)
 	}
-	c.orig, c.val, c.err, c.elements = v, stored, err, rec.list()
+	c.orig, c.val, c.err = v, stored, err
 
+	// A Resource is sized only when MaxBytes needs it: its owner may be
+	// writing to it right now. A Data value is the cache's own copy.
 	var size int64
-	if err == nil {
+	if err == nil && (f.kind == KindData || f.cfg.maxBytes > 0) {
 		size = sizeOf(stored)
+	}
+	tooBig := err == nil && f.cfg.maxBytes > 0 && size > f.cfg.maxBytes
+	if c.label == "" && f.wantLabel() {
+		c.label = f.label(arg)
 	}
 	f.mu.Lock()
 	if f.inflight[k] == c {
@@ -430,13 +551,20 @@ func (f *Func[A, R]) run(ctx context.Context, k argKey, c *call[R], arg A) {
 	}
 	var gone []*entry[R]
 	var e *entry[R]
-	if err != nil {
+	switch {
+	case err != nil:
 		f.n.errors.Add(1)
-		f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: c.label, Err: err, Duration: dur})
-	} else if !c.detached {
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: f.shown(c.label), Err: err, Duration: dur})
+	case c.detached || f.closed:
+	case tooBig:
+		// Admitting it would evict everything else and still not fit.
+		f.n.evictions.Add(1)
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventEvicted, Key: f.shown(c.label), Duration: dur,
+			Err: fmt.Errorf("cache: %s: value of %d bytes is larger than MaxBytes %d; not cached", f.name, size, f.cfg.maxBytes)})
+	default:
 		e = f.insertLocked(k, c.label, stored, size, c.elements, f.reg.now())
 		gone = f.enforceLimitsLocked(e)
-		f.reg.hub.publish(Event{Func: f.name, Kind: EventComputed, Key: c.label, Duration: dur})
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventComputed, Key: f.shown(c.label), Duration: dur})
 	}
 	f.mu.Unlock()
 	// Write the file before releasing the callers, so that a process that
@@ -449,13 +577,19 @@ func (f *Func[A, R]) run(ctx context.Context, k argKey, c *call[R], arg A) {
 		})
 		if err != nil {
 			// The value is cached in memory; only its copy on disk is missing.
-			f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: c.label,
-				Err: fmt.Errorf("cache: %s: persist %s: %w", f.name, c.label, err)})
+			f.n.errors.Add(1)
+			f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: f.shown(c.label),
+				Err: fmt.Errorf("cache: %s: persist %s: %w", f.name, f.shown(c.label), err)})
 		}
 	}
 	// Release what this insert evicted before the callers go on, so that a
-	// Get that returns has finished every OnRelease it caused.
+	// Get that returns has finished every OnRelease it caused. A resource
+	// that was handed out but not stored (a clear ran meanwhile, or it did
+	// not fit) has left the cache too, so it is released as well.
 	f.releaseAll(gone)
+	if err == nil && e == nil && f.release != nil {
+		f.releaseValue(v)
+	}
 	close(c.done)
 }
 
@@ -483,14 +617,13 @@ func (f *Func[A, R]) addLocked(e *entry[R]) *entry[R] {
 	if old := f.store.m[e.key]; old != nil {
 		f.store.remove(old)
 	}
-	e.used.Store(f.tick.Add(1))
 	f.store.add(e)
 	f.armTimerLocked()
 	return e
 }
 
 // enforceLimitsLocked evicts least recently used entries until the store
-// fits MaxEntries and MaxBytes, never evicting keep.
+// fits MaxEntries and MaxBytes, never evicting keep. Each eviction is O(1).
 func (f *Func[A, R]) enforceLimitsLocked(keep *entry[R]) []*entry[R] {
 	var gone []*entry[R]
 	for f.overLimits() {
@@ -508,7 +641,9 @@ func (f *Func[A, R]) enforceLimitsLocked(keep *entry[R]) []*entry[R] {
 func (f *Func[A, R]) dropLocked(e *entry[R], counter *atomic.Uint64, why EventKind) {
 	f.store.remove(e)
 	counter.Add(1)
-	f.reg.hub.publish(Event{Func: f.name, Kind: why, Key: e.label})
+	if f.reg.hub.active() {
+		f.reg.hub.publish(Event{Func: f.name, Kind: why, Key: f.shown(e.label)})
+	}
 }
 
 func (f *Func[A, R]) overLimits() bool {
@@ -536,9 +671,12 @@ func (f *Func[A, R]) sweepLocked() []*entry[R] {
 
 // armTimerLocked schedules a sweep for when the next entry expires, so
 // expired entries leave memory even when nobody asks for them again.
+//
+// The timer holds f only weakly: a Registry dropped without Close is not
+// kept alive, entries and all, by a timer that is still pending.
 func (f *Func[A, R]) armTimerLocked() {
 	next := f.store.nextToExpire()
-	if next == nil {
+	if next == nil || f.closed {
 		return
 	}
 	if f.timer != nil && !f.timerAt.After(next.expires) {
@@ -549,7 +687,12 @@ func (f *Func[A, R]) armTimerLocked() {
 	}
 	f.timerAt = next.expires
 	d := next.expires.Sub(f.reg.now())
-	f.timer = time.AfterFunc(max(d, 0), f.onTimer)
+	wf := weak.Make(f)
+	f.timer = time.AfterFunc(max(d, 0), func() {
+		if f := wf.Value(); f != nil {
+			f.onTimer()
+		}
+	})
 }
 
 func (f *Func[A, R]) onTimer() {
@@ -617,11 +760,7 @@ func (f *Func[A, R]) Clear() {
 	f.lockPersist()
 	defer f.unlockPersist()
 	f.mu.Lock()
-	gone := make([]*entry[R], 0, len(f.store.m))
-	for _, e := range f.store.m {
-		gone = append(gone, e)
-	}
-	f.store.init()
+	gone := f.store.takeAll()
 	f.detachAllLocked()
 	f.n.clears.Add(1)
 	f.reg.hub.publish(Event{Func: f.name, Kind: EventCleared, Key: f.name + "(*)", Entries: len(gone)})
@@ -629,6 +768,22 @@ func (f *Func[A, R]) Clear() {
 	if f.persist != nil {
 		f.persist.removeAllLocked()
 	}
+	f.releaseEntries(gone)
+}
+
+// close empties f for Registry.Close: it stops the timer, detaches what is
+// in flight and releases every entry. Persisted files stay: closing is not
+// clearing.
+func (f *Func[A, R]) close() {
+	f.mu.Lock()
+	f.closed = true
+	if f.timer != nil {
+		f.timer.Stop()
+		f.timer = nil
+	}
+	gone := f.store.takeAll()
+	f.detachAllLocked()
+	f.mu.Unlock()
 	f.releaseEntries(gone)
 }
 
@@ -659,7 +814,9 @@ func (f *Func[A, R]) ClearArg(arg A) error {
 		delete(f.inflight, k)
 	}
 	f.n.clears.Add(1)
-	f.reg.hub.publish(Event{Func: f.name, Kind: EventCleared, Key: f.label(arg), Entries: len(gone)})
+	if f.reg.hub.active() {
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventCleared, Key: f.label(arg), Entries: len(gone)})
+	}
 	f.mu.Unlock()
 	if f.persist != nil {
 		f.persist.removeLocked(k.digest())
@@ -675,11 +832,13 @@ func (f *Func[A, R]) releaseEntries(gone []*entry[R]) {
 		return
 	}
 	for _, e := range gone {
-		func() {
-			defer func() { _ = recover() }()
-			f.release(e.val)
-		}()
+		f.releaseValue(e.val)
 	}
+}
+
+func (f *Func[A, R]) releaseValue(v R) {
+	defer func() { _ = recover() }()
+	f.release(v)
 }
 
 func (f *Func[A, R]) lockPersist() {

@@ -25,10 +25,13 @@ func WithPersistDir(dir string) RegistryOption {
 	return func(r *Registry) { r.persistDir = dir }
 }
 
+// defaultPersistDir is os.UserCacheDir()/hitmiss, or "" when the user has
+// no cache directory. There is deliberately no fallback to a shared
+// directory such as /tmp, where another user could plant entries.
 func defaultPersistDir() string {
 	dir, err := os.UserCacheDir()
 	if err != nil {
-		dir = os.TempDir()
+		return ""
 	}
 	return filepath.Join(dir, "hitmiss")
 }

@@ -347,3 +347,23 @@ func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R]) (R, bool, []*entr
 	close(c.done)
 	return v, true, gone
 }
+
+// persistSetup is the registry's persist directory, checked once, when the
+// first Persist function is made.
+type persistSetup struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// persistRoot returns the checked persist directory, or why entries must
+// stay in memory.
+func (r *Registry) persistRoot() (string, error) {
+	r.persist.once.Do(func() {
+		r.persist.dir, r.persist.err = r.persistDir, nil
+		if r.persistDir == "" {
+			r.persist.err = errors.New("cache: no persist directory: the user cache directory is unknown (HOME and XDG_CACHE_HOME unset); Persist entries are kept in memory only")
+		}
+	})
+	return r.persist.dir, r.persist.err
+}

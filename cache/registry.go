@@ -2,6 +2,7 @@ package cache
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -12,6 +13,8 @@ type Registry struct {
 	now        func() time.Time
 	persistDir string
 	hub        hub
+	closed     atomic.Bool
+	persist    persistSetup
 
 	mu    sync.Mutex
 	funcs []registered
@@ -24,6 +27,7 @@ type registered interface {
 	Kind() Kind
 	Clear()
 	Stats() Stats
+	close()
 }
 
 // NewRegistry returns an empty registry.
@@ -83,6 +87,21 @@ func (r *Registry) Clear(name string) bool {
 
 // ClearAll clears every function of the registry.
 func (r *Registry) ClearAll() { r.clearKind(0, true) }
+
+// Close ends the registry: it stops every expiry timer, runs OnRelease for
+// every resource held and drops every entry from memory (persisted files
+// stay for the next process). Computations in flight finish for their
+// callers but are not stored, and every later Get returns an error
+// wrapping ErrClosed. Close is idempotent and currently always returns nil.
+func (r *Registry) Close() error {
+	if r.closed.Swap(true) {
+		return nil
+	}
+	for _, f := range r.snapshot() {
+		f.close()
+	}
+	return nil
+}
 
 // Stats returns one Stats per function, in registration order.
 func (r *Registry) Stats() []Stats {

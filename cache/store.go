@@ -2,6 +2,7 @@ package cache
 
 import (
 	"container/heap"
+	"slices"
 	"sync/atomic"
 	"time"
 )
@@ -10,38 +11,73 @@ import (
 type entry[R any] struct {
 	key      argKey
 	val      R
-	label    string
+	label    string // readable call; "" when nobody was listening at insertion
 	size     int64
 	elements []any // recorded by Emit, replayed on hits
 	inserted time.Time
-	expires  time.Time     // zero: never
-	used     atomic.Uint64 // LRU stamp, written under the read lock on hits
-	heapIdx  int           // position in store.expiry, -1 when absent
+	expires  time.Time // zero: never
+	heapIdx  int       // position in store.expiry, -1 when absent
+	live     bool      // in the store; guarded by the write lock
+
+	// LRU bookkeeping of bounded caches. used is the stamp of the last use,
+	// written by hits under the read lock; touched says the entry is on the
+	// store's touch stack, through touchNext. prev and next link the recency
+	// list and change only under the write lock.
+	used       atomic.Uint64
+	touched    atomic.Bool
+	touchNext  *entry[R]
+	prev, next *entry[R]
 }
 
 // store holds a Func's entries. It is not safe for concurrent use: Func
-// guards it with its mutex.
+// guards it with its mutex, except for touch, which hits call under the
+// read lock.
 //
 // Invariants: m holds exactly the live entries; bytes is the sum of their
-// sizes; expiry is a min-heap of the entries that have an expiry time.
+// sizes; expiry is a min-heap of the entries that have an expiry time. In a
+// bounded store (lru true) every live entry is on the recency list, which
+// once drained is ordered by use stamp, most recent at the front.
+//
+// Recency without a write lock per hit: a hit stamps the entry from a
+// counter and pushes it, once, onto a lock-free stack. Whoever next holds
+// the write lock (an insert, an eviction) drains the stack, sorts the few
+// touched entries by stamp and moves them to the front. Every stamp handed
+// out before the drain is older than any handed out after it, so the list
+// is exactly least-recently-used ordered, and evicting is taking its back:
+// O(1), plus O(log k) per touched entry amortised over the hits.
 type store[R any] struct {
 	m      map[argKey]*entry[R]
 	bytes  int64
 	expiry expiryHeap[R]
+
+	lru     bool
+	root    entry[R] // sentinel of the recency list: root.next is the most recent
+	tick    atomic.Uint64
+	touches atomic.Pointer[entry[R]]
+	batch   []*entry[R] // scratch for drain
 }
 
-func (s *store[R]) init() {
+func (s *store[R]) init(lru bool) {
 	s.m = map[argKey]*entry[R]{}
 	s.bytes = 0
 	s.expiry = nil
+	s.lru = lru
+	s.root.next, s.root.prev = &s.root, &s.root
+	s.touches.Store(nil)
 }
 
 func (s *store[R]) add(e *entry[R]) {
 	s.m[e.key] = e
 	s.bytes += e.size
 	e.heapIdx = -1
+	e.live = true
 	if !e.expires.IsZero() {
 		heap.Push(&s.expiry, e)
+	}
+	if s.lru {
+		s.drain()
+		e.used.Store(s.tick.Add(1))
+		s.pushFront(e)
 	}
 }
 
@@ -51,9 +87,115 @@ func (s *store[R]) remove(e *entry[R]) {
 	}
 	delete(s.m, e.key)
 	s.bytes -= e.size
+	e.live = false
 	if e.heapIdx >= 0 {
 		heap.Remove(&s.expiry, e.heapIdx)
 	}
+	if e.prev != nil {
+		s.unlink(e)
+	}
+}
+
+// all returns every live entry and empties the store.
+func (s *store[R]) takeAll() []*entry[R] {
+	gone := make([]*entry[R], 0, len(s.m))
+	for _, e := range s.m {
+		e.live = false
+		gone = append(gone, e)
+	}
+	s.init(s.lru)
+	return gone
+}
+
+// touch records a use of e. It is safe under the read lock: it only writes
+// atomics and, the first time since the last drain, links e onto the touch
+// stack with a CAS.
+func (s *store[R]) touch(e *entry[R]) {
+	e.used.Store(s.tick.Add(1))
+	if e.touched.Load() || !e.touched.CompareAndSwap(false, true) {
+		return
+	}
+	for {
+		head := s.touches.Load()
+		e.touchNext = head
+		if s.touches.CompareAndSwap(head, e) {
+			return
+		}
+	}
+}
+
+// touchLocked records a use of e under the write lock.
+func (s *store[R]) touchLocked(e *entry[R]) {
+	if !s.lru {
+		return
+	}
+	s.drain()
+	e.used.Store(s.tick.Add(1))
+	s.unlink(e)
+	s.pushFront(e)
+}
+
+// drain moves the entries touched since the last drain to the front of the
+// recency list, oldest use first. Write lock only.
+func (s *store[R]) drain() {
+	e := s.touches.Swap(nil)
+	if e == nil {
+		return
+	}
+	b := s.batch[:0]
+	for ; e != nil; e = e.touchNext {
+		e.touched.Store(false)
+		if e.live {
+			b = append(b, e)
+		}
+	}
+	for i := range b {
+		b[i].touchNext = nil
+	}
+	if len(b) > 1 {
+		slices.SortFunc(b, func(x, y *entry[R]) int {
+			a, c := x.used.Load(), y.used.Load()
+			switch {
+			case a < c:
+				return -1
+			case a > c:
+				return 1
+			}
+			return 0
+		})
+	}
+	for _, x := range b {
+		s.unlink(x)
+		s.pushFront(x)
+	}
+	clear(b)
+	s.batch = b[:0]
+}
+
+func (s *store[R]) pushFront(e *entry[R]) {
+	e.prev, e.next = &s.root, s.root.next
+	s.root.next.prev = e
+	s.root.next = e
+}
+
+func (s *store[R]) unlink(e *entry[R]) {
+	e.prev.next, e.next.prev = e.next, e.prev
+	e.prev, e.next = nil, nil
+}
+
+// leastRecentlyUsed returns the entry at the back of the recency list,
+// skipping keep (the entry just inserted), or nil. O(1) after the drain.
+func (s *store[R]) leastRecentlyUsed(keep *entry[R]) *entry[R] {
+	if !s.lru {
+		return nil
+	}
+	s.drain()
+	for e := s.root.prev; e != &s.root; e = e.prev {
+		if e != keep {
+			return e
+		}
+	}
+	return nil
 }
 
 func (s *store[R]) anyExpiry() bool { return len(s.expiry) > 0 }
@@ -63,23 +205,6 @@ func (s *store[R]) nextToExpire() *entry[R] {
 		return nil
 	}
 	return s.expiry[0]
-}
-
-// leastRecentlyUsed scans for the entry with the oldest use stamp. Hits only
-// stamp entries (under the read lock), so the scan is the price paid at
-// eviction time for hits that never take the write lock.
-func (s *store[R]) leastRecentlyUsed(keep *entry[R]) *entry[R] {
-	var victim *entry[R]
-	var oldest uint64
-	for _, e := range s.m {
-		if e == keep {
-			continue
-		}
-		if u := e.used.Load(); victim == nil || u < oldest {
-			victim, oldest = e, u
-		}
-	}
-	return victim
 }
 
 type expiryHeap[R any] []*entry[R]
