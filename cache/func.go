@@ -139,8 +139,8 @@ func newFunc[A, R any](reg *Registry, name string, kind Kind, fn func(context.Co
 	if f.cfg.persist {
 		// Built even without a usable directory, so that a result type
 		// Persist cannot store fails at construction on every machine.
-		dir, err := reg.persistRoot()
-		p := newPersister[R](dir, name, f.cfg.version, fn, f.cfg.codec)
+		st, err := reg.persistStore()
+		p := newPersister[R](st, name, f.cfg.version, fn, f.cfg.codec)
 		if err != nil {
 			f.noDisk = err
 		} else {
@@ -570,7 +570,11 @@ func (f *Func[A, R]) finish(k argKey, c *call[R], arg A, v R, err error, dur tim
 	// Write the file before releasing the callers, so that a process that
 	// exits right after Get still finds the entry when it starts again.
 	if e != nil && f.persist != nil {
-		err := f.persist.write(k.digest(), e, payload, func() bool {
+		var ttl time.Duration
+		if !e.expires.IsZero() {
+			ttl = max(e.expires.Sub(e.inserted), time.Nanosecond)
+		}
+		err := f.persist.write(k.digest(), e, payload, ttl, func() bool {
 			f.mu.RLock()
 			defer f.mu.RUnlock()
 			return f.store.m[k] == e
@@ -579,7 +583,7 @@ func (f *Func[A, R]) finish(k argKey, c *call[R], arg A, v R, err error, dur tim
 			// The value is cached in memory; only its copy on disk is missing.
 			f.n.errors.Add(1)
 			f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: f.shown(c.label),
-				Err: fmt.Errorf("cache: %s: persist %s: %w", f.name, f.shown(c.label), err)})
+				Err: fmt.Errorf("cache: %s: store %s: %w", f.name, f.shown(c.label), err)})
 		}
 	}
 	// Release what this insert evicted before the callers go on, so that a
@@ -704,14 +708,11 @@ func (f *Func[A, R]) onTimer() {
 	f.releaseAll(gone)
 }
 
-// releaseAll removes persisted files and runs OnRelease for entries that
-// left the cache. It must be called without f.mu held.
+// releaseAll runs OnRelease for entries that left memory. It must be
+// called without f.mu held. Their copies in the store stay: an entry
+// evicted from memory is what the second tier is for, and the store
+// enforces the TTL itself.
 func (f *Func[A, R]) releaseAll(gone []*entry[R]) {
-	if f.persist != nil {
-		for _, e := range gone {
-			f.persist.remove(e.key.digest())
-		}
-	}
 	f.releaseEntries(gone)
 }
 
@@ -766,7 +767,7 @@ func (f *Func[A, R]) Clear() {
 	f.reg.hub.publish(Event{Func: f.name, Kind: EventCleared, Key: f.name + "(*)", Entries: len(gone)})
 	f.mu.Unlock()
 	if f.persist != nil {
-		f.persist.removeAllLocked()
+		f.storeFailed(f.persist.removeAllLocked(), f.name+"(*)")
 	}
 	f.releaseEntries(gone)
 }
@@ -819,7 +820,7 @@ func (f *Func[A, R]) ClearArg(arg A) error {
 	}
 	f.mu.Unlock()
 	if f.persist != nil {
-		f.persist.removeLocked(k.digest())
+		f.storeFailed(f.persist.removeLocked(k.digest()), f.label(arg))
 	}
 	f.releaseEntries(gone)
 	return nil

@@ -28,6 +28,14 @@ func WithPersistDir(dir string) RegistryOption {
 // defaultPersistDir is os.UserCacheDir()/hitmiss, or "" when the user has
 // no cache directory. There is deliberately no fallback to a shared
 // directory such as /tmp, where another user could plant entries.
+// WithStore makes s the second tier of the registry's Persist functions
+// instead of a DirStore on the persist directory: their entries are written
+// through to s and read from it on a memory miss, so that processes sharing
+// s share what any of them computed (see package cache/redisstore).
+func WithStore(s Store) RegistryOption {
+	return func(r *Registry) { r.tier = s }
+}
+
 func defaultPersistDir() string {
 	dir, err := os.UserCacheDir()
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 type Registry struct {
 	now        func() time.Time
 	persistDir string
+	tier       Store // WithStore's; nil: a DirStore on persistDir
 	hub        hub
 	closed     atomic.Bool
 	persist    persistSetup
