@@ -29,6 +29,7 @@ type registered interface {
 	Clear()
 	Stats() Stats
 	close()
+	endSession(id string)
 }
 
 // NewRegistry returns an empty registry.
@@ -127,6 +128,8 @@ type Stats struct {
 	Name                                                                string
 	Kind                                                                Kind
 	Hits, Misses, Expirations, Evictions, Invalidations, Clears, Errors uint64
+	StoreHits                                                           uint64 // hits served from the Store (Outcome Stored), counted in Hits too
+	Stale                                                               uint64 // expired values served while refreshed (Outcome Stale), counted in Hits too
 	Entries                                                             int
 	Bytes                                                               int64
 	TTL                                                                 time.Duration
