@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/hitmiss/hitmiss/cache"
-	"github.com/hitmiss/hitmiss/internal/redistest"
 	"github.com/hitmiss/hitmiss/cache/redisstore"
+	"github.com/hitmiss/hitmiss/internal/redistest"
 )
 
 // redisURL is the server the examples use: a redis-server TestMain started
