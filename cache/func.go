@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"path/filepath"
 	"context"
 	"fmt"
 	"reflect"
@@ -148,6 +149,10 @@ func newFunc[A, R any](reg *Registry, name string, kind Kind, fn func(context.Co
 			f.noDisk = err
 		} else {
 			f.persist = p
+			if ds, ok := st.(*dirStore); ok {
+				// What other builds or Versions of this function left.
+				removeStaleSiblings(ds.ps.dir, filepath.Join(ds.ps.dir, strings.TrimSuffix(p.prefix, "/")))
+			}
 		}
 	}
 	reg.add(f)

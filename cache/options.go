@@ -25,9 +25,6 @@ func WithPersistDir(dir string) RegistryOption {
 	return func(r *Registry) { r.persistDir = dir }
 }
 
-// defaultPersistDir is os.UserCacheDir()/hitmiss, or "" when the user has
-// no cache directory. There is deliberately no fallback to a shared
-// directory such as /tmp, where another user could plant entries.
 // WithStore makes s the second tier of the registry's Persist functions
 // instead of a DirStore on the persist directory: their entries are written
 // through to s and read from it on a memory miss, so that processes sharing
@@ -36,6 +33,21 @@ func WithStore(s Store) RegistryOption {
 	return func(r *Registry) { r.tier = s }
 }
 
+// WithPersistBudget bounds the bytes of entry files in the persist
+// directory (DefaultPersistBudget, 1 GiB, unless set); past it the oldest
+// files are removed. It counts every function's files in the directory,
+// including other processes'.
+func WithPersistBudget(n int64) RegistryOption {
+	return func(r *Registry) {
+		if n > 0 {
+			r.persist.budget = n
+		}
+	}
+}
+
+// defaultPersistDir is os.UserCacheDir()/hitmiss, or "" when the user has
+// no cache directory. There is deliberately no fallback to a shared
+// directory such as /tmp, where another user could plant entries.
 func defaultPersistDir() string {
 	dir, err := os.UserCacheDir()
 	if err != nil {

@@ -402,32 +402,18 @@ func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R]) (R, bool, []*entr
 	return v, true, gone
 }
 
-// persistSetup is the registry's second tier, settled once, when the first
-// Persist function is made: the Store given with WithStore, or a DirStore on
-// the persist directory.
-type persistSetup struct {
-	once  sync.Once
-	store Store
-	err   error
-}
-
-// persistStore returns the registry's Store, or why Persist entries must
-// stay in memory.
+// persistStore returns the registry's second tier: the Store given with
+// WithStore, or a DirStore on the persist directory, checked once; or why
+// Persist entries must stay in memory.
 func (r *Registry) persistStore() (Store, error) {
-	r.persist.once.Do(func() {
-		switch {
-		case r.tier != nil:
-			r.persist.store = r.tier
-		case r.persistDir == "":
-			r.persist.err = errors.New("cache: no persist directory: the user cache directory is unknown (HOME and XDG_CACHE_HOME unset); Persist entries are kept in memory only")
-		default:
-			r.persist.store, r.persist.err = NewDirStore(r.persistDir)
-			if r.persist.err != nil {
-				r.persist.err = fmt.Errorf("%w; Persist entries are kept in memory only", r.persist.err)
-			}
-		}
-	})
-	return r.persist.store, r.persist.err
+	if r.tier != nil {
+		return r.tier, nil
+	}
+	ps, err := r.persistRoot()
+	if err != nil {
+		return nil, err
+	}
+	return &dirStore{ps: ps}, nil
 }
 
 // storeFailed announces a store operation that failed, so that nothing the
