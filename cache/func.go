@@ -1,9 +1,9 @@
 package cache
 
 import (
-	"path/filepath"
 	"context"
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"runtime/debug"
 	"strings"
