@@ -9,7 +9,7 @@ import (
 // ErrNoSession is returned by a Get of a ScopeSession function whose
 // context carries no session (see WithSession): with no session to file the
 // entry under, sharing it would leak one user's data to another.
-var ErrNoSession = errors.New("cache: a session-scoped function was called without a session (use cache.WithSession)")
+var ErrNoSession = errors.New("a session-scoped function was called without a session (use cache.WithSession)")
 
 type sessionKey struct{}
 
