@@ -77,11 +77,51 @@
 // Registry.Close stops the expiry timers, releases every resource and
 // makes later Gets fail with ErrClosed.
 //
+// # A second tier: a directory or a shared store
+//
+// Persist Data functions write each entry through to the registry's Store
+// and, on a memory miss, read it back before computing (GetOutcome says
+// Stored). The default Store is NewDirStore on the persist directory:
+// private to the user, entries checked with a keyed MAC, kept under a byte
+// budget, cleaned of crashed writers' leftovers. WithStore puts another
+// Store there; package cache/redisstore is one on Redis, so that processes
+// and machines share what any of them computed (Streamlit's most requested
+// cache feature, "each pod has its own cache").
+//
+// Entries are keyed in the store by the function's name and key (its
+// Version, compiled code and build) and the argument's digest, so Clear,
+// ClearArg, ClearData and ClearAll delete exactly this registry's
+// functions' entries there and nothing else, and a build never reads
+// another build's entries. The store keeps the function's TTL. An entry
+// leaving memory (evicted, expired) stays in the store, which is what a
+// second tier is for. A value that does not decode is a miss plus an
+// EventInvalidated; a store that fails or is slow (Stores bound each
+// operation) is a miss plus an EventError: a Get never fails, nor waits
+// past the store's bound, because of its store.
+//
+// # Refresh, warm, set
+//
+// RefreshInBackground (Streamlit's refresh="background") serves an expired
+// entry at once, as Stale, for one more TTL while a single background
+// computation replaces it; if that fails, the stale entry goes and
+// EventError says why. Func.Warm computes a list of arguments in parallel
+// before anyone asks; Func.Set puts a value in as if fn had returned it.
+//
+// # Sessions
+//
+// A function with ScopeSession (Streamlit's scope="session") keeps its
+// entries per session: the session of the caller's context, set with
+// WithSession. Registry.EndSession drops a session's entries and runs
+// OnRelease for them. Functions without the option are shared by every
+// session, as resources are in Streamlit. Each Event carries the session
+// of the call that caused it.
+//
 // # Observing
 //
-// Stats reports per function hits, misses, expirations, evictions,
-// invalidations, clears, errors, entries, bytes and compute time; the
-// counts are exact under concurrency. Registry.Subscribe streams an Event
+// Stats reports per function hits, misses, store hits, stale serves,
+// expirations, evictions, invalidations, clears, errors, entries, bytes and
+// compute time; the counts are exact under concurrency. Package
+// cache/cachemetrics exports them to Prometheus. Registry.Subscribe streams an Event
 // for each of those happenings. Delivery never blocks: a subscriber that
 // does not keep up loses events rather than slowing callers.
 //

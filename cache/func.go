@@ -3,6 +3,7 @@ package cache
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"runtime/debug"
 	"strings"
@@ -51,6 +52,7 @@ type Func[A, R any] struct {
 
 type counters struct {
 	hits, misses, expirations, evictions, invalidations, clears, errors atomic.Uint64
+	storeHits, stale                                                    atomic.Uint64
 	computeNanos                                                        atomic.Int64
 }
 
@@ -69,6 +71,8 @@ type call[R any] struct {
 	label    string             // set when someone reads it: a subscriber or the persisted file
 	waiters  int                // callers still waiting; guarded by Func.mu
 	detached bool               // a clear or the last waiter leaving took it out of inflight; its result is not stored
+	refresh  bool               // a background refresh of a stale entry (RefreshInBackground)
+	session  string             // the session of the caller that started it, for its events
 	ctx      runCtx[R]          // the context fn runs with
 
 	// Set before done is closed.
@@ -141,13 +145,16 @@ func newFunc[A, R any](reg *Registry, name string, kind Kind, fn func(context.Co
 	if f.cfg.persist {
 		// Built even without a usable directory, so that a result type
 		// Persist cannot store fails at construction on every machine.
-		ps, err := reg.persistRoot()
-		p := newPersister[R](ps, name, f.cfg.version, fn, f.cfg.codec)
+		st, err := reg.persistStore()
+		p := newPersister[R](st, name, f.cfg.version, fn, f.cfg.codec)
 		if err != nil {
 			f.noDisk = err
 		} else {
 			f.persist = p
-			removeStaleSiblings(ps.dir, p.dir)
+			if ds, ok := st.(*dirStore); ok {
+				// What other builds or Versions of this function left.
+				removeStaleSiblings(ds.ps.dir, filepath.Join(ds.ps.dir, strings.TrimSuffix(p.prefix, "/")))
+			}
 		}
 	}
 	reg.add(f)
@@ -184,6 +191,12 @@ func (f *Func[A, R]) checkOptions() {
 	}
 	if c.persist && f.kind == KindResource {
 		c.misused("Persist is for Data functions only: resources are shared objects, not values to store")
+	}
+	if c.refresh && c.ttl <= 0 {
+		c.misused("RefreshInBackground needs a TTL: only an expired entry is refreshed")
+	}
+	if c.session && c.persist {
+		c.misused("ScopeSession and Persist do not mix: a session's entries are not shared with other processes")
 	}
 	if c.codec != nil {
 		if _, ok := c.codec.(*codec[R]); !ok {
@@ -285,10 +298,21 @@ func (f *Func[A, R]) GetOutcome(ctx context.Context, arg A) (R, Outcome, error) 
 	if f.reg.closed.Load() {
 		return zero, Miss, f.closedErr()
 	}
+	var sess string
+	if f.cfg.session {
+		id, ok := sessionFrom(ctx)
+		if !ok {
+			return zero, Miss, fmt.Errorf("cache: %s: %w", f.name, ErrNoSession)
+		}
+		sess = id
+	}
 	var buf [flatBufSize]byte
 	b, err := f.keyBytes(arg, &buf)
 	if err != nil {
 		return zero, Miss, err
+	}
+	if f.cfg.session {
+		b = appendSession(b, sess)
 	}
 	sh := f.store.shardOf(b)
 	sh.mu.RLock()
@@ -301,7 +325,7 @@ func (f *Func[A, R]) GetOutcome(ctx context.Context, arg A) (R, Outcome, error) 
 		sh.mu.RUnlock()
 		if f.validate == nil || f.valid(e.key, e, v) {
 			sh.hits.Add(1)
-			f.emitHit(e.label)
+			f.emitHit(ctx, e.label, Hit)
 			replay(ctx, elems)
 			v, err := f.out(v)
 			return v, Hit, err
@@ -322,9 +346,10 @@ func (f *Func[A, R]) expired(e *entry[R]) bool {
 	return !e.expires.IsZero() && !f.reg.now().Before(e.expires)
 }
 
-func (f *Func[A, R]) emitHit(label string) {
+func (f *Func[A, R]) emitHit(ctx context.Context, label string, o Outcome) {
 	if f.reg.hub.active() {
-		f.reg.hub.publish(Event{Func: f.name, Kind: EventHit, Key: f.shown(label)})
+		sess, _ := sessionFrom(ctx)
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventHit, Key: f.shown(label), Outcome: o, Session: sess})
 	}
 }
 
@@ -375,16 +400,30 @@ func (f *Func[A, R]) slowGet(ctx context.Context, k argKey, arg A) (R, Outcome, 
 	}
 	gone := f.sweepLocked()
 	if e := f.store.get(k); e != nil {
-		// Filled while we waited for the lock.
+		// Filled while we waited for the lock, or (RefreshInBackground)
+		// expired but still servable while it is computed again.
 		v, elems, label := e.val, e.elements, e.label
 		f.store.touchLocked(e)
+		out, bg := Hit, (*call[R])(nil)
+		if f.expired(e) {
+			out = Stale
+			if f.inflight[k] == nil {
+				bg = f.refreshLocked(ctx, k, label)
+			}
+		}
 		f.mu.Unlock()
 		f.releaseAll(gone)
+		if bg != nil {
+			go f.run(k, bg, arg)
+		}
 		f.n.hits.Add(1)
-		f.emitHit(label)
+		if out == Stale {
+			f.n.stale.Add(1)
+		}
+		f.emitHit(ctx, label, out)
 		replay(ctx, elems)
 		v, err := f.out(v)
-		return v, Hit, err
+		return v, out, err
 	}
 	if err := ctx.Err(); err != nil {
 		// The caller has given up already: start nothing for it.
@@ -411,6 +450,7 @@ func (f *Func[A, R]) slowGet(ctx context.Context, k argKey, arg A) (R, Outcome, 
 		return f.wait(ctx, k, c, false)
 	}
 	c := &call[R]{waiters: 1}
+	c.session, _ = sessionFrom(ctx)
 	c.ctx.c = c
 	f.inflight[k] = c
 	f.mu.Unlock()
@@ -422,7 +462,8 @@ func (f *Func[A, R]) slowGet(ctx context.Context, k argKey, arg A) (R, Outcome, 
 	if f.persist != nil {
 		if v, ok := f.loadPersisted(k, c); ok {
 			f.n.hits.Add(1)
-			f.emitHit(c.label)
+			f.n.storeHits.Add(1)
+			f.emitHit(ctx, c.label, Stored)
 			v, err := f.out(v)
 			return v, Stored, err
 		}
@@ -431,7 +472,7 @@ func (f *Func[A, R]) slowGet(ctx context.Context, k argKey, arg A) (R, Outcome, 
 	}
 	f.n.misses.Add(1)
 	if f.reg.hub.active() {
-		f.reg.hub.publish(Event{Func: f.name, Kind: EventMiss, Key: f.shown(c.label), Spinner: f.spinner})
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventMiss, Key: f.shown(c.label), Spinner: f.spinner, Session: c.session})
 	}
 	c.ctx.rec.parent = sinkFrom(ctx)
 	if ctx.Done() == nil {
@@ -486,7 +527,7 @@ func (f *Func[A, R]) wait(ctx context.Context, k argKey, c *call[R], started boo
 		return c.orig, Miss, nil
 	}
 	f.n.hits.Add(1)
-	f.emitHit(c.label)
+	f.emitHit(ctx, c.label, Joined)
 	replay(ctx, c.elements)
 	v, err := f.out(c.val)
 	return v, Joined, err
@@ -567,23 +608,38 @@ func (f *Func[A, R]) finish(k argKey, c *call[R], arg A, v R, err error, dur tim
 	switch {
 	case err != nil:
 		f.n.errors.Add(1)
-		f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: f.shown(c.label), Err: err, Duration: dur})
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: f.shown(c.label), Err: err, Duration: dur, Session: c.session})
+		if old := f.store.get(k); c.refresh && !c.detached && old != nil && f.expired(old) {
+			// A failed refresh leaves nothing stale behind: the next Get
+			// computes in the foreground and sees the error itself.
+			f.dropLocked(old, &f.n.expirations, EventExpired)
+			gone = append(gone, old)
+		}
 	case c.detached || f.closed:
 	case tooBig:
 		// Admitting it would evict everything else and still not fit.
 		f.n.evictions.Add(1)
-		f.reg.hub.publish(Event{Func: f.name, Kind: EventEvicted, Key: f.shown(c.label), Duration: dur,
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventEvicted, Key: f.shown(c.label), Duration: dur, Session: c.session,
 			Err: fmt.Errorf("cache: %s: value of %d bytes is larger than MaxBytes %d; not cached", f.name, size, f.cfg.maxBytes)})
 	default:
+		if old := f.store.get(k); old != nil {
+			// The stale entry a refresh replaces leaves the cache.
+			f.store.remove(old)
+			gone = append(gone, old)
+		}
 		e = f.insertLocked(k, c.label, stored, size, c.elements, f.reg.now())
-		gone = f.enforceLimitsLocked(e)
-		f.reg.hub.publish(Event{Func: f.name, Kind: EventComputed, Key: f.shown(c.label), Duration: dur})
+		gone = append(gone, f.enforceLimitsLocked(e)...)
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventComputed, Key: f.shown(c.label), Duration: dur, Session: c.session})
 	}
 	f.mu.Unlock()
 	// Write the file before releasing the callers, so that a process that
 	// exits right after Get still finds the entry when it starts again.
 	if e != nil && f.persist != nil {
-		err := f.persist.write(k.digest(), e, payload, func() bool {
+		var ttl time.Duration
+		if !e.expires.IsZero() {
+			ttl = max(e.expires.Sub(e.inserted), time.Nanosecond)
+		}
+		err := f.persist.write(k.digest(), e, payload, ttl, func() bool {
 			f.mu.RLock()
 			defer f.mu.RUnlock()
 			return f.store.get(k) == e
@@ -592,7 +648,7 @@ func (f *Func[A, R]) finish(k argKey, c *call[R], arg A, v R, err error, dur tim
 			// The value is cached in memory; only its copy on disk is missing.
 			f.n.errors.Add(1)
 			f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: f.shown(c.label),
-				Err: fmt.Errorf("cache: %s: persist %s: %w", f.name, f.shown(c.label), err)})
+				Err: fmt.Errorf("cache: %s: store %s: %w", f.name, f.shown(c.label), err)})
 		}
 	}
 	// Release what this insert evicted before the callers go on, so that a
@@ -675,7 +731,7 @@ func (f *Func[A, R]) sweepLocked() []*entry[R] {
 	var gone []*entry[R]
 	for {
 		e := f.store.nextToExpire()
-		if e == nil || now.Before(e.expires) {
+		if e == nil || now.Before(e.expires.Add(f.grace())) {
 			break
 		}
 		f.dropLocked(e, &f.n.expirations, EventExpired)
@@ -694,14 +750,15 @@ func (f *Func[A, R]) armTimerLocked() {
 	if next == nil || f.closed {
 		return
 	}
-	if f.timer != nil && !f.timerAt.After(next.expires) {
+	due := next.expires.Add(f.grace())
+	if f.timer != nil && !f.timerAt.After(due) {
 		return // already due at or before this expiry
 	}
 	if f.timer != nil {
 		f.timer.Stop()
 	}
-	f.timerAt = next.expires
-	d := next.expires.Sub(f.reg.now())
+	f.timerAt = due
+	d := due.Sub(f.reg.now())
 	wf := weak.Make(f)
 	f.timer = time.AfterFunc(max(d, 0), func() {
 		if f := wf.Value(); f != nil {
@@ -719,14 +776,11 @@ func (f *Func[A, R]) onTimer() {
 	f.releaseAll(gone)
 }
 
-// releaseAll removes persisted files and runs OnRelease for entries that
-// left the cache. It must be called without f.mu held.
+// releaseAll runs OnRelease for entries that left memory. It must be
+// called without f.mu held. Their copies in the store stay: an entry
+// evicted from memory is what the second tier is for, and the store
+// enforces the TTL itself.
 func (f *Func[A, R]) releaseAll(gone []*entry[R]) {
-	if f.persist != nil {
-		for _, e := range gone {
-			f.persist.remove(e.key.digest())
-		}
-	}
 	f.releaseEntries(gone)
 }
 
@@ -776,7 +830,7 @@ func (f *Func[A, R]) Clear() {
 	f.reg.hub.publish(Event{Func: f.name, Kind: EventCleared, Key: f.name + "(*)", Entries: len(gone)})
 	f.mu.Unlock()
 	if f.persist != nil {
-		f.persist.removeAllLocked()
+		f.storeFailed(f.persist.removeAllLocked(), f.name+"(*)")
 	}
 	f.releaseEntries(gone)
 }
@@ -823,13 +877,28 @@ func (f *Func[A, R]) ClearArg(arg A) error {
 		c.detached = true
 		delete(f.inflight, k)
 	}
+	if f.cfg.session {
+		// arg's entries in every session.
+		for sk, e := range f.store.entries() {
+			if base, _, ok := splitSession(sk); ok && base == k {
+				f.store.remove(e)
+				gone = append(gone, e)
+			}
+		}
+		for sk, c := range f.inflight {
+			if base, _, ok := splitSession(sk); ok && base == k {
+				c.detached = true
+				delete(f.inflight, sk)
+			}
+		}
+	}
 	f.n.clears.Add(1)
 	if f.reg.hub.active() {
 		f.reg.hub.publish(Event{Func: f.name, Kind: EventCleared, Key: f.label(arg), Entries: len(gone)})
 	}
 	f.mu.Unlock()
 	if f.persist != nil {
-		f.persist.removeLocked(k.digest())
+		f.storeFailed(f.persist.removeLocked(k.digest()), f.label(arg))
 	}
 	f.releaseEntries(gone)
 	return nil
@@ -891,6 +960,7 @@ func (f *Func[A, R]) Stats() Stats {
 	s.Hits, s.Misses = f.n.hits.Load()+f.store.hits(), f.n.misses.Load()
 	s.Expirations, s.Evictions = f.n.expirations.Load(), f.n.evictions.Load()
 	s.Invalidations, s.Clears, s.Errors = f.n.invalidations.Load(), f.n.clears.Load(), f.n.errors.Load()
+	s.StoreHits, s.Stale = f.n.storeHits.Load(), f.n.stale.Load()
 	s.ComputeTime = time.Duration(f.n.computeNanos.Load())
 	return s
 }

@@ -2,61 +2,39 @@ package cache
 
 import (
 	"bytes"
-	"crypto/hmac"
-	"crypto/sha256"
+	"context"
 	"encoding"
 	"encoding/binary"
 	"encoding/gob"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"reflect"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/zeebo/xxh3"
 )
 
-// File layout of a persisted entry (all integers little-endian):
-//
-//	magic    [8]byte  "HMCACHE2"
-//	funcKey  [16]byte the function key the entry was written under
-//	argKey   [16]byte the argument key
-//	inserted int64    UnixNano of insertion, by the registry's clock
-//	labelLen uint32, label
-//	payloadLen uint64, payload
-//	checksum [32]byte HMAC-SHA256 of everything above, keyed by the directory's secret
-//
-// Files are written to a temporary name and renamed into place, so a reader
-// sees a whole entry or none. Anything that does not parse, or whose keys or
-// checksum disagree, is treated as absent and removed. Version 1 files
-// (unkeyed xxh3 checksums) are never read, only cleaned up.
-const (
-	persistMagic       = "HMCACHE2"
-	persistMagicPrefix = "HMCACHE"
-	persistSumSize     = sha256.Size
-)
-
+// persister connects a Persist function to the registry's Store: it turns
+// values into bytes with the function's codec, frames them (encodeStored)
+// under the function's namespace in the store, and reads them back.
 type persister[R any] struct {
-	mu      sync.Mutex // serialises file writes against clears, so a clear cannot be undone by a late write
-	setup   *persistSetup
-	dir     string
+	mu      sync.Mutex // serialises store writes against clears, so a clear cannot be undone by a late write
+	store   Store
+	prefix  string // storePrefix of the function
 	funcKey digest
 	encode0 func(R) ([]byte, error)
 	decode  func([]byte) (R, error)
 }
 
-func newPersister[R any](ps *persistSetup, name, version string, fn any, c any) *persister[R] {
-	p := &persister[R]{setup: ps}
+func newPersister[R any](st Store, name, version string, fn any, c any) *persister[R] {
+	p := &persister[R]{store: st}
 	p.funcKey = functionKey(name, version, fn)
-	p.dir = filepath.Join(ps.dir, safeFileName(name)+"-"+p.funcKey.String()[:16])
+	p.prefix = storePrefix(name, p.funcKey)
 	if cd, ok := c.(*codec[R]); ok && cd != nil {
 		p.encode0, p.decode = cd.encode, cd.decode
 		return p
@@ -282,103 +260,55 @@ func safeFileName(name string) string {
 	}, name)
 }
 
-func (p *persister[R]) path(k digest) string {
-	return filepath.Join(p.dir, k.String()+".entry")
-}
+func (p *persister[R]) key(k digest) string { return storeKey(p.prefix, k) }
 
-// write stores an entry atomically, provided it is still cached when the
-// persist lock is held (a clear may have run since it was computed).
-func (p *persister[R]) write(k digest, e *entry[R], payload []byte, stillCached func() bool) error {
+// storeCtx is the context of store operations. They run on behalf of the
+// cache, not of one caller (whose ctx may end while others wait), and a
+// Store bounds each operation itself.
+var storeCtx = context.Background()
+
+// write saves an entry, provided it is still cached when the persist lock
+// is held (a clear may have run since it was computed). ttl is what is left
+// of the entry's life; 0 means no expiry.
+func (p *persister[R]) write(k digest, e *entry[R], payload []byte, ttl time.Duration, stillCached func() bool) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !stillCached() {
 		return nil
 	}
-	if err := os.MkdirAll(p.dir, 0o700); err != nil {
-		return err
-	}
-	var b bytes.Buffer
-	b.WriteString(persistMagic)
-	b.Write(p.funcKey[:])
-	b.Write(k[:])
-	binary.Write(&b, binary.LittleEndian, e.inserted.UnixNano())
-	binary.Write(&b, binary.LittleEndian, uint32(len(e.label)))
-	b.WriteString(e.label)
-	binary.Write(&b, binary.LittleEndian, uint64(len(payload)))
-	b.Write(payload)
-	b.Write(p.sum(b.Bytes()))
-
-	// The pid in the name lets a later process tell a crashed writer's
-	// leftover from a file being written right now.
-	tmp, err := os.CreateTemp(p.dir, ".tmp-"+strconv.Itoa(os.Getpid())+"-*")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(b.Bytes())
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), p.path(k))
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	p.setup.added(int64(b.Len()))
-	return nil
+	return p.store.Save(storeCtx, p.key(k), encodeStored(p.funcKey, k, e.inserted, e.label, payload), ttl)
 }
 
-// sum is the keyed checksum of an entry's body.
-func (p *persister[R]) sum(body []byte) []byte {
-	h := hmac.New(sha256.New, p.setup.secret)
-	h.Write(body)
-	return h.Sum(nil)
-}
+// errNoEntry means nothing is stored for a key.
+var errNoEntry = errors.New("no stored entry")
 
-// errNoEntry means nothing is persisted for a key.
-var errNoEntry = errors.New("no persisted entry")
+// errStore wraps a failure of the store itself (down, slow, denied), as
+// opposed to an entry that is there but unusable.
+type errStore struct{ err error }
 
-// load reads the entry for k. It returns errNoEntry when there is none and
-// any other error when the file exists but cannot be used.
+func (e errStore) Error() string { return e.err.Error() }
+func (e errStore) Unwrap() error { return e.err }
+
+// load reads the entry for k. It returns errNoEntry when there is none, an
+// errStore when the store failed, and any other error when the entry exists
+// but cannot be used.
 func (p *persister[R]) load(k digest) (v R, inserted time.Time, label string, err error) {
-	raw, err := os.ReadFile(p.path(k))
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+	raw, err := p.store.Load(storeCtx, p.key(k))
+	if errors.Is(err, ErrNotStored) {
 		return v, inserted, "", errNoEntry
 	}
+	var corrupt *CorruptEntryError
+	if errors.As(err, &corrupt) {
+		return v, inserted, "", corrupt
+	}
+	if err != nil {
+		return v, inserted, "", errStore{err}
+	}
+	inserted, label, payload, err := decodeStored(p.funcKey, k, raw)
 	if err != nil {
 		return v, inserted, "", err
 	}
-	const fixed = 8 + 16 + 16 + 8 + 4
-	if len(raw) < fixed+8+persistSumSize {
-		return v, inserted, "", fmt.Errorf("truncated: %d bytes", len(raw))
-	}
-	body, sum := raw[:len(raw)-persistSumSize], raw[len(raw)-persistSumSize:]
-	if !hmac.Equal(p.sum(body), sum) {
-		return v, inserted, "", errors.New("checksum mismatch (damaged, or not written with this directory's secret)")
-	}
-	if string(body[:8]) != persistMagic {
-		return v, inserted, "", errors.New("not a hitmiss cache entry")
-	}
-	if !bytes.Equal(body[8:24], p.funcKey[:]) || !bytes.Equal(body[24:40], k[:]) {
-		return v, inserted, "", errors.New("written for another function or argument")
-	}
-	inserted = time.Unix(0, int64(binary.LittleEndian.Uint64(body[40:48])))
-	n := int(binary.LittleEndian.Uint32(body[48:52]))
-	rest := body[fixed:]
-	if n > len(rest)-8 {
-		return v, inserted, "", errors.New("truncated label")
-	}
-	label, rest = string(rest[:n]), rest[n:]
-	plen := binary.LittleEndian.Uint64(rest[:8])
-	rest = rest[8:]
-	if plen != uint64(len(rest)) {
-		return v, inserted, "", fmt.Errorf("payload is %d bytes, header says %d", len(rest), plen)
-	}
-	v, err = p.safeDecode(rest)
+	v, err = p.safeDecode(payload)
 	return v, inserted, label, err
 }
 
@@ -395,19 +325,15 @@ func (p *persister[R]) safeDecode(b []byte) (v R, err error) {
 	return v, err
 }
 
-// remove deletes the file for k.
-func (p *persister[R]) remove(k digest) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.removeLocked(k)
+// removeLocked deletes the entry for k from the store.
+func (p *persister[R]) removeLocked(k digest) error {
+	return p.store.Delete(storeCtx, p.key(k))
 }
 
-// removeLocked deletes the file for k if the cache wrote it.
-func (p *persister[R]) removeLocked(k digest) { removeEntryFile(p.path(k)) }
-
-// removeAllLocked deletes every file the cache wrote for this function, and
-// its folder when nothing else is in it: a user's file put there stays.
-func (p *persister[R]) removeAllLocked() { removeOwnFiles(p.dir, true) }
+// removeAllLocked deletes every entry of the function from the store.
+func (p *persister[R]) removeAllLocked() error {
+	return p.store.DeletePrefix(storeCtx, p.prefix)
+}
 
 // loadPersisted serves a miss from disk when a usable entry exists. It runs
 // for the caller that registered c, with no lock held; holding the persist
@@ -425,14 +351,25 @@ func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R]) (R, bool, []*entr
 	p := f.persist
 	v, inserted, label, err := p.load(k.digest())
 	var zero R
+	var down errStore
 	switch {
 	case errors.Is(err, errNoEntry):
 		return zero, false, nil
+	case errors.As(err, &down):
+		// The store cannot answer: compute, and say why the store was no use.
+		f.n.errors.Add(1)
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: f.shown(c.label),
+			Err: fmt.Errorf("cache: %s: store: %w", f.name, down.err)})
+		return zero, false, nil
 	case err != nil:
-		p.removeLocked(k.digest())
+		f.storeFailed(p.removeLocked(k.digest()), c.label)
+		ce, ok := err.(*CorruptEntryError) // the store's own finding, naming its file
+		if !ok {
+			ce = &CorruptEntryError{Path: p.key(k.digest()), Err: err}
+		}
+		ce.Func = f.name
 		f.n.invalidations.Add(1)
-		f.reg.hub.publish(Event{Func: f.name, Kind: EventInvalidated, Key: c.label,
-			Err: &CorruptEntryError{Func: f.name, Path: p.path(k.digest()), Err: err}})
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventInvalidated, Key: f.shown(c.label), Err: ce})
 		return zero, false, nil
 	}
 	if label == "" {
@@ -443,7 +380,7 @@ func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R]) (R, bool, []*entr
 		// The TTL in force now decides, counted from the original insertion.
 		expires = inserted.Add(f.cfg.ttl)
 		if !f.reg.now().Before(expires) {
-			p.removeLocked(k.digest())
+			f.storeFailed(p.removeLocked(k.digest()), label)
 			f.n.expirations.Add(1)
 			f.reg.hub.publish(Event{Func: f.name, Kind: EventExpired, Key: label})
 			return zero, false, nil
@@ -466,4 +403,29 @@ func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R]) (R, bool, []*entr
 		close(done)
 	}
 	return v, true, gone
+}
+
+// persistStore returns the registry's second tier: the Store given with
+// WithStore, or a DirStore on the persist directory, checked once; or why
+// Persist entries must stay in memory.
+func (r *Registry) persistStore() (Store, error) {
+	if r.tier != nil {
+		return r.tier, nil
+	}
+	ps, err := r.persistRoot()
+	if err != nil {
+		return nil, err
+	}
+	return &dirStore{ps: ps}, nil
+}
+
+// storeFailed announces a store operation that failed, so that nothing the
+// store did not do goes unsaid. err nil is nothing.
+func (f *Func[A, R]) storeFailed(err error, label string) {
+	if err == nil {
+		return
+	}
+	f.n.errors.Add(1)
+	f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: f.shown(label),
+		Err: fmt.Errorf("cache: %s: store: %w", f.name, err)})
 }

@@ -74,25 +74,34 @@ type persistSetup struct {
 func (r *Registry) persistRoot() (*persistSetup, error) {
 	ps := &r.persist
 	ps.once.Do(func() {
-		if ps.budget == 0 {
-			ps.budget = DefaultPersistBudget
-		}
-		ps.dir = r.persistDir
-		if ps.dir == "" {
+		if r.persistDir == "" {
 			ps.err = errors.New("cache: no persist directory: the user cache directory is unknown (HOME and XDG_CACHE_HOME unset); Persist entries are kept in memory only")
 			return
 		}
-		if ps.err = privateDir(ps.dir); ps.err != nil {
-			ps.err = fmt.Errorf("cache: persist directory %s: %w; Persist entries are kept in memory only", ps.dir, ps.err)
-			return
+		if err := ps.open(r.persistDir); err != nil {
+			ps.err = fmt.Errorf("%w; Persist entries are kept in memory only", err)
 		}
-		if ps.secret, ps.err = loadSecret(filepath.Join(ps.dir, secretFile)); ps.err != nil {
-			ps.err = fmt.Errorf("cache: persist directory %s: %w; Persist entries are kept in memory only", ps.dir, ps.err)
-			return
-		}
-		ps.sweep()
 	})
 	return ps, ps.err
+}
+
+// open checks dir (private, with a secret), removes leftovers and applies
+// the budget.
+func (ps *persistSetup) open(dir string) error {
+	if ps.budget == 0 {
+		ps.budget = DefaultPersistBudget
+	}
+	ps.dir = dir
+	if err := privateDir(dir); err != nil {
+		return fmt.Errorf("cache: persist directory %s: %w", dir, err)
+	}
+	secret, err := loadSecret(filepath.Join(dir, secretFile))
+	if err != nil {
+		return fmt.Errorf("cache: persist directory %s: %w", dir, err)
+	}
+	ps.secret = secret
+	ps.sweep()
+	return nil
 }
 
 // privateDir makes dir if needed and checks that only its user can use it.

@@ -12,6 +12,7 @@ import (
 type Registry struct {
 	now        func() time.Time
 	persistDir string
+	tier       Store // WithStore's; nil: a DirStore on persistDir
 	hub        hub
 	closed     atomic.Bool
 	persist    persistSetup
@@ -28,6 +29,7 @@ type registered interface {
 	Clear()
 	Stats() Stats
 	close()
+	endSession(id string)
 }
 
 // NewRegistry returns an empty registry.
@@ -126,6 +128,8 @@ type Stats struct {
 	Name                                                                string
 	Kind                                                                Kind
 	Hits, Misses, Expirations, Evictions, Invalidations, Clears, Errors uint64
+	StoreHits                                                           uint64 // hits served from the Store (Outcome Stored), counted in Hits too
+	Stale                                                               uint64 // expired values served while refreshed (Outcome Stale), counted in Hits too
 	Entries                                                             int
 	Bytes                                                               int64
 	TTL                                                                 time.Duration

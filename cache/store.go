@@ -3,6 +3,7 @@ package cache
 import (
 	"container/heap"
 	"encoding/binary"
+	"maps"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -16,7 +17,7 @@ type entry[R any] struct {
 	key      argKey
 	expires  time.Time // zero: never
 	val      R
-	elements []any // recorded by Emit, replayed on hits
+	elements []any  // recorded by Emit, replayed on hits
 	label    string // readable call; "" when nobody was listening at insertion
 
 	// LRU bookkeeping of bounded caches. used is the stamp of the last use,
@@ -82,7 +83,6 @@ type shard[R any] struct {
 	_    [64]byte
 }
 
-
 func (s *store[R]) init(lru bool) {
 	for i := range s.shards {
 		sh := &s.shards[i]
@@ -129,6 +129,16 @@ func (s *store[R]) lookup(k []byte) *entry[R] {
 	e := sh.m[argKey(k)]
 	sh.mu.RUnlock()
 	return e
+}
+
+// entries returns every live entry with its key, collected first so that
+// the caller may remove entries as it goes. The caller holds Func.mu.
+func (s *store[R]) entries() map[argKey]*entry[R] {
+	all := make(map[argKey]*entry[R], s.count)
+	for i := range s.shards {
+		maps.Copy(all, s.shards[i].m)
+	}
+	return all
 }
 
 // hits sums the hits the lock-free path counted.

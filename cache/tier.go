@@ -38,7 +38,7 @@ type Store interface {
 
 // ErrNotStored is returned by Store.Load when a key has no value, because
 // it was never saved, was deleted or has expired.
-var ErrNotStored = errors.New("cache: not stored")
+var ErrNotStored = errors.New("not stored")
 
 // A value in a Store is one entry, framed so that the cache can tell a
 // whole, matching entry from anything else (all integers little-endian):

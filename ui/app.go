@@ -276,6 +276,13 @@ func eventText(ev cache.Event) string {
 		if ev.Err != nil {
 			return fmt.Sprintf("invalidated %s: %s", key, describeErr(ev.Err))
 		}
+	case cache.EventHit:
+		switch ev.Outcome {
+		case cache.Stored:
+			return "store hit " + key // decoded from the persist dir or the shared store
+		case cache.Stale:
+			return "stale hit " + key // served while it refreshes
+		}
 	}
 	return ev.Kind.String() + " " + key
 }

@@ -23,8 +23,23 @@ import (
 func busyRegistry(t *testing.T) *cache.Registry {
 	t.Helper()
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	reg := cache.NewRegistry(cache.WithClock(func() time.Time { return now }))
+	dir := t.TempDir()
+	reg := cache.NewRegistry(cache.WithClock(func() time.Time { return now }), cache.WithPersistDir(dir))
 	ctx := context.Background()
+
+	// Another registry on the same directory computed square(4) already.
+	cache.Data(cache.NewRegistry(cache.WithPersistDir(dir)), "square", square, cache.Persist()).Get(ctx, 4)
+	cache.Data(reg, "square", square, cache.Persist()).Get(ctx, 4) // a store hit
+
+	quote := cache.Data(reg, "quote", square, cache.TTL(time.Minute), cache.RefreshInBackground())
+	quote.Get(ctx, 3)
+	now = now.Add(90 * time.Second)
+	quote.Get(ctx, 3) // stale, refreshed in the background
+	for deadline := time.Now().Add(10 * time.Second); quote.Stats().InFlight > 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("refresh still running after 10s")
+		}
+	}
 
 	load := cache.Data(reg, "load_csv", func(_ context.Context, name string) ([]string, error) {
 		if name == "bad.csv" {
@@ -49,8 +64,11 @@ func busyRegistry(t *testing.T) *cache.Registry {
 	valid = false
 	model.Get(ctx, 1) // invalidated and recomputed
 	model.ClearArg(2)
+
 	return reg
 }
+
+func square(_ context.Context, n int) (int, error) { return n * n, nil }
 
 func scrape(t *testing.T, h http.Handler) map[string]*dto.MetricFamily {
 	t.Helper()
@@ -100,7 +118,7 @@ func TestScrapeMatchesStats(t *testing.T) {
 	reg := busyRegistry(t)
 	fams := scrape(t, cachemetrics.Handler(reg))
 	stats := reg.Stats()
-	if len(stats) != 2 {
+	if len(stats) != 4 {
 		t.Fatalf("%d functions", len(stats))
 	}
 	for _, s := range stats {
@@ -115,6 +133,8 @@ func TestScrapeMatchesStats(t *testing.T) {
 			"hitmiss_cache_entries":             float64(s.Entries),
 			"hitmiss_cache_bytes":               float64(s.Bytes),
 			"hitmiss_cache_in_flight":           float64(s.InFlight),
+			"hitmiss_cache_store_hits_total":    float64(s.StoreHits),
+			"hitmiss_cache_stale_serves_total":  float64(s.Stale),
 		}
 		for name, w := range want {
 			if got := value(t, fams, name, s.Name); got != w {
@@ -141,6 +161,12 @@ func TestScrapeMatchesStats(t *testing.T) {
 			t.Errorf("%s{function=load_csv} = %v, want %v", name, got, w)
 		}
 	}
+	if got := value(t, fams, "hitmiss_cache_store_hits_total", "square"); got != 1 {
+		t.Errorf("store hits of square = %v, want 1", got)
+	}
+	if got := value(t, fams, "hitmiss_cache_stale_serves_total", "quote"); got != 1 {
+		t.Errorf("stale serves of quote = %v, want 1", got)
+	}
 	if got := value(t, fams, "hitmiss_cache_invalidations_total", "model"); got != 1 {
 		t.Errorf("invalidations of model = %v, want 1", got)
 	}
@@ -158,7 +184,7 @@ func TestScrapeMatchesStats(t *testing.T) {
 				fn = l.GetValue()
 			}
 		}
-		if want := map[string]string{"load_csv": "data", "model": "resource"}[fn]; kind != want {
+		if want := map[string]string{"load_csv": "data", "model": "resource", "square": "data", "quote": "data"}[fn]; kind != want {
 			t.Errorf("kind label of %s = %q, want %q", fn, kind, want)
 		}
 	}
@@ -181,14 +207,16 @@ func TestCollectorLintsAndRegisters(t *testing.T) {
 	if err := pr.Register(c); err != nil {
 		t.Fatalf("register: %v", err)
 	}
-	if n := testutil.CollectAndCount(c, "app_cache_hits_total"); n != 2 {
-		t.Errorf("app_cache_hits_total has %d series, want one per function (2)", n)
+	if n := testutil.CollectAndCount(c, "app_cache_hits_total"); n != 4 {
+		t.Errorf("app_cache_hits_total has %d series, want one per function (4)", n)
 	}
 	want := `
 # HELP app_cache_errors_total Computations that returned an error or panicked.
 # TYPE app_cache_errors_total counter
 app_cache_errors_total{function="load_csv",kind="data",replica="r1"} 1
 app_cache_errors_total{function="model",kind="resource",replica="r1"} 0
+app_cache_errors_total{function="quote",kind="data",replica="r1"} 0
+app_cache_errors_total{function="square",kind="data",replica="r1"} 0
 `
 	if err := testutil.CollectAndCompare(c, strings.NewReader(want), "app_cache_errors_total"); err != nil {
 		t.Error(err)

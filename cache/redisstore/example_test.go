@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/hitmiss/hitmiss/cache"
-	"github.com/hitmiss/hitmiss/internal/redistest"
 	"github.com/hitmiss/hitmiss/cache/redisstore"
+	"github.com/hitmiss/hitmiss/internal/redistest"
 )
 
 // redisURL is the server the examples use: a redis-server TestMain started
@@ -58,4 +58,39 @@ func Example() {
 	// Output:
 	// hello <nil>
 	// true
+}
+
+// loadReport stands for an expensive load; registries share stored entries
+// of the same compiled function.
+func loadReport(_ context.Context, name string) (string, error) {
+	fmt.Println("  (loading", name+")")
+	return "report of " + name, nil
+}
+
+// Two registries on one Redis, as two replicas of a service would be: the
+// first computes, the second is served the value from Redis (Stored).
+func Example_sharedCache() {
+	store, err := redisstore.Open(redisURL, redisstore.Prefix("example-shared:"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer store.Close()
+	ctx := context.Background()
+	replica1 := cache.Data(cache.NewRegistry(cache.WithStore(store)), "report", loadReport, cache.Persist(), cache.TTL(time.Hour))
+	replica2 := cache.Data(cache.NewRegistry(cache.WithStore(store)), "report", loadReport, cache.Persist(), cache.TTL(time.Hour))
+
+	v, out, _ := replica1.GetOutcome(ctx, "q3")
+	fmt.Println(v, "-", out)
+	v, out, _ = replica2.GetOutcome(ctx, "q3")
+	fmt.Println(v, "-", out)
+	replica1.Clear() // clears the entry in Redis too
+	_, out, _ = cache.Data(cache.NewRegistry(cache.WithStore(store)), "report", loadReport, cache.Persist()).GetOutcome(ctx, "q3")
+	fmt.Println(out)
+	// Output:
+	//   (loading q3)
+	// report of q3 - miss
+	// report of q3 - stored
+	//   (loading q3)
+	// miss
 }

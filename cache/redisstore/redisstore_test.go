@@ -6,15 +6,12 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
-	"net"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/hitmiss/hitmiss/cache"
-	"github.com/hitmiss/hitmiss/internal/redistest"
 	"github.com/hitmiss/hitmiss/cache/redisstore"
+	"github.com/hitmiss/hitmiss/internal/redistest"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -222,8 +219,8 @@ func TestKilledServerFailsFast(t *testing.T) {
 
 func TestSlowServerFailsWithinBound(t *testing.T) {
 	srv := redistest.Start(t)
-	p := newDelayProxy(t, srv.Addr, 10*time.Second)
-	c := redis.NewClient(&redis.Options{Addr: p.addr, ReadTimeout: 20 * time.Second, WriteTimeout: 20 * time.Second})
+	p := redistest.DelayProxy(t, srv.Addr, 10*time.Second)
+	c := redis.NewClient(&redis.Options{Addr: p, ReadTimeout: 20 * time.Second, WriteTimeout: 20 * time.Second})
 	defer c.Close()
 	s := redisstore.New(c, redisstore.Timeout(100*time.Millisecond))
 	ctx := context.Background()
@@ -266,80 +263,5 @@ func TestOpen(t *testing.T) {
 	}
 	if _, err := redisstore.Open("http://nope"); err == nil {
 		t.Fatal("Open of an http URL: no error")
-	}
-}
-
-// delayProxy forwards TCP to a server, holding every chunk for a delay:
-// a server that is up but too slow to be worth waiting for.
-type delayProxy struct {
-	addr string
-	l    net.Listener
-	wg   sync.WaitGroup
-	quit chan struct{}
-}
-
-func newDelayProxy(t *testing.T, upstream string, delay time.Duration) *delayProxy {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &delayProxy{addr: l.Addr().String(), l: l, quit: make(chan struct{})}
-	var mu sync.Mutex
-	var conns []net.Conn
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		for {
-			down, err := l.Accept()
-			if err != nil {
-				return
-			}
-			up, err := net.Dial("tcp", upstream)
-			if err != nil {
-				down.Close()
-				continue
-			}
-			mu.Lock()
-			conns = append(conns, down, up)
-			mu.Unlock()
-			p.wg.Add(2)
-			go p.pipe(up, down, delay)
-			go p.pipe(down, up, delay)
-		}
-	}()
-	t.Cleanup(func() {
-		close(p.quit)
-		l.Close()
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-		p.wg.Wait()
-	})
-	return p
-}
-
-func (p *delayProxy) pipe(dst, src net.Conn, delay time.Duration) {
-	defer p.wg.Done()
-	buf := make([]byte, 64<<10)
-	for {
-		n, err := src.Read(buf)
-		if n > 0 {
-			select {
-			case <-time.After(delay):
-			case <-p.quit:
-				return
-			}
-			if _, werr := dst.Write(buf[:n]); werr != nil {
-				return
-			}
-		}
-		if err != nil {
-			if err != io.EOF {
-				dst.Close()
-			}
-			return
-		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -205,5 +206,83 @@ func (s *Server) FlushAll() {
 	defer cancel()
 	if err := c.FlushAll(ctx).Err(); err != nil {
 		s.t.Fatalf("FLUSHALL on %s: %v", s.Addr, err)
+	}
+}
+
+// delayProxy is a running DelayProxy.
+type delayProxy struct {
+	addr string
+	l    net.Listener
+	wg   sync.WaitGroup
+	quit chan struct{}
+}
+
+// DelayProxy listens on a free loopback port and forwards every connection
+// to upstream, holding each chunk of bytes, both ways, for delay: a server
+// that is up but too slow to wait for. It returns the proxy's address and
+// stops when the test ends.
+func DelayProxy(t testing.TB, upstream string, delay time.Duration) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &delayProxy{addr: l.Addr().String(), l: l, quit: make(chan struct{})}
+	var mu sync.Mutex
+	var conns []net.Conn
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		for {
+			down, err := l.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", upstream)
+			if err != nil {
+				down.Close()
+				continue
+			}
+			mu.Lock()
+			conns = append(conns, down, up)
+			mu.Unlock()
+			p.wg.Add(2)
+			go p.pipe(up, down, delay)
+			go p.pipe(down, up, delay)
+		}
+	}()
+	t.Cleanup(func() {
+		close(p.quit)
+		l.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+		p.wg.Wait()
+	})
+	return p.addr
+}
+
+func (p *delayProxy) pipe(dst, src net.Conn, delay time.Duration) {
+	defer p.wg.Done()
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			select {
+			case <-time.After(delay):
+			case <-p.quit:
+				return
+			}
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			if err != io.EOF {
+				dst.Close()
+			}
+			return
+		}
 	}
 }
