@@ -34,7 +34,10 @@
 // _param rule. A type can supply its own key with a CacheKey() any method,
 // and the HashFunc option overrides the hashing of any type. An argument
 // that cannot be hashed (a func or chan not excluded) makes Get return an
-// *UnhashableParamError naming the field, without running fn.
+// *UnhashableParamError naming the field, without running fn. Events name
+// a call by its argument (load_csv("zipcodes")); an argument type with a
+// CacheLabel() string method names itself there, for readable named
+// arguments: value_counts(column="temp_max").
 //
 // # Lifetime
 //

@@ -408,18 +408,23 @@ func histogram(c column, n int) ([]Bin, error) {
 	if lo > hi {
 		return nil, fmt.Errorf("column %q has no finite values", c.name)
 	}
-	width := (hi - lo) / float64(n)
+	if lo == hi {
+		// One value: one bar, not n bars of the same empty range.
+		return []Bin{{Lo: lo, Hi: hi, Count: len(finite)}}, nil
+	}
+	// Positions are computed on halved values: hi-lo overflows to +Inf for a
+	// column spanning ±1e308, and Inf/Inf is NaN, whose int conversion is no
+	// bin at all.
+	span := hi/2 - lo/2
 	bins := make([]Bin, n)
 	for k := range bins {
-		bins[k] = Bin{Lo: lo + float64(k)*width, Hi: lo + float64(k+1)*width}
+		step := span / float64(n)
+		bins[k] = Bin{Lo: 2 * (lo/2 + step*float64(k)), Hi: 2 * (lo/2 + step*float64(k+1))}
 	}
-	bins[n-1].Hi = hi
+	bins[0].Lo, bins[n-1].Hi = lo, hi
 	for _, v := range finite {
-		k := n - 1
-		if width > 0 {
-			k = min(int((v-lo)/width), n-1)
-		}
-		bins[k].Count++
+		k := int((v/2 - lo/2) / span * float64(n))
+		bins[min(max(k, 0), n-1)].Count++
 	}
 	return bins, nil
 }

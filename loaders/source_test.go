@@ -75,46 +75,6 @@ func TestCachedLoadKeyedBySourceIdentity(t *testing.T) {
 	}
 }
 
-func TestCachedTransformsAndModels(t *testing.T) {
-	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
-	l := New(reg, Config{})
-	ctx := context.Background()
-	src := BundledSources()[0] // seattle-weather
-	sorted, err := l.Sort.Get(ctx, SortArgs{Source: src, Column: "temp_max", Desc: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sorted.Col("temp_max").Elem(0).Float() != sorted.Col("temp_max").Max() {
-		t.Fatalf("sorted desc does not start with the max")
-	}
-	if _, err := l.Sort.Get(ctx, SortArgs{Source: src, Column: "temp_max", Desc: true}); err != nil {
-		t.Fatal(err)
-	}
-	filtered, err := l.Filter.Get(ctx, FilterArgs{Source: src, Expr: "weather = 'snow'"})
-	if err != nil || filtered.Nrow() == 0 {
-		t.Fatalf("filter: %v rows, %v", filtered.Nrow(), err)
-	}
-	m1, _ := l.Model.Get(ctx, src)
-	m2, _ := l.Model.Get(ctx, src)
-	if m1 != m2 {
-		t.Fatal("the dataset model is a resource: Get must return the same pointer")
-	}
-	p1, _ := l.Predicate.Get(ctx, FilterArgs{Source: src, Expr: "weather = 'snow'"})
-	p2, _ := l.Predicate.Get(ctx, FilterArgs{Source: src, Expr: "weather = 'snow'"})
-	if p1 != p2 {
-		t.Fatal("compiled predicates are resources: Get must return the same pointer")
-	}
-	if s := l.Sort.Stats(); s.Hits != 1 || s.Misses != 1 {
-		t.Fatalf("sort stats %+v", s)
-	}
-	if s := l.Load.Stats(); s.Misses != 1 {
-		t.Fatalf("the dataset was loaded %d times", s.Misses)
-	}
-	if _, err := l.Filter.Get(ctx, FilterArgs{Source: src, Expr: "weather >"}); err == nil {
-		t.Fatal("a bad filter did not fail")
-	}
-}
-
 func TestPersistedLoadsSurviveRegistries(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
@@ -170,37 +130,6 @@ func TestURLSources(t *testing.T) {
 	srcs, _ = Resolve(srv.URL+"/ok2.csv", nil)
 	if _, err := l.LoadSource(ctx, srcs[0]); err == nil || !strings.Contains(err.Error(), "unreachable") {
 		t.Fatalf("closed server: %v", err)
-	}
-}
-
-func TestRowOrderFunctions(t *testing.T) {
-	l := New(cache.NewRegistry(cache.WithPersistDir(t.TempDir())), Config{})
-	ctx := context.Background()
-	src := BundledSources()[0]
-	order, err := l.SortOrder.Get(ctx, SortArgs{Source: src, Column: "temp_max"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, _ := l.Model.Get(ctx, src)
-	col := m.Frame.Col("temp_max")
-	for i := 1; i < len(order); i++ {
-		if col.Elem(order[i-1]).Float() > col.Elem(order[i]).Float() {
-			t.Fatalf("order not ascending at %d", i)
-		}
-	}
-	order[0] = -1 // a data hit is a copy: this must not reach the cache
-	again, _ := l.SortOrder.Get(ctx, SortArgs{Source: src, Column: "temp_max"})
-	if again[0] == -1 {
-		t.Fatal("mutating a SortOrder result changed the cache")
-	}
-	rows, err := l.FilterRows.Get(ctx, FilterArgs{Source: src, Expr: "weather = 'snow'"})
-	if err != nil || len(rows) == 0 {
-		t.Fatalf("filter rows: %v %v", rows, err)
-	}
-	for _, r := range rows {
-		if m.Frame.Col("weather").Elem(r).String() != "snow" {
-			t.Fatalf("row %d is not snow", r)
-		}
 	}
 }
 
