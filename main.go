@@ -14,6 +14,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/hitmiss/hitmiss/cache"
+	"github.com/hitmiss/hitmiss/cache/redisstore"
 	"github.com/hitmiss/hitmiss/loaders"
 	"github.com/hitmiss/hitmiss/ui"
 )
@@ -34,6 +35,8 @@ Examples:
   hitmiss sales.csv logs/          # a file and every CSV in a folder
   hitmiss --slow 2s zipcodes       # every miss takes 2 s longer: watch the spinner
   hitmiss --ttl 30s --max-entries 3 weather
+  hitmiss --metrics 127.0.0.1:9464  # Prometheus metrics of the caches at /metrics
+  hitmiss --store redis://127.0.0.1:6379/0   # share loads with other hitmiss processes
   curl -s https://example.org/data.csv | hitmiss -
 
 Flags:
@@ -51,6 +54,8 @@ type config struct {
 	slow       time.Duration
 	noColor    bool
 	version    bool
+	metrics    string // address serving /metrics, "" for none
+	store      string // redis:// URL of a store shared with other processes, "" for none
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -67,9 +72,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	flags.DurationVar(&cfg.ttl, "ttl", 0, "lifetime of data cache entries (0: forever)")
 	flags.IntVar(&cfg.maxEntries, "max-entries", 0, "entries kept per data function, least recently used evicted (0: no limit)")
 	flags.BoolVar(&cfg.persist, "persist", false, "keep loaded datasets on disk across restarts")
+	flags.StringVar(&cfg.store, "store", "", "share loaded datasets with other hitmiss processes through Redis (e.g. redis://127.0.0.1:6379/0)")
 	flags.DurationVar(&cfg.slow, "slow", 0, "latency added to every cache miss, for talks (e.g. 2s)")
 	flags.BoolVar(&cfg.noColor, "no-color", os.Getenv("NO_COLOR") != "", "plain text, no colors (also NO_COLOR)")
 	flags.BoolVar(&cfg.version, "version", false, "print the version and exit")
+	flags.StringVar(&cfg.metrics, "metrics", "", "serve the caches' Prometheus metrics at http://ADDR/metrics (e.g. 127.0.0.1:9464; a bare port is loopback)")
 	if err := flags.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			return 0
@@ -91,7 +98,26 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(sources) == 0 {
 		return 1
 	}
-	reg := cache.NewRegistry()
+	var regOpts []cache.RegistryOption
+	if cfg.store != "" {
+		st, err := redisstore.Open(cfg.store)
+		if err != nil {
+			fmt.Fprintln(stderr, "hitmiss: --store:", err)
+			return 2
+		}
+		defer st.Close()
+		regOpts = append(regOpts, cache.WithStore(st))
+		cfg.persist = true // loads go through the store
+	}
+	reg := cache.NewRegistry(regOpts...)
+	if cfg.metrics != "" {
+		_, stop, err := serveMetrics(cfg.metrics, reg)
+		if err != nil {
+			fmt.Fprintln(stderr, "hitmiss:", err)
+			return 2
+		}
+		defer stop()
+	}
 	l := loaders.New(reg, loaders.Config{TTL: cfg.ttl, MaxEntries: cfg.maxEntries, Persist: cfg.persist, Slow: cfg.slow})
 	model := ui.New(reg, l, ui.Options{Sources: sources, Color: !cfg.noColor, Open: len(flags.Args()) == 1 && len(sources) == 1})
 	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithMouseCellMotion()}

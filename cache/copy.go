@@ -17,7 +17,15 @@ import (
 type copyFn func(c *copier, dst, src unsafe.Pointer) error
 
 type copier struct {
-	seen map[unsafe.Pointer]unsafe.Pointer // pointers already copied: shared stays shared, cycles terminate
+	seen map[pathRef]unsafe.Pointer // references already copied: shared stays shared, cycles terminate
+}
+
+// remember records that the reference r was copied to fresh.
+func (c *copier) remember(r pathRef, fresh unsafe.Pointer) {
+	if c.seen == nil {
+		c.seen = map[pathRef]unsafe.Pointer{}
+	}
+	c.seen[r] = fresh
 }
 
 var copyPlans plans[copyFn]
@@ -42,7 +50,7 @@ func (b *copyCompiler) compile(t reflect.Type) copyFn {
 	if fn, ok := copyPlans.done.Load(t); ok {
 		return fn.(copyFn)
 	}
-	if !hasReferences(t, map[reflect.Type]bool{}) {
+	if isTime(t) || !hasReferences(t, map[reflect.Type]bool{}) {
 		return nil
 	}
 	return b.rec.compile(t, func() copyFn { return b.compileUncached(t) })
@@ -50,7 +58,13 @@ func (b *copyCompiler) compile(t reflect.Type) copyFn {
 
 // hasReferences reports whether a value of t can share memory with its copy
 // after a plain assignment. Strings are immutable and so never count.
+//
+// A time.Time counts as a value: its *Location is immutable and shared by
+// design, so copying it would only cost allocations and break ==.
 func hasReferences(t reflect.Type, visiting map[reflect.Type]bool) bool {
+	if isTime(t) {
+		return false
+	}
 	switch t.Kind() {
 	case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface,
 		reflect.Chan, reflect.Func, reflect.UnsafePointer:
@@ -166,17 +180,15 @@ func (b *copyCompiler) pointerPlan(t reflect.Type) copyFn {
 		if target == nil {
 			return nil
 		}
-		if c.seen == nil {
-			c.seen = map[unsafe.Pointer]unsafe.Pointer{}
-		}
-		if done, ok := c.seen[target]; ok {
+		r := pathRef{target, t, 0}
+		if done, ok := c.seen[r]; ok {
 			*(*unsafe.Pointer)(dst) = done
 			return nil
 		}
 		fresh := reflect.New(et)
 		fresh.Elem().Set(reflect.NewAt(et, target).Elem())
 		np := fresh.UnsafePointer()
-		c.seen[target] = np
+		c.remember(r, np)
 		*(*unsafe.Pointer)(dst) = np
 		if elem != nil {
 			if err := elem(c, np, target); err != nil {
@@ -211,10 +223,22 @@ func (b *copyCompiler) slicePlan(t reflect.Type) copyFn {
 		if s.IsNil() {
 			return nil
 		}
+		h := (*sliceHeader)(src)
+		r := pathRef{h.data, t, h.len}
+		if elem != nil && h.len > 0 {
+			// Elements may lead back to this very slice: copy it once.
+			if done, ok := c.seen[r]; ok {
+				*(*sliceHeader)(dst) = sliceHeader{done, h.len, h.len}
+				return nil
+			}
+		}
 		n := reflect.MakeSlice(t, s.Len(), s.Len())
 		reflect.Copy(n, s)
 		if elem != nil {
-			dp, sp := n.UnsafePointer(), (*sliceHeader)(src).data
+			dp, sp := n.UnsafePointer(), h.data
+			if h.len > 0 {
+				c.remember(r, dp)
+			}
 			for i := 0; i < s.Len(); i++ {
 				off := uintptr(i) * size
 				if err := elem(c, unsafe.Add(dp, off), unsafe.Add(sp, off)); err != nil {
@@ -235,7 +259,13 @@ func (b *copyCompiler) mapPlan(t reflect.Type) copyFn {
 		if m.IsNil() {
 			return nil
 		}
+		r := pathRef{*(*unsafe.Pointer)(src), t, 0}
+		if done, ok := c.seen[r]; ok {
+			*(*unsafe.Pointer)(dst) = done // a map met again, maybe holding itself
+			return nil
+		}
 		n := reflect.MakeMapWithSize(t, m.Len())
+		c.remember(r, n.UnsafePointer())
 		iter := m.MapRange()
 		for iter.Next() {
 			k, err := copyReflect(c, kt, kplan, iter.Key())

@@ -44,7 +44,18 @@
 // TTL bounds an entry's life from its insertion; reads do not extend it. An
 // expired entry is never returned and leaves memory when it expires, not on
 // the next access. MaxEntries and MaxBytes evict the least recently used
-// entries. Clear, ClearArg, Registry.ClearData, ClearResources and ClearAll
+// entries, in O(1) per eviction; a value larger than MaxBytes on its own is
+// handed to its caller but not cached. A Resource is never walked to be
+// sized unless MaxBytes asks for its size: its owner may be changing it.
+//
+// Why LRU and not TinyLFU (otter, ristretto): the caches this package
+// serves hold few, expensive entries (a parsed file, a model, a query
+// result) behind a person's clicks, where the last thing looked at is the
+// next most likely, and a scan of new keys is rare. TinyLFU's admission
+// filter would refuse a freshly computed frame the user just asked for
+// because older frames were asked for more often, and recomputing that
+// frame costs seconds, not a cache line. LRU also keeps eviction exact and
+// explainable in the app's event log. Clear, ClearArg, Registry.ClearData, ClearResources and ClearAll
 // are synchronous: when they return, the entries are gone from memory and
 // disk, and a computation that was running during the clear delivers its
 // value to its callers without storing it.
@@ -55,17 +66,65 @@
 // # Concurrency
 //
 // A Func is safe for concurrent use. Concurrent Gets of one missing key run
-// fn once; the other callers wait for it and count as hits. fn runs in its
-// own goroutine with a context that carries the first caller's values but
+// fn once; the other callers wait for it and count as hits (GetOutcome says
+// Joined). fn runs with a context that carries the first caller's values but
 // not its cancellation: a caller whose context ends returns at once, and the
-// computation is cancelled only when no caller is left waiting. An error or
-// a panic in fn reaches every waiting caller and is never cached.
+// computation is cancelled only when no caller is left waiting. When the
+// first caller's context can never end (context.Background), fn simply runs
+// on its goroutine; otherwise on a goroutine of its own. An error, a panic
+// or a runtime.Goexit in fn reaches every waiting caller as an error and is
+// never cached; fn calling Get for the very argument it is computing gets
+// ErrRecursiveCall instead of waiting for itself. A caller's sink is never
+// called after its Get has returned.
+//
+// Registry.Close stops the expiry timers, releases every resource and
+// makes later Gets fail with ErrClosed.
+//
+// # A second tier: a directory or a shared store
+//
+// Persist Data functions write each entry through to the registry's Store
+// and, on a memory miss, read it back before computing (GetOutcome says
+// Stored). The default Store is NewDirStore on the persist directory:
+// private to the user, entries checked with a keyed MAC, kept under a byte
+// budget, cleaned of crashed writers' leftovers. WithStore puts another
+// Store there; package cache/redisstore is one on Redis, so that processes
+// and machines share what any of them computed (Streamlit's most requested
+// cache feature, "each pod has its own cache").
+//
+// Entries are keyed in the store by the function's name and key (its
+// Version, compiled code and build) and the argument's digest, so Clear,
+// ClearArg, ClearData and ClearAll delete exactly this registry's
+// functions' entries there and nothing else, and a build never reads
+// another build's entries. The store keeps the function's TTL. An entry
+// leaving memory (evicted, expired) stays in the store, which is what a
+// second tier is for. A value that does not decode is a miss plus an
+// EventInvalidated; a store that fails or is slow (Stores bound each
+// operation) is a miss plus an EventError: a Get never fails, nor waits
+// past the store's bound, because of its store.
+//
+// # Refresh, warm, set
+//
+// RefreshInBackground (Streamlit's refresh="background") serves an expired
+// entry at once, as Stale, for one more TTL while a single background
+// computation replaces it; if that fails, the stale entry goes and
+// EventError says why. Func.Warm computes a list of arguments in parallel
+// before anyone asks; Func.Set puts a value in as if fn had returned it.
+//
+// # Sessions
+//
+// A function with ScopeSession (Streamlit's scope="session") keeps its
+// entries per session: the session of the caller's context, set with
+// WithSession. Registry.EndSession drops a session's entries and runs
+// OnRelease for them. Functions without the option are shared by every
+// session, as resources are in Streamlit. Each Event carries the session
+// of the call that caused it.
 //
 // # Observing
 //
-// Stats reports per function hits, misses, expirations, evictions,
-// invalidations, clears, errors, entries, bytes and compute time; the
-// counts are exact under concurrency. Registry.Subscribe streams an Event
+// Stats reports per function hits, misses, store hits, stale serves,
+// expirations, evictions, invalidations, clears, errors, entries, bytes and
+// compute time; the counts are exact under concurrency. Package
+// cache/cachemetrics exports them to Prometheus. Registry.Subscribe streams an Event
 // for each of those happenings. Delivery never blocks: a subscriber that
 // does not keep up loses events rather than slowing callers.
 //

@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 )
@@ -66,8 +67,31 @@ type PanicError struct {
 }
 
 func (e *PanicError) Error() string {
+	if e.Value == ErrGoexit {
+		return fmt.Sprintf("cache: %s: %v", e.Func, ErrGoexit)
+	}
 	return fmt.Sprintf("cache: %s panicked: %v", e.Func, e.Value)
 }
+
+// Unwrap returns the panic value when it is an error (panic(err), or
+// ErrGoexit), so errors.Is and errors.As see through the panic.
+func (e *PanicError) Unwrap() error {
+	err, _ := e.Value.(error)
+	return err
+}
+
+// ErrGoexit is the Value of the *PanicError that callers get when fn left
+// its goroutine through runtime.Goexit (t.FailNow or t.SkipNow called in a
+// cached function) instead of returning.
+var ErrGoexit = errors.New("fn exited through runtime.Goexit without returning")
+
+// ErrClosed is returned (wrapped) by every Get after Registry.Close.
+var ErrClosed = errors.New("registry is closed")
+
+// ErrRecursiveCall is returned (wrapped) when fn, while computing the value
+// for an argument, calls Get for that same argument, directly or through
+// other cached functions: waiting for itself would never end.
+var ErrRecursiveCall = errors.New("fn called Get for the argument it is computing")
 
 // CorruptEntryError describes a persisted entry that could not be read back:
 // truncated, corrupted, unreadable or written by another version. The entry

@@ -59,7 +59,8 @@ type Event struct {
 	Duration time.Duration // on EventComputed: how long fn ran
 	Err      error         // on EventError and some EventInvalidated
 	Entries  int           // on EventCleared: how many entries were removed
-	Outcome  Outcome       // on EventHit: how it was served (Hit, Joined, Stored)
+	Outcome  Outcome       // on EventHit: Hit, Joined, Stored or Stale
+	Session  string        // the session (WithSession) of the call that caused the event; "" when none
 }
 
 // hub fans events out to subscribers. Sends never block: a subscriber whose

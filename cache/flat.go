@@ -54,7 +54,7 @@ func flatLayout(t reflect.Type, o *overrides) []flatOp {
 }
 
 func appendFlat(ops *[]flatOp, t reflect.Type, base uintptr, o *overrides) bool {
-	if hasOverride(o, t) || t == timeType || t.Implements(cacheKeyerType) || reflect.PointerTo(t).Implements(cacheKeyerType) {
+	if hasOverride(o, t) || isTime(t) || t.Implements(cacheKeyerType) || reflect.PointerTo(t).Implements(cacheKeyerType) {
 		return false
 	}
 	add := func(k flatKind) bool { *ops = append(*ops, flatOp{kind: k, off: base}); return true }

@@ -3,6 +3,7 @@ package cache
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"runtime/debug"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 	"unsafe"
+	"weak"
 )
 
 // Func is a cached function made by Data or Resource. It is safe for
@@ -26,6 +28,7 @@ type Func[A, R any] struct {
 	cfg     config
 	fn      func(context.Context, A) (R, error)
 	spinner string
+	anon    string // name(…): the label of a call nobody needed labelled
 
 	hash     hashFn
 	flat     []flatOp  // non-nil when A is a flat struct: hashed with no pool or closures
@@ -33,20 +36,23 @@ type Func[A, R any] struct {
 	copier   valueCopier[R]
 	validate func(R) bool
 	release  func(R)
-	persist  *persister[R] // nil unless Persist
+	persist  *persister[R] // nil unless Persist and the persist directory is usable
+	noDisk   error         // why a Persist function keeps its entries in memory only
+	noDiskEv atomic.Bool   // noDisk was announced
 
 	mu       sync.RWMutex
 	store    store[R]
 	inflight map[argKey]*call[R]
 	timer    *time.Timer
 	timerAt  time.Time
+	closed   bool // Registry.Close ran: nothing is stored or timed any more
 
-	tick atomic.Uint64 // LRU clock: bumped on every hit of a bounded cache
-	n    counters
+	n counters
 }
 
 type counters struct {
 	hits, misses, expirations, evictions, invalidations, clears, errors atomic.Uint64
+	storeHits, stale                                                    atomic.Uint64
 	computeNanos                                                        atomic.Int64
 }
 
@@ -60,17 +66,42 @@ type keyScratch[A any] struct {
 // call is one computation in flight. Every Get for its key while it runs
 // waits on done instead of starting another.
 type call[R any] struct {
-	done     chan struct{}
-	cancel   context.CancelFunc
-	label    string
-	waiters  int  // callers still waiting; guarded by Func.mu
-	detached bool // a clear or the last waiter leaving took it out of inflight; its result is not stored
+	done     chan struct{}      // made when someone waits; guarded by Func.mu until the call leaves inflight
+	cancel   context.CancelFunc // nil when fn runs on the caller's goroutine
+	label    string             // set when someone reads it: a subscriber or the persisted file
+	waiters  int                // callers still waiting; guarded by Func.mu
+	detached bool               // a clear or the last waiter leaving took it out of inflight; its result is not stored
+	refresh  bool               // a background refresh of a stale entry (RefreshInBackground)
+	session  string             // the session of the caller that started it, for its events
+	ctx      runCtx[R]          // the context fn runs with
 
 	// Set before done is closed.
 	orig     R // what fn returned, for the caller that started it
 	val      R // the cache's private value (a copy for Data)
 	elements []any
 	err      error
+}
+
+// runCtx is the context fn runs with: the caller's, plus the recorder of
+// emitted elements and the identity of the call, so that fn calling Get for
+// the key it is computing is recognised instead of waiting for itself.
+// It lives inside its call, so a miss allocates no context of its own.
+type runCtx[R any] struct {
+	context.Context
+	c   *call[R]
+	rec recorder
+}
+
+func (r *runCtx[R]) Value(key any) any {
+	switch k := key.(type) {
+	case sinkKey:
+		return sinker(&r.rec)
+	case *call[R]:
+		if k == r.c {
+			return k
+		}
+	}
+	return r.Context.Value(key)
 }
 
 // Data returns a cached function for results of computation
@@ -91,12 +122,13 @@ func Resource[A, R any](reg *Registry, name string, fn func(context.Context, A) 
 
 func newFunc[A, R any](reg *Registry, name string, kind Kind, fn func(context.Context, A) (R, error), opts []Option) *Func[A, R] {
 	f := &Func[A, R]{reg: reg, name: name, kind: kind, fn: fn, inflight: map[argKey]*call[R]{}}
-	f.store.init()
 	for _, o := range opts {
 		o(&f.cfg)
 	}
 	f.checkOptions()
+	f.store.init(f.bounded())
 	f.spinner = "Running " + name + "(…)."
+	f.anon = name + "(…)"
 	if f.cfg.spinner != nil {
 		f.spinner = *f.cfg.spinner
 	}
@@ -111,7 +143,19 @@ func newFunc[A, R any](reg *Registry, name string, kind Kind, fn func(context.Co
 		f.copier = newValueCopier[R]()
 	}
 	if f.cfg.persist {
-		f.persist = newPersister[R](reg.persistDir, name, f.cfg.version, fn, f.cfg.codec)
+		// Built even without a usable directory, so that a result type
+		// Persist cannot store fails at construction on every machine.
+		st, err := reg.persistStore()
+		p := newPersister[R](st, name, f.cfg.version, fn, f.cfg.codec)
+		if err != nil {
+			f.noDisk = err
+		} else {
+			f.persist = p
+			if ds, ok := st.(*dirStore); ok {
+				// What other builds or Versions of this function left.
+				removeStaleSiblings(ds.ps.dir, filepath.Join(ds.ps.dir, strings.TrimSuffix(p.prefix, "/")))
+			}
+		}
 	}
 	reg.add(f)
 	return f
@@ -147,6 +191,12 @@ func (f *Func[A, R]) checkOptions() {
 	}
 	if c.persist && f.kind == KindResource {
 		c.misused("Persist is for Data functions only: resources are shared objects, not values to store")
+	}
+	if c.refresh && c.ttl <= 0 {
+		c.misused("RefreshInBackground needs a TTL: only an expired entry is refreshed")
+	}
+	if c.session && c.persist {
+		c.misused("ScopeSession and Persist do not mix: a session's entries are not shared with other processes")
 	}
 	if c.codec != nil {
 		if _, ok := c.codec.(*codec[R]); !ok {
@@ -217,6 +267,18 @@ func (f *Func[A, R]) label(arg A) string {
 	return callLabel(f.name, reflect.ValueOf(&arg).Elem())
 }
 
+// wantLabel reports whether a readable label would be read by anyone: a
+// subscriber, or the persisted file that stores it.
+func (f *Func[A, R]) wantLabel() bool { return f.reg.hub.active() || f.persist != nil }
+
+// shown is the label events carry for an entry made while nobody listened.
+func (f *Func[A, R]) shown(label string) string {
+	if label == "" {
+		return f.anon
+	}
+	return label
+}
+
 // Get returns the cached value for arg, computing it with fn on a miss.
 // Concurrent Gets of one missing key run fn once. A Data value is a copy the
 // caller owns; a Resource value is shared.
@@ -228,33 +290,54 @@ func (f *Func[A, R]) Get(ctx context.Context, arg A) (R, error) {
 // GetOutcome is Get, also saying how the value was served: computed for
 // this caller (Miss), from memory (Hit), by waiting for another caller's
 // computation (Joined) or decoded from the second tier (Stored). On an
-// error the outcome says whether fn ran for this caller (Miss) or not.
+// error the outcome says whether fn ran, or would have run, for this
+// caller (Miss) or whether the caller joined another's computation (Joined).
+// After Registry.Close it returns ErrClosed.
 func (f *Func[A, R]) GetOutcome(ctx context.Context, arg A) (R, Outcome, error) {
+	var zero R
+	if f.reg.closed.Load() {
+		return zero, Miss, f.closedErr()
+	}
+	var sess string
+	if f.cfg.session {
+		id, ok := sessionFrom(ctx)
+		if !ok {
+			return zero, Miss, fmt.Errorf("cache: %s: %w", f.name, ErrNoSession)
+		}
+		sess = id
+	}
 	var buf [flatBufSize]byte
 	b, err := f.keyBytes(arg, &buf)
 	if err != nil {
-		var zero R
 		return zero, Miss, err
 	}
-	f.mu.RLock()
-	e := f.store.m[argKey(b)] // converted without allocating
+	if f.cfg.session {
+		b = appendSession(b, sess)
+	}
+	sh := f.store.shardOf(b)
+	sh.mu.RLock()
+	e := sh.m[argKey(b)] // converted without allocating
 	if e != nil && !f.expired(e) {
 		v, elems := e.val, e.elements
-		if f.bounded() {
-			e.used.Store(f.tick.Add(1))
+		if f.store.lru {
+			f.store.touch(e)
 		}
-		f.mu.RUnlock()
+		sh.mu.RUnlock()
 		if f.validate == nil || f.valid(e.key, e, v) {
-			f.n.hits.Add(1)
-			f.emitHit(e.label, Hit)
+			sh.hits.Add(1)
+			f.emitHit(ctx, e.label, Hit)
 			replay(ctx, elems)
 			v, err := f.out(v)
 			return v, Hit, err
 		}
 	} else {
-		f.mu.RUnlock()
+		sh.mu.RUnlock()
 	}
 	return f.slowGet(ctx, argKey(b), arg)
+}
+
+func (f *Func[A, R]) closedErr() error {
+	return fmt.Errorf("cache: %s: %w", f.name, ErrClosed)
 }
 
 func (f *Func[A, R]) bounded() bool { return f.cfg.maxEntries > 0 || f.cfg.maxBytes > 0 }
@@ -263,9 +346,10 @@ func (f *Func[A, R]) expired(e *entry[R]) bool {
 	return !e.expires.IsZero() && !f.reg.now().Before(e.expires)
 }
 
-func (f *Func[A, R]) emitHit(label string, o Outcome) {
+func (f *Func[A, R]) emitHit(ctx context.Context, label string, o Outcome) {
 	if f.reg.hub.active() {
-		f.reg.hub.publish(Event{Func: f.name, Kind: EventHit, Key: label, Outcome: o})
+		sess, _ := sessionFrom(ctx)
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventHit, Key: f.shown(label), Outcome: o, Session: sess})
 	}
 }
 
@@ -296,7 +380,7 @@ func (f *Func[A, R]) valid(k argKey, e *entry[R], v R) bool {
 		return true
 	}
 	f.mu.Lock()
-	removed := f.store.m[k] == e
+	removed := f.store.get(k) == e
 	if removed {
 		f.dropLocked(e, &f.n.invalidations, EventInvalidated)
 	}
@@ -308,44 +392,109 @@ func (f *Func[A, R]) valid(k argKey, e *entry[R], v R) bool {
 }
 
 func (f *Func[A, R]) slowGet(ctx context.Context, k argKey, arg A) (R, Outcome, error) {
+	var zero R
 	f.mu.Lock()
+	if f.closed {
+		f.mu.Unlock()
+		return zero, Miss, f.closedErr()
+	}
 	gone := f.sweepLocked()
-	if e := f.store.m[k]; e != nil {
-		// Filled while we waited for the lock.
+	if e := f.store.get(k); e != nil {
+		// Filled while we waited for the lock, or (RefreshInBackground)
+		// expired but still servable while it is computed again.
 		v, elems, label := e.val, e.elements, e.label
-		e.used.Store(f.tick.Add(1))
+		f.store.touchLocked(e)
+		out, bg := Hit, (*call[R])(nil)
+		if f.expired(e) {
+			out = Stale
+			if f.inflight[k] == nil {
+				bg = f.refreshLocked(ctx, k, label)
+			}
+		}
 		f.mu.Unlock()
 		f.releaseAll(gone)
+		if bg != nil {
+			go f.run(k, bg, arg)
+		}
 		f.n.hits.Add(1)
-		f.emitHit(label, Hit)
+		if out == Stale {
+			f.n.stale.Add(1)
+		}
+		f.emitHit(ctx, label, out)
 		replay(ctx, elems)
 		v, err := f.out(v)
-		return v, Hit, err
+		return v, out, err
+	}
+	if err := ctx.Err(); err != nil {
+		// The caller has given up already: start nothing for it.
+		f.mu.Unlock()
+		f.releaseAll(gone)
+		f.n.misses.Add(1)
+		return zero, Miss, err
 	}
 	if c := f.inflight[k]; c != nil {
+		if ctx.Value(c) != nil {
+			// fn is asking for the value it is computing: waiting would
+			// wait for itself.
+			f.mu.Unlock()
+			f.releaseAll(gone)
+			f.n.misses.Add(1)
+			return zero, Joined, fmt.Errorf("cache: %s: %w: %s", f.name, ErrRecursiveCall, f.label(arg))
+		}
 		c.waiters++
+		if c.done == nil {
+			c.done = make(chan struct{})
+		}
 		f.mu.Unlock()
 		f.releaseAll(gone)
 		return f.wait(ctx, k, c, false)
 	}
-	c := &call[R]{done: make(chan struct{}), label: f.label(arg), waiters: 1}
+	c := &call[R]{waiters: 1}
+	c.session, _ = sessionFrom(ctx)
+	c.ctx.c = c
 	f.inflight[k] = c
 	f.mu.Unlock()
 	f.releaseAll(gone)
+	if f.wantLabel() {
+		c.label = f.label(arg)
+	}
 
 	if f.persist != nil {
 		if v, ok := f.loadPersisted(k, c); ok {
 			f.n.hits.Add(1)
-			f.emitHit(c.label, Stored)
+			f.n.storeHits.Add(1)
+			f.emitHit(ctx, c.label, Stored)
 			v, err := f.out(v)
 			return v, Stored, err
 		}
+	} else if f.noDisk != nil && f.noDiskEv.CompareAndSwap(false, true) {
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: f.shown(c.label), Err: f.noDisk})
 	}
 	f.n.misses.Add(1)
-	f.reg.hub.publish(Event{Func: f.name, Kind: EventMiss, Key: c.label, Spinner: f.spinner})
+	if f.reg.hub.active() {
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventMiss, Key: f.shown(c.label), Spinner: f.spinner, Session: c.session})
+	}
+	c.ctx.rec.parent = sinkFrom(ctx)
+	if ctx.Done() == nil {
+		// This caller can never give up waiting, so fn may as well run on
+		// its goroutine: no goroutine, channel wait or context per miss.
+		c.ctx.Context = ctx
+		f.run(k, c, arg)
+		if c.err != nil {
+			return zero, Miss, c.err
+		}
+		return c.orig, Miss, nil
+	}
+	// fn runs on its own goroutine, so that this caller can return when its
+	// ctx ends without abandoning the others waiting for the value.
 	cctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	c.cancel = cancel
-	go f.run(cctx, k, c, arg)
+	c.ctx.Context, c.cancel = cctx, cancel
+	f.mu.Lock()
+	if c.done == nil {
+		c.done = make(chan struct{})
+	}
+	f.mu.Unlock()
+	go f.run(k, c, arg)
 	return f.wait(ctx, k, c, true)
 }
 
@@ -357,9 +506,13 @@ func (f *Func[A, R]) wait(ctx context.Context, k argKey, c *call[R], started boo
 	select {
 	case <-c.done:
 	case <-ctx.Done():
+		if started {
+			c.ctx.rec.detach() // fn goes on, but no longer talks to this caller's sink
+		}
 		f.leave(k, c)
 		if !started {
 			f.n.misses.Add(1)
+			return zero, Joined, ctx.Err()
 		}
 		return zero, Miss, ctx.Err()
 	}
@@ -374,7 +527,7 @@ func (f *Func[A, R]) wait(ctx context.Context, k argKey, c *call[R], started boo
 		return c.orig, Miss, nil
 	}
 	f.n.hits.Add(1)
-	f.emitHit(c.label, Joined)
+	f.emitHit(ctx, c.label, Joined)
 	replay(ctx, c.elements)
 	v, err := f.out(c.val)
 	return v, Joined, err
@@ -397,15 +550,30 @@ func (f *Func[A, R]) leave(k argKey, c *call[R]) {
 	}
 }
 
-// run computes the value for c in its own goroutine, so that callers can
-// give up waiting without abandoning the others.
-func (f *Func[A, R]) run(ctx context.Context, k argKey, c *call[R], arg A) {
-	rec := &recorder{parent: sinkFrom(ctx)}
-	ctx = context.WithValue(ctx, sinkKey{}, rec.sink())
+// run computes the value for c and finishes the call. However fn ends
+// (returning, panicking, or leaving its goroutine through runtime.Goexit,
+// as t.FailNow does) every waiter is released: a key never stays in flight.
+func (f *Func[A, R]) run(k argKey, c *call[R], arg A) {
 	start := time.Now()
-	v, err := f.safeCall(ctx, arg)
-	dur := time.Since(start)
-	c.cancel()
+	returned := false
+	defer func() {
+		if !returned {
+			var zero R
+			f.finish(k, c, arg, zero, &PanicError{Func: f.name, Value: ErrGoexit}, time.Since(start))
+		}
+	}()
+	v, err := f.safeCall(&c.ctx, arg)
+	returned = true
+	f.finish(k, c, arg, v, err, time.Since(start))
+}
+
+// finish stores what fn returned (unless the call was detached) and
+// releases the waiters.
+func (f *Func[A, R]) finish(k argKey, c *call[R], arg A, v R, err error, dur time.Duration) {
+	c.elements = c.ctx.rec.close()
+	if c.cancel != nil {
+		c.cancel()
+	}
 	f.n.computeNanos.Add(int64(dur))
 
 	stored := v
@@ -418,45 +586,82 @@ func (f *Func[A, R]) run(ctx context.Context, k argKey, c *call[R], arg A) {
 	if err == nil && f.persist != nil {
 		payload, err = f.persist.encode(stored, f.name)
 	}
-	c.orig, c.val, c.err, c.elements = v, stored, err, rec.list()
+	c.orig, c.val, c.err = v, stored, err
 
+	// A Resource is sized only when MaxBytes needs it: its owner may be
+	// writing to it right now. A Data value is the cache's own copy.
 	var size int64
-	if err == nil {
+	if err == nil && (f.kind == KindData || f.cfg.maxBytes > 0) {
 		size = sizeOf(stored)
+	}
+	tooBig := err == nil && f.cfg.maxBytes > 0 && size > f.cfg.maxBytes
+	if c.label == "" && f.wantLabel() {
+		c.label = f.label(arg)
 	}
 	f.mu.Lock()
 	if f.inflight[k] == c {
 		delete(f.inflight, k)
 	}
+	done := c.done // out of inflight (here or by a clear): nobody joins any more
 	var gone []*entry[R]
 	var e *entry[R]
-	if err != nil {
+	switch {
+	case err != nil:
 		f.n.errors.Add(1)
-		f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: c.label, Err: err, Duration: dur})
-	} else if !c.detached {
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: f.shown(c.label), Err: err, Duration: dur, Session: c.session})
+		if old := f.store.get(k); c.refresh && !c.detached && old != nil && f.expired(old) {
+			// A failed refresh leaves nothing stale behind: the next Get
+			// computes in the foreground and sees the error itself.
+			f.dropLocked(old, &f.n.expirations, EventExpired)
+			gone = append(gone, old)
+		}
+	case c.detached || f.closed:
+	case tooBig:
+		// Admitting it would evict everything else and still not fit.
+		f.n.evictions.Add(1)
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventEvicted, Key: f.shown(c.label), Duration: dur, Session: c.session,
+			Err: fmt.Errorf("cache: %s: value of %d bytes is larger than MaxBytes %d; not cached", f.name, size, f.cfg.maxBytes)})
+	default:
+		if old := f.store.get(k); old != nil {
+			// The stale entry a refresh replaces leaves the cache.
+			f.store.remove(old)
+			gone = append(gone, old)
+		}
 		e = f.insertLocked(k, c.label, stored, size, c.elements, f.reg.now())
-		gone = f.enforceLimitsLocked(e)
-		f.reg.hub.publish(Event{Func: f.name, Kind: EventComputed, Key: c.label, Duration: dur})
+		gone = append(gone, f.enforceLimitsLocked(e)...)
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventComputed, Key: f.shown(c.label), Duration: dur, Session: c.session})
 	}
 	f.mu.Unlock()
 	// Write the file before releasing the callers, so that a process that
 	// exits right after Get still finds the entry when it starts again.
 	if e != nil && f.persist != nil {
-		err := f.persist.write(k.digest(), e, payload, func() bool {
+		var ttl time.Duration
+		if !e.expires.IsZero() {
+			ttl = max(e.expires.Sub(e.inserted), time.Nanosecond)
+		}
+		err := f.persist.write(k.digest(), e, payload, ttl, func() bool {
 			f.mu.RLock()
 			defer f.mu.RUnlock()
-			return f.store.m[k] == e
+			return f.store.get(k) == e
 		})
 		if err != nil {
 			// The value is cached in memory; only its copy on disk is missing.
-			f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: c.label,
-				Err: fmt.Errorf("cache: %s: persist %s: %w", f.name, c.label, err)})
+			f.n.errors.Add(1)
+			f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: f.shown(c.label),
+				Err: fmt.Errorf("cache: %s: store %s: %w", f.name, f.shown(c.label), err)})
 		}
 	}
 	// Release what this insert evicted before the callers go on, so that a
-	// Get that returns has finished every OnRelease it caused.
+	// Get that returns has finished every OnRelease it caused. A resource
+	// that was handed out but not stored (a clear ran meanwhile, or it did
+	// not fit) has left the cache too, so it is released as well.
 	f.releaseAll(gone)
-	close(c.done)
+	if err == nil && e == nil && f.release != nil {
+		f.releaseValue(v)
+	}
+	if done != nil {
+		close(done)
+	}
 }
 
 // safeCall runs fn, turning a panic into a *PanicError.
@@ -480,17 +685,16 @@ func (f *Func[A, R]) insertLocked(k argKey, label string, v R, size int64, elems
 // addLocked puts e in the store, replacing any entry with its key, and arms
 // the expiry timer.
 func (f *Func[A, R]) addLocked(e *entry[R]) *entry[R] {
-	if old := f.store.m[e.key]; old != nil {
+	if old := f.store.get(e.key); old != nil {
 		f.store.remove(old)
 	}
-	e.used.Store(f.tick.Add(1))
 	f.store.add(e)
 	f.armTimerLocked()
 	return e
 }
 
 // enforceLimitsLocked evicts least recently used entries until the store
-// fits MaxEntries and MaxBytes, never evicting keep.
+// fits MaxEntries and MaxBytes, never evicting keep. Each eviction is O(1).
 func (f *Func[A, R]) enforceLimitsLocked(keep *entry[R]) []*entry[R] {
 	var gone []*entry[R]
 	for f.overLimits() {
@@ -508,11 +712,13 @@ func (f *Func[A, R]) enforceLimitsLocked(keep *entry[R]) []*entry[R] {
 func (f *Func[A, R]) dropLocked(e *entry[R], counter *atomic.Uint64, why EventKind) {
 	f.store.remove(e)
 	counter.Add(1)
-	f.reg.hub.publish(Event{Func: f.name, Kind: why, Key: e.label})
+	if f.reg.hub.active() {
+		f.reg.hub.publish(Event{Func: f.name, Kind: why, Key: f.shown(e.label)})
+	}
 }
 
 func (f *Func[A, R]) overLimits() bool {
-	return (f.cfg.maxEntries > 0 && len(f.store.m) > f.cfg.maxEntries) ||
+	return (f.cfg.maxEntries > 0 && f.store.count > f.cfg.maxEntries) ||
 		(f.cfg.maxBytes > 0 && f.store.bytes > f.cfg.maxBytes)
 }
 
@@ -525,7 +731,7 @@ func (f *Func[A, R]) sweepLocked() []*entry[R] {
 	var gone []*entry[R]
 	for {
 		e := f.store.nextToExpire()
-		if e == nil || now.Before(e.expires) {
+		if e == nil || now.Before(e.expires.Add(f.grace())) {
 			break
 		}
 		f.dropLocked(e, &f.n.expirations, EventExpired)
@@ -536,20 +742,29 @@ func (f *Func[A, R]) sweepLocked() []*entry[R] {
 
 // armTimerLocked schedules a sweep for when the next entry expires, so
 // expired entries leave memory even when nobody asks for them again.
+//
+// The timer holds f only weakly: a Registry dropped without Close is not
+// kept alive, entries and all, by a timer that is still pending.
 func (f *Func[A, R]) armTimerLocked() {
 	next := f.store.nextToExpire()
-	if next == nil {
+	if next == nil || f.closed {
 		return
 	}
-	if f.timer != nil && !f.timerAt.After(next.expires) {
+	due := next.expires.Add(f.grace())
+	if f.timer != nil && !f.timerAt.After(due) {
 		return // already due at or before this expiry
 	}
 	if f.timer != nil {
 		f.timer.Stop()
 	}
-	f.timerAt = next.expires
-	d := next.expires.Sub(f.reg.now())
-	f.timer = time.AfterFunc(max(d, 0), f.onTimer)
+	f.timerAt = due
+	d := due.Sub(f.reg.now())
+	wf := weak.Make(f)
+	f.timer = time.AfterFunc(max(d, 0), func() {
+		if f := wf.Value(); f != nil {
+			f.onTimer()
+		}
+	})
 }
 
 func (f *Func[A, R]) onTimer() {
@@ -561,14 +776,11 @@ func (f *Func[A, R]) onTimer() {
 	f.releaseAll(gone)
 }
 
-// releaseAll removes persisted files and runs OnRelease for entries that
-// left the cache. It must be called without f.mu held.
+// releaseAll runs OnRelease for entries that left memory. It must be
+// called without f.mu held. Their copies in the store stay: an entry
+// evicted from memory is what the second tier is for, and the store
+// enforces the TTL itself.
 func (f *Func[A, R]) releaseAll(gone []*entry[R]) {
-	if f.persist != nil {
-		for _, e := range gone {
-			f.persist.remove(e.key.digest())
-		}
-	}
 	f.releaseEntries(gone)
 }
 
@@ -580,14 +792,12 @@ func (f *Func[A, R]) Peek(arg A) (R, bool) {
 	if err != nil {
 		return zero, false
 	}
-	f.mu.RLock()
-	e := f.store.m[k]
+	e := f.store.lookup([]byte(k))
 	ok := e != nil && !f.expired(e)
 	var v R
 	if ok {
 		v = e.val
 	}
-	f.mu.RUnlock()
 	if !ok {
 		return zero, false
 	}
@@ -604,11 +814,8 @@ func (f *Func[A, R]) Contains(arg A) bool {
 	if err != nil {
 		return false
 	}
-	f.mu.RLock()
-	e := f.store.m[argKey(b)]
-	ok := e != nil && !f.expired(e)
-	f.mu.RUnlock()
-	return ok
+	e := f.store.lookup(b)
+	return e != nil && !f.expired(e)
 }
 
 // Clear removes every entry of f, in memory and on disk, before it returns.
@@ -617,18 +824,30 @@ func (f *Func[A, R]) Clear() {
 	f.lockPersist()
 	defer f.unlockPersist()
 	f.mu.Lock()
-	gone := make([]*entry[R], 0, len(f.store.m))
-	for _, e := range f.store.m {
-		gone = append(gone, e)
-	}
-	f.store.init()
+	gone := f.store.takeAll()
 	f.detachAllLocked()
 	f.n.clears.Add(1)
 	f.reg.hub.publish(Event{Func: f.name, Kind: EventCleared, Key: f.name + "(*)", Entries: len(gone)})
 	f.mu.Unlock()
 	if f.persist != nil {
-		f.persist.removeAllLocked()
+		f.storeFailed(f.persist.removeAllLocked(), f.name+"(*)")
 	}
+	f.releaseEntries(gone)
+}
+
+// close empties f for Registry.Close: it stops the timer, detaches what is
+// in flight and releases every entry. Persisted files stay: closing is not
+// clearing.
+func (f *Func[A, R]) close() {
+	f.mu.Lock()
+	f.closed = true
+	if f.timer != nil {
+		f.timer.Stop()
+		f.timer = nil
+	}
+	gone := f.store.takeAll()
+	f.detachAllLocked()
+	f.mu.Unlock()
 	f.releaseEntries(gone)
 }
 
@@ -650,7 +869,7 @@ func (f *Func[A, R]) ClearArg(arg A) error {
 	defer f.unlockPersist()
 	f.mu.Lock()
 	var gone []*entry[R]
-	if e := f.store.m[k]; e != nil {
+	if e := f.store.get(k); e != nil {
 		f.store.remove(e)
 		gone = append(gone, e)
 	}
@@ -658,11 +877,28 @@ func (f *Func[A, R]) ClearArg(arg A) error {
 		c.detached = true
 		delete(f.inflight, k)
 	}
+	if f.cfg.session {
+		// arg's entries in every session.
+		for sk, e := range f.store.entries() {
+			if base, _, ok := splitSession(sk); ok && base == k {
+				f.store.remove(e)
+				gone = append(gone, e)
+			}
+		}
+		for sk, c := range f.inflight {
+			if base, _, ok := splitSession(sk); ok && base == k {
+				c.detached = true
+				delete(f.inflight, sk)
+			}
+		}
+	}
 	f.n.clears.Add(1)
-	f.reg.hub.publish(Event{Func: f.name, Kind: EventCleared, Key: f.label(arg), Entries: len(gone)})
+	if f.reg.hub.active() {
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventCleared, Key: f.label(arg), Entries: len(gone)})
+	}
 	f.mu.Unlock()
 	if f.persist != nil {
-		f.persist.removeLocked(k.digest())
+		f.storeFailed(f.persist.removeLocked(k.digest()), f.label(arg))
 	}
 	f.releaseEntries(gone)
 	return nil
@@ -675,11 +911,13 @@ func (f *Func[A, R]) releaseEntries(gone []*entry[R]) {
 		return
 	}
 	for _, e := range gone {
-		func() {
-			defer func() { _ = recover() }()
-			f.release(e.val)
-		}()
+		f.releaseValue(e.val)
 	}
+}
+
+func (f *Func[A, R]) releaseValue(v R) {
+	defer func() { _ = recover() }()
+	f.release(v)
 }
 
 func (f *Func[A, R]) lockPersist() {
@@ -702,7 +940,7 @@ func (f *Func[A, R]) Stats() Stats {
 	s := Stats{
 		Name:       f.name,
 		Kind:       f.kind,
-		Entries:    len(f.store.m),
+		Entries:    f.store.count,
 		Bytes:      f.store.bytes,
 		TTL:        f.cfg.ttl,
 		MaxEntries: f.cfg.maxEntries,
@@ -719,9 +957,10 @@ func (f *Func[A, R]) Stats() Stats {
 	}
 	f.mu.Unlock()
 	f.releaseAll(gone)
-	s.Hits, s.Misses = f.n.hits.Load(), f.n.misses.Load()
+	s.Hits, s.Misses = f.n.hits.Load()+f.store.hits(), f.n.misses.Load()
 	s.Expirations, s.Evictions = f.n.expirations.Load(), f.n.evictions.Load()
 	s.Invalidations, s.Clears, s.Errors = f.n.invalidations.Load(), f.n.clears.Load(), f.n.errors.Load()
+	s.StoreHits, s.Stale = f.n.storeHits.Load(), f.n.stale.Load()
 	s.ComputeTime = time.Duration(f.n.computeNanos.Load())
 	return s
 }

@@ -60,16 +60,16 @@ var (
 // large ones (a whole DataFrame) stream through an xxh3 hasher. A keyWriter
 // is not safe for concurrent use; Funcs pool them.
 type keyWriter struct {
-	buf   []byte
-	arr   [256]byte
-	h     *xxh3.Hasher
-	stack []unsafe.Pointer // pointers being hashed, for cycle detection
-	sub   *keyWriter       // scratch writer for map entries
-	ovr   *overrides
+	buf  []byte
+	arr  [256]byte
+	h    *xxh3.Hasher
+	path *pathSet   // references being hashed, for cycle detection; shared with sub
+	sub  *keyWriter // scratch writer for map entries
+	ovr  *overrides
 }
 
 func newKeyWriter(o *overrides) *keyWriter {
-	w := &keyWriter{ovr: o}
+	w := &keyWriter{ovr: o, path: &pathSet{}}
 	w.buf = w.arr[:0]
 	return w
 }
@@ -79,7 +79,82 @@ func (w *keyWriter) reset() {
 	if w.h != nil {
 		w.h.Reset()
 	}
-	w.stack = w.stack[:0]
+	w.path.reset()
+}
+
+// pathRef identifies a reference being followed: a pointer's target, a
+// map, or a slice's elements (with its length, so s[:0] inside s is not
+// taken for s), each with its type.
+type pathRef struct {
+	p unsafe.Pointer
+	t reflect.Type
+	n int
+}
+
+// pathSet is the chain of references from the argument down to the value
+// being hashed. Finding a reference already on it means a cycle. Short
+// chains are scanned; a long one (a 40k-node list) is indexed, so cycle
+// detection stays linear in the size of the value.
+type pathSet struct {
+	stack []pathRef
+	index map[pathRef]int
+}
+
+const pathScanMax = 16
+
+func (s *pathSet) reset() {
+	clear(s.stack)
+	s.stack = s.stack[:0]
+	s.index = nil
+}
+
+// find returns how many levels up r already is on the path, or 0.
+func (s *pathSet) find(r pathRef) int {
+	if s.index != nil {
+		if i, ok := s.index[r]; ok {
+			return len(s.stack) - i
+		}
+		return 0
+	}
+	for i := len(s.stack) - 1; i >= 0; i-- {
+		if s.stack[i] == r {
+			return len(s.stack) - i
+		}
+	}
+	return 0
+}
+
+func (s *pathSet) push(r pathRef) {
+	s.stack = append(s.stack, r)
+	if s.index != nil {
+		s.index[r] = len(s.stack) - 1
+	} else if len(s.stack) > pathScanMax {
+		s.index = make(map[pathRef]int, 2*len(s.stack))
+		for i, x := range s.stack {
+			s.index[x] = i
+		}
+	}
+}
+
+func (s *pathSet) pop() {
+	r := s.stack[len(s.stack)-1]
+	s.stack[len(s.stack)-1] = pathRef{}
+	s.stack = s.stack[:len(s.stack)-1]
+	if s.index != nil {
+		delete(s.index, r)
+	}
+}
+
+// enter puts r on the path and returns 0, or, when r is already on it,
+// writes a cycle marker (how far up it points) and returns that distance:
+// the caller must not follow r again.
+func (w *keyWriter) enter(r pathRef) int {
+	if up := w.path.find(r); up > 0 {
+		w.u64(tagCycle, uint64(up))
+		return up
+	}
+	w.path.push(r)
+	return 0
 }
 
 func (w *keyWriter) flushIfFull(n int) {
@@ -140,8 +215,11 @@ func (w *keyWriter) child() *keyWriter {
 		w.sub = newKeyWriter(w.ovr)
 	}
 	c := w.sub
-	c.reset()
-	c.stack = append(c.stack, w.stack...)
+	c.buf = c.arr[:0]
+	if c.h != nil {
+		c.h.Reset()
+	}
+	c.path = w.path // the same chain: a map entry pointing back up is a cycle
 	return c
 }
 
@@ -215,7 +293,9 @@ func (c *planCompiler) compileUncached(t reflect.Type) hashFn {
 			return c.custom(t, h)
 		}
 	}
-	if t == timeType {
+	if isTime(t) {
+		// By instant: the monotonic reading and the Location do not count,
+		// for time.Time and for types defined on it (type myTime time.Time).
 		return func(w *keyWriter, p unsafe.Pointer) error {
 			tm := (*time.Time)(p)
 			w.u64(tagTime, uint64(tm.Unix()))
@@ -346,6 +426,15 @@ func (c *planCompiler) custom(t reflect.Type, h func(unsafe.Pointer) any) hashFn
 	}
 }
 
+type selfPlanKey struct {
+	t reflect.Type
+	o *overrides
+}
+
+// selfPlans memoizes the content plans of custom hashes returning their own
+// type, so they are compiled once, not on every call.
+var selfPlans plans[hashFn]
+
 // hashPlanValue returns the plan for a value of type vt produced by a custom
 // hash of type self; when they are the same type the override is bypassed so
 // the value is hashed by content rather than recursing forever.
@@ -353,6 +442,10 @@ func hashPlanValue(vt reflect.Type, o *overrides, self reflect.Type) hashFn {
 	if vt != self {
 		return hashPlan(vt, o)
 	}
+	return selfPlans.get(selfPlanKey{vt, o}, func() hashFn { return compileSelfPlan(vt, o, self) })
+}
+
+func compileSelfPlan(vt reflect.Type, o *overrides, self reflect.Type) hashFn {
 	var trimmed *overrides
 	if o != nil {
 		trimmed = &overrides{byType: map[reflect.Type]func(unsafe.Pointer) any{}}
@@ -462,9 +555,29 @@ func (c *planCompiler) slicePlan(t reflect.Type) hashFn {
 			return nil
 		}
 	}
+	if !hasReferences(et, map[reflect.Type]bool{}) {
+		return func(w *keyWriter, p unsafe.Pointer) error {
+			s := (*sliceHeader)(p)
+			w.u64(tagSlice, uint64(s.len))
+			for i := 0; i < s.len; i++ {
+				if err := elem(w, unsafe.Add(s.data, uintptr(i)*size)); err != nil {
+					return pathErr(err, fmt.Sprintf("[%d]", i))
+				}
+			}
+			return nil
+		}
+	}
+	// Elements that can refer back to this slice ([]any holding itself).
 	return func(w *keyWriter, p unsafe.Pointer) error {
 		s := (*sliceHeader)(p)
 		w.u64(tagSlice, uint64(s.len))
+		if s.len == 0 {
+			return nil
+		}
+		if w.enter(pathRef{s.data, t, s.len}) > 0 {
+			return nil
+		}
+		defer w.path.pop()
 		for i := 0; i < s.len; i++ {
 			if err := elem(w, unsafe.Add(s.data, uintptr(i)*size)); err != nil {
 				return pathErr(err, fmt.Sprintf("[%d]", i))
@@ -494,6 +607,10 @@ func (c *planCompiler) mapPlan(t reflect.Type) hashFn {
 		if m.Len() == 0 {
 			return nil
 		}
+		if w.enter(pathRef{*(*unsafe.Pointer)(p), t, 0}) > 0 {
+			return nil // a map holding itself
+		}
+		defer w.path.pop()
 		pairs := make([]digest, 0, m.Len())
 		kbuf, vbuf := reflect.New(kt).Elem(), reflect.New(vt).Elem()
 		iter := m.MapRange()
@@ -527,16 +644,12 @@ func (c *planCompiler) pointerPlan(t reflect.Type) hashFn {
 		}
 		// A pointer back to a value still being hashed is a cycle: write how
 		// far up the chain it points instead of following it again.
-		for i := len(w.stack) - 1; i >= 0; i-- {
-			if w.stack[i] == target {
-				w.u64(tagCycle, uint64(len(w.stack)-i))
-				return nil
-			}
+		if w.enter(pathRef{target, t, 0}) > 0 {
+			return nil
 		}
 		w.byte1(tagPtr)
-		w.stack = append(w.stack, target)
 		err := elem(w, target)
-		w.stack = w.stack[:len(w.stack)-1]
+		w.path.pop()
 		if err != nil {
 			return pathErr(err, "")
 		}
@@ -553,6 +666,7 @@ func (c *planCompiler) interfacePlan(t reflect.Type) hashFn {
 		}
 		dyn := v.Elem()
 		w.str(tagIface, typeName(dyn.Type()))
+		w.u64(tagIface, typeIdentity(dyn.Type()))
 		plan := hashPlan(dyn.Type(), w.ovr)
 		if err := plan(w, valuePointer(dyn)); err != nil {
 			return pathErr(err, fmt.Sprintf("(%s)", dyn.Type()))
@@ -568,6 +682,28 @@ func typeName(t reflect.Type) string {
 		return t.PkgPath() + "." + t.Name()
 	}
 	return t.String()
+}
+
+// typeIdentity tells apart types that share a name: two local types named
+// T in different functions of one package are both "pkg.T" to reflect.
+// It is the offset of the type's descriptor from int's, which the linker
+// fixes: the same in every run of one binary, and persisted keys never
+// outlive their binary (the function key holds its fingerprint).
+func typeIdentity(t reflect.Type) uint64 {
+	return uint64(uintptr(rtypePointer(t)) - uintptr(rtypePointer(intType)))
+}
+
+var intType = reflect.TypeFor[int]()
+
+// rtypePointer is the runtime's descriptor behind a reflect.Type, which is
+// always a *rtype in an interface.
+func rtypePointer(t reflect.Type) unsafe.Pointer {
+	return (*[2]unsafe.Pointer)(unsafe.Pointer(&t))[1]
+}
+
+// isTime reports whether t is time.Time or a type defined on it.
+func isTime(t reflect.Type) bool {
+	return t == timeType || (t.Kind() == reflect.Struct && t.ConvertibleTo(timeType))
 }
 
 // excluded reports whether a struct field is left out of the key: the Go

@@ -113,7 +113,7 @@ func (lw *labelWriter) value(v reflect.Value, depth int) {
 	}
 	switch v.Kind() {
 	case reflect.String:
-		lw.write(sanitizeLabel(strconv.Quote(v.String())))
+		lw.quoted(v.String())
 	case reflect.Bool:
 		lw.write(strconv.FormatBool(v.Bool()))
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
@@ -161,7 +161,7 @@ func (lw *labelWriter) structValue(v reflect.Value, depth int) {
 	t := v.Type()
 	if v.CanInterface() && t.Implements(stringerType) {
 		if s, ok := safeString(v); ok {
-			lw.write(sanitizeLabel(strconv.Quote(s))) // a Stringer's text reads like a string argument
+			lw.quoted(s) // a Stringer's text reads like a string argument
 			return
 		}
 	}
@@ -180,6 +180,24 @@ func (lw *labelWriter) structValue(v reflect.Value, depth int) {
 		lw.value(v.Field(i), depth+1)
 	}
 	lw.write("}")
+}
+
+// quoted writes s quoted, quoting only the part the budget can show: a
+// 100 MiB argument costs what 60 bytes cost.
+func (lw *labelWriter) quoted(s string) {
+	if len(s) > lw.budget {
+		n := 0
+		for i := range s {
+			if i > lw.budget {
+				break
+			}
+			n = i
+		}
+		lw.write(sanitizeLabel(strconv.Quote(s[:n])))
+		lw.cut = true
+		return
+	}
+	lw.write(sanitizeLabel(strconv.Quote(s)))
 }
 
 // safeString calls String on v, treating a panic as no label.

@@ -25,10 +25,33 @@ func WithPersistDir(dir string) RegistryOption {
 	return func(r *Registry) { r.persistDir = dir }
 }
 
+// WithStore makes s the second tier of the registry's Persist functions
+// instead of a DirStore on the persist directory: their entries are written
+// through to s and read from it on a memory miss, so that processes sharing
+// s share what any of them computed (see package cache/redisstore).
+func WithStore(s Store) RegistryOption {
+	return func(r *Registry) { r.tier = s }
+}
+
+// WithPersistBudget bounds the bytes of entry files in the persist
+// directory (DefaultPersistBudget, 1 GiB, unless set); past it the oldest
+// files are removed. It counts every function's files in the directory,
+// including other processes'.
+func WithPersistBudget(n int64) RegistryOption {
+	return func(r *Registry) {
+		if n > 0 {
+			r.persist.budget = n
+		}
+	}
+}
+
+// defaultPersistDir is os.UserCacheDir()/hitmiss, or "" when the user has
+// no cache directory. There is deliberately no fallback to a shared
+// directory such as /tmp, where another user could plant entries.
 func defaultPersistDir() string {
 	dir, err := os.UserCacheDir()
 	if err != nil {
-		dir = os.TempDir()
+		return ""
 	}
 	return filepath.Join(dir, "hitmiss")
 }
@@ -42,6 +65,8 @@ type config struct {
 	maxBytes   int64
 	spinner    *string
 	persist    bool
+	refresh    bool // RefreshInBackground
+	session    bool // ScopeSession
 	version    string
 	validate   any // func(R) bool
 	release    any // func(R)
@@ -148,4 +173,25 @@ func Codec[R any](encode func(R) ([]byte, error), decode func([]byte) (R, error)
 type codec[R any] struct {
 	encode func(R) ([]byte, error)
 	decode func([]byte) (R, error)
+}
+
+// RefreshInBackground serves an expired entry once more instead of making
+// its caller wait (Streamlit's refresh="background"): the Get returns the
+// old value at once, with Outcome Stale, and the value is computed again in
+// the background, once however many callers come meanwhile. An expired
+// entry stays servable for one more TTL; after that it is removed and the
+// next Get computes in the foreground. A refresh that fails removes the
+// stale entry and emits EventError. It needs a TTL.
+func RefreshInBackground() Option {
+	return func(c *config) { c.refresh = true }
+}
+
+// ScopeSession keeps the function's entries per session (Streamlit's
+// scope="session"): a Get files its entry under the session of its context
+// (WithSession) and sees only that session's entries; Registry.EndSession
+// drops them, running OnRelease. A Get without a session fails with
+// ErrNoSession. Functions without the option are shared by all sessions.
+// It cannot be combined with Persist.
+func ScopeSession() Option {
+	return func(c *config) { c.session = true }
 }

@@ -2,15 +2,14 @@ package cache
 
 import (
 	"bytes"
+	"context"
 	"encoding"
 	"encoding/binary"
 	"encoding/gob"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"reflect"
 	"runtime"
 	"strings"
@@ -20,33 +19,22 @@ import (
 	"github.com/zeebo/xxh3"
 )
 
-// File layout of a persisted entry (all integers little-endian):
-//
-//	magic    [8]byte  "HMCACHE1"
-//	funcKey  [16]byte the function key the entry was written under
-//	argKey   [16]byte the argument key
-//	inserted int64    UnixNano of insertion, by the registry's clock
-//	labelLen uint32, label
-//	payloadLen uint64, payload
-//	checksum uint64   xxh3 of everything above
-//
-// Files are written to a temporary name and renamed into place, so a reader
-// sees a whole entry or none. Anything that does not parse, or whose keys or
-// checksum disagree, is treated as absent and removed.
-const persistMagic = "HMCACHE1"
-
+// persister connects a Persist function to the registry's Store: it turns
+// values into bytes with the function's codec, frames them (encodeStored)
+// under the function's namespace in the store, and reads them back.
 type persister[R any] struct {
-	mu      sync.Mutex // serialises file writes against clears, so a clear cannot be undone by a late write
-	dir     string
+	mu      sync.Mutex // serialises store writes against clears, so a clear cannot be undone by a late write
+	store   Store
+	prefix  string // storePrefix of the function
 	funcKey digest
 	encode0 func(R) ([]byte, error)
 	decode  func([]byte) (R, error)
 }
 
-func newPersister[R any](root, name, version string, fn any, c any) *persister[R] {
-	p := &persister[R]{}
+func newPersister[R any](st Store, name, version string, fn any, c any) *persister[R] {
+	p := &persister[R]{store: st}
 	p.funcKey = functionKey(name, version, fn)
-	p.dir = filepath.Join(root, safeFileName(name)+"-"+p.funcKey.String()[:16])
+	p.prefix = storePrefix(name, p.funcKey)
 	if cd, ok := c.(*codec[R]); ok && cd != nil {
 		p.encode0, p.decode = cd.encode, cd.decode
 		return p
@@ -68,6 +56,10 @@ func newPersister[R any](root, name, version string, fn any, c any) *persister[R
 			"give the type MarshalBinary/UnmarshalBinary or pass cache.Codec", name, reflect.TypeFor[R](), where))
 	}
 	p.encode0 = func(v R) ([]byte, error) {
+		if where := cyclePath(reflect.ValueOf(&v).Elem(), "result"); where != "" {
+			// gob would recurse until the stack overflows, a fatal error.
+			return nil, fmt.Errorf("%s refers back to a value that contains it; gob cannot encode cycles", where)
+		}
 		var buf bytes.Buffer
 		err := gob.NewEncoder(&buf).Encode(&v)
 		return buf.Bytes(), err
@@ -115,6 +107,95 @@ func gobLoses(t reflect.Type, path string, seen map[reflect.Type]bool) string {
 		}
 	}
 	return ""
+}
+
+// cyclePath returns the path of the first reference in v that leads back
+// to a value containing it, or "". Each reference is walked once, so the
+// check is linear in the size of v; the path is only spelled out when a
+// cycle is found.
+func cyclePath(v reflect.Value, root string) string {
+	if !hasReferences(v.Type(), map[reflect.Type]bool{}) {
+		return ""
+	}
+	w := cycleWalk{onPath: map[pathRef]bool{}, done: map[pathRef]bool{}}
+	if suffix, found := w.walk(v); found {
+		return root + suffix
+	}
+	return ""
+}
+
+type cycleWalk struct {
+	onPath, done map[pathRef]bool
+}
+
+// enter follows reference r with next, unless it was fully walked before;
+// meeting r again while it is being walked is the cycle.
+func (w *cycleWalk) enter(r pathRef, next func() (string, bool)) (string, bool) {
+	if r.p == nil || w.done[r] {
+		return "", false
+	}
+	if w.onPath[r] {
+		return "", true
+	}
+	w.onPath[r] = true
+	suffix, found := next()
+	delete(w.onPath, r)
+	w.done[r] = true
+	return suffix, found
+}
+
+func (w *cycleWalk) walk(v reflect.Value) (string, bool) {
+	if copyPlan(v.Type()) == nil {
+		return "", false // holds no references (the copy plans know): nothing to follow
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			return "", false
+		}
+		return w.enter(pathRef{v.UnsafePointer(), v.Type(), 0}, func() (string, bool) { return w.walk(v.Elem()) })
+	case reflect.Interface:
+		if v.IsNil() {
+			return "", false
+		}
+		return w.walk(v.Elem())
+	case reflect.Slice:
+		if v.Len() == 0 {
+			return "", false
+		}
+		return w.enter(pathRef{v.UnsafePointer(), v.Type(), v.Len()}, func() (string, bool) { return w.elements(v) })
+	case reflect.Array:
+		return w.elements(v)
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if suffix, found := w.walk(v.Field(i)); found {
+				return "." + v.Type().Field(i).Name + suffix, true
+			}
+		}
+	case reflect.Map:
+		if v.Len() == 0 {
+			return "", false
+		}
+		return w.enter(pathRef{v.UnsafePointer(), v.Type(), 0}, func() (string, bool) {
+			iter := v.MapRange()
+			for iter.Next() {
+				if suffix, found := w.walk(iter.Value()); found {
+					return "[" + shortLabel(iter.Key()) + "]" + suffix, true
+				}
+			}
+			return "", false
+		})
+	}
+	return "", false
+}
+
+func (w *cycleWalk) elements(v reflect.Value) (string, bool) {
+	for i := 0; i < v.Len(); i++ {
+		if suffix, found := w.walk(v.Index(i)); found {
+			return fmt.Sprintf("[%d]", i) + suffix, true
+		}
+	}
+	return "", false
 }
 
 // encode turns v into the bytes stored on disk.
@@ -179,92 +260,55 @@ func safeFileName(name string) string {
 	}, name)
 }
 
-func (p *persister[R]) path(k digest) string {
-	return filepath.Join(p.dir, k.String()+".entry")
-}
+func (p *persister[R]) key(k digest) string { return storeKey(p.prefix, k) }
 
-// write stores an entry atomically, provided it is still cached when the
-// persist lock is held (a clear may have run since it was computed).
-func (p *persister[R]) write(k digest, e *entry[R], payload []byte, stillCached func() bool) error {
+// storeCtx is the context of store operations. They run on behalf of the
+// cache, not of one caller (whose ctx may end while others wait), and a
+// Store bounds each operation itself.
+var storeCtx = context.Background()
+
+// write saves an entry, provided it is still cached when the persist lock
+// is held (a clear may have run since it was computed). ttl is what is left
+// of the entry's life; 0 means no expiry.
+func (p *persister[R]) write(k digest, e *entry[R], payload []byte, ttl time.Duration, stillCached func() bool) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !stillCached() {
 		return nil
 	}
-	if err := os.MkdirAll(p.dir, 0o755); err != nil {
-		return err
-	}
-	var b bytes.Buffer
-	b.WriteString(persistMagic)
-	b.Write(p.funcKey[:])
-	b.Write(k[:])
-	binary.Write(&b, binary.LittleEndian, e.inserted.UnixNano())
-	binary.Write(&b, binary.LittleEndian, uint32(len(e.label)))
-	b.WriteString(e.label)
-	binary.Write(&b, binary.LittleEndian, uint64(len(payload)))
-	b.Write(payload)
-	binary.Write(&b, binary.LittleEndian, xxh3.Hash(b.Bytes()))
-
-	tmp, err := os.CreateTemp(p.dir, ".tmp-*")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(b.Bytes())
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), p.path(k))
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
+	return p.store.Save(storeCtx, p.key(k), encodeStored(p.funcKey, k, e.inserted, e.label, payload), ttl)
 }
 
-// errNoEntry means nothing is persisted for a key.
-var errNoEntry = errors.New("no persisted entry")
+// errNoEntry means nothing is stored for a key.
+var errNoEntry = errors.New("no stored entry")
 
-// load reads the entry for k. It returns errNoEntry when there is none and
-// any other error when the file exists but cannot be used.
+// errStore wraps a failure of the store itself (down, slow, denied), as
+// opposed to an entry that is there but unusable.
+type errStore struct{ err error }
+
+func (e errStore) Error() string { return e.err.Error() }
+func (e errStore) Unwrap() error { return e.err }
+
+// load reads the entry for k. It returns errNoEntry when there is none, an
+// errStore when the store failed, and any other error when the entry exists
+// but cannot be used.
 func (p *persister[R]) load(k digest) (v R, inserted time.Time, label string, err error) {
-	raw, err := os.ReadFile(p.path(k))
-	if errors.Is(err, fs.ErrNotExist) {
+	raw, err := p.store.Load(storeCtx, p.key(k))
+	if errors.Is(err, ErrNotStored) {
 		return v, inserted, "", errNoEntry
 	}
+	var corrupt *CorruptEntryError
+	if errors.As(err, &corrupt) {
+		return v, inserted, "", corrupt
+	}
+	if err != nil {
+		return v, inserted, "", errStore{err}
+	}
+	inserted, label, payload, err := decodeStored(p.funcKey, k, raw)
 	if err != nil {
 		return v, inserted, "", err
 	}
-	const fixed = 8 + 16 + 16 + 8 + 4
-	if len(raw) < fixed+8+8 {
-		return v, inserted, "", fmt.Errorf("truncated: %d bytes", len(raw))
-	}
-	body, sum := raw[:len(raw)-8], binary.LittleEndian.Uint64(raw[len(raw)-8:])
-	if xxh3.Hash(body) != sum {
-		return v, inserted, "", errors.New("checksum mismatch")
-	}
-	if string(body[:8]) != persistMagic {
-		return v, inserted, "", errors.New("not a hitmiss cache entry")
-	}
-	if !bytes.Equal(body[8:24], p.funcKey[:]) || !bytes.Equal(body[24:40], k[:]) {
-		return v, inserted, "", errors.New("written for another function or argument")
-	}
-	inserted = time.Unix(0, int64(binary.LittleEndian.Uint64(body[40:48])))
-	n := int(binary.LittleEndian.Uint32(body[48:52]))
-	rest := body[fixed:]
-	if n > len(rest)-8 {
-		return v, inserted, "", errors.New("truncated label")
-	}
-	label, rest = string(rest[:n]), rest[n:]
-	plen := binary.LittleEndian.Uint64(rest[:8])
-	rest = rest[8:]
-	if plen != uint64(len(rest)) {
-		return v, inserted, "", fmt.Errorf("payload is %d bytes, header says %d", len(rest), plen)
-	}
-	v, err = p.safeDecode(rest)
+	v, err = p.safeDecode(payload)
 	return v, inserted, label, err
 }
 
@@ -281,16 +325,15 @@ func (p *persister[R]) safeDecode(b []byte) (v R, err error) {
 	return v, err
 }
 
-// remove deletes the file for k.
-func (p *persister[R]) remove(k digest) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.removeLocked(k)
+// removeLocked deletes the entry for k from the store.
+func (p *persister[R]) removeLocked(k digest) error {
+	return p.store.Delete(storeCtx, p.key(k))
 }
 
-func (p *persister[R]) removeLocked(k digest) { os.Remove(p.path(k)) }
-
-func (p *persister[R]) removeAllLocked() { os.RemoveAll(p.dir) }
+// removeAllLocked deletes every entry of the function from the store.
+func (p *persister[R]) removeAllLocked() error {
+	return p.store.DeletePrefix(storeCtx, p.prefix)
+}
 
 // loadPersisted serves a miss from disk when a usable entry exists. It runs
 // for the caller that registered c, with no lock held; holding the persist
@@ -308,14 +351,25 @@ func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R]) (R, bool, []*entr
 	p := f.persist
 	v, inserted, label, err := p.load(k.digest())
 	var zero R
+	var down errStore
 	switch {
 	case errors.Is(err, errNoEntry):
 		return zero, false, nil
+	case errors.As(err, &down):
+		// The store cannot answer: compute, and say why the store was no use.
+		f.n.errors.Add(1)
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: f.shown(c.label),
+			Err: fmt.Errorf("cache: %s: store: %w", f.name, down.err)})
+		return zero, false, nil
 	case err != nil:
-		p.removeLocked(k.digest())
+		f.storeFailed(p.removeLocked(k.digest()), c.label)
+		ce, ok := err.(*CorruptEntryError) // the store's own finding, naming its file
+		if !ok {
+			ce = &CorruptEntryError{Path: p.key(k.digest()), Err: err}
+		}
+		ce.Func = f.name
 		f.n.invalidations.Add(1)
-		f.reg.hub.publish(Event{Func: f.name, Kind: EventInvalidated, Key: c.label,
-			Err: &CorruptEntryError{Func: f.name, Path: p.path(k.digest()), Err: err}})
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventInvalidated, Key: f.shown(c.label), Err: ce})
 		return zero, false, nil
 	}
 	if label == "" {
@@ -326,7 +380,7 @@ func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R]) (R, bool, []*entr
 		// The TTL in force now decides, counted from the original insertion.
 		expires = inserted.Add(f.cfg.ttl)
 		if !f.reg.now().Before(expires) {
-			p.removeLocked(k.digest())
+			f.storeFailed(p.removeLocked(k.digest()), label)
 			f.n.expirations.Add(1)
 			f.reg.hub.publish(Event{Func: f.name, Kind: EventExpired, Key: label})
 			return zero, false, nil
@@ -343,7 +397,35 @@ func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R]) (R, bool, []*entr
 		gone = f.enforceLimitsLocked(e)
 	}
 	c.orig, c.val = v, v
+	done := c.done
 	f.mu.Unlock()
-	close(c.done)
+	if done != nil {
+		close(done)
+	}
 	return v, true, gone
+}
+
+// persistStore returns the registry's second tier: the Store given with
+// WithStore, or a DirStore on the persist directory, checked once; or why
+// Persist entries must stay in memory.
+func (r *Registry) persistStore() (Store, error) {
+	if r.tier != nil {
+		return r.tier, nil
+	}
+	ps, err := r.persistRoot()
+	if err != nil {
+		return nil, err
+	}
+	return &dirStore{ps: ps}, nil
+}
+
+// storeFailed announces a store operation that failed, so that nothing the
+// store did not do goes unsaid. err nil is nothing.
+func (f *Func[A, R]) storeFailed(err error, label string) {
+	if err == nil {
+		return
+	}
+	f.n.errors.Add(1)
+	f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: f.shown(label),
+		Err: fmt.Errorf("cache: %s: store: %w", f.name, err)})
 }

@@ -2,6 +2,7 @@ package cache
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -11,7 +12,10 @@ import (
 type Registry struct {
 	now        func() time.Time
 	persistDir string
+	tier       Store // WithStore's; nil: a DirStore on persistDir
 	hub        hub
+	closed     atomic.Bool
+	persist    persistSetup
 
 	mu    sync.Mutex
 	funcs []registered
@@ -24,6 +28,8 @@ type registered interface {
 	Kind() Kind
 	Clear()
 	Stats() Stats
+	close()
+	endSession(id string)
 }
 
 // NewRegistry returns an empty registry.
@@ -84,6 +90,21 @@ func (r *Registry) Clear(name string) bool {
 // ClearAll clears every function of the registry.
 func (r *Registry) ClearAll() { r.clearKind(0, true) }
 
+// Close ends the registry: it stops every expiry timer, runs OnRelease for
+// every resource held and drops every entry from memory (persisted files
+// stay for the next process). Computations in flight finish for their
+// callers but are not stored, and every later Get returns an error
+// wrapping ErrClosed. Close is idempotent and currently always returns nil.
+func (r *Registry) Close() error {
+	if r.closed.Swap(true) {
+		return nil
+	}
+	for _, f := range r.snapshot() {
+		f.close()
+	}
+	return nil
+}
+
 // Stats returns one Stats per function, in registration order.
 func (r *Registry) Stats() []Stats {
 	funcs := r.snapshot()
@@ -107,6 +128,8 @@ type Stats struct {
 	Name                                                                string
 	Kind                                                                Kind
 	Hits, Misses, Expirations, Evictions, Invalidations, Clears, Errors uint64
+	StoreHits                                                           uint64 // hits served from the Store (Outcome Stored), counted in Hits too
+	Stale                                                               uint64 // expired values served while refreshed (Outcome Stale), counted in Hits too
 	Entries                                                             int
 	Bytes                                                               int64
 	TTL                                                                 time.Duration

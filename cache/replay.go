@@ -13,23 +13,32 @@ import (
 
 type sinkKey struct{}
 
+// sinker receives elements: a user's sink, or the recorder of a
+// computation in flight.
+type sinker interface{ emit(element any) }
+
+type funcSink func(element any)
+
+func (s funcSink) emit(el any) { s(el) }
+
 // WithSink returns a context whose Gets deliver emitted and replayed
 // elements to sink. sink is called on the goroutine running fn for fresh
-// elements, and on the caller's goroutine for replayed ones.
+// elements, and on the caller's goroutine for replayed ones; it is never
+// called after the Get it was passed to has returned.
 func WithSink(ctx context.Context, sink func(element any)) context.Context {
-	return context.WithValue(ctx, sinkKey{}, sink)
+	return context.WithValue(ctx, sinkKey{}, sinker(funcSink(sink)))
 }
 
 // Emit delivers element to ctx's sink and, inside a cached function, records
 // it for replay. Without a sink it only records.
 func Emit(ctx context.Context, element any) {
 	if s := sinkFrom(ctx); s != nil {
-		s(element)
+		s.emit(element)
 	}
 }
 
-func sinkFrom(ctx context.Context) func(any) {
-	s, _ := ctx.Value(sinkKey{}).(func(any))
+func sinkFrom(ctx context.Context) sinker {
+	s, _ := ctx.Value(sinkKey{}).(sinker)
 	return s
 }
 
@@ -40,31 +49,45 @@ func replay(ctx context.Context, elements []any) {
 	}
 	if s := sinkFrom(ctx); s != nil {
 		for _, el := range elements {
-			s(el)
+			s.emit(el)
 		}
 	}
 }
 
-// recorder collects the elements one computation emits.
+// recorder collects the elements one computation emits and forwards them
+// to the sink of the caller that started it. Forwarding happens under mu,
+// so once closed returns no forward is running or will run: a sink is
+// never called after its Get has returned.
 type recorder struct {
 	mu       sync.Mutex
 	elements []any
-	parent   func(any)
+	parent   sinker
+	closed   bool
 }
 
-func (r *recorder) sink() func(any) {
-	return func(el any) {
-		r.mu.Lock()
-		r.elements = append(r.elements, el)
-		r.mu.Unlock()
-		if r.parent != nil {
-			r.parent(el)
-		}
+func (r *recorder) emit(el any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return // fn returned; a goroutine it left behind is still emitting
+	}
+	r.elements = append(r.elements, el)
+	if r.parent != nil {
+		r.parent.emit(el)
 	}
 }
 
-func (r *recorder) list() []any {
+// detach stops forwarding to the parent sink: its caller has given up.
+func (r *recorder) detach() {
+	r.mu.Lock()
+	r.parent = nil
+	r.mu.Unlock()
+}
+
+// close ends recording and returns what was recorded.
+func (r *recorder) close() []any {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.closed, r.parent = true, nil
 	return r.elements
 }

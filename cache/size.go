@@ -14,7 +14,19 @@ import (
 type sizeFn func(s *sizer, p unsafe.Pointer) int64 // bytes held beyond the value itself
 
 type sizer struct {
-	seen map[unsafe.Pointer]bool
+	seen map[pathRef]bool // references counted already: shared memory counts once, cycles end
+}
+
+// first reports whether r is met for the first time, and marks it.
+func (s *sizer) first(r pathRef) bool {
+	if s.seen[r] {
+		return false
+	}
+	if s.seen == nil {
+		s.seen = map[pathRef]bool{}
+	}
+	s.seen[r] = true
+	return true
 }
 
 var sizePlans plans[sizeFn]
@@ -60,6 +72,9 @@ func (b *sizeCompiler) compile(t reflect.Type) sizeFn {
 }
 
 func (b *sizeCompiler) compileUncached(t reflect.Type) sizeFn {
+	if isTime(t) {
+		return nil // its Location is shared by every time in it, not held
+	}
 	switch t.Kind() {
 	case reflect.String:
 		return func(_ *sizer, p unsafe.Pointer) int64 { return int64(len(*(*string)(p))) }
@@ -83,6 +98,9 @@ func (b *sizeCompiler) compileUncached(t reflect.Type) sizeFn {
 		size := t.Elem().Size()
 		return func(s *sizer, p unsafe.Pointer) int64 {
 			h := (*sliceHeader)(p)
+			if elem != nil && h.len > 0 && !s.first(pathRef{h.data, t, h.len}) {
+				return 0
+			}
 			total := int64(h.cap) * int64(size)
 			if elem != nil {
 				for i := 0; i < h.len; i++ {
@@ -96,13 +114,9 @@ func (b *sizeCompiler) compileUncached(t reflect.Type) sizeFn {
 		elem := b.compile(et)
 		return func(s *sizer, p unsafe.Pointer) int64 {
 			target := *(*unsafe.Pointer)(p)
-			if target == nil || s.seen[target] {
+			if target == nil || !s.first(pathRef{target, t, 0}) {
 				return 0
 			}
-			if s.seen == nil {
-				s.seen = map[unsafe.Pointer]bool{}
-			}
-			s.seen[target] = true
 			total := int64(et.Size())
 			if elem != nil {
 				total += elem(s, target)
@@ -112,6 +126,9 @@ func (b *sizeCompiler) compileUncached(t reflect.Type) sizeFn {
 	case reflect.Map:
 		return func(s *sizer, p unsafe.Pointer) int64 {
 			m := reflect.NewAt(t, p).Elem()
+			if m.Len() == 0 || !s.first(pathRef{*(*unsafe.Pointer)(p), t, 0}) {
+				return 0
+			}
 			// Buckets hold keys and values inline, with about half again in overhead.
 			total := int64(m.Len()) * int64(t.Key().Size()+t.Elem().Size()) * 3 / 2
 			kp, vp := sizePlan(t.Key()), sizePlan(t.Elem())

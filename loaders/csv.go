@@ -57,13 +57,16 @@ type options struct {
 	progress  func(read, total int64)
 	total     int64
 	budget    int64
+	maxBytes  int64
 	workers   int
 	report    *Report
+	work      work
 }
 
 // DefaultMemoryBudget bounds the memory one load may use, estimated from the
-// input size before parsing starts.
-const DefaultMemoryBudget = 8 << 30
+// input size before parsing starts: half the machine's memory (or of the
+// cgroup's limit, when lower), 8 GiB when neither can be read.
+var DefaultMemoryBudget = memoryBudget()
 
 // memoryFactor is the peak memory of a load per input byte, measured on the
 // benchmark files (see docs/BENCHMARKS.md) and rounded up.
@@ -101,6 +104,10 @@ func WithProgress(fn func(read, total int64), total int64) Option {
 // WithMemoryBudget refuses inputs whose load would need more than n bytes.
 func WithMemoryBudget(n int64) Option { return func(o *options) { o.budget = n } }
 
+// WithMaxBytes refuses inputs of more than n bytes of text, counted after
+// decompression (the limit on downloads).
+func WithMaxBytes(n int64) Option { return func(o *options) { o.maxBytes = n } }
+
 // WithWorkers sets how many goroutines parse; the default is GOMAXPROCS.
 func WithWorkers(n int) Option { return func(o *options) { o.workers = n } }
 
@@ -128,11 +135,46 @@ func ReadCSV(ctx context.Context, r io.Reader, opts ...Option) (dataframe.DataFr
 	if o.total == 0 {
 		o.total = sizeOf(r)
 	}
-	in, err := openInput(ctx, r, &o, rep)
+	o.work = work{progress: o.progress, total: o.total}
+	before, statted := statOf(r)
+	df, err := readCSV(ctx, r, &o, rep)
+	if statted {
+		// A file rewritten or truncated while it was read may have given
+		// rows of two versions, or rows cut short: serve none of them.
+		after, ok := statOf(r)
+		if errors.Is(err, errChanged) || ctx.Err() == nil && (!ok || after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime())) {
+			how := "modified during the load"
+			if ok && after.Size() != before.Size() {
+				how = fmt.Sprintf("%s when the load began, %s now", humanBytes(before.Size()), humanBytes(after.Size()))
+			}
+			return dataframe.DataFrame{}, o.fail("changed while loading (%s): open it again", how)
+		}
+	}
+	if errors.Is(err, errChanged) {
+		return dataframe.DataFrame{}, o.fail("changed while loading: open it again")
+	}
+	return df, err
+}
+
+// statOf returns the file behind r, when r is one.
+func statOf(r io.Reader) (fs.FileInfo, bool) {
+	s, ok := r.(interface{ Stat() (fs.FileInfo, error) })
+	if !ok {
+		return nil, false
+	}
+	fi, err := s.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		return nil, false
+	}
+	return fi, true
+}
+
+func readCSV(ctx context.Context, r io.Reader, o *options, rep *Report) (dataframe.DataFrame, error) {
+	in, err := openInput(ctx, r, o, rep)
 	if err != nil {
 		return dataframe.DataFrame{}, err
 	}
-	df, err := parseInput(ctx, in, &o, rep)
+	df, err := parseInput(ctx, in, o, rep)
 	if errors.Is(err, errTranscode) {
 		// A file that looked like UTF-8 at its start is not: read it into
 		// memory, where decode transcodes it, and parse that.
@@ -141,11 +183,11 @@ func ReadCSV(ctx context.Context, r io.Reader, opts ...Option) (dataframe.DataFr
 			return dataframe.DataFrame{}, o.readErr(err)
 		}
 		*rep = Report{Bytes: int64(len(raw))}
-		data, err := decode(raw, &o, rep)
+		data, err := decode(ctx, raw, o, rep)
 		if err != nil {
 			return dataframe.DataFrame{}, err
 		}
-		return parseInput(ctx, memInput(data), &o, rep)
+		return parseInput(ctx, memInput(data), o, rep)
 	}
 	return df, err
 }
@@ -255,11 +297,14 @@ func readAll(ctx context.Context, r io.Reader, o *options) ([]byte, error) {
 		}
 		n, err := r.Read(buf[len(buf):min(cap(buf), len(buf)+step)])
 		buf = buf[:len(buf)+n]
-		if o.progress != nil && n > 0 {
-			o.progress(int64(len(buf)), o.total)
+		if n > 0 {
+			o.work.read(int64(len(buf)), o.total)
 		}
 		if int64(len(buf))*memoryFactor > o.budget {
 			return nil, o.overBudget(int64(len(buf)))
+		}
+		if o.maxBytes > 0 && int64(len(buf)) > o.maxBytes {
+			return nil, o.fail("more than %s, over the %s limit", humanBytes(int64(len(buf))), humanBytes(o.maxBytes))
 		}
 		if err == io.EOF {
 			return buf, nil
@@ -268,7 +313,7 @@ func readAll(ctx context.Context, r io.Reader, o *options) ([]byte, error) {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			return nil, &InputError{Input: o.name, Problem: "read failed: " + err.Error(), Err: err}
+			return nil, o.readErr(err)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package loaders
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -15,20 +16,12 @@ import (
 // decode turns raw input into UTF-8 text: it gunzips, strips byte-order
 // marks, transcodes UTF-16 and Windows-1252 (a superset of Latin-1), and
 // refuses binary data, which would otherwise reach the screen as garbage.
-func decode(raw []byte, o *options, rep *Report) ([]byte, error) {
+func decode(ctx context.Context, raw []byte, o *options, rep *Report) ([]byte, error) {
 	rep.Encoding = "utf-8"
 	if len(raw) >= 2 && raw[0] == 0x1f && raw[1] == 0x8b {
-		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		data, err := gunzip(ctx, raw, o)
 		if err != nil {
-			return nil, &InputError{Input: o.name, Problem: "corrupt gzip data: " + err.Error(), Err: err}
-		}
-		limit := o.budget / memoryFactor
-		data, err := io.ReadAll(io.LimitReader(zr, limit+1))
-		if err != nil {
-			return nil, &InputError{Input: o.name, Problem: "corrupt gzip data: " + err.Error(), Err: err}
-		}
-		if int64(len(data)) > limit {
-			return nil, o.fail("decompresses to more than %s, over the memory budget of %s", humanBytes(limit), humanBytes(o.budget))
+			return nil, err
 		}
 		raw = data
 		rep.Gzip = true
@@ -107,4 +100,48 @@ func fromUTF16(b []byte, order binary.ByteOrder) []byte {
 		out = utf8.AppendRune(out, r)
 	}
 	return out
+}
+
+// gunzip decompresses raw a step at a time, so that cancellation stops it
+// and a bomb (a few megabytes that inflate to gigabytes) is refused once it
+// passes the cap rather than after it has filled memory.
+func gunzip(ctx context.Context, raw []byte, o *options) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return nil, &InputError{Input: o.name, Problem: "corrupt gzip data: " + err.Error(), Err: err}
+	}
+	limit := o.budget / memoryFactor
+	if o.maxBytes > 0 && o.maxBytes < limit {
+		limit = o.maxBytes
+	}
+	// The trailer's size (mod 4 GiB) is a hint worth trusting only when it
+	// is within the cap: it saves the copies of a growing buffer.
+	hint := int64(0)
+	if len(raw) >= 4 {
+		hint = int64(binary.LittleEndian.Uint32(raw[len(raw)-4:]))
+	}
+	const step = 1 << 20
+	buf := make([]byte, 0, max(min(hint, limit)+1, step))
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := zr.Read(buf[len(buf):min(cap(buf), len(buf)+step)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			if o.maxBytes > 0 && limit == o.maxBytes {
+				return nil, o.fail("decompresses to more than %s, over the %s limit", humanBytes(limit), humanBytes(o.maxBytes))
+			}
+			return nil, o.fail("decompresses to more than %s, over the memory budget of %s", humanBytes(limit), humanBytes(o.budget))
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, &InputError{Input: o.name, Problem: "corrupt gzip data: " + err.Error(), Err: err}
+		}
+	}
 }

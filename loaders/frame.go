@@ -309,27 +309,52 @@ type ValueCount struct {
 	Count int
 }
 
+// countParts counts the present values of cells by key, a part of the
+// rows per core, and the missing ones.
+func countParts[T any, K comparable](cells []cell[T], key func(T) K) ([]map[K]int, int) {
+	parts := max(1, min(runtime.GOMAXPROCS(0), len(cells)/65536))
+	maps := make([]map[K]int, parts)
+	nas := make([]int, parts)
+	parallel(parts, func(k int) {
+		m := map[K]int{}
+		na := 0
+		for _, c := range cells[k*len(cells)/parts : (k+1)*len(cells)/parts] {
+			if c.na {
+				na++
+			} else {
+				m[key(c.v)]++
+			}
+		}
+		maps[k], nas[k] = m, na
+	})
+	na := 0
+	for _, n := range nas {
+		na += n
+	}
+	return maps, na
+}
+
 // valueCounts counts distinct values, most frequent first (ties by value),
 // keeping the top limit (all when limit <= 0).
 func valueCounts(c column, limit int) []ValueCount {
 	counts := map[string]int{}
 	switch c.typ {
 	case series.String:
-		for i := range c.strs {
-			if c.strs[i].na {
-				counts["NA"]++
-			} else {
-				counts[c.strs[i].v]++
+		parts, na := countParts(c.strs, func(v string) string { return v })
+		for _, m := range parts {
+			for v, n := range m {
+				counts[v] += n
 			}
 		}
+		if na > 0 {
+			counts["NA"] += na
+		}
 	case series.Int:
-		ints := map[int]int{}
-		na := 0
-		for i := range c.ints {
-			if c.ints[i].na {
-				na++
-			} else {
-				ints[c.ints[i].v]++
+		parts, na := countParts(c.ints, func(v int) int { return v })
+		ints := parts[0]
+		for _, m := range parts[1:] {
+			for v, n := range m {
+				ints[v] += n
 			}
 		}
 		for v, n := range ints {

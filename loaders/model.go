@@ -3,6 +3,7 @@ package loaders
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -44,12 +45,28 @@ type ColumnStats struct {
 
 const distinctCap = 10000
 
-// newModel builds the model of a loaded frame.
+// newModel builds the model of a loaded frame, its columns' statistics
+// on all cores.
 func newModel(src Source, df dataframe.DataFrame, rep Report) *DatasetModel {
 	m := &DatasetModel{Source: src, Frame: df, Report: rep, orders: map[orderKey][]int{}, gen: modelGens.Add(1)}
-	for _, name := range df.Names() {
-		m.Columns = append(m.Columns, columnStats(colOf(df, name)))
+	names := df.Names()
+	m.Columns = make([]ColumnStats, len(names))
+	next := make(chan int, len(names))
+	for j := range names {
+		next <- j
 	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(names)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				m.Columns[j] = columnStats(colOf(df, names[j]))
+			}
+		}()
+	}
+	wg.Wait()
 	return m
 }
 
@@ -59,34 +76,64 @@ func columnStats(s series.Series) ColumnStats {
 	if !ok {
 		return st
 	}
-	seen := map[string]struct{}{}
+	switch c.typ {
+	case series.Int:
+		numericStats(&st, c.ints, func(v int) float64 { return float64(v) }, func(v int) int { return v })
+	case series.Float:
+		numericStats(&st, c.floats, func(v float64) float64 { return v }, func(v float64) uint64 {
+			if v != v {
+				return math.Float64bits(math.NaN()) // every NaN reads "NaN"
+			}
+			return math.Float64bits(v) // -0 and 0 read differently: keep them apart
+		})
+	case series.Bool:
+		numericStats(&st, c.bools, func(v bool) float64 { return float64(b2i(v)) }, func(v bool) bool { return v })
+	default:
+		st.NA, st.Distinct = distinct(c.strs, func(v string) string { return v })
+	}
+	return st
+}
+
+// numericStats fills st from a numeric column's cells, keying distinct
+// values by key (the value itself, not its text: each distinct value has
+// one text).
+func numericStats[T any, K comparable](st *ColumnStats, cells []cell[T], num func(T) float64, key func(T) K) {
 	var sum float64
 	n := 0
-	for i := range c.len() {
-		if c.na(i) {
-			st.NA++
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for i := range cells {
+		if cells[i].na {
 			continue
 		}
-		if c.numeric() {
-			v := c.float(i)
-			if n == 0 || v < st.Min {
-				st.Min = v
-			}
-			if n == 0 || v > st.Max {
-				st.Max = v
-			}
-			sum += v
-			n++
-		}
-		if len(seen) < distinctCap {
-			seen[c.text(i)] = struct{}{}
-		}
+		v := num(cells[i].v)
+		lo, hi = min(lo, v), max(hi, v)
+		sum += v
+		n++
 	}
 	if n > 0 {
-		st.Mean = sum / float64(n)
+		st.Min, st.Max, st.Mean = lo, hi, sum/float64(n)
 	}
-	st.Distinct = len(seen)
-	return st
+	st.NA, st.Distinct = distinct(cells, key)
+}
+
+// distinct counts a column's missing cells and its distinct present values
+// up to distinctCap: past the cap, values are no longer looked up.
+func distinct[T any, K comparable](cells []cell[T], key func(T) K) (na, n int) {
+	seen := make(map[K]struct{}, 64)
+	i := 0
+	for ; i < len(cells) && len(seen) < distinctCap; i++ {
+		if cells[i].na {
+			na++
+			continue
+		}
+		seen[key(cells[i].v)] = struct{}{}
+	}
+	for ; i < len(cells); i++ {
+		if cells[i].na {
+			na++
+		}
+	}
+	return na, len(seen)
 }
 
 // Data returns the model's frame. Use it rather than the Frame field when

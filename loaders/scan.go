@@ -56,6 +56,43 @@ func (s scanner) recordEndComplete(i int) (int, bool) {
 	return len(data), false
 }
 
+// unclosedQuote returns the offset of the quote that opens a field the data
+// ends inside, in the record starting at i, or -1 when every quoted field
+// of the record closes.
+func (s scanner) unclosedQuote(i int) int {
+	data := s.data
+	atStart := true
+	for pos := i; pos < len(data); {
+		c := data[pos]
+		switch {
+		case atStart && c == '"':
+			q := pos + 1
+			for {
+				k := bytes.IndexByte(data[q:], '"')
+				if k < 0 {
+					return pos
+				}
+				q += k + 1
+				if q < len(data) && data[q] == '"' {
+					q++ // an escaped quote
+					continue
+				}
+				break
+			}
+			pos, atStart = q, false
+		case c == s.delim:
+			atStart = true
+			pos++
+		case c == '\n':
+			return -1
+		default:
+			atStart = false
+			pos++
+		}
+	}
+	return -1
+}
+
 // closingQuote returns the offset just past the quote closing a quoted field
 // whose content starts at pos, skipping "" escapes; len(data) when the field
 // never closes.

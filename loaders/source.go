@@ -77,6 +77,10 @@ const (
 	DefaultURLMaxSize = 512 << 20
 )
 
+// urlMaxBytes caps a download's text, after decompression: a variable so
+// that tests can lower it.
+var urlMaxBytes int64 = DefaultURLMaxSize
+
 // dataExts are the files a directory source lists.
 var dataExts = []string{".csv", ".tsv", ".psv", ".txt", ".csv.gz", ".tsv.gz", ".psv.gz", ".gz"}
 
@@ -106,7 +110,7 @@ func Resolve(spec string, stdin io.Reader) ([]Source, error) {
 		if err != nil {
 			return nil, &InputError{Input: "stdin", Problem: "read failed: " + err.Error(), Err: err}
 		}
-		if len(data) > DefaultMemoryBudget/memoryFactor {
+		if int64(len(data)) > DefaultMemoryBudget/memoryFactor {
 			return nil, &InputError{Input: "stdin", Problem: "more data than the memory budget allows"}
 		}
 		return []Source{{Kind: Stdin, Path: "-", Size: int64(len(data)), Hash: fmt.Sprintf("%x", xxh3.Hash128(data).Bytes()), _data: data}}, nil
@@ -234,12 +238,17 @@ func fetch(ctx context.Context, url string) (io.ReadCloser, int64, error) {
 		cancel()
 		return fail(nil, "server answered %s", resp.Status)
 	}
-	if resp.ContentLength > DefaultURLMaxSize {
+	if ct := resp.Header.Get("Content-Type"); strings.HasPrefix(strings.ToLower(strings.TrimSpace(ct)), "text/html") {
 		resp.Body.Close()
 		cancel()
-		return fail(nil, "%s is over the %s limit for downloads", humanBytes(resp.ContentLength), humanBytes(DefaultURLMaxSize))
+		return fail(nil, "an HTML page (text/html), not CSV: is it a link to a page about the data?")
 	}
-	body := &cappedBody{r: resp.Body, left: DefaultURLMaxSize, url: url, cancel: cancel}
+	if resp.ContentLength > urlMaxBytes {
+		resp.Body.Close()
+		cancel()
+		return fail(nil, "%s is over the %s limit for downloads", humanBytes(resp.ContentLength), humanBytes(urlMaxBytes))
+	}
+	body := &cappedBody{r: resp.Body, left: urlMaxBytes, url: url, cancel: cancel}
 	return body, max(resp.ContentLength, 0), nil
 }
 
@@ -253,7 +262,7 @@ type cappedBody struct {
 
 func (b *cappedBody) Read(p []byte) (int, error) {
 	if b.left <= 0 {
-		return 0, &InputError{Input: b.url, Problem: fmt.Sprintf("download is over the %s limit", humanBytes(DefaultURLMaxSize))}
+		return 0, &InputError{Input: b.url, Problem: fmt.Sprintf("download is over the %s limit", humanBytes(urlMaxBytes))}
 	}
 	n, err := b.r.Read(p[:min(int64(len(p)), b.left)])
 	b.left -= int64(n)

@@ -74,11 +74,20 @@ func (f fileInput) read(off int64, n int, buf []byte) ([]byte, error) {
 	return buf, f.readInto(off, buf)
 }
 func (f fileInput) readInto(off int64, dst []byte) error {
-	if _, err := f.ra.ReadAt(dst, f.base+off); err != nil && !errors.Is(err, io.EOF) {
-		return err
+	n, err := f.ra.ReadAt(dst, f.base+off)
+	if n == len(dst) {
+		return nil // ReadAt may report io.EOF alongside the last byte
 	}
-	return nil
+	if err == nil || errors.Is(err, io.EOF) {
+		// The file was this long when the load began: it shrank since.
+		return errChanged
+	}
+	return err
 }
+
+// errChanged is a file that changed size or content while it was read: the
+// rows read so far could mix two versions, so none are served.
+var errChanged = errors.New("changed while loading")
 
 // span is a run of whole records: n bytes at off, holding rows records that
 // are rows [row, row+rows) of the frame.
@@ -127,10 +136,18 @@ func sampleLayout(in input, o *options, rep *Report) (tableLayout, error) {
 		}
 		n = min(in.size(), 2*n) // a first record longer than the sample
 	}
+	if looksLikeHTML(sample) {
+		return l, o.fail("an HTML page, not CSV")
+	}
 	if !utf8.Valid(sample[:b]) {
 		return l, errTranscode // the header is not UTF-8: decode the whole input in memory
 	}
 	sc := scanner{data: sample, delim: l.delim}
+	if b == len(sample) {
+		if err := unbalanced(in, sc, a, 0, o, rep); err != nil {
+			return l, err
+		}
+	}
 	first := sc.tokenize(a, b, nil)
 	header := o.header
 	if header == nil {
@@ -169,6 +186,14 @@ func sampleLayout(in input, o *options, rep *Report) (tableLayout, error) {
 	return l, nil
 }
 
+// looksLikeHTML reports whether text starts as an HTML document does: a
+// login or error page saved or served in place of the data.
+func looksLikeHTML(text []byte) bool {
+	head := bytes.TrimLeft(text[:min(len(text), 512)], " \t\r\n")
+	head = head[:min(len(head), 14)]
+	return bytes.HasPrefix(bytes.ToLower(head), []byte("<!doctype html")) || bytes.HasPrefix(bytes.ToLower(head), []byte("<html"))
+}
+
 func skipBlank(data []byte, i int) int {
 	for i < len(data) && (data[i] == '\n' || (data[i] == '\r' && (i+1 == len(data) || data[i+1] == '\n'))) {
 		i++
@@ -178,7 +203,7 @@ func skipBlank(data []byte, i int) int {
 
 // cutSpans scans in from start and cuts it into spans of whole records,
 // reporting progress and checking that the text is UTF-8.
-func cutSpans(ctx context.Context, in input, start int64, delim byte, o *options) ([]span, int, error) {
+func cutSpans(ctx context.Context, in input, start int64, delim byte, o *options, rep *Report) ([]span, int, error) {
 	var spans []span
 	rows := 0
 	buf := make([]byte, 0, blockBytes+blockBytes/4)
@@ -198,10 +223,12 @@ func cutSpans(ctx context.Context, in input, start int64, delim byte, o *options
 			return nil, 0, o.readErr(err)
 		}
 		buf = buf[:len(buf)+want]
-		pos += int64(want)
-		if _, streamed := in.(fileInput); streamed && o.progress != nil {
-			o.progress(pos, in.size()) // memory inputs reported progress as they were read
+		if k := bytes.IndexByte(buf[len(buf)-want:], 0); k >= 0 {
+			// Refused wherever it is, as the first 64 KiB's check does.
+			return nil, 0, o.fail("binary data (byte 0x00 at offset %d), not CSV text", pos+int64(k))
 		}
+		pos += int64(want)
+		o.work.scanned(pos, in.size())
 		sc := scanner{data: buf, delim: delim}
 		i, n := skipBlank(buf, 0), 0
 		last := i
@@ -209,6 +236,11 @@ func cutSpans(ctx context.Context, in input, start int64, delim byte, o *options
 			end, complete := sc.recordEndComplete(i)
 			if !complete && !eof {
 				break
+			}
+			if !complete {
+				if err := unbalanced(in, sc, i, off, o, rep); err != nil {
+					return nil, 0, err
+				}
 			}
 			n++
 			i = skipBlank(buf, end)
@@ -230,6 +262,42 @@ func cutSpans(ctx context.Context, in input, start int64, delim byte, o *options
 			return spans, rows, nil
 		}
 	}
+}
+
+// unbalanced checks the input's last record, at i in sc (which starts at
+// input offset off), for a quote that never closes. One that swallows
+// later lines into its field is an error naming the line it opens on, as
+// the rows after it would be wrong; one within the last line is a warning.
+func unbalanced(in input, sc scanner, i int, off int64, o *options, rep *Report) error {
+	q := sc.unclosedQuote(i)
+	if q < 0 {
+		return nil
+	}
+	line, err := lineOf(in, off+int64(q))
+	if err != nil {
+		return o.readErr(err)
+	}
+	if swallowed := bytes.Count(sc.data[q:], []byte{'\n'}); swallowed > 0 {
+		return o.fail("line %d: a quote opens a field that never closes, which would swallow the %d lines after it: fix or remove the quote", line, swallowed)
+	}
+	rep.Warnings = append(rep.Warnings, fmt.Sprintf("line %d: a quote opens a field that never closes: the field runs to the end of the file", line))
+	return nil
+}
+
+// lineOf returns the 1-based line of the input offset off.
+func lineOf(in input, off int64) (int, error) {
+	line := 1
+	buf := make([]byte, 0, 1<<20)
+	for pos := int64(0); pos < off; {
+		n := int(min(off-pos, int64(cap(buf))))
+		data, err := in.read(pos, n, buf)
+		if err != nil {
+			return 0, err
+		}
+		line += bytes.Count(data, []byte{'\n'})
+		pos += int64(n)
+	}
+	return line, nil
 }
 
 // target is one column of the frame being filled.
@@ -312,6 +380,8 @@ func (t *target) series(name string) series.Series {
 
 // fill holds what pass 3 needs: the input, the spans and the columns.
 type fill struct {
+	work     *work
+	body     int64 // bytes of text in the spans
 	in       input
 	delim    byte
 	spans    []span
@@ -396,6 +466,9 @@ func (f *fill) records(w *worker, s span, data []byte, fn func(row int, fields [
 		i = end
 	}
 	if n != s.rows {
+		if _, streamed := f.in.(fileInput); streamed {
+			return errChanged // the bytes differ from the ones the scan counted
+		}
 		return fmt.Errorf("loaders: internal error: span at %d has %d records, the scan counted %d", s.off, n, s.rows)
 	}
 	return nil
@@ -434,6 +507,7 @@ func (f *fill) parseAll(ctx context.Context, workers int) error {
 				f.cols[j].setNA(row)
 			}
 		})
+		f.work.parsed(int64(s.n), f.body)
 		f.mu.Lock()
 		f.ragged += w.ragged
 		f.overlong += w.overlong
@@ -502,20 +576,23 @@ func parseInput(ctx context.Context, in input, o *options, rep *Report) (datafra
 	if err != nil {
 		return dataframe.DataFrame{}, err
 	}
-	spans, rows, err := cutSpans(ctx, in, l.bodyStart, l.delim, o)
+	spans, rows, err := cutSpans(ctx, in, l.bodyStart, l.delim, o, rep)
 	if err != nil {
 		return dataframe.DataFrame{}, err
 	}
 	if err := o.checkCells(rows, len(l.names), 0); err != nil {
 		return dataframe.DataFrame{}, err
 	}
-	f := &fill{in: in, delim: l.delim, spans: spans, rows: rows, ncols: len(l.names), na: newNASet(o.na)}
+	f := &fill{work: &o.work, in: in, delim: l.delim, spans: spans, rows: rows, ncols: len(l.names), na: newNASet(o.na)}
 	for j := range len(l.names) + maxExtraColumns {
 		t := &target{}
 		if j < len(l.kinds) && l.kinds[j] != kindNA {
 			t.alloc(l.kinds[j], rows)
 		}
 		f.cols = append(f.cols, t)
+	}
+	for _, s := range spans {
+		f.body += int64(s.n)
 	}
 	if err := f.parseAll(ctx, o.workers); err != nil {
 		return dataframe.DataFrame{}, err
@@ -545,11 +622,16 @@ func parseInput(ctx context.Context, in input, o *options, rep *Report) (datafra
 	for j, t := range f.cols {
 		cols[j] = t.series(names[j])
 	}
+	o.work.finish()
 	return frameOf(cols, rows), nil
 }
 
 // readErr wraps a failed read as an input error.
 func (o *options) readErr(err error) error {
+	var ie *InputError
+	if errors.As(err, &ie) {
+		return err // names its input already (a download over its cap)
+	}
 	return &InputError{Input: o.name, Problem: "read failed: " + err.Error(), Err: err}
 }
 
@@ -584,7 +666,7 @@ func openInput(ctx context.Context, r io.Reader, o *options, rep *Report) (input
 		return nil, err
 	}
 	rep.Bytes = int64(len(raw))
-	data, err := decode(raw, o, rep)
+	data, err := decode(ctx, raw, o, rep)
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ type logLine struct {
 	fn     string
 	text   string // the line without its count
 	count  int
-	stored bool // a hit served from disk or a shared store
+	served cache.Outcome // how a hit was served: from memory, a store, stale, joined
 }
 
 const logSize = 300
@@ -55,16 +55,15 @@ func (c *cachePanel) record(ev cache.Event) {
 		return
 	}
 	if ev.Kind == cache.EventHit {
-		stored := ev.Outcome == cache.Stored
 		for i := len(c.log) - 1; i >= 0 && c.log[i].kind == cache.EventHit; i-- {
-			if l := &c.log[i]; l.text == text && l.stored == stored {
+			if l := &c.log[i]; l.text == text && l.served == ev.Outcome {
 				l.count++
 				l.at = ev.Time
 				return
 			}
 		}
 	}
-	c.log = append(c.log, logLine{at: ev.Time, kind: ev.Kind, fn: ev.Func, text: text, count: 1, stored: ev.Outcome == cache.Stored && ev.Kind == cache.EventHit})
+	c.log = append(c.log, logLine{at: ev.Time, kind: ev.Kind, fn: ev.Func, text: text, count: 1, served: ev.Outcome})
 	if len(c.log) > logSize {
 		c.log = c.log[len(c.log)-logSize:]
 	}
@@ -261,8 +260,15 @@ func (c *cachePanel) View() string {
 			style = st.Warning
 		}
 		text := l.at.Format("15:04:05") + " " + l.text
-		if l.stored {
-			text += " [from store]"
+		if l.kind == cache.EventHit {
+			switch l.served {
+			case cache.Stored:
+				text += " [from store]"
+			case cache.Stale:
+				text += " [stale, refreshing]"
+			case cache.Joined:
+				text += " [joined]"
+			}
 		}
 		if l.count > 1 && l.kind == cache.EventHit {
 			text += fmt.Sprintf(" ×%d", l.count)
