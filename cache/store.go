@@ -16,7 +16,7 @@ type entry[R any] struct {
 	key      argKey
 	expires  time.Time // zero: never
 	val      R
-	elements []any // recorded by Emit, replayed on hits
+	elements []any  // recorded by Emit, replayed on hits
 	label    string // readable call; "" when nobody was listening at insertion
 
 	// LRU bookkeeping of bounded caches. used is the stamp of the last use,
@@ -81,7 +81,6 @@ type shard[R any] struct {
 	hits atomic.Uint64 // hits served by the lock-free path from this shard
 	_    [64]byte
 }
-
 
 func (s *store[R]) init(lru bool) {
 	for i := range s.shards {
