@@ -301,7 +301,9 @@ func (f *Func[A, R]) GetOutcome(ctx context.Context, arg A) (R, Outcome, error) 
 		sh.mu.RUnlock()
 		if f.validate == nil || f.valid(e.key, e, v) {
 			sh.hits.Add(1)
-			f.emitHit(e.label)
+			if f.reg.hub.active() {
+				f.emitHit(e.label) // e.label is read only for a subscriber: it sits on another cache line
+			}
 			replay(ctx, elems)
 			v, err := f.out(v)
 			return v, Hit, err
