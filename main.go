@@ -92,6 +92,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	reg := cache.NewRegistry()
+	defer reg.Close() // release every cached resource before the process ends
 	l := loaders.New(reg, loaders.Config{TTL: cfg.ttl, MaxEntries: cfg.maxEntries, Persist: cfg.persist, Slow: cfg.slow})
 	model := ui.New(reg, l, ui.Options{Sources: sources, Color: !cfg.noColor, Open: len(flags.Args()) == 1 && len(sources) == 1})
 	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithMouseCellMotion()}
