@@ -63,6 +63,21 @@
 // Time comes from the registry's clock (WithClock), so tests can move it
 // instead of sleeping.
 //
+// # Persisting
+//
+// Persist writes a Data function's entries under the registry's persist
+// directory (WithPersistDir; by default os.UserCacheDir()/hitmiss), so the
+// next process of the same binary reads them instead of computing. Files
+// are written atomically and honour TTL; a damaged one is a miss plus an
+// EventInvalidated. The directory must be the user's own and private
+// (0700); when it is not, or when there is no user cache directory, the
+// entries stay in memory and an EventError says why: there is no fallback
+// to a shared directory. Entries carry an HMAC keyed by a secret file in
+// the directory, so an entry planted by someone else is never served. The
+// directory is kept under WithPersistBudget bytes (1 GiB by default), oldest
+// files first out; leftovers of crashed writes and of other builds are
+// removed; and only files the cache wrote are ever deleted.
+//
 // # Concurrency
 //
 // A Func is safe for concurrent use. Concurrent Gets of one missing key run

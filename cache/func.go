@@ -325,7 +325,9 @@ func (f *Func[A, R]) GetOutcome(ctx context.Context, arg A) (R, Outcome, error) 
 		sh.mu.RUnlock()
 		if f.validate == nil || f.valid(e.key, e, v) {
 			sh.hits.Add(1)
-			f.emitHit(ctx, e.label, Hit)
+			if f.reg.hub.active() {
+				f.emitHit(ctx, e.label, Hit) // e.label is read only for a subscriber: it sits on another cache line
+			}
 			replay(ctx, elems)
 			v, err := f.out(v)
 			return v, Hit, err

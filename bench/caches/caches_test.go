@@ -157,19 +157,33 @@ func prefilled(b *testing.B, im impl, max, n int) getter {
 	return get
 }
 
-// BenchmarkHit: hits on a full cache of 10k entries bounded to 10k (the
-// map: unbounded), keys in random order.
+// hitBounds are the caches hits are measured in: bounded to 10k entries
+// (and full), and unbounded (the map is always unbounded).
+var hitBounds = []int{hitEntries, 0}
+
+func boundName(max int) string {
+	if max == 0 {
+		return "unbounded"
+	}
+	return fmt.Sprintf("max=%d", max)
+}
+
+// BenchmarkHit: hits on a cache holding 10k entries, keys in random order.
 func BenchmarkHit(b *testing.B) {
-	for _, im := range impls {
-		b.Run("impl="+im.name, func(b *testing.B) {
-			max := hitEntries
-			if im.name == "rwmutex-map" {
-				max = 0
-			}
-			get := prefilled(b, im, max, hitEntries)
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				get(hitKeys[i&(len(hitKeys)-1)])
+	for _, bound := range hitBounds {
+		b.Run(boundName(bound), func(b *testing.B) {
+			for _, im := range impls {
+				b.Run("impl="+im.name, func(b *testing.B) {
+					max := bound
+					if im.name == "rwmutex-map" {
+						max = 0
+					}
+					get := prefilled(b, im, max, hitEntries)
+					b.ResetTimer()
+					for i := 0; i < b.N; i++ {
+						get(hitKeys[i&(len(hitKeys)-1)])
+					}
+				})
 			}
 		})
 	}
@@ -177,26 +191,30 @@ func BenchmarkHit(b *testing.B) {
 
 // BenchmarkHitParallel is BenchmarkHit from GOMAXPROCS goroutines.
 func BenchmarkHitParallel(b *testing.B) {
-	for _, im := range impls {
-		b.Run("impl="+im.name, func(b *testing.B) {
-			max := hitEntries
-			if im.name == "rwmutex-map" {
-				max = 0
+	for _, bound := range hitBounds {
+		b.Run(boundName(bound), func(b *testing.B) {
+			for _, im := range impls {
+				b.Run("impl="+im.name, func(b *testing.B) {
+					max := bound
+					if im.name == "rwmutex-map" {
+						max = 0
+					}
+					get := prefilled(b, im, max, hitEntries)
+					var seed sync.Mutex
+					next := 0
+					b.ResetTimer()
+					b.RunParallel(func(pb *testing.PB) {
+						seed.Lock()
+						i := next * 4099
+						next++
+						seed.Unlock()
+						for pb.Next() {
+							get(hitKeys[i&(len(hitKeys)-1)])
+							i++
+						}
+					})
+				})
 			}
-			get := prefilled(b, im, max, hitEntries)
-			var seed sync.Mutex
-			next := 0
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				seed.Lock()
-				i := next * 4099
-				next++
-				seed.Unlock()
-				for pb.Next() {
-					get(hitKeys[i&(len(hitKeys)-1)])
-					i++
-				}
-			})
 		})
 	}
 }
@@ -206,11 +224,7 @@ func BenchmarkHitParallel(b *testing.B) {
 // evicts.
 func BenchmarkMissFill(b *testing.B) {
 	for _, bound := range []int{0, hitEntries} {
-		name := "unbounded"
-		if bound > 0 {
-			name = fmt.Sprintf("max=%d", bound)
-		}
-		b.Run(name, func(b *testing.B) {
+		b.Run(boundName(bound), func(b *testing.B) {
 			for _, im := range impls {
 				b.Run("impl="+im.name, func(b *testing.B) {
 					get := prefilled(b, im, bound, bound)
