@@ -315,12 +315,16 @@ func (t *target) alloc(k kind, n int) {
 	switch k {
 	case kindInt:
 		t.ints = make([]cell[int], n)
+		adviseHuge(t.ints)
 	case kindFloat:
 		t.floats = make([]cell[float64], n)
+		adviseHuge(t.floats)
 	case kindBool:
 		t.bools = make([]cell[bool], n)
+		adviseHuge(t.bools)
 	case kindString:
 		t.strs = make([]cell[string], n)
+		adviseHuge(t.strs)
 	}
 }
 

@@ -10,7 +10,9 @@
 // (the cached load and the dataset model, as `hitmiss inspect` and the app
 // do); filter and counts open the file, then time the operation alone
 // (median of 5): the rows the filter `lat > 40 and city contains "an"`
-// keeps (FilterRows, what the explorer shows), and value counts of city.
+// keeps (FilterRows, what the explorer shows), value counts of city, the
+// row order of a sort by one column (SortOrder; a different column each
+// run, as the cache would serve a repeat) and describe.
 package main
 
 import (
@@ -31,7 +33,7 @@ import (
 
 func main() {
 	impl := flag.String("impl", "hitmiss", "hitmiss or gota")
-	op := flag.String("op", "read", "read, preview, open, filter or counts")
+	op := flag.String("op", "read", "read, preview, open, filter, counts, sort or describe")
 	flag.Parse()
 	path := flag.Arg(0)
 	ctx := context.Background()
@@ -85,6 +87,19 @@ func main() {
 		elapsed = median(func(i int) {
 			// A new expression each time: the cache would serve a repeat.
 			if _, err := l.FilterRows.Get(ctx, loaders.FilterArgsOf(m, fmt.Sprintf(`lat > 40 and city contains "an" and id > %d`, -1-i))); err != nil {
+				log.Fatal(err)
+			}
+		})
+	case "sort":
+		elapsed = median(func(i int) {
+			if _, err := l.SortRows.Get(ctx, loaders.SortArgs{Stage: loaders.StageOf(m, ""), Column: []string{"lat", "city", "id", "lon", "visits"}[i], Desc: true}); err != nil {
+				log.Fatal(err)
+			}
+		})
+	case "describe":
+		elapsed = median(func(i int) {
+			l.Describe.Clear()
+			if _, err := l.Describe.Get(ctx, loaders.StageOf(m, "")); err != nil {
 				log.Fatal(err)
 			}
 		})
