@@ -434,3 +434,11 @@ func TestClearBurstFoldsAndIdleFunctionsStayFolded(t *testing.T) {
 	mustContain(t, d.screen(), "cleared load_csv(*) (1 entry)", "functions that held nothing", "not called yet: fetch_csv")
 	mustLack(t, d.screen(), "cleared group_by(*)")
 }
+
+func TestHelpDuringAResizeKeepsThePanel(t *testing.T) {
+	d := weather(t)
+	d.key("?")
+	d.send(tea.WindowSizeMsg{Width: 130, Height: 40})
+	d.key("?")
+	mustContain(t, d.screen(), "dataset_model", "events")
+}
