@@ -434,3 +434,28 @@ func TestClearBurstFoldsAndIdleFunctionsStayFolded(t *testing.T) {
 	mustContain(t, d.screen(), "cleared load_csv(*) (1 entry)", "functions that held nothing", "not called yet: fetch_csv")
 	mustLack(t, d.screen(), "cleared group_by(*)")
 }
+
+func TestHelpDuringAResizeKeepsThePanel(t *testing.T) {
+	d := weather(t)
+	d.key("?")
+	d.send(tea.WindowSizeMsg{Width: 130, Height: 40})
+	d.key("?")
+	mustContain(t, d.screen(), "dataset_model", "events")
+}
+
+// At 120x40 the log shows which way a sort went and which filter ran (the
+// old log cut every call at 62 columns, before either).
+func TestLogShowsSortDirectionAndFilter(t *testing.T) {
+	d := weather(t)
+	d.key("l", "l", "s", "s")
+	d.settle()
+	d.filter("wind > 3")
+	var sortLine, filterLine bool
+	for _, l := range strings.Split(d.screen(), "\n") {
+		sortLine = sortLine || strings.Contains(l, `sort_rows(column="temp_max", descending`)
+		filterLine = filterLine || strings.Contains(l, `filter_rows(where="wind > 3"`)
+	}
+	if !sortLine || !filterLine {
+		t.Fatalf("the log does not say which sort and filter ran:\n%s", d.screen())
+	}
+}

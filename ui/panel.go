@@ -259,7 +259,11 @@ func (c *cachePanel) View() string {
 		case cache.EventCleared, cache.EventExpired, cache.EventEvicted, cache.EventInvalidated:
 			style = st.Warning
 		}
-		text := l.at.Format("15:04:05") + " " + l.text
+		text := l.text
+		if c.width >= 60 {
+			// A narrow panel spends its width on the call's arguments.
+			text = l.at.Format("15:04:05") + " " + text
+		}
 		if l.kind == cache.EventHit {
 			switch l.served {
 			case cache.Stored:

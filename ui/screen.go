@@ -29,7 +29,7 @@ func (m *Model) setSize(w, h int) {
 	m.ctx.Width, m.ctx.Height = w, h
 	body := max(h-3, 0) // under the title, over notice and status
 	l := layout{mainW: w, mainH: body}
-	if m.showPanel && !m.showHelp {
+	if m.showPanel { // help, when shown, takes the whole body instead
 		if w >= besideWidth {
 			l.beside = true
 			l.panelW = min(max(w*2/5, 48), 96)
