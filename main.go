@@ -110,6 +110,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		cfg.persist = true // loads go through the store
 	}
 	reg := cache.NewRegistry(regOpts...)
+	defer reg.Close() // release every cached resource before the process ends
 	if cfg.metrics != "" {
 		_, stop, err := serveMetrics(cfg.metrics, reg)
 		if err != nil {

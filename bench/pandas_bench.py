@@ -39,6 +39,7 @@ def main(path, what):
     named = df.assign(name=df["city"] + "/" + (df.index * 7919 % len(df)).astype(str))
     print(f"pandas sort_values(name) {path} seconds={timed(lambda: named.sort_values('name', kind='stable'), runs):.4f}")
     print(f"pandas value_counts(city) {path} seconds={timed(lambda: df['city'].value_counts(), runs):.4f}")
+    print(f"pandas filter {path} seconds={timed(lambda: df[(df['lat'] > 40) & df['city'].str.contains('an', case=False, regex=False)], runs):.4f}")
 
 
 if __name__ == "__main__":

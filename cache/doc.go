@@ -34,7 +34,10 @@
 // _param rule. A type can supply its own key with a CacheKey() any method,
 // and the HashFunc option overrides the hashing of any type. An argument
 // that cannot be hashed (a func or chan not excluded) makes Get return an
-// *UnhashableParamError naming the field, without running fn.
+// *UnhashableParamError naming the field, without running fn. Events name
+// a call by its argument (load_csv("zipcodes")); an argument type with a
+// CacheLabel() string method names itself there, for readable named
+// arguments: value_counts(column="temp_max").
 //
 // # Lifetime
 //
@@ -59,6 +62,21 @@
 //
 // Time comes from the registry's clock (WithClock), so tests can move it
 // instead of sleeping.
+//
+// # Persisting
+//
+// Persist writes a Data function's entries under the registry's persist
+// directory (WithPersistDir; by default os.UserCacheDir()/hitmiss), so the
+// next process of the same binary reads them instead of computing. Files
+// are written atomically and honour TTL; a damaged one is a miss plus an
+// EventInvalidated. The directory must be the user's own and private
+// (0700); when it is not, or when there is no user cache directory, the
+// entries stay in memory and an EventError says why: there is no fallback
+// to a shared directory. Entries carry an HMAC keyed by a secret file in
+// the directory, so an entry planted by someone else is never served. The
+// directory is kept under WithPersistBudget bytes (1 GiB by default), oldest
+// files first out; leftovers of crashed writes and of other builds are
+// removed; and only files the cache wrote are ever deleted.
 //
 // # Concurrency
 //

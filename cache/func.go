@@ -28,6 +28,7 @@ type Func[A, R any] struct {
 	cfg     config
 	fn      func(context.Context, A) (R, error)
 	spinner string
+	anon    string // name(…): the label of a call nobody needed labelled
 
 	hash     hashFn
 	flat     []flatOp  // non-nil when A is a flat struct: hashed with no pool or closures
@@ -65,7 +66,7 @@ type keyScratch[A any] struct {
 // call is one computation in flight. Every Get for its key while it runs
 // waits on done instead of starting another.
 type call[R any] struct {
-	done     chan struct{}
+	done     chan struct{}      // made when someone waits; guarded by Func.mu until the call leaves inflight
 	cancel   context.CancelFunc // nil when fn runs on the caller's goroutine
 	label    string             // set when someone reads it: a subscriber or the persisted file
 	waiters  int                // callers still waiting; guarded by Func.mu
@@ -127,6 +128,7 @@ func newFunc[A, R any](reg *Registry, name string, kind Kind, fn func(context.Co
 	f.checkOptions()
 	f.store.init(f.bounded())
 	f.spinner = "Running " + name + "(…)."
+	f.anon = name + "(…)"
 	if f.cfg.spinner != nil {
 		f.spinner = *f.cfg.spinner
 	}
@@ -272,7 +274,7 @@ func (f *Func[A, R]) wantLabel() bool { return f.reg.hub.active() || f.persist !
 // shown is the label events carry for an entry made while nobody listened.
 func (f *Func[A, R]) shown(label string) string {
 	if label == "" {
-		return f.name + "(…)"
+		return f.anon
 	}
 	return label
 }
@@ -312,23 +314,26 @@ func (f *Func[A, R]) GetOutcome(ctx context.Context, arg A) (R, Outcome, error) 
 	if f.cfg.session {
 		b = appendSession(b, sess)
 	}
-	f.mu.RLock()
-	e := f.store.m[argKey(b)] // converted without allocating
+	sh := f.store.shardOf(b)
+	sh.mu.RLock()
+	e := sh.m[argKey(b)] // converted without allocating
 	if e != nil && !f.expired(e) {
 		v, elems := e.val, e.elements
 		if f.store.lru {
 			f.store.touch(e)
 		}
-		f.mu.RUnlock()
+		sh.mu.RUnlock()
 		if f.validate == nil || f.valid(e.key, e, v) {
-			f.n.hits.Add(1)
-			f.emitHit(ctx, e.label, Hit)
+			sh.hits.Add(1)
+			if f.reg.hub.active() {
+				f.emitHit(ctx, e.label, Hit) // e.label is read only for a subscriber: it sits on another cache line
+			}
 			replay(ctx, elems)
 			v, err := f.out(v)
 			return v, Hit, err
 		}
 	} else {
-		f.mu.RUnlock()
+		sh.mu.RUnlock()
 	}
 	return f.slowGet(ctx, argKey(b), arg)
 }
@@ -377,7 +382,7 @@ func (f *Func[A, R]) valid(k argKey, e *entry[R], v R) bool {
 		return true
 	}
 	f.mu.Lock()
-	removed := f.store.m[k] == e
+	removed := f.store.get(k) == e
 	if removed {
 		f.dropLocked(e, &f.n.invalidations, EventInvalidated)
 	}
@@ -396,7 +401,7 @@ func (f *Func[A, R]) slowGet(ctx context.Context, k argKey, arg A) (R, Outcome, 
 		return zero, Miss, f.closedErr()
 	}
 	gone := f.sweepLocked()
-	if e := f.store.m[k]; e != nil {
+	if e := f.store.get(k); e != nil {
 		// Filled while we waited for the lock, or (RefreshInBackground)
 		// expired but still servable while it is computed again.
 		v, elems, label := e.val, e.elements, e.label
@@ -439,11 +444,14 @@ func (f *Func[A, R]) slowGet(ctx context.Context, k argKey, arg A) (R, Outcome, 
 			return zero, Joined, fmt.Errorf("cache: %s: %w: %s", f.name, ErrRecursiveCall, f.label(arg))
 		}
 		c.waiters++
+		if c.done == nil {
+			c.done = make(chan struct{})
+		}
 		f.mu.Unlock()
 		f.releaseAll(gone)
 		return f.wait(ctx, k, c, false)
 	}
-	c := &call[R]{done: make(chan struct{}), waiters: 1}
+	c := &call[R]{waiters: 1}
 	c.session, _ = sessionFrom(ctx)
 	c.ctx.c = c
 	f.inflight[k] = c
@@ -483,6 +491,11 @@ func (f *Func[A, R]) slowGet(ctx context.Context, k argKey, arg A) (R, Outcome, 
 	// ctx ends without abandoning the others waiting for the value.
 	cctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	c.ctx.Context, c.cancel = cctx, cancel
+	f.mu.Lock()
+	if c.done == nil {
+		c.done = make(chan struct{})
+	}
+	f.mu.Unlock()
 	go f.run(k, c, arg)
 	return f.wait(ctx, k, c, true)
 }
@@ -591,13 +604,14 @@ func (f *Func[A, R]) finish(k argKey, c *call[R], arg A, v R, err error, dur tim
 	if f.inflight[k] == c {
 		delete(f.inflight, k)
 	}
+	done := c.done // out of inflight (here or by a clear): nobody joins any more
 	var gone []*entry[R]
 	var e *entry[R]
 	switch {
 	case err != nil:
 		f.n.errors.Add(1)
 		f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: f.shown(c.label), Err: err, Duration: dur, Session: c.session})
-		if old := f.store.m[k]; c.refresh && !c.detached && old != nil && f.expired(old) {
+		if old := f.store.get(k); c.refresh && !c.detached && old != nil && f.expired(old) {
 			// A failed refresh leaves nothing stale behind: the next Get
 			// computes in the foreground and sees the error itself.
 			f.dropLocked(old, &f.n.expirations, EventExpired)
@@ -610,7 +624,7 @@ func (f *Func[A, R]) finish(k argKey, c *call[R], arg A, v R, err error, dur tim
 		f.reg.hub.publish(Event{Func: f.name, Kind: EventEvicted, Key: f.shown(c.label), Duration: dur, Session: c.session,
 			Err: fmt.Errorf("cache: %s: value of %d bytes is larger than MaxBytes %d; not cached", f.name, size, f.cfg.maxBytes)})
 	default:
-		if old := f.store.m[k]; old != nil {
+		if old := f.store.get(k); old != nil {
 			// The stale entry a refresh replaces leaves the cache.
 			f.store.remove(old)
 			gone = append(gone, old)
@@ -630,7 +644,7 @@ func (f *Func[A, R]) finish(k argKey, c *call[R], arg A, v R, err error, dur tim
 		err := f.persist.write(k.digest(), e, payload, ttl, func() bool {
 			f.mu.RLock()
 			defer f.mu.RUnlock()
-			return f.store.m[k] == e
+			return f.store.get(k) == e
 		})
 		if err != nil {
 			// The value is cached in memory; only its copy on disk is missing.
@@ -647,7 +661,9 @@ func (f *Func[A, R]) finish(k argKey, c *call[R], arg A, v R, err error, dur tim
 	if err == nil && e == nil && f.release != nil {
 		f.releaseValue(v)
 	}
-	close(c.done)
+	if done != nil {
+		close(done)
+	}
 }
 
 // safeCall runs fn, turning a panic into a *PanicError.
@@ -671,7 +687,7 @@ func (f *Func[A, R]) insertLocked(k argKey, label string, v R, size int64, elems
 // addLocked puts e in the store, replacing any entry with its key, and arms
 // the expiry timer.
 func (f *Func[A, R]) addLocked(e *entry[R]) *entry[R] {
-	if old := f.store.m[e.key]; old != nil {
+	if old := f.store.get(e.key); old != nil {
 		f.store.remove(old)
 	}
 	f.store.add(e)
@@ -704,7 +720,7 @@ func (f *Func[A, R]) dropLocked(e *entry[R], counter *atomic.Uint64, why EventKi
 }
 
 func (f *Func[A, R]) overLimits() bool {
-	return (f.cfg.maxEntries > 0 && len(f.store.m) > f.cfg.maxEntries) ||
+	return (f.cfg.maxEntries > 0 && f.store.count > f.cfg.maxEntries) ||
 		(f.cfg.maxBytes > 0 && f.store.bytes > f.cfg.maxBytes)
 }
 
@@ -778,14 +794,12 @@ func (f *Func[A, R]) Peek(arg A) (R, bool) {
 	if err != nil {
 		return zero, false
 	}
-	f.mu.RLock()
-	e := f.store.m[k]
+	e := f.store.lookup([]byte(k))
 	ok := e != nil && !f.expired(e)
 	var v R
 	if ok {
 		v = e.val
 	}
-	f.mu.RUnlock()
 	if !ok {
 		return zero, false
 	}
@@ -802,11 +816,8 @@ func (f *Func[A, R]) Contains(arg A) bool {
 	if err != nil {
 		return false
 	}
-	f.mu.RLock()
-	e := f.store.m[argKey(b)]
-	ok := e != nil && !f.expired(e)
-	f.mu.RUnlock()
-	return ok
+	e := f.store.lookup(b)
+	return e != nil && !f.expired(e)
 }
 
 // Clear removes every entry of f, in memory and on disk, before it returns.
@@ -860,7 +871,7 @@ func (f *Func[A, R]) ClearArg(arg A) error {
 	defer f.unlockPersist()
 	f.mu.Lock()
 	var gone []*entry[R]
-	if e := f.store.m[k]; e != nil {
+	if e := f.store.get(k); e != nil {
 		f.store.remove(e)
 		gone = append(gone, e)
 	}
@@ -870,7 +881,7 @@ func (f *Func[A, R]) ClearArg(arg A) error {
 	}
 	if f.cfg.session {
 		// arg's entries in every session.
-		for sk, e := range f.store.m {
+		for sk, e := range f.store.entries() {
 			if base, _, ok := splitSession(sk); ok && base == k {
 				f.store.remove(e)
 				gone = append(gone, e)
@@ -931,7 +942,7 @@ func (f *Func[A, R]) Stats() Stats {
 	s := Stats{
 		Name:       f.name,
 		Kind:       f.kind,
-		Entries:    len(f.store.m),
+		Entries:    f.store.count,
 		Bytes:      f.store.bytes,
 		TTL:        f.cfg.ttl,
 		MaxEntries: f.cfg.maxEntries,
@@ -948,7 +959,7 @@ func (f *Func[A, R]) Stats() Stats {
 	}
 	f.mu.Unlock()
 	f.releaseAll(gone)
-	s.Hits, s.Misses = f.n.hits.Load(), f.n.misses.Load()
+	s.Hits, s.Misses = f.n.hits.Load()+f.store.hits(), f.n.misses.Load()
 	s.Expirations, s.Evictions = f.n.expirations.Load(), f.n.evictions.Load()
 	s.Invalidations, s.Clears, s.Errors = f.n.invalidations.Load(), f.n.clears.Load(), f.n.errors.Load()
 	s.StoreHits, s.Stale = f.n.storeHits.Load(), f.n.stale.Load()

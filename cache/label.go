@@ -13,9 +13,44 @@ import (
 // argument costs no more to label than a small one.
 const labelBudget = 60
 
-// callLabel renders a call as name(arg) for events and the UI.
+// callLabel renders a call as name(arg) for events and the UI. An argument
+// with a CacheLabel() string method names itself (as CacheKey keys itself),
+// for readable named arguments: value_counts(column="temp_max").
 func callLabel(name string, arg reflect.Value) string {
+	if arg.CanInterface() {
+		if l, ok := arg.Interface().(interface{ CacheLabel() string }); ok {
+			if s, ok := safeLabel(l); ok {
+				return name + "(" + sanitizeLabel(s) + ")"
+			}
+		}
+	}
 	return name + "(" + shortLabel(arg) + ")"
+}
+
+// ownLabelBudget bounds a CacheLabel: longer than the walked labels, since
+// the type chose what to show, but still bounded.
+const ownLabelBudget = 4 * labelBudget
+
+// safeLabel calls CacheLabel, treating a panic as no label, and cuts what
+// is over ownLabelBudget on a rune boundary.
+func safeLabel(l interface{ CacheLabel() string }) (s string, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	s = l.CacheLabel()
+	if len(s) > ownLabelBudget {
+		cut := 0
+		for i := range s {
+			if i > ownLabelBudget {
+				break
+			}
+			cut = i
+		}
+		s = s[:cut] + "…"
+	}
+	return s, true
 }
 
 // shortLabel renders v compactly: strings quoted, structs as {a b}, long

@@ -56,3 +56,28 @@ func TestGetOutcomeOfAFailedCallIsAMiss(t *testing.T) {
 		t.Fatalf("GetOutcome = %v, %v; want miss, boom", o, err)
 	}
 }
+
+type labelledArg struct{ Column string }
+
+func (a labelledArg) CacheLabel() string { return "column=" + a.Column }
+
+// An argument with CacheLabel names itself in events, and a hit event says
+// how it was served.
+func TestLabelsAndHitOutcomesInEvents(t *testing.T) {
+	reg := newRegistry(t)
+	f := cache.Data(reg, "counts", func(_ context.Context, a labelledArg) (int, error) { return len(a.Column), nil })
+	events, stop := reg.Subscribe(16)
+	defer stop()
+	f.Get(context.Background(), labelledArg{"temp\x1bmax"})
+	f.Get(context.Background(), labelledArg{"temp\x1bmax"})
+	var hit cache.Event
+	for ev := range events {
+		if ev.Kind == cache.EventHit {
+			hit = ev
+			break
+		}
+	}
+	if hit.Key != "counts(column=temp max)" || hit.Outcome != cache.Hit {
+		t.Fatalf("hit event %q outcome %v", hit.Key, hit.Outcome)
+	}
+}

@@ -397,8 +397,11 @@ func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R]) (R, bool, []*entr
 		gone = f.enforceLimitsLocked(e)
 	}
 	c.orig, c.val = v, v
+	done := c.done
 	f.mu.Unlock()
-	close(c.done)
+	if done != nil {
+		close(done)
+	}
 	return v, true, gone
 }
 

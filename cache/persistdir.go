@@ -259,8 +259,9 @@ func (ps *persistSetup) added(n int64) {
 }
 
 // enforceBudget removes the oldest entry files until the directory's
-// entries fit the budget. The scan also corrects the running count, which
-// drifts when files are overwritten or other processes write.
+// entries fit nine tenths of the budget, so that the next scans are some
+// writes away. The scan also corrects the running count, which drifts when
+// files are overwritten or other processes write.
 func (ps *persistSetup) enforceBudget() {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
@@ -289,8 +290,9 @@ func (ps *persistSetup) enforceBudget() {
 		}
 	}
 	slices.SortFunc(files, func(a, b file) int { return a.mod.Compare(b.mod) })
+	target := ps.budget - ps.budget/10
 	for _, f := range files {
-		if total <= ps.budget {
+		if total <= target {
 			break
 		}
 		if removeEntryFile(f.path) {

@@ -80,7 +80,7 @@ func (f *Func[A, R]) Set(arg A, value R) error {
 		return f.closedErr()
 	}
 	var gone []*entry[R]
-	if old := f.store.m[k]; old != nil {
+	if old := f.store.get(k); old != nil {
 		f.store.remove(old)
 		if !sameValue(old.val, stored) {
 			gone = append(gone, old)
@@ -102,7 +102,7 @@ func (f *Func[A, R]) Set(arg A, value R) error {
 		err = f.persist.write(k.digest(), e, payload, ttl, func() bool {
 			f.mu.RLock()
 			defer f.mu.RUnlock()
-			return f.store.m[k] == e
+			return f.store.get(k) == e
 		})
 		f.storeFailed(err, label)
 	}

@@ -64,7 +64,7 @@ func (f *Func[A, R]) endSession(id string) {
 	}
 	f.mu.Lock()
 	var gone []*entry[R]
-	for k, e := range f.store.m {
+	for k, e := range f.store.entries() {
 		if _, s, ok := splitSession(k); ok && s == id {
 			f.store.remove(e)
 			gone = append(gone, e)

@@ -60,6 +60,7 @@ type options struct {
 	maxBytes  int64
 	workers   int
 	report    *Report
+	work      work
 }
 
 // DefaultMemoryBudget bounds the memory one load may use, estimated from the
@@ -134,6 +135,7 @@ func ReadCSV(ctx context.Context, r io.Reader, opts ...Option) (dataframe.DataFr
 	if o.total == 0 {
 		o.total = sizeOf(r)
 	}
+	o.work = work{progress: o.progress, total: o.total}
 	before, statted := statOf(r)
 	df, err := readCSV(ctx, r, &o, rep)
 	if statted {
@@ -295,8 +297,8 @@ func readAll(ctx context.Context, r io.Reader, o *options) ([]byte, error) {
 		}
 		n, err := r.Read(buf[len(buf):min(cap(buf), len(buf)+step)])
 		buf = buf[:len(buf)+n]
-		if o.progress != nil && n > 0 {
-			o.progress(int64(len(buf)), o.total)
+		if n > 0 {
+			o.work.read(int64(len(buf)), o.total)
 		}
 		if int64(len(buf))*memoryFactor > o.budget {
 			return nil, o.overBudget(int64(len(buf)))

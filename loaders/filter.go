@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-gota/gota/dataframe"
+	"github.com/go-gota/gota/series"
 )
 
 // The filter language, for the explorer's filter prompt:
@@ -51,25 +52,129 @@ func (e *ParseError) Error() string {
 type Predicate struct {
 	Expr string
 	cols []column
-	eval func(row int) bool
+	root node
 }
 
 // Match reports whether row matches.
-func (p *Predicate) Match(row int) bool { return p.eval(row) }
+func (p *Predicate) Match(row int) bool { return p.root.row(row) }
 
-// Rows returns every matching row, in order.
+// filterChunk is how many rows a kernel evaluates at a time: enough to make
+// the per-chunk calls cheap, few enough that the chunk's flags stay in
+// cache.
+const filterChunk = 8192
+
+// Rows returns every matching row, in order. Chunks of rows are evaluated
+// column by column on all cores.
 func (p *Predicate) Rows() []int {
 	n := 0
 	if len(p.cols) > 0 {
 		n = p.cols[0].len()
 	}
-	var out []int
-	for i := range n {
-		if p.eval(i) {
-			out = append(out, i)
+	chunks := (n + filterChunk - 1) / filterChunk
+	found := make([][]int, chunks)
+	parallel(chunks, func(k int) {
+		lo, hi := k*filterChunk, min(n, (k+1)*filterChunk)
+		out := make([]bool, hi-lo)
+		p.root.vec(lo, hi, out)
+		var rows []int
+		for i, ok := range out {
+			if ok {
+				rows = append(rows, lo+i)
+			}
 		}
+		found[k] = rows
+	})
+	total := 0
+	for _, f := range found {
+		total += len(f)
+	}
+	if total == 0 {
+		return nil
+	}
+	out := make([]int, 0, total)
+	for _, f := range found {
+		out = append(out, f...)
 	}
 	return out
+}
+
+// node is a compiled filter expression, evaluable a row at a time (row) or
+// over rows [lo, hi) at once into out[:hi-lo] (vec), which runs a tight
+// loop per column instead of a chain of calls per row.
+type node struct {
+	row func(i int) bool
+	vec func(lo, hi int, out []bool)
+}
+
+// rowNode is a node whose vector form calls the row form: for the rare
+// tests without a kernel of their own.
+func rowNode(f func(int) bool) node {
+	return node{row: f, vec: func(lo, hi int, out []bool) {
+		for i := range out[:hi-lo] {
+			out[i] = f(lo + i)
+		}
+	}}
+}
+
+// andNode and orNode evaluate their right side for the whole chunk when
+// the left leaves many rows undecided, and row by row on the few it leaves
+// undecided otherwise (as a short-circuit would).
+func andNode(l, r node) node {
+	return node{
+		row: func(i int) bool { return l.row(i) && r.row(i) },
+		vec: func(lo, hi int, out []bool) { combine(l, r, lo, hi, out, true) },
+	}
+}
+
+func orNode(l, r node) node {
+	return node{
+		row: func(i int) bool { return l.row(i) || r.row(i) },
+		vec: func(lo, hi int, out []bool) { combine(l, r, lo, hi, out, false) },
+	}
+}
+
+func combine(l, r node, lo, hi int, out []bool, and bool) {
+	out = out[:hi-lo]
+	l.vec(lo, hi, out)
+	undecided := 0 // rows where the right side matters: true for and, false for or
+	for _, ok := range out {
+		if ok == and {
+			undecided++
+		}
+	}
+	switch {
+	case undecided == 0:
+	case undecided < len(out)/8:
+		for i, ok := range out {
+			if ok == and {
+				out[i] = r.row(lo + i)
+			}
+		}
+	default:
+		right := make([]bool, len(out))
+		r.vec(lo, hi, right)
+		if and {
+			for i := range out {
+				out[i] = out[i] && right[i]
+			}
+		} else {
+			for i := range out {
+				out[i] = out[i] || right[i]
+			}
+		}
+	}
+}
+
+func notNode(inner node) node {
+	return node{
+		row: func(i int) bool { return !inner.row(i) },
+		vec: func(lo, hi int, out []bool) {
+			inner.vec(lo, hi, out)
+			for i := range out[:hi-lo] {
+				out[i] = !out[i]
+			}
+		},
+	}
 }
 
 // Bounds on a filter expression: a prompt's filter is a line or two, and
@@ -110,7 +215,7 @@ func CompileFilter(expr string, df dataframe.DataFrame) (*Predicate, error) {
 	if t := p.peek(); t.kind != tokEOF {
 		return nil, p.errAt(t.pos, fmt.Sprintf("expected and, or or the end, found %s", t))
 	}
-	return &Predicate{Expr: expr, cols: all, eval: eval}, nil
+	return &Predicate{Expr: expr, cols: all, root: eval}, nil
 }
 
 type tokKind int
@@ -263,59 +368,57 @@ func (p *filterParser) keyword(word string) bool {
 	return false
 }
 
-func (p *filterParser) parseOr() (func(int) bool, error) {
+func (p *filterParser) parseOr() (node, error) {
 	left, err := p.parseAnd()
 	if err != nil {
-		return nil, err
+		return node{}, err
 	}
 	for p.keyword("or") {
 		right, err := p.parseAnd()
 		if err != nil {
-			return nil, err
+			return node{}, err
 		}
-		l := left
-		left = func(i int) bool { return l(i) || right(i) }
+		left = orNode(left, right)
 	}
 	return left, nil
 }
 
-func (p *filterParser) parseAnd() (func(int) bool, error) {
+func (p *filterParser) parseAnd() (node, error) {
 	left, err := p.parseNot()
 	if err != nil {
-		return nil, err
+		return node{}, err
 	}
 	for p.keyword("and") {
 		right, err := p.parseNot()
 		if err != nil {
-			return nil, err
+			return node{}, err
 		}
-		l := left
-		left = func(i int) bool { return l(i) && right(i) }
+		left = andNode(left, right)
 	}
 	return left, nil
 }
 
-func (p *filterParser) parseNot() (func(int) bool, error) {
+func (p *filterParser) parseNot() (node, error) {
 	p.depth++
 	defer func() { p.depth-- }()
 	if p.depth > maxFilterDepth {
-		return nil, p.errAt(p.peek().pos, fmt.Sprintf("nested more than %d deep (not and parentheses)", maxFilterDepth))
+		return node{}, p.errAt(p.peek().pos, fmt.Sprintf("nested more than %d deep (not and parentheses)", maxFilterDepth))
 	}
 	if p.keyword("not") {
 		inner, err := p.parseNot()
 		if err != nil {
-			return nil, err
+			return node{}, err
 		}
-		return func(i int) bool { return !inner(i) }, nil
+		return notNode(inner), nil
 	}
 	if p.peek().kind == tokLParen {
 		open := p.next()
 		inner, err := p.parseOr()
 		if err != nil {
-			return nil, err
+			return node{}, err
 		}
 		if t := p.next(); t.kind != tokRParen {
-			return nil, p.errAt(t.pos, fmt.Sprintf("expected ) to close the ( at column %d, found %s", open.pos+1, t))
+			return node{}, p.errAt(t.pos, fmt.Sprintf("expected ) to close the ( at column %d, found %s", open.pos+1, t))
 		}
 		return inner, nil
 	}
@@ -352,17 +455,16 @@ func (p *filterParser) parseOperand(after string) (operand, error) {
 	return operand{}, p.errAt(t.pos, fmt.Sprintf("expected a column, a number or a string after %s, found %s", after, t))
 }
 
-func (p *filterParser) parseTest() (func(int) bool, error) {
+func (p *filterParser) parseTest() (node, error) {
 	left, err := p.parseOperand("")
 	if err != nil {
-		return nil, err
+		return node{}, err
 	}
 	t := p.next()
 	switch {
 	case t.kind == tokIdent && strings.EqualFold(t.text, "contains"):
 		return p.textTest(left, t, func(pat string) (func(string) bool, error) {
-			lower := strings.ToLower(pat)
-			return func(s string) bool { return strings.Contains(strings.ToLower(s), lower) }, nil
+			return containsFold(pat), nil
 		})
 	case t.kind == tokOp && t.text == "~":
 		return p.textTest(left, t, func(pat string) (func(string) bool, error) {
@@ -375,47 +477,148 @@ func (p *filterParser) parseTest() (func(int) bool, error) {
 	case t.kind == tokIdent && strings.EqualFold(t.text, "is"):
 		negate := p.keyword("not")
 		if n := p.next(); n.kind != tokIdent || !strings.EqualFold(n.text, "na") {
-			return nil, p.errAt(n.pos, fmt.Sprintf("expected na after is, found %s", n))
+			return node{}, p.errAt(n.pos, fmt.Sprintf("expected na after is, found %s", n))
 		}
 		if left.col == nil {
-			return nil, p.errAt(left.pos, "is na tests a column, not a constant")
+			return node{}, p.errAt(left.pos, "is na tests a column, not a constant")
 		}
 		c := *left.col
-		return func(i int) bool { return c.na(i) != negate }, nil
+		n := rowNode(func(i int) bool { return c.na(i) != negate })
+		n.vec = func(lo, hi int, out []bool) {
+			switch c.typ {
+			case series.Int:
+				naKernel(c.ints[lo:hi], negate, out)
+			case series.Float:
+				naKernel(c.floats[lo:hi], negate, out)
+			case series.String:
+				naKernel(c.strs[lo:hi], negate, out)
+			default:
+				naKernel(c.bools[lo:hi], negate, out)
+			}
+		}
+		return n, nil
 	case t.kind == tokOp:
 		right, err := p.parseOperand("'" + t.text + "'")
 		if err != nil {
-			return nil, err
+			return node{}, err
 		}
 		return p.compare(left, t, right)
 	}
-	return nil, p.errAt(t.pos, fmt.Sprintf("expected an operator (= != < <= > >= ~ contains is) after %s, found %s", left.source, t))
+	return node{}, p.errAt(t.pos, fmt.Sprintf("expected an operator (= != < <= > >= ~ contains is) after %s, found %s", left.source, t))
 }
 
-func (p *filterParser) textTest(left operand, op token, compile func(string) (func(string) bool, error)) (func(int) bool, error) {
+func naKernel[T any](cells []cell[T], negate bool, out []bool) {
+	for i := range cells {
+		out[i] = cells[i].na != negate
+	}
+}
+
+// containsFold returns a case-insensitive substring test for pat. ASCII
+// text is compared in place; other text is lower-cased first, as
+// strings.ToLower does (some non-ASCII letters lower-case to ASCII ones).
+func containsFold(pat string) func(string) bool {
+	lower := strings.ToLower(pat)
+	slow := func(s string) bool { return strings.Contains(strings.ToLower(s), lower) }
+	if !isASCII(lower) || lower == "" {
+		return slow
+	}
+	first := lower[0]
+	firstUp := first
+	if 'a' <= first && first <= 'z' {
+		firstUp -= 'a' - 'A'
+	}
+	return func(s string) bool {
+		if !isASCII(s) {
+			return slow(s)
+		}
+		for i := 0; i+len(lower) <= len(s); i++ {
+			if c := s[i]; c != first && c != firstUp {
+				continue
+			}
+			if asciiEqualFold(s[i+1:i+len(lower)], lower[1:]) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiEqualFold reports whether s, ASCII, lower-cases to lower.
+func asciiEqualFold(s, lower string) bool {
+	for i := 0; i < len(lower); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *filterParser) textTest(left operand, op token, compile func(string) (func(string) bool, error)) (node, error) {
 	pat := p.next()
 	if pat.kind != tokString {
-		return nil, p.errAt(pat.pos, fmt.Sprintf("expected a string after %s, found %s", op.text, pat))
+		return node{}, p.errAt(pat.pos, fmt.Sprintf("expected a string after %s, found %s", op.text, pat))
 	}
 	match, err := compile(pat.text)
 	if err != nil {
-		return nil, p.errAt(pat.pos, "bad regular expression: "+err.Error())
+		return node{}, p.errAt(pat.pos, "bad regular expression: "+err.Error())
 	}
 	if left.col == nil {
 		v := match(left.str)
-		return func(int) bool { return v }, nil
+		return constNode(v), nil
 	}
 	c := *left.col
-	return func(i int) bool { return !c.na(i) && match(c.text(i)) }, nil
+	n := rowNode(func(i int) bool { return !c.na(i) && match(c.text(i)) })
+	if c.typ == series.String {
+		n.vec = func(lo, hi int, out []bool) {
+			cells := c.strs[lo:hi]
+			// Equal neighbours (runs of one value, and the loader's
+			// interned strings) reuse the last answer.
+			var last string
+			lastOK, have := false, false
+			for i := range cells {
+				if cells[i].na {
+					out[i] = false
+					continue
+				}
+				v := cells[i].v
+				if !have || v != last {
+					last, lastOK, have = v, match(v), true
+				}
+				out[i] = lastOK
+			}
+		}
+	}
+	return n, nil
 }
 
-func (p *filterParser) compare(l operand, op token, r operand) (func(int) bool, error) {
+func constNode(v bool) node {
+	return node{row: func(int) bool { return v }, vec: func(lo, hi int, out []bool) {
+		for i := range out[:hi-lo] {
+			out[i] = v
+		}
+	}}
+}
+
+func (p *filterParser) compare(l operand, op token, r operand) (node, error) {
 	if l.isNum != r.isNum {
 		num, str := l, r
 		if !l.isNum {
 			num, str = r, l
 		}
-		return nil, p.errAt(str.pos, fmt.Sprintf("cannot compare %s (text) with %s (a number)", str.source, num.source))
+		return node{}, p.errAt(str.pos, fmt.Sprintf("cannot compare %s (text) with %s (a number)", str.source, num.source))
 	}
 	var test func(c int) bool
 	switch op.text {
@@ -432,25 +635,80 @@ func (p *filterParser) compare(l operand, op token, r operand) (func(int) bool, 
 	case ">=":
 		test = func(c int) bool { return c == 1 || c == 0 }
 	default:
-		return nil, p.errAt(op.pos, fmt.Sprintf("%q compares text with a pattern: write column ~ \"pattern\"", op.text))
+		return node{}, p.errAt(op.pos, fmt.Sprintf("%q compares text with a pattern: write column ~ \"pattern\"", op.text))
 	}
 	if l.isNum {
 		lv, rv := numValue(l), numValue(r)
-		return func(i int) bool {
+		n := rowNode(func(i int) bool {
 			a, okA := lv(i)
 			b, okB := rv(i)
 			if !okA || !okB {
 				return false
 			}
 			return test(cmpFloat(a, b))
-		}, nil
+		})
+		if vec := numKernel(l, op.text, r); vec != nil {
+			n.vec = vec
+		}
+		return n, nil
 	}
 	lv, rv := strValue(l), strValue(r)
-	return func(i int) bool {
+	return rowNode(func(i int) bool {
 		a, okA := lv(i)
 		b, okB := rv(i)
 		return okA && okB && test(strings.Compare(a, b))
-	}, nil
+	}), nil
+}
+
+// numKernel is the vector form of a comparison of an int or float column
+// with a constant, or nil for other operands. Go's comparisons agree with
+// cmpFloat's tests, NaN included: only != holds for it.
+func numKernel(l operand, op string, r operand) func(lo, hi int, out []bool) {
+	col, k := l, r
+	if l.col == nil {
+		col, k = r, l
+		op = map[string]string{"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "==": "==", "!=": "!="}[op]
+	}
+	if col.col == nil || k.col != nil {
+		return nil
+	}
+	c, v := *col.col, k.num
+	switch c.typ {
+	case series.Int:
+		return func(lo, hi int, out []bool) { cmpKernel(c.ints[lo:hi], op, v, out) }
+	case series.Float:
+		return func(lo, hi int, out []bool) { cmpKernel(c.floats[lo:hi], op, v, out) }
+	}
+	return nil
+}
+
+func cmpKernel[T int | float64](cells []cell[T], op string, v float64, out []bool) {
+	switch op {
+	case "=", "==":
+		for i := range cells {
+			out[i] = !cells[i].na && float64(cells[i].v) == v
+		}
+	case "!=":
+		for i := range cells {
+			out[i] = !cells[i].na && float64(cells[i].v) != v
+		}
+	case "<":
+		for i := range cells {
+			out[i] = !cells[i].na && float64(cells[i].v) < v
+		}
+	case "<=":
+		for i := range cells {
+			out[i] = !cells[i].na && float64(cells[i].v) <= v
+		}
+	case ">":
+		for i := range cells {
+			out[i] = !cells[i].na && float64(cells[i].v) > v
+		}
+	case ">=":
+		for i := range cells {
+			out[i] = !cells[i].na && float64(cells[i].v) >= v
+		}
+	}
 }
 
 func cmpFloat(a, b float64) int {

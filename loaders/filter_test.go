@@ -78,3 +78,38 @@ func TestFilterBoundsNestingAndLength(t *testing.T) {
 		t.Fatalf("63 levels and 1000 terms: %v", err)
 	}
 }
+
+// TestFilterKernelsAgreeWithRows checks the vector evaluation against the
+// row-by-row one, over several chunks of a frame with missing values,
+// negative numbers, NaN-free floats and non-ASCII text.
+func TestFilterKernelsAgreeWithRows(t *testing.T) {
+	r := newRand()
+	var b strings.Builder
+	b.WriteString("i,f,s,flag\n")
+	words := []string{"Seattle", "SAN JOSE", "san diego", "Ærø", "KELVIN", "\u212Aan", "", "NA"}
+	for range 3*filterChunk + 17 {
+		fmt.Fprintf(&b, "%d,%s,%s,%v\n", r.IntN(40)-20, []string{"1.5", "-2", "NA", "0", "3e1"}[r.IntN(5)], words[r.IntN(len(words))], r.IntN(2) == 0)
+	}
+	df, _ := read(t, b.String())
+	tests := []string{"i > 3", "3 > i", "i = 0", "i != 0", "i <= -5", "i >= 19", "f < 1", "f == 30", "f != 0",
+		"f is na", "s is not na", "i is na", `s contains "an"`, `s contains "KAN"`, `s contains "ær"`, `s contains ""`,
+		`s ~ "^S"`, `s = "Seattle"`, `s < "b"`, "flag = 1", "not i > 0", "i > 0 and f > 0", "i > 18 and s contains 'san'",
+		"i > -19 or f is na", "i < -19 or s = 'KELVIN'", "not (i > 0 or f < 0) and s is not na", "1 < 2", "i > f", `"a" contains "A"`}
+	for _, expr := range tests {
+		p, err := CompileFilter(expr, df)
+		if err != nil {
+			t.Fatalf("%s: %v", expr, err)
+		}
+		if got, want := fmt.Sprint(p.Rows()), fmt.Sprint(matching(p, df.Nrow())); got != want {
+			t.Errorf("%s: vector and row evaluation differ", expr)
+		}
+	}
+	// The ASCII fast path of contains agrees with lower-casing.
+	for _, s := range words {
+		for _, pat := range []string{"an", "AN", "s", "kan", "ø", "", "seattlex"} {
+			if got, want := containsFold(pat)(s), strings.Contains(strings.ToLower(s), strings.ToLower(pat)); got != want {
+				t.Errorf("containsFold(%q)(%q) = %v, want %v", pat, s, got, want)
+			}
+		}
+	}
+}

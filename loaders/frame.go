@@ -309,27 +309,52 @@ type ValueCount struct {
 	Count int
 }
 
+// countParts counts the present values of cells by key, a part of the
+// rows per core, and the missing ones.
+func countParts[T any, K comparable](cells []cell[T], key func(T) K) ([]map[K]int, int) {
+	parts := max(1, min(runtime.GOMAXPROCS(0), len(cells)/65536))
+	maps := make([]map[K]int, parts)
+	nas := make([]int, parts)
+	parallel(parts, func(k int) {
+		m := map[K]int{}
+		na := 0
+		for _, c := range cells[k*len(cells)/parts : (k+1)*len(cells)/parts] {
+			if c.na {
+				na++
+			} else {
+				m[key(c.v)]++
+			}
+		}
+		maps[k], nas[k] = m, na
+	})
+	na := 0
+	for _, n := range nas {
+		na += n
+	}
+	return maps, na
+}
+
 // valueCounts counts distinct values, most frequent first (ties by value),
 // keeping the top limit (all when limit <= 0).
 func valueCounts(c column, limit int) []ValueCount {
 	counts := map[string]int{}
 	switch c.typ {
 	case series.String:
-		for i := range c.strs {
-			if c.strs[i].na {
-				counts["NA"]++
-			} else {
-				counts[c.strs[i].v]++
+		parts, na := countParts(c.strs, func(v string) string { return v })
+		for _, m := range parts {
+			for v, n := range m {
+				counts[v] += n
 			}
 		}
+		if na > 0 {
+			counts["NA"] += na
+		}
 	case series.Int:
-		ints := map[int]int{}
-		na := 0
-		for i := range c.ints {
-			if c.ints[i].na {
-				na++
-			} else {
-				ints[c.ints[i].v]++
+		parts, na := countParts(c.ints, func(v int) int { return v })
+		ints := parts[0]
+		for _, m := range parts[1:] {
+			for v, n := range m {
+				ints[v] += n
 			}
 		}
 		for v, n := range ints {
@@ -383,18 +408,23 @@ func histogram(c column, n int) ([]Bin, error) {
 	if lo > hi {
 		return nil, fmt.Errorf("column %q has no finite values", c.name)
 	}
-	width := (hi - lo) / float64(n)
+	if lo == hi {
+		// One value: one bar, not n bars of the same empty range.
+		return []Bin{{Lo: lo, Hi: hi, Count: len(finite)}}, nil
+	}
+	// Positions are computed on halved values: hi-lo overflows to +Inf for a
+	// column spanning ±1e308, and Inf/Inf is NaN, whose int conversion is no
+	// bin at all.
+	span := hi/2 - lo/2
 	bins := make([]Bin, n)
 	for k := range bins {
-		bins[k] = Bin{Lo: lo + float64(k)*width, Hi: lo + float64(k+1)*width}
+		step := span / float64(n)
+		bins[k] = Bin{Lo: 2 * (lo/2 + step*float64(k)), Hi: 2 * (lo/2 + step*float64(k+1))}
 	}
-	bins[n-1].Hi = hi
+	bins[0].Lo, bins[n-1].Hi = lo, hi
 	for _, v := range finite {
-		k := n - 1
-		if width > 0 {
-			k = min(int((v-lo)/width), n-1)
-		}
-		bins[k].Count++
+		k := int((v/2 - lo/2) / span * float64(n))
+		bins[min(max(k, 0), n-1)].Count++
 	}
 	return bins, nil
 }

@@ -230,3 +230,34 @@ func TestUnknownGotaLayoutFallsBack(t *testing.T) {
 	framesEqual(t, "fallback load", slow, fast)
 	framesEqual(t, "fallback take", take(slow, order), fastSorted)
 }
+
+// TestValueCountsInParts checks counts split across cores against one map.
+func TestValueCountsInParts(t *testing.T) {
+	r := newRand()
+	var b strings.Builder
+	b.WriteString("s,i\n")
+	for range 300001 {
+		s, i := fmt.Sprintf("v%d", r.IntN(700)), fmt.Sprint(r.IntN(50))
+		if r.IntN(20) == 0 {
+			s, i = "NA", ""
+		}
+		fmt.Fprintf(&b, "%s,%s\n", s, i)
+	}
+	df, _ := read(t, b.String())
+	for _, name := range df.Names() {
+		c, _ := columnOf(colOf(df, name))
+		want := map[string]int{}
+		for i := range c.len() {
+			want[c.text(i)]++
+		}
+		got := valueCounts(c, 0)
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d values, want %d", name, len(got), len(want))
+		}
+		for _, vc := range got {
+			if want[vc.Value] != vc.Count {
+				t.Fatalf("%s: %q counted %d, want %d", name, vc.Value, vc.Count, want[vc.Value])
+			}
+		}
+	}
+}

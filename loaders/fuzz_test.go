@@ -93,7 +93,20 @@ func FuzzCompileFilter(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, expr string) {
 		if p, err := CompileFilter(expr, df); err == nil {
-			p.Rows()
+			if got, want := fmt.Sprint(p.Rows()), fmt.Sprint(matching(p, df.Nrow())); got != want {
+				t.Fatalf("%q: vector evaluation kept %s, row by row %s", expr, got, want)
+			}
 		}
 	})
+}
+
+// matching lists the rows p matches, asking row by row.
+func matching(p *Predicate, n int) []int {
+	var out []int
+	for i := range n {
+		if p.Match(i) {
+			out = append(out, i)
+		}
+	}
+	return out
 }

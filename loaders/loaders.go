@@ -2,7 +2,10 @@ package loaders
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"slices"
 	"time"
 
@@ -49,42 +52,14 @@ type Config struct {
 	Slow       time.Duration // latency added to every miss, for talks
 }
 
-// Argument types of the cached transforms: the dataset's identity plus the
-// transform's parameters.
-type (
-	SortArgs struct {
-		Source Source
-		Column string
-		Desc   bool
-	}
-	FilterArgs struct {
-		Source Source
-		Expr   string
-	}
-	SelectArgs struct {
-		Source  Source
-		Columns []string
-	}
-	ColumnArgs struct {
-		Source Source
-		Column string
-		Limit  int
-	}
-	GroupArgs struct {
-		Source     Source
-		Key, Value string
-		Agg        string
-	}
-	HistArgs struct {
-		Source Source
-		Column string
-		Bins   int
-	}
-)
-
 // Loaders holds the cached functions of the explorer, registered on one
-// registry. Loads and transforms are Data functions, keyed by the dataset's
-// identity and parameters; models and compiled filters are Resources.
+// registry. They form one pipeline: a source (keyed by its identity: path,
+// size, modification time) is loaded (Data), indexed into a model
+// (Resource), filtered into a row set, sorted, and shown (describe, value
+// counts, histogram, group-by). Every step after the model is a Data
+// function keyed by a Stage — the source, the model's generation and the
+// filter — so it reads exactly the rows the step before it kept, and a
+// cleared or damaged model never leaves a result of its old frame behind.
 type Loaders struct {
 	cfg Config
 
@@ -92,13 +67,11 @@ type Loaders struct {
 	LoadURL     *cache.Func[Source, Loaded]
 	Model       *cache.Func[Source, *DatasetModel]
 	Predicate   *cache.Func[FilterArgs, *Predicate]
-	Sort        *cache.Func[SortArgs, dataframe.DataFrame]
-	SortOrder   *cache.Func[SortArgs, []int]
-	FilterRows  *cache.Func[FilterArgs, []int]
-	Filter      *cache.Func[FilterArgs, dataframe.DataFrame]
+	FilterRows  *cache.Func[FilterArgs, RowSet]
+	SortRows    *cache.Func[SortArgs, RowSet]
 	Select      *cache.Func[SelectArgs, dataframe.DataFrame]
-	Describe    *cache.Func[Source, dataframe.DataFrame]
-	ValueCounts *cache.Func[ColumnArgs, []ValueCount]
+	Describe    *cache.Func[Stage, dataframe.DataFrame]
+	ValueCounts *cache.Func[ColumnArgs, Counts]
 	GroupBy     *cache.Func[GroupArgs, dataframe.DataFrame]
 	Histogram   *cache.Func[HistArgs, []Bin]
 }
@@ -118,12 +91,14 @@ func New(reg *cache.Registry, cfg Config) *Loaders {
 	}
 	l.Load = cache.Data(reg, "load_csv", l.load, loadOpts...)
 	l.LoadURL = cache.Data(reg, "fetch_csv", l.load, cache.Spinner("Downloading CSV…"), cache.TTL(cfg.URLTTL), cache.MaxEntries(cfg.MaxEntries))
-	l.Model = cache.Resource(reg, "dataset_model", l.model, cache.Spinner("Indexing dataset…"))
+	// A model is built from a load: when that load leaves the data cache
+	// (expired, evicted, cleared), the model goes too, so the table never
+	// shows a frame the panel says is gone.
+	l.Model = cache.Resource(reg, "dataset_model", l.model, cache.Spinner("Indexing dataset…"),
+		cache.Validate(func(m *DatasetModel) bool { return l.LoadFunc(m.Source).Contains(m.Source) }))
 	l.Predicate = cache.Resource(reg, "compile_filter", l.predicate, cache.Spinner("Compiling filter…"))
-	l.Sort = cache.Data(reg, "sort_rows", l.sort, data("Sorting…")...)
-	l.SortOrder = cache.Data(reg, "sort_order", l.sortOrder, data("Sorting…")...)
-	l.FilterRows = cache.Data(reg, "filter_rows_index", l.filterRows, data("Filtering…")...)
-	l.Filter = cache.Data(reg, "filter_rows", l.filter, data("Filtering…")...)
+	l.FilterRows = cache.Data(reg, "filter_rows", l.filterRows, data("Filtering…")...)
+	l.SortRows = cache.Data(reg, "sort_rows", l.sortRows, data("Sorting…")...)
 	l.Select = cache.Data(reg, "select_columns", l.selectColumns, data("Selecting columns…")...)
 	l.Describe = cache.Data(reg, "describe", l.describe, data("Describing columns…")...)
 	l.ValueCounts = cache.Data(reg, "value_counts", l.valueCounts, data("Counting values…")...)
@@ -205,48 +180,111 @@ func (l *Loaders) model(ctx context.Context, src Source) (*DatasetModel, error) 
 	return newModel(src, loaded.Frame, loaded.Report), nil
 }
 
-// frame returns the shared frame of a dataset, through its model.
-func (l *Loaders) frame(ctx context.Context, src Source) (*DatasetModel, error) {
-	m, err := l.Model.Get(ctx, src)
-	if err != nil {
-		return nil, err
+// Stat returns src with its identity read again: a file's size and
+// modification time now. The explorer calls it on every rerun, so an edited
+// file is a new key and is loaded again. Other kinds are returned as they
+// are (their bytes cannot change under us).
+func Stat(src Source) (Source, error) {
+	if src.Kind != File {
+		return src, nil
 	}
-	return m, l.slow(ctx)
+	fi, err := os.Stat(src.Path)
+	if err != nil {
+		problem := "cannot read: " + unwrapPathError(err).Error()
+		if errors.Is(err, fs.ErrNotExist) {
+			problem = "file disappeared since it was listed"
+		}
+		return src, &InputError{Input: src.Path, Problem: problem, Err: err}
+	}
+	src.Size, src.ModTime = fi.Size(), fi.ModTime()
+	return src, nil
 }
 
-func (l *Loaders) predicate(ctx context.Context, a FilterArgs) (*Predicate, error) {
-	m, err := l.frame(ctx, a.Source)
-	if err != nil {
-		return nil, err
-	}
-	return CompileFilter(a.Expr, m.Data())
+// FilterArgsOf is the argument that filters m's rows by expr.
+func FilterArgsOf(m *DatasetModel, expr string) FilterArgs {
+	return FilterArgs{Source: m.Source, Model: m.Generation(), Expr: expr, _model: m}
 }
 
-func (l *Loaders) sort(ctx context.Context, a SortArgs) (dataframe.DataFrame, error) {
-	m, err := l.frame(ctx, a.Source)
-	if err != nil {
-		return dataframe.DataFrame{}, err
+// ErrChanged is returned by a step whose model changed (the mutation demo)
+// between the rerun that asked and the computation: the next rerun asks
+// again with the new generation.
+var ErrChanged = errors.New("the dataset changed while this was computed")
+
+// frameOfModel returns the frame a step keyed by (model, gen) must read.
+func frameOfModel(m *DatasetModel, gen uint64) (dataframe.DataFrame, error) {
+	if m == nil {
+		return dataframe.DataFrame{}, errors.New("no dataset model: build arguments with StageOf or FilterArgsOf")
 	}
-	df, ok := sortFrame(m.Data(), a.Column, a.Desc)
-	if !ok {
-		return dataframe.DataFrame{}, noColumn("sort", a.Source, a.Column)
+	df, now := m.snapshot()
+	if now != gen {
+		return dataframe.DataFrame{}, ErrChanged
 	}
 	return df, nil
 }
 
-// sortOrder is the row order of a sort, for views that read the shared
-// frame through it instead of copying a sorted frame on every hit. The
-// model keeps it.
-func (l *Loaders) sortOrder(ctx context.Context, a SortArgs) ([]int, error) {
-	m, err := l.frame(ctx, a.Source)
+func (l *Loaders) predicate(ctx context.Context, a FilterArgs) (*Predicate, error) {
+	df, err := frameOfModel(a._model, a.Model)
 	if err != nil {
 		return nil, err
 	}
-	idx, ok := m.Order(a.Column, a.Desc)
-	if !ok {
-		return nil, noColumn("sort", a.Source, a.Column)
+	return CompileFilter(a.Expr, df)
+}
+
+// filterRows lists the rows a filter keeps, in frame order.
+func (l *Loaders) filterRows(ctx context.Context, a FilterArgs) (RowSet, error) {
+	p, err := l.Predicate.Get(ctx, a)
+	if err != nil {
+		return RowSet{}, err
 	}
-	return idx, nil
+	if err := l.slow(ctx); err != nil {
+		return RowSet{}, err
+	}
+	return RowsOf(p.Rows()), nil
+}
+
+// rowsOf returns the rows a stage keeps: every row without a filter, the
+// filter's rows (a cached call) with one.
+func (l *Loaders) rowsOf(ctx context.Context, s Stage) (dataframe.DataFrame, RowSet, error) {
+	df, err := frameOfModel(s._model, s.Model)
+	if err != nil {
+		return df, RowSet{}, err
+	}
+	if s.Filter == "" {
+		return df, AllRows(df.Nrow()), nil
+	}
+	rows, err := l.FilterRows.Get(ctx, FilterArgs{Source: s.Source, Model: s.Model, Expr: s.Filter, _model: s._model})
+	return df, rows, err
+}
+
+// sortRows orders a stage's rows by a column. The model keeps one full
+// order per column and direction; a filtered stage keeps the filter's rows
+// in that order.
+func (l *Loaders) sortRows(ctx context.Context, a SortArgs) (RowSet, error) {
+	_, kept, err := l.rowsOf(ctx, a.Stage)
+	if err != nil {
+		return RowSet{}, err
+	}
+	if err := l.slow(ctx); err != nil {
+		return RowSet{}, err
+	}
+	order, ok := a.Stage._model.Order(a.Column, a.Desc)
+	if !ok {
+		return RowSet{}, noColumn("sort", a.Stage.Source, a.Column)
+	}
+	if kept.All() {
+		return RowsOf(order), nil // shared with the model: neither ever changes it
+	}
+	keep := make([]bool, len(order))
+	for i := range kept.Len() {
+		keep[kept.Row(i)] = true
+	}
+	out := make([]int, 0, kept.Len())
+	for _, r := range order {
+		if keep[r] {
+			out = append(out, r)
+		}
+	}
+	return RowsOf(out), nil
 }
 
 // noColumn is the error of a transform named what asked for a column the
@@ -255,78 +293,75 @@ func noColumn(what string, src Source, col string) error {
 	return fmt.Errorf("%s: no column %q in %s", what, col, src.Name())
 }
 
-// filterRows lists the rows a filter keeps.
-func (l *Loaders) filterRows(ctx context.Context, a FilterArgs) ([]int, error) {
-	p, err := l.Predicate.Get(ctx, a)
-	if err != nil {
-		return nil, err
+// stageFrame is the frame of a stage's rows: the model's own frame without
+// a filter, a gathered copy with one.
+func (l *Loaders) stageFrame(ctx context.Context, s Stage) (dataframe.DataFrame, error) {
+	df, rows, err := l.rowsOf(ctx, s)
+	if err != nil || rows.All() {
+		return df, err
 	}
-	if err := l.slow(ctx); err != nil {
-		return nil, err
-	}
-	return p.Rows(), nil
-}
-
-func (l *Loaders) filter(ctx context.Context, a FilterArgs) (dataframe.DataFrame, error) {
-	p, err := l.Predicate.Get(ctx, a)
-	if err != nil {
-		return dataframe.DataFrame{}, err
-	}
-	m, err := l.Model.Get(ctx, a.Source)
-	if err != nil {
-		return dataframe.DataFrame{}, err
-	}
-	return take(m.Data(), p.Rows()), nil
+	return take(df, rows.indexes()), nil
 }
 
 func (l *Loaders) selectColumns(ctx context.Context, a SelectArgs) (dataframe.DataFrame, error) {
-	m, err := l.frame(ctx, a.Source)
+	df, err := l.stageFrame(ctx, a.Stage)
 	if err != nil {
 		return dataframe.DataFrame{}, err
 	}
-	df := m.Data().Select(a.Columns)
+	df = df.Select(a.Columns)
 	return df, df.Err
 }
 
-func (l *Loaders) describe(ctx context.Context, src Source) (dataframe.DataFrame, error) {
-	m, err := l.frame(ctx, src)
+func (l *Loaders) describe(ctx context.Context, s Stage) (dataframe.DataFrame, error) {
+	df, err := l.stageFrame(ctx, s)
 	if err != nil {
 		return dataframe.DataFrame{}, err
 	}
-	return describeFrame(m.Data())
-}
-
-func (l *Loaders) valueCounts(ctx context.Context, a ColumnArgs) ([]ValueCount, error) {
-	c, err := l.column(ctx, a.Source, a.Column, "value counts")
-	if err != nil {
-		return nil, err
+	if err := l.slow(ctx); err != nil {
+		return dataframe.DataFrame{}, err
 	}
-	return valueCounts(c, a.Limit), nil
+	return describeFrame(df)
 }
 
-// column returns the named column of a dataset, for the transform what.
-func (l *Loaders) column(ctx context.Context, src Source, name, what string) (column, error) {
-	m, err := l.frame(ctx, src)
+func (l *Loaders) valueCounts(ctx context.Context, a ColumnArgs) (Counts, error) {
+	c, err := l.column(ctx, a.Stage, a.Column, "value counts")
+	if err != nil {
+		return Counts{}, err
+	}
+	return Counts{counts: valueCounts(c, 0), total: c.len()}, nil
+}
+
+// column returns the named column of a stage's rows, for the transform
+// what.
+func (l *Loaders) column(ctx context.Context, s Stage, name, what string) (column, error) {
+	df, rows, err := l.rowsOf(ctx, s)
 	if err != nil {
 		return column{}, err
 	}
-	c, ok := columnOf(colOf(m.Data(), name))
-	if !ok {
-		return column{}, noColumn(what, src, name)
+	if err := l.slow(ctx); err != nil {
+		return column{}, err
 	}
+	c, ok := columnOf(colOf(df, name))
+	if !ok {
+		return column{}, noColumn(what, s.Source, name)
+	}
+	if rows.All() {
+		return c, nil
+	}
+	c, _ = columnOf(gather(c, rows.indexes()))
 	return c, nil
 }
 
 func (l *Loaders) groupBy(ctx context.Context, a GroupArgs) (dataframe.DataFrame, error) {
-	m, err := l.frame(ctx, a.Source)
+	df, err := l.stageFrame(ctx, a.Stage)
 	if err != nil {
 		return dataframe.DataFrame{}, err
 	}
-	return groupBy(m.Data(), a.Key, a.Value, a.Agg)
+	return groupBy(df, a.Key, a.Value, a.Agg)
 }
 
 func (l *Loaders) histogram(ctx context.Context, a HistArgs) ([]Bin, error) {
-	c, err := l.column(ctx, a.Source, a.Column, "histogram")
+	c, err := l.column(ctx, a.Stage, a.Column, "histogram")
 	if err != nil {
 		return nil, err
 	}

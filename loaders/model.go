@@ -1,10 +1,12 @@
 package loaders
 
 import (
+	"fmt"
 	"math"
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
@@ -21,6 +23,7 @@ type DatasetModel struct {
 	Columns []ColumnStats
 
 	mu      sync.Mutex
+	gen     uint64 // see Generation
 	orders  map[orderKey][]int
 	lowered [][]string // per column, lower-cased cell text for search
 }
@@ -45,7 +48,7 @@ const distinctCap = 10000
 // newModel builds the model of a loaded frame, its columns' statistics
 // on all cores.
 func newModel(src Source, df dataframe.DataFrame, rep Report) *DatasetModel {
-	m := &DatasetModel{Source: src, Frame: df, Report: rep, orders: map[orderKey][]int{}}
+	m := &DatasetModel{Source: src, Frame: df, Report: rep, orders: map[orderKey][]int{}, gen: modelGens.Add(1)}
 	names := df.Names()
 	m.Columns = make([]ColumnStats, len(names))
 	next := make(chan int, len(names))
@@ -148,13 +151,37 @@ func (m *DatasetModel) Data() dataframe.DataFrame {
 func (m *DatasetModel) DropColumn(name string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.Frame.Ncol() <= 1 {
+		// gota would answer "no Series given": say what is wrong instead.
+		return fmt.Errorf("cannot drop %q: it is the only column left", name)
+	}
 	df := m.Frame.Drop(name)
 	if df.Err != nil {
 		return df.Err
 	}
 	m.Frame = df
 	m.lowered = nil
+	m.gen = modelGens.Add(1)
 	return nil
+}
+
+// snapshot returns the frame and its generation, read together.
+func (m *DatasetModel) snapshot() (dataframe.DataFrame, uint64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.Frame, m.gen
+}
+
+// modelGens numbers models and their damaged versions, process-wide.
+var modelGens atomic.Uint64
+
+// Generation identifies the frame the model holds now: every model gets a
+// new number, and so does a model whose frame DropColumn changed. Results
+// derived from a model are keyed by it (Stage), so none outlives its frame.
+func (m *DatasetModel) Generation() uint64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.gen
 }
 
 // Order returns the row order sorting the frame by col, built once per

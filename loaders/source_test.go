@@ -75,46 +75,6 @@ func TestCachedLoadKeyedBySourceIdentity(t *testing.T) {
 	}
 }
 
-func TestCachedTransformsAndModels(t *testing.T) {
-	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
-	l := New(reg, Config{})
-	ctx := context.Background()
-	src := BundledSources()[0] // seattle-weather
-	sorted, err := l.Sort.Get(ctx, SortArgs{Source: src, Column: "temp_max", Desc: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sorted.Col("temp_max").Elem(0).Float() != sorted.Col("temp_max").Max() {
-		t.Fatalf("sorted desc does not start with the max")
-	}
-	if _, err := l.Sort.Get(ctx, SortArgs{Source: src, Column: "temp_max", Desc: true}); err != nil {
-		t.Fatal(err)
-	}
-	filtered, err := l.Filter.Get(ctx, FilterArgs{Source: src, Expr: "weather = 'snow'"})
-	if err != nil || filtered.Nrow() == 0 {
-		t.Fatalf("filter: %v rows, %v", filtered.Nrow(), err)
-	}
-	m1, _ := l.Model.Get(ctx, src)
-	m2, _ := l.Model.Get(ctx, src)
-	if m1 != m2 {
-		t.Fatal("the dataset model is a resource: Get must return the same pointer")
-	}
-	p1, _ := l.Predicate.Get(ctx, FilterArgs{Source: src, Expr: "weather = 'snow'"})
-	p2, _ := l.Predicate.Get(ctx, FilterArgs{Source: src, Expr: "weather = 'snow'"})
-	if p1 != p2 {
-		t.Fatal("compiled predicates are resources: Get must return the same pointer")
-	}
-	if s := l.Sort.Stats(); s.Hits != 1 || s.Misses != 1 {
-		t.Fatalf("sort stats %+v", s)
-	}
-	if s := l.Load.Stats(); s.Misses != 1 {
-		t.Fatalf("the dataset was loaded %d times", s.Misses)
-	}
-	if _, err := l.Filter.Get(ctx, FilterArgs{Source: src, Expr: "weather >"}); err == nil {
-		t.Fatal("a bad filter did not fail")
-	}
-}
-
 func TestPersistedLoadsSurviveRegistries(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
@@ -173,37 +133,6 @@ func TestURLSources(t *testing.T) {
 	}
 }
 
-func TestRowOrderFunctions(t *testing.T) {
-	l := New(cache.NewRegistry(cache.WithPersistDir(t.TempDir())), Config{})
-	ctx := context.Background()
-	src := BundledSources()[0]
-	order, err := l.SortOrder.Get(ctx, SortArgs{Source: src, Column: "temp_max"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, _ := l.Model.Get(ctx, src)
-	col := m.Frame.Col("temp_max")
-	for i := 1; i < len(order); i++ {
-		if col.Elem(order[i-1]).Float() > col.Elem(order[i]).Float() {
-			t.Fatalf("order not ascending at %d", i)
-		}
-	}
-	order[0] = -1 // a data hit is a copy: this must not reach the cache
-	again, _ := l.SortOrder.Get(ctx, SortArgs{Source: src, Column: "temp_max"})
-	if again[0] == -1 {
-		t.Fatal("mutating a SortOrder result changed the cache")
-	}
-	rows, err := l.FilterRows.Get(ctx, FilterArgs{Source: src, Expr: "weather = 'snow'"})
-	if err != nil || len(rows) == 0 {
-		t.Fatalf("filter rows: %v %v", rows, err)
-	}
-	for _, r := range rows {
-		if m.Frame.Col("weather").Elem(r).String() != "snow" {
-			t.Fatalf("row %d is not snow", r)
-		}
-	}
-}
-
 func TestLoadReportsProgressThroughContext(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "big.csv")
 	os.WriteFile(path, []byte("a,b\n"+strings.Repeat("1,2\n", 200000)), 0o644) // 800 KB
@@ -217,5 +146,38 @@ func TestLoadReportsProgressThroughContext(t *testing.T) {
 	}
 	if calls < 10 || last != total || total != srcs[0].Size {
 		t.Fatalf("progress: %d calls, last %d of %d (file %d bytes)", calls, last, total, srcs[0].Size)
+	}
+}
+
+// TestProgressMeasuresTheParse checks that the progress figure does not
+// reach the total when the first scan ends: the scan is a quarter of the
+// work, and parsing the spans the other three.
+func TestProgressMeasuresTheParse(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "big.csv")
+	os.WriteFile(path, []byte("a,b\n"+strings.Repeat("1,2\n", 200000)), 0o644)
+	defer smallBlocks(64 << 10)()
+	blocks := (800004 + 64<<10 - 1) / (64 << 10)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var figures []int64
+	if _, err := ReadCSV(context.Background(), f, WithProgress(func(done, total int64) { figures = append(figures, done) }, 800004)); err != nil {
+		t.Fatal(err)
+	}
+	if len(figures) <= blocks {
+		t.Fatalf("%d progress calls for %d scanned blocks: the parse reported nothing", len(figures), blocks)
+	}
+	for i, v := range figures {
+		if i > 0 && v < figures[i-1] {
+			t.Fatalf("progress went back: %v", figures)
+		}
+		if i < blocks && v > 800004/4 {
+			t.Fatalf("call %d of the scan reports %d of 800004 bytes: the scan is a quarter of the work", i, v)
+		}
+	}
+	if figures[len(figures)-1] != 800004 {
+		t.Fatalf("last figure %d", figures[len(figures)-1])
 	}
 }

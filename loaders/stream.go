@@ -228,9 +228,7 @@ func cutSpans(ctx context.Context, in input, start int64, delim byte, o *options
 			return nil, 0, o.fail("binary data (byte 0x00 at offset %d), not CSV text", pos+int64(k))
 		}
 		pos += int64(want)
-		if _, streamed := in.(fileInput); streamed && o.progress != nil {
-			o.progress(pos, in.size()) // memory inputs reported progress as they were read
-		}
+		o.work.scanned(pos, in.size())
 		sc := scanner{data: buf, delim: delim}
 		i, n := skipBlank(buf, 0), 0
 		last := i
@@ -317,12 +315,16 @@ func (t *target) alloc(k kind, n int) {
 	switch k {
 	case kindInt:
 		t.ints = make([]cell[int], n)
+		adviseHuge(t.ints)
 	case kindFloat:
 		t.floats = make([]cell[float64], n)
+		adviseHuge(t.floats)
 	case kindBool:
 		t.bools = make([]cell[bool], n)
+		adviseHuge(t.bools)
 	case kindString:
 		t.strs = make([]cell[string], n)
+		adviseHuge(t.strs)
 	}
 }
 
@@ -382,6 +384,8 @@ func (t *target) series(name string) series.Series {
 
 // fill holds what pass 3 needs: the input, the spans and the columns.
 type fill struct {
+	work     *work
+	body     int64 // bytes of text in the spans
 	in       input
 	delim    byte
 	spans    []span
@@ -507,6 +511,7 @@ func (f *fill) parseAll(ctx context.Context, workers int) error {
 				f.cols[j].setNA(row)
 			}
 		})
+		f.work.parsed(int64(s.n), f.body)
 		f.mu.Lock()
 		f.ragged += w.ragged
 		f.overlong += w.overlong
@@ -582,13 +587,16 @@ func parseInput(ctx context.Context, in input, o *options, rep *Report) (datafra
 	if err := o.checkCells(rows, len(l.names), 0); err != nil {
 		return dataframe.DataFrame{}, err
 	}
-	f := &fill{in: in, delim: l.delim, spans: spans, rows: rows, ncols: len(l.names), na: newNASet(o.na)}
+	f := &fill{work: &o.work, in: in, delim: l.delim, spans: spans, rows: rows, ncols: len(l.names), na: newNASet(o.na)}
 	for j := range len(l.names) + maxExtraColumns {
 		t := &target{}
 		if j < len(l.kinds) && l.kinds[j] != kindNA {
 			t.alloc(l.kinds[j], rows)
 		}
 		f.cols = append(f.cols, t)
+	}
+	for _, s := range spans {
+		f.body += int64(s.n)
 	}
 	if err := f.parseAll(ctx, o.workers); err != nil {
 		return dataframe.DataFrame{}, err
@@ -618,6 +626,7 @@ func parseInput(ctx context.Context, in input, o *options, rep *Report) (datafra
 	for j, t := range f.cols {
 		cols[j] = t.series(names[j])
 	}
+	o.work.finish()
 	return frameOf(cols, rows), nil
 }
 

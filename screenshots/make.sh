@@ -22,9 +22,9 @@ MOD
 printf '//go:build tools\n\npackage fz\n\nimport _ "github.com/charmbracelet/freeze"\n' > "$work/fz/tools.go"
 (cd "$work/fz" && GOFLAGS=-mod=mod go mod tidy >/dev/null 2>&1 && GOFLAGS=-mod=mod go build -o "$work/freeze" github.com/charmbracelet/freeze)
 
-start() { # start ARGS...: run hitmiss in a fresh tmux window
+start() { # start ARGS...: run hitmiss in a fresh tmux window of $W x $H (120x40)
   tmux kill-session -t hitmiss-shot 2>/dev/null || true
-  tmux new-session -d -s hitmiss-shot -x 120 -y 40 \
+  tmux new-session -d -s hitmiss-shot -x "${W:-120}" -y "${H:-40}" \
     "env TERM=xterm-256color COLORTERM=truecolor XDG_CACHE_HOME=$work/cache $work/hitmiss $*; sleep 60"
 }
 keys() { tmux send-keys -t hitmiss-shot "$@"; }
@@ -38,18 +38,20 @@ wait_for() { # wait_for TEXT: poll the screen, at most 15 s
   return 1
 }
 shot() { # shot NAME: capture the pane with colours and render it
-  tmux capture-pane -e -p -t hitmiss-shot > "$work/$1.ansi"
+  # freeze does not know SGR 39 and 49 (default colours) and would paint a
+  # style to the end of the line: spell them as a full reset.
+  tmux capture-pane -e -p -t hitmiss-shot | sed -e 's/\x1b\[49m/\x1b[0m/g' -e 's/\x1b\[39m/\x1b[0m/g' > "$work/$1.ansi"
   "$work/freeze" "$work/$1.ansi" -l ansi -o "screenshots/$1.png" >/dev/null
   echo "screenshots/$1.png"
 }
 
 # 1. The explorer: a sorted table beside the live cache panel.
 start seattle-weather
-wait_for "row 1/1461"
+wait_for "row 1/1,461"
 keys l l s s
 wait_for "temp_max ↓"
 keys j j l
-wait_for "row 3/1461"
+wait_for "row 3/1,461"
 shot explorer
 
 # 2. A miss in progress: --slow makes every miss take 3 s.
@@ -60,16 +62,20 @@ wait_for "Loading CSV…"
 sleep 1.5 # let the elapsed time show
 shot miss
 
-# 3. Value counts with bars.
+# 3. Value counts with bars, over the rows a filter keeps.
 start seattle-weather
-wait_for "row 1/1461"
+wait_for "row 1/1,461"
+keys f
+keys -l "temp_max > 25"
+keys Enter
+wait_for "rows match"
 keys '$' v
 wait_for "value counts: weather"
 shot value-counts
 
 # 4. The event log after a clear, and the rerun it causes.
 start seattle-weather
-wait_for "row 1/1461"
+wait_for "row 1/1,461"
 keys d
 wait_for "describe"
 keys Escape       # alone: ESC followed by a key reads as Alt+key
@@ -78,3 +84,10 @@ keys r E
 wait_for "cleared everything"
 wait_for "computed dataset_model"
 shot cleared
+
+# 5. A narrow window: the panel stacks under the table.
+W=80 H=24 start seattle-weather
+wait_for "row 1/1,461"
+keys l l s
+wait_for "temp_max ↑"
+shot narrow

@@ -1,15 +1,23 @@
 // Package ui is the hitmiss terminal explorer, a bubbletea program whose
 // page is re-run top to bottom on every event, like a Streamlit script, with
 // a live panel showing what the caches do.
+//
+// The screen is made of components (common.go), one file each: the dataset
+// list (list.go), the table (table.go, over the grid it shares with
+// describe.go), the value counts and histogram (bars.go), the row detail
+// (rowdetail.go), the cache panel (panel.go) and the prompt (prompt.go).
+// Each owns its cursor and scroll, is given its size by the layout
+// (screen.go), and lists its keys for the help line. The page function
+// (page.go) computes what they show; the root Model (this file, and the key
+// routing in explorer.go) only dispatches: resize, finished reruns, cache
+// events, global keys, then the focused component.
 package ui
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/help"
-	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/progress"
 	"github.com/charmbracelet/bubbles/spinner"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -26,41 +34,13 @@ type Options struct {
 	Open    bool // open the first source at start (one source given)
 }
 
-// Context is shared by every part of the UI: size, styles, keys, caches.
-type Context struct {
-	Width, Height int
-	Styles        Styles
-	Keys          KeyMap
-	Registry      *cache.Registry
-	Loaders       *loaders.Loaders
-}
-
-// promptKind says what the text prompt is typing.
-type promptKind int
-
-const (
-	promptNone promptKind = iota
-	promptSearch
-	promptFilter
-)
-
 // computing is a miss in progress, from its EventMiss to its end.
 type computing struct {
 	fn, key, spinner string
 	since            time.Time
 }
 
-// logLine is one entry of the cache panel's event log.
-type logLine struct {
-	at   time.Time
-	text string
-	kind cache.EventKind
-}
-
-const logSize = 200
-
-// Model is the root bubbletea model: a dispatcher over the explorer's
-// parts.
+// Model is the root bubbletea model: a dispatcher over the components.
 type Model struct {
 	ctx     *Context
 	sources []loaders.Source
@@ -68,28 +48,32 @@ type Model struct {
 	events  <-chan cache.Event
 	unsub   func()
 
-	q        query
-	page     page // the latest finished rerun
-	reruns   int  // reruns finished, shown as rerun #N
-	pending  bool // an event asked for a rerun while one was running
-	queued   bool // a debounced rerun is scheduled
-	table    tableState
-	list     int // dataset list cursor
-	rowShown int // row detail: the frame row shown
+	q       query
+	reruns  int   // reruns finished, shown as rerun #N
+	missed  *page // the latest rerun that missed, for the status bar
+	pending bool  // an event asked for a rerun while one was running
+	queued  bool  // a debounced rerun is scheduled
 
-	panel    bool
-	focus    bool // the panel has the keyboard
-	panelSel int
+	list     *datasetList
+	table    *tableView
+	describe *describeView
+	values   *barsView
+	histo    *barsView
+	row      *rowDetail
+	panel    *cachePanel
+	prompt   *prompt
+
+	showPanel bool
+	focus     focusKind
+	lay       layout
 
 	computing map[string]computing
 	progress  progressMsg
-	log       []logLine
-
-	prompt     textinput.Model
-	promptKind promptKind
-	search     string
-	notice     string // one line under the table: what just happened
-	showHelp   bool
+	notice    string // one line under the main area: what the last key did
+	search    string
+	showHelp  bool
+	spinning  bool // a spinner tick is scheduled: only while something computes
+	ticking   bool // a clock tick is scheduled: only while the panel counts down a TTL
 
 	spin spinner.Model
 	bar  progress.Model
@@ -98,139 +82,157 @@ type Model struct {
 	// listen runs the event and progress listeners and the spinner; tests
 	// switch it off and deliver events themselves.
 	listen bool
-	// stable hides what varies from run to run (rerun numbers, durations),
-	// for golden screens.
+	// stable hides what varies from run to run (rerun numbers, durations,
+	// the panel's clock), for golden screens.
 	stable bool
 }
 
+// focusKind says which component has the keyboard.
+type focusKind int
+
+const (
+	focusMain focusKind = iota
+	focusPanel
+)
+
 // New returns the explorer over sources, using l's cached functions on reg.
 func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
+	events, unsub := reg.Subscribe(1024)
+	ctx := &Context{Styles: DefaultStyles(opts.Color), Keys: DefaultKeyMap(), Color: opts.Color,
+		Registry: reg, Loaders: l, Width: 100, Height: 30, page: &page{}}
 	ti := textinput.New()
 	ti.CharLimit = 500
 	ti.Cursor.SetMode(cursor.CursorStatic)
-	events, unsub := reg.Subscribe(1024)
 	m := Model{
-		ctx:       &Context{Styles: DefaultStyles(opts.Color), Keys: DefaultKeyMap(), Registry: reg, Loaders: l, Width: 100, Height: 30},
+		ctx:       ctx,
 		sources:   opts.Sources,
 		rerun:     newRerunner(l),
 		events:    events,
 		unsub:     unsub,
+		list:      newDatasetList(ctx, opts.Sources),
+		table:     newTableView(ctx),
+		describe:  newDescribeView(ctx),
+		values:    newBarsView(ctx, viewValues),
+		histo:     newBarsView(ctx, viewHisto),
+		row:       newRowDetail(ctx),
+		panel:     newCachePanel(ctx),
+		prompt:    newPrompt(ctx, ti),
+		showPanel: true,
 		computing: map[string]computing{},
-		prompt:    ti,
 		spin:      spinner.New(spinner.WithSpinner(spinner.Line)), // ASCII: every terminal font has it
 		bar:       progress.New(progress.WithDefaultGradient(), progress.WithWidth(30)),
 		help:      help.New(),
-		panel:     true,
 		listen:    true,
 	}
 	if opts.Open && len(opts.Sources) > 0 {
 		m.q = query{view: viewTable, source: &m.sources[0]}
 	}
+	m.setSize(ctx.Width, ctx.Height)
 	return m
 }
 
-// Init implements tea.Model: the first rerun and the event listeners.
+// Init implements tea.Model: the first rerun and the event listeners. The
+// spinner starts only when something computes.
 func (m Model) Init() tea.Cmd {
 	if !m.listen {
 		return m.rerun.start(m.q)
 	}
-	return tea.Batch(m.rerun.start(m.q), waitEvent(m.events), waitProgress(m.rerun.progress), m.spin.Tick)
+	return tea.Batch(m.rerun.start(m.q), waitEvent(m.events), waitProgress(m.rerun.progress))
 }
 
-// Update implements tea.Model. It routes global messages and keys, then
-// delegates to the prompt, the panel or the main view.
+// Update implements tea.Model. It routes messages: resize, finished
+// reruns, cache events and timers, then keys (prompt, global keys, the
+// focused component).
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.ctx.Width, m.ctx.Height = msg.Width, msg.Height
+		m.setSize(msg.Width, msg.Height)
 		return m, m.rerun.start(m.q)
 	case pageMsg:
 		return m.onPage(msg.page)
 	case rerunTickMsg:
-		m.queued = false
-		if m.rerun.running() {
-			m.pending = true
-			return m, nil
-		}
-		return m, m.rerun.start(m.q)
+		return m.onRerunTick()
 	case eventMsg:
 		return m.onEvent(msg.ev)
 	case progressMsg:
-		m.progress = msg
-		if !m.listen {
-			return m, nil
-		}
-		return m, waitProgress(m.rerun.progress)
+		return m.onProgress(msg)
 	case spinner.TickMsg:
-		var cmd tea.Cmd
-		m.spin, cmd = m.spin.Update(msg)
-		return m, cmd
+		return m.onSpin(msg)
+	case clockMsg:
+		m.ticking = false
+		return m, m.clock()
 	case tea.MouseMsg:
 		return m.onMouse(msg)
 	case tea.KeyMsg:
-		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
-			return m.splitKeys(msg.Runes)
-		}
-		if m.promptKind != promptNone {
-			return m.updatePrompt(msg)
-		}
 		return m.onKey(msg)
 	}
 	return m, nil
 }
 
-// splitKeys handles characters that arrived in one read (fast typing, key
-// repeat, a script) one key at a time: bubbletea delivers them as a single
-// message, which would match no binding.
-func (m Model) splitKeys(runes []rune) (tea.Model, tea.Cmd) {
-	var model tea.Model = m
-	var cmds []tea.Cmd
-	for _, r := range runes {
-		var cmd tea.Cmd
-		model, cmd = model.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
-		cmds = append(cmds, cmd)
-	}
-	return model, tea.Batch(cmds...)
-}
-
 // onPage takes a finished rerun. Only the latest rerun's page is shown;
-// older ones (superseded by a key press) are dropped.
+// older ones (superseded by a key press, or cancelled) are dropped.
 func (m Model) onPage(p page) (tea.Model, tea.Cmd) {
-	latest := m.rerun.done(p.id)
-	if !latest {
+	if !m.rerun.done(p.id) {
 		return m, nil
 	}
 	m.reruns++
-	m.page = p
-	m.table.clamp(m.viewRows(), m.viewCols())
+	m.ctx.page = &p
+	if len(p.misses()) > 0 {
+		m.missed = &p
+	}
 	if m.pending && !m.rerun.running() {
 		m.pending = false
-		return m, m.rerun.start(m.q)
+		return m, tea.Batch(m.rerun.start(m.q), m.clock())
 	}
-	return m, nil
+	return m, m.clock()
+}
+
+// clockMsg redraws the panel's TTL countdown.
+type clockMsg struct{}
+
+// clock schedules the next redraw of the panel's "time left" column: once a
+// second while the panel is shown and some entry has a TTL, never otherwise,
+// so an idle explorer without TTLs schedules nothing at all.
+func (m *Model) clock() tea.Cmd {
+	if m.ticking || !m.listen || !m.showPanel {
+		return nil
+	}
+	for _, s := range m.ctx.Registry.Stats() {
+		if !s.NextExpiry.IsZero() {
+			m.ticking = true
+			return tea.Tick(time.Second, func(time.Time) tea.Msg { return clockMsg{} })
+		}
+	}
+	return nil
 }
 
 // onEvent records a cache event and reruns when it changes what the page
-// would show. Hits, misses and errors do not: reruns cause them and already
-// have their outcome (and errors are not cached, so rerunning on one would
-// recompute, fail and rerun forever).
+// would show: an entry left on its own (expired, evicted, cleared). Hits,
+// misses, completions, errors and invalidations (a failed Validate, which
+// only a Get runs) do not: a rerun caused them and receives their outcome
+// itself, so a follow-up rerun would only replace the rerun that missed
+// with one that hits.
 func (m Model) onEvent(ev cache.Event) (tea.Model, tea.Cmd) {
 	m.recordEvent(ev)
-	var next tea.Cmd
+	var cmds []tea.Cmd
 	if m.listen {
-		next = waitEvent(m.events)
+		cmds = append(cmds, waitEvent(m.events))
+		if len(m.computing) > 0 && !m.spinning {
+			m.spinning = true
+			cmds = append(cmds, m.spin.Tick)
+		}
 	}
 	switch ev.Kind {
-	case cache.EventHit, cache.EventMiss, cache.EventError:
-		return m, next
+	case cache.EventHit, cache.EventMiss, cache.EventComputed, cache.EventError, cache.EventInvalidated:
+		return m, tea.Batch(cmds...)
 	}
-	if m.queued {
-		return m, next
+	if !m.queued {
+		// Events come in bursts (a clear announces every function it
+		// empties): one rerun after the burst is enough.
+		m.queued = true
+		cmds = append(cmds, tea.Tick(eventDebounce, func(time.Time) tea.Msg { return rerunTickMsg{} }))
 	}
-	// Events come in bursts (a clear announces every function it empties):
-	// one rerun after the burst is enough.
-	m.queued = true
-	return m, tea.Batch(next, tea.Tick(eventDebounce, func(time.Time) tea.Msg { return rerunTickMsg{} }))
+	return m, tea.Batch(cmds...)
 }
 
 // eventDebounce gathers a burst of cache events into one rerun.
@@ -239,6 +241,15 @@ const eventDebounce = 20 * time.Millisecond
 // rerunTickMsg starts the rerun that cache events asked for.
 type rerunTickMsg struct{}
 
+func (m Model) onRerunTick() (tea.Model, tea.Cmd) {
+	m.queued = false
+	if m.rerun.running() {
+		m.pending = true
+		return m, nil
+	}
+	return m, m.rerun.start(m.q)
+}
+
 func (m *Model) recordEvent(ev cache.Event) {
 	id := ev.Func + "\x00" + ev.Key
 	switch ev.Kind {
@@ -246,9 +257,6 @@ func (m *Model) recordEvent(ev cache.Event) {
 		m.computing[id] = computing{fn: ev.Func, key: ev.Key, spinner: ev.Spinner, since: ev.Time}
 	case cache.EventComputed, cache.EventError:
 		delete(m.computing, id)
-		if len(m.computing) == 0 {
-			m.progress = progressMsg{}
-		}
 	case cache.EventCleared:
 		for k, c := range m.computing {
 			if c.fn == ev.Func {
@@ -256,35 +264,31 @@ func (m *Model) recordEvent(ev cache.Event) {
 			}
 		}
 	}
-	m.log = append(m.log, logLine{at: ev.Time, text: eventText(ev), kind: ev.Kind})
-	if len(m.log) > logSize {
-		m.log = m.log[len(m.log)-logSize:]
+	if len(m.computing) == 0 {
+		m.progress = progressMsg{}
 	}
+	m.panel.record(ev)
 }
 
-// eventText is the log's one-line description of an event.
-func eventText(ev cache.Event) string {
-	key := Sanitize(ev.Key)
-	switch ev.Kind {
-	case cache.EventComputed:
-		return fmt.Sprintf("computed %s in %s", key, ev.Duration.Round(time.Millisecond/10))
-	case cache.EventError:
-		return fmt.Sprintf("error %s: %s", key, describeErr(ev.Err))
-	case cache.EventCleared:
-		return fmt.Sprintf("cleared %s (%s)", key, plural(ev.Entries, "entry"))
-	case cache.EventInvalidated:
-		if ev.Err != nil {
-			return fmt.Sprintf("invalidated %s: %s", key, describeErr(ev.Err))
-		}
-	case cache.EventHit:
-		switch ev.Outcome {
-		case cache.Stored:
-			return "store hit " + key // decoded from the persist dir or the shared store
-		case cache.Stale:
-			return "stale hit " + key // served while it refreshes
-		}
+func (m Model) onProgress(msg progressMsg) (tea.Model, tea.Cmd) {
+	m.progress = msg
+	if !m.listen {
+		return m, nil
 	}
-	return ev.Kind.String() + " " + key
+	return m, waitProgress(m.rerun.progress)
+}
+
+// onSpin advances the spinner while something computes, and lets it stop
+// when nothing does: an idle explorer schedules no timers and redraws
+// nothing.
+func (m Model) onSpin(msg spinner.TickMsg) (tea.Model, tea.Cmd) {
+	if len(m.computing) == 0 || !m.listen {
+		m.spinning = false
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.spin, cmd = m.spin.Update(msg)
+	return m, cmd
 }
 
 // quit cancels reruns in flight, stops listening and ends the program.
@@ -294,47 +298,18 @@ func (m Model) quit() (tea.Model, tea.Cmd) {
 	return m, tea.Quit
 }
 
-// onKey handles global keys, then hands the rest to the focused part.
-func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	k := m.ctx.Keys
-	switch {
-	case key.Matches(msg, k.Quit):
-		return m.quit()
-	case key.Matches(msg, k.Help):
-		m.showHelp = !m.showHelp
-		return m, nil
-	case m.showHelp && key.Matches(msg, k.Back):
-		m.showHelp = false
-		return m, nil
-	case key.Matches(msg, k.Panel):
-		m.panel = !m.panel
-		m.focus = m.focus && m.panel
-		return m, m.rerun.start(m.q)
-	case key.Matches(msg, k.Focus):
-		m.focus = m.panel && !m.focus
-		return m, nil
-	case key.Matches(msg, k.Rerun):
-		m.notice = "rerun requested (r)"
-		return m, m.rerun.start(m.q)
-	case key.Matches(msg, k.ClearData):
-		m.ctx.Registry.ClearData()
-		m.notice = "cleared every data cache (X): the next rerun recomputes what it needs"
-		return m, nil
-	case key.Matches(msg, k.ClearResources):
-		m.ctx.Registry.ClearResources()
-		m.notice = "cleared every resource cache (Z): models and filters are rebuilt"
-		return m, nil
-	case key.Matches(msg, k.ClearAll):
-		m.ctx.Registry.ClearAll()
-		m.notice = "cleared everything (E)"
-		return m, nil
-	case key.Matches(msg, k.Back) && m.rerun.running() && len(m.computing) > 0:
-		n := m.rerun.cancelAll()
-		m.notice = fmt.Sprintf("cancelled %d rerun(s): computations nobody else waits for stop", n)
+// onMouse scrolls the table with the wheel.
+func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
+	if msg.Action != tea.MouseActionPress || m.q.view != viewTable {
 		return m, nil
 	}
-	if m.focus {
-		return m.updatePanel(msg)
+	switch msg.Button {
+	case tea.MouseButtonWheelUp:
+		m.table.scroll(-3, m.ctx.page.rows.Len())
+	case tea.MouseButtonWheelDown:
+		m.table.scroll(3, m.ctx.page.rows.Len())
+	default:
+		return m, nil
 	}
-	return m.updateMain(msg)
+	return m, m.rerun.start(m.q)
 }

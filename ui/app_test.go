@@ -103,7 +103,7 @@ func TestOpenDatasetShowsTable(t *testing.T) {
 	d.key("enter")
 	d.settle()
 	s := d.screen()
-	for _, want := range []string{"seattle-weather · 1461 × 6", "2012-01-01", "temp_max", "row 1/1461"} {
+	for _, want := range []string{"seattle-weather · 1,461 rows · 6 columns", "2012-01-01", "temp_max", "row 1/1,461"} {
 		if !strings.Contains(s, want) {
 			t.Fatalf("table screen lacks %q:\n%s", want, s)
 		}
@@ -142,7 +142,7 @@ func TestSortFilterAndClear(t *testing.T) {
 	}
 	d.key("enter")
 	d.settle()
-	if s := d.screen(); !strings.Contains(s, "filter: weather") || !strings.Contains(s, "row 1/26") {
+	if s := d.screen(); !strings.Contains(s, "row 1/26") || !strings.Contains(s, "26 of 1,461 rows match") {
 		t.Fatalf("filter not applied:\n%s", s)
 	}
 	d.key("f")
@@ -164,7 +164,7 @@ func TestSortFilterAndClear(t *testing.T) {
 		}
 		return 0
 	}
-	before := misses("sort_order")
+	before := misses("sort_rows")
 	d.key("X")
 	d.settle()
 	for _, s := range d.reg.Stats() {
@@ -172,8 +172,8 @@ func TestSortFilterAndClear(t *testing.T) {
 			t.Fatalf("X cleared %s %d times, want once", s.Name, s.Clears)
 		}
 	}
-	if misses("sort_order") != before+1 {
-		t.Fatalf("the rerun after X should recompute the sort once: misses %d → %d", before, misses("sort_order"))
+	if misses("sort_rows") != before+1 {
+		t.Fatalf("the rerun after X should recompute the sort once: misses %d → %d", before, misses("sort_rows"))
 	}
 	if !strings.Contains(d.screen(), "cleared every data cache") {
 		t.Fatalf("clear not reported:\n%s", d.screen())
@@ -185,7 +185,7 @@ func TestMutationDemo(t *testing.T) {
 	d.settle()
 	d.key("l", "m") // drop precipitation from this rerun's data copy
 	d.settle()
-	if s := d.screen(); strings.Contains(s, "precipitation ") || !strings.Contains(s, "this rerun's copy only") {
+	if s := d.screen(); strings.Contains(s, "precipitation ") || !strings.Contains(s, "this rerun's copy") {
 		t.Fatalf("data copy demo:\n%s", s)
 	}
 	d.key("j")
@@ -215,7 +215,7 @@ func TestQuitFromAnywhereButPrompt(t *testing.T) {
 	}
 	d.key("enter", "f")
 	next, _ := d.m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
-	if next.(Model).prompt.Value() != "q" {
+	if next.(Model).prompt.input.Value() != "q" {
 		t.Fatal("q in the filter prompt should type a q")
 	}
 }
@@ -229,8 +229,8 @@ func TestKeysArrivingTogetherAreSplit(t *testing.T) {
 		t.Fatalf("keys typed together were not each applied:\n%s", s)
 	}
 	d.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("fpop")}) // f opens the prompt, the rest is typed
-	if d.m.promptKind != promptFilter || d.m.prompt.Value() != "pop" {
-		t.Fatalf("prompt = %v %q, want the filter prompt holding pop", d.m.promptKind, d.m.prompt.Value())
+	if d.m.prompt.kind != promptFilter || d.m.prompt.input.Value() != "pop" {
+		t.Fatalf("prompt = %v %q, want the filter prompt holding pop", d.m.prompt.kind, d.m.prompt.input.Value())
 	}
 }
 

@@ -128,3 +128,16 @@ func TestVersionAndHelp(t *testing.T) {
 		t.Fatalf("bad source: %v %q", err, errOut.String())
 	}
 }
+
+// inspect prints floats as the table does and a tab delimiter as "\t"
+// (issue 8: "1016.600000" and "\\t").
+func TestInspectPrintsFloatsAndTabsReadably(t *testing.T) {
+	out, _, code := runInspect(t, "unemployment", nil)
+	if code != 0 || !strings.Contains(out, `delimiter "\t"`) || !strings.Contains(out, "0.097") || strings.Contains(out, "0.097000") {
+		t.Fatalf("inspect unemployment:\n%s", out)
+	}
+	out, _, _ = runInspect(t, "seattle-weather", nil)
+	if strings.Contains(out, "000000") {
+		t.Fatalf("floats printed with padding zeros:\n%s", out)
+	}
+}

@@ -48,6 +48,11 @@ type tmuxSession struct {
 
 func startTmux(t *testing.T, args ...string) *tmuxSession {
 	t.Helper()
+	return startTmuxSized(t, 120, 40, args...)
+}
+
+func startTmuxSized(t *testing.T, width, height int, args ...string) *tmuxSession {
+	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed (.ci/run installs it): the end-to-end test needs a real terminal")
 	}
@@ -59,7 +64,7 @@ func startTmux(t *testing.T, args ...string) *tmuxSession {
 		quoted[i] = strconv.Quote(a)
 	}
 	script := fmt.Sprintf("XDG_CACHE_HOME=%s %s %s; echo $? > %s; sleep 30", dir, bin, strings.Join(quoted, " "), s.exit)
-	cmd := exec.Command("tmux", "new-session", "-d", "-s", s.name, "-x", "120", "-y", "40", script)
+	cmd := exec.Command("tmux", "new-session", "-d", "-s", s.name, "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), script)
 	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("tmux: %v\n%s", err, out)
@@ -104,15 +109,22 @@ func (s *tmuxSession) waitText(text string) string {
 	return s.waitFor(fmt.Sprintf("%q", text), func(sc string) bool { return strings.Contains(sc, text) })
 }
 
-// panelRow reads a function's counters off the cache panel.
+// panelRow reads a function's counters off the cache panel, finding the
+// columns by the panel's header (narrow panels drop some columns).
 func panelRow(screen, fn string) (entries, hits, misses int, ok bool) {
+	col := map[string]int{}
 	for _, line := range strings.Split(screen, "\n") {
 		fields := strings.Fields(line)
 		for i, f := range fields {
-			if f == fn && i+4 < len(fields) {
-				e, err1 := strconv.Atoi(fields[i+2])
-				h, err2 := strconv.Atoi(fields[i+3])
-				m, err3 := strconv.Atoi(fields[i+4])
+			if f == "function" {
+				for j, h := range fields[i:] {
+					col[h] = j
+				}
+			}
+			if f == fn && len(col) > 0 && i+col["miss"] < len(fields) {
+				e, err1 := strconv.Atoi(fields[i+col["ent"]])
+				h, err2 := strconv.Atoi(fields[i+col["hits"]])
+				m, err3 := strconv.Atoi(fields[i+col["miss"]])
 				if err1 == nil && err2 == nil && err3 == nil {
 					return e, h, m, true
 				}
@@ -129,7 +141,7 @@ func TestExplorerInTmux(t *testing.T) {
 	s.waitText("Loading CSV…")
 	s.waitText("2012-01-01")
 	screen := s.waitText("rerun #")
-	if !strings.Contains(screen, "temp_max") || !strings.Contains(screen, "row 1/1461") {
+	if !strings.Contains(screen, "temp_max") || !strings.Contains(screen, "row 1/1,461") {
 		t.Fatalf("table not shown:\n%s", screen)
 	}
 
@@ -153,12 +165,14 @@ func TestExplorerInTmux(t *testing.T) {
 		return ok && e == 1 && m == 2
 	})
 
-	// X clears the data caches: load_csv's entry is gone, and nothing
-	// needs it again while the model is cached.
+	// X clears the data caches: the model was built from load_csv's entry,
+	// so it is invalidated with it and both are computed again — the table
+	// never shows a frame the panel says is gone.
 	s.keys("X")
-	s.waitFor("load_csv to have no entries", func(sc string) bool {
-		e, _, _, ok := panelRow(sc, "load_csv")
-		return ok && e == 0
+	s.waitText("cleared every data cache")
+	s.waitFor("load_csv loaded again after the clear", func(sc string) bool {
+		e, _, m, ok := panelRow(sc, "load_csv")
+		return ok && e == 1 && m == 2
 	})
 
 	// q quits with status 0.
@@ -170,6 +184,57 @@ func TestExplorerInTmux(t *testing.T) {
 				t.Fatalf("exit status %s", code)
 			}
 			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("q did not quit; the screen shows:\n%s", s.screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// The window sizes issue 8 found broken, in a real terminal: 100x15
+// panicked at start, 80x24 had no cache panel, and a resize must reflow.
+func TestExplorerAtEverySizeInTmux(t *testing.T) {
+	s := startTmuxSized(t, 100, 15, "seattle-weather")
+	screen := s.waitText("row 1/1,461")
+	if !strings.Contains(screen, "cache") || !strings.Contains(screen, "dataset_model") {
+		t.Fatalf("no cache panel beside the table at 100x15:\n%s", screen)
+	}
+	if out, err := exec.Command("tmux", "resize-window", "-t", s.name, "-x", "80", "-y", "24").CombinedOutput(); err != nil {
+		t.Fatalf("resize: %v\n%s", err, out)
+	}
+	s.waitFor("the panel under the table at 80x24", func(sc string) bool {
+		lines := strings.Split(sc, "\n")
+		table, panel := -1, -1
+		for i, l := range lines {
+			if strings.Contains(l, "2012-01-01") {
+				table = i
+			}
+			if strings.Contains(l, "dataset_model") {
+				panel = i
+			}
+		}
+		return table >= 0 && panel > table
+	})
+	s.keys("f")
+	s.keys("-l", "temp_max > 100")
+	s.keys("Enter")
+	screen = s.waitText("0 of 1,461 rows match")
+	if strings.Contains(screen, "2012-01-01") {
+		t.Fatalf("a filter that keeps no row shows rows:\n%s", screen)
+	}
+	if out, err := exec.Command("tmux", "resize-window", "-t", s.name, "-x", "120", "-y", "40").CombinedOutput(); err != nil {
+		t.Fatalf("resize: %v\n%s", err, out)
+	}
+	s.waitText("filter: temp_max > 100")
+	s.keys("q")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if b, err := os.ReadFile(s.exit); err == nil && strings.TrimSpace(string(b)) != "" {
+			if code := strings.TrimSpace(string(b)); code != "0" {
+				t.Fatalf("exit status %s; the screen shows:\n%s", code, s.screen())
+			}
+			return
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("q did not quit; the screen shows:\n%s", s.screen())

@@ -21,11 +21,8 @@ func WriteInspect(w io.Writer, m *loaders.DatasetModel) error {
 	fmt.Fprintf(w, "source: %s (%s)\n", Sanitize(src.Name()), src.Kind)
 	fmt.Fprintf(w, "rows: %d\n", df.Nrow())
 	fmt.Fprintf(w, "columns: %d\n", df.Ncol())
-	delim := string(rep.Delimiter)
-	if rep.Delimiter == '\t' {
-		delim = `\t`
-	}
-	fmt.Fprintf(w, "format: delimiter %q, encoding %s, header %v", delim, rep.Encoding, rep.Header)
+	// %q of the delimiter itself: a tab prints as "\t", a comma as ",".
+	fmt.Fprintf(w, "format: delimiter %q, encoding %s, header %v", string(rep.Delimiter), rep.Encoding, rep.Header)
 	if rep.Gzip {
 		fmt.Fprint(w, ", gzip")
 	}
@@ -56,15 +53,14 @@ func WriteInspect(w io.Writer, m *loaders.DatasetModel) error {
 	for j, n := range names {
 		cells[0][j] = clip(Sanitize(n), inspectCellWidth)
 	}
+	types := df.Types()
 	for i := range rows {
 		cells[i+1] = make([]string, len(names))
 		for j := range names {
-			el := df.Elem(i, j)
-			text := "NA"
-			if !el.IsNA() {
-				text = el.String()
-			}
-			cells[i+1][j] = clip(Sanitize(text), inspectCellWidth)
+			// As the table shows them: floats in their shortest exact form
+			// (gota's String prints 1016.6 as 1016.600000).
+			text, _, _ := cellText(df, types[j], i, j, -1, 4*inspectCellWidth)
+			cells[i+1][j] = clip(text, inspectCellWidth)
 		}
 	}
 	for _, row := range cells {

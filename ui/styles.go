@@ -8,7 +8,7 @@ type Styles struct {
 	Header, Frozen, Cell, Cursor  lipgloss.Style
 	StatusBar, StatusKey          lipgloss.Style
 	Hit, Miss, Event              lipgloss.Style
-	PanelTitle, Selected          lipgloss.Style
+	PanelTitle, Selected, Focus   lipgloss.Style
 	Bar                           lipgloss.Style
 }
 
@@ -20,7 +20,7 @@ func DefaultStyles(color bool) Styles {
 		bold := plain.Bold(true)
 		return Styles{Title: bold, Subtle: plain, Error: bold, Warning: plain, Header: bold, Frozen: plain,
 			Cell: plain, Cursor: plain.Reverse(true), StatusBar: plain, StatusKey: bold, Hit: plain, Miss: bold,
-			Event: plain, PanelTitle: bold, Selected: plain.Reverse(true), Bar: plain}
+			Event: plain, PanelTitle: bold, Selected: plain.Reverse(true), Focus: bold.Reverse(true), Bar: plain}
 	}
 	subtle := lipgloss.AdaptiveColor{Light: "#6B6B6B", Dark: "#8A8A8A"}
 	accent := lipgloss.AdaptiveColor{Light: "#5A3FC0", Dark: "#B69CFF"}
@@ -44,5 +44,6 @@ func DefaultStyles(color bool) Styles {
 		PanelTitle: lipgloss.NewStyle().Bold(true).Foreground(accent),
 		Selected:   lipgloss.NewStyle().Background(accent).Foreground(lipgloss.AdaptiveColor{Light: "#FFFFFF", Dark: "#101010"}),
 		Bar:        lipgloss.NewStyle().Foreground(accent),
+		Focus:      lipgloss.NewStyle().Bold(true).Background(accent).Foreground(lipgloss.AdaptiveColor{Light: "#FFFFFF", Dark: "#101010"}),
 	}
 }

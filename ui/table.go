@@ -9,87 +9,106 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders"
 )
 
-// tableState is the table's cursor and scroll position, in view rows (after
-// filter and sort) and frame columns.
-type tableState struct {
+// grid is a scrolling window over a frame's rows: the table, and the
+// describe view. It owns its cursor (row, column) and scroll (top, left).
+// Only the visible cells are read, so its cost does not depend on the
+// number of rows or on how long a cell is.
+type grid struct {
+	common
 	row, col  int
 	top, left int
+	digits    int  // significant digits of floats; -1: the shortest exact form
+	rowCursor bool // the cursor marks a cell (the table) or only a column (describe)
 }
 
 const maxColWidth = 28
 
-// move applies a navigation key; it reports whether the key was one.
-func (t *tableState) move(msg tea.KeyMsg, k KeyMap, rows, cols, height int) bool {
-	page := max(height-1, 1)
+// move applies a navigation key over rows×cols; it reports whether the key
+// was one.
+func (g *grid) move(msg tea.KeyMsg, rows, cols int) bool {
+	k := g.ctx.Keys
+	page := max(g.height-2, 1)
 	switch {
 	case key.Matches(msg, k.Up):
-		t.row--
+		g.row--
 	case key.Matches(msg, k.Down):
-		t.row++
+		g.row++
 	case key.Matches(msg, k.Left):
-		t.col--
+		g.col--
 	case key.Matches(msg, k.Right):
-		t.col++
+		g.col++
 	case key.Matches(msg, k.PageUp):
-		t.row -= page
-		t.top -= page
+		g.row -= page
+		g.top -= page
 	case key.Matches(msg, k.PageDown):
-		t.row += page
-		t.top += page
+		g.row += page
+		g.top += page
 	case key.Matches(msg, k.Top):
-		t.row = 0
+		g.row = 0
 	case key.Matches(msg, k.Bottom):
-		t.row = rows - 1
+		g.row = rows - 1
 	case key.Matches(msg, k.Home):
-		t.col = 0
+		g.col = 0
 	case key.Matches(msg, k.End):
-		t.col = cols - 1
+		g.col = cols - 1
 	default:
 		return false
 	}
-	t.clamp(rows, cols)
+	g.clamp(rows, cols)
 	return true
 }
 
 // scroll moves the view and the cursor by n rows (the mouse wheel).
-func (t *tableState) scroll(n, rows int) {
-	t.row += n
-	t.top += n
-	t.clamp(rows, 0)
+func (g *grid) scroll(n, rows int) {
+	g.row += n
+	g.top += n
+	g.clamp(rows, 0)
 }
 
-func (t *tableState) clamp(rows, cols int) {
-	t.row = min(max(t.row, 0), max(rows-1, 0))
+func (g *grid) clamp(rows, cols int) {
+	g.row = min(max(g.row, 0), max(rows-1, 0))
 	if cols > 0 {
-		t.col = min(max(t.col, 0), cols-1)
+		g.col = min(max(g.col, 0), cols-1)
 	}
-	t.top = max(t.top, 0)
+	g.top = min(max(g.top, 0), max(rows-1, 0))
 }
 
-// follow scrolls so the cursor is visible in height rows.
-func (t *tableState) follow(height int) {
-	if t.row < t.top {
-		t.top = t.row
-	}
-	if t.row >= t.top+height {
-		t.top = t.row - height + 1
-	}
+// ShortHelp implements help.KeyMap.
+func (g *grid) ShortHelp() []key.Binding {
+	k := g.ctx.Keys
+	return []key.Binding{k.Up, k.Down, k.Left, k.Right, k.PageDown, k.Top, k.Bottom}
 }
 
-// cellText renders one cell for the screen: sanitised, numbers in their
-// shortest exact form, missing values as NA.
-//
-// It reads through df.Elem, which does not copy; gota's df.Col copies the
-// whole column, which would make every rerun cost O(rows).
-func cellText(df dataframe.DataFrame, t series.Type, i, j int) (text string, numeric, na bool) {
-	return cellTextDigits(df, t, i, j, -1)
+// FullHelp implements help.KeyMap.
+func (g *grid) FullHelp() [][]key.Binding { return [][]key.Binding{g.ShortHelp()} }
+
+// cellBytes bounds how much of a cell is read before it is clipped: a
+// column is at most maxColWidth cells wide, and a cell of any length costs
+// no more than this to sanitise and measure.
+const cellBytes = 4*maxColWidth + 8
+
+// clipBytes cuts s to at most n bytes on a rune boundary, marking the cut.
+func clipBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
-// cellTextDigits is cellText with floats to digits significant digits (-1:
-// the shortest exact form).
-func cellTextDigits(df dataframe.DataFrame, t series.Type, i, j, digits int) (text string, numeric, na bool) {
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// cellText renders one cell for the screen: clipped, then sanitised,
+// numbers in their shortest exact form (or to digits significant digits),
+// missing values as NA. It reads through df.Elem, which does not copy.
+func cellText(df dataframe.DataFrame, t series.Type, i, j, digits, limit int) (text string, numeric, na bool) {
 	el := df.Elem(i, j)
 	if el.IsNA() {
 		return "NA", false, true
@@ -101,95 +120,115 @@ func cellTextDigits(df dataframe.DataFrame, t series.Type, i, j, digits int) (te
 		v, _ := el.Int()
 		return strconv.Itoa(v), true, false
 	}
-	return Sanitize(el.String()), false, false
+	return Sanitize(clipBytes(el.String(), limit)), false, false
 }
 
-// renderTable draws the visible window of df through rows (nil: all rows in
-// order): a frozen header line and first column, then as many columns from
-// the scroll position as fit in width. Only visible cells are touched, so
-// the cost does not depend on the number of rows.
-func (m *Model) renderTable(df dataframe.DataFrame, rows []int, width, height int) string {
-	return m.renderTableDigits(df, rows, width, height, -1)
-}
-
-// renderTableDigits is renderTable with floats to digits significant digits.
-func (m *Model) renderTableDigits(df dataframe.DataFrame, rows []int, width, height, digits int) string {
-	st := m.ctx.Styles
-	t := &m.table
-	nrows := df.Nrow()
-	if rows != nil {
-		nrows = len(rows)
-	}
+// render draws the visible window of df through rows: a frozen header line
+// and first column, then as many columns from the scroll position as fit.
+// sortCol gets an arrow.
+func (g *grid) render(df dataframe.DataFrame, rows loaders.RowSet, sortCol string, desc bool) string {
+	st := g.ctx.Styles
+	width, height := g.width, g.height
 	ncols := df.Ncol()
+	if width <= 0 || height <= 0 {
+		return ""
+	}
 	if ncols == 0 {
 		return st.Subtle.Render("no columns")
 	}
-	bodyH := max(height-1, 1)
-	t.follow(bodyH)
-	frameRow := func(i int) int {
-		if rows != nil {
-			return rows[i]
+	nrows := rows.Len()
+	g.clamp(nrows, ncols)
+	bodyH := max(height-1, 0)
+	if bodyH > 0 {
+		if g.row < g.top {
+			g.top = g.row
 		}
-		return i
+		if g.row >= g.top+bodyH {
+			g.top = g.row - bodyH + 1
+		}
 	}
 	visible := make([]int, 0, bodyH)
-	for i := t.top; i < min(t.top+bodyH, nrows); i++ {
+	for i := g.top; i < min(g.top+bodyH, nrows); i++ {
 		visible = append(visible, i)
 	}
 	names, types := df.Names(), df.Types()
 	widthOf := func(j int) int {
-		w := ansi.StringWidth(Sanitize(names[j])) + 2 // room for a sort arrow
+		w := ansi.StringWidth(Sanitize(clipBytes(names[j], cellBytes))) + 2 // room for a sort arrow or cursor marks
 		for _, i := range visible {
-			text, _, _ := cellTextDigits(df, types[j], frameRow(i), j, digits)
+			text, _, _ := cellText(df, types[j], rows.Row(i), j, g.digits, cellBytes)
 			w = max(w, ansi.StringWidth(text))
 		}
-		return min(max(w, 3), maxColWidth)
+		if j == g.col && !g.ctx.Color {
+			w += 2 // the brackets that mark the cursor without colour
+		}
+		return min(max(w, 3), maxColWidth+2, max(width, 1))
 	}
-	// The first column is frozen; then columns from the scroll position.
-	if t.col > 0 && t.col < t.left+1 {
-		t.left = t.col - 1
+	// The first column is frozen; then columns from the scroll position,
+	// moved right until the cursor's column fits.
+	if g.col > 0 && g.col < g.left+1 {
+		g.left = g.col - 1
 	}
-	shown := []int{0}
-	used := widthOf(0) + 1
-	widths := map[int]int{0: widthOf(0)}
-	for j := max(t.left+1, 1); j < ncols; j++ {
-		w := widthOf(j)
-		if used+w > width && len(shown) > 1 {
-			if j <= t.col { // the cursor is further right: scroll
-				t.left++
-				return m.renderTableDigits(df, rows, width, height, digits)
+	var shown []int
+	var widths map[int]int
+	for {
+		shown = []int{0}
+		widths = map[int]int{0: widthOf(0)}
+		used := widths[0]
+		for j := max(g.left+1, 1); j < ncols; j++ {
+			w := widthOf(j)
+			if used+1+w > width {
+				break
 			}
+			widths[j] = w
+			shown = append(shown, j)
+			used += w + 1
+		}
+		if g.col == 0 || g.col <= shown[len(shown)-1] || g.left+1 >= g.col {
 			break
 		}
-		widths[j] = w
-		shown = append(shown, j)
-		used += w + 1
+		g.left++
+	}
+	if g.col > 0 && !contains(shown, g.col) {
+		// Not even the cursor's column fits beside the frozen one: show it alone.
+		shown = []int{g.col}
+		widths[g.col] = widthOf(g.col)
 	}
 	var b strings.Builder
 	for n, j := range shown {
-		name := Sanitize(names[j])
-		if names[j] == m.q.sortCol {
-			name += map[bool]string{false: " ↑", true: " ↓"}[m.q.sortDesc]
+		name := Sanitize(clipBytes(names[j], cellBytes))
+		if names[j] == sortCol && sortCol != "" {
+			name += map[bool]string{false: " ↑", true: " ↓"}[desc]
 		}
-		cell := pad(clip(name, widths[j]), widths[j])
+		if j == g.col && !g.ctx.Color {
+			name = "[" + name + "]" // the cursor's column, visible without colour
+		}
 		if n > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(st.Header.Render(cell))
+		style := st.Header
+		if j == g.col && !g.rowCursor {
+			style = st.Cursor
+		}
+		b.WriteString(style.Render(pad(clip(name, widths[j]), widths[j])))
 	}
 	for _, i := range visible {
 		b.WriteByte('\n')
 		for n, j := range shown {
-			text, numeric, na := cellTextDigits(df, types[j], frameRow(i), j, digits)
-			text = clip(text, widths[j])
+			text, numeric, na := cellText(df, types[j], rows.Row(i), j, g.digits, cellBytes)
+			w := widths[j]
+			cursor := g.rowCursor && i == g.row && j == g.col
+			if cursor && !g.ctx.Color && w >= 3 {
+				text = "[" + clip(text, w-2) + "]" // NO_COLOR: reverse video may not show
+			}
+			text = clip(text, w)
 			if numeric {
-				text = strings.Repeat(" ", widths[j]-ansi.StringWidth(text)) + text
+				text = strings.Repeat(" ", w-ansi.StringWidth(text)) + text
 			} else {
-				text = pad(text, widths[j])
+				text = pad(text, w)
 			}
 			style := st.Cell
 			switch {
-			case i == t.row && j == t.col:
+			case cursor:
 				style = st.Cursor
 			case na:
 				style = st.Subtle
@@ -202,8 +241,45 @@ func (m *Model) renderTableDigits(df dataframe.DataFrame, rows []int, width, hei
 			b.WriteString(style.Render(text))
 		}
 	}
-	if len(visible) == 0 {
+	if len(visible) == 0 && bodyH > 0 {
 		b.WriteString("\n" + st.Subtle.Render("no rows"))
 	}
 	return b.String()
+}
+
+func contains(xs []int, x int) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// tableView is the table component: the page's frame through its rows.
+type tableView struct{ grid }
+
+func newTableView(ctx *Context) *tableView {
+	return &tableView{grid{common: common{ctx: ctx}, digits: -1, rowCursor: true}}
+}
+
+// Update moves the cursor; it reports whether the key was a move.
+func (t *tableView) Update(msg tea.KeyMsg) bool {
+	p := t.ctx.page
+	return t.move(msg, p.rows.Len(), p.frame.Ncol())
+}
+
+// View implements component.
+func (t *tableView) View() string {
+	p := t.ctx.page
+	return t.render(p.frame, p.rows, p.query.sortCol, p.query.sortDesc)
+}
+
+// frameRow is the frame row under the cursor, false when there is none.
+func (t *tableView) frameRow() (int, bool) {
+	p := t.ctx.page
+	if t.row >= p.rows.Len() {
+		return 0, false
+	}
+	return p.rows.Row(t.row), true
 }

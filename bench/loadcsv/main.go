@@ -1,7 +1,18 @@
 // Command loadcsv loads one CSV the way a benchmark measures it and prints
-// the time and the process's peak memory, for comparison with pandas:
+// the time and the process's peak memory, for comparison with pandas,
+// DuckDB and Polars (bench/peers.sh):
 //
 //	go run ./bench/loadcsv -impl hitmiss 1m.csv
+//	go run ./bench/loadcsv -op filter 3m.csv
+//
+// -op read times ReadCSV alone; preview times the first page
+// (Loaders.Preview, 500 rows) from a fresh process; open times what opening a dataset costs
+// (the cached load and the dataset model, as `hitmiss inspect` and the app
+// do); filter and counts open the file, then time the operation alone
+// (median of 5): the rows the filter `lat > 40 and city contains "an"`
+// keeps (FilterRows, what the explorer shows), value counts of city, the
+// row order of a sort by one column (SortOrder; a different column each
+// run, as the cache would serve a repeat) and describe.
 package main
 
 import (
@@ -10,40 +21,110 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"slices"
 	"syscall"
 	"time"
 
 	"github.com/go-gota/gota/dataframe"
 
+	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/loaders"
 )
 
 func main() {
 	impl := flag.String("impl", "hitmiss", "hitmiss or gota")
+	op := flag.String("op", "read", "read, preview, open, filter, counts, sort or describe")
 	flag.Parse()
 	path := flag.Arg(0)
-	f, err := os.Open(path)
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer f.Close()
+	ctx := context.Background()
 	start := time.Now()
 	var df dataframe.DataFrame
-	switch *impl {
-	case "hitmiss":
-		df, err = loaders.ReadCSV(context.Background(), f, loaders.WithName(path))
-	case "gota":
+	var err error
+	var l *loaders.Loaders
+	var src loaders.Source
+	var m *loaders.DatasetModel
+	switch {
+	case *impl == "gota":
+		f, ferr := os.Open(path)
+		if ferr != nil {
+			log.Fatal(ferr)
+		}
 		df = dataframe.ReadCSV(f)
 		err = df.Err
+	case *op == "preview":
+		srcs, rerr := loaders.Resolve(path, nil)
+		if rerr != nil {
+			log.Fatal(rerr)
+		}
+		l = loaders.New(cache.NewRegistry(), loaders.Config{})
+		var p loaders.Preview
+		p, err = l.Preview(ctx, srcs[0], loaders.PreviewRows)
+		df = p.Frame
+	case *op == "read":
+		f, ferr := os.Open(path)
+		if ferr != nil {
+			log.Fatal(ferr)
+		}
+		df, err = loaders.ReadCSV(ctx, f, loaders.WithName(path))
 	default:
-		log.Fatalf("unknown -impl %q", *impl)
+		srcs, rerr := loaders.Resolve(path, nil)
+		if rerr != nil {
+			log.Fatal(rerr)
+		}
+		src = srcs[0]
+		l = loaders.New(cache.NewRegistry(), loaders.Config{})
+		m, err = l.Model.Get(ctx, src)
+		if err == nil {
+			df = m.Data()
+		}
 	}
 	if err != nil {
 		log.Fatal(err)
 	}
 	elapsed := time.Since(start)
+	switch *op {
+	case "filter":
+		elapsed = median(func(i int) {
+			// A new expression each time: the cache would serve a repeat.
+			if _, err := l.FilterRows.Get(ctx, loaders.FilterArgsOf(m, fmt.Sprintf(`lat > 40 and city contains "an" and id > %d`, -1-i))); err != nil {
+				log.Fatal(err)
+			}
+		})
+	case "sort":
+		elapsed = median(func(i int) {
+			if _, err := l.SortRows.Get(ctx, loaders.SortArgs{Stage: loaders.StageOf(m, ""), Column: []string{"lat", "city", "id", "lon", "visits"}[i], Desc: true}); err != nil {
+				log.Fatal(err)
+			}
+		})
+	case "describe":
+		elapsed = median(func(i int) {
+			l.Describe.Clear()
+			if _, err := l.Describe.Get(ctx, loaders.StageOf(m, "")); err != nil {
+				log.Fatal(err)
+			}
+		})
+	case "counts":
+		elapsed = median(func(i int) {
+			l.ValueCounts.Clear() // the cache would serve a repeat
+			if _, err := l.ValueCounts.Get(ctx, loaders.ColumnArgs{Stage: loaders.StageOf(m, ""), Column: "city"}); err != nil {
+				log.Fatal(err)
+			}
+		})
+	}
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	fmt.Printf("%s %s rows=%d cols=%d seconds=%.3f peak_rss_mib=%.0f\n",
-		*impl, path, df.Nrow(), df.Ncol(), elapsed.Seconds(), float64(ru.Maxrss)/1024)
+	fmt.Printf("%s %s %s rows=%d cols=%d seconds=%.4f peak_rss_mib=%.0f\n",
+		*impl, *op, path, df.Nrow(), df.Ncol(), elapsed.Seconds(), float64(ru.Maxrss)/1024)
+}
+
+// median runs fn five times and returns the median time.
+func median(fn func(i int)) time.Duration {
+	var times []time.Duration
+	for i := range 5 {
+		t := time.Now()
+		fn(i)
+		times = append(times, time.Since(t))
+	}
+	slices.Sort(times)
+	return times[len(times)/2]
 }

@@ -13,13 +13,17 @@ import (
 	"github.com/hitmiss/hitmiss/loaders"
 )
 
-// The explorer behaves like a Streamlit script: every key press, resize,
-// finished computation and cache event re-runs one page function, top to
+// The explorer behaves like a Streamlit script: every key press, resize and
+// cache event that changes what is held re-runs one page function, top to
 // bottom, which asks the caches for everything the screen shows. Cached
 // calls make the rerun cheap; a miss blocks only the rerun's goroutine,
 // never Update or View, and the previous page stays on screen with a
 // spinner until the new one is ready. A rerun started while a miss
 // computes joins it (the cache runs each computation once); esc cancels.
+//
+// The page is one pipeline: the source's identity (stat'ed every rerun) →
+// its model → the filter's rows → the sort's order → what the view shows,
+// each a cached call over the rows the step before kept.
 
 // viewKind is what the main area shows.
 type viewKind int
@@ -41,38 +45,69 @@ type query struct {
 	sortCol  string
 	sortDesc bool
 	filter   string
-	column   string // the cursor's column, for value counts and histograms
+	column   string // the column of value counts and histograms
 	dropped  string // mutation demo: column dropped from the data-cached copy
 }
 
-// page is what one rerun computed: everything View needs beyond the cursor.
+// callRecord is one cached call the page made and how it was served.
+type callRecord struct {
+	fn      string
+	outcome cache.Outcome
+}
+
+// page is what one rerun computed: everything the views render.
 type page struct {
-	id           int
-	query        query
-	took         time.Duration
-	hits, misses int
-	model        *loaders.DatasetModel
-	rows         []int // view order over model.Frame; nil means every row in order
-	copyFrame    *dataframe.DataFrame
-	describe     dataframe.DataFrame
-	counts       []loaders.ValueCount
-	bins         []loaders.Bin
-	err          error
-	filterErr    error
+	id    int
+	query query
+	took  time.Duration
+	calls []callRecord
+
+	model     *loaders.DatasetModel
+	frame     dataframe.DataFrame // the table's frame: the model's, or the mutation demo's copy
+	total     int                 // rows of the frame before the filter
+	rows      loaders.RowSet      // the table's rows: filtered, then sorted
+	filtered  bool                // rows are a filter's (the title says "of total")
+	describe  dataframe.DataFrame
+	counts    loaders.Counts
+	bins      []loaders.Bin
+	err       error
+	filterErr error
+}
+
+// count is how many of the page's own calls were served as o.
+func (p *page) count(o cache.Outcome) int {
+	n := 0
+	for _, c := range p.calls {
+		if c.outcome == o {
+			n++
+		}
+	}
+	return n
+}
+
+func (p *page) misses() []string {
+	var out []string
+	for _, c := range p.calls {
+		if !c.outcome.Served() {
+			out = append(out, c.fn)
+		}
+	}
+	return out
+}
+
+// ready reports whether the page holds the open dataset's frame.
+func (p *page) ready(q query) bool {
+	return p.model != nil && p.query.source == q.source && q.source != nil
 }
 
 // pageMsg delivers a finished rerun.
 type pageMsg struct{ page page }
 
-// call runs one cached function for the page, counting whether this
-// rerun's own call hit or missed.
+// call runs one cached function for the page and records how this rerun's
+// own call was served.
 func call[A, R any](p *page, ctx context.Context, f *cache.Func[A, R], arg A) (R, error) {
 	v, o, err := f.GetOutcome(ctx, arg)
-	if o.Served() {
-		p.hits++
-	} else {
-		p.misses++
-	}
+	p.calls = append(p.calls, callRecord{fn: f.Name(), outcome: o})
 	return v, err
 }
 
@@ -85,73 +120,60 @@ func runPage(ctx context.Context, l *loaders.Loaders, id int, q query) (p page) 
 	if q.source == nil {
 		return p
 	}
-	src := *q.source
-	// The model is a resource: every rerun shares one parsed, indexed copy.
+	src, err := loaders.Stat(*q.source) // an edited file is a new key
+	if err != nil {
+		p.err = err
+		return p
+	}
 	m, err := call(&p, ctx, l.Model, src)
 	if err != nil {
 		p.err = err
 		return p
 	}
 	p.model = m
+	stage := loaders.StageOf(m, "")
+	p.frame = m.Data()
+	p.total = p.frame.Nrow()
+	p.rows = loaders.AllRows(p.total)
 	if q.filter != "" {
-		rows, err := call(&p, ctx, l.FilterRows, loaders.FilterArgs{Source: src, Expr: q.filter})
+		rows, err := call(&p, ctx, l.FilterRows, loaders.FilterArgsOf(m, q.filter))
 		var pe *loaders.ParseError
 		switch {
 		case errors.As(err, &pe):
-			p.filterErr = err
+			p.filterErr = err // not applied: the title says so
 		case err != nil:
 			p.err = err
 			return p
 		default:
-			p.rows = rows
+			p.rows, p.filtered = rows, true
+			stage = loaders.StageOf(m, q.filter)
 		}
 	}
 	if q.sortCol != "" {
-		order, err := call(&p, ctx, l.SortOrder, loaders.SortArgs{Source: src, Column: q.sortCol, Desc: q.sortDesc})
+		rows, err := call(&p, ctx, l.SortRows, loaders.SortArgs{Stage: stage, Column: q.sortCol, Desc: q.sortDesc})
 		if err != nil {
 			p.err = err
 			return p
 		}
-		p.rows = composeOrder(order, p.rows, q.filter != "" && p.filterErr == nil)
+		p.rows = rows
 	}
 	if q.dropped != "" {
 		// Mutation demo: the data-cached load is a copy, so dropping a
 		// column from it changes this rerun only.
 		loaded, err := call(&p, ctx, l.LoadFunc(src), src)
 		if err == nil {
-			df := loaded.Frame.Drop(q.dropped)
-			p.copyFrame = &df
+			p.frame = loaded.Frame.Drop(q.dropped)
 		}
 	}
 	switch q.view {
 	case viewDescribe:
-		p.describe, p.err = call(&p, ctx, l.Describe, src)
+		p.describe, p.err = call(&p, ctx, l.Describe, stage)
 	case viewValues:
-		p.counts, p.err = call(&p, ctx, l.ValueCounts, loaders.ColumnArgs{Source: src, Column: q.column, Limit: 200})
+		p.counts, p.err = call(&p, ctx, l.ValueCounts, loaders.ColumnArgs{Stage: stage, Column: q.column})
 	case viewHisto:
-		p.bins, p.err = call(&p, ctx, l.Histogram, loaders.HistArgs{Source: src, Column: q.column, Bins: 20})
+		p.bins, p.err = call(&p, ctx, l.Histogram, loaders.HistArgs{Stage: stage, Column: q.column, Bins: 20})
 	}
 	return p
-}
-
-// composeOrder keeps the sort order's rows that the filter kept.
-func composeOrder(order, kept []int, filtered bool) []int {
-	if !filtered {
-		return order
-	}
-	keep := make([]bool, len(order))
-	for _, r := range kept {
-		if r < len(keep) {
-			keep[r] = true
-		}
-	}
-	out := make([]int, 0, len(kept))
-	for _, r := range order {
-		if keep[r] {
-			out = append(out, r)
-		}
-	}
-	return out
 }
 
 // rerunner starts reruns and keeps their cancel funcs for esc.
@@ -197,12 +219,15 @@ func (r *rerunner) done(id int) bool {
 func (r *rerunner) running() bool { return len(r.started) > 0 }
 
 // cancelAll cancels every rerun in flight (esc): their cached calls return,
-// and computations nobody else waits for stop.
+// computations nobody else waits for stop, and their pages are dropped
+// (none of them is the latest any more).
 func (r *rerunner) cancelAll() int {
 	n := len(r.started)
-	for _, cancel := range r.started {
+	for id, cancel := range r.started {
 		cancel()
+		delete(r.started, id)
 	}
+	r.latest = -1
 	return n
 }
 

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Opening a file, and the transforms, in hitmiss beside DuckDB
+# (@duckdb/node-api), Polars (nodejs-polars) and pandas, each in processes
+# of its own, for the loader table of docs/BENCHMARKS.md (issue 10).
+#
+#   bench/peers.sh            # RUNS=5 interleaved runs; BENCH_OUT=dir keeps files
+#
+# Installs DuckDB and Polars with npm into bench/.peers (git-ignored) the
+# first time; pandas is Debian's (apt-get install -y python3-pandas), run with
+# /usr/bin/python3. Wall time and peak RSS are of whole processes (GNU time);
+# every figure is a median of interleaved runs, and ratios are hitmiss over
+# the peer in the same run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${BENCH_OUT:-$(mktemp -d)}
+runs=${RUNS:-5}
+lock="flock /tmp/hitmiss-bench.lock"
+if [ ! -d bench/.peers/node_modules/@duckdb/node-api ] || [ ! -d bench/.peers/node_modules/nodejs-polars-linux-x64-gnu ]; then
+  mkdir -p bench/.peers
+  (cd bench/.peers && npm install --no-audit --no-fund @duckdb/node-api@1.5.6-r.1 nodejs-polars@0.26.1 nodejs-polars-linux-x64-gnu@0.26.1)
+fi
+[ -f "$out/3m.csv" ] || go run ./bench/gencsv -rows 3000000 -cols 5 -o "$out/3m.csv"
+[ -f "$out/10m.csv" ] || go run ./bench/gencsv -rows 10000000 -cols 5 -o "$out/10m.csv"
+[ -f "$out/1k.csv" ] || go run ./bench/gencsv -rows 1000 -cols 5 -o "$out/1k.csv"
+go build -o "$out/hitmiss" .
+go build -o "$out/loadcsv" ./bench/loadcsv
+pandas=0
+if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import pandas' 2>/dev/null; then pandas=1; fi
+
+# measure LABEL CMD...: one run, appending "LABEL wall rss_mib op_seconds" to $out/raw.txt.
+measure() {
+  local label=$1; shift
+  local log; log=$(mktemp)
+  $lock /usr/bin/time -f "TIME %e %M" "$@" > "$log.out" 2> "$log" || { cat "$log" "$log.out" >&2; exit 1; }
+  local wall rss secs
+  wall=$(awk '/^TIME/ {print $2}' "$log"); rss=$(awk '/^TIME/ {printf "%.0f", $3/1024}' "$log")
+  secs=$(grep -o 'seconds=[0-9.]*' "$log.out" | head -1 | cut -d= -f2 || true)
+  echo "$label $wall $rss ${secs:-0}" | tee -a "$out/raw.txt"
+  rm -f "$log" "$log.out"
+}
+
+: > "$out/raw.txt"
+for i in $(seq "$runs"); do
+  for f in 3m 10m; do
+    measure "open-$f-hitmiss" "$out/hitmiss" inspect "$out/$f.csv"
+    measure "open-$f-duckdb" node bench/peers/peers.mjs duckdb open "$out/$f.csv"
+    measure "open-$f-polars" node bench/peers/peers.mjs polars open "$out/$f.csv"
+    [ $pandas = 1 ] && measure "open-$f-pandas" /usr/bin/python3 bench/pandas_bench.py "$out/$f.csv" read
+  done
+  for f in 1k 10m; do
+    measure "preview-$f-hitmiss" "$out/loadcsv" -op preview "$out/$f.csv"
+  done
+done
+# Transforms on the 3M frame: the operation alone, median of 5 in one process.
+for i in $(seq 3); do
+  for op in filter counts sort describe; do
+    measure "$op-3m-hitmiss" "$out/loadcsv" -op $op "$out/3m.csv"
+    measure "$op-3m-duckdb" node bench/peers/peers.mjs duckdb $op "$out/3m.csv"
+    measure "$op-3m-polars" node bench/peers/peers.mjs polars $op "$out/3m.csv"
+  done
+done
+[ $pandas = 1 ] && $lock /usr/bin/python3 bench/pandas_bench.py "$out/3m.csv" transforms | tee "$out/pandas-transforms.txt"
+
+/usr/bin/python3 - "$out/raw.txt" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    label, wall, rss, secs = line.split()
+    rows.setdefault(label, []).append((float(wall), float(rss), float(secs)))
+med = {k: tuple(statistics.median(x[i] for x in v) for i in range(3)) for k, v in rows.items()}
+print("\n== opening a file: whole process, wall s / peak RSS MiB (median), hitmiss ratio")
+for f in ("3m", "10m"):
+    h = med[f"open-{f}-hitmiss"]
+    line = f"{f}: hitmiss {h[0]:.2f} s / {h[1]:.0f} MiB"
+    for peer in ("duckdb", "polars", "pandas"):
+        if f"open-{f}-{peer}" in med:
+            p = med[f"open-{f}-{peer}"]
+            line += f" | {peer} {p[0]:.2f} s / {p[1]:.0f} MiB (ratio {h[0]/p[0]:.2f}x time, {h[1]/p[1]:.2f}x memory)"
+    print(line)
+print("\n== first page (Loaders.Preview, in-process seconds; whole process wall)")
+a, b = med["preview-1k-hitmiss"], med["preview-10m-hitmiss"]
+print(f"1k {a[2]*1000:.1f} ms (wall {a[0]:.2f} s), 10m {b[2]*1000:.1f} ms (wall {b[0]:.2f} s): ratio {b[2]/a[2]:.2f}x")
+print("\n== transforms on the 3M frame, operation alone (median s), hitmiss ratio")
+for op in ("filter", "counts", "sort", "describe"):
+    h = med[f"{op}-3m-hitmiss"][2]
+    line = f"{op}: hitmiss {h*1000:.1f} ms"
+    for peer in ("duckdb", "polars"):
+        p = med[f"{op}-3m-{peer}"][2]
+        line += f" | {peer} {p*1000:.1f} ms ({h/p:.2f}x)"
+    print(line)
+PY
+echo "results in $out"

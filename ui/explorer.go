@@ -1,0 +1,341 @@
+package ui
+
+import (
+	"fmt"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/go-gota/gota/series"
+)
+
+// onKey routes a key: typed characters that arrived together are split,
+// an open prompt takes everything, then global keys, then the focused
+// component. A notice lasts until the next key.
+func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+		return m.splitKeys(msg.Runes)
+	}
+	if m.prompt.kind != promptNone {
+		return m.onPromptKey(msg)
+	}
+	m.notice = ""
+	if model, cmd, ok := m.onGlobalKey(msg); ok {
+		return model, cmd
+	}
+	if m.focus == focusPanel {
+		m.notice = m.panel.Update(msg)
+		return m, nil
+	}
+	return m.onMainKey(msg)
+}
+
+// splitKeys handles characters that arrived in one read (fast typing, key
+// repeat, a script) one key at a time: bubbletea delivers them as a single
+// message, which would match no binding.
+func (m Model) splitKeys(runes []rune) (tea.Model, tea.Cmd) {
+	var model tea.Model = m
+	var cmds []tea.Cmd
+	for _, r := range runes {
+		var cmd tea.Cmd
+		model, cmd = model.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		cmds = append(cmds, cmd)
+	}
+	return model, tea.Batch(cmds...)
+}
+
+// onGlobalKey handles the keys that work wherever the focus is.
+func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
+	k, reg := m.ctx.Keys, m.ctx.Registry
+	switch {
+	case key.Matches(msg, k.Quit):
+		model, cmd := m.quit()
+		return model, cmd, true
+	case key.Matches(msg, k.Help):
+		m.showHelp = !m.showHelp
+	case m.showHelp && key.Matches(msg, k.Back):
+		m.showHelp = false
+	case key.Matches(msg, k.Back) && m.rerun.running() && len(m.computing) > 0:
+		return m.cancel()
+	case key.Matches(msg, k.Panel):
+		m.showPanel = !m.showPanel
+		if !m.showPanel {
+			m.focusOn(focusMain)
+		}
+		m.setSize(m.ctx.Width, m.ctx.Height)
+	case key.Matches(msg, k.Focus):
+		if !m.showPanel {
+			m.showPanel = true
+			m.setSize(m.ctx.Width, m.ctx.Height)
+		}
+		m.focusOn(map[focusKind]focusKind{focusMain: focusPanel, focusPanel: focusMain}[m.focus])
+	case m.focus == focusPanel && key.Matches(msg, k.Back):
+		m.focusOn(focusMain)
+	case key.Matches(msg, k.Rerun):
+		m.notice = "rerun requested (r)"
+		return m, m.rerun.start(m.q), true
+	case key.Matches(msg, k.ClearData):
+		reg.ClearData()
+		m.notice = "cleared every data cache (X): loads, filters, sorts and views are recomputed"
+	case key.Matches(msg, k.ClearResources):
+		reg.ClearResources()
+		m.notice = "cleared every resource cache (Z): models and filters are rebuilt"
+	case key.Matches(msg, k.ClearAll):
+		reg.ClearAll()
+		m.notice = "cleared everything (E)"
+	default:
+		return m, nil, false
+	}
+	return m, nil, true
+}
+
+func (m *Model) focusOn(f focusKind) {
+	m.focus = f
+	m.panel.focused = f == focusPanel
+}
+
+// cancel stops the reruns in flight (esc while something computes) and
+// goes back to what was on screen before the key that started the work:
+// the last page shown, or the dataset list if the dataset never opened.
+func (m Model) cancel() (tea.Model, tea.Cmd, bool) {
+	m.rerun.cancelAll()
+	var stopped []string
+	for _, c := range m.sortedComputing() {
+		stopped = append(stopped, c.fn)
+	}
+	m.computing = map[string]computing{}
+	m.progress = progressMsg{}
+	shown := m.ctx.page.query
+	if shown.source != m.q.source {
+		shown = query{view: viewList}
+	}
+	m.q = shown
+	m.q.dropped = ""
+	m.notice = fmt.Sprintf("cancelled %s: back to the last screen", joinNames(stopped))
+	return m, m.rerun.start(m.q), true
+}
+
+// onPromptKey feeds the prompt; enter applies the search or filter.
+func (m Model) onPromptKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	kind := m.prompt.kind
+	res, cmd := m.prompt.Update(msg)
+	switch res {
+	case promptQuit:
+		return m.quit()
+	case promptAccepted:
+		value := m.prompt.input.Value()
+		m.notice = ""
+		if kind == promptSearch {
+			m.search = value
+			m.find(true)
+			return m, m.rerun.start(m.q)
+		}
+		m.q.filter = value
+		m.table.row, m.table.top = 0, 0
+		m.values.scroller, m.histo.scroller = scroller{}, scroller{}
+		return m, m.rerun.start(m.q)
+	}
+	return m, cmd
+}
+
+// onMainKey handles keys for the main area: keys that change the query
+// (and so rerun the page), then navigation, which the visible component
+// owns.
+func (m Model) onMainKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k := m.ctx.Keys
+	if m.q.view == viewList {
+		src, moved := m.list.Update(msg)
+		if src != nil {
+			m.q = query{view: viewTable, source: src}
+			*m.table = tableView{grid{common: m.table.common, digits: -1, rowCursor: true}}
+			m.search = ""
+			return m, m.rerun.start(m.q)
+		}
+		if moved {
+			return m, m.rerun.start(m.q)
+		}
+		return m, nil
+	}
+	m.q.dropped = "" // the data-copy demo lasts one rerun
+	switch {
+	case key.Matches(msg, k.Back):
+		if m.q.view == viewTable {
+			m.q = query{view: viewList}
+		} else {
+			m.q.view = viewTable
+		}
+	case m.q.view == viewRow && key.Matches(msg, k.Open):
+		m.q.view = viewTable
+	case m.q.view == viewTable && key.Matches(msg, k.Open):
+		r, ok := m.table.frameRow()
+		if !ok {
+			m.notice = "no row to show: the filter keeps none"
+			return m, nil
+		}
+		m.row.show(r)
+		m.q.view = viewRow
+	case key.Matches(msg, k.Search):
+		m.prompt.open(promptSearch, "search: ", m.search)
+		return m, nil
+	case key.Matches(msg, k.Next), key.Matches(msg, k.Prev):
+		m.find(key.Matches(msg, k.Next))
+	case key.Matches(msg, k.Filter):
+		m.prompt.open(promptFilter, "filter: ", m.q.filter)
+		return m, nil
+	case key.Matches(msg, k.Sort):
+		m.toggleSort()
+	case key.Matches(msg, k.Describe):
+		m.q.view = toggleView(m.q.view, viewDescribe)
+	case key.Matches(msg, k.Values):
+		if m.q.view != viewValues {
+			m.q.column = m.cursorColumn()
+			m.values.scroller = scroller{}
+		}
+		m.q.view = toggleView(m.q.view, viewValues)
+	case key.Matches(msg, k.Histo):
+		if m.q.view != viewHisto {
+			col := m.cursorColumn()
+			if m.columnType(col) == series.String {
+				m.notice = fmt.Sprintf("%s is text: a histogram needs a numeric column (try v for value counts)", Sanitize(col))
+				return m, nil
+			}
+			m.q.column = col
+			m.histo.scroller = scroller{}
+		}
+		m.q.view = toggleView(m.q.view, viewHisto)
+	case key.Matches(msg, k.MutateData):
+		m.mutateData()
+	case key.Matches(msg, k.MutateResource):
+		m.mutateResource()
+	case key.Matches(msg, k.ClearFunc):
+		m.notice = "x clears the function selected in the cache panel: press tab to focus it"
+		return m, nil
+	default:
+		if !m.navigate(msg) {
+			return m, nil
+		}
+	}
+	return m, m.rerun.start(m.q)
+}
+
+// navigate hands a movement key to the visible view.
+func (m Model) navigate(msg tea.KeyMsg) bool {
+	switch m.q.view {
+	case viewTable:
+		return m.table.Update(msg)
+	case viewDescribe:
+		return m.describe.Update(msg)
+	case viewValues:
+		return m.values.Update(msg)
+	case viewHisto:
+		return m.histo.Update(msg)
+	case viewRow:
+		return m.row.Update(msg)
+	}
+	return false
+}
+
+func toggleView(cur, v viewKind) viewKind {
+	if cur == v {
+		return viewTable
+	}
+	return v
+}
+
+// cursorColumn is the table's cursor column, "" before the frame arrives.
+func (m Model) cursorColumn() string {
+	df := m.ctx.page.frame
+	if !m.ctx.page.ready(m.q) || m.table.col >= df.Ncol() {
+		return ""
+	}
+	return df.Names()[m.table.col]
+}
+
+func (m Model) columnType(name string) series.Type {
+	df := m.ctx.page.frame
+	for j, n := range df.Names() {
+		if n == name {
+			return df.Types()[j]
+		}
+	}
+	return series.String
+}
+
+// toggleSort cycles the cursor column through ascending, descending, off.
+func (m *Model) toggleSort() {
+	col := m.cursorColumn()
+	if col == "" || m.q.view != viewTable {
+		return
+	}
+	switch {
+	case m.q.sortCol != col:
+		m.q.sortCol, m.q.sortDesc = col, false
+	case !m.q.sortDesc:
+		m.q.sortDesc = true
+	default:
+		m.q.sortCol, m.q.sortDesc = "", false
+	}
+	m.table.row = 0
+}
+
+// mutateData drops the cursor column from this rerun's data-cached copy of
+// the load: the next rerun gets a fresh copy and the column is back.
+func (m *Model) mutateData() {
+	col := m.cursorColumn()
+	if col == "" {
+		return
+	}
+	m.q.dropped = col
+	m.notice = fmt.Sprintf("dropped %q from this rerun's copy of the load_csv result (cache_data): the next key brings it back", Sanitize(col))
+}
+
+// mutateResource drops the cursor column from the shared dataset model in
+// place: every later rerun shows the damage until resources are cleared.
+func (m *Model) mutateResource() {
+	col, model := m.cursorColumn(), m.ctx.page.model
+	if col == "" || model == nil {
+		return
+	}
+	if err := model.DropColumn(col); err != nil {
+		m.notice = describeErr(err)
+		return
+	}
+	m.notice = fmt.Sprintf("dropped %q from dataset_model (cache_resource): every rerun now shares the damage — Z clears resources", Sanitize(col))
+}
+
+// find moves the table's cursor to the next (or previous) cell matching
+// the search, in the order the table shows its rows.
+func (m *Model) find(forward bool) {
+	p := m.ctx.page
+	if m.search == "" || p.model == nil {
+		m.notice = "no search yet: press / to search"
+		return
+	}
+	if m.q.view != viewTable {
+		m.q.view = viewTable
+	}
+	col := m.table.col + 1
+	if !forward {
+		col = m.table.col - 1
+	}
+	r, c, ok := p.model.FindIn(p.rows, m.search, m.table.row, col, forward)
+	if !ok {
+		m.notice = fmt.Sprintf("%q not found in the rows shown", Sanitize(m.search))
+		return
+	}
+	m.table.row, m.table.col = r, c
+	m.notice = fmt.Sprintf("found %q in row %s of %s, column %s", Sanitize(m.search), commas(r+1), commas(p.rows.Len()), Sanitize(p.frame.Names()[min(c, p.frame.Ncol()-1)]))
+}
+
+func joinNames(names []string) string {
+	switch len(names) {
+	case 0:
+		return "the rerun"
+	case 1:
+		return names[0]
+	}
+	out := names[0]
+	for _, n := range names[1:] {
+		out += ", " + n
+	}
+	return out
+}

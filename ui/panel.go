@@ -1,0 +1,350 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/hitmiss/hitmiss/cache"
+)
+
+// cachePanel is the live cache panel: one line per cached function that
+// has been called, the others folded into one line, then the event log.
+type cachePanel struct {
+	common
+	focused bool
+	sel     int // selected function, among the called ones
+	back    int // log lines scrolled back from the newest
+	log     []logLine
+}
+
+// logLine is one entry of the event log. Repeated hits of one call fold
+// into a single line with a count.
+type logLine struct {
+	at     time.Time
+	kind   cache.EventKind
+	fn     string
+	text   string // the line without its count
+	count  int
+	served cache.Outcome // how a hit was served: from memory, a store, stale, joined
+}
+
+const logSize = 300
+
+func newCachePanel(ctx *Context) *cachePanel { return &cachePanel{common: common{ctx: ctx}} }
+
+// record adds an event to the log. A hit folds into the latest line for
+// the same call if only hits came after that line: the log reads "hit
+// dataset_model(…) ×12" instead of a screen of identical lines, and a miss,
+// a clear or an expiry still breaks the run where it happened.
+func (c *cachePanel) record(ev cache.Event) {
+	text := eventText(ev)
+	if ev.Kind == cache.EventCleared && ev.Entries == 0 {
+		// A clear announces every function it empties, most of them empty
+		// already: one line counts those.
+		if n := len(c.log); n > 0 && c.log[n-1].kind == cache.EventCleared && c.log[n-1].fn == "" {
+			c.log[n-1].count++
+			c.log[n-1].text = fmt.Sprintf("cleared %d functions that held nothing", c.log[n-1].count)
+			c.log[n-1].at = ev.Time
+			return
+		}
+		c.log = append(c.log, logLine{at: ev.Time, kind: ev.Kind, text: "cleared 1 function that held nothing", count: 1})
+		return
+	}
+	if ev.Kind == cache.EventHit {
+		for i := len(c.log) - 1; i >= 0 && c.log[i].kind == cache.EventHit; i-- {
+			if l := &c.log[i]; l.text == text && l.served == ev.Outcome {
+				l.count++
+				l.at = ev.Time
+				return
+			}
+		}
+	}
+	c.log = append(c.log, logLine{at: ev.Time, kind: ev.Kind, fn: ev.Func, text: text, count: 1, served: ev.Outcome})
+	if len(c.log) > logSize {
+		c.log = c.log[len(c.log)-logSize:]
+	}
+}
+
+// eventText is the log's description of an event, without its time.
+func eventText(ev cache.Event) string {
+	key := Sanitize(ev.Key)
+	switch ev.Kind {
+	case cache.EventComputed:
+		return fmt.Sprintf("computed %s in %s", key, ev.Duration.Round(time.Millisecond/10))
+	case cache.EventError:
+		return fmt.Sprintf("error %s: %s", key, describeErr(ev.Err))
+	case cache.EventCleared:
+		return fmt.Sprintf("cleared %s (%s)", key, plural(ev.Entries, "entry"))
+	case cache.EventInvalidated:
+		if ev.Err != nil {
+			return fmt.Sprintf("invalidated %s: %s", key, describeErr(ev.Err))
+		}
+	}
+	return ev.Kind.String() + " " + key
+}
+
+// called splits the registry's functions into those called at least once
+// (or holding entries) and those never called.
+func (c *cachePanel) called() (used []cache.Stats, idle []string) {
+	for _, s := range c.ctx.Registry.Stats() {
+		if s.Hits+s.Misses+uint64(s.Entries)+uint64(s.InFlight) == 0 {
+			idle = append(idle, s.Name)
+			continue
+		}
+		used = append(used, s)
+	}
+	return used, idle
+}
+
+// Update handles keys while the panel has focus; it returns a notice.
+func (c *cachePanel) Update(msg tea.KeyMsg) (notice string) {
+	k := c.ctx.Keys
+	used, _ := c.called()
+	switch {
+	case key.Matches(msg, k.Up):
+		c.sel = max(c.sel-1, 0)
+	case key.Matches(msg, k.Down):
+		c.sel = min(c.sel+1, max(len(used)-1, 0))
+	case key.Matches(msg, k.PageUp):
+		c.back = min(c.back+max(c.height/2, 1), max(len(c.log)-1, 0))
+	case key.Matches(msg, k.PageDown):
+		c.back = max(c.back-max(c.height/2, 1), 0)
+	case key.Matches(msg, k.ClearFunc):
+		if c.sel < len(used) {
+			name := used[c.sel].Name
+			c.ctx.Registry.Clear(name)
+			return fmt.Sprintf("cleared %s (x): its next call recomputes", name)
+		}
+		return "no function to clear"
+	}
+	return ""
+}
+
+// ShortHelp implements help.KeyMap.
+func (c *cachePanel) ShortHelp() []key.Binding {
+	k := c.ctx.Keys
+	return []key.Binding{k.Up, k.Down, k.ClearFunc, k.PageUp, k.Focus}
+}
+
+// FullHelp implements help.KeyMap.
+func (c *cachePanel) FullHelp() [][]key.Binding {
+	k := c.ctx.Keys
+	return [][]key.Binding{c.ShortHelp(), {k.ClearData, k.ClearResources, k.ClearAll}}
+}
+
+// panelColumn is one column of the function table; columns are dropped,
+// least useful first, when the panel is narrow.
+type panelColumn struct {
+	head     string
+	width    int
+	priority int // lower survives longer
+	value    func(s cache.Stats) string
+}
+
+var panelColumns = []panelColumn{
+	{"kind", 4, 6, func(s cache.Stats) string {
+		if s.Kind == cache.KindResource {
+			return "res"
+		}
+		return "data"
+	}},
+	{"ent", 4, 2, func(s cache.Stats) string { return fmt.Sprint(s.Entries) }},
+	{"hits", 5, 0, func(s cache.Stats) string { return fmt.Sprint(s.Hits) }},
+	{"miss", 5, 0, func(s cache.Stats) string { return fmt.Sprint(s.Misses) }},
+	{"hit%", 4, 4, ratio},
+	{"exp", 4, 7, func(s cache.Stats) string { return fmt.Sprint(s.Expirations) }},
+	{"evi", 4, 8, func(s cache.Stats) string { return fmt.Sprint(s.Evictions) }},
+	{"clr", 4, 5, func(s cache.Stats) string { return fmt.Sprint(s.Clears) }},
+	{"bytes", 6, 3, func(s cache.Stats) string {
+		if s.Kind == cache.KindResource {
+			// A resource shares what it holds (a model's frame is the load's,
+			// a predicate reads the model's columns): counting it again would
+			// count those bytes twice.
+			return "shared"
+		}
+		return humanSize(s.Bytes)
+	}},
+	{"ttl", 4, 9, ttlText},
+}
+
+// View implements component.
+func (c *cachePanel) View() string {
+	if c.width <= 0 || c.height <= 0 {
+		return ""
+	}
+	st := c.ctx.Styles
+	used, idle := c.called()
+	c.sel = min(c.sel, max(len(used)-1, 0))
+	title := "cache"
+	if c.focused {
+		title = "▶ cache · ↑↓ select · x clear · pgup log · tab back"
+	}
+	titleStyle := st.PanelTitle
+	if c.focused {
+		titleStyle = st.Focus
+	}
+	out := []string{titleStyle.Render(clip(title, c.width))}
+	nameW := 8
+	for _, s := range used {
+		nameW = max(nameW, len(s.Name))
+	}
+	nameW = min(nameW, max(c.width/3, 8))
+	// Keep the columns that fit, in priority order, shown in table order.
+	// With a TTL set (--ttl, or a URL's), the time left matters most after
+	// the counts.
+	ttlSet := false
+	for _, s := range used {
+		ttlSet = ttlSet || s.TTL > 0
+	}
+	keep := make([]bool, len(panelColumns))
+	room := c.width - nameW - 2
+	for p := 0; p <= 9; p++ {
+		for i, col := range panelColumns {
+			prio := col.priority
+			if ttlSet && col.head == "ttl" {
+				prio = 1
+			}
+			if prio == p && room >= col.width+1 {
+				keep[i] = true
+				room -= col.width + 1
+			}
+		}
+	}
+	row := func(marker, name string, cell func(i int, col panelColumn) string) string {
+		var b strings.Builder
+		b.WriteString(marker + pad(clip(name, nameW), nameW))
+		for i, col := range panelColumns {
+			if keep[i] {
+				fmt.Fprintf(&b, " %*s", col.width, clip(cell(i, col), col.width))
+			}
+		}
+		return clip(b.String(), c.width)
+	}
+	out = append(out, st.Subtle.Render(row("  ", "function", func(_ int, col panelColumn) string { return col.head })))
+	for i, s := range used {
+		marker := "  "
+		if c.focused && i == c.sel {
+			marker = "▸ "
+		}
+		line := row(marker, s.Name, func(_ int, col panelColumn) string { return col.value(s) })
+		if c.focused && i == c.sel {
+			line = st.Selected.Render(line)
+		}
+		out = append(out, line)
+	}
+	if len(idle) > 0 {
+		out = append(out, st.Subtle.Render(clip("  not called yet: "+strings.Join(idle, ", "), c.width)))
+	}
+	out = append(out, st.PanelTitle.Render(clip("events", c.width)))
+	room = c.height - len(out)
+	if room <= 0 {
+		return strings.Join(out[:min(len(out), c.height)], "\n")
+	}
+	end := max(len(c.log)-c.back, 0)
+	start := max(end-room, 0)
+	if c.back > 0 && room > 1 {
+		start = max(end-room+1, 0)
+	}
+	for _, l := range c.log[start:end] {
+		style := st.Event
+		switch l.kind {
+		case cache.EventHit:
+			style = st.Hit
+		case cache.EventMiss, cache.EventError:
+			style = st.Miss
+		case cache.EventCleared, cache.EventExpired, cache.EventEvicted, cache.EventInvalidated:
+			style = st.Warning
+		}
+		text := l.text
+		if c.width >= 60 {
+			// A narrow panel spends its width on the call's arguments.
+			text = l.at.Format("15:04:05") + " " + text
+		}
+		if l.kind == cache.EventHit {
+			switch l.served {
+			case cache.Stored:
+				text += " [from store]"
+			case cache.Stale:
+				text += " [stale, refreshing]"
+			case cache.Joined:
+				text += " [joined]"
+			}
+		}
+		if l.count > 1 && l.kind == cache.EventHit {
+			text += fmt.Sprintf(" ×%d", l.count)
+		}
+		out = append(out, style.Render(clipMiddle(text, c.width)))
+	}
+	if c.back > 0 && room > 1 {
+		out = append(out, st.Subtle.Render(clip(fmt.Sprintf("… %d newer (pgdn)", c.back), c.width)))
+	}
+	return strings.Join(out, "\n")
+}
+
+// clipMiddle shortens a log line to width, keeping its end (the count, the
+// duration) when the call's arguments are too long for the panel.
+func clipMiddle(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	if strWidth(s) <= width {
+		return s
+	}
+	i := strings.LastIndex(s, ")")
+	if i < 0 || width < 24 {
+		return clip(s, width)
+	}
+	tail := s[i:]
+	if strWidth(tail) > width/3 {
+		return clip(s, width)
+	}
+	return clip(s[:i], width-strWidth(tail)) + tail
+}
+
+func ratio(s cache.Stats) string {
+	if s.Hits+s.Misses == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f", 100*s.HitRatio())
+}
+
+// ttlText shows the TTL, and the time left before the oldest entry expires.
+func ttlText(s cache.Stats) string {
+	if s.TTL == 0 {
+		return "∞"
+	}
+	if !s.NextExpiry.IsZero() {
+		return shortDuration(time.Until(s.NextExpiry))
+	}
+	return shortDuration(s.TTL)
+}
+
+func shortDuration(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "0s"
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	}
+	return fmt.Sprintf("%dh", int(d.Hours()))
+}
+
+func humanSize(n int64) string {
+	switch {
+	case n <= 0:
+		return "-"
+	case n < 1<<10:
+		return fmt.Sprintf("%dB", n)
+	case n < 1<<20:
+		return fmt.Sprintf("%.1fK", float64(n)/(1<<10))
+	case n < 1<<30:
+		return fmt.Sprintf("%.1fM", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%.1fG", float64(n)/(1<<30))
+}

@@ -1,0 +1,364 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/hitmiss/hitmiss/cache"
+)
+
+// layout is where each part of the screen goes at the current size.
+type layout struct {
+	mainW, mainH   int // the main view, under the title line
+	panelW, panelH int
+	beside         bool // the panel is to the right of the main view (else under it)
+}
+
+// besideWidth is the narrowest window that puts the panel beside the table
+// instead of under it.
+const besideWidth = 100
+
+// setSize lays the screen out for a window of w×h and gives each
+// component its size. Two lines at the bottom hold the notice and the
+// status bar; one at the top holds the title.
+func (m *Model) setSize(w, h int) {
+	m.ctx.Width, m.ctx.Height = w, h
+	body := max(h-3, 0) // under the title, over notice and status
+	l := layout{mainW: w, mainH: body}
+	if m.showPanel { // help, when shown, takes the whole body instead
+		if w >= besideWidth {
+			l.beside = true
+			l.panelW = min(max(w*2/5, 48), 96)
+			l.mainW = w - l.panelW - 1
+			l.panelH = body
+		} else {
+			l.panelW = w
+			l.panelH = min(max(body/3, 4), 14, body)
+			l.mainH = max(body-l.panelH, 0)
+		}
+	}
+	m.lay = l
+	for _, c := range []component{m.list, m.table, m.describe, m.values, m.histo, m.row} {
+		c.SetSize(l.mainW, l.mainH)
+	}
+	m.panel.SetSize(l.panelW, l.panelH)
+	m.prompt.SetSize(w, 1)
+}
+
+// View implements tea.Model. It only renders what Update and the last
+// rerun left in the model: no I/O, no cache calls. Every line fits the
+// window and there are never more lines than it has rows.
+func (m Model) View() string {
+	w, h := m.ctx.Width, m.ctx.Height
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	l := m.lay
+	busy := m.computingLines(l.mainW)
+	busy = busy[:min(len(busy), max(l.mainH-1, 0))]
+	var mainView string
+	if m.showHelp {
+		m.help.ShowAll = true
+		m.help.Width = w
+		mainView = m.help.View(m.ctx.Keys)
+	} else {
+		m.active().SetSize(l.mainW, l.mainH-len(busy))
+		mainView = m.mainView()
+		m.active().SetSize(l.mainW, l.mainH)
+	}
+	// The title spans the window: it says what the main area shows.
+	lines := []string{m.titleLine(w)}
+	left := append(busy, splitLines(mainView)...)
+	switch {
+	case m.showHelp || !m.showPanel:
+		lines = append(lines, fit(left, w, h-3)...)
+	case l.beside:
+		left = fit(left, l.mainW, h-3)
+		right := fit(splitLines(m.panel.View()), l.panelW, h-3)
+		for i := range left {
+			lines = append(lines, pad(left[i], l.mainW)+" "+right[i])
+		}
+	default:
+		lines = append(lines, fit(left, w, l.mainH)...)
+		lines = append(lines, fit(splitLines(m.panel.View()), w, l.panelH)...)
+	}
+	lines = append(lines, m.noticeLine(w), m.statusLine(w))
+	return strings.Join(clampLines(lines, w, h), "\n")
+}
+
+// active is the component the main area shows.
+func (m Model) active() component {
+	switch m.q.view {
+	case viewList:
+		return m.list
+	case viewDescribe:
+		return m.describe
+	case viewValues:
+		return m.values
+	case viewHisto:
+		return m.histo
+	case viewRow:
+		return m.row
+	}
+	return m.table
+}
+
+func (m Model) mainView() string {
+	st, p := m.ctx.Styles, m.ctx.page
+	width := m.lay.mainW
+	if m.q.view == viewList {
+		return m.list.View()
+	}
+	if p.err != nil && p.query.source == m.q.source {
+		return st.Error.Render(clip("error: "+describeErr(p.err), width)) + "\n" +
+			st.Subtle.Render(clip("esc: back to the datasets", width))
+	}
+	if !p.ready(m.q) {
+		return st.Subtle.Render(clip("loading…", width))
+	}
+	if p.query.view != m.q.view || p.query.column != m.q.column {
+		// The rerun for this view is computing: its spinner line says what.
+		return st.Subtle.Render(clip("computing…", width))
+	}
+	return m.active().View()
+}
+
+// fit returns exactly n lines of at most width cells: lines cut, missing
+// ones blank.
+func fit(lines []string, width, n int) []string {
+	n = max(n, 0)
+	out := make([]string, n)
+	for i := range out {
+		if i < len(lines) {
+			out[i] = clip(lines[i], width)
+		}
+	}
+	return out
+}
+
+// clampLines is the last guard of View: at most h lines of at most w cells.
+func clampLines(lines []string, w, h int) []string {
+	if len(lines) > h {
+		// Keep the status bar (and the notice) at the bottom.
+		tail := min(2, h)
+		lines = append(lines[:h-tail:h-tail], lines[len(lines)-tail:]...)
+	}
+	for i, l := range lines {
+		lines[i] = clip(l, w)
+	}
+	return lines
+}
+
+func splitLines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
+
+// titleLine says what the main area shows: the dataset, how many of its
+// rows the filter keeps, and the filter and sort that made them.
+func (m Model) titleLine(width int) string {
+	st, p := m.ctx.Styles, m.ctx.page
+	parts := []string{st.Title.Render("hitmiss")}
+	if m.q.source == nil {
+		parts = append(parts, "datasets")
+		return clip(strings.Join(parts, st.Subtle.Render(" · ")), width)
+	}
+	parts = append(parts, clipStart(Sanitize(m.q.source.Name()), max(width/3, 12)))
+	if !p.ready(m.q) {
+		return clip(strings.Join(parts, st.Subtle.Render(" · ")), width)
+	}
+	if p.filtered {
+		parts = append(parts, fmt.Sprintf("%s of %s rows match", commas(p.rows.Len()), commas(p.total)))
+	} else {
+		parts = append(parts, plural(p.total, "row"))
+	}
+	if f := p.query.filter; f != "" {
+		if p.filterErr != nil {
+			parts = append(parts, "filter not applied (error)")
+		} else {
+			parts = append(parts, "filter: "+Sanitize(clipBytes(f, 4*width)))
+		}
+	}
+	if p.query.sortCol != "" {
+		dir := "ascending"
+		if p.query.sortDesc {
+			dir = "descending"
+		}
+		parts = append(parts, fmt.Sprintf("sort: %s %s", Sanitize(p.query.sortCol), dir))
+	}
+	// The column count last: it is what a narrow window cuts first.
+	parts = append(parts, plural(p.frame.Ncol(), "column"))
+	return clip(strings.Join(parts, st.Subtle.Render(" · ")), width)
+}
+
+// computingLines shows a spinner per miss in progress, with the function's
+// spinner text, elapsed time and, for big loads, a progress bar in bytes.
+func (m Model) computingLines(width int) []string {
+	var out []string
+	for _, c := range m.sortedComputing() {
+		text := c.spinner
+		if text == "" {
+			text = c.fn
+		}
+		elapsed := time.Since(c.since).Round(100 * time.Millisecond).String()
+		if m.stable {
+			elapsed = "T"
+		}
+		line := fmt.Sprintf("%s %s %s %s", m.spin.View(), Sanitize(text), m.ctx.Styles.Subtle.Render(Sanitize(c.key)), elapsed)
+		out = append(out, clip(line, width))
+		if p := m.progress; (c.fn == "load_csv" || c.fn == "fetch_csv") && p.total > 5<<20 {
+			// Big loads get a bar in bytes on a line of its own.
+			sizes := fmt.Sprintf(" %s / %s", humanSize(p.read), humanSize(p.total))
+			bar := m.bar
+			bar.Width = max(min(40, width-len(sizes)-4), 10)
+			out = append(out, clip("  "+bar.ViewAs(float64(p.read)/float64(p.total))+sizes, width))
+		}
+	}
+	if len(out) > 0 {
+		out = append(out, m.ctx.Styles.Subtle.Render(clip("keys keep working; esc cancels", width)))
+	}
+	return out
+}
+
+func (m Model) sortedComputing() []computing {
+	out := make([]computing, 0, len(m.computing))
+	for _, c := range m.computing {
+		out = append(out, c)
+	}
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].since.Before(out[j-1].since); j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// noticeLine is the prompt while typing, else the filter's error, else
+// what the last key did.
+func (m Model) noticeLine(width int) string {
+	p := m.ctx.page
+	if m.prompt.kind != promptNone {
+		return m.prompt.View()
+	}
+	if p.filterErr != nil && p.query.filter == m.q.filter {
+		return m.ctx.Styles.Error.Render(clip(describeErr(p.filterErr)+"  (f: edit the filter)", width))
+	}
+	if m.notice == "" {
+		return m.ctx.Styles.Subtle.Render(clip(m.keyHint(), width))
+	}
+	return m.ctx.Styles.Warning.Render(clip(m.notice, width))
+}
+
+// keyHint is the focused component's short help.
+func (m Model) keyHint() string {
+	var c component = m.active()
+	if m.focus == focusPanel {
+		c = m.panel
+	}
+	m.help.Width = 0
+	return ansi.Strip(m.help.ShortHelpView(c.ShortHelp()))
+}
+
+// statusLine shows the rerun count and cost, its own hits and misses, the
+// latest rerun that missed, and where the cursor is.
+func (m Model) statusLine(width int) string {
+	st, p := m.ctx.Styles, m.ctx.page
+	number, took := fmt.Sprintf("rerun #%d", m.reruns), p.took.Round(time.Microsecond).String()
+	if m.rerun.running() && len(m.computing) > 0 {
+		number += fmt.Sprintf(" (#%d running)", m.reruns+1)
+	}
+	if m.stable {
+		number, took = "rerun #N", "T"
+	}
+	misses := p.misses()
+	missText := plural(len(misses), "miss")
+	if len(misses) > 0 {
+		missText += " (" + strings.Join(misses, ", ") + ")"
+	}
+	served := st.Hit.Render(plural(p.count(cache.Hit)+p.count(cache.Stale), "hit"))
+	if n := p.count(cache.Stored); n > 0 {
+		served += " " + st.Hit.Render(fmt.Sprintf("%d from store", n))
+	}
+	if n := p.count(cache.Joined); n > 0 {
+		// It waited for a computation another rerun started: not free.
+		served += " " + st.Miss.Render(fmt.Sprintf("%d joined", n))
+	}
+	counts := served + " " + st.Miss.Render(missText)
+	if m.stable {
+		// How a rerun's calls were served depends on how reruns overlap
+		// (one may join another's computation): golden screens leave it out.
+		counts = "H hits M misses"
+	}
+	parts := []string{st.StatusKey.Render(number), took, counts}
+	if len(misses) == 0 && m.missed != nil && !m.stable {
+		parts = append(parts, st.Subtle.Render(fmt.Sprintf("last miss: %s", strings.Join(m.missed.misses(), ", "))))
+	}
+	if m.focus == focusPanel {
+		parts = append(parts, st.StatusKey.Render("focus: panel (tab: back)"))
+	}
+	if p.ready(m.q) && m.q.view == viewTable {
+		n := p.rows.Len()
+		if n == 0 {
+			parts = append(parts, "no rows")
+		} else {
+			parts = append(parts, fmt.Sprintf("row %s/%s", commas(m.table.row+1), commas(n)))
+		}
+		if j := m.table.col; j < p.frame.Ncol() {
+			parts = append(parts, fmt.Sprintf("col %s %d/%d", clip(Sanitize(clipBytes(p.frame.Names()[j], 64)), 16), j+1, p.frame.Ncol()))
+		}
+	}
+	parts = append(parts, st.Subtle.Render("? help · q quit"))
+	return st.StatusBar.Render(clip(strings.Join(parts, " · "), width))
+}
+
+// commas writes n with thousands separators: 1,461.
+func commas(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		return "-" + s
+	}
+	return s
+}
+
+func plural(n int, word string) string {
+	switch {
+	case n == 1:
+		return "1 " + word
+	case strings.HasSuffix(word, "s"):
+		return fmt.Sprintf("%s %ses", commas(n), word)
+	case strings.HasSuffix(word, "y"):
+		return fmt.Sprintf("%s %sies", commas(n), word[:len(word)-1])
+	}
+	return fmt.Sprintf("%s %ss", commas(n), word)
+}
+
+func strWidth(s string) int { return ansi.StringWidth(s) }
+
+// clipStart shortens s to width cells by cutting its start: a path keeps
+// its file name (…/data/live.csv).
+func clipStart(s string, width int) string {
+	if strWidth(s) <= width {
+		return s
+	}
+	if width <= 1 {
+		return clip(s, width)
+	}
+	r := []rune(s)
+	for i := range r {
+		if strWidth(string(r[i:])) <= width-1 {
+			return "…" + string(r[i:])
+		}
+	}
+	return "…"
+}
