@@ -12,6 +12,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/cache/redisstore"
@@ -56,6 +57,7 @@ type config struct {
 	version    bool
 	metrics    string // address serving /metrics, "" for none
 	store      string // redis:// URL of a store shared with other processes, "" for none
+	storeWait  time.Duration
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -73,6 +75,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	flags.IntVar(&cfg.maxEntries, "max-entries", 0, "entries kept per data function, least recently used evicted (0: no limit)")
 	flags.BoolVar(&cfg.persist, "persist", false, "keep loaded datasets on disk across restarts")
 	flags.StringVar(&cfg.store, "store", "", "share loaded datasets with other hitmiss processes through Redis (e.g. redis://127.0.0.1:6379/0)")
+	flags.DurationVar(&cfg.storeWait, "store-timeout", redisstore.DefaultTimeout, "longest wait for one --store operation before computing instead")
 	flags.DurationVar(&cfg.slow, "slow", 0, "latency added to every cache miss, for talks (e.g. 2s)")
 	flags.BoolVar(&cfg.noColor, "no-color", os.Getenv("NO_COLOR") != "", "plain text, no colors (also NO_COLOR)")
 	flags.BoolVar(&cfg.version, "version", false, "print the version and exit")
@@ -100,7 +103,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	var regOpts []cache.RegistryOption
 	if cfg.store != "" {
-		st, err := redisstore.Open(cfg.store)
+		// go-redis logs dial failures to stderr, which would write over
+		// the explorer's screen; the store's errors reach the event log.
+		redis.SetLogger(discardLogger{})
+		st, err := redisstore.Open(cfg.store, redisstore.Timeout(cfg.storeWait))
 		if err != nil {
 			fmt.Fprintln(stderr, "hitmiss: --store:", err)
 			return 2
@@ -181,3 +187,8 @@ func inspect(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	return 0
 }
+
+// discardLogger drops go-redis's own log lines.
+type discardLogger struct{}
+
+func (discardLogger) Printf(context.Context, string, ...any) {}

@@ -41,7 +41,7 @@ func TestTwoAppProcessesShareLoadsThroughRedis(t *testing.T) {
 		name := fmt.Sprintf("hitmiss-store-e2e-%d-%d", os.Getpid(), n)
 		// Each process has its own empty cache directory: anything shared
 		// comes through Redis.
-		script := fmt.Sprintf("XDG_CACHE_HOME=%s %s --store %s --metrics 127.0.0.1:%d zipcodes; sleep 30",
+		script := fmt.Sprintf("XDG_CACHE_HOME=%s %s --store %s --store-timeout 10s --metrics 127.0.0.1:%d zipcodes; sleep 30",
 			t.TempDir(), bin, srv.URL(0), port)
 		cmd := exec.Command("tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40", script)
 		cmd.Env = append(os.Environ(), "TERM=xterm-256color")
@@ -109,4 +109,55 @@ func freePort(t *testing.T) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
+}
+
+// TestUnreachableStoreKeepsTheScreenIntact runs the app on a store whose
+// port nobody listens on: go-redis's own log lines ("failed to dial …")
+// must not be written over the explorer, which keeps working and says why
+// in its event log.
+func TestUnreachableStoreKeepsTheScreenIntact(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Fatalf("tmux is not on PATH (%v); install it: apt-get install -y tmux", err)
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "hitmiss")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	name := fmt.Sprintf("hitmiss-store-down-%d", os.Getpid())
+	script := fmt.Sprintf("XDG_CACHE_HOME=%s %s --store redis://127.0.0.1:%d/0 seattle-weather; sleep 30",
+		t.TempDir(), bin, freePort(t))
+	cmd := exec.Command("tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40", script)
+	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("tmux: %v\n%s", err, out)
+	}
+	defer exec.Command("tmux", "kill-session", "-t", name).Run()
+	var screen string
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		out, _ := exec.Command("tmux", "capture-pane", "-p", "-t", name).Output()
+		screen = string(out)
+		if strings.Contains(screen, "2012-01-01") && strings.Contains(screen, "error load_csv") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no table and no store error in the log within 60s; screen:\n%s", screen)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	// go-redis logs once its dial retries are spent, after the store's
+	// bound has already given up: give it that time, and clear the caches
+	// (E) so that the store is asked again.
+	time.Sleep(3 * time.Second)
+	exec.Command("tmux", "send-keys", "-t", name, "E").Run()
+	time.Sleep(3 * time.Second)
+	out, _ := exec.Command("tmux", "capture-pane", "-p", "-t", name).Output()
+	screen = string(out)
+	if strings.Contains(screen, "pool.go") || strings.Contains(screen, "failed to dial") {
+		t.Fatalf("go-redis's log reached the screen:\n%s", screen)
+	}
+	if first := strings.SplitN(screen, "\n", 2)[0]; !strings.HasPrefix(first, "hitmiss") {
+		t.Fatalf("the title line was pushed away; screen:\n%s", screen)
+	}
 }
