@@ -243,14 +243,19 @@ func describeFrame(df dataframe.DataFrame) (dataframe.DataFrame, error) {
 		mean, std := meanStdDev(vals)
 		stats := []float64{mean, math.NaN(), std, math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()}
 		if n := len(vals); n > 0 {
-			// min, 25%, 50%, 75%, max, and the middle one or two.
-			v := orderStats(vals, []int{quantileRank(n, 0), quantileRank(n, 0.25), quantileRank(n, 0.5),
-				quantileRank(n, 0.75), quantileRank(n, 1), (n - 1) / 2, n / 2})
-			copy(stats[3:], v[:5])
-			stats[1] = v[5]
-			if n%2 == 0 {
-				stats[1] = (v[5] + v[6]) / 2
+			// min, max, and the two values each quartile lies between.
+			ranks := []int{0, n - 1}
+			for _, q := range quartiles {
+				lo, hi, _ := quantilePos(n, q)
+				ranks = append(ranks, lo, hi)
 			}
+			v := orderStats(vals, ranks)
+			stats[3], stats[7] = v[0], v[1]
+			for i, q := range quartiles {
+				_, _, frac := quantilePos(n, q)
+				stats[4+i] = lerp(v[2+2*i], v[3+2*i], frac)
+			}
+			stats[1] = stats[5] // the median is the 50% quartile
 		}
 		out[j+1] = series.New(stats, series.Float, c.name)
 	})
@@ -296,11 +301,29 @@ func meanStdDev(x []float64) (mean, std float64) {
 	return mean, math.Sqrt(variance)
 }
 
-// quantileRank is the rank, in sorted order, of gonum's stat.Quantile with
-// the Empirical estimator, as gota's Series.Quantile: the smallest value
-// with at least a fraction p of the n values at or below it.
-func quantileRank(n int, p float64) int {
-	return min(max(int(math.Ceil(p*float64(n)))-1, 0), n-1)
+// quartiles are the quantiles describe shows.
+var quartiles = [3]float64{0.25, 0.5, 0.75}
+
+// quantilePos places quantile q of n sorted values as pandas and numpy do
+// by default (linear interpolation): at position q·(n-1), between the
+// values of ranks lo and hi, frac of the way from lo to hi. So the 50%
+// quantile is the median, and the quartiles of 1, 2, 3, 4 are 1.75, 2.5
+// and 3.25. (gota's Quantile takes the lower value instead, which made the
+// 50% row disagree with the median row beside it.)
+func quantilePos(n int, q float64) (lo, hi int, frac float64) {
+	pos := q * float64(n-1)
+	lo = int(math.Floor(pos))
+	hi = min(lo+1, n-1)
+	return lo, hi, pos - float64(lo)
+}
+
+// lerp is a + (b-a)·t, exact when t is 0 and when a equals b (infinities
+// included).
+func lerp(a, b, t float64) float64 {
+	if t == 0 || a == b {
+		return a
+	}
+	return a + (b-a)*t
 }
 
 // ValueCount is one distinct value of a column and how often it occurs.

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"math"
 	"strconv"
 	"strings"
 
@@ -105,6 +106,22 @@ func clipBytes(s string, n int) string {
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
+// formatFloat prints v to digits significant digits (all it needs when
+// digits < 0), but never in exponent form for a number under 1e15 whose
+// integer part it would hide: a max of 1999999 is shown as 1999999, not
+// 2e+06, which is not a value of the column.
+func formatFloat(v float64, digits int) string {
+	s := strconv.FormatFloat(v, 'g', digits, 64)
+	if digits < 0 || !strings.Contains(s, "e+") {
+		return s
+	}
+	if a := math.Abs(v); a < 1e15 {
+		intDigits := int(math.Floor(math.Log10(a))) + 1
+		return strconv.FormatFloat(v, 'f', max(0, digits-intDigits), 64)
+	}
+	return s
+}
+
 // cellText renders one cell for the screen: clipped, then sanitised,
 // numbers in their shortest exact form (or to digits significant digits),
 // missing values as NA. It reads through df.Elem, which does not copy.
@@ -115,7 +132,7 @@ func cellText(df dataframe.DataFrame, t series.Type, i, j, digits, limit int) (t
 	}
 	switch t {
 	case series.Float:
-		return strconv.FormatFloat(el.Float(), 'g', digits, 64), true, false
+		return formatFloat(el.Float(), digits), true, false
 	case series.Int:
 		v, _ := el.Int()
 		return strconv.Itoa(v), true, false
