@@ -196,16 +196,20 @@ func (c *cachePanel) View() string {
 	// Keep the columns that fit, in priority order, shown in table order.
 	// With a TTL set (--ttl, or a URL's), the time left matters most after
 	// the counts.
-	ttlSet := false
+	// So do expirations and evictions once they can happen (a TTL, a bound)
+	// or have happened: a talk about --max-entries watches that column.
+	ttlSet, expiring, evicting := false, false, false
 	for _, s := range used {
 		ttlSet = ttlSet || s.TTL > 0
+		expiring = expiring || s.TTL > 0 || s.Expirations > 0
+		evicting = evicting || s.MaxEntries > 0 || s.MaxBytes > 0 || s.Evictions > 0
 	}
 	keep := make([]bool, len(panelColumns))
 	room := c.width - nameW - 2
 	for p := 0; p <= 9; p++ {
 		for i, col := range panelColumns {
 			prio := col.priority
-			if ttlSet && col.head == "ttl" {
+			if ttlSet && col.head == "ttl" || expiring && col.head == "exp" || evicting && col.head == "evi" {
 				prio = 1
 			}
 			if prio == p && room >= col.width+1 {

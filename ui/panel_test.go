@@ -1,0 +1,35 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hitmiss/hitmiss/cache"
+)
+
+// At the width the panel has beside the table in a 120-column window, the
+// columns a bound or a TTL makes matter are kept: a talk about
+// --max-entries watches evictions.
+func TestPanelKeepsEvictionsAndExpirationsWhenTheyMatter(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		opts []cache.Option
+		head string
+	}{
+		{"bounded", []cache.Option{cache.MaxEntries(1)}, "evi"},
+		{"ttl", []cache.Option{cache.TTL(5 * time.Minute)}, "exp"},
+	} {
+		reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
+		f := cache.Data(reg, "f", func(_ context.Context, x int) (int, error) { return x, nil }, c.opts...)
+		f.Get(context.Background(), 1)
+		f.Get(context.Background(), 2)
+		p := newCachePanel(&Context{Registry: reg, Styles: DefaultStyles(false), Keys: DefaultKeyMap()})
+		p.SetSize(48, 10)
+		header := strings.Split(p.View(), "\n")[1]
+		if !strings.Contains(header, c.head) {
+			t.Errorf("%s: panel header %q lacks %q", c.name, header, c.head)
+		}
+	}
+}
