@@ -72,6 +72,7 @@ func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 		m.focusOn(focusMain)
 	case key.Matches(msg, k.Rerun):
 		m.notice = "rerun requested (r)"
+		m.q.dropped = "" // the data-copy demo lasts one rerun, r's too
 		return m, m.rerun.start(m.q), true
 	case key.Matches(msg, k.ClearData):
 		reg.ClearData()

@@ -33,3 +33,15 @@ func TestPanelKeepsEvictionsAndExpirationsWhenTheyMatter(t *testing.T) {
 		}
 	}
 }
+
+// The data-copy demo (m) lasts one rerun: r, a rerun like any key, brings
+// the column back rather than dropping it again.
+func TestRerunKeyEndsTheDataCopyDemo(t *testing.T) {
+	d := weather(t)
+	d.key("l", "m")
+	d.settle()
+	mustContain(t, d.screen(), "2/5") // the cursor's column of five
+	d.key("r")
+	d.settle()
+	mustContain(t, d.screen(), "2/6")
+}
