@@ -89,10 +89,15 @@ func (m *Model) dropPreview() {
 func (m Model) previewing() bool { return m.ctx.preview != nil }
 
 // loadingText says how far the load behind a preview is, as the progress
-// figure (the bytes parsed, not only read) measures it.
+// figure (the bytes parsed, not only read) measures it; once the file is
+// parsed the model still indexes it, which the figure does not cover.
 func (m Model) loadingText() string {
-	if p := m.progress; p.total > 0 {
-		return fmt.Sprintf("loading %d%%…", min(p.read*100/p.total, 100))
+	p := m.progress
+	switch {
+	case p.total > 0 && p.read >= p.total:
+		return "parsed, indexing…"
+	case p.total > 0:
+		return fmt.Sprintf("loading %d%%…", p.read*100/p.total)
 	}
 	return "loading…"
 }

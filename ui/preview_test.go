@@ -139,6 +139,17 @@ func TestSlowLoadShowsPreviewThenTable(t *testing.T) {
 		t.Fatalf("the preview claims the whole file's row count:\n%s", s)
 	}
 
+	// The title follows the load's progress figure, and says when the
+	// parse is done and the model indexes.
+	d.send(progressMsg{read: 37, total: 100})
+	if s := d.m.View(); !strings.Contains(s, "first 500 rows (preview) · loading 37%…") {
+		t.Fatalf("the title does not show the load's progress:\n%s", s)
+	}
+	d.send(progressMsg{read: 100, total: 100})
+	if s := d.m.View(); !strings.Contains(s, "parsed, indexing…") {
+		t.Fatalf("the title does not say the parse is done:\n%s", s)
+	}
+
 	d.key("j", "j", "l", "G")
 	if s := d.m.View(); !strings.Contains(s, "row 500 of the first 500") || !strings.Contains(s, "499 ") {
 		t.Fatalf("G on the preview should reach its last row:\n%s", s)
