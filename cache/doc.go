@@ -115,7 +115,10 @@
 // second tier is for. A value that does not decode is a miss plus an
 // EventInvalidated; a store that fails or is slow (Stores bound each
 // operation) is a miss plus an EventError: a Get never fails, nor waits
-// past the store's bound, because of its store.
+// past the store's bound, because of its store. After a failure, loads and
+// saves skip a WithStore store for a pause (1 s, doubling to a minute while
+// it keeps failing), so a dead server costs misses nothing; clears always
+// try it.
 //
 // # Refresh, warm, set
 //

@@ -123,8 +123,11 @@ func NoSpinner() Option {
 	return func(c *config) { empty := ""; c.spinner = &empty }
 }
 
-// Persist stores entries on disk under the registry's persist directory, so
-// they survive restarts of the same binary. Data functions only. Entries are
+// Persist writes entries through to the registry's Store (WithStore; by
+// default a DirStore on the persist directory) and reads them from it on a
+// memory miss, so they survive restarts of the same binary and, with a
+// shared store, are computed once for every process using it (GetOutcome
+// says Stored). Data functions only. Entries are
 // encoded with the result type's MarshalBinary/UnmarshalBinary when it has
 // them, with the Codec option when given, and with encoding/gob otherwise.
 func Persist() Option {
@@ -191,7 +194,9 @@ func RefreshInBackground() Option {
 // (WithSession) and sees only that session's entries; Registry.EndSession
 // drops them, running OnRelease. A Get without a session fails with
 // ErrNoSession. Functions without the option are shared by all sessions.
-// It cannot be combined with Persist.
+// Peek and Contains, which take no context, see none of a session-scoped
+// function's entries; ClearArg clears the argument in every session. It
+// cannot be combined with Persist.
 func ScopeSession() Option {
 	return func(c *config) { c.session = true }
 }

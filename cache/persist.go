@@ -410,7 +410,8 @@ func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R]) (R, bool, []*entr
 // Persist entries must stay in memory.
 func (r *Registry) persistStore() (Store, error) {
 	if r.tier != nil {
-		return r.tier, nil
+		r.guardOnce.Do(func() { r.guard = newStoreGuard(r.tier, r.now) })
+		return r.guard, nil
 	}
 	ps, err := r.persistRoot()
 	if err != nil {

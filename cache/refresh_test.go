@@ -82,6 +82,10 @@ func TestRefreshServesStaleAtOnceAndComputesOnce(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	// The refresh's goroutine may not have reached fn yet.
+	for deadline := time.Now().Add(10 * time.Second); x.runs.Load() < 2 && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
 	if n := x.runs.Load(); n != 2 {
 		t.Fatalf("fn ran %d times; want the first computation and one refresh for 20 callers", n)
 	}

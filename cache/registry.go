@@ -13,6 +13,8 @@ type Registry struct {
 	now        func() time.Time
 	persistDir string
 	tier       Store // WithStore's; nil: a DirStore on persistDir
+	guard      *storeGuard
+	guardOnce  sync.Once
 	hub        hub
 	closed     atomic.Bool
 	persist    persistSetup

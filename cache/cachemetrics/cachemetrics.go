@@ -51,7 +51,7 @@ var metrics = []metric{
 		prometheus.CounterValue, func(s cache.Stats) float64 { return float64(s.Invalidations) }},
 	{"clears_total", "Clear and ClearArg calls, including registry-wide clears.",
 		prometheus.CounterValue, func(s cache.Stats) float64 { return float64(s.Clears) }},
-	{"errors_total", "Computations that returned an error or panicked.",
+	{"errors_total", "Computations that returned an error or panicked, and store operations that failed (the value was computed or kept in memory regardless).",
 		prometheus.CounterValue, func(s cache.Stats) float64 { return float64(s.Errors) }},
 	{"compute_seconds_total", "Time spent running the function.",
 		prometheus.CounterValue, func(s cache.Stats) float64 { return s.ComputeTime.Seconds() }},

@@ -211,7 +211,7 @@ func TestCollectorLintsAndRegisters(t *testing.T) {
 		t.Errorf("app_cache_hits_total has %d series, want one per function (4)", n)
 	}
 	want := `
-# HELP app_cache_errors_total Computations that returned an error or panicked.
+# HELP app_cache_errors_total Computations that returned an error or panicked, and store operations that failed (the value was computed or kept in memory regardless).
 # TYPE app_cache_errors_total counter
 app_cache_errors_total{function="load_csv",kind="data",replica="r1"} 1
 app_cache_errors_total{function="model",kind="resource",replica="r1"} 0
