@@ -213,7 +213,7 @@ func (m Model) onMainKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.q.view = toggleView(m.q.view, viewHisto)
 	case key.Matches(msg, k.MutateData), key.Matches(msg, k.MutateResource):
 		if m.previewing() {
-			m.notice = "the mutation demo needs the loaded dataset: wait for the whole file (" + m.loadingText() + ")"
+			m.waitNotice("the mutation demo")
 			return m, nil
 		}
 		if key.Matches(msg, k.MutateData) {

@@ -105,7 +105,7 @@ func (m Model) loadingText() string {
 // waitNotice says that what was asked for needs every row and comes with
 // the page, not from the preview. The notice goes when the preview does.
 func (m *Model) waitNotice(what string) {
-	m.notice = fmt.Sprintf("%s waits for the whole file: it is computed over every row, never the first %s",
+	m.notice = fmt.Sprintf("%s waits for the whole file: it runs on every row, never on the first %s only",
 		what, commas(m.ctx.preview.rows.Len()))
 	m.previewNotice = true
 }

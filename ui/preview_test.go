@@ -210,6 +210,10 @@ func TestPreviewStatisticsWaitForTheLoad(t *testing.T) {
 	if s := d.m.View(); !strings.Contains(s, "the row detail waits for the whole file") {
 		t.Fatalf("enter on the preview should wait for the load:\n%s", s)
 	}
+	d.key("M")
+	if s := d.m.View(); !strings.Contains(s, "the mutation demo waits for the whole file") {
+		t.Fatalf("M on the preview should wait for the load:\n%s", s)
+	}
 
 	d.until("the whole table", d.pageShown)
 	s = d.m.View()
