@@ -70,10 +70,13 @@ type Model struct {
 	computing map[string]computing
 	progress  progressMsg
 	notice    string // one line under the main area: what the last key did
-	search    string
-	showHelp  bool
-	spinning  bool // a spinner tick is scheduled: only while something computes
-	ticking   bool // a clock tick is scheduled: only while the panel counts down a TTL
+	// previewNotice: the notice says something waits for the whole file,
+	// so it goes when the preview does.
+	previewNotice bool
+	search        string
+	showHelp      bool
+	spinning      bool // a spinner tick is scheduled: only while something computes
+	ticking       bool // a clock tick is scheduled: only while the panel counts down a TTL
 
 	spin spinner.Model
 	bar  progress.Model
@@ -135,21 +138,34 @@ func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 // spinner starts only when something computes.
 func (m Model) Init() tea.Cmd {
 	if !m.listen {
-		return m.rerun.start(m.q)
+		return m.openSource()
 	}
-	return tea.Batch(m.rerun.start(m.q), waitEvent(m.events), waitProgress(m.rerun.progress))
+	return tea.Batch(m.openSource(), waitEvent(m.events), waitProgress(m.rerun.progress))
 }
 
-// Update implements tea.Model. It routes messages: resize, finished
-// reruns, cache events and timers, then keys (prompt, global keys, the
-// focused component).
+// Update implements tea.Model. It routes messages (route), then forgets a
+// preview that the message made useless.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	next, cmd := m.route(msg)
+	if nm, ok := next.(Model); ok {
+		nm.dropPreview()
+		return nm, cmd
+	}
+	return next, cmd
+}
+
+// route dispatches a message: resize, finished reruns and previews, cache
+// events and timers, then keys (prompt, global keys, the focused
+// component).
+func (m Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.setSize(msg.Width, msg.Height)
 		return m, m.rerun.start(m.q)
 	case pageMsg:
 		return m.onPage(msg.page)
+	case previewMsg:
+		return m.onPreview(msg)
 	case rerunTickMsg:
 		return m.onRerunTick()
 	case eventMsg:
@@ -305,11 +321,14 @@ func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
 	}
 	switch msg.Button {
 	case tea.MouseButtonWheelUp:
-		m.table.scroll(-3, m.ctx.page.rows.Len())
+		m.table.scroll(-3, m.table.rowCount())
 	case tea.MouseButtonWheelDown:
-		m.table.scroll(3, m.ctx.page.rows.Len())
+		m.table.scroll(3, m.table.rowCount())
 	default:
 		return m, nil
+	}
+	if m.previewing() {
+		return m, nil // the rerun in flight brings the page
 	}
 	return m, m.rerun.start(m.q)
 }

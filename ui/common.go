@@ -19,6 +19,9 @@ type Context struct {
 	Loaders       *loaders.Loaders
 
 	page *page // the latest finished rerun; never nil
+	// preview is the open dataset's first rows while its page has not
+	// arrived (preview.go); nil otherwise.
+	preview *firstRows
 }
 
 // component is one part of the screen (soft-serve's common.Component): it

@@ -18,7 +18,7 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if m.prompt.kind != promptNone {
 		return m.onPromptKey(msg)
 	}
-	m.notice = ""
+	m.notice, m.previewNotice = "", false
 	if model, cmd, ok := m.onGlobalKey(msg); ok {
 		return model, cmd
 	}
@@ -133,6 +133,9 @@ func (m Model) onPromptKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.q.filter = value
 		m.table.row, m.table.top = 0, 0
 		m.values.scroller, m.histo.scroller = scroller{}, scroller{}
+		if m.previewing() && value != "" {
+			m.waitNotice("the filter")
+		}
 		return m, m.rerun.start(m.q)
 	}
 	return m, cmd
@@ -149,7 +152,7 @@ func (m Model) onMainKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.q = query{view: viewTable, source: src}
 			*m.table = tableView{grid{common: m.table.common, digits: -1, rowCursor: true}}
 			m.search = ""
-			return m, m.rerun.start(m.q)
+			return m, m.openSource()
 		}
 		if moved {
 			return m, m.rerun.start(m.q)
@@ -166,6 +169,9 @@ func (m Model) onMainKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 	case m.q.view == viewRow && key.Matches(msg, k.Open):
 		m.q.view = viewTable
+	case m.q.view == viewTable && key.Matches(msg, k.Open) && m.previewing():
+		m.waitNotice("the row detail")
+		return m, nil
 	case m.q.view == viewTable && key.Matches(msg, k.Open):
 		r, ok := m.table.frameRow()
 		if !ok {
@@ -184,6 +190,9 @@ func (m Model) onMainKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(msg, k.Sort):
 		m.toggleSort()
+		if m.previewing() && m.q.sortCol != "" {
+			m.waitNotice("the sort by " + Sanitize(m.q.sortCol))
+		}
 	case key.Matches(msg, k.Describe):
 		m.q.view = toggleView(m.q.view, viewDescribe)
 	case key.Matches(msg, k.Values):
@@ -203,16 +212,22 @@ func (m Model) onMainKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.histo.scroller = scroller{}
 		}
 		m.q.view = toggleView(m.q.view, viewHisto)
-	case key.Matches(msg, k.MutateData):
-		m.mutateData()
-	case key.Matches(msg, k.MutateResource):
-		m.mutateResource()
+	case key.Matches(msg, k.MutateData), key.Matches(msg, k.MutateResource):
+		if m.previewing() {
+			m.waitNotice("the mutation demo")
+			return m, nil
+		}
+		if key.Matches(msg, k.MutateData) {
+			m.mutateData()
+		} else {
+			m.mutateResource()
+		}
 	case key.Matches(msg, k.ClearFunc):
 		m.notice = "x clears the function selected in the cache panel: press tab to focus it"
 		return m, nil
 	default:
-		if !m.navigate(msg) {
-			return m, nil
+		if !m.navigate(msg) || m.previewing() {
+			return m, nil // a move on the preview: the rerun in flight brings the page
 		}
 	}
 	return m, m.rerun.start(m.q)
@@ -242,17 +257,22 @@ func toggleView(cur, v viewKind) viewKind {
 	return v
 }
 
-// cursorColumn is the table's cursor column, "" before the frame arrives.
+// cursorColumn is the table's cursor column, "" before the frame (or its
+// preview) arrives. A preview has the file's header, so its names are the
+// frame's.
 func (m Model) cursorColumn() string {
-	df := m.ctx.page.frame
-	if !m.ctx.page.ready(m.q) || m.table.col >= df.Ncol() {
+	df, _, _, _ := m.table.shown()
+	if !m.ctx.page.ready(m.q) && !m.previewing() || m.table.col >= df.Ncol() {
 		return ""
 	}
 	return df.Names()[m.table.col]
 }
 
+// columnType is a column's type as the table shows it. A preview's types
+// come from its rows only: a text column there is text in the whole file
+// too, but a numeric one may turn out text (the histogram then says so).
 func (m Model) columnType(name string) series.Type {
-	df := m.ctx.page.frame
+	df, _, _, _ := m.table.shown()
 	for j, n := range df.Names() {
 		if n == name {
 			return df.Types()[j]
@@ -307,6 +327,11 @@ func (m *Model) mutateResource() {
 // the search, in the order the table shows its rows.
 func (m *Model) find(forward bool) {
 	p := m.ctx.page
+	if m.previewing() && m.search != "" {
+		m.waitNotice("search")
+		m.notice += " (press " + m.ctx.Keys.Next.Help().Key + " when it has loaded)"
+		return
+	}
 	if m.search == "" || p.model == nil {
 		m.notice = "no search yet: press / to search"
 		return

@@ -319,8 +319,7 @@ func TestEscDuringALoadGoesBack(t *testing.T) {
 	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
 	next, cmd := d.m.Update(tea.KeyMsg{Type: tea.KeyEnter})
 	d.m = next.(Model)
-	done := make(chan tea.Msg, 1)
-	go func() { done <- cmd() }()
+	done := background(cmd)
 	deadline := time.Now().Add(10 * time.Second)
 	for len(d.m.computing) == 0 {
 		if time.Now().After(deadline) {

@@ -118,6 +118,12 @@ func (m Model) mainView() string {
 			st.Subtle.Render(clip("esc: back to the datasets", width))
 	}
 	if !p.ready(m.q) {
+		if m.previewing() {
+			if m.q.view == viewTable {
+				return m.table.View()
+			}
+			return m.previewWaitView(width)
+		}
 		return st.Subtle.Render(clip("loading…", width))
 	}
 	if p.query.view != m.q.view || p.query.column != m.q.column {
@@ -171,6 +177,11 @@ func (m Model) titleLine(width int) string {
 	}
 	parts = append(parts, clipStart(Sanitize(m.q.source.Name()), max(width/3, 12)))
 	if !p.ready(m.q) {
+		if m.previewing() {
+			pt := m.previewTitle()
+			parts = append(parts, st.Warning.Render(pt[0]))
+			parts = append(parts, pt[1:]...)
+		}
 		return clip(strings.Join(parts, st.Subtle.Render(" · ")), width)
 	}
 	if p.filtered {
@@ -301,6 +312,9 @@ func (m Model) statusLine(width int) string {
 	}
 	if m.focus == focusPanel {
 		parts = append(parts, st.StatusKey.Render("focus: panel (tab: back)"))
+	}
+	if m.previewing() && m.q.view == viewTable {
+		parts = append(parts, fmt.Sprintf("row %s of the first %s", commas(m.table.row+1), commas(m.table.rowCount())))
 	}
 	if p.ready(m.q) && m.q.view == viewTable {
 		n := p.rows.Len()

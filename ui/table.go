@@ -280,23 +280,41 @@ func newTableView(ctx *Context) *tableView {
 	return &tableView{grid{common: common{ctx: ctx}, digits: -1, rowCursor: true}}
 }
 
-// Update moves the cursor; it reports whether the key was a move.
-func (t *tableView) Update(msg tea.KeyMsg) bool {
+// shown is what the table shows: the page's frame through its rows, or,
+// while the open dataset loads, its preview's first rows in file order
+// (a sort waits for the whole file, so no arrow).
+func (t *tableView) shown() (df dataframe.DataFrame, rows loaders.RowSet, sortCol string, desc bool) {
+	if pv := t.ctx.preview; pv != nil {
+		return pv.frame, pv.rows, "", false
+	}
 	p := t.ctx.page
-	return t.move(msg, p.rows.Len(), p.frame.Ncol())
+	return p.frame, p.rows, p.query.sortCol, p.query.sortDesc
+}
+
+// Update moves the cursor; it reports whether the key was a move. On a
+// preview the cursor keeps its place when the whole table replaces it:
+// the preview's rows are the file's first rows, in order.
+func (t *tableView) Update(msg tea.KeyMsg) bool {
+	df, rows, _, _ := t.shown()
+	return t.move(msg, rows.Len(), df.Ncol())
 }
 
 // View implements component.
 func (t *tableView) View() string {
-	p := t.ctx.page
-	return t.render(p.frame, p.rows, p.query.sortCol, p.query.sortDesc)
+	return t.render(t.shown())
+}
+
+// rowCount is how many rows the table shows.
+func (t *tableView) rowCount() int {
+	_, rows, _, _ := t.shown()
+	return rows.Len()
 }
 
 // frameRow is the frame row under the cursor, false when there is none.
 func (t *tableView) frameRow() (int, bool) {
-	p := t.ctx.page
-	if t.row >= p.rows.Len() {
+	_, rows, _, _ := t.shown()
+	if t.row >= rows.Len() {
 		return 0, false
 	}
-	return p.rows.Row(t.row), true
+	return rows.Row(t.row), true
 }

@@ -1,0 +1,246 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/hitmiss/hitmiss/cache"
+	"github.com/hitmiss/hitmiss/loaders"
+)
+
+// slowDriver runs the model as bubbletea does, commands on goroutines, so
+// that a slow load is still in flight while the test looks at the screen
+// and presses keys.
+type slowDriver struct {
+	t    *testing.T
+	m    Model
+	reg  *cache.Registry
+	msgs chan tea.Msg
+}
+
+// writeRows writes a CSV of n rows (id, x, city) into a temp dir.
+func writeRows(t *testing.T, n int) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("id,x,city\n")
+	for i := range n {
+		fmt.Fprintf(&b, "%d,%d.5,city-%d\n", i, i*7%1000, i%13)
+	}
+	path := filepath.Join(t.TempDir(), "rows.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// newSlowDriver opens a 10,000-row file (more than a preview reads) whose load and model each take
+// slow longer, as --slow makes them.
+func newSlowDriver(t *testing.T, slow time.Duration) *slowDriver {
+	t.Helper()
+	srcs, err := loaders.Resolve(writeRows(t, 10_000), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
+	l := loaders.New(reg, loaders.Config{Slow: slow})
+	m := New(reg, l, Options{Sources: srcs, Open: true})
+	m.listen = false
+	d := &slowDriver{t: t, m: m, reg: reg, msgs: make(chan tea.Msg, 64)}
+	t.Cleanup(func() { d.m.rerun.cancelAll() })
+	d.start(d.m.Init())
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	return d
+}
+
+// start runs cmd (and a batch's commands) on goroutines, queueing what
+// they return.
+func (d *slowDriver) start(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	go func() {
+		switch msg := cmd().(type) {
+		case nil:
+		case tea.BatchMsg:
+			for _, c := range msg {
+				d.start(c)
+			}
+		default:
+			d.msgs <- msg
+		}
+	}()
+}
+
+func (d *slowDriver) send(msg tea.Msg) {
+	next, cmd := d.m.Update(msg)
+	d.m = next.(Model)
+	d.start(cmd)
+}
+
+func (d *slowDriver) key(keys ...string) {
+	for _, k := range keys {
+		msg := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+		if k == "enter" {
+			msg = tea.KeyMsg{Type: tea.KeyEnter}
+		}
+		d.send(msg)
+	}
+}
+
+// until delivers queued messages until ok accepts the model.
+func (d *slowDriver) until(what string, ok func() bool) {
+	d.t.Helper()
+	deadline := time.After(20 * time.Second)
+	for !ok() {
+		select {
+		case msg := <-d.msgs:
+			d.send(msg)
+		case <-deadline:
+			d.t.Fatalf("waited 20s for %s; the screen shows:\n%s", what, d.m.View())
+		}
+	}
+}
+
+func (d *slowDriver) previewShown() bool { return d.m.ctx.preview != nil }
+
+func (d *slowDriver) pageShown() bool { return d.m.ctx.page.ready(d.m.q) }
+
+func (d *slowDriver) misses(fn string) uint64 {
+	for _, s := range d.reg.Stats() {
+		if s.Name == fn {
+			return s.Misses
+		}
+	}
+	d.t.Fatalf("no function %s", fn)
+	return 0
+}
+
+// A slow load shows the file's first rows at once, marked as a preview;
+// keys move on them; the whole table replaces them keeping the cursor.
+func TestSlowLoadShowsPreviewThenTable(t *testing.T) {
+	d := newSlowDriver(t, time.Second)
+	d.until("the preview", d.previewShown)
+	if d.pageShown() {
+		t.Fatal("the page arrived before the preview: the load was not slow")
+	}
+	s := d.m.View()
+	for _, want := range []string{"first 500 rows (preview)", "loading", "city-0", "row 1 of the first 500"} {
+		if !strings.Contains(s, want) {
+			t.Fatalf("preview screen lacks %q:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, "10,000") {
+		t.Fatalf("the preview claims the whole file's row count:\n%s", s)
+	}
+
+	// The title follows the load's progress figure, and says when the
+	// parse is done and the model indexes.
+	d.send(progressMsg{read: 37, total: 100})
+	if s := d.m.View(); !strings.Contains(s, "first 500 rows (preview) · loading 37%…") {
+		t.Fatalf("the title does not show the load's progress:\n%s", s)
+	}
+	d.send(progressMsg{read: 100, total: 100})
+	if s := d.m.View(); !strings.Contains(s, "parsed, indexing…") {
+		t.Fatalf("the title does not say the parse is done:\n%s", s)
+	}
+
+	d.key("j", "j", "l", "G")
+	if s := d.m.View(); !strings.Contains(s, "row 500 of the first 500") || !strings.Contains(s, "499 ") {
+		t.Fatalf("G on the preview should reach its last row:\n%s", s)
+	}
+	d.key("g", "j", "j")
+	if s := d.m.View(); !strings.Contains(s, "row 3 of the first 500") {
+		t.Fatalf("j on the preview did not move:\n%s", s)
+	}
+
+	d.until("the whole table", d.pageShown)
+	if d.previewShown() {
+		t.Fatal("the preview outlived the page")
+	}
+	s = d.m.View()
+	for _, want := range []string{"10,000 rows", "row 3/10,000", "col x 2/3"} {
+		if !strings.Contains(s, want) {
+			t.Fatalf("the whole table lacks %q (cursor not kept?):\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, "preview") {
+		t.Fatalf("the whole table is still marked a preview:\n%s", s)
+	}
+	// The preview is no cached call: the only misses are the load's.
+	if d.misses("load_csv") != 1 || d.misses("dataset_model") != 1 {
+		t.Fatalf("misses: load_csv %d, dataset_model %d; want 1 each", d.misses("load_csv"), d.misses("dataset_model"))
+	}
+}
+
+// Sort, filter and describe asked for on a preview wait for the whole
+// file: the preview is never sorted, filtered or described, and what comes
+// is computed over every row.
+func TestPreviewStatisticsWaitForTheLoad(t *testing.T) {
+	d := newSlowDriver(t, time.Second)
+	d.until("the preview", d.previewShown)
+
+	d.key("d")
+	s := d.m.View()
+	if !strings.Contains(s, "describe waits for the whole file") || strings.Contains(s, "mean") {
+		t.Fatalf("describe on a preview should wait, not compute:\n%s", s)
+	}
+	d.key("d", "s", "s") // back to the rows; sort id descending
+	s = d.m.View()
+	if !strings.Contains(s, "the sort by id waits for the whole file") || !strings.Contains(s, "sort after the load") {
+		t.Fatalf("a sort on the preview should say it waits:\n%s", s)
+	}
+	if strings.Contains(s, "id ↓") || strings.Contains(s, " 499 ") {
+		t.Fatalf("the preview was sorted:\n%s", s)
+	}
+	d.key("f")
+	for _, r := range "id >= 9500" {
+		d.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+	d.key("enter")
+	if s := d.m.View(); !strings.Contains(s, "the filter waits for the whole file") || !strings.Contains(s, "filter, sort after the load") {
+		t.Fatalf("a filter on the preview should say it waits:\n%s", s)
+	}
+	d.key("enter")
+	if s := d.m.View(); !strings.Contains(s, "the row detail waits for the whole file") {
+		t.Fatalf("enter on the preview should wait for the load:\n%s", s)
+	}
+	d.key("M")
+	if s := d.m.View(); !strings.Contains(s, "the mutation demo waits for the whole file") {
+		t.Fatalf("M on the preview should wait for the load:\n%s", s)
+	}
+
+	d.until("the whole table", d.pageShown)
+	s = d.m.View()
+	for _, want := range []string{"500 of 10,000 rows match", "id ↓", "9999", "row 1/500"} {
+		if !strings.Contains(s, want) {
+			t.Fatalf("the sorted, filtered table lacks %q:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, "waits for the whole file") {
+		t.Fatalf("the wait notice outlived the wait:\n%s", s)
+	}
+}
+
+// A dataset whose model is in memory opens without a preview, and a
+// preview that arrives after its page is dropped.
+func TestNoPreviewOnceLoaded(t *testing.T) {
+	d := newSlowDriver(t, 0)
+	d.until("the table", d.pageShown)
+	if cmd := previewCmd(d.m.ctx.Loaders, d.m.q.source); cmd == nil || cmd() != nil {
+		t.Fatal("a preview was read for a dataset whose model is in memory")
+	}
+	pv, err := d.m.ctx.Loaders.Preview(t.Context(), *d.m.q.source, loaders.PreviewRows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.send(previewMsg{source: d.m.q.source, preview: pv})
+	if d.previewShown() || strings.Contains(d.m.View(), "preview") {
+		t.Fatalf("a late preview replaced the table:\n%s", d.m.View())
+	}
+}
