@@ -117,10 +117,36 @@ func numericStats[T any, K comparable](st *ColumnStats, cells []cell[T], num fun
 }
 
 // distinct counts a column's missing cells and its distinct present values
-// up to distinctCap: past the cap, values are no longer looked up.
+// up to distinctCap, a part of the rows per core. Each part stops looking
+// values up once it has the cap; the union of the parts, capped, is then
+// min(distinct values, cap) as one pass over all rows would count.
 func distinct[T any, K comparable](cells []cell[T], key func(T) K) (na, n int) {
+	parts := max(1, min(runtime.GOMAXPROCS(0), len(cells)/distinctPartRows))
+	sets := make([]map[K]struct{}, parts)
+	nas := make([]int, parts)
+	parallel(parts, func(k int) {
+		sets[k], nas[k] = distinctPart(cells[k*len(cells)/parts:(k+1)*len(cells)/parts], key)
+	})
+	union := sets[0]
+	for k, set := range sets[1:] {
+		for v := range set {
+			if len(union) >= distinctCap {
+				break
+			}
+			union[v] = struct{}{}
+		}
+		nas[0] += nas[k+1]
+	}
+	return nas[0], min(len(union), distinctCap)
+}
+
+// distinctPartRows is the fewest rows worth a part of their own; tests
+// lower it.
+var distinctPartRows = 1 << 20
+
+func distinctPart[T any, K comparable](cells []cell[T], key func(T) K) (map[K]struct{}, int) {
 	seen := make(map[K]struct{}, 64)
-	i := 0
+	na, i := 0, 0
 	for ; i < len(cells) && len(seen) < distinctCap; i++ {
 		if cells[i].na {
 			na++
@@ -133,7 +159,7 @@ func distinct[T any, K comparable](cells []cell[T], key func(T) K) (na, n int) {
 			na++
 		}
 	}
-	return na, len(seen)
+	return seen, na
 }
 
 // Data returns the model's frame. Use it rather than the Frame field when

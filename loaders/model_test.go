@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-gota/gota/dataframe"
+
 	"github.com/hitmiss/hitmiss/cache"
 )
 
@@ -91,6 +93,16 @@ func TestColumnStatsAgreeWithText(t *testing.T) {
 			na(fmt.Sprintf("w%d", r.IntN(500))), na(fmt.Sprint(r.IntN(2) == 0)), i)
 	}
 	df, _ := read(t, b.String())
+	for _, partRows := range []int{1 << 20, 1000} {
+		old := distinctPartRows
+		distinctPartRows = partRows // several parts per column, on every core
+		statsAgree(t, df)
+		distinctPartRows = old
+	}
+}
+
+func statsAgree(t *testing.T, df dataframe.DataFrame) {
+	t.Helper()
 	m := newModel(Source{}, df, Report{})
 	for j, name := range df.Names() {
 		c, _ := columnOf(colOf(df, name))
