@@ -43,12 +43,17 @@ func TestTwoAppProcessesShareLoadsThroughRedis(t *testing.T) {
 		// comes through Redis.
 		script := fmt.Sprintf("XDG_CACHE_HOME=%s %s --store %s --store-timeout 10s --metrics 127.0.0.1:%d zipcodes; sleep 30",
 			t.TempDir(), bin, srv.URL(0), port)
-		cmd := exec.Command("tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40", script)
+		// A tmux server of its own per process (-L): never one that another
+		// test, or the previous process's, is shutting down.
+		tmux := func(args ...string) *exec.Cmd {
+			return exec.Command("tmux", append([]string{"-L", name}, args...)...)
+		}
+		cmd := tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40", script)
 		cmd.Env = append(os.Environ(), "TERM=xterm-256color")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("tmux: %v\n%s", err, out)
 		}
-		defer exec.Command("tmux", "kill-session", "-t", name).Run()
+		defer tmux("kill-server").Run()
 		deadline := time.Now().Add(60 * time.Second)
 		for {
 			m, err := scrapeLoad(port)
@@ -58,7 +63,7 @@ func TestTwoAppProcessesShareLoadsThroughRedis(t *testing.T) {
 				return loads{m.misses, m.storeHits}
 			}
 			if time.Now().After(deadline) {
-				screen, _ := exec.Command("tmux", "capture-pane", "-p", "-t", name).Output()
+				screen, _ := tmux("capture-pane", "-p", "-t", name).Output()
 				t.Fatalf("process %d: no load_csv call seen on /metrics within 60s (%v); screen:\n%s", n, err, screen)
 			}
 			time.Sleep(100 * time.Millisecond)
