@@ -27,6 +27,8 @@ const usage = `hitmiss: explore CSV files while watching Streamlit-style caches 
 Usage:
   hitmiss [flags] [SOURCE...]     open the explorer (the bundled datasets without SOURCE)
   hitmiss inspect SOURCE          print a summary of one source
+  hitmiss export SOURCE [flags]   write one source's rows, filtered, sorted, some
+                                  columns, as CSV, TSV or JSON lines (export -h)
 
 A SOURCE is a bundled dataset name, a file (.csv .tsv .psv, gzip or not),
 a directory of them, - for standard input, or an http(s) URL.
@@ -38,6 +40,8 @@ Examples:
   hitmiss --ttl 30s --max-entries 3 weather
   hitmiss --metrics 127.0.0.1:9464  # Prometheus metrics of the caches at /metrics
   hitmiss --store redis://127.0.0.1:6379/0   # share loads with other hitmiss processes
+  hitmiss -d ';' --no-headers data.txt       # say how to read a file instead of guessing
+  hitmiss export weather --filter 'temp_max > 30' --sort location,-temp_max -o hot.csv
   curl -s https://example.org/data.csv | hitmiss -
 
 Flags:
@@ -64,7 +68,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "inspect" {
 		return inspect(args[1:], stdin, stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "export" {
+		return exportCmd(args[1:], stdin, stdout, stderr)
+	}
 	var cfg config
+	var read readingFlags
 	flags := flag.NewFlagSet("hitmiss", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	flags.Usage = func() {
@@ -80,7 +88,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	flags.BoolVar(&cfg.noColor, "no-color", os.Getenv("NO_COLOR") != "", "plain text, no colors (also NO_COLOR)")
 	flags.BoolVar(&cfg.version, "version", false, "print the version and exit")
 	flags.StringVar(&cfg.metrics, "metrics", "", "serve the caches' Prometheus metrics at http://ADDR/metrics (e.g. 127.0.0.1:9464; a bare port is loopback)")
-	if err := flags.Parse(args); err != nil {
+	read.register(flags)
+	args, err := parseInterspersed(flags, args)
+	if err != nil {
 		if err == flag.ErrHelp {
 			return 0
 		}
@@ -94,12 +104,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "hitmiss: --ttl, --max-entries and --slow must not be negative")
 		return 2
 	}
-	sources, problems := resolveAll(flags.Args(), stdin)
+	sources, problems := resolveAll(args, stdin)
 	for _, p := range problems {
 		fmt.Fprintln(stderr, "hitmiss:", ui.Sanitize(p.Error()))
 	}
 	if len(sources) == 0 {
 		return 1
+	}
+	if sources, err = read.apply(sources); err != nil {
+		fmt.Fprintln(stderr, "hitmiss:", err)
+		return 2
 	}
 	var regOpts []cache.RegistryOption
 	if cfg.store != "" {
@@ -126,9 +140,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		defer stop()
 	}
 	l := loaders.New(reg, loaders.Config{TTL: cfg.ttl, MaxEntries: cfg.maxEntries, Persist: cfg.persist, Slow: cfg.slow})
-	model := ui.New(reg, l, ui.Options{Sources: sources, Color: !cfg.noColor, Open: len(flags.Args()) == 1 && len(sources) == 1})
+	model := ui.New(reg, l, ui.Options{Sources: sources, Color: !cfg.noColor, Open: len(args) == 1 && len(sources) == 1})
 	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithMouseCellMotion()}
-	if slices.Contains(flags.Args(), "-") {
+	if slices.Contains(args, "-") {
 		// Standard input held the data: read keys from the terminal.
 		if tty, err := os.Open("/dev/tty"); err == nil {
 			defer tty.Close()
@@ -163,8 +177,24 @@ func resolveAll(args []string, stdin io.Reader) ([]loaders.Source, []error) {
 
 // inspect prints a summary of one source: hitmiss inspect SOURCE.
 func inspect(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	const usage = "usage: hitmiss inspect [-d DELIM] [--no-headers] SOURCE   (a file, a bundled dataset name, - for stdin, or a URL)"
+	var read readingFlags
+	flags := flag.NewFlagSet("hitmiss inspect", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	flags.Usage = func() {
+		fmt.Fprintln(stderr, usage)
+		flags.PrintDefaults()
+	}
+	read.register(flags)
+	args, err := parseInterspersed(flags, args)
+	if err != nil {
+		if err == flag.ErrHelp {
+			return 0
+		}
+		return 2
+	}
 	if len(args) != 1 {
-		fmt.Fprintln(stderr, "usage: hitmiss inspect SOURCE   (a file, a bundled dataset name, - for stdin, or a URL)")
+		fmt.Fprintln(stderr, usage)
 		return 2
 	}
 	fail := func(err error) int {
@@ -173,6 +203,9 @@ func inspect(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	srcs, err := loaders.Resolve(args[0], stdin)
 	if err != nil {
+		return fail(err)
+	}
+	if srcs, err = read.apply(srcs); err != nil {
 		return fail(err)
 	}
 	l := loaders.New(cache.NewRegistry(), loaders.Config{})

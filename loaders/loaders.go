@@ -154,6 +154,12 @@ func (l *Loaders) load(ctx context.Context, src Source) (Loaded, error) {
 	defer r.Close()
 	var rep Report
 	opts := []Option{WithName(src.Name()), WithReport(&rep)}
+	if src.Delimiter != 0 {
+		opts = append(opts, WithDelimiter(src.Delimiter))
+	}
+	if src.NoHeader {
+		opts = append(opts, WithHeader(false))
+	}
 	if fn, ok := ctx.Value(progressKey{}).(func(read, total int64)); ok {
 		opts = append(opts, WithProgress(fn, size))
 	} else if size > 0 {

@@ -44,6 +44,11 @@ type Source struct {
 	ModTime time.Time
 	Hash    string // content hash, for stdin
 
+	// How to read the bytes, when the user said (hitmiss -d, --no-headers):
+	// part of the identity, so two readings of one file are two entries.
+	Delimiter byte // field delimiter; 0 detects it
+	NoHeader  bool // the first record is data, not a header
+
 	_data []byte // stdin's or the bundled file's bytes: not part of the key
 }
 

@@ -458,3 +458,14 @@ func TestLogShowsSortDirectionAndFilter(t *testing.T) {
 		t.Fatalf("the log does not say which sort and filter ran:\n%s", d.screen())
 	}
 }
+
+// The ? screen sums up the filter language beside the keys (issue 14).
+func TestHelpShowsTheFilterLanguage(t *testing.T) {
+	d := weather(t)
+	for _, size := range []tea.WindowSizeMsg{{Width: 80, Height: 24}, {Width: 120, Height: 40}} {
+		d.send(size)
+		d.key("?")
+		mustContain(t, d.screen(), "Filter (f):", `col contains "x"`, "col is not na", "temp_max > 30")
+		d.key("?")
+	}
+}

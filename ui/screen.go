@@ -64,7 +64,7 @@ func (m Model) View() string {
 	if m.showHelp {
 		m.help.ShowAll = true
 		m.help.Width = w
-		mainView = m.help.View(m.ctx.Keys)
+		mainView = m.help.View(m.ctx.Keys) + "\n\n" + filterHelp
 	} else {
 		m.active().SetSize(l.mainW, l.mainH-len(busy))
 		mainView = m.mainView()
@@ -89,6 +89,13 @@ func (m Model) View() string {
 	lines = append(lines, m.noticeLine(w), m.statusLine(w))
 	return strings.Join(clampLines(lines, w, h), "\n")
 }
+
+// filterHelp sums up the filter language (loaders/filter.go) under the
+// keys on the ? screen; the README has the grammar in full.
+const filterHelp = `Filter (f): tests joined with and, or, not and ( )
+  col op value     op: = != < <= > >=; numbers or 'text' / "text"
+  col contains "x" (any case)    col ~ "regex"    col is na, col is not na
+  ` + "`a name with spaces`" + `    e.g. temp_max > 30 and weather = "sun"`
 
 // active is the component the main area shows.
 func (m Model) active() component {

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// writeFileAtomic itself refuses an existing file without force (the
+// command's early check aside: a file may appear while an export runs),
+// and leaves nothing behind when the write fails.
+func TestWriteFileAtomic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.csv")
+	hello := func(w io.Writer) error { _, err := io.WriteString(w, "hello\n"); return err }
+	if err := writeFileAtomic(path, false, hello); err != nil {
+		t.Fatal(err)
+	}
+	err := writeFileAtomic(path, false, func(w io.Writer) error { _, err := io.WriteString(w, "other\n"); return err })
+	if err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("an existing file without force: %v", err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "hello\n" {
+		t.Fatalf("the existing file changed: %q", got)
+	}
+	boom := errors.New("disk on fire")
+	err = writeFileAtomic(path, true, func(w io.Writer) error { io.WriteString(w, "partial"); return boom })
+	if !errors.Is(err, boom) {
+		t.Fatalf("a failed write: %v", err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "hello\n" {
+		t.Fatalf("a failed forced write changed the file: %q", got)
+	}
+	if err := writeFileAtomic(path, true, func(w io.Writer) error { _, err := io.WriteString(w, "new\n"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "new\n" {
+		t.Fatalf("force: %q", got)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Fatalf("temporary files left behind: %v", entries)
+	}
+}
+
+func TestParseDelimiter(t *testing.T) {
+	for in, want := range map[string]byte{"": 0, ";": ';', "|": '|', `\t`: '\t', "TAB": '\t', "\t": '\t', " ": ' '} {
+		if got, err := parseDelimiter(in); err != nil || got != want {
+			t.Errorf("%q: %q %v", in, got, err)
+		}
+	}
+	for _, bad := range []string{"ab", `"`, "\n", "é", "\x01"} {
+		if _, err := parseDelimiter(bad); err == nil {
+			t.Errorf("%q: want an error", bad)
+		}
+	}
+}
+
+func TestParseInterspersed(t *testing.T) {
+	var read readingFlags
+	flags := newTestFlags(&read)
+	args, err := parseInterspersed(flags, []string{"a.csv", "-d", ";", "b.csv", "--", "--no-headers"})
+	if err != nil || strings.Join(args, " ") != "a.csv b.csv --no-headers" || read.delimiter != ";" || read.noHeaders {
+		t.Fatalf("%q %v %+v", args, err, read)
+	}
+}
+
+func newTestFlags(read *readingFlags) *flag.FlagSet {
+	flags := flag.NewFlagSet("test", flag.ContinueOnError)
+	flags.SetOutput(io.Discard)
+	read.register(flags)
+	return flags
+}

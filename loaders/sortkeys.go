@@ -1,0 +1,111 @@
+package loaders
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/go-gota/gota/series"
+)
+
+// SortKey is one key of a multi-column sort.
+type SortKey struct {
+	Column string
+	Desc   bool
+}
+
+// ParseSortKeys reads a sort written as COL[,-COL...]: columns by name,
+// the first most significant, a leading - sorting that one descending.
+// A column whose own name starts with - is written --name.
+func ParseSortKeys(spec string) ([]SortKey, error) {
+	var keys []SortKey
+	for _, part := range strings.Split(spec, ",") {
+		k := SortKey{Column: part}
+		if strings.HasPrefix(part, "-") {
+			k = SortKey{Column: part[1:], Desc: true}
+		}
+		if k.Column == "" {
+			return nil, fmt.Errorf("sort %q: empty column name", spec)
+		}
+		keys = append(keys, k)
+	}
+	return keys, nil
+}
+
+// Ranks returns each frame row's rank in the order sorting the frame by
+// col (Order): rows with equal values share a rank, and missing values
+// share the last one whatever the direction. Comparing ranks is comparing
+// values as Order does, which lets several columns' orders combine.
+func (m *DatasetModel) Ranks(col string, desc bool) ([]int, bool) {
+	order, ok := m.Order(col, desc)
+	if !ok {
+		return nil, false
+	}
+	c, ok := columnOf(colOf(m.Data(), col))
+	if !ok || c.len() != len(order) {
+		return nil, false
+	}
+	same := sameValue(c)
+	ranks := make([]int, len(order))
+	rank := 0
+	for k, row := range order {
+		switch {
+		case c.na(row):
+			// Missing values come last in every order and tie with each
+			// other: one rank after every present value.
+			if k == 0 || !c.na(order[k-1]) {
+				rank = k
+			}
+		case k > 0 && !same(order[k-1], row):
+			rank = k
+		}
+		ranks[row] = rank
+	}
+	return ranks, true
+}
+
+// sameValue reports whether two present cells of c tie in Order: the keys
+// the radix sort compares are equal (so -0 and +0 tie, and NaNs tie).
+func sameValue(c column) func(a, b int) bool {
+	switch c.typ {
+	case series.Int:
+		return func(a, b int) bool { return c.ints[a].v == c.ints[b].v }
+	case series.Float:
+		return func(a, b int) bool {
+			x, y := c.floats[a].v, c.floats[b].v
+			return x == y || math.IsNaN(x) && math.IsNaN(y)
+		}
+	case series.Bool:
+		return func(a, b int) bool { return c.bools[a].v == c.bools[b].v }
+	}
+	return func(a, b int) bool { return c.strs[a].v == c.strs[b].v }
+}
+
+// SortBy orders rows by keys, the first most significant. The sort is
+// stable: rows equal on every key keep their order in rows, and with one
+// key the result is what SortRows gives for the same rows (missing values
+// last in either direction).
+func (m *DatasetModel) SortBy(rows RowSet, keys []SortKey) (RowSet, error) {
+	ranks := make([][]int, len(keys))
+	for i, k := range keys {
+		r, ok := m.Ranks(k.Column, k.Desc)
+		if !ok {
+			return RowSet{}, noColumn("sort", m.Source, k.Column)
+		}
+		ranks[i] = r
+	}
+	out := slices.Clone(rows.indexes())
+	slices.SortStableFunc(out, func(a, b int) int {
+		for _, r := range ranks {
+			if r[a] != r[b] {
+				if r[a] < r[b] {
+					return -1
+				}
+				return 1
+			}
+		}
+		return 0
+	})
+	return RowsOf(out), nil
+}

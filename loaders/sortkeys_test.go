@@ -1,0 +1,140 @@
+package loaders
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+func rowsOfSet(r RowSet) []int {
+	out := make([]int, r.Len())
+	for i := range out {
+		out[i] = r.Row(i)
+	}
+	return out
+}
+
+// With one key, SortBy is the explorer's sort (SortRows) on every column
+// of every bundled dataset, both directions, with and without a filter:
+// export's multi-key sort extends the order the table shows.
+func TestSortByOneKeyIsSortRows(t *testing.T) {
+	l, _ := pipeline(t)
+	ctx := context.Background()
+	for _, src := range BundledSources() {
+		m := modelOf(t, l, src)
+		names := m.Data().Names()
+		// A filter that keeps a scattered subset: rows whose first
+		// column is not missing and a numeric-free test on it.
+		filter := "`" + names[0] + "` is not na and not (`" + names[0] + "` ~ \"^.*[05]$\")"
+		kept, err := l.FilterRows.Get(ctx, FilterArgsOf(m, filter))
+		if err != nil {
+			t.Fatalf("%s: %v", src.Name(), err)
+		}
+		for _, stage := range []struct {
+			filter string
+			rows   RowSet
+		}{{"", AllRows(m.Data().Nrow())}, {filter, kept}} {
+			for _, col := range names {
+				for _, desc := range []bool{false, true} {
+					want, err := l.SortRows.Get(ctx, SortArgs{Stage: StageOf(m, stage.filter), Column: col, Desc: desc})
+					if err != nil {
+						t.Fatal(err)
+					}
+					got, err := m.SortBy(stage.rows, []SortKey{{col, desc}})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !slices.Equal(rowsOfSet(got), rowsOfSet(want)) {
+						t.Fatalf("%s filter %q sort %s desc=%v: SortBy differs from SortRows", src.Name(), stage.filter, col, desc)
+					}
+				}
+			}
+		}
+	}
+}
+
+// Two keys: ties of the first are ordered by the second, missing values
+// last in either direction, rows equal on both in their given order.
+func TestSortByTwoKeysStable(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "k.csv")
+	os.WriteFile(path, []byte("g,v,id\nb,1,0\na,2,1\nb,,2\na,2,3\n,5,4\nb,3,5\na,1,6\n"), 0o644)
+	srcs, err := Resolve(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, _ := pipeline(t)
+	m := modelOf(t, l, srcs[0])
+	got, err := m.SortBy(AllRows(7), []SortKey{{"g", false}, {"v", true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// a: v 2 (rows 1, 3 in order), 1 (row 6); b: 3 (5), 1 (0), NA (2); NA g: row 4.
+	if want := []int{1, 3, 6, 5, 0, 2, 4}; !slices.Equal(rowsOfSet(got), want) {
+		t.Fatalf("order %v, want %v", rowsOfSet(got), want)
+	}
+	got, _ = m.SortBy(RowsOf([]int{6, 3, 1}), []SortKey{{"v", true}})
+	if want := []int{3, 1, 6}; !slices.Equal(rowsOfSet(got), want) {
+		t.Fatalf("stable on the given order: %v, want %v", rowsOfSet(got), want)
+	}
+	if _, err := m.SortBy(AllRows(7), []SortKey{{"nope", false}}); err == nil {
+		t.Fatal("an unknown column must be an error")
+	}
+}
+
+func TestParseSortKeys(t *testing.T) {
+	keys, err := ParseSortKeys("a,-b,--c")
+	if err != nil || !slices.Equal(keys, []SortKey{{"a", false}, {"b", true}, {"-c", true}}) {
+		t.Fatalf("%v %v", keys, err)
+	}
+	for _, bad := range []string{"", "a,", "-", "a,,b"} {
+		if _, err := ParseSortKeys(bad); err == nil {
+			t.Errorf("%q: want an error", bad)
+		}
+	}
+}
+
+// A delimiter or header option is part of the source's identity: two
+// readings of one file are two cache entries, each read as asked.
+func TestReadingOptionsAreKeys(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "semi.txt")
+	os.WriteFile(path, []byte("a;b\n1;2\n3;4\n"), 0o644)
+	srcs, err := Resolve(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, _ := pipeline(t)
+	ctx := context.Background()
+	plain := srcs[0]
+	comma, noHeader := plain, plain
+	comma.Delimiter = ','
+	noHeader.NoHeader = true
+	shape := func(src Source) (int, int, Report) {
+		got, err := l.Load.Get(ctx, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.Frame.Nrow(), got.Frame.Ncol(), got.Report
+	}
+	if r, c, rep := shape(plain); r != 2 || c != 2 || rep.Delimiter != ';' || !rep.Header {
+		t.Fatalf("detected: %dx%d %+v", r, c, rep)
+	}
+	if r, c, rep := shape(comma); r != 2 || c != 1 || rep.Delimiter != ',' {
+		t.Fatalf("-d ',': %dx%d %+v", r, c, rep)
+	}
+	if r, c, rep := shape(noHeader); r != 3 || c != 2 || rep.Header {
+		t.Fatalf("--no-headers: %dx%d %+v", r, c, rep)
+	}
+	if s := l.Load.Stats(); s.Misses != 3 {
+		t.Fatalf("three readings of one file should be three loads, stats %+v", s)
+	}
+	if _, _, rep := shape(comma); rep.Delimiter != ',' {
+		t.Fatal("the comma reading, served again, changed")
+	}
+	if s := l.Load.Stats(); s.Hits != 1 {
+		t.Fatalf("stats %+v", s)
+	}
+}
