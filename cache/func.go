@@ -881,18 +881,7 @@ func (f *Func[A, R]) ClearArg(arg A) error {
 	}
 	if f.cfg.session {
 		// arg's entries in every session.
-		for sk, e := range f.store.entries() {
-			if base, _, ok := splitSession(sk); ok && base == k {
-				f.store.remove(e)
-				gone = append(gone, e)
-			}
-		}
-		for sk, c := range f.inflight {
-			if base, _, ok := splitSession(sk); ok && base == k {
-				c.detached = true
-				delete(f.inflight, sk)
-			}
-		}
+		gone = append(gone, f.dropSessionsLocked(func(base argKey, _ string) bool { return base == k })...)
 	}
 	f.n.clears.Add(1)
 	if f.reg.hub.active() {

@@ -58,24 +58,33 @@ func (r *Registry) EndSession(id string) {
 	}
 }
 
-func (f *Func[A, R]) endSession(id string) {
-	if !f.cfg.session {
-		return
-	}
-	f.mu.Lock()
+// dropSessionsLocked removes the session-scoped entries whose key (the
+// argument's key and the session) match, and detaches their computations in
+// flight so that they are not stored. It returns the removed entries, to be
+// released outside the lock.
+func (f *Func[A, R]) dropSessionsLocked(match func(base argKey, session string) bool) []*entry[R] {
 	var gone []*entry[R]
 	for k, e := range f.store.entries() {
-		if _, s, ok := splitSession(k); ok && s == id {
+		if base, s, ok := splitSession(k); ok && match(base, s) {
 			f.store.remove(e)
 			gone = append(gone, e)
 		}
 	}
 	for k, c := range f.inflight {
-		if _, s, ok := splitSession(k); ok && s == id {
+		if base, s, ok := splitSession(k); ok && match(base, s) {
 			c.detached = true
 			delete(f.inflight, k)
 		}
 	}
+	return gone
+}
+
+func (f *Func[A, R]) endSession(id string) {
+	if !f.cfg.session {
+		return
+	}
+	f.mu.Lock()
+	gone := f.dropSessionsLocked(func(_ argKey, s string) bool { return s == id })
 	f.reg.hub.publish(Event{Func: f.name, Kind: EventCleared, Key: f.name + "(session)", Entries: len(gone), Session: id})
 	f.mu.Unlock()
 	f.releaseEntries(gone)
