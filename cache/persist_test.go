@@ -189,19 +189,7 @@ func TestPersistSurvivesRestart(t *testing.T) {
 	}
 	dir := t.TempDir()
 	run := func() string {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestPersistSurvivesRestart$", "-test.count=1")
-		cmd.Env = append(os.Environ(), "HITMISS_PERSIST_CHILD=1", "HITMISS_PERSIST_DIR="+dir)
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("child: %v\n%s", err, out)
-		}
-		for _, line := range strings.Split(string(out), "\n") {
-			if strings.HasPrefix(line, "RESULT ") {
-				return strings.TrimPrefix(line, "RESULT ")
-			}
-		}
-		t.Fatalf("child printed no result:\n%s", out)
-		return ""
+		return runChild(t, "TestPersistSurvivesRestart", "HITMISS_PERSIST_CHILD=1", "HITMISS_PERSIST_DIR="+dir)
 	}
 	if got := run(); got != "runs=1 hits=0 misses=1 rows=1100" {
 		t.Fatalf("first process: %s", got)
@@ -209,4 +197,24 @@ func TestPersistSurvivesRestart(t *testing.T) {
 	if got := run(); got != "runs=0 hits=1 misses=0 rows=1100" {
 		t.Fatalf("second process was not served from disk: %s", got)
 	}
+}
+
+// runChild runs one test of this binary again in a new process with env
+// added, and returns what it printed after "RESULT ": how the cache served
+// a process that starts afresh.
+func runChild(t *testing.T, test string, env ...string) string {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.count=1")
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(line, "RESULT ") {
+			return strings.TrimPrefix(line, "RESULT ")
+		}
+	}
+	t.Fatalf("child printed no result:\n%s", out)
+	return ""
 }

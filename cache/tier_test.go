@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -258,19 +257,7 @@ func TestTwoProcessesShareARedisStore(t *testing.T) {
 	}
 	srv := redistest.Start(t)
 	run := func() string {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestTwoProcessesShareARedisStore$", "-test.count=1")
-		cmd.Env = append(os.Environ(), "HITMISS_TIER_CHILD_REDIS="+srv.URL(0))
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("child: %v\n%s", err, out)
-		}
-		for _, line := range strings.Split(string(out), "\n") {
-			if strings.HasPrefix(line, "RESULT ") {
-				return strings.TrimPrefix(line, "RESULT ")
-			}
-		}
-		t.Fatalf("child printed no result:\n%s", out)
-		return ""
+		return runChild(t, "TestTwoProcessesShareARedisStore", "HITMISS_TIER_CHILD_REDIS="+srv.URL(0))
 	}
 	if got := run(); got != "outcome=miss runs=1 rows=1700" {
 		t.Fatalf("first process: %s", got)
