@@ -105,8 +105,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	sources, problems := resolveAll(args, stdin)
+	var skipped []string
 	for _, p := range problems {
 		fmt.Fprintln(stderr, "hitmiss:", ui.Sanitize(p.Error()))
+		skipped = append(skipped, ui.Sanitize(p.Error()))
 	}
 	if len(sources) == 0 {
 		return 1
@@ -140,7 +142,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		defer stop()
 	}
 	l := loaders.New(reg, loaders.Config{TTL: cfg.ttl, MaxEntries: cfg.maxEntries, Persist: cfg.persist, Slow: cfg.slow})
-	model := ui.New(reg, l, ui.Options{Sources: sources, Color: !cfg.noColor, Open: len(args) == 1 && len(sources) == 1})
+	model := ui.New(reg, l, ui.Options{Sources: sources, Color: !cfg.noColor,
+		Open: len(args) == 1 && len(sources) == 1, Problems: skipped})
 	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithMouseCellMotion()}
 	if slices.Contains(args, "-") {
 		// Standard input held the data: read keys from the terminal.

@@ -14,6 +14,7 @@
 package ui
 
 import (
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
@@ -32,6 +33,10 @@ type Options struct {
 	Sources []loaders.Source // what the dataset list offers
 	Color   bool
 	Open    bool // open the first source at start (one source given)
+	// Problems are the sources given that could not be used, one line
+	// each; the first screen says so, since the explorer opens over what
+	// was printed before it.
+	Problems []string
 }
 
 // computing is a miss in progress, from its EventMiss to its end.
@@ -129,6 +134,9 @@ func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 	}
 	if opts.Open && len(opts.Sources) > 0 {
 		m.q = query{view: viewTable, source: &m.sources[0]}
+	}
+	if len(opts.Problems) > 0 {
+		m.notice = "skipped " + strings.Join(opts.Problems, "; ")
 	}
 	m.setSize(ctx.Width, ctx.Height)
 	return m

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hitmiss/hitmiss/cache"
+	"github.com/hitmiss/hitmiss/loaders"
 )
 
 // At the width the panel has beside the table in a 120-column window, the
@@ -44,4 +45,12 @@ func TestRerunKeyEndsTheDataCopyDemo(t *testing.T) {
 	d.key("r")
 	d.settle()
 	mustContain(t, d.screen(), "2/6")
+}
+
+// A source that could not be used is named on the first screen: the
+// explorer opens over the line main printed about it.
+func TestSkippedSourcesAreNamedOnTheFirstScreen(t *testing.T) {
+	d := newDriver(t, Options{Sources: loaders.BundledSources()[:2], Problems: []string{"nosuch.csv: no such file"}})
+	d.settle()
+	mustContain(t, d.screen(), "skipped nosuch.csv: no such file")
 }
