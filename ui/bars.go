@@ -64,7 +64,11 @@ func (b *barsView) View() string {
 	}
 	out := []string{st.Header.Render(clip(title, b.width))}
 	if n == 0 && rows > 0 {
-		out = append(out, st.Subtle.Render(clip("no values: the filter keeps no row", b.width)))
+		why := "no values: the file has no rows"
+		if p.query.filter != "" {
+			why = "no values: the filter keeps no row"
+		}
+		out = append(out, st.Subtle.Render(clip(why, b.width)))
 	}
 	for i := b.top; i < min(b.top+rows, n); i++ {
 		out = append(out, b.line(i, i == b.cursor))

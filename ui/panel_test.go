@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -53,4 +55,27 @@ func TestSkippedSourcesAreNamedOnTheFirstScreen(t *testing.T) {
 	d := newDriver(t, Options{Sources: loaders.BundledSources()[:2], Problems: []string{"nosuch.csv: no such file"}})
 	d.settle()
 	mustContain(t, d.screen(), "skipped nosuch.csv: no such file")
+}
+
+// The empty value counts of a file without rows do not blame a filter, and
+// a view's error says where esc goes: back to the table, not the list.
+func TestEmptyAndErrorViewsSayWhatIsTrue(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "header.csv")
+	os.WriteFile(path, []byte("a,b\n"), 0o644)
+	srcs, _ := loaders.Resolve(path, nil)
+	d := newDriver(t, Options{Sources: srcs, Open: true})
+	d.settle()
+	d.key("v")
+	d.settle()
+	mustContain(t, d.screen(), "the file has no rows")
+	mustLack(t, d.screen(), "filter keeps")
+
+	d = weather(t)
+	d.filter("wind > 100")
+	d.key("l", "l", "H")
+	d.settle()
+	mustContain(t, d.screen(), "error:", "esc: back to the table")
+	d.key("esc")
+	d.settle()
+	mustContain(t, d.screen(), "0 of 1,461 rows match")
 }

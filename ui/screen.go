@@ -121,8 +121,12 @@ func (m Model) mainView() string {
 		return m.list.View()
 	}
 	if p.err != nil && p.query.source == m.q.source {
+		back := "esc: back to the table" // esc leaves a view for the table
+		if m.q.view == viewTable {
+			back = "esc: back to the datasets"
+		}
 		return st.Error.Render(clip("error: "+describeErr(p.err), width)) + "\n" +
-			st.Subtle.Render(clip("esc: back to the datasets", width))
+			st.Subtle.Render(clip(back, width))
 	}
 	if !p.ready(m.q) {
 		if m.previewing() {
