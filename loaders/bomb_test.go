@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -142,5 +143,28 @@ func TestURLErrorsNameTheURLOnce(t *testing.T) {
 		if msg := err.Error(); !strings.HasPrefix(msg, url+": ") || strings.Count(msg, srv.URL) != 1 || !strings.Contains(msg, want) || strings.Contains(msg, "\n") {
 			t.Errorf("%s: %q, want one line naming the URL once and saying %q", path, msg, want)
 		}
+	}
+}
+
+// TestGunzipJoinsChunks reads a two-member gzip whose trailer (the last
+// member's size) understates the text, so the text arrives in several
+// chunks that must join to exactly the input.
+func TestGunzipJoinsChunks(t *testing.T) {
+	var text bytes.Buffer
+	text.WriteString("id,word\n")
+	for i := range 200000 {
+		fmt.Fprintf(&text, "%d,w%d\n", i, i%977)
+	}
+	half := bytes.IndexByte(text.Bytes()[text.Len()-100:], '\n') + text.Len() - 99
+	var gz bytes.Buffer
+	for _, part := range [][]byte{text.Bytes()[:half], text.Bytes()[half:]} {
+		zw := gzip.NewWriter(&gz)
+		zw.Write(part)
+		zw.Close()
+	}
+	o := &options{name: "two.csv.gz", budget: 1 << 30}
+	got, err := gunzip(context.Background(), gz.Bytes(), o)
+	if err != nil || !bytes.Equal(got, text.Bytes()) {
+		t.Fatalf("gunzip: %v, %d bytes, want %d equal bytes", err, len(got), text.Len())
 	}
 }

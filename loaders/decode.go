@@ -120,25 +120,39 @@ func gunzip(ctx context.Context, raw []byte, o *options) ([]byte, error) {
 	if len(raw) >= 4 {
 		hint = int64(binary.LittleEndian.Uint32(raw[len(raw)-4:]))
 	}
+	// Text is read into chunks that grow geometrically and joined once at
+	// the end, so a bomb refused at the cap has held no more than the cap,
+	// without the copies of a growing buffer on the way.
 	const step = 1 << 20
-	buf := make([]byte, 0, max(min(hint, limit)+1, step))
+	var chunks [][]byte
+	cur := make([]byte, 0, max(min(hint, limit)+1, step))
+	total := int64(0)
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
+		if len(cur) == cap(cur) {
+			chunks = append(chunks, cur)
+			cur = make([]byte, 0, min(max(total/2, step), 256<<20))
 		}
-		n, err := zr.Read(buf[len(buf):min(cap(buf), len(buf)+step)])
-		buf = buf[:len(buf)+n]
-		if int64(len(buf)) > limit {
+		n, err := zr.Read(cur[len(cur):min(cap(cur), len(cur)+step)])
+		cur = cur[:len(cur)+n]
+		total += int64(n)
+		if total > limit {
 			if o.maxBytes > 0 && limit == o.maxBytes {
 				return nil, o.fail("decompresses to more than %s, over the %s limit", humanBytes(limit), humanBytes(o.maxBytes))
 			}
 			return nil, o.fail("decompresses to more than %s, over the memory budget of %s", humanBytes(limit), humanBytes(o.budget))
 		}
 		if err == io.EOF {
-			return buf, nil
+			if len(chunks) == 0 {
+				return cur, nil
+			}
+			buf := make([]byte, 0, total)
+			for _, c := range chunks {
+				buf = append(buf, c...)
+			}
+			return append(buf, cur...), nil
 		}
 		if err != nil {
 			return nil, &InputError{Input: o.name, Problem: "corrupt gzip data: " + err.Error(), Err: err}
