@@ -80,6 +80,7 @@ type Model struct {
 	previewNotice bool
 	search        string
 	showHelp      bool
+	helpTop       int  // first line of the ? screen shown
 	spinning      bool // a spinner tick is scheduled: only while something computes
 	ticking       bool // a clock tick is scheduled: only while the panel counts down a TTL
 

@@ -52,8 +52,11 @@ func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 		return model, cmd, true
 	case key.Matches(msg, k.Help):
 		m.showHelp = !m.showHelp
+		m.helpTop = 0
 	case m.showHelp && key.Matches(msg, k.Back):
 		m.showHelp = false
+	case m.showHelp && key.Matches(msg, k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom):
+		m.scrollHelp(msg)
 	case key.Matches(msg, k.Back) && m.rerun.running() && len(m.computing) > 0:
 		return m.cancel()
 	case key.Matches(msg, k.Panel):
@@ -364,4 +367,26 @@ func joinNames(names []string) string {
 		out += ", " + n
 	}
 	return out
+}
+
+// scrollHelp moves the ? screen, which scrolls when the window is short.
+func (m *Model) scrollHelp(msg tea.KeyMsg) {
+	k := m.ctx.Keys
+	rows := max(m.ctx.Height-3, 1)
+	last := max(len(helpLines(k, m.ctx.Width))-rows, 0)
+	switch {
+	case key.Matches(msg, k.Down):
+		m.helpTop++
+	case key.Matches(msg, k.Up):
+		m.helpTop--
+	case key.Matches(msg, k.PageDown):
+		m.helpTop += rows - 1
+	case key.Matches(msg, k.PageUp):
+		m.helpTop -= rows - 1
+	case key.Matches(msg, k.Top):
+		m.helpTop = 0
+	case key.Matches(msg, k.Bottom):
+		m.helpTop = last
+	}
+	m.helpTop = min(max(m.helpTop, 0), last)
 }

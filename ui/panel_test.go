@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/loaders"
 )
@@ -78,4 +80,27 @@ func TestEmptyAndErrorViewsSayWhatIsTrue(t *testing.T) {
 	d.key("esc")
 	d.settle()
 	mustContain(t, d.screen(), "0 of 1,461 rows match")
+}
+
+// The ? screen lists every key at any size: what does not fit scrolls
+// into view with j (at 80×24 the cache keys were cut off before).
+func TestHelpScrollsToEveryKey(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {60, 12}, {120, 40}} {
+		d := weather(t)
+		d.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		d.key("?")
+		seen := d.screen()
+		for range 60 {
+			d.key("j")
+			seen += d.screen()
+		}
+		for _, group := range DefaultKeyMap().FullHelp() {
+			for _, b := range group {
+				if !strings.Contains(seen, b.Help().Desc) {
+					t.Errorf("%dx%d: the help never shows %q", size[0], size[1], b.Help().Desc)
+				}
+			}
+		}
+		mustContain(t, seen, "Filter (f)")
+	}
 }

@@ -62,9 +62,7 @@ func (m Model) View() string {
 	busy = busy[:min(len(busy), max(l.mainH-1, 0))]
 	var mainView string
 	if m.showHelp {
-		m.help.ShowAll = true
-		m.help.Width = w
-		mainView = m.help.View(m.ctx.Keys) + "\n\n" + filterHelp
+		mainView = strings.Join(m.helpPage(w, h-3), "\n")
 	} else {
 		m.active().SetSize(l.mainW, l.mainH-len(busy))
 		mainView = m.mainView()
@@ -88,6 +86,51 @@ func (m Model) View() string {
 	}
 	lines = append(lines, m.noticeLine(w), m.statusLine(w))
 	return strings.Join(clampLines(lines, w, h), "\n")
+}
+
+// helpLines is the ? screen: every key with its help, the groups of
+// FullHelp one after the other in as many columns as the width holds, then
+// the filter language. Nothing is cut: what does not fit scrolls.
+func helpLines(k KeyMap, width int) []string {
+	const keyW, colW = 8, 34
+	var entries []string
+	for g, group := range k.FullHelp() {
+		if g > 0 {
+			entries = append(entries, "")
+		}
+		for _, b := range group {
+			h := b.Help()
+			entries = append(entries, pad(h.Key, keyW)+" "+h.Desc)
+		}
+	}
+	cols := max(1, min(3, (width+2)/(colW+2)))
+	rows := (len(entries) + cols - 1) / cols
+	out := make([]string, rows)
+	for i, e := range entries {
+		r := i % rows
+		if i >= rows {
+			out[r] = pad(out[r], (i/rows)*(colW+2))
+		}
+		out[r] += e
+	}
+	out = append(out, "")
+	return append(out, splitLines(filterHelp)...)
+}
+
+// helpPage is the part of the help that fits in height lines from the
+// scroll position, with a last line saying how to see the rest.
+func (m Model) helpPage(width, height int) []string {
+	all := helpLines(m.ctx.Keys, width)
+	if height <= 0 {
+		return nil
+	}
+	top := min(max(m.helpTop, 0), max(len(all)-height, 0))
+	page := all[top:min(top+height, len(all))]
+	if top+height < len(all) {
+		page = append(page[:len(page)-1:len(page)-1],
+			fmt.Sprintf("↓ j/pgdn: %d more lines", len(all)-(top+height-1)))
+	}
+	return page
 }
 
 // filterHelp sums up the filter language (loaders/filter.go) under the
