@@ -54,7 +54,7 @@ func startTmux(t *testing.T, args ...string) *tmuxSession {
 func startTmuxSized(t *testing.T, width, height int, args ...string) *tmuxSession {
 	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed (.ci/run installs it): the end-to-end test needs a real terminal")
+		t.Fatalf("tmux is not on PATH (%v); install it: apt-get install -y tmux", err)
 	}
 	bin := hitmiss(t)
 	dir := t.TempDir()
@@ -64,17 +64,23 @@ func startTmuxSized(t *testing.T, width, height int, args ...string) *tmuxSessio
 		quoted[i] = strconv.Quote(a)
 	}
 	script := fmt.Sprintf("XDG_CACHE_HOME=%s %s %s; echo $? > %s; sleep 30", dir, bin, strings.Join(quoted, " "), s.exit)
-	cmd := exec.Command("tmux", "new-session", "-d", "-s", s.name, "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), script)
+	cmd := s.tmux("new-session", "-d", "-s", s.name, "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), script)
 	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("tmux: %v\n%s", err, out)
 	}
-	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", s.name).Run() })
+	t.Cleanup(func() { s.tmux("kill-server").Run() })
 	return s
 }
 
+// tmux runs a tmux command on the session's own server (-L its name): a
+// test's session never races another test's server starting or stopping.
+func (s *tmuxSession) tmux(args ...string) *exec.Cmd {
+	return exec.Command("tmux", append([]string{"-L", s.name}, args...)...)
+}
+
 func (s *tmuxSession) screen() string {
-	out, err := exec.Command("tmux", "capture-pane", "-p", "-t", s.name).Output()
+	out, err := s.tmux("capture-pane", "-p", "-t", s.name).Output()
 	if err != nil {
 		s.t.Fatalf("capture-pane: %v", err)
 	}
@@ -82,7 +88,7 @@ func (s *tmuxSession) screen() string {
 }
 
 func (s *tmuxSession) keys(keys ...string) {
-	if out, err := exec.Command("tmux", append([]string{"send-keys", "-t", s.name}, keys...)...).CombinedOutput(); err != nil {
+	if out, err := s.tmux(append([]string{"send-keys", "-t", s.name}, keys...)...).CombinedOutput(); err != nil {
 		s.t.Fatalf("send-keys: %v\n%s", err, out)
 	}
 }
@@ -199,7 +205,7 @@ func TestExplorerAtEverySizeInTmux(t *testing.T) {
 	if !strings.Contains(screen, "cache") || !strings.Contains(screen, "dataset_model") {
 		t.Fatalf("no cache panel beside the table at 100x15:\n%s", screen)
 	}
-	if out, err := exec.Command("tmux", "resize-window", "-t", s.name, "-x", "80", "-y", "24").CombinedOutput(); err != nil {
+	if out, err := s.tmux("resize-window", "-t", s.name, "-x", "80", "-y", "24").CombinedOutput(); err != nil {
 		t.Fatalf("resize: %v\n%s", err, out)
 	}
 	s.waitFor("the panel under the table at 80x24", func(sc string) bool {
@@ -222,7 +228,7 @@ func TestExplorerAtEverySizeInTmux(t *testing.T) {
 	if strings.Contains(screen, "2012-01-01") {
 		t.Fatalf("a filter that keeps no row shows rows:\n%s", screen)
 	}
-	if out, err := exec.Command("tmux", "resize-window", "-t", s.name, "-x", "120", "-y", "40").CombinedOutput(); err != nil {
+	if out, err := s.tmux("resize-window", "-t", s.name, "-x", "120", "-y", "40").CombinedOutput(); err != nil {
 		t.Fatalf("resize: %v\n%s", err, out)
 	}
 	s.waitText("filter: temp_max > 100")

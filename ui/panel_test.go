@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -103,4 +104,27 @@ func TestHelpScrollsToEveryKey(t *testing.T) {
 		}
 		mustContain(t, seen, "Filter (f)")
 	}
+}
+
+// The row detail shows a long cell whole, wrapped over as many lines as it
+// needs and scrolled with j (it was cut at the width of one line).
+func TestRowDetailWrapsALongCell(t *testing.T) {
+	words := make([]string, 60)
+	for i := range words {
+		words[i] = fmt.Sprintf("word%d", i)
+	}
+	path := filepath.Join(t.TempDir(), "long.csv")
+	os.WriteFile(path, []byte("id,text\n1,"+strings.Join(words, " ")+"\n"), 0o644)
+	srcs, _ := loaders.Resolve(path, nil)
+	d := newDriver(t, Options{Sources: srcs, Open: true})
+	d.send(tea.WindowSizeMsg{Width: 60, Height: 8})
+	d.settle()
+	d.key("enter")
+	d.settle()
+	seen := d.screen()
+	for range 20 {
+		d.key("j")
+		seen += d.screen()
+	}
+	mustContain(t, seen, "word0", "word30", "word59")
 }

@@ -37,7 +37,7 @@ func (m *Model) setSize(w, h int) {
 			l.panelH = body
 		} else {
 			l.panelW = w
-			l.panelH = min(max(body/3, 4), 14, body)
+			l.panelH = min(max(body/3, 4), 14, body/2) // the table keeps at least half
 			l.mainH = max(body-l.panelH, 0)
 		}
 	}
