@@ -86,8 +86,9 @@ const (
 // that tests can lower it.
 var urlMaxBytes int64 = DefaultURLMaxSize
 
-// dataExts are the files a directory source lists.
-var dataExts = []string{".csv", ".tsv", ".psv", ".txt", ".csv.gz", ".tsv.gz", ".psv.gz", ".gz"}
+// dataExts are the files a directory source lists: the ones the messages
+// and the README name. Any file given by its path is read, .txt included.
+var dataExts = []string{".csv", ".tsv", ".psv", ".csv.gz", ".tsv.gz", ".psv.gz", ".gz"}
 
 func isDataFile(name string) bool {
 	lower := strings.ToLower(name)

@@ -20,11 +20,15 @@ func TestResolve(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "a.csv"), []byte("x\n1\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "b.tsv"), []byte("x\n2\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "notes.md"), []byte("hi"), 0o644)
+	os.WriteFile(filepath.Join(dir, "readme.txt"), []byte("x\n3\n"), 0o644) // not listed: the messages name .csv .tsv .psv .gz
 	os.Mkdir(filepath.Join(dir, "empty"), 0o755)
 
 	srcs, err := Resolve(dir, nil)
 	if err != nil || len(srcs) != 2 || srcs[0].Kind != File || !strings.HasSuffix(srcs[1].Path, "b.tsv") {
 		t.Fatalf("directory: %v, %v", srcs, err)
+	}
+	if srcs, err := Resolve(filepath.Join(dir, "readme.txt"), nil); err != nil || len(srcs) != 1 {
+		t.Fatalf("a .txt file given by its path is read: %v, %v", srcs, err)
 	}
 	if srcs, err := Resolve("zipcodes", nil); err != nil || srcs[0].Kind != Bundled || srcs[0].Name() != "zipcodes" {
 		t.Fatalf("bundled: %v, %v", srcs, err)
