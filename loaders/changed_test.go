@@ -155,6 +155,17 @@ func TestUnbalancedQuoteNamesItsLine(t *testing.T) {
 	if err != nil || len(rep.Warnings) != 1 || !strings.HasPrefix(rep.Warnings[0], "line 3: a quote opens a field that never closes") {
 		t.Fatalf("quote open on the last line: %v, %q", err, rep.Warnings)
 	}
+	// The file's last line break is not a line swallowed: "2 lines after
+	// it" counts the two lines there are, and a quote on the last line is
+	// a warning however the file ends.
+	_, err = readBothWays(t, "id,name\n1,\"a\n2,b\n3,c\n")
+	if err == nil || !strings.Contains(err.Error(), "swallow the 2 lines after it") {
+		t.Fatalf("two lines after the quote: %v", err)
+	}
+	rep, err = readBothWays(t, "id,name\n1,a\n2,\"b\n")
+	if err != nil || len(rep.Warnings) != 1 {
+		t.Fatalf("quote open on a last line that ends with a line break: %v, %q", err, rep.Warnings)
+	}
 	_, err = readBothWays(t, "id,\"name\n1,a\n2,b\n")
 	if err == nil || !strings.Contains(err.Error(), "t.csv: line 1: a quote opens") {
 		t.Fatalf("quote open in the header: %v", err)

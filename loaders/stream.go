@@ -277,7 +277,10 @@ func unbalanced(in input, sc scanner, i int, off int64, o *options, rep *Report)
 	if err != nil {
 		return o.readErr(err)
 	}
-	if swallowed := bytes.Count(sc.data[q:], []byte{'\n'}); swallowed > 0 {
+	// The file's own last line break ends the line the quote is on; it
+	// swallows nothing.
+	rest := bytes.TrimSuffix(sc.data[q:], []byte{'\n'})
+	if swallowed := bytes.Count(rest, []byte{'\n'}); swallowed > 0 {
 		return o.fail("line %d: a quote opens a field that never closes, which would swallow the %d lines after it: fix or remove the quote", line, swallowed)
 	}
 	rep.Warnings = append(rep.Warnings, fmt.Sprintf("line %d: a quote opens a field that never closes: the field runs to the end of the file", line))
