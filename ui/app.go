@@ -14,6 +14,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -201,7 +202,17 @@ func (m Model) onPage(p page) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.reruns++
+	prev := m.ctx.page.model
 	m.ctx.page = &p
+	if p.model != nil && p.model != prev && p.query.source != nil && len(p.model.Report.Warnings) > 0 {
+		// A newly loaded dataset's warnings (ragged rows, transcoding, an
+		// unclosed quote on the last line) are said, as inspect says them.
+		w := p.model.Report.Warnings
+		m.notice = "warning: " + Sanitize(w[0])
+		if len(w) > 1 {
+			m.notice += fmt.Sprintf(" (and %d more: hitmiss inspect lists them)", len(w)-1)
+		}
+	}
 	if len(p.misses()) > 0 {
 		m.missed = &p
 	}

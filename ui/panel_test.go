@@ -128,3 +128,14 @@ func TestRowDetailWrapsALongCell(t *testing.T) {
 	}
 	mustContain(t, seen, "word0", "word30", "word59")
 }
+
+// A dataset loaded with warnings says so on the screen, as inspect does
+// (a ragged row was loaded without a word in the explorer).
+func TestLoadWarningsAreShown(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ragged.csv")
+	os.WriteFile(path, []byte("a,b\n1,2\n3,4,5\n6,7\n"), 0o644)
+	srcs, _ := loaders.Resolve(path, nil)
+	d := newDriver(t, Options{Sources: srcs, Open: true})
+	d.settle()
+	mustContain(t, d.screen(), "warning:")
+}
