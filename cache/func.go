@@ -292,8 +292,17 @@ func (f *Func[A, R]) Get(ctx context.Context, arg A) (R, error) {
 // computation (Joined) or decoded from the second tier (Stored). On an
 // error the outcome says whether fn ran, or would have run, for this
 // caller (Miss) or whether the caller joined another's computation (Joined).
-// After Registry.Close it returns ErrClosed.
+// After Registry.Close it returns ErrClosed. Under WithCallObserver it
+// also reports the call to the observer.
 func (f *Func[A, R]) GetOutcome(ctx context.Context, arg A) (R, Outcome, error) {
+	v, o, err := f.getOutcome(ctx, arg)
+	if observe, ok := ctx.Value(observerKey{}).(func(string, Outcome)); ok {
+		observe(f.name, o)
+	}
+	return v, o, err
+}
+
+func (f *Func[A, R]) getOutcome(ctx context.Context, arg A) (R, Outcome, error) {
 	var zero R
 	if f.reg.closed.Load() {
 		return zero, Miss, f.closedErr()

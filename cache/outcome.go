@@ -1,5 +1,7 @@
 package cache
 
+import "context"
+
 // Outcome says how GetOutcome served a value.
 type Outcome int
 
@@ -31,3 +33,17 @@ func (o Outcome) String() string {
 // Served reports whether the value came without running fn for this
 // caller: everything but a Miss.
 func (o Outcome) Served() bool { return o != Miss }
+
+type observerKey struct{}
+
+// WithCallObserver returns a context under which every Get and GetOutcome
+// reports its function's name and how it was served to observe: the
+// caller's own calls and those that the computations they start make in
+// turn (a cached function calling another), since fn runs with the
+// values of its caller's context. This is how a Streamlit-style rerun
+// counts every hit and miss it caused, nested ones included. observe may be
+// called from other goroutines, and by a computation that outlives the
+// call that started it.
+func WithCallObserver(ctx context.Context, observe func(fn string, o Outcome)) context.Context {
+	return context.WithValue(ctx, observerKey{}, observe)
+}

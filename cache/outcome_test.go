@@ -3,6 +3,7 @@ package cache_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 
@@ -79,5 +80,30 @@ func TestLabelsAndHitOutcomesInEvents(t *testing.T) {
 	}
 	if hit.Key != "counts(column=temp max)" || hit.Outcome != cache.Hit {
 		t.Fatalf("hit event %q outcome %v", hit.Key, hit.Outcome)
+	}
+}
+
+func TestCallObserverSeesNestedCalls(t *testing.T) {
+	reg := newRegistry(t)
+	inner := cache.Data(reg, "inner", func(_ context.Context, x int) (int, error) { return x + 1, nil })
+	outer := cache.Data(reg, "outer", func(ctx context.Context, x int) (int, error) {
+		return inner.Get(ctx, x)
+	})
+	var mu sync.Mutex
+	var seen []string
+	ctx := cache.WithCallObserver(context.Background(), func(fn string, o cache.Outcome) {
+		mu.Lock()
+		defer mu.Unlock()
+		seen = append(seen, fn+" "+o.String())
+	})
+	if v, err := outer.Get(ctx, 1); err != nil || v != 2 {
+		t.Fatalf("outer(1) = %d, %v", v, err)
+	}
+	outer.Get(ctx, 1)
+	mu.Lock()
+	defer mu.Unlock()
+	want := []string{"inner miss", "outer miss", "outer hit"}
+	if fmt.Sprint(seen) != fmt.Sprint(want) {
+		t.Fatalf("observed %v, want %v", seen, want)
 	}
 }

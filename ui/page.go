@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -103,12 +105,31 @@ func (p *page) ready(q query) bool {
 // pageMsg delivers a finished rerun.
 type pageMsg struct{ page page }
 
-// call runs one cached function for the page and records how this rerun's
-// own call was served.
-func call[A, R any](p *page, ctx context.Context, f *cache.Func[A, R], arg A) (R, error) {
-	v, o, err := f.GetOutcome(ctx, arg)
-	p.calls = append(p.calls, callRecord{fn: f.Name(), outcome: o})
+// call runs one cached function for the page. How it was served, and how
+// the cached calls its computation made were, reach the page's calls
+// through the observer runPage puts on ctx.
+func call[A, R any](_ *page, ctx context.Context, f *cache.Func[A, R], arg A) (R, error) {
+	v, _, err := f.GetOutcome(ctx, arg)
 	return v, err
+}
+
+// callLog collects the calls a rerun caused, nested ones included; the
+// cache reports them from the goroutines that make them.
+type callLog struct {
+	mu    sync.Mutex
+	calls []callRecord
+}
+
+func (l *callLog) observe(fn string, o cache.Outcome) {
+	l.mu.Lock()
+	l.calls = append(l.calls, callRecord{fn: fn, outcome: o})
+	l.mu.Unlock()
+}
+
+func (l *callLog) list() []callRecord {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.calls)
 }
 
 // runPage is the page function: it reads the query and calls the cached
@@ -116,7 +137,9 @@ func call[A, R any](p *page, ctx context.Context, f *cache.Func[A, R], arg A) (R
 func runPage(ctx context.Context, l *loaders.Loaders, id int, q query) (p page) {
 	start := time.Now()
 	p = page{id: id, query: q}
-	defer func() { p.took = time.Since(start) }()
+	calls := &callLog{}
+	ctx = cache.WithCallObserver(ctx, calls.observe)
+	defer func() { p.took, p.calls = time.Since(start), calls.list() }()
 	if q.source == nil {
 		return p
 	}

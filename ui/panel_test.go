@@ -139,3 +139,10 @@ func TestLoadWarningsAreShown(t *testing.T) {
 	d.settle()
 	mustContain(t, d.screen(), "warning:")
 }
+
+// The status bar counts every miss the rerun caused, nested ones too: the
+// first open misses dataset_model and, inside it, load_csv.
+func TestStatusCountsNestedMisses(t *testing.T) {
+	d := weather(t)
+	mustContain(t, d.screen(), "last miss: load_csv, dataset_model")
+}

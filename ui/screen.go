@@ -361,11 +361,11 @@ func (m Model) statusLine(width int) string {
 		counts = "H hits M misses"
 	}
 	parts := []string{st.StatusKey.Render(number), took, counts}
-	if len(misses) == 0 && m.missed != nil && !m.stable {
-		parts = append(parts, st.Subtle.Render(fmt.Sprintf("last miss: %s", strings.Join(m.missed.misses(), ", "))))
-	}
 	if m.focus == focusPanel {
 		parts = append(parts, st.StatusKey.Render("focus: panel (tab: back)"))
+	}
+	if len(misses) == 0 && m.missed != nil && !m.stable {
+		parts = append(parts, st.Subtle.Render(fmt.Sprintf("last miss: %s", strings.Join(m.missed.misses(), ", "))))
 	}
 	if m.previewing() && m.q.view == viewTable {
 		parts = append(parts, fmt.Sprintf("row %s of the first %s", commas(m.table.row+1), commas(m.table.rowCount())))
