@@ -299,13 +299,22 @@ func TestWideUnicodeAndResize(t *testing.T) {
 	}
 }
 
-func TestEscCancelsASlowMiss(t *testing.T) {
+// minuteDriver is a driver at 120×40 on the first bundled dataset whose
+// every miss takes a minute, for what happens while a load computes.
+func minuteDriver(t *testing.T) *driver {
+	t.Helper()
 	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
 	l := loaders.New(reg, loaders.Config{Slow: time.Minute})
 	m := New(reg, l, Options{Sources: loaders.BundledSources()[:1]})
 	m.listen = false
 	d := &driver{t: t, m: m, reg: reg}
 	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	return d
+}
+
+func TestEscCancelsASlowMiss(t *testing.T) {
+	d := minuteDriver(t)
+	l := d.m.ctx.Loaders
 	// Open the dataset, but run the (slow) rerun in the background as the
 	// real program would.
 	next, cmd := d.m.Update(tea.KeyMsg{Type: tea.KeyEnter})

@@ -20,17 +20,7 @@ var escapeOrControl = regexp.MustCompile("[\x00-\x08\x0b-\x1f\x7f\u0080-\u009f]"
 // runInspect runs the built binary's inspect command.
 func runInspect(t *testing.T, source string, stdin []byte) (stdout, stderr string, code int) {
 	t.Helper()
-	cmd := exec.Command(hitmiss(t), "inspect", source)
-	cmd.Stdin = bytes.NewReader(stdin)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return out.String(), errOut.String(), code
+	return runHitmiss(t, stdin, "inspect", source)
 }
 
 func TestInspectBundledDatasets(t *testing.T) {

@@ -311,12 +311,8 @@ func TestNoColorCursorIsVisible(t *testing.T) {
 }
 
 func TestEscDuringALoadGoesBack(t *testing.T) {
-	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
-	l := loaders.New(reg, loaders.Config{Slow: time.Minute})
-	m := New(reg, l, Options{Sources: loaders.BundledSources()[:1]})
-	m.listen = false
-	d := &driver{t: t, m: m, reg: reg}
-	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	d := minuteDriver(t)
+	l := d.m.ctx.Loaders
 	next, cmd := d.m.Update(tea.KeyMsg{Type: tea.KeyEnter})
 	d.m = next.(Model)
 	done := background(cmd)
