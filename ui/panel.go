@@ -74,7 +74,7 @@ func eventText(ev cache.Event) string {
 	key := Sanitize(ev.Key)
 	switch ev.Kind {
 	case cache.EventComputed:
-		return fmt.Sprintf("computed %s in %s", key, ev.Duration.Round(time.Millisecond/10))
+		return fmt.Sprintf("computed %s in %s", key, readableDuration(ev.Duration))
 	case cache.EventError:
 		return fmt.Sprintf("error %s: %s", key, describeErr(ev.Err))
 	case cache.EventCleared:
@@ -325,6 +325,27 @@ func ttlText(s cache.Stats) string {
 		return shortDuration(time.Until(s.NextExpiry))
 	}
 	return shortDuration(s.TTL)
+}
+
+// readableDuration keeps three significant digits, so a 2-second miss
+// reads 2.01s rather than 2.013456s, and a fast hit still shows its µs.
+func readableDuration(d time.Duration) string {
+	for _, unit := range []time.Duration{time.Hour, time.Minute, time.Second, time.Millisecond, time.Microsecond} {
+		if d >= unit {
+			return d.Round(roundingFor(d, unit)).String()
+		}
+	}
+	return d.String()
+}
+
+// roundingFor is the step that leaves three significant digits of d in
+// unit: 1.23s, 12.3s, 123s.
+func roundingFor(d, unit time.Duration) time.Duration {
+	step := unit / 100
+	for n := d / unit; n >= 10 && step < unit; n /= 10 {
+		step *= 10
+	}
+	return max(step, 1)
 }
 
 func shortDuration(d time.Duration) string {
