@@ -30,6 +30,8 @@ Usage:
   hitmiss inspect SOURCE          print a summary of one source
   hitmiss export SOURCE [flags]   write one source's rows, filtered, sorted, some
                                   columns, as CSV, TSV or JSON lines (export -h)
+  hitmiss demo [flags] [CHAPTER]  Streamlit's caching docs, chapter by chapter,
+                                  live (demo --list; demo -h)
 
 A SOURCE is a bundled dataset name, a file (.csv .tsv .psv, gzip or not),
 a directory of them, - for standard input, or an http(s) URL.
@@ -72,6 +74,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if len(args) > 0 && args[0] == "export" {
 		return exportCmd(args[1:], stdin, stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "demo" {
+		return demoCmd(args[1:], stdout, stderr)
 	}
 	var cfg config
 	var read readingFlags

@@ -48,6 +48,8 @@ type Func[A, R any] struct {
 	timerAt  time.Time
 	closed   bool // Registry.Close ran: nothing is stored or timed any more
 
+	versions versionShelf[R] // SetVersion's entries of the versions it left; guarded by mu
+
 	n counters
 }
 
