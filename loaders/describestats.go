@@ -65,3 +65,27 @@ func modeOf[K cmp.Ordered](parts []map[K]int) (mode K, most, distinct int) {
 func countRows(count, missing, distinct int, mode string) []string {
 	return []string{strconv.Itoa(count), strconv.Itoa(missing), strconv.Itoa(distinct), mode}
 }
+
+// minMaxText is a text column's least and greatest cells: in time for a
+// column of dates (detectDates), as text otherwise. The cells are shown as
+// the file has them.
+func minMaxText(c column) (lo, hi string) {
+	keys, isDate := detectDates(c)
+	if !isDate || keys == nil {
+		return minMaxStrings(c)
+	}
+	first, lowRow, highRow := true, 0, 0
+	for i := range keys.len() {
+		if keys.na(i) {
+			continue
+		}
+		if first || keys.strs[i].v < keys.strs[lowRow].v {
+			lowRow = i
+		}
+		if first || keys.strs[i].v > keys.strs[highRow].v {
+			highRow = i
+		}
+		first = false
+	}
+	return c.strs[lowRow].v, c.strs[highRow].v
+}

@@ -161,3 +161,11 @@ func TestDescribeModeTiesTakeTheSmallest(t *testing.T) {
 		t.Errorf("count/missing/distinct of n = %v/%v/%v, want 4/1/2", n.Elem(at("count")), n.Elem(at("missing")), n.Elem(at("distinct")))
 	}
 }
+
+func TestDescribeDatesMinMaxByTime(t *testing.T) {
+	df, _ := read(t, "d\n12/1/2019\n1/15/2020\n2/3/2019\nNA\n")
+	got, _ := describeFrame(df)
+	if lo, hi := got.Col("d").Elem(3).String(), got.Col("d").Elem(7).String(); lo != "2/3/2019" || hi != "1/15/2020" {
+		t.Fatalf("min %s max %s, want 2/3/2019 and 1/15/2020 (by time, not text)", lo, hi)
+	}
+}

@@ -236,7 +236,7 @@ func describeFrame(df dataframe.DataFrame) (dataframe.DataFrame, error) {
 	parallel(len(cols), func(j int) {
 		c := cols[j]
 		if !c.numeric() {
-			lo, hi := minMaxStrings(c)
+			lo, hi := minMaxText(c) // dates by time, other text by its bytes
 			count, missing, distinct, _, mode := countStats(c)
 			out[j+1] = series.New(append([]string{"-", "-", "-", lo, "-", "-", "-", hi}, countRows(count, missing, distinct, mode)...), series.String, c.name)
 			return
