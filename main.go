@@ -150,7 +150,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	l := loaders.New(reg, loaders.Config{TTL: cfg.ttl, MaxEntries: cfg.maxEntries, Persist: cfg.persist, Slow: cfg.slow})
 	model := ui.New(reg, l, ui.Options{Sources: sources, Color: !cfg.noColor,
-		Open: len(args) == 1 && len(sources) == 1, Problems: skipped})
+		Open: len(args) == 1 && len(sources) == 1, Problems: skipped, Clipboard: os.Stdout})
 	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithMouseCellMotion()}
 	if slices.Contains(args, "-") {
 		// Standard input held the data: read keys from the terminal.

@@ -42,13 +42,17 @@ const (
 // query is the script's input, like Streamlit's widget values: everything
 // the page function needs, copied into each rerun.
 type query struct {
-	view     viewKind
-	source   *loaders.Source // the open dataset; nil on the list
-	sortCol  string
-	sortDesc bool
-	filter   string
-	column   string // the column of value counts and histograms
-	dropped  string // mutation demo: column dropped from the data-cached copy
+	view    viewKind
+	source  *loaders.Source   // the open dataset; nil on the list
+	sort    []loaders.SortKey // the first most significant (sorting.go)
+	types   []loaders.TypeSpec
+	filter  string
+	column  string // the column of value counts and histograms
+	dropped string // mutation demo: column dropped from the data-cached copy
+	// search is the / pattern, matched in searchCols, the columns shown
+	// (search.go).
+	search     string
+	searchCols []string
 }
 
 // callRecord is one cached call the page made and how it was served.
@@ -64,16 +68,19 @@ type page struct {
 	took  time.Duration
 	calls []callRecord
 
-	model     *loaders.DatasetModel
-	frame     dataframe.DataFrame // the table's frame: the model's, or the mutation demo's copy
-	total     int                 // rows of the frame before the filter
-	rows      loaders.RowSet      // the table's rows: filtered, then sorted
-	filtered  bool                // rows are a filter's (the title says "of total")
+	model     *loaders.DatasetModel // the model every step read: set_types' when types are set
+	base      *loaders.DatasetModel // the dataset's own model (dataset_model)
+	frame     dataframe.DataFrame   // the table's frame: the model's, or the mutation demo's copy
+	total     int                   // rows of the frame before the filter
+	rows      loaders.RowSet        // the table's rows: filtered, then sorted
+	filtered  bool                  // rows are a filter's (the title says "of total")
 	describe  dataframe.DataFrame
 	counts    loaders.Counts
 	bins      []loaders.Bin
 	err       error
 	filterErr error
+	matches   loaders.Matches // the search's, in the rows and columns shown
+	searchErr error
 }
 
 // count is how many of the page's own calls were served as o.
@@ -166,6 +173,15 @@ func runPage(ctx context.Context, l *loaders.Loaders, id int, q query) (p page) 
 		p.err = err
 		return p
 	}
+	p.base = m
+	if types := typesOf(m, q.types); len(types) > 0 {
+		typed, err := call(&p, ctx, l.SetTypes, loaders.TypesArgsOf(m, types))
+		if err != nil {
+			p.err = err
+			return p
+		}
+		m = typed
+	}
 	p.model = m
 	stage := loaders.StageOf(m, "")
 	p.frame = m.Data()
@@ -185,13 +201,16 @@ func runPage(ctx context.Context, l *loaders.Loaders, id int, q query) (p page) 
 			stage = loaders.StageOf(m, q.filter)
 		}
 	}
-	if q.sortCol != "" {
-		rows, err := call(&p, ctx, l.SortRows, loaders.SortArgs{Stage: stage, Column: q.sortCol, Desc: q.sortDesc})
+	if len(q.sort) > 0 {
+		rows, err := l.SortedRows(ctx, stage, q.sort) // one key: sort_rows; more: sort_rows_by
 		if err != nil {
 			p.err = err
 			return p
 		}
 		p.rows = rows
+	}
+	if q.search != "" && q.view == viewTable {
+		p.matches, p.searchErr = call(&p, ctx, l.FindMatches, loaders.MatchArgs{Stage: stage, Sort: q.sort, Pattern: q.search, Columns: q.searchCols})
 	}
 	if q.dropped != "" {
 		// Mutation demo: the data-cached load is a copy, so dropping a
