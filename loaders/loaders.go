@@ -74,6 +74,9 @@ type Loaders struct {
 	ValueCounts *cache.Func[ColumnArgs, Counts]
 	GroupBy     *cache.Func[GroupArgs, dataframe.DataFrame]
 	Histogram   *cache.Func[HistArgs, []Bin]
+	Frequency   *cache.Func[FreqArgs, Freq]
+	LinePoints  *cache.Func[LineArgs, Line]
+	Scatter     *cache.Func[ScatterArgs, Density]
 }
 
 // New registers the cached functions on reg.
@@ -104,6 +107,9 @@ func New(reg *cache.Registry, cfg Config) *Loaders {
 	l.ValueCounts = cache.Data(reg, "value_counts", l.valueCounts, data("Counting values…")...)
 	l.GroupBy = cache.Data(reg, "group_by", l.groupBy, data("Grouping…")...)
 	l.Histogram = cache.Data(reg, "histogram", l.histogram, data("Binning…")...)
+	l.Frequency = cache.Data(reg, "frequency", l.frequency, data("Counting groups…")...)
+	l.LinePoints = cache.Data(reg, "line_chart", l.lineChart, data("Drawing the line…")...)
+	l.Scatter = cache.Data(reg, "scatter", l.scatter, data("Plotting points…")...)
 	return l
 }
 
