@@ -13,6 +13,12 @@ const (
 	promptNone promptKind = iota
 	promptSearch
 	promptFilter
+	promptFreqColumns // V: the columns of a frequency table
+	promptGroupKey    // A: the column to group by
+	promptLineX       // L: the line's x axis
+	promptScatterX    // P: the scatter's x axis
+	promptExport      // e: the file to export to
+	promptConfirm     // y/n: replace a file
 )
 
 // prompt is the one-line text input for a search or a filter.
