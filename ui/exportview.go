@@ -47,7 +47,7 @@ func formatOfPath(path string) (ExportFormat, error) {
 	case ".jsonl", ".ndjson":
 		return JSONLines, nil
 	}
-	return 0, fmt.Errorf("export to %s: the name must end in .csv, .tsv or .jsonl (the format)", path)
+	return 0, fmt.Errorf("export: the name must end in .csv, .tsv or .jsonl (the format), not %s", filepath.Base(path))
 }
 
 // startExport checks what the user typed and either asks before

@@ -38,7 +38,7 @@ func (m Model) onViewKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 		return m.ask(promptFreqColumns, "frequency over columns (a, b, …): ", m.cursorColumn()+", ", false)
 	case key.Matches(msg, k.GroupBy):
 		col := m.cursorColumn()
-		return m.ask(promptGroupKey, fmt.Sprintf("aggregate %s, grouped by column: ", Sanitize(col)), m.firstTextColumn(col), false)
+		return m.ask(promptGroupKey, fmt.Sprintf("aggregate %s, grouped by column: ", Sanitize(col)), m.groupGuess(col), false)
 	case key.Matches(msg, k.Line):
 		col := m.cursorColumn()
 		return m.ask(promptLineX, fmt.Sprintf("line of %s over (a date or number column; empty: row number): ", Sanitize(col)), firstDateColumn(m.ctx.page), true)
@@ -101,15 +101,20 @@ func (m Model) isNumeric(name string) bool {
 	return t == series.Int || t == series.Float || t == series.Bool
 }
 
-// firstTextColumn is the first text column other than skip, A's guess at
-// the column to group by.
-func (m Model) firstTextColumn(skip string) string {
-	for _, n := range m.ctx.page.frame.Names() {
-		if n != skip && !m.isNumeric(n) {
-			return n
+// groupGuess is A's guess at the column to group by: the text column
+// (other than skip) with the fewest distinct values, more than one.
+func (m Model) groupGuess(skip string) string {
+	p := m.ctx.page
+	if p.model == nil {
+		return ""
+	}
+	best, fewest := "", 0
+	for _, c := range p.model.Columns {
+		if c.Name != skip && c.Type == series.String && c.Distinct > 1 && (best == "" || c.Distinct < fewest) {
+			best, fewest = c.Name, c.Distinct
 		}
 	}
-	return ""
+	return best
 }
 
 // toggleFreq is v: the frequency table of the cursor column, or back.
