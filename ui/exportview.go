@@ -27,7 +27,8 @@ type exportJob struct {
 	frame     dataframe.DataFrame
 	rows      loaders.RowSet
 	columns   []string
-	overwrite bool // the user said y to replacing path
+	overwrite bool        // the user said y to replacing path
+	mode      fs.FileMode // the replaced file's permissions, which it keeps
 }
 
 // exportDoneMsg reports a finished export.
@@ -78,6 +79,7 @@ func (m *Model) startExport(path string) tea.Cmd {
 			m.notice = Sanitize(fmt.Sprintf("export to %s: it is a directory", path))
 			return nil
 		}
+		job.mode = fi.Mode().Perm()
 		m.pendingExport = job
 		m.prompt.open(promptConfirm, fmt.Sprintf("%s exists: replace it? (y/n) ", Sanitize(path)), "")
 		return nil
@@ -94,7 +96,8 @@ func (m *Model) runExport(job *exportJob) tea.Cmd {
 	}
 }
 
-// writeExportFile writes the job to a temporary file in the target's
+// writeExportFile writes the job (as hitmiss export's writeFileAtomic
+// does, whose messages speak of flags) to a temporary file in the target's
 // directory, then moves it to the target: replacing it only when the job
 // says so, and otherwise failing if a file appeared there meanwhile.
 func writeExportFile(job exportJob) (err error) {
@@ -112,7 +115,11 @@ func writeExportFile(job exportJob) (err error) {
 	if err = WriteExport(tmp, job.frame, job.rows, job.columns, job.format, false); err != nil {
 		return fmt.Errorf("export to %s: %w", job.path, err)
 	}
-	if err = tmp.Chmod(0o644); err != nil {
+	mode := fs.FileMode(0o644)
+	if job.overwrite && job.mode != 0 {
+		mode = job.mode
+	}
+	if err = tmp.Chmod(mode); err != nil {
 		return fmt.Errorf("export to %s: %w", job.path, unwrapPath(err))
 	}
 	if err = tmp.Sync(); err != nil {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -83,13 +84,24 @@ func (g *groupView) View() string {
 		for k := range p.views.aggs {
 			cell := "–" // no value to aggregate in this group
 			if count > 0 || p.views.aggs[k] == loaders.AggCount {
-				cell = fmtNum(p.views.groups[k].Elem(i, 1).Float())
+				cell = fmtAgg(p.views.groups[k].Elem(i, 1).Float())
 			}
 			line += fmt.Sprintf(" %10s", cell)
 		}
 		out = append(out, clip(line, g.width))
 	}
 	return strings.Join(out, "\n")
+}
+
+// fmtAgg writes an aggregate in the 10 cells of its column with as many
+// significant digits as fit (a sum of 12708.3 is not 1.271e+04).
+func fmtAgg(v float64) string {
+	for prec := 8; prec > 1; prec-- {
+		if s := strconv.FormatFloat(v, 'g', prec, 64); len(s) <= 10 {
+			return s
+		}
+	}
+	return strconv.FormatFloat(v, 'g', 1, 64)
 }
 
 // groupByFilter is the filter that keeps group i of the group-by shown,

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -87,7 +88,7 @@ func TestGroupByAggregates(t *testing.T) {
 		}
 	}
 	line := lineWith(t, s, "drizzle")
-	for _, want := range []string{commas(n), fmtNum(sum), fmtNum(sum / float64(n)), fmtNum(most)} {
+	for _, want := range []string{" " + strconv.Itoa(n) + " ", fmtAgg(sum), fmtAgg(sum / float64(n)), fmtAgg(most)} {
 		if !strings.Contains(line, want) {
 			t.Fatalf("drizzle line %q lacks %q", line, want)
 		}
