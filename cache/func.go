@@ -48,6 +48,8 @@ type Func[A, R any] struct {
 	timerAt  time.Time
 	closed   bool // Registry.Close ran: nothing is stored or timed any more
 
+	versions versionShelf[R] // SetVersion's entries of the versions it left; guarded by mu
+
 	n counters
 }
 
@@ -499,10 +501,11 @@ func (f *Func[A, R]) slowGet(ctx context.Context, k argKey, arg A) (R, Outcome, 
 		return v, out, err
 	}
 	if err := ctx.Err(); err != nil {
-		// The caller has given up already: start nothing for it.
+		// The caller has given up already: start nothing for it, and
+		// count nothing either (it was served nothing, and computed
+		// nothing: neither a hit nor a miss).
 		f.mu.Unlock()
 		f.releaseAll(gone)
-		f.n.misses.Add(1)
 		return zero, Miss, err
 	}
 	if c := f.inflight[k]; c != nil {
@@ -573,7 +576,8 @@ func (f *Func[A, R]) slowGet(ctx context.Context, k argKey, arg A) (R, Outcome, 
 
 // wait blocks until c finishes or ctx is done. The caller that started c
 // was counted as a miss already; a caller that joined counts as a hit when
-// it gets a value and as a miss when it does not.
+// it gets a value, as a miss when the computation fails, and as neither
+// when its ctx ends first.
 func (f *Func[A, R]) wait(ctx context.Context, k argKey, c *call[R], started bool) (R, Outcome, error) {
 	var zero R
 	select {
@@ -584,7 +588,8 @@ func (f *Func[A, R]) wait(ctx context.Context, k argKey, c *call[R], started boo
 		}
 		f.leave(k, c)
 		if !started {
-			f.n.misses.Add(1)
+			// A caller that gave up waiting was served nothing: neither a
+			// hit nor a miss (the computation it joined is the miss).
 			return zero, Joined, ctx.Err()
 		}
 		return zero, Miss, ctx.Err()
@@ -889,6 +894,18 @@ func (f *Func[A, R]) Contains(arg A) bool {
 	}
 	e := f.store.lookup(b)
 	return e != nil && !f.expired(e)
+}
+
+// InFlight reports whether a computation of arg is running now, so that a
+// Get of arg would join it rather than start one.
+func (f *Func[A, R]) InFlight(arg A) bool {
+	k, err := f.key(arg)
+	if err != nil {
+		return false
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.inflight[k] != nil
 }
 
 // Clear removes every entry of f, in memory and on disk, before it returns.

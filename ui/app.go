@@ -15,6 +15,7 @@ package ui
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -38,6 +39,8 @@ type Options struct {
 	// each; the first screen says so, since the explorer opens over what
 	// was printed before it.
 	Problems []string
+	// Clipboard is the terminal y and Y copy to, with OSC 52; nil: none.
+	Clipboard io.Writer
 }
 
 // computing is a miss in progress, from its EventMiss to its end.
@@ -63,11 +66,20 @@ type Model struct {
 	list     *datasetList
 	table    *tableView
 	describe *describeView
-	values   *barsView
+	freq     *freqView
 	histo    *barsView
 	row      *rowDetail
 	panel    *cachePanel
 	prompt   *prompt
+
+	group     *groupView
+	line      *chartView
+	scatter   *chartView
+	sheetList *sheetList
+	sheets    *sheetSet
+	askColumn string // the column the open V, A, L or P prompt is about
+	// pendingExport waits for the y/n answer before replacing a file.
+	pendingExport *exportJob
 
 	showPanel bool
 	focus     focusKind
@@ -79,7 +91,11 @@ type Model struct {
 	// previewNotice: the notice says something waits for the whole file,
 	// so it goes when the preview does.
 	previewNotice bool
-	search        string
+	lastSearch    string // the last / text typed, kept to edit when it was not valid
+	findPending   int    // a search jump waits for its matches: 1 forward, -1 back
+	typeColumn    string // the column the t prompt asks about
+	typeNotice    string // a type was set on this column: say how it read when its page comes
+	clipboard     io.Writer
 	showHelp      bool
 	helpTop       int  // first line of the ? screen shown
 	spinning      bool // a spinner tick is scheduled: only while something computes
@@ -122,7 +138,7 @@ func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 		list:      newDatasetList(ctx, opts.Sources),
 		table:     newTableView(ctx),
 		describe:  newDescribeView(ctx),
-		values:    newBarsView(ctx, viewValues),
+		freq:      newFreqView(ctx),
 		histo:     newBarsView(ctx, viewHisto),
 		row:       newRowDetail(ctx),
 		panel:     newCachePanel(ctx),
@@ -133,12 +149,20 @@ func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 		bar:       progress.New(progress.WithDefaultGradient(), progress.WithWidth(30)),
 		help:      help.New(),
 		listen:    true,
+		clipboard: opts.Clipboard,
 	}
 	if opts.Open && len(opts.Sources) > 0 {
 		m.q = query{view: viewTable, source: &m.sources[0]}
 	}
 	if len(opts.Problems) > 0 {
 		m.notice = "skipped " + strings.Join(opts.Problems, "; ")
+	}
+	m.group, m.line, m.scatter = newGroupView(ctx), newChartView(ctx, viewLine), newChartView(ctx, viewScatter)
+	m.sheets = newSheetSet()
+	m.sheetList = newSheetList(ctx, m.sheets)
+	if m.q.source != nil {
+		m.sheets.list = []sheet{{q: m.q, table: *m.table, parent: -1}}
+		m.sheets.cur = 0
 	}
 	m.setSize(ctx.Width, ctx.Height)
 	return m
@@ -187,6 +211,8 @@ func (m Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case clockMsg:
 		m.ticking = false
 		return m, m.clock()
+	case exportDoneMsg:
+		return m.onExportDone(msg)
 	case tea.MouseMsg:
 		return m.onMouse(msg)
 	case tea.KeyMsg:
@@ -204,6 +230,7 @@ func (m Model) onPage(p page) (tea.Model, tea.Cmd) {
 	m.reruns++
 	prev := m.ctx.page.model
 	m.ctx.page = &p
+	m.afterPage(&p)
 	if p.model != nil && p.model != prev && p.query.source != nil && len(p.model.Report.Warnings) > 0 {
 		// A newly loaded dataset's warnings (ragged rows, transcoding, an
 		// unclosed quote on the last line) are said, as inspect says them.

@@ -17,8 +17,18 @@ type KeyMap struct {
 	ClearFunc, ClearData       key.Binding
 	ClearResources, ClearAll   key.Binding
 	MutateData, MutateResource key.Binding
+	BumpVersion, BreakShared   key.Binding // the talk's live keys (livekeys.go)
+	ClearEntry                 key.Binding
+	Columns                    ColumnKeys // columns.go
 	Help, Quit                 key.Binding
-	Accept, Cancel, ForceQuit  key.Binding // in a text prompt
+	// Grouping, charts, sheets and export (issue 14; views_keys.go).
+	FreqColumns, GroupBy         key.Binding
+	Line, Scatter                key.Binding
+	MoreBins, FewerBins          key.Binding
+	PrevSheet, NextSheet, Sheets key.Binding
+	Export, Yes, No              key.Binding
+	OpenGroup                    key.Binding // enter on a frequency or group-by line
+	Accept, Cancel, ForceQuit    key.Binding // in a text prompt
 }
 
 // DefaultKeyMap returns the standard key bindings: vim keys and arrows.
@@ -45,7 +55,7 @@ func DefaultKeyMap() KeyMap {
 		Filter:         b([]string{"f"}, "f", "filter rows"),
 		Sort:           b([]string{"s"}, "s", "sort by column"),
 		Describe:       b([]string{"d"}, "d", "describe"),
-		Values:         b([]string{"v"}, "v", "value counts"),
+		Values:         b([]string{"v"}, "v", "frequency of column"),
 		Histo:          b([]string{"H"}, "H", "histogram"),
 		Panel:          b([]string{"c"}, "c", "cache panel"),
 		Focus:          b([]string{"tab"}, "tab", "focus panel"),
@@ -56,6 +66,23 @@ func DefaultKeyMap() KeyMap {
 		ClearAll:       b([]string{"E"}, "E", "clear everything"),
 		MutateData:     b([]string{"m"}, "m", "drop column (data copy)"),
 		MutateResource: b([]string{"M"}, "M", "drop column (resource!)"),
+		BumpVersion:    b([]string{"#"}, "#", "edit load_csv (Version) / back"),
+		BreakShared:    b([]string{"B"}, "B", "break dataset_model (validate)"),
+		ClearEntry:     b([]string{"D"}, "D", "clear this dataset's model"),
+		Columns:        defaultColumnKeys(b),
+		FreqColumns:    b([]string{"V"}, "V", "frequency of columns…"),
+		GroupBy:        b([]string{"A"}, "A", "aggregate column by…"),
+		Line:           b([]string{"L"}, "L", "line chart"),
+		Scatter:        b([]string{"P"}, "P", "scatter plot against…"),
+		MoreBins:       b([]string{"+", "="}, "+", "more bins (histogram)"),
+		FewerBins:      b([]string{"-"}, "-", "fewer bins (histogram)"),
+		PrevSheet:      b([]string{"["}, "[", "previous sheet"),
+		NextSheet:      b([]string{"]"}, "]", "next sheet"),
+		Sheets:         b([]string{"b"}, "b", "list sheets"),
+		OpenGroup:      b([]string{"enter"}, "enter", "rows of the group"),
+		Export:         b([]string{"e"}, "e", "export view to file…"),
+		Yes:            b([]string{"y"}, "y", "yes (overwrite)"),
+		No:             b([]string{"n", "esc"}, "n", "no"),
 		Help:           b([]string{"?"}, "?", "help"),
 		Quit:           b([]string{"q", "ctrl+c"}, "q", "quit"),
 		Accept:         b([]string{"enter"}, "enter", "apply"),
@@ -73,10 +100,13 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Home, k.End},
-		{k.Open, k.Back, k.Search, k.Next, k.Prev, k.Filter, k.Sort},
-		{k.Describe, k.Values, k.Histo, k.MutateData, k.MutateResource},
+		{k.Open, k.Back, k.Search, k.Next, k.Prev, k.Filter, k.Sort, k.Columns.AddSort, k.Columns.SetType},
+		k.Columns.list(),
+		{k.Describe, k.Values, k.FreqColumns, k.GroupBy, k.OpenGroup, k.Histo, k.MoreBins, k.FewerBins, k.Line, k.Scatter},
+		{k.PrevSheet, k.NextSheet, k.Sheets, k.Export, k.MutateData, k.MutateResource},
 		{k.Panel, k.Focus, k.Rerun, k.ClearFunc, k.ClearData, k.ClearResources, k.ClearAll},
+		{k.BumpVersion, k.BreakShared, k.ClearEntry},
 		{k.Help, k.Quit},
-		{k.Accept, k.Cancel, k.ForceQuit},
+		{k.Accept, k.Cancel, k.ForceQuit, k.Yes, k.No},
 	}
 }
