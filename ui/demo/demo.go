@@ -71,8 +71,12 @@ type Model struct {
 	log     []logLine
 	spin    map[string]spinning // misses in flight, by function and call
 	codeTop int
-	full    bool // the code fills the screen
+	full    bool         // the code fills the screen
+	queue   []tea.KeyMsg // keys pressed during a rerun, run after it in order
 }
+
+// queueSize bounds the keys waiting for a rerun to finish.
+const queueSize = 8
 
 type spinning struct {
 	text  string
@@ -140,7 +144,7 @@ func (m *Model) enter() tea.Cmd {
 	m.code, _ = code(m.about.show)
 	m.reg, m.busy, m.prev, m.last = nil, false, verdict{}, verdict{}
 	m.out, m.outs, m.users, m.note, m.log, m.codeTop = nil, map[string][]string{}, nil, "", nil, 0
-	m.spin = map[string]spinning{}
+	m.spin, m.queue = map[string]spinning{}, nil
 	start := m.begin(func(ctx context.Context, r *runner) tea.Msg {
 		if err := r.start(); err != nil {
 			return actedMsg{reg: r.env.reg, note: "could not start the chapter: " + err.Error()}
@@ -197,7 +201,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			m.outs[msg.user] = msg.lines
 		}
-		return m, nil
+		return m.next()
 	case eventMsg:
 		if msg.reg != m.reg || !msg.ok {
 			return m, nil
@@ -232,7 +236,8 @@ func (m Model) acted(msg actedMsg) (tea.Model, tea.Cmd) {
 	}
 	if !msg.rerun {
 		m.busy = false
-		return m, tea.Batch(cmds...)
+		next, cmd := m.next()
+		return next, tea.Batch(append(cmds, cmd)...)
 	}
 	cmds = append(cmds, m.begin(func(ctx context.Context, r *runner) tea.Msg { return r.rerun(ctx) }))
 	return m, tea.Batch(cmds...)
@@ -279,13 +284,17 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.full = false
 		} else if m.busy && m.cancel != nil {
 			m.cancel()
-			m.note = "cancelled the rerun"
+			m.queue = nil
+			m.note = "cancelled the rerun and the keys queued after it"
 		}
 		return m, nil
 	}
 	if m.busy {
-		if key.Matches(msg, k.Rerun) || m.chapterKey(msg) != nil {
-			m.note = "a rerun is running: wait for its verdict (esc cancels it)"
+		if (key.Matches(msg, k.Rerun) || m.chapterKey(msg) != nil) && len(m.queue) < queueSize {
+			// As a script reruns after the interaction that came during
+			// a run, the key runs once this rerun has its verdict.
+			m.queue = append(m.queue, msg)
+			m.note = "queued " + msg.String() + ": it runs after this rerun (esc cancels the rerun)"
 		}
 		return m, nil
 	}
@@ -301,6 +310,16 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		})
 	}
 	return m, nil
+}
+
+// next runs the first queued key, now that nothing runs.
+func (m Model) next() (tea.Model, tea.Cmd) {
+	if len(m.queue) == 0 {
+		return m, nil
+	}
+	k := m.queue[0]
+	m.queue = m.queue[1:]
+	return m.key(k)
 }
 
 func (m Model) chapterKey(msg tea.KeyMsg) *action {
