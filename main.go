@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -67,6 +68,7 @@ type config struct {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	args = subcommandFirst(args)
 	if len(args) > 0 && args[0] == "inspect" {
 		return inspect(args[1:], stdin, stdout, stderr)
 	}
@@ -148,7 +150,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	l := loaders.New(reg, loaders.Config{TTL: cfg.ttl, MaxEntries: cfg.maxEntries, Persist: cfg.persist, Slow: cfg.slow})
 	model := ui.New(reg, l, ui.Options{Sources: sources, Color: !cfg.noColor,
-		Open: len(args) == 1 && len(sources) == 1, Problems: skipped})
+		Open: len(args) == 1 && len(sources) == 1, Problems: skipped, Clipboard: os.Stdout})
 	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithMouseCellMotion()}
 	if slices.Contains(args, "-") {
 		// Standard input held the data: read keys from the terminal.
@@ -162,6 +164,43 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// subcommands are the words that name a command rather than a source.
+var subcommands = []string{"inspect", "export"}
+
+// valueFlags are the flags, of the explorer and of the subcommands, that
+// take a value as the next argument ("-d ;"), so that value is not taken
+// for a subcommand's name.
+var valueFlags = []string{"d", "delimiter", "ttl", "max-entries", "store", "store-timeout", "slow", "metrics",
+	"filter", "sort", "columns", "format", "o"}
+
+// subcommandFirst moves a subcommand named after flags to the front:
+// "hitmiss -d ';' inspect f.csv" is "hitmiss inspect -d ';' f.csv", as
+// with git's and go's commands. A file of that name in the working
+// directory is a source, not a command.
+func subcommandFirst(args []string) []string {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return args
+		}
+		if strings.HasPrefix(a, "-") && a != "-" {
+			name := strings.TrimLeft(a, "-")
+			if !strings.Contains(name, "=") && slices.Contains(valueFlags, name) {
+				i++ // its value
+			}
+			continue
+		}
+		if i == 0 || !slices.Contains(subcommands, a) {
+			return args
+		}
+		if _, err := os.Stat(a); err == nil {
+			return args
+		}
+		return append(append([]string{a}, args[:i]...), args[i+1:]...)
+	}
+	return args
 }
 
 // resolveAll resolves every argument (the bundled datasets when there are
