@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -164,6 +165,8 @@ func (m *Model) begin(fn func(ctx context.Context, r *runner) tea.Msg) tea.Cmd {
 	m.cancel, m.busy, m.began = cancel, true, time.Now()
 	r, gen := m.run, m.gen
 	return func() tea.Msg {
+		r.mu.Lock()
+		defer r.mu.Unlock()
 		switch msg := fn(ctx, r).(type) {
 		case actedMsg:
 			msg.gen = gen
@@ -260,10 +263,8 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if m.unsub != nil {
 			m.unsub()
 		}
-		if m.run != nil {
-			m.run.close()
-		}
-		return m, tea.Quit
+		r := m.run
+		return m, tea.Sequence(func() tea.Msg { r.close(); return nil }, tea.Quit)
 	case key.Matches(msg, k.Next):
 		m.idx = (m.idx + 1) % len(chapters())
 		return m, m.enter()
@@ -346,8 +347,11 @@ func (m *Model) record(ev cache.Event) {
 }
 
 // runner is a chapter's live state. Its methods run in commands, one at a
-// time (the model is busy meanwhile), never in Update or View.
+// time (the model is busy meanwhile), never in Update or View. mu is held
+// by each command for as long as it runs, so closing a left chapter waits
+// for its cancelled rerun to return.
 type runner struct {
+	mu   sync.Mutex
 	ch   chapter
 	env  *env
 	last []cache.Stats // at the end of the previous rerun
@@ -374,6 +378,8 @@ func (r *runner) rerun(ctx context.Context) ranMsg {
 }
 
 func (r *runner) close() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if r.env.reg != nil {
 		r.env.reg.Close()
 	}
