@@ -94,6 +94,7 @@ func TestEveryChapterFits(t *testing.T) {
 			}
 			d.key("r")
 			d.settled()
+			d.until("the rerun's events", func(m Model) bool { return len(m.log) > 0 })
 			for _, size := range [][2]int{{80, 24}, {120, 40}, {40, 12}, {1, 1}, {200, 60}, {79, 5}} {
 				d.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 				lines := strings.Split(d.m.View(), "\n")
