@@ -13,7 +13,7 @@ import (
 // fetchArgs is fetch_data(_db_connection, num_rows): a field whose name
 // starts with _ is not hashed, as Streamlit's _param is not.
 type fetchArgs struct {
-	_db     *conn // 👈 excluded from the key
+	_db     *conn // ← excluded from the key
 	NumRows int
 }
 
@@ -108,7 +108,7 @@ func (c *excluded) start(e *env) error {
 	}
 	c.fetch = cache.Data(e.reg, "fetch_data", c.fetchData)
 	c.read = cache.Data(e.reg, "read_file", c.readFile,
-		cache.HashFunc(hashFileReference)) // 👈 hash_funcs={...}
+		cache.HashFunc(hashFileReference)) // ← hash_funcs={...}
 	return nil
 }
 

@@ -54,7 +54,7 @@ func (c *maxEntries) squareOf(ctx context.Context, n number) (int, error) {
 func (c *maxEntries) start(e *env) error {
 	c.env, c.x = e, 1
 	c.square = cache.Data(e.reg, "square", c.squareOf,
-		cache.MaxEntries(3)) // 👈 @st.cache_data(max_entries=3)
+		cache.MaxEntries(3)) // ← @st.cache_data(max_entries=3)
 	return nil
 }
 
