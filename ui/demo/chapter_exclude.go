@@ -37,6 +37,7 @@ type excluded struct {
 	db    *conn
 	rows  int
 	ref   fileRef
+	dir   string // holds the file; removed when the chapter is left
 	fetch *cache.Func[fetchArgs, int]
 	read  *cache.Func[fileRef, string]
 }
@@ -47,7 +48,7 @@ func (c *excluded) about() about {
 		title: "Excluded arguments and HashFunc",
 		seed:  "st.cache_data docs, _param; old st.cache page, hash_funcs",
 		show: []string{"fetchArgs", "excluded.fetchData",
-			"excluded.start", "excluded.page"},
+			"hashFileReference", "excluded.start", "excluded.page"},
 		watch: "c opens a new connection: _db changed but is not hashed, " +
 			"so fetch_data is a HIT. → asks for more rows: MISS. t " +
 			"touches the file: its name is unchanged, but the HashFunc " +
@@ -102,7 +103,7 @@ func (c *excluded) start(e *env) error {
 	if err != nil {
 		return err
 	}
-	c.ref = fileRef{filepath.Join(dir, "notes.txt")}
+	c.dir, c.ref = dir, fileRef{filepath.Join(dir, "notes.txt")}
 	if err := os.WriteFile(c.ref.Path, []byte("hello"), 0o600); err != nil {
 		return err
 	}
@@ -110,6 +111,12 @@ func (c *excluded) start(e *env) error {
 	c.read = cache.Data(e.reg, "read_file", c.readFile,
 		cache.HashFunc(hashFileReference)) // ← hash_funcs={...}
 	return nil
+}
+
+func (c *excluded) close() {
+	if c.dir != "" {
+		os.RemoveAll(c.dir)
+	}
 }
 
 func (c *excluded) page(p *Page) error {

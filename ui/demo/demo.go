@@ -380,6 +380,9 @@ func (r *runner) rerun(ctx context.Context) ranMsg {
 func (r *runner) close() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if c, ok := r.ch.(closer); ok {
+		c.close()
+	}
 	if r.env.reg != nil {
 		r.env.reg.Close()
 	}
