@@ -268,12 +268,17 @@ func (m Model) presentView(w, h int) []string {
 		}
 	}
 	add(st.Title, m.title())
-	v := m.verdictText()
-	if w >= ansi.StringWidth(v)+6 {
-		box := lipgloss.NewStyle().Bold(true).Border(lipgloss.RoundedBorder()).Padding(0, 2)
-		out = append(out, strings.Split(box.Render(v), "\n")...)
-	} else {
-		add(st.Title, v)
+	// The last rerun's verdict in large letters, under the line that says
+	// it after the one before.
+	add(st.Title, m.verdictText())
+	if big, ok := bigText(m.last.short()); ok && m.last.word != "" && !m.busy && w >= ansi.StringWidth(big[0]) {
+		style := st.Hit
+		if m.last.word != "HIT" && m.last.word != "FROM DISK" {
+			style = st.Miss
+		}
+		for _, l := range big {
+			out = append(out, style.Render(l))
+		}
 	}
 	if d := m.last.detail(); d != "" && !m.busy {
 		add(st.Cell, d)
