@@ -24,4 +24,8 @@ func TestDemoList(t *testing.T) {
 	if got := errOut.String(); !strings.Contains(got, `no chapter "nosuch"`) || strings.Count(got, "\n") != 1 {
 		t.Fatalf("demo nosuch said %q", got)
 	}
+	errOut.Reset()
+	if code := run([]string{"demo", "--ttl", "0s"}, nil, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "--ttl must be positive") {
+		t.Fatalf("demo --ttl 0s: status %d, %q", code, errOut.String())
+	}
 }
