@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/hitmiss/hitmiss/cache"
@@ -60,7 +61,7 @@ func (c *excluded) about() about {
 			}),
 			act("right l", "num_rows + 10", true, func(*env) string {
 				c.rows += 10
-				return "num_rows = " + itoa(c.rows)
+				return "num_rows = " + strconv.Itoa(c.rows)
 			}),
 			act("t", "touch the file", true, func(*env) string {
 				now := time.Now().Add(time.Second)

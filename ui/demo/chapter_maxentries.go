@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/hitmiss/hitmiss/cache"
 )
@@ -33,11 +34,11 @@ func (c *maxEntries) about() about {
 		actions: []action{
 			act("right l", "x + 1", true, func(*env) string {
 				c.x = min(c.x+1, 9)
-				return "x = " + itoa(c.x)
+				return "x = " + strconv.Itoa(c.x)
 			}),
 			act("left h", "x - 1", true, func(*env) string {
 				c.x = max(c.x-1, 1)
-				return "x = " + itoa(c.x)
+				return "x = " + strconv.Itoa(c.x)
 			}),
 		},
 	}

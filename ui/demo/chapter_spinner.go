@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/hitmiss/hitmiss/cache"
 )
@@ -26,7 +27,7 @@ func (c *spinners) about() about {
 		actions: []action{
 			act("right l", "new argument", true, func(*env) string {
 				c.x++
-				return "x = " + itoa(c.x)
+				return "x = " + strconv.Itoa(c.x)
 			}),
 		},
 	}

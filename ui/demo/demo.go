@@ -142,7 +142,10 @@ func (m *Model) enter() tea.Cmd {
 	e := &env{slow: m.opts.Slow, ttl: m.opts.TTL, persistDir: m.opts.PersistDir}
 	m.run = &runner{ch: ch, env: e}
 	m.about = ch.about()
-	m.code, _ = code(m.about.show)
+	var err error
+	if m.code, err = code(m.about.show); err != nil {
+		m.code = []string{err.Error()}
+	}
 	m.reg, m.busy, m.prev, m.last = nil, false, verdict{}, verdict{}
 	m.out, m.outs, m.users, m.note, m.log, m.codeTop = nil, map[string][]string{}, nil, "", nil, 0
 	m.spin, m.queue = map[string]spinning{}, nil

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -128,7 +129,7 @@ func (m Model) spinnerLines() []string {
 	}
 	if len(out) > 1 {
 		// map order is random: keep the screen still
-		sortStrings(out)
+		slices.Sort(out)
 	}
 	return out
 }
