@@ -22,6 +22,9 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if model, cmd, ok := m.onGlobalKey(msg); ok {
 		return model, cmd
 	}
+	if model, cmd, ok := m.onLiveKey(msg); ok {
+		return model, cmd
+	}
 	if m.focus == focusPanel {
 		m.notice = m.panel.Update(msg)
 		return m, nil

@@ -17,6 +17,8 @@ type KeyMap struct {
 	ClearFunc, ClearData       key.Binding
 	ClearResources, ClearAll   key.Binding
 	MutateData, MutateResource key.Binding
+	BumpVersion, BreakShared   key.Binding // the talk's live keys (livekeys.go)
+	ClearEntry                 key.Binding
 	Columns                    ColumnKeys // columns.go
 	Help, Quit                 key.Binding
 	Accept, Cancel, ForceQuit  key.Binding // in a text prompt
@@ -57,6 +59,9 @@ func DefaultKeyMap() KeyMap {
 		ClearAll:       b([]string{"E"}, "E", "clear everything"),
 		MutateData:     b([]string{"m"}, "m", "drop column (data copy)"),
 		MutateResource: b([]string{"M"}, "M", "drop column (resource!)"),
+		BumpVersion:    b([]string{"#"}, "#", "edit load_csv (Version) / back"),
+		BreakShared:    b([]string{"B"}, "B", "break dataset_model (validate)"),
+		ClearEntry:     b([]string{"D"}, "D", "clear this dataset's model"),
 		Columns:        defaultColumnKeys(b),
 		Help:           b([]string{"?"}, "?", "help"),
 		Quit:           b([]string{"q", "ctrl+c"}, "q", "quit"),
@@ -79,6 +84,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		k.Columns.list(),
 		{k.Describe, k.Values, k.Histo, k.MutateData, k.MutateResource},
 		{k.Panel, k.Focus, k.Rerun, k.ClearFunc, k.ClearData, k.ClearResources, k.ClearAll},
+		{k.BumpVersion, k.BreakShared, k.ClearEntry},
 		{k.Help, k.Quit},
 		{k.Accept, k.Cancel, k.ForceQuit},
 	}

@@ -333,7 +333,7 @@ func (m Model) keyHint() string {
 // latest rerun that missed, and where the cursor is.
 func (m Model) statusLine(width int) string {
 	st, p := m.ctx.Styles, m.ctx.page
-	number, took := fmt.Sprintf("rerun #%d", m.reruns), p.took.Round(time.Microsecond).String()
+	number, took := fmt.Sprintf("rerun #%d", m.reruns), readableDuration(p.took)
 	if m.rerun.running() && len(m.computing) > 0 {
 		number += fmt.Sprintf(" (#%d running)", m.reruns+1)
 	}
