@@ -55,8 +55,22 @@ func TestColumnsSortSearchInTmux(t *testing.T) {
 			s.keys("Tab", "Enter")
 			s.waitText("jumped to column temp_max")
 
+			// ? lists every key added here; j scrolls what does not fit.
 			s.keys("?")
-			s.waitText("freeze up to column")
+			s.waitText("↓/j")
+			want := []string{"jump to column", "hide column", "show hidden columns", "move column left", "move column right",
+				"narrow column", "widen column", "freeze up to column", "wrap cell", "copy cell", "copy row",
+				"add/flip/drop sort key", "set column type"}
+			seen := ""
+			for range 40 {
+				seen += s.screen()
+				s.keys("j")
+			}
+			for _, w := range want {
+				if !strings.Contains(seen, w) {
+					t.Errorf("the help never shows %q", w)
+				}
+			}
 			s.keys("q")
 		})
 	}
