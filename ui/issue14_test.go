@@ -287,3 +287,17 @@ func TestReadmeListsTheColumnKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestDataCopyDemoWaitsForTypesAsRead(t *testing.T) {
+	d := weather(t)
+	d.cursorTo("wind")
+	d.key("t")
+	d.typeText("int")
+	d.key("enter")
+	d.settle()
+	d.key("m")
+	mustContain(t, d.screen(), "set the columns' types back (t) first", "types: wind int")
+	if d.m.q.dropped != "" {
+		t.Fatal("the demo dropped a column from a copy without the types the title shows")
+	}
+}
