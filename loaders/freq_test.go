@@ -139,6 +139,10 @@ func TestLineAndScatterReduce(t *testing.T) {
 	if b := line.Buckets; b[0].N != 1 || b[0].Min != 1 || b[2].N != 1 || b[2].Max != 5 || b[3].N != 1 || b[3].Min != -2 {
 		t.Fatalf("buckets: %+v", line.Buckets)
 	}
+	one, _ := l.LinePoints.Get(ctx, LineArgs{Stage: StageOf(m, ""), X: "d", Y: "y", Buckets: 1})
+	if b := one.Buckets[0]; b.N != 3 || b.Min != -2 || b.Max != 5 || b.FirstY != 1 || b.LastY != -2 {
+		t.Fatalf("one bucket of every point: %+v", b)
+	}
 	byRow, err := l.LinePoints.Get(ctx, LineArgs{Stage: StageOf(m, "z >= 2"), Y: "z", Buckets: 10})
 	if err != nil || byRow.XMin != 2 || byRow.XMax != 4 || byRow.Points != 3 || byRow.YMin != 2 {
 		t.Fatalf("line over row numbers of the filter's rows: %+v %v", byRow, err)
