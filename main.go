@@ -30,6 +30,8 @@ Usage:
   hitmiss inspect SOURCE          print a summary of one source
   hitmiss export SOURCE [flags]   write one source's rows, filtered, sorted, some
                                   columns, as CSV, TSV or JSON lines (export -h)
+  hitmiss demo [flags] [CHAPTER]  Streamlit's caching docs, chapter by chapter,
+                                  live (demo --list; demo -h)
 
 A SOURCE is a bundled dataset name, a file (.csv .tsv .psv, gzip or not),
 a directory of them, - for standard input, or an http(s) URL.
@@ -72,6 +74,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if len(args) > 0 && args[0] == "export" {
 		return exportCmd(args[1:], stdin, stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "demo" {
+		return demoCmd(args[1:], stdout, stderr)
 	}
 	var cfg config
 	var read readingFlags
@@ -145,7 +150,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	l := loaders.New(reg, loaders.Config{TTL: cfg.ttl, MaxEntries: cfg.maxEntries, Persist: cfg.persist, Slow: cfg.slow})
 	model := ui.New(reg, l, ui.Options{Sources: sources, Color: !cfg.noColor,
-		Open: len(args) == 1 && len(sources) == 1, Problems: skipped})
+		Open: len(args) == 1 && len(sources) == 1, Problems: skipped, Clipboard: os.Stdout})
 	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithMouseCellMotion()}
 	if slices.Contains(args, "-") {
 		// Standard input held the data: read keys from the terminal.
@@ -162,7 +167,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // subcommands are the words that name a command rather than a source.
-var subcommands = []string{"inspect", "export"}
+var subcommands = []string{"inspect", "export", "demo"}
 
 // valueFlags are the flags, of the explorer and of the subcommands, that
 // take a value as the next argument ("-d ;"), so that value is not taken

@@ -84,18 +84,11 @@ type Density struct {
 // Copy returns d itself: a Density is never modified after it is made.
 func (d Density) Copy() Density { return d }
 
-// dateLayouts are the date forms a text column may hold to serve as a
-// chart's x axis: ISO dates and times, and the common US m/d/Y.
-var dateLayouts = []string{"2006-01-02", "2006-01-02 15:04:05", "2006-01-02T15:04:05", time.RFC3339, "2006-01-02 15:04", "1/2/2006", "01/02/2006"}
-
-// ParseDate reads a date in one of the forms charts accept.
+// ParseDate reads a date in one of the forms a column of dates may hold
+// (dateLayouts, types.go): what a chart's x axis accepts.
 func ParseDate(s string) (time.Time, bool) {
-	for _, layout := range dateLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
+	t, _, ok := parseDate(s, "")
+	return t, ok
 }
 
 // axisValues reads a column as numbers for a chart: numeric columns as

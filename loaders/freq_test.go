@@ -3,26 +3,11 @@ package loaders
 import (
 	"context"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
 
 // fileModel writes text to a CSV file and opens its model.
-func fileModel(t *testing.T, l *Loaders, text string) *DatasetModel {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "t.csv")
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	srcs, err := Resolve(path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return modelOf(t, l, srcs[0])
-}
-
 // Every group of a frequency table, as a filter, keeps exactly the rows
 // the table counted for it: on every bundled dataset, for one column and
 // for two, under a filter too. This is what enter on a group relies on.

@@ -73,7 +73,7 @@ func (m *Model) startExport(path string) tea.Cmd {
 		m.notice = Sanitize(err.Error())
 		return nil
 	}
-	job := &exportJob{path: path, format: f, frame: p.frame, rows: p.rows, columns: p.frame.Names()}
+	job := &exportJob{path: path, format: f, frame: p.frame, rows: p.rows, columns: m.table.cols.shownNames(p.frame.Names())}
 	if fi, err := os.Stat(path); err == nil {
 		if fi.IsDir() {
 			m.notice = Sanitize(fmt.Sprintf("export to %s: it is a directory", path))

@@ -172,7 +172,7 @@ func TestSheetsKeepFilterSortAndCursor(t *testing.T) {
 	d.filter("weather = 'rain'")
 	d.key("l", "l", "s", "j", "j", "j")
 	d.settle()
-	mustContain(t, d.screen(), "641 of 1,461 rows match", "sort: temp_max ascending", "row 4/641")
+	mustContain(t, d.screen(), "641 of 1,461 rows match", "sort: temp_max ↑", "row 4/641")
 	d.key("esc")
 	d.settle()
 	mustContain(t, d.screen(), "Datasets")
@@ -181,7 +181,7 @@ func TestSheetsKeepFilterSortAndCursor(t *testing.T) {
 	mustContain(t, title(d), "hitmiss · weather · 2,922 rows")
 	d.key("[")
 	d.settle()
-	mustContain(t, d.screen(), "seattle-weather", "641 of 1,461 rows match", "sort: temp_max ascending", "row 4/641", "col temp_max")
+	mustContain(t, d.screen(), "seattle-weather", "641 of 1,461 rows match", "sort: temp_max ↑", "row 4/641", "col temp_max")
 	d.key("b")
 	s := d.screen()
 	mustContain(t, s, "Sheets (2)", `seattle-weather · filter: weather = 'rain' · sort: temp_max`)
@@ -286,5 +286,25 @@ func TestIssue14ViewsFitEverySize(t *testing.T) {
 		d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
 		d.key("esc")
 		d.settle()
+	}
+}
+
+// The exported view has the columns the table shows, in the order shown:
+// a hidden column is left out, a moved one keeps its place.
+func TestExportViewKeepsTheColumnLayout(t *testing.T) {
+	d := weather(t)
+	d.key("l", "-") // hide precipitation
+	d.key(">")      // temp_max moves right of temp_min
+	d.settle()
+	path := filepath.Join(t.TempDir(), "v.csv")
+	d.key("e")
+	d.answer(path)
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, _, _ := strings.Cut(string(got), "\n")
+	if header != "date,temp_min,temp_max,wind,weather" {
+		t.Fatalf("exported header %q, want the table's columns as shown", header)
 	}
 }

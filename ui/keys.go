@@ -17,6 +17,9 @@ type KeyMap struct {
 	ClearFunc, ClearData       key.Binding
 	ClearResources, ClearAll   key.Binding
 	MutateData, MutateResource key.Binding
+	BumpVersion, BreakShared   key.Binding // the talk's live keys (livekeys.go)
+	ClearEntry                 key.Binding
+	Columns                    ColumnKeys // columns.go
 	Help, Quit                 key.Binding
 	// Grouping, charts, sheets and export (issue 14; views_keys.go).
 	FreqColumns, GroupBy         key.Binding
@@ -63,6 +66,10 @@ func DefaultKeyMap() KeyMap {
 		ClearAll:       b([]string{"E"}, "E", "clear everything"),
 		MutateData:     b([]string{"m"}, "m", "drop column (data copy)"),
 		MutateResource: b([]string{"M"}, "M", "drop column (resource!)"),
+		BumpVersion:    b([]string{"#"}, "#", "edit load_csv (Version) / back"),
+		BreakShared:    b([]string{"B"}, "B", "break dataset_model (validate)"),
+		ClearEntry:     b([]string{"D"}, "D", "clear this dataset's model"),
+		Columns:        defaultColumnKeys(b),
 		FreqColumns:    b([]string{"V"}, "V", "frequency of columns…"),
 		GroupBy:        b([]string{"A"}, "A", "aggregate column by…"),
 		Line:           b([]string{"L"}, "L", "line chart"),
@@ -93,10 +100,12 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Home, k.End},
-		{k.Open, k.Back, k.Search, k.Next, k.Prev, k.Filter, k.Sort},
+		{k.Open, k.Back, k.Search, k.Next, k.Prev, k.Filter, k.Sort, k.Columns.AddSort, k.Columns.SetType},
+		k.Columns.list(),
 		{k.Describe, k.Values, k.FreqColumns, k.GroupBy, k.OpenGroup, k.Histo, k.MoreBins, k.FewerBins, k.Line, k.Scatter},
 		{k.PrevSheet, k.NextSheet, k.Sheets, k.Export, k.MutateData, k.MutateResource},
 		{k.Panel, k.Focus, k.Rerun, k.ClearFunc, k.ClearData, k.ClearResources, k.ClearAll},
+		{k.BumpVersion, k.BreakShared, k.ClearEntry},
 		{k.Help, k.Quit},
 		{k.Accept, k.Cancel, k.ForceQuit, k.Yes, k.No},
 	}

@@ -16,9 +16,8 @@ import (
 // switching away and back loses nothing. A sheet made by enter on a group
 // remembers the sheet it came from: esc on its table goes back there.
 type sheet struct {
-	q      query
+	q      query // its / search too (search.go)
 	table  tableView
-	search string
 	freq   scroller
 	group  scroller
 	parent int // the sheet enter on a group came from; -1 for a dataset opened from the list
@@ -44,7 +43,7 @@ func (m *Model) saveSheet() {
 		q.view = s.back
 	}
 	sh := &s.list[s.cur]
-	sh.q, sh.table, sh.search = q, *m.table, m.search
+	sh.q, sh.table = q, *m.table
 	sh.freq, sh.group = m.freq.scroller, m.group.scroller
 }
 
@@ -56,7 +55,6 @@ func (m *Model) showSheet(i int) tea.Cmd {
 	m.q = sh.q
 	*m.table = sh.table
 	m.table.SetSize(m.lay.mainW, m.lay.mainH) // the window may have changed since
-	m.search = sh.search
 	m.freq.scroller, m.group.scroller = sh.freq, sh.group
 	m.fitChart()
 	return m.rerun.start(m.q)
@@ -72,13 +70,12 @@ func (m *Model) openDataset(src *loaders.Source) tea.Cmd {
 	}
 	m.sheets.list = append(m.sheets.list, sheet{
 		q:      query{view: viewTable, source: src},
-		table:  tableView{grid{common: m.table.common, digits: -1, rowCursor: true}},
+		table:  tableView{grid: grid{common: m.table.common, digits: -1, rowCursor: true}},
 		parent: -1,
 	})
 	m.sheets.cur = len(m.sheets.list) - 1
 	m.q = m.sheets.list[m.sheets.cur].q
 	*m.table = m.sheets.list[m.sheets.cur].table
-	m.search = ""
 	m.freq.scroller, m.group.scroller = scroller{}, scroller{}
 	return m.openSource()
 }
@@ -100,7 +97,7 @@ func (m *Model) openGroupSheet(filter string) tea.Cmd {
 	q.view, q.filter = viewTable, filter
 	t := *m.table
 	t.row, t.top = 0, 0
-	m.sheets.list = append(m.sheets.list, sheet{q: q, table: t, search: m.search, parent: parent})
+	m.sheets.list = append(m.sheets.list, sheet{q: q, table: t, parent: parent})
 	return m.showSheet(len(m.sheets.list) - 1)
 }
 
@@ -144,12 +141,8 @@ func sheetLabel(sh sheet) string {
 	if sh.q.filter != "" {
 		parts = append(parts, "filter: "+Sanitize(clipBytes(sh.q.filter, 200)))
 	}
-	if sh.q.sortCol != "" {
-		dir := "ascending"
-		if sh.q.sortDesc {
-			dir = "descending"
-		}
-		parts = append(parts, "sort: "+Sanitize(sh.q.sortCol)+" "+dir)
+	if len(sh.q.sort) > 0 {
+		parts = append(parts, sortText(sh.q.sort))
 	}
 	if v := viewName(sh.q.view); v != "" {
 		parts = append(parts, v)

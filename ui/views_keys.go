@@ -99,7 +99,7 @@ func (m Model) ask(kind promptKind, label, value string, numeric bool) (tea.Mode
 // shownNames are the columns of the frame the table shows: the page's,
 // or the preview's while the file loads (the preview has the header).
 func (m Model) shownNames() []string {
-	df, _, _, _ := m.table.shown()
+	df, _, _ := m.table.shown()
 	return df.Names()
 }
 
