@@ -50,6 +50,10 @@ type Config struct {
 	MaxEntries int           // per data function; 0 = unbounded
 	Persist    bool          // keep loads on disk across restarts
 	Slow       time.Duration // latency added to every miss, for talks
+	// Sessions registers session_place, kept per session (hitmiss serve,
+	// --split); PlaceReleased, if set, is told when a place leaves.
+	Sessions      bool
+	PlaceReleased func(*Place)
 }
 
 // Loaders holds the cached functions of the explorer, registered on one
@@ -74,6 +78,7 @@ type Loaders struct {
 	ValueCounts *cache.Func[ColumnArgs, Counts]
 	GroupBy     *cache.Func[GroupArgs, dataframe.DataFrame]
 	Histogram   *cache.Func[HistArgs, []Bin]
+	Place       *cache.Func[Source, *Place] // nil without Config.Sessions
 }
 
 // New registers the cached functions on reg.
@@ -104,6 +109,9 @@ func New(reg *cache.Registry, cfg Config) *Loaders {
 	l.ValueCounts = cache.Data(reg, "value_counts", l.valueCounts, data("Counting values…")...)
 	l.GroupBy = cache.Data(reg, "group_by", l.groupBy, data("Grouping…")...)
 	l.Histogram = cache.Data(reg, "histogram", l.histogram, data("Binning…")...)
+	if cfg.Sessions {
+		l.registerPlaces(reg, cfg.PlaceReleased)
+	}
 	return l
 }
 
