@@ -162,5 +162,5 @@ func waitRoom(ch <-chan roomNote) tea.Cmd {
 // PlaceReleased): the room's logs say that a session's place left the
 // cache, as it does when that session ends.
 func (r *Room) PlaceReleased(p *loaders.Place) {
-	r.Announce(p.Session, fmt.Sprintf("released session_place(%s) (OnRelease)", Sanitize(p.Source.Name())))
+	r.Announce(p.Session, fmt.Sprintf("OnRelease: session_place(%s) gone", Sanitize(p.Source.Name())))
 }
