@@ -528,4 +528,3 @@ func TestAuthorizedKeysErrors(t *testing.T) {
 		t.Fatalf("AuthorizedKeys(good) = %d keys, %v", len(keys), err)
 	}
 }
-
