@@ -93,7 +93,9 @@ func TestServeWithRealSSH(t *testing.T) {
 	}
 
 	tmuxName := fmt.Sprintf("hitmiss-serve-e2e-%d", time.Now().UnixNano())
-	tmux := func(args ...string) *exec.Cmd { return exec.Command("tmux", append([]string{"-L", tmuxName}, args...)...) }
+	tmux := func(args ...string) *exec.Cmd {
+		return exec.Command("tmux", append([]string{"-L", tmuxName}, args...)...)
+	}
 	t.Cleanup(func() { tmux("kill-server").Run() })
 	sshCmd := func(user string) string {
 		return fmt.Sprintf("ssh -F /dev/null -p %s -i %s -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -t %s@127.0.0.1; sleep 30",
