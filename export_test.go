@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -74,4 +75,28 @@ func newTestFlags(read *readingFlags) *flag.FlagSet {
 	flags.SetOutput(io.Discard)
 	read.register(flags)
 	return flags
+}
+
+// Flags may come before the subcommand's name, as with git's commands; a
+// flag's value that happens to be a command's name stays a value.
+func TestSubcommandAfterFlags(t *testing.T) {
+	for _, c := range []struct{ in, want []string }{
+		{[]string{"-d", ";", "inspect", "f.csv"}, []string{"inspect", "-d", ";", "f.csv"}},
+		{[]string{"--no-headers", "export", "f.csv", "--filter", "a > 1"}, []string{"export", "--no-headers", "f.csv", "--filter", "a > 1"}},
+		{[]string{"inspect", "f.csv"}, []string{"inspect", "f.csv"}},
+		{[]string{"-o", "inspect", "f.csv"}, []string{"-o", "inspect", "f.csv"}},
+		{[]string{"f.csv", "inspect"}, []string{"f.csv", "inspect"}},
+		{[]string{"--", "inspect"}, []string{"--", "inspect"}},
+	} {
+		if got := subcommandFirst(slices.Clone(c.in)); !slices.Equal(got, c.want) {
+			t.Errorf("subcommandFirst(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	var out, errOut strings.Builder
+	if code := run([]string{"--no-headers", "inspect", "weather"}, nil, &out, &errOut); code != 0 {
+		t.Fatalf("hitmiss --no-headers inspect weather: exit %d: %s", code, errOut.String())
+	}
+	if !strings.Contains(out.String(), "header false") {
+		t.Fatalf("--no-headers before inspect was not applied:\n%s", out.String())
+	}
 }

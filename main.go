@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -31,6 +32,8 @@ Usage:
                                   columns, as CSV, TSV or JSON lines (export -h)
   hitmiss serve [flags] [SOURCE...]  serve the explorer over SSH: every connection
                                   a session, all sharing one cache (serve -h)
+  hitmiss demo [flags] [CHAPTER]  Streamlit's caching docs, chapter by chapter,
+                                  live (demo --list; demo -h)
 
 A SOURCE is a bundled dataset name, a file (.csv .tsv .psv, gzip or not),
 a directory of them, - for standard input, or an http(s) URL.
@@ -69,6 +72,7 @@ type config struct {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	args = subcommandFirst(args)
 	if len(args) > 0 && args[0] == "inspect" {
 		return inspect(args[1:], stdin, stdout, stderr)
 	}
@@ -77,6 +81,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if len(args) > 0 && args[0] == "serve" {
 		return serveCmd(args[1:], stdin, stderr)
+	}
+	if len(args) > 0 && args[0] == "demo" {
+		return demoCmd(args[1:], stdout, stderr)
 	}
 	var cfg config
 	var read readingFlags
@@ -151,7 +158,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	lcfg := loaders.Config{TTL: cfg.ttl, MaxEntries: cfg.maxEntries, Persist: cfg.persist, Slow: cfg.slow}
 	uiOpts := ui.Options{Sources: sources, Color: !cfg.noColor,
-		Open: len(args) == 1 && len(sources) == 1, Problems: skipped}
+		Open: len(args) == 1 && len(sources) == 1, Problems: skipped, Clipboard: os.Stdout}
 	var model tea.Model
 	if cfg.split {
 		room := ui.NewRoom(2)
@@ -178,6 +185,43 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// subcommands are the words that name a command rather than a source.
+var subcommands = []string{"inspect", "export"}
+
+// valueFlags are the flags, of the explorer and of the subcommands, that
+// take a value as the next argument ("-d ;"), so that value is not taken
+// for a subcommand's name.
+var valueFlags = []string{"d", "delimiter", "ttl", "max-entries", "store", "store-timeout", "slow", "metrics",
+	"filter", "sort", "columns", "format", "o"}
+
+// subcommandFirst moves a subcommand named after flags to the front:
+// "hitmiss -d ';' inspect f.csv" is "hitmiss inspect -d ';' f.csv", as
+// with git's and go's commands. A file of that name in the working
+// directory is a source, not a command.
+func subcommandFirst(args []string) []string {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return args
+		}
+		if strings.HasPrefix(a, "-") && a != "-" {
+			name := strings.TrimLeft(a, "-")
+			if !strings.Contains(name, "=") && slices.Contains(valueFlags, name) {
+				i++ // its value
+			}
+			continue
+		}
+		if i == 0 || !slices.Contains(subcommands, a) {
+			return args
+		}
+		if _, err := os.Stat(a); err == nil {
+			return args
+		}
+		return append(append([]string{a}, args[:i]...), args[i+1:]...)
+	}
+	return args
 }
 
 // resolveAll resolves every argument (the bundled datasets when there are

@@ -32,6 +32,7 @@ type Func[A, R any] struct {
 
 	hash     hashFn
 	flat     []flatOp  // non-nil when A is a flat struct: hashed with no pool or closures
+	plainOut bool      // a cached value is handed out as it is: a Resource, or Data without references
 	scratch  sync.Pool // *keyScratch[A]
 	copier   valueCopier[R]
 	validate func(R) bool
@@ -46,6 +47,8 @@ type Func[A, R any] struct {
 	timer    *time.Timer
 	timerAt  time.Time
 	closed   bool // Registry.Close ran: nothing is stored or timed any more
+
+	versions versionShelf[R] // SetVersion's entries of the versions it left; guarded by mu
 
 	n counters
 }
@@ -126,7 +129,6 @@ func newFunc[A, R any](reg *Registry, name string, kind Kind, fn func(context.Co
 		o(&f.cfg)
 	}
 	f.checkOptions()
-	f.store.init(f.bounded())
 	f.spinner = "Running " + name + "(…)."
 	f.anon = name + "(…)"
 	if f.cfg.spinner != nil {
@@ -138,9 +140,12 @@ func newFunc[A, R any](reg *Registry, name string, kind Kind, fn func(context.Co
 	}
 	f.hash = hashPlan(reflect.TypeFor[A](), o)
 	f.flat = flatLayout(reflect.TypeFor[A](), o)
+	f.store.init(f.bounded(), f.keyMode())
+	f.plainOut = kind == KindResource
 	f.scratch.New = func() any { return &keyScratch[A]{w: newKeyWriter(o)} }
 	if kind == KindData {
 		f.copier = newValueCopier[R]()
+		f.plainOut = f.copier.self == nil && f.copier.plan == nil
 	}
 	if f.cfg.persist {
 		// Built even without a usable directory, so that a result type
@@ -296,10 +301,72 @@ func (f *Func[A, R]) Get(ctx context.Context, arg A) (R, error) {
 // also reports the call to the observer.
 func (f *Func[A, R]) GetOutcome(ctx context.Context, arg A) (R, Outcome, error) {
 	v, o, err := f.getOutcome(ctx, arg)
-	if observe, ok := ctx.Value(observerKey{}).(func(string, Outcome)); ok {
-		observe(f.name, o)
+	if observersMade.Load() {
+		if observe, ok := ctx.Value(observerKey{}).(func(string, Outcome)); ok {
+			observe(f.name, o)
+		}
 	}
 	return v, o, err
+}
+
+// keyMode chooses how the store's index hashes f's keys: from the
+// argument itself when it is one integer or one string (see index), from
+// the key bytes otherwise. A session-scoped key has the session after the
+// argument's bytes, so it is always hashed whole.
+func (f *Func[A, R]) keyMode() keyMode {
+	if f.cfg.session || len(f.flat) != 1 || f.flat[0].off != 0 {
+		return keyBytes
+	}
+	switch f.flat[0].kind {
+	case flatInt8, flatInt16, flatInt32, flatInt64, flatUint8, flatUint16, flatUint32, flatUint64:
+		return keyInt
+	case flatString:
+		return keyString
+	}
+	return keyBytes
+}
+
+// intBits returns the 8 bytes a keyInt argument's key holds: the integer
+// widened as the canonical encoding widens it.
+func intBits(k flatKind, p unsafe.Pointer) uint64 {
+	switch k {
+	case flatInt8:
+		return uint64(*(*int8)(p))
+	case flatInt16:
+		return uint64(*(*int16)(p))
+	case flatInt32:
+		return uint64(*(*int32)(p))
+	case flatUint8:
+		return uint64(*(*uint8)(p))
+	case flatUint16:
+		return uint64(*(*uint16)(p))
+	case flatUint32:
+		return uint64(*(*uint32)(p))
+	}
+	return *(*uint64)(p)
+}
+
+// find looks arg up without a lock. An integer or a short string is looked
+// up without building its key; anything else builds it in buf, and b is
+// the key when it was built.
+func (f *Func[A, R]) find(ctx context.Context, arg A, buf *[flatBufSize]byte) (e *entry[R], b []byte, err error) {
+	switch f.store.ix.mode {
+	case keyInt:
+		return f.store.ix.lookupInt(intBits(f.flat[0].kind, unsafe.Pointer(&arg))), nil, nil
+	case keyString:
+		if s := *(*string)(unsafe.Pointer(&arg)); 9+len(s) <= flatBufSize {
+			return f.store.ix.lookupString(s), nil, nil
+		}
+	}
+	b, err = f.keyBytes(arg, buf)
+	if err != nil {
+		return nil, nil, err
+	}
+	if f.cfg.session {
+		id, _ := sessionFrom(ctx) // checked by the caller
+		b = appendSession(b, id)
+	}
+	return f.store.ix.lookup(b), b, nil
 }
 
 func (f *Func[A, R]) getOutcome(ctx context.Context, arg A) (R, Outcome, error) {
@@ -307,42 +374,38 @@ func (f *Func[A, R]) getOutcome(ctx context.Context, arg A) (R, Outcome, error) 
 	if f.reg.closed.Load() {
 		return zero, Miss, f.closedErr()
 	}
-	var sess string
 	if f.cfg.session {
-		id, ok := sessionFrom(ctx)
-		if !ok {
+		if _, ok := sessionFrom(ctx); !ok {
 			return zero, Miss, fmt.Errorf("cache: %s: %w", f.name, ErrNoSession)
 		}
-		sess = id
 	}
 	var buf [flatBufSize]byte
-	b, err := f.keyBytes(arg, &buf)
+	e, b, err := f.find(ctx, arg, &buf)
 	if err != nil {
 		return zero, Miss, err
 	}
-	if f.cfg.session {
-		b = appendSession(b, sess)
-	}
-	sh := f.store.shardOf(b)
-	sh.mu.RLock()
-	e := sh.m[argKey(b)] // converted without allocating
 	if e != nil && !f.expired(e) {
-		v, elems := e.val, e.elements
 		if f.store.lru {
 			f.store.touch(e)
 		}
-		sh.mu.RUnlock()
+		v := e.val
 		if f.validate == nil || f.valid(e.key, e, v) {
-			sh.hits.Add(1)
+			f.store.hits.add()
 			if f.reg.hub.active() {
 				f.emitHit(ctx, e.label, Hit) // e.label is read only for a subscriber: it sits on another cache line
 			}
-			replay(ctx, elems)
+			replay(ctx, e.elements)
+			if f.plainOut {
+				return v, Hit, nil
+			}
 			v, err := f.out(v)
 			return v, Hit, err
 		}
-	} else {
-		sh.mu.RUnlock()
+	}
+	if b == nil {
+		if b, err = f.keyBytes(arg, &buf); err != nil {
+			return zero, Miss, err
+		}
 	}
 	return f.slowGet(ctx, argKey(b), arg)
 }
@@ -437,10 +500,11 @@ func (f *Func[A, R]) slowGet(ctx context.Context, k argKey, arg A) (R, Outcome, 
 		return v, out, err
 	}
 	if err := ctx.Err(); err != nil {
-		// The caller has given up already: start nothing for it.
+		// The caller has given up already: start nothing for it, and
+		// count nothing either (it was served nothing, and computed
+		// nothing: neither a hit nor a miss).
 		f.mu.Unlock()
 		f.releaseAll(gone)
-		f.n.misses.Add(1)
 		return zero, Miss, err
 	}
 	if c := f.inflight[k]; c != nil {
@@ -511,7 +575,8 @@ func (f *Func[A, R]) slowGet(ctx context.Context, k argKey, arg A) (R, Outcome, 
 
 // wait blocks until c finishes or ctx is done. The caller that started c
 // was counted as a miss already; a caller that joined counts as a hit when
-// it gets a value and as a miss when it does not.
+// it gets a value, as a miss when the computation fails, and as neither
+// when its ctx ends first.
 func (f *Func[A, R]) wait(ctx context.Context, k argKey, c *call[R], started bool) (R, Outcome, error) {
 	var zero R
 	select {
@@ -522,7 +587,8 @@ func (f *Func[A, R]) wait(ctx context.Context, k argKey, c *call[R], started boo
 		}
 		f.leave(k, c)
 		if !started {
-			f.n.misses.Add(1)
+			// A caller that gave up waiting was served nothing: neither a
+			// hit nor a miss (the computation it joined is the miss).
 			return zero, Joined, ctx.Err()
 		}
 		return zero, Miss, ctx.Err()
@@ -829,6 +895,18 @@ func (f *Func[A, R]) Contains(arg A) bool {
 	return e != nil && !f.expired(e)
 }
 
+// InFlight reports whether a computation of arg is running now, so that a
+// Get of arg would join it rather than start one.
+func (f *Func[A, R]) InFlight(arg A) bool {
+	k, err := f.key(arg)
+	if err != nil {
+		return false
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.inflight[k] != nil
+}
+
 // Clear removes every entry of f, in memory and on disk, before it returns.
 // Computations in flight finish for their callers but are not stored.
 func (f *Func[A, R]) Clear() {
@@ -957,7 +1035,7 @@ func (f *Func[A, R]) Stats() Stats {
 	}
 	f.mu.Unlock()
 	f.releaseAll(gone)
-	s.Hits, s.Misses = f.n.hits.Load()+f.store.hits(), f.n.misses.Load()
+	s.Hits, s.Misses = f.n.hits.Load()+f.store.hits.load(), f.n.misses.Load()
 	s.Expirations, s.Evictions = f.n.expirations.Load(), f.n.evictions.Load()
 	s.Invalidations, s.Clears, s.Errors = f.n.invalidations.Load(), f.n.clears.Load(), f.n.errors.Load()
 	s.StoreHits, s.Stale = f.n.storeHits.Load(), f.n.stale.Load()

@@ -1,6 +1,9 @@
 package cache
 
-import "context"
+import (
+	"context"
+	"sync/atomic"
+)
 
 // Outcome says how GetOutcome served a value.
 type Outcome int
@@ -36,6 +39,11 @@ func (o Outcome) Served() bool { return o != Miss }
 
 type observerKey struct{}
 
+// observersMade turns true at the first WithCallObserver: until then no
+// context can hold an observer, and Gets skip looking for one (a context
+// lookup walks the whole chain of values on every call).
+var observersMade atomic.Bool
+
 // WithCallObserver returns a context under which every Get and GetOutcome
 // reports its function's name and how it was served to observe: the
 // caller's own calls and those that the computations they start make in
@@ -45,5 +53,6 @@ type observerKey struct{}
 // called from other goroutines, and by a computation that outlives the
 // call that started it.
 func WithCallObserver(ctx context.Context, observe func(fn string, o Outcome)) context.Context {
+	observersMade.Store(true)
 	return context.WithValue(ctx, observerKey{}, observe)
 }

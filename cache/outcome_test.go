@@ -107,3 +107,58 @@ func TestCallObserverSeesNestedCalls(t *testing.T) {
 		t.Fatalf("observed %v, want %v", seen, want)
 	}
 }
+
+// A caller that joins a computation and gives up waiting counts neither a
+// hit nor a miss: a burst of cancelled reruns did not make the explorer's
+// panel count a miss each.
+func TestCancelledJoinerIsNeitherHitNorMiss(t *testing.T) {
+	release := make(chan struct{})
+	f := cache.Data(newRegistry(t), "slow", func(ctx context.Context, x int) (int, error) {
+		<-release
+		return x, nil
+	})
+	first := make(chan error, 1)
+	go func() { _, err := f.Get(context.Background(), 1); first <- err }()
+	waitForWaiters(t, f.Stats, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	joined := make(chan error, 1)
+	go func() { _, err := f.Get(ctx, 1); joined <- err }()
+	waitForWaiters(t, f.Stats, 2)
+	cancel()
+	if err := <-joined; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the cancelled joiner got %v", err)
+	}
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if s := f.Stats(); s.Misses != 1 || s.Hits != 0 {
+		t.Fatalf("stats: %d misses, %d hits; want 1 miss (the computation) and no hit", s.Misses, s.Hits)
+	}
+}
+
+// InFlight says whether a Get would join a computation, Contains whether
+// it would hit: before, during and after one.
+func TestInFlightAndContainsFollowAComputation(t *testing.T) {
+	release := make(chan struct{})
+	f := cache.Data(newRegistry(t), "slow", func(ctx context.Context, x int) (int, error) {
+		<-release
+		return x, nil
+	})
+	if f.InFlight(1) || f.Contains(1) {
+		t.Fatal("before any call: in flight or held")
+	}
+	done := make(chan error, 1)
+	go func() { _, err := f.Get(context.Background(), 1); done <- err }()
+	waitForWaiters(t, f.Stats, 1)
+	if !f.InFlight(1) || f.Contains(1) || f.InFlight(2) {
+		t.Fatalf("during the computation: InFlight(1)=%v Contains(1)=%v InFlight(2)=%v", f.InFlight(1), f.Contains(1), f.InFlight(2))
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if f.InFlight(1) || !f.Contains(1) {
+		t.Fatalf("after it: InFlight(1)=%v Contains(1)=%v", f.InFlight(1), f.Contains(1))
+	}
+}

@@ -126,6 +126,13 @@ func (r *Registry) Subscribe(buffer int) (<-chan Event, func()) {
 }
 
 // Stats is a snapshot of one cached function.
+//
+// Hits counts calls served a value (from memory, the Store, stale, or by
+// joining a computation); Misses counts computations started, and joined
+// computations that failed. A call whose ctx ended before it was served
+// (given up before calling, or while waiting on another caller's
+// computation) is neither: it was served nothing and computed nothing,
+// and no event announced it.
 type Stats struct {
 	Name                                                                string
 	Kind                                                                Kind

@@ -2,18 +2,16 @@ package cache
 
 import (
 	"container/heap"
-	"encoding/binary"
-	"maps"
+	"runtime"
 	"slices"
-	"sync"
 	"sync/atomic"
 	"time"
-	"unsafe"
 )
 
 // entry is one cached value. The fields a hit reads come first, so that a
 // hit touches as few cache lines as it can.
 type entry[R any] struct {
+	hash     uint64 // of key, as the store's index hashes it
 	key      argKey
 	expires  time.Time // zero: never
 	val      R
@@ -21,7 +19,7 @@ type entry[R any] struct {
 	label    string // readable call; "" when nobody was listening at insertion
 
 	// LRU bookkeeping of bounded caches. used is the stamp of the last use,
-	// written by hits under a shard's read lock; touched says the entry is
+	// written by hits without a lock; touched says the entry is
 	// on the store's touch stack, through touchNext. prev and next link the
 	// recency list and change only under the write lock.
 	used       atomic.Uint64
@@ -36,14 +34,13 @@ type entry[R any] struct {
 }
 
 // store holds a Func's entries. Func guards it with its mutex, except for
-// the hit path, which reads one shard under that shard's read lock only.
+// the hit path, which reads the index without any lock.
 //
-// Locking: a shard's map changes only with both Func.mu and the shard's
-// lock held for writing, so it may be read holding either Func.mu (read or
-// write) or the shard's read lock. Hits in different shards therefore
-// share no lock word: parallel hits do not queue on one RWMutex.
+// Locking: the index changes only with Func.mu held for writing; it may be
+// read by anyone at any time (see index). Everything else in the store is
+// guarded by Func.mu.
 //
-// Invariants: the shards hold exactly the live entries, count of them;
+// Invariants: the index holds exactly the live entries, count of them;
 // bytes is the sum of their sizes; expiry is a min-heap of the entries that
 // have an expiry time. In a bounded store (lru true) every live entry is on
 // the recency list, which once drained is ordered by use stamp, most recent
@@ -57,7 +54,8 @@ type entry[R any] struct {
 // recently used last, and evicting is taking its back: O(1), plus O(log k)
 // per touched entry amortised over the hits.
 type store[R any] struct {
-	shards [shardCount]shard[R]
+	ix     index[R]
+	hits   counter // hits served by the lock-free path
 	count  int
 	bytes  int64
 	expiry expiryHeap[R]
@@ -69,85 +67,37 @@ type store[R any] struct {
 	batch   []*entry[R] // scratch for drain
 }
 
-const (
-	shardBits  = 5
-	shardCount = 1 << shardBits
-)
-
-// shard is one slice of the entries, padded so that two shards' lock words
-// never share a cache line.
-type shard[R any] struct {
-	mu   sync.RWMutex
-	m    map[argKey]*entry[R]
-	hits atomic.Uint64 // hits served by the lock-free path from this shard
-	_    [64]byte
+// init sets up an empty store; mode says how the index hashes keys.
+func (s *store[R]) init(lru bool, mode keyMode) {
+	s.ix.init(mode)
+	s.hits = newCounter(runtime.GOMAXPROCS(0))
+	s.lru = lru
+	s.clear()
 }
 
-func (s *store[R]) init(lru bool) {
-	for i := range s.shards {
-		sh := &s.shards[i]
-		sh.mu.Lock()
-		sh.m = map[argKey]*entry[R]{}
-		sh.mu.Unlock()
-	}
+// clear empties the store. The hit counter stays: Stats count hits over
+// the function's life.
+func (s *store[R]) clear() {
+	s.ix.reset()
 	s.count = 0
 	s.bytes = 0
 	s.expiry = nil
-	s.lru = lru
 	s.root.next, s.root.prev = &s.root, &s.root
 	s.touches.Store(nil)
 }
 
-// shardOf returns the shard of a key given as bytes (the hit path) or
-// string. It mixes the key's last 8 bytes: the end of a digest, or of a
-// flat key the last field, which is what tells keys apart. One multiply,
-// no second pass over the key before the map hashes it.
-func (s *store[R]) shardOf(k []byte) *shard[R] {
-	var x uint64
-	if len(k) >= 8 {
-		x = binary.LittleEndian.Uint64(k[len(k)-8:])
-	} else {
-		for _, c := range k {
-			x = x<<8 | uint64(c)
-		}
-	}
-	x ^= uint64(len(k)) << 56
-	return &s.shards[(x*0x9E3779B97F4A7C15)>>(64-shardBits)]
-}
+// get returns the entry for k.
+func (s *store[R]) get(k argKey) *entry[R] { return s.ix.get(k) }
 
-func (s *store[R]) shardOfKey(k argKey) *shard[R] {
-	return s.shardOf(unsafe.Slice(unsafe.StringData(string(k)), len(k)))
-}
-
-// get returns the entry for k. The caller holds Func.mu.
-func (s *store[R]) get(k argKey) *entry[R] { return s.shardOfKey(k).m[k] }
-
-// lookup returns the entry for k holding only its shard's read lock.
-func (s *store[R]) lookup(k []byte) *entry[R] {
-	sh := s.shardOf(k)
-	sh.mu.RLock()
-	e := sh.m[argKey(k)]
-	sh.mu.RUnlock()
-	return e
-}
+// lookup returns the entry for k, given as bytes, without a lock.
+func (s *store[R]) lookup(k []byte) *entry[R] { return s.ix.lookup(k) }
 
 // entries returns every live entry with its key, collected first so that
 // the caller may remove entries as it goes. The caller holds Func.mu.
 func (s *store[R]) entries() map[argKey]*entry[R] {
 	all := make(map[argKey]*entry[R], s.count)
-	for i := range s.shards {
-		maps.Copy(all, s.shards[i].m)
-	}
+	s.ix.each(func(e *entry[R]) { all[e.key] = e })
 	return all
-}
-
-// hits sums the hits the lock-free path counted.
-func (s *store[R]) hits() uint64 {
-	var n uint64
-	for i := range s.shards {
-		n += s.shards[i].hits.Load()
-	}
-	return n
 }
 
 func (s *store[R]) add(e *entry[R]) {
@@ -165,20 +115,13 @@ func (s *store[R]) add(e *entry[R]) {
 	if !e.expires.IsZero() {
 		heap.Push(&s.expiry, e)
 	}
-	sh := s.shardOfKey(e.key)
-	sh.mu.Lock()
-	sh.m[e.key] = e
-	sh.mu.Unlock()
+	s.ix.add(e)
 }
 
 func (s *store[R]) remove(e *entry[R]) {
-	sh := s.shardOfKey(e.key)
-	if sh.m[e.key] != e {
+	if !s.ix.remove(e) {
 		return
 	}
-	sh.mu.Lock()
-	delete(sh.m, e.key)
-	sh.mu.Unlock()
 	s.count--
 	s.bytes -= e.size
 	e.live = false
@@ -193,18 +136,16 @@ func (s *store[R]) remove(e *entry[R]) {
 // all returns every live entry and empties the store.
 func (s *store[R]) takeAll() []*entry[R] {
 	gone := make([]*entry[R], 0, s.count)
-	for i := range s.shards {
-		for _, e := range s.shards[i].m {
-			e.live = false
-			gone = append(gone, e)
-		}
-	}
-	s.init(s.lru)
+	s.ix.each(func(e *entry[R]) {
+		e.live = false
+		gone = append(gone, e)
+	})
+	s.clear()
 	return gone
 }
 
-// touch records a use of e. It is safe under a shard's read lock, even
-// while a drain runs: it only writes atomics and, the first time since e
+// touch records a use of e. It is safe without any lock, even while a
+// drain runs: it only writes atomics and, the first time since e
 // was last drained, links e onto the touch stack with a CAS.
 func (s *store[R]) touch(e *entry[R]) {
 	e.used.Store(s.tick.Add(1))

@@ -388,7 +388,7 @@ func TestOverlongRowsAreBounded(t *testing.T) {
 	if strings.Count(last, "x") != 500-(1+maxExtraColumns)+1 {
 		t.Fatalf("the overlong row's remainder was not kept: %q", last)
 	}
-	if len(rep.Warnings) != 2 || !strings.Contains(rep.Warnings[1], "1 rows have more than 64 extra fields") {
+	if len(rep.Warnings) != 2 || !strings.Contains(rep.Warnings[1], "1 row has more than 64 extra fields") {
 		t.Fatalf("warnings = %q", rep.Warnings)
 	}
 }
@@ -399,5 +399,12 @@ func TestHugeSparseTableRefused(t *testing.T) {
 	_, err := ReadCSV(context.Background(), strings.NewReader(header+body), WithName("sparse.csv"))
 	if err == nil || !strings.Contains(err.Error(), "sparse.csv: 30000 rows × 30001 columns would need") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestRaggedWarningCountsOneRow(t *testing.T) {
+	_, rep := read(t, "a,b,c\n1,2,3\n4,5\n")
+	if len(rep.Warnings) != 1 || !strings.HasPrefix(rep.Warnings[0], "1 row has a field count other than the header's 3") {
+		t.Fatalf("warnings = %q", rep.Warnings)
 	}
 }

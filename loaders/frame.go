@@ -223,20 +223,22 @@ func gather(c column, idx []int) series.Series {
 
 // describeFrame computes gota's Describe (mean, median, stddev, min, 25%,
 // 50%, 75%, max per column, strings showing only min and max) in one sort per
-// numeric column. Unlike gota, which lets one missing value turn mean and
-// stddev into NaN, missing values are skipped, as pandas does.
+// numeric column, then count, missing, distinct and mode (describestats.go).
+// Unlike gota, which lets one missing value turn mean and stddev into NaN,
+// missing values are skipped, as pandas does.
 func describeFrame(df dataframe.DataFrame) (dataframe.DataFrame, error) {
 	cols, ok := columnsOf(df)
 	if !ok {
 		return df.Describe(), nil
 	}
 	out := make([]series.Series, len(cols)+1)
-	out[0] = series.New([]string{"mean", "median", "stddev", "min", "25%", "50%", "75%", "max"}, series.String, "column")
+	out[0] = series.New(append([]string{"mean", "median", "stddev", "min", "25%", "50%", "75%", "max"}, describeCounts...), series.String, "column")
 	parallel(len(cols), func(j int) {
 		c := cols[j]
 		if !c.numeric() {
-			lo, hi := minMaxStrings(c)
-			out[j+1] = series.New([]string{"-", "-", "-", lo, "-", "-", "-", hi}, series.String, c.name)
+			lo, hi := minMaxText(c) // dates by time, other text by its bytes
+			count, missing, distinct, _, mode := countStats(c)
+			out[j+1] = series.New(append([]string{"-", "-", "-", lo, "-", "-", "-", hi}, countRows(count, missing, distinct, mode)...), series.String, c.name)
 			return
 		}
 		vals := c.presentFloats()
@@ -257,9 +259,11 @@ func describeFrame(df dataframe.DataFrame) (dataframe.DataFrame, error) {
 			}
 			stats[1] = stats[5] // the median is the 50% quartile
 		}
+		count, missing, distinct, mode, _ := countStats(c)
+		stats = append(stats, float64(count), float64(missing), float64(distinct), mode)
 		out[j+1] = series.New(stats, series.Float, c.name)
 	})
-	return frameOf(out, 8), nil
+	return frameOf(out, 8+len(describeCounts)), nil
 }
 
 func minMaxStrings(c column) (lo, hi string) {

@@ -78,7 +78,10 @@ type Loaders struct {
 	ValueCounts *cache.Func[ColumnArgs, Counts]
 	GroupBy     *cache.Func[GroupArgs, dataframe.DataFrame]
 	Histogram   *cache.Func[HistArgs, []Bin]
-	Place       *cache.Func[Source, *Place] // nil without Config.Sessions
+	SetTypes    *cache.Func[TypesArgs, *DatasetModel] // types.go
+	SortRowsBy  *cache.Func[SortKeysArgs, RowSet]     // multisort.go
+	FindMatches *cache.Func[MatchArgs, Matches]       // search.go
+	Place       *cache.Func[Source, *Place]           // nil without Config.Sessions
 }
 
 // New registers the cached functions on reg.
@@ -109,6 +112,12 @@ func New(reg *cache.Registry, cfg Config) *Loaders {
 	l.ValueCounts = cache.Data(reg, "value_counts", l.valueCounts, data("Counting values…")...)
 	l.GroupBy = cache.Data(reg, "group_by", l.groupBy, data("Grouping…")...)
 	l.Histogram = cache.Data(reg, "histogram", l.histogram, data("Binning…")...)
+	// A typed model is a model: a resource, dropped with its load as the
+	// model is.
+	l.SetTypes = cache.Resource(reg, "set_types", l.setTypes, cache.Spinner("Setting column types…"),
+		cache.Validate(func(m *DatasetModel) bool { return l.LoadFunc(m.Source).Contains(m.Source) }))
+	l.SortRowsBy = cache.Data(reg, "sort_rows_by", l.sortRowsBy, data("Sorting by several columns…")...)
+	l.FindMatches = cache.Data(reg, "find_matches", l.findMatches, data("Searching…")...)
 	if cfg.Sessions {
 		l.registerPlaces(reg, cfg.PlaceReleased)
 	}

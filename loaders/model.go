@@ -26,6 +26,10 @@ type DatasetModel struct {
 	gen     uint64 // see Generation
 	orders  map[orderKey][]int
 	lowered [][]string // per column, lower-cased cell text for search
+
+	typed    map[string]ColumnType // columns set_types converted (types.go)
+	unread   map[string]int        // per converted column, cells that did not read
+	dateKeys map[string]*dateInfo  // per text column, whether it holds dates
 }
 
 type orderKey struct {
@@ -214,16 +218,23 @@ func (m *DatasetModel) Generation() uint64 {
 // column and direction and shared by every later call.
 func (m *DatasetModel) Order(col string, desc bool) ([]int, bool) {
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	k := orderKey{col, desc}
 	if idx, ok := m.orders[k]; ok {
+		m.mu.Unlock()
 		return idx, true
 	}
-	c, ok := columnOf(colOf(m.Frame, col))
+	df := m.Frame
+	m.mu.Unlock()
+	c, ok := m.sortColumnOf(df, col) // a text column of dates sorts chronologically
 	if !ok {
 		return nil, false
 	}
 	idx := sortOrder(c, desc)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if prev, ok := m.orders[k]; ok {
+		return prev, true // built meanwhile by another caller: one order per key
+	}
 	m.orders[k] = idx
 	return idx, true
 }

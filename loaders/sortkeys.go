@@ -42,7 +42,7 @@ func (m *DatasetModel) Ranks(col string, desc bool) ([]int, bool) {
 	if !ok {
 		return nil, false
 	}
-	c, ok := columnOf(colOf(m.Data(), col))
+	c, ok := m.sortColumnOf(m.Data(), col)
 	if !ok || c.len() != len(order) {
 		return nil, false
 	}

@@ -615,7 +615,7 @@ func parseInput(ctx context.Context, in input, o *options, rep *Report) (datafra
 	names = uniqueNames(names)
 	rep.Rows, rep.Ragged = rows, f.ragged
 	if f.ragged > 0 {
-		msg := fmt.Sprintf("%d rows have a field count other than the header's %d: short rows were padded with NA", f.ragged, f.ncols)
+		msg := fmt.Sprintf("%s a field count other than the header's %d: short rows were padded with NA", rowsHave(f.ragged), f.ncols)
 		if len(f.cols) > f.ncols {
 			msg += fmt.Sprintf(", extra fields went to %d new columns (%s…)", len(f.cols)-f.ncols, names[f.ncols])
 		}
@@ -623,7 +623,7 @@ func parseInput(ctx context.Context, in input, o *options, rep *Report) (datafra
 	}
 	if f.overlong > 0 {
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf(
-			"%d rows have more than %d extra fields: the rest of each is kept, unsplit, in column %s", f.overlong, maxExtraColumns, names[len(names)-1]))
+			"%s more than %d extra fields: the rest of each is kept, unsplit, in column %s", rowsHave(f.overlong), maxExtraColumns, names[len(names)-1]))
 	}
 	cols := make([]series.Series, len(f.cols))
 	for j, t := range f.cols {
@@ -631,6 +631,14 @@ func parseInput(ctx context.Context, in input, o *options, rep *Report) (datafra
 	}
 	o.work.finish()
 	return frameOf(cols, rows), nil
+}
+
+// rowsHave is "1 row has" or "N rows have", for the warnings.
+func rowsHave(n int) string {
+	if n == 1 {
+		return "1 row has"
+	}
+	return fmt.Sprintf("%d rows have", n)
 }
 
 // readErr wraps a failed read as an input error.

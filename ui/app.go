@@ -15,6 +15,7 @@ package ui
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -43,6 +44,8 @@ type Options struct {
 	// panel tags events with session names, and what it clears or damages
 	// is told to the room.
 	Member *Member
+	// Clipboard is the terminal y and Y copy to, with OSC 52; nil: none.
+	Clipboard io.Writer
 }
 
 // computing is a miss in progress, from its EventMiss to its end.
@@ -88,7 +91,11 @@ type Model struct {
 	// previewNotice: the notice says something waits for the whole file,
 	// so it goes when the preview does.
 	previewNotice bool
-	search        string
+	lastSearch    string // the last / text typed, kept to edit when it was not valid
+	findPending   int    // a search jump waits for its matches: 1 forward, -1 back
+	typeColumn    string // the column the t prompt asks about
+	typeNotice    string // a type was set on this column: say how it read when its page comes
+	clipboard     io.Writer
 	showHelp      bool
 	helpTop       int  // first line of the ? screen shown
 	spinning      bool // a spinner tick is scheduled: only while something computes
@@ -142,6 +149,7 @@ func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 		bar:       progress.New(progress.WithDefaultGradient(), progress.WithWidth(30)),
 		help:      help.New(),
 		listen:    true,
+		clipboard: opts.Clipboard,
 		member:    opts.Member,
 	}
 	if opts.Member != nil {
@@ -236,6 +244,7 @@ func (m Model) onPage(p page) (tea.Model, tea.Cmd) {
 	m.reruns++
 	prev := m.ctx.page.model
 	m.ctx.page = &p
+	m.afterPage(&p)
 	if p.model != nil && p.model != prev && p.query.source != nil && len(p.model.Report.Warnings) > 0 {
 		// A newly loaded dataset's warnings (ragged rows, transcoding, an
 		// unclosed quote on the last line) are said, as inspect says them.

@@ -363,3 +363,83 @@ func TestProgressBarForBigLoads(t *testing.T) {
 		t.Fatalf("a 2 MB load should show no bar:\n%s", s)
 	}
 }
+
+// A burst of keys computes the state it ends in, not every state it passed
+// through: a sort superseded by another key while it computes is
+// cancelled, so it is never stored (nor, under --max-entries, evicts).
+func TestSupersededRerunsStopComputing(t *testing.T) {
+	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
+	l := loaders.New(reg, loaders.Config{Slow: time.Second})
+	m := New(reg, l, Options{Sources: loaders.BundledSources()[:1]})
+	m.listen = false
+	d := &driver{t: t, m: m, reg: reg}
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	d.key("enter") // the load and the model, a second each
+	d.settle()
+	mustContain(t, d.screen(), "1,461 rows")
+	var pages []<-chan tea.Msg
+	press := func(k string) {
+		next, cmd := d.m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
+		d.m = next.(Model)
+		pages = append(pages, background(cmd))
+	}
+	press("s") // sort by date: a second's miss
+	press("l") // the same sort, joined
+	press("s") // sort by precipitation: supersedes both
+	for _, ch := range pages {
+		select {
+		case msg := <-ch:
+			d.send(msg)
+		case <-time.After(30 * time.Second):
+			t.Fatal("a rerun never ended")
+		}
+	}
+	d.settle()
+	mustContain(t, d.screen(), "sort: precipitation")
+	deadline := time.Now().Add(10 * time.Second)
+	for l.SortRows.Stats().InFlight > 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if s := l.SortRows.Stats(); s.Entries != 1 {
+		t.Fatalf("sort_rows holds %d entries, want only the last state's (the superseded sort went on): %+v", s.Entries, s)
+	}
+}
+
+// A key pressed while a big load computes starts a rerun that joins the
+// load rather than superseding the rerun that started it: the load goes
+// on, once, rather than starting over on every key.
+func TestAKeyDuringALoadJoinsIt(t *testing.T) {
+	d := minuteDriver(t)
+	l := d.m.ctx.Loaders
+	next, cmd := d.m.Update(tea.KeyMsg{Type: tea.KeyEnter})
+	d.m = next.(Model)
+	first := background(cmd)
+	deadline := time.Now().Add(10 * time.Second)
+	for l.Model.Stats().Waiting < 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("the model's computation never started")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	next, cmd = d.m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("r")})
+	d.m = next.(Model)
+	second := background(cmd)
+	for l.Model.Stats().Waiting < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the second rerun did not join the model: %+v", l.Model.Stats())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if s := l.Load.Stats(); s.InFlight != 1 || s.Misses != 1 {
+		t.Fatalf("the load restarted or stopped when a second rerun came: %+v", s)
+	}
+	d.key("esc")
+	for _, ch := range []<-chan tea.Msg{first, second} {
+		select {
+		case msg := <-ch:
+			d.send(msg)
+		case <-time.After(10 * time.Second):
+			t.Fatal("esc did not end a rerun")
+		}
+	}
+}

@@ -69,7 +69,7 @@ func benchRerun(b *testing.B, path string, rows int, mode string) {
 	}
 	if strings.Contains(mode, "sorted") {
 		d.key("l", "s") // lat, ascending
-		if d.m.ctx.page.query.sortCol != "lat" {
+		if q := d.m.ctx.page.query; len(q.sort) != 1 || q.sort[0].Column != "lat" {
 			b.Fatal("not sorted")
 		}
 	}

@@ -11,7 +11,7 @@ import (
 type describeView struct{ grid }
 
 func newDescribeView(ctx *Context) *describeView {
-	return &describeView{grid{common: common{ctx: ctx}, digits: 6}}
+	return &describeView{grid{common: common{ctx: ctx}, digits: 6, frozen: 1}}
 }
 
 // Update scrolls; it reports whether the key was a move.
@@ -29,5 +29,5 @@ func (d *describeView) View() string {
 	}
 	d.height--
 	defer func() { d.height++ }()
-	return head + "\n" + d.render(df, loaders.AllRows(df.Nrow()), "", false)
+	return head + "\n" + d.render(df, loaders.AllRows(df.Nrow()), nil)
 }

@@ -22,6 +22,9 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if model, cmd, ok := m.onGlobalKey(msg); ok {
 		return model, cmd
 	}
+	if model, cmd, ok := m.onLiveKey(msg); ok {
+		return model, cmd
+	}
 	if m.focus == focusPanel {
 		m.notice = m.panel.Update(msg)
 		return m, nil
@@ -131,10 +134,13 @@ func (m Model) onPromptKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case promptAccepted:
 		value := m.prompt.input.Value()
 		m.notice = ""
-		if kind == promptSearch {
-			m.search = value
-			m.find(true)
-			return m, m.rerun.start(m.q)
+		switch kind {
+		case promptSearch:
+			return m.startSearch(value)
+		case promptColumn:
+			return m.jumpTo(value), nil
+		case promptType:
+			return m.setType(value)
 		}
 		m.q.filter = value
 		m.table.row, m.table.top = 0, 0
@@ -156,8 +162,8 @@ func (m Model) onMainKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		src, moved := m.list.Update(msg)
 		if src != nil {
 			m.q = query{view: viewTable, source: src}
-			*m.table = tableView{grid{common: m.table.common, digits: -1, rowCursor: true}}
-			m.search = ""
+			*m.table = tableView{grid: grid{common: m.table.common, digits: -1, rowCursor: true}}
+			m.findPending = 0
 			m.resume = true // session_place brings back where this session was
 			return m, m.openSource()
 		}
@@ -188,7 +194,7 @@ func (m Model) onMainKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.row.show(r)
 		m.q.view = viewRow
 	case key.Matches(msg, k.Search):
-		m.prompt.open(promptSearch, "search: ", m.search)
+		m.prompt.open(promptSearch, "search: ", m.lastSearch)
 		return m, nil
 	case key.Matches(msg, k.Next), key.Matches(msg, k.Prev):
 		m.find(key.Matches(msg, k.Next))
@@ -197,8 +203,8 @@ func (m Model) onMainKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(msg, k.Sort):
 		m.toggleSort()
-		if m.previewing() && m.q.sortCol != "" {
-			m.waitNotice("the sort by " + Sanitize(m.q.sortCol))
+		if m.previewing() && len(m.q.sort) > 0 {
+			m.waitNotice("the sort by " + Sanitize(m.q.sort[0].Column))
 		}
 	case key.Matches(msg, k.Describe):
 		m.q.view = toggleView(m.q.view, viewDescribe)
@@ -229,6 +235,8 @@ func (m Model) onMainKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		} else {
 			m.mutateResource()
 		}
+	case m.q.view == viewTable && m.isColumnKey(msg):
+		return m.onColumnKey(msg)
 	case key.Matches(msg, k.ClearFunc):
 		m.notice = "x clears the function selected in the cache panel: press tab to focus it"
 		return m, nil
@@ -268,41 +276,25 @@ func toggleView(cur, v viewKind) viewKind {
 // preview) arrives. A preview has the file's header, so its names are the
 // frame's.
 func (m Model) cursorColumn() string {
-	df, _, _, _ := m.table.shown()
-	if !m.ctx.page.ready(m.q) && !m.previewing() || m.table.col >= df.Ncol() {
+	df, _, _ := m.table.shown()
+	j := m.table.frameCol()
+	if !m.ctx.page.ready(m.q) && !m.previewing() || j < 0 || j >= df.Ncol() {
 		return ""
 	}
-	return df.Names()[m.table.col]
+	return df.Names()[j]
 }
 
 // columnType is a column's type as the table shows it. A preview's types
 // come from its rows only: a text column there is text in the whole file
 // too, but a numeric one may turn out text (the histogram then says so).
 func (m Model) columnType(name string) series.Type {
-	df, _, _, _ := m.table.shown()
+	df, _, _ := m.table.shown()
 	for j, n := range df.Names() {
 		if n == name {
 			return df.Types()[j]
 		}
 	}
 	return series.String
-}
-
-// toggleSort cycles the cursor column through ascending, descending, off.
-func (m *Model) toggleSort() {
-	col := m.cursorColumn()
-	if col == "" || m.q.view != viewTable {
-		return
-	}
-	switch {
-	case m.q.sortCol != col:
-		m.q.sortCol, m.q.sortDesc = col, false
-	case !m.q.sortDesc:
-		m.q.sortDesc = true
-	default:
-		m.q.sortCol, m.q.sortDesc = "", false
-	}
-	m.table.row = 0
 }
 
 // mutateData drops the cursor column from this rerun's data-cached copy of
@@ -319,7 +311,7 @@ func (m *Model) mutateData() {
 // mutateResource drops the cursor column from the shared dataset model in
 // place: every later rerun shows the damage until resources are cleared.
 func (m *Model) mutateResource() {
-	col, model := m.cursorColumn(), m.ctx.page.model
+	col, model := m.cursorColumn(), m.ctx.page.base // the shared dataset_model, not set_types' copy
 	if col == "" || model == nil {
 		return
 	}
@@ -329,35 +321,6 @@ func (m *Model) mutateResource() {
 	}
 	m.notice = fmt.Sprintf("dropped %q from dataset_model (cache_resource): every rerun now shares the damage — Z clears resources", Sanitize(col))
 	m.tellDamage(col, model)
-}
-
-// find moves the table's cursor to the next (or previous) cell matching
-// the search, in the order the table shows its rows.
-func (m *Model) find(forward bool) {
-	p := m.ctx.page
-	if m.previewing() && m.search != "" {
-		m.waitNotice("search")
-		m.notice += " (press " + m.ctx.Keys.Next.Help().Key + " when it has loaded)"
-		return
-	}
-	if m.search == "" || p.model == nil {
-		m.notice = "no search yet: press / to search"
-		return
-	}
-	if m.q.view != viewTable {
-		m.q.view = viewTable
-	}
-	col := m.table.col + 1
-	if !forward {
-		col = m.table.col - 1
-	}
-	r, c, ok := p.model.FindIn(p.rows, m.search, m.table.row, col, forward)
-	if !ok {
-		m.notice = fmt.Sprintf("%q not found in the rows shown", Sanitize(m.search))
-		return
-	}
-	m.table.row, m.table.col = r, c
-	m.notice = fmt.Sprintf("found %q in row %s of %s, column %s", Sanitize(m.search), commas(r+1), commas(p.rows.Len()), Sanitize(p.frame.Names()[min(c, p.frame.Ncol()-1)]))
 }
 
 func joinNames(names []string) string {

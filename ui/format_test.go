@@ -1,6 +1,9 @@
 package ui
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestFormatFloatNeverHidesIntegerDigits(t *testing.T) {
 	for _, c := range []struct {
@@ -19,6 +22,22 @@ func TestFormatFloatNeverHidesIntegerDigits(t *testing.T) {
 	} {
 		if got := formatFloat(c.v, c.digits); got != c.want {
 			t.Errorf("formatFloat(%v, %d) = %q, want %q", c.v, c.digits, got, c.want)
+		}
+	}
+}
+
+func TestReadableDurationKeepsThreeDigits(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		2013456 * time.Microsecond:  "2.01s",
+		12345678 * time.Microsecond: "12.3s",
+		123456 * time.Microsecond:   "123ms",
+		1234567 * time.Nanosecond:   "1.23ms",
+		9123 * time.Nanosecond:      "9.12µs",
+		512 * time.Nanosecond:       "512ns",
+		0:                           "0s",
+	} {
+		if got := readableDuration(d); got != want {
+			t.Errorf("readableDuration(%v) = %q, want %q", d, got, want)
 		}
 	}
 }

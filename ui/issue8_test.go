@@ -364,9 +364,9 @@ func TestNoticesLastOneKey(t *testing.T) {
 	d.typeText("snow")
 	d.key("enter")
 	d.settle()
-	mustContain(t, d.screen(), `found "snow"`)
+	mustContain(t, d.screen(), `/snow/: match 1 of`)
 	d.key("j")
-	mustLack(t, d.screen(), `found "snow"`)
+	mustLack(t, d.screen(), `/snow/: match`)
 	d.key("l", "m")
 	mustContain(t, d.screen(), "this rerun's copy")
 	d.key("j")
@@ -392,7 +392,7 @@ func TestSearchFollowsTheRowsShown(t *testing.T) {
 	d.typeText("2012-01-15")
 	d.key("enter")
 	d.settle()
-	mustContain(t, d.screen(), `found "2012-01-15"`, "of 26")
+	mustContain(t, d.screen(), `/2012-01-15/: match 1 of 1, row 2`, "row 2/26")
 }
 
 // A 10 MB cell costs what its visible part costs: rendering it does not

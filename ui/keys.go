@@ -17,6 +17,9 @@ type KeyMap struct {
 	ClearFunc, ClearData       key.Binding
 	ClearResources, ClearAll   key.Binding
 	MutateData, MutateResource key.Binding
+	BumpVersion, BreakShared   key.Binding // the talk's live keys (livekeys.go)
+	ClearEntry                 key.Binding
+	Columns                    ColumnKeys // columns.go
 	Help, Quit                 key.Binding
 	Accept, Cancel, ForceQuit  key.Binding // in a text prompt
 }
@@ -56,6 +59,10 @@ func DefaultKeyMap() KeyMap {
 		ClearAll:       b([]string{"E"}, "E", "clear everything"),
 		MutateData:     b([]string{"m"}, "m", "drop column (data copy)"),
 		MutateResource: b([]string{"M"}, "M", "drop column (resource!)"),
+		BumpVersion:    b([]string{"#"}, "#", "edit load_csv (Version) / back"),
+		BreakShared:    b([]string{"B"}, "B", "break dataset_model (validate)"),
+		ClearEntry:     b([]string{"D"}, "D", "clear this dataset's model"),
+		Columns:        defaultColumnKeys(b),
 		Help:           b([]string{"?"}, "?", "help"),
 		Quit:           b([]string{"q", "ctrl+c"}, "q", "quit"),
 		Accept:         b([]string{"enter"}, "enter", "apply"),
@@ -73,9 +80,11 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Home, k.End},
-		{k.Open, k.Back, k.Search, k.Next, k.Prev, k.Filter, k.Sort},
+		{k.Open, k.Back, k.Search, k.Next, k.Prev, k.Filter, k.Sort, k.Columns.AddSort, k.Columns.SetType},
+		k.Columns.list(),
 		{k.Describe, k.Values, k.Histo, k.MutateData, k.MutateResource},
 		{k.Panel, k.Focus, k.Rerun, k.ClearFunc, k.ClearData, k.ClearResources, k.ClearAll},
+		{k.BumpVersion, k.BreakShared, k.ClearEntry},
 		{k.Help, k.Quit},
 		{k.Accept, k.Cancel, k.ForceQuit},
 	}

@@ -42,13 +42,17 @@ const (
 // query is the script's input, like Streamlit's widget values: everything
 // the page function needs, copied into each rerun.
 type query struct {
-	view     viewKind
-	source   *loaders.Source // the open dataset; nil on the list
-	sortCol  string
-	sortDesc bool
-	filter   string
-	column   string // the column of value counts and histograms
-	dropped  string // mutation demo: column dropped from the data-cached copy
+	view    viewKind
+	source  *loaders.Source   // the open dataset; nil on the list
+	sort    []loaders.SortKey // the first most significant (sorting.go)
+	types   []loaders.TypeSpec
+	filter  string
+	column  string // the column of value counts and histograms
+	dropped string // mutation demo: column dropped from the data-cached copy
+	// search is the / pattern, matched in searchCols, the columns shown
+	// (search.go).
+	search     string
+	searchCols []string
 }
 
 // callRecord is one cached call the page made and how it was served.
@@ -64,17 +68,20 @@ type page struct {
 	took  time.Duration
 	calls []callRecord
 
-	model     *loaders.DatasetModel
-	place     *loaders.Place      // this session's place in the dataset (serve, --split)
-	frame     dataframe.DataFrame // the table's frame: the model's, or the mutation demo's copy
-	total     int                 // rows of the frame before the filter
-	rows      loaders.RowSet      // the table's rows: filtered, then sorted
-	filtered  bool                // rows are a filter's (the title says "of total")
+	model     *loaders.DatasetModel // the model every step read: set_types' when types are set
+	base      *loaders.DatasetModel // the dataset's own model (dataset_model)
+	place     *loaders.Place        // this session's place in the dataset (serve, --split)
+	frame     dataframe.DataFrame   // the table's frame: the model's, or the mutation demo's copy
+	total     int                   // rows of the frame before the filter
+	rows      loaders.RowSet        // the table's rows: filtered, then sorted
+	filtered  bool                  // rows are a filter's (the title says "of total")
 	describe  dataframe.DataFrame
 	counts    loaders.Counts
 	bins      []loaders.Bin
 	err       error
 	filterErr error
+	matches   loaders.Matches // the search's, in the rows and columns shown
+	searchErr error
 }
 
 // count is how many of the page's own calls were served as o.
@@ -109,10 +116,23 @@ type pageMsg struct{ page page }
 // call runs one cached function for the page. How it was served, and how
 // the cached calls its computation made were, reach the page's calls
 // through the observer runPage puts on ctx.
+//
+// A call about to start a computation (not held, not in flight) first
+// supersedes the reruns started before this one: nothing they still
+// compute can be needed by this rerun any more (each earlier step it
+// needed was a hit, or a computation it joined and waited for, and each
+// later step is keyed by this step's arguments), so it is cancelled.
 func call[A, R any](_ *page, ctx context.Context, f *cache.Func[A, R], arg A) (R, error) {
+	if s, ok := ctx.Value(supersedeKey{}).(func()); ok && !f.Contains(arg) && !f.InFlight(arg) {
+		s()
+	}
 	v, _, err := f.GetOutcome(ctx, arg)
 	return v, err
 }
+
+// supersedeKey holds, in a rerun's ctx, the func that cancels the reruns
+// started before it.
+type supersedeKey struct{}
 
 // callLog collects the calls a rerun caused, nested ones included; the
 // cache reports them from the goroutines that make them.
@@ -154,6 +174,15 @@ func runPage(ctx context.Context, l *loaders.Loaders, id int, q query) (p page) 
 		p.err = err
 		return p
 	}
+	p.base = m
+	if types := typesOf(m, q.types); len(types) > 0 {
+		typed, err := call(&p, ctx, l.SetTypes, loaders.TypesArgsOf(m, types))
+		if err != nil {
+			p.err = err
+			return p
+		}
+		m = typed
+	}
 	p.model = m
 	if l.Place != nil {
 		// Where this session was in the dataset: its own, never another's.
@@ -177,13 +206,16 @@ func runPage(ctx context.Context, l *loaders.Loaders, id int, q query) (p page) 
 			stage = loaders.StageOf(m, q.filter)
 		}
 	}
-	if q.sortCol != "" {
-		rows, err := call(&p, ctx, l.SortRows, loaders.SortArgs{Stage: stage, Column: q.sortCol, Desc: q.sortDesc})
+	if len(q.sort) > 0 {
+		rows, err := l.SortedRows(ctx, stage, q.sort) // one key: sort_rows; more: sort_rows_by
 		if err != nil {
 			p.err = err
 			return p
 		}
 		p.rows = rows
+	}
+	if q.search != "" && q.view == viewTable {
+		p.matches, p.searchErr = call(&p, ctx, l.FindMatches, loaders.MatchArgs{Stage: stage, Sort: q.sort, Pattern: q.search, Columns: q.searchCols})
 	}
 	if q.dropped != "" {
 		// Mutation demo: the data-cached load is a copy, so dropping a
@@ -205,14 +237,25 @@ func runPage(ctx context.Context, l *loaders.Loaders, id int, q query) (p page) 
 }
 
 // rerunner starts reruns and keeps their cancel funcs for esc.
+//
+// A key pressed while a rerun computes starts a new rerun at once, as a
+// widget change restarts a Streamlit script, and the new one supersedes
+// the older ones: they are cancelled, so a burst of keys does not compute
+// (and, under --max-entries, evict for) every state it passed through.
+// They are cancelled when the new rerun starts a computation of its own,
+// or ends (see call), never before: a computation both need (the load of
+// a big file, still going) is joined by the new rerun, and goes on rather
+// than starting over.
 type rerunner struct {
 	loaders  *loaders.Loaders
 	session  string        // the cache session of every rerun's calls
 	closed   chan struct{} // closed by Model.Close: the listeners return
 	progress chan progressMsg
-	next     int
-	latest   int
-	started  map[int]context.CancelFunc
+
+	mu      sync.Mutex // reruns supersede each other from their goroutines
+	next    int
+	latest  int
+	started map[int]context.CancelFunc
 }
 
 func newRerunner(l *loaders.Loaders) *rerunner {
@@ -221,23 +264,44 @@ func newRerunner(l *loaders.Loaders) *rerunner {
 
 // start begins a rerun of q and returns the command that runs it.
 func (r *rerunner) start(q query) tea.Cmd {
+	r.mu.Lock()
 	r.next++
 	id := r.next
 	r.latest = id
 	ctx, cancel := context.WithCancel(cache.WithSession(context.Background(), r.session))
 	r.started[id] = cancel
+	r.mu.Unlock()
 	ctx = loaders.ContextWithProgress(ctx, func(read, total int64) {
 		select {
 		case r.progress <- progressMsg{read: read, total: total}:
 		default: // the UI is behind: it will see a later figure
 		}
 	})
+	ctx = context.WithValue(ctx, supersedeKey{}, func() { r.supersede(id) })
 	l := r.loaders
-	return func() tea.Msg { return pageMsg{runPage(ctx, l, id, q)} }
+	return func() tea.Msg {
+		p := runPage(ctx, l, id, q)
+		r.supersede(id)
+		return pageMsg{p}
+	}
+}
+
+// supersede cancels the reruns started before id.
+func (r *rerunner) supersede(id int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for old, cancel := range r.started {
+		if old < id {
+			cancel()
+			delete(r.started, old)
+		}
+	}
 }
 
 // done forgets a finished rerun and reports whether it is the latest.
 func (r *rerunner) done(id int) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if cancel, ok := r.started[id]; ok {
 		cancel()
 		delete(r.started, id)
@@ -246,12 +310,18 @@ func (r *rerunner) done(id int) bool {
 }
 
 // running reports whether any rerun has not finished.
-func (r *rerunner) running() bool { return len(r.started) > 0 }
+func (r *rerunner) running() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.started) > 0
+}
 
 // cancelAll cancels every rerun in flight (esc): their cached calls return,
 // computations nobody else waits for stop, and their pages are dropped
 // (none of them is the latest any more).
 func (r *rerunner) cancelAll() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	n := len(r.started)
 	for id, cancel := range r.started {
 		cancel()

@@ -2,11 +2,13 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/hitmiss/hitmiss/cache"
 )
@@ -60,9 +62,12 @@ func (c *cachePanel) record(ev cache.Event) {
 	}
 	if ev.Kind == cache.EventHit {
 		for i := len(c.log) - 1; i >= 0 && c.log[i].kind == cache.EventHit; i-- {
-			if l := &c.log[i]; l.text == text && l.served == ev.Outcome {
+			if l := c.log[i]; l.text == text && l.served == ev.Outcome {
+				// The folded line moves to the end, so the log stays in
+				// time order: it now reads as of this hit.
 				l.count++
 				l.at = ev.Time
+				c.log = append(slices.Delete(c.log, i, i+1), l)
 				return
 			}
 		}
@@ -91,7 +96,7 @@ func eventText(ev cache.Event) string {
 	key := Sanitize(ev.Key)
 	switch ev.Kind {
 	case cache.EventComputed:
-		return fmt.Sprintf("computed %s in %s", key, ev.Duration.Round(time.Millisecond/10))
+		return fmt.Sprintf("computed %s in %s", key, readableDuration(ev.Duration))
 	case cache.EventError:
 		return fmt.Sprintf("error %s: %s", key, describeErr(ev.Err))
 	case cache.EventCleared:
@@ -274,44 +279,73 @@ func (c *cachePanel) View() string {
 		return strings.Join(out[:min(len(out), c.height)], "\n")
 	}
 	end := max(len(c.log)-c.back, 0)
-	start := max(end-room, 0)
-	if c.back > 0 && room > 1 {
-		start = max(end-room+1, 0)
+	newer := c.back > 0 && room > 1
+	if newer {
+		room-- // the "newer" line
 	}
-	for _, l := range c.log[start:end] {
-		style := st.Event
-		switch l.kind {
-		case cache.EventHit:
-			style = st.Hit
-		case cache.EventMiss, cache.EventError:
-			style = st.Miss
-		case cache.EventCleared, cache.EventExpired, cache.EventEvicted, cache.EventInvalidated:
-			style = st.Warning
+	// The newest lines that fit, read from the end: an error wraps onto as
+	// many lines as its reason needs (up to errorLines), since the reason is
+	// what the user came to read; other lines are one line each.
+	var shown []string
+	for i := end - 1; i >= 0 && len(shown) < room; i-- {
+		lines := c.logLineView(c.log[i])
+		if n := room - len(shown); len(lines) > n {
+			lines = lines[:n]
 		}
-		text := l.text
-		if c.width >= 60 {
-			// A narrow panel spends its width on the call's arguments.
-			text = l.at.Format("15:04:05") + " " + text
-		}
-		if l.kind == cache.EventHit {
-			switch l.served {
-			case cache.Stored:
-				text += " [from store]"
-			case cache.Stale:
-				text += " [stale, refreshing]"
-			case cache.Joined:
-				text += " [joined]"
-			}
-		}
-		if l.count > 1 && l.kind == cache.EventHit {
-			text += fmt.Sprintf(" ×%d", l.count)
-		}
-		out = append(out, style.Render(clipMiddle(text, c.width)))
+		shown = append(lines, shown...)
 	}
-	if c.back > 0 && room > 1 {
+	out = append(out, shown...)
+	if newer {
 		out = append(out, st.Subtle.Render(clip(fmt.Sprintf("… %d newer (pgdn)", c.back), c.width)))
 	}
 	return strings.Join(out, "\n")
+}
+
+// errorLines bounds how many lines one error's reason takes in the log.
+const errorLines = 4
+
+// logLineView renders one log entry: one line, or several for an error.
+func (c *cachePanel) logLineView(l logLine) []string {
+	st := c.ctx.Styles
+	style := st.Event
+	switch l.kind {
+	case cache.EventHit:
+		style = st.Hit
+	case cache.EventMiss, cache.EventError:
+		style = st.Miss
+	case cache.EventCleared, cache.EventExpired, cache.EventEvicted, cache.EventInvalidated:
+		style = st.Warning
+	}
+	text := l.text
+	if c.width >= 60 {
+		// A narrow panel spends its width on the call's arguments.
+		text = l.at.Format("15:04:05") + " " + text
+	}
+	if l.kind == cache.EventHit {
+		switch l.served {
+		case cache.Stored:
+			text += " [from store]"
+		case cache.Stale:
+			text += " [stale, refreshing]"
+		case cache.Joined:
+			text += " [joined]"
+		}
+	}
+	if l.count > 1 && l.kind == cache.EventHit {
+		text += fmt.Sprintf(" ×%d", l.count)
+	}
+	if l.kind != cache.EventError && l.kind != cache.EventInvalidated || strWidth(text) <= c.width {
+		return []string{style.Render(clipMiddle(text, c.width))}
+	}
+	lines := strings.Split(ansi.Wrap(text, c.width, ""), "\n")
+	if len(lines) > errorLines {
+		lines = lines[:errorLines]
+		lines[errorLines-1] = clip(lines[errorLines-1]+" …", c.width)
+	}
+	for i, line := range lines {
+		lines[i] = style.Render(clip(line, c.width))
+	}
+	return lines
 }
 
 // clipMiddle shortens a log line to width, keeping its end (the count, the
@@ -350,6 +384,27 @@ func ttlText(s cache.Stats) string {
 		return shortDuration(time.Until(s.NextExpiry))
 	}
 	return shortDuration(s.TTL)
+}
+
+// readableDuration keeps three significant digits, so a 2-second miss
+// reads 2.01s rather than 2.013456s, and a fast hit still shows its µs.
+func readableDuration(d time.Duration) string {
+	for _, unit := range []time.Duration{time.Hour, time.Minute, time.Second, time.Millisecond, time.Microsecond} {
+		if d >= unit {
+			return d.Round(roundingFor(d, unit)).String()
+		}
+	}
+	return d.String()
+}
+
+// roundingFor is the step that leaves three significant digits of d in
+// unit: 1.23s, 12.3s, 123s.
+func roundingFor(d, unit time.Duration) time.Duration {
+	step := unit / 100
+	for n := d / unit; n >= 10 && step < unit; n /= 10 {
+		step *= 10
+	}
+	return max(step, 1)
 }
 
 func shortDuration(d time.Duration) string {

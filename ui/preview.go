@@ -118,7 +118,7 @@ func (m Model) previewTitle() []string {
 	if m.q.filter != "" {
 		waiting = append(waiting, "filter")
 	}
-	if m.q.sortCol != "" {
+	if len(m.q.sort) > 0 {
 		waiting = append(waiting, "sort")
 	}
 	if len(waiting) > 0 {

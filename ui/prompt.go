@@ -13,6 +13,8 @@ const (
 	promptNone promptKind = iota
 	promptSearch
 	promptFilter
+	promptColumn // : jump to a column, names completed with tab
+	promptType   // t: a column's type
 )
 
 // prompt is the one-line text input for a search or a filter.
@@ -35,9 +37,19 @@ func (p *prompt) open(kind promptKind, label, value string) {
 	p.input.Focus()
 }
 
+// openWith starts typing with completion: tab takes the suggestion
+// shown, ↑/↓ go through the others.
+func (p *prompt) openWith(kind promptKind, label, value string, suggestions []string) {
+	p.open(kind, label, value)
+	p.input.ShowSuggestions = true
+	p.input.SetSuggestions(suggestions)
+}
+
 func (p *prompt) close() {
 	p.kind = promptNone
 	p.input.Blur()
+	p.input.ShowSuggestions = false
+	p.input.SetSuggestions(nil)
 }
 
 // promptResult is what a key did to the prompt.
@@ -82,8 +94,13 @@ func (p *prompt) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp
 func (p *prompt) View() string {
 	p.input.Width = max(p.width-len([]rune(p.input.Prompt))-1, 1)
 	line := p.input.View()
-	if p.kind == promptFilter {
+	switch p.kind {
+	case promptFilter:
 		line += p.ctx.Styles.Subtle.Render("  e.g. temp_max > 30 and weather = 'sun'")
+	case promptSearch:
+		line += p.ctx.Styles.Subtle.Render("  a regular expression, any case")
+	case promptColumn, promptType:
+		line += p.ctx.Styles.Subtle.Render("  tab completes")
 	}
 	return clip(line, p.width)
 }

@@ -250,12 +250,11 @@ func (m Model) titleLine(width int) string {
 			parts = append(parts, "filter: "+Sanitize(clipBytes(f, 4*width)))
 		}
 	}
-	if p.query.sortCol != "" {
-		dir := "ascending"
-		if p.query.sortDesc {
-			dir = "descending"
-		}
-		parts = append(parts, fmt.Sprintf("sort: %s %s", Sanitize(p.query.sortCol), dir))
+	if len(p.query.sort) > 0 {
+		parts = append(parts, sortTitle(p.query.sort, width))
+	}
+	if len(p.query.types) > 0 {
+		parts = append(parts, typesTitle(p.query.types))
 	}
 	// The column count last: it is what a narrow window cuts first.
 	parts = append(parts, plural(p.frame.Ncol(), "column"))
@@ -334,7 +333,7 @@ func (m Model) keyHint() string {
 // latest rerun that missed, and where the cursor is.
 func (m Model) statusLine(width int) string {
 	st, p := m.ctx.Styles, m.ctx.page
-	number, took := fmt.Sprintf("rerun #%d", m.reruns), p.took.Round(time.Microsecond).String()
+	number, took := fmt.Sprintf("rerun #%d", m.reruns), readableDuration(p.took)
 	if m.rerun.running() && len(m.computing) > 0 {
 		number += fmt.Sprintf(" (#%d running)", m.reruns+1)
 	}
@@ -380,8 +379,8 @@ func (m Model) statusLine(width int) string {
 		} else {
 			parts = append(parts, fmt.Sprintf("row %s/%s", commas(m.table.row+1), commas(n)))
 		}
-		if j := m.table.col; j < p.frame.Ncol() {
-			parts = append(parts, fmt.Sprintf("col %s %d/%d", clip(Sanitize(clipBytes(p.frame.Names()[j], 64)), 16), j+1, p.frame.Ncol()))
+		if j := m.table.frameCol(); j >= 0 && j < p.frame.Ncol() {
+			parts = append(parts, fmt.Sprintf("col %s %d/%d", clip(Sanitize(clipBytes(p.frame.Names()[j], 64)), 16), m.table.col+1, len(m.table.order)))
 		}
 	}
 	parts = append(parts, st.Subtle.Render("? help · q quit"))

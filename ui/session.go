@@ -23,7 +23,7 @@ import (
 func (m Model) onRoom(note roomNote) (tea.Model, tea.Cmd) {
 	m.panel.note(note.from, note.text)
 	switch {
-	case note.model != nil && note.model == m.ctx.page.model:
+	case note.model != nil && note.model == m.ctx.page.base:
 		m.notice = fmt.Sprintf("%s pressed M: %q is gone from the shared dataset_model, so from this table too (Z rebuilds it)", note.from, note.column)
 	case note.model != nil:
 		m.notice = fmt.Sprintf("%s pressed M: %q is gone from the shared dataset_model of %s", note.from, note.column, Sanitize(note.model.Source.Name()))
@@ -141,4 +141,15 @@ func (m Model) helpAll(width int) []string {
 		all = append(append(all, ""), splitLines(sessionHelp)...)
 	}
 	return all
+}
+
+// tellLive tells the room about a talk key (#, B, D) pressed here: each acts
+// on entries every session shares.
+func (m *Model) tellLive(key, dataset string) {
+	if m.member == nil {
+		return
+	}
+	m.tell(roomNote{text: fmt.Sprintf("pressed %s on %s", key, dataset),
+		notice: fmt.Sprintf("%s pressed %s on %s, whose cache entries every session shares", m.member.Name, key, dataset),
+		rerun:  true})
 }

@@ -24,6 +24,14 @@ type grid struct {
 	top, left int
 	digits    int  // significant digits of floats; -1: the shortest exact form
 	rowCursor bool // the cursor marks a cell (the table) or only a column (describe)
+
+	// The columns shown: order holds their frame indexes in the order
+	// shown (nil: every column in frame order), the first frozen stay at
+	// the left, and extra[d] widens (or narrows) the d-th shown. col and
+	// left count shown columns.
+	order  []int
+	frozen int
+	extra  []int
 }
 
 const maxColWidth = 28
@@ -140,16 +148,23 @@ func cellText(df dataframe.DataFrame, t series.Type, i, j, digits, limit int) (t
 	return Sanitize(clipBytes(el.String(), limit)), false, false
 }
 
-// render draws the visible window of df through rows: a frozen header line
-// and first column, then as many columns from the scroll position as fit.
-// sortCol gets an arrow.
-func (g *grid) render(df dataframe.DataFrame, rows loaders.RowSet, sortCol string, desc bool) string {
+// render draws the visible window of df through rows: a header line, the
+// frozen columns, then as many columns from the scroll position as fit.
+// Sorted columns get an arrow.
+func (g *grid) render(df dataframe.DataFrame, rows loaders.RowSet, sortKeys []loaders.SortKey) string {
 	st := g.ctx.Styles
 	width, height := g.width, g.height
-	ncols := df.Ncol()
 	if width <= 0 || height <= 0 {
 		return ""
 	}
+	order := g.order
+	if order == nil {
+		order = make([]int, df.Ncol())
+		for j := range order {
+			order[j] = j
+		}
+	}
+	ncols := len(order)
 	if ncols == 0 {
 		return st.Subtle.Render("no columns")
 	}
@@ -169,71 +184,93 @@ func (g *grid) render(df dataframe.DataFrame, rows loaders.RowSet, sortCol strin
 		visible = append(visible, i)
 	}
 	names, types := df.Names(), df.Types()
-	widthOf := func(j int) int {
+	extraOf := func(d int) int {
+		if d < len(g.extra) {
+			return g.extra[d]
+		}
+		return 0
+	}
+	limitOf := func(d int) int { return cellBytes + 4*max(extraOf(d), 0) }
+	widthOf := func(d int) int {
+		j := order[d]
 		w := ansi.StringWidth(Sanitize(clipBytes(names[j], cellBytes))) + 2 // room for a sort arrow or cursor marks
 		for _, i := range visible {
-			text, _, _ := cellText(df, types[j], rows.Row(i), j, g.digits, cellBytes)
+			text, _, _ := cellText(df, types[j], rows.Row(i), j, g.digits, limitOf(d))
 			w = max(w, ansi.StringWidth(text))
 		}
-		if j == g.col && !g.ctx.Color {
+		if d == g.col && !g.ctx.Color {
 			w += 2 // the brackets that mark the cursor without colour
 		}
-		return min(max(w, 3), maxColWidth+2, max(width, 1))
+		w = min(max(w, 3), maxColWidth+2)
+		return min(max(w+extraOf(d), 3), max(width, 1))
 	}
-	// The first column is frozen; then columns from the scroll position,
+	// The frozen columns first; then columns from the scroll position,
 	// moved right until the cursor's column fits.
-	if g.col > 0 && g.col < g.left+1 {
-		g.left = g.col - 1
+	frozen := min(max(g.frozen, 0), ncols)
+	if g.col >= frozen && g.col < g.left+frozen {
+		g.left = g.col - frozen
 	}
 	var shown []int
 	var widths map[int]int
 	for {
-		shown = []int{0}
-		widths = map[int]int{0: widthOf(0)}
-		used := widths[0]
-		for j := max(g.left+1, 1); j < ncols; j++ {
-			w := widthOf(j)
-			if used+1+w > width {
-				break
+		shown, widths = nil, map[int]int{}
+		used := 0
+		add := func(d int) bool {
+			w := widthOf(d)
+			need := w
+			if len(shown) > 0 {
+				need++
 			}
-			widths[j] = w
-			shown = append(shown, j)
-			used += w + 1
+			if used+need > width {
+				return false
+			}
+			widths[d] = w
+			shown = append(shown, d)
+			used += need
+			return true
 		}
-		if g.col == 0 || g.col <= shown[len(shown)-1] || g.left+1 >= g.col {
+		for d := 0; d < frozen && add(d); d++ {
+		}
+		for d := max(g.left+frozen, frozen); d < ncols && add(d); d++ {
+		}
+		if g.col < frozen || len(shown) > 0 && g.col <= shown[len(shown)-1] || g.left+frozen >= g.col {
 			break
 		}
 		g.left++
 	}
-	if g.col > 0 && !contains(shown, g.col) {
-		// Not even the cursor's column fits beside the frozen one: show it alone.
+	if !contains(shown, g.col) {
+		// Not even the cursor's column fits beside the frozen ones: show it alone.
 		shown = []int{g.col}
 		widths[g.col] = widthOf(g.col)
 	}
 	var b strings.Builder
-	for n, j := range shown {
+	for n, d := range shown {
+		j := order[d]
 		name := Sanitize(clipBytes(names[j], cellBytes))
-		if names[j] == sortCol && sortCol != "" {
-			name += map[bool]string{false: " ↑", true: " ↓"}[desc]
+		for _, k := range sortKeys {
+			if k.Column == names[j] {
+				name += map[bool]string{false: " ↑", true: " ↓"}[k.Desc]
+			}
 		}
-		if j == g.col && !g.ctx.Color {
+		if d == g.col && !g.ctx.Color {
 			name = "[" + name + "]" // the cursor's column, visible without colour
 		}
 		if n > 0 {
 			b.WriteByte(' ')
 		}
 		style := st.Header
-		if j == g.col && !g.rowCursor {
+		if d == g.col && !g.rowCursor {
 			style = st.Cursor
 		}
-		b.WriteString(style.Render(pad(clip(name, widths[j]), widths[j])))
+		b.WriteString(style.Render(pad(clip(name, widths[d]), widths[d])))
 	}
 	for _, i := range visible {
 		b.WriteByte('\n')
-		for n, j := range shown {
-			text, numeric, na := cellText(df, types[j], rows.Row(i), j, g.digits, cellBytes)
-			w := widths[j]
-			cursor := g.rowCursor && i == g.row && j == g.col
+		for n, d := range shown {
+			j := order[d]
+			text, numeric, na := cellText(df, types[j], rows.Row(i), j, g.digits, limitOf(d))
+			w := widths[d]
+			cursor := g.rowCursor && i == g.row && d == g.col
 			if cursor && !g.ctx.Color && w >= 3 {
 				text = "[" + clip(text, w-2) + "]" // NO_COLOR: reverse video may not show
 			}
@@ -249,7 +286,7 @@ func (g *grid) render(df dataframe.DataFrame, rows loaders.RowSet, sortCol strin
 				style = st.Cursor
 			case na:
 				style = st.Subtle
-			case j == 0:
+			case d < frozen:
 				style = st.Frozen
 			}
 			if n > 0 {
@@ -273,46 +310,63 @@ func contains(xs []int, x int) bool {
 	return false
 }
 
-// tableView is the table component: the page's frame through its rows.
-type tableView struct{ grid }
+// tableView is the table component: the page's frame through its rows,
+// its columns laid out by cols (columns.go).
+type tableView struct {
+	grid
+	cols columnView
+}
 
 func newTableView(ctx *Context) *tableView {
-	return &tableView{grid{common: common{ctx: ctx}, digits: -1, rowCursor: true}}
+	return &tableView{grid: grid{common: common{ctx: ctx}, digits: -1, rowCursor: true}}
 }
 
 // shown is what the table shows: the page's frame through its rows, or,
 // while the open dataset loads, its preview's first rows in file order
 // (a sort waits for the whole file, so no arrow).
-func (t *tableView) shown() (df dataframe.DataFrame, rows loaders.RowSet, sortCol string, desc bool) {
+func (t *tableView) shown() (df dataframe.DataFrame, rows loaders.RowSet, sortKeys []loaders.SortKey) {
 	if pv := t.ctx.preview; pv != nil {
-		return pv.frame, pv.rows, "", false
+		return pv.frame, pv.rows, nil
 	}
 	p := t.ctx.page
-	return p.frame, p.rows, p.query.sortCol, p.query.sortDesc
+	return p.frame, p.rows, p.query.sort
 }
 
 // Update moves the cursor; it reports whether the key was a move. On a
 // preview the cursor keeps its place when the whole table replaces it:
 // the preview's rows are the file's first rows, in order.
 func (t *tableView) Update(msg tea.KeyMsg) bool {
-	df, rows, _, _ := t.shown()
-	return t.move(msg, rows.Len(), df.Ncol())
+	df, rows, _ := t.shown()
+	t.applyColumns(df)
+	return t.move(msg, rows.Len(), len(t.order))
 }
 
-// View implements component.
+// View implements component: the grid, and under it the cursor's cell in
+// full when wrap is on.
 func (t *tableView) View() string {
-	return t.render(t.shown())
+	df, rows, keys := t.shown()
+	t.applyColumns(df)
+	if !t.cols.wrap || t.height < 4 {
+		return t.render(df, rows, keys)
+	}
+	h := t.height
+	pane := t.wrapPane(df, max(h/3, 2))
+	t.height = h - len(pane)
+	defer func() { t.height = h }()
+	grid := t.render(df, rows, keys)
+	pane = t.wrapPane(df, max(h/3, 2)) // after render: the cursor is clamped
+	return grid + "\n" + strings.Join(pane, "\n")
 }
 
 // rowCount is how many rows the table shows.
 func (t *tableView) rowCount() int {
-	_, rows, _, _ := t.shown()
+	_, rows, _ := t.shown()
 	return rows.Len()
 }
 
 // frameRow is the frame row under the cursor, false when there is none.
 func (t *tableView) frameRow() (int, bool) {
-	_, rows, _, _ := t.shown()
+	_, rows, _ := t.shown()
 	if t.row >= rows.Len() {
 		return 0, false
 	}

@@ -101,13 +101,6 @@ func TestServeWithRealSSH(t *testing.T) {
 		return fmt.Sprintf("ssh -F /dev/null -p %s -i %s -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -t %s@127.0.0.1; sleep 30",
 			port, keyFile, user)
 	}
-	for _, user := range []string{"alice", "bob"} {
-		cmd := tmux("new-session", "-d", "-s", user, "-x", "120", "-y", "40", sshCmd(user))
-		cmd.Env = append(os.Environ(), "TERM=xterm-256color")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("tmux: %v\n%s", err, out)
-		}
-	}
 	screen := func(user string) string {
 		out, err := tmux("capture-pane", "-p", "-t", user).Output()
 		if err != nil {
@@ -141,6 +134,16 @@ func TestServeWithRealSSH(t *testing.T) {
 		}
 	}
 
+	open := func(user string) {
+		cmd := tmux("new-session", "-d", "-s", user, "-x", "120", "-y", "40", sshCmd(user))
+		cmd.Env = append(os.Environ(), "TERM=xterm-256color")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("tmux: %v\n%s", err, out)
+		}
+	}
+	open("alice") // one after the other: the panels list sessions in the order they joined
+	waitFor("alice", "Datasets (9)", "1 session connected: alice")
+	open("bob")
 	waitFor("alice", "Datasets (9)", "2 sessions connected: alice, bob")
 	waitFor("bob", "Datasets (9)", "2 sessions connected: alice, bob")
 	keys("alice", "Enter")

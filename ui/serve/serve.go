@@ -26,6 +26,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish"
 	bm "github.com/charmbracelet/wish/bubbletea"
@@ -85,6 +86,17 @@ func New(reg *cache.Registry, lcfg loaders.Config, cfg Config) (*Server, error) 
 	if cfg.Open && !Loopback(cfg.Listen) {
 		return nil, fmt.Errorf("--open lets anyone in, so it serves only a loopback address (127.0.0.1, ::1, localhost): %s is not one", cfg.Listen)
 	}
+	// The explorer's styles use lipgloss's default renderer, which is
+	// process-wide and would otherwise take its colours from the server's
+	// own terminal (none when it runs as a service) and query that
+	// terminal's background. Clients get 256 colours on a dark background,
+	// which every terminal ssh runs in shows.
+	if cfg.Color {
+		lipgloss.SetColorProfile(termenv.ANSI256)
+	} else {
+		lipgloss.SetColorProfile(termenv.Ascii)
+	}
+	lipgloss.SetHasDarkBackground(true)
 	s := &Server{cfg: cfg, reg: reg, room: ui.NewRoom(cfg.MaxSessions)}
 	lcfg.Sessions = true
 	lcfg.PlaceReleased = s.room.PlaceReleased

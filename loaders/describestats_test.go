@@ -1,0 +1,171 @@
+package loaders
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/datasets"
+)
+
+// pandasDescribe prints, per dataset and column, pandas' count, missing,
+// nunique, mode()[0] and (numeric columns) the quartiles. The columns
+// hitmiss reads as text are read as text by pandas too (zip codes), and
+// the NA tokens are the reader's.
+const pandasDescribe = `
+import json, sys, math
+import pandas as pd
+out = {}
+for spec in json.load(sys.stdin):
+    df = pd.read_csv(spec["path"], sep=spec["sep"], dtype={c: str for c in spec["strCols"]},
+                     keep_default_na=False, na_values=["", "NA", "N/A", "null", "NaN"])
+    cols = {}
+    for c in df.columns:
+        s = df[c]
+        m = s.mode()
+        mode = None if len(m) == 0 else m.iloc[0]
+        if mode is not None and not isinstance(mode, str):
+            mode = float(mode)
+        row = {"count": int(s.count()), "missing": int(s.isna().sum()), "distinct": int(s.nunique()), "mode": mode}
+        if c not in spec["strCols"]:
+            q = s.astype(float).quantile([0.25, 0.5, 0.75])
+            row["q"] = [float(v) for v in q]
+        cols[c] = row
+    out[spec["name"]] = cols
+json.dump(out, sys.stdout)
+`
+
+// TestDescribeCountsMatchPandas checks count, missing, distinct and mode,
+// and the quartiles beside them, against pandas on every bundled dataset.
+func TestDescribeCountsMatchPandas(t *testing.T) {
+	py := "/usr/bin/python3"
+	if err := exec.Command(py, "-c", "import pandas").Run(); err != nil {
+		if os.Getenv("HITMISS_REQUIRE_PANDAS") != "" {
+			t.Fatalf("%s cannot import pandas (apt-get install python3-pandas): %v", py, err)
+		}
+		t.Skipf("%s cannot import pandas: %v", py, err)
+	}
+	frames := map[string]*describeCase{}
+	var specs []map[string]any
+	for _, d := range datasets.All() {
+		df := bundledFrame(t, d.Name)
+		got, err := describeFrame(df)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var strCols []string
+		for j, typ := range df.Types() {
+			if typ == series.String {
+				strCols = append(strCols, df.Names()[j])
+			}
+		}
+		sep := ","
+		if strings.HasSuffix(d.File, ".tsv") {
+			sep = "\t"
+		}
+		frames[d.Name] = &describeCase{names: df.Names(), types: df.Types(), got: got}
+		specs = append(specs, map[string]any{"name": d.Name, "path": filepath.Join("..", "datasets", "data", d.File),
+			"sep": sep, "strCols": append([]string{}, strCols...)})
+	}
+	in, _ := json.Marshal(specs)
+	cmd := exec.Command(py, "-c", pandasDescribe)
+	cmd.Stdin = bytes.NewReader(in)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("pandas: %v\n%s", err, stderr.String())
+	}
+	var want map[string]map[string]struct {
+		Count, Missing, Distinct int
+		Mode                     any
+		Q                        []float64
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &want); err != nil {
+		t.Fatalf("pandas' answer: %v", err)
+	}
+	row := func(name string) int {
+		for i, r := range append([]string{"mean", "median", "stddev", "min", "25%", "50%", "75%", "max"}, describeCounts...) {
+			if r == name {
+				return i
+			}
+		}
+		t.Fatalf("no describe row %s", name)
+		return -1
+	}
+	for ds, c := range frames {
+		for j, col := range c.names {
+			w, ok := want[ds][col]
+			if !ok {
+				t.Errorf("%s: pandas has no column %q", ds, col)
+				continue
+			}
+			g := c.got.Col(col)
+			num := func(r string) float64 {
+				if c.types[j] == series.String {
+					f, _ := strconv.ParseFloat(g.Elem(row(r)).String(), 64)
+					return f
+				}
+				return g.Elem(row(r)).Float()
+			}
+			for r, v := range map[string]int{"count": w.Count, "missing": w.Missing, "distinct": w.Distinct} {
+				if num(r) != float64(v) {
+					t.Errorf("%s.%s %s = %v, pandas %d", ds, col, r, num(r), v)
+				}
+			}
+			switch m := w.Mode.(type) {
+			case string:
+				if got := g.Elem(row("mode")).String(); got != m {
+					t.Errorf("%s.%s mode = %q, pandas %q", ds, col, got, m)
+				}
+			case float64:
+				if got := num("mode"); got != m {
+					t.Errorf("%s.%s mode = %v, pandas %v", ds, col, got, m)
+				}
+			}
+			for i, q := range w.Q {
+				if got := num([]string{"25%", "50%", "75%"}[i]); math.Abs(got-q) > 1e-9*math.Max(1, math.Abs(q)) {
+					t.Errorf("%s.%s quartile %d = %v, pandas %v", ds, col, i+1, got, q)
+				}
+			}
+		}
+	}
+}
+
+type describeCase struct {
+	names []string
+	types []series.Type
+	got   interface {
+		Col(string) series.Series
+	}
+}
+
+func TestDescribeModeTiesTakeTheSmallest(t *testing.T) {
+	df, _ := read(t, "n,s\n10,b\n9,a\n10,b\n9,a\nNA,NA\n")
+	got, _ := describeFrame(df)
+	n, s := got.Col("n"), got.Col("s")
+	at := func(name string) int {
+		return 8 + map[string]int{"count": 0, "missing": 1, "distinct": 2, "mode": 3}[name]
+	}
+	if n.Elem(at("mode")).Float() != 9 || s.Elem(at("mode")).String() != "a" {
+		t.Errorf("modes %v and %v, want 9 and a (the smallest of a tie, as pandas)", n.Elem(at("mode")), s.Elem(at("mode")))
+	}
+	if n.Elem(at("count")).Float() != 4 || n.Elem(at("missing")).Float() != 1 || n.Elem(at("distinct")).Float() != 2 {
+		t.Errorf("count/missing/distinct of n = %v/%v/%v, want 4/1/2", n.Elem(at("count")), n.Elem(at("missing")), n.Elem(at("distinct")))
+	}
+}
+
+func TestDescribeDatesMinMaxByTime(t *testing.T) {
+	df, _ := read(t, "d\n12/1/2019\n1/15/2020\n2/3/2019\nNA\n")
+	got, _ := describeFrame(df)
+	if lo, hi := got.Col("d").Elem(3).String(), got.Col("d").Elem(7).String(); lo != "2/3/2019" || hi != "1/15/2020" {
+		t.Fatalf("min %s max %s, want 2/3/2019 and 1/15/2020 (by time, not text)", lo, hi)
+	}
+}

@@ -1,0 +1,42 @@
+package loaders
+
+import (
+	"context"
+	"testing"
+)
+
+func TestFindMatchesInShownOrder(t *testing.T) {
+	l, _ := pipeline(t)
+	ctx := context.Background()
+	m := fileModel(t, l, "name,city\nann,Oslo\nbob,Rome\ncarl,Rotterdam\ndan,Paris\n")
+	st := StageOf(m, "name != 'bob'")
+	got, err := l.FindMatches.Get(ctx, MatchArgs{Stage: st, Sort: []SortKey{{Column: "name", Desc: true}}, Pattern: "^r|ann", Columns: []string{"city", "name"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Rows shown: dan, carl, ann (bob filtered out); columns city, name.
+	want := [][2]int{{1, 0}, {2, 1}} // Rotterdam; ann
+	if got.Len() != len(want) {
+		t.Fatalf("%d matches, want %d", got.Len(), len(want))
+	}
+	for i, w := range want {
+		if p, c := got.At(i); p != w[0] || c != w[1] {
+			t.Errorf("match %d at (%d,%d), want %v", i, p, c, w)
+		}
+	}
+	if i, wrapped, ok := got.Next(2, 1, true); !ok || !wrapped || i != 0 {
+		t.Errorf("next after the last match: %d wrapped=%v ok=%v, want the first, wrapped", i, wrapped, ok)
+	}
+	if i, wrapped, _ := got.Next(0, 0, true); wrapped || i != 0 {
+		t.Errorf("next from the top: %d wrapped=%v", i, wrapped)
+	}
+	if i, wrapped, _ := got.Next(1, 0, false); !wrapped || i != 1 {
+		t.Errorf("previous from the first match: %d wrapped=%v, want the last, wrapped", i, wrapped)
+	}
+	if got.Index(2, 1) != 1 || got.Index(0, 0) != -1 {
+		t.Error("Index")
+	}
+	if _, err := l.FindMatches.Get(ctx, MatchArgs{Stage: st, Pattern: "(", Columns: []string{"name"}}); err == nil {
+		t.Fatal("a bad regular expression must fail")
+	}
+}

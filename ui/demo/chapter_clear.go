@@ -1,0 +1,90 @@
+package demo
+
+import (
+	"context"
+
+	"github.com/hitmiss/hitmiss/cache"
+)
+
+// model is a loaded model: a resource, shared.
+type model struct{ name string }
+
+// clearing is the clear calls: one argument (st: square.clear(2)), one
+// function (square.clear()), all data (st.cache_data.clear()), all
+// resources (st.cache_resource.clear()).
+type clearing struct {
+	env          *env
+	square, cube *cache.Func[number, int]
+	load         *cache.Func[noArgs, *model]
+}
+
+func (c *clearing) about() about {
+	return about{
+		id:    "clear",
+		title: "Clearing: one argument, one function, all data, all resources",
+		seed:  "experimental primitives page, clear(); st.cache_*.clear()",
+		show:  []string{"clearing.start", "clearing.page"},
+		watch: "After each key the rerun says what ran again. D clears " +
+			"square(x=2) only, x all of square, X every data function " +
+			"(square and cube, not the model), Z every resource (the " +
+			"model only), E everything.",
+		actions: []action{
+			act("D", "clear square(x=2)", true, func(*env) string {
+				c.square.ClearArg(number{2}) // st: square.clear(2)
+				return "cleared square(x=2)"
+			}),
+			act("x", "clear square", true, func(*env) string {
+				c.square.Clear()
+				return "cleared square: every argument"
+			}),
+			act("X", "clear all data", true, func(e *env) string {
+				e.reg.ClearData()
+				return "cleared every data function"
+			}),
+			act("Z", "clear all resources", true, func(e *env) string {
+				e.reg.ClearResources()
+				return "cleared every resource function"
+			}),
+			act("E", "clear everything", true, func(e *env) string {
+				e.reg.ClearAll()
+				return "cleared everything"
+			}),
+		},
+	}
+}
+
+func (c *clearing) compute(ctx context.Context, n number) (int, error) {
+	return n.X, c.env.sleep(ctx)
+}
+
+func (c *clearing) loadModel(ctx context.Context, _ noArgs) (*model, error) {
+	return &model{"sentiment"}, c.env.sleep(ctx)
+}
+
+func (c *clearing) start(e *env) error {
+	c.env = e
+	c.square = cache.Data(e.reg, "square", c.compute)
+	c.cube = cache.Data(e.reg, "cube", c.compute)
+	c.load = cache.Resource(e.reg, "load_model", c.loadModel)
+	return nil
+}
+
+func (c *clearing) page(p *Page) error {
+	for x := 1; x <= 3; x++ {
+		v, err := c.square.Get(p.Ctx, number{x})
+		if err != nil {
+			return err
+		}
+		p.Write("square(", x, ") =", v*v)
+	}
+	v, err := c.cube.Get(p.Ctx, number{2})
+	if err != nil {
+		return err
+	}
+	m, err := c.load.Get(p.Ctx, noArgs{})
+	if err != nil {
+		return err
+	}
+	p.Write("cube( 2 ) =", v*v*v, "· model:", m.name)
+	return nil
+}

@@ -1,0 +1,50 @@
+package demo
+
+import (
+	"context"
+	"sync/atomic"
+
+	"github.com/hitmiss/hitmiss/cache"
+)
+
+// refresh is Streamlit's refresh="background": an expired entry is still
+// served, at once, while it is recomputed in the background.
+type refresh struct {
+	env    *env
+	price  atomic.Int64
+	prices *cache.Func[noArgs, int64]
+}
+
+func (c *refresh) about() about {
+	return about{
+		id:    "refresh",
+		title: "Background refresh: stale at once, fresh soon",
+		seed:  "st.cache_data refresh=\"background\" (hitmiss SPEC 1.10)",
+		show:  []string{"refresh.fetchPrice", "refresh.start"},
+		watch: "Wait for the ttl column to reach 0, then r: the rerun is " +
+			"STALE, fast, with the old price, and a computed line " +
+			"follows from the background. The rerun after it is a HIT " +
+			"with the new price.",
+	}
+}
+
+// fetchPrice is fetch_price(): each call sees a newer price.
+func (c *refresh) fetchPrice(ctx context.Context, _ noArgs) (int64, error) {
+	if err := c.env.sleep(ctx); err != nil {
+		return 0, err
+	}
+	return 100 + c.price.Add(1), nil
+}
+
+func (c *refresh) start(e *env) error {
+	c.env = e
+	c.prices = cache.Data(e.reg, "fetch_price", c.fetchPrice,
+		cache.TTL(e.ttl), cache.RefreshInBackground()) // 👈
+	return nil
+}
+
+func (c *refresh) page(p *Page) error {
+	v, err := c.prices.Get(p.Ctx, noArgs{})
+	p.Write("price:", v)
+	return err
+}

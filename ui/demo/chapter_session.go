@@ -1,0 +1,67 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hitmiss/hitmiss/cache"
+)
+
+// sessions is Streamlit's scope="session": entries belong to the user
+// whose call made them, and leave when that session ends.
+type sessions struct {
+	env  *env
+	user string
+	made int
+	cart *cache.Func[noArgs, string]
+}
+
+func (c *sessions) about() about {
+	return about{
+		id:    "session",
+		title: "Session scope: one entry per user",
+		seed:  "st.cache_data scope=\"session\" (hitmiss SPEC 1.11)",
+		show:  []string{"sessions.loadCart", "sessions.start", "sessions.page"},
+		watch: "a reruns as user A, b as user B. A computed the cart, " +
+			"yet B's first rerun is a MISS: the entry is A's. e ends " +
+			"A's session: A's entry leaves, A's next rerun is a MISS, " +
+			"B's is still a HIT.",
+		actions: []action{
+			act("a", "rerun as user A", true, func(*env) string {
+				c.user = "A"
+				return "user A reruns"
+			}),
+			act("b", "rerun as user B", true, func(*env) string {
+				c.user = "B"
+				return "user B reruns"
+			}),
+			act("e", "end A's session", false, func(e *env) string {
+				e.reg.EndSession("A")
+				return "session A ended"
+			}),
+		},
+	}
+}
+
+// loadCart is load_cart(): this user's shopping cart.
+func (c *sessions) loadCart(ctx context.Context, _ noArgs) (string, error) {
+	if err := c.env.sleep(ctx); err != nil {
+		return "", err
+	}
+	c.made++
+	return fmt.Sprintf("cart #%d", c.made), nil
+}
+
+func (c *sessions) start(e *env) error {
+	c.env, c.user = e, "A"
+	c.cart = cache.Data(e.reg, "load_cart", c.loadCart,
+		cache.ScopeSession()) // 👈 @st.cache_data(scope="session")
+	return nil
+}
+
+func (c *sessions) page(p *Page) error {
+	p.As(c.user) // the session of the user who reruns
+	cart, err := c.cart.Get(p.Ctx, noArgs{})
+	p.Write("user", c.user, "has", cart)
+	return err
+}

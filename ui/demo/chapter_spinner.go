@@ -1,0 +1,57 @@
+package demo
+
+import (
+	"context"
+
+	"github.com/hitmiss/hitmiss/cache"
+)
+
+// spinners is st.cache_data's show_spinner: a text while a miss
+// computes, or nothing at all.
+type spinners struct {
+	env          *env
+	x            int
+	loud, silent *cache.Func[number, int]
+}
+
+func (c *spinners) about() about {
+	return about{
+		id:    "spinner",
+		title: "Spinner and no spinner",
+		seed:  "st.cache_data docs, the show_spinner parameter",
+		show:  []string{"spinners.start", "spinners.page"},
+		watch: "→ asks both functions for a new x. While fetch_data runs, " +
+			"its spinner says \"Fetching data from API...\"; while " +
+			"fetch_quietly runs, nothing shows: the screen just waits.",
+		actions: []action{
+			act("right l", "new argument", true, func(*env) string {
+				c.x++
+				return "x = " + itoa(c.x)
+			}),
+		},
+	}
+}
+
+// fetch is the slow call both functions make.
+func (c *spinners) fetch(ctx context.Context, n number) (int, error) {
+	return n.X, c.env.sleep(ctx)
+}
+
+func (c *spinners) start(e *env) error {
+	c.env, c.x = e, 1
+	c.loud = cache.Data(e.reg, "fetch_data", c.fetch,
+		cache.Spinner("Fetching data from API...")) // 👈 show_spinner="…"
+	c.silent = cache.Data(e.reg, "fetch_quietly", c.fetch,
+		cache.NoSpinner()) // 👈 show_spinner=False
+	return nil
+}
+
+func (c *spinners) page(p *Page) error {
+	a, err := c.loud.Get(p.Ctx, number{c.x})
+	if err != nil {
+		return err
+	}
+	b, err := c.silent.Get(p.Ctx, number{c.x})
+	p.Write("fetch_data:", a, "· fetch_quietly:", b)
+	return err
+}

@@ -1,0 +1,85 @@
+package demo
+
+import (
+	"context"
+	"sync/atomic"
+
+	"github.com/hitmiss/hitmiss/cache"
+)
+
+// noArgs is the argument of a function that takes none: create_list().
+type noArgs struct{}
+
+// CacheLabel implements the cache's label hook.
+func (noArgs) CacheLabel() string { return "" }
+
+// listUsers is st.cache_data's "Concurrency issues": two users rerun a
+// script that mutates a cached list. Users A and B are two sessions of
+// this one process sharing one registry; `hitmiss serve` shows the same
+// across real terminals.
+type listUsers struct {
+	env      *env
+	user     string
+	copyMode atomic.Bool // s: st.cache_data instead of st.cache_resource
+	shared   *cache.Func[noArgs, []int]
+	copied   *cache.Func[noArgs, []int]
+}
+
+func (c *listUsers) about() about {
+	return about{
+		id:    "users",
+		title: "The list example for two users",
+		seed:  "st.cache_data docs, Concurrency issues (l[0] = 2, 3, 4)",
+		show:  []string{"listUsers.createList", "listUsers.start", "listUsers.page"},
+		watch: "a reruns as user A, b as user B. With cache.Resource both " +
+			"share one list: A sees l[0] is 2, B then 3, A then 4. s " +
+			"switches to cache.Data: every user gets a copy and sees 2. " +
+			"(Across real terminals: hitmiss serve.)",
+		actions: []action{
+			act("a", "rerun as user A", true, func(*env) string {
+				c.user = "A"
+				return "user A reruns"
+			}),
+			act("b", "rerun as user B", true, func(*env) string {
+				c.user = "B"
+				return "user B reruns"
+			}),
+			act("s", "switch Resource/Data", false, func(*env) string {
+				if c.copyMode.Load() {
+					c.copyMode.Store(false)
+					return "now @st.cache_resource: one shared list"
+				}
+				c.copyMode.Store(true)
+				return "now @st.cache_data: a copy per call"
+			}),
+		},
+	}
+}
+
+// createList is create_list(): l = [1, 2, 3].
+func (c *listUsers) createList(context.Context, noArgs) ([]int, error) {
+	return []int{1, 2, 3}, nil
+}
+
+func (c *listUsers) start(e *env) error {
+	c.env, c.user = e, "A"
+	c.shared = cache.Resource(e.reg, "create_list", c.createList)
+	c.copied = cache.Data(e.reg, "create_list_data", c.createList)
+	return nil
+}
+
+func (c *listUsers) page(p *Page) error {
+	p.As(c.user)
+	f := c.shared
+	if c.copyMode.Load() {
+		f = c.copied
+	}
+	l, err := f.Get(p.Ctx, noArgs{})
+	if err != nil {
+		return err
+	}
+	firstListValue := l[0]
+	l[0] = firstListValue + 1 // 👈 mutates the cached list?
+	p.Write("l[0] is:", l[0])
+	return nil
+}

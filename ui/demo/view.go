@@ -1,0 +1,347 @@
+package demo
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/hitmiss/hitmiss/cache"
+	"github.com/hitmiss/hitmiss/ui"
+)
+
+// logLine is one line of the event log; repeated hits of one call fold
+// into one line with a count.
+type logLine struct {
+	at    time.Time
+	kind  cache.EventKind
+	text  string
+	count int
+}
+
+const logSize = 200
+
+// appendEvent adds ev to the log, with the call's full named arguments.
+func appendEvent(log []logLine, ev cache.Event) []logLine {
+	text := eventText(ev)
+	if n := len(log); n > 0 && ev.Kind == cache.EventHit && log[n-1].kind == cache.EventHit && log[n-1].text == text {
+		log[n-1].count++
+		log[n-1].at = ev.Time
+		return log
+	}
+	log = append(log, logLine{at: ev.Time, kind: ev.Kind, text: text, count: 1})
+	if len(log) > logSize {
+		log = log[len(log)-logSize:]
+	}
+	return log
+}
+
+func eventText(ev cache.Event) string {
+	s := ev.Kind.String() + " " + ui.Sanitize(ev.Key)
+	switch ev.Kind {
+	case cache.EventHit:
+		switch ev.Outcome {
+		case cache.Stored:
+			s += " from disk"
+		case cache.Stale:
+			s += " stale, refreshing"
+		case cache.Joined:
+			s += " joined"
+		}
+	case cache.EventComputed:
+		s += " in " + human(ev.Duration)
+	case cache.EventCleared:
+		s += fmt.Sprintf(" (%s)", plural(ev.Entries, "entry"))
+	case cache.EventError, cache.EventInvalidated:
+		if ev.Err != nil {
+			s += ": " + ui.Sanitize(ev.Err.Error())
+		}
+	}
+	if ev.Session != "" {
+		s += " · user " + ev.Session
+	}
+	return s
+}
+
+func (l logLine) String() string {
+	s := l.at.Format("15:04:05") + " " + l.text
+	if l.count > 1 {
+		s += fmt.Sprintf(" ×%d", l.count)
+	}
+	return s
+}
+
+// View implements tea.Model. It renders what Update left: no I/O and no
+// cache call but the registry's Stats. Every line fits the window and
+// there are never more lines than it has rows.
+func (m Model) View() string {
+	w, h := m.width, m.height
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	var lines []string
+	switch {
+	case m.full:
+		lines = m.codeView(w, h)
+	case m.opts.Present:
+		lines = m.presentView(w, h)
+	default:
+		lines = m.normalView(w, h)
+	}
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "…")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m Model) title() string {
+	return fmt.Sprintf("hitmiss demo %d/%d · %s", m.idx+1, len(chapters()), m.about.title)
+}
+
+// verdictText is the last rerun's verdict after the one before it:
+// "MISS 2.0 s → HIT 9 µs".
+func (m Model) verdictText() string {
+	switch {
+	case m.last.word == "" && m.busy:
+		return "running… " + human(time.Since(m.began).Round(100*time.Millisecond))
+	case m.last.word == "":
+		return "no rerun yet: press r"
+	case m.prev.word == "":
+		return m.last.short()
+	}
+	return m.prev.short() + " → " + m.last.short()
+}
+
+// spinnerLines are the spinners of the misses in flight (functions with
+// NoSpinner show none), and a line while a rerun runs.
+func (m Model) spinnerLines() []string {
+	var out []string
+	for _, s := range m.spin {
+		out = append(out, fmt.Sprintf("⠿ %s %s", s.text, human(time.Since(s.since).Round(100*time.Millisecond))))
+	}
+	if len(out) > 1 {
+		// map order is random: keep the screen still
+		sortStrings(out)
+	}
+	return out
+}
+
+// pageLines are what the last rerun wrote, per user when users take turns.
+func (m Model) pageLines() []string {
+	if len(m.users) == 0 {
+		return m.out
+	}
+	var out []string
+	for _, u := range m.users {
+		for _, l := range m.outs[u] {
+			out = append(out, "user "+u+": "+l)
+		}
+	}
+	return out
+}
+
+// table is the chapter's functions (every function of its registry).
+func (m Model) table() []string {
+	if m.reg == nil {
+		return nil
+	}
+	stats := m.reg.Stats()
+	nameW := 8
+	for _, s := range stats {
+		nameW = max(nameW, len(s.Name))
+	}
+	row := func(cells ...string) string {
+		var b strings.Builder
+		b.WriteString(fmt.Sprintf("%-*s", nameW, cells[0]))
+		for _, c := range cells[1:] {
+			b.WriteString(fmt.Sprintf(" %5s", c))
+		}
+		return b.String()
+	}
+	out := []string{m.styles.Subtle.Render(row("function", "kind", "ent", "hits", "miss", "exp", "evi", "inv", "ttl"))}
+	for _, s := range stats {
+		kind := "data"
+		if s.Kind == cache.KindResource {
+			kind = "res"
+		}
+		ttl := "∞"
+		if s.TTL > 0 {
+			ttl = s.TTL.String()
+			if !s.NextExpiry.IsZero() {
+				ttl = fmt.Sprintf("%ds", max(int(time.Until(s.NextExpiry).Seconds()+0.999), 0))
+			}
+		}
+		out = append(out, row(s.Name, kind, fmt.Sprint(s.Entries), fmt.Sprint(s.Hits), fmt.Sprint(s.Misses),
+			fmt.Sprint(s.Expirations), fmt.Sprint(s.Evictions), fmt.Sprint(s.Invalidations), ttl))
+	}
+	return out
+}
+
+func (m Model) eventStyle(k cache.EventKind) lipgloss.Style {
+	st := m.styles
+	switch k {
+	case cache.EventHit:
+		return st.Hit
+	case cache.EventMiss, cache.EventError:
+		return st.Miss
+	case cache.EventCleared, cache.EventExpired, cache.EventEvicted, cache.EventInvalidated:
+		return st.Warning
+	}
+	return st.Event
+}
+
+func (m Model) rule(name string, w int) string {
+	return m.styles.PanelTitle.Render(clip("── "+name+" "+strings.Repeat("─", max(w-len(name)-4, 0)), w))
+}
+
+// normalView: title, code, keys, what to watch, the page, the verdict,
+// the cache table and the newest events. Long lines are cut; the code
+// and the events share what is left.
+func (m Model) normalView(w, h int) []string {
+	st := m.styles
+	top := []string{st.Title.Render(clip(m.title(), w)), st.Subtle.Render(clip("follows: "+m.about.seed, w))}
+	var mid []string
+	mid = append(mid, m.rule("keys", w))
+	mid = append(mid, wrap(m.keysLine(), w)...)
+	for _, l := range wrap("watch: "+m.about.watch, w) {
+		mid = append(mid, st.Subtle.Render(l))
+	}
+	mid = append(mid, m.rule("page", w))
+	for _, l := range m.pageLines() {
+		mid = append(mid, clip("  "+l, w))
+	}
+	mid = append(mid, st.Title.Render(clip("▶ "+m.verdictText(), w)))
+	if d := m.last.detail(); d != "" && !m.busy {
+		mid = append(mid, clip("  "+d, w))
+	}
+	for _, s := range m.spinnerLines() {
+		mid = append(mid, st.Miss.Render(clip(s, w)))
+	}
+	mid = append(mid, m.rule("cache", w))
+	mid = append(mid, m.table()...)
+	status := st.StatusBar.Render(clip(m.note, w))
+	room := h - len(top) - len(mid) - 1
+	// The events get a third of what is left (at least 3 lines), the code
+	// the rest.
+	nev := min(len(m.log), max(room/3, min(3, room)))
+	ncode := room - nev
+	var codeLines []string
+	if ncode >= 3 {
+		codeLines = append(codeLines, m.rule(fmt.Sprintf("code (↑↓ scroll, tab: all %d lines)", len(m.code)), w))
+		end := min(m.codeTop+ncode-1, len(m.code))
+		for _, l := range m.code[min(m.codeTop, end):end] {
+			codeLines = append(codeLines, clip(l, w))
+		}
+	} else {
+		nev = max(room, 0)
+	}
+	var ev []string
+	for _, l := range m.log[max(len(m.log)-nev, 0):] {
+		ev = append(ev, m.eventStyle(l.kind).Render(clip(l.String(), w)))
+	}
+	out := append(top, codeLines...)
+	out = append(out, mid...)
+	out = append(out, ev...)
+	for len(out) < h-1 {
+		out = append(out, "")
+	}
+	return append(out, status)
+}
+
+// presentView is for a room: the verdict in large words, the keys, the
+// page, the chapter's functions and the events with their full named
+// arguments, wrapped rather than cut. What does not fit is left out whole,
+// least needed first; the oldest events go first.
+func (m Model) presentView(w, h int) []string {
+	st := m.styles
+	var out []string
+	add := func(style lipgloss.Style, s string) {
+		for _, l := range wrap(s, w) {
+			out = append(out, style.Render(l))
+		}
+	}
+	add(st.Title, m.title())
+	v := m.verdictText()
+	if w >= ansi.StringWidth(v)+6 {
+		box := lipgloss.NewStyle().Bold(true).Border(lipgloss.RoundedBorder()).Padding(0, 2)
+		out = append(out, strings.Split(box.Render(v), "\n")...)
+	} else {
+		add(st.Title, v)
+	}
+	if d := m.last.detail(); d != "" && !m.busy {
+		add(st.Cell, d)
+	}
+	for _, s := range m.spinnerLines() {
+		add(st.Miss, s)
+	}
+	add(st.Subtle, "keys: "+m.keysLine())
+	for _, l := range m.pageLines() {
+		add(st.Cell, "  "+l)
+	}
+	tbl := m.table()
+	if len(out)+len(tbl)+2 <= h && w >= 50 {
+		out = append(out, tbl...)
+	}
+	watch := wrap("watch: "+m.about.watch, w)
+	var ev []string
+	for i := len(m.log) - 1; i >= 0; i-- {
+		lines := wrap(m.log[i].String(), w)
+		if len(out)+len(ev)+len(lines)+1 > h {
+			break
+		}
+		styled := make([]string, len(lines))
+		for j, l := range lines {
+			styled[j] = m.eventStyle(m.log[i].kind).Render(l)
+		}
+		ev = append(styled, ev...)
+	}
+	if len(out)+len(ev)+len(watch)+1 <= h {
+		for _, l := range watch {
+			out = append(out, st.Subtle.Render(l))
+		}
+	}
+	out = append(out, ev...)
+	for len(out) < h-1 {
+		out = append(out, "")
+	}
+	if len(out) < h {
+		out = append(out, st.StatusBar.Render(clip(m.note, w)))
+	}
+	return out
+}
+
+// codeView is the chapter's code over the whole screen.
+func (m Model) codeView(w, h int) []string {
+	out := []string{m.styles.Title.Render(clip(m.title()+" · code (↑↓, tab back)", w))}
+	end := min(m.codeTop+h-1, len(m.code))
+	for _, l := range m.code[min(m.codeTop, end):end] {
+		out = append(out, clip(l, w))
+	}
+	return out
+}
+
+// wrap breaks s into lines of at most w columns, at spaces where it can.
+func wrap(s string, w int) []string {
+	if w <= 0 {
+		return nil
+	}
+	return strings.Split(ansi.Wrap(s, w, ""), "\n")
+}
+
+// clip cuts s to w columns, marking the cut.
+func clip(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if ansi.StringWidth(s) <= w {
+		return s
+	}
+	return ansi.Truncate(s, w, "…")
+}

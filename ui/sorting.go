@@ -1,0 +1,77 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/hitmiss/hitmiss/loaders"
+)
+
+// Sorting: s sorts by the cursor's column alone (again: descending, again:
+// off); S adds it as the next key of a multi-column sort (again: flips it,
+// again: drops it). The sort is stable: rows equal on every key keep the
+// order the filter kept them in (loaders.SortBy).
+
+// toggleSort cycles the cursor column through ascending, descending, off,
+// as the only sort key.
+func (m *Model) toggleSort() {
+	col := m.cursorColumn()
+	if col == "" || m.q.view != viewTable {
+		return
+	}
+	switch {
+	case len(m.q.sort) != 1 || m.q.sort[0].Column != col:
+		m.q.sort = []loaders.SortKey{{Column: col}}
+	case !m.q.sort[0].Desc:
+		m.q.sort = []loaders.SortKey{{Column: col, Desc: true}}
+	default:
+		m.q.sort = nil
+	}
+	m.table.row = 0
+}
+
+// addSortKey adds the cursor's column to the sort as its least
+// significant key, or flips or drops it when it is one already.
+func (m Model) addSortKey(col string) (tea.Model, tea.Cmd) {
+	if col == "" {
+		return m, nil
+	}
+	keys := slices.Clone(m.q.sort)
+	i := slices.IndexFunc(keys, func(k loaders.SortKey) bool { return k.Column == col })
+	switch {
+	case i < 0:
+		keys = append(keys, loaders.SortKey{Column: col})
+	case !keys[i].Desc:
+		keys[i].Desc = true
+	default:
+		keys = slices.Delete(keys, i, i+1)
+	}
+	m.q.sort = keys
+	m.table.row = 0
+	if len(keys) == 0 {
+		m.notice = "not sorted"
+	} else {
+		m.notice = sortText(keys) + "  (S: add, flip or drop a key; s: sort by one column)"
+	}
+	if m.previewing() {
+		m.waitNotice("the sort")
+		return m, nil
+	}
+	return m, m.rerun.start(m.q)
+}
+
+// sortText says a sort the way the title does: sort: date ↑, temp ↓.
+func sortText(keys []loaders.SortKey) string {
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = Sanitize(k.Column) + map[bool]string{false: " ↑", true: " ↓"}[k.Desc]
+	}
+	return "sort: " + strings.Join(parts, ", ")
+}
+
+// sortTitle is the title's part for a sort, cut to width.
+func sortTitle(keys []loaders.SortKey, width int) string {
+	return clip(sortText(keys), max(width, 12))
+}
