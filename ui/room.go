@@ -62,7 +62,7 @@ func (r *Room) Join(user string) (*Member, error) {
 	r.mu.Lock()
 	if r.max > 0 && len(r.members) >= r.max {
 		r.mu.Unlock()
-		return nil, fmt.Errorf("%w: %d sessions", ErrRoomFull, r.max)
+		return nil, fmt.Errorf("%w: %s", ErrRoomFull, plural(r.max, "session"))
 	}
 	// The name is the client's to choose (ssh NAME@host): it is shown on
 	// every screen, so it is sanitised and kept short.

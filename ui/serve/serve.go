@@ -196,7 +196,7 @@ func (s *Server) admit(next ssh.Handler) ssh.Handler {
 		member, err := s.room.Join(sess.User())
 		if err != nil {
 			s.logf("turned away %s from %s: %v", sess.User(), sess.RemoteAddr(), err)
-			wish.Fatalf(sess, "hitmiss: the server is full (%d sessions at most): try again later\n", s.cfg.MaxSessions)
+			wish.Fatalf(sess, "hitmiss: the server is full (%s at most): try again later\n", sessionCount(s.cfg.MaxSessions))
 			return
 		}
 		start := time.Now()
@@ -377,8 +377,10 @@ func AuthorizedKeys(path string) ([]ssh.PublicKey, error) {
 }
 
 // sessions says how many sessions are connected.
-func sessions(room *ui.Room) string {
-	if n := len(room.Names()); n != 1 {
+func sessions(room *ui.Room) string { return sessionCount(len(room.Names())) }
+
+func sessionCount(n int) string {
+	if n != 1 {
 		return fmt.Sprintf("%d sessions", n)
 	}
 	return "1 session"

@@ -528,3 +528,40 @@ func TestAuthorizedKeysErrors(t *testing.T) {
 		t.Fatalf("AuthorizedKeys(good) = %d keys, %v", len(keys), err)
 	}
 }
+
+// TestDroppedConnectionEndsSession: a client that vanishes without q (a
+// closed laptop) ends its session like q does: the others see it leave and
+// its session entries go.
+func TestDroppedConnectionEndsSession(t *testing.T) {
+	s := startServer(t, loaders.Config{}, Config{})
+	a := s.connect(t, "alice", 120, 40)
+	a.waitFor("1 session connected: alice")
+	b := s.connect(t, "bob", 120, 40)
+	b.keys("\r")
+	b.waitFor(`bob: computed session_place(`)
+	b.conn.Close()
+	a.waitFor("1 session connected: alice", "bob: left", "bob: OnRelease: session_place(")
+	if st := stats(s.reg, "session_place"); st.Entries != 0 {
+		t.Fatalf("session_place holds %d entries after bob's connection dropped, want 0", st.Entries)
+	}
+}
+
+// TestIdleTimeout: a connection with no traffic for --idle-timeout is
+// closed, and its session ends.
+func TestIdleTimeout(t *testing.T) {
+	s := startServer(t, loaders.Config{}, Config{IdleTimeout: 500 * time.Millisecond})
+	a := s.connect(t, "alice", 80, 24)
+	a.waitFor("Datasets (9)")
+	select {
+	case <-a.done:
+	case <-time.After(15 * time.Second):
+		t.Fatal("an idle connection was not closed")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(s.Room().Names()) != 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("sessions left after the idle timeout: %v", s.Room().Names())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
