@@ -72,8 +72,8 @@ func (s Split) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		s.width, s.height = msg.Width, msg.Height
 		left := (msg.Width - 1) / 2
 		var cmds [2]tea.Cmd
-		s, cmds[0] = s.updated(0, tea.WindowSizeMsg{Width: left, Height: msg.Height})
-		s, cmds[1] = s.updated(1, tea.WindowSizeMsg{Width: msg.Width - 1 - left, Height: msg.Height})
+		s, cmds[0] = s.update(0, tea.WindowSizeMsg{Width: left, Height: msg.Height})
+		s, cmds[1] = s.update(1, tea.WindowSizeMsg{Width: msg.Width - 1 - left, Height: msg.Height})
 		return s, tea.Batch(cmds[0], cmds[1])
 	case tea.KeyMsg:
 		if key.Matches(msg, s.keys.Switch) {
@@ -94,13 +94,8 @@ func (s Split) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return s, nil
 }
 
-// update hands msg to one half and wraps what it returns.
-func (s Split) update(i int, msg tea.Msg) (tea.Model, tea.Cmd) {
-	s, cmd := s.updated(i, msg)
-	return s, cmd
-}
-
-func (s Split) updated(i int, msg tea.Msg) (Split, tea.Cmd) {
+// update hands msg to half i and wraps what it returns.
+func (s Split) update(i int, msg tea.Msg) (Split, tea.Cmd) {
 	next, cmd := s.halves[i].Update(msg)
 	if m, ok := next.(Model); ok {
 		s.halves[i] = m
