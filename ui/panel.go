@@ -270,7 +270,10 @@ func (c *cachePanel) View() string {
 		}
 		out = append(out, line)
 	}
-	if len(idle) > 0 {
+	// In a room (serve, --split) the log says who did what: a short panel
+	// (80x24) gives it the line that lists the functions not called yet.
+	roomy := c.ctx.member == nil || c.height-len(out)-2 >= 2
+	if len(idle) > 0 && roomy {
 		out = append(out, st.Subtle.Render(clip("  not called yet: "+strings.Join(idle, ", "), c.width)))
 	}
 	out = append(out, st.PanelTitle.Render(clip("events", c.width)))
