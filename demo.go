@@ -41,7 +41,11 @@ func demoCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	if len(args) > 1 || opts.Slow < 0 || opts.TTL <= 0 {
+	if opts.Slow < 0 || opts.TTL <= 0 {
+		fmt.Fprintln(stderr, "hitmiss demo: --slow must not be negative and --ttl must be positive")
+		return 2
+	}
+	if len(args) > 1 {
 		fmt.Fprintln(stderr, usage)
 		return 2
 	}

@@ -29,6 +29,10 @@
 // pointers by what they point to (cycles are detected), time.Time by
 // instant. A gota DataFrame argument hashes its full content.
 //
+// Func.SetVersion changes a function's version while the program runs, as
+// editing its code does in Streamlit: later calls miss, and going back to a
+// version serves again the entries a Data function made under it.
+//
 // Struct fields whose names start with an underscore, or that are tagged
 // `cache:"-"`, are left out of the key: the Go spelling of Streamlit's
 // _param rule. A type can supply its own key with a CacheKey() any method,

@@ -92,7 +92,24 @@ keys l l s
 wait_for "temp_max ↑"
 shot narrow
 
-# 6. Two SSH sessions sharing one cache: hitmiss serve, and the real ssh
+# 6. The talk: chapter 3, the code edited (a miss) and edited back (a hit).
+start demo --slow 1s code
+wait_for "Version v1 · Result: 420"
+keys '#'
+wait_for "Version v2 · Result: 421"
+keys '#'
+wait_for "Version v1 · Result: 420"
+wait_for "→ HIT"
+shot demo
+
+# 7. The presenter layout at 80x24: a broken connection is replaced.
+W=80 H=24 start demo --present --slow 1s validate
+wait_for "using connection # 1"
+keys B
+wait_for "1 invalidated"
+shot demo-present
+
+# 8. Two SSH sessions sharing one cache: hitmiss serve, and the real ssh
 #    client twice, side by side in the two panes of an inner tmux that the
 #    captured window shows. bob's open hits alice's model; alice's M then
 #    damages it for bob, whose screen says so.

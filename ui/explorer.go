@@ -309,6 +309,12 @@ func (m *Model) mutateData() {
 	if col == "" {
 		return
 	}
+	if len(m.q.types) > 0 {
+		// The demo shows load_csv's copy, which has the types as read: the
+		// screen would show other types than its title says.
+		m.notice = "m shows load_csv's copy, with the types as read: set the columns' types back (t) first"
+		return
+	}
 	m.q.dropped = col
 	m.notice = fmt.Sprintf("dropped %q from this rerun's copy of the load_csv result (cache_data): the next key brings it back", Sanitize(col))
 }

@@ -212,7 +212,15 @@ func runPage(ctx context.Context, l *loaders.Loaders, id int, q query) (p page) 
 		}
 	}
 	if len(q.sort) > 0 {
-		rows, err := l.SortedRows(ctx, stage, q.sort) // one key: sort_rows; more: sort_rows_by
+		// One key: sort_rows, the order the model keeps per column; more:
+		// sort_rows_by, stable over the keys.
+		var rows loaders.RowSet
+		var err error
+		if len(q.sort) == 1 {
+			rows, err = call(&p, ctx, l.SortRows, loaders.SortArgs{Stage: stage, Column: q.sort[0].Column, Desc: q.sort[0].Desc})
+		} else {
+			rows, err = call(&p, ctx, l.SortRowsBy, loaders.SortKeysArgs{Stage: stage, Keys: q.sort})
+		}
 		if err != nil {
 			p.err = err
 			return p

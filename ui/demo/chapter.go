@@ -44,9 +44,17 @@ type action struct {
 }
 
 func act(keys, help string, rerun bool, do func(e *env) string) action {
-	return action{key: key.NewBinding(key.WithKeys(strings.Fields(keys)...), key.WithHelp(strings.Fields(keys)[0], help)),
-		rerun: rerun, do: do}
+	ks := strings.Fields(keys)
+	shown := map[string]string{"right": "→", "left": "←"}[ks[0]]
+	if shown == "" {
+		shown = ks[0]
+	}
+	return action{key: key.NewBinding(key.WithKeys(ks...), key.WithHelp(shown, help)), rerun: rerun, do: do}
 }
+
+// closer is a chapter that holds something beyond its registry (a
+// temporary file), released when the chapter is left.
+type closer interface{ close() }
 
 // chapters builds every chapter, fresh, in the order of the talk.
 func chapters() []chapter {

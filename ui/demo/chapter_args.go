@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/hitmiss/hitmiss/cache"
 )
@@ -26,11 +27,11 @@ func (c *argChange) about() about {
 		actions: []action{
 			act("right l", "slider +1", true, func(*env) string {
 				c.b = min(c.b+1, 10)
-				return "slider: b = " + itoa(c.b)
+				return "slider: b = " + strconv.Itoa(c.b)
 			}),
 			act("left h", "slider -1", true, func(*env) string {
 				c.b = max(c.b-1, 0)
-				return "slider: b = " + itoa(c.b)
+				return "slider: b = " + strconv.Itoa(c.b)
 			}),
 		},
 	}

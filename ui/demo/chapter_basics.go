@@ -66,7 +66,7 @@ func (c *basics) page(p *Page) error {
 	var res int
 	var err error
 	if c.noCache.Load() {
-		res, err = c.compute(p.Ctx, ab{a, b}) // 👈 no cache
+		res, err = c.compute(p.Ctx, ab{a, b}) // ← no cache
 	} else {
 		res, err = c.expensive.Get(p.Ctx, ab{a, b})
 	}

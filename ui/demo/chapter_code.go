@@ -42,7 +42,7 @@ func (c *codeChange) compute(ctx context.Context, in ab) (int, error) {
 		return 0, err
 	}
 	if c.edited.Load() { // Version "v2"
-		return in.A*in.B + 1, nil // 👈 Added a +1 at the end here
+		return in.A*in.B + 1, nil // ← Added a +1 at the end here
 	}
 	return in.A * in.B, nil // Version "v1"
 }

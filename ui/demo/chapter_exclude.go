@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/hitmiss/hitmiss/cache"
@@ -13,7 +14,7 @@ import (
 // fetchArgs is fetch_data(_db_connection, num_rows): a field whose name
 // starts with _ is not hashed, as Streamlit's _param is not.
 type fetchArgs struct {
-	_db     *conn // 👈 excluded from the key
+	_db     *conn // ← excluded from the key
 	NumRows int
 }
 
@@ -37,6 +38,7 @@ type excluded struct {
 	db    *conn
 	rows  int
 	ref   fileRef
+	dir   string // holds the file; removed when the chapter is left
 	fetch *cache.Func[fetchArgs, int]
 	read  *cache.Func[fileRef, string]
 }
@@ -47,7 +49,7 @@ func (c *excluded) about() about {
 		title: "Excluded arguments and HashFunc",
 		seed:  "st.cache_data docs, _param; old st.cache page, hash_funcs",
 		show: []string{"fetchArgs", "excluded.fetchData",
-			"excluded.start", "excluded.page"},
+			"hashFileReference", "excluded.start", "excluded.page"},
 		watch: "c opens a new connection: _db changed but is not hashed, " +
 			"so fetch_data is a HIT. → asks for more rows: MISS. t " +
 			"touches the file: its name is unchanged, but the HashFunc " +
@@ -59,7 +61,7 @@ func (c *excluded) about() about {
 			}),
 			act("right l", "num_rows + 10", true, func(*env) string {
 				c.rows += 10
-				return "num_rows = " + itoa(c.rows)
+				return "num_rows = " + strconv.Itoa(c.rows)
 			}),
 			act("t", "touch the file", true, func(*env) string {
 				now := time.Now().Add(time.Second)
@@ -102,14 +104,20 @@ func (c *excluded) start(e *env) error {
 	if err != nil {
 		return err
 	}
-	c.ref = fileRef{filepath.Join(dir, "notes.txt")}
+	c.dir, c.ref = dir, fileRef{filepath.Join(dir, "notes.txt")}
 	if err := os.WriteFile(c.ref.Path, []byte("hello"), 0o600); err != nil {
 		return err
 	}
 	c.fetch = cache.Data(e.reg, "fetch_data", c.fetchData)
 	c.read = cache.Data(e.reg, "read_file", c.readFile,
-		cache.HashFunc(hashFileReference)) // 👈 hash_funcs={...}
+		cache.HashFunc(hashFileReference)) // ← hash_funcs={...}
 	return nil
+}
+
+func (c *excluded) close() {
+	if c.dir != "" {
+		os.RemoveAll(c.dir)
+	}
 }
 
 func (c *excluded) page(p *Page) error {

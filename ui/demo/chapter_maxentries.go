@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/hitmiss/hitmiss/cache"
 )
@@ -33,11 +34,11 @@ func (c *maxEntries) about() about {
 		actions: []action{
 			act("right l", "x + 1", true, func(*env) string {
 				c.x = min(c.x+1, 9)
-				return "x = " + itoa(c.x)
+				return "x = " + strconv.Itoa(c.x)
 			}),
 			act("left h", "x - 1", true, func(*env) string {
 				c.x = max(c.x-1, 1)
-				return "x = " + itoa(c.x)
+				return "x = " + strconv.Itoa(c.x)
 			}),
 		},
 	}
@@ -54,7 +55,7 @@ func (c *maxEntries) squareOf(ctx context.Context, n number) (int, error) {
 func (c *maxEntries) start(e *env) error {
 	c.env, c.x = e, 1
 	c.square = cache.Data(e.reg, "square", c.squareOf,
-		cache.MaxEntries(3)) // 👈 @st.cache_data(max_entries=3)
+		cache.MaxEntries(3)) // ← @st.cache_data(max_entries=3)
 	return nil
 }
 

@@ -56,7 +56,7 @@ func (c *nested) loadData(ctx context.Context, f file) ([]string, error) {
 // describeData is the outer function: it calls loadData through the
 // cache, so a miss here can be a hit there.
 func (c *nested) describeData(ctx context.Context, f file) (string, error) {
-	cols, err := c.load.Get(ctx, f) // 👈 a cached call inside
+	cols, err := c.load.Get(ctx, f) // ← a cached call inside
 	if err != nil {
 		return "", err
 	}

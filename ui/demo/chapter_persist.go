@@ -51,7 +51,7 @@ func (c *persistChapter) compute(ctx context.Context, in ab) (int, error) {
 func (c *persistChapter) start(e *env) error {
 	c.env = e
 	c.expensive = cache.Data(e.reg, "expensive_computation", c.compute,
-		cache.Persist()) // 👈 @st.cache_data(persist="disk")
+		cache.Persist()) // ← @st.cache_data(persist="disk")
 	return nil
 }
 

@@ -39,7 +39,7 @@ func (c *refresh) fetchPrice(ctx context.Context, _ noArgs) (int64, error) {
 func (c *refresh) start(e *env) error {
 	c.env = e
 	c.prices = cache.Data(e.reg, "fetch_price", c.fetchPrice,
-		cache.TTL(e.ttl), cache.RefreshInBackground()) // 👈
+		cache.TTL(e.ttl), cache.RefreshInBackground()) // ←
 	return nil
 }
 

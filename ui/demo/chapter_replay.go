@@ -40,7 +40,7 @@ func (c *replayChapter) getAPIData(ctx context.Context,
 	if err := c.env.sleep(ctx); err != nil { // data = api.get(...)
 		return nil, err
 	}
-	cache.Emit(ctx, "✔ Fetched data from API!") // 👈 st.success(...)
+	cache.Emit(ctx, "✔ Fetched data from API!") // ← st.success(...)
 	return []int{3, 1, 4, 1, 5}, nil
 }
 

@@ -55,7 +55,7 @@ func (c *sessions) loadCart(ctx context.Context, _ noArgs) (string, error) {
 func (c *sessions) start(e *env) error {
 	c.env, c.user = e, "A"
 	c.cart = cache.Data(e.reg, "load_cart", c.loadCart,
-		cache.ScopeSession()) // 👈 @st.cache_data(scope="session")
+		cache.ScopeSession()) // ← @st.cache_data(scope="session")
 	return nil
 }
 

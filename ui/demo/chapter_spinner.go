@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/hitmiss/hitmiss/cache"
 )
@@ -26,7 +27,7 @@ func (c *spinners) about() about {
 		actions: []action{
 			act("right l", "new argument", true, func(*env) string {
 				c.x++
-				return "x = " + itoa(c.x)
+				return "x = " + strconv.Itoa(c.x)
 			}),
 		},
 	}
@@ -40,9 +41,9 @@ func (c *spinners) fetch(ctx context.Context, n number) (int, error) {
 func (c *spinners) start(e *env) error {
 	c.env, c.x = e, 1
 	c.loud = cache.Data(e.reg, "fetch_data", c.fetch,
-		cache.Spinner("Fetching data from API...")) // 👈 show_spinner="…"
+		cache.Spinner("Fetching data from API...")) // ← show_spinner="…"
 	c.silent = cache.Data(e.reg, "fetch_quietly", c.fetch,
-		cache.NoSpinner()) // 👈 show_spinner=False
+		cache.NoSpinner()) // ← show_spinner=False
 	return nil
 }
 

@@ -45,7 +45,7 @@ func (c *ttlChapter) runQuery(ctx context.Context, q query) (string, error) {
 func (c *ttlChapter) start(e *env) error {
 	c.env = e
 	c.query = cache.Data(e.reg, "run_query", c.runQuery,
-		cache.TTL(e.ttl)) // 👈 @st.cache_data(ttl=…): --ttl, 5 s by default
+		cache.TTL(e.ttl)) // ← @st.cache_data(ttl=…): --ttl, 5 s by default
 	return nil
 }
 

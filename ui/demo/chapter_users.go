@@ -79,7 +79,7 @@ func (c *listUsers) page(p *Page) error {
 		return err
 	}
 	firstListValue := l[0]
-	l[0] = firstListValue + 1 // 👈 mutates the cached list?
+	l[0] = firstListValue + 1 // ← mutates the cached list?
 	p.Write("l[0] is:", l[0])
 	return nil
 }

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -235,6 +236,11 @@ func TestChapterExclude(t *testing.T) {
 	h.want("MISS", h.press("t")) // the HashFunc sees the new time
 	h.ran("read_file")
 	h.want("HIT", h.rerun())
+	dir := h.r.ch.(*excluded).dir
+	h.r.close() // leaving the chapter removes its file
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Fatalf("the chapter's folder %s is still there: %v", dir, err)
+	}
 }
 
 func TestChapterReplay(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -71,8 +72,12 @@ type Model struct {
 	log     []logLine
 	spin    map[string]spinning // misses in flight, by function and call
 	codeTop int
-	full    bool // the code fills the screen
+	full    bool         // the code fills the screen
+	queue   []tea.KeyMsg // keys pressed during a rerun, run after it in order
 }
+
+// queueSize bounds the keys waiting for a rerun to finish.
+const queueSize = 8
 
 type spinning struct {
 	text  string
@@ -137,10 +142,13 @@ func (m *Model) enter() tea.Cmd {
 	e := &env{slow: m.opts.Slow, ttl: m.opts.TTL, persistDir: m.opts.PersistDir}
 	m.run = &runner{ch: ch, env: e}
 	m.about = ch.about()
-	m.code, _ = code(m.about.show)
+	var err error
+	if m.code, err = code(m.about.show); err != nil {
+		m.code = []string{err.Error()}
+	}
 	m.reg, m.busy, m.prev, m.last = nil, false, verdict{}, verdict{}
 	m.out, m.outs, m.users, m.note, m.log, m.codeTop = nil, map[string][]string{}, nil, "", nil, 0
-	m.spin = map[string]spinning{}
+	m.spin, m.queue = map[string]spinning{}, nil
 	start := m.begin(func(ctx context.Context, r *runner) tea.Msg {
 		if err := r.start(); err != nil {
 			return actedMsg{reg: r.env.reg, note: "could not start the chapter: " + err.Error()}
@@ -160,6 +168,8 @@ func (m *Model) begin(fn func(ctx context.Context, r *runner) tea.Msg) tea.Cmd {
 	m.cancel, m.busy, m.began = cancel, true, time.Now()
 	r, gen := m.run, m.gen
 	return func() tea.Msg {
+		r.mu.Lock()
+		defer r.mu.Unlock()
 		switch msg := fn(ctx, r).(type) {
 		case actedMsg:
 			msg.gen = gen
@@ -197,7 +207,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			m.outs[msg.user] = msg.lines
 		}
-		return m, nil
+		return m.next()
 	case eventMsg:
 		if msg.reg != m.reg || !msg.ok {
 			return m, nil
@@ -232,7 +242,8 @@ func (m Model) acted(msg actedMsg) (tea.Model, tea.Cmd) {
 	}
 	if !msg.rerun {
 		m.busy = false
-		return m, tea.Batch(cmds...)
+		next, cmd := m.next()
+		return next, tea.Batch(append(cmds, cmd)...)
 	}
 	cmds = append(cmds, m.begin(func(ctx context.Context, r *runner) tea.Msg { return r.rerun(ctx) }))
 	return m, tea.Batch(cmds...)
@@ -255,10 +266,8 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if m.unsub != nil {
 			m.unsub()
 		}
-		if m.run != nil {
-			m.run.close()
-		}
-		return m, tea.Quit
+		r := m.run
+		return m, tea.Sequence(func() tea.Msg { r.close(); return nil }, tea.Quit)
 	case key.Matches(msg, k.Next):
 		m.idx = (m.idx + 1) % len(chapters())
 		return m, m.enter()
@@ -279,13 +288,17 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.full = false
 		} else if m.busy && m.cancel != nil {
 			m.cancel()
-			m.note = "cancelled the rerun"
+			m.queue = nil
+			m.note = "cancelled the rerun and the keys queued after it"
 		}
 		return m, nil
 	}
 	if m.busy {
-		if key.Matches(msg, k.Rerun) || m.chapterKey(msg) != nil {
-			m.note = "a rerun is running: wait for its verdict (esc cancels it)"
+		if (key.Matches(msg, k.Rerun) || m.chapterKey(msg) != nil) && len(m.queue) < queueSize {
+			// As a script reruns after the interaction that came during
+			// a run, the key runs once this rerun has its verdict.
+			m.queue = append(m.queue, msg)
+			m.note = "queued " + msg.String() + ": it runs after this rerun (esc cancels the rerun)"
 		}
 		return m, nil
 	}
@@ -301,6 +314,16 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		})
 	}
 	return m, nil
+}
+
+// next runs the first queued key, now that nothing runs.
+func (m Model) next() (tea.Model, tea.Cmd) {
+	if len(m.queue) == 0 {
+		return m, nil
+	}
+	k := m.queue[0]
+	m.queue = m.queue[1:]
+	return m.key(k)
 }
 
 func (m Model) chapterKey(msg tea.KeyMsg) *action {
@@ -327,8 +350,11 @@ func (m *Model) record(ev cache.Event) {
 }
 
 // runner is a chapter's live state. Its methods run in commands, one at a
-// time (the model is busy meanwhile), never in Update or View.
+// time (the model is busy meanwhile), never in Update or View. mu is held
+// by each command for as long as it runs, so closing a left chapter waits
+// for its cancelled rerun to return.
 type runner struct {
+	mu   sync.Mutex
 	ch   chapter
 	env  *env
 	last []cache.Stats // at the end of the previous rerun
@@ -355,6 +381,11 @@ func (r *runner) rerun(ctx context.Context) ranMsg {
 }
 
 func (r *runner) close() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if c, ok := r.ch.(closer); ok {
+		c.close()
+	}
 	if r.env.reg != nil {
 		r.env.reg.Close()
 	}

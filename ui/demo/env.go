@@ -3,7 +3,6 @@ package demo
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -261,7 +260,3 @@ func plural(n int, word string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, word)
 }
-
-func itoa(n int) string { return fmt.Sprint(n) }
-
-func sortStrings(s []string) { slices.Sort(s) }

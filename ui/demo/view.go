@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -128,7 +129,7 @@ func (m Model) spinnerLines() []string {
 	}
 	if len(out) > 1 {
 		// map order is random: keep the screen still
-		sortStrings(out)
+		slices.Sort(out)
 	}
 	return out
 }
@@ -198,7 +199,7 @@ func (m Model) eventStyle(k cache.EventKind) lipgloss.Style {
 }
 
 func (m Model) rule(name string, w int) string {
-	return m.styles.PanelTitle.Render(clip("── "+name+" "+strings.Repeat("─", max(w-len(name)-4, 0)), w))
+	return m.styles.PanelTitle.Render(clip("── "+name+" "+strings.Repeat("─", max(w-ansi.StringWidth(name)-4, 0)), w))
 }
 
 // normalView: title, code, keys, what to watch, the page, the verdict,
@@ -268,12 +269,17 @@ func (m Model) presentView(w, h int) []string {
 		}
 	}
 	add(st.Title, m.title())
-	v := m.verdictText()
-	if w >= ansi.StringWidth(v)+6 {
-		box := lipgloss.NewStyle().Bold(true).Border(lipgloss.RoundedBorder()).Padding(0, 2)
-		out = append(out, strings.Split(box.Render(v), "\n")...)
-	} else {
-		add(st.Title, v)
+	// The last rerun's verdict in large letters, under the line that says
+	// it after the one before.
+	add(st.Title, m.verdictText())
+	if big, ok := bigText(m.last.short()); ok && m.last.word != "" && !m.busy && w >= ansi.StringWidth(big[0]) {
+		style := st.Hit
+		if m.last.word != "HIT" && m.last.word != "FROM DISK" {
+			style = st.Miss
+		}
+		for _, l := range big {
+			out = append(out, style.Render(l))
+		}
 	}
 	if d := m.last.detail(); d != "" && !m.busy {
 		add(st.Cell, d)
@@ -286,14 +292,18 @@ func (m Model) presentView(w, h int) []string {
 		add(st.Cell, "  "+l)
 	}
 	tbl := m.table()
-	if len(out)+len(tbl)+2 <= h && w >= 50 {
+	if len(out)+len(tbl)+2 <= h && w >= tableWidth(tbl) {
 		out = append(out, tbl...)
 	}
 	watch := wrap("watch: "+m.about.watch, w)
+	note := wrap(m.note, w)
+	// The newest events that fit whole, at most presentEvents of them when
+	// the code can show too.
 	var ev []string
+	shown := 0
 	for i := len(m.log) - 1; i >= 0; i-- {
 		lines := wrap(m.log[i].String(), w)
-		if len(out)+len(ev)+len(lines)+1 > h {
+		if len(out)+len(ev)+len(lines)+len(note) > h || shown == presentEvents && len(m.code) > 0 {
 			break
 		}
 		styled := make([]string, len(lines))
@@ -301,20 +311,46 @@ func (m Model) presentView(w, h int) []string {
 			styled[j] = m.eventStyle(m.log[i].kind).Render(l)
 		}
 		ev = append(styled, ev...)
+		shown++
 	}
-	if len(out)+len(ev)+len(watch)+1 <= h {
+	if len(out)+len(ev)+len(watch)+len(note) <= h {
 		for _, l := range watch {
 			out = append(out, st.Subtle.Render(l))
 		}
 	}
+	// The code takes what is left, whole lines from the top (↑↓ scroll
+	// it): a line wider than the window is left out rather than cut.
+	if room := h - len(out) - len(ev) - len(note); room >= 4 {
+		out = append(out, m.rule("code", w))
+		for _, l := range m.code[min(m.codeTop, len(m.code)):] {
+			if room--; room <= 1 {
+				break
+			}
+			if ansi.StringWidth(l) <= w {
+				out = append(out, l)
+			}
+		}
+	}
 	out = append(out, ev...)
-	for len(out) < h-1 {
+	for len(out)+len(note) < h {
 		out = append(out, "")
 	}
-	if len(out) < h {
-		out = append(out, st.StatusBar.Render(clip(m.note, w)))
+	for _, l := range note {
+		out = append(out, st.StatusBar.Render(l))
 	}
 	return out
+}
+
+// presentEvents is how many events the presenter layout shows beside the
+// code.
+const presentEvents = 6
+
+func tableWidth(tbl []string) int {
+	n := 0
+	for _, l := range tbl {
+		n = max(n, ansi.StringWidth(l))
+	}
+	return n
 }
 
 // codeView is the chapter's code over the whole screen.

@@ -1,0 +1,150 @@
+package ui_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// The talk, end to end: the real binary in tmux walks every chapter with
+// its keys, and the screen shows the verdict each chapter promises.
+func TestDemoWalksEveryChapter(t *testing.T) {
+	for _, size := range []struct {
+		name          string
+		width, height int
+		args          []string
+	}{
+		{"80x24", 80, 24, nil},
+		{"present-80x24", 80, 24, []string{"--present"}},
+	} {
+		t.Run(size.name, func(t *testing.T) {
+			args := append([]string{"demo", "--slow", "300ms", "--ttl", "2s"}, size.args...)
+			walkDemo(t, startTmuxSized(t, size.width, size.height, args...))
+		})
+	}
+}
+
+func walkDemo(t *testing.T, s *tmuxSession) {
+	// verdict waits for the verdict line to read prev → last.
+	verdict := func(prev, last string) {
+		t.Helper()
+		re := regexp.MustCompile(regexp.QuoteMeta(prev) + ` [0-9.]+ [µm]?s → ` + regexp.QuoteMeta(last) + ` [0-9.]+ [µm]?s`)
+		s.waitFor(prev+" → "+last, func(sc string) bool { return re.MatchString(sc) })
+	}
+	step := func(keys string, want ...string) {
+		t.Helper()
+		if keys != "" {
+			s.keys(keys)
+		}
+		for _, w := range want {
+			s.waitText(w)
+		}
+	}
+	chapter := func(title string) {
+		t.Helper()
+		s.keys("n")
+		s.waitText(title)
+	}
+
+	s.waitText("1/16 · Basic memoization")
+	s.waitText("Cache miss: expensive_computation( 2 , 21 ) ran")
+	step("r")
+	verdict("MISS", "HIT")
+	step("u")
+	verdict("HIT", "NO CACHE")
+
+	chapter("2/16 · Changing an argument")
+	s.waitText("Result: 10")
+	step("l", "b = 6")
+	verdict("MISS", "MISS")
+	step("h", "Result: 10")
+	verdict("MISS", "HIT")
+
+	chapter("3/16 · Changing the code")
+	s.waitText("Version v1 · Result: 420")
+	step("#", "Version v2 · Result: 421")
+	verdict("MISS", "MISS")
+	step("#", "Version v1 · Result: 420")
+	verdict("MISS", "HIT")
+
+	chapter("4/16 · Nested cached functions")
+	s.waitText("ran load_data, describe_data")
+	step("o", "ran describe_data · 1 hit")
+
+	chapter("5/16 · Data copies vs shared resources")
+	s.waitText("cache.Resource columns: Base, Date/Time, Lat, Lon")
+	step("m", "data copy: dropped Lat")
+	step("M", "resource:  dropped Lat")
+	step("r", "cache.Resource columns: Base, Date/Time, Lon")
+	s.waitText("cache.Data     columns: Base, Date/Time, Lat, Lon")
+	step("M", `KeyError: "['Lat'] not found in axis"`)
+
+	chapter("6/16 · The list example for two users")
+	s.waitText("user A: l[0] is: 2")
+	step("b", "user B: l[0] is: 3")
+	step("a", "user A: l[0] is: 4")
+
+	chapter("7/16 · TTL")
+	s.waitText("computed run_query(sql=\"SELECT * FROM mytable\")")
+	s.waitText("expired run_query(sql=\"SELECT * FROM mytable\")") // by itself, no rerun
+	step("r", "1 expired")
+	verdict("MISS", "MISS")
+
+	chapter("8/16 · Max entries")
+	s.waitText("square( 1 ) = 1")
+	step("l", "square( 2 ) = 4")
+	step("l", "square( 3 ) = 9")
+	step("l", "square( 4 ) = 16", "1 evicted", "evicted square(x=1)")
+
+	chapter("9/16 · Persist across a restart")
+	s.waitText("Result: 42")
+	step("R", "restarted")
+	verdict("MISS", "FROM DISK")
+
+	chapter("10/16 · Validate")
+	s.waitText("using connection # 1")
+	step("B", "OnRelease: closed connection #1", "using connection # 2", "1 invalidated")
+	verdict("MISS", "MISS")
+
+	chapter("11/16 · Excluded arguments and HashFunc")
+	s.waitText("fetched 10 rows over connection # 1")
+	step("c", "fetched 10 rows over connection # 2")
+	verdict("MISS", "HIT")
+	step("t", "ran read_file")
+
+	chapter("12/16 · Element replay")
+	s.waitText("✔ Fetched data from API!")
+	step("r", "2 messages replayed")
+	verdict("MISS", "HIT")
+
+	chapter("13/16 · Spinner and no spinner")
+	s.waitText("fetch_data: 1 · fetch_quietly: 1")
+	step("l", "Fetching data from API...")
+	s.waitText("fetch_data: 2 · fetch_quietly: 2")
+
+	chapter("14/16 · Clearing")
+	s.waitText("load_model")
+	step("D", "ran square · 4 hits")
+	step("Z", "ran load_model · 4 hits")
+	step("E", "ran square, cube, load_model")
+
+	chapter("15/16 · Background refresh")
+	s.waitText("price: 101")
+	s.waitFor("the ttl to pass", func(sc string) bool { return strings.Contains(sc, " 0s") })
+	step("r", "price: 101")
+	verdict("MISS", "STALE")
+	s.waitFor("the background refresh", func(sc string) bool { return strings.Count(sc, "computed fetch_price()") == 2 })
+	step("r", "price: 102")
+	verdict("STALE", "HIT")
+
+	chapter("16/16 · Session scope")
+	s.waitText("user A: user A has cart #1")
+	step("b", "user B: user B has cart #2")
+	verdict("MISS", "MISS")
+	step("e", "session A ended")
+	step("a", "user A: user A has cart #3")
+
+	s.keys("n")
+	s.waitText("1/16 · Basic memoization") // and round again
+	s.keys("q")
+}
