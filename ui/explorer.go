@@ -174,7 +174,6 @@ func (m Model) onMainKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.q = query{view: viewTable, source: src}
 			*m.table = tableView{grid: grid{common: m.table.common, digits: -1, rowCursor: true}}
 			m.findPending = 0
-			m.resume = true // session_place brings back where this session was
 			return m, m.openSource()
 		}
 		if moved {
