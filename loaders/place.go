@@ -2,15 +2,18 @@ package loaders
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/hitmiss/hitmiss/cache"
 )
 
-// Place is where one session is in one dataset: the table's cursor. It is
+// Place is where one session is in one dataset: the table's cursor and the
+// filters it applied there, which ↑/↓ in the filter prompt recall. It is
 // the value of the session_place function, a session-scoped resource
 // (Streamlit's scope="session"): each user has their own entry, never
-// another user's, and it leaves the cache with its session.
+// another user's (one user's filters never show in another's prompt), and
+// it leaves the cache with its session.
 type Place struct {
 	Session string
 	Source  Source
@@ -18,6 +21,31 @@ type Place struct {
 	mu       sync.Mutex
 	row, col int
 	saved    bool
+	filters  []string // oldest first, each once
+}
+
+// maxFilters bounds a place's filter history.
+const maxFilters = 50
+
+// AddFilter records a filter applied in this session, as its newest.
+func (p *Place) AddFilter(expr string) {
+	if expr == "" {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.filters = slices.DeleteFunc(p.filters, func(f string) bool { return f == expr })
+	p.filters = append(p.filters, expr)
+	if len(p.filters) > maxFilters {
+		p.filters = p.filters[len(p.filters)-maxFilters:]
+	}
+}
+
+// Filters returns the filters this session applied here, oldest first.
+func (p *Place) Filters() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.filters)
 }
 
 // Save records the cursor.

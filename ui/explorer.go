@@ -159,6 +159,9 @@ func (m Model) onPromptKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m.setType(value)
 		}
 		m.q.filter = value
+		if pl := m.ctx.page.place; pl != nil && m.ctx.page.query.source == m.q.source {
+			pl.AddFilter(value)
+		}
 		m.table.row, m.table.top = 0, 0
 		m.freq.scroller, m.histo.scroller = scroller{}, scroller{}
 		if m.previewing() && value != "" {
@@ -218,6 +221,9 @@ func (m Model) onMainKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.find(key.Matches(msg, k.Next))
 	case key.Matches(msg, k.Filter):
 		m.prompt.open(promptFilter, "filter: ", m.q.filter)
+		if pl := m.ctx.page.place; pl != nil && m.ctx.page.query.source == m.q.source {
+			m.prompt.withHistory(pl.Filters()) // session_place: this session's, no one else's
+		}
 		return m, nil
 	case key.Matches(msg, k.Sort):
 		m.toggleSort()

@@ -28,6 +28,12 @@ type prompt struct {
 	common
 	kind  promptKind
 	input textinput.Model
+	// history is what ↑/↓ recall, oldest first (the filter prompt in a
+	// room: this session's filters, session_place); at is the one shown,
+	// len(history) for the text typed.
+	history []string
+	at      int
+	typed   string
 }
 
 func newPrompt(ctx *Context, ti textinput.Model) *prompt {
@@ -37,6 +43,7 @@ func newPrompt(ctx *Context, ti textinput.Model) *prompt {
 // open starts typing a search or filter.
 func (p *prompt) open(kind promptKind, label, value string) {
 	p.clearSuggestions() // a completing prompt's names stay out of this one
+	p.history, p.at = nil, 0
 	p.kind = kind
 	p.input.Prompt = label
 	// The width first: SetValue scrolls the text to fit it, and the last
@@ -61,6 +68,30 @@ func (p *prompt) close() {
 	p.clearSuggestions()
 }
 
+// withHistory gives ↑/↓ entries to recall, oldest first.
+func (p *prompt) withHistory(entries []string) {
+	p.history, p.at, p.typed = entries, len(entries), p.input.Value()
+}
+
+// recall shows the entry before (older) or after the one shown; past the
+// newest, the text that was typed.
+func (p *prompt) recall(older bool) {
+	if p.at == len(p.history) {
+		p.typed = p.input.Value()
+	}
+	if older {
+		p.at = max(p.at-1, 0)
+	} else {
+		p.at = min(p.at+1, len(p.history))
+	}
+	if p.at == len(p.history) {
+		p.input.SetValue(p.typed)
+	} else {
+		p.input.SetValue(p.history[p.at])
+	}
+	p.input.CursorEnd()
+}
+
 // clearSuggestions drops the completion names and what matched them. The
 // order matters: the input forgets its matches only while it still shows
 // suggestions, and a match left behind was shown, and taken by tab, in
@@ -74,6 +105,9 @@ func (p *prompt) clearSuggestions() {
 func (p *prompt) hint() string {
 	switch p.kind {
 	case promptFilter:
+		if len(p.history) > 0 {
+			return "  ↑↓ this session's filters"
+		}
 		return "  e.g. temp_max > 30 and weather = 'sun'"
 	case promptSearch:
 		return "  a regular expression, any case"
@@ -120,6 +154,9 @@ func (p *prompt) Update(msg tea.KeyMsg) (promptResult, tea.Cmd) {
 	case key.Matches(msg, k.Accept):
 		p.close()
 		return promptAccepted, nil
+	case len(p.history) > 0 && (msg.Type == tea.KeyUp || msg.Type == tea.KeyDown):
+		p.recall(msg.Type == tea.KeyUp)
+		return promptTyping, nil
 	}
 	var cmd tea.Cmd
 	p.input, cmd = p.input.Update(msg)

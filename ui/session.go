@@ -121,9 +121,10 @@ const sessionHelp = `Sessions (hitmiss serve, --split): every session shares one
   M in one session damages it for every session (Z rebuilds it).
   load_csv and the views are data: each call gets its own copy, so m
   changes only the session that pressed it. X, Z, E and x clear for all.
-  session_place is per session (ScopeSession): the cache's record of
-  where you are in each dataset, yours alone, never another user's; it
-  leaves the cache (OnRelease) when you disconnect.`
+  session_place is per session (ScopeSession): where you are in each
+  dataset and the filters you applied there (↑/↓ in the f prompt recall
+  them), yours alone, never another user's; it leaves the cache
+  (OnRelease) when you disconnect.`
 
 // helpAll is the whole ? screen: the keys, the filter language and, in a
 // room, what sessions share.

@@ -81,3 +81,46 @@ func TestSplitRoutesEachHalfsMessages(t *testing.T) {
 		t.Fatal("a nil command must stay nil")
 	}
 }
+
+// session_place keeps each session's filters on a dataset: ↑ in the filter
+// prompt recalls this session's, never the other session's.
+func TestFilterHistoryIsPerSession(t *testing.T) {
+	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
+	room := NewRoom(2)
+	l := loaders.New(reg, loaders.Config{Sessions: true, PlaceReleased: room.PlaceReleased})
+	var ds [2]*driver
+	for i, name := range []string{"A", "B"} {
+		member, err := room.Join(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := New(reg, l, Options{Sources: loaders.BundledSources()[:1], Open: true, Member: member})
+		m.listen = false
+		ds[i] = &driver{t: t, m: m, reg: reg}
+		ds[i].run(ds[i].m.Init())
+		ds[i].send(tea.WindowSizeMsg{Width: 120, Height: 40})
+		ds[i].settle()
+	}
+	a, b := ds[0], ds[1]
+	a.filter("temp_max > 30")
+	a.filter("weather = 'sun'")
+	b.filter("wind > 5")
+	b.key("f")
+	b.send(tea.KeyMsg{Type: tea.KeyUp})
+	b.send(tea.KeyMsg{Type: tea.KeyUp})
+	if v := b.m.prompt.input.Value(); v != "wind > 5" {
+		t.Fatalf("B's ↑↑ recalled %q, want its own only filter", v)
+	}
+	a.key("f")
+	a.send(tea.KeyMsg{Type: tea.KeyUp})
+	a.send(tea.KeyMsg{Type: tea.KeyUp})
+	if v := a.m.prompt.input.Value(); v != "temp_max > 30" {
+		t.Fatalf("A's ↑↑ recalled %q, want its older filter", v)
+	}
+	a.send(tea.KeyMsg{Type: tea.KeyDown})
+	a.send(tea.KeyMsg{Type: tea.KeyDown})
+	if v := a.m.prompt.input.Value(); v != "weather = 'sun'" {
+		t.Fatalf("A's ↓↓ back to the typed text gave %q", v)
+	}
+	mustContain(t, a.screen(), "↑↓ this session's filters")
+}
