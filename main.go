@@ -30,6 +30,8 @@ Usage:
   hitmiss inspect SOURCE          print a summary of one source
   hitmiss export SOURCE [flags]   write one source's rows, filtered, sorted, some
                                   columns, as CSV, TSV or JSON lines (export -h)
+  hitmiss serve [flags] [SOURCE...]  serve the explorer over SSH: every connection
+                                  a session, all sharing one cache (serve -h)
   hitmiss demo [flags] [CHAPTER]  Streamlit's caching docs, chapter by chapter,
                                   live (demo --list; demo -h)
 
@@ -40,6 +42,7 @@ Examples:
   hitmiss                          # the bundled datasets
   hitmiss sales.csv logs/          # a file and every CSV in a folder
   hitmiss --slow 2s zipcodes       # every miss takes 2 s longer: watch the spinner
+  hitmiss --split                  # two sessions side by side sharing one cache
   hitmiss --ttl 30s --max-entries 3 weather
   hitmiss --metrics 127.0.0.1:9464  # Prometheus metrics of the caches at /metrics
   hitmiss --store redis://127.0.0.1:6379/0   # share loads with other hitmiss processes
@@ -65,6 +68,7 @@ type config struct {
 	metrics    string // address serving /metrics, "" for none
 	store      string // redis:// URL of a store shared with other processes, "" for none
 	storeWait  time.Duration
+	split      bool // two sessions side by side
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -74,6 +78,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if len(args) > 0 && args[0] == "export" {
 		return exportCmd(args[1:], stdin, stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "serve" {
+		return serveCmd(args[1:], stdin, stderr)
 	}
 	if len(args) > 0 && args[0] == "demo" {
 		return demoCmd(args[1:], stdout, stderr)
@@ -94,6 +101,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	flags.DurationVar(&cfg.slow, "slow", 0, "latency added to every cache miss, for talks (e.g. 2s)")
 	flags.BoolVar(&cfg.noColor, "no-color", os.Getenv("NO_COLOR") != "", "plain text, no colors (also NO_COLOR)")
 	flags.BoolVar(&cfg.version, "version", false, "print the version and exit")
+	flags.BoolVar(&cfg.split, "split", false, "two sessions, A and B, side by side sharing one cache (ctrl+w switches)")
 	flags.StringVar(&cfg.metrics, "metrics", "", "serve the caches' Prometheus metrics at http://ADDR/metrics (e.g. 127.0.0.1:9464; a bare port is loopback)")
 	read.register(flags)
 	args, err := parseInterspersed(flags, args)
@@ -148,9 +156,22 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		defer stop()
 	}
-	l := loaders.New(reg, loaders.Config{TTL: cfg.ttl, MaxEntries: cfg.maxEntries, Persist: cfg.persist, Slow: cfg.slow})
-	model := ui.New(reg, l, ui.Options{Sources: sources, Color: !cfg.noColor,
-		Open: len(args) == 1 && len(sources) == 1, Problems: skipped, Clipboard: os.Stdout})
+	lcfg := loaders.Config{TTL: cfg.ttl, MaxEntries: cfg.maxEntries, Persist: cfg.persist, Slow: cfg.slow}
+	uiOpts := ui.Options{Sources: sources, Color: !cfg.noColor,
+		Open: len(args) == 1 && len(sources) == 1, Problems: skipped, Clipboard: os.Stdout}
+	var model tea.Model
+	if cfg.split {
+		room := ui.NewRoom(2)
+		lcfg.Sessions, lcfg.PlaceReleased = true, room.PlaceReleased
+		split, err := ui.NewSplit(reg, loaders.New(reg, lcfg), room, uiOpts)
+		if err != nil {
+			fmt.Fprintln(stderr, "hitmiss:", err)
+			return 1
+		}
+		model = split
+	} else {
+		model = ui.New(reg, loaders.New(reg, lcfg), uiOpts)
+	}
 	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithMouseCellMotion()}
 	if slices.Contains(args, "-") {
 		// Standard input held the data: read keys from the terminal.

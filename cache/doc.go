@@ -139,7 +139,8 @@
 // WithSession. Registry.EndSession drops a session's entries and runs
 // OnRelease for them. Functions without the option are shared by every
 // session, as resources are in Streamlit. Each Event carries the session
-// of the call that caused it.
+// of the call that caused it, and SessionOf tells a function computing an
+// entry whose it is. (hitmiss serve makes each SSH connection a session.)
 //
 // # Observing
 //

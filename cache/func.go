@@ -385,12 +385,13 @@ func (f *Func[A, R]) getOutcome(ctx context.Context, arg A) (R, Outcome, error) 
 		return zero, Miss, err
 	}
 	if e != nil && !f.expired(e) {
-		if f.store.lru {
-			f.store.touch(e)
-		}
 		v := e.val
 		if f.validate == nil || f.valid(e.key, e, v) {
-			f.store.hits.add()
+			if f.store.lru {
+				f.store.touch(e) // counts the hit too
+			} else {
+				f.store.hits.add()
+			}
 			if f.reg.hub.active() {
 				f.emitHit(ctx, e.label, Hit) // e.label is read only for a subscriber: it sits on another cache line
 			}
@@ -1033,9 +1034,10 @@ func (f *Func[A, R]) Stats() Stats {
 	if e := f.store.nextToExpire(); e != nil {
 		s.NextExpiry = e.expires
 	}
+	fast := f.store.fastHits()
 	f.mu.Unlock()
 	f.releaseAll(gone)
-	s.Hits, s.Misses = f.n.hits.Load()+f.store.hits.load(), f.n.misses.Load()
+	s.Hits, s.Misses = f.n.hits.Load()+fast, f.n.misses.Load()
 	s.Expirations, s.Evictions = f.n.expirations.Load(), f.n.evictions.Load()
 	s.Invalidations, s.Clears, s.Errors = f.n.invalidations.Load(), f.n.clears.Load(), f.n.errors.Load()
 	s.StoreHits, s.Stale = f.n.storeHits.Load(), f.n.stale.Load()

@@ -89,3 +89,7 @@ func (f *Func[A, R]) endSession(id string) {
 	f.mu.Unlock()
 	f.releaseEntries(gone)
 }
+
+// SessionOf returns the session WithSession put on ctx, and whether there
+// is one: a function computing a ScopeSession entry can learn whose it is.
+func SessionOf(ctx context.Context) (string, bool) { return sessionFrom(ctx) }

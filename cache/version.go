@@ -87,23 +87,21 @@ func (f *Func[A, R]) SetVersion(v string) error {
 		return nil
 	}
 	f.cfg.version = v
-	// takeAll holds every shard's write lock, so no hit is touching these
-	// entries any more: their recency links can be reset for a later return.
 	left := f.store.takeAll()
 	f.detachAllLocked()
 	var released []*entry[R]
 	clears := f.n.clears.Load()
 	if f.kind == KindData && !f.cfg.session {
-		for _, e := range left {
-			e.touched.Store(false)
-			e.touchNext, e.prev, e.next = nil, nil, nil
-		}
 		f.versions.put(old, left, clears)
 	} else {
 		released = left
 	}
 	for _, e := range f.versions.take(v, clears) {
-		f.addLocked(e)
+		// A hit that found e just before takeAll may still be stamping
+		// it (hits take no lock), so e itself is never reused: a fresh
+		// entry carries its value back.
+		f.addLocked(&entry[R]{key: e.key, expires: e.expires, val: e.val, elements: e.elements,
+			label: e.label, size: e.size, inserted: e.inserted})
 	}
 	released = append(released, f.sweepLocked()...)
 	f.mu.Unlock()

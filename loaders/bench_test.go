@@ -149,3 +149,37 @@ func BenchmarkValueCounts1M(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkFrequency1M is v's frequency table of the string column beside
+// the value counts it replaced, and V's two-column count, on the same
+// 1M-row frame in the same run.
+func BenchmarkFrequency1M(b *testing.B) {
+	df := benchFrame1M(b)
+	city, _ := columnOf(colOf(df, "city"))
+	id, _ := columnOf(colOf(df, "id"))
+	b.Run("city/frequency", func(b *testing.B) {
+		for b.Loop() {
+			freqOne(city)
+		}
+	})
+	b.Run("city/baseline=valueCounts", func(b *testing.B) {
+		for b.Loop() {
+			valueCounts(city, 0)
+		}
+	})
+	b.Run("id/frequency", func(b *testing.B) {
+		for b.Loop() {
+			freqOne(id)
+		}
+	})
+	b.Run("id/baseline=valueCounts", func(b *testing.B) {
+		for b.Loop() {
+			valueCounts(id, 0)
+		}
+	})
+	b.Run("city,id/frequency", func(b *testing.B) {
+		for b.Loop() {
+			freqOf([]column{city, id}, AllRows(city.len()))
+		}
+	})
+}

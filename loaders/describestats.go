@@ -4,8 +4,6 @@ import (
 	"cmp"
 	"math"
 	"strconv"
-
-	"github.com/go-gota/gota/series"
 )
 
 // describeCounts are the rows describe shows under the quartiles, as
@@ -17,31 +15,86 @@ var describeCounts = []string{"count", "missing", "distinct", "mode"}
 // countStats returns a column's count, missing and distinct cells, and
 // its mode: as a number for a numeric column (NaN when no value is
 // present), as text otherwise ("" when none).
-func countStats(c column) (count, missing, distinct int, modeNum float64, modeText string) {
-	switch c.typ {
-	case series.Int:
-		parts, na := countParts(c.ints, func(v int) int { return v })
-		v, n, d := modeOf(parts)
-		return c.len() - na, na, d, numOrNaN(float64(v), n), ""
-	case series.Float:
-		parts, na := countParts(c.floats, func(v float64) float64 { return v })
-		v, n, d := modeOf(parts)
-		return c.len() - na, na, d, numOrNaN(v, n), ""
-	case series.Bool:
-		parts, na := countParts(c.bools, func(v bool) int { return b2i(v) })
-		v, n, d := modeOf(parts)
-		return c.len() - na, na, d, numOrNaN(float64(v), n), ""
+// A numeric column's values are given (vals, its present cells as
+// numbers): they are counted by sorting their keys, not through a map,
+// which for a million distinct values costs ten times more.
+func countStats(c column, vals []float64) (count, missing, distinct int, modeNum float64, modeText string) {
+	if c.numeric() {
+		d, mode := sortedCounts(vals)
+		return len(vals), c.len() - len(vals), d, mode, ""
 	}
 	parts, na := countParts(c.strs, func(v string) string { return v })
 	v, _, d := modeOf(parts)
 	return c.len() - na, na, d, math.NaN(), v
 }
 
-func numOrNaN(v float64, n int) float64 {
-	if n == 0 {
+// sortedCounts returns how many distinct values vals holds and the most
+// frequent (the smallest of a tie; NaN when vals is empty), from vals'
+// keys sorted by radix. -0 and 0 are one value, as they are to pandas.
+func sortedCounts(vals []float64) (distinct int, mode float64) {
+	if len(vals) == 0 {
+		return 0, math.NaN()
+	}
+	keys := make([]uint64, len(vals))
+	for i, v := range vals {
+		keys[i] = floatKey(v)
+	}
+	radixKeys(keys)
+	most, run := 0, 0
+	var modeKey uint64
+	for i, k := range keys {
+		if i > 0 && k == keys[i-1] {
+			run++
+		} else {
+			distinct++
+			run = 1
+		}
+		if run > most { // strictly more: the first (smallest) of a tie stays
+			most, modeKey = run, k
+		}
+	}
+	return distinct, floatOfKey(modeKey)
+}
+
+// floatOfKey inverts floatKey for the values it keeps apart.
+func floatOfKey(k uint64) float64 {
+	if k == 0 {
 		return math.NaN()
 	}
-	return v
+	if k>>63 == 1 {
+		return math.Float64frombits(k &^ (1 << 63))
+	}
+	return math.Float64frombits(^k)
+}
+
+// radixKeys sorts keys in place, least significant byte first, skipping
+// the bytes every key shares.
+func radixKeys(keys []uint64) {
+	buf := make([]uint64, len(keys))
+	src, dst := keys, buf
+	for shift := uint(0); shift < 64; shift += 8 {
+		var counts [256]int
+		for _, k := range src {
+			counts[byte(k>>shift)]++
+		}
+		if counts[byte(src[0]>>shift)] == len(src) {
+			continue // one value of this byte: the order stands
+		}
+		pos := 0
+		for b, n := range counts {
+			counts[b] = pos
+			pos += n
+		}
+		for _, k := range src {
+			b := byte(k >> shift)
+			dst[counts[b]] = k
+			counts[b]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &keys[0] {
+		copy(keys, src)
+	}
 }
 
 // modeOf merges per-part counts and returns the most frequent key (the

@@ -237,7 +237,7 @@ func describeFrame(df dataframe.DataFrame) (dataframe.DataFrame, error) {
 		c := cols[j]
 		if !c.numeric() {
 			lo, hi := minMaxText(c) // dates by time, other text by its bytes
-			count, missing, distinct, _, mode := countStats(c)
+			count, missing, distinct, _, mode := countStats(c, nil)
 			out[j+1] = series.New(append([]string{"-", "-", "-", lo, "-", "-", "-", hi}, countRows(count, missing, distinct, mode)...), series.String, c.name)
 			return
 		}
@@ -259,7 +259,7 @@ func describeFrame(df dataframe.DataFrame) (dataframe.DataFrame, error) {
 			}
 			stats[1] = stats[5] // the median is the 50% quartile
 		}
-		count, missing, distinct, mode, _ := countStats(c)
+		count, missing, distinct, mode, _ := countStats(c, vals)
 		stats = append(stats, float64(count), float64(missing), float64(distinct), mode)
 		out[j+1] = series.New(stats, series.Float, c.name)
 	})

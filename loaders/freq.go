@@ -73,10 +73,18 @@ func (f Freq) Most() int {
 func (f Freq) Copy() Freq { return f }
 
 // frequency counts the combinations of the named columns' values over the
-// rows of a stage.
+// rows of a stage. One column (v) is counted by typed keys on all cores,
+// as value counts are; several by their values' text.
 func (l *Loaders) frequency(ctx context.Context, a FreqArgs) (Freq, error) {
 	if len(a.Columns) == 0 {
 		return Freq{}, errors.New("frequency: no column given")
+	}
+	if len(a.Columns) == 1 {
+		c, err := l.column(ctx, a.Stage, a.Columns[0], "frequency")
+		if err != nil {
+			return Freq{}, err
+		}
+		return freqOne(c), nil
 	}
 	df, rows, err := l.rowsOf(ctx, a.Stage)
 	if err != nil {
@@ -94,6 +102,75 @@ func (l *Loaders) frequency(ctx context.Context, a FreqArgs) (Freq, error) {
 		cols[j] = c
 	}
 	return freqOf(cols, rows), nil
+}
+
+// freqText is cell i's text as a frequency table groups it: the table's
+// text, except that -0 is 0 (the filter language finds both with = 0, so
+// they must be one group).
+func freqText(c column, i int) string {
+	if c.typ == series.Float && c.floats[i].v == 0 {
+		return "0"
+	}
+	return c.text(i)
+}
+
+// freqOne counts one column's values: typed keys counted on all cores.
+func freqOne(c column) Freq {
+	f := Freq{columns: []string{c.name}, types: []series.Type{c.typ}, total: c.len()}
+	add := func(text string, n int) {
+		f.groups = append(f.groups, FreqGroup{Values: []string{text}, NA: []bool{false}, Count: n})
+	}
+	var na int
+	switch c.typ {
+	case series.String:
+		var parts []map[string]int
+		parts, na = countParts(c.strs, func(v string) string { return v })
+		for v, n := range mergeCounts(parts) {
+			add(v, n)
+		}
+	case series.Int:
+		var parts []map[int]int
+		parts, na = countParts(c.ints, func(v int) int { return v })
+		for v, n := range mergeCounts(parts) {
+			add(strconv.Itoa(v), n)
+		}
+	case series.Float:
+		var parts []map[uint64]int
+		parts, na = countParts(c.floats, func(v float64) uint64 {
+			switch {
+			case v == 0:
+				return 0 // -0 and 0 are one value
+			case v != v:
+				return math.Float64bits(math.NaN()) // every NaN is one value
+			}
+			return math.Float64bits(v)
+		})
+		for bits, n := range mergeCounts(parts) {
+			add(strconv.FormatFloat(math.Float64frombits(bits), 'g', -1, 64), n)
+		}
+	default:
+		var parts []map[bool]int
+		parts, na = countParts(c.bools, func(v bool) bool { return v })
+		for v, n := range mergeCounts(parts) {
+			add(strconv.FormatBool(v), n)
+		}
+	}
+	if na > 0 {
+		f.groups = append(f.groups, FreqGroup{Values: []string{""}, NA: []bool{true}, Count: na})
+	}
+	sortGroups(f.groups)
+	return f
+}
+
+// mergeCounts adds the per-core counts into the first map.
+func mergeCounts[K comparable](parts []map[K]int) map[K]int {
+	all := parts[0]
+	for _, m := range parts[1:] {
+		for k, n := range m {
+			all[k] += n
+		}
+	}
+	return all
 }
 
 // freqOf counts cols' value combinations over rows (every row when all).
@@ -114,7 +191,7 @@ func freqOf(cols []column, rows RowSet) Freq {
 				key = append(key, 1)
 				continue
 			}
-			t := c.text(r)
+			t := freqText(c, r)
 			key = append(key, 2)
 			key = strconv.AppendInt(key, int64(len(t)), 10)
 			key = append(key, ':')
@@ -129,20 +206,27 @@ func freqOf(cols []column, rows RowSet) Freq {
 			if c.na(r) {
 				g.NA[j] = true
 			} else {
-				g.Values[j] = c.text(r)
+				g.Values[j] = freqText(c, r)
 			}
 		}
 		index[string(key)] = len(f.groups)
 		f.groups = append(f.groups, g)
 	}
-	slices.SortStableFunc(f.groups, func(a, b FreqGroup) int {
+	sortGroups(f.groups)
+	return f
+}
+
+// sortGroups puts the most frequent groups first; ties in value order,
+// missing values after present ones.
+func sortGroups(groups []FreqGroup) {
+	slices.SortStableFunc(groups, func(a, b FreqGroup) int {
 		if a.Count != b.Count {
 			return cmp.Compare(b.Count, a.Count)
 		}
 		for j := range a.Values {
 			if a.NA[j] != b.NA[j] {
 				if a.NA[j] {
-					return 1 // missing values after present ones
+					return 1
 				}
 				return -1
 			}
@@ -152,7 +236,6 @@ func freqOf(cols []column, rows RowSet) Freq {
 		}
 		return 0
 	})
-	return f
 }
 
 // Filter is group i as an expression of the filter language: the rows of

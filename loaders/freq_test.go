@@ -124,6 +124,10 @@ func TestLineAndScatterReduce(t *testing.T) {
 	if b := line.Buckets; b[0].N != 1 || b[0].Min != 1 || b[2].N != 1 || b[2].Max != 5 || b[3].N != 1 || b[3].Min != -2 {
 		t.Fatalf("buckets: %+v", line.Buckets)
 	}
+	one, _ := l.LinePoints.Get(ctx, LineArgs{Stage: StageOf(m, ""), X: "d", Y: "y", Buckets: 1})
+	if b := one.Buckets[0]; b.N != 3 || b.Min != -2 || b.Max != 5 || b.FirstY != 1 || b.LastY != -2 {
+		t.Fatalf("one bucket of every point: %+v", b)
+	}
 	byRow, err := l.LinePoints.Get(ctx, LineArgs{Stage: StageOf(m, "z >= 2"), Y: "z", Buckets: 10})
 	if err != nil || byRow.XMin != 2 || byRow.XMax != 4 || byRow.Points != 3 || byRow.YMin != 2 {
 		t.Fatalf("line over row numbers of the filter's rows: %+v %v", byRow, err)
@@ -144,5 +148,45 @@ func TestLineAndScatterReduce(t *testing.T) {
 	}
 	if slot(math.MaxFloat64, -math.MaxFloat64, math.MaxFloat64, 10) != 9 || slot(0, -math.MaxFloat64, math.MaxFloat64, 10) != 5 {
 		t.Fatal("slot overflows on a huge span")
+	}
+}
+
+// One column's typed count (v) and the several-column count by text give
+// the same table; -0 and 0 are one group (= 0 finds both), infinities
+// filter exactly.
+func TestFrequencyOneColumnAgreesWithSeveral(t *testing.T) {
+	l, _ := pipeline(t)
+	ctx := context.Background()
+	srcs := BundledSources()
+	models := []*DatasetModel{fileModel(t, l, "x,b\n0,true\n-0,false\n1.5,true\ninf,\n-inf,true\n0.0,false\n,true\n-0.0,true\n")}
+	for _, src := range srcs {
+		models = append(models, modelOf(t, l, src))
+	}
+	for _, m := range models {
+		for _, name := range m.Data().Names() {
+			c, _ := columnOf(colOf(m.Data(), name))
+			one, several := freqOne(c), freqOf([]column{c}, AllRows(c.len()))
+			if one.Len() != several.Len() || one.Total() != several.Total() {
+				t.Fatalf("%s %s: %d groups of %d rows, by text %d of %d", m.Source.Name(), name, one.Len(), one.Total(), several.Len(), several.Total())
+			}
+			for i := range one.Len() {
+				a, b := one.At(i), several.At(i)
+				if a.Count != b.Count || a.Values[0] != b.Values[0] || a.NA[0] != b.NA[0] {
+					t.Fatalf("%s %s group %d: %+v, by text %+v", m.Source.Name(), name, i, a, b)
+				}
+			}
+		}
+	}
+	m := models[0]
+	f, _ := l.Frequency.Get(ctx, FreqArgs{Stage: StageOf(m, ""), Columns: []string{"x"}})
+	if f.Len() != 5 || f.At(0).Values[0] != "0" || f.At(0).Count != 4 {
+		t.Fatalf("-0 and 0 not one group: %+v", f)
+	}
+	for i := range f.Len() {
+		expr, _ := f.Filter(i)
+		rows, err := l.FilterRows.Get(ctx, FilterArgsOf(m, expr))
+		if err != nil || rows.Len() != f.At(i).Count {
+			t.Fatalf("group %+v: %q keeps %d (%v)", f.At(i), expr, rows.Len(), err)
+		}
 	}
 }

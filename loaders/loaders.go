@@ -50,6 +50,10 @@ type Config struct {
 	MaxEntries int           // per data function; 0 = unbounded
 	Persist    bool          // keep loads on disk across restarts
 	Slow       time.Duration // latency added to every miss, for talks
+	// Sessions registers session_place, kept per session (hitmiss serve,
+	// --split); PlaceReleased, if set, is told when a place leaves.
+	Sessions      bool
+	PlaceReleased func(*Place)
 }
 
 // Loaders holds the cached functions of the explorer, registered on one
@@ -80,6 +84,7 @@ type Loaders struct {
 	Frequency   *cache.Func[FreqArgs, Freq]
 	LinePoints  *cache.Func[LineArgs, Line]
 	Scatter     *cache.Func[ScatterArgs, Density]
+	Place       *cache.Func[Source, *Place] // nil without Config.Sessions
 }
 
 // New registers the cached functions on reg.
@@ -119,6 +124,9 @@ func New(reg *cache.Registry, cfg Config) *Loaders {
 	l.Frequency = cache.Data(reg, "frequency", l.frequency, data("Counting groups…")...)
 	l.LinePoints = cache.Data(reg, "line_chart", l.lineChart, data("Drawing the line…")...)
 	l.Scatter = cache.Data(reg, "scatter", l.scatter, data("Plotting points…")...)
+	if cfg.Sessions {
+		l.registerPlaces(reg, cfg.PlaceReleased)
+	}
 	return l
 }
 

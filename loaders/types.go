@@ -410,14 +410,25 @@ type dateInfo struct {
 }
 
 // TypeOf is the type column name holds in m: the type set with set_types,
-// date for a text column of dates, else the reader's type.
+// date for a text column of dates, else the reader's type. Telling dates
+// reads every cell of a text column the first time; KnownTypeOf does not.
 func (m *DatasetModel) TypeOf(name string) ColumnType {
+	t := m.KnownTypeOf(name)
+	if t == TypeString {
+		if _, ok := m.sortColumnOf(m.Data(), name); ok && m.isDate(name) {
+			return TypeDate
+		}
+	}
+	return t
+}
+
+// KnownTypeOf is TypeOf without reading cells: a text column is date only
+// when set_types made it one or a sort already found it holds dates.
+func (m *DatasetModel) KnownTypeOf(name string) ColumnType {
 	if t, ok := m.typed[name]; ok {
 		return t
 	}
-	df := m.Data()
-	s := colOf(df, name)
-	switch s.Type() {
+	switch colOf(m.Data(), name).Type() {
 	case series.Int:
 		return TypeInt
 	case series.Float:
@@ -425,7 +436,7 @@ func (m *DatasetModel) TypeOf(name string) ColumnType {
 	case series.Bool:
 		return TypeBool
 	}
-	if _, ok := m.sortColumnOf(df, name); ok && m.isDate(name) {
+	if m.isDate(name) {
 		return TypeDate
 	}
 	return TypeString

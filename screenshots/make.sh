@@ -108,3 +108,32 @@ wait_for "using connection # 1"
 keys B
 wait_for "1 invalidated"
 shot demo-present
+
+# 8. Two SSH sessions sharing one cache: hitmiss serve, and the real ssh
+#    client twice, side by side in the two panes of an inner tmux that the
+#    captured window shows. bob's open hits alice's model; alice's M then
+#    damages it for bob, whose screen says so.
+serve_pid=""
+trap 'tmux kill-session -t hitmiss-shot 2>/dev/null || true; tmux -L hitmiss-room kill-server 2>/dev/null || true; [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null; rm -rf "$work"' EXIT
+ssh-keygen -q -t ed25519 -N '' -C hitmiss-shot -f "$work/id"
+cp "$work/id.pub" "$work/authorized_keys"
+"$work/hitmiss" serve --listen 127.0.0.1:0 --authorized-keys "$work/authorized_keys" --host-key "$work/host_key" 2>"$work/serve.log" &
+serve_pid=$!
+for _ in $(seq 100); do grep -q 'listening on' "$work/serve.log" && break; sleep 0.05; done
+port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$work/serve.log" | cut -d: -f2)
+ssh_as() { echo "ssh -F /dev/null -p $port -i $work/id -o IdentitiesOnly=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -t $1@127.0.0.1"; }
+tmux -L hitmiss-room kill-server 2>/dev/null || true
+TERM=xterm-256color tmux -L hitmiss-room -f /dev/null new-session -d -s room -x 201 -y 40 "$(ssh_as alice)"
+tmux -L hitmiss-room set -g status off
+tmux -L hitmiss-room split-window -h -t room "$(ssh_as bob)"
+tmux kill-session -t hitmiss-shot 2>/dev/null || true
+tmux new-session -d -s hitmiss-shot -x 201 -y 40 "env -u TMUX TERM=xterm-256color tmux -L hitmiss-room attach -t room"
+room() { tmux -L hitmiss-room send-keys -t "room.$1" "${@:2}"; }
+wait_for "2 sessions connected: alice, bob"
+room 0 Enter
+wait_for "computed dataset_model"
+room 1 Enter
+wait_for 'bob: hit dataset_model("seattle-weather")'
+room 0 l M
+wait_for 'alice pressed M'
+shot sessions

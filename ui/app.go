@@ -39,6 +39,11 @@ type Options struct {
 	// each; the first screen says so, since the explorer opens over what
 	// was printed before it.
 	Problems []string
+	// Member makes the explorer one session of a room (hitmiss serve,
+	// --split): its cached calls belong to the member's cache session, its
+	// panel tags events with session names, and what it clears or damages
+	// is told to the room.
+	Member *Member
 	// Clipboard is the terminal y and Y copy to, with OSC 52; nil: none.
 	Clipboard io.Writer
 }
@@ -56,6 +61,10 @@ type Model struct {
 	rerun   *rerunner
 	events  <-chan cache.Event
 	unsub   func()
+	member  *Member // nil outside a room
+	resume  bool    // the next page of the open dataset restores this session's place
+	// splitFocus says, in --split, whether this half has the keyboard.
+	splitFocus splitFocusKind
 
 	q       query
 	reruns  int   // reruns finished, shown as rerun #N
@@ -125,7 +134,7 @@ const (
 func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 	events, unsub := reg.Subscribe(1024)
 	ctx := &Context{Styles: DefaultStyles(opts.Color), Keys: DefaultKeyMap(), Color: opts.Color,
-		Registry: reg, Loaders: l, Width: 100, Height: 30, page: &page{}}
+		Registry: reg, Loaders: l, Width: 100, Height: 30, page: &page{}, member: opts.Member}
 	ti := textinput.New()
 	ti.CharLimit = 500
 	ti.Cursor.SetMode(cursor.CursorStatic)
@@ -150,6 +159,10 @@ func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 		help:      help.New(),
 		listen:    true,
 		clipboard: opts.Clipboard,
+		member:    opts.Member,
+	}
+	if opts.Member != nil {
+		m.rerun.session = opts.Member.Name
 	}
 	if opts.Open && len(opts.Sources) > 0 {
 		m.q = query{view: viewTable, source: &m.sources[0]}
@@ -174,7 +187,24 @@ func (m Model) Init() tea.Cmd {
 	if !m.listen {
 		return m.openSource()
 	}
-	return tea.Batch(m.openSource(), waitEvent(m.events), waitProgress(m.rerun.progress))
+	cmds := []tea.Cmd{m.openSource(), waitEvent(m.events), waitProgress(m.rerun.progress, m.rerun.closed)}
+	if m.member != nil {
+		cmds = append(cmds, waitRoom(m.member.inbox))
+	}
+	return tea.Batch(cmds...)
+}
+
+// Close ends what the explorer started: reruns in flight are cancelled and
+// its listeners return. A server calls it when a connection's program has
+// ended, however it ended; it is idempotent.
+func (m Model) Close() {
+	m.rerun.cancelAll()
+	m.unsub()
+	select {
+	case <-m.rerun.closed:
+	default:
+		close(m.rerun.closed)
+	}
 }
 
 // Update implements tea.Model. It routes messages (route), then forgets a
@@ -204,6 +234,8 @@ func (m Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onRerunTick()
 	case eventMsg:
 		return m.onEvent(msg.ev)
+	case roomMsg:
+		return m.onRoom(msg.note)
 	case progressMsg:
 		return m.onProgress(msg)
 	case spinner.TickMsg:
@@ -243,6 +275,7 @@ func (m Model) onPage(p page) (tea.Model, tea.Cmd) {
 	if len(p.misses()) > 0 {
 		m.missed = &p
 	}
+	m.keepPlace(&p)
 	if m.pending && !m.rerun.running() {
 		m.pending = false
 		return m, tea.Batch(m.rerun.start(m.q), m.clock())
@@ -338,7 +371,7 @@ func (m Model) onProgress(msg progressMsg) (tea.Model, tea.Cmd) {
 	if !m.listen {
 		return m, nil
 	}
-	return m, waitProgress(m.rerun.progress)
+	return m, waitProgress(m.rerun.progress, m.rerun.closed)
 }
 
 // onSpin advances the spinner while something computes, and lets it stop

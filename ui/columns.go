@@ -248,9 +248,10 @@ func (m Model) jumpTo(text string) Model {
 		return m
 	}
 	name := names[found]
+	m.notice = "jumped to column " + Sanitize(name)
 	if slices.Contains(m.table.cols.hidden, name) {
 		m.table.cols.hidden = slices.DeleteFunc(slices.Clone(m.table.cols.hidden), func(n string) bool { return n == name })
-		m.notice = fmt.Sprintf("%s was hidden: shown again", Sanitize(name))
+		m.notice = fmt.Sprintf("jumped to column %s, which was hidden: shown again", Sanitize(name))
 	}
 	m.table.applyColumns(df)
 	m.table.col = slices.Index(m.table.order, found)

@@ -18,7 +18,8 @@ type Context struct {
 	Registry      *cache.Registry
 	Loaders       *loaders.Loaders
 
-	page *page // the latest finished rerun; never nil
+	page   *page   // the latest finished rerun; never nil
+	member *Member // the session in a room (serve, --split); nil otherwise
 	// preview is the open dataset's first rows while its page has not
 	// arrived (preview.go); nil otherwise.
 	preview *firstRows

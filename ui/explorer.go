@@ -82,12 +82,15 @@ func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 		return m, m.rerun.start(m.q), true
 	case key.Matches(msg, k.ClearData):
 		reg.ClearData()
+		m.tellClear("every data cache (X)")
 		m.notice = "cleared every data cache (X): loads, filters, sorts and views are recomputed"
 	case key.Matches(msg, k.ClearResources):
 		reg.ClearResources()
+		m.tellClear("every resource cache (Z)")
 		m.notice = "cleared every resource cache (Z): models and filters are rebuilt"
 	case key.Matches(msg, k.ClearAll):
 		reg.ClearAll()
+		m.tellClear("everything (E)")
 		m.notice = "cleared everything (E)"
 	default:
 		return m, nil, false
@@ -171,6 +174,7 @@ func (m Model) onMainKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.q = query{view: viewTable, source: src}
 			*m.table = tableView{grid: grid{common: m.table.common, digits: -1, rowCursor: true}}
 			m.findPending = 0
+			m.resume = true // session_place brings back where this session was
 			return m, m.openSource()
 		}
 		if moved {
@@ -306,6 +310,12 @@ func (m *Model) mutateData() {
 	if col == "" {
 		return
 	}
+	if len(m.q.types) > 0 {
+		// The demo shows load_csv's copy, which has the types as read: the
+		// screen would show other types than its title says.
+		m.notice = "m shows load_csv's copy, with the types as read: set the columns' types back (t) first"
+		return
+	}
 	m.q.dropped = col
 	m.notice = fmt.Sprintf("dropped %q from this rerun's copy of the load_csv result (cache_data): the next key brings it back", Sanitize(col))
 }
@@ -322,6 +332,7 @@ func (m *Model) mutateResource() {
 		return
 	}
 	m.notice = fmt.Sprintf("dropped %q from dataset_model (cache_resource): every rerun now shares the damage — Z clears resources", Sanitize(col))
+	m.tellDamage(col, model)
 }
 
 func joinNames(names []string) string {
@@ -342,7 +353,7 @@ func joinNames(names []string) string {
 func (m *Model) scrollHelp(msg tea.KeyMsg) {
 	k := m.ctx.Keys
 	rows := max(m.ctx.Height-3, 1)
-	last := max(len(helpLines(k, m.ctx.Width))-rows, 0)
+	last := max(len(m.helpAll(m.ctx.Width))-rows, 0)
 	switch {
 	case key.Matches(msg, k.Down):
 		m.helpTop++

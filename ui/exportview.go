@@ -172,7 +172,11 @@ func (m Model) onExportDone(msg exportDoneMsg) (tea.Model, tea.Cmd) {
 	if msg.err != nil {
 		m.notice = Sanitize(msg.err.Error())
 	} else {
-		m.notice = fmt.Sprintf("exported %s to %s", plural(msg.rows, "row"), Sanitize(msg.path))
+		where := msg.path
+		if abs, err := filepath.Abs(where); err == nil {
+			where = abs // the explorer's working directory is easy to forget
+		}
+		m.notice = fmt.Sprintf("exported %s to %s", plural(msg.rows, "row"), Sanitize(where))
 	}
 	return m, nil
 }

@@ -250,6 +250,45 @@ func TestExportViewMatchesTheCLIAndAsksBeforeReplacing(t *testing.T) {
 	}
 }
 
+// Every new view fits every window, from 1×1 up: no line overflows, no
+// panic, never more lines than rows.
+func TestIssue14ViewsFitEverySize(t *testing.T) {
+	d := weather(t)
+	views := []func(){
+		func() { d.key("l", "l", "v") },
+		func() { d.key("V"); d.answer("weather, wind") },
+		func() { d.key("l", "l", "A"); d.answer("weather") },
+		func() { d.key("l", "l", "L"); d.answer("date") },
+		func() { d.key("l", "l", "P"); d.answer("wind") },
+		func() { d.key("b") },
+	}
+	for i, open := range views {
+		d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+		d.key("0")
+		open()
+		d.settle()
+		if want := []viewKind{viewValues, viewValues, viewGroup, viewLine, viewScatter, viewSheets}[i]; d.m.q.view != want || (want != viewSheets && d.m.ctx.page.query.view != want) {
+			t.Fatalf("view %d did not open: %v", i, d.m.q.view)
+		}
+		for _, size := range [][2]int{{1, 1}, {2, 3}, {12, 5}, {20, 8}, {40, 10}, {80, 24}, {100, 15}, {120, 40}} {
+			d.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+			d.settle()
+			lines := strings.Split(d.screen(), "\n")
+			if len(lines) > size[1] {
+				t.Fatalf("view %d at %v: %d lines", i, size, len(lines))
+			}
+			for _, l := range lines {
+				if w := strWidth(l); w > size[0] {
+					t.Fatalf("view %d at %v: line of %d cells: %q", i, size, w, l)
+				}
+			}
+		}
+		d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+		d.key("esc")
+		d.settle()
+	}
+}
+
 // The exported view has the columns the table shows, in the order shown:
 // a hidden column is left out, a moved one keeps its place.
 func TestExportViewKeepsTheColumnLayout(t *testing.T) {

@@ -57,5 +57,6 @@ func (m Model) onLiveKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 		}
 		m.notice = fmt.Sprintf("cleared dataset_model(%s) only (D): the other datasets keep their entries", label)
 	}
+	m.tellLive(msg.String(), label)
 	return m, m.rerun.start(m.q), true
 }

@@ -75,6 +75,7 @@ type page struct {
 
 	model     *loaders.DatasetModel // the model every step read: set_types' when types are set
 	base      *loaders.DatasetModel // the dataset's own model (dataset_model)
+	place     *loaders.Place        // this session's place in the dataset (serve, --split)
 	frame     dataframe.DataFrame   // the table's frame: the model's, or the mutation demo's copy
 	total     int                   // rows of the frame before the filter
 	rows      loaders.RowSet        // the table's rows: filtered, then sorted
@@ -188,6 +189,10 @@ func runPage(ctx context.Context, l *loaders.Loaders, id int, q query) (p page) 
 		m = typed
 	}
 	p.model = m
+	if l.Place != nil {
+		// Where this session was in the dataset: its own, never another's.
+		p.place, _ = call(&p, ctx, l.Place, *q.source)
+	}
 	stage := loaders.StageOf(m, "")
 	p.frame = m.Data()
 	p.total = p.frame.Nrow()
@@ -207,7 +212,15 @@ func runPage(ctx context.Context, l *loaders.Loaders, id int, q query) (p page) 
 		}
 	}
 	if len(q.sort) > 0 {
-		rows, err := l.SortedRows(ctx, stage, q.sort) // one key: sort_rows; more: sort_rows_by
+		// One key: sort_rows, the order the model keeps per column; more:
+		// sort_rows_by, stable over the keys.
+		var rows loaders.RowSet
+		var err error
+		if len(q.sort) == 1 {
+			rows, err = call(&p, ctx, l.SortRows, loaders.SortArgs{Stage: stage, Column: q.sort[0].Column, Desc: q.sort[0].Desc})
+		} else {
+			rows, err = call(&p, ctx, l.SortRowsBy, loaders.SortKeysArgs{Stage: stage, Keys: q.sort})
+		}
 		if err != nil {
 			p.err = err
 			return p
@@ -248,6 +261,8 @@ func runPage(ctx context.Context, l *loaders.Loaders, id int, q query) (p page) 
 // than starting over.
 type rerunner struct {
 	loaders  *loaders.Loaders
+	session  string        // the cache session of every rerun's calls
+	closed   chan struct{} // closed by Model.Close: the listeners return
 	progress chan progressMsg
 
 	mu      sync.Mutex // reruns supersede each other from their goroutines
@@ -257,7 +272,7 @@ type rerunner struct {
 }
 
 func newRerunner(l *loaders.Loaders) *rerunner {
-	return &rerunner{loaders: l, progress: make(chan progressMsg, 64), started: map[int]context.CancelFunc{}}
+	return &rerunner{loaders: l, progress: make(chan progressMsg, 64), started: map[int]context.CancelFunc{}, closed: make(chan struct{})}
 }
 
 // start begins a rerun of q and returns the command that runs it.
@@ -266,7 +281,7 @@ func (r *rerunner) start(q query) tea.Cmd {
 	r.next++
 	id := r.next
 	r.latest = id
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(cache.WithSession(context.Background(), r.session))
 	r.started[id] = cancel
 	r.mu.Unlock()
 	ctx = loaders.ContextWithProgress(ctx, func(read, total int64) {
@@ -332,8 +347,15 @@ func (r *rerunner) cancelAll() int {
 // progressMsg reports bytes read by a load.
 type progressMsg struct{ read, total int64 }
 
-func waitProgress(ch <-chan progressMsg) tea.Cmd {
-	return func() tea.Msg { return <-ch }
+func waitProgress(ch <-chan progressMsg, closed <-chan struct{}) tea.Cmd {
+	return func() tea.Msg {
+		select {
+		case p := <-ch:
+			return p
+		case <-closed:
+			return nil
+		}
+	}
 }
 
 // eventMsg delivers one cache event.

@@ -44,6 +44,10 @@ func newCachePanel(ctx *Context) *cachePanel { return &cachePanel{common: common
 // a clear or an expiry still breaks the run where it happened.
 func (c *cachePanel) record(ev cache.Event) {
 	text := eventText(ev)
+	if ev.Session != "" {
+		// In a room (serve, --split): who caused it.
+		text = Sanitize(ev.Session) + ": " + text
+	}
 	if ev.Kind == cache.EventCleared && ev.Entries == 0 {
 		// A clear announces every function it empties, most of them empty
 		// already: one line counts those.
@@ -68,11 +72,24 @@ func (c *cachePanel) record(ev cache.Event) {
 			}
 		}
 	}
-	c.log = append(c.log, logLine{at: ev.Time, kind: ev.Kind, fn: ev.Func, text: text, count: 1, served: ev.Outcome})
+	c.append(logLine{at: ev.Time, kind: ev.Kind, fn: ev.Func, text: text, count: 1, served: ev.Outcome})
+}
+
+func (c *cachePanel) append(l logLine) {
+	c.log = append(c.log, l)
 	if len(c.log) > logSize {
 		c.log = c.log[len(c.log)-logSize:]
 	}
 }
+
+// note adds what a session of the room did (joined, cleared, damaged a
+// resource) to the log.
+func (c *cachePanel) note(from, text string) {
+	c.append(logLine{at: time.Now(), kind: noteKind, text: Sanitize(from) + ": " + Sanitize(text), count: 1})
+}
+
+// noteKind marks a room's line in the log: no cache event has this kind.
+const noteKind cache.EventKind = -1
 
 // eventText is the log's description of an event, without its time.
 func eventText(ev cache.Event) string {
@@ -122,6 +139,11 @@ func (c *cachePanel) Update(msg tea.KeyMsg) (notice string) {
 		if c.sel < len(used) {
 			name := used[c.sel].Name
 			c.ctx.Registry.Clear(name)
+			if c.ctx.member != nil {
+				c.note(c.ctx.member.Name, "cleared "+name+" (x)")
+				c.ctx.member.tell(roomNote{text: "cleared " + name + " (x)",
+					notice: fmt.Sprintf("%s cleared %s (x): every session recomputes it", c.ctx.member.Name, name)})
+			}
 			return fmt.Sprintf("cleared %s (x): its next call recomputes", name)
 		}
 		return "no function to clear"
@@ -185,6 +207,9 @@ func (c *cachePanel) View() string {
 	used, idle := c.called()
 	c.sel = min(c.sel, max(len(used)-1, 0))
 	title := "cache"
+	if c.ctx.member != nil {
+		title += " · " + roomLine(c.ctx.member)
+	}
 	if c.focused {
 		title = "▶ cache · ↑↓ select · x clear · pgup log · tab back"
 	}
@@ -245,7 +270,10 @@ func (c *cachePanel) View() string {
 		}
 		out = append(out, line)
 	}
-	if len(idle) > 0 {
+	// In a room (serve, --split) the log says who did what: a short panel
+	// (80x24) gives it the line that lists the functions not called yet.
+	roomy := c.ctx.member == nil || c.height-len(out)-2 >= 2
+	if len(idle) > 0 && roomy {
 		out = append(out, st.Subtle.Render(clip("  not called yet: "+strings.Join(idle, ", "), c.width)))
 	}
 	out = append(out, st.PanelTitle.Render(clip("events", c.width)))

@@ -123,7 +123,7 @@ func helpLines(k KeyMap, width int) []string {
 // helpPage is the part of the help that fits in height lines from the
 // scroll position, with a last line saying how to see the rest.
 func (m Model) helpPage(width, height int) []string {
-	all := helpLines(m.ctx.Keys, width)
+	all := m.helpAll(width)
 	if height <= 0 {
 		return nil
 	}
@@ -374,6 +374,9 @@ func (m Model) statusLine(width int) string {
 		counts = "H hits M misses"
 	}
 	parts := []string{st.StatusKey.Render(number), took, counts}
+	if label := m.sessionLabel(); label != "" {
+		parts = append([]string{st.StatusKey.Render(label)}, parts...)
+	}
 	if m.focus == focusPanel {
 		parts = append(parts, st.StatusKey.Render("focus: panel (tab: back)"))
 	}

@@ -37,7 +37,7 @@ func (m Model) openTypePrompt(col string) (tea.Model, tea.Cmd) {
 		m.waitNotice("setting a type")
 		return m, nil
 	}
-	now := m.ctx.page.model.TypeOf(col)
+	now := m.ctx.page.model.KnownTypeOf(col) // Update reads no column: dates are known once sorted
 	names := make([]string, len(loaders.ColumnTypes))
 	for i, t := range loaders.ColumnTypes {
 		names[i] = string(t)
@@ -57,7 +57,7 @@ func (m Model) setType(text string) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	types := slices.DeleteFunc(slices.Clone(m.q.types), func(s loaders.TypeSpec) bool { return s.Column == col })
-	if base := m.ctx.page.base; base == nil || base.TypeOf(col) != t {
+	if base := m.ctx.page.base; base == nil || base.KnownTypeOf(col) != t {
 		types = append(types, loaders.TypeSpec{Column: col, Type: t})
 		m.notice = fmt.Sprintf("%s is now %s (set_types)", Sanitize(col), t)
 		m.typeNotice = col
@@ -88,7 +88,7 @@ func (m *Model) sayUnread(p *page) {
 	if p.err != nil {
 		return
 	}
-	t := p.model.TypeOf(col)
+	t := p.model.KnownTypeOf(col)
 	switch n := p.model.Unread(col); n {
 	case 0:
 	case 1:

@@ -44,7 +44,7 @@ func (m Model) onViewKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 		return m.ask(promptLineX, fmt.Sprintf("line of %s over (a date or number column; empty: row number): ", Sanitize(col)), firstDateColumn(m.ctx.page), true)
 	case key.Matches(msg, k.Scatter):
 		col := m.cursorColumn()
-		others := numericColumns(m.ctx.page.frame.Names(), m.isNumeric, col)
+		others := numericColumns(m.shownNames(), m.isNumeric, col)
 		first := ""
 		if len(others) > 0 {
 			first = others[0]
@@ -96,6 +96,13 @@ func (m Model) ask(kind promptKind, label, value string, numeric bool) (tea.Mode
 	return m, nil, true
 }
 
+// shownNames are the columns of the frame the table shows: the page's,
+// or the preview's while the file loads (the preview has the header).
+func (m Model) shownNames() []string {
+	df, _, _ := m.table.shown()
+	return df.Names()
+}
+
 func (m Model) isNumeric(name string) bool {
 	t := m.columnType(name)
 	return t == series.Int || t == series.Float || t == series.Bool
@@ -141,7 +148,7 @@ func (m Model) onViewPrompt(kind promptKind, value string) (tea.Model, tea.Cmd) 
 	if kind == promptExport {
 		return m, m.startExport(value)
 	}
-	names := m.ctx.page.frame.Names()
+	names := m.shownNames()
 	known := func(c string) bool {
 		if !slices.Contains(names, c) {
 			m.notice = fmt.Sprintf("no column %q (columns: %s)", Sanitize(c), Sanitize(strings.Join(names, ", ")))

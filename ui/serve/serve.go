@@ -1,0 +1,387 @@
+// Package serve runs the hitmiss explorer over SSH (`hitmiss serve`): every
+// connection is one session, a root ui.Model with its own page, cursor and
+// rerun counter, and every session shares one cache registry, as the users
+// of one Streamlit app share its st.cache_data and st.cache_resource. It
+// is built on charmbracelet/wish and its bubbletea middleware.
+//
+// A remote user reaches only the sources named when the server started:
+// the explorer has no path prompt and no file browser, and the server runs
+// nothing else (no shell, no exec, no forwarding, no subsystems).
+package serve
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/ssh"
+	"github.com/charmbracelet/wish"
+	bm "github.com/charmbracelet/wish/bubbletea"
+	"github.com/muesli/termenv"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/hitmiss/hitmiss/cache"
+	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/ui"
+)
+
+// DefaultListen is where the server listens without --listen: loopback.
+const DefaultListen = "127.0.0.1:23234"
+
+// Window sizes are clamped to these bounds: a client announcing a huge
+// window would otherwise make every frame as big.
+const (
+	maxWidth, maxHeight = 400, 200
+	minWidth, minHeight = 20, 6
+)
+
+// Config is what `hitmiss serve` was asked for.
+type Config struct {
+	Listen         string        // host:port to listen on
+	AuthorizedKeys string        // file of the public keys let in (authorized_keys format); unused with Open
+	Open           bool          // let in any client; refused unless Listen is a loopback address
+	HostKey        string        // the server's private key file, created (0600) when missing
+	MaxSessions    int           // sessions at once (0: no limit); the next is turned away
+	IdleTimeout    time.Duration // a connection with no traffic for this long is closed (0: never)
+	Color          bool
+	Sources        []loaders.Source // the only data a remote user can reach
+	Log            io.Writer        // one line per connection and disconnection; nil: none
+}
+
+// Server is a running `hitmiss serve`.
+type Server struct {
+	cfg     Config
+	reg     *cache.Registry
+	loaders *loaders.Loaders
+	room    *ui.Room
+	srv     *ssh.Server
+	ln      net.Listener
+	logMu   sync.Mutex
+
+	// newModel builds a session's model; tests replace it to check that a
+	// session's panic stays in that session.
+	newModel func(*ui.Member) tea.Model
+}
+
+// New checks cfg, loads the host key and the authorized keys, and listens
+// on cfg.Listen. The cached functions are registered on reg with
+// sessions (lcfg.Sessions): reg must hold no explorer functions yet.
+func New(reg *cache.Registry, lcfg loaders.Config, cfg Config) (*Server, error) {
+	if cfg.Listen == "" {
+		cfg.Listen = DefaultListen
+	}
+	if cfg.Open && !Loopback(cfg.Listen) {
+		return nil, fmt.Errorf("--open lets anyone in, so it serves only a loopback address (127.0.0.1, ::1, localhost): %s is not one", cfg.Listen)
+	}
+	// The explorer's styles use lipgloss's default renderer, which is
+	// process-wide and would otherwise take its colours from the server's
+	// own terminal (none when it runs as a service) and query that
+	// terminal's background. Clients get 256 colours on a dark background,
+	// which every terminal ssh runs in shows.
+	if cfg.Color {
+		lipgloss.SetColorProfile(termenv.ANSI256)
+	} else {
+		lipgloss.SetColorProfile(termenv.Ascii)
+	}
+	lipgloss.SetHasDarkBackground(true)
+	s := &Server{cfg: cfg, reg: reg, room: ui.NewRoom(cfg.MaxSessions)}
+	lcfg.Sessions = true
+	lcfg.PlaceReleased = s.room.PlaceReleased
+	s.loaders = loaders.New(reg, lcfg)
+	s.newModel = s.explorer
+
+	hostKey, err := HostKey(cfg.HostKey)
+	if err != nil {
+		return nil, err
+	}
+	opts := []ssh.Option{
+		wish.WithHostKeyPEM(hostKey),
+		wish.WithIdleTimeout(cfg.IdleTimeout),
+		wish.WithMiddleware(
+			bm.MiddlewareWithProgramHandler(s.program, termenv.Ascii),
+			s.admit,
+		),
+	}
+	if cfg.Open {
+		opts = append(opts,
+			wish.WithPublicKeyAuth(func(ssh.Context, ssh.PublicKey) bool { return true }),
+			wish.WithKeyboardInteractiveAuth(func(ssh.Context, gossh.KeyboardInteractiveChallenge) bool { return true }))
+	} else {
+		keys, err := AuthorizedKeys(cfg.AuthorizedKeys)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, wish.WithPublicKeyAuth(func(_ ssh.Context, key ssh.PublicKey) bool {
+			for _, k := range keys {
+				if ssh.KeysEqual(key, k) {
+					return true
+				}
+			}
+			return false
+		}))
+	}
+	if s.srv, err = wish.NewServer(opts...); err != nil {
+		return nil, fmt.Errorf("ssh server: %w", err)
+	}
+	// Nothing but the explorer: no port forwarding, no subsystems.
+	s.srv.LocalPortForwardingCallback = nil
+	s.srv.ReversePortForwardingCallback = nil
+	s.srv.SubsystemHandlers = nil
+	if s.ln, err = net.Listen("tcp", cfg.Listen); err != nil {
+		return nil, fmt.Errorf("--listen %s: %w", cfg.Listen, err)
+	}
+	return s, nil
+}
+
+// Addr is the address the server listens on.
+func (s *Server) Addr() net.Addr { return s.ln.Addr() }
+
+// Room is the sessions connected.
+func (s *Server) Room() *ui.Room { return s.room }
+
+// Serve accepts connections until Shutdown or Close.
+func (s *Server) Serve() error {
+	err := s.srv.Serve(s.ln)
+	if errors.Is(err, ssh.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown stops accepting connections and waits, until ctx ends, for the
+// sessions to end; then it closes those left.
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.srv.Shutdown(ctx)
+	if err != nil {
+		s.srv.Close()
+	}
+	return err
+}
+
+// Close closes the listener and every connection at once.
+func (s *Server) Close() error { return s.srv.Close() }
+
+// sessionKey holds a connection's *session in its ssh.Context.
+type sessionKey struct{}
+
+// session is what admit and program share about one connection.
+type session struct {
+	member *ui.Member
+	model  *ui.Model // nil until program built it
+}
+
+// admit turns away a connection without a terminal or past MaxSessions,
+// with a one-line reason, and cleans up after a session however its
+// program ended: the model's listeners stop, the session's cache entries
+// leave (session_place, with OnRelease) and the room is told.
+func (s *Server) admit(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		if _, _, ok := sess.Pty(); !ok {
+			wish.Fatalln(sess, "hitmiss: the explorer needs a terminal: connect with ssh -t")
+			return
+		}
+		member, err := s.room.Join(sess.User())
+		if err != nil {
+			s.logf("turned away %s from %s: %v", sess.User(), sess.RemoteAddr(), err)
+			wish.Fatalf(sess, "hitmiss: the server is full (%s at most): try again later\n", sessionCount(s.cfg.MaxSessions))
+			return
+		}
+		start := time.Now()
+		st := &session{member: member}
+		sess.Context().SetValue(sessionKey{}, st)
+		s.logf("%s connected from %s (%s)", member.Name, sess.RemoteAddr(), sessions(s.room))
+		defer func() {
+			if r := recover(); r != nil {
+				// One session's bug ends that session only.
+				s.logf("%s: panic: %v", member.Name, r)
+			}
+			if st.model != nil {
+				st.model.Close()
+			}
+			s.reg.EndSession(member.Name)
+			member.Leave()
+			s.logf("%s disconnected after %s (%s)", member.Name, time.Since(start).Round(time.Second), sessions(s.room))
+		}()
+		next(sess)
+	}
+}
+
+// program builds the session's bubbletea program: the explorer over the
+// server's sources, reading keys from the connection and drawing to it.
+func (s *Server) program(sess ssh.Session) *tea.Program {
+	st, _ := sess.Context().Value(sessionKey{}).(*session)
+	if st == nil {
+		return nil
+	}
+	model := s.newModel(st.member)
+	if m, ok := model.(ui.Model); ok {
+		st.model = &m
+	}
+	opts := append(bm.MakeOptions(sess),
+		tea.WithAltScreen(),
+		tea.WithMouseCellMotion(),
+		// The server's signals are the server's: a session must not
+		// catch the ^C meant for it.
+		tea.WithoutSignalHandler(),
+		tea.WithFilter(clampWindow))
+	return tea.NewProgram(model, opts...)
+}
+
+// explorer is the model of one session.
+func (s *Server) explorer(member *ui.Member) tea.Model {
+	return ui.New(s.reg, s.loaders, ui.Options{Sources: s.cfg.Sources, Color: s.cfg.Color, Member: member})
+}
+
+// clampWindow keeps window sizes within bounds.
+func clampWindow(_ tea.Model, msg tea.Msg) tea.Msg {
+	if w, ok := msg.(tea.WindowSizeMsg); ok {
+		w.Width = min(max(w.Width, minWidth), maxWidth)
+		w.Height = min(max(w.Height, minHeight), maxHeight)
+		return w
+	}
+	return msg
+}
+
+func (s *Server) logf(format string, args ...any) {
+	if s.cfg.Log == nil {
+		return
+	}
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	fmt.Fprintf(s.cfg.Log, "hitmiss serve: "+format+"\n", args...)
+}
+
+// Loopback reports whether addr (host:port) listens on a loopback
+// address only: 127.0.0.0/8, ::1 or localhost. An empty host (all
+// interfaces) is not loopback.
+func Loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// DefaultHostKey is where the host key is kept without --host-key: the
+// user's config directory, so that clients see the same key every run.
+func DefaultHostKey() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("host key: %w (use --host-key FILE)", err)
+	}
+	return filepath.Join(dir, "hitmiss", "ssh_host_ed25519_key"), nil
+}
+
+// HostKey returns the PEM private key at path, creating an ed25519 key
+// there, readable by its owner only, when there is none.
+func HostKey(path string) ([]byte, error) {
+	if path == "" {
+		var err error
+		if path, err = DefaultHostKey(); err != nil {
+			return nil, err
+		}
+	}
+	b, err := os.ReadFile(path)
+	if err == nil {
+		if _, err := gossh.ParsePrivateKey(b); err != nil {
+			return nil, fmt.Errorf("host key %s: %w", path, err)
+		}
+		return b, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("host key: %w", err)
+	}
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("host key: %w", err)
+	}
+	block, err := gossh.MarshalPrivateKey(priv, "hitmiss serve host key")
+	if err != nil {
+		return nil, fmt.Errorf("host key: %w", err)
+	}
+	b = pem.EncodeToMemory(block)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("host key: %w", err)
+	}
+	// O_EXCL: two servers starting at once must not overwrite each
+	// other's key after one of them has handed it to clients.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return HostKey(path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("host key: %w", err)
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("host key %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("host key %s: %w", path, err)
+	}
+	return b, nil
+}
+
+// DefaultAuthorizedKeys is ~/.ssh/authorized_keys.
+func DefaultAuthorizedKeys() string {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return filepath.Join(".ssh", "authorized_keys")
+	}
+	return filepath.Join(home, ".ssh", "authorized_keys")
+}
+
+// AuthorizedKeys reads the public keys of an authorized_keys file, read
+// once at start: a line that does not parse is an error naming it, and a
+// file without keys would let no one in, so it is an error too.
+func AuthorizedKeys(path string) ([]ssh.PublicKey, error) {
+	if path == "" {
+		path = DefaultAuthorizedKeys()
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--authorized-keys: %w (or --open on a loopback address to let anyone in)", err)
+	}
+	var keys []ssh.PublicKey
+	for i, line := range bytes.Split(b, []byte("\n")) {
+		if line = bytes.TrimSpace(line); len(line) == 0 || line[0] == '#' {
+			continue
+		}
+		k, _, _, _, err := gossh.ParseAuthorizedKey(line)
+		if err != nil {
+			return nil, fmt.Errorf("--authorized-keys %s: line %d: %w", path, i+1, err)
+		}
+		keys = append(keys, k)
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("--authorized-keys %s: no public keys in it, so no one could connect", path)
+	}
+	return keys, nil
+}
+
+// sessions says how many sessions are connected.
+func sessions(room *ui.Room) string { return sessionCount(len(room.Names())) }
+
+func sessionCount(n int) string {
+	if n != 1 {
+		return fmt.Sprintf("%d sessions", n)
+	}
+	return "1 session"
+}

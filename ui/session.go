@@ -1,0 +1,155 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/hitmiss/hitmiss/loaders"
+)
+
+// A Model given a Member (Options.Member) is one session of a room: every
+// cached call of its reruns carries the member's name as its cache session
+// (page.go), so the panel of every session can say who caused each hit and
+// miss, and session_place keeps this session's place in each dataset. What
+// the cache does not announce — who cleared, who damaged a shared resource
+// in place — the session tells the room, and the other sessions show it.
+
+// onRoom takes what another session did: a line in the event log, a notice
+// when it concerns this screen, and a rerun when what the screen shows may
+// have changed (a shared resource damaged in place emits no cache event).
+func (m Model) onRoom(note roomNote) (tea.Model, tea.Cmd) {
+	m.panel.note(note.from, note.text)
+	switch {
+	case note.model != nil && note.model == m.ctx.page.base:
+		m.notice = fmt.Sprintf("%s pressed M: %q is gone from the shared dataset_model, so from this table too (Z rebuilds it)", note.from, note.column)
+	case note.model != nil:
+		m.notice = fmt.Sprintf("%s pressed M: %q is gone from the shared dataset_model of %s", note.from, note.column, Sanitize(note.model.Source.Name()))
+	case note.notice != "":
+		m.notice = note.notice
+	}
+	var cmds []tea.Cmd
+	if m.listen && m.member != nil {
+		cmds = append(cmds, waitRoom(m.member.inbox))
+	}
+	if note.rerun && !m.queued {
+		m.queued = true
+		cmds = append(cmds, tea.Tick(eventDebounce, func(time.Time) tea.Msg { return rerunTickMsg{} }))
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// tell logs what this session did in its own panel and tells the other
+// sessions of the room, if any.
+func (m *Model) tell(note roomNote) {
+	if m.member == nil {
+		return
+	}
+	m.panel.note(m.member.Name, note.text)
+	m.member.tell(note)
+}
+
+// tellClear tells the room about a clear made here (X, Z, E, or x in the
+// panel): the cache's own cleared events carry no session.
+func (m *Model) tellClear(what string) {
+	if m.member == nil {
+		return
+	}
+	m.tell(roomNote{text: "cleared " + what, notice: fmt.Sprintf("%s cleared %s: every session recomputes", m.member.Name, what)})
+}
+
+// tellDamage tells the room that this session dropped col from the shared
+// dataset model in place (M): every session's next rerun shows the damage.
+func (m *Model) tellDamage(col string, model *loaders.DatasetModel) {
+	if m.member == nil {
+		return
+	}
+	m.tell(roomNote{
+		text:   fmt.Sprintf("dropped %q from dataset_model(%s) in place (M)", Sanitize(col), Sanitize(model.Source.Name())),
+		rerun:  true,
+		model:  model,
+		column: Sanitize(col),
+	})
+}
+
+// keepPlace restores this session's place in a dataset it comes back to,
+// or saves the cursor for the next time. session_place is session-scoped:
+// another user's cursor is never restored here.
+func (m *Model) keepPlace(p *page) {
+	if p.place == nil || p.query.source == nil || p.query.source != m.q.source || p.model == nil {
+		return
+	}
+	if m.resume {
+		m.resume = false
+		if row, col, ok := p.place.Load(); ok && (row > 0 || col > 0) {
+			m.table.row, m.table.col = row, col
+			m.table.clamp(p.rows.Len(), p.frame.Ncol())
+			m.notice = fmt.Sprintf("back at row %s, column %d, where this session left %s (session_place, kept per session)",
+				commas(m.table.row+1), m.table.col+1, Sanitize(p.query.source.Name()))
+		}
+		return
+	}
+	p.place.Save(m.table.row, m.table.col)
+}
+
+// sessionLabel is the session's name for the status bar, "" outside a
+// room, with the number of sessions connected.
+func (m Model) sessionLabel() string {
+	if m.member == nil {
+		return ""
+	}
+	switch m.splitFocus {
+	case focusHere:
+		return "▶ " + m.member.Name + " (keys)"
+	case focusThere:
+		return m.member.Name + " (ctrl+w)"
+	}
+	return m.member.Name + " · " + plural(len(m.member.room.Names()), "session")
+}
+
+// splitFocusKind says whether a half of --split has the keyboard.
+type splitFocusKind int
+
+const (
+	notSplit splitFocusKind = iota
+	focusHere
+	focusThere
+)
+
+// roomLine names the sessions connected, for the panel's title.
+func roomLine(member *Member) string {
+	names := member.room.Names()
+	return fmt.Sprintf("%s connected: %s", plural(len(names), "session"), strings.Join(names, ", "))
+}
+
+// sessionHelp ends the ? screen in a room: what is shared and what is not.
+const sessionHelp = `Sessions (hitmiss serve, --split): every session shares one cache.
+  dataset_model and compile_filter are resources: one object for all;
+  M in one session damages it for every session (Z rebuilds it).
+  load_csv and the views are data: each call gets its own copy, so m
+  changes only the session that pressed it. X, Z, E and x clear for all.
+  session_place is per session (ScopeSession): where you were in each
+  dataset is yours alone; it leaves the cache when you disconnect.`
+
+// helpAll is the whole ? screen: the keys, the filter language and, in a
+// room, what sessions share.
+func (m Model) helpAll(width int) []string {
+	all := helpLines(m.ctx.Keys, width)
+	if m.member != nil {
+		all = append(append(all, ""), splitLines(sessionHelp)...)
+	}
+	return all
+}
+
+// tellLive tells the room about a talk key (#, B, D) pressed here: each acts
+// on entries every session shares.
+func (m *Model) tellLive(key, dataset string) {
+	if m.member == nil {
+		return
+	}
+	m.tell(roomNote{text: fmt.Sprintf("pressed %s on %s", key, dataset),
+		notice: fmt.Sprintf("%s pressed %s on %s, whose cache entries every session shares", m.member.Name, key, dataset),
+		rerun:  true})
+}

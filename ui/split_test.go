@@ -1,0 +1,83 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/hitmiss/hitmiss/cache"
+	"github.com/hitmiss/hitmiss/loaders"
+)
+
+// TestSplitSharesOneRegistry: in --split, B opening what A opened is a hit
+// on the shared model, tagged B in the log; ctrl+w moves the keys; M in B
+// damages the model A shows, and A's half says so; q in either half quits.
+func TestSplitSharesOneRegistry(t *testing.T) {
+	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
+	room := NewRoom(2)
+	l := loaders.New(reg, loaders.Config{Sessions: true, PlaceReleased: room.PlaceReleased})
+	s, err := NewSplit(reg, l, room, Options{Sources: loaders.BundledSources()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := teatest.NewTestModel(t, s, teatest.WithInitialTermSize(201, 40))
+	waitScreen(t, tm, "▶ A (keys)")
+	keys(tm, "enter")
+	waitScreen(t, tm, "A: computed dataset_model(")
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlW})
+	waitScreen(t, tm, "▶ B (keys)")
+	keys(tm, "enter")
+	waitScreen(t, tm, `B: hit dataset_model("seattle-weather")`)
+	for _, st := range reg.Stats() {
+		if st.Name == "dataset_model" && (st.Misses != 1 || st.Hits < 1) {
+			t.Fatalf("dataset_model: %d misses, %d hits; want 1 miss and B's hit", st.Misses, st.Hits)
+		}
+	}
+	keys(tm, "l", "M")
+	waitScreen(t, tm, `B pressed M: "precipitation" is gone from the shared dataset_model, so from this table too`)
+	// Both halves' titles (one screen line) count the columns left.
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.Count(l, "1,461 rows · 5 columns") == 2 {
+				return true
+			}
+		}
+		return false
+	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	keys(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	final := tm.FinalModel(t).View()
+	lines := strings.Split(final, "\n")
+	left, right := lines[0][:strings.Index(lines[0], "│")], lines[0][strings.Index(lines[0], "│"):]
+	for half, title := range map[string]string{"A": left, "B": right} {
+		if !strings.Contains(title, "seattle-weather · 1,461 rows · 5 columns") {
+			t.Errorf("%s's title after M in B: %q", half, title)
+		}
+	}
+	if n := strings.Count(final, "rerun #"); n != 2 {
+		t.Errorf("%d status bars, want one per half:\n%s", n, final)
+	}
+}
+
+// TestSplitRoutesEachHalfsMessages: what a half's command returns goes
+// back to that half only.
+func TestSplitRoutesEachHalfsMessages(t *testing.T) {
+	inner := func() tea.Msg { return pageMsg{} }
+	batch := tea.Batch(inner, func() tea.Msg { return eventMsg{} })
+	msg := wrapCmd(1, batch)()
+	cmds, ok := msg.(tea.BatchMsg)
+	if !ok || len(cmds) != 2 {
+		t.Fatalf("a wrapped batch gave %T", msg)
+	}
+	for _, c := range cmds {
+		if h, ok := c().(halfMsg); !ok || h.half != 1 {
+			t.Fatalf("a batch's command gave %#v, want a halfMsg for half 1", c())
+		}
+	}
+	if wrapCmd(0, nil) != nil {
+		t.Fatal("a nil command must stay nil")
+	}
+}
