@@ -44,6 +44,10 @@ type Options struct {
 	// panel tags events with session names, and what it clears or damages
 	// is told to the room.
 	Member *Member
+	// Remote: a user on another machine (hitmiss serve) reaches only the
+	// sources given, nothing else on the server's disk: e (export to a
+	// file) is off.
+	Remote bool
 	// Clipboard is the terminal y and Y copy to, with OSC 52; nil: none.
 	Clipboard io.Writer
 }
@@ -62,7 +66,7 @@ type Model struct {
 	events  <-chan cache.Event
 	unsub   func()
 	member  *Member // nil outside a room
-	resume  bool    // the next page of the open dataset restores this session's place
+	remote  bool    // Options.Remote
 	// splitFocus says, in --split, whether this half has the keyboard.
 	splitFocus splitFocusKind
 
@@ -160,6 +164,7 @@ func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 		listen:    true,
 		clipboard: opts.Clipboard,
 		member:    opts.Member,
+		remote:    opts.Remote,
 	}
 	if opts.Member != nil {
 		m.rerun.session = opts.Member.Name
