@@ -15,8 +15,8 @@ func (noArgs) CacheLabel() string { return "" }
 
 // listUsers is st.cache_data's "Concurrency issues": two users rerun a
 // script that mutates a cached list. Users A and B are two sessions of
-// this one process sharing one registry; `hitmiss serve` shows the same
-// across real terminals.
+// this one process sharing one registry; `hitmiss serve` shares one
+// registry across real terminals, one SSH session per user.
 type listUsers struct {
 	env      *env
 	user     string
@@ -34,7 +34,8 @@ func (c *listUsers) about() about {
 		watch: "a reruns as user A, b as user B. With cache.Resource both " +
 			"share one list: A sees l[0] is 2, B then 3, A then 4. s " +
 			"switches to cache.Data: every user gets a copy and sees 2. " +
-			"(Across real terminals: hitmiss serve.)",
+			"(Across real terminals: hitmiss serve, where M in one " +
+			"damages the shared dataset_model for every user.)",
 		actions: []action{
 			act("a", "rerun as user A", true, func(*env) string {
 				c.user = "A"
