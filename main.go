@@ -167,7 +167,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // subcommands are the words that name a command rather than a source.
-var subcommands = []string{"inspect", "export"}
+var subcommands = []string{"inspect", "export", "demo"}
 
 // valueFlags are the flags, of the explorer and of the subcommands, that
 // take a value as the next argument ("-d ;"), so that value is not taken

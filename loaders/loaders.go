@@ -77,6 +77,9 @@ type Loaders struct {
 	SetTypes    *cache.Func[TypesArgs, *DatasetModel] // types.go
 	SortRowsBy  *cache.Func[SortKeysArgs, RowSet]     // multisort.go
 	FindMatches *cache.Func[MatchArgs, Matches]       // search.go
+	Frequency   *cache.Func[FreqArgs, Freq]
+	LinePoints  *cache.Func[LineArgs, Line]
+	Scatter     *cache.Func[ScatterArgs, Density]
 }
 
 // New registers the cached functions on reg.
@@ -113,6 +116,9 @@ func New(reg *cache.Registry, cfg Config) *Loaders {
 		cache.Validate(func(m *DatasetModel) bool { return l.LoadFunc(m.Source).Contains(m.Source) }))
 	l.SortRowsBy = cache.Data(reg, "sort_rows_by", l.sortRowsBy, data("Sorting by several columns…")...)
 	l.FindMatches = cache.Data(reg, "find_matches", l.findMatches, data("Searching…")...)
+	l.Frequency = cache.Data(reg, "frequency", l.frequency, data("Counting groups…")...)
+	l.LinePoints = cache.Data(reg, "line_chart", l.lineChart, data("Drawing the line…")...)
+	l.Scatter = cache.Data(reg, "scatter", l.scatter, data("Plotting points…")...)
 	return l
 }
 

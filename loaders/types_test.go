@@ -2,27 +2,11 @@ package loaders
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/go-gota/gota/series"
 )
-
-// fileModel writes text to a file and returns its model.
-func fileModel(t *testing.T, l *Loaders, text string) *DatasetModel {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "t.csv")
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	srcs, err := Resolve(path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return modelOf(t, l, srcs[0])
-}
 
 // columnTexts is a column's cells in rows' order, as text.
 func columnTexts(m *DatasetModel, rows RowSet, col string) []string {

@@ -66,11 +66,20 @@ type Model struct {
 	list     *datasetList
 	table    *tableView
 	describe *describeView
-	values   *barsView
+	freq     *freqView
 	histo    *barsView
 	row      *rowDetail
 	panel    *cachePanel
 	prompt   *prompt
+
+	group     *groupView
+	line      *chartView
+	scatter   *chartView
+	sheetList *sheetList
+	sheets    *sheetSet
+	askColumn string // the column the open V, A, L or P prompt is about
+	// pendingExport waits for the y/n answer before replacing a file.
+	pendingExport *exportJob
 
 	showPanel bool
 	focus     focusKind
@@ -129,7 +138,7 @@ func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 		list:      newDatasetList(ctx, opts.Sources),
 		table:     newTableView(ctx),
 		describe:  newDescribeView(ctx),
-		values:    newBarsView(ctx, viewValues),
+		freq:      newFreqView(ctx),
 		histo:     newBarsView(ctx, viewHisto),
 		row:       newRowDetail(ctx),
 		panel:     newCachePanel(ctx),
@@ -147,6 +156,13 @@ func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 	}
 	if len(opts.Problems) > 0 {
 		m.notice = "skipped " + strings.Join(opts.Problems, "; ")
+	}
+	m.group, m.line, m.scatter = newGroupView(ctx), newChartView(ctx, viewLine), newChartView(ctx, viewScatter)
+	m.sheets = newSheetSet()
+	m.sheetList = newSheetList(ctx, m.sheets)
+	if m.q.source != nil {
+		m.sheets.list = []sheet{{q: m.q, table: *m.table, parent: -1}}
+		m.sheets.cur = 0
 	}
 	m.setSize(ctx.Width, ctx.Height)
 	return m
@@ -195,6 +211,8 @@ func (m Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case clockMsg:
 		m.ticking = false
 		return m, m.clock()
+	case exportDoneMsg:
+		return m.onExportDone(msg)
 	case tea.MouseMsg:
 		return m.onMouse(msg)
 	case tea.KeyMsg:

@@ -75,7 +75,7 @@ func (d *driver) run(cmd tea.Cmd) {
 		for _, c := range msg {
 			d.run(c)
 		}
-	case pageMsg, rerunTickMsg:
+	case pageMsg, rerunTickMsg, exportDoneMsg:
 		d.send(msg)
 	}
 }

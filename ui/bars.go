@@ -10,11 +10,12 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// barsView is the value counts or the histogram of one column: a header,
-// then one bar per value or bin, every one reachable by scrolling.
+// barsView is the histogram of one column: a header, then one bar per
+// bin, every one reachable by scrolling. (Value counts are a frequency
+// table now: freq.go.)
 type barsView struct {
 	common
-	kind viewKind // viewValues or viewHisto
+	kind viewKind // viewHisto
 	scroller
 }
 
@@ -23,11 +24,7 @@ func newBarsView(ctx *Context, kind viewKind) *barsView {
 }
 
 func (b *barsView) lines() int {
-	p := b.ctx.page
-	if b.kind == viewValues {
-		return p.counts.Len()
-	}
-	return len(p.bins)
+	return len(b.ctx.page.bins)
 }
 
 // Update scrolls; it reports whether the key was a move.
@@ -53,12 +50,11 @@ func (b *barsView) View() string {
 	n := b.lines()
 	rows := b.height - 1
 	b.clamp(n, rows)
-	var title string
-	if b.kind == viewValues {
-		title = fmt.Sprintf("value counts: %s · %s over %s", Sanitize(p.query.column), plural(n, "value"), plural(p.counts.Total(), "row"))
-	} else {
-		title = fmt.Sprintf("histogram: %s · %s", Sanitize(p.query.column), plural(n, "bin"))
+	total := 0
+	for _, bin := range p.bins {
+		total += bin.Count
 	}
+	title := fmt.Sprintf("histogram: %s · %s · %s (+/- bins)", Sanitize(p.query.column), plural(n, "bin"), plural(total, "value"))
 	if n > rows && rows > 0 {
 		title += fmt.Sprintf(" · %d–%d", b.top+1, min(b.top+rows, n))
 	}
@@ -78,23 +74,13 @@ func (b *barsView) View() string {
 
 func (b *barsView) line(i int, cursor bool) string {
 	st, p := b.ctx.Styles, b.ctx.page
-	var label, count string
-	var c, most int
-	if b.kind == viewValues {
-		vc := p.counts.At(i)
-		labelW := min(24, max(8, b.width/3))
-		label = pad(clip(Sanitize(clipBytes(vc.Value, cellBytes)), labelW), labelW)
-		c, most = vc.Count, p.counts.Most()
-		count = fmt.Sprintf(" %8d ", c)
-	} else {
-		bin := p.bins[i]
-		label = fmt.Sprintf("%10s – %-10s", fmtNum(bin.Lo), fmtNum(bin.Hi))
-		c = bin.Count
-		for _, x := range p.bins {
-			most = max(most, x.Count)
-		}
-		count = fmt.Sprintf(" %7d ", c)
+	bin := p.bins[i]
+	label := fmt.Sprintf("%10s – %-10s", fmtNum(bin.Lo), fmtNum(bin.Hi))
+	c, most := bin.Count, 0
+	for _, x := range p.bins {
+		most = max(most, x.Count)
 	}
+	count := fmt.Sprintf(" %7d ", c)
 	marker := "  "
 	if cursor {
 		marker = "▸ "

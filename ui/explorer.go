@@ -124,6 +124,9 @@ func (m Model) cancel() (tea.Model, tea.Cmd, bool) {
 // onPromptKey feeds the prompt; enter applies the search or filter.
 func (m Model) onPromptKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	kind := m.prompt.kind
+	if kind == promptConfirm {
+		return m.onConfirmKey(msg)
+	}
 	res, cmd := m.prompt.Update(msg)
 	switch res {
 	case promptQuit:
@@ -131,6 +134,10 @@ func (m Model) onPromptKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case promptAccepted:
 		value := m.prompt.input.Value()
 		m.notice = ""
+		if kind >= promptFreqColumns {
+			m.prompt.close()
+			return m.onViewPrompt(kind, value)
+		}
 		switch kind {
 		case promptSearch:
 			return m.startSearch(value)
@@ -141,7 +148,7 @@ func (m Model) onPromptKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		m.q.filter = value
 		m.table.row, m.table.top = 0, 0
-		m.values.scroller, m.histo.scroller = scroller{}, scroller{}
+		m.freq.scroller, m.histo.scroller = scroller{}, scroller{}
 		if m.previewing() && value != "" {
 			m.waitNotice("the filter")
 		}
@@ -155,6 +162,9 @@ func (m Model) onPromptKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 // owns.
 func (m Model) onMainKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.ctx.Keys
+	if model, cmd, ok := m.onViewKey(msg); ok {
+		return model, cmd
+	}
 	if m.q.view == viewList {
 		src, moved := m.list.Update(msg)
 		if src != nil {
@@ -204,12 +214,6 @@ func (m Model) onMainKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 	case key.Matches(msg, k.Describe):
 		m.q.view = toggleView(m.q.view, viewDescribe)
-	case key.Matches(msg, k.Values):
-		if m.q.view != viewValues {
-			m.q.column = m.cursorColumn()
-			m.values.scroller = scroller{}
-		}
-		m.q.view = toggleView(m.q.view, viewValues)
 	case key.Matches(msg, k.Histo):
 		if m.q.view != viewHisto {
 			col := m.cursorColumn()
@@ -252,7 +256,9 @@ func (m Model) navigate(msg tea.KeyMsg) bool {
 	case viewDescribe:
 		return m.describe.Update(msg)
 	case viewValues:
-		return m.values.Update(msg)
+		return m.freq.Update(msg)
+	case viewGroup:
+		return m.group.Update(msg)
 	case viewHisto:
 		return m.histo.Update(msg)
 	case viewRow:

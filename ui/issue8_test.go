@@ -298,7 +298,7 @@ func TestPanelFoldsHitsAndNamesArguments(t *testing.T) {
 	mustContain(t, d.screen(), `hit dataset_model("seattle-weather") ×`, "not called yet:")
 	d.key("l", "l", "v")
 	d.settle()
-	mustContain(t, d.screen(), `value_counts(column="temp_max"`)
+	mustContain(t, d.screen(), `frequency(columns=["temp_max"]`)
 	d.filter("wind > 3")
 	mustContain(t, d.screen(), "compile_filter", "shared")
 }

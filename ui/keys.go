@@ -21,7 +21,14 @@ type KeyMap struct {
 	ClearEntry                 key.Binding
 	Columns                    ColumnKeys // columns.go
 	Help, Quit                 key.Binding
-	Accept, Cancel, ForceQuit  key.Binding // in a text prompt
+	// Grouping, charts, sheets and export (issue 14; views_keys.go).
+	FreqColumns, GroupBy         key.Binding
+	Line, Scatter                key.Binding
+	MoreBins, FewerBins          key.Binding
+	PrevSheet, NextSheet, Sheets key.Binding
+	Export, Yes, No              key.Binding
+	OpenGroup                    key.Binding // enter on a frequency or group-by line
+	Accept, Cancel, ForceQuit    key.Binding // in a text prompt
 }
 
 // DefaultKeyMap returns the standard key bindings: vim keys and arrows.
@@ -48,7 +55,7 @@ func DefaultKeyMap() KeyMap {
 		Filter:         b([]string{"f"}, "f", "filter rows"),
 		Sort:           b([]string{"s"}, "s", "sort by column"),
 		Describe:       b([]string{"d"}, "d", "describe"),
-		Values:         b([]string{"v"}, "v", "value counts"),
+		Values:         b([]string{"v"}, "v", "frequency of column"),
 		Histo:          b([]string{"H"}, "H", "histogram"),
 		Panel:          b([]string{"c"}, "c", "cache panel"),
 		Focus:          b([]string{"tab"}, "tab", "focus panel"),
@@ -63,6 +70,19 @@ func DefaultKeyMap() KeyMap {
 		BreakShared:    b([]string{"B"}, "B", "break dataset_model (validate)"),
 		ClearEntry:     b([]string{"D"}, "D", "clear this dataset's model"),
 		Columns:        defaultColumnKeys(b),
+		FreqColumns:    b([]string{"V"}, "V", "frequency of columns…"),
+		GroupBy:        b([]string{"A"}, "A", "aggregate column by…"),
+		Line:           b([]string{"L"}, "L", "line chart"),
+		Scatter:        b([]string{"P"}, "P", "scatter plot against…"),
+		MoreBins:       b([]string{"+", "="}, "+", "more bins (histogram)"),
+		FewerBins:      b([]string{"-"}, "-", "fewer bins (histogram)"),
+		PrevSheet:      b([]string{"["}, "[", "previous sheet"),
+		NextSheet:      b([]string{"]"}, "]", "next sheet"),
+		Sheets:         b([]string{"b"}, "b", "list sheets"),
+		OpenGroup:      b([]string{"enter"}, "enter", "rows of the group"),
+		Export:         b([]string{"e"}, "e", "export view to file…"),
+		Yes:            b([]string{"y"}, "y", "yes (overwrite)"),
+		No:             b([]string{"n", "esc"}, "n", "no"),
 		Help:           b([]string{"?"}, "?", "help"),
 		Quit:           b([]string{"q", "ctrl+c"}, "q", "quit"),
 		Accept:         b([]string{"enter"}, "enter", "apply"),
@@ -82,10 +102,11 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Home, k.End},
 		{k.Open, k.Back, k.Search, k.Next, k.Prev, k.Filter, k.Sort, k.Columns.AddSort, k.Columns.SetType},
 		k.Columns.list(),
-		{k.Describe, k.Values, k.Histo, k.MutateData, k.MutateResource},
+		{k.Describe, k.Values, k.FreqColumns, k.GroupBy, k.OpenGroup, k.Histo, k.MoreBins, k.FewerBins, k.Line, k.Scatter},
+		{k.PrevSheet, k.NextSheet, k.Sheets, k.Export, k.MutateData, k.MutateResource},
 		{k.Panel, k.Focus, k.Rerun, k.ClearFunc, k.ClearData, k.ClearResources, k.ClearAll},
 		{k.BumpVersion, k.BreakShared, k.ClearEntry},
 		{k.Help, k.Quit},
-		{k.Accept, k.Cancel, k.ForceQuit},
+		{k.Accept, k.Cancel, k.ForceQuit, k.Yes, k.No},
 	}
 }

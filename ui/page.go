@@ -37,6 +37,10 @@ const (
 	viewValues
 	viewHisto
 	viewRow
+	viewGroup   // group-by aggregates (groupby.go)
+	viewLine    // line chart (chart.go)
+	viewScatter // scatter plot (chart.go)
+	viewSheets  // the open sheets (sheets.go)
 )
 
 // query is the script's input, like Streamlit's widget values: everything
@@ -47,8 +51,9 @@ type query struct {
 	sort    []loaders.SortKey // the first most significant (sorting.go)
 	types   []loaders.TypeSpec
 	filter  string
-	column  string // the column of value counts and histograms
+	column  string // the column of frequency tables, histograms, charts (y) and group-by (the aggregated)
 	dropped string // mutation demo: column dropped from the data-cached copy
+	views   viewArgs
 	// search is the / pattern, matched in searchCols, the columns shown
 	// (search.go).
 	search     string
@@ -75,8 +80,8 @@ type page struct {
 	rows      loaders.RowSet        // the table's rows: filtered, then sorted
 	filtered  bool                  // rows are a filter's (the title says "of total")
 	describe  dataframe.DataFrame
-	counts    loaders.Counts
 	bins      []loaders.Bin
+	views     viewResults
 	err       error
 	filterErr error
 	matches   loaders.Matches // the search's, in the rows and columns shown
@@ -231,10 +236,10 @@ func runPage(ctx context.Context, l *loaders.Loaders, id int, q query) (p page) 
 	switch q.view {
 	case viewDescribe:
 		p.describe, p.err = call(&p, ctx, l.Describe, stage)
-	case viewValues:
-		p.counts, p.err = call(&p, ctx, l.ValueCounts, loaders.ColumnArgs{Stage: stage, Column: q.column})
 	case viewHisto:
-		p.bins, p.err = call(&p, ctx, l.Histogram, loaders.HistArgs{Stage: stage, Column: q.column, Bins: 20})
+		p.bins, p.err = call(&p, ctx, l.Histogram, loaders.HistArgs{Stage: stage, Column: q.column, Bins: q.views.binCount()})
+	default:
+		p.views, p.err = runViews(ctx, l, m.Data(), stage, q)
 	}
 	return p
 }

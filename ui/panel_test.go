@@ -91,7 +91,7 @@ func TestHelpScrollsToEveryKey(t *testing.T) {
 		d.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 		d.key("?")
 		seen := d.screen()
-		for range 60 {
+		for range 300 {
 			d.key("j")
 			seen += d.screen()
 		}

@@ -13,8 +13,14 @@ const (
 	promptNone promptKind = iota
 	promptSearch
 	promptFilter
-	promptColumn // : jump to a column, names completed with tab
-	promptType   // t: a column's type
+	promptColumn      // : jump to a column, names completed with tab
+	promptType        // t: a column's type
+	promptFreqColumns // V: the columns of a frequency table
+	promptGroupKey    // A: the column to group by
+	promptLineX       // L: the line's x axis
+	promptScatterX    // P: the scatter's x axis
+	promptExport      // e: the file to export to
+	promptConfirm     // y/n: replace a file
 )
 
 // prompt is the one-line text input for a search or a filter.

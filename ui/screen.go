@@ -42,8 +42,11 @@ func (m *Model) setSize(w, h int) {
 		}
 	}
 	m.lay = l
-	for _, c := range []component{m.list, m.table, m.describe, m.values, m.histo, m.row} {
+	for _, c := range []component{m.list, m.table, m.describe, m.freq, m.histo, m.row, m.group, m.line, m.scatter, m.sheetList} {
 		c.SetSize(l.mainW, l.mainH)
+	}
+	if m.q.view == viewLine || m.q.view == viewScatter {
+		m.fitChart()
 	}
 	m.panel.SetSize(l.panelW, l.panelH)
 	m.prompt.SetSize(w, 1)
@@ -148,7 +151,15 @@ func (m Model) active() component {
 	case viewDescribe:
 		return m.describe
 	case viewValues:
-		return m.values
+		return m.freq
+	case viewGroup:
+		return m.group
+	case viewLine:
+		return m.line
+	case viewScatter:
+		return m.scatter
+	case viewSheets:
+		return m.sheetList
 	case viewHisto:
 		return m.histo
 	case viewRow:
@@ -162,6 +173,9 @@ func (m Model) mainView() string {
 	width := m.lay.mainW
 	if m.q.view == viewList {
 		return m.list.View()
+	}
+	if m.q.view == viewSheets {
+		return m.sheetList.View()
 	}
 	if p.err != nil && p.query.source == m.q.source {
 		back := "esc: back to the table" // esc leaves a view for the table

@@ -1,0 +1,148 @@
+package loaders
+
+import (
+	"context"
+	"math"
+	"strings"
+	"testing"
+)
+
+// fileModel writes text to a CSV file and opens its model.
+// Every group of a frequency table, as a filter, keeps exactly the rows
+// the table counted for it: on every bundled dataset, for one column and
+// for two, under a filter too. This is what enter on a group relies on.
+func TestFrequencyGroupsAreTheirFilters(t *testing.T) {
+	l, _ := pipeline(t)
+	ctx := context.Background()
+	for _, src := range BundledSources() {
+		m := modelOf(t, l, src)
+		names := m.Data().Names()
+		sets := [][]string{{names[0]}, {names[len(names)-1]}}
+		if len(names) > 1 {
+			sets = append(sets, []string{names[1], names[0]})
+		}
+		for _, cols := range sets {
+			f, err := l.Frequency.Get(ctx, FreqArgs{Stage: StageOf(m, ""), Columns: cols})
+			if err != nil {
+				t.Fatal(src.Name(), err)
+			}
+			sum := 0
+			for i := range f.Len() {
+				sum += f.At(i).Count
+			}
+			if sum != f.Total() || f.Total() != m.Data().Nrow() {
+				t.Fatalf("%s %v: counts sum to %d, total %d, rows %d", src.Name(), cols, sum, f.Total(), m.Data().Nrow())
+			}
+			// The 30 biggest groups and the 30 smallest: each as a filter.
+			for i := range f.Len() {
+				if i >= 30 && i < f.Len()-30 {
+					continue
+				}
+				expr, err := f.Filter(i)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rows, err := l.FilterRows.Get(ctx, FilterArgsOf(m, expr))
+				if err != nil {
+					t.Fatalf("%s: group %d's filter %q: %v", src.Name(), i, expr, err)
+				}
+				if rows.Len() != f.At(i).Count {
+					t.Fatalf("%s: filter %q keeps %d rows, the group counted %d", src.Name(), expr, rows.Len(), f.At(i).Count)
+				}
+			}
+		}
+	}
+}
+
+// Missing values are their own group, never mixed with text, and odd
+// names and values (quotes, keywords, spaces, NaN-free floats, bools)
+// come back as exact filters.
+func TestFrequencyOddValues(t *testing.T) {
+	l, _ := pipeline(t)
+	ctx := context.Background()
+	m := fileModel(t, l, "and,`x`,a b,f,ok\n"+
+		"\"say \"\"hi\"\"\",1,x\\y,0.1,true\n"+
+		"\"say \"\"hi\"\"\",1,x\\y,0.1,true\n"+
+		",2,,1e300,false\n"+
+		"plain,,tab\tin,0.30000000000000004,\n")
+	for _, name := range []string{"and", "a b", "f", "ok"} {
+		f, err := l.Frequency.Get(ctx, FreqArgs{Stage: StageOf(m, ""), Columns: []string{name}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range f.Len() {
+			expr, err := f.Filter(i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, err := l.FilterRows.Get(ctx, FilterArgsOf(m, expr))
+			if err != nil || rows.Len() != f.At(i).Count {
+				t.Fatalf("column %q group %+v: filter %q keeps %d rows (%v)", name, f.At(i), expr, rows.Len(), err)
+			}
+		}
+	}
+	f, _ := l.Frequency.Get(ctx, FreqArgs{Stage: StageOf(m, ""), Columns: []string{"and"}})
+	if g := f.At(f.Len() - 1); !g.NA[0] || g.Count != 1 {
+		t.Fatalf("the missing value is not its own last group: %+v", f.At(f.Len()-1))
+	}
+	if _, err := f.Filter(0); err != nil {
+		t.Fatal(err)
+	}
+	g, _ := l.Frequency.Get(ctx, FreqArgs{Stage: StageOf(m, ""), Columns: []string{"`x`"}})
+	if _, err := g.Filter(0); err == nil || !strings.Contains(err.Error(), "cannot name it") {
+		t.Fatalf("a column named with a backquote: %v", err)
+	}
+}
+
+// Frequency counts the filter's rows only (the one pipeline).
+func TestFrequencyReadsTheFiltersRows(t *testing.T) {
+	l, _ := pipeline(t)
+	ctx := context.Background()
+	m := modelOf(t, l, BundledSources()[0])
+	f, err := l.Frequency.Get(ctx, FreqArgs{Stage: StageOf(m, "temp_max > 30"), Columns: []string{"weather"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, _ := l.FilterRows.Get(ctx, FilterArgsOf(m, "temp_max > 30"))
+	if f.Total() != kept.Len() || f.Total() == m.Data().Nrow() {
+		t.Fatalf("frequency over %d rows, the filter keeps %d", f.Total(), kept.Len())
+	}
+}
+
+func TestLineAndScatterReduce(t *testing.T) {
+	l, _ := pipeline(t)
+	ctx := context.Background()
+	m := fileModel(t, l, "d,y,z\n2024-01-03,5,1\n2024-01-01,1,2\n2024-01-02,,3\n2024-01-05,-2,4\n")
+	line, err := l.LinePoints.Get(ctx, LineArgs{Stage: StageOf(m, ""), X: "d", Y: "y", Buckets: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := float64(24 * 3600)
+	if !line.XDates || line.Points != 3 || line.Skipped != 1 || line.YMin != -2 || line.YMax != 5 || line.XMax-line.XMin != 4*day {
+		t.Fatalf("line: %+v", line)
+	}
+	if b := line.Buckets; b[0].N != 1 || b[0].Min != 1 || b[2].N != 1 || b[2].Max != 5 || b[3].N != 1 || b[3].Min != -2 {
+		t.Fatalf("buckets: %+v", line.Buckets)
+	}
+	byRow, err := l.LinePoints.Get(ctx, LineArgs{Stage: StageOf(m, "z >= 2"), Y: "z", Buckets: 10})
+	if err != nil || byRow.XMin != 2 || byRow.XMax != 4 || byRow.Points != 3 || byRow.YMin != 2 {
+		t.Fatalf("line over row numbers of the filter's rows: %+v %v", byRow, err)
+	}
+	if _, err := l.LinePoints.Get(ctx, LineArgs{Stage: StageOf(m, ""), X: "y", Y: "d", Buckets: 4}); err == nil {
+		t.Fatal("a line of a text column drew")
+	}
+	d, err := l.Scatter.Get(ctx, ScatterArgs{Stage: StageOf(m, ""), X: "z", Y: "y", W: 4, H: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0
+	for _, c := range d.Counts {
+		sum += c
+	}
+	if d.Points != 3 || sum != 3 || d.Skipped != 1 || d.XMin != 1 || d.XMax != 4 || d.Counts[1*4+0] != 1 || d.Counts[0*4+1] != 1 || d.Counts[0*4+3] != 1 {
+		t.Fatalf("scatter: %+v", d)
+	}
+	if slot(math.MaxFloat64, -math.MaxFloat64, math.MaxFloat64, 10) != 9 || slot(0, -math.MaxFloat64, math.MaxFloat64, 10) != 5 {
+		t.Fatal("slot overflows on a huge span")
+	}
+}

@@ -1,0 +1,138 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/hitmiss/hitmiss/loaders"
+)
+
+// freqView is a frequency table (v over the cursor column, V over
+// several): one line per combination of values with its count, its share
+// of the rows counted and a bar, every line reachable by scrolling; enter
+// filters the table to the group under the cursor.
+type freqView struct {
+	common
+	scroller
+}
+
+func newFreqView(ctx *Context) *freqView { return &freqView{common: common{ctx: ctx}} }
+
+// rows is how many group lines fit: the title and the header take two.
+func (f *freqView) rows() int { return max(f.height-2, 0) }
+
+// Update scrolls; it reports whether the key was a move.
+func (f *freqView) Update(msg tea.KeyMsg) bool {
+	return f.move(msg, f.ctx.Keys, f.ctx.page.views.freq.Len(), f.rows())
+}
+
+// ShortHelp implements help.KeyMap.
+func (f *freqView) ShortHelp() []key.Binding {
+	k := f.ctx.Keys
+	return []key.Binding{k.OpenGroup, k.Up, k.Down, k.PageDown, k.Top, k.Bottom, k.Back}
+}
+
+// FullHelp implements help.KeyMap.
+func (f *freqView) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }
+
+// freqTitle says what is counted: the columns, how many groups, over how
+// many rows (the title line above says which rows: the filter's).
+func freqTitle(fr loaders.Freq) string {
+	cols := fr.Columns()
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = Sanitize(c)
+	}
+	if len(cols) == 1 {
+		return fmt.Sprintf("value counts: %s · %s over %s", names[0], plural(fr.Len(), "value"), plural(fr.Total(), "row"))
+	}
+	return fmt.Sprintf("frequency: %s · %s over %s", strings.Join(names, " × "), plural(fr.Len(), "group"), plural(fr.Total(), "row"))
+}
+
+// View implements component.
+func (f *freqView) View() string {
+	if f.width <= 0 || f.height <= 0 {
+		return ""
+	}
+	st, p := f.ctx.Styles, f.ctx.page
+	fr := p.views.freq
+	n, rows := fr.Len(), f.rows()
+	f.clamp(n, rows)
+	title := freqTitle(fr)
+	if n > rows && rows > 0 {
+		title += fmt.Sprintf(" · %d–%d", f.top+1, min(f.top+rows, n))
+	}
+	out := []string{st.Header.Render(clip(title, f.width))}
+	if f.height < 2 {
+		return strings.Join(out, "\n")
+	}
+	labelW := f.labelWidth(len(fr.Columns()))
+	var head strings.Builder
+	head.WriteString("  ")
+	for _, c := range fr.Columns() {
+		head.WriteString(pad(clip(Sanitize(clipBytes(c, cellBytes)), labelW), labelW) + " ")
+	}
+	head.WriteString(fmt.Sprintf("%9s %6s", "count", "%"))
+	out = append(out, st.Subtle.Render(clip(head.String(), f.width)))
+	if n == 0 {
+		why := "no values: the file has no rows"
+		if p.query.filter != "" {
+			why = "no values: the filter keeps no row"
+		}
+		out = append(out, st.Subtle.Render(clip(why, f.width)))
+	}
+	for i := f.top; i < min(f.top+rows, n); i++ {
+		out = append(out, f.line(fr, i, labelW))
+	}
+	return strings.Join(out, "\n")
+}
+
+// labelWidth shares the width among k value columns, leaving room for the
+// count, the percent and some bar.
+func (f *freqView) labelWidth(k int) int {
+	room := f.width - 2 - 17 - 8
+	return min(24, max(6, room/max(k, 1)-1))
+}
+
+func (f *freqView) line(fr loaders.Freq, i, labelW int) string {
+	st := f.ctx.Styles
+	g := fr.At(i)
+	marker := "  "
+	if i == f.cursor {
+		marker = "▸ "
+	}
+	var b strings.Builder
+	b.WriteString(marker)
+	for j := range g.Values {
+		v := Sanitize(clipBytes(g.Values[j], cellBytes))
+		if g.NA[j] {
+			v = "(missing)"
+		}
+		b.WriteString(pad(clip(v, labelW), labelW) + " ")
+	}
+	pct := 0.0
+	if fr.Total() > 0 {
+		pct = 100 * float64(g.Count) / float64(fr.Total())
+	}
+	b.WriteString(fmt.Sprintf("%9s %5.1f%% ", commas(g.Count), pct))
+	head := b.String()
+	barW := max(f.width-ansi.StringWidth(head), 0)
+	return clip(head, f.width) + st.Bar.Render(barOf(g.Count, fr.Most(), barW))
+}
+
+// groupFilter is the filter that keeps group i of the table shown, joined
+// to the filter the table was counted under, so the title and f show it.
+func groupFilter(p *page, i int) (string, error) {
+	expr, err := p.views.freq.Filter(i)
+	if err != nil {
+		return "", err
+	}
+	if p.query.filter != "" && p.filterErr == nil {
+		expr = "(" + p.query.filter + ") and " + expr
+	}
+	return expr, nil
+}

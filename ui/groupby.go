@@ -1,0 +1,122 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/hitmiss/hitmiss/loaders"
+)
+
+// groupView shows group-by aggregates (A): one line per value of the key
+// column, in the order the groups first occur, with the count, sum, mean,
+// min and max of the aggregated column, each a group_by call. enter
+// filters the table to the group under the cursor.
+type groupView struct {
+	common
+	scroller
+}
+
+func newGroupView(ctx *Context) *groupView { return &groupView{common: common{ctx: ctx}} }
+
+func (g *groupView) rows() int { return max(g.height-2, 0) }
+
+func groupCount(p *page) int {
+	if len(p.views.groups) == 0 {
+		return 0
+	}
+	return p.views.groups[0].Nrow()
+}
+
+// Update scrolls; it reports whether the key was a move.
+func (g *groupView) Update(msg tea.KeyMsg) bool {
+	return g.move(msg, g.ctx.Keys, groupCount(g.ctx.page), g.rows())
+}
+
+// ShortHelp implements help.KeyMap.
+func (g *groupView) ShortHelp() []key.Binding {
+	k := g.ctx.Keys
+	return []key.Binding{k.OpenGroup, k.Up, k.Down, k.PageDown, k.Top, k.Bottom, k.Back}
+}
+
+// FullHelp implements help.KeyMap.
+func (g *groupView) FullHelp() [][]key.Binding { return [][]key.Binding{g.ShortHelp()} }
+
+// View implements component.
+func (g *groupView) View() string {
+	if g.width <= 0 || g.height <= 0 {
+		return ""
+	}
+	st, p := g.ctx.Styles, g.ctx.page
+	n, rows := groupCount(p), g.rows()
+	g.clamp(n, rows)
+	title := fmt.Sprintf("group by %s: %s · %s", Sanitize(p.query.views.groupKey), Sanitize(p.query.column), plural(n, "group"))
+	if len(p.views.aggs) == 1 {
+		title += " (text: count only)"
+	}
+	if n > rows && rows > 0 {
+		title += fmt.Sprintf(" · %d–%d", g.top+1, min(g.top+rows, n))
+	}
+	out := []string{st.Header.Render(clip(title, g.width))}
+	if g.height < 2 {
+		return strings.Join(out, "\n")
+	}
+	keyW := min(24, max(8, g.width-2-11*len(p.views.aggs)))
+	head := "  " + pad(clip(Sanitize(p.query.views.groupKey), keyW), keyW)
+	for _, a := range p.views.aggs {
+		head += fmt.Sprintf(" %10s", a)
+	}
+	out = append(out, st.Subtle.Render(clip(head, g.width)))
+	if n == 0 {
+		out = append(out, st.Subtle.Render(clip("no groups: no rows to group", g.width)))
+	}
+	for i := g.top; i < min(g.top+rows, n); i++ {
+		marker := "  "
+		if i == g.cursor {
+			marker = "▸ "
+		}
+		keyText := p.views.groups[0].Elem(i, 0).String()
+		line := marker + pad(clip(Sanitize(clipBytes(keyText, cellBytes)), keyW), keyW)
+		count := p.views.groups[0].Elem(i, 1).Float()
+		for k := range p.views.aggs {
+			cell := "–" // no value to aggregate in this group
+			if count > 0 || p.views.aggs[k] == loaders.AggCount {
+				cell = fmtAgg(p.views.groups[k].Elem(i, 1).Float())
+			}
+			line += fmt.Sprintf(" %10s", cell)
+		}
+		out = append(out, clip(line, g.width))
+	}
+	return strings.Join(out, "\n")
+}
+
+// fmtAgg writes an aggregate in the 10 cells of its column with as many
+// significant digits as fit (a sum of 12708.3 is not 1.271e+04).
+func fmtAgg(v float64) string {
+	for prec := 8; prec > 1; prec-- {
+		if s := strconv.FormatFloat(v, 'g', prec, 64); len(s) <= 10 {
+			return s
+		}
+	}
+	return strconv.FormatFloat(v, 'g', 1, 64)
+}
+
+// groupByFilter is the filter that keeps group i of the group-by shown,
+// joined to the filter it was computed under.
+func groupByFilter(p *page, i int) (string, error) {
+	keyName := p.query.views.groupKey
+	text := p.views.groups[0].Elem(i, 0).String()
+	// group_by writes a missing key as NA, which no present value reads as
+	// (NA is one of the loader's missing-value tokens).
+	expr, err := loaders.EqualsTest(keyName, typeOf(p.model.Data(), keyName), text, text == "NA")
+	if err != nil {
+		return "", err
+	}
+	if p.query.filter != "" && p.filterErr == nil {
+		expr = "(" + p.query.filter + ") and " + expr
+	}
+	return expr, nil
+}

@@ -1,0 +1,213 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/hitmiss/hitmiss/loaders"
+)
+
+// A sheet is one open dataset as the user left it: the page's query (the
+// view, filter, sort and the views' arguments) and the table component's
+// state (cursor, scroll, and whatever column state the table holds), so
+// switching away and back loses nothing. A sheet made by enter on a group
+// remembers the sheet it came from: esc on its table goes back there.
+type sheet struct {
+	q      query // its / search too (search.go)
+	table  tableView
+	freq   scroller
+	group  scroller
+	parent int // the sheet enter on a group came from; -1 for a dataset opened from the list
+}
+
+// sheetSet is every open sheet and the one shown (-1: none, the list).
+type sheetSet struct {
+	list []sheet
+	cur  int
+	back viewKind // what b's list returns to
+}
+
+func newSheetSet() *sheetSet { return &sheetSet{cur: -1} }
+
+// saveSheet writes what the screen shows into the current sheet.
+func (m *Model) saveSheet() {
+	s := m.sheets
+	if s.cur < 0 || s.cur >= len(s.list) || m.q.source == nil {
+		return
+	}
+	q := m.q
+	if q.view == viewSheets {
+		q.view = s.back
+	}
+	sh := &s.list[s.cur]
+	sh.q, sh.table = q, *m.table
+	sh.freq, sh.group = m.freq.scroller, m.group.scroller
+}
+
+// showSheet makes sheet i the screen's and reruns it.
+func (m *Model) showSheet(i int) tea.Cmd {
+	s := m.sheets
+	sh := s.list[i]
+	s.cur = i
+	m.q = sh.q
+	*m.table = sh.table
+	m.table.SetSize(m.lay.mainW, m.lay.mainH) // the window may have changed since
+	m.freq.scroller, m.group.scroller = sh.freq, sh.group
+	m.fitChart()
+	return m.rerun.start(m.q)
+}
+
+// openDataset shows the sheet of a dataset picked in the list: the one
+// already open, as it was left, or a new one.
+func (m *Model) openDataset(src *loaders.Source) tea.Cmd {
+	for j, sh := range m.sheets.list {
+		if sh.parent < 0 && sh.q.source == src {
+			return m.showSheet(j)
+		}
+	}
+	m.sheets.list = append(m.sheets.list, sheet{
+		q:      query{view: viewTable, source: src},
+		table:  tableView{grid: grid{common: m.table.common, digits: -1, rowCursor: true}},
+		parent: -1,
+	})
+	m.sheets.cur = len(m.sheets.list) - 1
+	m.q = m.sheets.list[m.sheets.cur].q
+	*m.table = m.sheets.list[m.sheets.cur].table
+	m.freq.scroller, m.group.scroller = scroller{}, scroller{}
+	return m.openSource()
+}
+
+// openGroupSheet shows the rows of one group in a sheet of their own,
+// whose filter is the group's: the sheet it came from keeps its view
+// and cursor for esc.
+func (m *Model) openGroupSheet(filter string) tea.Cmd {
+	m.saveSheet()
+	parent := m.sheets.cur
+	for j, sh := range m.sheets.list {
+		if sh.q.source == m.q.source && sh.q.filter == filter && sh.parent >= 0 {
+			m.sheets.list[j].parent = parent
+			m.sheets.list[j].q.view = viewTable
+			return m.showSheet(j)
+		}
+	}
+	q := m.q
+	q.view, q.filter = viewTable, filter
+	t := *m.table
+	t.row, t.top = 0, 0
+	m.sheets.list = append(m.sheets.list, sheet{q: q, table: t, parent: parent})
+	return m.showSheet(len(m.sheets.list) - 1)
+}
+
+// leaveTable is esc on a table: back to the sheet it came from, or to
+// the dataset list; the sheet stays open as it is.
+func (m *Model) leaveTable() tea.Cmd {
+	m.saveSheet()
+	if s := m.sheets; s.cur >= 0 && s.cur < len(s.list) {
+		if p := s.list[s.cur].parent; p >= 0 && p < len(s.list) {
+			return m.showSheet(p)
+		}
+	}
+	m.q = query{view: viewList}
+	return m.rerun.start(m.q)
+}
+
+// cycleSheet shows the next (or previous) sheet.
+func (m *Model) cycleSheet(step int) tea.Cmd {
+	s := m.sheets
+	if len(s.list) == 0 {
+		m.notice = "no sheet open yet: pick a dataset with enter"
+		return nil
+	}
+	m.saveSheet()
+	i := s.cur + step
+	if s.cur < 0 { // from the dataset list
+		i = 0
+		if step < 0 {
+			i = len(s.list) - 1
+		}
+	}
+	i = (i%len(s.list) + len(s.list)) % len(s.list)
+	cmd := m.showSheet(i)
+	m.notice = fmt.Sprintf("sheet %d of %d: %s", i+1, len(s.list), sheetLabel(s.list[i]))
+	return cmd
+}
+
+// sheetLabel names a sheet in a line: its dataset, filter, sort and view.
+func sheetLabel(sh sheet) string {
+	parts := []string{Sanitize(sh.q.source.Name())}
+	if sh.q.filter != "" {
+		parts = append(parts, "filter: "+Sanitize(clipBytes(sh.q.filter, 200)))
+	}
+	if len(sh.q.sort) > 0 {
+		parts = append(parts, sortText(sh.q.sort))
+	}
+	if v := viewName(sh.q.view); v != "" {
+		parts = append(parts, v)
+	}
+	return strings.Join(parts, " · ")
+}
+
+func viewName(v viewKind) string {
+	return map[viewKind]string{viewDescribe: "describe", viewValues: "frequency", viewHisto: "histogram",
+		viewRow: "row", viewGroup: "group by", viewLine: "line chart", viewScatter: "scatter"}[v]
+}
+
+// sheetList is the b screen: every open sheet, enter shows one.
+type sheetList struct {
+	common
+	scroller
+	set *sheetSet
+}
+
+func newSheetList(ctx *Context, set *sheetSet) *sheetList {
+	return &sheetList{common: common{ctx: ctx}, set: set}
+}
+
+// Update moves the cursor; it reports whether the key was a move.
+func (l *sheetList) Update(msg tea.KeyMsg) bool {
+	return l.move(msg, l.ctx.Keys, len(l.set.list), l.height-1)
+}
+
+// ShortHelp implements help.KeyMap.
+func (l *sheetList) ShortHelp() []key.Binding {
+	k := l.ctx.Keys
+	return []key.Binding{k.Open, k.Up, k.Down, k.Back}
+}
+
+// FullHelp implements help.KeyMap.
+func (l *sheetList) FullHelp() [][]key.Binding { return [][]key.Binding{l.ShortHelp()} }
+
+// View implements component.
+func (l *sheetList) View() string {
+	if l.width <= 0 || l.height <= 0 {
+		return ""
+	}
+	st := l.ctx.Styles
+	rows := l.height - 1
+	n := len(l.set.list)
+	l.clamp(n, rows)
+	head := fmt.Sprintf("Sheets (%d) · enter: show · esc: back", n)
+	out := []string{st.Header.Render(clip(head, l.width))}
+	if n == 0 {
+		out = append(out, st.Subtle.Render(clip("no sheet open: pick a dataset with enter", l.width)))
+	}
+	for i := l.top; i < min(l.top+rows, n); i++ {
+		marker := "  "
+		if i == l.cursor {
+			marker = "▸ "
+		}
+		cur := " "
+		if i == l.set.cur {
+			cur = "*"
+		}
+		line := clip(fmt.Sprintf("%s%s%2d  %s", marker, cur, i+1, sheetLabel(l.set.list[i])), l.width)
+		if i == l.cursor {
+			line = st.Selected.Render(pad(line, l.width))
+		}
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n")
+}
