@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -167,5 +168,39 @@ func TestDescribeDatesMinMaxByTime(t *testing.T) {
 	got, _ := describeFrame(df)
 	if lo, hi := got.Col("d").Elem(3).String(), got.Col("d").Elem(7).String(); lo != "2/3/2019" || hi != "1/15/2020" {
 		t.Fatalf("min %s max %s, want 2/3/2019 and 1/15/2020 (by time, not text)", lo, hi)
+	}
+}
+
+// sortedCounts agrees with counting through a map, on values with many
+// ties, negatives, zeros of both signs and infinities.
+func TestSortedCountsAgreeWithAMap(t *testing.T) {
+	r := newRand()
+	for round := range 50 {
+		n := r.IntN(3000)
+		vals := make([]float64, n)
+		for i := range vals {
+			switch r.IntN(10) {
+			case 0:
+				vals[i] = math.Copysign(0, -1)
+			case 1:
+				vals[i] = math.Inf(1 - 2*r.IntN(2))
+			default:
+				vals[i] = float64(r.IntN(40)-20) / 4
+			}
+		}
+		counts := map[float64]int{}
+		for _, v := range vals {
+			counts[v]++
+		}
+		wantMode, most := math.NaN(), 0
+		for v, c := range counts {
+			if c > most || c == most && v < wantMode {
+				wantMode, most = v, c
+			}
+		}
+		d, mode := sortedCounts(slices.Clone(vals))
+		if d != len(counts) || !(mode == wantMode || math.IsNaN(mode) && math.IsNaN(wantMode)) {
+			t.Fatalf("round %d: distinct %d mode %v, want %d and %v", round, d, mode, len(counts), wantMode)
+		}
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/go-gota/gota/series"
 )
 
-// fileModel writes text to a file and returns its model.
 // columnTexts is a column's cells in rows' order, as text.
 func columnTexts(m *DatasetModel, rows RowSet, col string) []string {
 	c, _ := columnOf(colOf(m.Data(), col))

@@ -114,7 +114,7 @@ func (t *tableView) applyColumns(df dataframe.DataFrame) {
 	names := df.Names()
 	t.order = t.cols.arrange(names)
 	t.frozen = t.cols.frozenCount()
-	t.extra = t.extra[:0]
+	t.extra = make([]int, 0, len(t.order)) // new: a sheet's copy of the table must not share it
 	for _, j := range t.order {
 		t.extra = append(t.extra, t.cols.extra[names[j]])
 	}

@@ -301,3 +301,23 @@ func TestDataCopyDemoWaitsForTypesAsRead(t *testing.T) {
 		t.Fatal("the demo dropped a column from a copy without the types the title shows")
 	}
 }
+
+// A sheet keeps its own column layout: hiding a column on one dataset's
+// table leaves another sheet's as it was, and ] brings each back.
+func TestSheetsKeepTheirColumnLayout(t *testing.T) {
+	d := newDriver(t, Options{Sources: loaders.BundledSources()})
+	d.key("enter") // the first dataset
+	d.settle()
+	d.cursorTo("precipitation")
+	d.key("-")
+	mustLack(t, headerLine(d.screen()), "precipitation")
+	d.key("esc", "j", "enter") // the second dataset: a sheet of its own
+	d.settle()
+	if d.m.table.cols.hidden != nil {
+		t.Fatalf("a new sheet starts with hidden columns %q", d.m.table.cols.hidden)
+	}
+	d.key("[")
+	d.settle()
+	mustContain(t, d.screen(), "seattle-weather")
+	mustLack(t, headerLine(d.screen()), "precipitation")
+}
