@@ -46,6 +46,9 @@ type Options struct {
 	Member *Member
 	// Clipboard is the terminal y and Y copy to, with OSC 52; nil: none.
 	Clipboard io.Writer
+	// NoExport turns e off: a session served over SSH must not write files
+	// on the server (its users reach no file beyond the sources named).
+	NoExport bool
 }
 
 // computing is a miss in progress, from its EventMiss to its end.
@@ -62,7 +65,9 @@ type Model struct {
 	events  <-chan cache.Event
 	unsub   func()
 	member  *Member // nil outside a room
-	resume  bool    // the next page of the open dataset restores this session's place
+	// noExport: e writes no file (Options.NoExport).
+	noExport bool
+	resume   bool // the next page of the open dataset restores this session's place
 	// splitFocus says, in --split, whether this half has the keyboard.
 	splitFocus splitFocusKind
 
@@ -172,6 +177,7 @@ func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 	}
 	m.group, m.line, m.scatter = newGroupView(ctx), newChartView(ctx, viewLine), newChartView(ctx, viewScatter)
 	m.sheets = newSheetSet()
+	m.noExport = opts.NoExport
 	m.sheetList = newSheetList(ctx, m.sheets)
 	if m.q.source != nil {
 		m.sheets.list = []sheet{{q: m.q, table: *m.table, parent: -1}}
