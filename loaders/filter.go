@@ -652,12 +652,45 @@ func (p *filterParser) compare(l operand, op token, r operand) (node, error) {
 		}
 		return n, nil
 	}
+	l, r = datesCompared(l, r)
 	lv, rv := strValue(l), strValue(r)
 	return rowNode(func(i int) bool {
 		a, okA := lv(i)
 		b, okB := rv(i)
 		return okA && okB && test(strings.Compare(a, b))
 	}), nil
+}
+
+// datesCompared turns a comparison of a text column of dates with a date
+// into one of ISO text, whose order is the dates' order: the filter then
+// agrees with the sort, which orders such a column by date (types.go), so
+// `when > "12/31/2019"` keeps 1/2/2020 and not 2/10/2019. Other operands
+// come back as they were.
+func datesCompared(l, r operand) (operand, operand) {
+	col, lit, swapped := l, r, false
+	if col.col == nil {
+		col, lit, swapped = r, l, true
+	}
+	if col.col == nil || lit.col != nil {
+		return l, r
+	}
+	t, _, ok := parseDate(lit.str, "")
+	if !ok {
+		return l, r
+	}
+	keys, isDate := detectDates(*col.col)
+	if !isDate {
+		return l, r
+	}
+	if keys != nil {
+		col.col = keys
+	}
+	utc := t.UTC()
+	lit.str = isoText(t, utc.Hour() != 0 || utc.Minute() != 0 || utc.Second() != 0 || utc.Nanosecond() != 0)
+	if swapped {
+		return lit, col
+	}
+	return col, lit
 }
 
 // numKernel is the vector form of a comparison of an int or float column

@@ -113,3 +113,30 @@ func TestFilterKernelsAgreeWithRows(t *testing.T) {
 		}
 	}
 }
+
+// A text column of dates compares with a date as a date, as it sorts: m/d/Y
+// text compared as text put 2/10/2019 after 12/31/2019 (found by QA).
+func TestFilterComparesDatesAsDates(t *testing.T) {
+	df, _ := read(t, "when,iso,name\n12/31/2019,2019-12-31,a\n1/2/2020,2020-01-02,b\n2/10/2019,2019-02-10,c\n11/5/2020,2020-11-05,d\n3/1/2020,2020-03-01,e\nNA,NA,f\n")
+	for expr, want := range map[string]string{
+		`when > "12/31/2019"`:     "[1 3 4]",
+		`when > "2019-12-31"`:     "[1 3 4]",
+		`"2019-12-31" < when`:     "[1 3 4]",
+		`when <= "2020-01-02"`:    "[0 1 2]",
+		`when = "2020-03-01"`:     "[4]",
+		`iso >= "3/1/2020"`:       "[3 4]",
+		`name > "b"`:              "[2 3 4 5]", // not dates: text order
+		`when > "soon"`:           "[]",        // not a date: text order, digits before letters
+		`when != "12/31/2019"`:    "[1 2 3 4]",
+		`iso < "2019-12-31 1:00"`: "[0 2]",
+	} {
+		p, err := CompileFilter(expr, df)
+		if err != nil {
+			t.Errorf("%s: %v", expr, err)
+			continue
+		}
+		if got := fmt.Sprint(p.Rows()); got != want {
+			t.Errorf("%s: rows %s, want %s", expr, got, want)
+		}
+	}
+}

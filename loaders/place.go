@@ -7,11 +7,10 @@ import (
 	"github.com/hitmiss/hitmiss/cache"
 )
 
-// Place is where one session was in one dataset: the table's cursor. It is
+// Place is where one session is in one dataset: the table's cursor. It is
 // the value of the session_place function, a session-scoped resource
-// (Streamlit's scope="session"): each user coming back to a dataset finds
-// their own place, never another user's, and it leaves the cache with its
-// session.
+// (Streamlit's scope="session"): each user has their own entry, never
+// another user's, and it leaves the cache with its session.
 type Place struct {
 	Session string
 	Source  Source

@@ -44,11 +44,12 @@ type Options struct {
 	// panel tags events with session names, and what it clears or damages
 	// is told to the room.
 	Member *Member
+	// Remote: a user on another machine (hitmiss serve) reaches only the
+	// sources given, nothing else on the server's disk: e (export to a
+	// file) is off.
+	Remote bool
 	// Clipboard is the terminal y and Y copy to, with OSC 52; nil: none.
 	Clipboard io.Writer
-	// NoExport turns e off: a session served over SSH must not write files
-	// on the server (its users reach no file beyond the sources named).
-	NoExport bool
 }
 
 // computing is a miss in progress, from its EventMiss to its end.
@@ -65,9 +66,7 @@ type Model struct {
 	events  <-chan cache.Event
 	unsub   func()
 	member  *Member // nil outside a room
-	// noExport: e writes no file (Options.NoExport).
-	noExport bool
-	resume   bool // the next page of the open dataset restores this session's place
+	remote  bool    // Options.Remote
 	// splitFocus says, in --split, whether this half has the keyboard.
 	splitFocus splitFocusKind
 
@@ -165,6 +164,7 @@ func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 		listen:    true,
 		clipboard: opts.Clipboard,
 		member:    opts.Member,
+		remote:    opts.Remote,
 	}
 	if opts.Member != nil {
 		m.rerun.session = opts.Member.Name
@@ -177,7 +177,6 @@ func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 	}
 	m.group, m.line, m.scatter = newGroupView(ctx), newChartView(ctx, viewLine), newChartView(ctx, viewScatter)
 	m.sheets = newSheetSet()
-	m.noExport = opts.NoExport
 	m.sheetList = newSheetList(ctx, m.sheets)
 	if m.q.source != nil {
 		m.sheets.list = []sheet{{q: m.q, table: *m.table, parent: -1}}

@@ -32,18 +32,27 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	return m.onMainKey(msg)
 }
 
-// splitKeys handles characters that arrived in one read (fast typing, key
-// repeat, a script) one key at a time: bubbletea delivers them as a single
-// message, which would match no binding.
+// splitKeys handles characters that arrived in one read one at a time.
 func (m Model) splitKeys(runes []rune) (tea.Model, tea.Cmd) {
-	var model tea.Model = m
+	model, cmd, _ := SplitKeys(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: runes})
+	return model, cmd
+}
+
+// SplitKeys delivers to model, one key at a time, characters that arrived
+// in one read (fast typing, key repeat, tmux send-keys n n): bubbletea
+// delivers them as a single message, which would match no binding. It
+// reports false, doing nothing, for any other message (a paste included).
+func SplitKeys(model tea.Model, msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
+	if msg.Type != tea.KeyRunes || len(msg.Runes) < 2 || msg.Paste {
+		return model, nil, false
+	}
 	var cmds []tea.Cmd
-	for _, r := range runes {
+	for _, r := range msg.Runes {
 		var cmd tea.Cmd
 		model, cmd = model.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
 		cmds = append(cmds, cmd)
 	}
-	return model, tea.Batch(cmds...)
+	return model, tea.Batch(cmds...), true
 }
 
 // onGlobalKey handles the keys that work wherever the focus is.

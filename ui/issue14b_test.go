@@ -314,14 +314,3 @@ func TestExportViewKeepsTheColumnLayout(t *testing.T) {
 		t.Fatalf("exported header %q, want the table's columns as shown", header)
 	}
 }
-
-// A session served over SSH writes no file on the server: e says why.
-func TestExportIsOffInAServedSession(t *testing.T) {
-	d := newDriver(t, Options{Sources: loaders.BundledSources()[:1], Open: true, NoExport: true})
-	d.settle()
-	d.key("e")
-	if d.m.prompt.kind != promptNone {
-		t.Fatal("e opened the export prompt in a served session")
-	}
-	mustContain(t, d.screen(), "e is off in a served session")
-}

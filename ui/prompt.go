@@ -36,8 +36,12 @@ func newPrompt(ctx *Context, ti textinput.Model) *prompt {
 
 // open starts typing a search or filter.
 func (p *prompt) open(kind promptKind, label, value string) {
+	p.clearSuggestions() // a completing prompt's names stay out of this one
 	p.kind = kind
 	p.input.Prompt = label
+	// The width first: SetValue scrolls the text to fit it, and the last
+	// prompt's width (another label) cut this one's start off.
+	p.input.Width, _ = p.layout()
 	p.input.SetValue(value)
 	p.input.CursorEnd()
 	p.input.Focus()
@@ -54,8 +58,43 @@ func (p *prompt) openWith(kind promptKind, label, value string, suggestions []st
 func (p *prompt) close() {
 	p.kind = promptNone
 	p.input.Blur()
-	p.input.ShowSuggestions = false
+	p.clearSuggestions()
+}
+
+// clearSuggestions drops the completion names and what matched them. The
+// order matters: the input forgets its matches only while it still shows
+// suggestions, and a match left behind was shown, and taken by tab, in
+// the next prompt.
+func (p *prompt) clearSuggestions() {
 	p.input.SetSuggestions(nil)
+	p.input.ShowSuggestions = false
+}
+
+// hint is the grey text after the input, when the window has room for it.
+func (p *prompt) hint() string {
+	switch p.kind {
+	case promptFilter:
+		return "  e.g. temp_max > 30 and weather = 'sun'"
+	case promptSearch:
+		return "  a regular expression, any case"
+	case promptColumn, promptType:
+		return "  tab completes"
+	}
+	return ""
+}
+
+// minInput is the narrowest input a hint leaves: below it, the hint goes.
+const minInput = 24
+
+// layout is the input's width and the hint shown after it: the line less
+// the label and, when both fit, the hint (the input pads itself to its
+// width, which hid the hint).
+func (p *prompt) layout() (width int, hint string) {
+	room := p.width - strWidth(p.input.Prompt) - 1
+	if h := p.hint(); h != "" && room-strWidth(h) >= minInput {
+		return room - strWidth(h), h
+	}
+	return max(room, 1), ""
 }
 
 // promptResult is what a key did to the prompt.
@@ -98,15 +137,7 @@ func (p *prompt) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp
 
 // View implements component.
 func (p *prompt) View() string {
-	p.input.Width = max(p.width-len([]rune(p.input.Prompt))-1, 1)
-	line := p.input.View()
-	switch p.kind {
-	case promptFilter:
-		line += p.ctx.Styles.Subtle.Render("  e.g. temp_max > 30 and weather = 'sun'")
-	case promptSearch:
-		line += p.ctx.Styles.Subtle.Render("  a regular expression, any case")
-	case promptColumn, promptType:
-		line += p.ctx.Styles.Subtle.Render("  tab completes")
-	}
-	return clip(line, p.width)
+	width, hint := p.layout()
+	p.input.Width = width
+	return clip(p.input.View()+p.ctx.Styles.Subtle.Render(hint), p.width)
 }

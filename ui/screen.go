@@ -141,6 +141,7 @@ func (m Model) helpPage(width, height int) []string {
 const filterHelp = `Filter (f): tests joined with and, or, not and ( )
   col op value     op: = != < <= > >=; numbers or 'text' / "text"
   col contains "x" (any case)    col ~ "regex"    col is na, col is not na
+  a text column of dates compares with a date as dates: when > "12/31/2019"
   ` + "`a name with spaces`" + `    e.g. temp_max > 30 and weather = "sun"`
 
 // active is the component the main area shows.

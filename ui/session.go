@@ -13,7 +13,7 @@ import (
 // A Model given a Member (Options.Member) is one session of a room: every
 // cached call of its reruns carries the member's name as its cache session
 // (page.go), so the panel of every session can say who caused each hit and
-// miss, and session_place keeps this session's place in each dataset. What
+// miss, and session_place records this session's place in each dataset. What
 // the cache does not announce — who cleared, who damaged a shared resource
 // in place — the session tells the room, and the other sessions show it.
 
@@ -74,21 +74,12 @@ func (m *Model) tellDamage(col string, model *loaders.DatasetModel) {
 	})
 }
 
-// keepPlace restores this session's place in a dataset it comes back to,
-// or saves the cursor for the next time. session_place is session-scoped:
-// another user's cursor is never restored here.
+// keepPlace records the cursor in this session's place in the dataset:
+// session_place is session-scoped, so each user's entry is their own (and
+// the sheets, which keep each dataset's view within the session, agree
+// with it); it leaves the cache, with OnRelease, when the session ends.
 func (m *Model) keepPlace(p *page) {
 	if p.place == nil || p.query.source == nil || p.query.source != m.q.source || p.model == nil {
-		return
-	}
-	if m.resume {
-		m.resume = false
-		if row, col, ok := p.place.Load(); ok && (row > 0 || col > 0) {
-			m.table.row, m.table.col = row, col
-			m.table.clamp(p.rows.Len(), p.frame.Ncol())
-			m.notice = fmt.Sprintf("back at row %s, column %d, where this session left %s (session_place, kept per session)",
-				commas(m.table.row+1), m.table.col+1, Sanitize(p.query.source.Name()))
-		}
 		return
 	}
 	p.place.Save(m.table.row, m.table.col)
@@ -130,8 +121,9 @@ const sessionHelp = `Sessions (hitmiss serve, --split): every session shares one
   M in one session damages it for every session (Z rebuilds it).
   load_csv and the views are data: each call gets its own copy, so m
   changes only the session that pressed it. X, Z, E and x clear for all.
-  session_place is per session (ScopeSession): where you were in each
-  dataset is yours alone; it leaves the cache when you disconnect.`
+  session_place is per session (ScopeSession): the cache's record of
+  where you are in each dataset, yours alone, never another user's; it
+  leaves the cache (OnRelease) when you disconnect.`
 
 // helpAll is the whole ? screen: the keys, the filter language and, in a
 // room, what sessions share.

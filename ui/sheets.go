@@ -64,7 +64,6 @@ func (m *Model) showSheet(i int) tea.Cmd {
 // already open, as it was left, or a new one.
 func (m *Model) openDataset(src *loaders.Source) tea.Cmd {
 	m.findPending = 0
-	m.resume = true // in a room, session_place says where this session was (session.go)
 	for j, sh := range m.sheets.list {
 		if sh.parent < 0 && sh.q.source == src {
 			return m.showSheet(j)

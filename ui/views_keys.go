@@ -51,8 +51,8 @@ func (m Model) onViewKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 		}
 		return m.ask(promptScatterX, fmt.Sprintf("scatter of %s against number column: ", Sanitize(col)), first, true)
 	case key.Matches(msg, k.Export):
-		if m.noExport {
-			m.notice = "e is off in a served session: it would write on the server (run hitmiss export where the file should go)"
+		if m.remote {
+			m.notice = "export to a file is off in hitmiss serve: the server's files are not yours to write"
 			return m, nil, true
 		}
 		if !m.ctx.page.ready(m.q) {

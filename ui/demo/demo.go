@@ -191,6 +191,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = msg.Width, msg.Height
 		return m, nil
 	case tea.KeyMsg:
+		if model, cmd, ok := ui.SplitKeys(m, msg); ok {
+			return model, cmd // n n sent together: two chapters on
+		}
 		return m.key(msg)
 	case actedMsg:
 		return m.acted(msg)

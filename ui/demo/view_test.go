@@ -158,3 +158,15 @@ func TestKeysDuringARerunAreQueued(t *testing.T) {
 		t.Fatalf("after two → during a rerun the page says %q, want b = 7", d.m.out)
 	}
 }
+
+// Keys that arrive in one read (a presenter's n n, key repeat) are each a
+// key: two chapters on, not none (found by QA).
+func TestKeysArrivingTogetherAreEachAKey(t *testing.T) {
+	d := drive(t, Options{Slow: time.Millisecond})
+	d.settled()
+	d.key("nn")
+	d.settled()
+	if d.m.idx != 2 {
+		t.Fatalf("n n together: chapter %d, want 2 (two on from 0)", d.m.idx)
+	}
+}

@@ -242,7 +242,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 
 // explorer is the model of one session.
 func (s *Server) explorer(member *ui.Member) tea.Model {
-	return ui.New(s.reg, s.loaders, ui.Options{Sources: s.cfg.Sources, Color: s.cfg.Color, Member: member, NoExport: true})
+	return ui.New(s.reg, s.loaders, ui.Options{Sources: s.cfg.Sources, Color: s.cfg.Color, Member: member, Remote: true})
 }
 
 // clampWindow keeps window sizes within bounds.

@@ -2,6 +2,7 @@ package serve
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
@@ -219,8 +220,8 @@ func stats(reg *cache.Registry, name string) cache.Stats {
 // TestVisibleSharing drives two sessions through every point of "visible
 // sharing": B opening what A opened is a hit on the resource model; m in A
 // leaves B untouched; M in A damages the model for B too, and B's screen
-// says so; a clear in B is seen by A; each session keeps its own place
-// (session_place), whose entry leaves with OnRelease when the session ends.
+// says so; a clear in B is seen by A; each session has its own
+// session_place entry, which leaves with OnRelease when the session ends.
 func TestVisibleSharing(t *testing.T) {
 	s := startServer(t, loaders.Config{}, Config{})
 	a := s.connect(t, "alice", 120, 40)
@@ -273,20 +274,19 @@ func TestVisibleSharing(t *testing.T) {
 	}
 	b.waitFor(`alice: dropped "precipitation" from dataset_mo`) // the panel clips the rest
 
-	// session_place: A moves down and leaves the dataset; coming back, A
-	// finds its own row, B (who went to row 2) finds B's.
+	// session_place: each session's own record of its place. A moves to
+	// row 4; B stays on row 2; each reads back its own.
 	a.keys("j", "j", "j")
 	a.waitCursor("2012-01-04")
-	a.keys("\x1b")
-	a.waitFor("Datasets (9)")
-	a.keys("\r")
-	a.waitFor("back at row 4")
-	a.waitCursor("2012-01-04")
-	b.keys("\x1b")
-	b.waitFor("Datasets (9)")
-	b.keys("\r")
-	b.waitFor("back at row 2")
-	b.waitCursor("2012-01-02")
+	for user, want := range map[string]int{"alice": 3, "bob": 1} {
+		place, err := s.loaders.Place.Get(cache.WithSession(context.Background(), user), loaders.BundledSources()[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if row, _, ok := place.Load(); !ok || row != want || place.Session != user {
+			t.Fatalf("%s's session_place: row %d (saved %v, session %q), want row %d", user, row, ok, place.Session, want)
+		}
+	}
 	if st := stats(s.reg, "session_place"); st.Entries != 2 {
 		t.Fatalf("session_place holds %d entries, want 2 (one per session)", st.Entries)
 	}
@@ -563,5 +563,20 @@ func TestIdleTimeout(t *testing.T) {
 			t.Fatalf("sessions left after the idle timeout: %v", s.Room().Names())
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestRemoteReachesNoFiles: the explorer's one way to the server's disk,
+// e (export the view to a file), is refused to a remote user.
+func TestRemoteReachesNoFiles(t *testing.T) {
+	s := startServer(t, loaders.Config{}, Config{})
+	a := s.connect(t, "alice", 120, 40)
+	a.waitFor("Datasets (9)")
+	a.keys("\r")
+	a.waitFor("seattle-weather · 1,461 rows")
+	a.keys("e")
+	scr := a.waitFor("export to a file is off in hitmiss serve")
+	if strings.Contains(scr, "export view to") {
+		t.Fatalf("a remote user got the export prompt:\n%s", scr)
 	}
 }
