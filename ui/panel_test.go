@@ -234,3 +234,16 @@ func promptLine(t *testing.T, screen, label string) string {
 	t.Fatalf("no line starts with %q:\n%s", label, screen)
 	return ""
 }
+
+// The title says how many columns the table shows when some are hidden:
+// "6 columns" over a table of four said what was not shown (found by QA).
+func TestTitleCountsHiddenColumns(t *testing.T) {
+	d := weather(t)
+	mustContain(t, d.screen(), "· 6 columns")
+	d.key("l", "-", "-")
+	d.settle()
+	mustContain(t, d.screen(), "· 4 of 6 columns shown")
+	d.key("U")
+	d.settle()
+	mustContain(t, d.screen(), "· 6 columns")
+}

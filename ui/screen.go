@@ -271,8 +271,13 @@ func (m Model) titleLine(width int) string {
 	if len(p.query.types) > 0 {
 		parts = append(parts, typesTitle(p.query.types))
 	}
-	// The column count last: it is what a narrow window cuts first.
-	parts = append(parts, plural(p.frame.Ncol(), "column"))
+	// The column count last: it is what a narrow window cuts first. The
+	// table says how many it shows when some are hidden (-).
+	cols := plural(p.frame.Ncol(), "column")
+	if shown := len(m.table.cols.shownNames(p.frame.Names())); m.q.view == viewTable && shown < p.frame.Ncol() {
+		cols = fmt.Sprintf("%d of %s shown", shown, cols)
+	}
+	parts = append(parts, cols)
 	return clip(strings.Join(parts, st.Subtle.Render(" · ")), width)
 }
 
