@@ -181,14 +181,8 @@ func (m Model) onMainKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return model, cmd
 	}
 	if m.q.view == viewList {
-		src, moved := m.list.Update(msg)
-		if src != nil {
-			m.q = query{view: viewTable, source: src}
-			*m.table = tableView{grid: grid{common: m.table.common, digits: -1, rowCursor: true}}
-			m.findPending = 0
-			return m, m.openSource()
-		}
-		if moved {
+		// enter on a dataset opens its sheet: onViewKey (sheets.go).
+		if _, moved := m.list.Update(msg); moved {
 			return m, m.rerun.start(m.q)
 		}
 		return m, nil

@@ -64,10 +64,14 @@ func (g *groupView) View() string {
 	if g.height < 2 {
 		return strings.Join(out, "\n")
 	}
-	keyW := min(24, max(8, g.width-2-11*len(p.views.aggs)))
+	// Narrow windows get narrower numbers (fewer digits) before the
+	// aggregates at the right are cut off.
+	aggs := len(p.views.aggs)
+	cellW := min(max((g.width-2-8)/aggs-1, 6), 10)
+	keyW := min(24, max(6, g.width-2-(cellW+1)*aggs))
 	head := "  " + pad(clip(Sanitize(p.query.views.groupKey), keyW), keyW)
 	for _, a := range p.views.aggs {
-		head += fmt.Sprintf(" %10s", a)
+		head += fmt.Sprintf(" %*s", cellW, a)
 	}
 	out = append(out, st.Subtle.Render(clip(head, g.width)))
 	if n == 0 {
@@ -84,20 +88,20 @@ func (g *groupView) View() string {
 		for k := range p.views.aggs {
 			cell := "–" // no value to aggregate in this group
 			if count > 0 || p.views.aggs[k] == loaders.AggCount {
-				cell = fmtAgg(p.views.groups[k].Elem(i, 1).Float())
+				cell = fmtAgg(p.views.groups[k].Elem(i, 1).Float(), cellW)
 			}
-			line += fmt.Sprintf(" %10s", cell)
+			line += fmt.Sprintf(" %*s", cellW, cell)
 		}
 		out = append(out, clip(line, g.width))
 	}
 	return strings.Join(out, "\n")
 }
 
-// fmtAgg writes an aggregate in the 10 cells of its column with as many
+// fmtAgg writes an aggregate in the w cells of its column with as many
 // significant digits as fit (a sum of 12708.3 is not 1.271e+04).
-func fmtAgg(v float64) string {
+func fmtAgg(v float64, w int) string {
 	for prec := 8; prec > 1; prec-- {
-		if s := strconv.FormatFloat(v, 'g', prec, 64); len(s) <= 10 {
+		if s := strconv.FormatFloat(v, 'g', prec, 64); len(s) <= w {
 			return s
 		}
 	}

@@ -88,11 +88,17 @@ func TestGroupByAggregates(t *testing.T) {
 		}
 	}
 	line := lineWith(t, s, "drizzle")
-	for _, want := range []string{" " + strconv.Itoa(n) + " ", fmtAgg(sum), fmtAgg(sum / float64(n)), fmtAgg(most)} {
+	for _, want := range []string{" " + strconv.Itoa(n) + " ", fmtAgg(sum, 10), fmtAgg(sum/float64(n), 10), fmtAgg(most, 10)} {
 		if !strings.Contains(line, want) {
 			t.Fatalf("drizzle line %q lacks %q", line, want)
 		}
 	}
+	d.send(tea.WindowSizeMsg{Width: 60, Height: 20}) // narrower: fewer digits, every aggregate still shown
+	line = lineWith(t, d.screen(), "drizzle")
+	if !strings.Contains(line, fmtAgg(most, 6)) || strings.Contains(line, "…") {
+		t.Fatalf("at 60 columns the drizzle line is %q", line)
+	}
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
 	d.key("G", "enter") // the last group's rows
 	d.settle()
 	mustContain(t, d.screen(), "filter: weather = ")
