@@ -63,12 +63,7 @@ func (m Model) onViewKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 		m.prompt.open(promptExport, "export view to (.csv .tsv .jsonl): ", base+"-view.csv")
 		return m, nil, true
 	case m.q.view == viewHisto && key.Matches(msg, k.MoreBins, k.FewerBins):
-		n := m.q.views.binCount()
-		if key.Matches(msg, k.MoreBins) {
-			n = min(n+max(1, n/5), maxBins)
-		} else {
-			n = max(n-max(1, n/6), 1)
-		}
+		n := nextBins(m.q.views.binCount(), key.Matches(msg, k.MoreBins))
 		m.q.views.bins = n
 		m.histo.scroller = scroller{}
 		m.notice = fmt.Sprintf("histogram of %s in %s (+ more, - fewer)", Sanitize(m.q.column), plural(n, "bin"))
@@ -79,9 +74,28 @@ func (m Model) onViewKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	return m, nil, false
 }
 
-// maxBins bounds the histogram's bins: more than a screen holds is a list
-// of ones.
-const maxBins = 500
+// binSteps are the bin counts + and - step through: a ladder, so that - then
+// + comes back to where it was (20 → 15 → 20). The last bounds the bins:
+// more than a screen holds is a list of ones.
+var binSteps = []int{1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100, 120, 150, 200, 250, 300, 400, 500}
+
+// nextBins is the step after n on the ladder (more) or before it (fewer).
+func nextBins(n int, more bool) int {
+	if more {
+		for _, s := range binSteps {
+			if s > n {
+				return s
+			}
+		}
+		return binSteps[len(binSteps)-1]
+	}
+	for i := len(binSteps) - 1; i >= 0; i-- {
+		if binSteps[i] < n {
+			return binSteps[i]
+		}
+	}
+	return binSteps[0]
+}
 
 // ask opens a prompt about the cursor column; numeric prompts refuse a
 // text column at once.
