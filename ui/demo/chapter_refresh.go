@@ -21,7 +21,8 @@ func (c *refresh) about() about {
 		title: "Background refresh: stale at once, fresh soon",
 		seed:  "st.cache_data refresh=\"background\" (hitmiss SPEC 1.10)",
 		show:  []string{"refresh.fetchPrice", "refresh.start"},
-		watch: "Wait for the ttl column to reach 0, then r: the rerun is " +
+		watch: "Wait for the ttl column to say stale (it does for one more " +
+			"TTL, then the entry expires), then r: the rerun is " +
 			"STALE, fast, with the old price, and a computed line " +
 			"follows from the background. The rerun after it is a HIT " +
 			"with the new price.",

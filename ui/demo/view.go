@@ -177,6 +177,11 @@ func (m Model) table() []string {
 			ttl = s.TTL.String()
 			if !s.NextExpiry.IsZero() {
 				ttl = fmt.Sprintf("%ds", max(int(time.Until(s.NextExpiry).Seconds()+0.999), 0))
+				if time.Until(s.NextExpiry) <= 0 {
+					// Expired but kept: a background-refresh function serves it,
+					// stale, for one more TTL.
+					ttl = "stale"
+				}
 			}
 		}
 		out = append(out, row(s.Name, kind, fmt.Sprint(s.Entries), fmt.Sprint(s.Hits), fmt.Sprint(s.Misses),
