@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -145,68 +144,17 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-// writeFileAtomic writes path through a temporary file in its directory,
-// put in place only once complete: a failed or interrupted export leaves
-// no partial file and never damages an existing one. Without force an
-// existing path is refused, checked atomically (a hard link fails on an
-// existing name, where a rename would replace it).
-func writeFileAtomic(path string, force bool, write func(io.Writer) error) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("%s: cannot write: %w", path, unwrapPath(err))
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	mode := fs.FileMode(0o644)
-	if fi, err := os.Stat(path); err == nil && force {
-		mode = fi.Mode().Perm() // an overwritten file keeps its permissions
-	}
-	if err := write(tmp); err != nil {
+// writeFileAtomic writes path through ui.WriteFileAtomic, replacing an
+// existing file only with force.
+func writeFileAtomic(path string, force bool, write func(io.Writer) error) error {
+	err := ui.WriteFileAtomic(path, force, write)
+	switch {
+	case errors.Is(err, ui.ErrFileExists):
+		return fmt.Errorf("%s: already exists (pass --force to overwrite it)", path)
+	case err != nil:
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	if err := tmp.Chmod(mode); err != nil {
-		return fmt.Errorf("%s: %w", path, unwrapPath(err))
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("%s: %w", path, unwrapPath(err))
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("%s: %w", path, unwrapPath(err))
-	}
-	if force {
-		if err := os.Rename(tmp.Name(), path); err != nil {
-			return fmt.Errorf("%s: %w", path, unwrapPath(err))
-		}
-		return nil
-	}
-	if err := os.Link(tmp.Name(), path); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("%s: already exists (pass --force to overwrite it)", path)
-		}
-		return fmt.Errorf("%s: %w", path, unwrapPath(err))
-	}
-	os.Remove(tmp.Name())
 	return nil
-}
-
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err
-	}
-	return err
 }
 
 // readingFlags are the options saying how to read a source's bytes,

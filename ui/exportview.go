@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -96,75 +97,19 @@ func (m *Model) runExport(job *exportJob) tea.Cmd {
 	}
 }
 
-// writeExportFile writes the job (as hitmiss export's writeFileAtomic
-// does, whose messages speak of flags) to a temporary file in the target's
-// directory, then moves it to the target: replacing it only when the job
-// says so, and otherwise failing if a file appeared there meanwhile.
-func writeExportFile(job exportJob) (err error) {
-	dir := filepath.Dir(job.path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(job.path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("export to %s: %w", job.path, unwrapPath(err))
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = WriteExport(tmp, job.frame, job.rows, job.columns, job.format, false); err != nil {
+// writeExportFile writes the job through WriteFileAtomic: replacing the
+// target only when the job says so (the user said y).
+func writeExportFile(job exportJob) error {
+	err := WriteFileAtomic(job.path, job.overwrite, func(w io.Writer) error {
+		return WriteExport(w, job.frame, job.rows, job.columns, job.format, false)
+	})
+	switch {
+	case errors.Is(err, ErrFileExists):
+		return fmt.Errorf("export to %s: the file appeared meanwhile; not replaced", job.path)
+	case err != nil:
 		return fmt.Errorf("export to %s: %w", job.path, err)
 	}
-	mode := fs.FileMode(0o644)
-	if job.overwrite && job.mode != 0 {
-		mode = job.mode
-	}
-	if err = tmp.Chmod(mode); err != nil {
-		return fmt.Errorf("export to %s: %w", job.path, unwrapPath(err))
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("export to %s: %w", job.path, unwrapPath(err))
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("export to %s: %w", job.path, unwrapPath(err))
-	}
-	if job.overwrite {
-		if err = os.Rename(tmp.Name(), job.path); err != nil {
-			return fmt.Errorf("export to %s: %w", job.path, unwrapPath(err))
-		}
-		return nil
-	}
-	// A hard link fails if the name exists: no check-then-rename race.
-	if err = os.Link(tmp.Name(), job.path); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("export to %s: the file appeared meanwhile; not replaced", job.path)
-		}
-		// A file system without hard links: check, then rename.
-		if _, serr := os.Lstat(job.path); serr == nil {
-			err = fmt.Errorf("export to %s: the file appeared meanwhile; not replaced", job.path)
-			return err
-		}
-		if err = os.Rename(tmp.Name(), job.path); err != nil {
-			return fmt.Errorf("export to %s: %w", job.path, unwrapPath(err))
-		}
-		return nil
-	}
-	os.Remove(tmp.Name())
 	return nil
-}
-
-// unwrapPath drops the *PathError's path and operation: the message
-// names the target already.
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	var le *os.LinkError
-	switch {
-	case errors.As(err, &pe):
-		return pe.Err
-	case errors.As(err, &le):
-		return le.Err
-	}
-	return err
 }
 
 // onExportDone says how the export went.
