@@ -165,19 +165,31 @@ func (l *Loaders) lineChart(ctx context.Context, a LineArgs) (Line, error) {
 	return reduceLine(line, xs, xok, ys, yok, max(a.Buckets, 1)), nil
 }
 
-// reduceLine buckets the points (xs[i], ys[i]) that are ok on both axes.
-func reduceLine(line Line, xs []float64, xok []bool, ys []float64, yok []bool, n int) Line {
-	line.XMin, line.XMax = math.Inf(1), math.Inf(-1)
-	line.YMin, line.YMax = math.Inf(1), math.Inf(-1)
+// extent is the true range of the points ok on both axes, and how many
+// points there are and were left out for want of a value.
+type extent struct {
+	xmin, xmax, ymin, ymax float64
+	points, skipped        int
+}
+
+func (e *extent) of(xs []float64, xok []bool, ys []float64, yok []bool) {
+	e.xmin, e.xmax, e.ymin, e.ymax = math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 	for i := range xs {
 		if !xok[i] || !yok[i] {
-			line.Skipped++
+			e.skipped++
 			continue
 		}
-		line.Points++
-		line.XMin, line.XMax = min(line.XMin, xs[i]), max(line.XMax, xs[i])
-		line.YMin, line.YMax = min(line.YMin, ys[i]), max(line.YMax, ys[i])
+		e.points++
+		e.xmin, e.xmax = min(e.xmin, xs[i]), max(e.xmax, xs[i])
+		e.ymin, e.ymax = min(e.ymin, ys[i]), max(e.ymax, ys[i])
 	}
+}
+
+// reduceLine buckets the points (xs[i], ys[i]) that are ok on both axes.
+func reduceLine(line Line, xs []float64, xok []bool, ys []float64, yok []bool, n int) Line {
+	var e extent
+	e.of(xs, xok, ys, yok)
+	line.XMin, line.XMax, line.YMin, line.YMax, line.Points, line.Skipped = e.xmin, e.xmax, e.ymin, e.ymax, e.points, e.skipped
 	if line.Points == 0 {
 		return line
 	}
@@ -227,17 +239,10 @@ func (l *Loaders) scatter(ctx context.Context, a ScatterArgs) (Density, error) {
 	xs, xok, _, _ := axisValues(cols[0], rows)
 	ys, yok, _, _ := axisValues(cols[1], rows)
 	w, h := max(a.W, 1), max(a.H, 1)
+	var e extent
+	e.of(xs, xok, ys, yok)
 	d := Density{W: w, H: h, Counts: make([]int, w*h),
-		XMin: math.Inf(1), XMax: math.Inf(-1), YMin: math.Inf(1), YMax: math.Inf(-1)}
-	for i := range xs {
-		if !xok[i] || !yok[i] {
-			d.Skipped++
-			continue
-		}
-		d.Points++
-		d.XMin, d.XMax = min(d.XMin, xs[i]), max(d.XMax, xs[i])
-		d.YMin, d.YMax = min(d.YMin, ys[i]), max(d.YMax, ys[i])
-	}
+		XMin: e.xmin, XMax: e.xmax, YMin: e.ymin, YMax: e.ymax, Points: e.points, Skipped: e.skipped}
 	for i := range xs {
 		if xok[i] && yok[i] {
 			d.Counts[slot(ys[i], d.YMin, d.YMax, h)*w+slot(xs[i], d.XMin, d.XMax, w)]++

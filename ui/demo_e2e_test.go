@@ -1,11 +1,9 @@
 package ui_test
 
 import (
-	"os"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 )
 
 // The talk, end to end: the real binary in tmux walks every chapter with
@@ -151,18 +149,5 @@ func walkDemo(t *testing.T, s *tmuxSession) {
 
 	// q quits with status 0, after closing the chapter's registry (and
 	// before the test removes the folder it persisted to).
-	s.keys("q")
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if b, err := os.ReadFile(s.exit); err == nil && strings.TrimSpace(string(b)) != "" {
-			if code := strings.TrimSpace(string(b)); code != "0" {
-				t.Fatalf("exit status %s", code)
-			}
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("q did not quit; the screen shows:\n%s", s.screen())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	s.quit()
 }

@@ -110,6 +110,25 @@ func (s *tmuxSession) waitFor(what string, ok func(string) bool) string {
 	}
 }
 
+// quit presses q and waits for the program to exit with status 0.
+func (s *tmuxSession) quit() {
+	s.t.Helper()
+	s.keys("q")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if b, err := os.ReadFile(s.exit); err == nil && strings.TrimSpace(string(b)) != "" {
+			if code := strings.TrimSpace(string(b)); code != "0" {
+				s.t.Fatalf("exit status %s; the screen shows:\n%s", code, s.screen())
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("q did not quit; the screen shows:\n%s", s.screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 func (s *tmuxSession) waitText(text string) string {
 	s.t.Helper()
 	return s.waitFor(fmt.Sprintf("%q", text), func(sc string) bool { return strings.Contains(sc, text) })
@@ -181,20 +200,7 @@ func TestExplorerInTmux(t *testing.T) {
 	})
 
 	// q quits with status 0.
-	s.keys("q")
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if b, err := os.ReadFile(s.exit); err == nil && strings.TrimSpace(string(b)) != "" {
-			if code := strings.TrimSpace(string(b)); code != "0" {
-				t.Fatalf("exit status %s", code)
-			}
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("q did not quit; the screen shows:\n%s", s.screen())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	s.quit()
 }
 
 // The window sizes issue 8 found broken, in a real terminal: 100x15
@@ -232,18 +238,5 @@ func TestExplorerAtEverySizeInTmux(t *testing.T) {
 		t.Fatalf("resize: %v\n%s", err, out)
 	}
 	s.waitText("filter: temp_max > 100")
-	s.keys("q")
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if b, err := os.ReadFile(s.exit); err == nil && strings.TrimSpace(string(b)) != "" {
-			if code := strings.TrimSpace(string(b)); code != "0" {
-				t.Fatalf("exit status %s; the screen shows:\n%s", code, s.screen())
-			}
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("q did not quit; the screen shows:\n%s", s.screen())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	s.quit()
 }
