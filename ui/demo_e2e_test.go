@@ -130,7 +130,14 @@ func walkDemo(t *testing.T, s *tmuxSession) {
 
 	chapter("15/16 · Background refresh")
 	s.waitText("price: 101")
-	s.waitFor("the ttl to pass", func(sc string) bool { return strings.Contains(sc, " 0s") })
+	s.waitFor("the entry to turn stale", func(sc string) bool {
+		for _, l := range strings.Split(sc, "\n") {
+			if strings.HasPrefix(l, "fetch_price") && strings.HasSuffix(strings.TrimSpace(l), "stale") {
+				return true
+			}
+		}
+		return false
+	})
 	step("r", "price: 101")
 	verdict("MISS", "STALE")
 	s.waitFor("the background refresh", func(sc string) bool { return strings.Count(sc, "computed fetch_price()") == 2 })
