@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -15,6 +14,7 @@ import (
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/datasets"
+	"github.com/hitmiss/hitmiss/loaders/loadertest"
 )
 
 // pandasDescribe prints, per dataset and column, pandas' count, missing,
@@ -47,13 +47,7 @@ json.dump(out, sys.stdout)
 // TestDescribeCountsMatchPandas checks count, missing, distinct and mode,
 // and the quartiles beside them, against pandas on every bundled dataset.
 func TestDescribeCountsMatchPandas(t *testing.T) {
-	py := "/usr/bin/python3"
-	if err := exec.Command(py, "-c", "import pandas").Run(); err != nil {
-		if os.Getenv("HITMISS_REQUIRE_PANDAS") != "" {
-			t.Fatalf("%s cannot import pandas (apt-get install python3-pandas): %v", py, err)
-		}
-		t.Skipf("%s cannot import pandas: %v", py, err)
-	}
+	py := loadertest.PandasPython(t)
 	frames := map[string]*describeCase{}
 	var specs []map[string]any
 	for _, d := range datasets.All() {

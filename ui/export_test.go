@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/hitmiss/hitmiss/datasets"
+	"github.com/hitmiss/hitmiss/loaders/loadertest"
 )
 
 // runHitmiss runs the built binary with args.
@@ -100,23 +101,8 @@ for spec in json.load(sys.stdin):
 json.dump(out, sys.stdout)
 `
 
-// pandasPython returns the path of a Python that imports pandas. Without
-// one the test is skipped, unless HITMISS_REQUIRE_PANDAS is set: .ci/run
-// installs python3-pandas and sets it, so in CI a missing pandas fails.
-func pandasPython(t *testing.T) string {
-	t.Helper()
-	py := "/usr/bin/python3"
-	if err := exec.Command(py, "-c", "import pandas").Run(); err != nil {
-		if os.Getenv("HITMISS_REQUIRE_PANDAS") != "" {
-			t.Fatalf("%s cannot import pandas (apt-get install python3-pandas): %v", py, err)
-		}
-		t.Skipf("%s cannot import pandas (apt-get install python3-pandas): %v", py, err)
-	}
-	return py
-}
-
 func TestExportMatchesPandas(t *testing.T) {
-	py := pandasPython(t)
+	py := loadertest.PandasPython(t)
 	var specs []map[string]any
 	for _, d := range datasets.All() {
 		c, ok := exportCases[d.Name]

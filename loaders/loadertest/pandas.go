@@ -1,0 +1,23 @@
+package loadertest
+
+import (
+	"os"
+	"os/exec"
+	"testing"
+)
+
+// PandasPython returns the path of a Python that imports pandas, the floor
+// hitmiss's numbers are checked against. Without one the test is skipped,
+// unless HITMISS_REQUIRE_PANDAS is set: .ci/run installs python3-pandas and
+// sets it, so in CI a missing pandas fails.
+func PandasPython(t testing.TB) string {
+	t.Helper()
+	py := "/usr/bin/python3"
+	if err := exec.Command(py, "-c", "import pandas").Run(); err != nil {
+		if os.Getenv("HITMISS_REQUIRE_PANDAS") != "" {
+			t.Fatalf("%s cannot import pandas (apt-get install python3-pandas): %v", py, err)
+		}
+		t.Skipf("%s cannot import pandas (apt-get install python3-pandas): %v", py, err)
+	}
+	return py
+}
