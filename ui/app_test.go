@@ -301,10 +301,14 @@ func TestWideUnicodeAndResize(t *testing.T) {
 
 // minuteDriver is a driver at 120×40 on the first bundled dataset whose
 // every miss takes a minute, for what happens while a load computes.
-func minuteDriver(t *testing.T) *driver {
+func minuteDriver(t *testing.T) *driver { return slowMissDriver(t, time.Minute) }
+
+// slowMissDriver is a driver at 120×40 on the first bundled dataset whose
+// every miss takes slow.
+func slowMissDriver(t *testing.T, slow time.Duration) *driver {
 	t.Helper()
 	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
-	l := loaders.New(reg, loaders.Config{Slow: time.Minute})
+	l := loaders.New(reg, loaders.Config{Slow: slow})
 	m := New(reg, l, Options{Sources: loaders.BundledSources()[:1]})
 	m.listen = false
 	d := &driver{t: t, m: m, reg: reg}
@@ -312,14 +316,20 @@ func minuteDriver(t *testing.T) *driver {
 	return d
 }
 
+// pressInBackground delivers a key and runs the rerun it starts as the
+// real program would, concurrently; the channel brings its page.
+func (d *driver) pressInBackground(msg tea.KeyMsg) <-chan tea.Msg {
+	next, cmd := d.m.Update(msg)
+	d.m = next.(Model)
+	return background(cmd)
+}
+
 func TestEscCancelsASlowMiss(t *testing.T) {
 	d := minuteDriver(t)
 	l := d.m.ctx.Loaders
 	// Open the dataset, but run the (slow) rerun in the background as the
 	// real program would.
-	next, cmd := d.m.Update(tea.KeyMsg{Type: tea.KeyEnter})
-	d.m = next.(Model)
-	done := background(cmd)
+	done := d.pressInBackground(tea.KeyMsg{Type: tea.KeyEnter})
 	deadline := time.Now().Add(10 * time.Second)
 	for d.m.computing["dataset_model\x00"+`dataset_model("seattle-weather")`].fn == "" {
 		if time.Now().After(deadline) {
@@ -368,20 +378,14 @@ func TestProgressBarForBigLoads(t *testing.T) {
 // through: a sort superseded by another key while it computes is
 // cancelled, so it is never stored (nor, under --max-entries, evicts).
 func TestSupersededRerunsStopComputing(t *testing.T) {
-	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
-	l := loaders.New(reg, loaders.Config{Slow: time.Second})
-	m := New(reg, l, Options{Sources: loaders.BundledSources()[:1]})
-	m.listen = false
-	d := &driver{t: t, m: m, reg: reg}
-	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	d := slowMissDriver(t, time.Second)
+	l := d.m.ctx.Loaders
 	d.key("enter") // the load and the model, a second each
 	d.settle()
 	mustContain(t, d.screen(), "1,461 rows")
 	var pages []<-chan tea.Msg
 	press := func(k string) {
-		next, cmd := d.m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
-		d.m = next.(Model)
-		pages = append(pages, background(cmd))
+		pages = append(pages, d.pressInBackground(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}))
 	}
 	press("s") // sort by date: a second's miss
 	press("l") // the same sort, joined
@@ -411,9 +415,7 @@ func TestSupersededRerunsStopComputing(t *testing.T) {
 func TestAKeyDuringALoadJoinsIt(t *testing.T) {
 	d := minuteDriver(t)
 	l := d.m.ctx.Loaders
-	next, cmd := d.m.Update(tea.KeyMsg{Type: tea.KeyEnter})
-	d.m = next.(Model)
-	first := background(cmd)
+	first := d.pressInBackground(tea.KeyMsg{Type: tea.KeyEnter})
 	deadline := time.Now().Add(10 * time.Second)
 	for l.Model.Stats().Waiting < 1 {
 		if time.Now().After(deadline) {
@@ -421,9 +423,7 @@ func TestAKeyDuringALoadJoinsIt(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	next, cmd = d.m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("r")})
-	d.m = next.(Model)
-	second := background(cmd)
+	second := d.pressInBackground(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("r")})
 	for l.Model.Stats().Waiting < 2 {
 		if time.Now().After(deadline) {
 			t.Fatalf("the second rerun did not join the model: %+v", l.Model.Stats())
