@@ -93,7 +93,7 @@ func BenchmarkDescribe1M(b *testing.B) {
 	df := benchFrame1M(b)
 	b.Run("hitmiss", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := describeFrame(df); err != nil {
+			if _, err := describeFrame(TableOf(df)); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -111,10 +111,10 @@ func BenchmarkDescribe1M(b *testing.B) {
 // "name", the city and a scrambled row number, as in "Denver-224/581201".
 func BenchmarkSort1M(b *testing.B) {
 	df := benchFrame1M(b)
-	city, _ := columnOf(colOf(df, "city"))
+	city, _ := TableOf(df).column("city")
 	names := make([]string, city.len())
 	for i := range names {
-		names[i] = city.strs[i].v + "/" + strconv.Itoa(i*7919%len(names))
+		names[i] = city.strs[i] + "/" + strconv.Itoa(i*7919%len(names))
 	}
 	named := df.Mutate(series.New(names, series.String, "name"))
 	for _, col := range []string{"lat", "city", "name"} {
@@ -124,7 +124,7 @@ func BenchmarkSort1M(b *testing.B) {
 		}
 		b.Run(col+"/hitmiss", func(b *testing.B) {
 			for b.Loop() {
-				sortFrame(df, col, false)
+				sortFrame(TableOf(df), col, false)
 			}
 		})
 		b.Run(col+"/baseline=gota-Arrange", func(b *testing.B) {
@@ -139,7 +139,7 @@ func BenchmarkValueCounts1M(b *testing.B) {
 	df := benchFrame1M(b)
 	b.Run("hitmiss", func(b *testing.B) {
 		for b.Loop() {
-			c, _ := columnOf(colOf(df, "city"))
+			c, _ := TableOf(df).column("city")
 			valueCounts(c, 0)
 		}
 	})
@@ -155,8 +155,8 @@ func BenchmarkValueCounts1M(b *testing.B) {
 // 1M-row frame in the same run.
 func BenchmarkFrequency1M(b *testing.B) {
 	df := benchFrame1M(b)
-	city, _ := columnOf(colOf(df, "city"))
-	id, _ := columnOf(colOf(df, "id"))
+	city, _ := TableOf(df).column("city")
+	id, _ := TableOf(df).column("id")
 	b.Run("city/frequency", func(b *testing.B) {
 		for b.Loop() {
 			freqOne(city)

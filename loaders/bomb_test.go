@@ -138,7 +138,7 @@ func TestURLErrorsNameTheURLOnce(t *testing.T) {
 		srcs, _ := Resolve(url, nil)
 		got, err := l.LoadSource(context.Background(), srcs[0])
 		if err == nil {
-			t.Fatalf("%s: loaded %d rows × %d columns, want %q", path, got.Frame.Nrow(), got.Frame.Ncol(), want)
+			t.Fatalf("%s: loaded %d rows × %d columns, want %q", path, got.Frame().Nrow(), got.Frame().Ncol(), want)
 		}
 		if msg := err.Error(); !strings.HasPrefix(msg, url+": ") || strings.Count(msg, srv.URL) != 1 || !strings.Contains(msg, want) || strings.Contains(msg, "\n") {
 			t.Errorf("%s: %q, want one line naming the URL once and saying %q", path, msg, want)

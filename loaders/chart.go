@@ -105,9 +105,9 @@ func axisValues(c column, rows RowSet) (vals []float64, ok []bool, dates bool, e
 			continue
 		}
 		if dates {
-			t, good := ParseDate(c.strs[r].v)
+			t, good := ParseDate(c.strs[r])
 			if !good {
-				return nil, nil, false, fmt.Errorf("column %q is text and %q is not a date (use a numeric or date column)", c.name, c.strs[r].v)
+				return nil, nil, false, fmt.Errorf("column %q is text and %q is not a date (use a numeric or date column)", c.name, c.strs[r])
 			}
 			vals[i], ok[i] = float64(t.Unix()), true
 			continue
@@ -129,7 +129,7 @@ func (l *Loaders) chartColumns(ctx context.Context, s Stage, names ...string) ([
 	}
 	cols := make([]column, len(names))
 	for j, name := range names {
-		c, ok := columnOf(colOf(df, name))
+		c, ok := df.column(name)
 		if !ok {
 			return nil, RowSet{}, noColumn("chart", s.Source, name)
 		}

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 
 	"github.com/go-gota/gota/dataframe"
@@ -32,14 +31,16 @@ func EncodeFrame(df dataframe.DataFrame) ([]byte, error) {
 	if df.Err != nil {
 		return nil, df.Err
 	}
+	return encodeTable(TableOf(df)), nil
+}
+
+// encodeTable encodes t as EncodeFrame encodes its frame.
+func encodeTable(t *Table) []byte {
 	b := []byte(frameMagic)
-	b = binary.AppendUvarint(b, uint64(df.Ncol()))
-	b = binary.AppendUvarint(b, uint64(df.Nrow()))
-	for _, name := range df.Names() {
-		c, ok := columnOf(colOf(df, name))
-		if !ok {
-			return nil, fmt.Errorf("encode frame: column %q has an unsupported layout", name)
-		}
+	b = binary.AppendUvarint(b, uint64(t.Ncol()))
+	b = binary.AppendUvarint(b, uint64(t.Nrow()))
+	for _, c := range t.cols {
+		name := c.name
 		b = binary.AppendUvarint(b, uint64(len(name)))
 		b = append(b, name...)
 		b = append(b, typeCode(c.typ))
@@ -54,24 +55,24 @@ func EncodeFrame(df dataframe.DataFrame) ([]byte, error) {
 		switch c.typ {
 		case series.Int:
 			for i := range c.ints {
-				b = binary.LittleEndian.AppendUint64(b, uint64(c.ints[i].v))
+				b = binary.LittleEndian.AppendUint64(b, uint64(c.ints[i]))
 			}
 		case series.Float:
 			for i := range c.floats {
-				b = binary.LittleEndian.AppendUint64(b, math.Float64bits(c.floats[i].v))
+				b = binary.LittleEndian.AppendUint64(b, math.Float64bits(c.floats[i]))
 			}
 		case series.Bool:
 			for i := range c.bools {
-				b = append(b, byte(b2i(c.bools[i].v)))
+				b = append(b, byte(b2i(c.bools[i])))
 			}
 		default:
 			for i := range c.strs {
-				b = binary.AppendUvarint(b, uint64(len(c.strs[i].v)))
-				b = append(b, c.strs[i].v...)
+				b = binary.AppendUvarint(b, uint64(len(c.strs[i])))
+				b = append(b, c.strs[i]...)
 			}
 		}
 	}
-	return b, nil
+	return b
 }
 
 func typeCode(t series.Type) byte {
@@ -117,84 +118,104 @@ func (d *frameDecoder) take(n int) []byte {
 
 // DecodeFrame decodes what EncodeFrame wrote.
 func DecodeFrame(b []byte) (dataframe.DataFrame, error) {
+	t, err := decodeTable(b)
+	if err != nil {
+		return dataframe.DataFrame{}, err
+	}
+	if t.Ncol() == 0 {
+		return dataframe.DataFrame{}, nil
+	}
+	return t.intoFrame(), nil
+}
+
+// decodeTable decodes what EncodeFrame wrote into a Table.
+func decodeTable(b []byte) (*Table, error) {
 	if len(b) < len(frameMagic) || string(b[:len(frameMagic)]) != frameMagic {
-		return dataframe.DataFrame{}, errCorrupt
+		return nil, errCorrupt
 	}
 	d := &frameDecoder{b: b[len(frameMagic):]}
 	ncols, nrows := d.uvarint(), d.uvarint()
 	// Each column needs at least a name length, a type and its NA bitmap.
 	if d.err != nil || ncols > len(d.b) || (ncols > 0 && nrows/8 > len(d.b)/ncols) {
-		return dataframe.DataFrame{}, errCorrupt
+		return nil, errCorrupt
 	}
-	cols := make([]series.Series, 0, ncols)
+	cols := make([]column, 0, ncols)
 	names := map[string]bool{}
 	for range ncols {
 		name := string(d.take(d.uvarint()))
 		code := d.take(1)
 		bits := d.take((nrows + 7) / 8)
 		if d.err != nil || names[name] || name == "" {
-			return dataframe.DataFrame{}, errCorrupt
+			return nil, errCorrupt
 		}
 		names[name] = true
-		na := func(i int) bool { return bits[i/8]&(1<<(i%8)) != 0 }
+		c := column{name: name, nas: missingOf(bits, nrows)}
 		switch code[0] {
 		case 'i', 'f':
 			raw := d.take(8 * nrows)
 			if d.err != nil {
-				return dataframe.DataFrame{}, errCorrupt
+				return nil, errCorrupt
 			}
 			if code[0] == 'i' {
-				cells := make([]cell[int], nrows)
-				for i := range cells {
-					cells[i] = cell[int]{int(binary.LittleEndian.Uint64(raw[8*i:])), na(i)}
+				c.typ, c.ints = series.Int, make([]int, nrows)
+				for i := range c.ints {
+					c.ints[i] = int(binary.LittleEndian.Uint64(raw[8*i:]))
 				}
-				cols = append(cols, wrapCells(name, series.Int, cells))
 			} else {
-				cells := make([]cell[float64], nrows)
-				for i := range cells {
-					cells[i] = cell[float64]{math.Float64frombits(binary.LittleEndian.Uint64(raw[8*i:])), na(i)}
+				c.typ, c.floats = series.Float, make([]float64, nrows)
+				for i := range c.floats {
+					c.floats[i] = math.Float64frombits(binary.LittleEndian.Uint64(raw[8*i:]))
 				}
-				cols = append(cols, wrapCells(name, series.Float, cells))
 			}
 		case 'b':
 			raw := d.take(nrows)
 			if d.err != nil {
-				return dataframe.DataFrame{}, errCorrupt
+				return nil, errCorrupt
 			}
-			cells := make([]cell[bool], nrows)
-			for i := range cells {
-				cells[i] = cell[bool]{raw[i] != 0, na(i)}
+			c.typ, c.bools = series.Bool, make([]bool, nrows)
+			for i := range c.bools {
+				c.bools[i] = raw[i] != 0
 			}
-			cols = append(cols, wrapCells(name, series.Bool, cells))
 		case 's':
-			cells := make([]cell[string], nrows)
+			c.typ, c.strs = series.String, make([]string, nrows)
 			var store stringStore
-			for i := range cells {
-				cells[i] = cell[string]{store.intern(d.take(d.uvarint())), na(i)}
+			for i := range c.strs {
+				c.strs[i] = store.intern(d.take(d.uvarint()))
 				if d.err != nil {
-					return dataframe.DataFrame{}, errCorrupt
+					return nil, errCorrupt
 				}
 			}
-			cols = append(cols, wrapCells(name, series.String, cells))
 		default:
-			return dataframe.DataFrame{}, errCorrupt
+			return nil, errCorrupt
 		}
+		cols = append(cols, c)
 	}
 	if len(d.b) != 0 {
-		return dataframe.DataFrame{}, errCorrupt
+		return nil, errCorrupt
 	}
-	if ncols == 0 {
-		return dataframe.DataFrame{}, nil
+	return newTable(cols, nrows), nil
+}
+
+// missingOf is the missing mask of an NA bitmap, nil when no bit is set.
+func missingOf(bits []byte, n int) []bool {
+	var nas []bool
+	for i := range n {
+		if bits[i/8]&(1<<(i%8)) != 0 {
+			if nas == nil {
+				nas = make([]bool, n)
+			}
+			nas[i] = true
+		}
 	}
-	return frameOf(cols, nrows), nil
+	return nas
 }
 
 // EncodeLoaded encodes a load: the frame, then the report as JSON.
 func EncodeLoaded(l Loaded) ([]byte, error) {
-	frame, err := EncodeFrame(l.Frame)
-	if err != nil {
-		return nil, err
+	if l.table == nil {
+		return nil, errors.New("encode load: it holds no table")
 	}
+	frame := encodeTable(l.table)
 	rep, err := json.Marshal(l.Report)
 	if err != nil {
 		return nil, err
@@ -210,7 +231,7 @@ func DecodeLoaded(b []byte) (Loaded, error) {
 	if k <= 0 || n > uint64(len(b)-k) {
 		return Loaded{}, errCorrupt
 	}
-	df, err := DecodeFrame(b[k : k+int(n)])
+	t, err := decodeTable(b[k : k+int(n)])
 	if err != nil {
 		return Loaded{}, err
 	}
@@ -218,5 +239,5 @@ func DecodeLoaded(b []byte) (Loaded, error) {
 	if err := json.Unmarshal(b[k+int(n):], &rep); err != nil {
 		return Loaded{}, errCorrupt
 	}
-	return Loaded{Frame: df, Report: rep}, nil
+	return Loaded{Report: rep, table: t}, nil
 }

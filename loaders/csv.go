@@ -120,6 +120,16 @@ func WithReport(r *Report) Option { return func(o *options) { o.report = r } }
 // progress in bytes), then parses with all cores. See Option for knobs and
 // Report for what it found; errors are *InputError unless ctx ended.
 func ReadCSV(ctx context.Context, r io.Reader, opts ...Option) (dataframe.DataFrame, error) {
+	t, err := ReadTable(ctx, r, opts...)
+	if err != nil {
+		return dataframe.DataFrame{}, err
+	}
+	return t.intoFrame(), nil
+}
+
+// ReadTable is ReadCSV into the compact Table the explorer works from: the
+// same parse, without building gota's cells.
+func ReadTable(ctx context.Context, r io.Reader, opts ...Option) (*Table, error) {
 	o := options{budget: DefaultMemoryBudget, workers: runtime.GOMAXPROCS(0)}
 	for _, opt := range opts {
 		opt(&o)
@@ -137,7 +147,7 @@ func ReadCSV(ctx context.Context, r io.Reader, opts ...Option) (dataframe.DataFr
 	}
 	o.work = work{progress: o.progress, total: o.total}
 	before, statted := statOf(r)
-	df, err := readCSV(ctx, r, &o, rep)
+	t, err := readCSV(ctx, r, &o, rep)
 	if statted {
 		// A file rewritten or truncated while it was read may have given
 		// rows of two versions, or rows cut short: serve none of them.
@@ -147,13 +157,13 @@ func ReadCSV(ctx context.Context, r io.Reader, opts ...Option) (dataframe.DataFr
 			if ok && after.Size() != before.Size() {
 				how = fmt.Sprintf("%s when the load began, %s now", humanBytes(before.Size()), humanBytes(after.Size()))
 			}
-			return dataframe.DataFrame{}, o.fail("changed while loading (%s): open it again", how)
+			return nil, o.fail("changed while loading (%s): open it again", how)
 		}
 	}
 	if errors.Is(err, errChanged) {
-		return dataframe.DataFrame{}, o.fail("changed while loading: open it again")
+		return nil, o.fail("changed while loading: open it again")
 	}
-	return df, err
+	return t, err
 }
 
 // statOf returns the file behind r, when r is one.
@@ -169,27 +179,27 @@ func statOf(r io.Reader) (fs.FileInfo, bool) {
 	return fi, true
 }
 
-func readCSV(ctx context.Context, r io.Reader, o *options, rep *Report) (dataframe.DataFrame, error) {
+func readCSV(ctx context.Context, r io.Reader, o *options, rep *Report) (*Table, error) {
 	in, err := openInput(ctx, r, o, rep)
 	if err != nil {
-		return dataframe.DataFrame{}, err
+		return nil, err
 	}
-	df, err := parseInput(ctx, in, o, rep)
+	t, err := parseInput(ctx, in, o, rep)
 	if errors.Is(err, errTranscode) {
 		// A file that looked like UTF-8 at its start is not: read it into
 		// memory, where decode transcodes it, and parse that.
 		raw := make([]byte, in.size())
 		if err := in.readInto(0, raw); err != nil {
-			return dataframe.DataFrame{}, o.readErr(err)
+			return nil, o.readErr(err)
 		}
 		*rep = Report{Bytes: int64(len(raw))}
 		data, err := decode(ctx, raw, o, rep)
 		if err != nil {
-			return dataframe.DataFrame{}, err
+			return nil, err
 		}
 		return parseInput(ctx, memInput(data), o, rep)
 	}
-	return df, err
+	return t, err
 }
 
 func (o *options) fail(format string, args ...any) error {

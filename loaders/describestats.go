@@ -23,7 +23,7 @@ func countStats(c column, vals []float64) (count, missing, distinct int, modeNum
 		d, mode := sortedCounts(vals)
 		return len(vals), c.len() - len(vals), d, mode, ""
 	}
-	parts, na := countParts(c.strs, func(v string) string { return v })
+	parts, na := countParts(c.strs, c.nas, func(v string) string { return v })
 	v, _, d := modeOf(parts)
 	return c.len() - na, na, d, math.NaN(), v
 }
@@ -132,13 +132,13 @@ func minMaxText(c column) (lo, hi string) {
 		if keys.na(i) {
 			continue
 		}
-		if first || keys.strs[i].v < keys.strs[lowRow].v {
+		if first || keys.strs[i] < keys.strs[lowRow] {
 			lowRow = i
 		}
-		if first || keys.strs[i].v > keys.strs[highRow].v {
+		if first || keys.strs[i] > keys.strs[highRow] {
 			highRow = i
 		}
 		first = false
 	}
-	return c.strs[lowRow].v, c.strs[highRow].v
+	return c.strs[lowRow], c.strs[highRow]
 }

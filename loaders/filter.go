@@ -185,21 +185,22 @@ const (
 	maxFilterDepth = 64
 )
 
-// CompileFilter parses expr and binds it to df's columns.
+// CompileFilter parses expr and binds it to df's columns (a copy of them).
 func CompileFilter(expr string, df dataframe.DataFrame) (*Predicate, error) {
+	return compileFilter(expr, TableOf(df))
+}
+
+// compileFilter parses expr and binds it to t's columns.
+func compileFilter(expr string, t *Table) (*Predicate, error) {
 	if len(expr) > maxFilterBytes {
 		return nil, &ParseError{Expr: expr, Pos: maxFilterBytes, Msg: fmt.Sprintf("the filter is %s long, over the limit of %s", humanBytes(int64(len(expr))), humanBytes(maxFilterBytes))}
 	}
 	p := &filterParser{expr: expr}
 	p.cols = map[string]column{}
 	var all []column
-	for _, name := range df.Names() {
-		c, ok := columnOf(colOf(df, name))
-		if !ok {
-			return nil, fmt.Errorf("filter: frame layout not supported")
-		}
-		p.cols[name] = c
-		p.names = append(p.names, name)
+	for _, c := range t.cols {
+		p.cols[c.name] = c
+		p.names = append(p.names, c.name)
 		all = append(all, c)
 	}
 	if err := p.lex(); err != nil {
@@ -485,15 +486,14 @@ func (p *filterParser) parseTest() (node, error) {
 		c := *left.col
 		n := rowNode(func(i int) bool { return c.na(i) != negate })
 		n.vec = func(lo, hi int, out []bool) {
-			switch c.typ {
-			case series.Int:
-				naKernel(c.ints[lo:hi], negate, out)
-			case series.Float:
-				naKernel(c.floats[lo:hi], negate, out)
-			case series.String:
-				naKernel(c.strs[lo:hi], negate, out)
-			default:
-				naKernel(c.bools[lo:hi], negate, out)
+			if c.nas == nil {
+				for i := range out[:hi-lo] {
+					out[i] = negate
+				}
+				return
+			}
+			for i, na := range c.nas[lo:hi] {
+				out[i] = na != negate
 			}
 		}
 		return n, nil
@@ -505,12 +505,6 @@ func (p *filterParser) parseTest() (node, error) {
 		return p.compare(left, t, right)
 	}
 	return node{}, p.errAt(t.pos, fmt.Sprintf("expected an operator (= != < <= > >= ~ contains is) after %s, found %s", left.source, t))
-}
-
-func naKernel[T any](cells []cell[T], negate bool, out []bool) {
-	for i := range cells {
-		out[i] = cells[i].na != negate
-	}
 }
 
 // containsFold returns a case-insensitive substring test for pat. ASCII
@@ -584,16 +578,20 @@ func (p *filterParser) textTest(left operand, op token, compile func(string) (fu
 	if c.typ == series.String {
 		n.vec = func(lo, hi int, out []bool) {
 			cells := c.strs[lo:hi]
+			var nas []bool
+			if c.nas != nil {
+				nas = c.nas[lo:hi]
+			}
 			// Equal neighbours (runs of one value, and the loader's
 			// interned strings) reuse the last answer.
 			var last string
 			lastOK, have := false, false
 			for i := range cells {
-				if cells[i].na {
+				if nas != nil && nas[i] {
 					out[i] = false
 					continue
 				}
-				v := cells[i].v
+				v := cells[i]
 				if !have || v != last {
 					last, lastOK, have = v, match(v), true
 				}
@@ -708,38 +706,54 @@ func numKernel(l operand, op string, r operand) func(lo, hi int, out []bool) {
 	c, v := *col.col, k.num
 	switch c.typ {
 	case series.Int:
-		return func(lo, hi int, out []bool) { cmpKernel(c.ints[lo:hi], op, v, out) }
+		return func(lo, hi int, out []bool) { cmpKernel(c.ints[lo:hi], nasOf(c, lo, hi), op, v, out) }
 	case series.Float:
-		return func(lo, hi int, out []bool) { cmpKernel(c.floats[lo:hi], op, v, out) }
+		return func(lo, hi int, out []bool) { cmpKernel(c.floats[lo:hi], nasOf(c, lo, hi), op, v, out) }
 	}
 	return nil
 }
 
-func cmpKernel[T int | float64](cells []cell[T], op string, v float64, out []bool) {
+// nasOf is c's missing mask over rows [lo, hi), nil when none is missing.
+func nasOf(c column, lo, hi int) []bool {
+	if c.nas == nil {
+		return nil
+	}
+	return c.nas[lo:hi]
+}
+
+// cmpKernel compares vals with v; a missing cell compares false. Missing
+// cells are cleared after the tight loop over the values, which then has
+// no branch.
+func cmpKernel[T int | float64](vals []T, nas []bool, op string, v float64, out []bool) {
 	switch op {
 	case "=", "==":
-		for i := range cells {
-			out[i] = !cells[i].na && float64(cells[i].v) == v
+		for i, x := range vals {
+			out[i] = float64(x) == v
 		}
 	case "!=":
-		for i := range cells {
-			out[i] = !cells[i].na && float64(cells[i].v) != v
+		for i, x := range vals {
+			out[i] = float64(x) != v
 		}
 	case "<":
-		for i := range cells {
-			out[i] = !cells[i].na && float64(cells[i].v) < v
+		for i, x := range vals {
+			out[i] = float64(x) < v
 		}
 	case "<=":
-		for i := range cells {
-			out[i] = !cells[i].na && float64(cells[i].v) <= v
+		for i, x := range vals {
+			out[i] = float64(x) <= v
 		}
 	case ">":
-		for i := range cells {
-			out[i] = !cells[i].na && float64(cells[i].v) > v
+		for i, x := range vals {
+			out[i] = float64(x) > v
 		}
 	case ">=":
-		for i := range cells {
-			out[i] = !cells[i].na && float64(cells[i].v) >= v
+		for i, x := range vals {
+			out[i] = float64(x) >= v
+		}
+	}
+	for i, na := range nas {
+		if na {
+			out[i] = false
 		}
 	}
 }

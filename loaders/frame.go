@@ -14,66 +14,43 @@ import (
 )
 
 // Fast frame kernels. gota's Arrange, Describe and grouping go through
-// interfaces and allocations per cell; these read gota's cells in place
-// (see gota.go) and produce the same results. Each falls back to gota's own
-// function when the layout check failed.
+// interfaces and allocations per cell; these read a Table's columns in
+// place (see table.go) and produce the same results.
 
-// column gives typed, in-place access to a series' cells.
+// column is one column of a Table: its values in a plain slice of their
+// type, and which cells are missing. A missing cell's value is the zero
+// value (NaN in a float column), so a kernel that forgets nas still reads
+// no stale value.
 type column struct {
 	name   string
 	typ    series.Type
-	ints   []cell[int]
-	floats []cell[float64]
-	strs   []cell[string]
-	bools  []cell[bool]
-}
-
-func columnOf(s series.Series) (column, bool) {
-	c := column{name: s.Name, typ: s.Type()}
-	var ok bool
-	switch c.typ {
-	case series.Int:
-		c.ints, ok = cellsOf[int](s)
-	case series.Float:
-		c.floats, ok = cellsOf[float64](s)
-	case series.String:
-		c.strs, ok = cellsOf[string](s)
-	case series.Bool:
-		c.bools, ok = cellsOf[bool](s)
-	}
-	return c, ok
+	ints   []int
+	floats []float64
+	strs   []string
+	bools  []bool
+	nas    []bool // nas[i]: cell i is missing; nil when no cell is
 }
 
 func (c column) len() int {
 	return max(len(c.ints), len(c.floats), len(c.strs), len(c.bools))
 }
 
-func (c column) na(i int) bool {
-	switch c.typ {
-	case series.Int:
-		return c.ints[i].na
-	case series.Float:
-		return c.floats[i].na
-	case series.String:
-		return c.strs[i].na
-	}
-	return c.bools[i].na
-}
+func (c column) na(i int) bool { return c.nas != nil && c.nas[i] }
 
 // float returns cell i as a number (bools as 0 and 1).
 func (c column) float(i int) float64 {
 	switch c.typ {
 	case series.Int:
-		return float64(c.ints[i].v)
+		return float64(c.ints[i])
 	case series.Float:
-		return c.floats[i].v
+		return c.floats[i]
 	case series.Bool:
-		if c.bools[i].v {
+		if c.bools[i] {
 			return 1
 		}
 		return 0
 	}
-	f, _ := strconv.ParseFloat(c.strs[i].v, 64)
+	f, _ := strconv.ParseFloat(c.strs[i], 64)
 	return f
 }
 
@@ -84,13 +61,13 @@ func (c column) text(i int) string {
 	}
 	switch c.typ {
 	case series.Int:
-		return strconv.Itoa(c.ints[i].v)
+		return strconv.Itoa(c.ints[i])
 	case series.Float:
-		return strconv.FormatFloat(c.floats[i].v, 'g', -1, 64)
+		return strconv.FormatFloat(c.floats[i], 'g', -1, 64)
 	case series.Bool:
-		return strconv.FormatBool(c.bools[i].v)
+		return strconv.FormatBool(c.bools[i])
 	}
-	return c.strs[i].v
+	return c.strs[i]
 }
 
 // presentFloats returns the values of c's present cells as numbers (bools
@@ -98,18 +75,18 @@ func (c column) text(i int) string {
 func (c column) presentFloats() []float64 {
 	switch c.typ {
 	case series.Int:
-		return appendPresent(c.ints, func(v int) float64 { return float64(v) })
+		return appendPresent(c.ints, c.nas, func(v int) float64 { return float64(v) })
 	case series.Float:
-		return appendPresent(c.floats, func(v float64) float64 { return v })
+		return appendPresent(c.floats, c.nas, func(v float64) float64 { return v })
 	}
-	return appendPresent(c.bools, func(v bool) float64 { return float64(b2i(v)) })
+	return appendPresent(c.bools, c.nas, func(v bool) float64 { return float64(b2i(v)) })
 }
 
-func appendPresent[T any](cells []cell[T], conv func(T) float64) []float64 {
-	out := make([]float64, 0, len(cells))
-	for _, c := range cells {
-		if !c.na {
-			out = append(out, conv(c.v))
+func appendPresent[T any](vals []T, nas []bool, conv func(T) float64) []float64 {
+	out := make([]float64, 0, len(vals))
+	for i, v := range vals {
+		if nas == nil || !nas[i] {
+			out = append(out, conv(v))
 		}
 	}
 	return out
@@ -126,36 +103,17 @@ func b2i(b bool) int {
 	return 0
 }
 
-// columnsOf gives typed access to all of df's columns, or false when the
-// layout check failed.
-func columnsOf(df dataframe.DataFrame) ([]column, bool) {
-	names := df.Names()
-	cols := make([]column, len(names))
-	for j, name := range names {
-		c, ok := columnOf(colOf(df, name))
-		if !ok {
-			return nil, false
-		}
-		cols[j] = c
-	}
-	return cols, true
+// take returns the rows idx of t, in that order, as a new table.
+func take(t *Table, idx []int) *Table {
+	return mapColumns(t.cols, len(idx), func(c column) column { return gather(c, idx) })
 }
 
-// take returns the rows idx of df, in that order, as a new frame.
-func take(df dataframe.DataFrame, idx []int) dataframe.DataFrame {
-	src, ok := columnsOf(df)
-	if !ok || len(src) == 0 {
-		return df.Subset(idx)
-	}
-	return mapColumns(src, len(idx), func(c column) series.Series { return gather(c, idx) })
-}
-
-// mapColumns builds a frame of nrows rows from fn of every column of src,
+// mapColumns builds a table of nrows rows from fn of every column of src,
 // the columns in parallel.
-func mapColumns(src []column, nrows int, fn func(column) series.Series) dataframe.DataFrame {
-	cols := make([]series.Series, len(src))
+func mapColumns(src []column, nrows int, fn func(column) column) *Table {
+	cols := make([]column, len(src))
 	parallel(len(src), func(j int) { cols[j] = fn(src[j]) })
-	return frameOf(cols, nrows)
+	return newTable(cols, nrows)
 }
 
 // parallel runs fn(0) … fn(n-1) on GOMAXPROCS goroutines.
@@ -193,32 +151,34 @@ func rangeOf(w, parts, n int) (lo, hi int) {
 	return min(w*per, n), min((w+1)*per, n)
 }
 
-func gather(c column, idx []int) series.Series {
+// gather returns the cells idx of c, in that order, as a new column.
+func gather(c column, idx []int) column {
+	out := column{name: c.name, typ: c.typ}
 	switch c.typ {
 	case series.Int:
-		out := make([]cell[int], len(idx))
-		for k, i := range idx {
-			out[k] = c.ints[i]
-		}
-		return wrapCells(c.name, c.typ, out)
+		out.ints = gatherValues(c.ints, idx)
 	case series.Float:
-		out := make([]cell[float64], len(idx))
-		for k, i := range idx {
-			out[k] = c.floats[i]
-		}
-		return wrapCells(c.name, c.typ, out)
+		out.floats = gatherValues(c.floats, idx)
 	case series.Bool:
-		out := make([]cell[bool], len(idx))
-		for k, i := range idx {
-			out[k] = c.bools[i]
+		out.bools = gatherValues(c.bools, idx)
+	default:
+		out.strs = gatherValues(c.strs, idx)
+	}
+	if c.nas != nil {
+		nas := gatherValues(c.nas, idx)
+		if slices.Contains(nas, true) {
+			out.nas = nas
 		}
-		return wrapCells(c.name, c.typ, out)
 	}
-	out := make([]cell[string], len(idx))
+	return out
+}
+
+func gatherValues[T any](vals []T, idx []int) []T {
+	out := make([]T, len(idx))
 	for k, i := range idx {
-		out[k] = c.strs[i]
+		out[k] = vals[i]
 	}
-	return wrapCells(c.name, c.typ, out)
+	return out
 }
 
 // describeFrame computes gota's Describe (mean, median, stddev, min, 25%,
@@ -226,11 +186,8 @@ func gather(c column, idx []int) series.Series {
 // numeric column, then count, missing, distinct and mode (describestats.go).
 // Unlike gota, which lets one missing value turn mean and stddev into NaN,
 // missing values are skipped, as pandas does.
-func describeFrame(df dataframe.DataFrame) (dataframe.DataFrame, error) {
-	cols, ok := columnsOf(df)
-	if !ok {
-		return df.Describe(), nil
-	}
+func describeFrame(t *Table) (dataframe.DataFrame, error) {
+	cols := t.cols
 	out := make([]series.Series, len(cols)+1)
 	out[0] = series.New(append([]string{"mean", "median", "stddev", "min", "25%", "50%", "75%", "max"}, describeCounts...), series.String, "column")
 	parallel(len(cols), func(j int) {
@@ -272,7 +229,7 @@ func minMaxStrings(c column) (lo, hi string) {
 		if c.na(i) {
 			continue
 		}
-		s := c.strs[i].v
+		s := c.strs[i]
 		if first || s < lo {
 			lo = s
 		}
@@ -338,18 +295,18 @@ type ValueCount struct {
 
 // countParts counts the present values of cells by key, a part of the
 // rows per core, and the missing ones.
-func countParts[T any, K comparable](cells []cell[T], key func(T) K) ([]map[K]int, int) {
-	parts := max(1, min(runtime.GOMAXPROCS(0), len(cells)/65536))
+func countParts[T any, K comparable](vals []T, missing []bool, key func(T) K) ([]map[K]int, int) {
+	parts := max(1, min(runtime.GOMAXPROCS(0), len(vals)/65536))
 	maps := make([]map[K]int, parts)
 	nas := make([]int, parts)
 	parallel(parts, func(k int) {
 		m := map[K]int{}
 		na := 0
-		for _, c := range cells[k*len(cells)/parts : (k+1)*len(cells)/parts] {
-			if c.na {
+		for i := k * len(vals) / parts; i < (k+1)*len(vals)/parts; i++ {
+			if missing != nil && missing[i] {
 				na++
 			} else {
-				m[key(c.v)]++
+				m[key(vals[i])]++
 			}
 		}
 		maps[k], nas[k] = m, na
@@ -367,7 +324,7 @@ func valueCounts(c column, limit int) []ValueCount {
 	counts := map[string]int{}
 	switch c.typ {
 	case series.String:
-		parts, na := countParts(c.strs, func(v string) string { return v })
+		parts, na := countParts(c.strs, c.nas, func(v string) string { return v })
 		for _, m := range parts {
 			for v, n := range m {
 				counts[v] += n
@@ -377,7 +334,7 @@ func valueCounts(c column, limit int) []ValueCount {
 			counts["NA"] += na
 		}
 	case series.Int:
-		parts, na := countParts(c.ints, func(v int) int { return v })
+		parts, na := countParts(c.ints, c.nas, func(v int) int { return v })
 		ints := parts[0]
 		for _, m := range parts[1:] {
 			for v, n := range m {
@@ -467,9 +424,9 @@ const (
 
 // groupBy groups rows by the key column and aggregates the value column,
 // one row per group in first-seen order.
-func groupBy(df dataframe.DataFrame, key, value, agg string) (dataframe.DataFrame, error) {
-	kc, ok1 := columnOf(colOf(df, key))
-	vc, ok2 := columnOf(colOf(df, value))
+func groupBy(t *Table, key, value, agg string) (dataframe.DataFrame, error) {
+	kc, ok1 := t.column(key)
+	vc, ok2 := t.column(value)
 	if !ok1 || !ok2 {
 		return dataframe.DataFrame{}, fmt.Errorf("unknown column %q or %q", key, value)
 	}

@@ -58,8 +58,8 @@ func TestSortEqualsGotaArrange(t *testing.T) {
 	df := bundledFrame(t, "seattle-weather")
 	for _, col := range []string{"temp_max", "weather", "date", "wind"} {
 		for _, desc := range []bool{false, true} {
-			c, _ := columnOf(df.Col(col))
-			got := take(df, sortOrder(c, desc))
+			c := columnFrom(df.Col(col))
+			got := take(TableOf(df), sortOrder(c, desc)).Frame()
 			order := dataframe.Sort(col)
 			if desc {
 				order = dataframe.RevSort(col)
@@ -76,7 +76,7 @@ func TestSortEqualsGotaArrange(t *testing.T) {
 func TestDescribeEqualsGotaAndPandasQuartiles(t *testing.T) {
 	for _, name := range []string{"seattle-weather", "us-employment", "flights-airport"} {
 		df := bundledFrame(t, name)
-		got, err := describeFrame(df)
+		got, err := describeFrame(TableOf(df))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -112,7 +112,7 @@ func TestDescribeEqualsGotaAndPandasQuartiles(t *testing.T) {
 
 func TestDescribeQuartilesArePandas(t *testing.T) {
 	df, _ := read(t, "x\n4\n2\n1\n3\n")
-	got, _ := describeFrame(df)
+	got, _ := describeFrame(TableOf(df))
 	for i, want := range []float64{2.5, 2.5, 1.75, 2.5, 3.25} { // median, then 25/50/75 with min between
 		row := []int{1, 5, 4, 5, 6}[i]
 		if v := got.Col("x").Elem(row).Float(); v != want {
@@ -123,7 +123,7 @@ func TestDescribeQuartilesArePandas(t *testing.T) {
 
 func TestDescribeSkipsMissingValues(t *testing.T) {
 	df, _ := read(t, "x\n1\nNA\n3\n")
-	got, _ := describeFrame(df)
+	got, _ := describeFrame(TableOf(df))
 	if mean := got.Col("x").Elem(0).Float(); mean != 2 {
 		t.Fatalf("mean with a missing value = %v, want 2 (gota would say NaN)", mean)
 	}
@@ -131,7 +131,7 @@ func TestDescribeSkipsMissingValues(t *testing.T) {
 
 func TestValueCountsEqualGotaGroupBy(t *testing.T) {
 	df := bundledFrame(t, "seattle-weather")
-	c, _ := columnOf(df.Col("weather"))
+	c := columnFrom(df.Col("weather"))
 	got := valueCounts(c, 0)
 	groups := df.GroupBy("weather").Aggregation([]dataframe.AggregationType{dataframe.Aggregation_COUNT}, []string{"date"})
 	want := map[string]int{}
@@ -156,7 +156,7 @@ func TestValueCountsEqualGotaGroupBy(t *testing.T) {
 
 func TestHistogramCountsEveryValue(t *testing.T) {
 	df := bundledFrame(t, "seattle-weather")
-	c, _ := columnOf(df.Col("temp_max"))
+	c := columnFrom(df.Col("temp_max"))
 	bins, err := histogram(c, 10)
 	if err != nil {
 		t.Fatal(err)
@@ -168,7 +168,7 @@ func TestHistogramCountsEveryValue(t *testing.T) {
 	if total != df.Nrow() || bins[0].Lo != df.Col("temp_max").Min() || bins[9].Hi != df.Col("temp_max").Max() {
 		t.Fatalf("bins %v: %d values of %d", bins, total, df.Nrow())
 	}
-	s, _ := columnOf(df.Col("weather"))
+	s := columnFrom(df.Col("weather"))
 	if _, err := histogram(s, 10); err == nil || !strings.Contains(err.Error(), "not numeric") {
 		t.Fatalf("histogram of text: %v", err)
 	}
@@ -176,7 +176,7 @@ func TestHistogramCountsEveryValue(t *testing.T) {
 
 func TestGroupByMean(t *testing.T) {
 	df, _ := read(t, "k,v\na,1\nb,10\na,3\nb,NA\n")
-	got, err := groupBy(df, "k", "v", AggMean)
+	got, err := groupBy(TableOf(df), "k", "v", AggMean)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +215,7 @@ func TestSortOrderIsStableWithMissingLast(t *testing.T) {
 		{"s", false, "[2 5 0 3 6 4 1 7]"},
 		{"s", true, "[4 0 3 6 2 5 1 7]"},
 	} {
-		c, _ := columnOf(df.Col(tc.col))
+		c := columnFrom(df.Col(tc.col))
 		if got := fmt.Sprint(sortOrder(c, tc.desc)); got != tc.want {
 			t.Errorf("sort %s desc=%v: %s, want %s", tc.col, tc.desc, got, tc.want)
 		}
@@ -260,16 +260,16 @@ func TestOrderStatsMatchSort(t *testing.T) {
 // give the same frames.
 func TestUnknownGotaLayoutFallsBack(t *testing.T) {
 	fast := bundledFrame(t, "seattle-weather")
-	c, _ := columnOf(fast.Col("temp_max"))
+	c := columnFrom(fast.Col("temp_max"))
 	order := sortOrder(c, true)
-	fastSorted := take(fast, order)
+	fastSorted := take(TableOf(fast), order).Frame()
 
 	saved := gotaLayout
 	gotaLayout.ok = false
 	defer func() { gotaLayout = saved }()
 	slow := bundledFrame(t, "seattle-weather")
 	framesEqual(t, "fallback load", slow, fast)
-	framesEqual(t, "fallback take", take(slow, order), fastSorted)
+	framesEqual(t, "fallback take", take(TableOf(slow), order).Frame(), fastSorted)
 }
 
 // TestValueCountsInParts checks counts split across cores against one map.
@@ -286,7 +286,7 @@ func TestValueCountsInParts(t *testing.T) {
 	}
 	df, _ := read(t, b.String())
 	for _, name := range df.Names() {
-		c, _ := columnOf(colOf(df, name))
+		c, _ := TableOf(df).column(name)
 		want := map[string]int{}
 		for i := range c.len() {
 			want[c.text(i)]++

@@ -95,7 +95,7 @@ func (l *Loaders) frequency(ctx context.Context, a FreqArgs) (Freq, error) {
 	}
 	cols := make([]column, len(a.Columns))
 	for j, name := range a.Columns {
-		c, ok := columnOf(colOf(df, name))
+		c, ok := df.column(name)
 		if !ok {
 			return Freq{}, noColumn("frequency", a.Stage.Source, name)
 		}
@@ -108,7 +108,7 @@ func (l *Loaders) frequency(ctx context.Context, a FreqArgs) (Freq, error) {
 // text, except that -0 is 0 (the filter language finds both with = 0, so
 // they must be one group).
 func freqText(c column, i int) string {
-	if c.typ == series.Float && c.floats[i].v == 0 {
+	if c.typ == series.Float && c.floats[i] == 0 {
 		return "0"
 	}
 	return c.text(i)
@@ -124,19 +124,19 @@ func freqOne(c column) Freq {
 	switch c.typ {
 	case series.String:
 		var parts []map[string]int
-		parts, na = countParts(c.strs, func(v string) string { return v })
+		parts, na = countParts(c.strs, c.nas, func(v string) string { return v })
 		for v, n := range mergeCounts(parts) {
 			add(v, n)
 		}
 	case series.Int:
 		var parts []map[int]int
-		parts, na = countParts(c.ints, func(v int) int { return v })
+		parts, na = countParts(c.ints, c.nas, func(v int) int { return v })
 		for v, n := range mergeCounts(parts) {
 			add(strconv.Itoa(v), n)
 		}
 	case series.Float:
 		var parts []map[uint64]int
-		parts, na = countParts(c.floats, func(v float64) uint64 {
+		parts, na = countParts(c.floats, c.nas, func(v float64) uint64 {
 			switch {
 			case v == 0:
 				return 0 // -0 and 0 are one value
@@ -150,7 +150,7 @@ func freqOne(c column) Freq {
 		}
 	default:
 		var parts []map[bool]int
-		parts, na = countParts(c.bools, func(v bool) bool { return v })
+		parts, na = countParts(c.bools, c.nas, func(v bool) bool { return v })
 		for v, n := range mergeCounts(parts) {
 			add(strconv.FormatBool(v), n)
 		}

@@ -15,33 +15,34 @@ import (
 )
 
 // Loaded is a parsed dataset and what the reader found.
+//
+// Its cells are a Table, which never changes once read, so the data cache
+// shares one Table between its entry and every caller rather than copying
+// it: Frame gives each caller a gota frame of its own, and nothing a caller
+// does to one can reach what the next caller sees. That is what a data
+// cache's copy promises, without a second frame in memory per hit.
 type Loaded struct {
-	Frame  dataframe.DataFrame
 	Report Report
-
-	// forModel marks a load computed for the dataset model, which keeps
-	// the frame read-only: the data cache may then store it without a
-	// copy (see Copy).
-	forModel bool
+	table  *Table
 }
 
-// Copy returns an independent copy, for the data cache. A load computed
-// for the model is the exception: the cache's stored entry shares its
-// cells with the model's frame, which no one writes (the model is a
-// read-only resource), and every later hit copies that entry as usual.
-// This spares opening a file a second frame: its time and its memory.
+// LoadedOf makes a Loaded of df's cells (copied) and rep.
+func LoadedOf(df dataframe.DataFrame, rep Report) Loaded {
+	return Loaded{Report: rep, table: TableOf(df)}
+}
+
+// Table returns the load's cells, read-only.
+func (l Loaded) Table() *Table { return l.table }
+
+// Frame returns the load as a gota DataFrame of the caller's own.
+func (l Loaded) Frame() dataframe.DataFrame { return l.table.Frame() }
+
+// Copy returns an independent copy, for the data cache: the Table is
+// shared (it never changes), the report's warnings are copied.
 func (l Loaded) Copy() Loaded {
-	if l.forModel {
-		l.forModel = false
-		l.Report.Warnings = slices.Clone(l.Report.Warnings)
-		return l
-	}
-	l.Frame = l.Frame.Copy()
 	l.Report.Warnings = slices.Clone(l.Report.Warnings)
 	return l
 }
-
-type forModelKey struct{}
 
 // Config tunes the cached functions.
 type Config struct {
@@ -191,22 +192,22 @@ func (l *Loaders) load(ctx context.Context, src Source) (Loaded, error) {
 	if src.Kind == URL {
 		opts = append(opts, WithMaxBytes(urlMaxBytes)) // a .gz download is capped by what it inflates to
 	}
-	df, err := ReadCSV(ctx, r, opts...)
+	t, err := ReadTable(ctx, r, opts...)
 	if err != nil {
 		return Loaded{}, err
 	}
-	return Loaded{Frame: df, Report: rep, forModel: ctx.Value(forModelKey{}) != nil}, nil
+	return Loaded{Report: rep, table: t}, nil
 }
 
 func (l *Loaders) model(ctx context.Context, src Source) (*DatasetModel, error) {
-	loaded, err := l.LoadSource(context.WithValue(ctx, forModelKey{}, true), src)
+	loaded, err := l.LoadSource(ctx, src)
 	if err != nil {
 		return nil, err
 	}
 	if err := l.slow(ctx); err != nil {
 		return nil, err
 	}
-	return newModel(src, loaded.Frame, loaded.Report), nil
+	return newModel(src, loaded.table, loaded.Report), nil
 }
 
 // Stat returns src with its identity read again: a file's size and
@@ -239,16 +240,16 @@ func FilterArgsOf(m *DatasetModel, expr string) FilterArgs {
 // again with the new generation.
 var ErrChanged = errors.New("the dataset changed while this was computed")
 
-// frameOfModel returns the frame a step keyed by (model, gen) must read.
-func frameOfModel(m *DatasetModel, gen uint64) (dataframe.DataFrame, error) {
+// frameOfModel returns the table a step keyed by (model, gen) must read.
+func frameOfModel(m *DatasetModel, gen uint64) (*Table, error) {
 	if m == nil {
-		return dataframe.DataFrame{}, errors.New("no dataset model: build arguments with StageOf or FilterArgsOf")
+		return nil, errors.New("no dataset model: build arguments with StageOf or FilterArgsOf")
 	}
-	df, now := m.snapshot()
+	t, now := m.snapshot()
 	if now != gen {
-		return dataframe.DataFrame{}, ErrChanged
+		return nil, ErrChanged
 	}
-	return df, nil
+	return t, nil
 }
 
 func (l *Loaders) predicate(ctx context.Context, a FilterArgs) (*Predicate, error) {
@@ -256,7 +257,7 @@ func (l *Loaders) predicate(ctx context.Context, a FilterArgs) (*Predicate, erro
 	if err != nil {
 		return nil, err
 	}
-	return CompileFilter(a.Expr, df)
+	return compileFilter(a.Expr, df)
 }
 
 // filterRows lists the rows a filter keeps, in frame order.
@@ -273,7 +274,7 @@ func (l *Loaders) filterRows(ctx context.Context, a FilterArgs) (RowSet, error) 
 
 // rowsOf returns the rows a stage keeps: every row without a filter, the
 // filter's rows (a cached call) with one.
-func (l *Loaders) rowsOf(ctx context.Context, s Stage) (dataframe.DataFrame, RowSet, error) {
+func (l *Loaders) rowsOf(ctx context.Context, s Stage) (*Table, RowSet, error) {
 	df, err := frameOfModel(s._model, s.Model)
 	if err != nil {
 		return df, RowSet{}, err
@@ -324,7 +325,7 @@ func noColumn(what string, src Source, col string) error {
 
 // stageFrame is the frame of a stage's rows: the model's own frame without
 // a filter, a gathered copy with one.
-func (l *Loaders) stageFrame(ctx context.Context, s Stage) (dataframe.DataFrame, error) {
+func (l *Loaders) stageFrame(ctx context.Context, s Stage) (*Table, error) {
 	df, rows, err := l.rowsOf(ctx, s)
 	if err != nil || rows.All() {
 		return df, err
@@ -337,8 +338,15 @@ func (l *Loaders) selectColumns(ctx context.Context, a SelectArgs) (dataframe.Da
 	if err != nil {
 		return dataframe.DataFrame{}, err
 	}
-	df = df.Select(a.Columns)
-	return df, df.Err
+	cols := make([]column, len(a.Columns))
+	for j, name := range a.Columns {
+		c, ok := df.column(name)
+		if !ok {
+			return dataframe.DataFrame{}, noColumn("select", a.Stage.Source, name)
+		}
+		cols[j] = c
+	}
+	return newTable(cols, df.Nrow()).Frame(), nil
 }
 
 func (l *Loaders) describe(ctx context.Context, s Stage) (dataframe.DataFrame, error) {
@@ -370,15 +378,14 @@ func (l *Loaders) column(ctx context.Context, s Stage, name, what string) (colum
 	if err := l.slow(ctx); err != nil {
 		return column{}, err
 	}
-	c, ok := columnOf(colOf(df, name))
+	c, ok := df.column(name)
 	if !ok {
 		return column{}, noColumn(what, s.Source, name)
 	}
 	if rows.All() {
 		return c, nil
 	}
-	c, _ = columnOf(gather(c, rows.indexes()))
-	return c, nil
+	return gather(c, rows.indexes()), nil
 }
 
 func (l *Loaders) groupBy(ctx context.Context, a GroupArgs) (dataframe.DataFrame, error) {

@@ -12,17 +12,18 @@ import (
 	"github.com/go-gota/gota/series"
 )
 
-// DatasetModel is the parsed, indexed form of one dataset: its frame,
+// DatasetModel is the parsed, indexed form of one dataset: its table,
 // schema, per-column statistics and lazily built sort and search indexes.
-// It is a resource, shared by every caller: treat Frame as read-only. (The
-// explorer's mutation demo breaks that rule on purpose, to show why.)
+// It is a resource, shared by every caller. (The explorer's mutation demo
+// changes it on purpose, with DropColumn, to show why a shared resource
+// must not be changed.)
 type DatasetModel struct {
 	Source  Source
-	Frame   dataframe.DataFrame
 	Report  Report
 	Columns []ColumnStats
 
 	mu      sync.Mutex
+	table   *Table
 	gen     uint64 // see Generation
 	orders  map[orderKey][]int
 	lowered [][]string // per column, lower-cased cell text for search
@@ -51,49 +52,29 @@ const distinctCap = 10000
 
 // newModel builds the model of a loaded frame, its columns' statistics
 // on all cores.
-func newModel(src Source, df dataframe.DataFrame, rep Report) *DatasetModel {
-	m := &DatasetModel{Source: src, Frame: df, Report: rep, orders: map[orderKey][]int{}, gen: modelGens.Add(1)}
-	names := df.Names()
-	m.Columns = make([]ColumnStats, len(names))
-	next := make(chan int, len(names))
-	for j := range names {
-		next <- j
-	}
-	close(next)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(names)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range next {
-				m.Columns[j] = columnStats(colOf(df, names[j]))
-			}
-		}()
-	}
-	wg.Wait()
+func newModel(src Source, t *Table, rep Report) *DatasetModel {
+	m := &DatasetModel{Source: src, table: t, Report: rep, orders: map[orderKey][]int{}, gen: modelGens.Add(1)}
+	m.Columns = make([]ColumnStats, t.Ncol())
+	parallel(t.Ncol(), func(j int) { m.Columns[j] = columnStats(t.cols[j]) })
 	return m
 }
 
-func columnStats(s series.Series) ColumnStats {
-	st := ColumnStats{Name: s.Name, Type: s.Type(), Min: math.NaN(), Max: math.NaN(), Mean: math.NaN()}
-	c, ok := columnOf(s)
-	if !ok {
-		return st
-	}
+func columnStats(c column) ColumnStats {
+	st := ColumnStats{Name: c.name, Type: c.typ, Min: math.NaN(), Max: math.NaN(), Mean: math.NaN()}
 	switch c.typ {
 	case series.Int:
-		numericStats(&st, c.ints, func(v int) float64 { return float64(v) }, func(v int) int { return v })
+		numericStats(&st, c, c.ints, func(v int) float64 { return float64(v) }, func(v int) int { return v })
 	case series.Float:
-		numericStats(&st, c.floats, func(v float64) float64 { return v }, func(v float64) uint64 {
+		numericStats(&st, c, c.floats, func(v float64) float64 { return v }, func(v float64) uint64 {
 			if v != v {
 				return math.Float64bits(math.NaN()) // every NaN reads "NaN"
 			}
 			return math.Float64bits(v) // -0 and 0 read differently: keep them apart
 		})
 	case series.Bool:
-		numericStats(&st, c.bools, func(v bool) float64 { return float64(b2i(v)) }, func(v bool) bool { return v })
+		numericStats(&st, c, c.bools, func(v bool) float64 { return float64(b2i(v)) }, func(v bool) bool { return v })
 	default:
-		st.NA, st.Distinct = distinct(c.strs, func(v string) string { return v })
+		st.NA, st.Distinct = distinct(c.strs, c.nas, func(v string) string { return v })
 	}
 	return st
 }
@@ -101,15 +82,15 @@ func columnStats(s series.Series) ColumnStats {
 // numericStats fills st from a numeric column's cells, keying distinct
 // values by key (the value itself, not its text: each distinct value has
 // one text).
-func numericStats[T any, K comparable](st *ColumnStats, cells []cell[T], num func(T) float64, key func(T) K) {
+func numericStats[T any, K comparable](st *ColumnStats, c column, vals []T, num func(T) float64, key func(T) K) {
 	var sum float64
 	n := 0
 	lo, hi := math.Inf(1), math.Inf(-1)
-	for i := range cells {
-		if cells[i].na {
+	for i := range vals {
+		if c.na(i) {
 			continue
 		}
-		v := num(cells[i].v)
+		v := num(vals[i])
 		lo, hi = min(lo, v), max(hi, v)
 		sum += v
 		n++
@@ -117,19 +98,24 @@ func numericStats[T any, K comparable](st *ColumnStats, cells []cell[T], num fun
 	if n > 0 {
 		st.Min, st.Max, st.Mean = lo, hi, sum/float64(n)
 	}
-	st.NA, st.Distinct = distinct(cells, key)
+	st.NA, st.Distinct = distinct(vals, c.nas, key)
 }
 
 // distinct counts a column's missing cells and its distinct present values
 // up to distinctCap, a part of the rows per core. Each part stops looking
 // values up once it has the cap; the union of the parts, capped, is then
 // min(distinct values, cap) as one pass over all rows would count.
-func distinct[T any, K comparable](cells []cell[T], key func(T) K) (na, n int) {
-	parts := max(1, min(runtime.GOMAXPROCS(0), len(cells)/distinctPartRows))
+func distinct[T any, K comparable](vals []T, nas []bool, key func(T) K) (na, n int) {
+	parts := max(1, min(runtime.GOMAXPROCS(0), len(vals)/distinctPartRows))
 	sets := make([]map[K]struct{}, parts)
-	nas := make([]int, parts)
+	counts := make([]int, parts)
 	parallel(parts, func(k int) {
-		sets[k], nas[k] = distinctPart(cells[k*len(cells)/parts:(k+1)*len(cells)/parts], key)
+		lo, hi := k*len(vals)/parts, (k+1)*len(vals)/parts
+		var part []bool
+		if nas != nil {
+			part = nas[lo:hi]
+		}
+		sets[k], counts[k] = distinctPart(vals[lo:hi], part, key)
 	})
 	union := sets[0]
 	for k, set := range sets[1:] {
@@ -139,40 +125,42 @@ func distinct[T any, K comparable](cells []cell[T], key func(T) K) (na, n int) {
 			}
 			union[v] = struct{}{}
 		}
-		nas[0] += nas[k+1]
+		counts[0] += counts[k+1]
 	}
-	return nas[0], min(len(union), distinctCap)
+	return counts[0], min(len(union), distinctCap)
 }
 
 // distinctPartRows is the fewest rows worth a part of their own; tests
 // lower it.
 var distinctPartRows = 1 << 20
 
-func distinctPart[T any, K comparable](cells []cell[T], key func(T) K) (map[K]struct{}, int) {
+func distinctPart[T any, K comparable](vals []T, nas []bool, key func(T) K) (map[K]struct{}, int) {
 	seen := make(map[K]struct{}, 64)
 	na, i := 0, 0
-	for ; i < len(cells) && len(seen) < distinctCap; i++ {
-		if cells[i].na {
+	for ; i < len(vals) && len(seen) < distinctCap; i++ {
+		if nas != nil && nas[i] {
 			na++
 			continue
 		}
-		seen[key(cells[i].v)] = struct{}{}
+		seen[key(vals[i])] = struct{}{}
 	}
-	for ; i < len(cells); i++ {
-		if cells[i].na {
+	for ; i < len(nas); i++ {
+		if nas[i] {
 			na++
 		}
 	}
 	return seen, na
 }
 
-// Data returns the model's frame. Use it rather than the Frame field when
-// the model may be shared with DropColumn's caller.
-func (m *DatasetModel) Data() dataframe.DataFrame {
+// Data returns the model's table, as it is now (DropColumn replaces it).
+func (m *DatasetModel) Data() *Table {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.Frame
+	return m.table
 }
+
+// Frame returns the model's table as a gota DataFrame of the caller's own.
+func (m *DatasetModel) Frame() dataframe.DataFrame { return m.Data().Frame() }
 
 // DropColumn removes a column from the shared frame in place. It exists
 // for the explorer's mutation demo: the model is a resource, so every later
@@ -181,25 +169,23 @@ func (m *DatasetModel) Data() dataframe.DataFrame {
 func (m *DatasetModel) DropColumn(name string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.Frame.Ncol() <= 1 {
-		// gota would answer "no Series given": say what is wrong instead.
+	if m.table.Ncol() <= 1 {
 		return fmt.Errorf("cannot drop %q: it is the only column left", name)
 	}
-	df := m.Frame.Drop(name)
-	if df.Err != nil {
-		return df.Err
+	if m.table.Index(name) < 0 {
+		return fmt.Errorf("cannot drop %q: there is no such column", name)
 	}
-	m.Frame = df
+	m.table = m.table.Drop(name)
 	m.lowered = nil
 	m.gen = modelGens.Add(1)
 	return nil
 }
 
 // snapshot returns the frame and its generation, read together.
-func (m *DatasetModel) snapshot() (dataframe.DataFrame, uint64) {
+func (m *DatasetModel) snapshot() (*Table, uint64) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.Frame, m.gen
+	return m.table, m.gen
 }
 
 // modelGens numbers models and their damaged versions, process-wide.
@@ -223,9 +209,9 @@ func (m *DatasetModel) Order(col string, desc bool) ([]int, bool) {
 		m.mu.Unlock()
 		return idx, true
 	}
-	df := m.Frame
+	t := m.table
 	m.mu.Unlock()
-	c, ok := m.sortColumnOf(df, col) // a text column of dates sorts chronologically
+	c, ok := m.sortColumnOf(t, col) // a text column of dates sorts chronologically
 	if !ok {
 		return nil, false
 	}
@@ -242,12 +228,13 @@ func (m *DatasetModel) Order(col string, desc bool) ([]int, bool) {
 // Find returns the first cell at or after (row, col) in reading order (or at
 // or before it, backwards) whose text contains query, ignoring case.
 func (m *DatasetModel) Find(query string, row, col int, forward bool) (int, int, bool) {
-	if query == "" || m.Frame.Nrow() == 0 {
+	t := m.Data()
+	if query == "" || t.Nrow() == 0 {
 		return 0, 0, false
 	}
 	lowered := m.searchIndex()
 	q := strings.ToLower(query)
-	nrow, ncol := m.Frame.Nrow(), len(lowered)
+	nrow, ncol := t.Nrow(), len(lowered)
 	total := nrow * ncol
 	pos := row*ncol + col
 	for step := 0; step < total; step++ {
@@ -270,11 +257,7 @@ func (m *DatasetModel) searchIndex() [][]string {
 	if m.lowered != nil {
 		return m.lowered
 	}
-	for _, name := range m.Frame.Names() {
-		c, ok := columnOf(colOf(m.Frame, name))
-		if !ok {
-			continue
-		}
+	for _, c := range m.table.cols {
 		texts := make([]string, c.len())
 		for i := range texts {
 			texts[i] = strings.ToLower(c.text(i))

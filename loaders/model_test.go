@@ -63,12 +63,12 @@ func TestModelLoadIsNotCopied(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got.Frame.Elem(0, 2).Set("changed")
+	got.Frame().Elem(0, 2).Set("changed")
 	again, _ := l.LoadSource(ctx, srcs[0])
-	if v := m.Data().Elem(0, 2).String(); v != "n0" {
+	if v := m.Data().Text(0, 2); v != "n0" {
 		t.Fatalf("a caller's write reached the model: %q", v)
 	}
-	if v := again.Frame.Elem(0, 2).String(); v != "n0" {
+	if v := again.Frame().Elem(0, 2).String(); v != "n0" {
 		t.Fatalf("a caller's write reached the cache: %q", v)
 	}
 	if s := l.Load.Stats(); s.Misses != 1 {
@@ -103,9 +103,9 @@ func TestColumnStatsAgreeWithText(t *testing.T) {
 
 func statsAgree(t *testing.T, df dataframe.DataFrame) {
 	t.Helper()
-	m := newModel(Source{}, df, Report{})
+	m := newModel(Source{}, TableOf(df), Report{})
 	for j, name := range df.Names() {
-		c, _ := columnOf(colOf(df, name))
+		c, _ := TableOf(df).column(name)
 		seen := map[string]bool{}
 		na := 0
 		lo, hi, sum, n := math.Inf(1), math.Inf(-1), 0.0, 0

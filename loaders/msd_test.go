@@ -92,10 +92,10 @@ func firstDiff[T comparable](a, b []T) int {
 func TestSortOrderLargeColumns(t *testing.T) {
 	r := newRand()
 	n := msdParallel + 5000
-	ints := make([]cell[int], n)
-	floats := make([]cell[float64], n)
+	ints, floats := make([]int, n), make([]float64, n)
+	intNA, floatNA := make([]bool, n), make([]bool, n)
 	for i := range n {
-		ints[i] = cell[int]{v: r.IntN(1000) - 500, na: r.IntN(50) == 0}
+		ints[i], intNA[i] = r.IntN(1000)-500, r.IntN(50) == 0
 		f := r.NormFloat64() * 1e6
 		switch r.IntN(200) {
 		case 0:
@@ -105,9 +105,9 @@ func TestSortOrderLargeColumns(t *testing.T) {
 		case 2:
 			f = 0
 		}
-		floats[i] = cell[float64]{v: f, na: r.IntN(40) == 0}
+		floats[i], floatNA[i] = f, r.IntN(40) == 0
 	}
-	for _, c := range []column{{name: "i", typ: series.Int, ints: ints}, {name: "f", typ: series.Float, floats: floats}} {
+	for _, c := range []column{{name: "i", typ: series.Int, ints: ints, nas: intNA}, {name: "f", typ: series.Float, floats: floats, nas: floatNA}} {
 		for _, desc := range []bool{false, true} {
 			want := stableOrder(c, desc, func(a, b int) int { return cmp.Compare(c.float(a), c.float(b)) })
 			if i := firstDiff(sortOrder(c, desc), want); i >= 0 {
@@ -133,13 +133,13 @@ func TestPermuteEqualsGather(t *testing.T) {
 	}
 	df, _ := read(t, b.String())
 	perm := r.Perm(n)
-	got := permute(df, perm, series.Series{})
-	if _, ok := columnsOf(df); !ok {
-		t.Fatal("layout check failed: permute fell back to gota")
+	got := permute(TableOf(df), perm, column{}, false).Frame()
+	if !gotaLayout.ok {
+		t.Fatal("layout check failed: frames are built through gota's constructors")
 	}
-	framesEqual(t, "permute", got, take(df, perm))
+	framesEqual(t, "permute", got, take(TableOf(df), perm).Frame())
 	// Fewer rows than the frame: not a permutation, so it must gather.
-	framesEqual(t, "permute of a subset", permute(df, perm[:n-1], series.Series{}), take(df, perm[:n-1]))
+	framesEqual(t, "permute of a subset", permute(TableOf(df), perm[:n-1], column{}, false).Frame(), take(TableOf(df), perm[:n-1]).Frame())
 }
 
 // TestSortFrameEqualsGather checks sortFrame, which rebuilds the sort
@@ -159,32 +159,33 @@ func TestSortFrameEqualsGather(t *testing.T) {
 		}
 	}
 	df, _ := read(t, b.String())
-	f, _ := columnOf(colOf(df, "f"))
+	tb := TableOf(df)
+	f, _ := tb.column("f")
 	for i := 0; i < len(f.floats); i += 97 {
-		if !f.floats[i].na {
-			f.floats[i].v = math.NaN() // present NaNs, which the reader does not make
+		if !f.na(i) {
+			f.floats[i] = math.NaN() // present NaNs, which the reader does not make
 		}
 	}
-	for _, col := range df.Names() {
-		c, _ := columnOf(colOf(df, col))
+	for _, col := range tb.Names() {
+		c, _ := tb.column(col)
 		for _, desc := range []bool{false, true} {
-			got, ok := sortFrame(df, col, desc)
-			want := take(df, sortOrder(c, desc))
+			sorted, ok := sortFrame(tb, col, desc)
+			want := take(tb, sortOrder(c, desc)).Frame()
 			what := fmt.Sprintf("sort by %s desc=%v", col, desc)
 			if !ok {
 				t.Fatalf("%s: no column", what)
 			}
-			framesEqual(t, what, got, want)
-			g, _ := columnOf(colOf(got, "f"))
-			w, _ := columnOf(colOf(want, "f"))
+			framesEqual(t, what, sorted.Frame(), want)
+			g, _ := sorted.column("f")
+			w, _ := TableOf(want).column("f")
 			for i := range g.floats {
-				if math.Signbit(g.floats[i].v) != math.Signbit(w.floats[i].v) {
-					t.Fatalf("%s: row %d is %v, gathering gives %v", what, i, g.floats[i].v, w.floats[i].v)
+				if math.Signbit(g.floats[i]) != math.Signbit(w.floats[i]) {
+					t.Fatalf("%s: row %d is %v, gathering gives %v", what, i, g.floats[i], w.floats[i])
 				}
 			}
 		}
 	}
-	if _, ok := sortFrame(df, "nope", false); ok {
+	if _, ok := sortFrame(tb, "nope", false); ok {
 		t.Fatal("sorting by a missing column succeeded")
 	}
 }
@@ -202,7 +203,7 @@ func TestSortOrderStrings(t *testing.T) {
 		n      int
 		ranked bool // few enough distinct strings to sort by rank
 	}{{50, true}, {5000, true}, {msdParallel + 77, true}, {2*maxRanked + 1, false}, {msdParallel + 77, false}} {
-		cells := make([]cell[string], tc.n)
+		cells, nas := make([]string, tc.n), make([]bool, tc.n)
 		for i := range cells {
 			s := prefixes[r.IntN(len(prefixes))] + tails[r.IntN(len(tails))]
 			switch {
@@ -211,22 +212,22 @@ func TestSortOrderStrings(t *testing.T) {
 			case r.IntN(3) == 0:
 				s += fmt.Sprint(r.IntN(50))
 			}
-			cells[i] = cell[string]{v: s, na: r.IntN(60) == 0}
+			cells[i], nas[i] = s, r.IntN(60) == 0
 		}
-		ranks, _, ranked := stringRanks(cells)
+		ranks, _, ranked := stringRanks(cells, nas)
 		if ranked != tc.ranked {
 			t.Fatalf("%d strings: ranked = %v, want %v", tc.n, ranked, tc.ranked)
 		}
 		if ranked {
 			uint32Scratch.put(ranks)
 		}
-		c := column{name: "s", typ: series.String, strs: cells}
+		c := column{name: "s", typ: series.String, strs: cells, nas: nas}
 		for _, desc := range []bool{false, true} {
-			want := stableOrder(c, desc, func(a, b int) int { return strings.Compare(cells[a].v, cells[b].v) })
+			want := stableOrder(c, desc, func(a, b int) int { return strings.Compare(cells[a], cells[b]) })
 			got := sortOrder(c, desc)
 			if i := firstDiff(got, want); i >= 0 {
 				t.Fatalf("%d strings (ranked %v) desc=%v: at %d got row %d %q, want row %d %q",
-					tc.n, ranked, desc, i, got[i], cells[got[i]].v, want[i], cells[want[i]].v)
+					tc.n, ranked, desc, i, got[i], cells[got[i]], want[i], cells[want[i]])
 			}
 		}
 	}

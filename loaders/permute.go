@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/bits"
 
-	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
 )
 
@@ -61,26 +60,32 @@ func (p *permPlan) release() {
 }
 
 // apply returns the cells of c in the plan's order.
-func (p *permPlan) apply(c column) series.Series {
+func (p *permPlan) apply(c column) column {
+	out := column{name: c.name, typ: c.typ}
 	switch c.typ {
 	case series.Int:
-		return wrapCells(c.name, c.typ, permuteCells(c.ints, p))
+		out.ints = permuteValues(c.ints, p)
 	case series.Float:
-		return wrapCells(c.name, c.typ, permuteCells(c.floats, p))
+		out.floats = permuteValues(c.floats, p)
 	case series.Bool:
-		return wrapCells(c.name, c.typ, permuteCells(c.bools, p))
+		out.bools = permuteValues(c.bools, p)
+	default:
+		out.strs = permuteValues(c.strs, p)
 	}
-	return wrapCells(c.name, c.typ, permuteCells(c.strs, p))
+	if c.nas != nil {
+		out.nas = permuteValues(c.nas, p)
+	}
+	return out
 }
 
-func permuteCells[T any](src []cell[T], p *permPlan) []cell[T] {
+func permuteValues[T any](src []T, p *permPlan) []T {
 	n := len(src)
-	out := make([]cell[T], n)
+	out := make([]T, n)
 	for i, s := range p.slot {
 		out[s] = src[i]
 	}
 	w := 1 << p.shift
-	window := make([]cell[T], w)
+	window := make([]T, w)
 	for lo := 0; lo < n; lo += w {
 		hi := min(lo+w, n)
 		copy(window, out[lo:hi])
@@ -91,31 +96,30 @@ func permuteCells[T any](src []cell[T], p *permPlan) []cell[T] {
 	return out
 }
 
-// permute returns df's rows in the order perm, which must be a reordering
+// permute returns t's rows in the order perm, which must be a reordering
 // of all of them (as sort orders are). Plans index rows with 32 bits.
-// done, when it has a name, is the column of that name already in order.
-func permute(df dataframe.DataFrame, perm []int, done series.Series) dataframe.DataFrame {
-	src, ok := columnsOf(df)
-	if !ok || len(src) == 0 || len(perm) < permuteBelow || len(perm) != df.Nrow() || len(perm) > math.MaxUint32 {
-		return take(df, perm)
+// done, when ok, is the column of its name already in order.
+func permute(t *Table, perm []int, done column, ok bool) *Table {
+	if t.Ncol() == 0 || len(perm) < permuteBelow || len(perm) != t.Nrow() || len(perm) > math.MaxUint32 {
+		return take(t, perm)
 	}
 	p := newPermPlan(perm)
 	defer p.release()
-	return mapColumns(src, len(perm), func(c column) series.Series {
-		if done.Name != "" && c.name == done.Name {
+	return mapColumns(t.cols, len(perm), func(c column) column {
+		if ok && c.name == done.name {
 			return done
 		}
 		return p.apply(c)
 	})
 }
 
-// sortFrame returns df's rows sorted by column col, stably, missing values
-// last, as Arrange would; false when there is no such column.
-func sortFrame(df dataframe.DataFrame, col string, desc bool) (dataframe.DataFrame, bool) {
-	c, ok := columnOf(colOf(df, col))
+// sortFrame returns t's rows sorted by column col, stably, missing values
+// last, as gota's Arrange would; false when there is no such column.
+func sortFrame(t *Table, col string, desc bool) (*Table, bool) {
+	c, ok := t.column(col)
 	if !ok {
-		return dataframe.DataFrame{}, false
+		return nil, false
 	}
-	order, sorted := sortColumn(c, desc, true)
-	return permute(df, order, sorted), true
+	order, sorted, done := sortColumn(c, desc, true)
+	return permute(t, order, sorted, done), true
 }

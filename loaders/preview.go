@@ -78,17 +78,17 @@ func previewOf(ctx context.Context, r io.Reader, name string, rows int) (Preview
 				return Preview{}, ErrNoPreview
 			}
 			var rep Report
-			df, err := ReadCSV(ctx, bytes.NewReader(head[:cut]), WithName(name), WithReport(&rep))
+			t, err := ReadTable(ctx, bytes.NewReader(head[:cut]), WithName(name), WithReport(&rep))
 			if errors.Is(err, errTranscode) {
 				return Preview{}, ErrNoPreview
 			}
 			if err != nil {
 				return Preview{}, err
 			}
-			if !whole && df.Nrow() > rows {
-				df = df.Subset(seq(rows)) // no header: the extra record was a row
+			if !whole && t.Nrow() > rows {
+				t = take(t, seq(rows)) // no header: the extra record was a row
 			}
-			return Preview{Loaded: Loaded{Frame: df, Report: rep}, Whole: whole && cut == len(head)}, nil
+			return Preview{Loaded: Loaded{Report: rep, table: t}, Whole: whole && cut == len(head)}, nil
 		}
 	}
 }

@@ -68,8 +68,8 @@ func TestPreviewIsTheFirstRowsOfTheLoad(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rows := min(PreviewRows, full.Frame.Nrow())
-		sameRows(t, path, p.Frame, full.Frame, rows)
+		rows := min(PreviewRows, full.Frame().Nrow())
+		sameRows(t, path, p.Frame(), full.Frame(), rows)
 		if p.Whole != (path == small) {
 			t.Fatalf("%s: Whole = %v", path, p.Whole)
 		}
@@ -82,8 +82,8 @@ func TestPreviewIsTheFirstRowsOfTheLoad(t *testing.T) {
 	os.WriteFile(bare, []byte(strings.Repeat("1,2\n", 100000)), 0o644)
 	srcs, _ := Resolve(bare, nil)
 	p, err := l.Preview(ctx, srcs[0], 10)
-	if err != nil || p.Frame.Nrow() != 10 || p.Whole {
-		t.Fatalf("headerless: %v, %d rows", err, p.Frame.Nrow())
+	if err != nil || p.Frame().Nrow() != 10 || p.Whole {
+		t.Fatalf("headerless: %v, %d rows", err, p.Frame().Nrow())
 	}
 	// A fault the full load refuses (a NUL past the preview) is the load's
 	// to report; a fault within the preview is reported at once.

@@ -43,15 +43,15 @@ type keyed struct {
 // sortOrder returns the row order that sorts c, stably, missing values last
 // whatever the direction.
 func sortOrder(c column, desc bool) []int {
-	order, _ := sortColumn(c, desc, false)
+	order, _, _ := sortColumn(c, desc, false)
 	return order
 }
 
 // sortColumn returns sortOrder's row order and, when withCells is set and
 // the sort keys turn back into values (numbers and ranked strings), c's
 // cells in that order, built in sequence from the keys rather than moved
-// one random row at a time; otherwise a Series with no name.
-func sortColumn(c column, desc, withCells bool) (order []int, sorted series.Series) {
+// one random row at a time (ok says whether it did).
+func sortColumn(c column, desc, withCells bool) (order []int, sorted column, ok bool) {
 	n := c.len()
 	var missing []int
 	var flip uint64 // inverting every key reverses the order
@@ -67,23 +67,23 @@ func sortColumn(c column, desc, withCells bool) (order []int, sorted series.Seri
 	var byRank []string
 	switch c.typ {
 	case series.Int:
-		pairs, missing = appendKeyed(pairs, c.ints, func(_ int, v int) uint64 { return intKey(v) ^ flip })
+		pairs, missing = appendKeyed(pairs, c.ints, c.nas, func(_ int, v int) uint64 { return intKey(v) ^ flip })
 	case series.Float:
-		pairs, missing = appendKeyed(pairs, c.floats, func(_ int, v float64) uint64 { return floatKey(v) ^ flip })
+		pairs, missing = appendKeyed(pairs, c.floats, c.nas, func(_ int, v float64) uint64 { return floatKey(v) ^ flip })
 	case series.Bool:
-		pairs, missing = appendKeyed(pairs, c.bools, func(_ int, v bool) uint64 { return uint64(b2i(v)) ^ flip })
+		pairs, missing = appendKeyed(pairs, c.bools, c.nas, func(_ int, v bool) uint64 { return uint64(b2i(v)) ^ flip })
 	default:
-		if ranks, r, ok := stringRanks(c.strs); ok {
+		if ranks, r, ok := stringRanks(c.strs, c.nas); ok {
 			byRank = r
 			defer uint32Scratch.put(ranks)
-			pairs, missing = appendKeyed(pairs, c.strs, func(i int, _ string) uint64 { return uint64(ranks[i]) ^ flip })
+			pairs, missing = appendKeyed(pairs, c.strs, c.nas, func(i int, _ string) uint64 { return uint64(ranks[i]) ^ flip })
 		} else {
 			// Keys of the next seven bytes too, while the strings are read
 			// in order: the tied runs they serve come in sorted order,
 			// where reading the strings again would hop around memory.
 			byBytes, next = true, uint64Scratch.get(n)
 			defer uint64Scratch.put(next)
-			pairs, missing = appendKeyed(pairs, c.strs, func(i int, v string) uint64 {
+			pairs, missing = appendKeyed(pairs, c.strs, c.nas, func(i int, v string) uint64 {
 				if len(v) > 7 {
 					next[i] = stringKey(v[7:]) ^ flip
 				}
@@ -108,40 +108,49 @@ func sortColumn(c column, desc, withCells bool) (order []int, sorted series.Seri
 	})
 	order = append(order, missing...)
 	if !withCells || byBytes {
-		return order, series.Series{}
+		return order, column{}, false
+	}
+	sorted = column{name: c.name, typ: c.typ}
+	if len(missing) > 0 {
+		sorted.nas = make([]bool, n)
+		for k := len(pairs); k < n; k++ {
+			sorted.nas[k] = true
+		}
 	}
 	switch c.typ {
 	case series.Int:
-		return order, wrapCells(c.name, c.typ, decodeCells(pairs, missing, c.ints, func(k uint64, _ int) int {
+		sorted.ints = decodeValues(pairs, missing, c.ints, func(k uint64, _ int) int {
 			return int(k ^ flip ^ 1<<63)
-		}))
+		})
 	case series.Float:
 		zero := floatKey(0)
-		return order, wrapCells(c.name, c.typ, decodeCells(pairs, missing, c.floats, func(k uint64, row int) float64 {
+		sorted.floats = decodeValues(pairs, missing, c.floats, func(k uint64, row int) float64 {
 			if k ^= flip; k == zero || k == 0 {
-				return c.floats[row].v // -0 and +0, and NaNs, share keys
+				return c.floats[row] // -0 and +0, and NaNs, share keys
 			}
 			return keyFloat(k)
-		}))
+		})
 	case series.Bool:
-		return order, wrapCells(c.name, c.typ, decodeCells(pairs, missing, c.bools, func(k uint64, _ int) bool {
+		sorted.bools = decodeValues(pairs, missing, c.bools, func(k uint64, _ int) bool {
 			return k^flip == 1
-		}))
+		})
+	default:
+		sorted.strs = decodeValues(pairs, missing, c.strs, func(k uint64, _ int) string {
+			return byRank[k^flip]
+		})
 	}
-	return order, wrapCells(c.name, c.typ, decodeCells(pairs, missing, c.strs, func(k uint64, _ int) string {
-		return byRank[k^flip]
-	}))
+	return order, sorted, true
 }
 
-// decodeCells builds a column's cells in sorted order: the present ones
+// decodeValues builds a column's values in sorted order: the present ones
 // from the sorted pairs' keys, then the missing ones, as they were.
-func decodeCells[T any](pairs []keyed, missing []int, orig []cell[T], value func(key uint64, row int) T) []cell[T] {
-	out := make([]cell[T], len(orig))
+func decodeValues[T any](pairs []keyed, missing []int, orig []T, value func(key uint64, row int) T) []T {
+	out := make([]T, len(orig))
 	parts := splitWork(len(pairs))
 	parallel(parts, func(part int) {
 		lo, hi := rangeOf(part, parts, len(pairs))
 		for k := lo; k < hi; k++ {
-			out[k] = cell[T]{v: value(pairs[k].key, pairs[k].row)}
+			out[k] = value(pairs[k].key, pairs[k].row)
 		}
 	})
 	for j, row := range missing {
@@ -176,7 +185,7 @@ func stringKey(s string) uint64 {
 // their keys from offset off (each inverted when flip is all ones); next,
 // when not nil, holds each row's key from offset off+7. The runs of a large
 // input are sorted on every core.
-func sortStringTies(strs []cell[string], next []uint64, pairs, tmp []keyed, off int, flip uint64) {
+func sortStringTies(strs []string, next []uint64, pairs, tmp []keyed, off int, flip uint64) {
 	type run struct{ lo, hi int }
 	var runs []run
 	for i := 0; i < len(pairs); {
@@ -195,7 +204,7 @@ func sortStringTies(strs []cell[string], next []uint64, pairs, tmp []keyed, off 
 			if next != nil {
 				run[k].key = next[run[k].row]
 			} else {
-				run[k].key = stringKey(strs[run[k].row].v[off+7:]) ^ flip
+				run[k].key = stringKey(strs[run[k].row][off+7:]) ^ flip
 			}
 		}
 		if sorted := sortKeyed(run, rtmp); &sorted[0] != &run[0] {
@@ -213,10 +222,10 @@ func sortStringTies(strs []cell[string], next []uint64, pairs, tmp []keyed, off 
 }
 
 // appendKeyed appends the key and row of every present cell to pairs (whose
-// capacity must hold them all), and returns the rows of the missing ones.
-// Each core keys its own range of rows, in place; the ranges are then
-// closed up.
-func appendKeyed[T any](pairs []keyed, cells []cell[T], key func(row int, v T) uint64) ([]keyed, []int) {
+// capacity must hold them all), and returns the rows of the missing ones
+// (those nas marks). Each core keys its own range of rows, in place; the
+// ranges are then closed up.
+func appendKeyed[T any](pairs []keyed, cells []T, nas []bool, key func(row int, v T) uint64) ([]keyed, []int) {
 	workers := splitWork(len(cells))
 	all := pairs[len(pairs) : len(pairs)+len(cells)]
 	kept := make([]int, workers)
@@ -224,11 +233,17 @@ func appendKeyed[T any](pairs []keyed, cells []cell[T], key func(row int, v T) u
 	parallel(workers, func(w int) {
 		lo, hi := rangeOf(w, workers, len(cells))
 		out := all[lo:lo]
-		for i := lo; i < hi; i++ {
-			if c := cells[i]; c.na {
-				missing[w] = append(missing[w], i)
-			} else {
-				out = append(out, keyed{key(i, c.v), i})
+		if nas == nil {
+			for i := lo; i < hi; i++ {
+				out = append(out, keyed{key(i, cells[i]), i})
+			}
+		} else {
+			for i := lo; i < hi; i++ {
+				if nas[i] {
+					missing[w] = append(missing[w], i)
+				} else {
+					out = append(out, keyed{key(i, cells[i]), i})
+				}
 			}
 		}
 		kept[w] = len(out)

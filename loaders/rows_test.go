@@ -40,8 +40,8 @@ func TestCachedStepsAndModels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	col := m.Frame.Col("temp_max")
-	if sorted.Len() != m.Frame.Nrow() || col.Elem(sorted.Row(0)).Float() != col.Max() {
+	col := m.Frame().Col("temp_max")
+	if sorted.Len() != m.Frame().Nrow() || col.Elem(sorted.Row(0)).Float() != col.Max() {
 		t.Fatalf("sorted desc: %d rows, first %v, max %v", sorted.Len(), col.Elem(sorted.Row(0)).Float(), col.Max())
 	}
 	if _, err := l.SortRows.Get(ctx, a); err != nil {
@@ -120,7 +120,7 @@ func TestStepsReadTheFiltersRows(t *testing.T) {
 		t.Fatalf("histogram of snow days holds %d values, want %d", n, kept.Len())
 	}
 	sorted, _ := l.SortRows.Get(ctx, SortArgs{Stage: st, Column: "temp_max"})
-	weather := m.Frame.Col("weather")
+	weather := m.Frame().Col("weather")
 	for i := range sorted.Len() {
 		if weather.Elem(sorted.Row(i)).String() != "snow" {
 			t.Fatalf("sorted row %d is not a snow day", i)
@@ -188,8 +188,8 @@ func TestStatMakesAnEditedFileANewKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m := modelOf(t, l, src); m == first || m.Frame.Nrow() != 3 {
-		t.Fatalf("edited file: %d rows", m.Frame.Nrow())
+	if m := modelOf(t, l, src); m == first || m.Frame().Nrow() != 3 {
+		t.Fatalf("edited file: %d rows", m.Frame().Nrow())
 	}
 	os.Remove(path)
 	if _, err := Stat(src); err == nil || !strings.Contains(err.Error(), path) {
@@ -202,7 +202,7 @@ func TestHistogramExtremesAndConstants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, _ := columnOf(colOf(df, "x"))
+	x, _ := TableOf(df).column("x")
 	bins, err := histogram(x, 20)
 	if err != nil {
 		t.Fatal(err)
@@ -217,7 +217,7 @@ func TestHistogramExtremesAndConstants(t *testing.T) {
 	if n != 3 || bins[0].Count != 1 || bins[19].Count != 1 || bins[10].Count != 1 {
 		t.Fatalf("±1e308: %+v", bins)
 	}
-	c, _ := columnOf(colOf(df, "c"))
+	c, _ := TableOf(df).column("c")
 	bins, _ = histogram(c, 20)
 	if len(bins) != 1 || bins[0].Count != 3 || bins[0].Lo != 5 || bins[0].Hi != 5 {
 		t.Fatalf("constant column: %+v", bins)
@@ -226,7 +226,7 @@ func TestHistogramExtremesAndConstants(t *testing.T) {
 
 func TestDropTheOnlyColumnSaysSo(t *testing.T) {
 	df, _ := ReadCSV(context.Background(), strings.NewReader("a\n1\n"))
-	m := newModel(Source{}, df, Report{})
+	m := newModel(Source{}, TableOf(df), Report{})
 	err := m.DropColumn("a")
 	if err == nil || !strings.Contains(err.Error(), "only column") {
 		t.Fatalf("dropping the only column: %v", err)

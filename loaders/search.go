@@ -142,7 +142,7 @@ func (l *Loaders) findMatches(ctx context.Context, a MatchArgs) (Matches, error)
 	}
 	cols := make([]column, len(a.Columns))
 	for j, name := range a.Columns {
-		c, ok := columnOf(colOf(df, name))
+		c, ok := df.column(name)
 		if !ok {
 			return Matches{}, noColumn("search", a.Stage.Source, name)
 		}

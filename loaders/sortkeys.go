@@ -70,16 +70,16 @@ func (m *DatasetModel) Ranks(col string, desc bool) ([]int, bool) {
 func sameValue(c column) func(a, b int) bool {
 	switch c.typ {
 	case series.Int:
-		return func(a, b int) bool { return c.ints[a].v == c.ints[b].v }
+		return func(a, b int) bool { return c.ints[a] == c.ints[b] }
 	case series.Float:
 		return func(a, b int) bool {
-			x, y := c.floats[a].v, c.floats[b].v
+			x, y := c.floats[a], c.floats[b]
 			return x == y || math.IsNaN(x) && math.IsNaN(y)
 		}
 	case series.Bool:
-		return func(a, b int) bool { return c.bools[a].v == c.bools[b].v }
+		return func(a, b int) bool { return c.bools[a] == c.bools[b] }
 	}
-	return func(a, b int) bool { return c.strs[a].v == c.strs[b].v }
+	return func(a, b int) bool { return c.strs[a] == c.strs[b] }
 }
 
 // SortBy orders rows by keys, the first most significant. The sort is

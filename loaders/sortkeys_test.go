@@ -117,7 +117,7 @@ func TestReadingOptionsAreKeys(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return got.Frame.Nrow(), got.Frame.Ncol(), got.Report
+		return got.Frame().Nrow(), got.Frame().Ncol(), got.Report
 	}
 	if r, c, rep := shape(plain); r != 2 || c != 2 || rep.Delimiter != ';' || !rep.Header {
 		t.Fatalf("detected: %dx%d %+v", r, c, rep)

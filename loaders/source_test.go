@@ -74,8 +74,8 @@ func TestCachedLoadKeyedBySourceIdentity(t *testing.T) {
 	os.WriteFile(path, []byte("x\n1\n2\n3\n"), 0o644)
 	later := time.Now().Add(time.Minute)
 	os.Chtimes(path, later, later)
-	if v := get(); v.Frame.Nrow() != 3 || l.Load.Stats().Misses != 2 {
-		t.Fatalf("edited file served from cache: %d rows", v.Frame.Nrow())
+	if v := get(); v.Frame().Nrow() != 3 || l.Load.Stats().Misses != 2 {
+		t.Fatalf("edited file served from cache: %d rows", v.Frame().Nrow())
 	}
 }
 
@@ -96,7 +96,7 @@ func TestPersistedLoadsSurviveRegistries(t *testing.T) {
 	if s := second.Load.Stats(); s.Hits != 1 || s.Misses != 0 {
 		t.Fatalf("second registry recomputed: %+v", s)
 	}
-	framesEqual(t, "persisted load", got.Frame, want.Frame)
+	framesEqual(t, "persisted load", got.Frame(), want.Frame())
 }
 
 func TestURLSources(t *testing.T) {
@@ -115,8 +115,8 @@ func TestURLSources(t *testing.T) {
 	ctx := context.Background()
 	srcs, _ := Resolve(srv.URL+"/ok.csv", nil)
 	got, err := l.LoadSource(ctx, srcs[0])
-	if err != nil || got.Frame.Nrow() != 1 {
-		t.Fatalf("url: %v, %v", got.Frame, err)
+	if err != nil || got.Frame().Nrow() != 1 {
+		t.Fatalf("url: %v, %v", got.Frame(), err)
 	}
 	if s := l.LoadURL.Stats(); s.TTL != 10*time.Minute || s.Misses != 1 {
 		t.Fatalf("URL loads need their own TTL: %+v", s)

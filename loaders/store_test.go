@@ -73,8 +73,8 @@ func TestThreeMillionRowFrameRoundTripsThroughRedis(t *testing.T) {
 	defer stop()
 	a := New(regA, Config{Persist: true})
 	want, out, err := a.Load.GetOutcome(ctx, srcs[0])
-	if err != nil || out != cache.Miss || want.Frame.Nrow() != rows {
-		t.Fatalf("first load: %v rows, %v, %v", want.Frame.Nrow(), out, err)
+	if err != nil || out != cache.Miss || want.Frame().Nrow() != rows {
+		t.Fatalf("first load: %v rows, %v, %v", want.Frame().Nrow(), out, err)
 	}
 	for len(events) > 0 {
 		if ev := <-events; ev.Kind == cache.EventError {
@@ -95,18 +95,18 @@ func TestThreeMillionRowFrameRoundTripsThroughRedis(t *testing.T) {
 		}
 		t.Fatalf("second registry: %v, %v; want the frame from Redis (its errors: %q)", out, err, why)
 	}
-	wantBytes, err := EncodeFrame(want.Frame)
+	wantBytes, err := EncodeFrame(want.Frame())
 	if err != nil {
 		t.Fatal(err)
 	}
-	gotBytes, err := EncodeFrame(got.Frame)
+	gotBytes, err := EncodeFrame(got.Frame())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(gotBytes, wantBytes) {
-		t.Fatalf("the stored frame differs: %d rows × %v, want %d × %v", got.Frame.Nrow(), got.Frame.Types(), want.Frame.Nrow(), want.Frame.Types())
+		t.Fatalf("the stored frame differs: %d rows × %v, want %d × %v", got.Frame().Nrow(), got.Frame().Types(), want.Frame().Nrow(), want.Frame().Types())
 	}
-	if got.Frame.Elem(rows-1, 2).String() != want.Frame.Elem(rows-1, 2).String() || !got.Frame.Elem(7, 1).IsNA() {
+	if got.Frame().Elem(rows-1, 2).String() != want.Frame().Elem(rows-1, 2).String() || !got.Frame().Elem(7, 1).IsNA() {
 		t.Fatal("cells differ after the round trip")
 	}
 	t.Logf("3M rows: %d MiB in Redis", len(wantBytes)>>20)
@@ -156,8 +156,8 @@ func BenchmarkStoreHitVsLoad(b *testing.B) {
 				for b.Loop() {
 					l := New(cache.NewRegistry(tier.opts...), Config{Persist: persist})
 					v, out, err := l.Load.GetOutcome(context.Background(), src)
-					if err != nil || out != tier.want || v.Frame.Nrow() != size.rows {
-						b.Fatalf("%v %v %d rows", out, err, v.Frame.Nrow())
+					if err != nil || out != tier.want || v.Frame().Nrow() != size.rows {
+						b.Fatalf("%v %v %d rows", out, err, v.Frame().Nrow())
 					}
 				}
 			})

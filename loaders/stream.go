@@ -6,11 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
-	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
 )
 
@@ -303,30 +302,34 @@ func lineOf(in input, off int64) (int, error) {
 	return line, nil
 }
 
-// target is one column of the frame being filled.
+// target is one column of the table being filled, by many workers at
+// once: each writes its own rows.
 type target struct {
 	kind   kind // provisional; kindNA: not allocated yet
-	ints   []cell[int]
-	floats []cell[float64]
-	bools  []cell[bool]
-	strs   []cell[string]
-	misfit kind // join of the kinds of values that did not fit
+	rows   int
+	ints   []int
+	floats []float64
+	bools  []bool
+	strs   []string
+	nas    atomic.Pointer[[]bool] // allocated by the first missing cell
+	misfit kind                   // join of the kinds of values that did not fit
 }
 
 func (t *target) alloc(k kind, n int) {
-	*t = target{kind: k}
+	t.kind, t.rows, t.misfit = k, n, kindNA
+	t.ints, t.floats, t.bools, t.strs = nil, nil, nil, nil
+	t.nas.Store(nil)
 	switch k {
 	case kindInt:
-		t.ints = make([]cell[int], n)
+		t.ints = make([]int, n)
 		adviseHuge(t.ints)
 	case kindFloat:
-		t.floats = make([]cell[float64], n)
+		t.floats = make([]float64, n)
 		adviseHuge(t.floats)
 	case kindBool:
-		t.bools = make([]cell[bool], n)
-		adviseHuge(t.bools)
+		t.bools = make([]bool, n)
 	case kindString:
-		t.strs = make([]cell[string], n)
+		t.strs = make([]string, n)
 		adviseHuge(t.strs)
 	}
 }
@@ -334,14 +337,26 @@ func (t *target) alloc(k kind, n int) {
 func (t *target) setNA(row int) {
 	switch t.kind {
 	case kindInt:
-		t.ints[row] = cell[int]{na: true}
+		t.ints[row] = 0
 	case kindFloat:
-		t.floats[row] = cell[float64]{v: math.NaN(), na: true}
+		t.floats[row] = nanFloat
 	case kindBool:
-		t.bools[row] = cell[bool]{na: true}
+		t.bools[row] = false
 	case kindString:
-		t.strs[row] = cell[string]{na: true}
+		t.strs[row] = ""
+	default:
+		return
 	}
+	nas := t.nas.Load()
+	if nas == nil {
+		fresh := make([]bool, t.rows)
+		if !t.nas.CompareAndSwap(nil, &fresh) {
+			nas = t.nas.Load() // another worker's: one mask per column
+		} else {
+			nas = &fresh
+		}
+	}
+	(*nas)[row] = true
 }
 
 // set parses raw into row, reporting whether it fits the column's kind.
@@ -352,37 +367,43 @@ func (t *target) set(row int, raw []byte, store *stringStore) bool {
 		if !ok || hasLeadingZero(raw) {
 			return false
 		}
-		t.ints[row] = cell[int]{v: v}
+		t.ints[row] = v
 	case kindFloat:
 		v, ok := parseFloatBytes(raw)
 		if !ok || hasLeadingZero(raw) {
 			return false
 		}
-		t.floats[row] = cell[float64]{v: v}
+		t.floats[row] = v
 	case kindBool:
 		v, ok := parseBoolBytes(raw)
 		if !ok {
 			return false
 		}
-		t.bools[row] = cell[bool]{v: v}
+		t.bools[row] = v
 	case kindString:
-		t.strs[row] = cell[string]{v: store.intern(raw)}
+		t.strs[row] = store.intern(raw)
 	default:
 		return false
 	}
 	return true
 }
 
-func (t *target) series(name string) series.Series {
+func (t *target) column(name string) column {
+	c := column{name: name, ints: t.ints, floats: t.floats, bools: t.bools, strs: t.strs}
+	if nas := t.nas.Load(); nas != nil {
+		c.nas = *nas
+	}
 	switch t.kind {
 	case kindInt:
-		return wrapCells(name, series.Int, t.ints)
+		c.typ = series.Int
 	case kindFloat:
-		return wrapCells(name, series.Float, t.floats)
+		c.typ = series.Float
 	case kindBool:
-		return wrapCells(name, series.Bool, t.bools)
+		c.typ = series.Bool
+	default:
+		c.typ = series.String
 	}
-	return wrapCells(name, series.String, t.strs)
+	return c
 }
 
 // fill holds what pass 3 needs: the input, the spans and the columns.
@@ -578,17 +599,17 @@ func (f *fill) widen(ctx context.Context, workers int) error {
 }
 
 // parseInput runs the passes and assembles the frame.
-func parseInput(ctx context.Context, in input, o *options, rep *Report) (dataframe.DataFrame, error) {
+func parseInput(ctx context.Context, in input, o *options, rep *Report) (*Table, error) {
 	l, err := sampleLayout(in, o, rep)
 	if err != nil {
-		return dataframe.DataFrame{}, err
+		return nil, err
 	}
 	spans, rows, err := cutSpans(ctx, in, l.bodyStart, l.delim, o, rep)
 	if err != nil {
-		return dataframe.DataFrame{}, err
+		return nil, err
 	}
 	if err := o.checkCells(rows, len(l.names), 0); err != nil {
-		return dataframe.DataFrame{}, err
+		return nil, err
 	}
 	f := &fill{work: &o.work, in: in, delim: l.delim, spans: spans, rows: rows, ncols: len(l.names), na: newNASet(o.na)}
 	for j := range len(l.names) + maxExtraColumns {
@@ -602,14 +623,14 @@ func parseInput(ctx context.Context, in input, o *options, rep *Report) (datafra
 		f.body += int64(s.n)
 	}
 	if err := f.parseAll(ctx, o.workers); err != nil {
-		return dataframe.DataFrame{}, err
+		return nil, err
 	}
 	f.cols = f.cols[:max(f.width, f.ncols)]
 	if err := o.checkCells(rows, len(f.cols), 0); err != nil {
-		return dataframe.DataFrame{}, err
+		return nil, err
 	}
 	if err := f.widen(ctx, o.workers); err != nil {
-		return dataframe.DataFrame{}, err
+		return nil, err
 	}
 	names := append(l.names, make([]string, len(f.cols)-len(l.names))...)
 	names = uniqueNames(names)
@@ -625,12 +646,12 @@ func parseInput(ctx context.Context, in input, o *options, rep *Report) (datafra
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf(
 			"%s more than %d extra fields: the rest of each is kept, unsplit, in column %s", rowsHave(f.overlong), maxExtraColumns, names[len(names)-1]))
 	}
-	cols := make([]series.Series, len(f.cols))
+	cols := make([]column, len(f.cols))
 	for j, t := range f.cols {
-		cols[j] = t.series(names[j])
+		cols[j] = t.column(names[j])
 	}
 	o.work.finish()
-	return frameOf(cols, rows), nil
+	return newTable(cols, rows), nil
 }
 
 // rowsHave is "1 row has" or "N rows have", for the warnings.

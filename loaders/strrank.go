@@ -58,7 +58,7 @@ func (d *dict) id(s string) (uint32, bool) {
 // the column's distinct strings (missing cells get 0) and the distinct
 // strings by rank, or false when the column has more than maxRanked
 // distinct strings. The caller hands the ranks back to uint32Scratch.
-func stringRanks(cells []cell[string]) (ranks []uint32, byRank []string, ok bool) {
+func stringRanks(cells []string, nas []bool) (ranks []uint32, byRank []string, ok bool) {
 	workers := splitWork(len(cells))
 	ids := uint32Scratch.get(len(cells))
 	dicts := make([]*dict, workers)
@@ -66,8 +66,8 @@ func stringRanks(cells []cell[string]) (ranks []uint32, byRank []string, ok bool
 		d := newDict()
 		lo, hi := rangeOf(w, workers, len(cells))
 		for i := lo; i < hi; i++ {
-			if c := cells[i]; !c.na {
-				id, ok := d.id(c.v)
+			if nas == nil || !nas[i] {
+				id, ok := d.id(cells[i])
 				if !ok {
 					return
 				}
@@ -108,7 +108,7 @@ func stringRanks(cells []cell[string]) (ranks []uint32, byRank []string, ok bool
 	parallel(workers, func(w int) {
 		lo, hi := rangeOf(w, workers, len(cells))
 		for i := lo; i < hi; i++ {
-			if !cells[i].na {
+			if nas == nil || !nas[i] {
 				ids[i] = rank[global[w][ids[i]]]
 			}
 		}

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
 )
 
@@ -112,81 +111,81 @@ func (l *Loaders) setTypes(ctx context.Context, a TypesArgs) (*DatasetModel, err
 	return m, nil
 }
 
-// convertColumns returns df with the columns types names converted, and
+// convertColumns returns t with the columns types names converted, and
 // per converted column how many present cells could not be read.
-func convertColumns(df dataframe.DataFrame, types []TypeSpec) (dataframe.DataFrame, map[string]int, error) {
-	cols, ok := columnsOf(df)
-	if !ok {
-		return df, nil, fmt.Errorf("this frame's layout is not readable in place")
-	}
+func convertColumns(t *Table, types []TypeSpec) (*Table, map[string]int, error) {
 	want := map[string]ColumnType{}
-	for _, t := range types {
-		if !slices.Contains(df.Names(), t.Column) {
-			return df, nil, fmt.Errorf("no column %q", t.Column)
+	for _, spec := range types {
+		if t.Index(spec.Column) < 0 {
+			return t, nil, fmt.Errorf("no column %q", spec.Column)
 		}
-		want[t.Column] = t.Type
+		want[spec.Column] = spec.Type
 	}
-	out := make([]series.Series, len(cols))
-	unread := make([]int, len(cols))
-	parallel(len(cols), func(j int) {
-		c := cols[j]
-		t, ok := want[c.name]
+	out := make([]column, len(t.cols))
+	unread := make([]int, len(t.cols))
+	parallel(len(t.cols), func(j int) {
+		c := t.cols[j]
+		to, ok := want[c.name]
 		if !ok {
-			out[j] = colOf(df, c.name)
+			out[j] = c
 			return
 		}
-		out[j], unread[j] = convertColumn(c, t)
+		out[j], unread[j] = convertColumn(c, to)
 	})
 	counts := map[string]int{}
-	for j, c := range cols {
+	for j, c := range t.cols {
 		if _, ok := want[c.name]; ok {
 			counts[c.name] = unread[j]
 		}
 	}
-	return frameOf(out, df.Nrow()), counts, nil
+	return newTable(out, t.Nrow()), counts, nil
 }
 
 // convertColumn reads every present cell of c as t; a cell that does not
 // read is missing, and counted.
-func convertColumn(c column, t ColumnType) (series.Series, int) {
+func convertColumn(c column, t ColumnType) (column, int) {
 	n, bad := c.len(), 0
+	out := column{name: c.name}
+	nas := make([]bool, n)
 	switch t {
 	case TypeInt:
-		cells := make([]cell[int], n)
-		for i := range cells {
+		out.typ, out.ints = series.Int, make([]int, n)
+		for i := range out.ints {
 			v, ok, na := intOf(c, i)
-			cells[i] = cell[int]{v: v, na: na || !ok}
+			out.ints[i], nas[i] = v, na || !ok
 			bad += b2i(!na && !ok)
 		}
-		return wrapCells(c.name, series.Int, cells), bad
 	case TypeFloat:
-		cells := make([]cell[float64], n)
-		for i := range cells {
+		out.typ, out.floats = series.Float, make([]float64, n)
+		for i := range out.floats {
 			v, ok, na := floatOf(c, i)
-			cells[i] = cell[float64]{v: v, na: na || !ok}
+			out.floats[i], nas[i] = v, na || !ok
+			if nas[i] {
+				out.floats[i] = nanFloat
+			}
 			bad += b2i(!na && !ok)
 		}
-		return wrapCells(c.name, series.Float, cells), bad
 	case TypeBool:
-		cells := make([]cell[bool], n)
-		for i := range cells {
+		out.typ, out.bools = series.Bool, make([]bool, n)
+		for i := range out.bools {
 			v, ok, na := boolOf(c, i)
-			cells[i] = cell[bool]{v: v, na: na || !ok}
+			out.bools[i], nas[i] = v, na || !ok
 			bad += b2i(!na && !ok)
 		}
-		return wrapCells(c.name, series.Bool, cells), bad
 	case TypeDate:
 		return dateColumn(c)
-	}
-	cells := make([]cell[string], n)
-	for i := range cells {
-		if c.na(i) {
-			cells[i] = cell[string]{na: true}
-			continue
+	default:
+		out.typ, out.strs = series.String, make([]string, n)
+		for i := range out.strs {
+			if nas[i] = c.na(i); !nas[i] {
+				out.strs[i] = c.text(i)
+			}
 		}
-		cells[i] = cell[string]{v: c.text(i)}
 	}
-	return wrapCells(c.name, series.String, cells), 0
+	if slices.Contains(nas, true) {
+		out.nas = nas
+	}
+	return out, bad
 }
 
 // intOf reads cell i as an integer: a float only when it is one (2.0, not
@@ -197,17 +196,17 @@ func intOf(c column, i int) (v int, ok, na bool) {
 	}
 	switch c.typ {
 	case series.Int:
-		return c.ints[i].v, true, false
+		return c.ints[i], true, false
 	case series.Bool:
-		return b2i(c.bools[i].v), true, false
+		return b2i(c.bools[i]), true, false
 	case series.Float:
-		f := c.floats[i].v
+		f := c.floats[i]
 		if f != math.Trunc(f) || math.Abs(f) > 1<<53 {
 			return 0, false, false
 		}
 		return int(f), true, false
 	}
-	s := strings.TrimSpace(c.strs[i].v)
+	s := strings.TrimSpace(c.strs[i])
 	if v, err := strconv.Atoi(s); err == nil {
 		return v, true, false
 	}
@@ -224,7 +223,7 @@ func floatOf(c column, i int) (v float64, ok, na bool) {
 	if c.typ != series.String {
 		return c.float(i), true, false
 	}
-	f, err := strconv.ParseFloat(strings.TrimSpace(c.strs[i].v), 64)
+	f, err := strconv.ParseFloat(strings.TrimSpace(c.strs[i]), 64)
 	return f, err == nil, false
 }
 
@@ -234,7 +233,7 @@ func boolOf(c column, i int) (v, ok, na bool) {
 	}
 	switch c.typ {
 	case series.Bool:
-		return c.bools[i].v, true, false
+		return c.bools[i], true, false
 	case series.Int, series.Float:
 		switch c.float(i) {
 		case 0:
@@ -244,7 +243,7 @@ func boolOf(c column, i int) (v, ok, na bool) {
 		}
 		return false, false, false
 	}
-	switch strings.ToLower(strings.TrimSpace(c.strs[i].v)) {
+	switch strings.ToLower(strings.TrimSpace(c.strs[i])) {
 	case "true", "t", "yes", "y", "1":
 		return true, true, false
 	case "false", "f", "no", "n", "0":
@@ -314,7 +313,7 @@ func isoText(t time.Time, withTime bool) string {
 
 // dateColumn converts c's cells to ISO dates; cells that read as no date
 // are missing and counted.
-func dateColumn(c column) (series.Series, int) {
+func dateColumn(c column) (column, int) {
 	n := c.len()
 	times := make([]time.Time, n)
 	ok := make([]bool, n)
@@ -333,15 +332,18 @@ func dateColumn(c column) (series.Series, int) {
 		utc := t.UTC()
 		withTime = withTime || utc.Hour() != 0 || utc.Minute() != 0 || utc.Second() != 0 || utc.Nanosecond() != 0
 	}
-	cells := make([]cell[string], n)
-	for i := range cells {
+	out := column{name: c.name, typ: series.String, strs: make([]string, n)}
+	for i := range out.strs {
 		if !ok[i] {
-			cells[i] = cell[string]{na: true}
+			if out.nas == nil {
+				out.nas = make([]bool, n)
+			}
+			out.nas[i] = true
 			continue
 		}
-		cells[i] = cell[string]{v: isoText(times[i], withTime)}
+		out.strs[i] = isoText(times[i], withTime)
 	}
-	return wrapCells(c.name, series.String, cells), bad
+	return out, bad
 }
 
 // detectDates reports whether every present cell of the text column c
@@ -357,13 +359,13 @@ func detectDates(c column) (keys *column, ok bool) {
 		if c.na(i) {
 			continue
 		}
-		_, l, good := parseDate(c.strs[i].v, layout)
+		_, l, good := parseDate(c.strs[i], layout)
 		if !good {
 			return nil, false
 		}
 		layout = l
 		present++
-		iso = iso && l == "2006-01-02" && len(strings.TrimSpace(c.strs[i].v)) == 10
+		iso = iso && l == "2006-01-02" && len(strings.TrimSpace(c.strs[i])) == 10
 	}
 	if present == 0 {
 		return nil, false
@@ -371,16 +373,15 @@ func detectDates(c column) (keys *column, ok bool) {
 	if iso {
 		return nil, true
 	}
-	s, _ := dateColumn(c)
-	k, _ := columnOf(s)
+	k, _ := dateColumn(c)
 	return &k, true
 }
 
 // sortColumnOf returns the column a sort of col compares: its ISO dates when
 // col is a text column of non-ISO dates, col itself otherwise. Detection
 // runs once per column and is kept with the model.
-func (m *DatasetModel) sortColumnOf(df dataframe.DataFrame, col string) (column, bool) {
-	c, ok := columnOf(colOf(df, col))
+func (m *DatasetModel) sortColumnOf(df *Table, col string) (column, bool) {
+	c, ok := df.column(col)
 	if !ok || c.typ != series.String {
 		return c, ok
 	}
@@ -428,7 +429,8 @@ func (m *DatasetModel) KnownTypeOf(name string) ColumnType {
 	if t, ok := m.typed[name]; ok {
 		return t
 	}
-	switch colOf(m.Data(), name).Type() {
+	c, _ := m.Data().column(name)
+	switch c.typ {
 	case series.Int:
 		return TypeInt
 	case series.Float:

@@ -10,7 +10,7 @@ import (
 
 // columnTexts is a column's cells in rows' order, as text.
 func columnTexts(m *DatasetModel, rows RowSet, col string) []string {
-	c, _ := columnOf(colOf(m.Data(), col))
+	c, _ := m.Data().column(col)
 	out := make([]string, rows.Len())
 	for i := range out {
 		out[i] = c.text(rows.Row(i))

@@ -196,10 +196,9 @@ func firstDateColumn(p *page) string {
 		if df.Types()[j] != series.String {
 			continue
 		}
-		col := df.Col(name)
-		for i := range min(col.Len(), 50) {
-			if e := col.Elem(i); !e.IsNA() {
-				if _, ok := loaders.ParseDate(e.String()); ok {
+		for i := range min(df.Nrow(), 50) {
+			if !df.IsNA(i, j) {
+				if _, ok := loaders.ParseDate(df.Text(i, j)); ok {
 					return name
 				}
 				break

@@ -10,8 +10,8 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
+	"github.com/hitmiss/hitmiss/loaders"
 )
 
 // ColumnKeys are the table's column keys: jump, hide and show, reorder,
@@ -110,7 +110,7 @@ func (c columnView) shownNames(names []string) []string {
 }
 
 // applyColumns gives the table's grid the layout of df's columns.
-func (t *tableView) applyColumns(df dataframe.DataFrame) {
+func (t *tableView) applyColumns(df *loaders.Table) {
 	names := df.Names()
 	t.order = t.cols.arrange(names)
 	t.frozen = t.cols.frozenCount()
@@ -291,15 +291,14 @@ func (m Model) copyToClipboard(row bool) (tea.Model, tea.Cmd) {
 
 // copyText is a cell as copied: its text as read (numbers in their
 // shortest exact form), empty when missing, as export writes it.
-func copyText(df dataframe.DataFrame, i, j int) string {
-	el := df.Elem(i, j)
-	if el.IsNA() {
+func copyText(df *loaders.Table, i, j int) string {
+	if df.IsNA(i, j) {
 		return ""
 	}
 	if df.Types()[j] == series.Float {
-		return formatFloat(el.Float(), -1)
+		return formatFloat(df.Float(i, j), -1)
 	}
-	return el.String()
+	return df.Text(i, j)
 }
 
 // writeClipboard writes the OSC 52 sequence in a command: Update does no
@@ -313,7 +312,7 @@ func writeClipboard(w io.Writer, text string) tea.Cmd {
 
 // wrapPane is the cursor's cell in full, wrapped to the table's width,
 // in at most lines lines (the last says how much more there is).
-func (t *tableView) wrapPane(df dataframe.DataFrame, lines int) []string {
+func (t *tableView) wrapPane(df *loaders.Table, lines int) []string {
 	st := t.ctx.Styles
 	r, ok := t.frameRow()
 	j := -1

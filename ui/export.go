@@ -9,11 +9,9 @@ import (
 	"io"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/loaders"
@@ -120,13 +118,15 @@ func ExportRows(ctx context.Context, l *loaders.Loaders, m *loaders.DatasetModel
 // infinities in JSON, which has no number for them. With sanitize (the
 // output is a terminal) cell text is made safe to print; otherwise it is
 // written as read.
-func WriteExport(w io.Writer, df dataframe.DataFrame, rows loaders.RowSet, columns []string, f ExportFormat, sanitize bool) error {
-	cols := make([]series.Series, len(columns))
+func WriteExport(w io.Writer, df *loaders.Table, rows loaders.RowSet, columns []string, f ExportFormat, sanitize bool) error {
+	cols := make([]exportColumn, len(columns))
+	types := df.Types()
 	for j, name := range columns {
-		cols[j] = df.Col(name)
-		if cols[j].Err != nil {
-			return cols[j].Err
+		k := df.Index(name)
+		if k < 0 {
+			return fmt.Errorf("export: no column %q", name)
 		}
+		cols[j] = exportColumn{t: df, j: k, name: name, typ: types[k]}
 	}
 	text := func(s string) string { return s }
 	if sanitize {
@@ -145,14 +145,22 @@ func WriteExport(w io.Writer, df dataframe.DataFrame, rows loaders.RowSet, colum
 	return bw.Flush()
 }
 
-func writeDelimited(w io.Writer, cols []series.Series, rows loaders.RowSet, f ExportFormat, text func(string) string) error {
+// exportColumn is column j of t, as export reads it.
+type exportColumn struct {
+	t    *loaders.Table
+	j    int
+	name string
+	typ  series.Type
+}
+
+func writeDelimited(w io.Writer, cols []exportColumn, rows loaders.RowSet, f ExportFormat, text func(string) string) error {
 	cw := csv.NewWriter(w)
 	if f == TSV {
 		cw.Comma = '\t'
 	}
 	record := make([]string, len(cols))
 	for j, c := range cols {
-		record[j] = text(c.Name)
+		record[j] = text(c.name)
 	}
 	if err := cw.Write(record); err != nil {
 		return err
@@ -186,31 +194,27 @@ const (
 
 // exportCell is a cell's text and how JSON writes it. A missing value's
 // text is "".
-func exportCell(c series.Series, row int) (string, cellKind) {
-	el := c.Elem(row)
-	if el.IsNA() {
+func exportCell(c exportColumn, row int) (string, cellKind) {
+	if c.t.IsNA(row, c.j) {
 		return "", nullCell
 	}
-	switch c.Type() {
+	text := c.t.Text(row, c.j)
+	switch c.typ {
 	case series.Float:
-		v := el.Float()
-		if math.IsInf(v, 0) {
-			return strconv.FormatFloat(v, 'g', -1, 64), nullCell
+		if math.IsInf(c.t.Float(row, c.j), 0) {
+			return text, nullCell
 		}
-		return strconv.FormatFloat(v, 'g', -1, 64), bareCell
-	case series.Int:
-		v, _ := el.Int()
-		return strconv.Itoa(v), bareCell
-	case series.Bool:
-		return el.String(), bareCell
+		return text, bareCell
+	case series.Int, series.Bool:
+		return text, bareCell
 	}
-	return el.String(), textCell
+	return text, textCell
 }
 
-func writeJSONLines(w *bufio.Writer, cols []series.Series, rows loaders.RowSet, text func(string) string) error {
+func writeJSONLines(w *bufio.Writer, cols []exportColumn, rows loaders.RowSet, text func(string) string) error {
 	keys := make([][]byte, len(cols))
 	for j, c := range cols {
-		keys[j] = appendJSONString(nil, text(c.Name))
+		keys[j] = appendJSONString(nil, text(c.name))
 	}
 	var line []byte
 	for i := range rows.Len() {

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/go-gota/gota/dataframe"
 
 	"github.com/hitmiss/hitmiss/loaders"
 )
@@ -25,7 +24,7 @@ import (
 type exportJob struct {
 	path      string
 	format    ExportFormat
-	frame     dataframe.DataFrame
+	frame     *loaders.Table
 	rows      loaders.RowSet
 	columns   []string
 	overwrite bool        // the user said y to replacing path

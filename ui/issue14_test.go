@@ -49,7 +49,7 @@ func TestMultiColumnSortIsStableAndTitled(t *testing.T) {
 	mustContain(t, d.screen(), "sort: weather ↑, temp_max ↓", "weather ↑", "temp_max ↓")
 	mustContain(t, d.screen(), "sort_rows_by")
 	p := d.m.ctx.page
-	w, tm := p.frame.Col("weather"), p.frame.Col("temp_max")
+	w, tm := p.frame.Frame().Col("weather"), p.frame.Frame().Col("temp_max")
 	for i := 1; i < p.rows.Len(); i++ {
 		a, b := p.rows.Row(i-1), p.rows.Row(i)
 		wa, wb := w.Elem(a).String(), w.Elem(b).String()
@@ -83,7 +83,7 @@ func TestRegexSearchWithFilterAndSortWraps(t *testing.T) {
 	re := regexp.MustCompile("^2015-0[12]")
 	var want []int // positions of the matching rows, in the order shown
 	for i := range p.rows.Len() {
-		if re.MatchString(p.frame.Col("date").Elem(p.rows.Row(i)).String()) {
+		if re.MatchString(p.frame.Frame().Col("date").Elem(p.rows.Row(i)).String()) {
 			want = append(want, i)
 		}
 	}
@@ -241,7 +241,7 @@ func TestSetTypeIsACachedStep(t *testing.T) {
 	d := openCSV(t, "t.csv", "when,amount\n12/1/2019,10\n1/15/2020,x\n2/3/2019,3\n3/3/2021,\n")
 	d.key("s") // when: dates in m/d/Y sort by date
 	d.settle()
-	if got := d.m.ctx.page.frame.Col("when").Elem(d.m.ctx.page.rows.Row(0)).String(); got != "2/3/2019" {
+	if got := d.m.ctx.page.frame.Frame().Col("when").Elem(d.m.ctx.page.rows.Row(0)).String(); got != "2/3/2019" {
 		t.Fatalf("first date %s, want 2/3/2019 (chronological)", got)
 	}
 	d.key("l", "t")
@@ -250,7 +250,7 @@ func TestSetTypeIsACachedStep(t *testing.T) {
 	d.key("tab", "enter")
 	d.settle()
 	mustContain(t, d.screen(), "types: amount int", "amount is now int: 1 cell was not int", "set_types")
-	if typ := d.m.ctx.page.frame.Col("amount").Type(); typ != "int" {
+	if typ := d.m.ctx.page.frame.Frame().Col("amount").Type(); typ != "int" {
 		t.Fatalf("amount is %s after t int", typ)
 	}
 	d.key("s") // sorts as numbers now: 3 before 10
@@ -258,7 +258,7 @@ func TestSetTypeIsACachedStep(t *testing.T) {
 	p := d.m.ctx.page
 	var got []string
 	for i := range p.rows.Len() {
-		got = append(got, p.frame.Col("amount").Elem(p.rows.Row(i)).String())
+		got = append(got, p.frame.Frame().Col("amount").Elem(p.rows.Row(i)).String())
 	}
 	if !slices.Equal(got, []string{"3", "10", "NaN", "NaN"}) {
 		t.Fatalf("amount sorted: %q, want 3, 10, then the missing", got)

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/go-gota/gota/dataframe"
 
 	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/loaders"
@@ -76,11 +75,11 @@ type page struct {
 	model     *loaders.DatasetModel // the model every step read: set_types' when types are set
 	base      *loaders.DatasetModel // the dataset's own model (dataset_model)
 	place     *loaders.Place        // this session's place in the dataset (serve, --split)
-	frame     dataframe.DataFrame   // the table's frame: the model's, or the mutation demo's copy
+	frame     *loaders.Table        // the table's frame: the model's, or the mutation demo's copy
 	total     int                   // rows of the frame before the filter
 	rows      loaders.RowSet        // the table's rows: filtered, then sorted
 	filtered  bool                  // rows are a filter's (the title says "of total")
-	describe  dataframe.DataFrame
+	describe  *loaders.Table
 	bins      []loaders.Bin
 	views     viewResults
 	err       error
@@ -235,12 +234,15 @@ func runPage(ctx context.Context, l *loaders.Loaders, id int, q query) (p page) 
 		// column from it changes this rerun only.
 		loaded, err := call(&p, ctx, l.LoadFunc(src), src)
 		if err == nil {
-			p.frame = loaded.Frame.Drop(q.dropped)
+			p.frame = loaded.Table().Drop(q.dropped)
 		}
 	}
 	switch q.view {
 	case viewDescribe:
-		p.describe, p.err = call(&p, ctx, l.Describe, stage)
+		d, err := call(&p, ctx, l.Describe, stage)
+		if p.err = err; err == nil {
+			p.describe = loaders.TableOf(d)
+		}
 	case viewHisto:
 		p.bins, p.err = call(&p, ctx, l.Histogram, loaders.HistArgs{Stage: stage, Column: q.column, Bins: q.views.binCount()})
 	default:

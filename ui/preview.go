@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/go-gota/gota/dataframe"
 
 	"github.com/hitmiss/hitmiss/loaders"
 )
@@ -23,7 +22,7 @@ import (
 // firstRows is the open dataset's preview, shown while its model loads.
 type firstRows struct {
 	source *loaders.Source // the query's source it was read for
-	frame  dataframe.DataFrame
+	frame  *loaders.Table
 	rows   loaders.RowSet
 }
 
@@ -66,7 +65,7 @@ func (m Model) onPreview(msg previewMsg) (tea.Model, tea.Cmd) {
 	if msg.source != m.q.source || m.ctx.page.query.source == m.q.source {
 		return m, nil
 	}
-	df := msg.preview.Frame
+	df := msg.preview.Table()
 	m.ctx.preview = &firstRows{source: msg.source, frame: df, rows: loaders.AllRows(df.Nrow())}
 	return m, nil
 }

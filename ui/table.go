@@ -8,7 +8,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/loaders"
@@ -133,25 +132,23 @@ func formatFloat(v float64, digits int) string {
 // cellText renders one cell for the screen: clipped, then sanitised,
 // numbers in their shortest exact form (or to digits significant digits),
 // missing values as NA. It reads through df.Elem, which does not copy.
-func cellText(df dataframe.DataFrame, t series.Type, i, j, digits, limit int) (text string, numeric, na bool) {
-	el := df.Elem(i, j)
-	if el.IsNA() {
+func cellText(df *loaders.Table, t series.Type, i, j, digits, limit int) (text string, numeric, na bool) {
+	if df.IsNA(i, j) {
 		return "NA", false, true
 	}
 	switch t {
 	case series.Float:
-		return formatFloat(el.Float(), digits), true, false
+		return formatFloat(df.Float(i, j), digits), true, false
 	case series.Int:
-		v, _ := el.Int()
-		return strconv.Itoa(v), true, false
+		return strconv.Itoa(df.Int(i, j)), true, false
 	}
-	return Sanitize(clipBytes(el.String(), limit)), false, false
+	return Sanitize(clipBytes(df.Text(i, j), limit)), false, false
 }
 
 // render draws the visible window of df through rows: a header line, the
 // frozen columns, then as many columns from the scroll position as fit.
 // Sorted columns get an arrow.
-func (g *grid) render(df dataframe.DataFrame, rows loaders.RowSet, sortKeys []loaders.SortKey) string {
+func (g *grid) render(df *loaders.Table, rows loaders.RowSet, sortKeys []loaders.SortKey) string {
 	st := g.ctx.Styles
 	width, height := g.width, g.height
 	if width <= 0 || height <= 0 {
@@ -324,7 +321,7 @@ func newTableView(ctx *Context) *tableView {
 // shown is what the table shows: the page's frame through its rows, or,
 // while the open dataset loads, its preview's first rows in file order
 // (a sort waits for the whole file, so no arrow).
-func (t *tableView) shown() (df dataframe.DataFrame, rows loaders.RowSet, sortKeys []loaders.SortKey) {
+func (t *tableView) shown() (df *loaders.Table, rows loaders.RowSet, sortKeys []loaders.SortKey) {
 	if pv := t.ctx.preview; pv != nil {
 		return pv.frame, pv.rows, nil
 	}

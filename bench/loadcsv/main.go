@@ -38,7 +38,12 @@ func main() {
 	path := flag.Arg(0)
 	ctx := context.Background()
 	start := time.Now()
-	var df dataframe.DataFrame
+	// Only the shape is printed: anything with Nrow and Ncol will do (a gota
+	// frame, or the loaders' Table the app works from).
+	var df interface {
+		Nrow() int
+		Ncol() int
+	}
 	var err error
 	var l *loaders.Loaders
 	var src loaders.Source
@@ -49,8 +54,8 @@ func main() {
 		if ferr != nil {
 			log.Fatal(ferr)
 		}
-		df = dataframe.ReadCSV(f)
-		err = df.Err
+		gdf := dataframe.ReadCSV(f)
+		df, err = gdf, gdf.Err
 	case *op == "preview":
 		srcs, rerr := loaders.Resolve(path, nil)
 		if rerr != nil {
@@ -59,7 +64,7 @@ func main() {
 		l = loaders.New(cache.NewRegistry(), loaders.Config{})
 		var p loaders.Preview
 		p, err = l.Preview(ctx, srcs[0], loaders.PreviewRows)
-		df = p.Frame
+		df = p.Table()
 	case *op == "read":
 		f, ferr := os.Open(path)
 		if ferr != nil {
