@@ -59,6 +59,7 @@ type options struct {
 	budget    int64
 	maxBytes  int64
 	workers   int
+	gota      bool // fill gota's cells (ReadCSV), not a Table
 	report    *Report
 	work      work
 }
@@ -120,20 +121,30 @@ func WithReport(r *Report) Option { return func(o *options) { o.report = r } }
 // progress in bytes), then parses with all cores. See Option for knobs and
 // Report for what it found; errors are *InputError unless ctx ended.
 func ReadCSV(ctx context.Context, r io.Reader, opts ...Option) (dataframe.DataFrame, error) {
-	t, err := ReadTable(ctx, r, opts...)
+	p, err := readAs(ctx, r, true, opts)
 	if err != nil {
 		return dataframe.DataFrame{}, err
 	}
-	return t.intoFrame(), nil
+	return p.frame(), nil
 }
 
 // ReadTable is ReadCSV into the compact Table the explorer works from: the
-// same parse, without building gota's cells.
+// same parse, into half the memory.
 func ReadTable(ctx context.Context, r io.Reader, opts ...Option) (*Table, error) {
+	p, err := readAs(ctx, r, false, opts)
+	if err != nil {
+		return nil, err
+	}
+	return p.table(), nil
+}
+
+// readAs is ReadCSV and ReadTable: gota says which cells to fill.
+func readAs(ctx context.Context, r io.Reader, gota bool, opts []Option) (parsed, error) {
 	o := options{budget: DefaultMemoryBudget, workers: runtime.GOMAXPROCS(0)}
 	for _, opt := range opts {
 		opt(&o)
 	}
+	o.gota = gota
 	if o.na == nil {
 		WithNA(defaultNA...)(&o)
 	}
@@ -147,7 +158,7 @@ func ReadTable(ctx context.Context, r io.Reader, opts ...Option) (*Table, error)
 	}
 	o.work = work{progress: o.progress, total: o.total}
 	before, statted := statOf(r)
-	t, err := readCSV(ctx, r, &o, rep)
+	p, err := readCSV(ctx, r, &o, rep)
 	if statted {
 		// A file rewritten or truncated while it was read may have given
 		// rows of two versions, or rows cut short: serve none of them.
@@ -157,13 +168,13 @@ func ReadTable(ctx context.Context, r io.Reader, opts ...Option) (*Table, error)
 			if ok && after.Size() != before.Size() {
 				how = fmt.Sprintf("%s when the load began, %s now", humanBytes(before.Size()), humanBytes(after.Size()))
 			}
-			return nil, o.fail("changed while loading (%s): open it again", how)
+			return parsed{}, o.fail("changed while loading (%s): open it again", how)
 		}
 	}
 	if errors.Is(err, errChanged) {
-		return nil, o.fail("changed while loading: open it again")
+		return parsed{}, o.fail("changed while loading: open it again")
 	}
-	return t, err
+	return p, err
 }
 
 // statOf returns the file behind r, when r is one.
@@ -179,27 +190,27 @@ func statOf(r io.Reader) (fs.FileInfo, bool) {
 	return fi, true
 }
 
-func readCSV(ctx context.Context, r io.Reader, o *options, rep *Report) (*Table, error) {
+func readCSV(ctx context.Context, r io.Reader, o *options, rep *Report) (parsed, error) {
 	in, err := openInput(ctx, r, o, rep)
 	if err != nil {
-		return nil, err
+		return parsed{}, err
 	}
-	t, err := parseInput(ctx, in, o, rep)
+	p, err := parseInput(ctx, in, o, rep)
 	if errors.Is(err, errTranscode) {
 		// A file that looked like UTF-8 at its start is not: read it into
 		// memory, where decode transcodes it, and parse that.
 		raw := make([]byte, in.size())
 		if err := in.readInto(0, raw); err != nil {
-			return nil, o.readErr(err)
+			return parsed{}, o.readErr(err)
 		}
 		*rep = Report{Bytes: int64(len(raw))}
 		data, err := decode(ctx, raw, o, rep)
 		if err != nil {
-			return nil, err
+			return parsed{}, err
 		}
 		return parseInput(ctx, memInput(data), o, rep)
 	}
-	return t, err
+	return p, err
 }
 
 func (o *options) fail(format string, args ...any) error {
@@ -211,8 +222,10 @@ func (o *options) overBudget(n int64) error {
 		humanBytes(n), humanBytes(n*memoryFactor), humanBytes(o.budget))
 }
 
-// cellBytes is what one cell costs in a gota frame (an int or float and its
-// NA flag; strings cost more but share their bytes).
+// cellBytes is what one cell costs in a gota frame, as ReadCSV builds (an
+// int or float and its NA flag; strings cost more but share their bytes).
+// A Table's cells cost half that, or a string's header: the budget keeps
+// room for the frame an API caller may ask for.
 const cellBytes = 16
 
 // checkCells refuses a table whose cells alone would exceed the budget:

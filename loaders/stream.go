@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"unicode/utf8"
 
+	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
 )
 
@@ -303,38 +304,74 @@ func lineOf(in input, off int64) (int, error) {
 }
 
 // target is one column of the table being filled, by many workers at
-// once: each writes its own rows.
+// once: each writes its own rows. It is filled either as a Table's column
+// (values, and a missing mask made by the first missing cell) or, for
+// ReadCSV, directly as gota's cells, so that a gota frame costs no second
+// copy of the data.
 type target struct {
 	kind   kind // provisional; kindNA: not allocated yet
+	gota   bool // fill gota's cells (the c* slices), not values
 	rows   int
 	ints   []int
 	floats []float64
 	bools  []bool
 	strs   []string
 	nas    atomic.Pointer[[]bool] // allocated by the first missing cell
-	misfit kind                   // join of the kinds of values that did not fit
+	cints  []cell[int]
+	cfloat []cell[float64]
+	cbools []cell[bool]
+	cstrs  []cell[string]
+	misfit kind // join of the kinds of values that did not fit
 }
 
 func (t *target) alloc(k kind, n int) {
 	t.kind, t.rows, t.misfit = k, n, kindNA
 	t.ints, t.floats, t.bools, t.strs = nil, nil, nil, nil
+	t.cints, t.cfloat, t.cbools, t.cstrs = nil, nil, nil, nil
 	t.nas.Store(nil)
-	switch k {
-	case kindInt:
+	switch {
+	case t.gota:
+		switch k {
+		case kindInt:
+			t.cints = make([]cell[int], n)
+			adviseHuge(t.cints)
+		case kindFloat:
+			t.cfloat = make([]cell[float64], n)
+			adviseHuge(t.cfloat)
+		case kindBool:
+			t.cbools = make([]cell[bool], n)
+		case kindString:
+			t.cstrs = make([]cell[string], n)
+			adviseHuge(t.cstrs)
+		}
+	case k == kindInt:
 		t.ints = make([]int, n)
 		adviseHuge(t.ints)
-	case kindFloat:
+	case k == kindFloat:
 		t.floats = make([]float64, n)
 		adviseHuge(t.floats)
-	case kindBool:
+	case k == kindBool:
 		t.bools = make([]bool, n)
-	case kindString:
+	case k == kindString:
 		t.strs = make([]string, n)
 		adviseHuge(t.strs)
 	}
 }
 
 func (t *target) setNA(row int) {
+	if t.gota {
+		switch t.kind {
+		case kindInt:
+			t.cints[row] = cell[int]{na: true}
+		case kindFloat:
+			t.cfloat[row] = cell[float64]{v: nanFloat, na: true}
+		case kindBool:
+			t.cbools[row] = cell[bool]{na: true}
+		case kindString:
+			t.cstrs[row] = cell[string]{na: true}
+		}
+		return
+	}
 	switch t.kind {
 	case kindInt:
 		t.ints[row] = 0
@@ -367,43 +404,100 @@ func (t *target) set(row int, raw []byte, store *stringStore) bool {
 		if !ok || hasLeadingZero(raw) {
 			return false
 		}
-		t.ints[row] = v
+		if t.gota {
+			t.cints[row] = cell[int]{v: v}
+		} else {
+			t.ints[row] = v
+		}
 	case kindFloat:
 		v, ok := parseFloatBytes(raw)
 		if !ok || hasLeadingZero(raw) {
 			return false
 		}
-		t.floats[row] = v
+		if t.gota {
+			t.cfloat[row] = cell[float64]{v: v}
+		} else {
+			t.floats[row] = v
+		}
 	case kindBool:
 		v, ok := parseBoolBytes(raw)
 		if !ok {
 			return false
 		}
-		t.bools[row] = v
+		if t.gota {
+			t.cbools[row] = cell[bool]{v: v}
+		} else {
+			t.bools[row] = v
+		}
 	case kindString:
-		t.strs[row] = store.intern(raw)
+		if t.gota {
+			t.cstrs[row] = cell[string]{v: store.intern(raw)}
+		} else {
+			t.strs[row] = store.intern(raw)
+		}
 	default:
 		return false
 	}
 	return true
 }
 
+func (t *target) typ() series.Type {
+	switch t.kind {
+	case kindInt:
+		return series.Int
+	case kindFloat:
+		return series.Float
+	case kindBool:
+		return series.Bool
+	}
+	return series.String
+}
+
+// column is a Table's column of what t holds.
 func (t *target) column(name string) column {
-	c := column{name: name, ints: t.ints, floats: t.floats, bools: t.bools, strs: t.strs}
+	c := column{name: name, typ: t.typ(), ints: t.ints, floats: t.floats, bools: t.bools, strs: t.strs}
 	if nas := t.nas.Load(); nas != nil {
 		c.nas = *nas
 	}
+	return c
+}
+
+// series is gota's series of what t holds (filled as gota's cells).
+func (t *target) series(name string) series.Series {
 	switch t.kind {
 	case kindInt:
-		c.typ = series.Int
+		return wrapCells(name, series.Int, t.cints)
 	case kindFloat:
-		c.typ = series.Float
+		return wrapCells(name, series.Float, t.cfloat)
 	case kindBool:
-		c.typ = series.Bool
-	default:
-		c.typ = series.String
+		return wrapCells(name, series.Bool, t.cbools)
 	}
-	return c
+	return wrapCells(name, series.String, t.cstrs)
+}
+
+// parsed is what the passes read: the columns, named, of rows rows.
+type parsed struct {
+	cols  []*target
+	names []string
+	rows  int
+}
+
+// table assembles a Table.
+func (p parsed) table() *Table {
+	cols := make([]column, len(p.cols))
+	for j, t := range p.cols {
+		cols[j] = t.column(p.names[j])
+	}
+	return newTable(cols, p.rows)
+}
+
+// frame assembles a gota frame of columns filled as gota's cells.
+func (p parsed) frame() dataframe.DataFrame {
+	cols := make([]series.Series, len(p.cols))
+	for j, t := range p.cols {
+		cols[j] = t.series(p.names[j])
+	}
+	return frameOf(cols, p.rows)
 }
 
 // fill holds what pass 3 needs: the input, the spans and the columns.
@@ -598,22 +692,22 @@ func (f *fill) widen(ctx context.Context, workers int) error {
 	})
 }
 
-// parseInput runs the passes and assembles the frame.
-func parseInput(ctx context.Context, in input, o *options, rep *Report) (*Table, error) {
+// parseInput runs the passes; the columns are gota's cells when o.gota.
+func parseInput(ctx context.Context, in input, o *options, rep *Report) (parsed, error) {
 	l, err := sampleLayout(in, o, rep)
 	if err != nil {
-		return nil, err
+		return parsed{}, err
 	}
 	spans, rows, err := cutSpans(ctx, in, l.bodyStart, l.delim, o, rep)
 	if err != nil {
-		return nil, err
+		return parsed{}, err
 	}
 	if err := o.checkCells(rows, len(l.names), 0); err != nil {
-		return nil, err
+		return parsed{}, err
 	}
 	f := &fill{work: &o.work, in: in, delim: l.delim, spans: spans, rows: rows, ncols: len(l.names), na: newNASet(o.na)}
 	for j := range len(l.names) + maxExtraColumns {
-		t := &target{}
+		t := &target{gota: o.gota}
 		if j < len(l.kinds) && l.kinds[j] != kindNA {
 			t.alloc(l.kinds[j], rows)
 		}
@@ -623,14 +717,14 @@ func parseInput(ctx context.Context, in input, o *options, rep *Report) (*Table,
 		f.body += int64(s.n)
 	}
 	if err := f.parseAll(ctx, o.workers); err != nil {
-		return nil, err
+		return parsed{}, err
 	}
 	f.cols = f.cols[:max(f.width, f.ncols)]
 	if err := o.checkCells(rows, len(f.cols), 0); err != nil {
-		return nil, err
+		return parsed{}, err
 	}
 	if err := f.widen(ctx, o.workers); err != nil {
-		return nil, err
+		return parsed{}, err
 	}
 	names := append(l.names, make([]string, len(f.cols)-len(l.names))...)
 	names = uniqueNames(names)
@@ -646,12 +740,8 @@ func parseInput(ctx context.Context, in input, o *options, rep *Report) (*Table,
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf(
 			"%s more than %d extra fields: the rest of each is kept, unsplit, in column %s", rowsHave(f.overlong), maxExtraColumns, names[len(names)-1]))
 	}
-	cols := make([]column, len(f.cols))
-	for j, t := range f.cols {
-		cols[j] = t.column(names[j])
-	}
 	o.work.finish()
-	return newTable(cols, rows), nil
+	return parsed{cols: f.cols, names: names, rows: rows}, nil
 }
 
 // rowsHave is "1 row has" or "N rows have", for the warnings.
