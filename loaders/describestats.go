@@ -12,34 +12,50 @@ import (
 // smallest of a tie, as pandas' mode()[0]).
 var describeCounts = []string{"count", "missing", "distinct", "mode"}
 
-// countStats returns a column's count, missing and distinct cells, and
-// its mode: as a number for a numeric column (NaN when no value is
-// present), as text otherwise ("" when none).
-// A numeric column's values are given (vals, its present cells as
-// numbers): they are counted by sorting their keys, not through a map,
-// which for a million distinct values costs ten times more.
-func countStats(c column, vals []float64) (count, missing, distinct int, modeNum float64, modeText string) {
-	if c.numeric() {
-		d, mode := sortedCounts(vals)
-		return len(vals), c.len() - len(vals), d, mode, ""
-	}
+// textCounts returns a text column's count, missing and distinct cells,
+// its mode (the smallest of a tie; "" when no value is present) and its
+// least and greatest values, read from the distinct values counted rather
+// than from every cell.
+func textCounts(c column) (count, missing, distinct int, mode, lo, hi string) {
 	parts, na := countParts(c.strs, c.nas, func(v string) string { return v })
-	v, _, d := modeOf(parts)
-	return c.len() - na, na, d, math.NaN(), v
+	mode, _, distinct = modeOf(parts)
+	first := true
+	for v := range parts[0] { // modeOf merged the parts into the first
+		if first || v < lo {
+			lo = v
+		}
+		if first || v > hi {
+			hi = v
+		}
+		first = false
+	}
+	return c.len() - na, na, distinct, mode, lo, hi
+}
+
+// sortedKeys returns vals' keys (floatKey), sorted by radix, in a buffer
+// of uint64Scratch the caller may hand back. -0 and 0 share a key, as they
+// are one value to pandas; so do all NaNs.
+func sortedKeys(vals []float64) []uint64 {
+	keys := make([]uint64, len(vals))
+	for i, v := range vals {
+		keys[i] = floatKey(v)
+	}
+	radixKeys(keys)
+	return keys
 }
 
 // sortedCounts returns how many distinct values vals holds and the most
 // frequent (the smallest of a tie; NaN when vals is empty), from vals'
 // keys sorted by radix. -0 and 0 are one value, as they are to pandas.
 func sortedCounts(vals []float64) (distinct int, mode float64) {
-	if len(vals) == 0 {
+	return keyCounts(sortedKeys(vals))
+}
+
+// keyCounts is sortedCounts of keys already sorted.
+func keyCounts(keys []uint64) (distinct int, mode float64) {
+	if len(keys) == 0 {
 		return 0, math.NaN()
 	}
-	keys := make([]uint64, len(vals))
-	for i, v := range vals {
-		keys[i] = floatKey(v)
-	}
-	radixKeys(keys)
 	most, run := 0, 0
 	var modeKey uint64
 	for i, k := range keys {
@@ -67,28 +83,41 @@ func floatOfKey(k uint64) float64 {
 	return math.Float64frombits(^k)
 }
 
-// radixKeys sorts keys in place, least significant byte first, skipping
-// the bytes every key shares.
+// radixKeys sorts keys in place, least significant digit first: six
+// digits of 11 bits (64 bits in six passes rather than eight of a byte),
+// all counted in one read of the keys, digits every key shares skipped.
 func radixKeys(keys []uint64) {
+	if len(keys) < 2 {
+		return
+	}
+	const bits, digits = 11, 6
+	const size = 1 << bits
+	var counts [digits][size]int
+	for _, k := range keys {
+		counts[0][k&(size-1)]++
+		counts[1][(k>>11)&(size-1)]++
+		counts[2][(k>>22)&(size-1)]++
+		counts[3][(k>>33)&(size-1)]++
+		counts[4][(k>>44)&(size-1)]++
+		counts[5][k>>55]++
+	}
 	buf := make([]uint64, len(keys))
 	src, dst := keys, buf
-	for shift := uint(0); shift < 64; shift += 8 {
-		var counts [256]int
-		for _, k := range src {
-			counts[byte(k>>shift)]++
-		}
-		if counts[byte(src[0]>>shift)] == len(src) {
-			continue // one value of this byte: the order stands
+	for d := range counts {
+		shift := uint(bits * d)
+		c := &counts[d]
+		if c[(keys[0]>>shift)&(size-1)] == len(keys) {
+			continue // one value of this digit: the order stands
 		}
 		pos := 0
-		for b, n := range counts {
-			counts[b] = pos
+		for b, n := range c {
+			c[b] = pos
 			pos += n
 		}
 		for _, k := range src {
-			b := byte(k >> shift)
-			dst[counts[b]] = k
-			counts[b]++
+			b := (k >> shift) & (size - 1)
+			dst[c[b]] = k
+			c[b]++
 		}
 		src, dst = dst, src
 	}
@@ -119,13 +148,13 @@ func countRows(count, missing, distinct int, mode string) []string {
 	return []string{strconv.Itoa(count), strconv.Itoa(missing), strconv.Itoa(distinct), mode}
 }
 
-// minMaxText is a text column's least and greatest cells: in time for a
-// column of dates (detectDates), as text otherwise. The cells are shown as
-// the file has them.
-func minMaxText(c column) (lo, hi string) {
+// minMaxDates is the least and greatest cells of a text column of
+// non-ISO dates (detectDates), in time, shown as the file has them; ok is
+// false for other columns, whose text order (ISO dates included) is right.
+func minMaxDates(c column) (lo, hi string, ok bool) {
 	keys, isDate := detectDates(c)
 	if !isDate || keys == nil {
-		return minMaxStrings(c)
+		return "", "", false
 	}
 	first, lowRow, highRow := true, 0, 0
 	for i := range keys.len() {
@@ -140,5 +169,5 @@ func minMaxText(c column) (lo, hi string) {
 		}
 		first = false
 	}
-	return c.strs[lowRow], c.strs[highRow]
+	return c.strs[lowRow], c.strs[highRow], true
 }

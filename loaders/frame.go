@@ -193,52 +193,32 @@ func describeFrame(t *Table) (dataframe.DataFrame, error) {
 	parallel(len(cols), func(j int) {
 		c := cols[j]
 		if !c.numeric() {
-			lo, hi := minMaxText(c) // dates by time, other text by its bytes
-			count, missing, distinct, _, mode := countStats(c, nil)
+			count, missing, distinct, mode, lo, hi := textCounts(c)
+			if dlo, dhi, isDate := minMaxDates(c); isDate {
+				lo, hi = dlo, dhi // dates in time, not by their text
+			}
 			out[j+1] = series.New(append([]string{"-", "-", "-", lo, "-", "-", "-", hi}, countRows(count, missing, distinct, mode)...), series.String, c.name)
 			return
 		}
 		vals := c.presentFloats()
 		mean, std := meanStdDev(vals)
 		stats := []float64{mean, math.NaN(), std, math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()}
-		if n := len(vals); n > 0 {
-			// min, max, and the two values each quartile lies between.
-			ranks := []int{0, n - 1}
-			for _, q := range quartiles {
-				lo, hi, _ := quantilePos(n, q)
-				ranks = append(ranks, lo, hi)
-			}
-			v := orderStats(vals, ranks)
-			stats[3], stats[7] = v[0], v[1]
+		// One sort of the values' keys gives min, max, the quartiles, the
+		// distinct values and the mode.
+		keys := sortedKeys(vals)
+		if n := len(keys); n > 0 {
+			stats[3], stats[7] = keyFloat(keys[0]), keyFloat(keys[n-1])
 			for i, q := range quartiles {
-				_, _, frac := quantilePos(n, q)
-				stats[4+i] = lerp(v[2+2*i], v[3+2*i], frac)
+				lo, hi, frac := quantilePos(n, q)
+				stats[4+i] = lerp(keyFloat(keys[lo]), keyFloat(keys[hi]), frac)
 			}
 			stats[1] = stats[5] // the median is the 50% quartile
 		}
-		count, missing, distinct, mode, _ := countStats(c, vals)
-		stats = append(stats, float64(count), float64(missing), float64(distinct), mode)
+		distinct, mode := keyCounts(keys)
+		stats = append(stats, float64(len(vals)), float64(c.len()-len(vals)), float64(distinct), mode)
 		out[j+1] = series.New(stats, series.Float, c.name)
 	})
 	return frameOf(out, 8+len(describeCounts)), nil
-}
-
-func minMaxStrings(c column) (lo, hi string) {
-	first := true
-	for i := range c.len() {
-		if c.na(i) {
-			continue
-		}
-		s := c.strs[i]
-		if first || s < lo {
-			lo = s
-		}
-		if first || s > hi {
-			hi = s
-		}
-		first = false
-	}
-	return lo, hi
 }
 
 // meanStdDev matches gonum's stat.Mean and stat.StdDev (sample standard

@@ -222,10 +222,11 @@ func TestSortOrderIsStableWithMissingLast(t *testing.T) {
 	}
 }
 
-// TestOrderStatsMatchSort checks the radix select against sorting, on
-// spread-out values, heavy ties, values packed into one bucket, and NaN,
-// infinities and signed zeros.
-func TestOrderStatsMatchSort(t *testing.T) {
+// TestSortedKeysMatchSort checks describe's radix sort of value keys, from
+// which it reads min, max and the quartiles, against sorting the values,
+// on spread-out values, heavy ties, values packed into a few low bytes,
+// and NaN, infinities and signed zeros.
+func TestSortedKeysMatchSort(t *testing.T) {
 	r := newRand()
 	shapes := map[string]func() float64{
 		"spread": func() float64 { return (r.Float64() - 0.5) * math.Pow(10, float64(r.IntN(20)-10)) },
@@ -244,12 +245,15 @@ func TestOrderStatsMatchSort(t *testing.T) {
 			ranks := []int{0, n / 4, n / 2, (n - 1) / 2, 3 * n / 4, n - 1}
 			sorted := slices.Clone(vals)
 			slices.Sort(sorted)
-			got := orderStats(vals, ranks)
-			for i, rank := range ranks {
-				want := sorted[rank]
-				if got[i] != want && !(math.IsNaN(got[i]) && math.IsNaN(want)) {
-					t.Fatalf("%s, %d values: rank %d = %v, sorting gives %v", name, n, rank, got[i], want)
+			keys := sortedKeys(vals)
+			for _, rank := range ranks {
+				got, want := keyFloat(keys[rank]), sorted[rank]
+				if got != want && !(math.IsNaN(got) && math.IsNaN(want)) {
+					t.Fatalf("%s, %d values: rank %d = %v, sorting gives %v", name, n, rank, got, want)
 				}
+			}
+			if !slices.IsSorted(keys) {
+				t.Fatalf("%s, %d values: keys not sorted", name, n)
 			}
 		}
 	}
