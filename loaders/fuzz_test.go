@@ -51,6 +51,12 @@ func FuzzReadCSV(f *testing.F) {
 				t.Fatalf("column %q has %d values, frame %d rows", name, df.Col(name).Len(), df.Nrow())
 			}
 		}
+		// The Table the explorer reads must hold what ReadCSV's frame holds.
+		tb, err := ReadTable(context.Background(), bytes.NewReader(data), WithName("fuzz.csv"), WithWorkers(2), WithMemoryBudget(64<<20))
+		if err != nil {
+			t.Fatalf("ReadTable: %v, ReadCSV read it", err)
+		}
+		sameCells(t, "ReadTable against ReadCSV", tb.Frame(), df)
 		enc, err := EncodeFrame(df)
 		if err != nil {
 			t.Fatal(err)
