@@ -37,10 +37,13 @@ func textCounts(c column) (count, missing, distinct int, mode, lo, hi string) {
 // are one value to pandas; so do all NaNs.
 func sortedKeys(vals []float64) []uint64 {
 	keys := make([]uint64, len(vals))
+	var counts radixCounts
 	for i, v := range vals {
-		keys[i] = floatKey(v)
+		k := floatKey(v)
+		keys[i] = k
+		counts.add(k) // counted as they are made: one read of the keys fewer
 	}
-	radixKeys(keys)
+	radixSort(keys, &counts)
 	return keys
 }
 
@@ -83,30 +86,39 @@ func floatOfKey(k uint64) float64 {
 	return math.Float64frombits(^k)
 }
 
-// radixKeys sorts keys in place, least significant digit first: six
-// digits of 11 bits (64 bits in six passes rather than eight of a byte),
-// all counted in one read of the keys, digits every key shares skipped.
-func radixKeys(keys []uint64) {
+// The sort of describe's keys is a radix sort, least significant digit
+// first: six digits of 11 bits (64 bits in six passes rather than eight of
+// a byte), all counted in one read of the keys, digits every key shares
+// skipped.
+const (
+	radixBits   = 11
+	radixDigits = 6
+	radixSize   = 1 << radixBits
+)
+
+// radixCounts counts keys by each of their digits.
+type radixCounts [radixDigits][radixSize]int
+
+func (c *radixCounts) add(k uint64) {
+	c[0][k&(radixSize-1)]++
+	c[1][(k>>11)&(radixSize-1)]++
+	c[2][(k>>22)&(radixSize-1)]++
+	c[3][(k>>33)&(radixSize-1)]++
+	c[4][(k>>44)&(radixSize-1)]++
+	c[5][k>>55]++
+}
+
+// radixSort sorts keys, whose digits counts has counted.
+func radixSort(keys []uint64, counts *radixCounts) {
 	if len(keys) < 2 {
 		return
-	}
-	const bits, digits = 11, 6
-	const size = 1 << bits
-	var counts [digits][size]int
-	for _, k := range keys {
-		counts[0][k&(size-1)]++
-		counts[1][(k>>11)&(size-1)]++
-		counts[2][(k>>22)&(size-1)]++
-		counts[3][(k>>33)&(size-1)]++
-		counts[4][(k>>44)&(size-1)]++
-		counts[5][k>>55]++
 	}
 	buf := make([]uint64, len(keys))
 	src, dst := keys, buf
 	for d := range counts {
-		shift := uint(bits * d)
+		shift := uint(radixBits * d)
 		c := &counts[d]
-		if c[(keys[0]>>shift)&(size-1)] == len(keys) {
+		if c[(keys[0]>>shift)&(radixSize-1)] == len(keys) {
 			continue // one value of this digit: the order stands
 		}
 		pos := 0
@@ -115,7 +127,7 @@ func radixKeys(keys []uint64) {
 			pos += n
 		}
 		for _, k := range src {
-			b := (k >> shift) & (size - 1)
+			b := (k >> shift) & (radixSize - 1)
 			dst[c[b]] = k
 			c[b]++
 		}
