@@ -59,7 +59,19 @@
 // filter would refuse a freshly computed frame the user just asked for
 // because older frames were asked for more often, and recomputing that
 // frame costs seconds, not a cache line. LRU also keeps eviction exact and
-// explainable in the app's event log. Clear, ClearArg, Registry.ClearData, ClearResources and ClearAll
+// explainable in the app's event log.
+//
+// Recency is exact while hits take turns: one goroutine's hits, or those of
+// goroutines one after another (the explorer's reruns), evict exactly the
+// least recently used entry. Hits that overlap in time on several cores
+// would otherwise all write one counter, passing its cache line between the
+// cores on every hit, four times the cost of the rest of the hit; so once
+// a bounded function sees two hits overlap, it records one hit in 64 per
+// core until its next insert or eviction, as otter and Caffeine drop reads
+// they have no room for. Then eviction picks among the least recently used
+// approximately (an entry hit often is still recorded often), while hit
+// counts stay exact: the room of SSH sessions hitting one model is served
+// as fast as an unbounded cache, and one person's clicks exactly. Clear, ClearArg, Registry.ClearData, ClearResources and ClearAll
 // are synchronous: when they return, the entries are gone from memory and
 // disk, and a computation that was running during the clear delivers its
 // value to its callers without storing it.

@@ -583,3 +583,79 @@ func TestHashFuncReturningItsOwnTypeCompilesOnce(t *testing.T) {
 		t.Fatalf("a hit through a self-returning HashFunc allocates %.0f times: its plan is rebuilt per call", n)
 	}
 }
+
+// TestEvictionIsExactWhenGoroutinesTakeTurns: the explorer's reruns hit
+// from a new goroutine each, one after another, on whichever P is free;
+// recency must stay exact for them, as it is for one goroutine.
+func TestEvictionIsExactWhenGoroutinesTakeTurns(t *testing.T) {
+	const max = 16
+	fn, _ := counting(func(x int) int { return x })
+	f := cache.Data(newRegistry(t), "lru-turns", fn, cache.MaxEntries(max))
+	model := &lruModel{max: max}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range 3000 {
+		k := rng.IntN(40)
+		if rng.IntN(3) > 0 && len(model.keys) > 0 {
+			k = model.keys[rng.IntN(len(model.keys))]
+		}
+		done := make(chan error)
+		go func() {
+			_, err := f.Get(context.Background(), k)
+			done <- err
+		}()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if evicted, did := model.use(k); did {
+			if _, ok := f.Peek(evicted); ok {
+				t.Fatalf("step %d: %d is least recently used but was kept", i, evicted)
+			}
+		}
+	}
+}
+
+// TestRecencyIsExactAgainAfterParallelHits: hits from several cores at
+// once make recency approximate (sampled) until the next write; after a
+// clear, one goroutine's evictions are exact again, and the hits of the
+// parallel phase were all counted.
+func TestRecencyIsExactAgainAfterParallelHits(t *testing.T) {
+	const max = 16
+	fn, _ := counting(func(x int) int { return x })
+	f := cache.Data(newRegistry(t), "lru-after-parallel", fn, cache.MaxEntries(max))
+	for k := range max {
+		mustGet(t, f, k)
+	}
+	const workers, each = 4, 20000
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				if _, err := f.Get(context.Background(), (w*7+i)%max); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if s := f.Stats(); s.Hits != workers*each || s.Entries != max {
+		t.Fatalf("after parallel hits: %d hits (want %d), %d entries", s.Hits, workers*each, s.Entries)
+	}
+	f.Clear()
+	model := &lruModel{max: max}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := range 3000 {
+		k := rng.IntN(40)
+		if rng.IntN(3) > 0 && len(model.keys) > 0 {
+			k = model.keys[rng.IntN(len(model.keys))]
+		}
+		mustGet(t, f, k)
+		if evicted, did := model.use(k); did {
+			if _, ok := f.Peek(evicted); ok {
+				t.Fatalf("step %d: %d is least recently used but was kept", i, evicted)
+			}
+		}
+	}
+}

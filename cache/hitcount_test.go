@@ -9,8 +9,8 @@ import (
 	"github.com/hitmiss/hitmiss/cache"
 )
 
-// TestHitCountsAreExact: lock-free hits are counted per P in an unbounded
-// function and by their recency stamps in a bounded one; either way Stats
+// TestHitCountsAreExact: lock-free hits are counted per P, in bounded and
+// unbounded functions (a bounded one's sampled recency aside); Stats
 // must count every hit and miss exactly, through evictions, clears,
 // failed validations and concurrent callers, for integer, string and
 // struct arguments (each looked up by a different path).

@@ -53,6 +53,19 @@ type entry[R any] struct {
 // a drain are older than any read after it, so the list is ordered least
 // recently used last, and evicting is taking its back: O(1), plus O(log k)
 // per touched entry amortised over the hits.
+//
+// Exact while hits take turns, sampled while they run in parallel: taking a
+// new stamp is an atomic add on one counter, and when hits on several cores
+// do it at once that counter's cache line moves between the cores on every
+// hit, which costs four times the rest of the hit. So a hit that sees
+// another hit take a stamp between its own add and its next look at the
+// counter (they overlapped: a goroutine's own hits never do, nor do those
+// of goroutines taking turns, as the explorer's reruns do) marks the store
+// contended. Until the next drain (the next insert or eviction), each P then
+// stamps one hit in sampleContended and leaves the others unrecorded, as
+// otter and Caffeine drop reads their buffers have no room for: an entry hit
+// often is still stamped often, and eviction picks among the least recently
+// used approximately, only while several cores hit the function at once.
 type store[R any] struct {
 	ix     index[R]
 	hits   counter // hits served by the lock-free path
@@ -60,12 +73,17 @@ type store[R any] struct {
 	bytes  int64
 	expiry expiryHeap[R]
 
-	lru     bool
-	root    entry[R]      // sentinel of the recency list: root.next is the most recent
-	tick    atomic.Uint64 // use stamps: one per add, per locked touch (locked counts those) and per lock-free hit
-	locked  uint64
-	touches atomic.Pointer[entry[R]]
-	batch   []*entry[R] // scratch for drain
+	lru  bool
+	root entry[R] // sentinel of the recency list: root.next is the most recent
+	// tick is written by every stamp; contended is read by every bounded
+	// hit. Apart, so that the stamps do not take the line
+	// the hits read from the other cores.
+	_         [64]byte
+	tick      atomic.Uint64 // use stamps
+	_         [56]byte
+	contended atomic.Bool // hits sample stamps until the next drain
+	touches   atomic.Pointer[entry[R]]
+	batch     []*entry[R] // scratch for drain
 }
 
 // init sets up an empty store; mode says how the index hashes keys.
@@ -85,6 +103,7 @@ func (s *store[R]) clear() {
 	s.expiry = nil
 	s.root.next, s.root.prev = &s.root, &s.root
 	s.touches.Store(nil)
+	s.contended.Store(false)
 }
 
 // get returns the entry for k.
@@ -107,7 +126,6 @@ func (s *store[R]) add(e *entry[R]) {
 		// touch stack at once, and a drain expects every live entry linked.
 		s.drain()
 		e.used.Store(s.tick.Add(1))
-		s.locked++
 		s.pushFront(e)
 	}
 	s.count++
@@ -146,20 +164,43 @@ func (s *store[R]) takeAll() []*entry[R] {
 	return gone
 }
 
-// fastHits returns the number of hits served without a lock: counted by
-// the hit counter in an unbounded store, and in a bounded one by the
-// recency stamps hits took, which saves a bounded hit an atomic add. The
-// caller holds Func.mu.
+// fastHits returns the number of hits served without a lock, counted per
+// P. The caller holds Func.mu.
 func (s *store[R]) fastHits() uint64 {
-	return s.hits.load() + s.tick.Load() - s.locked
+	return s.hits.load()
 }
 
-// touch records a use of e, and counts it as a hit (see fastHits). It
-// is safe without any lock, even while a drain runs: it only writes
-// atomics and, the first time since e was last drained, links e onto the
-// touch stack with a CAS.
+// sampleContended: while the store is contended, a P stamps one hit in this
+// many.
+const sampleContended = 64
+
+// touch records a use of e and counts it as a hit. It is safe without any
+// lock, even while a drain runs: it only writes atomics and, the first
+// time since e was last drained, links e onto the touch stack with a CAS.
 func (s *store[R]) touch(e *entry[R]) {
-	e.used.Store(s.tick.Add(1))
+	p := procPin()
+	c := s.hits.cells[p&s.hits.mask].n.Add(1)
+	procUnpin()
+	if s.contended.Load() {
+		if c%sampleContended != 0 {
+			return // sampled out: e keeps its stamp
+		}
+		e.used.Store(s.tick.Add(1))
+	} else {
+		n := s.tick.Add(1)
+		e.used.Store(n)
+		if s.tick.Load() != n {
+			// Another hit took a stamp while this one did: hits run in
+			// parallel. A goroutine's hits never overlap each other, nor
+			// do those of goroutines taking turns.
+			s.contended.Store(true)
+		}
+	}
+	s.push(e)
+}
+
+// push links e onto the touch stack, once until the next drain.
+func (s *store[R]) push(e *entry[R]) {
 	if e.touched.Load() || !e.touched.CompareAndSwap(false, true) {
 		return
 	}
@@ -179,7 +220,6 @@ func (s *store[R]) touchLocked(e *entry[R]) {
 	}
 	s.drain()
 	e.used.Store(s.tick.Add(1))
-	s.locked++
 	s.unlink(e)
 	s.pushFront(e)
 }
@@ -187,6 +227,9 @@ func (s *store[R]) touchLocked(e *entry[R]) {
 // drain moves the entries touched since the last drain to the front of the
 // recency list, oldest use first. Write lock only.
 func (s *store[R]) drain() {
+	if s.contended.Load() {
+		s.contended.Store(false) // a write: hits start exact again
+	}
 	e := s.touches.Swap(nil)
 	if e == nil {
 		return
