@@ -163,18 +163,19 @@ func (m *lruModel) use(k int) (evicted int, ok bool) {
 	return 0, false
 }
 
-func TestEvictionIsExactlyLeastRecentlyUsed(t *testing.T) {
-	const max = 16
-	fn, _ := counting(func(x int) int { return x })
-	f := cache.Data(newRegistry(t), "lru-model", fn, cache.MaxEntries(max))
+// walkLRU makes steps Gets of f (bounded to max entries), mostly hits in
+// a shuffled order, each through get, and fails at the first eviction or
+// entry count that differs from an exact LRU's. It returns the model.
+func walkLRU(t *testing.T, f *cache.Func[int, int], max, steps int, seed uint64, get func(k int)) *lruModel {
+	t.Helper()
 	model := &lruModel{max: max}
-	rng := rand.New(rand.NewPCG(1, 2))
-	for i := range 5000 {
+	rng := rand.New(rand.NewPCG(seed, seed+1))
+	for i := range steps {
 		k := rng.IntN(40)
 		if rng.IntN(3) > 0 && len(model.keys) > 0 {
 			k = model.keys[rng.IntN(len(model.keys))] // mostly hits, in a shuffled order
 		}
-		mustGet(t, f, k)
+		get(k)
 		if evicted, did := model.use(k); did {
 			if _, ok := f.Peek(evicted); ok {
 				t.Fatalf("step %d: %d is least recently used but was kept", i, evicted)
@@ -184,6 +185,14 @@ func TestEvictionIsExactlyLeastRecentlyUsed(t *testing.T) {
 			t.Fatalf("step %d: %d entries, model has %d", i, s.Entries, len(model.keys))
 		}
 	}
+	return model
+}
+
+func TestEvictionIsExactlyLeastRecentlyUsed(t *testing.T) {
+	const max = 16
+	fn, _ := counting(func(x int) int { return x })
+	f := cache.Data(newRegistry(t), "lru-model", fn, cache.MaxEntries(max))
+	model := walkLRU(t, f, max, 5000, 1, func(k int) { mustGet(t, f, k) })
 	for _, k := range model.keys {
 		if !f.Contains(k) {
 			t.Fatalf("%d is among the %d most recently used but was evicted", k, max)
@@ -591,13 +600,7 @@ func TestEvictionIsExactWhenGoroutinesTakeTurns(t *testing.T) {
 	const max = 16
 	fn, _ := counting(func(x int) int { return x })
 	f := cache.Data(newRegistry(t), "lru-turns", fn, cache.MaxEntries(max))
-	model := &lruModel{max: max}
-	rng := rand.New(rand.NewPCG(3, 4))
-	for i := range 3000 {
-		k := rng.IntN(40)
-		if rng.IntN(3) > 0 && len(model.keys) > 0 {
-			k = model.keys[rng.IntN(len(model.keys))]
-		}
+	walkLRU(t, f, max, 3000, 3, func(k int) {
 		done := make(chan error)
 		go func() {
 			_, err := f.Get(context.Background(), k)
@@ -606,12 +609,7 @@ func TestEvictionIsExactWhenGoroutinesTakeTurns(t *testing.T) {
 		if err := <-done; err != nil {
 			t.Fatal(err)
 		}
-		if evicted, did := model.use(k); did {
-			if _, ok := f.Peek(evicted); ok {
-				t.Fatalf("step %d: %d is least recently used but was kept", i, evicted)
-			}
-		}
-	}
+	})
 }
 
 // TestRecencyIsExactAgainAfterParallelHits: hits from several cores at
@@ -644,18 +642,5 @@ func TestRecencyIsExactAgainAfterParallelHits(t *testing.T) {
 		t.Fatalf("after parallel hits: %d hits (want %d), %d entries", s.Hits, workers*each, s.Entries)
 	}
 	f.Clear()
-	model := &lruModel{max: max}
-	rng := rand.New(rand.NewPCG(5, 6))
-	for i := range 3000 {
-		k := rng.IntN(40)
-		if rng.IntN(3) > 0 && len(model.keys) > 0 {
-			k = model.keys[rng.IntN(len(model.keys))]
-		}
-		mustGet(t, f, k)
-		if evicted, did := model.use(k); did {
-			if _, ok := f.Peek(evicted); ok {
-				t.Fatalf("step %d: %d is least recently used but was kept", i, evicted)
-			}
-		}
-	}
+	walkLRU(t, f, max, 3000, 5, func(k int) { mustGet(t, f, k) })
 }
