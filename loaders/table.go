@@ -183,9 +183,15 @@ func columnFrom(s series.Series) column {
 	case series.Float:
 		if cells, ok := cellsOf[float64](s); ok {
 			c.floats, c.nas = valuesFrom(cells)
-			for i := range c.nas {
-				if c.nas[i] {
-					c.floats[i] = nanFloat
+			// gota reads a NaN as missing (floatElement.IsNA), whether or
+			// not its flag says so: so does the table, or a describe row
+			// with no value would show NaN where the frame says NA.
+			for i, v := range c.floats {
+				if v != v || c.nas != nil && c.nas[i] {
+					if c.nas == nil {
+						c.nas = make([]bool, len(c.floats))
+					}
+					c.nas[i], c.floats[i] = true, nanFloat
 				}
 			}
 			return c
@@ -218,7 +224,7 @@ func columnFrom(s series.Series) column {
 	}
 	for i := range n {
 		e := s.Elem(i)
-		if e.IsNA() {
+		if e.IsNA() { // a NaN float included, as gota reads it
 			nas[i], anyNA = true, true
 			if c.floats != nil {
 				c.floats[i] = nanFloat

@@ -142,3 +142,21 @@ func TestTableAccessors(t *testing.T) {
 		t.Fatalf("Index: %d %d", tb.Index("s"), tb.Index("nope"))
 	}
 }
+
+// TestTableOfReadsNaNAsMissing: gota counts a NaN float as missing
+// whatever its flag says (describe's rows with no value are NaN), and the
+// explorer renders describe from TableOf its frame: NA, as before.
+func TestTableOfReadsNaNAsMissing(t *testing.T) {
+	df := dataframe.New(series.New([]float64{1, math.NaN(), math.Inf(1)}, series.Float, "x"))
+	tb := TableOf(df)
+	if !tb.IsNA(1, 0) || tb.Text(1, 0) != "NA" || tb.IsNA(0, 0) || tb.IsNA(2, 0) {
+		t.Fatalf("NaN cell: IsNA %v %q; others IsNA %v %v", tb.IsNA(1, 0), tb.Text(1, 0), tb.IsNA(0, 0), tb.IsNA(2, 0))
+	}
+	d, err := describeFrame(TableOf(dataframe.New(series.New([]float64{math.Inf(1), math.Inf(-1)}, series.Float, "y"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := TableOf(d).Text(0, 1); got != "NA" {
+		t.Fatalf("describe's mean of +inf and -inf reads %q, want NA", got)
+	}
+}
