@@ -122,10 +122,7 @@ func DecodeFrame(b []byte) (dataframe.DataFrame, error) {
 	if err != nil {
 		return dataframe.DataFrame{}, err
 	}
-	if t.Ncol() == 0 {
-		return dataframe.DataFrame{}, nil
-	}
-	return t.intoFrame(), nil
+	return t.Frame(), nil
 }
 
 // decodeTable decodes what EncodeFrame wrote into a Table.
@@ -201,10 +198,7 @@ func missingOf(bits []byte, n int) []bool {
 	var nas []bool
 	for i := range n {
 		if bits[i/8]&(1<<(i%8)) != 0 {
-			if nas == nil {
-				nas = make([]bool, n)
-			}
-			nas[i] = true
+			setMissing(&nas, n, i)
 		}
 	}
 	return nas

@@ -32,9 +32,8 @@ func textCounts(c column) (count, missing, distinct int, mode, lo, hi string) {
 	return c.len() - na, na, distinct, mode, lo, hi
 }
 
-// sortedKeys returns vals' keys (floatKey), sorted by radix, in a buffer
-// of uint64Scratch the caller may hand back. -0 and 0 share a key, as they
-// are one value to pandas; so do all NaNs.
+// sortedKeys returns vals' keys (floatKey), sorted by radix. -0 and 0
+// share a key, as they are one value to pandas; so do all NaNs.
 func sortedKeys(vals []float64) []uint64 {
 	keys := make([]uint64, len(vals))
 	var counts radixCounts

@@ -26,11 +26,6 @@ type Loaded struct {
 	table  *Table
 }
 
-// LoadedOf makes a Loaded of df's cells (copied) and rep.
-func LoadedOf(df dataframe.DataFrame, rep Report) Loaded {
-	return Loaded{Report: rep, table: TableOf(df)}
-}
-
 // Table returns the load's cells, read-only.
 func (l Loaded) Table() *Table { return l.table }
 
@@ -240,8 +235,8 @@ func FilterArgsOf(m *DatasetModel, expr string) FilterArgs {
 // again with the new generation.
 var ErrChanged = errors.New("the dataset changed while this was computed")
 
-// frameOfModel returns the table a step keyed by (model, gen) must read.
-func frameOfModel(m *DatasetModel, gen uint64) (*Table, error) {
+// tableOfModel returns the table a step keyed by (model, gen) must read.
+func tableOfModel(m *DatasetModel, gen uint64) (*Table, error) {
 	if m == nil {
 		return nil, errors.New("no dataset model: build arguments with StageOf or FilterArgsOf")
 	}
@@ -253,7 +248,7 @@ func frameOfModel(m *DatasetModel, gen uint64) (*Table, error) {
 }
 
 func (l *Loaders) predicate(ctx context.Context, a FilterArgs) (*Predicate, error) {
-	df, err := frameOfModel(a._model, a.Model)
+	df, err := tableOfModel(a._model, a.Model)
 	if err != nil {
 		return nil, err
 	}
@@ -275,7 +270,7 @@ func (l *Loaders) filterRows(ctx context.Context, a FilterArgs) (RowSet, error) 
 // rowsOf returns the rows a stage keeps: every row without a filter, the
 // filter's rows (a cached call) with one.
 func (l *Loaders) rowsOf(ctx context.Context, s Stage) (*Table, RowSet, error) {
-	df, err := frameOfModel(s._model, s.Model)
+	df, err := tableOfModel(s._model, s.Model)
 	if err != nil {
 		return df, RowSet{}, err
 	}
@@ -323,9 +318,9 @@ func noColumn(what string, src Source, col string) error {
 	return fmt.Errorf("%s: no column %q in %s", what, col, src.Name())
 }
 
-// stageFrame is the frame of a stage's rows: the model's own frame without
+// stageTable is the table of a stage's rows: the model's own table without
 // a filter, a gathered copy with one.
-func (l *Loaders) stageFrame(ctx context.Context, s Stage) (*Table, error) {
+func (l *Loaders) stageTable(ctx context.Context, s Stage) (*Table, error) {
 	df, rows, err := l.rowsOf(ctx, s)
 	if err != nil || rows.All() {
 		return df, err
@@ -334,7 +329,7 @@ func (l *Loaders) stageFrame(ctx context.Context, s Stage) (*Table, error) {
 }
 
 func (l *Loaders) selectColumns(ctx context.Context, a SelectArgs) (dataframe.DataFrame, error) {
-	df, err := l.stageFrame(ctx, a.Stage)
+	df, err := l.stageTable(ctx, a.Stage)
 	if err != nil {
 		return dataframe.DataFrame{}, err
 	}
@@ -350,7 +345,7 @@ func (l *Loaders) selectColumns(ctx context.Context, a SelectArgs) (dataframe.Da
 }
 
 func (l *Loaders) describe(ctx context.Context, s Stage) (dataframe.DataFrame, error) {
-	df, err := l.stageFrame(ctx, s)
+	df, err := l.stageTable(ctx, s)
 	if err != nil {
 		return dataframe.DataFrame{}, err
 	}
@@ -389,7 +384,7 @@ func (l *Loaders) column(ctx context.Context, s Stage, name, what string) (colum
 }
 
 func (l *Loaders) groupBy(ctx context.Context, a GroupArgs) (dataframe.DataFrame, error) {
-	df, err := l.stageFrame(ctx, a.Stage)
+	df, err := l.stageTable(ctx, a.Stage)
 	if err != nil {
 		return dataframe.DataFrame{}, err
 	}

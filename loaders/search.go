@@ -129,7 +129,7 @@ func (l *Loaders) findMatches(ctx context.Context, a MatchArgs) (Matches, error)
 	if err != nil {
 		return Matches{}, err
 	}
-	df, err := frameOfModel(a.Stage._model, a.Stage.Model)
+	df, err := tableOfModel(a.Stage._model, a.Stage.Model)
 	if err != nil {
 		return Matches{}, err
 	}

@@ -121,19 +121,6 @@ func (t *Table) Frame() dataframe.DataFrame {
 	return frameOf(cols, t.nrows)
 }
 
-// intoFrame is Frame for a table no one else holds (ReadCSV's): each
-// column is dropped from t once converted, so the collector may free it
-// while the next is built, and the peak is the frame and a column, not
-// the frame and the table.
-func (t *Table) intoFrame() dataframe.DataFrame {
-	cols := make([]series.Series, len(t.cols))
-	for j := range t.cols {
-		cols[j] = t.cols[j].series()
-		t.cols[j] = column{}
-	}
-	return frameOf(cols, t.nrows)
-}
-
 // series builds gota's cells of c.
 func (c column) series() series.Series {
 	switch c.typ {
@@ -188,10 +175,8 @@ func columnFrom(s series.Series) column {
 			// with no value would show NaN where the frame says NA.
 			for i, v := range c.floats {
 				if v != v || c.nas != nil && c.nas[i] {
-					if c.nas == nil {
-						c.nas = make([]bool, len(c.floats))
-					}
-					c.nas[i], c.floats[i] = true, nanFloat
+					setMissing(&c.nas, len(c.floats), i)
+					c.floats[i] = nanFloat
 				}
 			}
 			return c
@@ -256,13 +241,19 @@ func valuesFrom[T any](cells []cell[T]) ([]T, []bool) {
 	for i := range cells {
 		vals[i] = cells[i].v
 		if cells[i].na {
-			if nas == nil {
-				nas = make([]bool, len(cells))
-			}
-			nas[i] = true
+			setMissing(&nas, len(cells), i)
 		}
 	}
 	return vals, nas
+}
+
+// setMissing marks cell i of n missing in *nas, which the first mark
+// makes: a column with no missing cell keeps a nil mask.
+func setMissing(nas *[]bool, n, i int) {
+	if *nas == nil {
+		*nas = make([]bool, n)
+	}
+	(*nas)[i] = true
 }
 
 // nanFloat is the value of a missing float cell.

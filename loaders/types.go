@@ -91,7 +91,7 @@ func (a TypesArgs) CacheLabel() string {
 // setTypes is set_types: a new model whose frame is a's model's with the
 // given columns converted. The other columns are shared, not copied.
 func (l *Loaders) setTypes(ctx context.Context, a TypesArgs) (*DatasetModel, error) {
-	df, err := frameOfModel(a._model, a.Model)
+	df, err := tableOfModel(a._model, a.Model)
 	if err != nil {
 		return nil, err
 	}
@@ -335,10 +335,7 @@ func dateColumn(c column) (column, int) {
 	out := column{name: c.name, typ: series.String, strs: make([]string, n)}
 	for i := range out.strs {
 		if !ok[i] {
-			if out.nas == nil {
-				out.nas = make([]bool, n)
-			}
-			out.nas[i] = true
+			setMissing(&out.nas, n, i)
 			continue
 		}
 		out.strs[i] = isoText(times[i], withTime)
