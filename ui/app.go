@@ -90,9 +90,11 @@ type Model struct {
 	scatter   *chartView
 	sheetList *sheetList
 	sheets    *sheetSet
-	askColumn string // the column the open V, A, L or P prompt is about
-	// pendingExport waits for the y/n answer before replacing a file.
-	pendingExport *exportJob
+
+	// commands are the command tables (commands.go), built from the key
+	// map once; held are keys that wait for a page (explorer.go).
+	commands commandSet
+	held     []tea.KeyMsg
 
 	showPanel bool
 	focus     focusKind
@@ -106,11 +108,9 @@ type Model struct {
 	previewNotice bool
 	lastSearch    string // the last / text typed, kept to edit when it was not valid
 	findPending   int    // a search jump waits for its matches: 1 forward, -1 back
-	typeColumn    string // the column the t prompt asks about
 	typeNotice    string // a type was set on this column: say how it read when its page comes
 	clipboard     io.Writer
-	showHelp      bool
-	helpTop       int  // first line of the ? screen shown
+	helpScreen    *helpScreen
 	spinning      bool // a spinner tick is scheduled: only while something computes
 	ticking       bool // a clock tick is scheduled: only while the panel counts down a TTL
 
@@ -143,28 +143,30 @@ func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 	ti.CharLimit = 500
 	ti.Cursor.SetMode(cursor.CursorStatic)
 	m := Model{
-		ctx:       ctx,
-		sources:   opts.Sources,
-		rerun:     newRerunner(l),
-		events:    events,
-		unsub:     unsub,
-		list:      newDatasetList(ctx, opts.Sources),
-		table:     newTableView(ctx),
-		describe:  newDescribeView(ctx),
-		freq:      newFreqView(ctx),
-		histo:     newBarsView(ctx, viewHisto),
-		row:       newRowDetail(ctx),
-		panel:     newCachePanel(ctx),
-		prompt:    newPrompt(ctx, ti),
-		showPanel: true,
-		computing: map[string]computing{},
-		spin:      spinner.New(spinner.WithSpinner(spinner.Line)), // ASCII: every terminal font has it
-		bar:       progress.New(progress.WithDefaultGradient(), progress.WithWidth(30)),
-		help:      help.New(),
-		listen:    true,
-		clipboard: opts.Clipboard,
-		member:    opts.Member,
-		remote:    opts.Remote,
+		ctx:        ctx,
+		sources:    opts.Sources,
+		rerun:      newRerunner(l),
+		events:     events,
+		unsub:      unsub,
+		list:       newDatasetList(ctx, opts.Sources),
+		table:      newTableView(ctx),
+		describe:   newDescribeView(ctx),
+		freq:       newFreqView(ctx),
+		histo:      newBarsView(ctx, viewHisto),
+		row:        newRowDetail(ctx),
+		panel:      newCachePanel(ctx),
+		prompt:     newPrompt(ctx, ti),
+		commands:   newCommandSet(ctx.Keys),
+		helpScreen: &helpScreen{ctx: ctx},
+		showPanel:  true,
+		computing:  map[string]computing{},
+		spin:       spinner.New(spinner.WithSpinner(spinner.Line)), // ASCII: every terminal font has it
+		bar:        progress.New(progress.WithDefaultGradient(), progress.WithWidth(30)),
+		help:       help.New(),
+		listen:     true,
+		clipboard:  opts.Clipboard,
+		member:     opts.Member,
+		remote:     opts.Remote,
 	}
 	if opts.Member != nil {
 		m.rerun.session = opts.Member.Name
@@ -213,14 +215,21 @@ func (m Model) Close() {
 }
 
 // Update implements tea.Model. It routes messages (route), then forgets a
-// preview that the message made useless.
+// preview that the message made useless, and applies the keys that
+// waited for the page this message brought (explorer.go).
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	next, cmd := m.route(msg)
-	if nm, ok := next.(Model); ok {
-		nm.dropPreview()
-		return nm, cmd
+	nm, ok := next.(Model)
+	if !ok {
+		return next, cmd
 	}
-	return next, cmd
+	nm.dropPreview()
+	if len(nm.held) > 0 && !nm.awaiting() {
+		var more tea.Cmd
+		nm, more = nm.release()
+		cmd = tea.Batch(cmd, more)
+	}
+	return nm, cmd
 }
 
 // route dispatches a message: resize, finished reruns and previews, cache
@@ -392,11 +401,116 @@ func (m Model) onSpin(msg spinner.TickMsg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
+// appCommands are the keys that work wherever the focus is: quit, help,
+// the panel, rerun, the clears, and esc while something computes.
+func appCommands(k KeyMap) commandTable {
+	return commandTable{title: "app", anyFocus: true, commands: []command{
+		{key: k.Quit, views: everyView, run: (*Model).quit},
+		{key: k.Help, views: everyView, run: (*Model).toggleHelp},
+		{key: k.Back, views: everyView, when: (*Model).computingRerun, run: (*Model).cancel},
+		{key: k.Panel, views: everyView, run: (*Model).togglePanel},
+		{key: k.Focus, views: everyView, run: (*Model).switchFocus},
+		{key: k.Back, views: everyView, when: (*Model).panelFocused, run: (*Model).focusMain},
+		{key: k.Rerun, views: everyView, run: (*Model).rerunKey},
+		{key: k.ClearData, views: everyView, run: (*Model).clearData},
+		{key: k.ClearResources, views: everyView, run: (*Model).clearResources},
+		{key: k.ClearAll, views: everyView, run: (*Model).clearAll},
+	}}
+}
+
 // quit cancels reruns in flight, stops listening and ends the program.
-func (m Model) quit() (tea.Model, tea.Cmd) {
+func (m *Model) quit() tea.Cmd {
 	m.rerun.cancelAll()
 	m.unsub()
-	return m, tea.Quit
+	return tea.Quit
+}
+
+func (m *Model) toggleHelp() tea.Cmd {
+	m.helpScreen.toggle()
+	return nil
+}
+
+// computingRerun reports whether a rerun runs and computes: esc cancels it.
+func (m *Model) computingRerun() bool { return m.rerun.running() && len(m.computing) > 0 }
+
+func (m *Model) panelFocused() bool { return m.focus == focusPanel }
+
+// togglePanel is c: show or hide the cache panel.
+func (m *Model) togglePanel() tea.Cmd {
+	m.showPanel = !m.showPanel
+	if !m.showPanel {
+		m.focusOn(focusMain)
+	}
+	m.setSize(m.ctx.Width, m.ctx.Height)
+	return nil
+}
+
+// switchFocus is tab: the keyboard to the panel (shown if hidden), or back.
+func (m *Model) switchFocus() tea.Cmd {
+	if !m.showPanel {
+		m.showPanel = true
+		m.setSize(m.ctx.Width, m.ctx.Height)
+	}
+	m.focusOn(map[focusKind]focusKind{focusMain: focusPanel, focusPanel: focusMain}[m.focus])
+	return nil
+}
+
+func (m *Model) focusMain() tea.Cmd {
+	m.focusOn(focusMain)
+	return nil
+}
+
+func (m *Model) focusOn(f focusKind) {
+	m.focus = f
+	m.panel.focused = f == focusPanel
+}
+
+func (m *Model) rerunKey() tea.Cmd {
+	m.notice = "rerun requested (r)"
+	m.q.dropped = "" // the data-copy demo lasts one rerun, r's too
+	return m.rerunQuery()
+}
+
+func (m *Model) clearData() tea.Cmd {
+	m.ctx.Registry.ClearData()
+	m.tellClear("every data cache (X)")
+	m.notice = "cleared every data cache (X): loads, filters, sorts and views are recomputed"
+	return nil
+}
+
+func (m *Model) clearResources() tea.Cmd {
+	m.ctx.Registry.ClearResources()
+	m.tellClear("every resource cache (Z)")
+	m.notice = "cleared every resource cache (Z): models and filters are rebuilt"
+	return nil
+}
+
+func (m *Model) clearAll() tea.Cmd {
+	m.ctx.Registry.ClearAll()
+	m.tellClear("everything (E)")
+	m.notice = "cleared everything (E)"
+	return nil
+}
+
+// cancel stops the reruns in flight (esc while something computes) and
+// goes back to what was on screen before the key that started the work:
+// the last page shown, or the dataset list if the dataset never opened.
+func (m *Model) cancel() tea.Cmd {
+	m.rerun.cancelAll()
+	var stopped []string
+	for _, c := range m.sortedComputing() {
+		stopped = append(stopped, c.fn)
+	}
+	m.computing = map[string]computing{}
+	m.progress = progressMsg{}
+	shown := m.ctx.page.query
+	if shown.source != m.q.source {
+		shown = query{view: viewList}
+	}
+	m.q = shown
+	m.q.dropped = ""
+	m.notice = fmt.Sprintf("cancelled %s: back to the last screen", joinNames(stopped))
+	return m.rerunQuery()
 }
 
 // onMouse scrolls the table with the wheel.

@@ -32,10 +32,10 @@ func (b *barsView) Update(msg tea.KeyMsg) bool {
 	return b.move(msg, b.ctx.Keys, b.lines(), b.height-1)
 }
 
-// ShortHelp implements help.KeyMap.
+// ShortHelp implements help.KeyMap: the bars' moves (esc is a command).
 func (b *barsView) ShortHelp() []key.Binding {
 	k := b.ctx.Keys
-	return []key.Binding{k.Up, k.Down, k.PageDown, k.Top, k.Bottom, k.Back}
+	return []key.Binding{k.Up, k.Down, k.PageDown, k.Top, k.Bottom}
 }
 
 // FullHelp implements help.KeyMap.
@@ -105,4 +105,45 @@ func fmtNum(f float64) string {
 		return fmt.Sprintf("%.3g", f)
 	}
 	return fmt.Sprintf("%.4g", f)
+}
+
+// binCommands are + and - on the histogram.
+func binCommands(k KeyMap) commandTable {
+	on := viewsOf(viewHisto)
+	return commandTable{title: "histogram", commands: []command{
+		{key: k.MoreBins, views: on, run: func(m *Model) tea.Cmd { return m.stepBins(true) }},
+		{key: k.FewerBins, views: on, run: func(m *Model) tea.Cmd { return m.stepBins(false) }},
+	}}
+}
+
+// stepBins is + (more) or -: the next bin count on the ladder.
+func (m *Model) stepBins(more bool) tea.Cmd {
+	n := nextBins(m.q.views.binCount(), more)
+	m.q.views.bins = n
+	m.histo.scroller = scroller{}
+	m.notice = fmt.Sprintf("histogram of %s in %s (+ more, - fewer)", Sanitize(m.q.column), plural(n, "bin"))
+	return m.rerunQuery()
+}
+
+// binSteps are the bin counts + and - step through: a ladder, so that - then
+// + comes back to where it was (20 → 15 → 20). The last bounds the bins:
+// more than a screen holds is a list of ones.
+var binSteps = []int{1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100, 120, 150, 200, 250, 300, 400, 500}
+
+// nextBins is the step after n on the ladder (more) or before it (fewer).
+func nextBins(n int, more bool) int {
+	if more {
+		for _, s := range binSteps {
+			if s > n {
+				return s
+			}
+		}
+		return binSteps[len(binSteps)-1]
+	}
+	for i := len(binSteps) - 1; i >= 0; i-- {
+		if binSteps[i] < n {
+			return binSteps[i]
+		}
+	}
+	return binSteps[0]
 }

@@ -44,8 +44,9 @@ func chartDots(w, h int) (int, int) {
 // Update has no moves: the chart fits the window.
 func (c *chartView) Update(tea.KeyMsg) bool { return false }
 
-// ShortHelp implements help.KeyMap.
-func (c *chartView) ShortHelp() []key.Binding { return []key.Binding{c.ctx.Keys.Back} }
+// ShortHelp implements help.KeyMap: a chart has no moves (esc is a
+// command).
+func (c *chartView) ShortHelp() []key.Binding { return nil }
 
 // FullHelp implements help.KeyMap.
 func (c *chartView) FullHelp() [][]key.Binding { return [][]key.Binding{c.ShortHelp()} }
@@ -191,7 +192,7 @@ func numericColumns(names []string, numeric func(string) bool, skip string) []st
 // firstDateColumn is the first text column whose first present value is
 // a date: the line chart's x axis unless the user names another.
 func firstDateColumn(p *page) string {
-	df := p.frame
+	df := p.frameOf()
 	for j, name := range df.Names() {
 		if df.Types()[j] != series.String {
 			continue
@@ -206,4 +207,55 @@ func firstDateColumn(p *page) string {
 		}
 	}
 	return ""
+}
+
+// chartCommands are L and P.
+func chartCommands(k KeyMap) commandTable {
+	return commandTable{title: "charts", commands: []command{
+		{key: k.Line, views: dataViews, run: (*Model).askLineX},
+		{key: k.Scatter, views: dataViews, run: (*Model).askScatterX},
+	}}
+}
+
+// askLineX is L: the prompt for the line's x axis.
+func (m *Model) askLineX() tea.Cmd {
+	col := m.cursorColumn()
+	return m.ask(promptLineX, fmt.Sprintf("line of %s over (a date or number column; empty: row number): ", Sanitize(col)), firstDateColumn(m.ctx.page), true,
+		func(m *Model, col, text string) tea.Cmd {
+			if text != "" && !m.knownColumn(text) {
+				return nil
+			}
+			m.q.view, m.q.column, m.q.views.xColumn = viewLine, col, text
+			m.fitChart()
+			return m.rerunQuery()
+		})
+}
+
+// askScatterX is P: the prompt for the scatter's x axis.
+func (m *Model) askScatterX() tea.Cmd {
+	col := m.cursorColumn()
+	others := numericColumns(m.shownNames(), m.isNumeric, col)
+	first := ""
+	if len(others) > 0 {
+		first = others[0]
+	}
+	return m.ask(promptScatterX, fmt.Sprintf("scatter of %s against number column: ", Sanitize(col)), first, true,
+		func(m *Model, col, text string) tea.Cmd {
+			if !m.knownColumn(text) {
+				return nil
+			}
+			if !m.isNumeric(text) {
+				m.notice = fmt.Sprintf("%s is text: a scatter needs two numeric columns", Sanitize(text))
+				return nil
+			}
+			m.q.view, m.q.column, m.q.views.xColumn = viewScatter, col, text
+			m.fitChart()
+			return m.rerunQuery()
+		})
+}
+
+// fitChart sizes the chart's dots to the main area: the cached steps
+// reduce the rows to this many.
+func (m *Model) fitChart() {
+	m.q.views.dotsW, m.q.views.dotsH = chartDots(m.lay.mainW, m.lay.mainH)
 }

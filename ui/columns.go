@@ -130,104 +130,162 @@ func (t *tableView) frameCol() int {
 	return t.order[t.col]
 }
 
-// isColumnKey reports whether msg is one of the column keys.
-func (m Model) isColumnKey(msg tea.KeyMsg) bool {
-	k := m.ctx.Keys.Columns
-	return key.Matches(msg, k.Jump, k.Hide, k.Unhide, k.MoveLeft, k.MoveRight, k.Narrow, k.Widen,
-		k.Freeze, k.Wrap, k.CopyCell, k.CopyRow, k.AddSort, k.SetType)
+// columnCommands are the table's column keys. Only the sort and type
+// keys (sorting.go, types.go) change what the page computes; a hidden or
+// moved column also changes the cells a search looks at, so it searches
+// again.
+func columnCommands(k KeyMap) commandTable {
+	c, on := k.Columns, viewsOf(viewTable)
+	return commandTable{title: "columns", commands: []command{
+		{key: c.Jump, views: on, run: (*Model).askColumn},
+		{key: c.Hide, views: on, run: (*Model).hideColumn},
+		{key: c.Unhide, views: on, run: (*Model).unhideColumns},
+		{key: c.MoveLeft, views: on, run: func(m *Model) tea.Cmd { return m.moveColumn(-1) }},
+		{key: c.MoveRight, views: on, run: func(m *Model) tea.Cmd { return m.moveColumn(1) }},
+		{key: c.Narrow, views: on, run: func(m *Model) tea.Cmd { return m.widenColumn(-2) }},
+		{key: c.Widen, views: on, run: func(m *Model) tea.Cmd { return m.widenColumn(4) }},
+		{key: c.Freeze, views: on, run: (*Model).freezeColumns},
+		{key: c.Wrap, views: on, run: (*Model).toggleWrap},
+		{key: c.CopyCell, views: on, run: func(m *Model) tea.Cmd { return m.copyToClipboard(false) }},
+		{key: c.CopyRow, views: on, run: func(m *Model) tea.Cmd { return m.copyToClipboard(true) }},
+	}}
 }
 
-// onColumnKey handles a column key in the table. Only the sort and type
-// keys change what the page computes (and so rerun it); a hidden or moved
-// column also changes the cells a search looks at.
-func (m Model) onColumnKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	k := m.ctx.Keys.Columns
+// cursorAt lays the table's columns out over what it shows and returns
+// the names and the cursor's column; ok is false when there is no column.
+func (m *Model) cursorAt() (names []string, col string, ok bool) {
 	df, _, _ := m.table.shown()
-	names := df.Names()
+	names = df.Names()
 	if len(names) == 0 {
-		return m, nil
+		return nil, "", false
+	}
+	m.table.applyColumns(df)
+	col = m.cursorColumn()
+	return names, col, col != ""
+}
+
+// askColumn is :: the prompt for a column to jump to, names completed.
+func (m *Model) askColumn() tea.Cmd {
+	names := m.shownNames()
+	if len(names) == 0 {
+		return nil
+	}
+	m.prompt.openWith(promptColumn, "column: ", "", names, func(m *Model, text string) tea.Cmd {
+		m.jumpTo(text)
+		return nil
+	})
+	return nil
+}
+
+// hideColumn is -: the cursor's column leaves the table until U.
+func (m *Model) hideColumn() tea.Cmd {
+	_, col, ok := m.cursorAt()
+	if !ok {
+		return nil
 	}
 	t := m.table
-	t.applyColumns(df)
-	col := m.cursorColumn()
-	switch {
-	case key.Matches(msg, k.Jump):
-		m.prompt.openWith(promptColumn, "column: ", "", names)
-		return m, nil
-	case key.Matches(msg, k.SetType):
-		return m.openTypePrompt(col)
-	case key.Matches(msg, k.AddSort):
-		return m.addSortKey(col)
-	case key.Matches(msg, k.CopyCell), key.Matches(msg, k.CopyRow):
-		return m.copyToClipboard(key.Matches(msg, k.CopyRow))
-	case key.Matches(msg, k.Wrap):
-		t.cols.wrap = !t.cols.wrap
-		m.notice = map[bool]string{true: "w: the cursor's cell is shown in full under the table (w again: off)", false: "w: cell wrap off"}[t.cols.wrap]
-		return m, nil
-	case col == "":
-		return m, nil
-	case key.Matches(msg, k.Hide):
-		if len(t.order) <= 1 {
-			m.notice = "cannot hide the only column shown"
-			return m, nil
-		}
-		t.cols.hidden = append(slices.Clone(t.cols.hidden), col)
-		m.notice = fmt.Sprintf("hid %s (U shows the %s)", Sanitize(col), plural(len(t.cols.hidden), "hidden column"))
-	case key.Matches(msg, k.Unhide):
-		if len(t.cols.hidden) == 0 {
-			m.notice = "no hidden columns"
-			return m, nil
-		}
-		m.notice = fmt.Sprintf("showing %s again", plural(len(t.cols.hidden), "hidden column"))
-		t.cols.hidden = nil
-		t.applyColumns(df)
-		t.col = max(slices.Index(t.order, slices.Index(names, col)), 0)
-	case key.Matches(msg, k.MoveLeft), key.Matches(msg, k.MoveRight):
-		to := t.col - 1
-		if key.Matches(msg, k.MoveRight) {
-			to = t.col + 1
-		}
-		if to < 0 || to >= len(t.order) {
-			return m, nil
-		}
-		shown := t.cols.shownNames(names)
-		shown[t.col], shown[to] = shown[to], shown[t.col]
-		t.cols.order = shown
-		t.col = to
-		m.notice = fmt.Sprintf("moved %s to column %d of %d", Sanitize(col), to+1, len(shown))
-	case key.Matches(msg, k.Narrow), key.Matches(msg, k.Widen):
-		step := -2
-		if key.Matches(msg, k.Widen) {
-			step = 4
-		}
-		extra := make(map[string]int, len(t.cols.extra)+1)
-		for n, v := range t.cols.extra {
-			extra[n] = v
-		}
-		extra[col] = min(max(extra[col]+step, -maxColWidth), 4*maxColWidth)
-		t.cols.extra = extra
-		return m, nil
-	case key.Matches(msg, k.Freeze):
-		n := t.col + 1
-		if t.cols.frozenCount() == n {
-			n = 0 // ! again at the same place thaws every column
-		}
-		t.cols.frozen, t.cols.frozenSet = n, true
-		t.left = 0
-		if n == 0 {
-			m.notice = "no column frozen (! freezes the columns up to the cursor)"
-		} else {
-			m.notice = fmt.Sprintf("froze %s: they stay when scrolling right (! here again: none)", plural(n, "column"))
-		}
-		return m, nil
+	if len(t.order) <= 1 {
+		m.notice = "cannot hide the only column shown"
+		return nil
 	}
+	t.cols.hidden = append(slices.Clone(t.cols.hidden), col)
+	m.notice = fmt.Sprintf("hid %s (U shows the %s)", Sanitize(col), plural(len(t.cols.hidden), "hidden column"))
 	return m.searchColumnsChanged()
+}
+
+// unhideColumns is U: every hidden column is shown again; the cursor stays
+// on its column.
+func (m *Model) unhideColumns() tea.Cmd {
+	names, col, ok := m.cursorAt()
+	if !ok {
+		return nil
+	}
+	t := m.table
+	if len(t.cols.hidden) == 0 {
+		m.notice = "no hidden columns"
+		return nil
+	}
+	m.notice = fmt.Sprintf("showing %s again", plural(len(t.cols.hidden), "hidden column"))
+	t.cols.hidden = nil
+	df, _, _ := t.shown()
+	t.applyColumns(df)
+	t.col = max(slices.Index(t.order, slices.Index(names, col)), 0)
+	return m.searchColumnsChanged()
+}
+
+// moveColumn is < (step -1) or > (step 1): the cursor's column swaps
+// places with its neighbour.
+func (m *Model) moveColumn(step int) tea.Cmd {
+	names, col, ok := m.cursorAt()
+	if !ok {
+		return nil
+	}
+	t := m.table
+	to := t.col + step
+	if to < 0 || to >= len(t.order) {
+		return nil
+	}
+	shown := t.cols.shownNames(names)
+	shown[t.col], shown[to] = shown[to], shown[t.col]
+	t.cols.order = shown
+	t.col = to
+	m.notice = fmt.Sprintf("moved %s to column %d of %d", Sanitize(col), to+1, len(shown))
+	return m.searchColumnsChanged()
+}
+
+// widenColumn is ( (narrower) or ) (wider): the cursor's column by step
+// cells.
+func (m *Model) widenColumn(step int) tea.Cmd {
+	_, col, ok := m.cursorAt()
+	if !ok {
+		return nil
+	}
+	t := m.table
+	extra := make(map[string]int, len(t.cols.extra)+1)
+	for n, v := range t.cols.extra {
+		extra[n] = v
+	}
+	extra[col] = min(max(extra[col]+step, -maxColWidth), 4*maxColWidth)
+	t.cols.extra = extra
+	return nil
+}
+
+// freezeColumns is !: the columns up to the cursor's stay at the left; !
+// again at the same place thaws them.
+func (m *Model) freezeColumns() tea.Cmd {
+	if _, _, ok := m.cursorAt(); !ok {
+		return nil
+	}
+	t := m.table
+	n := t.col + 1
+	if t.cols.frozenCount() == n {
+		n = 0
+	}
+	t.cols.frozen, t.cols.frozenSet = n, true
+	t.left = 0
+	if n == 0 {
+		m.notice = "no column frozen (! freezes the columns up to the cursor)"
+	} else {
+		m.notice = fmt.Sprintf("froze %s: they stay when scrolling right (! here again: none)", plural(n, "column"))
+	}
+	return nil
+}
+
+// toggleWrap is w: the cursor's cell in full under the table, or not.
+func (m *Model) toggleWrap() tea.Cmd {
+	if len(m.shownNames()) == 0 {
+		return nil
+	}
+	t := m.table
+	t.cols.wrap = !t.cols.wrap
+	m.notice = map[bool]string{true: "w: the cursor's cell is shown in full under the table (w again: off)", false: "w: cell wrap off"}[t.cols.wrap]
+	return nil
 }
 
 // jumpTo moves the cursor to the column named like text: its exact name
 // (any case), else the first name it starts, else the first holding it. A
 // hidden column is shown again.
-func (m Model) jumpTo(text string) Model {
+func (m *Model) jumpTo(text string) {
 	df, _, _ := m.table.shown()
 	names := df.Names()
 	want := strings.ToLower(strings.TrimSpace(text))
@@ -245,7 +303,7 @@ func (m Model) jumpTo(text string) Model {
 	}
 	if want == "" || found < 0 {
 		m.notice = fmt.Sprintf("no column named like %q", Sanitize(text))
-		return m
+		return
 	}
 	name := names[found]
 	m.notice = "jumped to column " + Sanitize(name)
@@ -255,20 +313,19 @@ func (m Model) jumpTo(text string) Model {
 	}
 	m.table.applyColumns(df)
 	m.table.col = slices.Index(m.table.order, found)
-	return m
 }
 
 // copyToClipboard puts the cursor's cell (or its row, the shown columns
 // tab-separated) on the terminal's clipboard with OSC 52, which works
 // over SSH and inside tmux (with set-clipboard on) where no clipboard
 // program can be reached.
-func (m Model) copyToClipboard(row bool) (tea.Model, tea.Cmd) {
+func (m *Model) copyToClipboard(row bool) tea.Cmd {
 	df, _, _ := m.table.shown()
 	r, ok := m.table.frameRow()
 	j := m.table.frameCol()
 	if !ok || j < 0 {
 		m.notice = "no cell to copy"
-		return m, nil
+		return nil
 	}
 	text, what := copyText(df, r, j), "cell "+Sanitize(df.Names()[j])
 	if row {
@@ -280,13 +337,13 @@ func (m Model) copyToClipboard(row bool) (tea.Model, tea.Cmd) {
 	}
 	if m.clipboard == nil {
 		m.notice = "no terminal to copy to"
-		return m, nil
+		return nil
 	}
 	m.notice = fmt.Sprintf("copied %s to the clipboard: %s (OSC 52)", what, humanSize(int64(len(text))))
 	if len(text) > 100_000 {
 		m.notice += "; many terminals take at most 100 kB"
 	}
-	return m, writeClipboard(m.clipboard, text)
+	return writeClipboard(m.clipboard, text)
 }
 
 // copyText is a cell as copied: its text as read (numbers in their

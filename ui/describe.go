@@ -16,13 +16,16 @@ func newDescribeView(ctx *Context) *describeView {
 
 // Update scrolls; it reports whether the key was a move.
 func (d *describeView) Update(msg tea.KeyMsg) bool {
-	df := d.ctx.page.describe
+	df := d.ctx.page.describeOf()
+	if df == noTable {
+		return false // not computed yet: the cursor keeps its place
+	}
 	return d.move(msg, df.Nrow(), df.Ncol())
 }
 
 // View implements component.
 func (d *describeView) View() string {
-	df := d.ctx.page.describe
+	df := d.ctx.page.describeOf()
 	head := d.ctx.Styles.Header.Render(clip("describe", d.width))
 	if d.height <= 1 {
 		return head

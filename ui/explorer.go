@@ -2,34 +2,35 @@ package ui
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/go-gota/gota/series"
 )
 
-// onKey routes a key: typed characters that arrived together are split,
-// an open prompt takes everything, then global keys, then the focused
-// component. A notice lasts until the next key.
+// onKey routes a key: typed characters that arrived together are split
+// into keys, each applied in order to the state the one before left; a
+// key that would act on a view still waiting for its page is held until
+// the page lands (awaiting); then an open prompt takes everything, and
+// press the rest (commands.go). A notice lasts until the next key.
 func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
 		return m.splitKeys(msg.Runes)
 	}
+	if m.hold(msg) {
+		return m, nil
+	}
+	return m.apply(msg)
+}
+
+// apply is one key on the state as it is: the prompt's if one is open.
+func (m Model) apply(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if m.prompt.kind != promptNone {
 		return m.onPromptKey(msg)
 	}
-	m.notice, m.previewNotice = "", false
-	if model, cmd, ok := m.onGlobalKey(msg); ok {
-		return model, cmd
-	}
-	if model, cmd, ok := m.onLiveKey(msg); ok {
-		return model, cmd
-	}
-	if m.focus == focusPanel {
-		m.notice = m.panel.Update(msg)
-		return m, nil
-	}
-	return m.onMainKey(msg)
+	return m.press(msg)
 }
 
 // splitKeys handles characters that arrived in one read one at a time.
@@ -55,228 +56,170 @@ func SplitKeys(model tea.Model, msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	return model, tea.Batch(cmds...), true
 }
 
-// onGlobalKey handles the keys that work wherever the focus is.
-func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
-	k, reg := m.ctx.Keys, m.ctx.Registry
-	switch {
-	case key.Matches(msg, k.Quit):
-		model, cmd := m.quit()
-		return model, cmd, true
-	case key.Matches(msg, k.Help):
-		m.showHelp = !m.showHelp
-		m.helpTop = 0
-	case m.showHelp && key.Matches(msg, k.Back):
-		m.showHelp = false
-	case m.showHelp && key.Matches(msg, k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom):
-		m.scrollHelp(msg)
-	case key.Matches(msg, k.Back) && m.rerun.running() && len(m.computing) > 0:
-		return m.cancel()
-	case key.Matches(msg, k.Panel):
-		m.showPanel = !m.showPanel
-		if !m.showPanel {
-			m.focusOn(focusMain)
-		}
-		m.setSize(m.ctx.Width, m.ctx.Height)
-	case key.Matches(msg, k.Focus):
-		if !m.showPanel {
-			m.showPanel = true
-			m.setSize(m.ctx.Width, m.ctx.Height)
-		}
-		m.focusOn(map[focusKind]focusKind{focusMain: focusPanel, focusPanel: focusMain}[m.focus])
-	case m.focus == focusPanel && key.Matches(msg, k.Back):
-		m.focusOn(focusMain)
-	case key.Matches(msg, k.Rerun):
-		m.notice = "rerun requested (r)"
-		m.q.dropped = "" // the data-copy demo lasts one rerun, r's too
-		return m, m.rerun.start(m.q), true
-	case key.Matches(msg, k.ClearData):
-		reg.ClearData()
-		m.tellClear("every data cache (X)")
-		m.notice = "cleared every data cache (X): loads, filters, sorts and views are recomputed"
-	case key.Matches(msg, k.ClearResources):
-		reg.ClearResources()
-		m.tellClear("every resource cache (Z)")
-		m.notice = "cleared every resource cache (Z): models and filters are rebuilt"
-	case key.Matches(msg, k.ClearAll):
-		reg.ClearAll()
-		m.tellClear("everything (E)")
-		m.notice = "cleared everything (E)"
-	default:
-		return m, nil, false
+// Keys that arrive together (one terminal read, a paste, key repeat) are
+// applied in order, each to the state the key before left. A key that
+// opened a sheet, or a view, leaves a state whose page is still computing:
+// the main area says "loading…" or "computing…" and its component has
+// nothing of its own to move over. Keys pressed then are held, in order,
+// and applied when the page lands (release, from Update), so enter j on
+// the dataset list opens the dataset and then moves down its table. Two
+// keys are never held: quit, and esc while something computes, which
+// cancels and drops the keys held for the screen it cancels; and, when no
+// key is held before them, esc and the app's own keys (rerun, the panel,
+// help, the clears), which read nothing of the page.
+
+// awaiting reports whether the main area waits for the page of a view it
+// has nothing of yet, while the rerun that brings it runs. A preview is
+// something: the table moves over it while the file loads.
+func (m Model) awaiting() bool {
+	if !m.rerun.running() || m.previewing() || m.q.view == viewList || m.q.view == viewSheets {
+		return false
 	}
-	return m, nil, true
+	p := m.ctx.page
+	if p.query.source != m.q.source {
+		return true // a sheet just opened, or shown again
+	}
+	if p.err != nil {
+		return false // the error is shown; keys act on it (esc)
+	}
+	return p.query.view != m.q.view || p.query.column != m.q.column
 }
 
-func (m *Model) focusOn(f focusKind) {
-	m.focus = f
-	m.panel.focused = f == focusPanel
-}
-
-// cancel stops the reruns in flight (esc while something computes) and
-// goes back to what was on screen before the key that started the work:
-// the last page shown, or the dataset list if the dataset never opened.
-func (m Model) cancel() (tea.Model, tea.Cmd, bool) {
-	m.rerun.cancelAll()
-	var stopped []string
-	for _, c := range m.sortedComputing() {
-		stopped = append(stopped, c.fn)
+// hold keeps msg for later if keys wait for a page; it reports whether
+// it did.
+func (m *Model) hold(msg tea.KeyMsg) bool {
+	if len(m.held) == 0 && !m.awaiting() {
+		return false
 	}
-	m.computing = map[string]computing{}
-	m.progress = progressMsg{}
-	shown := m.ctx.page.query
-	if shown.source != m.q.source {
-		shown = query{view: viewList}
-	}
-	m.q = shown
-	m.q.dropped = ""
-	m.notice = fmt.Sprintf("cancelled %s: back to the last screen", joinNames(stopped))
-	return m, m.rerun.start(m.q), true
-}
-
-// onPromptKey feeds the prompt; enter applies the search or filter.
-func (m Model) onPromptKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	kind := m.prompt.kind
-	if kind == promptConfirm {
-		return m.onConfirmKey(msg)
-	}
-	res, cmd := m.prompt.Update(msg)
-	switch res {
-	case promptQuit:
-		return m.quit()
-	case promptAccepted:
-		value := m.prompt.input.Value()
-		m.notice = ""
-		if kind >= promptFreqColumns {
-			m.prompt.close()
-			return m.onViewPrompt(kind, value)
-		}
-		switch kind {
-		case promptSearch:
-			return m.startSearch(value)
-		case promptColumn:
-			return m.jumpTo(value), nil
-		case promptType:
-			return m.setType(value)
-		}
-		m.q.filter = value
-		if pl := m.ctx.page.place; pl != nil && m.ctx.page.query.source == m.q.source {
-			pl.AddFilter(value)
-		}
-		m.table.row, m.table.top = 0, 0
-		m.freq.scroller, m.histo.scroller = scroller{}, scroller{}
-		if m.previewing() && value != "" {
-			m.waitNotice("the filter")
-		}
-		return m, m.rerun.start(m.q)
-	}
-	return m, cmd
-}
-
-// onMainKey handles keys for the main area: keys that change the query
-// (and so rerun the page), then navigation, which the visible component
-// owns.
-func (m Model) onMainKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.ctx.Keys
-	if model, cmd, ok := m.onViewKey(msg); ok {
-		return model, cmd
-	}
-	if m.q.view == viewList {
-		// enter on a dataset opens its sheet: onViewKey (sheets.go).
-		if _, moved := m.list.Update(msg); moved {
-			return m, m.rerun.start(m.q)
-		}
-		return m, nil
-	}
-	m.q.dropped = "" // the data-copy demo lasts one rerun
 	switch {
-	case key.Matches(msg, k.Back):
-		if m.q.view == viewTable {
-			m.q = query{view: viewList}
-		} else {
-			m.q.view = viewTable
-		}
-	case m.q.view == viewRow && key.Matches(msg, k.Open):
-		m.q.view = viewTable
-	case m.q.view == viewTable && key.Matches(msg, k.Open) && m.previewing():
-		m.waitNotice("the row detail")
-		return m, nil
-	case m.q.view == viewTable && key.Matches(msg, k.Open):
-		r, ok := m.table.frameRow()
-		if !ok {
-			m.notice = "no row to show: the filter keeps none"
-			return m, nil
-		}
-		m.row.show(r)
-		m.q.view = viewRow
-	case key.Matches(msg, k.Search):
-		m.prompt.open(promptSearch, "search: ", m.lastSearch)
-		return m, nil
-	case key.Matches(msg, k.Next), key.Matches(msg, k.Prev):
-		m.find(key.Matches(msg, k.Next))
-	case key.Matches(msg, k.Filter):
-		m.prompt.open(promptFilter, "filter: ", m.q.filter)
-		if pl := m.ctx.page.place; pl != nil && m.ctx.page.query.source == m.q.source {
-			m.prompt.withHistory(pl.Filters()) // session_place: this session's, no one else's
-		}
-		return m, nil
-	case key.Matches(msg, k.Sort):
-		m.toggleSort()
-		if m.previewing() && len(m.q.sort) > 0 {
-			m.waitNotice("the sort by " + Sanitize(m.q.sort[0].Column))
-		}
-	case key.Matches(msg, k.Describe):
-		m.q.view = toggleView(m.q.view, viewDescribe)
-	case key.Matches(msg, k.Histo):
-		if m.q.view != viewHisto {
-			col := m.cursorColumn()
-			if m.columnType(col) == series.String {
-				m.notice = fmt.Sprintf("%s is text: a histogram needs a numeric column (try v for value counts)", Sanitize(col))
-				return m, nil
-			}
-			m.q.column = col
-			m.histo.scroller = scroller{}
-		}
-		m.q.view = toggleView(m.q.view, viewHisto)
-	case key.Matches(msg, k.MutateData), key.Matches(msg, k.MutateResource):
-		if m.previewing() {
-			m.waitNotice("the mutation demo")
-			return m, nil
-		}
-		if key.Matches(msg, k.MutateData) {
-			m.mutateData()
-		} else {
-			m.mutateResource()
-		}
-	case m.q.view == viewTable && m.isColumnKey(msg):
-		return m.onColumnKey(msg)
-	case key.Matches(msg, k.ClearFunc):
-		m.notice = "x clears the function selected in the cache panel: press tab to focus it"
-		return m, nil
-	default:
-		if !m.navigate(msg) || m.previewing() {
-			return m, nil // a move on the preview: the rerun in flight brings the page
-		}
+	case key.Matches(msg, k.ForceQuit), m.prompt.kind == promptNone && key.Matches(msg, k.Quit):
+		return false
+	case m.prompt.kind == promptNone && key.Matches(msg, k.Back) && m.computingRerun():
+		m.held = nil // esc cancels the screen those keys were for
+		return false
+	case len(m.held) == 0 && m.prompt.kind == promptNone && (m.appKey(msg) || key.Matches(msg, k.Back)):
+		return false // it reads no page: r joins the load in flight, esc leaves it
 	}
-	return m, m.rerun.start(m.q)
+	m.held = append(m.held, msg)
+	return true
 }
 
-// navigate hands a movement key to the visible view.
-func (m Model) navigate(msg tea.KeyMsg) bool {
-	switch m.q.view {
-	case viewTable:
-		return m.table.Update(msg)
-	case viewDescribe:
-		return m.describe.Update(msg)
-	case viewValues:
-		return m.freq.Update(msg)
-	case viewGroup:
-		return m.group.Update(msg)
-	case viewHisto:
-		return m.histo.Update(msg)
-	case viewRow:
-		return m.row.Update(msg)
+// appKey reports whether msg is one of the app's own commands (help, the
+// panel, rerun, the clears), which read nothing of the page.
+func (m *Model) appKey(msg tea.KeyMsg) bool {
+	for _, c := range appCommands(m.ctx.Keys).commands {
+		if key.Matches(msg, c.key) && (c.when == nil || c.when(m)) {
+			return true
+		}
 	}
 	return false
+}
+
+// release applies the held keys, in order, once the page they waited for
+// has landed; a key that opens another view holds the rest again.
+func (m Model) release() (Model, tea.Cmd) {
+	var cmds []tea.Cmd
+	for len(m.held) > 0 && !m.awaiting() {
+		msg := m.held[0]
+		m.held = m.held[1:]
+		next, cmd := m.apply(msg)
+		m = next.(Model)
+		cmds = append(cmds, cmd)
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// exploreCommands are the table's row detail, describe, the histogram,
+// the filter, the mutation demo and the way back.
+func exploreCommands(k KeyMap) commandTable {
+	views := viewsOf(viewValues, viewHisto, viewRow, viewGroup, viewLine, viewScatter)
+	return commandTable{title: "explore", commands: []command{
+		{key: k.Open, views: viewsOf(viewTable), run: (*Model).showRow},
+		{key: k.Open, views: viewsOf(viewRow), run: (*Model).backToTable},
+		{key: k.Back, views: viewsOf(viewTable), run: (*Model).leaveTable},
+		{key: k.Back, views: views, hint: hintAfter, run: (*Model).backToTable},
+		{key: k.Back, views: viewsOf(viewDescribe), run: (*Model).backToTable},
+		{key: k.Filter, views: dataViews, run: (*Model).openFilter},
+		{key: k.Describe, views: dataViews, run: (*Model).toggleDescribe},
+		{key: k.Histo, views: dataViews, run: (*Model).toggleHisto},
+		{key: k.MutateData, views: dataViews, run: (*Model).mutateData},
+		{key: k.MutateResource, views: dataViews, run: (*Model).mutateResource},
+		{key: k.ClearFunc, views: dataViews, run: (*Model).clearFuncHint},
+	}}
+}
+
+// showRow is enter on the table: the cursor's row, every column.
+func (m *Model) showRow() tea.Cmd {
+	if m.previewing() {
+		m.waitNotice("the row detail")
+		return nil
+	}
+	r, ok := m.table.frameRow()
+	if !ok {
+		m.notice = "no row to show: the filter keeps none"
+		return nil
+	}
+	m.row.show(r)
+	m.q.view = viewRow
+	return m.rerunQuery()
+}
+
+// backToTable is esc on a view of the table (enter too on a row).
+func (m *Model) backToTable() tea.Cmd {
+	m.q.view = viewTable
+	return m.rerunQuery()
+}
+
+// openFilter opens the filter prompt with the filter applied, and in a
+// room this session's filters to recall (session_place).
+func (m *Model) openFilter() tea.Cmd {
+	m.prompt.open(promptFilter, "filter: ", m.q.filter, (*Model).applyFilter)
+	if pl := m.ctx.page.place; pl != nil && m.ctx.page.query.source == m.q.source {
+		m.prompt.withHistory(pl.Filters()) // session_place: this session's, no one else's
+	}
+	return nil
+}
+
+// applyFilter is enter on the filter prompt.
+func (m *Model) applyFilter(value string) tea.Cmd {
+	m.q.filter = value
+	if pl := m.ctx.page.place; pl != nil && m.ctx.page.query.source == m.q.source {
+		pl.AddFilter(value)
+	}
+	m.table.row, m.table.top = 0, 0
+	m.freq.scroller, m.histo.scroller = scroller{}, scroller{}
+	if m.previewing() && value != "" {
+		m.waitNotice("the filter")
+	}
+	return m.rerunQuery()
+}
+
+// toggleDescribe is d: describe, or back to the table.
+func (m *Model) toggleDescribe() tea.Cmd {
+	m.q.view = toggleView(m.q.view, viewDescribe)
+	return m.rerunQuery()
+}
+
+// toggleHisto is H: the histogram of the cursor's column, or back.
+func (m *Model) toggleHisto() tea.Cmd {
+	if m.q.view != viewHisto {
+		col := m.cursorColumn()
+		if m.columnType(col) == series.String {
+			m.notice = fmt.Sprintf("%s is text: a histogram needs a numeric column (try v for value counts)", Sanitize(col))
+			return nil
+		}
+		m.q.column = col
+		m.histo.scroller = scroller{}
+	}
+	m.q.view = toggleView(m.q.view, viewHisto)
+	return m.rerunQuery()
+}
+
+// clearFuncHint is x outside the panel: it says where x works.
+func (m *Model) clearFuncHint() tea.Cmd {
+	m.notice = "x clears the function selected in the cache panel: press tab to focus it"
+	return nil
 }
 
 func toggleView(cur, v viewKind) viewKind {
@@ -290,9 +233,12 @@ func toggleView(cur, v viewKind) viewKind {
 // preview) arrives. A preview has the file's header, so its names are the
 // frame's.
 func (m Model) cursorColumn() string {
+	if !m.ctx.page.ready(m.q) && !m.previewing() {
+		return ""
+	}
 	df, _, _ := m.table.shown()
 	j := m.table.frameCol()
-	if !m.ctx.page.ready(m.q) && !m.previewing() || j < 0 || j >= df.Ncol() {
+	if j < 0 || j >= df.Ncol() {
 		return ""
 	}
 	return df.Names()[j]
@@ -311,36 +257,60 @@ func (m Model) columnType(name string) series.Type {
 	return series.String
 }
 
-// mutateData drops the cursor column from this rerun's data-cached copy of
-// the load: the next rerun gets a fresh copy and the column is back.
-func (m *Model) mutateData() {
+// shownNames are the columns of the frame the table shows: the page's,
+// or the preview's while the file loads (the preview has the header).
+func (m Model) shownNames() []string {
+	df, _, _ := m.table.shown()
+	return df.Names()
+}
+
+func (m Model) isNumeric(name string) bool {
+	t := m.columnType(name)
+	return t == series.Int || t == series.Float || t == series.Bool
+}
+
+// mutateData is m: it drops the cursor column from this rerun's
+// data-cached copy of the load: the next rerun gets a fresh copy and the
+// column is back.
+func (m *Model) mutateData() tea.Cmd {
+	if m.previewing() {
+		m.waitNotice("the mutation demo")
+		return nil
+	}
 	col := m.cursorColumn()
 	if col == "" {
-		return
+		return m.rerunQuery()
 	}
 	if len(m.q.types) > 0 {
 		// The demo shows load_csv's copy, which has the types as read: the
 		// screen would show other types than its title says.
 		m.notice = "m shows load_csv's copy, with the types as read: set the columns' types back (t) first"
-		return
+		return m.rerunQuery()
 	}
 	m.q.dropped = col
 	m.notice = fmt.Sprintf("dropped %q from this rerun's copy of the load_csv result (cache_data): the next key brings it back", Sanitize(col))
+	return m.rerunQuery()
 }
 
-// mutateResource drops the cursor column from the shared dataset model in
-// place: every later rerun shows the damage until resources are cleared.
-func (m *Model) mutateResource() {
+// mutateResource is M: it drops the cursor column from the shared dataset
+// model in place: every later rerun shows the damage until resources are
+// cleared.
+func (m *Model) mutateResource() tea.Cmd {
+	if m.previewing() {
+		m.waitNotice("the mutation demo")
+		return nil
+	}
 	col, model := m.cursorColumn(), m.ctx.page.base // the shared dataset_model, not set_types' copy
 	if col == "" || model == nil {
-		return
+		return m.rerunQuery()
 	}
 	if err := model.DropColumn(col); err != nil {
 		m.notice = describeErr(err)
-		return
+		return m.rerunQuery()
 	}
 	m.notice = fmt.Sprintf("dropped %q from dataset_model (cache_resource): every rerun now shares the damage — Z clears resources", Sanitize(col))
 	m.tellDamage(col, model)
+	return m.rerunQuery()
 }
 
 func joinNames(names []string) string {
@@ -357,24 +327,32 @@ func joinNames(names []string) string {
 	return out
 }
 
-// scrollHelp moves the ? screen, which scrolls when the window is short.
-func (m *Model) scrollHelp(msg tea.KeyMsg) {
-	k := m.ctx.Keys
-	rows := max(m.ctx.Height-3, 1)
-	last := max(len(m.helpAll(m.ctx.Width))-rows, 0)
-	switch {
-	case key.Matches(msg, k.Down):
-		m.helpTop++
-	case key.Matches(msg, k.Up):
-		m.helpTop--
-	case key.Matches(msg, k.PageDown):
-		m.helpTop += rows - 1
-	case key.Matches(msg, k.PageUp):
-		m.helpTop -= rows - 1
-	case key.Matches(msg, k.Top):
-		m.helpTop = 0
-	case key.Matches(msg, k.Bottom):
-		m.helpTop = last
+// ask opens a prompt about the cursor column (V, A, L, P); numeric
+// prompts refuse a text column at once. Enter hands the column it was
+// opened for and the text, trimmed, to accept.
+func (m *Model) ask(kind promptKind, label, value string, numeric bool, accept func(m *Model, col, text string) tea.Cmd) tea.Cmd {
+	col := m.cursorColumn()
+	if col == "" {
+		m.notice = "wait until the dataset has loaded"
+		return nil
 	}
-	m.helpTop = min(max(m.helpTop, 0), last)
+	if numeric && !m.isNumeric(col) {
+		m.notice = fmt.Sprintf("%s is text: a chart needs a numeric column (try v for its frequency)", Sanitize(col))
+		return nil
+	}
+	m.prompt.open(kind, label, value, func(m *Model, text string) tea.Cmd {
+		return accept(m, col, strings.TrimSpace(text))
+	})
+	return nil
+}
+
+// knownColumn reports whether the table shows a column named c; if not,
+// the notice lists those it has.
+func (m *Model) knownColumn(c string) bool {
+	names := m.shownNames()
+	if !slices.Contains(names, c) {
+		m.notice = fmt.Sprintf("no column %q (columns: %s)", Sanitize(c), Sanitize(strings.Join(names, ", ")))
+		return false
+	}
+	return true
 }

@@ -51,6 +51,28 @@ func formatOfPath(path string) (ExportFormat, error) {
 	return 0, fmt.Errorf("export: the name must end in .csv, .tsv or .jsonl (the format), not %s", filepath.Base(path))
 }
 
+// exportCommands: e exports the view to a file.
+func exportCommands(k KeyMap) commandTable {
+	return commandTable{title: "export", commands: []command{
+		{key: k.Export, views: dataViews, run: (*Model).askExport},
+	}}
+}
+
+// askExport is e: the prompt for the file to write.
+func (m *Model) askExport() tea.Cmd {
+	if m.remote {
+		m.notice = "export to a file is off in hitmiss serve: the server's files are not yours to write"
+		return nil
+	}
+	if !m.ctx.page.ready(m.q) {
+		m.waitNotice("export")
+		return nil
+	}
+	base := strings.TrimSuffix(filepath.Base(m.q.source.Name()), filepath.Ext(m.q.source.Name()))
+	m.prompt.open(promptExport, "export view to (.csv .tsv .jsonl): ", base+"-view.csv", (*Model).startExport)
+	return nil
+}
+
 // startExport checks what the user typed and either asks before
 // replacing a file or starts writing.
 func (m *Model) startExport(path string) tea.Cmd {
@@ -80,8 +102,14 @@ func (m *Model) startExport(path string) tea.Cmd {
 			return nil
 		}
 		job.mode = fi.Mode().Perm()
-		m.pendingExport = job
-		m.prompt.open(promptConfirm, fmt.Sprintf("%s exists: replace it? (y/n) ", Sanitize(path)), "")
+		m.prompt.ask(fmt.Sprintf("%s exists: replace it? (y/n) ", Sanitize(path)), func(m *Model, yes bool) tea.Cmd {
+			if !yes {
+				m.notice = fmt.Sprintf("not exported: %s is left as it was", Sanitize(job.path))
+				return nil
+			}
+			job.overwrite = true
+			return m.runExport(job)
+		})
 		return nil
 	}
 	return m.runExport(job)

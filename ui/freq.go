@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -30,10 +31,11 @@ func (f *freqView) Update(msg tea.KeyMsg) bool {
 	return f.move(msg, f.ctx.Keys, f.ctx.page.views.freq.Len(), f.rows())
 }
 
-// ShortHelp implements help.KeyMap.
+// ShortHelp implements help.KeyMap: the table's moves (enter and esc are
+// commands).
 func (f *freqView) ShortHelp() []key.Binding {
 	k := f.ctx.Keys
-	return []key.Binding{k.OpenGroup, k.Up, k.Down, k.PageDown, k.Top, k.Bottom, k.Back}
+	return []key.Binding{k.Up, k.Down, k.PageDown, k.Top, k.Bottom}
 }
 
 // FullHelp implements help.KeyMap.
@@ -135,4 +137,82 @@ func groupFilter(p *page, i int) (string, error) {
 		expr = "(" + p.query.filter + ") and " + expr
 	}
 	return expr, nil
+}
+
+// freqCommands are v, V and enter on a line of counts (or of a group-by).
+func freqCommands(k KeyMap) commandTable {
+	return commandTable{title: "value counts", commands: []command{
+		{key: k.Values, views: dataViews, run: (*Model).toggleFreq},
+		{key: k.FreqColumns, views: dataViews, run: (*Model).askFreqColumns},
+		{key: k.OpenGroup, views: viewsOf(viewValues, viewGroup), hint: hintBefore, run: (*Model).openGroup},
+	}}
+}
+
+// toggleFreq is v: the frequency table of the cursor column, or back.
+func (m *Model) toggleFreq() tea.Cmd {
+	if m.q.view == viewValues {
+		m.q.view = viewTable
+		return m.rerunQuery()
+	}
+	col := m.cursorColumn()
+	if col == "" {
+		return nil
+	}
+	m.showFreq([]string{col})
+	return m.rerunQuery()
+}
+
+func (m *Model) showFreq(cols []string) {
+	m.q.view, m.q.column, m.q.views.freqCols = viewValues, cols[0], cols
+	m.freq.scroller = scroller{}
+}
+
+// askFreqColumns is V: the prompt for the columns to count together.
+func (m *Model) askFreqColumns() tea.Cmd {
+	return m.ask(promptFreqColumns, "frequency over columns (a, b, …): ", m.cursorColumn()+", ", false,
+		func(m *Model, _, text string) tea.Cmd {
+			var cols []string
+			for _, c := range strings.Split(text, ",") {
+				if c = strings.TrimSpace(c); c != "" && !slices.Contains(cols, c) {
+					if !m.knownColumn(c) {
+						return nil
+					}
+					cols = append(cols, c)
+				}
+			}
+			if len(cols) == 0 {
+				m.notice = "frequency: no column given"
+				return nil
+			}
+			m.showFreq(cols)
+			return m.rerunQuery()
+		})
+}
+
+// openGroup is enter on a frequency or group-by line: a sheet of the
+// group's rows, its filter in the filter language (so the title and f
+// show it).
+func (m *Model) openGroup() tea.Cmd {
+	p := m.ctx.page
+	if !p.ready(m.q) || p.query.view != m.q.view {
+		return nil
+	}
+	var expr string
+	var err error
+	if m.q.view == viewValues {
+		if p.views.freq.Len() == 0 {
+			return nil
+		}
+		expr, err = groupFilter(p, min(m.freq.cursor, p.views.freq.Len()-1))
+	} else {
+		if groupCount(p) == 0 {
+			return nil
+		}
+		expr, err = groupByFilter(p, min(m.group.cursor, groupCount(p)-1))
+	}
+	if err != nil {
+		m.notice = Sanitize(err.Error())
+		return nil
+	}
+	return m.openGroupSheet(expr)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/loaders"
 )
@@ -36,10 +37,11 @@ func (g *groupView) Update(msg tea.KeyMsg) bool {
 	return g.move(msg, g.ctx.Keys, groupCount(g.ctx.page), g.rows())
 }
 
-// ShortHelp implements help.KeyMap.
+// ShortHelp implements help.KeyMap: the table's moves (enter and esc are
+// commands).
 func (g *groupView) ShortHelp() []key.Binding {
 	k := g.ctx.Keys
-	return []key.Binding{k.OpenGroup, k.Up, k.Down, k.PageDown, k.Top, k.Bottom, k.Back}
+	return []key.Binding{k.Up, k.Down, k.PageDown, k.Top, k.Bottom}
 }
 
 // FullHelp implements help.KeyMap.
@@ -123,4 +125,41 @@ func groupByFilter(p *page, i int) (string, error) {
 		expr = "(" + p.query.filter + ") and " + expr
 	}
 	return expr, nil
+}
+
+// groupCommands: A aggregates the cursor's column by another.
+func groupCommands(k KeyMap) commandTable {
+	return commandTable{title: "group by", commands: []command{
+		{key: k.GroupBy, views: dataViews, run: (*Model).askGroupKey},
+	}}
+}
+
+// askGroupKey is A: the prompt for the column to group by.
+func (m *Model) askGroupKey() tea.Cmd {
+	col := m.cursorColumn()
+	return m.ask(promptGroupKey, fmt.Sprintf("aggregate %s, grouped by column: ", Sanitize(col)), m.groupGuess(col), false,
+		func(m *Model, col, text string) tea.Cmd {
+			if !m.knownColumn(text) {
+				return nil
+			}
+			m.q.view, m.q.column, m.q.views.groupKey = viewGroup, col, text
+			m.group.scroller = scroller{}
+			return m.rerunQuery()
+		})
+}
+
+// groupGuess is A's guess at the column to group by: the text column
+// (other than skip) with the fewest distinct values, more than one.
+func (m Model) groupGuess(skip string) string {
+	p := m.ctx.page
+	if p.model == nil {
+		return ""
+	}
+	best, fewest := "", 0
+	for _, c := range p.model.Columns {
+		if c.Name != skip && c.Type == series.String && c.Distinct > 1 && (best == "" || c.Distinct < fewest) {
+			best, fewest = c.Name, c.Distinct
+		}
+	}
+	return best
 }

@@ -96,17 +96,13 @@ func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.Open, k.Search, k.Filter, k.Sort, k.Describe, k.Values, k.Panel, k.Rerun, k.Help, k.Quit}
 }
 
-// FullHelp implements help.KeyMap.
+// FullHelp implements help.KeyMap: the components' moves, then every
+// command table (commands.go) under its feature, then the prompt's keys.
+// The ? screen and the README test read it.
 func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{
-		{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Home, k.End},
-		{k.Open, k.Back, k.Search, k.Next, k.Prev, k.Filter, k.Sort, k.Columns.AddSort, k.Columns.SetType},
-		k.Columns.list(),
-		{k.Describe, k.Values, k.FreqColumns, k.GroupBy, k.OpenGroup, k.Histo, k.MoreBins, k.FewerBins, k.Line, k.Scatter},
-		{k.PrevSheet, k.NextSheet, k.Sheets, k.Export, k.MutateData, k.MutateResource},
-		{k.Panel, k.Focus, k.Rerun, k.ClearFunc, k.ClearData, k.ClearResources, k.ClearAll},
-		{k.BumpVersion, k.BreakShared, k.ClearEntry},
-		{k.Help, k.Quit},
-		{k.Accept, k.Cancel, k.ForceQuit, k.Yes, k.No},
+	groups := [][]key.Binding{k.moveKeys()}
+	for _, t := range commandTables(k) {
+		groups = append(groups, t.bindings())
 	}
+	return append(groups, k.promptKeys())
 }

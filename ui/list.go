@@ -53,18 +53,26 @@ func listNames(sources []loaders.Source) ([]string, string) {
 	return names, Sanitize(dir)
 }
 
-// Update moves the cursor; it returns the source to open on enter.
-func (l *datasetList) Update(msg tea.KeyMsg) (open *loaders.Source, moved bool) {
-	if key.Matches(msg, l.ctx.Keys.Open) && len(l.sources) > 0 {
-		return &l.sources[l.cursor], false
-	}
-	return nil, l.move(msg, l.ctx.Keys, len(l.sources), l.height-1)
+// listCommands: enter opens the dataset under the cursor.
+func listCommands(k KeyMap) commandTable {
+	return commandTable{title: "datasets", commands: []command{
+		{key: k.Open, views: viewsOf(viewList), when: func(m *Model) bool { return len(m.list.sources) > 0 },
+			hint: hintAfter, run: func(m *Model) tea.Cmd { return m.openDataset(m.list.picked()) }},
+	}}
 }
 
-// ShortHelp implements help.KeyMap.
+// picked is the source under the cursor; the list is not empty.
+func (l *datasetList) picked() *loaders.Source { return &l.sources[min(l.cursor, len(l.sources)-1)] }
+
+// Update moves the cursor; it reports whether the key was a move.
+func (l *datasetList) Update(msg tea.KeyMsg) bool {
+	return l.move(msg, l.ctx.Keys, len(l.sources), l.height-1)
+}
+
+// ShortHelp implements help.KeyMap: the list's moves (enter is a command).
 func (l *datasetList) ShortHelp() []key.Binding {
 	k := l.ctx.Keys
-	return []key.Binding{k.Up, k.Down, k.Open}
+	return []key.Binding{k.Up, k.Down}
 }
 
 // FullHelp implements help.KeyMap.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/go-gota/gota/dataframe"
 
 	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/loaders"
@@ -86,6 +87,28 @@ type page struct {
 	filterErr error
 	matches   loaders.Matches // the search's, in the rows and columns shown
 	searchErr error
+}
+
+// noTable stands in for a table a page does not have (the dataset list's
+// page, a failed load, a view not computed yet): no columns, no rows. The
+// components read the page through frameOf and describeOf, so a key that
+// arrives before its page moves over nothing instead of a nil table.
+var noTable = loaders.TableOf(dataframe.DataFrame{})
+
+// frameOf is the page's frame, or noTable.
+func (p *page) frameOf() *loaders.Table {
+	if p.frame == nil {
+		return noTable
+	}
+	return p.frame
+}
+
+// describeOf is the page's describe table, or noTable.
+func (p *page) describeOf() *loaders.Table {
+	if p.describe == nil {
+		return noTable
+	}
+	return p.describe
 }
 
 // count is how many of the page's own calls were served as o.

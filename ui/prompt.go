@@ -6,7 +6,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-// promptKind says what the text prompt is typing.
+// promptKind says what the text prompt is typing, for its hint; what
+// enter does with the text is the handler the prompt was opened with.
 type promptKind int
 
 const (
@@ -23,11 +24,22 @@ const (
 	promptConfirm     // y/n: replace a file
 )
 
-// prompt is the one-line text input for a search or a filter.
+// promptAccept applies what was typed at a prompt, on the root model; it
+// returns what runs next. A handler that is about a column (V, A, L, P, t)
+// holds the column it was opened for.
+type promptAccept func(m *Model, text string) tea.Cmd
+
+// promptAnswer applies the y (yes) or n answer of a y/n question.
+type promptAnswer func(m *Model, yes bool) tea.Cmd
+
+// prompt is the one-line text input for a search, a filter, a column
+// name, a type or a file name, or the y/n question before replacing a file.
 type prompt struct {
 	common
-	kind  promptKind
-	input textinput.Model
+	kind   promptKind
+	accept promptAccept // enter
+	answer promptAnswer // y or n, when kind is promptConfirm
+	input  textinput.Model
 	// history is what ↑/↓ recall, oldest first (the filter prompt in a
 	// room: this session's filters, session_place); at is the one shown,
 	// len(history) for the text typed.
@@ -40,11 +52,11 @@ func newPrompt(ctx *Context, ti textinput.Model) *prompt {
 	return &prompt{common: common{ctx: ctx}, input: ti}
 }
 
-// open starts typing a search or filter.
-func (p *prompt) open(kind promptKind, label, value string) {
+// open starts typing; enter hands the text to accept.
+func (p *prompt) open(kind promptKind, label, value string, accept promptAccept) {
 	p.clearSuggestions() // a completing prompt's names stay out of this one
 	p.history, p.at = nil, 0
-	p.kind = kind
+	p.kind, p.accept, p.answer = kind, accept, nil
 	p.input.Prompt = label
 	// The width first: SetValue scrolls the text to fit it, and the last
 	// prompt's width (another label) cut this one's start off.
@@ -56,14 +68,20 @@ func (p *prompt) open(kind promptKind, label, value string) {
 
 // openWith starts typing with completion: tab takes the suggestion
 // shown, ↑/↓ go through the others.
-func (p *prompt) openWith(kind promptKind, label, value string, suggestions []string) {
-	p.open(kind, label, value)
+func (p *prompt) openWith(kind promptKind, label, value string, suggestions []string, accept promptAccept) {
+	p.open(kind, label, value, accept)
 	p.input.ShowSuggestions = true
 	p.input.SetSuggestions(suggestions)
 }
 
+// ask asks a y/n question; y or n hands the answer to answer.
+func (p *prompt) ask(label string, answer promptAnswer) {
+	p.open(promptConfirm, label, "", nil)
+	p.answer = answer
+}
+
 func (p *prompt) close() {
-	p.kind = promptNone
+	p.kind, p.accept, p.answer = promptNone, nil, nil
 	p.input.Blur()
 	p.clearSuggestions()
 }
@@ -161,6 +179,38 @@ func (p *prompt) Update(msg tea.KeyMsg) (promptResult, tea.Cmd) {
 	var cmd tea.Cmd
 	p.input, cmd = p.input.Update(msg)
 	return promptTyping, cmd
+}
+
+// onPromptKey feeds the open prompt; enter hands the text to the handler
+// the prompt was opened with.
+func (m Model) onPromptKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if m.prompt.kind == promptConfirm {
+		return m.onConfirmKey(msg)
+	}
+	accept := m.prompt.accept
+	res, cmd := m.prompt.Update(msg)
+	switch res {
+	case promptQuit:
+		return m, m.quit()
+	case promptAccepted:
+		m.notice = ""
+		return m, accept(&m, m.prompt.input.Value())
+	}
+	return m, cmd
+}
+
+// onConfirmKey answers the y/n question.
+func (m Model) onConfirmKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k := m.ctx.Keys
+	answer := m.prompt.answer
+	switch {
+	case key.Matches(msg, k.ForceQuit):
+		return m, m.quit()
+	case key.Matches(msg, k.Yes), key.Matches(msg, k.No):
+		m.prompt.close()
+		return m, answer(&m, key.Matches(msg, k.Yes))
+	}
+	return m, nil
 }
 
 // ShortHelp implements help.KeyMap.

@@ -26,10 +26,11 @@ func (r *rowDetail) Update(msg tea.KeyMsg) bool {
 	return r.move(msg, r.ctx.Keys, len(r.lines()), r.height-1)
 }
 
-// ShortHelp implements help.KeyMap.
+// ShortHelp implements help.KeyMap: the row's moves (esc and enter are
+// commands).
 func (r *rowDetail) ShortHelp() []key.Binding {
 	k := r.ctx.Keys
-	return []key.Binding{k.Up, k.Down, k.PageDown, k.Back}
+	return []key.Binding{k.Up, k.Down, k.PageDown}
 }
 
 // FullHelp implements help.KeyMap.
@@ -50,7 +51,7 @@ type detailLine struct {
 // lines lays the row out: each value wrapped to the width left beside the
 // names, so that a long cell can be read whole.
 func (r *rowDetail) lines() []detailLine {
-	df := r.ctx.page.frame
+	df := r.ctx.page.frameOf()
 	if r.row >= df.Nrow() {
 		return nil
 	}
@@ -72,7 +73,7 @@ func (r *rowDetail) lines() []detailLine {
 
 func (r *rowDetail) nameWidth() int {
 	nameW := 0
-	for _, n := range r.ctx.page.frame.Names() {
+	for _, n := range r.ctx.page.frameOf().Names() {
 		nameW = min(max(nameW, ansi.StringWidth(Sanitize(clipBytes(n, cellBytes)))), 30, r.width/2)
 	}
 	return nameW
@@ -83,7 +84,7 @@ func (r *rowDetail) View() string {
 	if r.width <= 0 || r.height <= 0 {
 		return ""
 	}
-	st, df := r.ctx.Styles, r.ctx.page.frame
+	st, df := r.ctx.Styles, r.ctx.page.frameOf()
 	if r.row >= df.Nrow() {
 		return st.Subtle.Render(clip("that row is gone: esc", r.width))
 	}

@@ -64,8 +64,8 @@ func (m Model) View() string {
 	busy := m.computingLines(l.mainW)
 	busy = busy[:min(len(busy), max(l.mainH-1, 0))]
 	var mainView string
-	if m.showHelp {
-		mainView = strings.Join(m.helpPage(w, h-3), "\n")
+	if m.helpScreen.shown {
+		mainView = strings.Join(m.helpScreen.page(w, h-3), "\n")
 	} else {
 		m.active().SetSize(l.mainW, l.mainH-len(busy))
 		mainView = m.mainView()
@@ -75,7 +75,7 @@ func (m Model) View() string {
 	lines := []string{m.titleLine(w)}
 	left := append(busy, splitLines(mainView)...)
 	switch {
-	case m.showHelp || !m.showPanel:
+	case m.helpScreen.shown || !m.showPanel:
 		lines = append(lines, fit(left, w, h-3)...)
 	case l.beside:
 		left = fit(left, l.mainW, h-3)
@@ -90,59 +90,6 @@ func (m Model) View() string {
 	lines = append(lines, m.noticeLine(w), m.statusLine(w))
 	return strings.Join(clampLines(lines, w, h), "\n")
 }
-
-// helpLines is the ? screen: every key with its help, the groups of
-// FullHelp one after the other in as many columns as the width holds, then
-// the filter language. Nothing is cut: what does not fit scrolls.
-func helpLines(k KeyMap, width int) []string {
-	const keyW, colW = 8, 34
-	var entries []string
-	for g, group := range k.FullHelp() {
-		if g > 0 {
-			entries = append(entries, "")
-		}
-		for _, b := range group {
-			h := b.Help()
-			entries = append(entries, pad(h.Key, keyW)+" "+h.Desc)
-		}
-	}
-	cols := max(1, min(3, (width+2)/(colW+2)))
-	rows := (len(entries) + cols - 1) / cols
-	out := make([]string, rows)
-	for i, e := range entries {
-		r := i % rows
-		if i >= rows {
-			out[r] = pad(out[r], (i/rows)*(colW+2))
-		}
-		out[r] += e
-	}
-	out = append(out, "")
-	return append(out, splitLines(filterHelp)...)
-}
-
-// helpPage is the part of the help that fits in height lines from the
-// scroll position, with a last line saying how to see the rest.
-func (m Model) helpPage(width, height int) []string {
-	all := m.helpAll(width)
-	if height <= 0 {
-		return nil
-	}
-	top := min(max(m.helpTop, 0), max(len(all)-height, 0))
-	page := all[top:min(top+height, len(all))]
-	if top+height < len(all) {
-		page = append(page[:len(page)-1:len(page)-1],
-			fmt.Sprintf("↓ j/pgdn: %d more lines", len(all)-(top+height-1)))
-	}
-	return page
-}
-
-// filterHelp sums up the filter language (loaders/filter.go) under the
-// keys on the ? screen; the README has the grammar in full.
-const filterHelp = `Filter (f): tests joined with and, or, not and ( )
-  col op value     op: = != < <= > >=; numbers or 'text' / "text"
-  col contains "x" (any case)    col ~ "regex"    col is na, col is not na
-  a text column of dates compares with a date as dates: when > "12/31/2019"
-  ` + "`a name with spaces`" + `    e.g. temp_max > 30 and weather = "sun"`
 
 // active is the component the main area shows.
 func (m Model) active() component {
@@ -339,14 +286,16 @@ func (m Model) noticeLine(width int) string {
 	return m.ctx.Styles.Warning.Render(clip(m.notice, width))
 }
 
-// keyHint is the focused component's short help.
+// keyHint is the help line: the focused component's own keys, with the
+// commands its view's tables place before and after them.
 func (m Model) keyHint() string {
-	var c component = m.active()
-	if m.focus == focusPanel {
-		c = m.panel
-	}
 	m.help.Width = 0
-	return ansi.Strip(m.help.ShortHelpView(c.ShortHelp()))
+	if m.focus == focusPanel {
+		return ansi.Strip(m.help.ShortHelpView(m.panel.ShortHelp()))
+	}
+	before, after := hints(m.commands.main, m.q.view)
+	keys := append(append(before, m.active().ShortHelp()...), after...)
+	return ansi.Strip(m.help.ShortHelpView(keys))
 }
 
 // statusLine shows the rerun count and cost, its own hits and misses, the

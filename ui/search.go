@@ -16,17 +16,32 @@ import (
 // says "match i of n". Passing the last match wraps to the first, and the
 // notice says so.
 
+// searchCommands are /, n and N.
+func searchCommands(k KeyMap) commandTable {
+	return commandTable{title: "search", commands: []command{
+		{key: k.Search, views: dataViews, run: (*Model).openSearch},
+		{key: k.Next, views: dataViews, run: func(m *Model) tea.Cmd { m.find(true); return m.rerunQuery() }},
+		{key: k.Prev, views: dataViews, run: func(m *Model) tea.Cmd { m.find(false); return m.rerunQuery() }},
+	}}
+}
+
+// openSearch is /: the prompt, holding the last pattern typed.
+func (m *Model) openSearch() tea.Cmd {
+	m.prompt.open(promptSearch, "search: ", m.lastSearch, (*Model).startSearch)
+	return nil
+}
+
 // startSearch applies the search prompt's text.
-func (m Model) startSearch(pattern string) (tea.Model, tea.Cmd) {
+func (m *Model) startSearch(pattern string) tea.Cmd {
 	if pattern == "" {
 		m.q.search, m.q.searchCols, m.findPending = "", nil, 0
 		m.notice = "search cleared"
-		return m, m.rerun.start(m.q)
+		return m.rerunQuery()
 	}
 	if _, err := loaders.CompileSearch(pattern); err != nil {
 		m.notice = Sanitize(err.Error()) + "  (/: edit it)"
 		m.lastSearch = pattern
-		return m, nil
+		return nil
 	}
 	df, _, _ := m.table.shown()
 	m.q.search, m.q.searchCols = pattern, m.table.cols.shownNames(df.Names())
@@ -37,18 +52,18 @@ func (m Model) startSearch(pattern string) (tea.Model, tea.Cmd) {
 		m.notice += " (press " + m.ctx.Keys.Next.Help().Key + " when it has loaded)"
 		m.findPending = 0
 	}
-	return m, m.rerun.start(m.q)
+	return m.rerunQuery()
 }
 
 // searchColumnsChanged searches the columns shown again after one was
 // hidden, shown or moved: the matches follow the layout.
-func (m Model) searchColumnsChanged() (tea.Model, tea.Cmd) {
+func (m *Model) searchColumnsChanged() tea.Cmd {
 	if m.q.search == "" {
-		return m, nil
+		return nil
 	}
 	df, _, _ := m.table.shown()
 	m.q.searchCols = m.table.cols.shownNames(df.Names())
-	return m, m.rerun.start(m.q)
+	return m.rerunQuery()
 }
 
 // searchReady reports whether the page's matches are the current

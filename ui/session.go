@@ -126,16 +126,6 @@ const sessionHelp = `Sessions (hitmiss serve, --split): every session shares one
   them), yours alone, never another user's; it leaves the cache
   (OnRelease) when you disconnect.`
 
-// helpAll is the whole ? screen: the keys, the filter language and, in a
-// room, what sessions share.
-func (m Model) helpAll(width int) []string {
-	all := helpLines(m.ctx.Keys, width)
-	if m.member != nil {
-		all = append(append(all, ""), splitLines(sessionHelp)...)
-	}
-	return all
-}
-
 // tellLive tells the room about a talk key (#, B, D) pressed here: each acts
 // on entries every session shares.
 func (m *Model) tellLive(key, dataset string) {

@@ -32,6 +32,42 @@ type sheetSet struct {
 
 func newSheetSet() *sheetSet { return &sheetSet{cur: -1} }
 
+// sheetCommands are [, ] and b, and the keys of the b screen.
+func sheetCommands(k KeyMap) commandTable {
+	on := viewsOf(viewSheets)
+	return commandTable{title: "sheets", commands: []command{
+		{key: k.PrevSheet, views: everyView, run: func(m *Model) tea.Cmd { return m.cycleSheet(-1) }},
+		{key: k.NextSheet, views: everyView, run: func(m *Model) tea.Cmd { return m.cycleSheet(1) }},
+		{key: k.Sheets, views: everyView &^ on, run: (*Model).showSheetList},
+		{key: k.Open, views: on, when: (*Model).hasSheets, hint: hintBefore, run: (*Model).showPickedSheet},
+		{key: k.Back, views: on, hint: hintAfter, run: (*Model).leaveSheetList},
+		{key: k.Sheets, views: on, run: (*Model).leaveSheetList},
+	}}
+}
+
+func (m *Model) hasSheets() bool { return len(m.sheets.list) > 0 }
+
+// showSheetList is b: the open sheets.
+func (m *Model) showSheetList() tea.Cmd {
+	m.saveSheet()
+	m.sheets.back = m.q.view
+	m.q.view = viewSheets
+	m.sheetList.cursor = max(m.sheets.cur, 0)
+	return nil
+}
+
+// showPickedSheet is enter on the b screen.
+func (m *Model) showPickedSheet() tea.Cmd {
+	return m.showSheet(min(m.sheetList.cursor, len(m.sheets.list)-1))
+}
+
+// leaveSheetList is esc or b on the b screen: back to what it was opened
+// over.
+func (m *Model) leaveSheetList() tea.Cmd {
+	m.q.view = m.sheets.back
+	return m.rerunQuery()
+}
+
 // saveSheet writes what the screen shows into the current sheet.
 func (m *Model) saveSheet() {
 	s := m.sheets
@@ -115,12 +151,15 @@ func (m *Model) leaveTable() tea.Cmd {
 	return m.rerun.start(m.q)
 }
 
-// cycleSheet shows the next (or previous) sheet.
+// cycleSheet shows the next (or previous) sheet ([ and ]).
 func (m *Model) cycleSheet(step int) tea.Cmd {
 	s := m.sheets
 	if len(s.list) == 0 {
 		m.notice = "no sheet open yet: pick a dataset with enter"
 		return nil
+	}
+	if m.q.view == viewSheets {
+		m.q.view = s.back
 	}
 	m.saveSheet()
 	i := s.cur + step
@@ -172,10 +211,11 @@ func (l *sheetList) Update(msg tea.KeyMsg) bool {
 	return l.move(msg, l.ctx.Keys, len(l.set.list), l.height-1)
 }
 
-// ShortHelp implements help.KeyMap.
+// ShortHelp implements help.KeyMap: the list's moves (enter and esc are
+// commands: sheetCommands).
 func (l *sheetList) ShortHelp() []key.Binding {
 	k := l.ctx.Keys
-	return []key.Binding{k.Open, k.Up, k.Down, k.Back}
+	return []key.Binding{k.Up, k.Down}
 }
 
 // FullHelp implements help.KeyMap.

@@ -14,6 +14,25 @@ import (
 // again: drops it). The sort is stable: rows equal on every key keep the
 // order the filter kept them in (loaders.SortBy).
 
+// sortCommands are s and S, on the table.
+func sortCommands(k KeyMap) commandTable {
+	on := viewsOf(viewTable)
+	return commandTable{title: "sort", commands: []command{
+		{key: k.Sort, views: on, run: (*Model).sortByColumn},
+		{key: k.Columns.AddSort, views: on, run: func(m *Model) tea.Cmd { return m.addSortKey(m.cursorColumn()) }},
+	}}
+}
+
+// sortByColumn is s: the cursor column, ascending, descending, then off,
+// as the only sort key.
+func (m *Model) sortByColumn() tea.Cmd {
+	m.toggleSort()
+	if m.previewing() && len(m.q.sort) > 0 {
+		m.waitNotice("the sort by " + Sanitize(m.q.sort[0].Column))
+	}
+	return m.rerunQuery()
+}
+
 // toggleSort cycles the cursor column through ascending, descending, off,
 // as the only sort key.
 func (m *Model) toggleSort() {
@@ -34,9 +53,9 @@ func (m *Model) toggleSort() {
 
 // addSortKey adds the cursor's column to the sort as its least
 // significant key, or flips or drops it when it is one already.
-func (m Model) addSortKey(col string) (tea.Model, tea.Cmd) {
+func (m *Model) addSortKey(col string) tea.Cmd {
 	if col == "" {
-		return m, nil
+		return nil
 	}
 	keys := slices.Clone(m.q.sort)
 	i := slices.IndexFunc(keys, func(k loaders.SortKey) bool { return k.Column == col })
@@ -57,9 +76,9 @@ func (m Model) addSortKey(col string) (tea.Model, tea.Cmd) {
 	}
 	if m.previewing() {
 		m.waitNotice("the sort")
-		return m, nil
+		return nil
 	}
-	return m, m.rerun.start(m.q)
+	return m.rerunQuery()
 }
 
 // sortText says a sort the way the title does: sort: date ↑, temp ↓.

@@ -326,14 +326,18 @@ func (t *tableView) shown() (df *loaders.Table, rows loaders.RowSet, sortKeys []
 		return pv.frame, pv.rows, nil
 	}
 	p := t.ctx.page
-	return p.frame, p.rows, p.query.sort
+	return p.frameOf(), p.rows, p.query.sort
 }
 
 // Update moves the cursor; it reports whether the key was a move. On a
 // preview the cursor keeps its place when the whole table replaces it:
-// the preview's rows are the file's first rows, in order.
+// the preview's rows are the file's first rows, in order. Before any
+// frame arrives it keeps its place too: there is nothing to move over.
 func (t *tableView) Update(msg tea.KeyMsg) bool {
 	df, rows, _ := t.shown()
+	if df == noTable {
+		return false
+	}
 	t.applyColumns(df)
 	return t.move(msg, rows.Len(), len(t.order))
 }

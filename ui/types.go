@@ -28,33 +28,38 @@ func typesOf(m *loaders.DatasetModel, types []loaders.TypeSpec) []loaders.TypeSp
 	return out
 }
 
+// typeCommands: t sets the cursor column's type.
+func typeCommands(k KeyMap) commandTable {
+	return commandTable{title: "types", commands: []command{
+		{key: k.Columns.SetType, views: viewsOf(viewTable), run: func(m *Model) tea.Cmd { return m.openTypePrompt(m.cursorColumn()) }},
+	}}
+}
+
 // openTypePrompt asks for col's type.
-func (m Model) openTypePrompt(col string) (tea.Model, tea.Cmd) {
+func (m *Model) openTypePrompt(col string) tea.Cmd {
 	if col == "" {
-		return m, nil
+		return nil
 	}
 	if !m.ctx.page.ready(m.q) {
 		m.waitNotice("setting a type")
-		return m, nil
+		return nil
 	}
 	now := m.ctx.page.model.KnownTypeOf(col) // Update reads no column: dates are known once sorted
 	names := make([]string, len(loaders.ColumnTypes))
 	for i, t := range loaders.ColumnTypes {
 		names[i] = string(t)
 	}
-	m.typeColumn = col
 	label := fmt.Sprintf("type of %s (now %s; %s): ", clip(Sanitize(col), 24), now, strings.Join(names, " "))
-	m.prompt.openWith(promptType, label, "", names)
-	return m, nil
+	m.prompt.openWith(promptType, label, "", names, func(m *Model, text string) tea.Cmd { return m.setType(col, text) })
+	return nil
 }
 
-// setType applies the typed answer to the t prompt.
-func (m Model) setType(text string) (tea.Model, tea.Cmd) {
-	col := m.typeColumn
+// setType applies the typed answer to the t prompt about col.
+func (m *Model) setType(col, text string) tea.Cmd {
 	t, err := loaders.ParseColumnType(text)
 	if err != nil {
 		m.notice = Sanitize(err.Error())
-		return m, nil
+		return nil
 	}
 	types := slices.DeleteFunc(slices.Clone(m.q.types), func(s loaders.TypeSpec) bool { return s.Column == col })
 	if base := m.ctx.page.base; base == nil || base.KnownTypeOf(col) != t {
@@ -65,7 +70,7 @@ func (m Model) setType(text string) (tea.Model, tea.Cmd) {
 		m.notice = fmt.Sprintf("%s is %s again, as read", Sanitize(col), t)
 	}
 	m.q.types = types
-	return m, m.rerun.start(m.q)
+	return m.rerunQuery()
 }
 
 // typesTitle is the title's part for the types set: types: temp int.

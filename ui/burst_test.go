@@ -1,0 +1,230 @@
+package ui
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// burstKeys are every key the explorer declares — the components' moves,
+// every command table, the prompt's keys — as the messages a terminal
+// delivers, less quit (a burst that quits ends the program), plus some
+// typed text for the prompts.
+func burstKeys() []tea.KeyMsg {
+	named := map[string]tea.KeyMsg{}
+	for t := tea.KeyType(-200); t <= 127; t++ {
+		if t == tea.KeyRunes {
+			continue
+		}
+		msg := tea.KeyMsg{Type: t}
+		if s := msg.String(); s != "" {
+			named[s] = msg
+		}
+	}
+	k := DefaultKeyMap()
+	var out []tea.KeyMsg
+	seen := map[string]bool{}
+	add := func(s string) {
+		if seen[s] || s == "q" || s == "ctrl+c" {
+			return
+		}
+		seen[s] = true
+		if msg, ok := named[s]; ok {
+			out = append(out, msg)
+		} else if r := []rune(s); len(r) == 1 {
+			out = append(out, tea.KeyMsg{Type: tea.KeyRunes, Runes: r})
+		}
+	}
+	for _, group := range k.FullHelp() {
+		for _, b := range group {
+			for _, s := range b.Keys() {
+				add(s)
+			}
+		}
+	}
+	for _, s := range []string{"a", "e", "1", ",", "x"} {
+		add(s)
+	}
+	return out
+}
+
+// burstRunner runs commands the way bubbletea does, but in the order the
+// test chooses: a burst's keys all reach Update before any rerun they
+// started has finished, as keys of one terminal read do.
+type burstRunner struct {
+	d   *driver
+	rng *rand.Rand
+}
+
+// collect runs cmd and returns the messages it delivers (a batch's
+// commands each), in an order the runner shuffles.
+func (b burstRunner) collect(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	switch msg := cmd().(type) {
+	case tea.BatchMsg:
+		var out []tea.Msg
+		for _, c := range msg {
+			out = append(out, b.collect(c)...)
+		}
+		return out
+	case pageMsg, previewMsg, rerunTickMsg, exportDoneMsg:
+		return []tea.Msg{msg}
+	}
+	return nil
+}
+
+// deliver sends msgs, in a shuffled order, and whatever they start, until
+// nothing is left.
+func (b burstRunner) deliver(msgs []tea.Msg) {
+	for len(msgs) > 0 {
+		b.rng.Shuffle(len(msgs), func(i, j int) { msgs[i], msgs[j] = msgs[j], msgs[i] })
+		msg := msgs[0]
+		msgs = msgs[1:]
+		next, cmd := b.d.m.Update(msg)
+		b.d.m = next.(Model)
+		msgs = append(msgs, b.collect(cmd)...)
+	}
+}
+
+// settle delivers the cache events the reruns caused; the test plays the
+// debounce timer they may start (with listeners off, it is all onEvent
+// returns), so a burst costs no sleep.
+func (b burstRunner) settle() {
+	for {
+		select {
+		case ev := <-b.d.m.events:
+			b.d.m, _ = updateModel(b.d.m, eventMsg{ev})
+		default:
+			if !b.d.m.queued {
+				return
+			}
+			b.deliver([]tea.Msg{rerunTickMsg{}})
+		}
+	}
+}
+
+// Bursts of random keys — every key of every table, in every view, with
+// prompts open, reruns in flight and sheets opening — each key of a burst
+// reaching Update before the reruns of the keys before it have finished,
+// then the reruns' pages in a random order. Nothing panics (a key right
+// after the one that opened a sheet used to dereference a nil table), no
+// key is left waiting, and once the reruns are done the page shown is
+// the query's and the title says so.
+func TestBurstsOfKeysLandOnTheStateTheKeyBeforeLeft(t *testing.T) {
+	t.Chdir(t.TempDir()) // e writes its files here
+	keys := burstKeys()
+	sizes := [][2]int{{100, 30}, {80, 24}, {60, 15}, {120, 40}}
+	views := map[viewKind]bool{}
+	prompts := map[promptKind]bool{}
+	for seed := range uint64(6) {
+		rng := rand.New(rand.NewPCG(seed, 19))
+		d := newDriver(t, Options{})
+		b := burstRunner{d: d, rng: rng}
+		for burst := range 500 {
+			if rng.IntN(20) == 0 {
+				s := sizes[rng.IntN(len(sizes))]
+				var cmd tea.Cmd
+				d.m, cmd = updateModel(d.m, tea.WindowSizeMsg{Width: s[0], Height: s[1]})
+				b.deliver(b.collect(cmd))
+			}
+			var msgs []tea.Msg
+			var pressed []string
+			for range 1 + rng.IntN(8) {
+				k := keys[rng.IntN(len(keys))]
+				switch n := rng.IntN(100); {
+				case n < 15:
+					k = tea.KeyMsg{Type: tea.KeyEnter} // prompts are accepted, groups and sheets opened
+				case n < 20:
+					k = tea.KeyMsg{Type: tea.KeyEsc}
+				}
+				pressed = append(pressed, k.String())
+				next, cmd := d.m.Update(k)
+				d.m = next.(Model)
+				views[d.m.q.view] = true
+				prompts[d.m.prompt.kind] = true
+				if rng.IntN(4) == 0 {
+					b.deliver(b.collect(cmd)) // a rerun lands within the burst
+				} else {
+					msgs = append(msgs, b.collect(cmd)...)
+				}
+			}
+			b.deliver(msgs)
+			b.settle()
+			checkSettled(t, d, seed, burst, pressed)
+		}
+		d.m.Close()
+	}
+	for v := viewList; v <= viewSheets; v++ {
+		if !views[v] {
+			t.Errorf("the bursts never reached view %d", v)
+		}
+	}
+	for k := promptSearch; k <= promptConfirm; k++ {
+		if !prompts[k] {
+			t.Errorf("the bursts never opened prompt %d", k)
+		}
+	}
+}
+
+func updateModel(m Model, msg tea.Msg) (Model, tea.Cmd) {
+	next, cmd := m.Update(msg)
+	return next.(Model), cmd
+}
+
+// checkSettled asserts what holds once every rerun has landed: no key
+// waits, the page is the query's, and the screen fits and says what it
+// shows.
+func checkSettled(t *testing.T, d *driver, seed uint64, burst int, pressed []string) {
+	t.Helper()
+	m := d.m
+	where := func() string {
+		return fmt.Sprintf("seed %d, burst %d (%s)", seed, burst, strings.Join(pressed, " "))
+	}
+	if m.rerun.running() {
+		t.Fatalf("%s: a rerun still runs after every command ran", where())
+	}
+	if len(m.held) > 0 {
+		t.Fatalf("%s: %d keys still wait for a page", where(), len(m.held))
+	}
+	p, q := m.ctx.page, m.q
+	if p.query.source != q.source || p.query.filter != q.filter || !slices.Equal(p.query.sort, q.sort) ||
+		p.query.view != q.view && q.view != viewSheets {
+		t.Fatalf("%s: the page shown is not the query's:\npage  %+v\nquery %+v", where(), p.query, q)
+	}
+	screen := m.View()
+	lines := strings.Split(screen, "\n")
+	if len(lines) > m.ctx.Height {
+		t.Fatalf("%s: %d lines in a window of %d", where(), len(lines), m.ctx.Height)
+	}
+	for _, l := range lines {
+		if w := ansi.StringWidth(l); w > m.ctx.Width {
+			t.Fatalf("%s: a line of %d cells in a window of %d: %q", where(), w, m.ctx.Width, l)
+		}
+	}
+	head := lines[0]
+	switch {
+	case q.source == nil:
+		if !strings.Contains(head, "datasets") {
+			t.Fatalf("%s: the title of the list is %q", where(), head)
+		}
+	case p.err == nil && p.ready(q):
+		// The title names the dataset, then the page's row count; a
+		// narrow window cuts it, never changes it.
+		count := plural(p.total, "row")
+		if p.filtered {
+			count = fmt.Sprintf("%s of %s rows match", commas(p.rows.Len()), commas(p.total))
+		}
+		full := "hitmiss · " + clipStart(Sanitize(q.source.Name()), max(m.ctx.Width/3, 12)) + " · " + count
+		cut := strings.TrimSuffix(head, "…")
+		if !strings.HasPrefix(head, full) && !strings.HasPrefix(full, cut) {
+			t.Fatalf("%s: the title %q does not say the page's %q", where(), head, full)
+		}
+	}
+}
