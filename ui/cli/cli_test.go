@@ -254,8 +254,10 @@ func TestCommandLineErrors(t *testing.T) {
 			t.Errorf("hitmiss %s: exit %d, stdout %q, stderr %q; want exit 2 and %q", strings.Join(c.args, " "), code, out, errOut, c.want)
 		}
 	}
-	// A word that is no command is a source.
-	if _, errOut, code := runHitmiss(t, nil, "exprot"); code != 1 || errOut != "hitmiss: exprot: no such file, directory or bundled dataset\n" {
+	// A word that is no command is a source; one close to a command's
+	// name is most likely that command, mistyped.
+	if _, errOut, code := runHitmiss(t, nil, "exprot"); code != 1 || errOut != "hitmiss: exprot: no such file, directory or bundled dataset\n"+
+		"Did you mean 'hitmiss export'? Run 'hitmiss --help' for usage.\n" {
 		t.Errorf("hitmiss exprot: exit %d %q", code, errOut)
 	}
 }

@@ -38,7 +38,7 @@ a directory of them, - for standard input, or an http(s) URL.`,
 		Args:              cobra.ArbitraryArgs,
 		ValidArgsFunction: completeSources,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return explore(s, o, split, args)
+			return explore(cmd, s, o, split, args)
 		},
 	}
 	cmd.Flags().BoolVar(&split, "split", false, "two sessions, A and B, side by side sharing one cache (ctrl+w switches)")
@@ -50,7 +50,7 @@ a directory of them, - for standard input, or an http(s) URL.`,
 }
 
 // explore runs the explorer on the sources args name.
-func explore(s Streams, o *options, split bool, args []string) error {
+func explore(cmd *cobra.Command, s Streams, o *options, split bool, args []string) error {
 	if o.cache.negative() {
 		fmt.Fprintln(s.Err, "hitmiss: --ttl, --max-entries and --slow must not be negative")
 		return exitStatus(2)
@@ -62,6 +62,7 @@ func explore(s Streams, o *options, split bool, args []string) error {
 		skipped = append(skipped, ui.Sanitize(p.Error()))
 	}
 	if len(sources) == 0 {
+		suggestCommand(cmd, s.Err, args)
 		return exitStatus(1)
 	}
 	sources, err := o.read.apply(sources)
@@ -123,6 +124,22 @@ func resolveAll(args []string, stdin io.Reader) ([]loaders.Source, []error) {
 		sources = append(sources, srcs...)
 	}
 	return sources, problems
+}
+
+// suggestCommand names the command an argument that is no source may have
+// meant: "hitmiss exprot" is a source that does not exist, and likely a
+// typing mistake.
+func suggestCommand(root *cobra.Command, w io.Writer, args []string) {
+	root.SuggestionsMinimumDistance = 2
+	for _, a := range args {
+		if len(a) < 3 {
+			continue // "e" is more likely a file than export
+		}
+		if s := root.SuggestionsFor(a); len(s) > 0 {
+			fmt.Fprintf(w, "Did you mean 'hitmiss %s'? Run 'hitmiss --help' for usage.\n", s[0])
+			return
+		}
+	}
 }
 
 // completeSources completes a SOURCE: the bundled datasets' names that
