@@ -19,6 +19,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/hitmiss/hitmiss/ui"
 )
 
 // Streams are the standard streams a run of the command line uses.
@@ -47,7 +49,7 @@ func Execute(version string, args []string, s Streams) int {
 	case errors.Is(err, errArgs):
 		fmt.Fprintf(s.Err, "usage: %s\n", cmd.UseLine())
 	default: // cobra's own: a flag or a command that does not parse
-		fmt.Fprintf(s.Err, "%s: %s\n", cmd.CommandPath(), err)
+		fmt.Fprintf(s.Err, "%s: %s\n", cmd.CommandPath(), ui.Sanitize(err.Error()))
 	}
 	fmt.Fprintf(s.Err, "Run '%s --help' for usage.\n", cmd.CommandPath())
 	return 2

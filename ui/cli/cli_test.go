@@ -178,7 +178,7 @@ func TestFlagsBeforeAndAfterServe(t *testing.T) {
 		append(append([]string{"--open"}, refuse[1:]...), "serve", "-d", ",", data),
 	} {
 		_, errOut, code := runHitmiss(t, nil, args...)
-		if code != 1 || errOut != "hitmiss serve: --open lets anyone in, so it serves only a loopback address\n" && !strings.HasPrefix(errOut, "hitmiss serve: --open lets anyone in") {
+		if code != 1 || !strings.HasPrefix(errOut, "hitmiss serve: --open lets anyone in") || strings.Count(errOut, "\n") != 1 {
 			t.Errorf("hitmiss %s: exit %d, %q; want serve's refusal", strings.Join(args, " "), code, errOut)
 		}
 	}
@@ -248,6 +248,7 @@ func TestCommandLineErrors(t *testing.T) {
 		{[]string{"inspect"}, "usage: hitmiss inspect SOURCE [flags]\nRun 'hitmiss inspect --help' for usage.\n"},
 		{[]string{"demo", "1", "2"}, "usage: hitmiss demo [CHAPTER] [flags]\nRun 'hitmiss demo --help' for usage.\n"},
 		{[]string{"--ttl", "-1s"}, "hitmiss: --ttl, --max-entries and --slow must not be negative\n"},
+		{[]string{"--\x1b[2J"}, "hitmiss: unknown flag: --␛[2J\nRun 'hitmiss --help' for usage.\n"},
 	} {
 		out, errOut, code := runHitmiss(t, nil, c.args...)
 		if code != 2 || out != "" || errOut != c.want {
