@@ -38,7 +38,8 @@ const (
 
 var groupOrder = []string{readingGroup, cacheGroup, displayGroup}
 
-// options holds every flag's value for one run of the command line.
+// options holds the shared flags' values for one run of the command line;
+// a command's own flags live beside it.
 type options struct {
 	read    readingFlags
 	cache   cacheFlags
@@ -50,6 +51,7 @@ type flagGroups struct {
 	read, cache, display *pflag.FlagSet
 }
 
+// groups declares the shared flags, bound to o.
 func (o *options) groups() flagGroups {
 	return flagGroups{read: o.read.flagSet(), cache: o.cache.flagSet(), display: o.display.flagSet()}
 }
@@ -70,7 +72,8 @@ func add(cmd *cobra.Command, set *pflag.FlagSet, names ...string) {
 	}
 }
 
-// newGroup returns an empty flag set whose flags add marks as title's.
+// newGroup returns an empty flag set named title; mark files its flags
+// under that title.
 func newGroup(title string) *pflag.FlagSet {
 	s := pflag.NewFlagSet(title, pflag.ContinueOnError)
 	s.SortFlags = false // listed as declared: the ones most used first
