@@ -83,6 +83,10 @@ func newRoot(version string, s Streams, o *options) *cobra.Command {
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
 	root.SilenceErrors, root.SilenceUsage = true, true
+	// Walk to the subcommand through the flags before it (commandFirst
+	// has put any it does not know after it), so that completion offers
+	// the subcommands after a flag: hitmiss -d , se<tab>.
+	root.TraverseChildren = true
 	root.AddCommand(
 		inspectCmd(s, o, g),
 		exportCmd(s, o, g),
@@ -102,9 +106,10 @@ func newRoot(version string, s Streams, o *options) *cobra.Command {
 // commandFirst moves a subcommand named after flags to the front of args:
 // "hitmiss --force export f.csv" is "hitmiss export --force f.csv". Cobra
 // finds a subcommand past the root's own flags (hitmiss -d , serve), but
-// takes the word after a flag only the subcommand has for that flag's
-// value; here every flag of the tree says whether it takes one. A word
-// after a source is a source: "hitmiss f.csv inspect" opens two.
+// fails on a flag only the subcommand has; here every flag of the tree
+// says whether it takes a value, so that a value that names a command
+// stays a value. A word after a source is a source: "hitmiss f.csv
+// inspect" looks for a file named inspect.
 func commandFirst(root *cobra.Command, args []string) []string {
 	takesValue := map[string]bool{}
 	var walk func(*cobra.Command)

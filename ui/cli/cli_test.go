@@ -152,13 +152,15 @@ func TestCompletionScripts(t *testing.T) {
 	}
 	// The script asks the binary; the binary answers with the bundled
 	// datasets and the subcommands.
-	out, _, code := runHitmiss(t, nil, "__complete", "")
-	for _, want := range []string{"seattle-weather", "serve", "export"} {
-		if code != 0 || !strings.Contains(out, want+"\n") && !strings.Contains(out, want+"\t") {
-			t.Errorf("__complete '': exit %d, lacks %q:\n%s", code, want, out)
+	for _, args := range [][]string{{"__complete", ""}, {"__complete", "-d", ",", ""}} {
+		out, _, code := runHitmiss(t, nil, args...)
+		for _, want := range []string{"seattle-weather", "serve", "export"} {
+			if code != 0 || !strings.Contains(out, want+"\n") && !strings.Contains(out, want+"\t") {
+				t.Errorf("%q: exit %d, lacks %q:\n%s", args, code, want, out)
+			}
 		}
 	}
-	if out, _, _ = runHitmiss(t, nil, "__complete", "export", "weather", "--format", ""); !strings.HasPrefix(out, "csv\ntsv\njsonl\n") {
+	if out, _, _ := runHitmiss(t, nil, "__complete", "export", "weather", "--format", ""); !strings.HasPrefix(out, "csv\ntsv\njsonl\n") {
 		t.Errorf("__complete export --format: %q", out)
 	}
 }
@@ -192,7 +194,7 @@ func TestFlagsBeforeAndAfterServe(t *testing.T) {
 	// And it is parsed as serve's, with x.csv its source.
 	var o options
 	root := newRoot("test", Streams{}, &o)
-	cmd, rest, err := root.Find(commandFirst(root, []string{"-d", ",", "serve", data}))
+	cmd, rest, err := root.Traverse(commandFirst(root, []string{"-d", ",", "serve", data}))
 	if err != nil || cmd.Name() != "serve" {
 		t.Fatalf("hitmiss -d , serve: found %v, %v", cmd.Name(), err)
 	}

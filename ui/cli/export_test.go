@@ -92,7 +92,7 @@ func TestSubcommandAfterFlags(t *testing.T) {
 	} {
 		var o options
 		root := newRoot("test", Streams{}, &o)
-		cmd, rest, err := root.Find(commandFirst(root, slices.Clone(c.in)))
+		cmd, rest, err := root.Traverse(commandFirst(root, slices.Clone(c.in)))
 		if err != nil || cmd.Name() != c.cmd || !slices.Equal(rest, c.want) {
 			t.Errorf("hitmiss %q runs %s with %q (%v), want %s with %q", c.in, cmd.Name(), rest, err, c.cmd, c.want)
 		}
