@@ -2,121 +2,18 @@ package ui
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/loaders"
 )
-
-// driver runs the model the way bubbletea does: it executes the commands
-// Update returns (in order, synchronously) and feeds their messages back,
-// skipping the listeners that block forever.
-type driver struct {
-	t   testing.TB
-	m   Model
-	reg *cache.Registry
-}
-
-func newDriver(t *testing.T, opts Options) *driver {
-	t.Helper()
-	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
-	l := loaders.New(reg, loaders.Config{})
-	if opts.Sources == nil {
-		opts.Sources = loaders.BundledSources()
-	}
-	m := New(reg, l, opts)
-	m.listen = false // the driver delivers events itself
-	d := &driver{t: t, m: m, reg: reg}
-	d.run(d.m.Init())
-	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
-	d.settle()
-	return d
-}
-
-// send delivers msg and runs the rerun it starts, if any.
-func (d *driver) send(msg tea.Msg) {
-	d.t.Helper()
-	next, cmd := d.m.Update(msg)
-	d.m = next.(Model)
-	d.run(cmd)
-}
-
-func (d *driver) key(keys ...string) {
-	d.t.Helper()
-	for _, k := range keys {
-		var msg tea.KeyMsg
-		switch k {
-		case "enter":
-			msg = tea.KeyMsg{Type: tea.KeyEnter}
-		case "esc":
-			msg = tea.KeyMsg{Type: tea.KeyEsc}
-		case "tab":
-			msg = tea.KeyMsg{Type: tea.KeyTab}
-		default:
-			msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
-		}
-		d.send(msg)
-	}
-}
-
-// run executes a command tree synchronously, delivering page messages;
-// with listeners off every command returns promptly.
-func (d *driver) run(cmd tea.Cmd) {
-	if cmd == nil {
-		return
-	}
-	switch msg := cmd().(type) {
-	case tea.BatchMsg:
-		for _, c := range msg {
-			d.run(c)
-		}
-	case pageMsg, rerunTickMsg, exportDoneMsg:
-		d.send(msg)
-	}
-}
-
-// settle delivers pending cache events (which may start reruns) until none
-// are left.
-func (d *driver) settle() {
-	for {
-		select {
-		case ev := <-d.m.events:
-			d.send(eventMsg{ev})
-		default:
-			return
-		}
-	}
-}
-
-func (d *driver) screen() string { return d.m.View() }
-
-// background runs cmd as bubbletea does, a batch's commands concurrently,
-// and delivers the rerun's page (opening a dataset also reads its
-// preview, which is dropped here).
-func background(cmd tea.Cmd) <-chan tea.Msg {
-	done := make(chan tea.Msg, 1)
-	var run func(tea.Cmd)
-	run = func(cmd tea.Cmd) {
-		if cmd == nil {
-			return
-		}
-		switch msg := cmd().(type) {
-		case tea.BatchMsg:
-			for _, c := range msg {
-				go run(c)
-			}
-		case pageMsg:
-			done <- msg
-		}
-	}
-	go run(cmd)
-	return done
-}
 
 func TestOpenDatasetShowsTable(t *testing.T) {
 	d := newDriver(t, Options{Color: false})
@@ -203,32 +100,6 @@ func TestSortFilterAndClear(t *testing.T) {
 	}
 }
 
-func TestMutationDemo(t *testing.T) {
-	d := newDriver(t, Options{Color: false, Sources: loaders.BundledSources()[:1], Open: true})
-	d.settle()
-	d.key("l", "m") // drop precipitation from this rerun's data copy
-	d.settle()
-	if s := d.screen(); strings.Contains(s, "precipitation ") || !strings.Contains(s, "this rerun's copy") {
-		t.Fatalf("data copy demo:\n%s", s)
-	}
-	d.key("j")
-	d.settle()
-	if !strings.Contains(d.screen(), "precipitation") {
-		t.Fatalf("the data-cached copy's damage outlived its rerun:\n%s", d.screen())
-	}
-	d.key("M") // drop it from the shared resource
-	d.key("j", "r")
-	d.settle()
-	if s := d.screen(); strings.Contains(s, "precipitation ") {
-		t.Fatalf("resource damage should persist across reruns:\n%s", s)
-	}
-	d.key("Z")
-	d.settle()
-	if !strings.Contains(d.screen(), "precipitation") {
-		t.Fatalf("clearing resources should repair the model:\n%s", d.screen())
-	}
-}
-
 func TestQuitFromAnywhereButPrompt(t *testing.T) {
 	d := newDriver(t, Options{Color: false})
 	d.key("f") // no dataset open: f does nothing on the list
@@ -297,31 +168,6 @@ func TestWideUnicodeAndResize(t *testing.T) {
 	if n := len(strings.Split(d.screen(), "\n")); n > 12 {
 		t.Fatalf("after resizing to 12 rows the screen has %d lines", n)
 	}
-}
-
-// minuteDriver is a driver at 120×40 on the first bundled dataset whose
-// every miss takes a minute, for what happens while a load computes.
-func minuteDriver(t *testing.T) *driver { return slowMissDriver(t, time.Minute) }
-
-// slowMissDriver is a driver at 120×40 on the first bundled dataset whose
-// every miss takes slow.
-func slowMissDriver(t *testing.T, slow time.Duration) *driver {
-	t.Helper()
-	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
-	l := loaders.New(reg, loaders.Config{Slow: slow})
-	m := New(reg, l, Options{Sources: loaders.BundledSources()[:1]})
-	m.listen = false
-	d := &driver{t: t, m: m, reg: reg}
-	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
-	return d
-}
-
-// pressInBackground delivers a key and runs the rerun it starts as the
-// real program would, concurrently; the channel brings its page.
-func (d *driver) pressInBackground(msg tea.KeyMsg) <-chan tea.Msg {
-	next, cmd := d.m.Update(msg)
-	d.m = next.(Model)
-	return background(cmd)
 }
 
 func TestEscCancelsASlowMiss(t *testing.T) {
@@ -441,5 +287,62 @@ func TestAKeyDuringALoadJoinsIt(t *testing.T) {
 		case <-time.After(10 * time.Second):
 			t.Fatal("esc did not end a rerun")
 		}
+	}
+}
+
+// A source that could not be used is named on the first screen: the
+// explorer opens over the line main printed about it.
+func TestSkippedSourcesAreNamedOnTheFirstScreen(t *testing.T) {
+	d := newDriver(t, Options{Sources: loaders.BundledSources()[:2], Problems: []string{"nosuch.csv: no such file"}})
+	d.settle()
+	mustContain(t, d.screen(), "skipped nosuch.csv: no such file")
+}
+
+// A dataset loaded with warnings says so on the screen, as inspect does
+// (a ragged row was loaded without a word in the explorer).
+func TestLoadWarningsAreShown(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ragged.csv")
+	os.WriteFile(path, []byte("a,b\n1,2\n3,4,5\n6,7\n"), 0o644)
+	srcs, _ := loaders.Resolve(path, nil)
+	d := newDriver(t, Options{Sources: srcs, Open: true})
+	d.settle()
+	mustContain(t, d.screen(), "warning:")
+}
+
+func TestEscDuringALoadGoesBack(t *testing.T) {
+	d := minuteDriver(t)
+	l := d.m.ctx.Loaders
+	next, cmd := d.m.Update(tea.KeyMsg{Type: tea.KeyEnter})
+	d.m = next.(Model)
+	done := background(cmd)
+	deadline := time.Now().Add(10 * time.Second)
+	for len(d.m.computing) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the miss never started")
+		}
+		d.settle()
+		time.Sleep(5 * time.Millisecond)
+	}
+	d.key("esc")
+	d.send(<-done)
+	d.settle()
+	mustLack(t, d.screen(), "error: cancelled")
+	mustContain(t, d.screen(), "Datasets", "cancelled")
+	d.key("j") // the next key does not start the work again
+	d.settle()
+	for l.Load.Stats().InFlight != 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond) // nobody waits: the computation stops
+	}
+	if s := l.Load.Stats(); s.Misses != 1 || s.InFlight != 0 {
+		t.Fatalf("the load restarted after esc: %+v", s)
+	}
+}
+
+func TestSpinnerStopsWhenNothingComputes(t *testing.T) {
+	d := weather(t)
+	d.m.listen = true
+	_, cmd := d.m.Update(spinner.TickMsg{})
+	if cmd != nil {
+		t.Fatal("the spinner keeps ticking while nothing computes")
 	}
 }

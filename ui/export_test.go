@@ -16,22 +16,6 @@ import (
 	"github.com/hitmiss/hitmiss/loaders/loadertest"
 )
 
-// runHitmiss runs the built binary with args.
-func runHitmiss(t *testing.T, stdin []byte, args ...string) (stdout, stderr string, code int) {
-	t.Helper()
-	cmd := exec.Command(hitmiss(t), args...)
-	cmd.Stdin = bytes.NewReader(stdin)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return out.String(), errOut.String(), code
-}
-
 // exportCase is one dataset's export, and the same computation written
 // for pandas: a filter on one of its columns, a two-key sort with one key
 // descending, and a column selection.

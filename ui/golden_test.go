@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
@@ -38,31 +37,12 @@ func goldenModelAt(t *testing.T, sources []loaders.Source, open bool, w, h int) 
 	return teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
 }
 
-func keys(tm *teatest.TestModel, ks ...string) {
-	for _, k := range ks {
-		switch k {
-		case "enter":
-			tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-		case "esc":
-			tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
-		default:
-			tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
-		}
-	}
-}
-
 // finalScreen quits and returns the last screen the model rendered.
 func finalScreen(t *testing.T, tm *teatest.TestModel) []byte {
 	t.Helper()
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
 	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
 	return []byte(tm.FinalModel(t).View())
-}
-
-func waitScreen(t *testing.T, tm *teatest.TestModel, text string) {
-	t.Helper()
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), text) },
-		teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
 }
 
 func TestGoldenDatasetList(t *testing.T) {

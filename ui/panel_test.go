@@ -3,16 +3,11 @@ package ui
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-
 	"github.com/hitmiss/hitmiss/cache"
-	"github.com/hitmiss/hitmiss/loaders"
 )
 
 // At the width the panel has beside the table in a 120-column window, the
@@ -38,113 +33,6 @@ func TestPanelKeepsEvictionsAndExpirationsWhenTheyMatter(t *testing.T) {
 			t.Errorf("%s: panel header %q lacks %q", c.name, header, c.head)
 		}
 	}
-}
-
-// The data-copy demo (m) lasts one rerun: r, a rerun like any key, brings
-// the column back rather than dropping it again.
-func TestRerunKeyEndsTheDataCopyDemo(t *testing.T) {
-	d := weather(t)
-	d.key("l", "m")
-	d.settle()
-	mustContain(t, d.screen(), "2/5") // the cursor's column of five
-	d.key("r")
-	d.settle()
-	mustContain(t, d.screen(), "2/6")
-}
-
-// A source that could not be used is named on the first screen: the
-// explorer opens over the line main printed about it.
-func TestSkippedSourcesAreNamedOnTheFirstScreen(t *testing.T) {
-	d := newDriver(t, Options{Sources: loaders.BundledSources()[:2], Problems: []string{"nosuch.csv: no such file"}})
-	d.settle()
-	mustContain(t, d.screen(), "skipped nosuch.csv: no such file")
-}
-
-// The empty value counts of a file without rows do not blame a filter, and
-// a view's error says where esc goes: back to the table, not the list.
-func TestEmptyAndErrorViewsSayWhatIsTrue(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "header.csv")
-	os.WriteFile(path, []byte("a,b\n"), 0o644)
-	srcs, _ := loaders.Resolve(path, nil)
-	d := newDriver(t, Options{Sources: srcs, Open: true})
-	d.settle()
-	d.key("v")
-	d.settle()
-	mustContain(t, d.screen(), "the file has no rows")
-	mustLack(t, d.screen(), "filter keeps")
-
-	d = weather(t)
-	d.filter("wind > 100")
-	d.key("l", "l", "H")
-	d.settle()
-	mustContain(t, d.screen(), "error:", "esc: back to the table")
-	d.key("esc")
-	d.settle()
-	mustContain(t, d.screen(), "0 of 1,461 rows match")
-}
-
-// The ? screen lists every key at any size: what does not fit scrolls
-// into view with j (at 80×24 the cache keys were cut off before).
-func TestHelpScrollsToEveryKey(t *testing.T) {
-	for _, size := range [][2]int{{80, 24}, {60, 12}, {120, 40}} {
-		d := weather(t)
-		d.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
-		d.key("?")
-		seen := d.screen()
-		for range 300 {
-			d.key("j")
-			seen += d.screen()
-		}
-		for _, group := range DefaultKeyMap().FullHelp() {
-			for _, b := range group {
-				if !strings.Contains(seen, b.Help().Desc) {
-					t.Errorf("%dx%d: the help never shows %q", size[0], size[1], b.Help().Desc)
-				}
-			}
-		}
-		mustContain(t, seen, "Filter (f)")
-	}
-}
-
-// The row detail shows a long cell whole, wrapped over as many lines as it
-// needs and scrolled with j (it was cut at the width of one line).
-func TestRowDetailWrapsALongCell(t *testing.T) {
-	words := make([]string, 60)
-	for i := range words {
-		words[i] = fmt.Sprintf("word%d", i)
-	}
-	path := filepath.Join(t.TempDir(), "long.csv")
-	os.WriteFile(path, []byte("id,text\n1,"+strings.Join(words, " ")+"\n"), 0o644)
-	srcs, _ := loaders.Resolve(path, nil)
-	d := newDriver(t, Options{Sources: srcs, Open: true})
-	d.send(tea.WindowSizeMsg{Width: 60, Height: 8})
-	d.settle()
-	d.key("enter")
-	d.settle()
-	seen := d.screen()
-	for range 20 {
-		d.key("j")
-		seen += d.screen()
-	}
-	mustContain(t, seen, "word0", "word30", "word59")
-}
-
-// A dataset loaded with warnings says so on the screen, as inspect does
-// (a ragged row was loaded without a word in the explorer).
-func TestLoadWarningsAreShown(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "ragged.csv")
-	os.WriteFile(path, []byte("a,b\n1,2\n3,4,5\n6,7\n"), 0o644)
-	srcs, _ := loaders.Resolve(path, nil)
-	d := newDriver(t, Options{Sources: srcs, Open: true})
-	d.settle()
-	mustContain(t, d.screen(), "warning:")
-}
-
-// The status bar counts every miss the rerun caused, nested ones too: the
-// first open misses dataset_model and, inside it, load_csv.
-func TestStatusCountsNestedMisses(t *testing.T) {
-	d := weather(t)
-	mustContain(t, d.screen(), "last miss: load_csv, dataset_model")
 }
 
 // A hit folded into an earlier line moves that line to the end: the log
@@ -192,58 +80,41 @@ func TestNarrowPanelWrapsAnErrorsReason(t *testing.T) {
 	}
 }
 
-// A prompt starts clean: a completing prompt's names do not show in the
-// next one, nor does tab take them; a prompt's text is not scrolled by the
-// last prompt's width; the hint shows when the line has room (found by QA).
-func TestPromptsStartClean(t *testing.T) {
+func TestPanelFoldsHitsAndNamesArguments(t *testing.T) {
 	d := weather(t)
-	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
-	d.key(":")
-	d.typeText("w")
-	d.key("enter") // jumps to wind
-	d.key("f")
-	line := promptLine(t, d.screen(), "filter: ")
-	if strings.Contains(line, "wind") {
-		t.Fatalf("the filter prompt shows the column prompt's completion: %q", line)
+	for range 5 {
+		d.key("r")
 	}
-	if !strings.Contains(line, "e.g. temp_max > 30") {
-		t.Fatalf("the filter prompt's hint is hidden at 80 columns: %q", line)
-	}
-	d.send(tea.KeyMsg{Type: tea.KeyTab})
-	if v := d.m.prompt.input.Value(); v != "" {
-		t.Fatalf("tab in the filter prompt took %q", v)
-	}
-	d.key("esc")
-	d.key("L") // a prompt with a long label and value
-	d.key("esc")
-	d.key("P")
-	line = promptLine(t, d.screen(), "scatter of")
-	if v := d.m.prompt.input.Value(); v != "" && !strings.Contains(line, v) {
-		t.Fatalf("the scatter prompt shows %q, cut from its value %q", line, v)
-	}
+	d.settle()
+	mustContain(t, d.screen(), `hit dataset_model("seattle-weather") ×`, "not called yet:")
+	d.key("l", "l", "v")
+	d.settle()
+	mustContain(t, d.screen(), `frequency(columns=["temp_max"]`)
+	d.filter("wind > 3")
+	mustContain(t, d.screen(), "compile_filter", "shared")
 }
 
-// promptLine is the screen's line that starts with label.
-func promptLine(t *testing.T, screen, label string) string {
-	t.Helper()
-	for _, l := range strings.Split(screen, "\n") {
-		if strings.HasPrefix(strings.TrimSpace(l), label) {
-			return l
-		}
-	}
-	t.Fatalf("no line starts with %q:\n%s", label, screen)
-	return ""
+func TestClearBurstFoldsAndIdleFunctionsStayFolded(t *testing.T) {
+	d := weather(t)
+	d.key("E")
+	d.settle()
+	mustContain(t, d.screen(), "cleared load_csv(*) (1 entry)", "functions that held nothing", "not called yet: fetch_csv")
+	mustLack(t, d.screen(), "cleared group_by(*)")
 }
 
-// The title says how many columns the table shows when some are hidden:
-// "6 columns" over a table of four said what was not shown (found by QA).
-func TestTitleCountsHiddenColumns(t *testing.T) {
+// At 120x40 the log shows which way a sort went and which filter ran (the
+// old log cut every call at 62 columns, before either).
+func TestLogShowsSortDirectionAndFilter(t *testing.T) {
 	d := weather(t)
-	mustContain(t, d.screen(), "· 6 columns")
-	d.key("l", "-", "-")
+	d.key("l", "l", "s", "s")
 	d.settle()
-	mustContain(t, d.screen(), "· 4 of 6 columns shown")
-	d.key("U")
-	d.settle()
-	mustContain(t, d.screen(), "· 6 columns")
+	d.filter("wind > 3")
+	var sortLine, filterLine bool
+	for _, l := range strings.Split(d.screen(), "\n") {
+		sortLine = sortLine || strings.Contains(l, `sort_rows(column="temp_max", descending`)
+		filterLine = filterLine || strings.Contains(l, `filter_rows(where="wind > 3"`)
+	}
+	if !sortLine || !filterLine {
+		t.Fatalf("the log does not say which sort and filter ran:\n%s", d.screen())
+	}
 }

@@ -1,125 +1,14 @@
 package ui
 
 import (
-	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/loaders"
 )
-
-// slowDriver runs the model as bubbletea does, commands on goroutines, so
-// that a slow load is still in flight while the test looks at the screen
-// and presses keys.
-type slowDriver struct {
-	t    *testing.T
-	m    Model
-	reg  *cache.Registry
-	msgs chan tea.Msg
-}
-
-// writeRows writes a CSV of n rows (id, x, city) into a temp dir.
-func writeRows(t *testing.T, n int) string {
-	t.Helper()
-	var b strings.Builder
-	b.WriteString("id,x,city\n")
-	for i := range n {
-		fmt.Fprintf(&b, "%d,%d.5,city-%d\n", i, i*7%1000, i%13)
-	}
-	path := filepath.Join(t.TempDir(), "rows.csv")
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-// newSlowDriver opens a 10,000-row file (more than a preview reads) whose load and model each take
-// slow longer, as --slow makes them.
-func newSlowDriver(t *testing.T, slow time.Duration) *slowDriver {
-	t.Helper()
-	srcs, err := loaders.Resolve(writeRows(t, 10_000), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
-	l := loaders.New(reg, loaders.Config{Slow: slow})
-	m := New(reg, l, Options{Sources: srcs, Open: true})
-	m.listen = false
-	d := &slowDriver{t: t, m: m, reg: reg, msgs: make(chan tea.Msg, 64)}
-	t.Cleanup(func() { d.m.rerun.cancelAll() })
-	d.start(d.m.Init())
-	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
-	return d
-}
-
-// start runs cmd (and a batch's commands) on goroutines, queueing what
-// they return.
-func (d *slowDriver) start(cmd tea.Cmd) {
-	if cmd == nil {
-		return
-	}
-	go func() {
-		switch msg := cmd().(type) {
-		case nil:
-		case tea.BatchMsg:
-			for _, c := range msg {
-				d.start(c)
-			}
-		default:
-			d.msgs <- msg
-		}
-	}()
-}
-
-func (d *slowDriver) send(msg tea.Msg) {
-	next, cmd := d.m.Update(msg)
-	d.m = next.(Model)
-	d.start(cmd)
-}
-
-func (d *slowDriver) key(keys ...string) {
-	for _, k := range keys {
-		msg := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
-		if k == "enter" {
-			msg = tea.KeyMsg{Type: tea.KeyEnter}
-		}
-		d.send(msg)
-	}
-}
-
-// until delivers queued messages until ok accepts the model.
-func (d *slowDriver) until(what string, ok func() bool) {
-	d.t.Helper()
-	deadline := time.After(20 * time.Second)
-	for !ok() {
-		select {
-		case msg := <-d.msgs:
-			d.send(msg)
-		case <-deadline:
-			d.t.Fatalf("waited 20s for %s; the screen shows:\n%s", what, d.m.View())
-		}
-	}
-}
-
-func (d *slowDriver) previewShown() bool { return d.m.ctx.preview != nil }
-
-func (d *slowDriver) pageShown() bool { return d.m.ctx.page.ready(d.m.q) }
-
-func (d *slowDriver) misses(fn string) uint64 {
-	for _, s := range d.reg.Stats() {
-		if s.Name == fn {
-			return s.Misses
-		}
-	}
-	d.t.Fatalf("no function %s", fn)
-	return 0
-}
 
 // A slow load shows the file's first rows at once, marked as a preview;
 // keys move on them; the whole table replaces them keeping the cursor.

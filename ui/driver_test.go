@@ -1,0 +1,395 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/hitmiss/hitmiss/cache"
+	"github.com/hitmiss/hitmiss/loaders"
+)
+
+// driver runs the model the way bubbletea does: it executes the commands
+// Update returns (in order, synchronously) and feeds their messages back,
+// skipping the listeners that block forever.
+type driver struct {
+	t   testing.TB
+	m   Model
+	reg *cache.Registry
+}
+
+func newDriver(t *testing.T, opts Options) *driver {
+	t.Helper()
+	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
+	l := loaders.New(reg, loaders.Config{})
+	if opts.Sources == nil {
+		opts.Sources = loaders.BundledSources()
+	}
+	m := New(reg, l, opts)
+	m.listen = false // the driver delivers events itself
+	d := &driver{t: t, m: m, reg: reg}
+	d.run(d.m.Init())
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	d.settle()
+	return d
+}
+
+// send delivers msg and runs the rerun it starts, if any.
+func (d *driver) send(msg tea.Msg) {
+	d.t.Helper()
+	next, cmd := d.m.Update(msg)
+	d.m = next.(Model)
+	d.run(cmd)
+}
+
+func (d *driver) key(keys ...string) {
+	d.t.Helper()
+	for _, k := range keys {
+		var msg tea.KeyMsg
+		switch k {
+		case "enter":
+			msg = tea.KeyMsg{Type: tea.KeyEnter}
+		case "esc":
+			msg = tea.KeyMsg{Type: tea.KeyEsc}
+		case "tab":
+			msg = tea.KeyMsg{Type: tea.KeyTab}
+		default:
+			msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+		}
+		d.send(msg)
+	}
+}
+
+// run executes a command tree synchronously, delivering page messages;
+// with listeners off every command returns promptly.
+func (d *driver) run(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	switch msg := cmd().(type) {
+	case tea.BatchMsg:
+		for _, c := range msg {
+			d.run(c)
+		}
+	case pageMsg, rerunTickMsg, exportDoneMsg:
+		d.send(msg)
+	}
+}
+
+// settle delivers pending cache events (which may start reruns) until none
+// are left.
+func (d *driver) settle() {
+	for {
+		select {
+		case ev := <-d.m.events:
+			d.send(eventMsg{ev})
+		default:
+			return
+		}
+	}
+}
+
+func (d *driver) screen() string { return d.m.View() }
+
+// background runs cmd as bubbletea does, a batch's commands concurrently,
+// and delivers the rerun's page (opening a dataset also reads its
+// preview, which is dropped here).
+func background(cmd tea.Cmd) <-chan tea.Msg {
+	done := make(chan tea.Msg, 1)
+	var run func(tea.Cmd)
+	run = func(cmd tea.Cmd) {
+		if cmd == nil {
+			return
+		}
+		switch msg := cmd().(type) {
+		case tea.BatchMsg:
+			for _, c := range msg {
+				go run(c)
+			}
+		case pageMsg:
+			done <- msg
+		}
+	}
+	go run(cmd)
+	return done
+}
+
+// minuteDriver is a driver at 120×40 on the first bundled dataset whose
+// every miss takes a minute, for what happens while a load computes.
+func minuteDriver(t *testing.T) *driver { return slowMissDriver(t, time.Minute) }
+
+// slowMissDriver is a driver at 120×40 on the first bundled dataset whose
+// every miss takes slow.
+func slowMissDriver(t *testing.T, slow time.Duration) *driver {
+	t.Helper()
+	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
+	l := loaders.New(reg, loaders.Config{Slow: slow})
+	m := New(reg, l, Options{Sources: loaders.BundledSources()[:1]})
+	m.listen = false
+	d := &driver{t: t, m: m, reg: reg}
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	return d
+}
+
+// pressInBackground delivers a key and runs the rerun it starts as the
+// real program would, concurrently; the channel brings its page.
+func (d *driver) pressInBackground(msg tea.KeyMsg) <-chan tea.Msg {
+	next, cmd := d.m.Update(msg)
+	d.m = next.(Model)
+	return background(cmd)
+}
+
+func openCSV(t *testing.T, name, content string, size ...int) *driver {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srcs, err := loaders.Resolve(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDriver(t, Options{Sources: srcs, Open: true})
+	if len(size) == 2 {
+		d.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+	}
+	d.settle()
+	return d
+}
+
+func weather(t *testing.T) *driver {
+	t.Helper()
+	d := newDriver(t, Options{Sources: loaders.BundledSources()[:1], Open: true})
+	d.settle()
+	return d
+}
+
+func sourceNamed(t *testing.T, name string) *loaders.Source {
+	for _, s := range loaders.BundledSources() {
+		if s.Name() == name {
+			return &s
+		}
+	}
+	t.Fatalf("no dataset %s", name)
+	return nil
+}
+
+func (d *driver) typeText(s string) {
+	d.t.Helper()
+	for _, r := range s {
+		d.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+}
+
+// filter opens the filter prompt and answers it with expr.
+func (d *driver) filter(expr string) {
+	d.t.Helper()
+	d.key("f")
+	d.answer(expr)
+}
+
+// prompt replaces the open prompt's text with s and presses enter.
+func (d *driver) answer(s string) {
+	d.t.Helper()
+	d.send(tea.KeyMsg{Type: tea.KeyCtrlU})
+	d.typeText(s)
+	d.key("enter")
+	d.settle()
+}
+
+// cursorTo moves the table's cursor to the column named name.
+func (d *driver) cursorTo(name string) {
+	d.t.Helper()
+	d.key("0")
+	for range 40 {
+		if d.m.cursorColumn() == name {
+			return
+		}
+		d.key("l")
+	}
+	d.t.Fatalf("no column %s", name)
+}
+
+// slowDriver runs the model as bubbletea does, commands on goroutines, so
+// that a slow load is still in flight while the test looks at the screen
+// and presses keys.
+type slowDriver struct {
+	t    *testing.T
+	m    Model
+	reg  *cache.Registry
+	msgs chan tea.Msg
+}
+
+// writeRows writes a CSV of n rows (id, x, city) into a temp dir.
+func writeRows(t *testing.T, n int) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("id,x,city\n")
+	for i := range n {
+		fmt.Fprintf(&b, "%d,%d.5,city-%d\n", i, i*7%1000, i%13)
+	}
+	path := filepath.Join(t.TempDir(), "rows.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// newSlowDriver opens a 10,000-row file (more than a preview reads) whose load and model each take
+// slow longer, as --slow makes them.
+func newSlowDriver(t *testing.T, slow time.Duration) *slowDriver {
+	t.Helper()
+	srcs, err := loaders.Resolve(writeRows(t, 10_000), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
+	l := loaders.New(reg, loaders.Config{Slow: slow})
+	m := New(reg, l, Options{Sources: srcs, Open: true})
+	m.listen = false
+	d := &slowDriver{t: t, m: m, reg: reg, msgs: make(chan tea.Msg, 64)}
+	t.Cleanup(func() { d.m.rerun.cancelAll() })
+	d.start(d.m.Init())
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	return d
+}
+
+// start runs cmd (and a batch's commands) on goroutines, queueing what
+// they return.
+func (d *slowDriver) start(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	go func() {
+		switch msg := cmd().(type) {
+		case nil:
+		case tea.BatchMsg:
+			for _, c := range msg {
+				d.start(c)
+			}
+		default:
+			d.msgs <- msg
+		}
+	}()
+}
+
+func (d *slowDriver) send(msg tea.Msg) {
+	next, cmd := d.m.Update(msg)
+	d.m = next.(Model)
+	d.start(cmd)
+}
+
+func (d *slowDriver) key(keys ...string) {
+	for _, k := range keys {
+		msg := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+		if k == "enter" {
+			msg = tea.KeyMsg{Type: tea.KeyEnter}
+		}
+		d.send(msg)
+	}
+}
+
+// until delivers queued messages until ok accepts the model.
+func (d *slowDriver) until(what string, ok func() bool) {
+	d.t.Helper()
+	deadline := time.After(20 * time.Second)
+	for !ok() {
+		select {
+		case msg := <-d.msgs:
+			d.send(msg)
+		case <-deadline:
+			d.t.Fatalf("waited 20s for %s; the screen shows:\n%s", what, d.m.View())
+		}
+	}
+}
+
+func (d *slowDriver) previewShown() bool { return d.m.ctx.preview != nil }
+
+func (d *slowDriver) pageShown() bool { return d.m.ctx.page.ready(d.m.q) }
+
+func (d *slowDriver) misses(fn string) uint64 {
+	for _, s := range d.reg.Stats() {
+		if s.Name == fn {
+			return s.Misses
+		}
+	}
+	d.t.Fatalf("no function %s", fn)
+	return 0
+}
+
+func keys(tm *teatest.TestModel, ks ...string) {
+	for _, k := range ks {
+		switch k {
+		case "enter":
+			tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+		case "esc":
+			tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
+		default:
+			tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
+		}
+	}
+}
+
+func waitScreen(t *testing.T, tm *teatest.TestModel, text string) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), text) },
+		teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+}
+
+func mustContain(t *testing.T, screen string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(screen, w) {
+			t.Fatalf("the screen lacks %q:\n%s", w, screen)
+		}
+	}
+}
+
+func mustLack(t *testing.T, screen string, bad ...string) {
+	t.Helper()
+	for _, b := range bad {
+		if strings.Contains(screen, b) {
+			t.Fatalf("the screen shows %q:\n%s", b, screen)
+		}
+	}
+}
+
+// headerLine is the table's header: the line under the title.
+func headerLine(screen string) string {
+	lines := strings.Split(screen, "\n")
+	if len(lines) < 2 {
+		return ""
+	}
+	return lines[1]
+}
+
+func title(d *driver) string { return strings.SplitN(d.screen(), "\n", 2)[0] }
+
+func lineWith(t *testing.T, screen, s string) string {
+	t.Helper()
+	for _, l := range strings.Split(screen, "\n") {
+		if strings.Contains(l, s) {
+			return l
+		}
+	}
+	t.Fatalf("no line with %q in\n%s", s, screen)
+	return ""
+}
+
+// promptLine is the screen's line that starts with label.
+func promptLine(t *testing.T, screen, label string) string {
+	t.Helper()
+	for _, l := range strings.Split(screen, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), label) {
+			return l
+		}
+	}
+	t.Fatalf("no line starts with %q:\n%s", label, screen)
+	return ""
+}

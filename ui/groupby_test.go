@@ -1,0 +1,50 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// A shows count, sum, mean, min and max of the cursor column per group,
+// each through the group_by cached function, over the filter's rows.
+func TestGroupByAggregates(t *testing.T) {
+	d := weather(t)
+	d.key("l", "l", "A") // temp_max; A guesses weather (fewest distinct)
+	if v := d.m.prompt.input.Value(); v != "weather" {
+		t.Fatalf("A guessed %q", v)
+	}
+	d.key("enter")
+	d.settle()
+	s := d.screen()
+	mustContain(t, s, "group by weather: temp_max · 5 groups", "count", "mean", "max", "group_by")
+	// The drizzle row: checked against the frame itself.
+	df := d.m.ctx.page.frame.Frame()
+	var n int
+	var sum, most float64
+	for i := range df.Nrow() {
+		if df.Col("weather").Elem(i).String() == "drizzle" {
+			v := df.Col("temp_max").Elem(i).Float()
+			n++
+			sum += v
+			most = max(most, v)
+		}
+	}
+	line := lineWith(t, s, "drizzle")
+	for _, want := range []string{" " + strconv.Itoa(n) + " ", fmtAgg(sum, 10), fmtAgg(sum/float64(n), 10), fmtAgg(most, 10)} {
+		if !strings.Contains(line, want) {
+			t.Fatalf("drizzle line %q lacks %q", line, want)
+		}
+	}
+	d.send(tea.WindowSizeMsg{Width: 60, Height: 20}) // narrower: fewer digits, every aggregate still shown
+	line = lineWith(t, d.screen(), "drizzle")
+	if !strings.Contains(line, fmtAgg(most, 6)) || strings.Contains(line, "…") {
+		t.Fatalf("at 60 columns the drizzle line is %q", line)
+	}
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	d.key("G", "enter") // the last group's rows
+	d.settle()
+	mustContain(t, d.screen(), "filter: weather = ")
+}

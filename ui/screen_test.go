@@ -1,0 +1,219 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/hitmiss/hitmiss/loaders"
+)
+
+// sizes from 1×1 to 250×80, dense where layouts change.
+var everyWidth = []int{1, 2, 3, 5, 8, 10, 19, 20, 21, 30, 40, 47, 48, 59, 60, 79, 80, 92, 93, 99, 100, 101, 119, 120, 160, 200, 250}
+
+var everyHeight = []int{1, 2, 3, 4, 5, 7, 8, 9, 12, 15, 18, 19, 24, 30, 40, 60, 80}
+
+func TestEveryViewAtEverySize(t *testing.T) {
+	d := newDriver(t, Options{Sources: loaders.BundledSources()})
+	d.key("j", "j", "j", "j", "j", "j", "j") // us-employment: 24 columns
+	type step struct {
+		name string
+		keys []string
+	}
+	steps := []step{
+		{"list", nil},
+		{"table", []string{"enter"}},
+		{"sorted", []string{"l", "s"}},
+		{"describe", []string{"d"}},
+		{"values", []string{"esc", "v"}},
+		{"histogram", []string{"esc", "H"}},
+		{"row", []string{"esc", "enter"}},
+		{"prompt", []string{"esc", "f"}},
+		{"help", []string{"esc", "?"}},
+		{"panel focused", []string{"?", "tab"}},
+		{"panel hidden", []string{"tab", "c"}},
+	}
+	check := func(name string, w, h int) {
+		t.Helper()
+		d.send(tea.WindowSizeMsg{Width: w, Height: h})
+		var screen string
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Fatalf("%s at %dx%d: panic %v", name, w, h, r)
+				}
+			}()
+			screen = d.screen()
+		}()
+		lines := strings.Split(screen, "\n")
+		if len(lines) > h {
+			t.Fatalf("%s at %dx%d: %d lines:\n%s", name, w, h, len(lines), screen)
+		}
+		for _, l := range lines {
+			if lw := ansi.StringWidth(l); lw > w {
+				t.Fatalf("%s at %dx%d: a line is %d wide: %q", name, w, h, lw, l)
+			}
+		}
+	}
+	for _, s := range steps {
+		d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+		d.key(s.keys...)
+		d.settle()
+		for _, w := range everyWidth {
+			for _, h := range everyHeight {
+				check(s.name, w, h)
+			}
+		}
+	}
+}
+
+// Every new view fits every window, from 1×1 up: no line overflows, no
+// panic, never more lines than rows.
+func TestGroupingAndChartViewsFitEverySize(t *testing.T) {
+	d := weather(t)
+	views := []func(){
+		func() { d.key("l", "l", "v") },
+		func() { d.key("V"); d.answer("weather, wind") },
+		func() { d.key("l", "l", "A"); d.answer("weather") },
+		func() { d.key("l", "l", "L"); d.answer("date") },
+		func() { d.key("l", "l", "P"); d.answer("wind") },
+		func() { d.key("b") },
+	}
+	for i, open := range views {
+		d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+		d.key("0")
+		open()
+		d.settle()
+		if want := []viewKind{viewValues, viewValues, viewGroup, viewLine, viewScatter, viewSheets}[i]; d.m.q.view != want || (want != viewSheets && d.m.ctx.page.query.view != want) {
+			t.Fatalf("view %d did not open: %v", i, d.m.q.view)
+		}
+		for _, size := range [][2]int{{1, 1}, {2, 3}, {12, 5}, {20, 8}, {40, 10}, {80, 24}, {100, 15}, {120, 40}} {
+			d.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+			d.settle()
+			lines := strings.Split(d.screen(), "\n")
+			if len(lines) > size[1] {
+				t.Fatalf("view %d at %v: %d lines", i, size, len(lines))
+			}
+			for _, l := range lines {
+				if w := strWidth(l); w > size[0] {
+					t.Fatalf("view %d at %v: line of %d cells: %q", i, size, w, l)
+				}
+			}
+		}
+		d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+		d.key("esc")
+		d.settle()
+	}
+}
+
+func TestPanelStacksUnderTheTableWhenNarrow(t *testing.T) {
+	d := weather(t)
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	d.settle()
+	mustContain(t, d.screen(), "cache", "dataset_model", "events", "2012-01-01")
+	d.key("c")
+	mustLack(t, d.screen(), "events")
+	d.key("tab") // focusing the panel shows it
+	mustContain(t, d.screen(), "▶ cache", "dataset_model", "focus: panel")
+	d.send(tea.WindowSizeMsg{Width: 100, Height: 15}) // panicked before
+	mustContain(t, d.screen(), "▶ cache")
+}
+
+func TestStatusReportsTheRerunThatMissed(t *testing.T) {
+	d := weather(t)
+	d.key("d")
+	d.settle()
+	mustContain(t, d.screen(), "1 miss (describe)")
+}
+
+// The status bar counts every miss the rerun caused, nested ones too: the
+// first open misses dataset_model and, inside it, load_csv.
+func TestStatusCountsNestedMisses(t *testing.T) {
+	d := weather(t)
+	mustContain(t, d.screen(), "last miss: load_csv, dataset_model")
+}
+
+func TestNoticesLastOneKey(t *testing.T) {
+	d := weather(t)
+	d.key("/")
+	d.typeText("snow")
+	d.key("enter")
+	d.settle()
+	mustContain(t, d.screen(), `/snow/: match 1 of`)
+	d.key("j")
+	mustLack(t, d.screen(), `/snow/: match`)
+	d.key("l", "m")
+	mustContain(t, d.screen(), "this rerun's copy")
+	d.key("j")
+	d.settle()
+	mustLack(t, d.screen(), "this rerun's copy")
+}
+
+// The empty value counts of a file without rows do not blame a filter, and
+// a view's error says where esc goes: back to the table, not the list.
+func TestEmptyAndErrorViewsSayWhatIsTrue(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "header.csv")
+	os.WriteFile(path, []byte("a,b\n"), 0o644)
+	srcs, _ := loaders.Resolve(path, nil)
+	d := newDriver(t, Options{Sources: srcs, Open: true})
+	d.settle()
+	d.key("v")
+	d.settle()
+	mustContain(t, d.screen(), "the file has no rows")
+	mustLack(t, d.screen(), "filter keeps")
+
+	d = weather(t)
+	d.filter("wind > 100")
+	d.key("l", "l", "H")
+	d.settle()
+	mustContain(t, d.screen(), "error:", "esc: back to the table")
+	d.key("esc")
+	d.settle()
+	mustContain(t, d.screen(), "0 of 1,461 rows match")
+}
+
+// The ? screen lists every key at any size: what does not fit scrolls
+// into view with j (at 80×24 the cache keys were cut off before).
+func TestHelpScrollsToEveryKey(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {60, 12}, {120, 40}} {
+		d := weather(t)
+		d.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		d.key("?")
+		seen := d.screen()
+		for range 300 {
+			d.key("j")
+			seen += d.screen()
+		}
+		for _, group := range DefaultKeyMap().FullHelp() {
+			for _, b := range group {
+				if !strings.Contains(seen, b.Help().Desc) {
+					t.Errorf("%dx%d: the help never shows %q", size[0], size[1], b.Help().Desc)
+				}
+			}
+		}
+		mustContain(t, seen, "Filter (f)")
+	}
+}
+
+func TestHelpDuringAResizeKeepsThePanel(t *testing.T) {
+	d := weather(t)
+	d.key("?")
+	d.send(tea.WindowSizeMsg{Width: 130, Height: 40})
+	d.key("?")
+	mustContain(t, d.screen(), "dataset_model", "events")
+}
+
+// The ? screen sums up the filter language beside the keys (issue 14).
+func TestHelpShowsTheFilterLanguage(t *testing.T) {
+	d := weather(t)
+	for _, size := range []tea.WindowSizeMsg{{Width: 80, Height: 24}, {Width: 120, Height: 40}} {
+		d.send(size)
+		d.key("?", "G") // at 80×24 the filter language is below the keys: G scrolls to it
+		mustContain(t, d.screen(), "Filter (f):", `col contains "x"`, "col is not na", "temp_max > 30")
+		d.key("?")
+	}
+}

@@ -1,0 +1,36 @@
+package ui
+
+import (
+	"testing"
+)
+
+func TestMultiColumnSortIsStableAndTitled(t *testing.T) {
+	d := weather(t)
+	d.cursorTo("weather")
+	d.key("s")
+	d.cursorTo("temp_max")
+	d.key("S", "S") // add, then flip to descending
+	d.settle()
+	mustContain(t, d.screen(), "sort: weather ↑, temp_max ↓", "weather ↑", "temp_max ↓")
+	mustContain(t, d.screen(), "sort_rows_by")
+	p := d.m.ctx.page
+	w, tm := p.frame.Frame().Col("weather"), p.frame.Frame().Col("temp_max")
+	for i := 1; i < p.rows.Len(); i++ {
+		a, b := p.rows.Row(i-1), p.rows.Row(i)
+		wa, wb := w.Elem(a).String(), w.Elem(b).String()
+		ta, tb := tm.Elem(a).Float(), tm.Elem(b).Float()
+		switch {
+		case wa > wb, wa == wb && ta < tb:
+			t.Fatalf("rows %d and %d out of order: (%s, %v) then (%s, %v)", i-1, i, wa, ta, wb, tb)
+		case wa == wb && ta == tb && a > b:
+			t.Fatalf("rows %d and %d tie on both keys but swapped the file's order (%d after %d): not stable", i-1, i, a, b)
+		}
+	}
+	d.key("S") // a third time drops temp_max
+	d.settle()
+	mustContain(t, d.screen(), "sort: weather ↑ ·")
+	d.key("s") // s on temp_max: the single key
+	d.settle()
+	mustContain(t, d.screen(), "sort: temp_max ↑ ·")
+	mustLack(t, d.screen(), "weather ↑")
+}

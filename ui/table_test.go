@@ -1,0 +1,45 @@
+package ui
+
+import (
+	"runtime"
+	"strings"
+	"testing"
+)
+
+func TestFilterKeepingNoRowShowsNoRow(t *testing.T) {
+	d := weather(t)
+	d.filter("temp_max > 100")
+	mustContain(t, d.screen(), "0 of 1,461 rows match", "no rows")
+	mustLack(t, d.screen(), "2012-01-01", "row 1/0", "row 1/1")
+	d.key("l", "l", "s") // sorted too
+	d.settle()
+	mustContain(t, d.screen(), "0 of 1,461 rows match")
+	mustLack(t, d.screen(), "2012-01-01")
+	d.key("enter") // no row to open
+	mustLack(t, d.screen(), "row 1 of the file")
+}
+
+func TestNoColorCursorIsVisible(t *testing.T) {
+	d := weather(t) // Color false, as under NO_COLOR
+	mustContain(t, d.screen(), "[2012-01-01]")
+	d.key("j", "l")
+	mustContain(t, d.screen(), "[10.9]")
+}
+
+// A 10 MB cell costs what its visible part costs: rendering it does not
+// sanitise or measure the whole cell.
+func TestHugeCellCostsWhatIsVisible(t *testing.T) {
+	d := openCSV(t, "huge.csv", "a,b\n"+strings.Repeat("é", 5<<20)+",1\n", 120, 40)
+	d.key("enter") // the row detail renders the cell too
+	d.key("esc")
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for range 5 {
+		_ = d.screen()
+	}
+	runtime.ReadMemStats(&after)
+	if perView := (after.TotalAlloc - before.TotalAlloc) / 5; perView > 1<<20 {
+		t.Fatalf("one View of a 10 MB cell allocates %d bytes", perView)
+	}
+}

@@ -1,0 +1,31 @@
+package ui
+
+import (
+	"testing"
+)
+
+func TestViewsHonourTheFilter(t *testing.T) {
+	d := weather(t)
+	d.filter("weather = 'snow'")
+	d.key("$", "v")
+	d.settle()
+	mustContain(t, d.screen(), "value counts: weather", "snow", "26 of 1,461 rows match")
+	mustLack(t, d.screen(), "rain ", "641")
+	d.key("esc", "h", "h", "h", "H") // histogram of temp_max over the 26 snow days
+	d.settle()
+	mustContain(t, d.screen(), "histogram: temp_max")
+	if d.m.ctx.page.bins == nil {
+		t.Fatal("no bins")
+	}
+	n := 0
+	for _, b := range d.m.ctx.page.bins {
+		n += b.Count
+	}
+	if n != 26 {
+		t.Fatalf("the histogram holds %d values, want the 26 kept", n)
+	}
+	d.key("esc", "d")
+	d.settle()
+	mustContain(t, d.screen(), "describe")
+	mustLack(t, d.screen(), "35.6") // the year's maximum is not a snow day's
+}
