@@ -6,7 +6,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 )
 
 // burstBytes are the bytes a terminal sends for the explorer's keys (less
@@ -49,18 +48,6 @@ func TestBurstsOfKeysInTmux(t *testing.T) {
 	}
 }
 
-// sendBytes writes bytes to the terminal in one write (send-keys -H).
-func (s *tmuxSession) sendBytes(b string) {
-	s.t.Helper()
-	args := []string{"send-keys", "-t", s.name, "-H"}
-	for i := 0; i < len(b); i++ {
-		args = append(args, hex.EncodeToString([]byte{b[i]}))
-	}
-	if out, err := s.tmux(args...).CombinedOutput(); err != nil {
-		s.t.Fatalf("send-keys: %v\n%s", err, out)
-	}
-}
-
 // sane reports whether the explorer is alive and its screen whole: the
 // title on the first line, the status bar (its rerun count) on the last,
 // no more lines than the window has.
@@ -73,22 +60,4 @@ func sane(s *tmuxSession, screen string, height int) bool {
 	}
 	lines := strings.Split(strings.TrimRight(screen, "\n"), "\n")
 	return len(lines) <= height && strings.HasPrefix(lines[0], "hitmiss") && strings.HasPrefix(lines[len(lines)-1], "rerun #")
-}
-
-// waitExit waits for the program to exit with status 0.
-func (s *tmuxSession) waitExit() {
-	s.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if b, err := os.ReadFile(s.exit); err == nil && strings.TrimSpace(string(b)) != "" {
-			if code := strings.TrimSpace(string(b)); code != "0" {
-				s.t.Fatalf("exit status %s; the screen shows:\n%s", code, s.screen())
-			}
-			return
-		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("ctrl+c did not quit; the screen shows:\n%s", s.screen())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 }

@@ -43,12 +43,6 @@ func defaultColumnKeys(b func(keys []string, k, help string) key.Binding) Column
 	}
 }
 
-// list is the column keys as help shows them (sort and type go with the
-// sort keys).
-func (k ColumnKeys) list() []key.Binding {
-	return []key.Binding{k.Jump, k.Hide, k.Unhide, k.MoveLeft, k.MoveRight, k.Narrow, k.Widen, k.Freeze, k.Wrap, k.CopyCell, k.CopyRow}
-}
-
 // columnView is how the table lays out the open dataset's columns: their
 // order, which are hidden, their widths, how many stay frozen at the left,
 // and whether the cursor's cell is shown wrapped in full. It is part of the

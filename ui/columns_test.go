@@ -120,16 +120,3 @@ func TestCopyCellAndRowWithOSC52(t *testing.T) {
 		t.Fatalf("Y wrote %q, want the row %q tab-separated (a missing cell empty)", clip.String(), "x y\t1.5\t")
 	}
 }
-
-func TestReadmeListsTheColumnKeys(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	k := DefaultKeyMap().Columns
-	for _, b := range append(k.list(), k.AddSort, k.SetType) {
-		if !strings.Contains(string(readme), "`"+b.Help().Key+"`") {
-			t.Errorf("README does not list %q (%s)", b.Help().Key, b.Help().Desc)
-		}
-	}
-}

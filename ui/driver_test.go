@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -392,4 +393,108 @@ func promptLine(t *testing.T, screen, label string) string {
 	}
 	t.Fatalf("no line starts with %q:\n%s", label, screen)
 	return ""
+}
+
+// burstKeys are every key the explorer declares — the components' moves,
+// every command table, the prompt's keys — as the messages a terminal
+// delivers, less quit (a burst that quits ends the program), plus some
+// typed text for the prompts.
+func burstKeys() []tea.KeyMsg {
+	named := map[string]tea.KeyMsg{}
+	for t := tea.KeyType(-200); t <= 127; t++ {
+		if t == tea.KeyRunes {
+			continue
+		}
+		msg := tea.KeyMsg{Type: t}
+		if s := msg.String(); s != "" {
+			named[s] = msg
+		}
+	}
+	k := DefaultKeyMap()
+	var out []tea.KeyMsg
+	seen := map[string]bool{}
+	add := func(s string) {
+		if seen[s] || s == "q" || s == "ctrl+c" {
+			return
+		}
+		seen[s] = true
+		if msg, ok := named[s]; ok {
+			out = append(out, msg)
+		} else if r := []rune(s); len(r) == 1 {
+			out = append(out, tea.KeyMsg{Type: tea.KeyRunes, Runes: r})
+		}
+	}
+	for _, group := range k.FullHelp() {
+		for _, b := range group {
+			for _, s := range b.Keys() {
+				add(s)
+			}
+		}
+	}
+	for _, s := range []string{"a", "e", "1", ",", "x"} {
+		add(s)
+	}
+	return out
+}
+
+// burstRunner runs commands the way bubbletea does, but in the order the
+// test chooses: a burst's keys all reach Update before any rerun they
+// started has finished, as keys of one terminal read do.
+type burstRunner struct {
+	d   *driver
+	rng *rand.Rand
+}
+
+// collect runs cmd and returns the messages it delivers (a batch's
+// commands each), in an order the runner shuffles.
+func (b burstRunner) collect(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	switch msg := cmd().(type) {
+	case tea.BatchMsg:
+		var out []tea.Msg
+		for _, c := range msg {
+			out = append(out, b.collect(c)...)
+		}
+		return out
+	case pageMsg, previewMsg, rerunTickMsg, exportDoneMsg:
+		return []tea.Msg{msg}
+	}
+	return nil
+}
+
+// deliver sends msgs, in a shuffled order, and whatever they start, until
+// nothing is left.
+func (b burstRunner) deliver(msgs []tea.Msg) {
+	for len(msgs) > 0 {
+		b.rng.Shuffle(len(msgs), func(i, j int) { msgs[i], msgs[j] = msgs[j], msgs[i] })
+		msg := msgs[0]
+		msgs = msgs[1:]
+		next, cmd := b.d.m.Update(msg)
+		b.d.m = next.(Model)
+		msgs = append(msgs, b.collect(cmd)...)
+	}
+}
+
+// settle delivers the cache events the reruns caused; the test plays the
+// debounce timer they may start (with listeners off, it is all onEvent
+// returns), so a burst costs no sleep.
+func (b burstRunner) settle() {
+	for {
+		select {
+		case ev := <-b.d.m.events:
+			b.d.m, _ = updateModel(b.d.m, eventMsg{ev})
+		default:
+			if !b.d.m.queued {
+				return
+			}
+			b.deliver([]tea.Msg{rerunTickMsg{}})
+		}
+	}
+}
+
+func updateModel(m Model, msg tea.Msg) (Model, tea.Cmd) {
+	next, cmd := m.Update(msg)
+	return next.(Model), cmd
 }

@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"bytes"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"os/exec"
@@ -174,4 +175,34 @@ func panelRow(screen, fn string) (entries, hits, misses int, ok bool) {
 		}
 	}
 	return 0, 0, 0, false
+}
+
+// sendBytes writes bytes to the terminal in one write (send-keys -H).
+func (s *tmuxSession) sendBytes(b string) {
+	s.t.Helper()
+	args := []string{"send-keys", "-t", s.name, "-H"}
+	for i := 0; i < len(b); i++ {
+		args = append(args, hex.EncodeToString([]byte{b[i]}))
+	}
+	if out, err := s.tmux(args...).CombinedOutput(); err != nil {
+		s.t.Fatalf("send-keys: %v\n%s", err, out)
+	}
+}
+
+// waitExit waits for the program to exit with status 0.
+func (s *tmuxSession) waitExit() {
+	s.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if b, err := os.ReadFile(s.exit); err == nil && strings.TrimSpace(string(b)) != "" {
+			if code := strings.TrimSpace(string(b)); code != "0" {
+				s.t.Fatalf("exit status %s; the screen shows:\n%s", code, s.screen())
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("ctrl+c did not quit; the screen shows:\n%s", s.screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
