@@ -5,12 +5,15 @@
 // The screen is made of components (common.go), one file each: the dataset
 // list (list.go), the table (table.go, over the grid it shares with
 // describe.go), the value counts and histogram (bars.go), the row detail
-// (rowdetail.go), the cache panel (panel.go) and the prompt (prompt.go).
-// Each owns its cursor and scroll, is given its size by the layout
-// (screen.go), and lists its keys for the help line. The page function
-// (page.go) computes what they show; the root Model (this file, and the key
-// routing in explorer.go) only dispatches: resize, finished reruns, cache
-// events, global keys, then the focused component.
+// (rowdetail.go), the cache panel (panel.go), the ? screen (help.go) and
+// the prompt (prompt.go). Each owns its cursor and scroll, is given its
+// size by the layout (screen.go), and matches its own moves. Every other
+// key is a command, declared in a table beside its feature (commands.go).
+// The page function (package ui/page) computes what the components show,
+// in reruns started by rerun.go; the root Model (this file) only
+// dispatches: resize, finished reruns, cache events, then keys (held
+// while their page computes, explorer.go), the prompt, the command tables
+// and the focused component.
 package ui
 
 import (
@@ -28,6 +31,7 @@ import (
 
 	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/ui/page"
 )
 
 // Options configures the explorer.
@@ -71,10 +75,10 @@ type Model struct {
 	splitFocus splitFocusKind
 
 	q       query
-	reruns  int   // reruns finished, shown as rerun #N
-	missed  *page // the latest rerun that missed, for the status bar
-	pending bool  // an event asked for a rerun while one was running
-	queued  bool  // a debounced rerun is scheduled
+	reruns  int        // reruns finished, shown as rerun #N
+	missed  *page.Page // the latest rerun that missed, for the status bar
+	pending bool       // an event asked for a rerun while one was running
+	queued  bool       // a debounced rerun is scheduled
 
 	list     *datasetList
 	table    *tableView
@@ -138,7 +142,7 @@ const (
 func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 	events, unsub := reg.Subscribe(1024)
 	ctx := &Context{Styles: DefaultStyles(opts.Color), Keys: DefaultKeyMap(), Color: opts.Color,
-		Registry: reg, Loaders: l, Width: 100, Height: 30, page: &page{}, member: opts.Member}
+		Registry: reg, Loaders: l, Width: 100, Height: 30, page: &page.Page{}, member: opts.Member}
 	ti := textinput.New()
 	ti.CharLimit = 500
 	ti.Cursor.SetMode(cursor.CursorStatic)
@@ -172,7 +176,7 @@ func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 		m.rerun.session = opts.Member.Name
 	}
 	if opts.Open && len(opts.Sources) > 0 {
-		m.q = query{view: viewTable, source: &m.sources[0]}
+		m.q = query{View: viewTable, Source: &m.sources[0]}
 	}
 	if len(opts.Problems) > 0 {
 		m.notice = "skipped " + strings.Join(opts.Problems, "; ")
@@ -180,7 +184,7 @@ func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 	m.group, m.line, m.scatter = newGroupView(ctx), newChartView(ctx, viewLine), newChartView(ctx, viewScatter)
 	m.sheets = newSheetSet()
 	m.sheetList = newSheetList(ctx, m.sheets)
-	if m.q.source != nil {
+	if m.q.Source != nil {
 		m.sheets.list = []sheet{{q: m.q, table: *m.table, parent: -1}}
 		m.sheets.cur = 0
 	}
@@ -269,24 +273,24 @@ func (m Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // onPage takes a finished rerun. Only the latest rerun's page is shown;
 // older ones (superseded by a key press, or cancelled) are dropped.
-func (m Model) onPage(p page) (tea.Model, tea.Cmd) {
-	if !m.rerun.done(p.id) {
+func (m Model) onPage(p page.Page) (tea.Model, tea.Cmd) {
+	if !m.rerun.done(p.ID) {
 		return m, nil
 	}
 	m.reruns++
-	prev := m.ctx.page.model
+	prev := m.ctx.page.Model
 	m.ctx.page = &p
 	m.afterPage(&p)
-	if p.model != nil && p.model != prev && p.query.source != nil && len(p.model.Report.Warnings) > 0 {
+	if p.Model != nil && p.Model != prev && p.Query.Source != nil && len(p.Model.Report.Warnings) > 0 {
 		// A newly loaded dataset's warnings (ragged rows, transcoding, an
 		// unclosed quote on the last line) are said, as inspect says them.
-		w := p.model.Report.Warnings
+		w := p.Model.Report.Warnings
 		m.notice = "warning: " + Sanitize(w[0])
 		if len(w) > 1 {
 			m.notice += fmt.Sprintf(" (and %d more: hitmiss inspect lists them)", len(w)-1)
 		}
 	}
-	if len(p.misses()) > 0 {
+	if len(p.Misses()) > 0 {
 		m.missed = &p
 	}
 	m.keepPlace(&p)
@@ -467,7 +471,7 @@ func (m *Model) focusOn(f focusKind) {
 
 func (m *Model) rerunKey() tea.Cmd {
 	m.notice = "rerun requested (r)"
-	m.q.dropped = "" // the data-copy demo lasts one rerun, r's too
+	m.q.Dropped = "" // the data-copy demo lasts one rerun, r's too
 	return m.rerunQuery()
 }
 
@@ -503,19 +507,19 @@ func (m *Model) cancel() tea.Cmd {
 	}
 	m.computing = map[string]computing{}
 	m.progress = progressMsg{}
-	shown := m.ctx.page.query
-	if shown.source != m.q.source {
-		shown = query{view: viewList}
+	shown := m.ctx.page.Query
+	if shown.Source != m.q.Source {
+		shown = query{View: viewList}
 	}
 	m.q = shown
-	m.q.dropped = ""
+	m.q.Dropped = ""
 	m.notice = fmt.Sprintf("cancelled %s: back to the last screen", joinNames(stopped))
 	return m.rerunQuery()
 }
 
 // onMouse scrolls the table with the wheel.
 func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
-	if msg.Action != tea.MouseActionPress || m.q.view != viewTable {
+	if msg.Action != tea.MouseActionPress || m.q.View != viewTable {
 		return m, nil
 	}
 	switch msg.Button {

@@ -24,7 +24,7 @@ func newBarsView(ctx *Context, kind viewKind) *barsView {
 }
 
 func (b *barsView) lines() int {
-	return len(b.ctx.page.bins)
+	return len(b.ctx.page.Bins)
 }
 
 // Update scrolls; it reports whether the key was a move.
@@ -51,17 +51,17 @@ func (b *barsView) View() string {
 	rows := b.height - 1
 	b.clamp(n, rows)
 	total := 0
-	for _, bin := range p.bins {
+	for _, bin := range p.Bins {
 		total += bin.Count
 	}
-	title := fmt.Sprintf("histogram: %s · %s · %s (+/- bins)", Sanitize(p.query.column), plural(n, "bin"), plural(total, "value"))
+	title := fmt.Sprintf("histogram: %s · %s · %s (+/- bins)", Sanitize(p.Query.Column), plural(n, "bin"), plural(total, "value"))
 	if n > rows && rows > 0 {
 		title += fmt.Sprintf(" · %d–%d", b.top+1, min(b.top+rows, n))
 	}
 	out := []string{st.Header.Render(clip(title, b.width))}
 	if n == 0 && rows > 0 {
 		why := "no values: the file has no rows"
-		if p.query.filter != "" {
+		if p.Query.Filter != "" {
 			why = "no values: the filter keeps no row"
 		}
 		out = append(out, st.Subtle.Render(clip(why, b.width)))
@@ -74,10 +74,10 @@ func (b *barsView) View() string {
 
 func (b *barsView) line(i int, cursor bool) string {
 	st, p := b.ctx.Styles, b.ctx.page
-	bin := p.bins[i]
+	bin := p.Bins[i]
 	label := fmt.Sprintf("%10s – %-10s", fmtNum(bin.Lo), fmtNum(bin.Hi))
 	c, most := bin.Count, 0
-	for _, x := range p.bins {
+	for _, x := range p.Bins {
 		most = max(most, x.Count)
 	}
 	count := fmt.Sprintf(" %7d ", c)
@@ -118,10 +118,10 @@ func binCommands(k KeyMap) commandTable {
 
 // stepBins is + (more) or -: the next bin count on the ladder.
 func (m *Model) stepBins(more bool) tea.Cmd {
-	n := nextBins(m.q.views.binCount(), more)
-	m.q.views.bins = n
+	n := nextBins(m.q.Views.BinCount(), more)
+	m.q.Views.Bins = n
 	m.histo.scroller = scroller{}
-	m.notice = fmt.Sprintf("histogram of %s in %s (+ more, - fewer)", Sanitize(m.q.column), plural(n, "bin"))
+	m.notice = fmt.Sprintf("histogram of %s in %s (+ more, - fewer)", Sanitize(m.q.Column), plural(n, "bin"))
 	return m.rerunQuery()
 }
 

@@ -15,7 +15,7 @@ func TestHistogramBinKeys(t *testing.T) {
 	mustContain(t, d.screen(), "histogram: temp_max · 25 bins · 1,461 values")
 	d.key("-", "-", "-")
 	d.settle()
-	if n := len(d.m.ctx.page.bins); n != 12 {
+	if n := len(d.m.ctx.page.Bins); n != 12 {
 		t.Fatalf("%d bins after + - - -, want 12 (25, 20, 15, 12)", n)
 	}
 	// - and + undo each other (20, - 17, + 19 before; found by QA).
@@ -23,7 +23,7 @@ func TestHistogramBinKeys(t *testing.T) {
 		d.key(k)
 	}
 	d.settle()
-	if n := len(d.m.ctx.page.bins); n != 12 {
+	if n := len(d.m.ctx.page.Bins); n != 12 {
 		t.Fatalf("%d bins after - + + -, want 12 again", n)
 	}
 }

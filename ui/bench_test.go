@@ -62,19 +62,19 @@ func benchRerun(b *testing.B, path string, rows int, mode string) {
 			d.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
 		}
 		d.key("enter")
-		want = d.m.ctx.page.rows.Len()
+		want = d.m.ctx.page.Rows.Len()
 		if want == 0 || want == rows {
 			b.Fatalf("filter kept %d of %d rows", want, rows)
 		}
 	}
 	if strings.Contains(mode, "sorted") {
 		d.key("l", "s") // lat, ascending
-		if q := d.m.ctx.page.query; len(q.sort) != 1 || q.sort[0].Column != "lat" {
+		if q := d.m.ctx.page.Query; len(q.Sort) != 1 || q.Sort[0].Column != "lat" {
 			b.Fatal("not sorted")
 		}
 	}
-	if d.m.ctx.page.rows.Len() != want {
-		b.Fatalf("dataset not loaded: %d rows", d.m.ctx.page.rows.Len())
+	if d.m.ctx.page.Rows.Len() != want {
+		b.Fatalf("dataset not loaded: %d rows", d.m.ctx.page.Rows.Len())
 	}
 	keys := []tea.KeyMsg{{Type: tea.KeyRunes, Runes: []rune("j")}, {Type: tea.KeyRunes, Runes: []rune("l")},
 		{Type: tea.KeyPgDown}, {Type: tea.KeyRunes, Runes: []rune("k")}, {Type: tea.KeyRunes, Runes: []rune("h")}}

@@ -48,7 +48,7 @@ func TestBurstsOfKeysLandOnTheStateTheKeyBeforeLeft(t *testing.T) {
 				pressed = append(pressed, k.String())
 				next, cmd := d.m.Update(k)
 				d.m = next.(Model)
-				views[d.m.q.view] = true
+				views[d.m.q.View] = true
 				prompts[d.m.prompt.kind] = true
 				if rng.IntN(4) == 0 {
 					b.deliver(b.collect(cmd)) // a rerun lands within the burst
@@ -90,9 +90,9 @@ func checkSettled(t *testing.T, d *driver, seed uint64, burst int, pressed []str
 		t.Fatalf("%s: %d keys still wait for a page", where(), len(m.held))
 	}
 	p, q := m.ctx.page, m.q
-	if p.query.source != q.source || p.query.filter != q.filter || !slices.Equal(p.query.sort, q.sort) ||
-		p.query.view != q.view && q.view != viewSheets {
-		t.Fatalf("%s: the page shown is not the query's:\npage  %+v\nquery %+v", where(), p.query, q)
+	if p.Query.Source != q.Source || p.Query.Filter != q.Filter || !slices.Equal(p.Query.Sort, q.Sort) ||
+		p.Query.View != q.View && q.View != viewSheets {
+		t.Fatalf("%s: the page shown is not the query's:\npage  %+v\nquery %+v", where(), p.Query, q)
 	}
 	screen := m.View()
 	lines := strings.Split(screen, "\n")
@@ -106,18 +106,18 @@ func checkSettled(t *testing.T, d *driver, seed uint64, burst int, pressed []str
 	}
 	head := lines[0]
 	switch {
-	case q.source == nil:
+	case q.Source == nil:
 		if !strings.Contains(head, "datasets") {
 			t.Fatalf("%s: the title of the list is %q", where(), head)
 		}
-	case p.err == nil && p.ready(q):
+	case p.Err == nil && p.Ready(q):
 		// The title names the dataset, then the page's row count; a
 		// narrow window cuts it, never changes it.
-		count := plural(p.total, "row")
-		if p.filtered {
-			count = fmt.Sprintf("%s of %s rows match", commas(p.rows.Len()), commas(p.total))
+		count := plural(p.Total, "row")
+		if p.Filtered {
+			count = fmt.Sprintf("%s of %s rows match", commas(p.Rows.Len()), commas(p.Total))
 		}
-		full := "hitmiss · " + clipStart(Sanitize(q.source.Name()), max(m.ctx.Width/3, 12)) + " · " + count
+		full := "hitmiss · " + clipStart(Sanitize(q.Source.Name()), max(m.ctx.Width/3, 12)) + " · " + count
 		cut := strings.TrimSuffix(head, "…")
 		if !strings.HasPrefix(head, full) && !strings.HasPrefix(full, cut) {
 			t.Fatalf("%s: the title %q does not say the page's %q", where(), head, full)

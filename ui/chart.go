@@ -13,6 +13,7 @@ import (
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/ui/page"
 )
 
 // chartView draws the line chart (L) and the scatter plot (P) in braille
@@ -57,26 +58,26 @@ func (c *chartView) View() string {
 		return ""
 	}
 	st, p := c.ctx.Styles, c.ctx.page
-	q := p.query
+	q := p.Query
 	gw, gh := max(c.width-yLabelW-1, 1), max(c.height-3, 1)
 	var title string
 	var points, skipped int
 	var xMin, xMax, yMin, yMax float64
 	var xDates bool
 	var grid *graph.BrailleGrid
-	xName := q.views.xColumn
+	xName := q.Views.XColumn
 	if c.kind == viewLine {
-		ln := p.views.line
+		ln := p.Views.Line
 		if xName == "" {
 			xName = "row number in the file"
 		}
-		title = fmt.Sprintf("line: %s over %s", Sanitize(q.column), Sanitize(xName))
+		title = fmt.Sprintf("line: %s over %s", Sanitize(q.Column), Sanitize(xName))
 		points, skipped = ln.Points, ln.Skipped
 		xMin, xMax, yMin, yMax, xDates = ln.XMin, ln.XMax, ln.YMin, ln.YMax, ln.XDates
 		grid = lineGrid(ln, gw, gh)
 	} else {
-		d := p.views.density
-		title = fmt.Sprintf("scatter: %s (up) against %s (across)", Sanitize(q.column), Sanitize(xName))
+		d := p.Views.Density
+		title = fmt.Sprintf("scatter: %s (up) against %s (across)", Sanitize(q.Column), Sanitize(xName))
 		points, skipped = d.Points, d.Skipped
 		xMin, xMax, yMin, yMax = d.XMin, d.XMax, d.YMin, d.YMax
 		grid = scatterGrid(d, gw, gh)
@@ -88,7 +89,7 @@ func (c *chartView) View() string {
 	out := []string{st.Header.Render(clip(title, c.width))}
 	if points == 0 {
 		why := "nothing to draw: no row has a value in both columns"
-		if p.query.filter != "" {
+		if p.Query.Filter != "" {
 			why += " (of the rows the filter keeps)"
 		}
 		return strings.Join(append(out, st.Subtle.Render(clip(why, c.width))), "\n")
@@ -191,8 +192,8 @@ func numericColumns(names []string, numeric func(string) bool, skip string) []st
 
 // firstDateColumn is the first text column whose first present value is
 // a date: the line chart's x axis unless the user names another.
-func firstDateColumn(p *page) string {
-	df := p.frameOf()
+func firstDateColumn(p *page.Page) string {
+	df := p.FrameOf()
 	for j, name := range df.Names() {
 		if df.Types()[j] != series.String {
 			continue
@@ -225,7 +226,7 @@ func (m *Model) askLineX() tea.Cmd {
 			if text != "" && !m.knownColumn(text) {
 				return nil
 			}
-			m.q.view, m.q.column, m.q.views.xColumn = viewLine, col, text
+			m.q.View, m.q.Column, m.q.Views.XColumn = viewLine, col, text
 			m.fitChart()
 			return m.rerunQuery()
 		})
@@ -248,7 +249,7 @@ func (m *Model) askScatterX() tea.Cmd {
 				m.notice = fmt.Sprintf("%s is text: a scatter needs two numeric columns", Sanitize(text))
 				return nil
 			}
-			m.q.view, m.q.column, m.q.views.xColumn = viewScatter, col, text
+			m.q.View, m.q.Column, m.q.Views.XColumn = viewScatter, col, text
 			m.fitChart()
 			return m.rerunQuery()
 		})
@@ -257,5 +258,5 @@ func (m *Model) askScatterX() tea.Cmd {
 // fitChart sizes the chart's dots to the main area: the cached steps
 // reduce the rows to this many.
 func (m *Model) fitChart() {
-	m.q.views.dotsW, m.q.views.dotsH = chartDots(m.lay.mainW, m.lay.mainH)
+	m.q.Views.DotsW, m.q.Views.DotsH = chartDots(m.lay.mainW, m.lay.mainH)
 }

@@ -54,7 +54,7 @@ func TestTitleCountsHiddenColumns(t *testing.T) {
 
 func TestFreezeKeepsColumnsWhenScrollingRight(t *testing.T) {
 	d := newDriver(t, Options{Sources: loaders.BundledSources(), Open: false})
-	d.m.q = query{view: viewTable, source: sourceNamed(t, "us-employment")}
+	d.m.q = query{View: viewTable, Source: sourceNamed(t, "us-employment")}
 	d.run(d.m.rerun.start(d.m.q))
 	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	d.settle()

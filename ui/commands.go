@@ -159,7 +159,7 @@ func (m Model) press(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if m.helpScreen.shown && m.helpScreen.Update(msg) {
 		return m, nil
 	}
-	view := m.q.view
+	view := m.q.View
 	if c, ok := find(m.commands.global, &m, msg, view); ok {
 		return m, c.run(&m)
 	}
@@ -168,7 +168,7 @@ func (m Model) press(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	if c, ok := find(m.commands.main, &m, msg, view); ok {
-		m.q.dropped = "" // the data-copy demo lasts until the next command (m sets it again)
+		m.q.Dropped = "" // the data-copy demo lasts until the next command (m sets it again)
 		return m, c.run(&m)
 	}
 	if m.move(msg) {
@@ -193,10 +193,10 @@ func (m Model) move(msg tea.KeyMsg) bool {
 // (the panel shows the rerun's hits): not on the sheet list, which shows
 // no page, and not on a preview, whose rerun is in flight.
 func (m *Model) afterMove() tea.Cmd {
-	if m.q.view == viewSheets || m.previewing() {
+	if m.q.View == viewSheets || m.previewing() {
 		return nil
 	}
-	m.q.dropped = ""
+	m.q.Dropped = ""
 	return m.rerunQuery()
 }
 

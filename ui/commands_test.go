@@ -15,8 +15,8 @@ func TestAKeyOutsideItsViewStartsNoRerun(t *testing.T) {
 	d := weather(t)
 	d.key("d")
 	d.settle()
-	if d.m.q.view != viewDescribe {
-		t.Fatalf("d did not describe: view %v", d.m.q.view)
+	if d.m.q.View != viewDescribe {
+		t.Fatalf("d did not describe: view %v", d.m.q.View)
 	}
 	started, reruns, q := d.m.rerun.next, d.m.reruns, d.m.q
 	d.key("s")
@@ -24,14 +24,14 @@ func TestAKeyOutsideItsViewStartsNoRerun(t *testing.T) {
 	if d.m.rerun.next != started || d.m.reruns != reruns {
 		t.Fatalf("s on describe started a rerun: %d → %d started, %d → %d finished", started, d.m.rerun.next, reruns, d.m.reruns)
 	}
-	if len(d.m.q.sort) != 0 || d.m.q.view != q.view {
+	if len(d.m.q.Sort) != 0 || d.m.q.View != q.View {
 		t.Fatalf("s on describe changed the query: %+v", d.m.q)
 	}
 	mustContain(t, d.screen(), "s: not in describe")
 	d.key("d", "s") // back on the table, s sorts
 	d.settle()
-	if len(d.m.q.sort) != 1 || !strings.Contains(title(d), "sort: date ↑") {
-		t.Fatalf("s on the table did not sort: %+v\n%s", d.m.q.sort, d.screen())
+	if len(d.m.q.Sort) != 1 || !strings.Contains(title(d), "sort: date ↑") {
+		t.Fatalf("s on the table did not sort: %+v\n%s", d.m.q.Sort, d.screen())
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/ui/page"
 )
 
 // Context is shared by every component (soft-serve's common.Common): the
@@ -18,8 +19,8 @@ type Context struct {
 	Registry      *cache.Registry
 	Loaders       *loaders.Loaders
 
-	page   *page   // the latest finished rerun; never nil
-	member *Member // the session in a room (serve, --split); nil otherwise
+	page   *page.Page // the latest finished rerun; never nil
+	member *Member    // the session in a room (serve, --split); nil otherwise
 	// preview is the open dataset's first rows while its page has not
 	// arrived (preview.go); nil otherwise.
 	preview *firstRows

@@ -4,6 +4,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/ui/page"
 )
 
 // describeView is the describe component: one row per statistic, one
@@ -16,8 +17,8 @@ func newDescribeView(ctx *Context) *describeView {
 
 // Update scrolls; it reports whether the key was a move.
 func (d *describeView) Update(msg tea.KeyMsg) bool {
-	df := d.ctx.page.describeOf()
-	if df == noTable {
+	df := d.ctx.page.DescribeOf()
+	if df == page.EmptyTable {
 		return false // not computed yet: the cursor keeps its place
 	}
 	return d.move(msg, df.Nrow(), df.Ncol())
@@ -25,7 +26,7 @@ func (d *describeView) Update(msg tea.KeyMsg) bool {
 
 // View implements component.
 func (d *describeView) View() string {
-	df := d.ctx.page.describeOf()
+	df := d.ctx.page.DescribeOf()
 	head := d.ctx.Styles.Header.Render(clip("describe", d.width))
 	if d.height <= 1 {
 		return head

@@ -12,7 +12,7 @@ func TestDescribeScrollsSideways(t *testing.T) {
 	d.key("d")
 	d.settle()
 	mustContain(t, d.screen(), "describe")
-	last := d.m.ctx.page.frame.Names()[23]
+	last := d.m.ctx.page.Frame.Names()[23]
 	mustLack(t, d.screen(), last)
 	d.key("$")
 	mustContain(t, d.screen(), last)

@@ -312,7 +312,7 @@ func (d *slowDriver) until(what string, ok func() bool) {
 
 func (d *slowDriver) previewShown() bool { return d.m.ctx.preview != nil }
 
-func (d *slowDriver) pageShown() bool { return d.m.ctx.page.ready(d.m.q) }
+func (d *slowDriver) pageShown() bool { return d.m.ctx.page.Ready(d.m.q) }
 
 func (d *slowDriver) misses(fn string) uint64 {
 	for _, s := range d.reg.Stats() {

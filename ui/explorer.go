@@ -72,17 +72,17 @@ func SplitKeys(model tea.Model, msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 // has nothing of yet, while the rerun that brings it runs. A preview is
 // something: the table moves over it while the file loads.
 func (m Model) awaiting() bool {
-	if !m.rerun.running() || m.previewing() || m.q.view == viewList || m.q.view == viewSheets {
+	if !m.rerun.running() || m.previewing() || m.q.View == viewList || m.q.View == viewSheets {
 		return false
 	}
 	p := m.ctx.page
-	if p.query.source != m.q.source {
+	if p.Query.Source != m.q.Source {
 		return true // a sheet just opened, or shown again
 	}
-	if p.err != nil {
+	if p.Err != nil {
 		return false // the error is shown; keys act on it (esc)
 	}
-	return p.query.view != m.q.view || p.query.column != m.q.column
+	return p.Query.View != m.q.View || p.Query.Column != m.q.Column
 }
 
 // hold keeps msg for later if keys wait for a page; it reports whether
@@ -161,21 +161,21 @@ func (m *Model) showRow() tea.Cmd {
 		return nil
 	}
 	m.row.show(r)
-	m.q.view = viewRow
+	m.q.View = viewRow
 	return m.rerunQuery()
 }
 
 // backToTable is esc on a view of the table (enter too on a row).
 func (m *Model) backToTable() tea.Cmd {
-	m.q.view = viewTable
+	m.q.View = viewTable
 	return m.rerunQuery()
 }
 
 // openFilter opens the filter prompt with the filter applied, and in a
 // room this session's filters to recall (session_place).
 func (m *Model) openFilter() tea.Cmd {
-	m.prompt.open(promptFilter, "filter: ", m.q.filter, (*Model).applyFilter)
-	if pl := m.ctx.page.place; pl != nil && m.ctx.page.query.source == m.q.source {
+	m.prompt.open(promptFilter, "filter: ", m.q.Filter, (*Model).applyFilter)
+	if pl := m.ctx.page.Place; pl != nil && m.ctx.page.Query.Source == m.q.Source {
 		m.prompt.withHistory(pl.Filters()) // session_place: this session's, no one else's
 	}
 	return nil
@@ -183,8 +183,8 @@ func (m *Model) openFilter() tea.Cmd {
 
 // applyFilter is enter on the filter prompt.
 func (m *Model) applyFilter(value string) tea.Cmd {
-	m.q.filter = value
-	if pl := m.ctx.page.place; pl != nil && m.ctx.page.query.source == m.q.source {
+	m.q.Filter = value
+	if pl := m.ctx.page.Place; pl != nil && m.ctx.page.Query.Source == m.q.Source {
 		pl.AddFilter(value)
 	}
 	m.table.row, m.table.top = 0, 0
@@ -197,22 +197,22 @@ func (m *Model) applyFilter(value string) tea.Cmd {
 
 // toggleDescribe is d: describe, or back to the table.
 func (m *Model) toggleDescribe() tea.Cmd {
-	m.q.view = toggleView(m.q.view, viewDescribe)
+	m.q.View = toggleView(m.q.View, viewDescribe)
 	return m.rerunQuery()
 }
 
 // toggleHisto is H: the histogram of the cursor's column, or back.
 func (m *Model) toggleHisto() tea.Cmd {
-	if m.q.view != viewHisto {
+	if m.q.View != viewHisto {
 		col := m.cursorColumn()
 		if m.columnType(col) == series.String {
 			m.notice = fmt.Sprintf("%s is text: a histogram needs a numeric column (try v for value counts)", Sanitize(col))
 			return nil
 		}
-		m.q.column = col
+		m.q.Column = col
 		m.histo.scroller = scroller{}
 	}
-	m.q.view = toggleView(m.q.view, viewHisto)
+	m.q.View = toggleView(m.q.View, viewHisto)
 	return m.rerunQuery()
 }
 
@@ -233,7 +233,7 @@ func toggleView(cur, v viewKind) viewKind {
 // preview) arrives. A preview has the file's header, so its names are the
 // frame's.
 func (m Model) cursorColumn() string {
-	if !m.ctx.page.ready(m.q) && !m.previewing() {
+	if !m.ctx.page.Ready(m.q) && !m.previewing() {
 		return ""
 	}
 	df, _, _ := m.table.shown()
@@ -281,13 +281,13 @@ func (m *Model) mutateData() tea.Cmd {
 	if col == "" {
 		return m.rerunQuery()
 	}
-	if len(m.q.types) > 0 {
+	if len(m.q.Types) > 0 {
 		// The demo shows load_csv's copy, which has the types as read: the
 		// screen would show other types than its title says.
 		m.notice = "m shows load_csv's copy, with the types as read: set the columns' types back (t) first"
 		return m.rerunQuery()
 	}
-	m.q.dropped = col
+	m.q.Dropped = col
 	m.notice = fmt.Sprintf("dropped %q from this rerun's copy of the load_csv result (cache_data): the next key brings it back", Sanitize(col))
 	return m.rerunQuery()
 }
@@ -300,7 +300,7 @@ func (m *Model) mutateResource() tea.Cmd {
 		m.waitNotice("the mutation demo")
 		return nil
 	}
-	col, model := m.cursorColumn(), m.ctx.page.base // the shared dataset_model, not set_types' copy
+	col, model := m.cursorColumn(), m.ctx.page.Base // the shared dataset_model, not set_types' copy
 	if col == "" || model == nil {
 		return m.rerunQuery()
 	}

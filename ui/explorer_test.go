@@ -73,7 +73,7 @@ func TestDataCopyDemoWaitsForTypesAsRead(t *testing.T) {
 	d.settle()
 	d.key("m")
 	mustContain(t, d.screen(), "set the columns' types back (t) first", "types: wind int")
-	if d.m.q.dropped != "" {
+	if d.m.q.Dropped != "" {
 		t.Fatal("the demo dropped a column from a copy without the types the title shows")
 	}
 }

@@ -64,11 +64,11 @@ func (m *Model) askExport() tea.Cmd {
 		m.notice = "export to a file is off in hitmiss serve: the server's files are not yours to write"
 		return nil
 	}
-	if !m.ctx.page.ready(m.q) {
+	if !m.ctx.page.Ready(m.q) {
 		m.waitNotice("export")
 		return nil
 	}
-	base := strings.TrimSuffix(filepath.Base(m.q.source.Name()), filepath.Ext(m.q.source.Name()))
+	base := strings.TrimSuffix(filepath.Base(m.q.Source.Name()), filepath.Ext(m.q.Source.Name()))
 	m.prompt.open(promptExport, "export view to (.csv .tsv .jsonl): ", base+"-view.csv", (*Model).startExport)
 	return nil
 }
@@ -82,11 +82,11 @@ func (m *Model) startExport(path string) tea.Cmd {
 		return nil
 	}
 	p := m.ctx.page
-	if !p.ready(m.q) {
+	if !p.Ready(m.q) {
 		m.notice = "export: wait until the dataset has loaded"
 		return nil
 	}
-	if p.filterErr != nil {
+	if p.FilterErr != nil {
 		m.notice = "export: the filter has an error, so the table is not filtered: fix it (f) first"
 		return nil
 	}
@@ -95,7 +95,7 @@ func (m *Model) startExport(path string) tea.Cmd {
 		m.notice = Sanitize(err.Error())
 		return nil
 	}
-	job := &exportJob{path: path, format: f, frame: p.frame, rows: p.rows, columns: m.table.cols.shownNames(p.frame.Names())}
+	job := &exportJob{path: path, format: f, frame: p.Frame, rows: p.Rows, columns: m.table.cols.shownNames(p.Frame.Names())}
 	if fi, err := os.Stat(path); err == nil {
 		if fi.IsDir() {
 			m.notice = Sanitize(fmt.Sprintf("export to %s: it is a directory", path))

@@ -30,7 +30,7 @@ func TestExportViewMatchesTheCLIAndAsksBeforeReplacing(t *testing.T) {
 			t.Fatal(err)
 		}
 		f, _ := formatOfPath(path)
-		m := d.m.ctx.page.model
+		m := d.m.ctx.page.Model
 		rows, cols, err := ExportRows(context.Background(), d.m.ctx.Loaders, m, ExportView{Filter: "temp_max > 25", Sort: []loaders.SortKey{{Column: "temp_max", Desc: true}}})
 		if err != nil {
 			t.Fatal(err)

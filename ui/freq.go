@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/ui/page"
 )
 
 // freqView is a frequency table (v over the cursor column, V over
@@ -28,7 +29,7 @@ func (f *freqView) rows() int { return max(f.height-2, 0) }
 
 // Update scrolls; it reports whether the key was a move.
 func (f *freqView) Update(msg tea.KeyMsg) bool {
-	return f.move(msg, f.ctx.Keys, f.ctx.page.views.freq.Len(), f.rows())
+	return f.move(msg, f.ctx.Keys, f.ctx.page.Views.Freq.Len(), f.rows())
 }
 
 // ShortHelp implements help.KeyMap: the table's moves (enter and esc are
@@ -61,7 +62,7 @@ func (f *freqView) View() string {
 		return ""
 	}
 	st, p := f.ctx.Styles, f.ctx.page
-	fr := p.views.freq
+	fr := p.Views.Freq
 	n, rows := fr.Len(), f.rows()
 	f.clamp(n, rows)
 	title := freqTitle(fr)
@@ -82,7 +83,7 @@ func (f *freqView) View() string {
 	out = append(out, st.Subtle.Render(clip(head.String(), f.width)))
 	if n == 0 {
 		why := "no values: the file has no rows"
-		if p.query.filter != "" {
+		if p.Query.Filter != "" {
 			why = "no values: the filter keeps no row"
 		}
 		out = append(out, st.Subtle.Render(clip(why, f.width)))
@@ -128,13 +129,13 @@ func (f *freqView) line(fr loaders.Freq, i, labelW int) string {
 
 // groupFilter is the filter that keeps group i of the table shown, joined
 // to the filter the table was counted under, so the title and f show it.
-func groupFilter(p *page, i int) (string, error) {
-	expr, err := p.views.freq.Filter(i)
+func groupFilter(p *page.Page, i int) (string, error) {
+	expr, err := p.Views.Freq.Filter(i)
 	if err != nil {
 		return "", err
 	}
-	if p.query.filter != "" && p.filterErr == nil {
-		expr = "(" + p.query.filter + ") and " + expr
+	if p.Query.Filter != "" && p.FilterErr == nil {
+		expr = "(" + p.Query.Filter + ") and " + expr
 	}
 	return expr, nil
 }
@@ -150,8 +151,8 @@ func freqCommands(k KeyMap) commandTable {
 
 // toggleFreq is v: the frequency table of the cursor column, or back.
 func (m *Model) toggleFreq() tea.Cmd {
-	if m.q.view == viewValues {
-		m.q.view = viewTable
+	if m.q.View == viewValues {
+		m.q.View = viewTable
 		return m.rerunQuery()
 	}
 	col := m.cursorColumn()
@@ -163,7 +164,7 @@ func (m *Model) toggleFreq() tea.Cmd {
 }
 
 func (m *Model) showFreq(cols []string) {
-	m.q.view, m.q.column, m.q.views.freqCols = viewValues, cols[0], cols
+	m.q.View, m.q.Column, m.q.Views.FreqCols = viewValues, cols[0], cols
 	m.freq.scroller = scroller{}
 }
 
@@ -194,16 +195,16 @@ func (m *Model) askFreqColumns() tea.Cmd {
 // show it).
 func (m *Model) openGroup() tea.Cmd {
 	p := m.ctx.page
-	if !p.ready(m.q) || p.query.view != m.q.view {
+	if !p.Ready(m.q) || p.Query.View != m.q.View {
 		return nil
 	}
 	var expr string
 	var err error
-	if m.q.view == viewValues {
-		if p.views.freq.Len() == 0 {
+	if m.q.View == viewValues {
+		if p.Views.Freq.Len() == 0 {
 			return nil
 		}
-		expr, err = groupFilter(p, min(m.freq.cursor, p.views.freq.Len()-1))
+		expr, err = groupFilter(p, min(m.freq.cursor, p.Views.Freq.Len()-1))
 	} else {
 		if groupCount(p) == 0 {
 			return nil

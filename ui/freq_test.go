@@ -36,11 +36,11 @@ func TestFrequencyOfSeveralColumnsUnderAFilter(t *testing.T) {
 	d.answer("weather, precipitation")
 	s := d.screen()
 	mustContain(t, s, "frequency: weather × precipitation", "over 461 rows")
-	fr := d.m.ctx.page.views.freq
+	fr := d.m.ctx.page.Views.Freq
 	top := fr.At(0)
 	d.key("enter")
 	d.settle()
-	if n := d.m.ctx.page.rows.Len(); n != top.Count {
+	if n := d.m.ctx.page.Rows.Len(); n != top.Count {
 		t.Fatalf("the group counted %d rows, its sheet shows %d", top.Count, n)
 	}
 	mustContain(t, d.screen(), "(temp_max > 20) and weather = ")

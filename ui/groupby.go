@@ -10,6 +10,7 @@ import (
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/ui/page"
 )
 
 // groupView shows group-by aggregates (A): one line per value of the key
@@ -25,11 +26,11 @@ func newGroupView(ctx *Context) *groupView { return &groupView{common: common{ct
 
 func (g *groupView) rows() int { return max(g.height-2, 0) }
 
-func groupCount(p *page) int {
-	if len(p.views.groups) == 0 {
+func groupCount(p *page.Page) int {
+	if len(p.Views.Groups) == 0 {
 		return 0
 	}
-	return p.views.groups[0].Nrow()
+	return p.Views.Groups[0].Nrow()
 }
 
 // Update scrolls; it reports whether the key was a move.
@@ -55,8 +56,8 @@ func (g *groupView) View() string {
 	st, p := g.ctx.Styles, g.ctx.page
 	n, rows := groupCount(p), g.rows()
 	g.clamp(n, rows)
-	title := fmt.Sprintf("group by %s: %s · %s", Sanitize(p.query.views.groupKey), Sanitize(p.query.column), plural(n, "group"))
-	if len(p.views.aggs) == 1 {
+	title := fmt.Sprintf("group by %s: %s · %s", Sanitize(p.Query.Views.GroupKey), Sanitize(p.Query.Column), plural(n, "group"))
+	if len(p.Views.Aggs) == 1 {
 		title += " (text: count only)"
 	}
 	if n > rows && rows > 0 {
@@ -68,11 +69,11 @@ func (g *groupView) View() string {
 	}
 	// Narrow windows get narrower numbers (fewer digits) before the
 	// aggregates at the right are cut off.
-	aggs := len(p.views.aggs)
+	aggs := len(p.Views.Aggs)
 	cellW := min(max((g.width-2-8)/aggs-1, 6), 10)
 	keyW := min(24, max(6, g.width-2-(cellW+1)*aggs))
-	head := "  " + pad(clip(Sanitize(p.query.views.groupKey), keyW), keyW)
-	for _, a := range p.views.aggs {
+	head := "  " + pad(clip(Sanitize(p.Query.Views.GroupKey), keyW), keyW)
+	for _, a := range p.Views.Aggs {
 		head += fmt.Sprintf(" %*s", cellW, a)
 	}
 	out = append(out, st.Subtle.Render(clip(head, g.width)))
@@ -84,13 +85,13 @@ func (g *groupView) View() string {
 		if i == g.cursor {
 			marker = "▸ "
 		}
-		keyText := p.views.groups[0].Elem(i, 0).String()
+		keyText := p.Views.Groups[0].Elem(i, 0).String()
 		line := marker + pad(clip(Sanitize(clipBytes(keyText, cellBytes)), keyW), keyW)
-		count := p.views.groups[0].Elem(i, 1).Float()
-		for k := range p.views.aggs {
+		count := p.Views.Groups[0].Elem(i, 1).Float()
+		for k := range p.Views.Aggs {
 			cell := "–" // no value to aggregate in this group
-			if count > 0 || p.views.aggs[k] == loaders.AggCount {
-				cell = fmtAgg(p.views.groups[k].Elem(i, 1).Float(), cellW)
+			if count > 0 || p.Views.Aggs[k] == loaders.AggCount {
+				cell = fmtAgg(p.Views.Groups[k].Elem(i, 1).Float(), cellW)
 			}
 			line += fmt.Sprintf(" %*s", cellW, cell)
 		}
@@ -112,17 +113,17 @@ func fmtAgg(v float64, w int) string {
 
 // groupByFilter is the filter that keeps group i of the group-by shown,
 // joined to the filter it was computed under.
-func groupByFilter(p *page, i int) (string, error) {
-	keyName := p.query.views.groupKey
-	text := p.views.groups[0].Elem(i, 0).String()
+func groupByFilter(p *page.Page, i int) (string, error) {
+	keyName := p.Query.Views.GroupKey
+	text := p.Views.Groups[0].Elem(i, 0).String()
 	// group_by writes a missing key as NA, which no present value reads as
 	// (NA is one of the loader's missing-value tokens).
-	expr, err := loaders.EqualsTest(keyName, typeOf(p.model.Data(), keyName), text, text == "NA")
+	expr, err := loaders.EqualsTest(keyName, page.TypeOf(p.Model.Data(), keyName), text, text == "NA")
 	if err != nil {
 		return "", err
 	}
-	if p.query.filter != "" && p.filterErr == nil {
-		expr = "(" + p.query.filter + ") and " + expr
+	if p.Query.Filter != "" && p.FilterErr == nil {
+		expr = "(" + p.Query.Filter + ") and " + expr
 	}
 	return expr, nil
 }
@@ -142,7 +143,7 @@ func (m *Model) askGroupKey() tea.Cmd {
 			if !m.knownColumn(text) {
 				return nil
 			}
-			m.q.view, m.q.column, m.q.views.groupKey = viewGroup, col, text
+			m.q.View, m.q.Column, m.q.Views.GroupKey = viewGroup, col, text
 			m.group.scroller = scroller{}
 			return m.rerunQuery()
 		})
@@ -152,11 +153,11 @@ func (m *Model) askGroupKey() tea.Cmd {
 // (other than skip) with the fewest distinct values, more than one.
 func (m Model) groupGuess(skip string) string {
 	p := m.ctx.page
-	if p.model == nil {
+	if p.Model == nil {
 		return ""
 	}
 	best, fewest := "", 0
-	for _, c := range p.model.Columns {
+	for _, c := range p.Model.Columns {
 		if c.Name != skip && c.Type == series.String && c.Distinct > 1 && (best == "" || c.Distinct < fewest) {
 			best, fewest = c.Name, c.Distinct
 		}

@@ -21,7 +21,7 @@ func TestGroupByAggregates(t *testing.T) {
 	s := d.screen()
 	mustContain(t, s, "group by weather: temp_max · 5 groups", "count", "mean", "max", "group_by")
 	// The drizzle row: checked against the frame itself.
-	df := d.m.ctx.page.frame.Frame()
+	df := d.m.ctx.page.Frame.Frame()
 	var n int
 	var sum, most float64
 	for i := range df.Nrow() {

@@ -36,8 +36,8 @@ type liveAct func(l *loaders.Loaders, src loaders.Source, label string) (key, no
 // liveKey runs act on the open dataset's entries, tells the room, and
 // reruns.
 func (m *Model) liveKey(act liveAct) tea.Cmd {
-	model := m.ctx.page.model
-	if m.q.source == nil || model == nil {
+	model := m.ctx.page.Model
+	if m.q.Source == nil || model == nil {
 		m.notice = "open a dataset first: #, B and D act on its cache entries"
 		return nil
 	}

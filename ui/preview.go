@@ -56,13 +56,13 @@ func previewCmd(l *loaders.Loaders, src *loaders.Source) tea.Cmd {
 // openSource starts the rerun that opens the query's source and, beside
 // it, the read of its first rows.
 func (m Model) openSource() tea.Cmd {
-	return tea.Batch(m.rerun.start(m.q), previewCmd(m.ctx.Loaders, m.q.source))
+	return tea.Batch(m.rerun.start(m.q), previewCmd(m.ctx.Loaders, m.q.Source))
 }
 
 // onPreview shows a preview if its source is still open and no page for
 // it has arrived (a page that did makes the preview useless).
 func (m Model) onPreview(msg previewMsg) (tea.Model, tea.Cmd) {
-	if msg.source != m.q.source || m.ctx.page.query.source == m.q.source {
+	if msg.source != m.q.Source || m.ctx.page.Query.Source == m.q.Source {
 		return m, nil
 	}
 	df := msg.preview.Table()
@@ -76,7 +76,7 @@ func (m Model) onPreview(msg previewMsg) (tea.Model, tea.Cmd) {
 // context holds a preview only while it is the best the screen can show.
 func (m *Model) dropPreview() {
 	pv := m.ctx.preview
-	if pv != nil && (pv.source != m.q.source || m.ctx.page.query.source == m.q.source) {
+	if pv != nil && (pv.source != m.q.Source || m.ctx.page.Query.Source == m.q.Source) {
 		m.ctx.preview = nil
 		if m.previewNotice {
 			m.notice, m.previewNotice = "", false
@@ -114,10 +114,10 @@ func (m *Model) waitNotice(what string) {
 func (m Model) previewTitle() []string {
 	parts := []string{fmt.Sprintf("first %s (preview)", plural(m.ctx.preview.rows.Len(), "row")), m.loadingText()}
 	var waiting []string
-	if m.q.filter != "" {
+	if m.q.Filter != "" {
 		waiting = append(waiting, "filter")
 	}
-	if len(m.q.sort) > 0 {
+	if len(m.q.Sort) > 0 {
 		waiting = append(waiting, "sort")
 	}
 	if len(waiting) > 0 {
@@ -132,7 +132,7 @@ func (m Model) previewTitle() []string {
 func (m Model) previewWaitView(width int) string {
 	k := m.ctx.Keys
 	what, again := "describe", k.Describe
-	switch m.q.view {
+	switch m.q.View {
 	case viewValues:
 		what, again = "value counts", k.Values
 	case viewHisto:

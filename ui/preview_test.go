@@ -121,14 +121,14 @@ func TestPreviewStatisticsWaitForTheLoad(t *testing.T) {
 func TestNoPreviewOnceLoaded(t *testing.T) {
 	d := newSlowDriver(t, 0)
 	d.until("the table", d.pageShown)
-	if cmd := previewCmd(d.m.ctx.Loaders, d.m.q.source); cmd == nil || cmd() != nil {
+	if cmd := previewCmd(d.m.ctx.Loaders, d.m.q.Source); cmd == nil || cmd() != nil {
 		t.Fatal("a preview was read for a dataset whose model is in memory")
 	}
-	pv, err := d.m.ctx.Loaders.Preview(t.Context(), *d.m.q.source, loaders.PreviewRows)
+	pv, err := d.m.ctx.Loaders.Preview(t.Context(), *d.m.q.Source, loaders.PreviewRows)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.send(previewMsg{source: d.m.q.source, preview: pv})
+	d.send(previewMsg{source: d.m.q.Source, preview: pv})
 	if d.previewShown() || strings.Contains(d.m.View(), "preview") {
 		t.Fatalf("a late preview replaced the table:\n%s", d.m.View())
 	}

@@ -51,7 +51,7 @@ type detailLine struct {
 // lines lays the row out: each value wrapped to the width left beside the
 // names, so that a long cell can be read whole.
 func (r *rowDetail) lines() []detailLine {
-	df := r.ctx.page.frameOf()
+	df := r.ctx.page.FrameOf()
 	if r.row >= df.Nrow() {
 		return nil
 	}
@@ -73,7 +73,7 @@ func (r *rowDetail) lines() []detailLine {
 
 func (r *rowDetail) nameWidth() int {
 	nameW := 0
-	for _, n := range r.ctx.page.frameOf().Names() {
+	for _, n := range r.ctx.page.FrameOf().Names() {
 		nameW = min(max(nameW, ansi.StringWidth(Sanitize(clipBytes(n, cellBytes)))), 30, r.width/2)
 	}
 	return nameW
@@ -84,7 +84,7 @@ func (r *rowDetail) View() string {
 	if r.width <= 0 || r.height <= 0 {
 		return ""
 	}
-	st, df := r.ctx.Styles, r.ctx.page.frameOf()
+	st, df := r.ctx.Styles, r.ctx.page.FrameOf()
 	if r.row >= df.Nrow() {
 		return st.Subtle.Render(clip("that row is gone: esc", r.width))
 	}

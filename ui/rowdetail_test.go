@@ -18,7 +18,7 @@ func TestJInRowDetailScrollsTheRow(t *testing.T) {
 	d.settle()
 	d.key("enter")
 	d.settle()
-	last := d.m.ctx.page.frame.Names()[23]
+	last := d.m.ctx.page.Frame.Names()[23]
 	mustLack(t, d.screen(), last)
 	for range 30 {
 		d.key("j")

@@ -45,7 +45,7 @@ func (m *Model) setSize(w, h int) {
 	for _, c := range []component{m.list, m.table, m.describe, m.freq, m.histo, m.row, m.group, m.line, m.scatter, m.sheetList} {
 		c.SetSize(l.mainW, l.mainH)
 	}
-	if m.q.view == viewLine || m.q.view == viewScatter {
+	if m.q.View == viewLine || m.q.View == viewScatter {
 		m.fitChart()
 	}
 	m.panel.SetSize(l.panelW, l.panelH)
@@ -93,7 +93,7 @@ func (m Model) View() string {
 
 // active is the component the main area shows.
 func (m Model) active() component {
-	switch m.q.view {
+	switch m.q.View {
 	case viewList:
 		return m.list
 	case viewDescribe:
@@ -119,30 +119,30 @@ func (m Model) active() component {
 func (m Model) mainView() string {
 	st, p := m.ctx.Styles, m.ctx.page
 	width := m.lay.mainW
-	if m.q.view == viewList {
+	if m.q.View == viewList {
 		return m.list.View()
 	}
-	if m.q.view == viewSheets {
+	if m.q.View == viewSheets {
 		return m.sheetList.View()
 	}
-	if p.err != nil && p.query.source == m.q.source {
+	if p.Err != nil && p.Query.Source == m.q.Source {
 		back := "esc: back to the table" // esc leaves a view for the table
-		if m.q.view == viewTable {
+		if m.q.View == viewTable {
 			back = "esc: back to the datasets"
 		}
-		return st.Error.Render(clip("error: "+describeErr(p.err), width)) + "\n" +
+		return st.Error.Render(clip("error: "+describeErr(p.Err), width)) + "\n" +
 			st.Subtle.Render(clip(back, width))
 	}
-	if !p.ready(m.q) {
+	if !p.Ready(m.q) {
 		if m.previewing() {
-			if m.q.view == viewTable {
+			if m.q.View == viewTable {
 				return m.table.View()
 			}
 			return m.previewWaitView(width)
 		}
 		return st.Subtle.Render(clip("loading…", width))
 	}
-	if p.query.view != m.q.view || p.query.column != m.q.column {
+	if p.Query.View != m.q.View || p.Query.Column != m.q.Column {
 		// The rerun for this view is computing: its spinner line says what.
 		return st.Subtle.Render(clip("computing…", width))
 	}
@@ -187,12 +187,12 @@ func splitLines(s string) []string {
 func (m Model) titleLine(width int) string {
 	st, p := m.ctx.Styles, m.ctx.page
 	parts := []string{st.Title.Render("hitmiss")}
-	if m.q.source == nil {
+	if m.q.Source == nil {
 		parts = append(parts, "datasets")
 		return clip(strings.Join(parts, st.Subtle.Render(" · ")), width)
 	}
-	parts = append(parts, clipStart(Sanitize(m.q.source.Name()), max(width/3, 12)))
-	if !p.ready(m.q) {
+	parts = append(parts, clipStart(Sanitize(m.q.Source.Name()), max(width/3, 12)))
+	if !p.Ready(m.q) {
 		if m.previewing() {
 			pt := m.previewTitle()
 			parts = append(parts, st.Warning.Render(pt[0]))
@@ -200,28 +200,28 @@ func (m Model) titleLine(width int) string {
 		}
 		return clip(strings.Join(parts, st.Subtle.Render(" · ")), width)
 	}
-	if p.filtered {
-		parts = append(parts, fmt.Sprintf("%s of %s rows match", commas(p.rows.Len()), commas(p.total)))
+	if p.Filtered {
+		parts = append(parts, fmt.Sprintf("%s of %s rows match", commas(p.Rows.Len()), commas(p.Total)))
 	} else {
-		parts = append(parts, plural(p.total, "row"))
+		parts = append(parts, plural(p.Total, "row"))
 	}
-	if f := p.query.filter; f != "" {
-		if p.filterErr != nil {
+	if f := p.Query.Filter; f != "" {
+		if p.FilterErr != nil {
 			parts = append(parts, "filter not applied (error)")
 		} else {
 			parts = append(parts, "filter: "+Sanitize(clipBytes(f, 4*width)))
 		}
 	}
-	if len(p.query.sort) > 0 {
-		parts = append(parts, sortTitle(p.query.sort, width))
+	if len(p.Query.Sort) > 0 {
+		parts = append(parts, sortTitle(p.Query.Sort, width))
 	}
-	if len(p.query.types) > 0 {
-		parts = append(parts, typesTitle(p.query.types))
+	if len(p.Query.Types) > 0 {
+		parts = append(parts, typesTitle(p.Query.Types))
 	}
 	// The column count last: it is what a narrow window cuts first. The
 	// table says how many it shows when some are hidden (-).
-	cols := plural(p.frame.Ncol(), "column")
-	if shown := len(m.table.cols.shownNames(p.frame.Names())); m.q.view == viewTable && shown < p.frame.Ncol() {
+	cols := plural(p.Frame.Ncol(), "column")
+	if shown := len(m.table.cols.shownNames(p.Frame.Names())); m.q.View == viewTable && shown < p.Frame.Ncol() {
 		cols = fmt.Sprintf("%d of %s shown", shown, cols)
 	}
 	parts = append(parts, cols)
@@ -277,8 +277,8 @@ func (m Model) noticeLine(width int) string {
 	if m.prompt.kind != promptNone {
 		return m.prompt.View()
 	}
-	if p.filterErr != nil && p.query.filter == m.q.filter {
-		return m.ctx.Styles.Error.Render(clip(describeErr(p.filterErr)+"  (f: edit the filter)", width))
+	if p.FilterErr != nil && p.Query.Filter == m.q.Filter {
+		return m.ctx.Styles.Error.Render(clip(describeErr(p.FilterErr)+"  (f: edit the filter)", width))
 	}
 	if m.notice == "" {
 		return m.ctx.Styles.Subtle.Render(clip(m.keyHint(), width))
@@ -293,7 +293,7 @@ func (m Model) keyHint() string {
 	if m.focus == focusPanel {
 		return ansi.Strip(m.help.ShortHelpView(m.panel.ShortHelp()))
 	}
-	before, after := hints(m.commands.main, m.q.view)
+	before, after := hints(m.commands.main, m.q.View)
 	keys := append(append(before, m.active().ShortHelp()...), after...)
 	return ansi.Strip(m.help.ShortHelpView(keys))
 }
@@ -302,23 +302,23 @@ func (m Model) keyHint() string {
 // latest rerun that missed, and where the cursor is.
 func (m Model) statusLine(width int) string {
 	st, p := m.ctx.Styles, m.ctx.page
-	number, took := fmt.Sprintf("rerun #%d", m.reruns), readableDuration(p.took)
+	number, took := fmt.Sprintf("rerun #%d", m.reruns), readableDuration(p.Took)
 	if m.rerun.running() && len(m.computing) > 0 {
 		number += fmt.Sprintf(" (#%d running)", m.reruns+1)
 	}
 	if m.stable {
 		number, took = "rerun #N", "T"
 	}
-	misses := p.misses()
+	misses := p.Misses()
 	missText := plural(len(misses), "miss")
 	if len(misses) > 0 {
 		missText += " (" + strings.Join(misses, ", ") + ")"
 	}
-	served := st.Hit.Render(plural(p.count(cache.Hit)+p.count(cache.Stale), "hit"))
-	if n := p.count(cache.Stored); n > 0 {
+	served := st.Hit.Render(plural(p.Count(cache.Hit)+p.Count(cache.Stale), "hit"))
+	if n := p.Count(cache.Stored); n > 0 {
 		served += " " + st.Hit.Render(fmt.Sprintf("%d from store", n))
 	}
-	if n := p.count(cache.Joined); n > 0 {
+	if n := p.Count(cache.Joined); n > 0 {
 		// It waited for a computation another rerun started: not free.
 		served += " " + st.Miss.Render(fmt.Sprintf("%d joined", n))
 	}
@@ -336,20 +336,20 @@ func (m Model) statusLine(width int) string {
 		parts = append(parts, st.StatusKey.Render("focus: panel (tab: back)"))
 	}
 	if len(misses) == 0 && m.missed != nil && !m.stable {
-		parts = append(parts, st.Subtle.Render(fmt.Sprintf("last miss: %s", strings.Join(m.missed.misses(), ", "))))
+		parts = append(parts, st.Subtle.Render(fmt.Sprintf("last miss: %s", strings.Join(m.missed.Misses(), ", "))))
 	}
-	if m.previewing() && m.q.view == viewTable {
+	if m.previewing() && m.q.View == viewTable {
 		parts = append(parts, fmt.Sprintf("row %s of the first %s", commas(m.table.row+1), commas(m.table.rowCount())))
 	}
-	if p.ready(m.q) && m.q.view == viewTable {
-		n := p.rows.Len()
+	if p.Ready(m.q) && m.q.View == viewTable {
+		n := p.Rows.Len()
 		if n == 0 {
 			parts = append(parts, "no rows")
 		} else {
 			parts = append(parts, fmt.Sprintf("row %s/%s", commas(m.table.row+1), commas(n)))
 		}
-		if j := m.table.frameCol(); j >= 0 && j < p.frame.Ncol() {
-			parts = append(parts, fmt.Sprintf("col %s %d/%d", clip(Sanitize(clipBytes(p.frame.Names()[j], 64)), 16), m.table.col+1, len(m.table.order)))
+		if j := m.table.frameCol(); j >= 0 && j < p.Frame.Ncol() {
+			parts = append(parts, fmt.Sprintf("col %s %d/%d", clip(Sanitize(clipBytes(p.Frame.Names()[j], 64)), 16), m.table.col+1, len(m.table.order)))
 		}
 	}
 	parts = append(parts, st.Subtle.Render("? help · q quit"))

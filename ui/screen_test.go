@@ -88,8 +88,8 @@ func TestGroupingAndChartViewsFitEverySize(t *testing.T) {
 		d.key("0")
 		open()
 		d.settle()
-		if want := []viewKind{viewValues, viewValues, viewGroup, viewLine, viewScatter, viewSheets}[i]; d.m.q.view != want || (want != viewSheets && d.m.ctx.page.query.view != want) {
-			t.Fatalf("view %d did not open: %v", i, d.m.q.view)
+		if want := []viewKind{viewValues, viewValues, viewGroup, viewLine, viewScatter, viewSheets}[i]; d.m.q.View != want || (want != viewSheets && d.m.ctx.page.Query.View != want) {
+			t.Fatalf("view %d did not open: %v", i, d.m.q.View)
 		}
 		for _, size := range [][2]int{{1, 1}, {2, 3}, {12, 5}, {20, 8}, {40, 10}, {80, 24}, {100, 15}, {120, 40}} {
 			d.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})

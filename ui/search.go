@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/ui/page"
 )
 
 // Search: / takes a regular expression (any case); the page lists its
@@ -34,7 +35,7 @@ func (m *Model) openSearch() tea.Cmd {
 // startSearch applies the search prompt's text.
 func (m *Model) startSearch(pattern string) tea.Cmd {
 	if pattern == "" {
-		m.q.search, m.q.searchCols, m.findPending = "", nil, 0
+		m.q.Search, m.q.SearchCols, m.findPending = "", nil, 0
 		m.notice = "search cleared"
 		return m.rerunQuery()
 	}
@@ -44,7 +45,7 @@ func (m *Model) startSearch(pattern string) tea.Cmd {
 		return nil
 	}
 	df, _, _ := m.table.shown()
-	m.q.search, m.q.searchCols = pattern, m.table.cols.shownNames(df.Names())
+	m.q.Search, m.q.SearchCols = pattern, m.table.cols.shownNames(df.Names())
 	m.lastSearch = pattern
 	m.findPending = 1
 	if m.previewing() {
@@ -58,66 +59,66 @@ func (m *Model) startSearch(pattern string) tea.Cmd {
 // searchColumnsChanged searches the columns shown again after one was
 // hidden, shown or moved: the matches follow the layout.
 func (m *Model) searchColumnsChanged() tea.Cmd {
-	if m.q.search == "" {
+	if m.q.Search == "" {
 		return nil
 	}
 	df, _, _ := m.table.shown()
-	m.q.searchCols = m.table.cols.shownNames(df.Names())
+	m.q.SearchCols = m.table.cols.shownNames(df.Names())
 	return m.rerunQuery()
 }
 
 // searchReady reports whether the page's matches are the current
 // search's (they always match the page's own rows, which the table shows).
-func (m Model) searchReady(p *page) bool {
-	return p.ready(m.q) && p.query.view == viewTable && p.query.search == m.q.search && slices.Equal(p.query.searchCols, m.q.searchCols)
+func (m Model) searchReady(p *page.Page) bool {
+	return p.Ready(m.q) && p.Query.View == viewTable && p.Query.Search == m.q.Search && slices.Equal(p.Query.SearchCols, m.q.SearchCols)
 }
 
 // find moves the table's cursor to the next (or previous) match of the
 // search, in the order the table shows its rows and columns.
 func (m *Model) find(forward bool) {
 	p := m.ctx.page
-	if m.previewing() && m.q.search != "" {
+	if m.previewing() && m.q.Search != "" {
 		m.waitNotice("search")
 		m.notice += " (press " + m.ctx.Keys.Next.Help().Key + " when it has loaded)"
 		return
 	}
-	if m.q.search == "" {
+	if m.q.Search == "" {
 		m.notice = "no search yet: press / to search"
 		return
 	}
-	if m.q.view != viewTable {
-		m.q.view = viewTable
+	if m.q.View != viewTable {
+		m.q.View = viewTable
 	}
 	if !m.searchReady(p) {
 		m.findPending = map[bool]int{true: 1, false: -1}[forward]
-		m.notice = fmt.Sprintf("searching for /%s/…", Sanitize(m.q.search))
+		m.notice = fmt.Sprintf("searching for /%s/…", Sanitize(m.q.Search))
 		return
 	}
 	m.findPending = 0
-	if p.searchErr != nil {
-		m.notice = describeErr(p.searchErr)
+	if p.SearchErr != nil {
+		m.notice = describeErr(p.SearchErr)
 		return
 	}
-	n := p.matches.Len()
+	n := p.Matches.Len()
 	if n == 0 {
-		m.notice = fmt.Sprintf("/%s/: no match in the %s and %s shown", Sanitize(m.q.search), plural(p.rows.Len(), "row"), plural(len(p.query.searchCols), "column"))
+		m.notice = fmt.Sprintf("/%s/: no match in the %s and %s shown", Sanitize(m.q.Search), plural(p.Rows.Len(), "row"), plural(len(p.Query.SearchCols), "column"))
 		return
 	}
 	cur := -1
 	if j := m.table.frameCol(); j >= 0 {
-		cur = slices.Index(p.query.searchCols, p.frame.Names()[j])
+		cur = slices.Index(p.Query.SearchCols, p.Frame.Names()[j])
 	}
-	i, wrapped, _ := p.matches.Next(m.table.row, cur, forward)
-	pos, c := p.matches.At(i)
-	name := p.query.searchCols[c]
-	m.table.applyColumns(p.frame)
+	i, wrapped, _ := p.Matches.Next(m.table.row, cur, forward)
+	pos, c := p.Matches.At(i)
+	name := p.Query.SearchCols[c]
+	m.table.applyColumns(p.Frame)
 	m.table.row = pos
-	m.table.col = max(slices.Index(m.table.order, slices.Index(p.frame.Names(), name)), 0)
+	m.table.col = max(slices.Index(m.table.order, slices.Index(p.Frame.Names(), name)), 0)
 	total := commas(n)
-	if p.matches.Capped() {
+	if p.Matches.Capped() {
 		total = "more than " + total
 	}
-	m.notice = fmt.Sprintf("/%s/: match %s of %s, row %s, column %s", Sanitize(m.q.search), commas(i+1), total, commas(pos+1), Sanitize(name))
+	m.notice = fmt.Sprintf("/%s/: match %s of %s, row %s, column %s", Sanitize(m.q.Search), commas(i+1), total, commas(pos+1), Sanitize(name))
 	if wrapped {
 		where := map[bool]string{true: "search wrapped to top", false: "search wrapped to bottom"}[forward]
 		m.notice = where + " · " + m.notice
@@ -126,7 +127,7 @@ func (m *Model) find(forward bool) {
 
 // afterPage finishes what waited for a page: a search's first jump, the
 // notice of a type just set.
-func (m *Model) afterPage(p *page) {
+func (m *Model) afterPage(p *page.Page) {
 	m.sayUnread(p)
 	if m.findPending != 0 && m.searchReady(p) {
 		m.find(m.findPending > 0)

@@ -19,8 +19,8 @@ func TestRegexSearchWithFilterAndSortWraps(t *testing.T) {
 	p := d.m.ctx.page
 	re := regexp.MustCompile("^2015-0[12]")
 	var want []int // positions of the matching rows, in the order shown
-	for i := range p.rows.Len() {
-		if re.MatchString(p.frame.Frame().Col("date").Elem(p.rows.Row(i)).String()) {
+	for i := range p.Rows.Len() {
+		if re.MatchString(p.Frame.Frame().Col("date").Elem(p.Rows.Row(i)).String()) {
 			want = append(want, i)
 		}
 	}

@@ -8,11 +8,12 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/ui/page"
 )
 
 // A Model given a Member (Options.Member) is one session of a room: every
 // cached call of its reruns carries the member's name as its cache session
-// (page.go), so the panel of every session can say who caused each hit and
+// (rerun.go), so the panel of every session can say who caused each hit and
 // miss, and session_place records this session's place in each dataset. What
 // the cache does not announce — who cleared, who damaged a shared resource
 // in place — the session tells the room, and the other sessions show it.
@@ -23,7 +24,7 @@ import (
 func (m Model) onRoom(note roomNote) (tea.Model, tea.Cmd) {
 	m.panel.note(note.from, note.text)
 	switch {
-	case note.model != nil && note.model == m.ctx.page.base:
+	case note.model != nil && note.model == m.ctx.page.Base:
 		m.notice = fmt.Sprintf("%s pressed M: %q is gone from the shared dataset_model, so from this table too (Z rebuilds it)", note.from, note.column)
 	case note.model != nil:
 		m.notice = fmt.Sprintf("%s pressed M: %q is gone from the shared dataset_model of %s", note.from, note.column, Sanitize(note.model.Source.Name()))
@@ -78,11 +79,11 @@ func (m *Model) tellDamage(col string, model *loaders.DatasetModel) {
 // session_place is session-scoped, so each user's entry is their own (and
 // the sheets, which keep each dataset's view within the session, agree
 // with it); it leaves the cache, with OnRelease, when the session ends.
-func (m *Model) keepPlace(p *page) {
-	if p.place == nil || p.query.source == nil || p.query.source != m.q.source || p.model == nil {
+func (m *Model) keepPlace(p *page.Page) {
+	if p.Place == nil || p.Query.Source == nil || p.Query.Source != m.q.Source || p.Model == nil {
 		return
 	}
-	p.place.Save(m.table.row, m.table.col)
+	p.Place.Save(m.table.row, m.table.col)
 }
 
 // sessionLabel is the session's name for the status bar, "" outside a

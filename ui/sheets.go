@@ -50,8 +50,8 @@ func (m *Model) hasSheets() bool { return len(m.sheets.list) > 0 }
 // showSheetList is b: the open sheets.
 func (m *Model) showSheetList() tea.Cmd {
 	m.saveSheet()
-	m.sheets.back = m.q.view
-	m.q.view = viewSheets
+	m.sheets.back = m.q.View
+	m.q.View = viewSheets
 	m.sheetList.cursor = max(m.sheets.cur, 0)
 	return nil
 }
@@ -64,19 +64,19 @@ func (m *Model) showPickedSheet() tea.Cmd {
 // leaveSheetList is esc or b on the b screen: back to what it was opened
 // over.
 func (m *Model) leaveSheetList() tea.Cmd {
-	m.q.view = m.sheets.back
+	m.q.View = m.sheets.back
 	return m.rerunQuery()
 }
 
 // saveSheet writes what the screen shows into the current sheet.
 func (m *Model) saveSheet() {
 	s := m.sheets
-	if s.cur < 0 || s.cur >= len(s.list) || m.q.source == nil {
+	if s.cur < 0 || s.cur >= len(s.list) || m.q.Source == nil {
 		return
 	}
 	q := m.q
-	if q.view == viewSheets {
-		q.view = s.back
+	if q.View == viewSheets {
+		q.View = s.back
 	}
 	sh := &s.list[s.cur]
 	sh.q, sh.table = q, *m.table
@@ -101,12 +101,12 @@ func (m *Model) showSheet(i int) tea.Cmd {
 func (m *Model) openDataset(src *loaders.Source) tea.Cmd {
 	m.findPending = 0
 	for j, sh := range m.sheets.list {
-		if sh.parent < 0 && sh.q.source == src {
+		if sh.parent < 0 && sh.q.Source == src {
 			return m.showSheet(j)
 		}
 	}
 	m.sheets.list = append(m.sheets.list, sheet{
-		q:      query{view: viewTable, source: src},
+		q:      query{View: viewTable, Source: src},
 		table:  tableView{grid: grid{common: m.table.common, digits: -1, rowCursor: true}},
 		parent: -1,
 	})
@@ -124,14 +124,14 @@ func (m *Model) openGroupSheet(filter string) tea.Cmd {
 	m.saveSheet()
 	parent := m.sheets.cur
 	for j, sh := range m.sheets.list {
-		if sh.q.source == m.q.source && sh.q.filter == filter && sh.parent >= 0 {
+		if sh.q.Source == m.q.Source && sh.q.Filter == filter && sh.parent >= 0 {
 			m.sheets.list[j].parent = parent
-			m.sheets.list[j].q.view = viewTable
+			m.sheets.list[j].q.View = viewTable
 			return m.showSheet(j)
 		}
 	}
 	q := m.q
-	q.view, q.filter = viewTable, filter
+	q.View, q.Filter = viewTable, filter
 	t := *m.table
 	t.row, t.top = 0, 0
 	m.sheets.list = append(m.sheets.list, sheet{q: q, table: t, parent: parent})
@@ -147,7 +147,7 @@ func (m *Model) leaveTable() tea.Cmd {
 			return m.showSheet(p)
 		}
 	}
-	m.q = query{view: viewList}
+	m.q = query{View: viewList}
 	return m.rerun.start(m.q)
 }
 
@@ -158,8 +158,8 @@ func (m *Model) cycleSheet(step int) tea.Cmd {
 		m.notice = "no sheet open yet: pick a dataset with enter"
 		return nil
 	}
-	if m.q.view == viewSheets {
-		m.q.view = s.back
+	if m.q.View == viewSheets {
+		m.q.View = s.back
 	}
 	m.saveSheet()
 	i := s.cur + step
@@ -177,14 +177,14 @@ func (m *Model) cycleSheet(step int) tea.Cmd {
 
 // sheetLabel names a sheet in a line: its dataset, filter, sort and view.
 func sheetLabel(sh sheet) string {
-	parts := []string{Sanitize(sh.q.source.Name())}
-	if sh.q.filter != "" {
-		parts = append(parts, "filter: "+Sanitize(clipBytes(sh.q.filter, 200)))
+	parts := []string{Sanitize(sh.q.Source.Name())}
+	if sh.q.Filter != "" {
+		parts = append(parts, "filter: "+Sanitize(clipBytes(sh.q.Filter, 200)))
 	}
-	if len(sh.q.sort) > 0 {
-		parts = append(parts, sortText(sh.q.sort))
+	if len(sh.q.Sort) > 0 {
+		parts = append(parts, sortText(sh.q.Sort))
 	}
-	if v := viewName(sh.q.view); v != "" {
+	if v := viewName(sh.q.View); v != "" {
 		parts = append(parts, v)
 	}
 	return strings.Join(parts, " · ")

@@ -27,8 +27,8 @@ func sortCommands(k KeyMap) commandTable {
 // as the only sort key.
 func (m *Model) sortByColumn() tea.Cmd {
 	m.toggleSort()
-	if m.previewing() && len(m.q.sort) > 0 {
-		m.waitNotice("the sort by " + Sanitize(m.q.sort[0].Column))
+	if m.previewing() && len(m.q.Sort) > 0 {
+		m.waitNotice("the sort by " + Sanitize(m.q.Sort[0].Column))
 	}
 	return m.rerunQuery()
 }
@@ -37,16 +37,16 @@ func (m *Model) sortByColumn() tea.Cmd {
 // as the only sort key.
 func (m *Model) toggleSort() {
 	col := m.cursorColumn()
-	if col == "" || m.q.view != viewTable {
+	if col == "" || m.q.View != viewTable {
 		return
 	}
 	switch {
-	case len(m.q.sort) != 1 || m.q.sort[0].Column != col:
-		m.q.sort = []loaders.SortKey{{Column: col}}
-	case !m.q.sort[0].Desc:
-		m.q.sort = []loaders.SortKey{{Column: col, Desc: true}}
+	case len(m.q.Sort) != 1 || m.q.Sort[0].Column != col:
+		m.q.Sort = []loaders.SortKey{{Column: col}}
+	case !m.q.Sort[0].Desc:
+		m.q.Sort = []loaders.SortKey{{Column: col, Desc: true}}
 	default:
-		m.q.sort = nil
+		m.q.Sort = nil
 	}
 	m.table.row = 0
 }
@@ -57,7 +57,7 @@ func (m *Model) addSortKey(col string) tea.Cmd {
 	if col == "" {
 		return nil
 	}
-	keys := slices.Clone(m.q.sort)
+	keys := slices.Clone(m.q.Sort)
 	i := slices.IndexFunc(keys, func(k loaders.SortKey) bool { return k.Column == col })
 	switch {
 	case i < 0:
@@ -67,7 +67,7 @@ func (m *Model) addSortKey(col string) tea.Cmd {
 	default:
 		keys = slices.Delete(keys, i, i+1)
 	}
-	m.q.sort = keys
+	m.q.Sort = keys
 	m.table.row = 0
 	if len(keys) == 0 {
 		m.notice = "not sorted"

@@ -14,9 +14,9 @@ func TestMultiColumnSortIsStableAndTitled(t *testing.T) {
 	mustContain(t, d.screen(), "sort: weather ↑, temp_max ↓", "weather ↑", "temp_max ↓")
 	mustContain(t, d.screen(), "sort_rows_by")
 	p := d.m.ctx.page
-	w, tm := p.frame.Frame().Col("weather"), p.frame.Frame().Col("temp_max")
-	for i := 1; i < p.rows.Len(); i++ {
-		a, b := p.rows.Row(i-1), p.rows.Row(i)
+	w, tm := p.Frame.Frame().Col("weather"), p.Frame.Frame().Col("temp_max")
+	for i := 1; i < p.Rows.Len(); i++ {
+		a, b := p.Rows.Row(i-1), p.Rows.Row(i)
 		wa, wb := w.Elem(a).String(), w.Elem(b).String()
 		ta, tb := tm.Elem(a).Float(), tm.Elem(b).Float()
 		switch {

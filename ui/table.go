@@ -11,6 +11,7 @@ import (
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/ui/page"
 )
 
 // grid is a scrolling window over a frame's rows: the table, and the
@@ -326,7 +327,7 @@ func (t *tableView) shown() (df *loaders.Table, rows loaders.RowSet, sortKeys []
 		return pv.frame, pv.rows, nil
 	}
 	p := t.ctx.page
-	return p.frameOf(), p.rows, p.query.sort
+	return p.FrameOf(), p.Rows, p.Query.Sort
 }
 
 // Update moves the cursor; it reports whether the key was a move. On a
@@ -335,7 +336,7 @@ func (t *tableView) shown() (df *loaders.Table, rows loaders.RowSet, sortKeys []
 // frame arrives it keeps its place too: there is nothing to move over.
 func (t *tableView) Update(msg tea.KeyMsg) bool {
 	df, rows, _ := t.shown()
-	if df == noTable {
+	if df == page.EmptyTable {
 		return false
 	}
 	t.applyColumns(df)

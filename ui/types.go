@@ -8,25 +8,13 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/ui/page"
 )
 
 // Column types: t asks for the cursor column's type; the page then reads
 // the dataset through set_types, a cached model with that column
 // converted (loaders/types.go). Setting a column back to the type it was
 // read as removes it from the set.
-
-// typesOf keeps the types whose column m has: a column the mutation demo
-// dropped loses its type instead of failing every rerun.
-func typesOf(m *loaders.DatasetModel, types []loaders.TypeSpec) []loaders.TypeSpec {
-	names := m.Data().Names()
-	var out []loaders.TypeSpec
-	for _, t := range types {
-		if slices.Contains(names, t.Column) {
-			out = append(out, t)
-		}
-	}
-	return out
-}
 
 // typeCommands: t sets the cursor column's type.
 func typeCommands(k KeyMap) commandTable {
@@ -40,11 +28,11 @@ func (m *Model) openTypePrompt(col string) tea.Cmd {
 	if col == "" {
 		return nil
 	}
-	if !m.ctx.page.ready(m.q) {
+	if !m.ctx.page.Ready(m.q) {
 		m.waitNotice("setting a type")
 		return nil
 	}
-	now := m.ctx.page.model.KnownTypeOf(col) // Update reads no column: dates are known once sorted
+	now := m.ctx.page.Model.KnownTypeOf(col) // Update reads no column: dates are known once sorted
 	names := make([]string, len(loaders.ColumnTypes))
 	for i, t := range loaders.ColumnTypes {
 		names[i] = string(t)
@@ -61,15 +49,15 @@ func (m *Model) setType(col, text string) tea.Cmd {
 		m.notice = Sanitize(err.Error())
 		return nil
 	}
-	types := slices.DeleteFunc(slices.Clone(m.q.types), func(s loaders.TypeSpec) bool { return s.Column == col })
-	if base := m.ctx.page.base; base == nil || base.KnownTypeOf(col) != t {
+	types := slices.DeleteFunc(slices.Clone(m.q.Types), func(s loaders.TypeSpec) bool { return s.Column == col })
+	if base := m.ctx.page.Base; base == nil || base.KnownTypeOf(col) != t {
 		types = append(types, loaders.TypeSpec{Column: col, Type: t})
 		m.notice = fmt.Sprintf("%s is now %s (set_types)", Sanitize(col), t)
 		m.typeNotice = col
 	} else {
 		m.notice = fmt.Sprintf("%s is %s again, as read", Sanitize(col), t)
 	}
-	m.q.types = types
+	m.q.Types = types
 	return m.rerunQuery()
 }
 
@@ -84,17 +72,17 @@ func typesTitle(types []loaders.TypeSpec) string {
 
 // sayUnread completes the notice of a type just set, once its page is
 // there: how many cells did not read as the type.
-func (m *Model) sayUnread(p *page) {
+func (m *Model) sayUnread(p *page.Page) {
 	col := m.typeNotice
-	if col == "" || !p.ready(m.q) || !slices.EqualFunc(p.query.types, m.q.types, func(a, b loaders.TypeSpec) bool { return a == b }) {
+	if col == "" || !p.Ready(m.q) || !slices.EqualFunc(p.Query.Types, m.q.Types, func(a, b loaders.TypeSpec) bool { return a == b }) {
 		return
 	}
 	m.typeNotice = ""
-	if p.err != nil {
+	if p.Err != nil {
 		return
 	}
-	t := p.model.KnownTypeOf(col)
-	switch n := p.model.Unread(col); n {
+	t := p.Model.KnownTypeOf(col)
+	switch n := p.Model.Unread(col); n {
 	case 0:
 	case 1:
 		m.notice = fmt.Sprintf("%s is now %s: 1 cell was not %s and is now missing (NA)", Sanitize(col), t, t)

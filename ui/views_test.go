@@ -14,11 +14,11 @@ func TestViewsHonourTheFilter(t *testing.T) {
 	d.key("esc", "h", "h", "h", "H") // histogram of temp_max over the 26 snow days
 	d.settle()
 	mustContain(t, d.screen(), "histogram: temp_max")
-	if d.m.ctx.page.bins == nil {
+	if d.m.ctx.page.Bins == nil {
 		t.Fatal("no bins")
 	}
 	n := 0
-	for _, b := range d.m.ctx.page.bins {
+	for _, b := range d.m.ctx.page.Bins {
 		n += b.Count
 	}
 	if n != 26 {

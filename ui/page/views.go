@@ -1,0 +1,84 @@
+package page
+
+import (
+	"context"
+
+	"github.com/go-gota/gota/dataframe"
+	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders"
+)
+
+// Args are the query's inputs of the grouping and chart views: the
+// part of the script's widgets they add.
+type Args struct {
+	FreqCols     []string // the frequency table's columns (v: the cursor's; V: several)
+	GroupKey     string   // A: the rows are grouped by this column, Query.Column is aggregated
+	Bins         int      // the histogram's bin count; 0 is DefaultBins
+	XColumn      string   // the charts' x axis; "" is the row number (line only)
+	DotsW, DotsH int      // the chart's plot area in braille dots
+}
+
+// DefaultBins is the histogram's bin count until + or - changes it.
+const DefaultBins = 20
+
+// BinCount is the histogram's bin count.
+func (a Args) BinCount() int {
+	if a.Bins <= 0 {
+		return DefaultBins
+	}
+	return a.Bins
+}
+
+// Results is what the grouping and chart views show.
+type Results struct {
+	Freq    loaders.Freq
+	Aggs    []string              // the aggregates computed, in column order
+	Groups  []dataframe.DataFrame // group_by's result per aggregate, in aggs order
+	Line    loaders.Line
+	Density loaders.Density
+}
+
+// groupAggs are the aggregates A shows: every one for a numeric column,
+// the count alone for any other.
+func groupAggs(t series.Type) []string {
+	if t == series.String {
+		return []string{loaders.AggCount}
+	}
+	return []string{loaders.AggCount, loaders.AggSum, loaders.AggMean, loaders.AggMin, loaders.AggMax}
+}
+
+// runViews computes the grouping or chart view of q over a stage: each
+// a cached call, so each shows in the panel.
+func runViews(ctx context.Context, l *loaders.Loaders, df *loaders.Table, stage loaders.Stage, q Query) (Results, error) {
+	var r Results
+	var err error
+	switch q.View {
+	case ViewValues:
+		r.Freq, err = call(ctx, l.Frequency, loaders.FreqArgs{Stage: stage, Columns: q.Views.FreqCols})
+	case ViewGroup:
+		r.Aggs = groupAggs(TypeOf(df, q.Column))
+		for _, agg := range r.Aggs {
+			g, err := call(ctx, l.GroupBy, loaders.GroupArgs{Stage: stage, Key: q.Views.GroupKey, Value: q.Column, Agg: agg})
+			if err != nil {
+				return r, err
+			}
+			r.Groups = append(r.Groups, g)
+		}
+	case ViewLine:
+		r.Line, err = call(ctx, l.LinePoints, loaders.LineArgs{Stage: stage, X: q.Views.XColumn, Y: q.Column, Buckets: q.Views.DotsW})
+	case ViewScatter:
+		r.Density, err = call(ctx, l.Scatter, loaders.ScatterArgs{Stage: stage, X: q.Views.XColumn, Y: q.Column, W: q.Views.DotsW, H: q.Views.DotsH})
+	}
+	return r, err
+}
+
+// TypeOf is a column's type in df; String when it has no such column.
+func TypeOf(df *loaders.Table, name string) series.Type {
+	for j, n := range df.Names() {
+		if n == name {
+			return df.Types()[j]
+		}
+	}
+	return series.String
+}

@@ -1,0 +1,173 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/hitmiss/hitmiss/cache"
+	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/ui/page"
+)
+
+// The page function and its query live in ui/page; this file starts its
+// reruns. A miss blocks only the rerun's goroutine, never Update or View,
+// and the previous page stays on screen with a spinner until the new one
+// is ready. A rerun started while a miss computes joins it (the cache runs
+// each computation once); esc cancels.
+
+// viewKind, query and the view names are the page package's, by the names
+// the explorer's code has always used.
+type (
+	viewKind = page.View
+	query    = page.Query
+)
+
+const (
+	viewList     = page.ViewList
+	viewTable    = page.ViewTable
+	viewDescribe = page.ViewDescribe
+	viewValues   = page.ViewValues
+	viewHisto    = page.ViewHisto
+	viewRow      = page.ViewRow
+	viewGroup    = page.ViewGroup   // group-by aggregates (groupby.go)
+	viewLine     = page.ViewLine    // line chart (chart.go)
+	viewScatter  = page.ViewScatter // scatter plot (chart.go)
+	viewSheets   = page.ViewSheets  // the open sheets (sheets.go)
+)
+
+// pageMsg delivers a finished rerun.
+type pageMsg struct{ page page.Page }
+
+// rerunner starts reruns and keeps their cancel funcs for esc.
+//
+// A key pressed while a rerun computes starts a new rerun at once, as a
+// widget change restarts a Streamlit script, and the new one supersedes
+// the older ones: they are cancelled, so a burst of keys does not compute
+// (and, under --max-entries, evict for) every state it passed through.
+// They are cancelled when the new rerun starts a computation of its own,
+// or ends (see call), never before: a computation both need (the load of
+// a big file, still going) is joined by the new rerun, and goes on rather
+// than starting over.
+type rerunner struct {
+	loaders  *loaders.Loaders
+	session  string        // the cache session of every rerun's calls
+	closed   chan struct{} // closed by Model.Close: the listeners return
+	progress chan progressMsg
+
+	mu      sync.Mutex // reruns supersede each other from their goroutines
+	next    int
+	latest  int
+	started map[int]context.CancelFunc
+}
+
+func newRerunner(l *loaders.Loaders) *rerunner {
+	return &rerunner{loaders: l, progress: make(chan progressMsg, 64), started: map[int]context.CancelFunc{}, closed: make(chan struct{})}
+}
+
+// start begins a rerun of q and returns the command that runs it.
+func (r *rerunner) start(q query) tea.Cmd {
+	r.mu.Lock()
+	r.next++
+	id := r.next
+	r.latest = id
+	ctx, cancel := context.WithCancel(cache.WithSession(context.Background(), r.session))
+	r.started[id] = cancel
+	r.mu.Unlock()
+	ctx = loaders.ContextWithProgress(ctx, func(read, total int64) {
+		select {
+		case r.progress <- progressMsg{read: read, total: total}:
+		default: // the UI is behind: it will see a later figure
+		}
+	})
+	ctx = page.WithSupersede(ctx, func() { r.supersede(id) })
+	l := r.loaders
+	return func() tea.Msg {
+		p := page.Run(ctx, l, id, q)
+		r.supersede(id)
+		return pageMsg{p}
+	}
+}
+
+// supersede cancels the reruns started before id.
+func (r *rerunner) supersede(id int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for old, cancel := range r.started {
+		if old < id {
+			cancel()
+			delete(r.started, old)
+		}
+	}
+}
+
+// done forgets a finished rerun and reports whether it is the latest.
+func (r *rerunner) done(id int) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if cancel, ok := r.started[id]; ok {
+		cancel()
+		delete(r.started, id)
+	}
+	return id == r.latest
+}
+
+// running reports whether any rerun has not finished.
+func (r *rerunner) running() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.started) > 0
+}
+
+// cancelAll cancels every rerun in flight (esc): their cached calls return,
+// computations nobody else waits for stop, and their pages are dropped
+// (none of them is the latest any more).
+func (r *rerunner) cancelAll() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := len(r.started)
+	for id, cancel := range r.started {
+		cancel()
+		delete(r.started, id)
+	}
+	r.latest = -1
+	return n
+}
+
+// progressMsg reports bytes read by a load.
+type progressMsg struct{ read, total int64 }
+
+func waitProgress(ch <-chan progressMsg, closed <-chan struct{}) tea.Cmd {
+	return func() tea.Msg {
+		select {
+		case p := <-ch:
+			return p
+		case <-closed:
+			return nil
+		}
+	}
+}
+
+// eventMsg delivers one cache event.
+type eventMsg struct{ ev cache.Event }
+
+func waitEvent(ch <-chan cache.Event) tea.Cmd {
+	return func() tea.Msg {
+		ev, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return eventMsg{ev}
+	}
+}
+
+// describeErr renders an error for the screen in one sanitised line.
+func describeErr(err error) string {
+	if errors.Is(err, context.Canceled) {
+		return "cancelled"
+	}
+	return Sanitize(fmt.Sprint(err))
+}
