@@ -24,7 +24,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/help"
-	"github.com/charmbracelet/bubbles/progress"
 	"github.com/charmbracelet/bubbles/spinner"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -54,12 +53,6 @@ type Options struct {
 	Remote bool
 	// Clipboard is the terminal y and Y copy to, with OSC 52; nil: none.
 	Clipboard io.Writer
-}
-
-// computing is a miss in progress, from its EventMiss to its end.
-type computing struct {
-	fn, key, spinner string
-	since            time.Time
 }
 
 // Model is the root bubbletea model: a dispatcher over the components.
@@ -104,22 +97,17 @@ type Model struct {
 	focus     focusKind
 	lay       layout
 
-	computing map[string]computing
-	progress  progressMsg
-	notice    string // one line under the main area: what the last key did
+	busy   *busy  // what computes: spinners, progress
+	notice string // one line under the main area: what the last key did
 	// previewNotice: the notice says something waits for the whole file,
 	// so it goes when the preview does.
 	previewNotice bool
-	lastSearch    string // the last / text typed, kept to edit when it was not valid
-	findPending   int    // a search jump waits for its matches: 1 forward, -1 back
-	typeNotice    string // a type was set on this column: say how it read when its page comes
+	search        searchState // the / prompt's last text, a jump waiting for matches (search.go)
+	typeNotice    string      // a type was set on this column: say how it read when its page comes
 	clipboard     io.Writer
 	helpScreen    *helpScreen
-	spinning      bool // a spinner tick is scheduled: only while something computes
 	ticking       bool // a clock tick is scheduled: only while the panel counts down a TTL
 
-	spin spinner.Model
-	bar  progress.Model
 	help help.Model
 
 	// listen runs the event and progress listeners and the spinner; tests
@@ -163,9 +151,7 @@ func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 		commands:   newCommandSet(ctx.Keys),
 		helpScreen: &helpScreen{ctx: ctx},
 		showPanel:  true,
-		computing:  map[string]computing{},
-		spin:       spinner.New(spinner.WithSpinner(spinner.Line)), // ASCII: every terminal font has it
-		bar:        progress.New(progress.WithDefaultGradient(), progress.WithWidth(30)),
+		busy:       newBusy(ctx),
 		help:       help.New(),
 		listen:     true,
 		clipboard:  opts.Clipboard,
@@ -331,10 +317,7 @@ func (m Model) onEvent(ev cache.Event) (tea.Model, tea.Cmd) {
 	var cmds []tea.Cmd
 	if m.listen {
 		cmds = append(cmds, waitEvent(m.events))
-		if len(m.computing) > 0 && !m.spinning {
-			m.spinning = true
-			cmds = append(cmds, m.spin.Tick)
-		}
+		cmds = append(cmds, m.busy.startSpinner())
 	}
 	switch ev.Kind {
 	case cache.EventHit, cache.EventMiss, cache.EventComputed, cache.EventError, cache.EventInvalidated:
@@ -365,44 +348,21 @@ func (m Model) onRerunTick() (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) recordEvent(ev cache.Event) {
-	id := ev.Func + "\x00" + ev.Key
-	switch ev.Kind {
-	case cache.EventMiss:
-		m.computing[id] = computing{fn: ev.Func, key: ev.Key, spinner: ev.Spinner, since: ev.Time}
-	case cache.EventComputed, cache.EventError:
-		delete(m.computing, id)
-	case cache.EventCleared:
-		for k, c := range m.computing {
-			if c.fn == ev.Func {
-				delete(m.computing, k)
-			}
-		}
-	}
-	if len(m.computing) == 0 {
-		m.progress = progressMsg{}
-	}
+	m.busy.record(ev)
 	m.panel.record(ev)
 }
 
 func (m Model) onProgress(msg progressMsg) (tea.Model, tea.Cmd) {
-	m.progress = msg
+	m.busy.progress = msg
 	if !m.listen {
 		return m, nil
 	}
 	return m, waitProgress(m.rerun.progress, m.rerun.closed)
 }
 
-// onSpin advances the spinner while something computes, and lets it stop
-// when nothing does: an idle explorer schedules no timers and redraws
-// nothing.
+// onSpin advances the spinner while something computes (busy.tick).
 func (m Model) onSpin(msg spinner.TickMsg) (tea.Model, tea.Cmd) {
-	if len(m.computing) == 0 || !m.listen {
-		m.spinning = false
-		return m, nil
-	}
-	var cmd tea.Cmd
-	m.spin, cmd = m.spin.Update(msg)
-	return m, cmd
+	return m, m.busy.tick(msg, m.listen)
 }
 
 // appCommands are the keys that work wherever the focus is: quit, help,
@@ -435,7 +395,7 @@ func (m *Model) toggleHelp() tea.Cmd {
 }
 
 // computingRerun reports whether a rerun runs and computes: esc cancels it.
-func (m *Model) computingRerun() bool { return m.rerun.running() && len(m.computing) > 0 }
+func (m *Model) computingRerun() bool { return m.rerun.running() && m.busy.any() }
 
 func (m *Model) panelFocused() bool { return m.focus == focusPanel }
 
@@ -501,12 +461,7 @@ func (m *Model) clearAll() tea.Cmd {
 // the last page shown, or the dataset list if the dataset never opened.
 func (m *Model) cancel() tea.Cmd {
 	m.rerun.cancelAll()
-	var stopped []string
-	for _, c := range m.sortedComputing() {
-		stopped = append(stopped, c.fn)
-	}
-	m.computing = map[string]computing{}
-	m.progress = progressMsg{}
+	stopped := m.busy.stop()
 	shown := m.ctx.page.Query
 	if shown.Source != m.q.Source {
 		shown = query{View: viewList}

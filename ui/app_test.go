@@ -177,7 +177,7 @@ func TestEscCancelsASlowMiss(t *testing.T) {
 	// real program would.
 	done := d.pressInBackground(tea.KeyMsg{Type: tea.KeyEnter})
 	deadline := time.Now().Add(10 * time.Second)
-	for d.m.computing["dataset_model\x00"+`dataset_model("seattle-weather")`].fn == "" {
+	for d.m.busy.computing["dataset_model\x00"+`dataset_model("seattle-weather")`].fn == "" {
 		if time.Now().After(deadline) {
 			t.Fatal("the miss never started")
 		}
@@ -209,7 +209,7 @@ func TestEscCancelsASlowMiss(t *testing.T) {
 
 func TestProgressBarForBigLoads(t *testing.T) {
 	d := newDriver(t, Options{Color: false})
-	d.m.computing["load_csv\x00x"] = computing{fn: "load_csv", key: `load_csv("big.csv")`, spinner: "Loading CSV…", since: time.Now()}
+	d.m.busy.computing["load_csv\x00x"] = computing{fn: "load_csv", key: `load_csv("big.csv")`, spinner: "Loading CSV…", since: time.Now()}
 	d.send(progressMsg{read: 50 << 20, total: 100 << 20})
 	if s := d.screen(); !strings.Contains(s, "50%") || !strings.Contains(s, "50.0M / 100.0M") {
 		t.Fatalf("no byte progress bar for a 100 MB load:\n%s", s)
@@ -316,7 +316,7 @@ func TestEscDuringALoadGoesBack(t *testing.T) {
 	d.m = next.(Model)
 	done := background(cmd)
 	deadline := time.Now().Add(10 * time.Second)
-	for len(d.m.computing) == 0 {
+	for len(d.m.busy.computing) == 0 {
 		if time.Now().After(deadline) {
 			t.Fatal("the miss never started")
 		}

@@ -87,20 +87,6 @@ func (m *Model) dropPreview() {
 // previewing reports whether the table shows the first rows only.
 func (m Model) previewing() bool { return m.ctx.preview != nil }
 
-// loadingText says how far the load behind a preview is, as the progress
-// figure (the bytes parsed, not only read) measures it; once the file is
-// parsed the model still indexes it, which the figure does not cover.
-func (m Model) loadingText() string {
-	p := m.progress
-	switch {
-	case p.total > 0 && p.read >= p.total:
-		return "parsed, indexing…"
-	case p.total > 0:
-		return fmt.Sprintf("loading %d%%…", p.read*100/p.total)
-	}
-	return "loading…"
-}
-
 // waitNotice says that what was asked for needs every row and comes with
 // the page, not from the preview. The notice goes when the preview does.
 func (m *Model) waitNotice(what string) {
@@ -112,7 +98,7 @@ func (m *Model) waitNotice(what string) {
 // previewTitle is the title's middle while the table shows a preview: how
 // many first rows it holds, how far the load is, and what waits for it.
 func (m Model) previewTitle() []string {
-	parts := []string{fmt.Sprintf("first %s (preview)", plural(m.ctx.preview.rows.Len(), "row")), m.loadingText()}
+	parts := []string{fmt.Sprintf("first %s (preview)", plural(m.ctx.preview.rows.Len(), "row")), m.busy.loadingText()}
 	var waiting []string
 	if m.q.Filter != "" {
 		waiting = append(waiting, "filter")
@@ -139,7 +125,7 @@ func (m Model) previewWaitView(width int) string {
 		what, again = "the histogram", k.Histo
 	}
 	st := m.ctx.Styles
-	return st.Subtle.Render(clip(what+" waits for the whole file ("+m.loadingText()+"):", width)) + "\n" +
+	return st.Subtle.Render(clip(what+" waits for the whole file ("+m.busy.loadingText()+"):", width)) + "\n" +
 		st.Subtle.Render(clip("it is computed over every row, never the preview's first rows", width)) + "\n" +
 		st.Subtle.Render(clip(again.Help().Key+" again: back to the first rows", width))
 }

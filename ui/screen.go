@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -61,7 +60,7 @@ func (m Model) View() string {
 		return ""
 	}
 	l := m.lay
-	busy := m.computingLines(l.mainW)
+	busy := m.busy.lines(l.mainW, m.stable)
 	busy = busy[:min(len(busy), max(l.mainH-1, 0))]
 	var mainView string
 	if m.helpScreen.shown {
@@ -228,48 +227,6 @@ func (m Model) titleLine(width int) string {
 	return clip(strings.Join(parts, st.Subtle.Render(" · ")), width)
 }
 
-// computingLines shows a spinner per miss in progress, with the function's
-// spinner text, elapsed time and, for big loads, a progress bar in bytes.
-func (m Model) computingLines(width int) []string {
-	var out []string
-	for _, c := range m.sortedComputing() {
-		text := c.spinner
-		if text == "" {
-			text = c.fn
-		}
-		elapsed := time.Since(c.since).Round(100 * time.Millisecond).String()
-		if m.stable {
-			elapsed = "T"
-		}
-		line := fmt.Sprintf("%s %s %s %s", m.spin.View(), Sanitize(text), m.ctx.Styles.Subtle.Render(Sanitize(c.key)), elapsed)
-		out = append(out, clip(line, width))
-		if p := m.progress; (c.fn == "load_csv" || c.fn == "fetch_csv") && p.total > 5<<20 {
-			// Big loads get a bar in bytes on a line of its own.
-			sizes := fmt.Sprintf(" %s / %s", humanSize(p.read), humanSize(p.total))
-			bar := m.bar
-			bar.Width = max(min(40, width-len(sizes)-4), 10)
-			out = append(out, clip("  "+bar.ViewAs(float64(p.read)/float64(p.total))+sizes, width))
-		}
-	}
-	if len(out) > 0 {
-		out = append(out, m.ctx.Styles.Subtle.Render(clip("keys keep working; esc cancels", width)))
-	}
-	return out
-}
-
-func (m Model) sortedComputing() []computing {
-	out := make([]computing, 0, len(m.computing))
-	for _, c := range m.computing {
-		out = append(out, c)
-	}
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j].since.Before(out[j-1].since); j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
-	return out
-}
-
 // noticeLine is the prompt while typing, else the filter's error, else
 // what the last key did.
 func (m Model) noticeLine(width int) string {
@@ -303,7 +260,7 @@ func (m Model) keyHint() string {
 func (m Model) statusLine(width int) string {
 	st, p := m.ctx.Styles, m.ctx.page
 	number, took := fmt.Sprintf("rerun #%d", m.reruns), readableDuration(p.Took)
-	if m.rerun.running() && len(m.computing) > 0 {
+	if m.rerun.running() && m.busy.any() {
 		number += fmt.Sprintf(" (#%d running)", m.reruns+1)
 	}
 	if m.stable {

@@ -17,6 +17,12 @@ import (
 // says "match i of n". Passing the last match wraps to the first, and the
 // notice says so.
 
+// searchState is what search keeps between keys.
+type searchState struct {
+	last    string // the last / text typed, kept to edit when it was not valid
+	pending int    // a jump waits for its matches: 1 forward, -1 back
+}
+
 // searchCommands are /, n and N.
 func searchCommands(k KeyMap) commandTable {
 	return commandTable{title: "search", commands: []command{
@@ -28,30 +34,30 @@ func searchCommands(k KeyMap) commandTable {
 
 // openSearch is /: the prompt, holding the last pattern typed.
 func (m *Model) openSearch() tea.Cmd {
-	m.prompt.open(promptSearch, "search: ", m.lastSearch, (*Model).startSearch)
+	m.prompt.open(promptSearch, "search: ", m.search.last, (*Model).startSearch)
 	return nil
 }
 
 // startSearch applies the search prompt's text.
 func (m *Model) startSearch(pattern string) tea.Cmd {
 	if pattern == "" {
-		m.q.Search, m.q.SearchCols, m.findPending = "", nil, 0
+		m.q.Search, m.q.SearchCols, m.search.pending = "", nil, 0
 		m.notice = "search cleared"
 		return m.rerunQuery()
 	}
 	if _, err := loaders.CompileSearch(pattern); err != nil {
 		m.notice = Sanitize(err.Error()) + "  (/: edit it)"
-		m.lastSearch = pattern
+		m.search.last = pattern
 		return nil
 	}
 	df, _, _ := m.table.shown()
 	m.q.Search, m.q.SearchCols = pattern, m.table.cols.shownNames(df.Names())
-	m.lastSearch = pattern
-	m.findPending = 1
+	m.search.last = pattern
+	m.search.pending = 1
 	if m.previewing() {
 		m.waitNotice("search")
 		m.notice += " (press " + m.ctx.Keys.Next.Help().Key + " when it has loaded)"
-		m.findPending = 0
+		m.search.pending = 0
 	}
 	return m.rerunQuery()
 }
@@ -90,11 +96,11 @@ func (m *Model) find(forward bool) {
 		m.q.View = viewTable
 	}
 	if !m.searchReady(p) {
-		m.findPending = map[bool]int{true: 1, false: -1}[forward]
+		m.search.pending = map[bool]int{true: 1, false: -1}[forward]
 		m.notice = fmt.Sprintf("searching for /%s/…", Sanitize(m.q.Search))
 		return
 	}
-	m.findPending = 0
+	m.search.pending = 0
 	if p.SearchErr != nil {
 		m.notice = describeErr(p.SearchErr)
 		return
@@ -129,7 +135,7 @@ func (m *Model) find(forward bool) {
 // notice of a type just set.
 func (m *Model) afterPage(p *page.Page) {
 	m.sayUnread(p)
-	if m.findPending != 0 && m.searchReady(p) {
-		m.find(m.findPending > 0)
+	if m.search.pending != 0 && m.searchReady(p) {
+		m.find(m.search.pending > 0)
 	}
 }

@@ -99,7 +99,7 @@ func (m *Model) showSheet(i int) tea.Cmd {
 // openDataset shows the sheet of a dataset picked in the list: the one
 // already open, as it was left, or a new one.
 func (m *Model) openDataset(src *loaders.Source) tea.Cmd {
-	m.findPending = 0
+	m.search.pending = 0
 	for j, sh := range m.sheets.list {
 		if sh.parent < 0 && sh.q.Source == src {
 			return m.showSheet(j)
