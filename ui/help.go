@@ -76,18 +76,20 @@ func (h *helpScreen) page(width, height int) []string {
 	return page
 }
 
-// helpLines is every key with its help, the groups of FullHelp one after
-// the other in as many columns as the width holds, then the filter
-// language. Nothing is cut: what does not fit scrolls.
+// helpLines is every key with its help, the groups of helpGroups one
+// after the other under their titles, in as many columns as the width
+// holds, then the filter language. Nothing is cut: what does not fit
+// scrolls.
 func helpLines(k KeyMap, width int) []string {
 	const keyW = 8
 	colW := 34 // or the longest entry: an entry is never cut by the next column
 	var entries []string
-	for g, group := range k.FullHelp() {
+	for g, group := range k.helpGroups() {
 		if g > 0 {
 			entries = append(entries, "")
 		}
-		for _, b := range group {
+		entries = append(entries, group.title+":")
+		for _, b := range group.keys {
 			h := b.Help()
 			e := pad(h.Key, keyW) + " " + h.Desc
 			colW = max(colW, strWidth(e))

@@ -96,13 +96,29 @@ func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.Open, k.Search, k.Filter, k.Sort, k.Describe, k.Values, k.Panel, k.Rerun, k.Help, k.Quit}
 }
 
-// FullHelp implements help.KeyMap: the components' moves, then every
-// command table (commands.go) under its feature, then the prompt's keys.
-// The ? screen and the README test read it.
+// FullHelp implements help.KeyMap: the groups of the ? screen
+// (helpGroups), as bubbles/help takes them.
 func (k KeyMap) FullHelp() [][]key.Binding {
-	groups := [][]key.Binding{k.moveKeys()}
-	for _, t := range commandTables(k) {
-		groups = append(groups, t.bindings())
+	var out [][]key.Binding
+	for _, g := range k.helpGroups() {
+		out = append(out, g.keys)
 	}
-	return append(groups, k.promptKeys())
+	return out
+}
+
+// helpGroup is one titled group of keys on the ? screen.
+type helpGroup struct {
+	title string
+	keys  []key.Binding
+}
+
+// helpGroups are the components' moves, then every command table
+// (commands.go) under its feature's title, then the prompt's keys. The ?
+// screen and the README test read them.
+func (k KeyMap) helpGroups() []helpGroup {
+	groups := []helpGroup{{"move", k.moveKeys()}}
+	for _, t := range commandTables(k) {
+		groups = append(groups, helpGroup{t.title, t.bindings()})
+	}
+	return append(groups, helpGroup{"in a prompt", k.promptKeys()})
 }
