@@ -124,38 +124,58 @@ func (t *tableView) frameCol() int {
 	return t.order[t.col]
 }
 
-// columnCommands are the table's column keys. Only the sort and type
-// keys (sorting.go, types.go) change what the page computes; a hidden or
-// moved column also changes the cells a search looks at, so it searches
-// again.
+// columnCommands are the table's column keys. Most act on the table
+// component alone (tableCommand): it changes its own column layout and
+// hands back a notice and an intent. Only the sort and type keys
+// (sorting.go, types.go) change what the page computes; a hidden or moved
+// column also changes the cells a search looks at, so the root searches
+// again (relaid).
 func columnCommands(k KeyMap) commandTable {
 	c, on := k.Columns, viewsOf(viewTable)
 	return commandTable{title: "columns", commands: []command{
 		{key: c.Jump, views: on, run: (*Model).askColumn},
-		{key: c.Hide, views: on, run: (*Model).hideColumn},
-		{key: c.Unhide, views: on, run: (*Model).unhideColumns},
-		{key: c.MoveLeft, views: on, run: func(m *Model) tea.Cmd { return m.moveColumn(-1) }},
-		{key: c.MoveRight, views: on, run: func(m *Model) tea.Cmd { return m.moveColumn(1) }},
-		{key: c.Narrow, views: on, run: func(m *Model) tea.Cmd { return m.widenColumn(-2) }},
-		{key: c.Widen, views: on, run: func(m *Model) tea.Cmd { return m.widenColumn(4) }},
-		{key: c.Freeze, views: on, run: (*Model).freezeColumns},
+		{key: c.Hide, views: on, run: tableCommand((*tableView).hide)},
+		{key: c.Unhide, views: on, run: tableCommand((*tableView).unhide)},
+		{key: c.MoveLeft, views: on, run: tableCommand(func(t *tableView, col string) (string, tableIntent) { return t.moveColumn(col, -1) })},
+		{key: c.MoveRight, views: on, run: tableCommand(func(t *tableView, col string) (string, tableIntent) { return t.moveColumn(col, 1) })},
+		{key: c.Narrow, views: on, run: tableCommand(func(t *tableView, col string) (string, tableIntent) { return t.widen(col, -2) })},
+		{key: c.Widen, views: on, run: tableCommand(func(t *tableView, col string) (string, tableIntent) { return t.widen(col, 4) })},
+		{key: c.Freeze, views: on, run: tableCommand((*tableView).freeze)},
 		{key: c.Wrap, views: on, run: (*Model).toggleWrap},
 		{key: c.CopyCell, views: on, run: func(m *Model) tea.Cmd { return m.copyToClipboard(false) }},
 		{key: c.CopyRow, views: on, run: func(m *Model) tea.Cmd { return m.copyToClipboard(true) }},
 	}}
 }
 
-// cursorAt lays the table's columns out over what it shows and returns
-// the names and the cursor's column; ok is false when there is no column.
-func (m *Model) cursorAt() (names []string, col string, ok bool) {
-	df, _, _ := m.table.shown()
-	names = df.Names()
-	if len(names) == 0 {
-		return nil, "", false
+// tableIntent is what a table command asks of the root once it has
+// changed the table's own state.
+type tableIntent int
+
+const (
+	tableStays  tableIntent = iota // only the table's look changed
+	tableRelaid                    // the columns shown changed: a search follows them
+)
+
+// tableCommand runs do on the table component with the cursor's column
+// (nothing when there is none), shows its notice and does what its intent
+// asks.
+func tableCommand(do func(t *tableView, col string) (notice string, in tableIntent)) func(*Model) tea.Cmd {
+	return func(m *Model) tea.Cmd {
+		col := m.cursorColumn()
+		if col == "" {
+			return nil
+		}
+		df, _, _ := m.table.shown()
+		m.table.applyColumns(df)
+		notice, in := do(m.table, col)
+		if notice != "" {
+			m.notice = notice
+		}
+		if in == tableRelaid {
+			return m.searchColumnsChanged()
+		}
+		return nil
 	}
-	m.table.applyColumns(df)
-	col = m.cursorColumn()
-	return names, col, col != ""
 }
 
 // askColumn is :: the prompt for a column to jump to, names completed.
@@ -171,86 +191,58 @@ func (m *Model) askColumn() tea.Cmd {
 	return nil
 }
 
-// hideColumn is -: the cursor's column leaves the table until U.
-func (m *Model) hideColumn() tea.Cmd {
-	_, col, ok := m.cursorAt()
-	if !ok {
-		return nil
-	}
-	t := m.table
+// hide is -: col leaves the table until U.
+func (t *tableView) hide(col string) (string, tableIntent) {
 	if len(t.order) <= 1 {
-		m.notice = "cannot hide the only column shown"
-		return nil
+		return "cannot hide the only column shown", tableStays
 	}
 	t.cols.hidden = append(slices.Clone(t.cols.hidden), col)
-	m.notice = fmt.Sprintf("hid %s (U shows the %s)", Sanitize(col), plural(len(t.cols.hidden), "hidden column"))
-	return m.searchColumnsChanged()
+	return fmt.Sprintf("hid %s (U shows the %s)", Sanitize(col), plural(len(t.cols.hidden), "hidden column")), tableRelaid
 }
 
-// unhideColumns is U: every hidden column is shown again; the cursor stays
-// on its column.
-func (m *Model) unhideColumns() tea.Cmd {
-	names, col, ok := m.cursorAt()
-	if !ok {
-		return nil
-	}
-	t := m.table
+// unhide is U: every hidden column is shown again; the cursor stays on
+// col.
+func (t *tableView) unhide(col string) (string, tableIntent) {
 	if len(t.cols.hidden) == 0 {
-		m.notice = "no hidden columns"
-		return nil
+		return "no hidden columns", tableStays
 	}
-	m.notice = fmt.Sprintf("showing %s again", plural(len(t.cols.hidden), "hidden column"))
+	notice := fmt.Sprintf("showing %s again", plural(len(t.cols.hidden), "hidden column"))
 	t.cols.hidden = nil
 	df, _, _ := t.shown()
 	t.applyColumns(df)
-	t.col = max(slices.Index(t.order, slices.Index(names, col)), 0)
-	return m.searchColumnsChanged()
+	t.col = max(slices.Index(t.order, df.Index(col)), 0)
+	return notice, tableRelaid
 }
 
-// moveColumn is < (step -1) or > (step 1): the cursor's column swaps
-// places with its neighbour.
-func (m *Model) moveColumn(step int) tea.Cmd {
-	names, col, ok := m.cursorAt()
-	if !ok {
-		return nil
-	}
-	t := m.table
+// moveColumn is < (step -1) or > (step 1): col swaps places with its
+// neighbour.
+func (t *tableView) moveColumn(col string, step int) (string, tableIntent) {
 	to := t.col + step
 	if to < 0 || to >= len(t.order) {
-		return nil
+		return "", tableStays
 	}
-	shown := t.cols.shownNames(names)
+	df, _, _ := t.shown()
+	shown := t.cols.shownNames(df.Names())
 	shown[t.col], shown[to] = shown[to], shown[t.col]
 	t.cols.order = shown
 	t.col = to
-	m.notice = fmt.Sprintf("moved %s to column %d of %d", Sanitize(col), to+1, len(shown))
-	return m.searchColumnsChanged()
+	return fmt.Sprintf("moved %s to column %d of %d", Sanitize(col), to+1, len(shown)), tableRelaid
 }
 
-// widenColumn is ( (narrower) or ) (wider): the cursor's column by step
-// cells.
-func (m *Model) widenColumn(step int) tea.Cmd {
-	_, col, ok := m.cursorAt()
-	if !ok {
-		return nil
-	}
-	t := m.table
+// widen is ( (narrower, step < 0) or ): col by step cells.
+func (t *tableView) widen(col string, step int) (string, tableIntent) {
 	extra := make(map[string]int, len(t.cols.extra)+1)
 	for n, v := range t.cols.extra {
 		extra[n] = v
 	}
 	extra[col] = min(max(extra[col]+step, -maxColWidth), 4*maxColWidth)
 	t.cols.extra = extra
-	return nil
+	return "", tableStays
 }
 
-// freezeColumns is !: the columns up to the cursor's stay at the left; !
-// again at the same place thaws them.
-func (m *Model) freezeColumns() tea.Cmd {
-	if _, _, ok := m.cursorAt(); !ok {
-		return nil
-	}
-	t := m.table
+// freeze is !: the columns up to the cursor's stay at the left; ! again
+// at the same place thaws them.
+func (t *tableView) freeze(string) (string, tableIntent) {
 	n := t.col + 1
 	if t.cols.frozenCount() == n {
 		n = 0
@@ -258,11 +250,9 @@ func (m *Model) freezeColumns() tea.Cmd {
 	t.cols.frozen, t.cols.frozenSet = n, true
 	t.left = 0
 	if n == 0 {
-		m.notice = "no column frozen (! freezes the columns up to the cursor)"
-	} else {
-		m.notice = fmt.Sprintf("froze %s: they stay when scrolling right (! here again: none)", plural(n, "column"))
+		return "no column frozen (! freezes the columns up to the cursor)", tableStays
 	}
-	return nil
+	return fmt.Sprintf("froze %s: they stay when scrolling right (! here again: none)", plural(n, "column")), tableStays
 }
 
 // toggleWrap is w: the cursor's cell in full under the table, or not.
