@@ -1,8 +1,7 @@
-package main
+package cli
 
 import (
 	"errors"
-	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -61,35 +60,41 @@ func TestParseDelimiter(t *testing.T) {
 	}
 }
 
-func TestParseInterspersed(t *testing.T) {
-	var read readingFlags
-	flags := newTestFlags(&read)
-	args, err := parseInterspersed(flags, []string{"a.csv", "-d", ";", "b.csv", "--", "--no-headers"})
-	if err != nil || strings.Join(args, " ") != "a.csv b.csv --no-headers" || read.delimiter != ";" || read.noHeaders {
-		t.Fatalf("%q %v %+v", args, err, read)
+// Flags stand anywhere among the arguments (hitmiss export data.csv
+// --sort x), and "--" ends them.
+func TestFlagsInterspersed(t *testing.T) {
+	var o options
+	root := newRoot("test", Streams{}, &o)
+	if err := root.ParseFlags([]string{"a.csv", "-d", ";", "b.csv", "--", "--no-headers"}); err != nil {
+		t.Fatal(err)
 	}
-}
-
-func newTestFlags(read *readingFlags) *flag.FlagSet {
-	flags := flag.NewFlagSet("test", flag.ContinueOnError)
-	flags.SetOutput(io.Discard)
-	read.register(flags)
-	return flags
+	if args := root.Flags().Args(); strings.Join(args, " ") != "a.csv b.csv --no-headers" || o.read.delimiter != ";" || o.read.noHeaders {
+		t.Fatalf("%q %+v", args, o.read)
+	}
 }
 
 // Flags may come before the subcommand's name, as with git's commands; a
 // flag's value that happens to be a command's name stays a value.
 func TestSubcommandAfterFlags(t *testing.T) {
-	for _, c := range []struct{ in, want []string }{
-		{[]string{"-d", ";", "inspect", "f.csv"}, []string{"inspect", "-d", ";", "f.csv"}},
-		{[]string{"--no-headers", "export", "f.csv", "--filter", "a > 1"}, []string{"export", "--no-headers", "f.csv", "--filter", "a > 1"}},
-		{[]string{"inspect", "f.csv"}, []string{"inspect", "f.csv"}},
-		{[]string{"-o", "inspect", "f.csv"}, []string{"-o", "inspect", "f.csv"}},
-		{[]string{"f.csv", "inspect"}, []string{"f.csv", "inspect"}},
-		{[]string{"--", "inspect"}, []string{"--", "inspect"}},
+	for _, c := range []struct {
+		in   []string
+		cmd  string // the command that runs
+		want []string
+	}{
+		{[]string{"-d", ";", "inspect", "f.csv"}, "inspect", []string{"-d", ";", "f.csv"}},
+		{[]string{"--no-headers", "export", "f.csv", "--filter", "a > 1"}, "export", []string{"--no-headers", "f.csv", "--filter", "a > 1"}},
+		{[]string{"--force", "export", "f.csv"}, "export", []string{"--force", "f.csv"}},
+		{[]string{"-d", ",", "serve", "x.csv"}, "serve", []string{"-d", ",", "x.csv"}},
+		{[]string{"inspect", "f.csv"}, "inspect", []string{"f.csv"}},
+		{[]string{"-o", "inspect", "f.csv"}, "hitmiss", []string{"-o", "inspect", "f.csv"}},
+		{[]string{"f.csv", "inspect"}, "hitmiss", []string{"f.csv", "inspect"}},
+		{[]string{"--", "inspect"}, "hitmiss", []string{"--", "inspect"}},
 	} {
-		if got := subcommandFirst(slices.Clone(c.in)); !slices.Equal(got, c.want) {
-			t.Errorf("subcommandFirst(%q) = %q, want %q", c.in, got, c.want)
+		var o options
+		root := newRoot("test", Streams{}, &o)
+		cmd, rest, err := root.Traverse(commandFirst(root, slices.Clone(c.in)))
+		if err != nil || cmd.Name() != c.cmd || !slices.Equal(rest, c.want) {
+			t.Errorf("hitmiss %q runs %s with %q (%v), want %s with %q", c.in, cmd.Name(), rest, err, c.cmd, c.want)
 		}
 	}
 	var out, errOut strings.Builder

@@ -1,9 +1,7 @@
-package ui_test
+package cli
 
 import (
-	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -17,7 +15,7 @@ import (
 // escapeOrControl matches anything that could drive a terminal.
 var escapeOrControl = regexp.MustCompile("[\x00-\x08\x0b-\x1f\x7f\u0080-\u009f]")
 
-// runInspect runs the built binary's inspect command.
+// runInspect runs hitmiss inspect.
 func runInspect(t *testing.T, source string, stdin []byte) (stdout, stderr string, code int) {
 	t.Helper()
 	return runHitmiss(t, stdin, "inspect", source)
@@ -95,27 +93,22 @@ func TestInspectErrors(t *testing.T) {
 }
 
 func TestVersionAndHelp(t *testing.T) {
-	out, err := exec.Command(hitmiss(t), "--version").Output()
-	if err != nil || !strings.HasPrefix(string(out), "hitmiss ") {
-		t.Fatalf("--version: %q %v", out, err)
+	out, _, code := runHitmiss(t, nil, "--version")
+	if code != 0 || !strings.HasPrefix(out, "hitmiss ") {
+		t.Fatalf("--version: %q, exit %d", out, code)
 	}
-	cmd := exec.Command(hitmiss(t), "-h")
-	var errOut bytes.Buffer
-	cmd.Stderr = &errOut
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("-h: %v", err)
+	_, help, code := runHitmiss(t, nil, "-h")
+	if code != 0 {
+		t.Fatalf("-h: exit %d", code)
 	}
 	for _, want := range []string{"Examples:", "-slow", "-ttl", "-max-entries", "-persist", "-no-color", "-version", "inspect SOURCE"} {
-		if !strings.Contains(errOut.String(), want) {
-			t.Fatalf("-h lacks %q:\n%s", want, errOut.String())
+		if !strings.Contains(help, want) {
+			t.Fatalf("-h lacks %q:\n%s", want, help)
 		}
 	}
-	cmd = exec.Command(hitmiss(t), "/no/such/file.csv")
-	errOut.Reset()
-	cmd.Stderr = &errOut
-	err = cmd.Run()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || errOut.String() != "hitmiss: /no/such/file.csv: no such file, directory or bundled dataset\n" {
-		t.Fatalf("bad source: %v %q", err, errOut.String())
+	_, errOut, code := runHitmiss(t, nil, "/no/such/file.csv")
+	if code != 1 || errOut != "hitmiss: /no/such/file.csv: no such file, directory or bundled dataset\n" {
+		t.Fatalf("bad source: exit %d %q", code, errOut)
 	}
 }
 

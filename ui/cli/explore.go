@@ -1,0 +1,158 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/spf13/cobra"
+
+	"github.com/hitmiss/hitmiss/datasets"
+	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/ui"
+)
+
+// exploreCmd is the root command: the explorer.
+func exploreCmd(s Streams, o *options, g flagGroups) *cobra.Command {
+	var split bool
+	cmd := &cobra.Command{
+		Use:   "hitmiss [SOURCE...]",
+		Short: "Explore CSV files while watching Streamlit-style caches work",
+		Long: `hitmiss: explore CSV files while watching Streamlit-style caches work.
+
+Opens the explorer on the SOURCEs, or on the bundled datasets without any.
+A SOURCE is a bundled dataset name, a file (.csv .tsv .psv, gzip or not),
+a directory of them, - for standard input, or an http(s) URL.`,
+		Example: `  hitmiss                            # the bundled datasets
+  hitmiss sales.csv logs/            # a file and every CSV in a folder
+  hitmiss --slow 2s zipcodes         # every miss takes 2 s longer
+  hitmiss --split                    # two sessions side by side, one cache
+  hitmiss --ttl 30s --max-entries 3 weather
+  hitmiss --metrics 127.0.0.1:9464   # the caches' metrics at /metrics
+  hitmiss --store redis://127.0.0.1:6379/0   # share loads between processes
+  hitmiss -d ';' --no-headers data.txt       # say how to read a file
+  curl -s https://example.org/data.csv | hitmiss -`,
+		Args:              cobra.ArbitraryArgs,
+		ValidArgsFunction: completeSources,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return explore(cmd, s, o, split, args)
+		},
+	}
+	cmd.Flags().BoolVar(&split, "split", false, "two sessions, A and B, side by side sharing one cache (ctrl+w switches)")
+	cmd.Flags().Bool("version", false, "print the version and exit")
+	add(cmd, g.read)
+	add(cmd, g.cache)
+	add(cmd, g.display)
+	return cmd
+}
+
+// explore runs the explorer on the sources args name.
+func explore(cmd *cobra.Command, s Streams, o *options, split bool, args []string) error {
+	if o.cache.negative() {
+		fmt.Fprintln(s.Err, "hitmiss: --ttl, --max-entries and --slow must not be negative")
+		return exitStatus(2)
+	}
+	sources, problems := resolveAll(args, s.In)
+	var skipped []string
+	for _, p := range problems {
+		fmt.Fprintln(s.Err, "hitmiss:", ui.Sanitize(p.Error()))
+		skipped = append(skipped, ui.Sanitize(p.Error()))
+	}
+	if len(sources) == 0 {
+		suggestCommand(cmd, s.Err, args)
+		return exitStatus(1)
+	}
+	sources, err := o.read.apply(sources)
+	if err != nil {
+		fmt.Fprintln(s.Err, "hitmiss:", err)
+		return exitStatus(2)
+	}
+	reg, closeReg, err := o.cache.registry()
+	if err != nil {
+		fmt.Fprintln(s.Err, "hitmiss:", err)
+		return exitStatus(2)
+	}
+	defer closeReg() // release every cached resource before the process ends
+	lcfg := o.cache.loaders()
+	uiOpts := ui.Options{Sources: sources, Color: !o.display.noColor,
+		Open: len(args) == 1 && len(sources) == 1, Problems: skipped, Clipboard: os.Stdout}
+	var model tea.Model
+	if split {
+		room := ui.NewRoom(2)
+		lcfg.Sessions, lcfg.PlaceReleased = true, room.PlaceReleased
+		m, err := ui.NewSplit(reg, loaders.New(reg, lcfg), room, uiOpts)
+		if err != nil {
+			fmt.Fprintln(s.Err, "hitmiss:", err)
+			return exitStatus(1)
+		}
+		model = m
+	} else {
+		model = ui.New(reg, loaders.New(reg, lcfg), uiOpts)
+	}
+	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithMouseCellMotion()}
+	if slices.Contains(args, "-") {
+		// Standard input held the data: read keys from the terminal.
+		if tty, err := os.Open("/dev/tty"); err == nil {
+			defer tty.Close()
+			opts = append(opts, tea.WithInput(tty))
+		}
+	}
+	if _, err := tea.NewProgram(model, opts...).Run(); err != nil {
+		fmt.Fprintln(s.Err, "hitmiss:", err)
+		return exitStatus(1)
+	}
+	return nil
+}
+
+// resolveAll resolves every argument (the bundled datasets when there are
+// none), keeping what resolves and reporting the rest.
+func resolveAll(args []string, stdin io.Reader) ([]loaders.Source, []error) {
+	if len(args) == 0 {
+		return loaders.BundledSources(), nil
+	}
+	var sources []loaders.Source
+	var problems []error
+	for _, a := range args {
+		srcs, err := loaders.Resolve(a, stdin)
+		if err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		sources = append(sources, srcs...)
+	}
+	return sources, problems
+}
+
+// suggestCommand names the command an argument that is no source may have
+// meant: "hitmiss exprot" is a source that does not exist, and likely a
+// typing mistake.
+func suggestCommand(root *cobra.Command, w io.Writer, args []string) {
+	root.SuggestionsMinimumDistance = 2
+	for _, a := range args {
+		if len(a) < 3 {
+			continue // "e" is more likely a file than export
+		}
+		if s := root.SuggestionsFor(a); len(s) > 0 {
+			fmt.Fprintf(w, "Did you mean 'hitmiss %s'? Run 'hitmiss --help' for usage.\n", s[0])
+			return
+		}
+	}
+}
+
+// completeSources completes a SOURCE: the bundled datasets' names that
+// begin with what was typed, else the shell's file names.
+func completeSources(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	var names []string
+	for _, d := range datasets.All() {
+		if strings.HasPrefix(d.Name, toComplete) {
+			names = append(names, d.Name)
+		}
+	}
+	if len(names) == 0 {
+		return nil, cobra.ShellCompDirectiveDefault
+	}
+	return names, cobra.ShellCompDirectiveNoFileComp
+}

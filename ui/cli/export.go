@@ -1,0 +1,141 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hitmiss/hitmiss/cache"
+	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/ui"
+)
+
+// exportFlags are export's own flags.
+type exportFlags struct {
+	filter, sort, columns string
+	format, out           string
+	force                 bool
+}
+
+// exportCmd writes one source's rows: hitmiss export SOURCE.
+func exportCmd(s Streams, o *options, g flagGroups) *cobra.Command {
+	var e exportFlags
+	cmd := &cobra.Command{
+		Use:   "export SOURCE",
+		Short: "Write one source's rows as CSV, TSV or JSON lines",
+		Long: `Writes one dataset's rows, filtered, sorted and with the columns chosen,
+as the explorer would show them, as CSV, TSV or JSON lines: to standard
+output, or atomically to a file that is never overwritten without --force.`,
+		Example: `  hitmiss export seattle-weather --filter 'weather = "sun"' --sort -temp_max
+  hitmiss export zipcodes --columns zip_code,city --format jsonl -o zips.jsonl
+  hitmiss export weather --filter 'temp_max > 30' -o hot.csv`,
+		Args:              argsBetween(1, 1),
+		ValidArgsFunction: completeSources,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return export(cmd.Context(), s, o, e, args[0])
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&e.filter, "filter", "", "keep the rows matching `EXPR` (the filter language of the explorer's f key)")
+	f.StringVar(&e.sort, "sort", "", "sort by `COL[,-COL...]`: the first key most significant, -COL descending; stable")
+	f.StringVar(&e.columns, "columns", "", "write only the columns `A,B,...`, in this order")
+	f.StringVar(&e.format, "format", "", "the file format, `csv|tsv|jsonl`; default: from -o's extension, else csv")
+	f.StringVarP(&e.out, "output", "o", "", "write to `FILE`; none or -: standard output")
+	f.BoolVar(&e.force, "force", false, "overwrite -o's file if it exists")
+	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"csv", "tsv", "jsonl"}, cobra.ShellCompDirectiveNoFileComp))
+	add(cmd, g.read)
+	return cmd
+}
+
+func export(ctx context.Context, s Streams, o *options, e exportFlags, arg string) error {
+	fail := func(err error) error {
+		fmt.Fprintln(s.Err, "hitmiss:", ui.Sanitize(err.Error()))
+		return exitStatus(1)
+	}
+	if e.out == "" {
+		e.out = "-"
+	}
+	var view exportView
+	view.Filter = e.filter
+	if e.sort != "" {
+		var err error
+		if view.Sort, err = loaders.ParseSortKeys(e.sort); err != nil {
+			return fail(fmt.Errorf("--%w", err))
+		}
+	}
+	if e.columns != "" {
+		view.Columns = strings.Split(e.columns, ",")
+	}
+	format, err := parseExportFormat(formatOf(e.format, e.out))
+	if err != nil {
+		return fail(err)
+	}
+	if e.out != "-" {
+		// Refuse early, before the load: the file is checked again when
+		// it is put in place, in case one appeared meanwhile.
+		if _, err := os.Lstat(e.out); err == nil && !e.force {
+			return fail(fmt.Errorf("%s: already exists (pass --force to overwrite it)", e.out))
+		}
+	}
+	srcs, err := loaders.Resolve(arg, s.In)
+	if err != nil {
+		return fail(err)
+	}
+	if len(srcs) != 1 {
+		return fail(fmt.Errorf("%s: holds %d files: export writes one dataset, name one file", arg, len(srcs)))
+	}
+	if srcs, err = o.read.apply(srcs); err != nil {
+		return fail(err)
+	}
+	l := loaders.New(cache.NewRegistry(), loaders.Config{})
+	m, err := l.Model.Get(ctx, srcs[0])
+	if err != nil {
+		return fail(err)
+	}
+	rows, columns, err := exportRows(ctx, l, m, view)
+	if err != nil {
+		return fail(err)
+	}
+	write := func(w io.Writer, sanitize bool) error {
+		return writeExport(w, m.Data(), rows, columns, format, sanitize)
+	}
+	if e.out == "-" {
+		err = write(s.Out, isTerminal(s.Out))
+	} else {
+		err = writeFileAtomic(e.out, e.force, func(w io.Writer) error { return write(w, false) })
+	}
+	if err != nil {
+		return fail(err)
+	}
+	return nil
+}
+
+// formatOf is the format asked for, or the one -o's extension names.
+func formatOf(format, out string) string {
+	if format != "" {
+		return format
+	}
+	switch strings.ToLower(filepath.Ext(out)) {
+	case ".tsv", ".tab":
+		return "tsv"
+	case ".jsonl", ".ndjson":
+		return "jsonl"
+	}
+	return "csv"
+}
+
+// isTerminal reports whether w is a terminal, where cell text is made
+// safe to print (a pipe or a file gets the bytes as read).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

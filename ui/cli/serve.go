@@ -1,0 +1,99 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hitmiss/hitmiss/ui"
+	"github.com/hitmiss/hitmiss/ui/serve"
+)
+
+// serveCmd serves the explorer over SSH: hitmiss serve [SOURCE...].
+func serveCmd(s Streams, o *options, g flagGroups) *cobra.Command {
+	var cfg serve.Config
+	cmd := &cobra.Command{
+		Use:   "serve [SOURCE...]",
+		Short: "Serve the explorer over SSH, one cache for all",
+		Long: `Serves the explorer over SSH: every connection is a session with its own
+screen, and all sessions share one cache, as the users of one Streamlit
+app do. Remote users reach only the SOURCEs given here (the bundled
+datasets without any): no path prompt, no files, no shell.`,
+		Example: `  hitmiss serve                   # on 127.0.0.1:23234, ~/.ssh/authorized_keys
+  hitmiss serve --open --slow 2s  # anyone on this machine; slow misses
+  hitmiss serve -d ';' sales.csv  # one file, fields split at ;
+  ssh -p 23234 localhost          # connect, from two terminals to see sharing`,
+		Args:              cobra.ArbitraryArgs,
+		ValidArgsFunction: completeSources,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return serveRun(s, o, cfg, args)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&cfg.Listen, "listen", serve.DefaultListen, "listen on `HOST:PORT`")
+	f.StringVar(&cfg.AuthorizedKeys, "authorized-keys", serve.DefaultAuthorizedKeys(), "let in the public keys of `FILE`, in authorized_keys format")
+	f.BoolVar(&cfg.Open, "open", false, "let anyone in, with any key or none: only on a loopback --listen address")
+	f.StringVar(&cfg.HostKey, "host-key", "", "the server's private key `FILE`, made when missing; default: hitmiss/ssh_host_ed25519_key in the user's config directory")
+	f.IntVar(&cfg.MaxSessions, "max-sessions", 16, "sessions at once; the next is turned away with a message")
+	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", 30*time.Minute, "close a connection idle this long; 0: never")
+	add(cmd, g.read)
+	add(cmd, g.cache)
+	add(cmd, g.display)
+	return cmd
+}
+
+func serveRun(s Streams, o *options, cfg serve.Config, args []string) error {
+	fail := func(status int, err error) error {
+		fmt.Fprintln(s.Err, "hitmiss serve:", ui.Sanitize(err.Error()))
+		return exitStatus(status)
+	}
+	if o.cache.negative() || cfg.MaxSessions < 0 || cfg.IdleTimeout < 0 {
+		return fail(2, fmt.Errorf("--ttl, --max-entries, --slow, --max-sessions and --idle-timeout must not be negative"))
+	}
+	sources, problems := resolveAll(args, s.In)
+	for _, p := range problems {
+		fmt.Fprintln(s.Err, "hitmiss serve:", ui.Sanitize(p.Error()))
+	}
+	if len(sources) == 0 {
+		return exitStatus(1)
+	}
+	var err error
+	if cfg.Sources, err = o.read.apply(sources); err != nil {
+		return fail(2, err)
+	}
+	cfg.Color, cfg.Log = !o.display.noColor, s.Err
+	reg, closeReg, err := o.cache.registry()
+	if err != nil {
+		return fail(2, err)
+	}
+	defer closeReg()
+	srv, err := serve.New(reg, o.cache.loaders(), cfg)
+	if err != nil {
+		return fail(1, err)
+	}
+	host, port, _ := net.SplitHostPort(srv.Addr().String())
+	fmt.Fprintf(s.Err, "hitmiss serve: listening on %s; connect with: ssh -p %s %s\n", srv.Addr(), port, host)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			fmt.Fprintln(s.Err, "hitmiss serve:", err)
+			return exitStatus(1)
+		}
+	case <-ctx.Done():
+		fmt.Fprintln(s.Err, "hitmiss serve: shutting down")
+		shut, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shut)
+	}
+	return nil
+}
