@@ -163,6 +163,15 @@
 // for each of those happenings. Delivery never blocks: a subscriber that
 // does not keep up loses events rather than slowing callers.
 //
+// Package cache/cachehttp serves both over HTTP, so a running program's
+// caches can be watched from outside (hitmiss attach URL): its Handler
+// answers GET /stats with Stats as JSON and GET /events with the events as
+// server-sent events, each with its session. Its AdminHandler clears a
+// function, one call (by the label its events carry, see
+// Registry.ClearLabel) or everything, behind a bearer token; a program
+// mounts it only if it chooses to, and only on a loopback address.
+// cache/cachehttp/example/pricesvc is a small service that does both.
+//
 // # Element replay
 //
 // Streamlit replays the st.* calls a cached function made when it is served

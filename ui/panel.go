@@ -198,7 +198,8 @@ var panelColumns = []panelColumn{
 	{"ttl", 4, 9, ttlText},
 }
 
-// View implements component.
+// View implements component: the title, the table of functions, the
+// functions not called yet, then as much of the event log as fits.
 func (c *cachePanel) View() string {
 	if c.width <= 0 || c.height <= 0 {
 		return ""
@@ -206,6 +207,24 @@ func (c *cachePanel) View() string {
 	st := c.ctx.Styles
 	used, idle := c.called()
 	c.sel = min(c.sel, max(len(used)-1, 0))
+	out := append([]string{c.titleLine()}, c.functionTable(used)...)
+	// In a room (serve, --split) the log says who did what: a short panel
+	// (80x24) gives it the line that lists the functions not called yet.
+	roomy := c.ctx.member == nil || c.height-len(out)-2 >= 2
+	if len(idle) > 0 && roomy {
+		out = append(out, st.Subtle.Render(clip("  not called yet: "+strings.Join(idle, ", "), c.width)))
+	}
+	out = append(out, st.PanelTitle.Render(clip("events", c.width)))
+	room := c.height - len(out)
+	if room <= 0 {
+		return strings.Join(out[:min(len(out), c.height)], "\n")
+	}
+	return strings.Join(append(out, c.eventLog(room)...), "\n")
+}
+
+// titleLine is the panel's first line; focused, it lists the panel's keys.
+func (c *cachePanel) titleLine() string {
+	st := c.ctx.Styles
 	title := "cache"
 	if c.ctx.member != nil {
 		title += " · " + roomLine(c.ctx.member)
@@ -217,17 +236,51 @@ func (c *cachePanel) View() string {
 	if c.focused {
 		titleStyle = st.Focus
 	}
-	out := []string{titleStyle.Render(clip(title, c.width))}
+	return titleStyle.Render(clip(title, c.width))
+}
+
+// functionTable is the table of the functions called: a header line, then
+// one line per function with the columns that fit, the selected one marked
+// while the panel has the focus.
+func (c *cachePanel) functionTable(used []cache.Stats) []string {
+	st := c.ctx.Styles
 	nameW := 8
 	for _, s := range used {
 		nameW = max(nameW, len(s.Name))
 	}
 	nameW = min(nameW, max(c.width/3, 8))
-	// Keep the columns that fit, in priority order, shown in table order.
-	// With a TTL set (--ttl, or a URL's), the time left matters most after
-	// the counts.
-	// So do expirations and evictions once they can happen (a TTL, a bound)
-	// or have happened: a talk about --max-entries watches that column.
+	keep := c.keptColumns(used, c.width-nameW-2)
+	row := func(marker, name string, cell func(col panelColumn) string) string {
+		var b strings.Builder
+		b.WriteString(marker + pad(clip(name, nameW), nameW))
+		for i, col := range panelColumns {
+			if keep[i] {
+				fmt.Fprintf(&b, " %*s", col.width, clip(cell(col), col.width))
+			}
+		}
+		return clip(b.String(), c.width)
+	}
+	out := []string{st.Subtle.Render(row("  ", "function", func(col panelColumn) string { return col.head }))}
+	for i, s := range used {
+		marker := "  "
+		if c.focused && i == c.sel {
+			marker = "▸ "
+		}
+		line := row(marker, s.Name, func(col panelColumn) string { return col.value(s) })
+		if c.focused && i == c.sel {
+			line = st.Selected.Render(line)
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// keptColumns says which of panelColumns fit in room: the columns that
+// fit, in priority order, shown in table order. With a TTL set (--ttl, or
+// a URL's), the time left matters most after the counts. So do
+// expirations and evictions once they can happen (a TTL, a bound) or have
+// happened: a talk about --max-entries watches that column.
+func (c *cachePanel) keptColumns(used []cache.Stats, room int) []bool {
 	ttlSet, expiring, evicting := false, false, false
 	for _, s := range used {
 		ttlSet = ttlSet || s.TTL > 0
@@ -235,7 +288,6 @@ func (c *cachePanel) View() string {
 		evicting = evicting || s.MaxEntries > 0 || s.MaxBytes > 0 || s.Evictions > 0
 	}
 	keep := make([]bool, len(panelColumns))
-	room := c.width - nameW - 2
 	for p := 0; p <= 9; p++ {
 		for i, col := range panelColumns {
 			prio := col.priority
@@ -248,39 +300,12 @@ func (c *cachePanel) View() string {
 			}
 		}
 	}
-	row := func(marker, name string, cell func(i int, col panelColumn) string) string {
-		var b strings.Builder
-		b.WriteString(marker + pad(clip(name, nameW), nameW))
-		for i, col := range panelColumns {
-			if keep[i] {
-				fmt.Fprintf(&b, " %*s", col.width, clip(cell(i, col), col.width))
-			}
-		}
-		return clip(b.String(), c.width)
-	}
-	out = append(out, st.Subtle.Render(row("  ", "function", func(_ int, col panelColumn) string { return col.head })))
-	for i, s := range used {
-		marker := "  "
-		if c.focused && i == c.sel {
-			marker = "▸ "
-		}
-		line := row(marker, s.Name, func(_ int, col panelColumn) string { return col.value(s) })
-		if c.focused && i == c.sel {
-			line = st.Selected.Render(line)
-		}
-		out = append(out, line)
-	}
-	// In a room (serve, --split) the log says who did what: a short panel
-	// (80x24) gives it the line that lists the functions not called yet.
-	roomy := c.ctx.member == nil || c.height-len(out)-2 >= 2
-	if len(idle) > 0 && roomy {
-		out = append(out, st.Subtle.Render(clip("  not called yet: "+strings.Join(idle, ", "), c.width)))
-	}
-	out = append(out, st.PanelTitle.Render(clip("events", c.width)))
-	room = c.height - len(out)
-	if room <= 0 {
-		return strings.Join(out[:min(len(out), c.height)], "\n")
-	}
+	return keep
+}
+
+// eventLog is the room lines of the log the panel shows: the newest that
+// fit, or, scrolled back, older ones over a line counting the newer.
+func (c *cachePanel) eventLog(room int) []string {
 	end := max(len(c.log)-c.back, 0)
 	newer := c.back > 0 && room > 1
 	if newer {
@@ -297,11 +322,10 @@ func (c *cachePanel) View() string {
 		}
 		shown = append(lines, shown...)
 	}
-	out = append(out, shown...)
 	if newer {
-		out = append(out, st.Subtle.Render(clip(fmt.Sprintf("… %d newer (pgdn)", c.back), c.width)))
+		shown = append(shown, c.ctx.Styles.Subtle.Render(clip(fmt.Sprintf("… %d newer (pgdn)", c.back), c.width)))
 	}
-	return strings.Join(out, "\n")
+	return shown
 }
 
 // errorLines bounds how many lines one error's reason takes in the log.

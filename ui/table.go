@@ -146,29 +146,65 @@ func cellText(df *loaders.Table, t series.Type, i, j, digits, limit int) (text s
 	return Sanitize(clipBytes(df.Text(i, j), limit)), false, false
 }
 
+// gridLayout is what one render of a grid draws: the frame's columns in
+// the order shown, the rows on screen, and the columns that fit with
+// their widths. A column is named by d, its place in order; order[d] is
+// its index in the frame.
+type gridLayout struct {
+	df      *loaders.Table
+	rows    loaders.RowSet
+	names   []string
+	types   []series.Type
+	order   []int
+	visible []int // the rows on screen, as places in rows
+	frozen  int
+	shown   []int       // the columns drawn, left to right
+	widths  map[int]int // each drawn column's width
+}
+
 // render draws the visible window of df through rows: a header line, the
 // frozen columns, then as many columns from the scroll position as fit.
 // Sorted columns get an arrow.
 func (g *grid) render(df *loaders.Table, rows loaders.RowSet, sortKeys []loaders.SortKey) string {
-	st := g.ctx.Styles
-	width, height := g.width, g.height
-	if width <= 0 || height <= 0 {
+	if g.width <= 0 || g.height <= 0 {
 		return ""
 	}
-	order := g.order
-	if order == nil {
-		order = make([]int, df.Ncol())
-		for j := range order {
-			order[j] = j
-		}
+	order := g.columnOrder(df)
+	if len(order) == 0 {
+		return g.ctx.Styles.Subtle.Render("no columns")
 	}
-	ncols := len(order)
-	if ncols == 0 {
-		return st.Subtle.Render("no columns")
+	g.clamp(rows.Len(), len(order))
+	bodyH := max(g.height-1, 0)
+	l := &gridLayout{df: df, rows: rows, names: df.Names(), types: df.Types(), order: order}
+	l.visible = g.scrollRows(rows.Len(), bodyH)
+	g.fitColumns(l)
+	var b strings.Builder
+	b.WriteString(g.header(l, sortKeys))
+	for _, i := range l.visible {
+		b.WriteByte('\n')
+		b.WriteString(g.rowLine(l, i))
 	}
-	nrows := rows.Len()
-	g.clamp(nrows, ncols)
-	bodyH := max(height-1, 0)
+	if len(l.visible) == 0 && bodyH > 0 {
+		b.WriteString("\n" + g.ctx.Styles.Subtle.Render("no rows"))
+	}
+	return b.String()
+}
+
+// columnOrder is the frame index of each column shown, in the order shown.
+func (g *grid) columnOrder(df *loaders.Table) []int {
+	if g.order != nil {
+		return g.order
+	}
+	order := make([]int, df.Ncol())
+	for j := range order {
+		order[j] = j
+	}
+	return order
+}
+
+// scrollRows scrolls until the cursor's row is among the bodyH rows on
+// screen, and returns those rows.
+func (g *grid) scrollRows(nrows, bodyH int) []int {
 	if bodyH > 0 {
 		if g.row < g.top {
 			g.top = g.row
@@ -181,72 +217,96 @@ func (g *grid) render(df *loaders.Table, rows loaders.RowSet, sortKeys []loaders
 	for i := g.top; i < min(g.top+bodyH, nrows); i++ {
 		visible = append(visible, i)
 	}
-	names, types := df.Names(), df.Types()
-	extraOf := func(d int) int {
-		if d < len(g.extra) {
-			return g.extra[d]
-		}
-		return 0
+	return visible
+}
+
+// extraWidth is how much the user widened (or narrowed) column d.
+func (g *grid) extraWidth(d int) int {
+	if d < len(g.extra) {
+		return g.extra[d]
 	}
-	limitOf := func(d int) int { return cellBytes + 4*max(extraOf(d), 0) }
-	widthOf := func(d int) int {
-		j := order[d]
-		w := ansi.StringWidth(Sanitize(clipBytes(names[j], cellBytes))) + 2 // room for a sort arrow or cursor marks
-		for _, i := range visible {
-			text, _, _ := cellText(df, types[j], rows.Row(i), j, g.digits, limitOf(d))
-			w = max(w, ansi.StringWidth(text))
-		}
-		if d == g.col && !g.ctx.Color {
-			w += 2 // the brackets that mark the cursor without colour
-		}
-		w = min(max(w, 3), maxColWidth+2)
-		return min(max(w+extraOf(d), 3), max(width, 1))
+	return 0
+}
+
+// cellLimit is how many bytes of a cell in column d are read: a widened
+// column reads more.
+func (g *grid) cellLimit(d int) int { return cellBytes + 4*max(g.extraWidth(d), 0) }
+
+// columnWidth is column d's width: its name's or its widest cell on
+// screen, capped, then as the user widened or narrowed it.
+func (g *grid) columnWidth(l *gridLayout, d int) int {
+	j := l.order[d]
+	w := ansi.StringWidth(Sanitize(clipBytes(l.names[j], cellBytes))) + 2 // room for a sort arrow or cursor marks
+	for _, i := range l.visible {
+		text, _, _ := cellText(l.df, l.types[j], l.rows.Row(i), j, g.digits, g.cellLimit(d))
+		w = max(w, ansi.StringWidth(text))
 	}
-	// The frozen columns first; then columns from the scroll position,
-	// moved right until the cursor's column fits.
+	if d == g.col && !g.ctx.Color {
+		w += 2 // the brackets that mark the cursor without colour
+	}
+	w = min(max(w, 3), maxColWidth+2)
+	return min(max(w+g.extraWidth(d), 3), max(g.width, 1))
+}
+
+// fitColumns picks the columns drawn: the frozen ones first; then columns
+// from the scroll position, moved right until the cursor's column fits.
+func (g *grid) fitColumns(l *gridLayout) {
+	ncols := len(l.order)
 	frozen := min(max(g.frozen, 0), ncols)
+	l.frozen = frozen
 	if g.col >= frozen && g.col < g.left+frozen {
 		g.left = g.col - frozen
 	}
-	var shown []int
-	var widths map[int]int
 	for {
-		shown, widths = nil, map[int]int{}
-		used := 0
-		add := func(d int) bool {
-			w := widthOf(d)
-			need := w
-			if len(shown) > 0 {
-				need++
-			}
-			if used+need > width {
-				return false
-			}
-			widths[d] = w
-			shown = append(shown, d)
-			used += need
-			return true
-		}
-		for d := 0; d < frozen && add(d); d++ {
-		}
-		for d := max(g.left+frozen, frozen); d < ncols && add(d); d++ {
-		}
-		if g.col < frozen || len(shown) > 0 && g.col <= shown[len(shown)-1] || g.left+frozen >= g.col {
+		l.shown, l.widths = g.packColumns(l)
+		if g.col < frozen || len(l.shown) > 0 && g.col <= l.shown[len(l.shown)-1] || g.left+frozen >= g.col {
 			break
 		}
 		g.left++
 	}
-	if !contains(shown, g.col) {
+	if !contains(l.shown, g.col) {
 		// Not even the cursor's column fits beside the frozen ones: show it alone.
-		shown = []int{g.col}
-		widths[g.col] = widthOf(g.col)
+		l.shown = []int{g.col}
+		l.widths[g.col] = g.columnWidth(l, g.col)
 	}
+}
+
+// packColumns sets columns side by side, a space apart, while they fit
+// the width: the frozen ones, then from the scroll position on.
+func (g *grid) packColumns(l *gridLayout) (shown []int, widths map[int]int) {
+	widths = map[int]int{}
+	used := 0
+	add := func(d int) bool {
+		w := g.columnWidth(l, d)
+		need := w
+		if len(shown) > 0 {
+			need++
+		}
+		if used+need > g.width {
+			return false
+		}
+		widths[d] = w
+		shown = append(shown, d)
+		used += need
+		return true
+	}
+	for d := 0; d < l.frozen && add(d); d++ {
+	}
+	for d := max(g.left+l.frozen, l.frozen); d < len(l.order) && add(d); d++ {
+	}
+	return shown, widths
+}
+
+// header is the grid's first line: the drawn columns' names, an arrow on
+// a sorted column, the cursor's column marked.
+func (g *grid) header(l *gridLayout, sortKeys []loaders.SortKey) string {
+	st := &g.ctx.Styles
 	var b strings.Builder
-	for n, d := range shown {
-		j := order[d]
-		name := Sanitize(clipBytes(names[j], cellBytes))
+	for n, d := range l.shown {
+		j := l.order[d]
+		name := Sanitize(clipBytes(l.names[j], cellBytes))
 		for _, k := range sortKeys {
-			if k.Column == names[j] {
+			if k.Column == l.names[j] {
 				name += map[bool]string{false: " ↑", true: " ↓"}[k.Desc]
 			}
 		}
@@ -260,43 +320,50 @@ func (g *grid) render(df *loaders.Table, rows loaders.RowSet, sortKeys []loaders
 		if d == g.col && !g.rowCursor {
 			style = st.Cursor
 		}
-		b.WriteString(style.Render(pad(clip(name, widths[d]), widths[d])))
-	}
-	for _, i := range visible {
-		b.WriteByte('\n')
-		for n, d := range shown {
-			j := order[d]
-			text, numeric, na := cellText(df, types[j], rows.Row(i), j, g.digits, limitOf(d))
-			w := widths[d]
-			cursor := g.rowCursor && i == g.row && d == g.col
-			if cursor && !g.ctx.Color && w >= 3 {
-				text = "[" + clip(text, w-2) + "]" // NO_COLOR: reverse video may not show
-			}
-			text = clip(text, w)
-			if numeric {
-				text = strings.Repeat(" ", w-ansi.StringWidth(text)) + text
-			} else {
-				text = pad(text, w)
-			}
-			style := st.Cell
-			switch {
-			case cursor:
-				style = st.Cursor
-			case na:
-				style = st.Subtle
-			case d < frozen:
-				style = st.Frozen
-			}
-			if n > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(style.Render(text))
-		}
-	}
-	if len(visible) == 0 && bodyH > 0 {
-		b.WriteString("\n" + st.Subtle.Render("no rows"))
+		b.WriteString(style.Render(pad(clip(name, l.widths[d]), l.widths[d])))
 	}
 	return b.String()
+}
+
+// rowLine is the line of row i (a place in rows): its drawn cells.
+func (g *grid) rowLine(l *gridLayout, i int) string {
+	var b strings.Builder
+	for n, d := range l.shown {
+		if n > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(g.cell(l, i, d))
+	}
+	return b.String()
+}
+
+// cell is row i's cell in column d, fitted to the column's width (numbers
+// to the right) and styled: the cursor, a missing value, a frozen column.
+func (g *grid) cell(l *gridLayout, i, d int) string {
+	st := &g.ctx.Styles
+	j := l.order[d]
+	text, numeric, na := cellText(l.df, l.types[j], l.rows.Row(i), j, g.digits, g.cellLimit(d))
+	w := l.widths[d]
+	cursor := g.rowCursor && i == g.row && d == g.col
+	if cursor && !g.ctx.Color && w >= 3 {
+		text = "[" + clip(text, w-2) + "]" // NO_COLOR: reverse video may not show
+	}
+	text = clip(text, w)
+	if numeric {
+		text = strings.Repeat(" ", w-ansi.StringWidth(text)) + text
+	} else {
+		text = pad(text, w)
+	}
+	style := st.Cell
+	switch {
+	case cursor:
+		style = st.Cursor
+	case na:
+		style = st.Subtle
+	case d < l.frozen:
+		style = st.Frozen
+	}
+	return style.Render(text)
 }
 
 func contains(xs []int, x int) bool {
