@@ -6,9 +6,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/hitmiss/hitmiss/cache"
+	"github.com/hitmiss/hitmiss/loaders"
 )
 
 // Bursts of random keys — every key of every table, in every view, with
@@ -58,7 +61,7 @@ func TestBurstsOfKeysLandOnTheStateTheKeyBeforeLeft(t *testing.T) {
 			}
 			b.deliver(msgs)
 			b.settle()
-			checkSettled(t, d, seed, burst, pressed)
+			checkSettled(t, d.m, fmt.Sprintf("seed %d, burst %d (%s)", seed, burst, strings.Join(pressed, " ")))
 		}
 		d.m.Close()
 	}
@@ -77,12 +80,9 @@ func TestBurstsOfKeysLandOnTheStateTheKeyBeforeLeft(t *testing.T) {
 // checkSettled asserts what holds once every rerun has landed: no key
 // waits, the page is the query's, and the screen fits and says what it
 // shows.
-func checkSettled(t *testing.T, d *driver, seed uint64, burst int, pressed []string) {
+func checkSettled(t *testing.T, m Model, at string) {
 	t.Helper()
-	m := d.m
-	where := func() string {
-		return fmt.Sprintf("seed %d, burst %d (%s)", seed, burst, strings.Join(pressed, " "))
-	}
+	where := func() string { return at }
 	if m.rerun.running() {
 		t.Fatalf("%s: a rerun still runs after every command ran", where())
 	}
@@ -122,5 +122,57 @@ func checkSettled(t *testing.T, d *driver, seed uint64, burst int, pressed []str
 		if !strings.HasPrefix(head, full) && !strings.HasPrefix(full, cut) {
 			t.Fatalf("%s: the title %q does not say the page's %q", where(), head, full)
 		}
+	}
+}
+
+// The same bursts while files load for real, their loads and models
+// slowed (as --slow does), so keys land on pages still computing and are
+// held, and pages arrive in whatever order the goroutines finish: the
+// same holds once they have.
+func TestBurstsWhileAFileLoads(t *testing.T) {
+	t.Chdir(t.TempDir())
+	keys := burstKeys()
+	rng := rand.New(rand.NewPCG(7, 19))
+	var srcs []loaders.Source
+	for i := range 3 {
+		path := writeRows(t, 10_000+i) // three contents: three models to load
+		got, err := loaders.Resolve(path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs = append(srcs, got...)
+	}
+	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
+	m := New(reg, loaders.New(reg, loaders.Config{Slow: 50 * time.Millisecond}), Options{Sources: srcs, Open: true})
+	m.listen = false
+	d := &slowDriver{t: t, m: m, reg: reg, msgs: make(chan tea.Msg, 64)}
+	t.Cleanup(func() { d.m.rerun.cancelAll() })
+	d.start(d.m.Init())
+	d.send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	views := map[viewKind]bool{}
+	held := 0
+	for burst := range 120 {
+		var pressed []string
+		for range 1 + rng.IntN(6) {
+			k := keys[rng.IntN(len(keys))]
+			if n := rng.IntN(100); n < 15 {
+				k = tea.KeyMsg{Type: tea.KeyEnter}
+			}
+			pressed = append(pressed, k.String())
+			d.send(k)
+			views[d.m.q.View] = true
+			if len(d.m.held) > 0 {
+				held++
+			}
+			if rng.IntN(3) == 0 {
+				// Let a page land within the burst.
+				d.until("a page", func() bool { return len(d.msgs) == 0 || !d.m.rerun.running() })
+			}
+		}
+		d.until("the reruns to land", func() bool { return !d.m.rerun.running() && len(d.m.held) == 0 })
+		checkSettled(t, d.m, fmt.Sprintf("burst %d (%s)", burst, strings.Join(pressed, " ")))
+	}
+	if held == 0 || len(views) < 5 {
+		t.Errorf("keys were held %d times and the bursts reached %d views: they did not test the loads", held, len(views))
 	}
 }
