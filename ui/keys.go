@@ -3,7 +3,9 @@ package ui
 import "github.com/charmbracelet/bubbles/key"
 
 // KeyMap lists every key the app answers to. Every binding has help text,
-// so the ? screen is generated and always right.
+// so the ? screen is generated and always right; where a binding applies
+// and what it does is declared in its feature's command table
+// (commands.go), or, for the moves, by the component that matches it.
 type KeyMap struct {
 	Up, Down, Left, Right      key.Binding
 	PageUp, PageDown           key.Binding
@@ -21,7 +23,7 @@ type KeyMap struct {
 	ClearEntry                 key.Binding
 	Columns                    ColumnKeys // columns.go
 	Help, Quit                 key.Binding
-	// Grouping, charts, sheets and export (issue 14; views_keys.go).
+	// Grouping, charts, sheets and export (freq.go, groupby.go, chart.go, bars.go, sheets.go, exportview.go).
 	FreqColumns, GroupBy         key.Binding
 	Line, Scatter                key.Binding
 	MoreBins, FewerBins          key.Binding
