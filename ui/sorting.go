@@ -75,8 +75,7 @@ func (m *Model) addSortKey(col string) tea.Cmd {
 		m.notice = sortText(keys) + "  (S: add, flip or drop a key; s: sort by one column)"
 	}
 	if m.previewing() {
-		m.waitNotice("the sort")
-		return nil
+		m.waitNotice("the sort") // its rerun joins the load: the page it brings is sorted
 	}
 	return m.rerunQuery()
 }

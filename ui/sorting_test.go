@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"strings"
 	"testing"
+	"time"
 )
 
 func TestMultiColumnSortIsStableAndTitled(t *testing.T) {
@@ -33,4 +35,17 @@ func TestMultiColumnSortIsStableAndTitled(t *testing.T) {
 	d.settle()
 	mustContain(t, d.screen(), "sort: temp_max ↑ ·")
 	mustLack(t, d.screen(), "weather ↑")
+}
+
+// S on the preview sorts the page the load brings, as s does (it used to
+// wait for the next key to rerun, and the page came unsorted).
+func TestSortKeyOnThePreviewSortsThePage(t *testing.T) {
+	d := newSlowDriver(t, time.Second)
+	d.until("the preview", d.previewShown)
+	d.key("S")
+	mustContain(t, d.m.View(), "the sort waits for the whole file")
+	d.until("the page", d.pageShown)
+	if s := d.m.View(); !strings.Contains(strings.SplitN(s, "\n", 2)[0], "sort: id ↑") {
+		t.Fatalf("the page came without the sort S asked for:\n%s", s)
+	}
 }
