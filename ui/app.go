@@ -73,20 +73,10 @@ type Model struct {
 	pending bool       // an event asked for a rerun while one was running
 	queued  bool       // a debounced rerun is scheduled
 
-	list     *datasetList
-	table    *tableView
-	describe *describeView
-	freq     *freqView
-	histo    *barsView
-	row      *rowDetail
-	panel    *cachePanel
-	prompt   *prompt
-
-	group     *groupView
-	line      *chartView
-	scatter   *chartView
-	sheetList *sheetList
-	sheets    *sheetSet
+	views  mainViews // the main area's components, one per view (screen.go)
+	panel  *cachePanel
+	prompt *prompt
+	sheets *sheetSet
 
 	// commands are the command tables (commands.go), built from the key
 	// map once; held are keys that wait for a page (explorer.go).
@@ -140,12 +130,6 @@ func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 		rerun:      newRerunner(l),
 		events:     events,
 		unsub:      unsub,
-		list:       newDatasetList(ctx, opts.Sources),
-		table:      newTableView(ctx),
-		describe:   newDescribeView(ctx),
-		freq:       newFreqView(ctx),
-		histo:      newBarsView(ctx, viewHisto),
-		row:        newRowDetail(ctx),
 		panel:      newCachePanel(ctx),
 		prompt:     newPrompt(ctx, ti),
 		commands:   newCommandSet(ctx.Keys),
@@ -167,11 +151,10 @@ func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 	if len(opts.Problems) > 0 {
 		m.notice = "skipped " + strings.Join(opts.Problems, "; ")
 	}
-	m.group, m.line, m.scatter = newGroupView(ctx), newChartView(ctx, viewLine), newChartView(ctx, viewScatter)
 	m.sheets = newSheetSet()
-	m.sheetList = newSheetList(ctx, m.sheets)
+	m.views = newMainViews(ctx, opts.Sources, m.sheets)
 	if m.q.Source != nil {
-		m.sheets.list = []sheet{{q: m.q, table: *m.table, parent: -1}}
+		m.sheets.list = []sheet{{q: m.q, table: *m.views.table, parent: -1}}
 		m.sheets.cur = 0
 	}
 	m.setSize(ctx.Width, ctx.Height)
@@ -479,9 +462,9 @@ func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
 	}
 	switch msg.Button {
 	case tea.MouseButtonWheelUp:
-		m.table.scroll(-3, m.table.rowCount())
+		m.views.table.scroll(-3, m.views.table.rowCount())
 	case tea.MouseButtonWheelDown:
-		m.table.scroll(3, m.table.rowCount())
+		m.views.table.scroll(3, m.views.table.rowCount())
 	default:
 		return m, nil
 	}

@@ -120,7 +120,7 @@ func binCommands(k KeyMap) commandTable {
 func (m *Model) stepBins(more bool) tea.Cmd {
 	n := nextBins(m.q.Views.BinCount(), more)
 	m.q.Views.Bins = n
-	m.histo.scroller = scroller{}
+	m.views.histo.scroller = scroller{}
 	m.notice = fmt.Sprintf("histogram of %s in %s (+ more, - fewer)", Sanitize(m.q.Column), plural(n, "bin"))
 	return m.rerunQuery()
 }

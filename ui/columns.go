@@ -165,9 +165,9 @@ func tableCommand(do func(t *tableView, col string) (notice string, in tableInte
 		if col == "" {
 			return nil
 		}
-		df, _, _ := m.table.shown()
-		m.table.applyColumns(df)
-		notice, in := do(m.table, col)
+		df, _, _ := m.views.table.shown()
+		m.views.table.applyColumns(df)
+		notice, in := do(m.views.table, col)
 		if notice != "" {
 			m.notice = notice
 		}
@@ -260,7 +260,7 @@ func (m *Model) toggleWrap() tea.Cmd {
 	if len(m.shownNames()) == 0 {
 		return nil
 	}
-	t := m.table
+	t := m.views.table
 	t.cols.wrap = !t.cols.wrap
 	m.notice = map[bool]string{true: "w: the cursor's cell is shown in full under the table (w again: off)", false: "w: cell wrap off"}[t.cols.wrap]
 	return nil
@@ -270,7 +270,7 @@ func (m *Model) toggleWrap() tea.Cmd {
 // (any case), else the first name it starts, else the first holding it. A
 // hidden column is shown again.
 func (m *Model) jumpTo(text string) {
-	df, _, _ := m.table.shown()
+	df, _, _ := m.views.table.shown()
 	names := df.Names()
 	want := strings.ToLower(strings.TrimSpace(text))
 	found := -1
@@ -291,12 +291,12 @@ func (m *Model) jumpTo(text string) {
 	}
 	name := names[found]
 	m.notice = "jumped to column " + Sanitize(name)
-	if slices.Contains(m.table.cols.hidden, name) {
-		m.table.cols.hidden = slices.DeleteFunc(slices.Clone(m.table.cols.hidden), func(n string) bool { return n == name })
+	if slices.Contains(m.views.table.cols.hidden, name) {
+		m.views.table.cols.hidden = slices.DeleteFunc(slices.Clone(m.views.table.cols.hidden), func(n string) bool { return n == name })
 		m.notice = fmt.Sprintf("jumped to column %s, which was hidden: shown again", Sanitize(name))
 	}
-	m.table.applyColumns(df)
-	m.table.col = slices.Index(m.table.order, found)
+	m.views.table.applyColumns(df)
+	m.views.table.col = slices.Index(m.views.table.order, found)
 }
 
 // copyToClipboard puts the cursor's cell (or its row, the shown columns
@@ -304,9 +304,9 @@ func (m *Model) jumpTo(text string) {
 // over SSH and inside tmux (with set-clipboard on) where no clipboard
 // program can be reached.
 func (m *Model) copyToClipboard(row bool) tea.Cmd {
-	df, _, _ := m.table.shown()
-	r, ok := m.table.frameRow()
-	j := m.table.frameCol()
+	df, _, _ := m.views.table.shown()
+	r, ok := m.views.table.frameRow()
+	j := m.views.table.frameCol()
 	if !ok || j < 0 {
 		m.notice = "no cell to copy"
 		return nil
@@ -314,10 +314,10 @@ func (m *Model) copyToClipboard(row bool) tea.Cmd {
 	text, what := copyText(df, r, j), "cell "+Sanitize(df.Names()[j])
 	if row {
 		var cells []string
-		for _, jj := range m.table.order {
+		for _, jj := range m.views.table.order {
 			cells = append(cells, copyText(df, r, jj))
 		}
-		text, what = strings.Join(cells, "\t"), fmt.Sprintf("row %s (%s, tab-separated)", commas(m.table.row+1), plural(len(cells), "column"))
+		text, what = strings.Join(cells, "\t"), fmt.Sprintf("row %s (%s, tab-separated)", commas(m.views.table.row+1), plural(len(cells), "column"))
 	}
 	if m.clipboard == nil {
 		m.notice = "no terminal to copy to"

@@ -155,12 +155,12 @@ func (m *Model) showRow() tea.Cmd {
 		m.waitNotice("the row detail")
 		return nil
 	}
-	r, ok := m.table.frameRow()
+	r, ok := m.views.table.frameRow()
 	if !ok {
 		m.notice = "no row to show: the filter keeps none"
 		return nil
 	}
-	m.row.show(r)
+	m.views.row.show(r)
 	m.q.View = viewRow
 	return m.rerunQuery()
 }
@@ -187,8 +187,8 @@ func (m *Model) applyFilter(value string) tea.Cmd {
 	if pl := m.ctx.page.Place; pl != nil && m.ctx.page.Query.Source == m.q.Source {
 		pl.AddFilter(value)
 	}
-	m.table.row, m.table.top = 0, 0
-	m.freq.scroller, m.histo.scroller = scroller{}, scroller{}
+	m.views.table.row, m.views.table.top = 0, 0
+	m.views.freq.scroller, m.views.histo.scroller = scroller{}, scroller{}
 	if m.previewing() && value != "" {
 		m.waitNotice("the filter")
 	}
@@ -210,7 +210,7 @@ func (m *Model) toggleHisto() tea.Cmd {
 			return nil
 		}
 		m.q.Column = col
-		m.histo.scroller = scroller{}
+		m.views.histo.scroller = scroller{}
 	}
 	m.q.View = toggleView(m.q.View, viewHisto)
 	return m.rerunQuery()
@@ -236,8 +236,8 @@ func (m Model) cursorColumn() string {
 	if !m.ctx.page.Ready(m.q) && !m.previewing() {
 		return ""
 	}
-	df, _, _ := m.table.shown()
-	j := m.table.frameCol()
+	df, _, _ := m.views.table.shown()
+	j := m.views.table.frameCol()
 	if j < 0 || j >= df.Ncol() {
 		return ""
 	}
@@ -248,7 +248,7 @@ func (m Model) cursorColumn() string {
 // come from its rows only: a text column there is text in the whole file
 // too, but a numeric one may turn out text (the histogram then says so).
 func (m Model) columnType(name string) series.Type {
-	df, _, _ := m.table.shown()
+	df, _, _ := m.views.table.shown()
 	for j, n := range df.Names() {
 		if n == name {
 			return df.Types()[j]
@@ -260,7 +260,7 @@ func (m Model) columnType(name string) series.Type {
 // shownNames are the columns of the frame the table shows: the page's,
 // or the preview's while the file loads (the preview has the header).
 func (m Model) shownNames() []string {
-	df, _, _ := m.table.shown()
+	df, _, _ := m.views.table.shown()
 	return df.Names()
 }
 

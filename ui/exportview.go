@@ -95,7 +95,7 @@ func (m *Model) startExport(path string) tea.Cmd {
 		m.notice = Sanitize(err.Error())
 		return nil
 	}
-	job := &exportJob{path: path, format: f, frame: p.Frame, rows: p.Rows, columns: m.table.cols.shownNames(p.Frame.Names())}
+	job := &exportJob{path: path, format: f, frame: p.Frame, rows: p.Rows, columns: m.views.table.cols.shownNames(p.Frame.Names())}
 	if fi, err := os.Stat(path); err == nil {
 		if fi.IsDir() {
 			m.notice = Sanitize(fmt.Sprintf("export to %s: it is a directory", path))

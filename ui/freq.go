@@ -165,7 +165,7 @@ func (m *Model) toggleFreq() tea.Cmd {
 
 func (m *Model) showFreq(cols []string) {
 	m.q.View, m.q.Column, m.q.Views.FreqCols = viewValues, cols[0], cols
-	m.freq.scroller = scroller{}
+	m.views.freq.scroller = scroller{}
 }
 
 // askFreqColumns is V: the prompt for the columns to count together.
@@ -204,12 +204,12 @@ func (m *Model) openGroup() tea.Cmd {
 		if p.Views.Freq.Len() == 0 {
 			return nil
 		}
-		expr, err = groupFilter(p, min(m.freq.cursor, p.Views.Freq.Len()-1))
+		expr, err = groupFilter(p, min(m.views.freq.cursor, p.Views.Freq.Len()-1))
 	} else {
 		if groupCount(p) == 0 {
 			return nil
 		}
-		expr, err = groupByFilter(p, min(m.group.cursor, groupCount(p)-1))
+		expr, err = groupByFilter(p, min(m.views.group.cursor, groupCount(p)-1))
 	}
 	if err != nil {
 		m.notice = Sanitize(err.Error())

@@ -144,7 +144,7 @@ func (m *Model) askGroupKey() tea.Cmd {
 				return nil
 			}
 			m.q.View, m.q.Column, m.q.Views.GroupKey = viewGroup, col, text
-			m.group.scroller = scroller{}
+			m.views.group.scroller = scroller{}
 			return m.rerunQuery()
 		})
 }

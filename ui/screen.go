@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/hitmiss/hitmiss/cache"
+	"github.com/hitmiss/hitmiss/loaders"
 )
 
 // layout is where each part of the screen goes at the current size.
@@ -41,7 +42,7 @@ func (m *Model) setSize(w, h int) {
 		}
 	}
 	m.lay = l
-	for _, c := range []component{m.list, m.table, m.describe, m.freq, m.histo, m.row, m.group, m.line, m.scatter, m.sheetList} {
+	for _, c := range m.views.all() {
 		c.SetSize(l.mainW, l.mainH)
 	}
 	if m.q.View == viewLine || m.q.View == viewScatter {
@@ -90,39 +91,77 @@ func (m Model) View() string {
 	return strings.Join(clampLines(lines, w, h), "\n")
 }
 
-// active is the component the main area shows.
-func (m Model) active() component {
-	switch m.q.View {
-	case viewList:
-		return m.list
-	case viewDescribe:
-		return m.describe
-	case viewValues:
-		return m.freq
-	case viewGroup:
-		return m.group
-	case viewLine:
-		return m.line
-	case viewScatter:
-		return m.scatter
-	case viewSheets:
-		return m.sheetList
-	case viewHisto:
-		return m.histo
-	case viewRow:
-		return m.row
-	}
-	return m.table
+// mainViews are the main area's components, one per view: each owns its
+// cursor and scroll, matches its own moves and renders the page.
+type mainViews struct {
+	list      *datasetList
+	table     *tableView
+	describe  *describeView
+	freq      *freqView
+	histo     *barsView
+	row       *rowDetail
+	group     *groupView
+	line      *chartView
+	scatter   *chartView
+	sheetList *sheetList
 }
+
+func newMainViews(ctx *Context, sources []loaders.Source, sheets *sheetSet) mainViews {
+	return mainViews{
+		list:      newDatasetList(ctx, sources),
+		table:     newTableView(ctx),
+		describe:  newDescribeView(ctx),
+		freq:      newFreqView(ctx),
+		histo:     newBarsView(ctx, viewHisto),
+		row:       newRowDetail(ctx),
+		group:     newGroupView(ctx),
+		line:      newChartView(ctx, viewLine),
+		scatter:   newChartView(ctx, viewScatter),
+		sheetList: newSheetList(ctx, sheets),
+	}
+}
+
+// all is every component, for the layout.
+func (v mainViews) all() []component {
+	return []component{v.list, v.table, v.describe, v.freq, v.histo, v.row, v.group, v.line, v.scatter, v.sheetList}
+}
+
+// of is the component that shows view.
+func (v mainViews) of(view viewKind) component {
+	switch view {
+	case viewList:
+		return v.list
+	case viewDescribe:
+		return v.describe
+	case viewValues:
+		return v.freq
+	case viewGroup:
+		return v.group
+	case viewLine:
+		return v.line
+	case viewScatter:
+		return v.scatter
+	case viewSheets:
+		return v.sheetList
+	case viewHisto:
+		return v.histo
+	case viewRow:
+		return v.row
+	}
+	return v.table
+}
+
+// active is the component the main area shows.
+func (m Model) active() component { return m.views.of(m.q.View) }
 
 func (m Model) mainView() string {
 	st, p := m.ctx.Styles, m.ctx.page
 	width := m.lay.mainW
 	if m.q.View == viewList {
-		return m.list.View()
+		return m.views.list.View()
 	}
 	if m.q.View == viewSheets {
-		return m.sheetList.View()
+		return m.views.sheetList.View()
 	}
 	if p.Err != nil && p.Query.Source == m.q.Source {
 		back := "esc: back to the table" // esc leaves a view for the table
@@ -135,7 +174,7 @@ func (m Model) mainView() string {
 	if !p.Ready(m.q) {
 		if m.previewing() {
 			if m.q.View == viewTable {
-				return m.table.View()
+				return m.views.table.View()
 			}
 			return m.previewWaitView(width)
 		}
@@ -220,7 +259,7 @@ func (m Model) titleLine(width int) string {
 	// The column count last: it is what a narrow window cuts first. The
 	// table says how many it shows when some are hidden (-).
 	cols := plural(p.Frame.Ncol(), "column")
-	if shown := len(m.table.cols.shownNames(p.Frame.Names())); m.q.View == viewTable && shown < p.Frame.Ncol() {
+	if shown := len(m.views.table.cols.shownNames(p.Frame.Names())); m.q.View == viewTable && shown < p.Frame.Ncol() {
 		cols = fmt.Sprintf("%d of %s shown", shown, cols)
 	}
 	parts = append(parts, cols)
@@ -296,17 +335,17 @@ func (m Model) statusLine(width int) string {
 		parts = append(parts, st.Subtle.Render(fmt.Sprintf("last miss: %s", strings.Join(m.missed.Misses(), ", "))))
 	}
 	if m.previewing() && m.q.View == viewTable {
-		parts = append(parts, fmt.Sprintf("row %s of the first %s", commas(m.table.row+1), commas(m.table.rowCount())))
+		parts = append(parts, fmt.Sprintf("row %s of the first %s", commas(m.views.table.row+1), commas(m.views.table.rowCount())))
 	}
 	if p.Ready(m.q) && m.q.View == viewTable {
 		n := p.Rows.Len()
 		if n == 0 {
 			parts = append(parts, "no rows")
 		} else {
-			parts = append(parts, fmt.Sprintf("row %s/%s", commas(m.table.row+1), commas(n)))
+			parts = append(parts, fmt.Sprintf("row %s/%s", commas(m.views.table.row+1), commas(n)))
 		}
-		if j := m.table.frameCol(); j >= 0 && j < p.Frame.Ncol() {
-			parts = append(parts, fmt.Sprintf("col %s %d/%d", clip(Sanitize(clipBytes(p.Frame.Names()[j], 64)), 16), m.table.col+1, len(m.table.order)))
+		if j := m.views.table.frameCol(); j >= 0 && j < p.Frame.Ncol() {
+			parts = append(parts, fmt.Sprintf("col %s %d/%d", clip(Sanitize(clipBytes(p.Frame.Names()[j], 64)), 16), m.views.table.col+1, len(m.views.table.order)))
 		}
 	}
 	parts = append(parts, st.Subtle.Render("? help · q quit"))

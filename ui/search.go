@@ -50,8 +50,8 @@ func (m *Model) startSearch(pattern string) tea.Cmd {
 		m.search.last = pattern
 		return nil
 	}
-	df, _, _ := m.table.shown()
-	m.q.Search, m.q.SearchCols = pattern, m.table.cols.shownNames(df.Names())
+	df, _, _ := m.views.table.shown()
+	m.q.Search, m.q.SearchCols = pattern, m.views.table.cols.shownNames(df.Names())
 	m.search.last = pattern
 	m.search.pending = 1
 	if m.previewing() {
@@ -68,8 +68,8 @@ func (m *Model) searchColumnsChanged() tea.Cmd {
 	if m.q.Search == "" {
 		return nil
 	}
-	df, _, _ := m.table.shown()
-	m.q.SearchCols = m.table.cols.shownNames(df.Names())
+	df, _, _ := m.views.table.shown()
+	m.q.SearchCols = m.views.table.cols.shownNames(df.Names())
 	return m.rerunQuery()
 }
 
@@ -111,15 +111,15 @@ func (m *Model) find(forward bool) {
 		return
 	}
 	cur := -1
-	if j := m.table.frameCol(); j >= 0 {
+	if j := m.views.table.frameCol(); j >= 0 {
 		cur = slices.Index(p.Query.SearchCols, p.Frame.Names()[j])
 	}
-	i, wrapped, _ := p.Matches.Next(m.table.row, cur, forward)
+	i, wrapped, _ := p.Matches.Next(m.views.table.row, cur, forward)
 	pos, c := p.Matches.At(i)
 	name := p.Query.SearchCols[c]
-	m.table.applyColumns(p.Frame)
-	m.table.row = pos
-	m.table.col = max(slices.Index(m.table.order, slices.Index(p.Frame.Names(), name)), 0)
+	m.views.table.applyColumns(p.Frame)
+	m.views.table.row = pos
+	m.views.table.col = max(slices.Index(m.views.table.order, slices.Index(p.Frame.Names(), name)), 0)
 	total := commas(n)
 	if p.Matches.Capped() {
 		total = "more than " + total

@@ -83,7 +83,7 @@ func (m *Model) keepPlace(p *page.Page) {
 	if p.Place == nil || p.Query.Source == nil || p.Query.Source != m.q.Source || p.Model == nil {
 		return
 	}
-	p.Place.Save(m.table.row, m.table.col)
+	p.Place.Save(m.views.table.row, m.views.table.col)
 }
 
 // sessionLabel is the session's name for the status bar, "" outside a

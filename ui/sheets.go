@@ -52,13 +52,13 @@ func (m *Model) showSheetList() tea.Cmd {
 	m.saveSheet()
 	m.sheets.back = m.q.View
 	m.q.View = viewSheets
-	m.sheetList.cursor = max(m.sheets.cur, 0)
+	m.views.sheetList.cursor = max(m.sheets.cur, 0)
 	return nil
 }
 
 // showPickedSheet is enter on the b screen.
 func (m *Model) showPickedSheet() tea.Cmd {
-	return m.showSheet(min(m.sheetList.cursor, len(m.sheets.list)-1))
+	return m.showSheet(min(m.views.sheetList.cursor, len(m.sheets.list)-1))
 }
 
 // leaveSheetList is esc or b on the b screen: back to what it was opened
@@ -79,8 +79,8 @@ func (m *Model) saveSheet() {
 		q.View = s.back
 	}
 	sh := &s.list[s.cur]
-	sh.q, sh.table = q, *m.table
-	sh.freq, sh.group = m.freq.scroller, m.group.scroller
+	sh.q, sh.table = q, *m.views.table
+	sh.freq, sh.group = m.views.freq.scroller, m.views.group.scroller
 }
 
 // showSheet makes sheet i the screen's and reruns it.
@@ -89,9 +89,9 @@ func (m *Model) showSheet(i int) tea.Cmd {
 	sh := s.list[i]
 	s.cur = i
 	m.q = sh.q
-	*m.table = sh.table
-	m.table.SetSize(m.lay.mainW, m.lay.mainH) // the window may have changed since
-	m.freq.scroller, m.group.scroller = sh.freq, sh.group
+	*m.views.table = sh.table
+	m.views.table.SetSize(m.lay.mainW, m.lay.mainH) // the window may have changed since
+	m.views.freq.scroller, m.views.group.scroller = sh.freq, sh.group
 	m.fitChart()
 	return m.rerun.start(m.q)
 }
@@ -107,13 +107,13 @@ func (m *Model) openDataset(src *loaders.Source) tea.Cmd {
 	}
 	m.sheets.list = append(m.sheets.list, sheet{
 		q:      query{View: viewTable, Source: src},
-		table:  tableView{grid: grid{common: m.table.common, digits: -1, rowCursor: true}},
+		table:  tableView{grid: grid{common: m.views.table.common, digits: -1, rowCursor: true}},
 		parent: -1,
 	})
 	m.sheets.cur = len(m.sheets.list) - 1
 	m.q = m.sheets.list[m.sheets.cur].q
-	*m.table = m.sheets.list[m.sheets.cur].table
-	m.freq.scroller, m.group.scroller = scroller{}, scroller{}
+	*m.views.table = m.sheets.list[m.sheets.cur].table
+	m.views.freq.scroller, m.views.group.scroller = scroller{}, scroller{}
 	return m.openSource()
 }
 
@@ -132,7 +132,7 @@ func (m *Model) openGroupSheet(filter string) tea.Cmd {
 	}
 	q := m.q
 	q.View, q.Filter = viewTable, filter
-	t := *m.table
+	t := *m.views.table
 	t.row, t.top = 0, 0
 	m.sheets.list = append(m.sheets.list, sheet{q: q, table: t, parent: parent})
 	return m.showSheet(len(m.sheets.list) - 1)

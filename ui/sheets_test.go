@@ -47,8 +47,8 @@ func TestSheetsKeepTheirColumnLayout(t *testing.T) {
 	mustLack(t, headerLine(d.screen()), "precipitation")
 	d.key("esc", "j", "enter") // the second dataset: a sheet of its own
 	d.settle()
-	if d.m.table.cols.hidden != nil {
-		t.Fatalf("a new sheet starts with hidden columns %q", d.m.table.cols.hidden)
+	if d.m.views.table.cols.hidden != nil {
+		t.Fatalf("a new sheet starts with hidden columns %q", d.m.views.table.cols.hidden)
 	}
 	d.key("[")
 	d.settle()

@@ -48,7 +48,7 @@ func (m *Model) toggleSort() {
 	default:
 		m.q.Sort = nil
 	}
-	m.table.row = 0
+	m.views.table.row = 0
 }
 
 // addSortKey adds the cursor's column to the sort as its least
@@ -68,7 +68,7 @@ func (m *Model) addSortKey(col string) tea.Cmd {
 		keys = slices.Delete(keys, i, i+1)
 	}
 	m.q.Sort = keys
-	m.table.row = 0
+	m.views.table.row = 0
 	if len(keys) == 0 {
 		m.notice = "not sorted"
 	} else {
