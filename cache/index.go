@@ -31,7 +31,10 @@ import (
 //	keyString: the key is a tag, the length and the bytes; the hash is of
 //	           the string's bytes alone.
 //	keyBytes:  anything else (and every session-scoped key): a hash of the
-//	           whole key, compared in full.
+//	           whole key, compared in full. The key is the argument's
+//	           canonical bytes, or their BLAKE3 digest when longer than 256
+//	           bytes (see keyWriter), so the hash only indexes: it never
+//	           decides that two arguments are the same.
 type index[R any] struct {
 	tab  atomic.Pointer[table[R]]
 	mode keyMode
@@ -168,6 +171,13 @@ func (ix *index[R]) lookup(k []byte) *entry[R] {
 // add puts e, whose key must not be in the index, into it. Writer only.
 func (ix *index[R]) add(e *entry[R]) {
 	e.hash = ix.hashOf(e.key)
+	ix.place(e)
+}
+
+// place puts e into the table at e.hash. Lookups compare keys whenever
+// hashes are equal, so e.hash only decides where e sits, never which
+// argument it answers for.
+func (ix *index[R]) place(e *entry[R]) {
 	t := ix.tab.Load()
 	if 2*(ix.used+1) > len(t.slots) {
 		t = ix.rebuild(t)

@@ -364,7 +364,9 @@ func (c *planCompiler) compileUncached(t reflect.Type) hashFn {
 			return nil
 		}
 	}
-	if t.Implements(cacheKeyerType) {
+	// An interface with CacheKey in its method set is keyed as any
+	// interface: its dynamic type, then that type's CacheKey.
+	if t.Kind() != reflect.Interface && t.Implements(cacheKeyerType) {
 		return c.custom(t, func(p unsafe.Pointer) any {
 			return reflect.NewAt(t, p).Elem().Interface().(CacheKeyer).CacheKey()
 		})
