@@ -677,7 +677,7 @@ func (c *planCompiler) mapPlan(t reflect.Type) hashFn {
 			return nil // a map holding itself
 		}
 		defer w.path.pop()
-		var pairs []byte // the pairs' keys, one after another
+		pairs := make([]byte, 0, 32*m.Len()) // the pairs' keys, one after another
 		ends := make([]int, 0, m.Len())
 		kbuf, vbuf := reflect.New(kt).Elem(), reflect.New(vt).Elem()
 		iter := m.MapRange()
