@@ -23,9 +23,9 @@
 // A Func is identified by its name, its Version and, for persisted entries,
 // a fingerprint of the compiled function and the executable. An argument is
 // identified by a canonical encoding of its content: its exact bytes when
-// they are at most 256 long (the common arguments: numbers, short strings,
-// small structs and slices), compared in full on every lookup, or else
-// their 256-bit BLAKE3 digest. Two different arguments therefore never
+// they are at most 16 KiB long (numbers, strings, structs and slices of
+// ordinary size), compared in full on every lookup, or else their 256-bit
+// BLAKE3 digest (a frame, whose bytes the key does not keep). Two different arguments therefore never
 // share an entry, even when someone who has read this code chose them to;
 // the fast hash of the in-memory table only says where to look. The
 // encoding has no per-process seed, so an argument has the same key in
@@ -36,8 +36,8 @@
 // own size on every platform, structs field by field including unexported
 // fields, maps independently of iteration order, pointers by what they
 // point to (cycles are detected), time.Time by instant. A gota DataFrame
-// argument is encoded in full; a large argument costs its digest on every
-// Get (BLAKE3, about 1–2 GB/s on one core).
+// argument is encoded in full; an argument over 16 KiB costs its digest on
+// every Get (BLAKE3, about 1–2 GB/s on one core).
 //
 // Func.SetVersion changes a function's version while the program runs, as
 // editing its code does in Streamlit: later calls miss, and going back to a

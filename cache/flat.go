@@ -95,8 +95,8 @@ func appendFlat(ops *[]flatOp, t reflect.Type, base uintptr, o *overrides) bool 
 }
 
 // argKey is a store key: an argument's canonical bytes when they are at
-// most maxExactKey long (every flat argument that fits the flat buffer),
-// or a 0 byte and their digest (see keyWriter.appendKey).
+// most maxExactKey long, or a 0 byte and their digest (see
+// keyWriter.appendKey).
 type argKey string
 
 // digest returns the key's 256-bit digest, which names its entry in a

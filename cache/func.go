@@ -219,11 +219,11 @@ func (f *Func[A, R]) Name() string { return f.name }
 // Kind reports whether f is a Data or a Resource function.
 func (f *Func[A, R]) Kind() Kind { return f.kind }
 
-// keyBytes writes arg's key into buf and returns it: the argument's
-// canonical bytes when they fit buf, compared in full on every lookup, or
+// keyBytes returns arg's key, in buf when it fits: the argument's canonical
+// bytes when at most maxExactKey long, compared in full on every lookup, or
 // else a 0 byte and their 256-bit BLAKE3 digest (see keyWriter.appendKey).
 // Flat arguments (structs of numbers, bools and short strings) are encoded
-// without the general plan; neither path allocates for them.
+// without the general plan; no key of up to 256 bytes allocates.
 func (f *Func[A, R]) keyBytes(arg A, buf *[flatBufSize]byte) ([]byte, error) {
 	if f.flat != nil {
 		if n, ok := encodeFlat(f.flat, unsafe.Pointer(&arg), buf); ok {
@@ -353,7 +353,7 @@ func (f *Func[A, R]) find(ctx context.Context, arg A, buf *[flatBufSize]byte) (e
 	case keyInt:
 		return f.store.ix.lookupInt(intBits(f.flat[0].kind, unsafe.Pointer(&arg))), nil, nil
 	case keyString:
-		if s := *(*string)(unsafe.Pointer(&arg)); 9+len(s) <= flatBufSize {
+		if s := *(*string)(unsafe.Pointer(&arg)); 9+len(s) <= maxExactKey {
 			return f.store.ix.lookupString(s), nil, nil
 		}
 	}

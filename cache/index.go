@@ -32,7 +32,7 @@ import (
 //	           the string's bytes alone.
 //	keyBytes:  anything else (and every session-scoped key): a hash of the
 //	           whole key, compared in full. The key is the argument's
-//	           canonical bytes, or their BLAKE3 digest when longer than 256
+//	           canonical bytes, or their BLAKE3 digest when longer than 16 KiB
 //	           bytes (see keyWriter), so the hash only indexes: it never
 //	           decides that two arguments are the same.
 type index[R any] struct {
@@ -127,7 +127,7 @@ func (ix *index[R]) lookupInt(u uint64) *entry[R] {
 }
 
 // lookupString finds the entry of a keyString key for s, which must be
-// short enough to be keyed by its bytes (see keyBytes).
+// short enough to be keyed by its bytes (maxExactKey, see keyBytes).
 func (ix *index[R]) lookupString(s string) *entry[R] {
 	h := maphash.String(ix.seed, s)
 	t := ix.tab.Load()

@@ -61,29 +61,29 @@ var (
 )
 
 // keyWriter accumulates the canonical byte stream of an argument. A
-// stream that fits the inline buffer (maxExactKey bytes) is the key itself,
-// compared in full; a longer one (a whole DataFrame) streams through a
-// BLAKE3 hasher in large chunks and is keyed by its digest. Whether a stream
-// is kept or digested depends only on its length, so every process and both
-// key paths (flat and general) key one argument alike. A keyWriter is not
-// safe for concurrent use; Funcs pool them.
+// stream of at most maxExactKey bytes is the key itself, compared in full;
+// a longer one (a whole DataFrame) streams through a BLAKE3 hasher and is
+// keyed by its digest. Whether a stream is kept or digested depends only on
+// its length, so every process and both key paths (flat and general) key
+// one argument alike. A short stream stays in the inline buffer; one past
+// it moves to the chunk buffer, which also feeds the hasher in large
+// pieces. A keyWriter is not safe for concurrent use; Funcs pool them.
 type keyWriter struct {
 	buf   []byte
-	arr   [maxExactKey]byte
+	arr   [flatBufSize]byte
 	chunk []byte         // the buffer once the stream outgrew arr; kept for reuse
-	h     *blake3.Hasher // non-nil once the stream outgrew arr
+	h     *blake3.Hasher // non-nil once the stream outgrew chunk
 	path  *pathSet       // references being hashed, for cycle detection; shared with sub
 	sub   *keyWriter     // scratch writer for map entries
 	ovr   *overrides
 }
 
-// maxExactKey is the longest canonical stream kept as the key itself.
-const maxExactKey = flatBufSize
-
-// hashChunk is how much of a long stream is gathered before it is handed to
-// the hasher: BLAKE3 hashes whole 1 KiB chunks side by side, so a few of
-// them at once go much faster than the inline buffer's 256 bytes.
-const hashChunk = 16 << 10
+// maxExactKey is the longest canonical stream kept as the key itself, and
+// the size of the pieces a longer one is hashed in. Up to it, a hit costs
+// building the stream and comparing it, as otter's costs hashing and
+// comparing its key; the digest is the price of longer arguments, whose
+// bytes are not kept (a frame's would double its memory).
+const maxExactKey = 16 << 10
 
 func newKeyWriter(o *overrides) *keyWriter {
 	w := &keyWriter{ovr: o, path: &pathSet{}}
@@ -175,24 +175,27 @@ func (w *keyWriter) enter(r pathRef) int {
 	return 0
 }
 
-// flushIfFull makes room for n more bytes in buf. The first time the
-// stream outgrows the inline buffer it moves to the hasher and the larger
-// chunk buffer; from then on a full chunk is hashed.
+// flushIfFull makes room for n more bytes in buf: the first time the
+// stream outgrows the inline buffer it moves to the chunk buffer; when it
+// outgrows that, the chunk goes to the hasher, and so does every full
+// chunk after.
 func (w *keyWriter) flushIfFull(n int) {
 	if len(w.buf)+n <= cap(w.buf) {
 		return
 	}
-	if w.h == nil {
-		w.h = hasherPool.Get().(*blake3.Hasher)
-		w.h.Reset()
+	if cap(w.buf) == len(w.arr) {
 		if w.chunk == nil {
-			w.chunk = make([]byte, 0, hashChunk)
+			w.chunk = make([]byte, 0, maxExactKey)
 		}
 		w.chunk = append(w.chunk[:0], w.buf...)
 		w.buf = w.chunk
 		if len(w.buf)+n <= cap(w.buf) {
 			return
 		}
+	}
+	if w.h == nil {
+		w.h = hasherPool.Get().(*blake3.Hasher)
+		w.h.Reset()
 	}
 	w.h.Write(w.buf)
 	w.buf = w.buf[:0]
@@ -215,10 +218,8 @@ func (w *keyWriter) u64(tag byte, v uint64) {
 func (w *keyWriter) raw(b []byte) {
 	if len(w.buf)+len(b) > cap(w.buf) {
 		w.flushIfFull(len(b))
-		if len(b) > cap(w.buf)/2 {
-			// Long bytes go to the hasher as they are, not through buf.
-			w.h.Write(w.buf)
-			w.buf = w.buf[:0]
+		if len(w.buf)+len(b) > cap(w.buf) {
+			// More than a chunk: the hasher takes it as it is.
 			w.h.Write(b)
 			return
 		}
@@ -237,18 +238,19 @@ func (w *keyWriter) float(f float64) { w.u64(tagFloat, canonicalFloatBits(f)) }
 func (w *keyWriter) sum() digest {
 	var d digest
 	if w.h == nil {
-		return blake3.Sum256(w.buf)
+		d = blake3.Sum256(w.buf)
+	} else {
+		w.h.Write(w.buf)
+		w.h.Sum(d[:0])
+		hasherPool.Put(w.h)
+		w.h = nil
 	}
-	w.h.Write(w.buf)
-	w.h.Sum(d[:0])
-	hasherPool.Put(w.h)
-	w.h = nil
 	w.buf = w.arr[:0]
 	return d
 }
 
 // appendKey appends the key of the stream to dst: the stream itself when it
-// fits the inline buffer, else a 0 byte (which starts no canonical stream,
+// is at most maxExactKey long, else a 0 byte (which starts no canonical stream,
 // whose first byte is a type tag) and the digest.
 func (w *keyWriter) appendKey(dst []byte) []byte {
 	if w.h == nil {

@@ -21,11 +21,12 @@ import (
 // by 1 and lowering that of a word one stripe later (the same lane) by 1
 // leaves every accumulator, and so the digest, as it was. The words sit at
 // stream offsets 80 and 144 (lane 2 of stripes 1 and 2), whose secret words
-// are the default secret's bytes 24 and 32.
+// are the default secret's bytes 24 and 32; the rest of the input, however
+// long, is the same in both.
 func xxh3Colliding(t *testing.T, prefix []byte, n int) (a, b []byte) {
 	t.Helper()
 	const secret24, secret32 = 0x1f67b3b7a4a44072, 0x78e5c0cc4ee679cb
-	if len(prefix) > 80 || len(prefix)+n < 241 || len(prefix)+n > 1024 {
+	if len(prefix) > 80 || len(prefix)+n < 241 {
 		t.Fatalf("prefix %d and body %d do not fit the construction", len(prefix), n)
 	}
 	body := func(hi1, hi2 uint32) []byte {
@@ -52,16 +53,20 @@ type bodyArg struct{ Body []byte }
 // an XXH3-128 digest (what keyed them before) are two keys, in memory and
 // in the persist directory, while an entry persisted for one of them is
 // still served to a fresh registry.
+// Both ways of keying are covered: 1000-byte arguments are keyed by their
+// bytes, 20000-byte ones by their BLAKE3 digest.
 func TestXXH3CollidingArgumentsGetTheirOwnEntries(t *testing.T) {
-	sa, sb := xxh3Colliding(t, header(tagString, 1000), 1000)
-	t.Run("string", func(t *testing.T) {
-		expectOwnEntries(t, string(sa), string(sb), func(s string) int { return int(s[80-9+4]) + len(s) })
-	})
-	prefix := append(header(tagStruct, 1), header(tagSlice, 1000)...)
-	ba, bb := xxh3Colliding(t, prefix, 1000)
-	t.Run("struct{Body []byte}", func(t *testing.T) {
-		expectOwnEntries(t, bodyArg{ba}, bodyArg{bb}, func(a bodyArg) int { return int(a.Body[80-18+4]) + len(a.Body) })
-	})
+	for _, n := range []int{1000, 20000} {
+		sa, sb := xxh3Colliding(t, header(tagString, n), n)
+		t.Run(fmt.Sprintf("string of %d", n), func(t *testing.T) {
+			expectOwnEntries(t, string(sa), string(sb), func(s string) int { return int(s[80-9+4]) + len(s) })
+		})
+		prefix := append(header(tagStruct, 1), header(tagSlice, n)...)
+		ba, bb := xxh3Colliding(t, prefix, n)
+		t.Run(fmt.Sprintf("struct{Body []byte} of %d", n), func(t *testing.T) {
+			expectOwnEntries(t, bodyArg{ba}, bodyArg{bb}, func(a bodyArg) int { return int(a.Body[80-18+4]) + len(a.Body) })
+		})
+	}
 }
 
 func expectOwnEntries[A any](t *testing.T, a, b A, fn func(A) int) {
@@ -218,12 +223,12 @@ func flatKindSize(k flatKind) uintptr {
 	return 8
 }
 
-// TestLongArgumentsAreKeyedByDigest: an argument whose canonical bytes
-// outgrow the inline buffer is keyed by their 256-bit digest, one byte
-// longer or shorter than the buffer choosing the way, and flat and general
-// paths key it alike.
+// TestLongArgumentsAreKeyedByDigest: an argument whose canonical bytes are
+// longer than maxExactKey is keyed by their 256-bit digest, one byte more
+// or less choosing the way, and flat and general paths key it alike, past
+// the inline buffer too.
 func TestLongArgumentsAreKeyedByDigest(t *testing.T) {
-	for _, n := range []int{maxExactKey - 9, maxExactKey - 8, 4096} {
+	for _, n := range []int{flatBufSize - 9, flatBufSize - 8, 4096, maxExactKey - 9, maxExactKey - 8, 100_000} {
 		s := string(bytes.Repeat([]byte("k"), n))
 		k := keyOf(t, s)
 		stream := append(header(tagString, n), s...)

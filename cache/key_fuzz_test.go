@@ -11,7 +11,7 @@ import (
 // FuzzArgumentKeys checks the key's contract on random nested values: two
 // values get equal keys exactly when they are equal, and so do their
 // digests, which name persisted entries: different arguments never share
-// one, whether keyed by their bytes or, past 256 bytes, by their digest. Values are built from
+// one, whether keyed by their bytes or, past 16 KiB, by their digest. Values are built from
 // the fuzzer's bytes out of a small alphabet (so equal values are common),
 // and each is built twice, with its maps filled in opposite orders and
 // fresh memory, which must not change its key.
@@ -86,10 +86,10 @@ func (bd *builder) next() byte {
 var fuzzFloats = []float64{0, math.Copysign(0, -1), 1, -1, 0.5, math.Inf(1), math.NaN(), 1e300}
 var fuzzStrings = []string{"", "a", "b", "ab", "1", "\x00", "é", "a\x00b"}
 
-// fuzzLongStrings are past the inline buffer, so keyed by their digest,
-// and differ from each other in one byte or in length.
+// fuzzLongStrings are past maxExactKey, so keyed by their digest, and
+// differ from each other in one byte or in length.
 var fuzzLongStrings = func() []string {
-	base := strings.Repeat("long argument ", 30)
+	base := strings.Repeat("long argument ", maxExactKey/14)
 	return []string{base, base[:len(base)-1] + "!", "!" + base[1:], base + "x"}
 }()
 

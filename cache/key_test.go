@@ -217,7 +217,7 @@ func TestDataFrameHashesFullContent(t *testing.T) {
 // for a short argument (keyed by its bytes) and a long one (by its digest).
 func TestKeysStableAcrossProcesses(t *testing.T) {
 	arg := map[string]any{"path": "zipcodes.csv", "rows": []int{1, 2, 3}, "at": time.Unix(1700000000, 5).UTC()}
-	long := map[string]any{"query": strings.Repeat("select ", 100), "at": time.Unix(1700000000, 5).UTC()}
+	long := map[string]any{"query": strings.Repeat("select ", 3000), "at": time.Unix(1700000000, 5).UTC()}
 	keys := func() string { return fmt.Sprintf("KEY=%s %s", keyOf(t, arg).digest(), keyOf(t, long).digest()) }
 	if os.Getenv("HITMISS_KEY_CHILD") == "1" {
 		fmt.Println(keys())
