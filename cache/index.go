@@ -32,8 +32,8 @@ import (
 //	           the string's bytes alone.
 //	keyBytes:  anything else (and every session-scoped key): a hash of the
 //	           whole key, compared in full. The key is the argument's
-//	           canonical bytes, or their BLAKE3 digest when longer than 16 KiB
-//	           bytes (see keyWriter), so the hash only indexes: it never
+//	           canonical bytes, or their BLAKE3 digest when longer than
+//	           16 KiB (see keyWriter), so the hash only indexes: it never
 //	           decides that two arguments are the same.
 type index[R any] struct {
 	tab  atomic.Pointer[table[R]]
