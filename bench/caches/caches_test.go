@@ -354,8 +354,8 @@ func otterGetter[A comparable](max int) func(A) int {
 }
 
 // BenchmarkArgHit and BenchmarkArgMiss measure hits and misses by the
-// argument's kind: a small flat struct and a short slice are keyed by their
-// bytes, a 4 KiB string and a 64 KiB []byte by their digest. otter keys
+// argument's kind: a small flat struct, a short slice and a 4 KiB string
+// are keyed by their bytes, a 64 KiB []byte by its BLAKE3 digest. otter keys
 // what Go can compare (a []byte cannot be an otter key).
 func BenchmarkArgHit(b *testing.B) {
 	benchArgs(b, benchArgHit[pathRows], benchArgHit[[]int], benchArgHit[string], benchArgHit[[]byte])
