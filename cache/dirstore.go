@@ -47,7 +47,7 @@ type dirStore struct{ ps *persistSetup }
 // so a planted file is never served, their bytes are kept under
 // DefaultPersistBudget (oldest out), leftovers of crashed writers are
 // removed, and only files the store wrote are ever deleted. Keys must be of
-// the form the cache makes: "<name>-<16 hex>/<32 hex>".
+// the form the cache makes: "<name>-<16 hex>/<64 hex>".
 func NewDirStore(dir string) (Store, error) {
 	ps := &persistSetup{}
 	if err := ps.open(dir); err != nil {
@@ -59,7 +59,7 @@ func NewDirStore(dir string) (Store, error) {
 func (s *dirStore) path(key string) (string, error) {
 	folder, file, ok := strings.Cut(key, "/")
 	if !ok || !funcDirPattern.MatchString(folder) || !entryFilePattern.MatchString(file+".entry") {
-		return "", fmt.Errorf("cache: dir store: key %q is not of the form <name>-<16 hex>/<32 hex>", key)
+		return "", fmt.Errorf("cache: dir store: key %q is not of the form <name>-<16 hex>/<64 hex>", key)
 	}
 	return filepath.Join(s.ps.dir, folder, file+".entry"), nil
 }

@@ -5,8 +5,6 @@ import (
 	"math"
 	"reflect"
 	"unsafe"
-
-	"github.com/zeebo/xxh3"
 )
 
 // The flat path keys the commonest arguments, structs of numbers, bools
@@ -61,22 +59,10 @@ func appendFlat(ops *[]flatOp, t reflect.Type, base uintptr, o *overrides) bool 
 	switch t.Kind() {
 	case reflect.Bool:
 		return add(flatBool)
-	case reflect.Int, reflect.Int64:
-		return add(flatInt64)
-	case reflect.Int8:
-		return add(flatInt8)
-	case reflect.Int16:
-		return add(flatInt16)
-	case reflect.Int32:
-		return add(flatInt32)
-	case reflect.Uint, reflect.Uint64, reflect.Uintptr:
-		return add(flatUint64)
-	case reflect.Uint8:
-		return add(flatUint8)
-	case reflect.Uint16:
-		return add(flatUint16)
-	case reflect.Uint32:
-		return add(flatUint32)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		// By size: int, uint and uintptr are 4 bytes on 32-bit platforms.
+		return add(flatIntKind(t))
 	case reflect.Float32:
 		return add(flatFloat32)
 	case reflect.Float64:
@@ -108,23 +94,35 @@ func appendFlat(ops *[]flatOp, t reflect.Type, base uintptr, o *overrides) bool 
 	return false
 }
 
-// argKey is a store key: canonical bytes for flat arguments, or a 0 byte
-// and a digest for the rest (see Func.keyBytes).
+// argKey is a store key: an argument's canonical bytes when they are at
+// most maxExactKey long, or a 0 byte and their digest (see
+// keyWriter.appendKey).
 type argKey string
 
-// digest returns the 128-bit digest of the key, as used in file names: the
-// digest itself for general keys, the hash of the canonical bytes (the same
-// value the general plan computes) for flat ones.
-func (k argKey) digest() digest {
-	var d digest
-	if len(k) == 1+len(d) && k[0] == 0 {
-		copy(d[:], k[1:])
-		return d
+// digest returns the key's 256-bit digest, which names its entry in a
+// Store: the digest itself for long keys, the digest of the canonical bytes
+// (the value the general plan computes for them) for short ones.
+func (k argKey) digest() digest { return digestOfKey(string(k)) }
+
+// flatIntKind is the flat kind of an integer type, by its size on this
+// platform, as intPlan reads it.
+func flatIntKind(t reflect.Type) flatKind {
+	signed := t.Kind() >= reflect.Int && t.Kind() <= reflect.Int64
+	var k flatKind
+	switch t.Size() {
+	case 1:
+		k = flatInt8
+	case 2:
+		k = flatInt16
+	case 4:
+		k = flatInt32
+	default:
+		k = flatInt64
 	}
-	u := xxh3.HashString128(string(k))
-	binary.LittleEndian.PutUint64(d[:8], u.Lo)
-	binary.LittleEndian.PutUint64(d[8:], u.Hi)
-	return d
+	if !signed {
+		k += flatUint8 - flatInt8
+	}
+	return k
 }
 
 // encodeFlat writes the canonical bytes of the value at p into buf. ok is

@@ -219,11 +219,11 @@ func (f *Func[A, R]) Name() string { return f.name }
 // Kind reports whether f is a Data or a Resource function.
 func (f *Func[A, R]) Kind() Kind { return f.kind }
 
-// keyBytes writes arg's key into buf and returns it. Flat arguments (structs
-// of numbers, bools and short strings) are keyed by their canonical bytes
-// themselves, exact and cheap; anything else by the 128-bit digest of its
-// canonical bytes, after a 0 byte that no canonical stream starts with.
-// Neither path allocates for flat arguments.
+// keyBytes returns arg's key, in buf when it fits: the argument's canonical
+// bytes when at most maxExactKey long, compared in full on every lookup, or
+// else a 0 byte and their 256-bit BLAKE3 digest (see keyWriter.appendKey).
+// Flat arguments (structs of numbers, bools and short strings) are encoded
+// without the general plan; no key of up to 256 bytes allocates.
 func (f *Func[A, R]) keyBytes(arg A, buf *[flatBufSize]byte) ([]byte, error) {
 	if f.flat != nil {
 		if n, ok := encodeFlat(f.flat, unsafe.Pointer(&arg), buf); ok {
@@ -234,9 +234,9 @@ func (f *Func[A, R]) keyBytes(arg A, buf *[flatBufSize]byte) ([]byte, error) {
 	s.arg = arg
 	s.w.reset()
 	err := f.hash(s.w, unsafe.Pointer(&s.arg))
-	var d digest
+	var k []byte
 	if err == nil {
-		d = s.w.sum()
+		k = s.w.appendKey(buf[:0])
 	}
 	var zero A
 	s.arg = zero // drop references so the pool does not keep arguments alive
@@ -244,9 +244,7 @@ func (f *Func[A, R]) keyBytes(arg A, buf *[flatBufSize]byte) ([]byte, error) {
 	if err != nil {
 		return nil, f.namedErr(err)
 	}
-	buf[0] = 0
-	copy(buf[1:], d[:])
-	return buf[:1+len(d)], nil
+	return k, nil
 }
 
 // key returns arg's key as a string, for the paths that store it.
@@ -326,8 +324,9 @@ func (f *Func[A, R]) keyMode() keyMode {
 	return keyBytes
 }
 
-// intBits returns the 8 bytes a keyInt argument's key holds: the integer
-// widened as the canonical encoding widens it.
+// intBits returns the 8 bytes a keyInt argument's key holds: the integer,
+// read at its own size (k says which), widened as the canonical encoding
+// widens it.
 func intBits(k flatKind, p unsafe.Pointer) uint64 {
 	switch k {
 	case flatInt8:
@@ -354,7 +353,7 @@ func (f *Func[A, R]) find(ctx context.Context, arg A, buf *[flatBufSize]byte) (e
 	case keyInt:
 		return f.store.ix.lookupInt(intBits(f.flat[0].kind, unsafe.Pointer(&arg))), nil, nil
 	case keyString:
-		if s := *(*string)(unsafe.Pointer(&arg)); 9+len(s) <= flatBufSize {
+		if s := *(*string)(unsafe.Pointer(&arg)); 9+len(s) <= maxExactKey {
 			return f.store.ix.lookupString(s), nil, nil
 		}
 	}

@@ -5,7 +5,7 @@ import (
 	"hash/maphash"
 	"math/bits"
 	"sync/atomic"
-	_ "unsafe" // for go:linkname
+	"unsafe"
 )
 
 // index is the store's hash table: one writer, any number of lock-free
@@ -31,7 +31,10 @@ import (
 //	keyString: the key is a tag, the length and the bytes; the hash is of
 //	           the string's bytes alone.
 //	keyBytes:  anything else (and every session-scoped key): a hash of the
-//	           whole key, compared in full.
+//	           whole key, compared in full. The key is the argument's
+//	           canonical bytes, or their BLAKE3 digest when longer than
+//	           16 KiB (see keyWriter), so the hash only indexes: it never
+//	           decides that two arguments are the same.
 type index[R any] struct {
 	tab  atomic.Pointer[table[R]]
 	mode keyMode
@@ -94,6 +97,14 @@ func (ix *index[R]) mixInt(u uint64) uint64 {
 	return u
 }
 
+// hashString hashes key bytes with the runtime's hash for map keys (AES
+// where the CPU has it, seeded per process), over the whole string in one
+// call: maphash.String restarts it every 128 bytes, four times slower for
+// a 4 KiB key.
+func (ix *index[R]) hashString(s string) uint64 {
+	return uint64(memhash(unsafe.Pointer(unsafe.StringData(s)), uintptr(ix.mix), uintptr(len(s))))
+}
+
 // hashOf hashes a stored key the way the readers of its mode hash their
 // argument.
 func (ix *index[R]) hashOf(k argKey) uint64 {
@@ -102,10 +113,10 @@ func (ix *index[R]) hashOf(k argKey) uint64 {
 		return ix.mixInt(binary.LittleEndian.Uint64([]byte(k[1:9])))
 	case keyString:
 		if k[0] == tagString {
-			return maphash.String(ix.seed, string(k[9:]))
+			return ix.hashString(string(k[9:]))
 		}
 	}
-	return maphash.String(ix.seed, string(k))
+	return ix.hashString(string(k))
 }
 
 // lookupInt finds the entry of a keyInt key whose 8 value bytes are u.
@@ -124,9 +135,9 @@ func (ix *index[R]) lookupInt(u uint64) *entry[R] {
 }
 
 // lookupString finds the entry of a keyString key for s, which must be
-// short enough to be keyed by its bytes (see keyBytes).
+// short enough to be keyed by its bytes (maxExactKey, see keyBytes).
 func (ix *index[R]) lookupString(s string) *entry[R] {
-	h := maphash.String(ix.seed, s)
+	h := ix.hashString(s)
 	t := ix.tab.Load()
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
 		e := t.slots[i].Load()
@@ -152,7 +163,7 @@ func (ix *index[R]) lookup(k []byte) *entry[R] {
 			return ix.lookupString(string(k[9:]))
 		}
 	}
-	h := maphash.Bytes(ix.seed, k)
+	h := ix.hashString(unsafe.String(unsafe.SliceData(k), len(k)))
 	t := ix.tab.Load()
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
 		e := t.slots[i].Load()
@@ -168,6 +179,13 @@ func (ix *index[R]) lookup(k []byte) *entry[R] {
 // add puts e, whose key must not be in the index, into it. Writer only.
 func (ix *index[R]) add(e *entry[R]) {
 	e.hash = ix.hashOf(e.key)
+	ix.place(e)
+}
+
+// place puts e into the table at e.hash. Lookups compare keys whenever
+// hashes are equal, so e.hash only decides where e sits, never which
+// argument it answers for.
+func (ix *index[R]) place(e *entry[R]) {
 	t := ix.tab.Load()
 	if 2*(ix.used+1) > len(t.slots) {
 		t = ix.rebuild(t)
@@ -299,6 +317,14 @@ func (c *counter) load() uint64 {
 // the standard library (they are in its list of linknamed functions that
 // must not change), so this is supported use, not a private reach.
 //
+// memhash is the runtime's hash of memory, which maps use for string
+// keys; like procPin it is on the runtime's list of linknamed functions
+// kept for packages outside the standard library.
+//
+//go:linkname memhash runtime.memhash
+//go:noescape
+func memhash(p unsafe.Pointer, h, s uintptr) uintptr
+
 //go:linkname procPin runtime.procPin
 func procPin() int
 

@@ -1,25 +1,30 @@
 package cache
 
 import (
-	"bytes"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unsafe"
 
-	"github.com/zeebo/xxh3"
+	"github.com/zeebo/blake3"
 )
 
-// digest is a 128-bit argument key. It is a pure function of the argument's
-// content and type tags, with no per-process seed, so the same argument maps
-// to the same digest in every process on the same architecture.
-type digest [16]byte
+// digest is the 256-bit BLAKE3 digest of an argument's canonical bytes.
+// It identifies arguments whose canonical bytes are too long to keep as the
+// key, and names every persisted entry, on disk and in a shared store. A
+// cryptographic digest, not a fast hash: nobody, reading this code or not,
+// can make two different arguments share one. It is a pure function of the
+// argument's content and type tags, with no per-process seed, so the same
+// argument maps to the same digest in every process of one binary.
+type digest [32]byte
 
-func (d digest) String() string { return fmt.Sprintf("%x", d[:]) }
+func (d digest) String() string { return hex.EncodeToString(d[:]) }
 
 // Type tags written before every value, so that values of different kinds
 // with the same bytes (1, 1.0, true, "1") never share a key.
@@ -55,18 +60,30 @@ var (
 	timeType       = reflect.TypeFor[time.Time]()
 )
 
-// keyWriter accumulates the canonical byte stream of an argument and hashes
-// it. Small arguments stay in the inline buffer and are hashed in one shot;
-// large ones (a whole DataFrame) stream through an xxh3 hasher. A keyWriter
-// is not safe for concurrent use; Funcs pool them.
+// keyWriter accumulates the canonical byte stream of an argument. A
+// stream of at most maxExactKey bytes is the key itself, compared in full;
+// a longer one (a whole DataFrame) streams through a BLAKE3 hasher and is
+// keyed by its digest. Whether a stream is kept or digested depends only on
+// its length, so every process and both key paths (flat and general) key
+// one argument alike. A short stream stays in the inline buffer; one past
+// it moves to the chunk buffer, which also feeds the hasher in large
+// pieces. A keyWriter is not safe for concurrent use; Funcs pool them.
 type keyWriter struct {
-	buf  []byte
-	arr  [256]byte
-	h    *xxh3.Hasher
-	path *pathSet   // references being hashed, for cycle detection; shared with sub
-	sub  *keyWriter // scratch writer for map entries
-	ovr  *overrides
+	buf   []byte
+	arr   [flatBufSize]byte
+	chunk []byte         // the buffer once the stream outgrew arr; kept for reuse
+	h     *blake3.Hasher // non-nil once the stream outgrew chunk
+	path  *pathSet       // references being hashed, for cycle detection; shared with sub
+	sub   *keyWriter     // scratch writer for map entries
+	ovr   *overrides
 }
+
+// maxExactKey is the longest canonical stream kept as the key itself, and
+// the size of the pieces a longer one is hashed in. Up to it, a hit costs
+// building the stream and comparing it, as otter's costs hashing and
+// comparing its key; the digest is the price of longer arguments, whose
+// bytes are not kept (a frame's would double its memory).
+const maxExactKey = 16 << 10
 
 func newKeyWriter(o *overrides) *keyWriter {
 	w := &keyWriter{ovr: o, path: &pathSet{}}
@@ -76,8 +93,9 @@ func newKeyWriter(o *overrides) *keyWriter {
 
 func (w *keyWriter) reset() {
 	w.buf = w.arr[:0]
-	if w.h != nil {
-		w.h.Reset()
+	if w.h != nil { // an error left a stream unfinished
+		hasherPool.Put(w.h)
+		w.h = nil
 	}
 	w.path.reset()
 }
@@ -157,16 +175,34 @@ func (w *keyWriter) enter(r pathRef) int {
 	return 0
 }
 
+// flushIfFull makes room for n more bytes in buf: the first time the
+// stream outgrows the inline buffer it moves to the chunk buffer; when it
+// outgrows that, the chunk goes to the hasher, and so does every full
+// chunk after.
 func (w *keyWriter) flushIfFull(n int) {
 	if len(w.buf)+n <= cap(w.buf) {
 		return
 	}
+	if cap(w.buf) == len(w.arr) {
+		if w.chunk == nil {
+			w.chunk = make([]byte, 0, maxExactKey)
+		}
+		w.chunk = append(w.chunk[:0], w.buf...)
+		w.buf = w.chunk
+		if len(w.buf)+n <= cap(w.buf) {
+			return
+		}
+	}
 	if w.h == nil {
-		w.h = xxh3.New()
+		w.h = hasherPool.Get().(*blake3.Hasher)
+		w.h.Reset()
 	}
 	w.h.Write(w.buf)
 	w.buf = w.buf[:0]
 }
+
+// hasherPool holds BLAKE3 hashers: one is 2 KiB, too much to make per key.
+var hasherPool = sync.Pool{New: func() any { return blake3.New() }}
 
 func (w *keyWriter) byte1(b byte) {
 	w.flushIfFull(1)
@@ -180,12 +216,14 @@ func (w *keyWriter) u64(tag byte, v uint64) {
 }
 
 func (w *keyWriter) raw(b []byte) {
-	if len(b) > cap(w.buf)/2 {
-		w.flushIfFull(cap(w.buf)) // force a flush
-		w.h.Write(b)
-		return
+	if len(w.buf)+len(b) > cap(w.buf) {
+		w.flushIfFull(len(b))
+		if len(w.buf)+len(b) > cap(w.buf) {
+			// More than a chunk: the hasher takes it as it is.
+			w.h.Write(b)
+			return
+		}
 	}
-	w.flushIfFull(len(b))
 	w.buf = append(w.buf, b...)
 }
 
@@ -196,18 +234,42 @@ func (w *keyWriter) str(tag byte, s string) {
 
 func (w *keyWriter) float(f float64) { w.u64(tagFloat, canonicalFloatBits(f)) }
 
+// sum returns the digest of the whole stream.
 func (w *keyWriter) sum() digest {
 	var d digest
-	var u xxh3.Uint128
 	if w.h == nil {
-		u = xxh3.Hash128(w.buf)
+		d = blake3.Sum256(w.buf)
 	} else {
 		w.h.Write(w.buf)
-		u = w.h.Sum128()
+		w.h.Sum(d[:0])
+		hasherPool.Put(w.h)
+		w.h = nil
 	}
-	binary.LittleEndian.PutUint64(d[:8], u.Lo)
-	binary.LittleEndian.PutUint64(d[8:], u.Hi)
+	w.buf = w.arr[:0]
 	return d
+}
+
+// appendKey appends the key of the stream to dst: the stream itself when it
+// is at most maxExactKey long, else a 0 byte (which starts no canonical stream,
+// whose first byte is a type tag) and the digest.
+func (w *keyWriter) appendKey(dst []byte) []byte {
+	if w.h == nil {
+		return append(dst, w.buf...)
+	}
+	d := w.sum()
+	dst = append(dst, 0)
+	return append(dst, d[:]...)
+}
+
+// digestOfKey returns the digest of the stream a key stands for: the
+// digest it holds, or the digest of the stream it is.
+func digestOfKey(k string) digest {
+	var d digest
+	if len(k) == 1+len(d) && k[0] == 0 {
+		copy(d[:], k[1:])
+		return d
+	}
+	return blake3.Sum256(unsafe.Slice(unsafe.StringData(k), len(k)))
 }
 
 func (w *keyWriter) child() *keyWriter {
@@ -217,7 +279,8 @@ func (w *keyWriter) child() *keyWriter {
 	c := w.sub
 	c.buf = c.arr[:0]
 	if c.h != nil {
-		c.h.Reset()
+		hasherPool.Put(c.h)
+		c.h = nil
 	}
 	c.path = w.path // the same chain: a map entry pointing back up is a cycle
 	return c
@@ -303,7 +366,9 @@ func (c *planCompiler) compileUncached(t reflect.Type) hashFn {
 			return nil
 		}
 	}
-	if t.Implements(cacheKeyerType) {
+	// An interface with CacheKey in its method set is keyed as any
+	// interface: its dynamic type, then that type's CacheKey.
+	if t.Kind() != reflect.Interface && t.Implements(cacheKeyerType) {
 		return c.custom(t, func(p unsafe.Pointer) any {
 			return reflect.NewAt(t, p).Elem().Interface().(CacheKeyer).CacheKey()
 		})
@@ -412,7 +477,9 @@ func (c *planCompiler) custom(t reflect.Type, h func(unsafe.Pointer) any) hashFn
 			w.byte1(tagNil)
 			return nil
 		}
+		// The result's type counts: UserID(5) and OrderID(5) are two keys.
 		vt := reflect.TypeOf(v)
+		w.typeTag(vt)
 		plan := hashPlanValue(vt, w.ovr, t)
 		vp := valuePointer(reflect.ValueOf(v))
 		if err := plan(w, vp); err != nil {
@@ -595,8 +662,9 @@ func hasOverride(o *overrides, t reflect.Type) bool {
 	return ok
 }
 
-// mapPlan hashes each key/value pair on its own and writes the sorted pair
-// digests, so the key does not depend on Go's random iteration order.
+// mapPlan writes each key/value pair's own key (its canonical bytes, or
+// their digest when long) in sorted order, so the key does not depend on
+// Go's random iteration order.
 func (c *planCompiler) mapPlan(t reflect.Type) hashFn {
 	kplan := c.compile(t.Key())
 	vplan := c.compile(t.Elem())
@@ -611,7 +679,8 @@ func (c *planCompiler) mapPlan(t reflect.Type) hashFn {
 			return nil // a map holding itself
 		}
 		defer w.path.pop()
-		pairs := make([]digest, 0, m.Len())
+		pairs := make([]byte, 0, 32*m.Len()) // the pairs' keys, one after another
+		ends := make([]int, 0, m.Len())
 		kbuf, vbuf := reflect.New(kt).Elem(), reflect.New(vt).Elem()
 		iter := m.MapRange()
 		for iter.Next() {
@@ -624,11 +693,18 @@ func (c *planCompiler) mapPlan(t reflect.Type) hashFn {
 			if err := vplan(cw, vbuf.Addr().UnsafePointer()); err != nil {
 				return pathErr(err, fmt.Sprintf("[%s]", shortLabel(kbuf)))
 			}
-			pairs = append(pairs, cw.sum())
+			pairs = cw.appendKey(pairs)
+			ends = append(ends, len(pairs))
 		}
-		slices.SortFunc(pairs, func(a, b digest) int { return bytes.Compare(a[:], b[:]) })
-		for i := range pairs {
-			w.raw(pairs[i][:])
+		order := make([]string, len(ends))
+		start := 0
+		for i, end := range ends {
+			order[i] = unsafe.String(unsafe.SliceData(pairs[start:]), end-start)
+			start = end
+		}
+		slices.Sort(order)
+		for _, k := range order {
+			w.str(tagMap, k)
 		}
 		return nil
 	}
@@ -665,8 +741,7 @@ func (c *planCompiler) interfacePlan(t reflect.Type) hashFn {
 			return nil
 		}
 		dyn := v.Elem()
-		w.str(tagIface, typeName(dyn.Type()))
-		w.u64(tagIface, typeIdentity(dyn.Type()))
+		w.typeTag(dyn.Type())
 		plan := hashPlan(dyn.Type(), w.ovr)
 		if err := plan(w, valuePointer(dyn)); err != nil {
 			return pathErr(err, fmt.Sprintf("(%s)", dyn.Type()))
@@ -674,6 +749,21 @@ func (c *planCompiler) interfacePlan(t reflect.Type) hashFn {
 		return nil
 	}
 }
+
+// typeTag writes which type the value that follows has, for values whose
+// type is not fixed by the argument's: an interface's dynamic value, a
+// CacheKey or HashFunc result.
+func (w *keyWriter) typeTag(t reflect.Type) {
+	name, ok := typeNames.Load(t)
+	if !ok {
+		name, _ = typeNames.LoadOrStore(t, typeName(t))
+	}
+	w.str(tagIface, name.(string))
+	w.u64(tagIface, typeIdentity(t))
+}
+
+// typeNames memoizes typeName, which builds its string.
+var typeNames sync.Map // reflect.Type → string
 
 // typeName names a type uniquely enough to tag interface values: the package
 // path keeps two packages' Config types apart.

@@ -4,11 +4,14 @@ import (
 	"context"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 )
 
 // FuzzArgumentKeys checks the key's contract on random nested values: two
-// values get equal keys exactly when they are equal. Values are built from
+// values get equal keys exactly when they are equal, and so do their
+// digests, which name persisted entries: different arguments never share
+// one, whether keyed by their bytes or, past 16 KiB, by their digest. Values are built from
 // the fuzzer's bytes out of a small alphabet (so equal values are common),
 // and each is built twice, with its maps filled in opposite orders and
 // fresh memory, which must not change its key.
@@ -21,6 +24,9 @@ func FuzzArgumentKeys(f *testing.F) {
 	f.Add([]byte{2, 0}, []byte{2, 1})
 	f.Add([]byte{7, 7, 3, 1}, []byte{7, 3, 1})
 	f.Add([]byte{8, 1, 3, 4}, []byte{10, 1, 3, 4})
+	f.Add([]byte{14, 0}, []byte{14, 1})
+	f.Add([]byte{6, 2, 1, 14, 2, 2, 14, 3}, []byte{6, 2, 2, 14, 3, 1, 14, 2})
+	f.Add([]byte{15, 0, 5}, []byte{15, 1, 5})
 	reg := NewRegistry(WithPersistDir(f.TempDir()))
 	fn := Data(reg, "fuzz", func(context.Context, any) (int, error) { return 0, nil })
 	f.Fuzz(func(t *testing.T, a, b []byte) {
@@ -36,8 +42,12 @@ func FuzzArgumentKeys(f *testing.F) {
 		if again, _ := fn.key(build(a, true)); again != ka {
 			t.Fatalf("the same value built again (maps filled in reverse) has another key: %#v", va)
 		}
-		if eq := equalValues(reflect.ValueOf(&va).Elem(), reflect.ValueOf(&vb).Elem()); eq != (ka == kb) {
+		eq := equalValues(reflect.ValueOf(&va).Elem(), reflect.ValueOf(&vb).Elem())
+		if eq != (ka == kb) {
 			t.Fatalf("equal=%v but equal keys=%v:\n a=%#v\n b=%#v", eq, ka == kb, va, vb)
+		}
+		if eq != (ka.digest() == kb.digest()) {
+			t.Fatalf("equal=%v but equal digests=%v:\n a=%#v\n b=%#v", eq, ka.digest() == kb.digest(), va, vb)
 		}
 	})
 }
@@ -76,8 +86,15 @@ func (bd *builder) next() byte {
 var fuzzFloats = []float64{0, math.Copysign(0, -1), 1, -1, 0.5, math.Inf(1), math.NaN(), 1e300}
 var fuzzStrings = []string{"", "a", "b", "ab", "1", "\x00", "é", "a\x00b"}
 
+// fuzzLongStrings are past maxExactKey, so keyed by their digest, and
+// differ from each other in one byte or in length.
+var fuzzLongStrings = func() []string {
+	base := strings.Repeat("long argument ", maxExactKey/14)
+	return []string{base, base[:len(base)-1] + "!", "!" + base[1:], base + "x"}
+}()
+
 func (bd *builder) value(depth int) any {
-	op := bd.next() % 14
+	op := bd.next() % 16
 	if depth > 5 && op >= 5 {
 		op %= 5
 	}
@@ -145,6 +162,12 @@ func (bd *builder) value(depth int) any {
 			s[i] = int(bd.next() % 3)
 		}
 		return s
+	case 14:
+		return fuzzLongStrings[bd.next()%byte(len(fuzzLongStrings))]
+	case 15:
+		// A CacheKey returning userID or orderID: the same number is
+		// two keys.
+		return accountRef{[]string{"user", "order"}[bd.next()%2], int(bd.next() % 3)}
 	}
 	panic("unreachable")
 }

@@ -213,11 +213,14 @@ func TestDataFrameHashesFullContent(t *testing.T) {
 }
 
 // TestKeysStableAcrossProcesses re-runs this test binary and compares the
-// key it computes for a fixed argument with ours: no per-process seed.
+// digests it computes for fixed arguments with ours: no per-process seed,
+// for a short argument (keyed by its bytes) and a long one (by its digest).
 func TestKeysStableAcrossProcesses(t *testing.T) {
 	arg := map[string]any{"path": "zipcodes.csv", "rows": []int{1, 2, 3}, "at": time.Unix(1700000000, 5).UTC()}
+	long := map[string]any{"query": strings.Repeat("select ", 3000), "at": time.Unix(1700000000, 5).UTC()}
+	keys := func() string { return fmt.Sprintf("KEY=%s %s", keyOf(t, arg).digest(), keyOf(t, long).digest()) }
 	if os.Getenv("HITMISS_KEY_CHILD") == "1" {
-		fmt.Printf("KEY=%s\n", keyOf(t, arg).digest())
+		fmt.Println(keys())
 		return
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestKeysStableAcrossProcesses$", "-test.count=1")
@@ -226,7 +229,7 @@ func TestKeysStableAcrossProcesses(t *testing.T) {
 	if err != nil {
 		t.Fatalf("child: %v\n%s", err, out)
 	}
-	want := "KEY=" + keyOf(t, arg).digest().String()
+	want := keys()
 	if !strings.Contains(string(out), want) {
 		t.Fatalf("child printed %q, want %s", out, want)
 	}

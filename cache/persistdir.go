@@ -48,7 +48,7 @@ const secretFile = "secret"
 
 var (
 	funcDirPattern   = regexp.MustCompile(`^[A-Za-z0-9._-]+-[0-9a-f]{16}$`)
-	entryFilePattern = regexp.MustCompile(`^[0-9a-f]{32}\.entry$`)
+	entryFilePattern = regexp.MustCompile(`^[0-9a-f]{32}([0-9a-f]{32})?\.entry$`) // 32: from before 256-bit keys, still swept
 	tmpFilePattern   = regexp.MustCompile(`^\.tmp-([0-9]+)-[0-9]+$`)
 )
 

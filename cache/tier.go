@@ -44,8 +44,8 @@ var ErrNotStored = errors.New("not stored")
 // whole, matching entry from anything else (all integers little-endian):
 //
 //	magic      [8]byte  "HMSTORE1"
-//	funcKey    [16]byte the function key it was written under
-//	argKey     [16]byte the argument key
+//	funcKey    [32]byte the function key it was written under
+//	argKey     [32]byte the argument's digest
 //	inserted   int64    UnixNano of insertion, by the writer's clock
 //	labelLen   uint32, label
 //	payloadLen uint64, payload (the function's codec's bytes)
@@ -57,7 +57,7 @@ var ErrNotStored = errors.New("not stored")
 // far as its access control goes.
 const storedMagic = "HMSTORE1"
 
-const storedFixed = 8 + 16 + 16 + 8 + 4
+const storedFixed = 8 + 32 + 32 + 8 + 4
 
 // storeKey names an entry in a Store: the function's readable name and key,
 // then the argument's digest. Every entry of one function shares the prefix
@@ -98,11 +98,11 @@ func decodeStored(funcKey, k digest, raw []byte) (inserted time.Time, label stri
 	if string(body[:8]) != storedMagic {
 		return inserted, "", nil, errors.New("not a hitmiss cache entry")
 	}
-	if !bytes.Equal(body[8:24], funcKey[:]) || !bytes.Equal(body[24:40], k[:]) {
+	if !bytes.Equal(body[8:40], funcKey[:]) || !bytes.Equal(body[40:72], k[:]) {
 		return inserted, "", nil, errors.New("written for another function or argument")
 	}
-	inserted = time.Unix(0, int64(binary.LittleEndian.Uint64(body[40:48])))
-	n := uint64(binary.LittleEndian.Uint32(body[48:52]))
+	inserted = time.Unix(0, int64(binary.LittleEndian.Uint64(body[72:80])))
+	n := uint64(binary.LittleEndian.Uint32(body[80:84]))
 	rest := body[storedFixed:]
 	if n > uint64(len(rest))-8 {
 		return inserted, "", nil, errors.New("truncated label")

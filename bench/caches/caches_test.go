@@ -10,9 +10,12 @@
 package caches
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 
@@ -258,4 +261,120 @@ func BenchmarkEvictingMiss(b *testing.B) {
 			}
 		})
 	}
+}
+
+// argCase is an argument type hits and misses are measured with, beyond
+// the int of the benchmarks above: how a key is made depends on it. arg(i)
+// returns the i-th distinct argument; bytes is its size, for MB/s.
+type argCase[A any] struct {
+	name  string
+	arg   func(i int) A
+	bytes int
+}
+
+type pathRows struct {
+	Path string
+	Rows int
+}
+
+func argCases() (small argCase[pathRows], slice argCase[[]int], str argCase[string], blob argCase[[]byte]) {
+	s4k := []byte(strings.Repeat("select * from t where x = 1; ", 4096/29+1)[:4096])
+	b64k := make([]byte, 64<<10)
+	for i := range b64k {
+		b64k[i] = byte(i * 7)
+	}
+	small = argCase[pathRows]{"small-struct", func(i int) pathRows { return pathRows{"zipcodes.csv", i} }, 0}
+	slice = argCase[[]int]{"slice-8-ints", func(i int) []int { return []int{i, 1, 2, 3, 4, 5, 6, 7} }, 0}
+	str = argCase[string]{"string-4KiB", func(i int) string {
+		binary.LittleEndian.PutUint64(s4k[len(s4k)-8:], uint64(i))
+		return string(s4k)
+	}, len(s4k)}
+	blob = argCase[[]byte]{"bytes-64KiB", func(i int) []byte {
+		binary.LittleEndian.PutUint64(b64k[len(b64k)-8:], uint64(i))
+		return b64k
+	}, len(b64k)}
+	return
+}
+
+// argEntries is how many distinct arguments a hit benchmark holds.
+const argEntries = 256
+
+// benchArgHit: hits on argEntries arguments of one kind, in turn.
+func benchArgHit[A any](b *testing.B, c argCase[A], get func(A) int) {
+	args := make([]A, argEntries)
+	for i := range args {
+		args[i] = c.arg(i)
+		if _, ok := any(args[i]).([]byte); ok {
+			args[i] = any(bytes.Clone(any(args[i]).([]byte))).(A)
+		}
+		get(args[i])
+	}
+	b.SetBytes(int64(c.bytes))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		get(args[i&(argEntries-1)])
+	}
+}
+
+// benchArgMiss: every get a new argument, in a cache bounded to 10k
+// entries (so a miss past the first 10k also evicts).
+func benchArgMiss[A any](b *testing.B, c argCase[A], get func(A) int) {
+	b.SetBytes(int64(c.bytes))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		get(c.arg(argEntries + i))
+	}
+}
+
+func hitmissGetter[A any](max int) func(A) int {
+	f := cache.Data(cache.NewRegistry(), "compute", func(_ context.Context, a A) (int, error) { return 1, nil },
+		cache.MaxEntries(max))
+	ctx := context.Background()
+	return func(a A) int {
+		v, err := f.Get(ctx, a)
+		if err != nil {
+			panic(err)
+		}
+		return v
+	}
+}
+
+func otterGetter[A comparable](max int) func(A) int {
+	c := otter.Must(&otter.Options[A, int]{MaximumSize: max})
+	ctx := context.Background()
+	loader := otter.LoaderFunc[A, int](func(context.Context, A) (int, error) { return 1, nil })
+	return func(a A) int {
+		v, err := c.Get(ctx, a, loader)
+		if err != nil {
+			panic(err)
+		}
+		return v
+	}
+}
+
+// BenchmarkArgHit and BenchmarkArgMiss measure hits and misses by the
+// argument's kind: a small flat struct, a short slice and a 4 KiB string
+// are keyed by their bytes, a 64 KiB []byte by its BLAKE3 digest. otter keys
+// what Go can compare (a []byte cannot be an otter key).
+func BenchmarkArgHit(b *testing.B) {
+	benchArgs(b, benchArgHit[pathRows], benchArgHit[[]int], benchArgHit[string], benchArgHit[[]byte])
+}
+func BenchmarkArgMiss(b *testing.B) {
+	benchArgs(b, benchArgMiss[pathRows], benchArgMiss[[]int], benchArgMiss[string], benchArgMiss[[]byte])
+}
+
+func benchArgs(b *testing.B,
+	small func(*testing.B, argCase[pathRows], func(pathRows) int),
+	slice func(*testing.B, argCase[[]int], func([]int) int),
+	str func(*testing.B, argCase[string], func(string) int),
+	blob func(*testing.B, argCase[[]byte], func([]byte) int),
+) {
+	cs, csl, cst, cb := argCases()
+	b.Run("arg="+cs.name+"/impl=otter", func(b *testing.B) { small(b, cs, otterGetter[pathRows](hitEntries)) })
+	b.Run("arg="+cs.name+"/impl=hitmiss", func(b *testing.B) { small(b, cs, hitmissGetter[pathRows](hitEntries)) })
+	b.Run("arg="+csl.name+"/impl=hitmiss", func(b *testing.B) { slice(b, csl, hitmissGetter[[]int](hitEntries)) })
+	b.Run("arg="+cst.name+"/impl=otter", func(b *testing.B) { str(b, cst, otterGetter[string](hitEntries)) })
+	b.Run("arg="+cst.name+"/impl=hitmiss", func(b *testing.B) { str(b, cst, hitmissGetter[string](hitEntries)) })
+	b.Run("arg="+cb.name+"/impl=hitmiss", func(b *testing.B) { blob(b, cb, hitmissGetter[[]byte](hitEntries)) })
 }
