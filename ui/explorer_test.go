@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/hitmiss/hitmiss/loaders"
 )
 
@@ -75,5 +76,45 @@ func TestDataCopyDemoWaitsForTypesAsRead(t *testing.T) {
 	mustContain(t, d.screen(), "set the columns' types back (t) first", "types: wind int")
 	if d.m.q.Dropped != "" {
 		t.Fatal("the demo dropped a column from a copy without the types the title shows")
+	}
+}
+
+// The sequences the crash was found with: a key in the same read as the
+// key that opens a sheet (enter on the list; ] after esc back to it). The
+// key waits for the sheet's page, then applies to it (it used to panic on
+// a nil table).
+func TestAKeyRightAfterOpeningASheetAppliesToIt(t *testing.T) {
+	for _, c := range []struct {
+		open []string
+		key  string
+		want string
+	}{
+		{[]string{"enter"}, "j", "row 2/1,461"},
+		{[]string{"enter"}, "G", "row 1,461/1,461"},
+		{[]string{"enter"}, "l", "col precipitation 2/6"},
+		{[]string{"enter"}, "s", "sort: date ↑"},
+		{[]string{"enter"}, "v", "value counts: date"},
+		{[]string{"enter", "esc", "]"}, "j", "row 2/1,461"},
+	} {
+		d := newDriver(t, Options{Sources: loaders.BundledSources()[:1]}) // the list
+		if len(c.open) > 1 {
+			d.key(c.open[:len(c.open)-1]...) // open, then back to the list: the sheet stays open
+			d.settle()
+		}
+		opener := tea.KeyMsg{Type: tea.KeyEnter}
+		if last := c.open[len(c.open)-1]; last != "enter" {
+			opener = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(last)}
+		}
+		next, cmd := d.m.Update(opener) // its rerun has not run
+		d.m = next.(Model)
+		d.key(c.key) // before the sheet's page: held
+		if len(d.m.held) != 1 {
+			t.Fatalf("%v %s: the key was not held for the page (%d held)", c.open, c.key, len(d.m.held))
+		}
+		d.run(cmd)
+		d.settle()
+		if len(d.m.held) != 0 || !strings.Contains(d.screen(), c.want) {
+			t.Fatalf("%v %s: want %q once the page landed:\n%s", c.open, c.key, c.want, d.screen())
+		}
 	}
 }
