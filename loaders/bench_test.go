@@ -94,7 +94,7 @@ func BenchmarkDescribe1M(b *testing.B) {
 	t := TableOf(df)
 	b.Run("hitmiss", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := describeFrame(t); err != nil {
+			if _, err := Describe(t); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -112,10 +112,10 @@ func BenchmarkDescribe1M(b *testing.B) {
 // "name", the city and a scrambled row number, as in "Denver-224/581201".
 func BenchmarkSort1M(b *testing.B) {
 	df := benchFrame1M(b)
-	city, _ := TableOf(df).column("city")
-	names := make([]string, city.len())
+	city, _ := TableOf(df).Column("city")
+	names := make([]string, city.Len())
 	for i := range names {
-		names[i] = city.strs[i] + "/" + strconv.Itoa(i*7919%len(names))
+		names[i] = city.Strs[i] + "/" + strconv.Itoa(i*7919%len(names))
 	}
 	named := df.Mutate(series.New(names, series.String, "name"))
 	for _, col := range []string{"lat", "city", "name"} {
@@ -126,7 +126,7 @@ func BenchmarkSort1M(b *testing.B) {
 		t := TableOf(df)
 		b.Run(col+"/hitmiss", func(b *testing.B) {
 			for b.Loop() {
-				sortFrame(t, col, false)
+				SortTable(t, col, false)
 			}
 		})
 		b.Run(col+"/baseline=gota-Arrange", func(b *testing.B) {
@@ -139,10 +139,10 @@ func BenchmarkSort1M(b *testing.B) {
 
 func BenchmarkValueCounts1M(b *testing.B) {
 	df := benchFrame1M(b)
-	c, _ := TableOf(df).column("city")
+	c, _ := TableOf(df).Column("city")
 	b.Run("hitmiss", func(b *testing.B) {
 		for b.Loop() {
-			valueCounts(c, 0)
+			ValueCounts(c, 0)
 		}
 	})
 	b.Run("baseline=gota-GroupBy-count", func(b *testing.B) {
@@ -158,31 +158,31 @@ func BenchmarkValueCounts1M(b *testing.B) {
 func BenchmarkFrequency1M(b *testing.B) {
 	df := benchFrame1M(b)
 	t := TableOf(df)
-	city, _ := t.column("city")
-	id, _ := t.column("id")
+	city, _ := t.Column("city")
+	id, _ := t.Column("id")
 	b.Run("city/frequency", func(b *testing.B) {
 		for b.Loop() {
-			freqOne(city)
+			ColumnFrequency(city)
 		}
 	})
 	b.Run("city/baseline=valueCounts", func(b *testing.B) {
 		for b.Loop() {
-			valueCounts(city, 0)
+			ValueCounts(city, 0)
 		}
 	})
 	b.Run("id/frequency", func(b *testing.B) {
 		for b.Loop() {
-			freqOne(id)
+			ColumnFrequency(id)
 		}
 	})
 	b.Run("id/baseline=valueCounts", func(b *testing.B) {
 		for b.Loop() {
-			valueCounts(id, 0)
+			ValueCounts(id, 0)
 		}
 	})
 	b.Run("city,id/frequency", func(b *testing.B) {
 		for b.Loop() {
-			freqOf([]column{city, id}, AllRows(city.len()))
+			Frequency([]Column{city, id}, AllRows(city.Len()))
 		}
 	})
 }

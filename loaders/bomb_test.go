@@ -82,7 +82,7 @@ func TestMemoryBudgetFromMachine(t *testing.T) {
 		t.Skip("no /proc/meminfo on this system")
 	}
 	if DefaultMemoryBudget > budgetOf(memTotal(b)) {
-		t.Fatalf("DefaultMemoryBudget = %s, more than half of this machine's %s", humanBytes(DefaultMemoryBudget), humanBytes(memTotal(b)))
+		t.Fatalf("DefaultMemoryBudget = %s, more than half of this machine's %s", Human(DefaultMemoryBudget), Human(memTotal(b)))
 	}
 }
 
@@ -105,7 +105,7 @@ func TestURLCapCountsDecompressedBytes(t *testing.T) {
 	srcs, _ := Resolve(srv.URL+"/big.csv.gz", nil)
 	_, err := l.LoadSource(context.Background(), srcs[0])
 	if err == nil || !strings.Contains(err.Error(), "over the 1.0 MiB limit") {
-		t.Fatalf("a %s download that inflates to 4 MiB, with a 1 MiB cap: %v", humanBytes(int64(len(gz))), err)
+		t.Fatalf("a %s download that inflates to 4 MiB, with a 1 MiB cap: %v", Human(int64(len(gz))), err)
 	}
 }
 

@@ -121,58 +121,6 @@ func parseBoolBytes(b []byte) (bool, bool) {
 	return false, false
 }
 
-// stringStore interns repeated strings and packs the rest into shared
-// blocks, so a million short cells cost a few hundred allocations instead of
-// a million. Interning stops for columns where it does not pay (mostly
-// unique values).
-type stringStore struct {
-	seen          map[string]string
-	lookups, hits int
-	off           bool
-	block         []byte
-}
-
-const (
-	blockSize    = 64 << 10
-	internSample = 4096
-)
-
-func (s *stringStore) intern(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	if !s.off {
-		if s.seen == nil {
-			s.seen = map[string]string{}
-		}
-		s.lookups++
-		if v, ok := s.seen[string(b)]; ok {
-			s.hits++
-			return v
-		}
-		if s.lookups == internSample && s.hits < internSample/2 {
-			s.off, s.seen = true, nil // mostly unique: stop paying for lookups
-		}
-	}
-	v := s.alloc(b)
-	if !s.off && len(s.seen) < 1<<16 {
-		s.seen[v] = v
-	}
-	return v
-}
-
-func (s *stringStore) alloc(b []byte) string {
-	if len(b) > blockSize/16 {
-		return string(b)
-	}
-	if len(s.block)+len(b) > cap(s.block) {
-		s.block = make([]byte, 0, blockSize)
-	}
-	start := len(s.block)
-	s.block = append(s.block, b...)
-	return unsafe.String(&s.block[start], len(b))
-}
-
 // pow10 holds the powers of ten that float64 represents exactly.
 var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}

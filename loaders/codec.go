@@ -2,7 +2,6 @@ package loaders
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"math"
 
@@ -40,35 +39,35 @@ func encodeTable(t *Table) []byte {
 	b = binary.AppendUvarint(b, uint64(t.Ncol()))
 	b = binary.AppendUvarint(b, uint64(t.Nrow()))
 	for _, c := range t.cols {
-		name := c.name
+		name := c.Name
 		b = binary.AppendUvarint(b, uint64(len(name)))
 		b = append(b, name...)
-		b = append(b, typeCode(c.typ))
-		n := c.len()
+		b = append(b, typeCode(c.Type))
+		n := c.Len()
 		bits := make([]byte, (n+7)/8)
 		for i := range n {
-			if c.na(i) {
+			if c.NA(i) {
 				bits[i/8] |= 1 << (i % 8)
 			}
 		}
 		b = append(b, bits...)
-		switch c.typ {
+		switch c.Type {
 		case series.Int:
-			for i := range c.ints {
-				b = binary.LittleEndian.AppendUint64(b, uint64(c.ints[i]))
+			for i := range c.Ints {
+				b = binary.LittleEndian.AppendUint64(b, uint64(c.Ints[i]))
 			}
 		case series.Float:
-			for i := range c.floats {
-				b = binary.LittleEndian.AppendUint64(b, math.Float64bits(c.floats[i]))
+			for i := range c.Floats {
+				b = binary.LittleEndian.AppendUint64(b, math.Float64bits(c.Floats[i]))
 			}
 		case series.Bool:
-			for i := range c.bools {
-				b = append(b, byte(b2i(c.bools[i])))
+			for i := range c.Bools {
+				b = append(b, byte(b2i(c.Bools[i])))
 			}
 		default:
-			for i := range c.strs {
-				b = binary.AppendUvarint(b, uint64(len(c.strs[i])))
-				b = append(b, c.strs[i]...)
+			for i := range c.Strs {
+				b = binary.AppendUvarint(b, uint64(len(c.Strs[i])))
+				b = append(b, c.Strs[i]...)
 			}
 		}
 	}
@@ -136,7 +135,7 @@ func decodeTable(b []byte) (*Table, error) {
 	if d.err != nil || ncols > len(d.b) || (ncols > 0 && nrows/8 > len(d.b)/ncols) {
 		return nil, errCorrupt
 	}
-	cols := make([]column, 0, ncols)
+	cols := make([]Column, 0, ncols)
 	names := map[string]bool{}
 	for range ncols {
 		name := string(d.take(d.uvarint()))
@@ -146,7 +145,7 @@ func decodeTable(b []byte) (*Table, error) {
 			return nil, errCorrupt
 		}
 		names[name] = true
-		c := column{name: name, nas: missingOf(bits, nrows)}
+		c := Column{Name: name, NAs: missingOf(bits, nrows)}
 		switch code[0] {
 		case 'i', 'f':
 			raw := d.take(8 * nrows)
@@ -154,14 +153,14 @@ func decodeTable(b []byte) (*Table, error) {
 				return nil, errCorrupt
 			}
 			if code[0] == 'i' {
-				c.typ, c.ints = series.Int, make([]int, nrows)
-				for i := range c.ints {
-					c.ints[i] = int(binary.LittleEndian.Uint64(raw[8*i:]))
+				c.Type, c.Ints = series.Int, make([]int, nrows)
+				for i := range c.Ints {
+					c.Ints[i] = int(binary.LittleEndian.Uint64(raw[8*i:]))
 				}
 			} else {
-				c.typ, c.floats = series.Float, make([]float64, nrows)
-				for i := range c.floats {
-					c.floats[i] = math.Float64frombits(binary.LittleEndian.Uint64(raw[8*i:]))
+				c.Type, c.Floats = series.Float, make([]float64, nrows)
+				for i := range c.Floats {
+					c.Floats[i] = math.Float64frombits(binary.LittleEndian.Uint64(raw[8*i:]))
 				}
 			}
 		case 'b':
@@ -169,15 +168,15 @@ func decodeTable(b []byte) (*Table, error) {
 			if d.err != nil {
 				return nil, errCorrupt
 			}
-			c.typ, c.bools = series.Bool, make([]bool, nrows)
-			for i := range c.bools {
-				c.bools[i] = raw[i] != 0
+			c.Type, c.Bools = series.Bool, make([]bool, nrows)
+			for i := range c.Bools {
+				c.Bools[i] = raw[i] != 0
 			}
 		case 's':
-			c.typ, c.strs = series.String, make([]string, nrows)
-			var store stringStore
-			for i := range c.strs {
-				c.strs[i] = store.intern(d.take(d.uvarint()))
+			c.Type, c.Strs = series.String, make([]string, nrows)
+			var store Store
+			for i := range c.Strs {
+				c.Strs[i] = store.Intern(d.take(d.uvarint()))
 				if d.err != nil {
 					return nil, errCorrupt
 				}
@@ -190,7 +189,7 @@ func decodeTable(b []byte) (*Table, error) {
 	if len(d.b) != 0 {
 		return nil, errCorrupt
 	}
-	return newTable(cols, nrows), nil
+	return NewTable(cols, nrows), nil
 }
 
 // missingOf is the missing mask of an NA bitmap, nil when no bit is set.
@@ -202,36 +201,4 @@ func missingOf(bits []byte, n int) []bool {
 		}
 	}
 	return nas
-}
-
-// EncodeLoaded encodes a load: the frame, then the report as JSON.
-func EncodeLoaded(l Loaded) ([]byte, error) {
-	if l.table == nil {
-		return nil, errors.New("encode load: it holds no table")
-	}
-	frame := encodeTable(l.table)
-	rep, err := json.Marshal(l.Report)
-	if err != nil {
-		return nil, err
-	}
-	out := binary.AppendUvarint(nil, uint64(len(frame)))
-	out = append(out, frame...)
-	return append(out, rep...), nil
-}
-
-// DecodeLoaded decodes what EncodeLoaded wrote.
-func DecodeLoaded(b []byte) (Loaded, error) {
-	n, k := binary.Uvarint(b)
-	if k <= 0 || n > uint64(len(b)-k) {
-		return Loaded{}, errCorrupt
-	}
-	t, err := decodeTable(b[k : k+int(n)])
-	if err != nil {
-		return Loaded{}, err
-	}
-	var rep Report
-	if err := json.Unmarshal(b[k+int(n):], &rep); err != nil {
-		return Loaded{}, errCorrupt
-	}
-	return Loaded{Report: rep, table: t}, nil
 }

@@ -69,9 +69,9 @@ type options struct {
 // cgroup's limit, when lower), 8 GiB when neither can be read.
 var DefaultMemoryBudget = memoryBudget()
 
-// memoryFactor is the peak memory of a load per input byte, measured on the
+// MemoryFactor is the peak memory of a load per input byte, measured on the
 // benchmark files (see docs/BENCHMARKS.md) and rounded up.
-const memoryFactor = 5
+const MemoryFactor = 5
 
 // defaultNA are the tokens read as missing values: pandas' defaults.
 var defaultNA = []string{"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan",
@@ -166,7 +166,7 @@ func readAs(ctx context.Context, r io.Reader, gota bool, opts []Option) (parsed,
 		if errors.Is(err, errChanged) || ctx.Err() == nil && (!ok || after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime())) {
 			how := "modified during the load"
 			if ok && after.Size() != before.Size() {
-				how = fmt.Sprintf("%s when the load began, %s now", humanBytes(before.Size()), humanBytes(after.Size()))
+				how = fmt.Sprintf("%s when the load began, %s now", Human(before.Size()), Human(after.Size()))
 			}
 			return parsed{}, o.fail("changed while loading (%s): open it again", how)
 		}
@@ -196,7 +196,7 @@ func readCSV(ctx context.Context, r io.Reader, o *options, rep *Report) (parsed,
 		return parsed{}, err
 	}
 	p, err := parseInput(ctx, in, o, rep)
-	if errors.Is(err, errTranscode) {
+	if errors.Is(err, ErrNotUTF8) {
 		// A file that looked like UTF-8 at its start is not: read it into
 		// memory, where decode transcodes it, and parse that.
 		raw := make([]byte, in.size())
@@ -219,7 +219,7 @@ func (o *options) fail(format string, args ...any) error {
 
 func (o *options) overBudget(n int64) error {
 	return o.fail("loading %s would need about %s of memory, over the budget of %s",
-		humanBytes(n), humanBytes(n*memoryFactor), humanBytes(o.budget))
+		Human(n), Human(n*MemoryFactor), Human(o.budget))
 }
 
 // cellBytes is what one cell costs in a gota frame, as ReadCSV builds (an
@@ -235,22 +235,9 @@ func (o *options) checkCells(rows, cols int, input int64) error {
 	need := int64(rows)*int64(cols)*cellBytes + input
 	if need > o.budget {
 		return o.fail("%d rows × %d columns would need about %s of memory, over the budget of %s",
-			rows, cols, humanBytes(need), humanBytes(o.budget))
+			rows, cols, Human(need), Human(o.budget))
 	}
 	return nil
-}
-
-func humanBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
 
 // sizeOf returns how many bytes r will yield, when it can tell.
@@ -323,11 +310,11 @@ func readAll(ctx context.Context, r io.Reader, o *options) ([]byte, error) {
 		if n > 0 {
 			o.work.read(int64(len(buf)), o.total)
 		}
-		if int64(len(buf))*memoryFactor > o.budget {
+		if int64(len(buf))*MemoryFactor > o.budget {
 			return nil, o.overBudget(int64(len(buf)))
 		}
 		if o.maxBytes > 0 && int64(len(buf)) > o.maxBytes {
-			return nil, o.fail("more than %s, over the %s limit", humanBytes(int64(len(buf))), humanBytes(o.maxBytes))
+			return nil, o.fail("more than %s, over the %s limit", Human(int64(len(buf))), Human(o.maxBytes))
 		}
 		if err == io.EOF {
 			return buf, nil

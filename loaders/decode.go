@@ -110,7 +110,7 @@ func gunzip(ctx context.Context, raw []byte, o *options) ([]byte, error) {
 	if err != nil {
 		return nil, &InputError{Input: o.name, Problem: "corrupt gzip data: " + err.Error(), Err: err}
 	}
-	limit := o.budget / memoryFactor
+	limit := o.budget / MemoryFactor
 	if o.maxBytes > 0 && o.maxBytes < limit {
 		limit = o.maxBytes
 	}
@@ -140,9 +140,9 @@ func gunzip(ctx context.Context, raw []byte, o *options) ([]byte, error) {
 		total += int64(n)
 		if total > limit {
 			if o.maxBytes > 0 && limit == o.maxBytes {
-				return nil, o.fail("decompresses to more than %s, over the %s limit", humanBytes(limit), humanBytes(o.maxBytes))
+				return nil, o.fail("decompresses to more than %s, over the %s limit", Human(limit), Human(o.maxBytes))
 			}
-			return nil, o.fail("decompresses to more than %s, over the memory budget of %s", humanBytes(limit), humanBytes(o.budget))
+			return nil, o.fail("decompresses to more than %s, over the memory budget of %s", Human(limit), Human(o.budget))
 		}
 		if err == io.EOF {
 			if len(chunks) == 0 {

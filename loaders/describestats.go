@@ -16,8 +16,8 @@ var describeCounts = []string{"count", "missing", "distinct", "mode"}
 // its mode (the smallest of a tie; "" when no value is present) and its
 // least and greatest values, read from the distinct values counted rather
 // than from every cell.
-func textCounts(c column) (count, missing, distinct int, mode, lo, hi string) {
-	parts, na := countParts(c.strs, c.nas, func(v string) string { return v })
+func textCounts(c Column) (count, missing, distinct int, mode, lo, hi string) {
+	parts, na := countParts(c.Strs, c.NAs, func(v string) string { return v })
 	mode, _, distinct = modeOf(parts)
 	first := true
 	for v := range parts[0] { // modeOf merged the parts into the first
@@ -29,7 +29,7 @@ func textCounts(c column) (count, missing, distinct int, mode, lo, hi string) {
 		}
 		first = false
 	}
-	return c.len() - na, na, distinct, mode, lo, hi
+	return c.Len() - na, na, distinct, mode, lo, hi
 }
 
 // sortedKeys returns vals' keys (floatKey), sorted by radix. -0 and 0
@@ -38,7 +38,7 @@ func sortedKeys(vals []float64) []uint64 {
 	keys := make([]uint64, len(vals))
 	var counts radixCounts
 	for i, v := range vals {
-		k := floatKey(v)
+		k := FloatKey(v)
 		keys[i] = k
 		counts.add(k) // counted as they are made: one read of the keys fewer
 	}
@@ -162,23 +162,23 @@ func countRows(count, missing, distinct int, mode string) []string {
 // minMaxDates is the least and greatest cells of a text column of
 // non-ISO dates (detectDates), in time, shown as the file has them; ok is
 // false for other columns, whose text order (ISO dates included) is right.
-func minMaxDates(c column) (lo, hi string, ok bool) {
-	keys, isDate := detectDates(c)
+func minMaxDates(c Column) (lo, hi string, ok bool) {
+	keys, isDate := DetectDates(c)
 	if !isDate || keys == nil {
 		return "", "", false
 	}
 	first, lowRow, highRow := true, 0, 0
-	for i := range keys.len() {
-		if keys.na(i) {
+	for i := range keys.Len() {
+		if keys.NA(i) {
 			continue
 		}
-		if first || keys.strs[i] < keys.strs[lowRow] {
+		if first || keys.Strs[i] < keys.Strs[lowRow] {
 			lowRow = i
 		}
-		if first || keys.strs[i] > keys.strs[highRow] {
+		if first || keys.Strs[i] > keys.Strs[highRow] {
 			highRow = i
 		}
 		first = false
 	}
-	return c.strs[lowRow], c.strs[highRow], true
+	return c.Strs[lowRow], c.Strs[highRow], true
 }

@@ -52,7 +52,7 @@ func TestDescribeCountsMatchPandas(t *testing.T) {
 	var specs []map[string]any
 	for _, d := range datasets.All() {
 		df := bundledFrame(t, d.Name)
-		got, err := describeFrame(TableOf(df))
+		got, err := Describe(TableOf(df))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -144,7 +144,7 @@ type describeCase struct {
 
 func TestDescribeModeTiesTakeTheSmallest(t *testing.T) {
 	df, _ := read(t, "n,s\n10,b\n9,a\n10,b\n9,a\nNA,NA\n")
-	got, _ := describeFrame(TableOf(df))
+	got, _ := Describe(TableOf(df))
 	n, s := got.Col("n"), got.Col("s")
 	at := func(name string) int {
 		return 8 + map[string]int{"count": 0, "missing": 1, "distinct": 2, "mode": 3}[name]
@@ -159,7 +159,7 @@ func TestDescribeModeTiesTakeTheSmallest(t *testing.T) {
 
 func TestDescribeDatesMinMaxByTime(t *testing.T) {
 	df, _ := read(t, "d\n12/1/2019\n1/15/2020\n2/3/2019\nNA\n")
-	got, _ := describeFrame(TableOf(df))
+	got, _ := Describe(TableOf(df))
 	if lo, hi := got.Col("d").Elem(3).String(), got.Col("d").Elem(7).String(); lo != "2/3/2019" || hi != "1/15/2020" {
 		t.Fatalf("min %s max %s, want 2/3/2019 and 1/15/2020 (by time, not text)", lo, hi)
 	}

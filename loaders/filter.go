@@ -51,7 +51,7 @@ func (e *ParseError) Error() string {
 // Predicate is a compiled filter: it tells which rows of one frame match.
 type Predicate struct {
 	Expr string
-	cols []column
+	cols []Column
 	root node
 }
 
@@ -68,11 +68,11 @@ const filterChunk = 8192
 func (p *Predicate) Rows() []int {
 	n := 0
 	if len(p.cols) > 0 {
-		n = p.cols[0].len()
+		n = p.cols[0].Len()
 	}
 	chunks := (n + filterChunk - 1) / filterChunk
 	found := make([][]int, chunks)
-	parallel(chunks, func(k int) {
+	For(chunks, func(k int) {
 		lo, hi := k*filterChunk, min(n, (k+1)*filterChunk)
 		out := make([]bool, hi-lo)
 		p.root.vec(lo, hi, out)
@@ -185,22 +185,22 @@ const (
 	maxFilterDepth = 64
 )
 
-// CompileFilter parses expr and binds it to df's columns (a copy of them).
-func CompileFilter(expr string, df dataframe.DataFrame) (*Predicate, error) {
-	return compileFilter(expr, TableOf(df))
+// CompileFrame parses expr and binds it to df's columns (a copy of them).
+func CompileFrame(expr string, df dataframe.DataFrame) (*Predicate, error) {
+	return Compile(expr, TableOf(df))
 }
 
-// compileFilter parses expr and binds it to t's columns.
-func compileFilter(expr string, t *Table) (*Predicate, error) {
+// Compile parses expr and binds it to t's columns.
+func Compile(expr string, t *Table) (*Predicate, error) {
 	if len(expr) > maxFilterBytes {
-		return nil, &ParseError{Expr: expr, Pos: maxFilterBytes, Msg: fmt.Sprintf("the filter is %s long, over the limit of %s", humanBytes(int64(len(expr))), humanBytes(maxFilterBytes))}
+		return nil, &ParseError{Expr: expr, Pos: maxFilterBytes, Msg: fmt.Sprintf("the filter is %s long, over the limit of %s", Human(int64(len(expr))), Human(maxFilterBytes))}
 	}
 	p := &filterParser{expr: expr}
-	p.cols = map[string]column{}
-	var all []column
-	for _, c := range t.cols {
-		p.cols[c.name] = c
-		p.names = append(p.names, c.name)
+	p.cols = map[string]Column{}
+	var all []Column
+	for _, c := range t.Columns() {
+		p.cols[c.Name] = c
+		p.names = append(p.names, c.Name)
 		all = append(all, c)
 	}
 	if err := p.lex(); err != nil {
@@ -255,7 +255,7 @@ type filterParser struct {
 	expr  string
 	toks  []token
 	i     int
-	cols  map[string]column
+	cols  map[string]Column
 	names []string
 	depth int // of not and ( being parsed
 }
@@ -428,7 +428,7 @@ func (p *filterParser) parseNot() (node, error) {
 
 // operand is one side of a test: a column or a constant.
 type operand struct {
-	col    *column
+	col    *Column
 	num    float64
 	str    string
 	isNum  bool
@@ -448,7 +448,7 @@ func (p *filterParser) parseOperand(after string) (operand, error) {
 		if !ok {
 			return operand{}, p.errAt(t.pos, fmt.Sprintf("unknown column %q (columns: %s)", t.text, strings.Join(p.names, ", ")))
 		}
-		return operand{col: &c, isNum: c.numeric(), pos: t.pos, source: t.text}, nil
+		return operand{col: &c, isNum: c.Numeric(), pos: t.pos, source: t.text}, nil
 	}
 	if after == "" {
 		return operand{}, p.errAt(t.pos, fmt.Sprintf("expected a column, a number, a string, not or ( , found %s", t))
@@ -484,15 +484,15 @@ func (p *filterParser) parseTest() (node, error) {
 			return node{}, p.errAt(left.pos, "is na tests a column, not a constant")
 		}
 		c := *left.col
-		n := rowNode(func(i int) bool { return c.na(i) != negate })
+		n := rowNode(func(i int) bool { return c.NA(i) != negate })
 		n.vec = func(lo, hi int, out []bool) {
-			if c.nas == nil {
+			if c.NAs == nil {
 				for i := range out[:hi-lo] {
 					out[i] = negate
 				}
 				return
 			}
-			for i, na := range c.nas[lo:hi] {
+			for i, na := range c.NAs[lo:hi] {
 				out[i] = na != negate
 			}
 		}
@@ -574,13 +574,13 @@ func (p *filterParser) textTest(left operand, op token, compile func(string) (fu
 		return constNode(v), nil
 	}
 	c := *left.col
-	n := rowNode(func(i int) bool { return !c.na(i) && match(c.text(i)) })
-	if c.typ == series.String {
+	n := rowNode(func(i int) bool { return !c.NA(i) && match(c.Text(i)) })
+	if c.Type == series.String {
 		n.vec = func(lo, hi int, out []bool) {
-			cells := c.strs[lo:hi]
+			cells := c.Strs[lo:hi]
 			var nas []bool
-			if c.nas != nil {
-				nas = c.nas[lo:hi]
+			if c.NAs != nil {
+				nas = c.NAs[lo:hi]
 			}
 			// Equal neighbours (runs of one value, and the loader's
 			// interned strings) reuse the last answer.
@@ -672,11 +672,11 @@ func datesCompared(l, r operand) (operand, operand) {
 	if col.col == nil || lit.col != nil {
 		return l, r
 	}
-	t, _, ok := parseDate(lit.str, "")
+	t, _, ok := ParseDateLayout(lit.str, "")
 	if !ok {
 		return l, r
 	}
-	keys, isDate := detectDates(*col.col)
+	keys, isDate := DetectDates(*col.col)
 	if !isDate {
 		return l, r
 	}
@@ -684,7 +684,7 @@ func datesCompared(l, r operand) (operand, operand) {
 		col.col = keys
 	}
 	utc := t.UTC()
-	lit.str = isoText(t, utc.Hour() != 0 || utc.Minute() != 0 || utc.Second() != 0 || utc.Nanosecond() != 0)
+	lit.str = ISOText(t, utc.Hour() != 0 || utc.Minute() != 0 || utc.Second() != 0 || utc.Nanosecond() != 0)
 	if swapped {
 		return lit, col
 	}
@@ -704,21 +704,21 @@ func numKernel(l operand, op string, r operand) func(lo, hi int, out []bool) {
 		return nil
 	}
 	c, v := *col.col, k.num
-	switch c.typ {
+	switch c.Type {
 	case series.Int:
-		return func(lo, hi int, out []bool) { cmpKernel(c.ints[lo:hi], nasOf(c, lo, hi), op, v, out) }
+		return func(lo, hi int, out []bool) { cmpKernel(c.Ints[lo:hi], nasOf(c, lo, hi), op, v, out) }
 	case series.Float:
-		return func(lo, hi int, out []bool) { cmpKernel(c.floats[lo:hi], nasOf(c, lo, hi), op, v, out) }
+		return func(lo, hi int, out []bool) { cmpKernel(c.Floats[lo:hi], nasOf(c, lo, hi), op, v, out) }
 	}
 	return nil
 }
 
 // nasOf is c's missing mask over rows [lo, hi), nil when none is missing.
-func nasOf(c column, lo, hi int) []bool {
-	if c.nas == nil {
+func nasOf(c Column, lo, hi int) []bool {
+	if c.NAs == nil {
 		return nil
 	}
-	return c.nas[lo:hi]
+	return c.NAs[lo:hi]
 }
 
 // cmpKernel compares vals with v; a missing cell compares false. Missing
@@ -777,10 +777,10 @@ func numValue(o operand) func(int) (float64, bool) {
 	}
 	c := *o.col
 	return func(i int) (float64, bool) {
-		if c.na(i) {
+		if c.NA(i) {
 			return math.NaN(), false
 		}
-		return c.float(i), true
+		return c.Float(i), true
 	}
 }
 
@@ -791,9 +791,9 @@ func strValue(o operand) func(int) (string, bool) {
 	}
 	c := *o.col
 	return func(i int) (string, bool) {
-		if c.na(i) {
+		if c.NA(i) {
 			return "", false
 		}
-		return c.text(i), true
+		return c.Text(i), true
 	}
 }

@@ -24,7 +24,7 @@ func TestFilterLanguage(t *testing.T) {
 		"NOT pop < 300 AND (city ~ 'a')":      "[0 2 3]",
 		"pop = -1 or 1 = 1":                   "[0 1 2 3]",
 	} {
-		p, err := CompileFilter(expr, df)
+		p, err := CompileFrame(expr, df)
 		if err != nil {
 			t.Errorf("%s: %v", expr, err)
 			continue
@@ -51,7 +51,7 @@ func TestFilterErrorsSayWhereAndWhat(t *testing.T) {
 		"`city name` = 'x'": `unknown column "city name"`,
 		"pop ! 3":           `at column 5: unknown operator "!"`,
 	} {
-		_, err := CompileFilter(expr, df)
+		_, err := CompileFrame(expr, df)
 		var pe *ParseError
 		if !errors.As(err, &pe) || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: error %v, want it to contain %q", expr, err, want)
@@ -67,14 +67,14 @@ func TestFilterBoundsNestingAndLength(t *testing.T) {
 		"65 nots":         strings.Repeat("not ", 65) + "pop > 1",
 		"long":            "pop > 1" + strings.Repeat(" or pop > 1", 2000),
 	} {
-		_, err := CompileFilter(expr, df)
+		_, err := CompileFrame(expr, df)
 		var pe *ParseError
 		if !errors.As(err, &pe) || !(strings.Contains(err.Error(), "nested more than 64 deep") || strings.Contains(err.Error(), "over the limit of 16.0 KiB")) {
 			t.Errorf("%s: %.200v", name, err)
 		}
 	}
 	ok := strings.Repeat("(", 63) + "pop > 1" + strings.Repeat(")", 63) + strings.Repeat(" or pop < 3", 1000)
-	if p, err := CompileFilter(ok, df); err != nil || fmt.Sprint(p.Rows()) != "[0]" {
+	if p, err := CompileFrame(ok, df); err != nil || fmt.Sprint(p.Rows()) != "[0]" {
 		t.Fatalf("63 levels and 1000 terms: %v", err)
 	}
 }
@@ -96,7 +96,7 @@ func TestFilterKernelsAgreeWithRows(t *testing.T) {
 		`s ~ "^S"`, `s = "Seattle"`, `s < "b"`, "flag = 1", "not i > 0", "i > 0 and f > 0", "i > 18 and s contains 'san'",
 		"i > -19 or f is na", "i < -19 or s = 'KELVIN'", "not (i > 0 or f < 0) and s is not na", "1 < 2", "i > f", `"a" contains "A"`}
 	for _, expr := range tests {
-		p, err := CompileFilter(expr, df)
+		p, err := CompileFrame(expr, df)
 		if err != nil {
 			t.Fatalf("%s: %v", expr, err)
 		}
@@ -130,7 +130,7 @@ func TestFilterComparesDatesAsDates(t *testing.T) {
 		`when != "12/31/2019"`:    "[1 2 3 4]",
 		`iso < "2019-12-31 1:00"`: "[0 2]",
 	} {
-		p, err := CompileFilter(expr, df)
+		p, err := CompileFrame(expr, df)
 		if err != nil {
 			t.Errorf("%s: %v", expr, err)
 			continue

@@ -59,7 +59,7 @@ func TestSortEqualsGotaArrange(t *testing.T) {
 	for _, col := range []string{"temp_max", "weather", "date", "wind"} {
 		for _, desc := range []bool{false, true} {
 			c := columnFrom(df.Col(col))
-			got := take(TableOf(df), sortOrder(c, desc)).Frame()
+			got := Take(TableOf(df), Stable(c, desc)).Frame()
 			order := dataframe.Sort(col)
 			if desc {
 				order = dataframe.RevSort(col)
@@ -76,7 +76,7 @@ func TestSortEqualsGotaArrange(t *testing.T) {
 func TestDescribeEqualsGotaAndPandasQuartiles(t *testing.T) {
 	for _, name := range []string{"seattle-weather", "us-employment", "flights-airport"} {
 		df := bundledFrame(t, name)
-		got, err := describeFrame(TableOf(df))
+		got, err := Describe(TableOf(df))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -112,7 +112,7 @@ func TestDescribeEqualsGotaAndPandasQuartiles(t *testing.T) {
 
 func TestDescribeQuartilesArePandas(t *testing.T) {
 	df, _ := read(t, "x\n4\n2\n1\n3\n")
-	got, _ := describeFrame(TableOf(df))
+	got, _ := Describe(TableOf(df))
 	for i, want := range []float64{2.5, 2.5, 1.75, 2.5, 3.25} { // median, then 25/50/75 with min between
 		row := []int{1, 5, 4, 5, 6}[i]
 		if v := got.Col("x").Elem(row).Float(); v != want {
@@ -123,7 +123,7 @@ func TestDescribeQuartilesArePandas(t *testing.T) {
 
 func TestDescribeSkipsMissingValues(t *testing.T) {
 	df, _ := read(t, "x\n1\nNA\n3\n")
-	got, _ := describeFrame(TableOf(df))
+	got, _ := Describe(TableOf(df))
 	if mean := got.Col("x").Elem(0).Float(); mean != 2 {
 		t.Fatalf("mean with a missing value = %v, want 2 (gota would say NaN)", mean)
 	}
@@ -132,7 +132,7 @@ func TestDescribeSkipsMissingValues(t *testing.T) {
 func TestValueCountsEqualGotaGroupBy(t *testing.T) {
 	df := bundledFrame(t, "seattle-weather")
 	c := columnFrom(df.Col("weather"))
-	got := valueCounts(c, 0)
+	got := ValueCounts(c, 0)
 	groups := df.GroupBy("weather").Aggregation([]dataframe.AggregationType{dataframe.Aggregation_COUNT}, []string{"date"})
 	want := map[string]int{}
 	for i := range groups.Nrow() {
@@ -149,7 +149,7 @@ func TestValueCountsEqualGotaGroupBy(t *testing.T) {
 			t.Fatalf("not sorted by count: %v", got)
 		}
 	}
-	if top := valueCounts(c, 2); len(top) != 2 || top[0] != got[0] {
+	if top := ValueCounts(c, 2); len(top) != 2 || top[0] != got[0] {
 		t.Fatalf("limit 2: %v", top)
 	}
 }
@@ -157,7 +157,7 @@ func TestValueCountsEqualGotaGroupBy(t *testing.T) {
 func TestHistogramCountsEveryValue(t *testing.T) {
 	df := bundledFrame(t, "seattle-weather")
 	c := columnFrom(df.Col("temp_max"))
-	bins, err := histogram(c, 10)
+	bins, err := Histogram(c, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,14 +169,14 @@ func TestHistogramCountsEveryValue(t *testing.T) {
 		t.Fatalf("bins %v: %d values of %d", bins, total, df.Nrow())
 	}
 	s := columnFrom(df.Col("weather"))
-	if _, err := histogram(s, 10); err == nil || !strings.Contains(err.Error(), "not numeric") {
+	if _, err := Histogram(s, 10); err == nil || !strings.Contains(err.Error(), "not numeric") {
 		t.Fatalf("histogram of text: %v", err)
 	}
 }
 
 func TestGroupByMean(t *testing.T) {
 	df, _ := read(t, "k,v\na,1\nb,10\na,3\nb,NA\n")
-	got, err := groupBy(TableOf(df), "k", "v", AggMean)
+	got, err := GroupBy(TableOf(df), "k", "v", AggMean)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +216,7 @@ func TestSortOrderIsStableWithMissingLast(t *testing.T) {
 		{"s", true, "[4 0 3 6 2 5 1 7]"},
 	} {
 		c := columnFrom(df.Col(tc.col))
-		if got := fmt.Sprint(sortOrder(c, tc.desc)); got != tc.want {
+		if got := fmt.Sprint(Stable(c, tc.desc)); got != tc.want {
 			t.Errorf("sort %s desc=%v: %s, want %s", tc.col, tc.desc, got, tc.want)
 		}
 	}
@@ -247,7 +247,7 @@ func TestSortedKeysMatchSort(t *testing.T) {
 			slices.Sort(sorted)
 			keys := sortedKeys(vals)
 			for _, rank := range ranks {
-				got, want := keyFloat(keys[rank]), sorted[rank]
+				got, want := KeyFloat(keys[rank]), sorted[rank]
 				if got != want && !(math.IsNaN(got) && math.IsNaN(want)) {
 					t.Fatalf("%s, %d values: rank %d = %v, sorting gives %v", name, n, rank, got, want)
 				}
@@ -265,15 +265,15 @@ func TestSortedKeysMatchSort(t *testing.T) {
 func TestUnknownGotaLayoutFallsBack(t *testing.T) {
 	fast := bundledFrame(t, "seattle-weather")
 	c := columnFrom(fast.Col("temp_max"))
-	order := sortOrder(c, true)
-	fastSorted := take(TableOf(fast), order).Frame()
+	order := Stable(c, true)
+	fastSorted := Take(TableOf(fast), order).Frame()
 
 	saved := gotaLayout
 	gotaLayout.ok = false
 	defer func() { gotaLayout = saved }()
 	slow := bundledFrame(t, "seattle-weather")
 	framesEqual(t, "fallback load", slow, fast)
-	framesEqual(t, "fallback take", take(TableOf(slow), order).Frame(), fastSorted)
+	framesEqual(t, "fallback take", Take(TableOf(slow), order).Frame(), fastSorted)
 }
 
 // TestValueCountsInParts checks counts split across cores against one map.
@@ -290,12 +290,12 @@ func TestValueCountsInParts(t *testing.T) {
 	}
 	df, _ := read(t, b.String())
 	for _, name := range df.Names() {
-		c, _ := TableOf(df).column(name)
+		c, _ := TableOf(df).Column(name)
 		want := map[string]int{}
-		for i := range c.len() {
-			want[c.text(i)]++
+		for i := range c.Len() {
+			want[c.Text(i)]++
 		}
-		got := valueCounts(c, 0)
+		got := ValueCounts(c, 0)
 		if len(got) != len(want) {
 			t.Fatalf("%s: %d values, want %d", name, len(got), len(want))
 		}

@@ -164,8 +164,8 @@ func TestFrequencyOneColumnAgreesWithSeveral(t *testing.T) {
 	}
 	for _, m := range models {
 		for _, name := range m.Data().Names() {
-			c, _ := m.Data().column(name)
-			one, several := freqOne(c), freqOf([]column{c}, AllRows(c.len()))
+			c, _ := m.Data().Column(name)
+			one, several := ColumnFrequency(c), Frequency([]Column{c}, AllRows(c.Len()))
 			if one.Len() != several.Len() || one.Total() != several.Total() {
 				t.Fatalf("%s %s: %d groups of %d rows, by text %d of %d", m.Source.Name(), name, one.Len(), one.Total(), several.Len(), several.Total())
 			}

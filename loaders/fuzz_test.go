@@ -98,7 +98,7 @@ func FuzzCompileFilter(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, expr string) {
-		if p, err := CompileFilter(expr, df); err == nil {
+		if p, err := CompileFrame(expr, df); err == nil {
 			if got, want := fmt.Sprint(p.Rows()), fmt.Sprint(matching(p, df.Nrow())); got != want {
 				t.Fatalf("%q: vector evaluation kept %s, row by row %s", expr, got, want)
 			}

@@ -25,10 +25,10 @@ import (
 // a different gota is ever linked, direct construction is switched off and
 // the slow public constructors are used instead, so results stay correct.
 
-// cell mirrors gota's xxxElement structs.
-type cell[T any] struct {
-	v  T
-	na bool
+// Cell mirrors gota's xxxElement structs.
+type Cell[T any] struct {
+	V  T
+	NA bool
 }
 
 type layout struct {
@@ -69,8 +69,8 @@ func checkLayout() (l layout) {
 		series.Int: []int{1}, series.Float: []float64{1}, series.String: []string{"a"}, series.Bool: []bool{true},
 	}
 	want := map[series.Type]reflect.Type{
-		series.Int: reflect.TypeFor[cell[int]](), series.Float: reflect.TypeFor[cell[float64]](),
-		series.String: reflect.TypeFor[cell[string]](), series.Bool: reflect.TypeFor[cell[bool]](),
+		series.Int: reflect.TypeFor[Cell[int]](), series.Float: reflect.TypeFor[Cell[float64]](),
+		series.String: reflect.TypeFor[Cell[string]](), series.Bool: reflect.TypeFor[Cell[bool]](),
 	}
 	for t, sample := range samples {
 		s := series.New(sample, t, "x")
@@ -108,9 +108,9 @@ func seriesOf(name string, t series.Type, elems reflect.Value) series.Series {
 	return s
 }
 
-// frameOf assembles a DataFrame around columns of equal length without
+// FrameOf assembles a DataFrame around columns of equal length without
 // copying them. Names must already be unique and non-empty.
-func frameOf(cols []series.Series, nrows int) dataframe.DataFrame {
+func FrameOf(cols []series.Series, nrows int) dataframe.DataFrame {
 	if !gotaLayout.ok {
 		return dataframe.New(cols...)
 	}
@@ -124,7 +124,7 @@ func frameOf(cols []series.Series, nrows int) dataframe.DataFrame {
 
 // cellsOf returns the cells of a series built by this package or by gota,
 // for reading in place. ok is false when the layout is unknown.
-func cellsOf[T any](s series.Series) ([]cell[T], bool) {
+func cellsOf[T any](s series.Series) ([]Cell[T], bool) {
 	if !gotaLayout.ok {
 		return nil, false
 	}
@@ -133,24 +133,24 @@ func cellsOf[T any](s series.Series) ([]cell[T], bool) {
 		return nil, false
 	}
 	e := v.Elem()
-	if e.Type() != gotaLayout.sliceTypes[s.Type()] || e.Type().Elem().Size() != unsafe.Sizeof(cell[T]{}) {
+	if e.Type() != gotaLayout.sliceTypes[s.Type()] || e.Type().Elem().Size() != unsafe.Sizeof(Cell[T]{}) {
 		return nil, false
 	}
 	if e.Len() == 0 {
 		return nil, true
 	}
-	return unsafe.Slice((*cell[T])(e.UnsafePointer()), e.Len()), true
+	return unsafe.Slice((*Cell[T])(e.UnsafePointer()), e.Len()), true
 }
 
-// wrapCells makes a Series of cells allocated by this package, without
+// WrapCells makes a Series of cells allocated by this package, without
 // copying them: gota's element slice type has exactly cell[T]'s layout
 // (checked by checkLayout), so the memory is reinterpreted, not converted.
-func wrapCells[T any](name string, t series.Type, cells []cell[T]) series.Series {
+func WrapCells[T any](name string, t series.Type, cells []Cell[T]) series.Series {
 	if !gotaLayout.ok {
 		vals := make([]any, len(cells))
 		for i, c := range cells {
-			if !c.na {
-				vals[i] = c.v
+			if !c.NA {
+				vals[i] = c.V
 			}
 		}
 		return series.New(vals, t, name)

@@ -5,11 +5,11 @@ import (
 	"unsafe"
 )
 
-// adviseHuge asks the kernel to back a large, fresh cell array with huge
+// Advise asks the kernel to back a large, fresh cell array with huge
 // pages. Filling a frame's cells otherwise takes a page fault per 4 KiB,
 // which was half of a load's CPU time; with 2 MiB pages it takes one per
 // 512 of them. It is advice: when the kernel declines, nothing changes.
-func adviseHuge[T any](cells []T) {
+func Advise[T any](cells []T) {
 	if len(cells) == 0 {
 		return
 	}

@@ -2,5 +2,5 @@
 
 package loaders
 
-// adviseHuge is a no-op where huge pages cannot be asked for.
-func adviseHuge[T any](cells []T) {}
+// Advise is a no-op where huge pages cannot be asked for.
+func Advise[T any](cells []T) {}

@@ -252,7 +252,7 @@ func (l *Loaders) predicate(ctx context.Context, a FilterArgs) (*Predicate, erro
 	if err != nil {
 		return nil, err
 	}
-	return compileFilter(a.Expr, df)
+	return Compile(a.Expr, df)
 }
 
 // filterRows lists the rows a filter keeps, in frame order.
@@ -325,7 +325,7 @@ func (l *Loaders) stageTable(ctx context.Context, s Stage) (*Table, error) {
 	if err != nil || rows.All() {
 		return df, err
 	}
-	return take(df, rows.indexes()), nil
+	return Take(df, rows.Indexes()), nil
 }
 
 func (l *Loaders) selectColumns(ctx context.Context, a SelectArgs) (dataframe.DataFrame, error) {
@@ -333,15 +333,15 @@ func (l *Loaders) selectColumns(ctx context.Context, a SelectArgs) (dataframe.Da
 	if err != nil {
 		return dataframe.DataFrame{}, err
 	}
-	cols := make([]column, len(a.Columns))
+	cols := make([]Column, len(a.Columns))
 	for j, name := range a.Columns {
-		c, ok := df.column(name)
+		c, ok := df.Column(name)
 		if !ok {
 			return dataframe.DataFrame{}, noColumn("select", a.Stage.Source, name)
 		}
 		cols[j] = c
 	}
-	return newTable(cols, df.Nrow()).Frame(), nil
+	return NewTable(cols, df.Nrow()).Frame(), nil
 }
 
 func (l *Loaders) describe(ctx context.Context, s Stage) (dataframe.DataFrame, error) {
@@ -352,7 +352,7 @@ func (l *Loaders) describe(ctx context.Context, s Stage) (dataframe.DataFrame, e
 	if err := l.slow(ctx); err != nil {
 		return dataframe.DataFrame{}, err
 	}
-	return describeFrame(df)
+	return Describe(df)
 }
 
 func (l *Loaders) valueCounts(ctx context.Context, a ColumnArgs) (Counts, error) {
@@ -360,27 +360,27 @@ func (l *Loaders) valueCounts(ctx context.Context, a ColumnArgs) (Counts, error)
 	if err != nil {
 		return Counts{}, err
 	}
-	return Counts{counts: valueCounts(c, 0), total: c.len()}, nil
+	return Counts{counts: ValueCounts(c, 0), total: c.Len()}, nil
 }
 
 // column returns the named column of a stage's rows, for the transform
 // what.
-func (l *Loaders) column(ctx context.Context, s Stage, name, what string) (column, error) {
+func (l *Loaders) column(ctx context.Context, s Stage, name, what string) (Column, error) {
 	df, rows, err := l.rowsOf(ctx, s)
 	if err != nil {
-		return column{}, err
+		return Column{}, err
 	}
 	if err := l.slow(ctx); err != nil {
-		return column{}, err
+		return Column{}, err
 	}
-	c, ok := df.column(name)
+	c, ok := df.Column(name)
 	if !ok {
-		return column{}, noColumn(what, s.Source, name)
+		return Column{}, noColumn(what, s.Source, name)
 	}
 	if rows.All() {
 		return c, nil
 	}
-	return gather(c, rows.indexes()), nil
+	return Gather(c, rows.Indexes()), nil
 }
 
 func (l *Loaders) groupBy(ctx context.Context, a GroupArgs) (dataframe.DataFrame, error) {
@@ -388,7 +388,7 @@ func (l *Loaders) groupBy(ctx context.Context, a GroupArgs) (dataframe.DataFrame
 	if err != nil {
 		return dataframe.DataFrame{}, err
 	}
-	return groupBy(df, a.Key, a.Value, a.Agg)
+	return GroupBy(df, a.Key, a.Value, a.Agg)
 }
 
 func (l *Loaders) histogram(ctx context.Context, a HistArgs) ([]Bin, error) {
@@ -396,5 +396,5 @@ func (l *Loaders) histogram(ctx context.Context, a HistArgs) ([]Bin, error) {
 	if err != nil {
 		return nil, err
 	}
-	return histogram(c, a.Bins)
+	return Histogram(c, a.Bins)
 }

@@ -55,26 +55,26 @@ const distinctCap = 10000
 func newModel(src Source, t *Table, rep Report) *DatasetModel {
 	m := &DatasetModel{Source: src, table: t, Report: rep, orders: map[orderKey][]int{}, gen: modelGens.Add(1)}
 	m.Columns = make([]ColumnStats, t.Ncol())
-	parallel(t.Ncol(), func(j int) { m.Columns[j] = columnStats(t.cols[j]) })
+	For(t.Ncol(), func(j int) { m.Columns[j] = columnStats(t.Col(j)) })
 	return m
 }
 
-func columnStats(c column) ColumnStats {
-	st := ColumnStats{Name: c.name, Type: c.typ, Min: math.NaN(), Max: math.NaN(), Mean: math.NaN()}
-	switch c.typ {
+func columnStats(c Column) ColumnStats {
+	st := ColumnStats{Name: c.Name, Type: c.Type, Min: math.NaN(), Max: math.NaN(), Mean: math.NaN()}
+	switch c.Type {
 	case series.Int:
-		numericStats(&st, c, c.ints, func(v int) float64 { return float64(v) }, func(v int) int { return v })
+		numericStats(&st, c, c.Ints, func(v int) float64 { return float64(v) }, func(v int) int { return v })
 	case series.Float:
-		numericStats(&st, c, c.floats, func(v float64) float64 { return v }, func(v float64) uint64 {
+		numericStats(&st, c, c.Floats, func(v float64) float64 { return v }, func(v float64) uint64 {
 			if v != v {
 				return math.Float64bits(math.NaN()) // every NaN reads "NaN"
 			}
 			return math.Float64bits(v) // -0 and 0 read differently: keep them apart
 		})
 	case series.Bool:
-		numericStats(&st, c, c.bools, func(v bool) float64 { return float64(b2i(v)) }, func(v bool) bool { return v })
+		numericStats(&st, c, c.Bools, func(v bool) float64 { return float64(b2i(v)) }, func(v bool) bool { return v })
 	default:
-		st.NA, st.Distinct = distinct(c.strs, c.nas, func(v string) string { return v })
+		st.NA, st.Distinct = distinct(c.Strs, c.NAs, func(v string) string { return v })
 	}
 	return st
 }
@@ -82,12 +82,12 @@ func columnStats(c column) ColumnStats {
 // numericStats fills st from a numeric column's cells, keying distinct
 // values by key (the value itself, not its text: each distinct value has
 // one text).
-func numericStats[T any, K comparable](st *ColumnStats, c column, vals []T, num func(T) float64, key func(T) K) {
+func numericStats[T any, K comparable](st *ColumnStats, c Column, vals []T, num func(T) float64, key func(T) K) {
 	var sum float64
 	n := 0
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for i := range vals {
-		if c.na(i) {
+		if c.NA(i) {
 			continue
 		}
 		v := num(vals[i])
@@ -98,7 +98,7 @@ func numericStats[T any, K comparable](st *ColumnStats, c column, vals []T, num 
 	if n > 0 {
 		st.Min, st.Max, st.Mean = lo, hi, sum/float64(n)
 	}
-	st.NA, st.Distinct = distinct(vals, c.nas, key)
+	st.NA, st.Distinct = distinct(vals, c.NAs, key)
 }
 
 // distinct counts a column's missing cells and its distinct present values
@@ -109,7 +109,7 @@ func distinct[T any, K comparable](vals []T, nas []bool, key func(T) K) (na, n i
 	parts := max(1, min(runtime.GOMAXPROCS(0), len(vals)/distinctPartRows))
 	sets := make([]map[K]struct{}, parts)
 	counts := make([]int, parts)
-	parallel(parts, func(k int) {
+	For(parts, func(k int) {
 		lo, hi := k*len(vals)/parts, (k+1)*len(vals)/parts
 		var part []bool
 		if nas != nil {
@@ -215,7 +215,7 @@ func (m *DatasetModel) Order(col string, desc bool) ([]int, bool) {
 	if !ok {
 		return nil, false
 	}
-	idx := sortOrder(c, desc)
+	idx := Stable(c, desc)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if prev, ok := m.orders[k]; ok {
@@ -257,12 +257,39 @@ func (m *DatasetModel) searchIndex() [][]string {
 	if m.lowered != nil {
 		return m.lowered
 	}
-	for _, c := range m.table.cols {
-		texts := make([]string, c.len())
+	for _, c := range m.table.Columns() {
+		texts := make([]string, c.Len())
 		for i := range texts {
-			texts[i] = strings.ToLower(c.text(i))
+			texts[i] = strings.ToLower(c.Text(i))
 		}
 		m.lowered = append(m.lowered, texts)
 	}
 	return m.lowered
+}
+
+// FindIn returns the first cell at or after position pos of rows, column
+// col, in reading order (or at or before it, backwards), whose text
+// contains query, ignoring case. It searches the rows a view shows, in the
+// order it shows them; the position returned is in rows.
+func (m *DatasetModel) FindIn(rows RowSet, query string, pos, col int, forward bool) (int, int, bool) {
+	lowered := m.searchIndex()
+	ncol, n := len(lowered), rows.Len()
+	if query == "" || n == 0 || ncol == 0 {
+		return 0, 0, false
+	}
+	q := strings.ToLower(query)
+	total := n * ncol
+	start := pos*ncol + col
+	for step := range total {
+		p := start + step
+		if !forward {
+			p = start - step
+		}
+		p = ((p % total) + total) % total
+		r, c := p/ncol, p%ncol
+		if row := rows.Row(r); row < len(lowered[c]) && strings.Contains(lowered[c][row], q) {
+			return r, c, true
+		}
+	}
+	return 0, 0, false
 }

@@ -56,7 +56,7 @@ func TestModelLoadIsNotCopied(t *testing.T) {
 		}
 	})
 	if float64(opened) > 1.5*float64(read) {
-		t.Fatalf("opening allocated %s, reading alone %s: the frame was copied", humanBytes(int64(opened)), humanBytes(int64(read)))
+		t.Fatalf("opening allocated %s, reading alone %s: the frame was copied", Human(int64(opened)), Human(int64(read)))
 	}
 	// The cached load is still a copy per caller.
 	got, err := l.LoadSource(ctx, srcs[0])
@@ -105,20 +105,20 @@ func statsAgree(t *testing.T, df dataframe.DataFrame) {
 	t.Helper()
 	m := newModel(Source{}, TableOf(df), Report{})
 	for j, name := range df.Names() {
-		c, _ := TableOf(df).column(name)
+		c, _ := TableOf(df).Column(name)
 		seen := map[string]bool{}
 		na := 0
 		lo, hi, sum, n := math.Inf(1), math.Inf(-1), 0.0, 0
-		for i := range c.len() {
-			if c.na(i) {
+		for i := range c.Len() {
+			if c.NA(i) {
 				na++
 				continue
 			}
 			if len(seen) < distinctCap {
-				seen[c.text(i)] = true
+				seen[c.Text(i)] = true
 			}
-			if c.numeric() {
-				v := c.float(i)
+			if c.Numeric() {
+				v := c.Float(i)
 				lo, hi, sum, n = math.Min(lo, v), math.Max(hi, v), sum+v, n+1
 			}
 		}
@@ -126,7 +126,7 @@ func statsAgree(t *testing.T, df dataframe.DataFrame) {
 		if got.Name != name || got.NA != na || got.Distinct != len(seen) {
 			t.Errorf("%s: NA %d distinct %d, want %d, %d", name, got.NA, got.Distinct, na, len(seen))
 		}
-		if c.numeric() && (got.Min != lo || got.Max != hi || math.Abs(got.Mean-sum/float64(n)) > 1e-9) {
+		if c.Numeric() && (got.Min != lo || got.Max != hi || math.Abs(got.Mean-sum/float64(n)) > 1e-9) {
 			t.Errorf("%s: min %v max %v mean %v, want %v %v %v", name, got.Min, got.Max, got.Mean, lo, hi, sum/float64(n))
 		}
 	}

@@ -123,12 +123,12 @@ func insertionSortKeyed(a []keyed) {
 func sortKeyedParallel(a, tmp []keyed) []keyed {
 	workers := runtime.GOMAXPROCS(0)
 	slice := func(w int) []keyed {
-		lo, hi := rangeOf(w, workers, len(a))
+		lo, hi := Range(w, workers, len(a))
 		return a[lo:hi]
 	}
 
 	diffs := make([]uint64, workers)
-	parallel(workers, func(w int) {
+	For(workers, func(w int) {
 		var diff uint64
 		k0 := a[0].key
 		for _, p := range slice(w) {
@@ -146,7 +146,7 @@ func sortKeyedParallel(a, tmp []keyed) []keyed {
 	shift := digitShift(diff)
 
 	counts := make([][msdBuckets]int, workers)
-	parallel(workers, func(w int) {
+	For(workers, func(w int) {
 		count := &counts[w]
 		for _, p := range slice(w) {
 			count[(p.key>>shift)&msdMask]++
@@ -163,7 +163,7 @@ func sortKeyedParallel(a, tmp []keyed) []keyed {
 		}
 		ends[b] = pos
 	}
-	parallel(workers, func(w int) {
+	For(workers, func(w int) {
 		next := &counts[w]
 		for _, p := range slice(w) {
 			b := (p.key >> shift) & msdMask
@@ -203,7 +203,7 @@ func sortRuns(a, tmp []keyed, ends []int, workers int) {
 		}
 		lo = hi
 	}
-	parallel(len(runs), func(r int) { sortBuckets(a, tmp, ends, runs[r].from, runs[r].to) })
+	For(len(runs), func(r int) { sortBuckets(a, tmp, ends, runs[r].from, runs[r].to) })
 }
 
 // start returns where bucket b begins.

@@ -25,7 +25,7 @@ var keyDistributions = map[string]func(r *rand.Rand, i, n int) uint64{
 	"ascending":    func(_ *rand.Rand, i, _ int) uint64 { return uint64(i) * 3 },
 	"descending":   func(_ *rand.Rand, i, n int) uint64 { return uint64(n - i) },
 	"one big tail": skewedKey,
-	"floats 25-49": func(r *rand.Rand, _, _ int) uint64 { return floatKey(25 + 24*r.Float64()) },
+	"floats 25-49": func(r *rand.Rand, _, _ int) uint64 { return FloatKey(25 + 24*r.Float64()) },
 }
 
 // skewedKey puts 95% of the keys in one top-level bucket, spread below it.
@@ -57,10 +57,10 @@ func TestSortKeyedMatchesStableSort(t *testing.T) {
 
 // stableOrder is the order sortOrder must give c: the present rows stably
 // sorted by compare (reversed when desc), then the missing rows.
-func stableOrder(c column, desc bool, compare func(a, b int) int) []int {
+func stableOrder(c Column, desc bool, compare func(a, b int) int) []int {
 	var want, missing []int
-	for i := range c.len() {
-		if c.na(i) {
+	for i := range c.Len() {
+		if c.NA(i) {
 			missing = append(missing, i)
 		} else {
 			want = append(want, i)
@@ -107,11 +107,11 @@ func TestSortOrderLargeColumns(t *testing.T) {
 		}
 		floats[i], floatNA[i] = f, r.IntN(40) == 0
 	}
-	for _, c := range []column{{name: "i", typ: series.Int, ints: ints, nas: intNA}, {name: "f", typ: series.Float, floats: floats, nas: floatNA}} {
+	for _, c := range []Column{{Name: "i", Type: series.Int, Ints: ints, NAs: intNA}, {Name: "f", Type: series.Float, Floats: floats, NAs: floatNA}} {
 		for _, desc := range []bool{false, true} {
-			want := stableOrder(c, desc, func(a, b int) int { return cmp.Compare(c.float(a), c.float(b)) })
-			if i := firstDiff(sortOrder(c, desc), want); i >= 0 {
-				t.Fatalf("sort %s desc=%v: differs from a stable comparison sort at %d", c.name, desc, i)
+			want := stableOrder(c, desc, func(a, b int) int { return cmp.Compare(c.Float(a), c.Float(b)) })
+			if i := firstDiff(Stable(c, desc), want); i >= 0 {
+				t.Fatalf("sort %s desc=%v: differs from a stable comparison sort at %d", c.Name, desc, i)
 			}
 		}
 	}
@@ -133,13 +133,13 @@ func TestPermuteEqualsGather(t *testing.T) {
 	}
 	df, _ := read(t, b.String())
 	perm := r.Perm(n)
-	got := permute(TableOf(df), perm, column{}, false).Frame()
+	got := permute(TableOf(df), perm, Column{}, false).Frame()
 	if !gotaLayout.ok {
 		t.Fatal("layout check failed: frames are built through gota's constructors")
 	}
-	framesEqual(t, "permute", got, take(TableOf(df), perm).Frame())
+	framesEqual(t, "permute", got, Take(TableOf(df), perm).Frame())
 	// Fewer rows than the frame: not a permutation, so it must gather.
-	framesEqual(t, "permute of a subset", permute(TableOf(df), perm[:n-1], column{}, false).Frame(), take(TableOf(df), perm[:n-1]).Frame())
+	framesEqual(t, "permute of a subset", permute(TableOf(df), perm[:n-1], Column{}, false).Frame(), Take(TableOf(df), perm[:n-1]).Frame())
 }
 
 // TestSortFrameEqualsGather checks sortFrame, which rebuilds the sort
@@ -160,32 +160,32 @@ func TestSortFrameEqualsGather(t *testing.T) {
 	}
 	df, _ := read(t, b.String())
 	tb := TableOf(df)
-	f, _ := tb.column("f")
-	for i := 0; i < len(f.floats); i += 97 {
-		if !f.na(i) {
-			f.floats[i] = math.NaN() // present NaNs, which the reader does not make
+	f, _ := tb.Column("f")
+	for i := 0; i < len(f.Floats); i += 97 {
+		if !f.NA(i) {
+			f.Floats[i] = math.NaN() // present NaNs, which the reader does not make
 		}
 	}
 	for _, col := range tb.Names() {
-		c, _ := tb.column(col)
+		c, _ := tb.Column(col)
 		for _, desc := range []bool{false, true} {
-			sorted, ok := sortFrame(tb, col, desc)
-			want := take(tb, sortOrder(c, desc)).Frame()
+			sorted, ok := SortTable(tb, col, desc)
+			want := Take(tb, Stable(c, desc)).Frame()
 			what := fmt.Sprintf("sort by %s desc=%v", col, desc)
 			if !ok {
 				t.Fatalf("%s: no column", what)
 			}
 			framesEqual(t, what, sorted.Frame(), want)
-			g, _ := sorted.column("f")
-			w, _ := TableOf(want).column("f")
-			for i := range g.floats {
-				if math.Signbit(g.floats[i]) != math.Signbit(w.floats[i]) {
-					t.Fatalf("%s: row %d is %v, gathering gives %v", what, i, g.floats[i], w.floats[i])
+			g, _ := sorted.Column("f")
+			w, _ := TableOf(want).Column("f")
+			for i := range g.Floats {
+				if math.Signbit(g.Floats[i]) != math.Signbit(w.Floats[i]) {
+					t.Fatalf("%s: row %d is %v, gathering gives %v", what, i, g.Floats[i], w.Floats[i])
 				}
 			}
 		}
 	}
-	if _, ok := sortFrame(tb, "nope", false); ok {
+	if _, ok := SortTable(tb, "nope", false); ok {
 		t.Fatal("sorting by a missing column succeeded")
 	}
 }
@@ -221,10 +221,10 @@ func TestSortOrderStrings(t *testing.T) {
 		if ranked {
 			uint32Scratch.put(ranks)
 		}
-		c := column{name: "s", typ: series.String, strs: cells, nas: nas}
+		c := Column{Name: "s", Type: series.String, Strs: cells, NAs: nas}
 		for _, desc := range []bool{false, true} {
 			want := stableOrder(c, desc, func(a, b int) int { return strings.Compare(cells[a], cells[b]) })
-			got := sortOrder(c, desc)
+			got := Stable(c, desc)
 			if i := firstDiff(got, want); i >= 0 {
 				t.Fatalf("%d strings (ranked %v) desc=%v: at %d got row %d %q, want row %d %q",
 					tc.n, ranked, desc, i, got[i], cells[got[i]], want[i], cells[want[i]])

@@ -60,20 +60,20 @@ func (p *permPlan) release() {
 }
 
 // apply returns the cells of c in the plan's order.
-func (p *permPlan) apply(c column) column {
-	out := column{name: c.name, typ: c.typ}
-	switch c.typ {
+func (p *permPlan) apply(c Column) Column {
+	out := Column{Name: c.Name, Type: c.Type}
+	switch c.Type {
 	case series.Int:
-		out.ints = permuteValues(c.ints, p)
+		out.Ints = permuteValues(c.Ints, p)
 	case series.Float:
-		out.floats = permuteValues(c.floats, p)
+		out.Floats = permuteValues(c.Floats, p)
 	case series.Bool:
-		out.bools = permuteValues(c.bools, p)
+		out.Bools = permuteValues(c.Bools, p)
 	default:
-		out.strs = permuteValues(c.strs, p)
+		out.Strs = permuteValues(c.Strs, p)
 	}
-	if c.nas != nil {
-		out.nas = permuteValues(c.nas, p)
+	if c.NAs != nil {
+		out.NAs = permuteValues(c.NAs, p)
 	}
 	return out
 }
@@ -99,24 +99,24 @@ func permuteValues[T any](src []T, p *permPlan) []T {
 // permute returns t's rows in the order perm, which must be a reordering
 // of all of them (as sort orders are). Plans index rows with 32 bits.
 // done, when ok, is the column of its name already in order.
-func permute(t *Table, perm []int, done column, ok bool) *Table {
+func permute(t *Table, perm []int, done Column, ok bool) *Table {
 	if t.Ncol() == 0 || len(perm) < permuteBelow || len(perm) != t.Nrow() || len(perm) > math.MaxUint32 {
-		return take(t, perm)
+		return Take(t, perm)
 	}
 	p := newPermPlan(perm)
 	defer p.release()
-	return mapColumns(t.cols, len(perm), func(c column) column {
-		if ok && c.name == done.name {
+	return MapColumns(t.Columns(), len(perm), func(c Column) Column {
+		if ok && c.Name == done.Name {
 			return done
 		}
 		return p.apply(c)
 	})
 }
 
-// sortFrame returns t's rows sorted by column col, stably, missing values
+// SortTable returns t's rows sorted by column col, stably, missing values
 // last, as gota's Arrange would; false when there is no such column.
-func sortFrame(t *Table, col string, desc bool) (*Table, bool) {
-	c, ok := t.column(col)
+func SortTable(t *Table, col string, desc bool) (*Table, bool) {
+	c, ok := t.Column(col)
 	if !ok {
 		return nil, false
 	}

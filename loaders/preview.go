@@ -69,7 +69,7 @@ func previewOf(ctx context.Context, r io.Reader, name string, rows int) (Preview
 		if bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
 			return Preview{}, ErrNoPreview // UTF-16: the full load transcodes it
 		}
-		cut, complete := previewCut(head, rows+1)
+		cut, complete := Cut(head, rows+1)
 		if whole {
 			cut, complete = len(head), true
 		}
@@ -79,34 +79,18 @@ func previewOf(ctx context.Context, r io.Reader, name string, rows int) (Preview
 			}
 			var rep Report
 			t, err := ReadTable(ctx, bytes.NewReader(head[:cut]), WithName(name), WithReport(&rep))
-			if errors.Is(err, errTranscode) {
+			if errors.Is(err, ErrNotUTF8) {
 				return Preview{}, ErrNoPreview
 			}
 			if err != nil {
 				return Preview{}, err
 			}
 			if !whole && t.Nrow() > rows {
-				t = take(t, seq(rows)) // no header: the extra record was a row
+				t = Take(t, seq(rows)) // no header: the extra record was a row
 			}
 			return Preview{Loaded: Loaded{Report: rep, table: t}, Whole: whole && cut == len(head)}, nil
 		}
 	}
-}
-
-// previewCut returns the end of the first n records of text and whether
-// there were n whole records; otherwise the end of the last whole one.
-func previewCut(text []byte, n int) (int, bool) {
-	sc := scanner{data: text, delim: sniffDelimiter(text)}
-	end := 0
-	for i, k := skipBlank(text, 0), 0; i < len(text) && k < n; k++ {
-		e, complete := sc.recordEndComplete(i)
-		if !complete {
-			return end, false
-		}
-		end = e
-		i = skipBlank(text, e)
-	}
-	return end, true
 }
 
 func seq(n int) []int {

@@ -15,9 +15,9 @@ import (
 // is stable, so rows with equal values keep their original order, as in
 // gota's (stable) Arrange.
 
-// floatKey maps a float to a key that sorts the same way as unsigned.
+// FloatKey maps a float to a key that sorts the same way as unsigned.
 // -0 and +0 tie, and NaN sorts before everything, as cmp.Compare orders them.
-func floatKey(f float64) uint64 {
+func FloatKey(f float64) uint64 {
 	switch {
 	case f != f:
 		return 0
@@ -40,9 +40,9 @@ type keyed struct {
 	row int
 }
 
-// sortOrder returns the row order that sorts c, stably, missing values last
+// Stable returns the row order that sorts c, stably, missing values last
 // whatever the direction.
-func sortOrder(c column, desc bool) []int {
+func Stable(c Column, desc bool) []int {
 	order, _, _ := sortColumn(c, desc, false)
 	return order
 }
@@ -51,8 +51,8 @@ func sortOrder(c column, desc bool) []int {
 // the sort keys turn back into values (numbers and ranked strings), c's
 // cells in that order, built in sequence from the keys rather than moved
 // one random row at a time (ok says whether it did).
-func sortColumn(c column, desc, withCells bool) (order []int, sorted column, ok bool) {
-	n := c.len()
+func sortColumn(c Column, desc, withCells bool) (order []int, sorted Column, ok bool) {
+	n := c.Len()
 	var missing []int
 	var flip uint64 // inverting every key reverses the order
 	if desc {
@@ -65,25 +65,25 @@ func sortColumn(c column, desc, withCells bool) (order []int, sorted column, ok 
 	byBytes := false // strings keyed by their first bytes, not by rank
 	var next []uint64
 	var byRank []string
-	switch c.typ {
+	switch c.Type {
 	case series.Int:
-		pairs, missing = appendKeyed(pairs, c.ints, c.nas, func(_ int, v int) uint64 { return intKey(v) ^ flip })
+		pairs, missing = appendKeyed(pairs, c.Ints, c.NAs, func(_ int, v int) uint64 { return intKey(v) ^ flip })
 	case series.Float:
-		pairs, missing = appendKeyed(pairs, c.floats, c.nas, func(_ int, v float64) uint64 { return floatKey(v) ^ flip })
+		pairs, missing = appendKeyed(pairs, c.Floats, c.NAs, func(_ int, v float64) uint64 { return FloatKey(v) ^ flip })
 	case series.Bool:
-		pairs, missing = appendKeyed(pairs, c.bools, c.nas, func(_ int, v bool) uint64 { return uint64(b2i(v)) ^ flip })
+		pairs, missing = appendKeyed(pairs, c.Bools, c.NAs, func(_ int, v bool) uint64 { return uint64(b2i(v)) ^ flip })
 	default:
-		if ranks, r, ok := stringRanks(c.strs, c.nas); ok {
+		if ranks, r, ok := stringRanks(c.Strs, c.NAs); ok {
 			byRank = r
 			defer uint32Scratch.put(ranks)
-			pairs, missing = appendKeyed(pairs, c.strs, c.nas, func(i int, _ string) uint64 { return uint64(ranks[i]) ^ flip })
+			pairs, missing = appendKeyed(pairs, c.Strs, c.NAs, func(i int, _ string) uint64 { return uint64(ranks[i]) ^ flip })
 		} else {
 			// Keys of the next seven bytes too, while the strings are read
 			// in order: the tied runs they serve come in sorted order,
 			// where reading the strings again would hop around memory.
 			byBytes, next = true, uint64Scratch.get(n)
 			defer uint64Scratch.put(next)
-			pairs, missing = appendKeyed(pairs, c.strs, c.nas, func(i int, v string) uint64 {
+			pairs, missing = appendKeyed(pairs, c.Strs, c.NAs, func(i int, v string) uint64 {
 				if len(v) > 7 {
 					next[i] = stringKey(v[7:]) ^ flip
 				}
@@ -96,46 +96,46 @@ func sortColumn(c column, desc, withCells bool) (order []int, sorted column, ok 
 		pairs, scratch = sorted, pairs
 	}
 	if byBytes {
-		sortStringTies(c.strs, next, pairs, scratch, 0, flip)
+		sortStringTies(c.Strs, next, pairs, scratch, 0, flip)
 	}
 	order = make([]int, len(pairs), n)
-	workers := splitWork(len(pairs))
-	parallel(workers, func(w int) {
-		lo, hi := rangeOf(w, workers, len(pairs))
+	workers := Parts(len(pairs))
+	For(workers, func(w int) {
+		lo, hi := Range(w, workers, len(pairs))
 		for k := lo; k < hi; k++ {
 			order[k] = pairs[k].row
 		}
 	})
 	order = append(order, missing...)
 	if !withCells || byBytes {
-		return order, column{}, false
+		return order, Column{}, false
 	}
-	sorted = column{name: c.name, typ: c.typ}
+	sorted = Column{Name: c.Name, Type: c.Type}
 	if len(missing) > 0 {
-		sorted.nas = make([]bool, n)
+		sorted.NAs = make([]bool, n)
 		for k := len(pairs); k < n; k++ {
-			sorted.nas[k] = true
+			sorted.NAs[k] = true
 		}
 	}
-	switch c.typ {
+	switch c.Type {
 	case series.Int:
-		sorted.ints = decodeValues(pairs, missing, c.ints, func(k uint64, _ int) int {
+		sorted.Ints = decodeValues(pairs, missing, c.Ints, func(k uint64, _ int) int {
 			return int(k ^ flip ^ 1<<63)
 		})
 	case series.Float:
-		zero := floatKey(0)
-		sorted.floats = decodeValues(pairs, missing, c.floats, func(k uint64, row int) float64 {
+		zero := FloatKey(0)
+		sorted.Floats = decodeValues(pairs, missing, c.Floats, func(k uint64, row int) float64 {
 			if k ^= flip; k == zero || k == 0 {
-				return c.floats[row] // -0 and +0, and NaNs, share keys
+				return c.Floats[row] // -0 and +0, and NaNs, share keys
 			}
-			return keyFloat(k)
+			return KeyFloat(k)
 		})
 	case series.Bool:
-		sorted.bools = decodeValues(pairs, missing, c.bools, func(k uint64, _ int) bool {
+		sorted.Bools = decodeValues(pairs, missing, c.Bools, func(k uint64, _ int) bool {
 			return k^flip == 1
 		})
 	default:
-		sorted.strs = decodeValues(pairs, missing, c.strs, func(k uint64, _ int) string {
+		sorted.Strs = decodeValues(pairs, missing, c.Strs, func(k uint64, _ int) string {
 			return byRank[k^flip]
 		})
 	}
@@ -146,9 +146,9 @@ func sortColumn(c column, desc, withCells bool) (order []int, sorted column, ok 
 // from the sorted pairs' keys, then the missing ones, as they were.
 func decodeValues[T any](pairs []keyed, missing []int, orig []T, value func(key uint64, row int) T) []T {
 	out := make([]T, len(orig))
-	parts := splitWork(len(pairs))
-	parallel(parts, func(part int) {
-		lo, hi := rangeOf(part, parts, len(pairs))
+	parts := Parts(len(pairs))
+	For(parts, func(part int) {
+		lo, hi := Range(part, parts, len(pairs))
 		for k := lo; k < hi; k++ {
 			out[k] = value(pairs[k].key, pairs[k].row)
 		}
@@ -212,8 +212,8 @@ func sortStringTies(strs []string, next []uint64, pairs, tmp []keyed, off int, f
 		}
 		sortStringTies(strs, nil, run, rtmp, off+7, flip)
 	}
-	if splitWork(len(pairs)) > 1 && len(runs) > 1 {
-		parallel(len(runs), sortRun)
+	if Parts(len(pairs)) > 1 && len(runs) > 1 {
+		For(len(runs), sortRun)
 		return
 	}
 	for r := range runs {
@@ -226,12 +226,12 @@ func sortStringTies(strs []string, next []uint64, pairs, tmp []keyed, off int, f
 // (those nas marks). Each core keys its own range of rows, in place; the
 // ranges are then closed up.
 func appendKeyed[T any](pairs []keyed, cells []T, nas []bool, key func(row int, v T) uint64) ([]keyed, []int) {
-	workers := splitWork(len(cells))
+	workers := Parts(len(cells))
 	all := pairs[len(pairs) : len(pairs)+len(cells)]
 	kept := make([]int, workers)
 	missing := make([][]int, workers)
-	parallel(workers, func(w int) {
-		lo, hi := rangeOf(w, workers, len(cells))
+	For(workers, func(w int) {
+		lo, hi := Range(w, workers, len(cells))
 		out := all[lo:lo]
 		if nas == nil {
 			for i := lo; i < hi; i++ {
@@ -250,14 +250,14 @@ func appendKeyed[T any](pairs []keyed, cells []T, nas []bool, key func(row int, 
 	})
 	n := 0
 	for w := range workers {
-		lo, _ := rangeOf(w, workers, len(cells))
+		lo, _ := Range(w, workers, len(cells))
 		n += copy(all[n:], all[lo:lo+kept[w]])
 	}
 	return pairs[:len(pairs)+n], slices.Concat(missing...)
 }
 
-// keyFloat inverts floatKey (NaN comes back as NaN, -0 as +0).
-func keyFloat(k uint64) float64 {
+// KeyFloat inverts FloatKey (NaN comes back as NaN, -0 as +0).
+func KeyFloat(k uint64) float64 {
 	if k == 0 {
 		return math.NaN()
 	}

@@ -202,8 +202,8 @@ func TestHistogramExtremesAndConstants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, _ := TableOf(df).column("x")
-	bins, err := histogram(x, 20)
+	x, _ := TableOf(df).Column("x")
+	bins, err := Histogram(x, 20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,8 +217,8 @@ func TestHistogramExtremesAndConstants(t *testing.T) {
 	if n != 3 || bins[0].Count != 1 || bins[19].Count != 1 || bins[10].Count != 1 {
 		t.Fatalf("±1e308: %+v", bins)
 	}
-	c, _ := TableOf(df).column("c")
-	bins, _ = histogram(c, 20)
+	c, _ := TableOf(df).Column("c")
+	bins, _ = Histogram(c, 20)
 	if len(bins) != 1 || bins[0].Count != 3 || bins[0].Lo != 5 || bins[0].Hi != 5 {
 		t.Fatalf("constant column: %+v", bins)
 	}

@@ -243,3 +243,19 @@ func sniffDelimiter(data []byte) byte {
 	}
 	return best
 }
+
+// Cut returns the end of the first n records of text and whether
+// there were n whole records; otherwise the end of the last whole one.
+func Cut(text []byte, n int) (int, bool) {
+	sc := scanner{data: text, delim: sniffDelimiter(text)}
+	end := 0
+	for i, k := skipBlank(text, 0), 0; i < len(text) && k < n; k++ {
+		e, complete := sc.recordEndComplete(i)
+		if !complete {
+			return end, false
+		}
+		end = e
+		i = skipBlank(text, e)
+	}
+	return end, true
+}

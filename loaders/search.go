@@ -2,10 +2,6 @@ package loaders
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"regexp"
-	"regexp/syntax"
 	"sort"
 	"strconv"
 )
@@ -103,24 +99,6 @@ func (m Matches) Index(pos, col int) int {
 	return -1
 }
 
-// CompileSearch compiles a search pattern as find_matches does: a regular
-// expression, matched ignoring case.
-func CompileSearch(pattern string) (*regexp.Regexp, error) {
-	re, err := regexp.Compile("(?i)" + pattern)
-	if err != nil {
-		return nil, fmt.Errorf("search %q: %w", pattern, unwrapRegexpError(err))
-	}
-	return re, nil
-}
-
-func unwrapRegexpError(err error) error {
-	var se *syntax.Error
-	if errors.As(err, &se) {
-		return fmt.Errorf("%s: %s", se.Code, se.Expr)
-	}
-	return err
-}
-
 // findMatches is find_matches: every cell of the stage's sorted rows, in
 // the columns searched, whose text the pattern matches. Rows are searched
 // in parts on every core and the parts joined in order.
@@ -140,19 +118,19 @@ func (l *Loaders) findMatches(ctx context.Context, a MatchArgs) (Matches, error)
 	if err := l.slow(ctx); err != nil {
 		return Matches{}, err
 	}
-	cols := make([]column, len(a.Columns))
+	cols := make([]Column, len(a.Columns))
 	for j, name := range a.Columns {
-		c, ok := df.column(name)
+		c, ok := df.Column(name)
 		if !ok {
 			return Matches{}, noColumn("search", a.Stage.Source, name)
 		}
 		cols[j] = c
 	}
 	n := rows.Len()
-	parts := max(1, min(splitWork(n*max(len(cols), 1)/8), n))
+	parts := max(1, min(Parts(n*max(len(cols), 1)/8), n))
 	found := make([]Matches, parts)
-	parallel(parts, func(w int) {
-		lo, hi := rangeOf(w, parts, n)
+	For(parts, func(w int) {
+		lo, hi := Range(w, parts, n)
 		var out Matches
 		for p := lo; p < hi; p++ {
 			if p&1023 == 0 && ctx.Err() != nil {
@@ -160,7 +138,7 @@ func (l *Loaders) findMatches(ctx context.Context, a MatchArgs) (Matches, error)
 			}
 			r := rows.Row(p)
 			for j, c := range cols {
-				if re.MatchString(c.text(r)) {
+				if re.MatchString(c.Text(r)) {
 					if len(out.pos) == maxMatches {
 						out.capped = true
 						return

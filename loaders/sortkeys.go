@@ -43,7 +43,7 @@ func (m *DatasetModel) Ranks(col string, desc bool) ([]int, bool) {
 		return nil, false
 	}
 	c, ok := m.sortColumnOf(m.Data(), col)
-	if !ok || c.len() != len(order) {
+	if !ok || c.Len() != len(order) {
 		return nil, false
 	}
 	same := sameValue(c)
@@ -51,10 +51,10 @@ func (m *DatasetModel) Ranks(col string, desc bool) ([]int, bool) {
 	rank := 0
 	for k, row := range order {
 		switch {
-		case c.na(row):
+		case c.NA(row):
 			// Missing values come last in every order and tie with each
 			// other: one rank after every present value.
-			if k == 0 || !c.na(order[k-1]) {
+			if k == 0 || !c.NA(order[k-1]) {
 				rank = k
 			}
 		case k > 0 && !same(order[k-1], row):
@@ -67,19 +67,19 @@ func (m *DatasetModel) Ranks(col string, desc bool) ([]int, bool) {
 
 // sameValue reports whether two present cells of c tie in Order: the keys
 // the radix sort compares are equal (so -0 and +0 tie, and NaNs tie).
-func sameValue(c column) func(a, b int) bool {
-	switch c.typ {
+func sameValue(c Column) func(a, b int) bool {
+	switch c.Type {
 	case series.Int:
-		return func(a, b int) bool { return c.ints[a] == c.ints[b] }
+		return func(a, b int) bool { return c.Ints[a] == c.Ints[b] }
 	case series.Float:
 		return func(a, b int) bool {
-			x, y := c.floats[a], c.floats[b]
+			x, y := c.Floats[a], c.Floats[b]
 			return x == y || math.IsNaN(x) && math.IsNaN(y)
 		}
 	case series.Bool:
-		return func(a, b int) bool { return c.bools[a] == c.bools[b] }
+		return func(a, b int) bool { return c.Bools[a] == c.Bools[b] }
 	}
-	return func(a, b int) bool { return c.strs[a] == c.strs[b] }
+	return func(a, b int) bool { return c.Strs[a] == c.Strs[b] }
 }
 
 // SortBy orders rows by keys, the first most significant. The sort is
@@ -95,7 +95,7 @@ func (m *DatasetModel) SortBy(rows RowSet, keys []SortKey) (RowSet, error) {
 		}
 		ranks[i] = r
 	}
-	out := slices.Clone(rows.indexes())
+	out := slices.Clone(rows.Indexes())
 	slices.SortStableFunc(out, func(a, b int) int {
 		for _, r := range ranks {
 			if r[a] != r[b] {

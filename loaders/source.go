@@ -112,11 +112,11 @@ func Resolve(spec string, stdin io.Reader) ([]Source, error) {
 	case spec == "":
 		return nil, fail("empty source name")
 	case spec == "-":
-		data, err := io.ReadAll(io.LimitReader(stdin, DefaultMemoryBudget/memoryFactor+1))
+		data, err := io.ReadAll(io.LimitReader(stdin, DefaultMemoryBudget/MemoryFactor+1))
 		if err != nil {
 			return nil, &InputError{Input: "stdin", Problem: "read failed: " + err.Error(), Err: err}
 		}
-		if int64(len(data)) > DefaultMemoryBudget/memoryFactor {
+		if int64(len(data)) > DefaultMemoryBudget/MemoryFactor {
 			return nil, &InputError{Input: "stdin", Problem: "more data than the memory budget allows"}
 		}
 		return []Source{{Kind: Stdin, Path: "-", Size: int64(len(data)), Hash: fmt.Sprintf("%x", xxh3.Hash128(data).Bytes()), _data: data}}, nil
@@ -252,7 +252,7 @@ func fetch(ctx context.Context, url string) (io.ReadCloser, int64, error) {
 	if resp.ContentLength > urlMaxBytes {
 		resp.Body.Close()
 		cancel()
-		return fail(nil, "%s is over the %s limit for downloads", humanBytes(resp.ContentLength), humanBytes(urlMaxBytes))
+		return fail(nil, "%s is over the %s limit for downloads", Human(resp.ContentLength), Human(urlMaxBytes))
 	}
 	body := &cappedBody{r: resp.Body, left: urlMaxBytes, url: url, cancel: cancel}
 	return body, max(resp.ContentLength, 0), nil
@@ -268,7 +268,7 @@ type cappedBody struct {
 
 func (b *cappedBody) Read(p []byte) (int, error) {
 	if b.left <= 0 {
-		return 0, &InputError{Input: b.url, Problem: fmt.Sprintf("download is over the %s limit", humanBytes(urlMaxBytes))}
+		return 0, &InputError{Input: b.url, Problem: fmt.Sprintf("download is over the %s limit", Human(urlMaxBytes))}
 	}
 	n, err := b.r.Read(p[:min(int64(len(p)), b.left)])
 	b.left -= int64(n)

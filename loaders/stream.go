@@ -97,9 +97,9 @@ type span struct {
 	row, rows int
 }
 
-// errTranscode sends a streamed input that turns out not to be UTF-8 back
+// ErrNotUTF8 sends a streamed input that turns out not to be UTF-8 back
 // to the in-memory path, which transcodes it.
-var errTranscode = errors.New("input is not UTF-8")
+var ErrNotUTF8 = errors.New("input is not UTF-8")
 
 // layout of the table found in the sample.
 type tableLayout struct {
@@ -140,7 +140,7 @@ func sampleLayout(in input, o *options, rep *Report) (tableLayout, error) {
 		return l, o.fail("an HTML page, not CSV")
 	}
 	if !utf8.Valid(sample[:b]) {
-		return l, errTranscode // the header is not UTF-8: decode the whole input in memory
+		return l, ErrNotUTF8 // the header is not UTF-8: decode the whole input in memory
 	}
 	sc := scanner{data: sample, delim: l.delim}
 	if b == len(sample) {
@@ -247,7 +247,7 @@ func cutSpans(ctx context.Context, in input, start int64, delim byte, o *options
 			last = i
 		}
 		if !utf8.Valid(buf[:last]) {
-			return nil, 0, errTranscode
+			return nil, 0, ErrNotUTF8
 		}
 		if n > 0 {
 			spans = append(spans, span{off: off, n: last, row: rows, rows: n})
@@ -317,10 +317,10 @@ type target struct {
 	bools  []bool
 	strs   []string
 	nas    atomic.Pointer[[]bool] // allocated by the first missing cell
-	cints  []cell[int]
-	cfloat []cell[float64]
-	cbools []cell[bool]
-	cstrs  []cell[string]
+	cints  []Cell[int]
+	cfloat []Cell[float64]
+	cbools []Cell[bool]
+	cstrs  []Cell[string]
 	misfit kind // join of the kinds of values that did not fit
 }
 
@@ -333,28 +333,28 @@ func (t *target) alloc(k kind, n int) {
 	case t.gota:
 		switch k {
 		case kindInt:
-			t.cints = make([]cell[int], n)
-			adviseHuge(t.cints)
+			t.cints = make([]Cell[int], n)
+			Advise(t.cints)
 		case kindFloat:
-			t.cfloat = make([]cell[float64], n)
-			adviseHuge(t.cfloat)
+			t.cfloat = make([]Cell[float64], n)
+			Advise(t.cfloat)
 		case kindBool:
-			t.cbools = make([]cell[bool], n)
+			t.cbools = make([]Cell[bool], n)
 		case kindString:
-			t.cstrs = make([]cell[string], n)
-			adviseHuge(t.cstrs)
+			t.cstrs = make([]Cell[string], n)
+			Advise(t.cstrs)
 		}
 	case k == kindInt:
 		t.ints = make([]int, n)
-		adviseHuge(t.ints)
+		Advise(t.ints)
 	case k == kindFloat:
 		t.floats = make([]float64, n)
-		adviseHuge(t.floats)
+		Advise(t.floats)
 	case k == kindBool:
 		t.bools = make([]bool, n)
 	case k == kindString:
 		t.strs = make([]string, n)
-		adviseHuge(t.strs)
+		Advise(t.strs)
 	}
 }
 
@@ -362,13 +362,13 @@ func (t *target) setNA(row int) {
 	if t.gota {
 		switch t.kind {
 		case kindInt:
-			t.cints[row] = cell[int]{na: true}
+			t.cints[row] = Cell[int]{NA: true}
 		case kindFloat:
-			t.cfloat[row] = cell[float64]{v: nanFloat, na: true}
+			t.cfloat[row] = Cell[float64]{V: nanFloat, NA: true}
 		case kindBool:
-			t.cbools[row] = cell[bool]{na: true}
+			t.cbools[row] = Cell[bool]{NA: true}
 		case kindString:
-			t.cstrs[row] = cell[string]{na: true}
+			t.cstrs[row] = Cell[string]{NA: true}
 		}
 		return
 	}
@@ -397,7 +397,7 @@ func (t *target) setNA(row int) {
 }
 
 // set parses raw into row, reporting whether it fits the column's kind.
-func (t *target) set(row int, raw []byte, store *stringStore) bool {
+func (t *target) set(row int, raw []byte, store *Store) bool {
 	switch t.kind {
 	case kindInt:
 		v, ok := parseIntBytes(raw)
@@ -405,7 +405,7 @@ func (t *target) set(row int, raw []byte, store *stringStore) bool {
 			return false
 		}
 		if t.gota {
-			t.cints[row] = cell[int]{v: v}
+			t.cints[row] = Cell[int]{V: v}
 		} else {
 			t.ints[row] = v
 		}
@@ -415,7 +415,7 @@ func (t *target) set(row int, raw []byte, store *stringStore) bool {
 			return false
 		}
 		if t.gota {
-			t.cfloat[row] = cell[float64]{v: v}
+			t.cfloat[row] = Cell[float64]{V: v}
 		} else {
 			t.floats[row] = v
 		}
@@ -425,15 +425,15 @@ func (t *target) set(row int, raw []byte, store *stringStore) bool {
 			return false
 		}
 		if t.gota {
-			t.cbools[row] = cell[bool]{v: v}
+			t.cbools[row] = Cell[bool]{V: v}
 		} else {
 			t.bools[row] = v
 		}
 	case kindString:
 		if t.gota {
-			t.cstrs[row] = cell[string]{v: store.intern(raw)}
+			t.cstrs[row] = Cell[string]{V: store.Intern(raw)}
 		} else {
-			t.strs[row] = store.intern(raw)
+			t.strs[row] = store.Intern(raw)
 		}
 	default:
 		return false
@@ -454,10 +454,10 @@ func (t *target) typ() series.Type {
 }
 
 // column is a Table's column of what t holds.
-func (t *target) column(name string) column {
-	c := column{name: name, typ: t.typ(), ints: t.ints, floats: t.floats, bools: t.bools, strs: t.strs}
+func (t *target) column(name string) Column {
+	c := Column{Name: name, Type: t.typ(), Ints: t.ints, Floats: t.floats, Bools: t.bools, Strs: t.strs}
 	if nas := t.nas.Load(); nas != nil {
-		c.nas = *nas
+		c.NAs = *nas
 	}
 	return c
 }
@@ -466,13 +466,13 @@ func (t *target) column(name string) column {
 func (t *target) series(name string) series.Series {
 	switch t.kind {
 	case kindInt:
-		return wrapCells(name, series.Int, t.cints)
+		return WrapCells(name, series.Int, t.cints)
 	case kindFloat:
-		return wrapCells(name, series.Float, t.cfloat)
+		return WrapCells(name, series.Float, t.cfloat)
 	case kindBool:
-		return wrapCells(name, series.Bool, t.cbools)
+		return WrapCells(name, series.Bool, t.cbools)
 	}
-	return wrapCells(name, series.String, t.cstrs)
+	return WrapCells(name, series.String, t.cstrs)
 }
 
 // parsed is what the passes read: the columns, named, of rows rows.
@@ -484,11 +484,11 @@ type parsed struct {
 
 // table assembles a Table.
 func (p parsed) table() *Table {
-	cols := make([]column, len(p.cols))
+	cols := make([]Column, len(p.cols))
 	for j, t := range p.cols {
 		cols[j] = t.column(p.names[j])
 	}
-	return newTable(cols, p.rows)
+	return NewTable(cols, p.rows)
 }
 
 // frame assembles a gota frame of columns filled as gota's cells.
@@ -497,7 +497,7 @@ func (p parsed) frame() dataframe.DataFrame {
 	for j, t := range p.cols {
 		cols[j] = t.series(p.names[j])
 	}
-	return frameOf(cols, p.rows)
+	return FrameOf(cols, p.rows)
 }
 
 // fill holds what pass 3 needs: the input, the spans and the columns.
@@ -563,15 +563,15 @@ type worker struct {
 	buf      []byte
 	fields   []field
 	scratch  []byte
-	stores   []stringStore
+	stores   []Store
 	misfit   []kind
 	ragged   int
 	overlong int
 }
 
-func (w *worker) store(j int) *stringStore {
+func (w *worker) store(j int) *Store {
 	for len(w.stores) <= j {
-		w.stores = append(w.stores, stringStore{})
+		w.stores = append(w.stores, Store{})
 	}
 	return &w.stores[j]
 }
@@ -784,7 +784,7 @@ func openInput(ctx context.Context, r io.Reader, o *options, rep *Report) (input
 		}
 		r = io.NewSectionReader(ra, base, size)
 	}
-	if o.total > 0 && o.total*memoryFactor > o.budget {
+	if o.total > 0 && o.total*MemoryFactor > o.budget {
 		return nil, o.overBudget(o.total)
 	}
 	raw, err := readAll(ctx, r, o)

@@ -59,12 +59,12 @@ func (d *dict) id(s string) (uint32, bool) {
 // strings by rank, or false when the column has more than maxRanked
 // distinct strings. The caller hands the ranks back to uint32Scratch.
 func stringRanks(cells []string, nas []bool) (ranks []uint32, byRank []string, ok bool) {
-	workers := splitWork(len(cells))
+	workers := Parts(len(cells))
 	ids := uint32Scratch.get(len(cells))
 	dicts := make([]*dict, workers)
-	parallel(workers, func(w int) {
+	For(workers, func(w int) {
 		d := newDict()
-		lo, hi := rangeOf(w, workers, len(cells))
+		lo, hi := Range(w, workers, len(cells))
 		for i := lo; i < hi; i++ {
 			if nas == nil || !nas[i] {
 				id, ok := d.id(cells[i])
@@ -105,8 +105,8 @@ func stringRanks(cells []string, nas []bool) (ranks []uint32, byRank []string, o
 		rank[id] = uint32(r)
 		byRank[r] = all.distinct[id]
 	}
-	parallel(workers, func(w int) {
-		lo, hi := rangeOf(w, workers, len(cells))
+	For(workers, func(w int) {
+		lo, hi := Range(w, workers, len(cells))
 		for i := lo; i < hi; i++ {
 			if nas == nil || !nas[i] {
 				ids[i] = rank[global[w][ids[i]]]

@@ -2,6 +2,7 @@ package loaders
 
 import (
 	"math"
+	"slices"
 
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
@@ -22,12 +23,12 @@ import (
 // callers: a data cache's "copy" of a load is the same Table, and Frame
 // gives each caller a frame of its own.
 type Table struct {
-	cols  []column
+	cols  []Column
 	nrows int
 }
 
-// newTable makes a Table of columns of nrows rows each.
-func newTable(cols []column, nrows int) *Table {
+// NewTable makes a Table of columns of nrows rows each.
+func NewTable(cols []Column, nrows int) *Table {
 	return &Table{cols: cols, nrows: nrows}
 }
 
@@ -41,7 +42,7 @@ func (t *Table) Ncol() int { return len(t.cols) }
 func (t *Table) Names() []string {
 	out := make([]string, len(t.cols))
 	for j, c := range t.cols {
-		out[j] = c.name
+		out[j] = c.Name
 	}
 	return out
 }
@@ -50,7 +51,7 @@ func (t *Table) Names() []string {
 func (t *Table) Types() []series.Type {
 	out := make([]series.Type, len(t.cols))
 	for j, c := range t.cols {
-		out[j] = c.typ
+		out[j] = c.Type
 	}
 	return out
 }
@@ -58,7 +59,7 @@ func (t *Table) Types() []series.Type {
 // Index returns the position of the column named name, or -1.
 func (t *Table) Index(name string) int {
 	for j, c := range t.cols {
-		if c.name == name {
+		if c.Name == name {
 			return j
 		}
 	}
@@ -66,38 +67,46 @@ func (t *Table) Index(name string) int {
 }
 
 // column returns the column named name.
-func (t *Table) column(name string) (column, bool) {
+func (t *Table) Column(name string) (Column, bool) {
 	if j := t.Index(name); j >= 0 {
 		return t.cols[j], true
 	}
-	return column{}, false
+	return Column{}, false
 }
 
+// Col returns column j. Its slices are the table's own: read them, never
+// change them.
+func (t *Table) Col(j int) Column { return t.cols[j] }
+
+// Columns returns the columns, in order, in a slice the caller owns; the
+// columns' cells are the table's own, read-only like Col's.
+func (t *Table) Columns() []Column { return slices.Clone(t.cols) }
+
 // IsNA reports whether cell (i, j) is missing.
-func (t *Table) IsNA(i, j int) bool { return t.cols[j].na(i) }
+func (t *Table) IsNA(i, j int) bool { return t.cols[j].NA(i) }
 
 // Float returns cell (i, j) as a number: bools are 0 and 1, text is parsed
 // (0 when it is not a number), a missing cell is NaN.
 func (t *Table) Float(i, j int) float64 {
 	c := t.cols[j]
-	if c.na(i) {
+	if c.NA(i) {
 		return nanFloat
 	}
-	return c.float(i)
+	return c.Float(i)
 }
 
 // Int returns cell (i, j) of an int column (0 in other columns and for a
 // missing cell).
 func (t *Table) Int(i, j int) int {
-	if c := t.cols[j]; c.typ == series.Int {
-		return c.ints[i]
+	if c := t.cols[j]; c.Type == series.Int {
+		return c.Ints[i]
 	}
 	return 0
 }
 
 // Text returns cell (i, j) as a user would type it: NA for a missing
 // cell, numbers in their shortest exact form, text as it is.
-func (t *Table) Text(i, j int) string { return t.cols[j].text(i) }
+func (t *Table) Text(i, j int) string { return t.cols[j].Text(i) }
 
 // Drop returns the table without the column named name (the same table
 // when it has no such column).
@@ -106,8 +115,8 @@ func (t *Table) Drop(name string) *Table {
 	if j < 0 {
 		return t
 	}
-	cols := append(append([]column(nil), t.cols[:j]...), t.cols[j+1:]...)
-	return newTable(cols, t.nrows)
+	cols := append(append([]Column(nil), t.cols[:j]...), t.cols[j+1:]...)
+	return NewTable(cols, t.nrows)
 }
 
 // Frame returns the table as a gota DataFrame of the caller's own: its
@@ -117,32 +126,32 @@ func (t *Table) Frame() dataframe.DataFrame {
 		return dataframe.DataFrame{}
 	}
 	cols := make([]series.Series, len(t.cols))
-	parallel(len(t.cols), func(j int) { cols[j] = t.cols[j].series() })
-	return frameOf(cols, t.nrows)
+	For(len(t.cols), func(j int) { cols[j] = t.cols[j].series() })
+	return FrameOf(cols, t.nrows)
 }
 
 // series builds gota's cells of c.
-func (c column) series() series.Series {
-	switch c.typ {
+func (c Column) series() series.Series {
+	switch c.Type {
 	case series.Int:
-		return wrapCells(c.name, c.typ, cellsFrom(c.ints, c.nas))
+		return WrapCells(c.Name, c.Type, cellsFrom(c.Ints, c.NAs))
 	case series.Float:
-		return wrapCells(c.name, c.typ, cellsFrom(c.floats, c.nas))
+		return WrapCells(c.Name, c.Type, cellsFrom(c.Floats, c.NAs))
 	case series.Bool:
-		return wrapCells(c.name, c.typ, cellsFrom(c.bools, c.nas))
+		return WrapCells(c.Name, c.Type, cellsFrom(c.Bools, c.NAs))
 	}
-	return wrapCells(c.name, c.typ, cellsFrom(c.strs, c.nas))
+	return WrapCells(c.Name, c.Type, cellsFrom(c.Strs, c.NAs))
 }
 
-func cellsFrom[T any](vals []T, nas []bool) []cell[T] {
-	out := make([]cell[T], len(vals))
-	adviseHuge(out)
+func cellsFrom[T any](vals []T, nas []bool) []Cell[T] {
+	out := make([]Cell[T], len(vals))
+	Advise(out)
 	for i, v := range vals {
-		out[i].v = v
+		out[i].V = v
 	}
 	if nas != nil {
 		for i, na := range nas {
-			out[i].na = na
+			out[i].NA = na
 		}
 	}
 	return out
@@ -152,44 +161,44 @@ func cellsFrom[T any](vals []T, nas []bool) []cell[T] {
 // that take a frame from outside the loaders.
 func TableOf(df dataframe.DataFrame) *Table {
 	names := df.Names()
-	cols := make([]column, len(names))
-	parallel(len(names), func(j int) { cols[j] = columnFrom(colOf(df, names[j])) })
-	return newTable(cols, df.Nrow())
+	cols := make([]Column, len(names))
+	For(len(names), func(j int) { cols[j] = columnFrom(colOf(df, names[j])) })
+	return NewTable(cols, df.Nrow())
 }
 
 // columnFrom copies a series into a column: from its cells in place when
 // gota's layout is known, through its elements otherwise.
-func columnFrom(s series.Series) column {
-	c := column{name: s.Name, typ: s.Type()}
-	switch c.typ {
+func columnFrom(s series.Series) Column {
+	c := Column{Name: s.Name, Type: s.Type()}
+	switch c.Type {
 	case series.Int:
 		if cells, ok := cellsOf[int](s); ok {
-			c.ints, c.nas = valuesFrom(cells)
+			c.Ints, c.NAs = valuesFrom(cells)
 			return c
 		}
 	case series.Float:
 		if cells, ok := cellsOf[float64](s); ok {
-			c.floats, c.nas = valuesFrom(cells)
+			c.Floats, c.NAs = valuesFrom(cells)
 			// gota reads a NaN as missing (floatElement.IsNA), whether or
 			// not its flag says so: so does the table, or a describe row
 			// with no value would show NaN where the frame says NA.
-			for i, v := range c.floats {
-				if v != v || c.nas != nil && c.nas[i] {
-					setMissing(&c.nas, len(c.floats), i)
-					c.floats[i] = nanFloat
+			for i, v := range c.Floats {
+				if v != v || c.NAs != nil && c.NAs[i] {
+					setMissing(&c.NAs, len(c.Floats), i)
+					c.Floats[i] = nanFloat
 				}
 			}
 			return c
 		}
 	case series.Bool:
 		if cells, ok := cellsOf[bool](s); ok {
-			c.bools, c.nas = valuesFrom(cells)
+			c.Bools, c.NAs = valuesFrom(cells)
 			return c
 		}
 	default:
-		c.typ = series.String
+		c.Type = series.String
 		if cells, ok := cellsOf[string](s); ok {
-			c.strs, c.nas = valuesFrom(cells)
+			c.Strs, c.NAs = valuesFrom(cells)
 			return c
 		}
 	}
@@ -197,50 +206,50 @@ func columnFrom(s series.Series) column {
 	n := s.Len()
 	nas := make([]bool, n)
 	anyNA := false
-	switch c.typ {
+	switch c.Type {
 	case series.Int:
-		c.ints = make([]int, n)
+		c.Ints = make([]int, n)
 	case series.Float:
-		c.floats = make([]float64, n)
+		c.Floats = make([]float64, n)
 	case series.Bool:
-		c.bools = make([]bool, n)
+		c.Bools = make([]bool, n)
 	default:
-		c.strs = make([]string, n)
+		c.Strs = make([]string, n)
 	}
 	for i := range n {
 		e := s.Elem(i)
 		if e.IsNA() { // a NaN float included, as gota reads it
 			nas[i], anyNA = true, true
-			if c.floats != nil {
-				c.floats[i] = nanFloat
+			if c.Floats != nil {
+				c.Floats[i] = nanFloat
 			}
 			continue
 		}
-		switch c.typ {
+		switch c.Type {
 		case series.Int:
-			c.ints[i], _ = e.Int()
+			c.Ints[i], _ = e.Int()
 		case series.Float:
-			c.floats[i] = e.Float()
+			c.Floats[i] = e.Float()
 		case series.Bool:
-			c.bools[i], _ = e.Bool()
+			c.Bools[i], _ = e.Bool()
 		default:
-			c.strs[i] = e.String()
+			c.Strs[i] = e.String()
 		}
 	}
 	if anyNA {
-		c.nas = nas
+		c.NAs = nas
 	}
 	return c
 }
 
 // valuesFrom splits cells into values and a missing mask (nil when no
 // cell is missing).
-func valuesFrom[T any](cells []cell[T]) ([]T, []bool) {
+func valuesFrom[T any](cells []Cell[T]) ([]T, []bool) {
 	vals := make([]T, len(cells))
 	var nas []bool
 	for i := range cells {
-		vals[i] = cells[i].v
-		if cells[i].na {
+		vals[i] = cells[i].V
+		if cells[i].NA {
 			setMissing(&nas, len(cells), i)
 		}
 	}

@@ -74,9 +74,9 @@ func TestTableAndFrameReadAlike(t *testing.T) {
 		sameCells(t, name+": ReadTable's Frame against ReadCSV", tb.Frame(), df)
 		sameCells(t, name+": TableOf(ReadCSV)'s Frame", TableOf(df).Frame(), df)
 		for j := range tb.Ncol() {
-			c := tb.cols[j]
-			if c.nas != nil && !slices.Contains(c.nas, true) {
-				t.Fatalf("%s: column %s has a mask with no missing cell", name, c.name)
+			c := tb.Col(j)
+			if c.NAs != nil && !slices.Contains(c.NAs, true) {
+				t.Fatalf("%s: column %s has a mask with no missing cell", name, c.Name)
 			}
 		}
 	}
@@ -152,7 +152,7 @@ func TestTableOfReadsNaNAsMissing(t *testing.T) {
 	if !tb.IsNA(1, 0) || tb.Text(1, 0) != "NA" || tb.IsNA(0, 0) || tb.IsNA(2, 0) {
 		t.Fatalf("NaN cell: IsNA %v %q; others IsNA %v %v", tb.IsNA(1, 0), tb.Text(1, 0), tb.IsNA(0, 0), tb.IsNA(2, 0))
 	}
-	d, err := describeFrame(TableOf(dataframe.New(series.New([]float64{math.Inf(1), math.Inf(-1)}, series.Float, "y"))))
+	d, err := Describe(TableOf(dataframe.New(series.New([]float64{math.Inf(1), math.Inf(-1)}, series.Float, "y"))))
 	if err != nil {
 		t.Fatal(err)
 	}

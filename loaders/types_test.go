@@ -10,10 +10,10 @@ import (
 
 // columnTexts is a column's cells in rows' order, as text.
 func columnTexts(m *DatasetModel, rows RowSet, col string) []string {
-	c, _ := m.Data().column(col)
+	c, _ := m.Data().Column(col)
 	out := make([]string, rows.Len())
 	for i := range out {
-		out[i] = c.text(rows.Row(i))
+		out[i] = c.Text(rows.Row(i))
 	}
 	return out
 }

@@ -43,7 +43,7 @@ func ParseExportFormat(name string) (ExportFormat, error) {
 // keeps, in a sort's order, and some columns — what the explorer shows
 // for the same filter and sort.
 type ExportView struct {
-	Filter  string            // the filter language of loaders.CompileFilter; "" keeps every row
+	Filter  string            // the filter language of loaders.CompileFrame; "" keeps every row
 	Sort    []loaders.SortKey // first key most significant; none keeps the file's order
 	Columns []string          // in this order; none means every column
 }
