@@ -12,6 +12,8 @@ import (
 
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // Benchmarks for docs/BENCHMARKS.md, each beside gota's own function on the
@@ -91,7 +93,7 @@ func benchFrame1M(b *testing.B) dataframe.DataFrame {
 // the same 1M-row frame (id int, lat float, lon float, city string).
 func BenchmarkDescribe1M(b *testing.B) {
 	df := benchFrame1M(b)
-	t := TableOf(df)
+	t := frame.TableOf(df)
 	b.Run("hitmiss", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := Describe(t); err != nil {
@@ -112,7 +114,7 @@ func BenchmarkDescribe1M(b *testing.B) {
 // "name", the city and a scrambled row number, as in "Denver-224/581201".
 func BenchmarkSort1M(b *testing.B) {
 	df := benchFrame1M(b)
-	city, _ := TableOf(df).Column("city")
+	city, _ := frame.TableOf(df).Column("city")
 	names := make([]string, city.Len())
 	for i := range names {
 		names[i] = city.Strs[i] + "/" + strconv.Itoa(i*7919%len(names))
@@ -123,7 +125,7 @@ func BenchmarkSort1M(b *testing.B) {
 		if col == "name" {
 			df = named
 		}
-		t := TableOf(df)
+		t := frame.TableOf(df)
 		b.Run(col+"/hitmiss", func(b *testing.B) {
 			for b.Loop() {
 				SortTable(t, col, false)
@@ -139,7 +141,7 @@ func BenchmarkSort1M(b *testing.B) {
 
 func BenchmarkValueCounts1M(b *testing.B) {
 	df := benchFrame1M(b)
-	c, _ := TableOf(df).Column("city")
+	c, _ := frame.TableOf(df).Column("city")
 	b.Run("hitmiss", func(b *testing.B) {
 		for b.Loop() {
 			ValueCounts(c, 0)
@@ -157,7 +159,7 @@ func BenchmarkValueCounts1M(b *testing.B) {
 // 1M-row frame in the same run.
 func BenchmarkFrequency1M(b *testing.B) {
 	df := benchFrame1M(b)
-	t := TableOf(df)
+	t := frame.TableOf(df)
 	city, _ := t.Column("city")
 	id, _ := t.Column("id")
 	b.Run("city/frequency", func(b *testing.B) {
@@ -182,7 +184,7 @@ func BenchmarkFrequency1M(b *testing.B) {
 	})
 	b.Run("city,id/frequency", func(b *testing.B) {
 		for b.Loop() {
-			Frequency([]Column{city, id}, AllRows(city.Len()))
+			Frequency([]frame.Column{city, id}, frame.AllRows(city.Len()))
 		}
 	})
 }

@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	"github.com/hitmiss/hitmiss/cache"
+
+	"github.com/hitmiss/hitmiss/loaders/internal/bytesize"
 )
 
 // gzipOf compresses n bytes of a two-column CSV.
@@ -82,7 +84,7 @@ func TestMemoryBudgetFromMachine(t *testing.T) {
 		t.Skip("no /proc/meminfo on this system")
 	}
 	if DefaultMemoryBudget > budgetOf(memTotal(b)) {
-		t.Fatalf("DefaultMemoryBudget = %s, more than half of this machine's %s", Human(DefaultMemoryBudget), Human(memTotal(b)))
+		t.Fatalf("DefaultMemoryBudget = %s, more than half of this machine's %s", bytesize.Human(DefaultMemoryBudget), bytesize.Human(memTotal(b)))
 	}
 }
 
@@ -105,7 +107,7 @@ func TestURLCapCountsDecompressedBytes(t *testing.T) {
 	srcs, _ := Resolve(srv.URL+"/big.csv.gz", nil)
 	_, err := l.LoadSource(context.Background(), srcs[0])
 	if err == nil || !strings.Contains(err.Error(), "over the 1.0 MiB limit") {
-		t.Fatalf("a %s download that inflates to 4 MiB, with a 1 MiB cap: %v", Human(int64(len(gz))), err)
+		t.Fatalf("a %s download that inflates to 4 MiB, with a 1 MiB cap: %v", bytesize.Human(int64(len(gz))), err)
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // Charts draw a column over thousands of screen dots, not over its
@@ -42,19 +44,19 @@ func (a ScatterArgs) CacheLabel() string {
 }
 
 // chartColumn returns a stage's column for a chart, or an error naming it.
-func (l *Loaders) chartColumns(ctx context.Context, s Stage, names ...string) ([]Column, RowSet, error) {
+func (l *Loaders) chartColumns(ctx context.Context, s Stage, names ...string) ([]frame.Column, frame.RowSet, error) {
 	df, rows, err := l.rowsOf(ctx, s)
 	if err != nil {
-		return nil, RowSet{}, err
+		return nil, frame.RowSet{}, err
 	}
 	if err := l.slow(ctx); err != nil {
-		return nil, RowSet{}, err
+		return nil, frame.RowSet{}, err
 	}
-	cols := make([]Column, len(names))
+	cols := make([]frame.Column, len(names))
 	for j, name := range names {
 		c, ok := df.Column(name)
 		if !ok {
-			return nil, RowSet{}, noColumn("chart", s.Source, name)
+			return nil, frame.RowSet{}, noColumn("chart", s.Source, name)
 		}
 		cols[j] = c
 	}
@@ -70,7 +72,7 @@ func (l *Loaders) lineChart(ctx context.Context, a LineArgs) (Line, error) {
 	if err != nil {
 		return Line{}, err
 	}
-	var x *Column
+	var x *frame.Column
 	if a.X != "" {
 		x = &cols[1]
 	}

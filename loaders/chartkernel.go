@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // LineBucket is what one dot column of a line holds: how many points, the
@@ -50,7 +52,7 @@ func (d Density) Copy() Density { return d }
 // they are, text columns as dates (Unix seconds). ok[i] is false for a
 // missing or non-finite value. A text column one of whose present values
 // is not a date is an error: the axis would silently drop rows.
-func axisValues(c Column, rows RowSet) (vals []float64, ok []bool, dates bool, err error) {
+func axisValues(c frame.Column, rows frame.RowSet) (vals []float64, ok []bool, dates bool, err error) {
 	n := rows.Len()
 	vals, ok = make([]float64, n), make([]bool, n)
 	dates = c.Type == series.String
@@ -60,7 +62,7 @@ func axisValues(c Column, rows RowSet) (vals []float64, ok []bool, dates bool, e
 			continue
 		}
 		if dates {
-			t, good := ParseDate(c.Strs[r])
+			t, good := frame.ParseDate(c.Strs[r])
 			if !good {
 				return nil, nil, false, fmt.Errorf("column %q is text and %q is not a date (use a numeric or date column)", c.Name, c.Strs[r])
 			}
@@ -75,7 +77,7 @@ func axisValues(c Column, rows RowSet) (vals []float64, ok []bool, dates bool, e
 
 // LineOf reduces the line of column y over column x (nil for the file's
 // row number) across rows to buckets dot columns (at least one).
-func LineOf(y Column, x *Column, rows RowSet, buckets int) (Line, error) {
+func LineOf(y frame.Column, x *frame.Column, rows frame.RowSet, buckets int) (Line, error) {
 	if y.Type == series.String {
 		return Line{}, fmt.Errorf("column %q is text: a line needs a numeric column", y.Name)
 	}
@@ -158,8 +160,8 @@ func slot(v, lo, hi float64, n int) int {
 
 // DensityOf reduces the scatter plot of column y against column x across
 // rows to a w×h grid of dots (at least 1×1).
-func DensityOf(x, y Column, rows RowSet, w, h int) (Density, error) {
-	for _, c := range []Column{x, y} {
+func DensityOf(x, y frame.Column, rows frame.RowSet, w, h int) (Density, error) {
+	for _, c := range []frame.Column{x, y} {
 		if c.Type == series.String {
 			return Density{}, fmt.Errorf("column %q is text: a scatter needs two numeric columns", c.Name)
 		}

@@ -7,6 +7,9 @@ import (
 	"strconv"
 
 	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
 )
 
 // ValueCount is one distinct value of a column and how often it occurs.
@@ -21,7 +24,7 @@ func countParts[T any, K comparable](vals []T, missing []bool, key func(T) K) ([
 	parts := max(1, min(runtime.GOMAXPROCS(0), len(vals)/65536))
 	maps := make([]map[K]int, parts)
 	nas := make([]int, parts)
-	For(parts, func(k int) {
+	parallel.For(parts, func(k int) {
 		m := map[K]int{}
 		na := 0
 		for i := k * len(vals) / parts; i < (k+1)*len(vals)/parts; i++ {
@@ -42,7 +45,7 @@ func countParts[T any, K comparable](vals []T, missing []bool, key func(T) K) ([
 
 // ValueCounts counts distinct values, most frequent first (ties by value),
 // keeping the top limit (all when limit <= 0).
-func ValueCounts(c Column, limit int) []ValueCount {
+func ValueCounts(c frame.Column, limit int) []ValueCount {
 	counts := map[string]int{}
 	switch c.Type {
 	case series.String:

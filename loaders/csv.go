@@ -15,6 +15,9 @@ import (
 	"strings"
 
 	"github.com/go-gota/gota/dataframe"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/internal/bytesize"
 )
 
 // InputError is a problem with the input itself, phrased for the person who
@@ -130,7 +133,7 @@ func ReadCSV(ctx context.Context, r io.Reader, opts ...Option) (dataframe.DataFr
 
 // ReadTable is ReadCSV into the compact Table the explorer works from: the
 // same parse, into half the memory.
-func ReadTable(ctx context.Context, r io.Reader, opts ...Option) (*Table, error) {
+func ReadTable(ctx context.Context, r io.Reader, opts ...Option) (*frame.Table, error) {
 	p, err := readAs(ctx, r, false, opts)
 	if err != nil {
 		return nil, err
@@ -166,7 +169,7 @@ func readAs(ctx context.Context, r io.Reader, gota bool, opts []Option) (parsed,
 		if errors.Is(err, errChanged) || ctx.Err() == nil && (!ok || after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime())) {
 			how := "modified during the load"
 			if ok && after.Size() != before.Size() {
-				how = fmt.Sprintf("%s when the load began, %s now", Human(before.Size()), Human(after.Size()))
+				how = fmt.Sprintf("%s when the load began, %s now", bytesize.Human(before.Size()), bytesize.Human(after.Size()))
 			}
 			return parsed{}, o.fail("changed while loading (%s): open it again", how)
 		}
@@ -219,7 +222,7 @@ func (o *options) fail(format string, args ...any) error {
 
 func (o *options) overBudget(n int64) error {
 	return o.fail("loading %s would need about %s of memory, over the budget of %s",
-		Human(n), Human(n*MemoryFactor), Human(o.budget))
+		bytesize.Human(n), bytesize.Human(n*MemoryFactor), bytesize.Human(o.budget))
 }
 
 // cellBytes is what one cell costs in a gota frame, as ReadCSV builds (an
@@ -235,7 +238,7 @@ func (o *options) checkCells(rows, cols int, input int64) error {
 	need := int64(rows)*int64(cols)*cellBytes + input
 	if need > o.budget {
 		return o.fail("%d rows × %d columns would need about %s of memory, over the budget of %s",
-			rows, cols, Human(need), Human(o.budget))
+			rows, cols, bytesize.Human(need), bytesize.Human(o.budget))
 	}
 	return nil
 }
@@ -314,7 +317,7 @@ func readAll(ctx context.Context, r io.Reader, o *options) ([]byte, error) {
 			return nil, o.overBudget(int64(len(buf)))
 		}
 		if o.maxBytes > 0 && int64(len(buf)) > o.maxBytes {
-			return nil, o.fail("more than %s, over the %s limit", Human(int64(len(buf))), Human(o.maxBytes))
+			return nil, o.fail("more than %s, over the %s limit", bytesize.Human(int64(len(buf))), bytesize.Human(o.maxBytes))
 		}
 		if err == io.EOF {
 			return buf, nil

@@ -34,10 +34,10 @@ func read(t *testing.T, text string, opts ...Option) (dataframe.DataFrame, Repor
 	}
 	df, rep := parse(strings.NewReader(text))
 	mem, memRep := parse(plainReader{strings.NewReader(text)})
-	framesEqual(t, "in memory", mem, df)
+	loadertest.FramesEqual(t, "in memory", mem, df)
 	defer smallBlocks(4096)()
 	small, smallRep := parse(strings.NewReader(text))
-	framesEqual(t, "small blocks", small, df)
+	loadertest.FramesEqual(t, "small blocks", small, df)
 	if fmt.Sprint(rep.Warnings) != fmt.Sprint(memRep.Warnings) || fmt.Sprint(rep.Warnings) != fmt.Sprint(smallRep.Warnings) {
 		t.Fatalf("warnings differ: %q, %q, %q", rep.Warnings, memRep.Warnings, smallRep.Warnings)
 	}
@@ -257,7 +257,7 @@ func TestBundledDatasetsMatchEncodingCSV(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			framesEqual(t, "small blocks", small, df)
+			loadertest.FramesEqual(t, "small blocks", small, df)
 			r := csv.NewReader(bytes.NewReader(d.Bytes()))
 			if strings.HasSuffix(d.File, ".tsv") {
 				r.Comma = '\t'
@@ -357,7 +357,7 @@ func TestGzipIsTransparent(t *testing.T) {
 }
 
 func TestFastFloatIsExact(t *testing.T) {
-	r := newRand()
+	r := loadertest.NewRand()
 	for range 200000 {
 		digits := 1 + r.IntN(15)
 		var b []byte

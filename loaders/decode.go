@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
+
+	"github.com/hitmiss/hitmiss/loaders/internal/bytesize"
 )
 
 // decode turns raw input into UTF-8 text: it gunzips, strips byte-order
@@ -140,9 +142,9 @@ func gunzip(ctx context.Context, raw []byte, o *options) ([]byte, error) {
 		total += int64(n)
 		if total > limit {
 			if o.maxBytes > 0 && limit == o.maxBytes {
-				return nil, o.fail("decompresses to more than %s, over the %s limit", Human(limit), Human(o.maxBytes))
+				return nil, o.fail("decompresses to more than %s, over the %s limit", bytesize.Human(limit), bytesize.Human(o.maxBytes))
 			}
-			return nil, o.fail("decompresses to more than %s, over the memory budget of %s", Human(limit), Human(o.budget))
+			return nil, o.fail("decompresses to more than %s, over the memory budget of %s", bytesize.Human(limit), bytesize.Human(o.budget))
 		}
 		if err == io.EOF {
 			if len(chunks) == 0 {

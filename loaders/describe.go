@@ -5,6 +5,9 @@ import (
 
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
 )
 
 // Fast frame kernels. gota's Arrange, Describe and grouping go through
@@ -16,11 +19,11 @@ import (
 // numeric column, then count, missing, distinct and mode (describestats.go).
 // Unlike gota, which lets one missing value turn mean and stddev into NaN,
 // missing values are skipped, as pandas does.
-func Describe(t *Table) (dataframe.DataFrame, error) {
-	cols := t.cols
+func Describe(t *frame.Table) (dataframe.DataFrame, error) {
+	cols := t.Columns()
 	out := make([]series.Series, len(cols)+1)
 	out[0] = series.New(append([]string{"mean", "median", "stddev", "min", "25%", "50%", "75%", "max"}, describeCounts...), series.String, "column")
-	For(len(cols), func(j int) {
+	parallel.For(len(cols), func(j int) {
 		c := cols[j]
 		if !c.Numeric() {
 			count, missing, distinct, mode, lo, hi := textCounts(c)
@@ -48,7 +51,7 @@ func Describe(t *Table) (dataframe.DataFrame, error) {
 		stats = append(stats, float64(len(vals)), float64(c.Len()-len(vals)), float64(distinct), mode)
 		out[j+1] = series.New(stats, series.Float, c.Name)
 	})
-	return FrameOf(out, 8+len(describeCounts)), nil
+	return frame.FrameOf(out, 8+len(describeCounts)), nil
 }
 
 // meanStdDev matches gonum's stat.Mean and stat.StdDev (sample standard

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"math"
 	"strconv"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // describeCounts are the rows describe shows under the quartiles, as
@@ -16,7 +18,7 @@ var describeCounts = []string{"count", "missing", "distinct", "mode"}
 // its mode (the smallest of a tie; "" when no value is present) and its
 // least and greatest values, read from the distinct values counted rather
 // than from every cell.
-func textCounts(c Column) (count, missing, distinct int, mode, lo, hi string) {
+func textCounts(c frame.Column) (count, missing, distinct int, mode, lo, hi string) {
 	parts, na := countParts(c.Strs, c.NAs, func(v string) string { return v })
 	mode, _, distinct = modeOf(parts)
 	first := true
@@ -162,8 +164,8 @@ func countRows(count, missing, distinct int, mode string) []string {
 // minMaxDates is the least and greatest cells of a text column of
 // non-ISO dates (detectDates), in time, shown as the file has them; ok is
 // false for other columns, whose text order (ISO dates included) is right.
-func minMaxDates(c Column) (lo, hi string, ok bool) {
-	keys, isDate := DetectDates(c)
+func minMaxDates(c frame.Column) (lo, hi string, ok bool) {
+	keys, isDate := frame.DetectDates(c)
 	if !isDate || keys == nil {
 		return "", "", false
 	}

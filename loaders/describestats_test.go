@@ -15,6 +15,8 @@ import (
 
 	"github.com/hitmiss/hitmiss/datasets"
 	"github.com/hitmiss/hitmiss/loaders/loadertest"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // pandasDescribe prints, per dataset and column, pandas' count, missing,
@@ -52,7 +54,7 @@ func TestDescribeCountsMatchPandas(t *testing.T) {
 	var specs []map[string]any
 	for _, d := range datasets.All() {
 		df := bundledFrame(t, d.Name)
-		got, err := Describe(TableOf(df))
+		got, err := Describe(frame.TableOf(df))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -144,7 +146,7 @@ type describeCase struct {
 
 func TestDescribeModeTiesTakeTheSmallest(t *testing.T) {
 	df, _ := read(t, "n,s\n10,b\n9,a\n10,b\n9,a\nNA,NA\n")
-	got, _ := Describe(TableOf(df))
+	got, _ := Describe(frame.TableOf(df))
 	n, s := got.Col("n"), got.Col("s")
 	at := func(name string) int {
 		return 8 + map[string]int{"count": 0, "missing": 1, "distinct": 2, "mode": 3}[name]
@@ -159,7 +161,7 @@ func TestDescribeModeTiesTakeTheSmallest(t *testing.T) {
 
 func TestDescribeDatesMinMaxByTime(t *testing.T) {
 	df, _ := read(t, "d\n12/1/2019\n1/15/2020\n2/3/2019\nNA\n")
-	got, _ := Describe(TableOf(df))
+	got, _ := Describe(frame.TableOf(df))
 	if lo, hi := got.Col("d").Elem(3).String(), got.Col("d").Elem(7).String(); lo != "2/3/2019" || hi != "1/15/2020" {
 		t.Fatalf("min %s max %s, want 2/3/2019 and 1/15/2020 (by time, not text)", lo, hi)
 	}
@@ -168,7 +170,7 @@ func TestDescribeDatesMinMaxByTime(t *testing.T) {
 // sortedCounts agrees with counting through a map, on values with many
 // ties, negatives, zeros of both signs and infinities.
 func TestSortedCountsAgreeWithAMap(t *testing.T) {
-	r := newRand()
+	r := loadertest.NewRand()
 	for round := range 50 {
 		n := r.IntN(3000)
 		vals := make([]float64, n)

@@ -11,6 +11,10 @@ import (
 
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/internal/bytesize"
+	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
 )
 
 // The filter language, for the explorer's filter prompt:
@@ -51,7 +55,7 @@ func (e *ParseError) Error() string {
 // Predicate is a compiled filter: it tells which rows of one frame match.
 type Predicate struct {
 	Expr string
-	cols []Column
+	cols []frame.Column
 	root node
 }
 
@@ -72,7 +76,7 @@ func (p *Predicate) Rows() []int {
 	}
 	chunks := (n + filterChunk - 1) / filterChunk
 	found := make([][]int, chunks)
-	For(chunks, func(k int) {
+	parallel.For(chunks, func(k int) {
 		lo, hi := k*filterChunk, min(n, (k+1)*filterChunk)
 		out := make([]bool, hi-lo)
 		p.root.vec(lo, hi, out)
@@ -187,17 +191,17 @@ const (
 
 // CompileFrame parses expr and binds it to df's columns (a copy of them).
 func CompileFrame(expr string, df dataframe.DataFrame) (*Predicate, error) {
-	return Compile(expr, TableOf(df))
+	return Compile(expr, frame.TableOf(df))
 }
 
 // Compile parses expr and binds it to t's columns.
-func Compile(expr string, t *Table) (*Predicate, error) {
+func Compile(expr string, t *frame.Table) (*Predicate, error) {
 	if len(expr) > maxFilterBytes {
-		return nil, &ParseError{Expr: expr, Pos: maxFilterBytes, Msg: fmt.Sprintf("the filter is %s long, over the limit of %s", Human(int64(len(expr))), Human(maxFilterBytes))}
+		return nil, &ParseError{Expr: expr, Pos: maxFilterBytes, Msg: fmt.Sprintf("the filter is %s long, over the limit of %s", bytesize.Human(int64(len(expr))), bytesize.Human(maxFilterBytes))}
 	}
 	p := &filterParser{expr: expr}
-	p.cols = map[string]Column{}
-	var all []Column
+	p.cols = map[string]frame.Column{}
+	var all []frame.Column
 	for _, c := range t.Columns() {
 		p.cols[c.Name] = c
 		p.names = append(p.names, c.Name)
@@ -255,7 +259,7 @@ type filterParser struct {
 	expr  string
 	toks  []token
 	i     int
-	cols  map[string]Column
+	cols  map[string]frame.Column
 	names []string
 	depth int // of not and ( being parsed
 }
@@ -428,7 +432,7 @@ func (p *filterParser) parseNot() (node, error) {
 
 // operand is one side of a test: a column or a constant.
 type operand struct {
-	col    *Column
+	col    *frame.Column
 	num    float64
 	str    string
 	isNum  bool
@@ -672,11 +676,11 @@ func datesCompared(l, r operand) (operand, operand) {
 	if col.col == nil || lit.col != nil {
 		return l, r
 	}
-	t, _, ok := ParseDateLayout(lit.str, "")
+	t, _, ok := frame.ParseDateLayout(lit.str, "")
 	if !ok {
 		return l, r
 	}
-	keys, isDate := DetectDates(*col.col)
+	keys, isDate := frame.DetectDates(*col.col)
 	if !isDate {
 		return l, r
 	}
@@ -684,7 +688,7 @@ func datesCompared(l, r operand) (operand, operand) {
 		col.col = keys
 	}
 	utc := t.UTC()
-	lit.str = ISOText(t, utc.Hour() != 0 || utc.Minute() != 0 || utc.Second() != 0 || utc.Nanosecond() != 0)
+	lit.str = frame.ISOText(t, utc.Hour() != 0 || utc.Minute() != 0 || utc.Second() != 0 || utc.Nanosecond() != 0)
 	if swapped {
 		return lit, col
 	}
@@ -714,7 +718,7 @@ func numKernel(l operand, op string, r operand) func(lo, hi int, out []bool) {
 }
 
 // nasOf is c's missing mask over rows [lo, hi), nil when none is missing.
-func nasOf(c Column, lo, hi int) []bool {
+func nasOf(c frame.Column, lo, hi int) []bool {
 	if c.NAs == nil {
 		return nil
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/hitmiss/hitmiss/loaders/loadertest"
 )
 
 func TestFilterLanguage(t *testing.T) {
@@ -83,7 +85,7 @@ func TestFilterBoundsNestingAndLength(t *testing.T) {
 // row-by-row one, over several chunks of a frame with missing values,
 // negative numbers, NaN-free floats and non-ASCII text.
 func TestFilterKernelsAgreeWithRows(t *testing.T) {
-	r := newRand()
+	r := loadertest.NewRand()
 	var b strings.Builder
 	b.WriteString("i,f,s,flag\n")
 	words := []string{"Seattle", "SAN JOSE", "san diego", "Ærø", "KELVIN", "\u212Aan", "", "NA"}

@@ -13,6 +13,9 @@ import (
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/datasets"
+	"github.com/hitmiss/hitmiss/loaders/loadertest"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 func bundledFrame(t testing.TB, name string) dataframe.DataFrame {
@@ -28,43 +31,17 @@ func bundledFrame(t testing.TB, name string) dataframe.DataFrame {
 	return df
 }
 
-// framesEqual compares two frames cell by cell through gota's accessors.
-func framesEqual(t *testing.T, what string, got, want dataframe.DataFrame) {
-	t.Helper()
-	if got.Nrow() != want.Nrow() || got.Ncol() != want.Ncol() {
-		t.Fatalf("%s: %d × %d, gota has %d × %d", what, got.Nrow(), got.Ncol(), want.Nrow(), want.Ncol())
-	}
-	if fmt.Sprint(got.Names()) != fmt.Sprint(want.Names()) || fmt.Sprint(got.Types()) != fmt.Sprint(want.Types()) {
-		t.Fatalf("%s: columns %v %v, gota has %v %v", what, got.Names(), got.Types(), want.Names(), want.Types())
-	}
-	for j := range got.Ncol() {
-		for i := range got.Nrow() {
-			a, b := got.Elem(i, j), want.Elem(i, j)
-			if a.Type() == series.Float {
-				x, y := a.Float(), b.Float()
-				if !(x == y || math.Abs(x-y) <= 1e-9*math.Max(math.Abs(x), math.Abs(y)) || (math.IsNaN(x) && math.IsNaN(y))) {
-					t.Fatalf("%s: [%d,%s] = %v, gota has %v", what, i, got.Names()[j], x, y)
-				}
-				continue
-			}
-			if a.String() != b.String() || a.IsNA() != b.IsNA() {
-				t.Fatalf("%s: [%d,%s] = %q, gota has %q", what, i, got.Names()[j], a, b)
-			}
-		}
-	}
-}
-
 func TestSortEqualsGotaArrange(t *testing.T) {
 	df := bundledFrame(t, "seattle-weather")
 	for _, col := range []string{"temp_max", "weather", "date", "wind"} {
 		for _, desc := range []bool{false, true} {
-			c := columnFrom(df.Col(col))
-			got := Take(TableOf(df), Stable(c, desc)).Frame()
+			c := frame.ColumnOf(df.Col(col))
+			got := frame.Take(frame.TableOf(df), Stable(c, desc)).Frame()
 			order := dataframe.Sort(col)
 			if desc {
 				order = dataframe.RevSort(col)
 			}
-			framesEqual(t, fmt.Sprintf("sort %s desc=%v", col, desc), got, df.Arrange(order))
+			loadertest.FramesEqual(t, fmt.Sprintf("sort %s desc=%v", col, desc), got, df.Arrange(order))
 		}
 	}
 }
@@ -76,7 +53,7 @@ func TestSortEqualsGotaArrange(t *testing.T) {
 func TestDescribeEqualsGotaAndPandasQuartiles(t *testing.T) {
 	for _, name := range []string{"seattle-weather", "us-employment", "flights-airport"} {
 		df := bundledFrame(t, name)
-		got, err := Describe(TableOf(df))
+		got, err := Describe(frame.TableOf(df))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -112,7 +89,7 @@ func TestDescribeEqualsGotaAndPandasQuartiles(t *testing.T) {
 
 func TestDescribeQuartilesArePandas(t *testing.T) {
 	df, _ := read(t, "x\n4\n2\n1\n3\n")
-	got, _ := Describe(TableOf(df))
+	got, _ := Describe(frame.TableOf(df))
 	for i, want := range []float64{2.5, 2.5, 1.75, 2.5, 3.25} { // median, then 25/50/75 with min between
 		row := []int{1, 5, 4, 5, 6}[i]
 		if v := got.Col("x").Elem(row).Float(); v != want {
@@ -123,7 +100,7 @@ func TestDescribeQuartilesArePandas(t *testing.T) {
 
 func TestDescribeSkipsMissingValues(t *testing.T) {
 	df, _ := read(t, "x\n1\nNA\n3\n")
-	got, _ := Describe(TableOf(df))
+	got, _ := Describe(frame.TableOf(df))
 	if mean := got.Col("x").Elem(0).Float(); mean != 2 {
 		t.Fatalf("mean with a missing value = %v, want 2 (gota would say NaN)", mean)
 	}
@@ -131,7 +108,7 @@ func TestDescribeSkipsMissingValues(t *testing.T) {
 
 func TestValueCountsEqualGotaGroupBy(t *testing.T) {
 	df := bundledFrame(t, "seattle-weather")
-	c := columnFrom(df.Col("weather"))
+	c := frame.ColumnOf(df.Col("weather"))
 	got := ValueCounts(c, 0)
 	groups := df.GroupBy("weather").Aggregation([]dataframe.AggregationType{dataframe.Aggregation_COUNT}, []string{"date"})
 	want := map[string]int{}
@@ -156,7 +133,7 @@ func TestValueCountsEqualGotaGroupBy(t *testing.T) {
 
 func TestHistogramCountsEveryValue(t *testing.T) {
 	df := bundledFrame(t, "seattle-weather")
-	c := columnFrom(df.Col("temp_max"))
+	c := frame.ColumnOf(df.Col("temp_max"))
 	bins, err := Histogram(c, 10)
 	if err != nil {
 		t.Fatal(err)
@@ -168,7 +145,7 @@ func TestHistogramCountsEveryValue(t *testing.T) {
 	if total != df.Nrow() || bins[0].Lo != df.Col("temp_max").Min() || bins[9].Hi != df.Col("temp_max").Max() {
 		t.Fatalf("bins %v: %d values of %d", bins, total, df.Nrow())
 	}
-	s := columnFrom(df.Col("weather"))
+	s := frame.ColumnOf(df.Col("weather"))
 	if _, err := Histogram(s, 10); err == nil || !strings.Contains(err.Error(), "not numeric") {
 		t.Fatalf("histogram of text: %v", err)
 	}
@@ -176,7 +153,7 @@ func TestHistogramCountsEveryValue(t *testing.T) {
 
 func TestGroupByMean(t *testing.T) {
 	df, _ := read(t, "k,v\na,1\nb,10\na,3\nb,NA\n")
-	got, err := GroupBy(TableOf(df), "k", "v", AggMean)
+	got, err := GroupBy(frame.TableOf(df), "k", "v", AggMean)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,16 +165,16 @@ func TestGroupByMean(t *testing.T) {
 func TestCodecRoundTripsEveryBundledDataset(t *testing.T) {
 	for _, d := range datasets.All() {
 		df := bundledFrame(t, d.Name)
-		b, err := EncodeFrame(df)
+		b, err := frame.EncodeFrame(df)
 		if err != nil {
 			t.Fatal(err)
 		}
-		back, err := DecodeFrame(b)
+		back, err := frame.DecodeFrame(b)
 		if err != nil {
 			t.Fatalf("%s: %v", d.Name, err)
 		}
-		framesEqual(t, "codec "+d.Name, back, df)
-		if _, err := DecodeFrame(b[:len(b)/2]); err == nil {
+		loadertest.FramesEqual(t, "codec "+d.Name, back, df)
+		if _, err := frame.DecodeFrame(b[:len(b)/2]); err == nil {
 			t.Fatalf("%s: a truncated encoding decoded", d.Name)
 		}
 	}
@@ -215,7 +192,7 @@ func TestSortOrderIsStableWithMissingLast(t *testing.T) {
 		{"s", false, "[2 5 0 3 6 4 1 7]"},
 		{"s", true, "[4 0 3 6 2 5 1 7]"},
 	} {
-		c := columnFrom(df.Col(tc.col))
+		c := frame.ColumnOf(df.Col(tc.col))
 		if got := fmt.Sprint(Stable(c, tc.desc)); got != tc.want {
 			t.Errorf("sort %s desc=%v: %s, want %s", tc.col, tc.desc, got, tc.want)
 		}
@@ -227,7 +204,7 @@ func TestSortOrderIsStableWithMissingLast(t *testing.T) {
 // on spread-out values, heavy ties, values packed into a few low bytes,
 // and NaN, infinities and signed zeros.
 func TestSortedKeysMatchSort(t *testing.T) {
-	r := newRand()
+	r := loadertest.NewRand()
 	shapes := map[string]func() float64{
 		"spread": func() float64 { return (r.Float64() - 0.5) * math.Pow(10, float64(r.IntN(20)-10)) },
 		"ties":   func() float64 { return float64(r.IntN(4)) },
@@ -259,26 +236,9 @@ func TestSortedKeysMatchSort(t *testing.T) {
 	}
 }
 
-// TestUnknownGotaLayoutFallsBack forces the path taken if a different gota
-// were linked: loads and row selection go through gota's public API and
-// give the same frames.
-func TestUnknownGotaLayoutFallsBack(t *testing.T) {
-	fast := bundledFrame(t, "seattle-weather")
-	c := columnFrom(fast.Col("temp_max"))
-	order := Stable(c, true)
-	fastSorted := Take(TableOf(fast), order).Frame()
-
-	saved := gotaLayout
-	gotaLayout.ok = false
-	defer func() { gotaLayout = saved }()
-	slow := bundledFrame(t, "seattle-weather")
-	framesEqual(t, "fallback load", slow, fast)
-	framesEqual(t, "fallback take", Take(TableOf(slow), order).Frame(), fastSorted)
-}
-
 // TestValueCountsInParts checks counts split across cores against one map.
 func TestValueCountsInParts(t *testing.T) {
-	r := newRand()
+	r := loadertest.NewRand()
 	var b strings.Builder
 	b.WriteString("s,i\n")
 	for range 300001 {
@@ -290,7 +250,7 @@ func TestValueCountsInParts(t *testing.T) {
 	}
 	df, _ := read(t, b.String())
 	for _, name := range df.Names() {
-		c, _ := TableOf(df).Column(name)
+		c, _ := frame.TableOf(df).Column(name)
 		want := map[string]int{}
 		for i := range c.Len() {
 			want[c.Text(i)]++

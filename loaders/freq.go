@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // FreqArgs names the columns a frequency table groups a stage's rows by.
@@ -43,7 +45,7 @@ func (l *Loaders) frequency(ctx context.Context, a FreqArgs) (Freq, error) {
 	if err := l.slow(ctx); err != nil {
 		return Freq{}, err
 	}
-	cols := make([]Column, len(a.Columns))
+	cols := make([]frame.Column, len(a.Columns))
 	for j, name := range a.Columns {
 		c, ok := df.Column(name)
 		if !ok {

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // fileModel writes text to a CSV file and opens its model.
@@ -165,7 +167,7 @@ func TestFrequencyOneColumnAgreesWithSeveral(t *testing.T) {
 	for _, m := range models {
 		for _, name := range m.Data().Names() {
 			c, _ := m.Data().Column(name)
-			one, several := ColumnFrequency(c), Frequency([]Column{c}, AllRows(c.Len()))
+			one, several := ColumnFrequency(c), Frequency([]frame.Column{c}, frame.AllRows(c.Len()))
 			if one.Len() != several.Len() || one.Total() != several.Total() {
 				t.Fatalf("%s %s: %d groups of %d rows, by text %d of %d", m.Source.Name(), name, one.Len(), one.Total(), several.Len(), several.Total())
 			}

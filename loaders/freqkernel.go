@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // FreqGroup is one combination of values and how many rows hold it.
@@ -55,7 +57,7 @@ func (f Freq) Copy() Freq { return f }
 // freqText is cell i's text as a frequency table groups it: the table's
 // text, except that -0 is 0 (the filter language finds both with = 0, so
 // they must be one group).
-func freqText(c Column, i int) string {
+func freqText(c frame.Column, i int) string {
 	if c.Type == series.Float && c.Floats[i] == 0 {
 		return "0"
 	}
@@ -63,7 +65,7 @@ func freqText(c Column, i int) string {
 }
 
 // ColumnFrequency counts one column's values: typed keys counted on all cores.
-func ColumnFrequency(c Column) Freq {
+func ColumnFrequency(c frame.Column) Freq {
 	f := Freq{columns: []string{c.Name}, types: []series.Type{c.Type}, total: c.Len()}
 	add := func(text string, n int) {
 		f.groups = append(f.groups, FreqGroup{Values: []string{text}, NA: []bool{false}, Count: n})
@@ -122,7 +124,7 @@ func mergeCounts[K comparable](parts []map[K]int) map[K]int {
 }
 
 // Frequency counts cols' value combinations over rows (every row when all).
-func Frequency(cols []Column, rows RowSet) Freq {
+func Frequency(cols []frame.Column, rows frame.RowSet) Freq {
 	f := Freq{columns: make([]string, len(cols)), types: make([]series.Type, len(cols)), total: rows.Len()}
 	for j, c := range cols {
 		f.columns[j], f.types[j] = c.Name, c.Type

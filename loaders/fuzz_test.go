@@ -9,6 +9,8 @@ import (
 
 	"github.com/hitmiss/hitmiss/datasets"
 	"github.com/hitmiss/hitmiss/loaders/loadertest"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // FuzzReadCSV feeds arbitrary bytes to the reader. It must never panic;
@@ -56,12 +58,12 @@ func FuzzReadCSV(f *testing.F) {
 		if err != nil {
 			t.Fatalf("ReadTable: %v, ReadCSV read it", err)
 		}
-		sameCells(t, "ReadTable against ReadCSV", tb.Frame(), df)
-		enc, err := EncodeFrame(df)
+		loadertest.SameCells(t, "ReadTable against ReadCSV", tb.Frame(), df)
+		enc, err := frame.EncodeFrame(df)
 		if err != nil {
 			t.Fatal(err)
 		}
-		back, err := DecodeFrame(enc)
+		back, err := frame.DecodeFrame(enc)
 		if err != nil {
 			t.Fatalf("codec: %v", err)
 		}
@@ -82,12 +84,12 @@ func FuzzDecodeFrame(f *testing.F) {
 	for _, d := range datasets.All()[:3] {
 		df, err := ReadCSV(context.Background(), bytes.NewReader(d.Bytes()[:min(len(d.Bytes()), 3000)]))
 		if err == nil {
-			b, _ := EncodeFrame(df)
+			b, _ := frame.EncodeFrame(df)
 			f.Add(b)
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		DecodeFrame(data)
+		frame.DecodeFrame(data)
 	})
 }
 

@@ -6,6 +6,8 @@ import (
 
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // Aggregations for GroupBy.
@@ -19,7 +21,7 @@ const (
 
 // GroupBy groups rows by the key column and aggregates the value column,
 // one row per group in first-seen order.
-func GroupBy(t *Table, key, value, agg string) (dataframe.DataFrame, error) {
+func GroupBy(t *frame.Table, key, value, agg string) (dataframe.DataFrame, error) {
 	kc, ok1 := t.Column(key)
 	vc, ok2 := t.Column(value)
 	if !ok1 || !ok2 {
@@ -76,7 +78,7 @@ func GroupBy(t *Table, key, value, agg string) (dataframe.DataFrame, error) {
 			vals[g] = a.max
 		}
 	}
-	return FrameOf([]series.Series{
+	return frame.FrameOf([]series.Series{
 		series.New(keys, series.String, key),
 		series.New(vals, series.Float, value+"_"+agg),
 	}, len(keys)), nil

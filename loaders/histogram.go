@@ -3,6 +3,8 @@ package loaders
 import (
 	"fmt"
 	"math"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // Bin is one histogram bar: values in [Lo, Hi) (the last bin includes Hi).
@@ -12,7 +14,7 @@ type Bin struct {
 }
 
 // Histogram splits a numeric column's range into n equal bins.
-func Histogram(c Column, n int) ([]Bin, error) {
+func Histogram(c frame.Column, n int) ([]Bin, error) {
 	if !c.Numeric() {
 		return nil, fmt.Errorf("column %q is %s, not numeric", c.Name, c.Type)
 	}

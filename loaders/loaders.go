@@ -12,6 +12,8 @@ import (
 	"github.com/go-gota/gota/dataframe"
 
 	"github.com/hitmiss/hitmiss/cache"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // Loaded is a parsed dataset and what the reader found.
@@ -23,11 +25,11 @@ import (
 // cache's copy promises, without a second frame in memory per hit.
 type Loaded struct {
 	Report Report
-	table  *Table
+	table  *frame.Table
 }
 
 // Table returns the load's cells, read-only.
-func (l Loaded) Table() *Table { return l.table }
+func (l Loaded) Table() *frame.Table { return l.table }
 
 // Frame returns the load as a gota DataFrame of the caller's own.
 func (l Loaded) Frame() dataframe.DataFrame { return l.table.Frame() }
@@ -67,16 +69,16 @@ type Loaders struct {
 	LoadURL     *cache.Func[Source, Loaded]
 	Model       *cache.Func[Source, *DatasetModel]
 	Predicate   *cache.Func[FilterArgs, *Predicate]
-	FilterRows  *cache.Func[FilterArgs, RowSet]
-	SortRows    *cache.Func[SortArgs, RowSet]
+	FilterRows  *cache.Func[FilterArgs, frame.RowSet]
+	SortRows    *cache.Func[SortArgs, frame.RowSet]
 	Select      *cache.Func[SelectArgs, dataframe.DataFrame]
 	Describe    *cache.Func[Stage, dataframe.DataFrame]
 	ValueCounts *cache.Func[ColumnArgs, Counts]
 	GroupBy     *cache.Func[GroupArgs, dataframe.DataFrame]
 	Histogram   *cache.Func[HistArgs, []Bin]
-	SetTypes    *cache.Func[TypesArgs, *DatasetModel] // types.go
-	SortRowsBy  *cache.Func[SortKeysArgs, RowSet]     // multisort.go
-	FindMatches *cache.Func[MatchArgs, Matches]       // search.go
+	SetTypes    *cache.Func[TypesArgs, *DatasetModel]   // types.go
+	SortRowsBy  *cache.Func[SortKeysArgs, frame.RowSet] // multisort.go
+	FindMatches *cache.Func[MatchArgs, Matches]         // search.go
 	Frequency   *cache.Func[FreqArgs, Freq]
 	LinePoints  *cache.Func[LineArgs, Line]
 	Scatter     *cache.Func[ScatterArgs, Density]
@@ -236,7 +238,7 @@ func FilterArgsOf(m *DatasetModel, expr string) FilterArgs {
 var ErrChanged = errors.New("the dataset changed while this was computed")
 
 // tableOfModel returns the table a step keyed by (model, gen) must read.
-func tableOfModel(m *DatasetModel, gen uint64) (*Table, error) {
+func tableOfModel(m *DatasetModel, gen uint64) (*frame.Table, error) {
 	if m == nil {
 		return nil, errors.New("no dataset model: build arguments with StageOf or FilterArgsOf")
 	}
@@ -256,26 +258,26 @@ func (l *Loaders) predicate(ctx context.Context, a FilterArgs) (*Predicate, erro
 }
 
 // filterRows lists the rows a filter keeps, in frame order.
-func (l *Loaders) filterRows(ctx context.Context, a FilterArgs) (RowSet, error) {
+func (l *Loaders) filterRows(ctx context.Context, a FilterArgs) (frame.RowSet, error) {
 	p, err := l.Predicate.Get(ctx, a)
 	if err != nil {
-		return RowSet{}, err
+		return frame.RowSet{}, err
 	}
 	if err := l.slow(ctx); err != nil {
-		return RowSet{}, err
+		return frame.RowSet{}, err
 	}
-	return RowsOf(p.Rows()), nil
+	return frame.RowsOf(p.Rows()), nil
 }
 
 // rowsOf returns the rows a stage keeps: every row without a filter, the
 // filter's rows (a cached call) with one.
-func (l *Loaders) rowsOf(ctx context.Context, s Stage) (*Table, RowSet, error) {
+func (l *Loaders) rowsOf(ctx context.Context, s Stage) (*frame.Table, frame.RowSet, error) {
 	df, err := tableOfModel(s._model, s.Model)
 	if err != nil {
-		return df, RowSet{}, err
+		return df, frame.RowSet{}, err
 	}
 	if s.Filter == "" {
-		return df, AllRows(df.Nrow()), nil
+		return df, frame.AllRows(df.Nrow()), nil
 	}
 	rows, err := l.FilterRows.Get(ctx, FilterArgs{Source: s.Source, Model: s.Model, Expr: s.Filter, _model: s._model})
 	return df, rows, err
@@ -284,20 +286,20 @@ func (l *Loaders) rowsOf(ctx context.Context, s Stage) (*Table, RowSet, error) {
 // sortRows orders a stage's rows by a column. The model keeps one full
 // order per column and direction; a filtered stage keeps the filter's rows
 // in that order.
-func (l *Loaders) sortRows(ctx context.Context, a SortArgs) (RowSet, error) {
+func (l *Loaders) sortRows(ctx context.Context, a SortArgs) (frame.RowSet, error) {
 	_, kept, err := l.rowsOf(ctx, a.Stage)
 	if err != nil {
-		return RowSet{}, err
+		return frame.RowSet{}, err
 	}
 	if err := l.slow(ctx); err != nil {
-		return RowSet{}, err
+		return frame.RowSet{}, err
 	}
 	order, ok := a.Stage._model.Order(a.Column, a.Desc)
 	if !ok {
-		return RowSet{}, noColumn("sort", a.Stage.Source, a.Column)
+		return frame.RowSet{}, noColumn("sort", a.Stage.Source, a.Column)
 	}
 	if kept.All() {
-		return RowsOf(order), nil // shared with the model: neither ever changes it
+		return frame.RowsOf(order), nil // shared with the model: neither ever changes it
 	}
 	keep := make([]bool, len(order))
 	for i := range kept.Len() {
@@ -309,7 +311,7 @@ func (l *Loaders) sortRows(ctx context.Context, a SortArgs) (RowSet, error) {
 			out = append(out, r)
 		}
 	}
-	return RowsOf(out), nil
+	return frame.RowsOf(out), nil
 }
 
 // noColumn is the error of a transform named what asked for a column the
@@ -320,12 +322,12 @@ func noColumn(what string, src Source, col string) error {
 
 // stageTable is the table of a stage's rows: the model's own table without
 // a filter, a gathered copy with one.
-func (l *Loaders) stageTable(ctx context.Context, s Stage) (*Table, error) {
+func (l *Loaders) stageTable(ctx context.Context, s Stage) (*frame.Table, error) {
 	df, rows, err := l.rowsOf(ctx, s)
 	if err != nil || rows.All() {
 		return df, err
 	}
-	return Take(df, rows.Indexes()), nil
+	return frame.Take(df, rows.Indexes()), nil
 }
 
 func (l *Loaders) selectColumns(ctx context.Context, a SelectArgs) (dataframe.DataFrame, error) {
@@ -333,7 +335,7 @@ func (l *Loaders) selectColumns(ctx context.Context, a SelectArgs) (dataframe.Da
 	if err != nil {
 		return dataframe.DataFrame{}, err
 	}
-	cols := make([]Column, len(a.Columns))
+	cols := make([]frame.Column, len(a.Columns))
 	for j, name := range a.Columns {
 		c, ok := df.Column(name)
 		if !ok {
@@ -341,7 +343,7 @@ func (l *Loaders) selectColumns(ctx context.Context, a SelectArgs) (dataframe.Da
 		}
 		cols[j] = c
 	}
-	return NewTable(cols, df.Nrow()).Frame(), nil
+	return frame.NewTable(cols, df.Nrow()).Frame(), nil
 }
 
 func (l *Loaders) describe(ctx context.Context, s Stage) (dataframe.DataFrame, error) {
@@ -365,22 +367,22 @@ func (l *Loaders) valueCounts(ctx context.Context, a ColumnArgs) (Counts, error)
 
 // column returns the named column of a stage's rows, for the transform
 // what.
-func (l *Loaders) column(ctx context.Context, s Stage, name, what string) (Column, error) {
+func (l *Loaders) column(ctx context.Context, s Stage, name, what string) (frame.Column, error) {
 	df, rows, err := l.rowsOf(ctx, s)
 	if err != nil {
-		return Column{}, err
+		return frame.Column{}, err
 	}
 	if err := l.slow(ctx); err != nil {
-		return Column{}, err
+		return frame.Column{}, err
 	}
 	c, ok := df.Column(name)
 	if !ok {
-		return Column{}, noColumn(what, s.Source, name)
+		return frame.Column{}, noColumn(what, s.Source, name)
 	}
 	if rows.All() {
 		return c, nil
 	}
-	return Gather(c, rows.Indexes()), nil
+	return frame.Gather(c, rows.Indexes()), nil
 }
 
 func (l *Loaders) groupBy(ctx context.Context, a GroupArgs) (dataframe.DataFrame, error) {

@@ -10,6 +10,9 @@ import (
 
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
 )
 
 // DatasetModel is the parsed, indexed form of one dataset: its table,
@@ -23,14 +26,14 @@ type DatasetModel struct {
 	Columns []ColumnStats
 
 	mu      sync.Mutex
-	table   *Table
+	table   *frame.Table
 	gen     uint64 // see Generation
 	orders  map[orderKey][]int
 	lowered [][]string // per column, lower-cased cell text for search
 
-	typed    map[string]ColumnType // columns set_types converted (types.go)
-	unread   map[string]int        // per converted column, cells that did not read
-	dateKeys map[string]*dateInfo  // per text column, whether it holds dates
+	typed    map[string]frame.ColumnType // columns set_types converted (types.go)
+	unread   map[string]int              // per converted column, cells that did not read
+	dateKeys map[string]*dateInfo        // per text column, whether it holds dates
 }
 
 type orderKey struct {
@@ -52,14 +55,14 @@ const distinctCap = 10000
 
 // newModel builds the model of a loaded frame, its columns' statistics
 // on all cores.
-func newModel(src Source, t *Table, rep Report) *DatasetModel {
+func newModel(src Source, t *frame.Table, rep Report) *DatasetModel {
 	m := &DatasetModel{Source: src, table: t, Report: rep, orders: map[orderKey][]int{}, gen: modelGens.Add(1)}
 	m.Columns = make([]ColumnStats, t.Ncol())
-	For(t.Ncol(), func(j int) { m.Columns[j] = columnStats(t.Col(j)) })
+	parallel.For(t.Ncol(), func(j int) { m.Columns[j] = columnStats(t.Col(j)) })
 	return m
 }
 
-func columnStats(c Column) ColumnStats {
+func columnStats(c frame.Column) ColumnStats {
 	st := ColumnStats{Name: c.Name, Type: c.Type, Min: math.NaN(), Max: math.NaN(), Mean: math.NaN()}
 	switch c.Type {
 	case series.Int:
@@ -82,7 +85,7 @@ func columnStats(c Column) ColumnStats {
 // numericStats fills st from a numeric column's cells, keying distinct
 // values by key (the value itself, not its text: each distinct value has
 // one text).
-func numericStats[T any, K comparable](st *ColumnStats, c Column, vals []T, num func(T) float64, key func(T) K) {
+func numericStats[T any, K comparable](st *ColumnStats, c frame.Column, vals []T, num func(T) float64, key func(T) K) {
 	var sum float64
 	n := 0
 	lo, hi := math.Inf(1), math.Inf(-1)
@@ -109,7 +112,7 @@ func distinct[T any, K comparable](vals []T, nas []bool, key func(T) K) (na, n i
 	parts := max(1, min(runtime.GOMAXPROCS(0), len(vals)/distinctPartRows))
 	sets := make([]map[K]struct{}, parts)
 	counts := make([]int, parts)
-	For(parts, func(k int) {
+	parallel.For(parts, func(k int) {
 		lo, hi := k*len(vals)/parts, (k+1)*len(vals)/parts
 		var part []bool
 		if nas != nil {
@@ -153,7 +156,7 @@ func distinctPart[T any, K comparable](vals []T, nas []bool, key func(T) K) (map
 }
 
 // Data returns the model's table, as it is now (DropColumn replaces it).
-func (m *DatasetModel) Data() *Table {
+func (m *DatasetModel) Data() *frame.Table {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.table
@@ -182,7 +185,7 @@ func (m *DatasetModel) DropColumn(name string) error {
 }
 
 // snapshot returns the frame and its generation, read together.
-func (m *DatasetModel) snapshot() (*Table, uint64) {
+func (m *DatasetModel) snapshot() (*frame.Table, uint64) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.table, m.gen
@@ -271,7 +274,7 @@ func (m *DatasetModel) searchIndex() [][]string {
 // col, in reading order (or at or before it, backwards), whose text
 // contains query, ignoring case. It searches the rows a view shows, in the
 // order it shows them; the position returned is in rows.
-func (m *DatasetModel) FindIn(rows RowSet, query string, pos, col int, forward bool) (int, int, bool) {
+func (m *DatasetModel) FindIn(rows frame.RowSet, query string, pos, col int, forward bool) (int, int, bool) {
 	lowered := m.searchIndex()
 	ncol, n := len(lowered), rows.Len()
 	if query == "" || n == 0 || ncol == 0 {
@@ -292,4 +295,11 @@ func (m *DatasetModel) FindIn(rows RowSet, query string, pos, col int, forward b
 		}
 	}
 	return 0, 0, false
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -13,6 +13,10 @@ import (
 	"github.com/go-gota/gota/dataframe"
 
 	"github.com/hitmiss/hitmiss/cache"
+	"github.com/hitmiss/hitmiss/loaders/loadertest"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/internal/bytesize"
 )
 
 // TestModelLoadIsNotCopied checks that opening a file builds one frame:
@@ -56,7 +60,7 @@ func TestModelLoadIsNotCopied(t *testing.T) {
 		}
 	})
 	if float64(opened) > 1.5*float64(read) {
-		t.Fatalf("opening allocated %s, reading alone %s: the frame was copied", Human(int64(opened)), Human(int64(read)))
+		t.Fatalf("opening allocated %s, reading alone %s: the frame was copied", bytesize.Human(int64(opened)), bytesize.Human(int64(read)))
 	}
 	// The cached load is still a copy per caller.
 	got, err := l.LoadSource(ctx, srcs[0])
@@ -79,7 +83,7 @@ func TestModelLoadIsNotCopied(t *testing.T) {
 // TestColumnStatsAgreeWithText checks the typed statistics against the
 // definition: distinct values are distinct texts, counted up to the cap.
 func TestColumnStatsAgreeWithText(t *testing.T) {
-	r := newRand()
+	r := loadertest.NewRand()
 	var b strings.Builder
 	b.WriteString("i,f,s,b,many\n")
 	for i := range 30000 {
@@ -103,9 +107,9 @@ func TestColumnStatsAgreeWithText(t *testing.T) {
 
 func statsAgree(t *testing.T, df dataframe.DataFrame) {
 	t.Helper()
-	m := newModel(Source{}, TableOf(df), Report{})
+	m := newModel(Source{}, frame.TableOf(df), Report{})
 	for j, name := range df.Names() {
-		c, _ := TableOf(df).Column(name)
+		c, _ := frame.TableOf(df).Column(name)
 		seen := map[string]bool{}
 		na := 0
 		lo, hi, sum, n := math.Inf(1), math.Inf(-1), 0.0, 0

@@ -3,6 +3,8 @@ package loaders
 import (
 	"math/bits"
 	"runtime"
+
+	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
 )
 
 // Rows sort as (key, row) pairs by an MSD radix sort: one pass spreads the
@@ -123,12 +125,12 @@ func insertionSortKeyed(a []keyed) {
 func sortKeyedParallel(a, tmp []keyed) []keyed {
 	workers := runtime.GOMAXPROCS(0)
 	slice := func(w int) []keyed {
-		lo, hi := Range(w, workers, len(a))
+		lo, hi := parallel.Range(w, workers, len(a))
 		return a[lo:hi]
 	}
 
 	diffs := make([]uint64, workers)
-	For(workers, func(w int) {
+	parallel.For(workers, func(w int) {
 		var diff uint64
 		k0 := a[0].key
 		for _, p := range slice(w) {
@@ -146,7 +148,7 @@ func sortKeyedParallel(a, tmp []keyed) []keyed {
 	shift := digitShift(diff)
 
 	counts := make([][msdBuckets]int, workers)
-	For(workers, func(w int) {
+	parallel.For(workers, func(w int) {
 		count := &counts[w]
 		for _, p := range slice(w) {
 			count[(p.key>>shift)&msdMask]++
@@ -163,7 +165,7 @@ func sortKeyedParallel(a, tmp []keyed) []keyed {
 		}
 		ends[b] = pos
 	}
-	For(workers, func(w int) {
+	parallel.For(workers, func(w int) {
 		next := &counts[w]
 		for _, p := range slice(w) {
 			b := (p.key >> shift) & msdMask
@@ -203,7 +205,7 @@ func sortRuns(a, tmp []keyed, ends []int, workers int) {
 		}
 		lo = hi
 	}
-	For(len(runs), func(r int) { sortBuckets(a, tmp, ends, runs[r].from, runs[r].to) })
+	parallel.For(len(runs), func(r int) { sortBuckets(a, tmp, ends, runs[r].from, runs[r].to) })
 }
 
 // start returns where bucket b begins.

@@ -10,6 +10,9 @@ import (
 	"testing"
 
 	"github.com/go-gota/gota/series"
+	"github.com/hitmiss/hitmiss/loaders/loadertest"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // keyDistributions are the shapes of input the MSD sort must handle: random
@@ -37,7 +40,7 @@ func skewedKey(r *rand.Rand, _, _ int) uint64 {
 }
 
 func TestSortKeyedMatchesStableSort(t *testing.T) {
-	r := newRand()
+	r := loadertest.NewRand()
 	for name, key := range keyDistributions {
 		// Sizes on both sides of insertBelow and msdParallel.
 		for _, n := range []int{0, 1, 2, insertBelow, insertBelow + 1, 5000, msdParallel + 999} {
@@ -57,7 +60,7 @@ func TestSortKeyedMatchesStableSort(t *testing.T) {
 
 // stableOrder is the order sortOrder must give c: the present rows stably
 // sorted by compare (reversed when desc), then the missing rows.
-func stableOrder(c Column, desc bool, compare func(a, b int) int) []int {
+func stableOrder(c frame.Column, desc bool, compare func(a, b int) int) []int {
 	var want, missing []int
 	for i := range c.Len() {
 		if c.NA(i) {
@@ -90,7 +93,7 @@ func firstDiff[T comparable](a, b []T) int {
 // TestSortOrderLargeColumns checks sortOrder on columns large enough for
 // the parallel sort, with missing values, against a comparison sort.
 func TestSortOrderLargeColumns(t *testing.T) {
-	r := newRand()
+	r := loadertest.NewRand()
 	n := msdParallel + 5000
 	ints, floats := make([]int, n), make([]float64, n)
 	intNA, floatNA := make([]bool, n), make([]bool, n)
@@ -107,7 +110,7 @@ func TestSortOrderLargeColumns(t *testing.T) {
 		}
 		floats[i], floatNA[i] = f, r.IntN(40) == 0
 	}
-	for _, c := range []Column{{Name: "i", Type: series.Int, Ints: ints, NAs: intNA}, {Name: "f", Type: series.Float, Floats: floats, NAs: floatNA}} {
+	for _, c := range []frame.Column{{Name: "i", Type: series.Int, Ints: ints, NAs: intNA}, {Name: "f", Type: series.Float, Floats: floats, NAs: floatNA}} {
 		for _, desc := range []bool{false, true} {
 			want := stableOrder(c, desc, func(a, b int) int { return cmp.Compare(c.Float(a), c.Float(b)) })
 			if i := firstDiff(Stable(c, desc), want); i >= 0 {
@@ -120,7 +123,7 @@ func TestSortOrderLargeColumns(t *testing.T) {
 // TestPermuteEqualsGather checks the permutation plan against plain
 // gathering on a frame large enough to use it, with every column type.
 func TestPermuteEqualsGather(t *testing.T) {
-	r := newRand()
+	r := loadertest.NewRand()
 	n := permuteBelow*3 + 17
 	var b strings.Builder
 	b.WriteString("i,f,s,b\n")
@@ -133,13 +136,13 @@ func TestPermuteEqualsGather(t *testing.T) {
 	}
 	df, _ := read(t, b.String())
 	perm := r.Perm(n)
-	got := permute(TableOf(df), perm, Column{}, false).Frame()
-	if !gotaLayout.ok {
+	got := permute(frame.TableOf(df), perm, frame.Column{}, false).Frame()
+	if !frame.GotaDirect() {
 		t.Fatal("layout check failed: frames are built through gota's constructors")
 	}
-	framesEqual(t, "permute", got, Take(TableOf(df), perm).Frame())
+	loadertest.FramesEqual(t, "permute", got, frame.Take(frame.TableOf(df), perm).Frame())
 	// Fewer rows than the frame: not a permutation, so it must gather.
-	framesEqual(t, "permute of a subset", permute(TableOf(df), perm[:n-1], Column{}, false).Frame(), Take(TableOf(df), perm[:n-1]).Frame())
+	loadertest.FramesEqual(t, "permute of a subset", permute(frame.TableOf(df), perm[:n-1], frame.Column{}, false).Frame(), frame.Take(frame.TableOf(df), perm[:n-1]).Frame())
 }
 
 // TestSortFrameEqualsGather checks sortFrame, which rebuilds the sort
@@ -147,7 +150,7 @@ func TestPermuteEqualsGather(t *testing.T) {
 // every column type, missing values, -0 beside +0, NaN and infinities, and
 // strings sorted by rank and by bytes.
 func TestSortFrameEqualsGather(t *testing.T) {
-	r := newRand()
+	r := loadertest.NewRand()
 	n := permuteBelow*3 + 17
 	floats := []string{"-0.0", "0.0", "inf", "-inf", "1.5", "-2.25", "NA"}
 	var b strings.Builder
@@ -159,7 +162,7 @@ func TestSortFrameEqualsGather(t *testing.T) {
 		}
 	}
 	df, _ := read(t, b.String())
-	tb := TableOf(df)
+	tb := frame.TableOf(df)
 	f, _ := tb.Column("f")
 	for i := 0; i < len(f.Floats); i += 97 {
 		if !f.NA(i) {
@@ -170,14 +173,14 @@ func TestSortFrameEqualsGather(t *testing.T) {
 		c, _ := tb.Column(col)
 		for _, desc := range []bool{false, true} {
 			sorted, ok := SortTable(tb, col, desc)
-			want := Take(tb, Stable(c, desc)).Frame()
+			want := frame.Take(tb, Stable(c, desc)).Frame()
 			what := fmt.Sprintf("sort by %s desc=%v", col, desc)
 			if !ok {
 				t.Fatalf("%s: no column", what)
 			}
-			framesEqual(t, what, sorted.Frame(), want)
+			loadertest.FramesEqual(t, what, sorted.Frame(), want)
 			g, _ := sorted.Column("f")
-			w, _ := TableOf(want).Column("f")
+			w, _ := frame.TableOf(want).Column("f")
 			for i := range g.Floats {
 				if math.Signbit(g.Floats[i]) != math.Signbit(w.Floats[i]) {
 					t.Fatalf("%s: row %d is %v, gathering gives %v", what, i, g.Floats[i], w.Floats[i])
@@ -196,7 +199,7 @@ func TestSortFrameEqualsGather(t *testing.T) {
 // bytes, lengths around the 7-byte steps, NUL bytes where the keys pad with
 // zeros, empty strings, non-ASCII, and missing values.
 func TestSortOrderStrings(t *testing.T) {
-	r := newRand()
+	r := loadertest.NewRand()
 	prefixes := []string{"", "a", "abcdefg", "abcdefgh", "abcdefghijklmn", "abcdefghijklmno", "Los Angeles-", "é€"}
 	tails := []string{"", "\x00", "\x00\x00", "a", "a\x00", "b", "\xff", "zz", "0123456789"}
 	for _, tc := range []struct {
@@ -221,7 +224,7 @@ func TestSortOrderStrings(t *testing.T) {
 		if ranked {
 			uint32Scratch.put(ranks)
 		}
-		c := Column{Name: "s", Type: series.String, Strs: cells, NAs: nas}
+		c := frame.Column{Name: "s", Type: series.String, Strs: cells, NAs: nas}
 		for _, desc := range []bool{false, true} {
 			want := stableOrder(c, desc, func(a, b int) int { return strings.Compare(cells[a], cells[b]) })
 			got := Stable(c, desc)

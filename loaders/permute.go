@@ -5,6 +5,8 @@ import (
 	"math/bits"
 
 	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // Putting a large column into sorted order by gathering (out[k] =
@@ -60,8 +62,8 @@ func (p *permPlan) release() {
 }
 
 // apply returns the cells of c in the plan's order.
-func (p *permPlan) apply(c Column) Column {
-	out := Column{Name: c.Name, Type: c.Type}
+func (p *permPlan) apply(c frame.Column) frame.Column {
+	out := frame.Column{Name: c.Name, Type: c.Type}
 	switch c.Type {
 	case series.Int:
 		out.Ints = permuteValues(c.Ints, p)
@@ -99,13 +101,13 @@ func permuteValues[T any](src []T, p *permPlan) []T {
 // permute returns t's rows in the order perm, which must be a reordering
 // of all of them (as sort orders are). Plans index rows with 32 bits.
 // done, when ok, is the column of its name already in order.
-func permute(t *Table, perm []int, done Column, ok bool) *Table {
+func permute(t *frame.Table, perm []int, done frame.Column, ok bool) *frame.Table {
 	if t.Ncol() == 0 || len(perm) < permuteBelow || len(perm) != t.Nrow() || len(perm) > math.MaxUint32 {
-		return Take(t, perm)
+		return frame.Take(t, perm)
 	}
 	p := newPermPlan(perm)
 	defer p.release()
-	return MapColumns(t.Columns(), len(perm), func(c Column) Column {
+	return frame.MapColumns(t.Columns(), len(perm), func(c frame.Column) frame.Column {
 		if ok && c.Name == done.Name {
 			return done
 		}
@@ -115,7 +117,7 @@ func permute(t *Table, perm []int, done Column, ok bool) *Table {
 
 // SortTable returns t's rows sorted by column col, stably, missing values
 // last, as gota's Arrange would; false when there is no such column.
-func SortTable(t *Table, col string, desc bool) (*Table, bool) {
+func SortTable(t *frame.Table, col string, desc bool) (*frame.Table, bool) {
 	c, ok := t.Column(col)
 	if !ok {
 		return nil, false

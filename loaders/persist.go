@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // EncodeLoaded encodes a load: the frame, then the report as JSON.
@@ -11,7 +13,7 @@ func EncodeLoaded(l Loaded) ([]byte, error) {
 	if l.table == nil {
 		return nil, errors.New("encode load: it holds no table")
 	}
-	frame := encodeTable(l.table)
+	frame := frame.EncodeTable(l.table)
 	rep, err := json.Marshal(l.Report)
 	if err != nil {
 		return nil, err
@@ -25,15 +27,15 @@ func EncodeLoaded(l Loaded) ([]byte, error) {
 func DecodeLoaded(b []byte) (Loaded, error) {
 	n, k := binary.Uvarint(b)
 	if k <= 0 || n > uint64(len(b)-k) {
-		return Loaded{}, errCorrupt
+		return Loaded{}, frame.ErrCorrupt
 	}
-	t, err := decodeTable(b[k : k+int(n)])
+	t, err := frame.DecodeTable(b[k : k+int(n)])
 	if err != nil {
 		return Loaded{}, err
 	}
 	var rep Report
 	if err := json.Unmarshal(b[k+int(n):], &rep); err != nil {
-		return Loaded{}, errCorrupt
+		return Loaded{}, frame.ErrCorrupt
 	}
 	return Loaded{Report: rep, table: t}, nil
 }

@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"io"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // Preview is the first rows of a source, parsed at once, so that a first
@@ -86,7 +88,7 @@ func previewOf(ctx context.Context, r io.Reader, name string, rows int) (Preview
 				return Preview{}, err
 			}
 			if !whole && t.Nrow() > rows {
-				t = Take(t, seq(rows)) // no header: the extra record was a row
+				t = frame.Take(t, seq(rows)) // no header: the extra record was a row
 			}
 			return Preview{Loaded: Loaded{Report: rep, table: t}, Whole: whole && cut == len(head)}, nil
 		}

@@ -5,6 +5,9 @@ import (
 	"slices"
 
 	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
 )
 
 // Sorting a million rows by comparison goes through a comparator twenty
@@ -42,7 +45,7 @@ type keyed struct {
 
 // Stable returns the row order that sorts c, stably, missing values last
 // whatever the direction.
-func Stable(c Column, desc bool) []int {
+func Stable(c frame.Column, desc bool) []int {
 	order, _, _ := sortColumn(c, desc, false)
 	return order
 }
@@ -51,7 +54,7 @@ func Stable(c Column, desc bool) []int {
 // the sort keys turn back into values (numbers and ranked strings), c's
 // cells in that order, built in sequence from the keys rather than moved
 // one random row at a time (ok says whether it did).
-func sortColumn(c Column, desc, withCells bool) (order []int, sorted Column, ok bool) {
+func sortColumn(c frame.Column, desc, withCells bool) (order []int, sorted frame.Column, ok bool) {
 	n := c.Len()
 	var missing []int
 	var flip uint64 // inverting every key reverses the order
@@ -99,18 +102,18 @@ func sortColumn(c Column, desc, withCells bool) (order []int, sorted Column, ok 
 		sortStringTies(c.Strs, next, pairs, scratch, 0, flip)
 	}
 	order = make([]int, len(pairs), n)
-	workers := Parts(len(pairs))
-	For(workers, func(w int) {
-		lo, hi := Range(w, workers, len(pairs))
+	workers := parallel.Parts(len(pairs))
+	parallel.For(workers, func(w int) {
+		lo, hi := parallel.Range(w, workers, len(pairs))
 		for k := lo; k < hi; k++ {
 			order[k] = pairs[k].row
 		}
 	})
 	order = append(order, missing...)
 	if !withCells || byBytes {
-		return order, Column{}, false
+		return order, frame.Column{}, false
 	}
-	sorted = Column{Name: c.Name, Type: c.Type}
+	sorted = frame.Column{Name: c.Name, Type: c.Type}
 	if len(missing) > 0 {
 		sorted.NAs = make([]bool, n)
 		for k := len(pairs); k < n; k++ {
@@ -146,9 +149,9 @@ func sortColumn(c Column, desc, withCells bool) (order []int, sorted Column, ok 
 // from the sorted pairs' keys, then the missing ones, as they were.
 func decodeValues[T any](pairs []keyed, missing []int, orig []T, value func(key uint64, row int) T) []T {
 	out := make([]T, len(orig))
-	parts := Parts(len(pairs))
-	For(parts, func(part int) {
-		lo, hi := Range(part, parts, len(pairs))
+	parts := parallel.Parts(len(pairs))
+	parallel.For(parts, func(part int) {
+		lo, hi := parallel.Range(part, parts, len(pairs))
 		for k := lo; k < hi; k++ {
 			out[k] = value(pairs[k].key, pairs[k].row)
 		}
@@ -212,8 +215,8 @@ func sortStringTies(strs []string, next []uint64, pairs, tmp []keyed, off int, f
 		}
 		sortStringTies(strs, nil, run, rtmp, off+7, flip)
 	}
-	if Parts(len(pairs)) > 1 && len(runs) > 1 {
-		For(len(runs), sortRun)
+	if parallel.Parts(len(pairs)) > 1 && len(runs) > 1 {
+		parallel.For(len(runs), sortRun)
 		return
 	}
 	for r := range runs {
@@ -226,12 +229,12 @@ func sortStringTies(strs []string, next []uint64, pairs, tmp []keyed, off int, f
 // (those nas marks). Each core keys its own range of rows, in place; the
 // ranges are then closed up.
 func appendKeyed[T any](pairs []keyed, cells []T, nas []bool, key func(row int, v T) uint64) ([]keyed, []int) {
-	workers := Parts(len(cells))
+	workers := parallel.Parts(len(cells))
 	all := pairs[len(pairs) : len(pairs)+len(cells)]
 	kept := make([]int, workers)
 	missing := make([][]int, workers)
-	For(workers, func(w int) {
-		lo, hi := Range(w, workers, len(cells))
+	parallel.For(workers, func(w int) {
+		lo, hi := parallel.Range(w, workers, len(cells))
 		out := all[lo:lo]
 		if nas == nil {
 			for i := lo; i < hi; i++ {
@@ -250,7 +253,7 @@ func appendKeyed[T any](pairs []keyed, cells []T, nas []bool, key func(row int, 
 	})
 	n := 0
 	for w := range workers {
-		lo, _ := Range(w, workers, len(cells))
+		lo, _ := parallel.Range(w, workers, len(cells))
 		n += copy(all[n:], all[lo:lo+kept[w]])
 	}
 	return pairs[:len(pairs)+n], slices.Concat(missing...)

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/hitmiss/hitmiss/cache"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 func pipeline(t *testing.T, opts ...cache.RegistryOption) (*Loaders, *cache.Registry) {
@@ -202,7 +204,7 @@ func TestHistogramExtremesAndConstants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, _ := TableOf(df).Column("x")
+	x, _ := frame.TableOf(df).Column("x")
 	bins, err := Histogram(x, 20)
 	if err != nil {
 		t.Fatal(err)
@@ -217,7 +219,7 @@ func TestHistogramExtremesAndConstants(t *testing.T) {
 	if n != 3 || bins[0].Count != 1 || bins[19].Count != 1 || bins[10].Count != 1 {
 		t.Fatalf("±1e308: %+v", bins)
 	}
-	c, _ := TableOf(df).Column("c")
+	c, _ := frame.TableOf(df).Column("c")
 	bins, _ = Histogram(c, 20)
 	if len(bins) != 1 || bins[0].Count != 3 || bins[0].Lo != 5 || bins[0].Hi != 5 {
 		t.Fatalf("constant column: %+v", bins)
@@ -226,7 +228,7 @@ func TestHistogramExtremesAndConstants(t *testing.T) {
 
 func TestDropTheOnlyColumnSaysSo(t *testing.T) {
 	df, _ := ReadCSV(context.Background(), strings.NewReader("a\n1\n"))
-	m := newModel(Source{}, TableOf(df), Report{})
+	m := newModel(Source{}, frame.TableOf(df), Report{})
 	err := m.DropColumn("a")
 	if err == nil || !strings.Contains(err.Error(), "only column") {
 		t.Fatalf("dropping the only column: %v", err)
@@ -242,7 +244,7 @@ func TestRowSetHitsDoNotCopy(t *testing.T) {
 	a := SortArgs{Stage: StageOf(m, ""), Column: "temp_max"}
 	r1, _ := l.SortRows.Get(ctx, a)
 	r2, _ := l.SortRows.Get(ctx, a)
-	if &r1.rows[0] != &r2.rows[0] {
+	if &r1.Indexes()[0] != &r2.Indexes()[0] {
 		t.Fatal("a sort_rows hit copied the row order")
 	}
 	if s := l.SortRows.Stats(); s.Bytes > int64(8*r1.Len()+1024) {

@@ -4,6 +4,9 @@ import (
 	"context"
 	"sort"
 	"strconv"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
 )
 
 // The explorer's / search is a regular expression over the cells a view
@@ -118,7 +121,7 @@ func (l *Loaders) findMatches(ctx context.Context, a MatchArgs) (Matches, error)
 	if err := l.slow(ctx); err != nil {
 		return Matches{}, err
 	}
-	cols := make([]Column, len(a.Columns))
+	cols := make([]frame.Column, len(a.Columns))
 	for j, name := range a.Columns {
 		c, ok := df.Column(name)
 		if !ok {
@@ -127,10 +130,10 @@ func (l *Loaders) findMatches(ctx context.Context, a MatchArgs) (Matches, error)
 		cols[j] = c
 	}
 	n := rows.Len()
-	parts := max(1, min(Parts(n*max(len(cols), 1)/8), n))
+	parts := max(1, min(parallel.Parts(n*max(len(cols), 1)/8), n))
 	found := make([]Matches, parts)
-	For(parts, func(w int) {
-		lo, hi := Range(w, parts, n)
+	parallel.For(parts, func(w int) {
+		lo, hi := parallel.Range(w, parts, n)
 		var out Matches
 		for p := lo; p < hi; p++ {
 			if p&1023 == 0 && ctx.Err() != nil {

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // SortKey is one key of a multi-column sort.
@@ -67,7 +69,7 @@ func (m *DatasetModel) Ranks(col string, desc bool) ([]int, bool) {
 
 // sameValue reports whether two present cells of c tie in Order: the keys
 // the radix sort compares are equal (so -0 and +0 tie, and NaNs tie).
-func sameValue(c Column) func(a, b int) bool {
+func sameValue(c frame.Column) func(a, b int) bool {
 	switch c.Type {
 	case series.Int:
 		return func(a, b int) bool { return c.Ints[a] == c.Ints[b] }
@@ -86,12 +88,12 @@ func sameValue(c Column) func(a, b int) bool {
 // stable: rows equal on every key keep their order in rows, and with one
 // key the result is what SortRows gives for the same rows (missing values
 // last in either direction).
-func (m *DatasetModel) SortBy(rows RowSet, keys []SortKey) (RowSet, error) {
+func (m *DatasetModel) SortBy(rows frame.RowSet, keys []SortKey) (frame.RowSet, error) {
 	ranks := make([][]int, len(keys))
 	for i, k := range keys {
 		r, ok := m.Ranks(k.Column, k.Desc)
 		if !ok {
-			return RowSet{}, noColumn("sort", m.Source, k.Column)
+			return frame.RowSet{}, noColumn("sort", m.Source, k.Column)
 		}
 		ranks[i] = r
 	}
@@ -107,5 +109,5 @@ func (m *DatasetModel) SortBy(rows RowSet, keys []SortKey) (RowSet, error) {
 		}
 		return 0
 	})
-	return RowsOf(out), nil
+	return frame.RowsOf(out), nil
 }

@@ -17,6 +17,8 @@ import (
 	"github.com/zeebo/xxh3"
 
 	"github.com/hitmiss/hitmiss/datasets"
+
+	"github.com/hitmiss/hitmiss/loaders/internal/bytesize"
 )
 
 // SourceKind says where a dataset's bytes come from.
@@ -252,7 +254,7 @@ func fetch(ctx context.Context, url string) (io.ReadCloser, int64, error) {
 	if resp.ContentLength > urlMaxBytes {
 		resp.Body.Close()
 		cancel()
-		return fail(nil, "%s is over the %s limit for downloads", Human(resp.ContentLength), Human(urlMaxBytes))
+		return fail(nil, "%s is over the %s limit for downloads", bytesize.Human(resp.ContentLength), bytesize.Human(urlMaxBytes))
 	}
 	body := &cappedBody{r: resp.Body, left: urlMaxBytes, url: url, cancel: cancel}
 	return body, max(resp.ContentLength, 0), nil
@@ -268,7 +270,7 @@ type cappedBody struct {
 
 func (b *cappedBody) Read(p []byte) (int, error) {
 	if b.left <= 0 {
-		return 0, &InputError{Input: b.url, Problem: fmt.Sprintf("download is over the %s limit", Human(urlMaxBytes))}
+		return 0, &InputError{Input: b.url, Problem: fmt.Sprintf("download is over the %s limit", bytesize.Human(urlMaxBytes))}
 	}
 	n, err := b.r.Read(p[:min(int64(len(p)), b.left)])
 	b.left -= int64(n)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hitmiss/hitmiss/cache"
+	"github.com/hitmiss/hitmiss/loaders/loadertest"
 )
 
 func TestResolve(t *testing.T) {
@@ -96,7 +97,7 @@ func TestPersistedLoadsSurviveRegistries(t *testing.T) {
 	if s := second.Load.Stats(); s.Hits != 1 || s.Misses != 0 {
 		t.Fatalf("second registry recomputed: %+v", s)
 	}
-	framesEqual(t, "persisted load", got.Frame(), want.Frame())
+	loadertest.FramesEqual(t, "persisted load", got.Frame(), want.Frame())
 }
 
 func TestURLSources(t *testing.T) {

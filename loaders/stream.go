@@ -6,12 +6,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/internal/hugepage"
+	"github.com/hitmiss/hitmiss/loaders/internal/intern"
 )
 
 // The reader works in passes over an input it can read at any offset:
@@ -317,10 +322,10 @@ type target struct {
 	bools  []bool
 	strs   []string
 	nas    atomic.Pointer[[]bool] // allocated by the first missing cell
-	cints  []Cell[int]
-	cfloat []Cell[float64]
-	cbools []Cell[bool]
-	cstrs  []Cell[string]
+	cints  []frame.Cell[int]
+	cfloat []frame.Cell[float64]
+	cbools []frame.Cell[bool]
+	cstrs  []frame.Cell[string]
 	misfit kind // join of the kinds of values that did not fit
 }
 
@@ -333,28 +338,28 @@ func (t *target) alloc(k kind, n int) {
 	case t.gota:
 		switch k {
 		case kindInt:
-			t.cints = make([]Cell[int], n)
-			Advise(t.cints)
+			t.cints = make([]frame.Cell[int], n)
+			hugepage.Advise(t.cints)
 		case kindFloat:
-			t.cfloat = make([]Cell[float64], n)
-			Advise(t.cfloat)
+			t.cfloat = make([]frame.Cell[float64], n)
+			hugepage.Advise(t.cfloat)
 		case kindBool:
-			t.cbools = make([]Cell[bool], n)
+			t.cbools = make([]frame.Cell[bool], n)
 		case kindString:
-			t.cstrs = make([]Cell[string], n)
-			Advise(t.cstrs)
+			t.cstrs = make([]frame.Cell[string], n)
+			hugepage.Advise(t.cstrs)
 		}
 	case k == kindInt:
 		t.ints = make([]int, n)
-		Advise(t.ints)
+		hugepage.Advise(t.ints)
 	case k == kindFloat:
 		t.floats = make([]float64, n)
-		Advise(t.floats)
+		hugepage.Advise(t.floats)
 	case k == kindBool:
 		t.bools = make([]bool, n)
 	case k == kindString:
 		t.strs = make([]string, n)
-		Advise(t.strs)
+		hugepage.Advise(t.strs)
 	}
 }
 
@@ -362,13 +367,13 @@ func (t *target) setNA(row int) {
 	if t.gota {
 		switch t.kind {
 		case kindInt:
-			t.cints[row] = Cell[int]{NA: true}
+			t.cints[row] = frame.Cell[int]{NA: true}
 		case kindFloat:
-			t.cfloat[row] = Cell[float64]{V: nanFloat, NA: true}
+			t.cfloat[row] = frame.Cell[float64]{V: nanFloat, NA: true}
 		case kindBool:
-			t.cbools[row] = Cell[bool]{NA: true}
+			t.cbools[row] = frame.Cell[bool]{NA: true}
 		case kindString:
-			t.cstrs[row] = Cell[string]{NA: true}
+			t.cstrs[row] = frame.Cell[string]{NA: true}
 		}
 		return
 	}
@@ -397,7 +402,7 @@ func (t *target) setNA(row int) {
 }
 
 // set parses raw into row, reporting whether it fits the column's kind.
-func (t *target) set(row int, raw []byte, store *Store) bool {
+func (t *target) set(row int, raw []byte, store *intern.Store) bool {
 	switch t.kind {
 	case kindInt:
 		v, ok := parseIntBytes(raw)
@@ -405,7 +410,7 @@ func (t *target) set(row int, raw []byte, store *Store) bool {
 			return false
 		}
 		if t.gota {
-			t.cints[row] = Cell[int]{V: v}
+			t.cints[row] = frame.Cell[int]{V: v}
 		} else {
 			t.ints[row] = v
 		}
@@ -415,7 +420,7 @@ func (t *target) set(row int, raw []byte, store *Store) bool {
 			return false
 		}
 		if t.gota {
-			t.cfloat[row] = Cell[float64]{V: v}
+			t.cfloat[row] = frame.Cell[float64]{V: v}
 		} else {
 			t.floats[row] = v
 		}
@@ -425,13 +430,13 @@ func (t *target) set(row int, raw []byte, store *Store) bool {
 			return false
 		}
 		if t.gota {
-			t.cbools[row] = Cell[bool]{V: v}
+			t.cbools[row] = frame.Cell[bool]{V: v}
 		} else {
 			t.bools[row] = v
 		}
 	case kindString:
 		if t.gota {
-			t.cstrs[row] = Cell[string]{V: store.Intern(raw)}
+			t.cstrs[row] = frame.Cell[string]{V: store.Intern(raw)}
 		} else {
 			t.strs[row] = store.Intern(raw)
 		}
@@ -454,8 +459,8 @@ func (t *target) typ() series.Type {
 }
 
 // column is a Table's column of what t holds.
-func (t *target) column(name string) Column {
-	c := Column{Name: name, Type: t.typ(), Ints: t.ints, Floats: t.floats, Bools: t.bools, Strs: t.strs}
+func (t *target) column(name string) frame.Column {
+	c := frame.Column{Name: name, Type: t.typ(), Ints: t.ints, Floats: t.floats, Bools: t.bools, Strs: t.strs}
 	if nas := t.nas.Load(); nas != nil {
 		c.NAs = *nas
 	}
@@ -466,13 +471,13 @@ func (t *target) column(name string) Column {
 func (t *target) series(name string) series.Series {
 	switch t.kind {
 	case kindInt:
-		return WrapCells(name, series.Int, t.cints)
+		return frame.WrapCells(name, series.Int, t.cints)
 	case kindFloat:
-		return WrapCells(name, series.Float, t.cfloat)
+		return frame.WrapCells(name, series.Float, t.cfloat)
 	case kindBool:
-		return WrapCells(name, series.Bool, t.cbools)
+		return frame.WrapCells(name, series.Bool, t.cbools)
 	}
-	return WrapCells(name, series.String, t.cstrs)
+	return frame.WrapCells(name, series.String, t.cstrs)
 }
 
 // parsed is what the passes read: the columns, named, of rows rows.
@@ -483,12 +488,12 @@ type parsed struct {
 }
 
 // table assembles a Table.
-func (p parsed) table() *Table {
-	cols := make([]Column, len(p.cols))
+func (p parsed) table() *frame.Table {
+	cols := make([]frame.Column, len(p.cols))
 	for j, t := range p.cols {
 		cols[j] = t.column(p.names[j])
 	}
-	return NewTable(cols, p.rows)
+	return frame.NewTable(cols, p.rows)
 }
 
 // frame assembles a gota frame of columns filled as gota's cells.
@@ -497,7 +502,7 @@ func (p parsed) frame() dataframe.DataFrame {
 	for j, t := range p.cols {
 		cols[j] = t.series(p.names[j])
 	}
-	return FrameOf(cols, p.rows)
+	return frame.FrameOf(cols, p.rows)
 }
 
 // fill holds what pass 3 needs: the input, the spans and the columns.
@@ -563,15 +568,15 @@ type worker struct {
 	buf      []byte
 	fields   []field
 	scratch  []byte
-	stores   []Store
+	stores   []intern.Store
 	misfit   []kind
 	ragged   int
 	overlong int
 }
 
-func (w *worker) store(j int) *Store {
+func (w *worker) store(j int) *intern.Store {
 	for len(w.stores) <= j {
-		w.stores = append(w.stores, Store{})
+		w.stores = append(w.stores, intern.Store{})
 	}
 	return &w.stores[j]
 }
@@ -823,3 +828,6 @@ func readerAt(r io.Reader) (io.ReaderAt, int64, int64, bool) {
 	}
 	return ra, cur, end - cur, true
 }
+
+// nanFloat is the value of a missing float cell.
+var nanFloat = math.NaN()

@@ -4,6 +4,8 @@ import (
 	"hash/maphash"
 	"slices"
 	"strings"
+
+	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
 )
 
 // Most string columns worth sorting hold few distinct values (cities,
@@ -59,12 +61,12 @@ func (d *dict) id(s string) (uint32, bool) {
 // strings by rank, or false when the column has more than maxRanked
 // distinct strings. The caller hands the ranks back to uint32Scratch.
 func stringRanks(cells []string, nas []bool) (ranks []uint32, byRank []string, ok bool) {
-	workers := Parts(len(cells))
+	workers := parallel.Parts(len(cells))
 	ids := uint32Scratch.get(len(cells))
 	dicts := make([]*dict, workers)
-	For(workers, func(w int) {
+	parallel.For(workers, func(w int) {
 		d := newDict()
-		lo, hi := Range(w, workers, len(cells))
+		lo, hi := parallel.Range(w, workers, len(cells))
 		for i := lo; i < hi; i++ {
 			if nas == nil || !nas[i] {
 				id, ok := d.id(cells[i])
@@ -105,8 +107,8 @@ func stringRanks(cells []string, nas []bool) (ranks []uint32, byRank []string, o
 		rank[id] = uint32(r)
 		byRank[r] = all.distinct[id]
 	}
-	For(workers, func(w int) {
-		lo, hi := Range(w, workers, len(cells))
+	parallel.For(workers, func(w int) {
+		lo, hi := parallel.Range(w, workers, len(cells))
 		for i := lo; i < hi; i++ {
 			if nas == nil || !nas[i] {
 				ids[i] = rank[global[w][ids[i]]]

@@ -13,26 +13,10 @@ import (
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/datasets"
-)
+	"github.com/hitmiss/hitmiss/loaders/loadertest"
 
-// sameCells fails unless got and want hold the same columns, types and
-// cells, missing where the other is missing: stricter than framesEqual,
-// which lets a missing float equal a present NaN.
-func sameCells(t *testing.T, what string, got, want dataframe.DataFrame) {
-	t.Helper()
-	if fmt.Sprint(got.Names(), got.Types(), got.Nrow()) != fmt.Sprint(want.Names(), want.Types(), want.Nrow()) {
-		t.Fatalf("%s: %v %v %d rows, want %v %v %d rows", what, got.Names(), got.Types(), got.Nrow(), want.Names(), want.Types(), want.Nrow())
-	}
-	for j := range got.Ncol() {
-		for i := range got.Nrow() {
-			a, b := got.Elem(i, j), want.Elem(i, j)
-			if a.IsNA() != b.IsNA() || a.String() != b.String() ||
-				a.Type() == series.Float && math.Signbit(a.Float()) != math.Signbit(b.Float()) {
-				t.Fatalf("%s: [%d,%s] = %q (NA %v), want %q (NA %v)", what, i, got.Names()[j], a, a.IsNA(), b, b.IsNA())
-			}
-		}
-	}
-}
+	"github.com/hitmiss/hitmiss/loaders/frame"
+)
 
 // tableInputs are texts that exercise every way the reader fills a
 // column: each type, missing values in each, a column widened from int to
@@ -71,8 +55,8 @@ func TestTableAndFrameReadAlike(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sameCells(t, name+": ReadTable's Frame against ReadCSV", tb.Frame(), df)
-		sameCells(t, name+": TableOf(ReadCSV)'s Frame", TableOf(df).Frame(), df)
+		loadertest.SameCells(t, name+": ReadTable's Frame against ReadCSV", tb.Frame(), df)
+		loadertest.SameCells(t, name+": TableOf(ReadCSV)'s Frame", frame.TableOf(df).Frame(), df)
 		for j := range tb.Ncol() {
 			c := tb.Col(j)
 			if c.NAs != nil && !slices.Contains(c.NAs, true) {
@@ -148,15 +132,15 @@ func TestTableAccessors(t *testing.T) {
 // explorer renders describe from TableOf its frame: NA, as before.
 func TestTableOfReadsNaNAsMissing(t *testing.T) {
 	df := dataframe.New(series.New([]float64{1, math.NaN(), math.Inf(1)}, series.Float, "x"))
-	tb := TableOf(df)
+	tb := frame.TableOf(df)
 	if !tb.IsNA(1, 0) || tb.Text(1, 0) != "NA" || tb.IsNA(0, 0) || tb.IsNA(2, 0) {
 		t.Fatalf("NaN cell: IsNA %v %q; others IsNA %v %v", tb.IsNA(1, 0), tb.Text(1, 0), tb.IsNA(0, 0), tb.IsNA(2, 0))
 	}
-	d, err := Describe(TableOf(dataframe.New(series.New([]float64{math.Inf(1), math.Inf(-1)}, series.Float, "y"))))
+	d, err := Describe(frame.TableOf(dataframe.New(series.New([]float64{math.Inf(1), math.Inf(-1)}, series.Float, "y"))))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := TableOf(d).Text(0, 1); got != "NA" {
+	if got := frame.TableOf(d).Text(0, 1); got != "NA" {
 		t.Fatalf("describe's mean of +inf and -inf reads %q, want NA", got)
 	}
 }

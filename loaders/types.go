@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // A column's type is what the reader inferred (int, float, bool, string)
@@ -26,13 +28,13 @@ import (
 type TypesArgs struct {
 	Source Source
 	Model  uint64
-	Types  []TypeSpec
+	Types  []frame.TypeSpec
 
 	_model *DatasetModel
 }
 
 // TypesArgsOf is the argument that gives m's columns types.
-func TypesArgsOf(m *DatasetModel, types []TypeSpec) TypesArgs {
+func TypesArgsOf(m *DatasetModel, types []frame.TypeSpec) TypesArgs {
 	return TypesArgs{Source: m.Source, Model: m.Generation(), Types: types, _model: m}
 }
 
@@ -55,12 +57,12 @@ func (l *Loaders) setTypes(ctx context.Context, a TypesArgs) (*DatasetModel, err
 	if err := l.slow(ctx); err != nil {
 		return nil, err
 	}
-	out, unread, err := Convert(df, a.Types)
+	out, unread, err := frame.Convert(df, a.Types)
 	if err != nil {
 		return nil, fmt.Errorf("set_types: %s: %w", a.Source.Name(), err)
 	}
 	m := newModel(a._model.Source, out, a._model.Report)
-	m.typed = map[string]ColumnType{}
+	m.typed = map[string]frame.ColumnType{}
 	for _, t := range a.Types {
 		m.typed[t.Column] = t.Type
 	}
@@ -71,7 +73,7 @@ func (l *Loaders) setTypes(ctx context.Context, a TypesArgs) (*DatasetModel, err
 // sortColumnOf returns the column a sort of col compares: its ISO dates when
 // col is a text column of non-ISO dates, col itself otherwise. Detection
 // runs once per column and is kept with the model.
-func (m *DatasetModel) sortColumnOf(df *Table, col string) (Column, bool) {
+func (m *DatasetModel) sortColumnOf(df *frame.Table, col string) (frame.Column, bool) {
 	c, ok := df.Column(col)
 	if !ok || c.Type != series.String {
 		return c, ok
@@ -83,7 +85,7 @@ func (m *DatasetModel) sortColumnOf(df *Table, col string) (Column, bool) {
 	info, seen := m.dateKeys[col]
 	m.mu.Unlock()
 	if !seen {
-		keys, isDate := DetectDates(c)
+		keys, isDate := frame.DetectDates(c)
 		info = &dateInfo{keys: keys, date: isDate}
 		m.mu.Lock()
 		m.dateKeys[col] = info
@@ -97,18 +99,18 @@ func (m *DatasetModel) sortColumnOf(df *Table, col string) (Column, bool) {
 
 // dateInfo is what detectDates found in one text column.
 type dateInfo struct {
-	keys *Column // ISO text to sort by; nil: the column's own text sorts right
+	keys *frame.Column // ISO text to sort by; nil: the column's own text sorts right
 	date bool
 }
 
 // TypeOf is the type column name holds in m: the type set with set_types,
 // date for a text column of dates, else the reader's type. Telling dates
 // reads every cell of a text column the first time; KnownTypeOf does not.
-func (m *DatasetModel) TypeOf(name string) ColumnType {
+func (m *DatasetModel) TypeOf(name string) frame.ColumnType {
 	t := m.KnownTypeOf(name)
-	if t == TypeString {
+	if t == frame.TypeString {
 		if _, ok := m.sortColumnOf(m.Data(), name); ok && m.isDate(name) {
-			return TypeDate
+			return frame.TypeDate
 		}
 	}
 	return t
@@ -116,23 +118,23 @@ func (m *DatasetModel) TypeOf(name string) ColumnType {
 
 // KnownTypeOf is TypeOf without reading cells: a text column is date only
 // when set_types made it one or a sort already found it holds dates.
-func (m *DatasetModel) KnownTypeOf(name string) ColumnType {
+func (m *DatasetModel) KnownTypeOf(name string) frame.ColumnType {
 	if t, ok := m.typed[name]; ok {
 		return t
 	}
 	c, _ := m.Data().Column(name)
 	switch c.Type {
 	case series.Int:
-		return TypeInt
+		return frame.TypeInt
 	case series.Float:
-		return TypeFloat
+		return frame.TypeFloat
 	case series.Bool:
-		return TypeBool
+		return frame.TypeBool
 	}
 	if m.isDate(name) {
-		return TypeDate
+		return frame.TypeDate
 	}
-	return TypeString
+	return frame.TypeString
 }
 
 func (m *DatasetModel) isDate(name string) bool {

@@ -13,6 +13,7 @@ import (
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // chartView draws the line chart (L) and the scatter plot (P) in braille
@@ -198,7 +199,7 @@ func firstDateColumn(p *page) string {
 		}
 		for i := range min(df.Nrow(), 50) {
 			if !df.IsNA(i, j) {
-				if _, ok := loaders.ParseDate(df.Text(i, j)); ok {
+				if _, ok := frame.ParseDate(df.Text(i, j)); ok {
 					return name
 				}
 				break

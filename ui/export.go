@@ -15,6 +15,7 @@ import (
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // ExportFormat is a file format export writes.
@@ -52,7 +53,7 @@ type ExportView struct {
 // pipeline the explorer's page runs: the filter's rows (FilterRows), then
 // the sort (SortRows for one key, the same stable order extended to
 // several keys otherwise). Errors name the dataset and the bad input.
-func ExportRows(ctx context.Context, l *loaders.Loaders, m *loaders.DatasetModel, v ExportView) (loaders.RowSet, []string, error) {
+func ExportRows(ctx context.Context, l *loaders.Loaders, m *loaders.DatasetModel, v ExportView) (frame.RowSet, []string, error) {
 	name := m.Source.Name()
 	df := m.Data()
 	names := df.Names()
@@ -66,29 +67,29 @@ func ExportRows(ctx context.Context, l *loaders.Loaders, m *loaders.DatasetModel
 	seen := map[string]bool{}
 	for _, c := range columns {
 		if !slices.Contains(names, c) {
-			return loaders.RowSet{}, nil, fail("--columns: no column %q (columns: %s)", c, strings.Join(names, ", "))
+			return frame.RowSet{}, nil, fail("--columns: no column %q (columns: %s)", c, strings.Join(names, ", "))
 		}
 		if seen[c] {
-			return loaders.RowSet{}, nil, fail("--columns: %q is listed twice", c)
+			return frame.RowSet{}, nil, fail("--columns: %q is listed twice", c)
 		}
 		seen[c] = true
 	}
 	for _, k := range v.Sort {
 		if !slices.Contains(names, k.Column) {
-			return loaders.RowSet{}, nil, fail("--sort: no column %q (columns: %s)", k.Column, strings.Join(names, ", "))
+			return frame.RowSet{}, nil, fail("--sort: no column %q (columns: %s)", k.Column, strings.Join(names, ", "))
 		}
 	}
-	rows := loaders.AllRows(df.Nrow())
+	rows := frame.AllRows(df.Nrow())
 	stage := loaders.StageOf(m, "")
 	if v.Filter != "" {
 		var err error
 		rows, err = l.FilterRows.Get(ctx, loaders.FilterArgsOf(m, v.Filter))
 		var pe *loaders.ParseError
 		if errors.As(err, &pe) {
-			return loaders.RowSet{}, nil, fail("--filter: %s", strings.TrimPrefix(pe.Error(), "filter: "))
+			return frame.RowSet{}, nil, fail("--filter: %s", strings.TrimPrefix(pe.Error(), "filter: "))
 		}
 		if err != nil {
-			return loaders.RowSet{}, nil, err
+			return frame.RowSet{}, nil, err
 		}
 		stage = loaders.StageOf(m, v.Filter)
 	}
@@ -99,13 +100,13 @@ func ExportRows(ctx context.Context, l *loaders.Loaders, m *loaders.DatasetModel
 		k := v.Sort[0]
 		sorted, err := l.SortRows.Get(ctx, loaders.SortArgs{Stage: stage, Column: k.Column, Desc: k.Desc})
 		if err != nil {
-			return loaders.RowSet{}, nil, err
+			return frame.RowSet{}, nil, err
 		}
 		rows = sorted
 	default:
 		sorted, err := m.SortBy(rows, v.Sort)
 		if err != nil {
-			return loaders.RowSet{}, nil, err
+			return frame.RowSet{}, nil, err
 		}
 		rows = sorted
 	}
@@ -118,7 +119,7 @@ func ExportRows(ctx context.Context, l *loaders.Loaders, m *loaders.DatasetModel
 // infinities in JSON, which has no number for them. With sanitize (the
 // output is a terminal) cell text is made safe to print; otherwise it is
 // written as read.
-func WriteExport(w io.Writer, df *loaders.Table, rows loaders.RowSet, columns []string, f ExportFormat, sanitize bool) error {
+func WriteExport(w io.Writer, df *frame.Table, rows frame.RowSet, columns []string, f ExportFormat, sanitize bool) error {
 	cols := make([]exportColumn, len(columns))
 	types := df.Types()
 	for j, name := range columns {
@@ -147,13 +148,13 @@ func WriteExport(w io.Writer, df *loaders.Table, rows loaders.RowSet, columns []
 
 // exportColumn is column j of t, as export reads it.
 type exportColumn struct {
-	t    *loaders.Table
+	t    *frame.Table
 	j    int
 	name string
 	typ  series.Type
 }
 
-func writeDelimited(w io.Writer, cols []exportColumn, rows loaders.RowSet, f ExportFormat, text func(string) string) error {
+func writeDelimited(w io.Writer, cols []exportColumn, rows frame.RowSet, f ExportFormat, text func(string) string) error {
 	cw := csv.NewWriter(w)
 	if f == TSV {
 		cw.Comma = '\t'
@@ -211,7 +212,7 @@ func exportCell(c exportColumn, row int) (string, cellKind) {
 	return text, textCell
 }
 
-func writeJSONLines(w *bufio.Writer, cols []exportColumn, rows loaders.RowSet, text func(string) string) error {
+func writeJSONLines(w *bufio.Writer, cols []exportColumn, rows frame.RowSet, text func(string) string) error {
 	keys := make([][]byte, len(cols))
 	for j, c := range cols {
 		keys[j] = appendJSONString(nil, text(c.name))

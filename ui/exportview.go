@@ -11,7 +11,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // Export from the app (e) writes the view shown — the page's rows, in the
@@ -24,8 +24,8 @@ import (
 type exportJob struct {
 	path      string
 	format    ExportFormat
-	frame     *loaders.Table
-	rows      loaders.RowSet
+	frame     *frame.Table
+	rows      frame.RowSet
 	columns   []string
 	overwrite bool        // the user said y to replacing path
 	mode      fs.FileMode // the replaced file's permissions, which it keeps

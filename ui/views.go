@@ -7,6 +7,7 @@ import (
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // viewArgs are the query's inputs of the grouping and chart views: the
@@ -49,7 +50,7 @@ func groupAggs(t series.Type) []string {
 
 // runViews computes the grouping or chart view of q over a stage: each
 // a cached call, so each shows in the panel.
-func runViews(ctx context.Context, l *loaders.Loaders, df *loaders.Table, stage loaders.Stage, q query) (viewResults, error) {
+func runViews(ctx context.Context, l *loaders.Loaders, df *frame.Table, stage loaders.Stage, q query) (viewResults, error) {
 	var r viewResults
 	var err error
 	switch q.view {
@@ -73,7 +74,7 @@ func runViews(ctx context.Context, l *loaders.Loaders, df *loaders.Table, stage 
 }
 
 // typeOf is a column's type in df; String when it has no such column.
-func typeOf(df *loaders.Table, name string) series.Type {
+func typeOf(df *frame.Table, name string) series.Type {
 	for j, n := range df.Names() {
 		if n == name {
 			return df.Types()[j]

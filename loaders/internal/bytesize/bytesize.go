@@ -1,4 +1,5 @@
-package loaders
+// Package bytesize writes sizes in bytes as people read them.
+package bytesize
 
 import "fmt"
 

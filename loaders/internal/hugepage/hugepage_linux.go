@@ -1,4 +1,5 @@
-package loaders
+// Package hugepage asks the kernel for huge pages under large cell arrays.
+package hugepage
 
 import (
 	"syscall"

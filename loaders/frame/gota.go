@@ -1,4 +1,4 @@
-package loaders
+package frame
 
 import (
 	"fmt"
@@ -44,6 +44,11 @@ type layout struct {
 }
 
 var gotaLayout = checkLayout()
+
+// GotaDirect reports whether frames are built directly in gota's memory
+// layout, as this package knows it, rather than through gota's slower
+// public constructors (the fallback when a different gota is linked).
+func GotaDirect() bool { return gotaLayout.ok }
 
 func checkLayout() (l layout) {
 	defer func() {

@@ -1,4 +1,6 @@
-package loaders
+// Package intern makes strings from a reader's bytes cheaply: repeated
+// values share one string, the rest are packed into shared blocks.
+package intern
 
 import "unsafe"
 

@@ -1,4 +1,6 @@
-package loaders
+// Package parallel splits the engine's work over the cores: one call per
+// item (For) or one per contiguous range of items (Parts, Range).
+package parallel
 
 import (
 	"runtime"

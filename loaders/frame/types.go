@@ -1,4 +1,4 @@
-package loaders
+package frame
 
 import (
 	"fmt"
@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
 )
 
 // ColumnType is a type a column can be given.
@@ -61,7 +63,7 @@ func Convert(t *Table, types []TypeSpec) (*Table, map[string]int, error) {
 	}
 	out := make([]Column, len(t.cols))
 	unread := make([]int, len(t.cols))
-	For(len(t.cols), func(j int) {
+	parallel.For(len(t.cols), func(j int) {
 		c := t.cols[j]
 		to, ok := want[c.Name]
 		if !ok {

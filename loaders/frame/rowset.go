@@ -1,4 +1,4 @@
-package loaders
+package frame
 
 // RowSet is an ordered list of row numbers of one frame: the rows a filter
 // kept, in the order a sort put them. It is immutable — nothing outside this

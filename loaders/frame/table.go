@@ -1,4 +1,4 @@
-package loaders
+package frame
 
 import (
 	"math"
@@ -6,6 +6,9 @@ import (
 
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/internal/hugepage"
+	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
 )
 
 // Table is a frame in the compact form the loaders keep and the explorer
@@ -126,7 +129,7 @@ func (t *Table) Frame() dataframe.DataFrame {
 		return dataframe.DataFrame{}
 	}
 	cols := make([]series.Series, len(t.cols))
-	For(len(t.cols), func(j int) { cols[j] = t.cols[j].series() })
+	parallel.For(len(t.cols), func(j int) { cols[j] = t.cols[j].series() })
 	return FrameOf(cols, t.nrows)
 }
 
@@ -145,7 +148,7 @@ func (c Column) series() series.Series {
 
 func cellsFrom[T any](vals []T, nas []bool) []Cell[T] {
 	out := make([]Cell[T], len(vals))
-	Advise(out)
+	hugepage.Advise(out)
 	for i, v := range vals {
 		out[i].V = v
 	}
@@ -162,13 +165,13 @@ func cellsFrom[T any](vals []T, nas []bool) []Cell[T] {
 func TableOf(df dataframe.DataFrame) *Table {
 	names := df.Names()
 	cols := make([]Column, len(names))
-	For(len(names), func(j int) { cols[j] = columnFrom(colOf(df, names[j])) })
+	parallel.For(len(names), func(j int) { cols[j] = ColumnOf(colOf(df, names[j])) })
 	return NewTable(cols, df.Nrow())
 }
 
-// columnFrom copies a series into a column: from its cells in place when
+// ColumnOf copies a series into a Column: from its cells in place when
 // gota's layout is known, through its elements otherwise.
-func columnFrom(s series.Series) Column {
+func ColumnOf(s series.Series) Column {
 	c := Column{Name: s.Name, Type: s.Type()}
 	switch c.Type {
 	case series.Int:

@@ -1,10 +1,12 @@
-package loaders
+package frame
 
 import (
 	"slices"
 	"strconv"
 
 	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
 )
 
 // Column is one column of a Table: its values in a plain slice of their
@@ -109,7 +111,7 @@ func Take(t *Table, idx []int) *Table {
 // the columns in parallel.
 func MapColumns(src []Column, nrows int, fn func(Column) Column) *Table {
 	cols := make([]Column, len(src))
-	For(len(src), func(j int) { cols[j] = fn(src[j]) })
+	parallel.For(len(src), func(j int) { cols[j] = fn(src[j]) })
 	return NewTable(cols, nrows)
 }
 

@@ -1,4 +1,4 @@
-package loaders
+package frame
 
 import (
 	"encoding/binary"
@@ -7,6 +7,8 @@ import (
 
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/internal/intern"
 )
 
 // A columnar binary encoding of gota frames, so loads can be persisted
@@ -23,18 +25,19 @@ import (
 
 const frameMagic = "HMFRAME1"
 
-var errCorrupt = errors.New("corrupt frame encoding")
+// ErrCorrupt is the error of decoding bytes that are not a whole encoding.
+var ErrCorrupt = errors.New("corrupt frame encoding")
 
 // EncodeFrame encodes df.
 func EncodeFrame(df dataframe.DataFrame) ([]byte, error) {
 	if df.Err != nil {
 		return nil, df.Err
 	}
-	return encodeTable(TableOf(df)), nil
+	return EncodeTable(TableOf(df)), nil
 }
 
-// encodeTable encodes t as EncodeFrame encodes its frame.
-func encodeTable(t *Table) []byte {
+// EncodeTable encodes t as EncodeFrame encodes its frame.
+func EncodeTable(t *Table) []byte {
 	b := []byte(frameMagic)
 	b = binary.AppendUvarint(b, uint64(t.Ncol()))
 	b = binary.AppendUvarint(b, uint64(t.Nrow()))
@@ -98,7 +101,7 @@ func (d *frameDecoder) uvarint() int {
 	}
 	v, n := binary.Uvarint(d.b)
 	if n <= 0 || v > 1<<40 {
-		d.err = errCorrupt
+		d.err = ErrCorrupt
 		return 0
 	}
 	d.b = d.b[n:]
@@ -107,7 +110,7 @@ func (d *frameDecoder) uvarint() int {
 
 func (d *frameDecoder) take(n int) []byte {
 	if d.err != nil || n < 0 || n > len(d.b) {
-		d.err = errCorrupt
+		d.err = ErrCorrupt
 		return nil
 	}
 	out := d.b[:n]
@@ -117,23 +120,23 @@ func (d *frameDecoder) take(n int) []byte {
 
 // DecodeFrame decodes what EncodeFrame wrote.
 func DecodeFrame(b []byte) (dataframe.DataFrame, error) {
-	t, err := decodeTable(b)
+	t, err := DecodeTable(b)
 	if err != nil {
 		return dataframe.DataFrame{}, err
 	}
 	return t.Frame(), nil
 }
 
-// decodeTable decodes what EncodeFrame wrote into a Table.
-func decodeTable(b []byte) (*Table, error) {
+// DecodeTable decodes what EncodeFrame wrote into a Table.
+func DecodeTable(b []byte) (*Table, error) {
 	if len(b) < len(frameMagic) || string(b[:len(frameMagic)]) != frameMagic {
-		return nil, errCorrupt
+		return nil, ErrCorrupt
 	}
 	d := &frameDecoder{b: b[len(frameMagic):]}
 	ncols, nrows := d.uvarint(), d.uvarint()
 	// Each column needs at least a name length, a type and its NA bitmap.
 	if d.err != nil || ncols > len(d.b) || (ncols > 0 && nrows/8 > len(d.b)/ncols) {
-		return nil, errCorrupt
+		return nil, ErrCorrupt
 	}
 	cols := make([]Column, 0, ncols)
 	names := map[string]bool{}
@@ -142,7 +145,7 @@ func decodeTable(b []byte) (*Table, error) {
 		code := d.take(1)
 		bits := d.take((nrows + 7) / 8)
 		if d.err != nil || names[name] || name == "" {
-			return nil, errCorrupt
+			return nil, ErrCorrupt
 		}
 		names[name] = true
 		c := Column{Name: name, NAs: missingOf(bits, nrows)}
@@ -150,7 +153,7 @@ func decodeTable(b []byte) (*Table, error) {
 		case 'i', 'f':
 			raw := d.take(8 * nrows)
 			if d.err != nil {
-				return nil, errCorrupt
+				return nil, ErrCorrupt
 			}
 			if code[0] == 'i' {
 				c.Type, c.Ints = series.Int, make([]int, nrows)
@@ -166,7 +169,7 @@ func decodeTable(b []byte) (*Table, error) {
 		case 'b':
 			raw := d.take(nrows)
 			if d.err != nil {
-				return nil, errCorrupt
+				return nil, ErrCorrupt
 			}
 			c.Type, c.Bools = series.Bool, make([]bool, nrows)
 			for i := range c.Bools {
@@ -174,20 +177,20 @@ func decodeTable(b []byte) (*Table, error) {
 			}
 		case 's':
 			c.Type, c.Strs = series.String, make([]string, nrows)
-			var store Store
+			var store intern.Store
 			for i := range c.Strs {
 				c.Strs[i] = store.Intern(d.take(d.uvarint()))
 				if d.err != nil {
-					return nil, errCorrupt
+					return nil, ErrCorrupt
 				}
 			}
 		default:
-			return nil, errCorrupt
+			return nil, ErrCorrupt
 		}
 		cols = append(cols, c)
 	}
 	if len(d.b) != 0 {
-		return nil, errCorrupt
+		return nil, ErrCorrupt
 	}
 	return NewTable(cols, nrows), nil
 }
