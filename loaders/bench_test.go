@@ -14,6 +14,8 @@ import (
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
+
+	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
 )
 
 // Benchmarks for docs/BENCHMARKS.md, each beside gota's own function on the
@@ -57,7 +59,7 @@ func BenchmarkReadCSV(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
 			for b.Loop() {
-				df, err := ReadCSV(context.Background(), bytes.NewReader(data))
+				df, err := csvread.ReadCSV(context.Background(), bytes.NewReader(data))
 				if err != nil || df.Nrow() != size.rows {
 					b.Fatal(err, df.Nrow())
 				}
@@ -81,7 +83,7 @@ func BenchmarkReadCSV(b *testing.B) {
 
 func benchFrame1M(b *testing.B) dataframe.DataFrame {
 	b.Helper()
-	df, err := ReadCSV(context.Background(), bytes.NewReader(benchInput(b, 1_000_000, 4)))
+	df, err := csvread.ReadCSV(context.Background(), bytes.NewReader(benchInput(b, 1_000_000, 4)))
 	if err != nil {
 		b.Fatal(err)
 	}

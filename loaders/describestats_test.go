@@ -14,6 +14,7 @@ import (
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/datasets"
+	"github.com/hitmiss/hitmiss/loaders/frame/csvread/csvreadtest"
 	"github.com/hitmiss/hitmiss/loaders/loadertest"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
@@ -53,7 +54,7 @@ func TestDescribeCountsMatchPandas(t *testing.T) {
 	frames := map[string]*describeCase{}
 	var specs []map[string]any
 	for _, d := range datasets.All() {
-		df := bundledFrame(t, d.Name)
+		df := csvreadtest.Bundled(t, d.Name)
 		got, err := Describe(frame.TableOf(df))
 		if err != nil {
 			t.Fatal(err)
@@ -145,7 +146,7 @@ type describeCase struct {
 }
 
 func TestDescribeModeTiesTakeTheSmallest(t *testing.T) {
-	df, _ := read(t, "n,s\n10,b\n9,a\n10,b\n9,a\nNA,NA\n")
+	df, _ := csvreadtest.Read(t, "n,s\n10,b\n9,a\n10,b\n9,a\nNA,NA\n")
 	got, _ := Describe(frame.TableOf(df))
 	n, s := got.Col("n"), got.Col("s")
 	at := func(name string) int {
@@ -160,7 +161,7 @@ func TestDescribeModeTiesTakeTheSmallest(t *testing.T) {
 }
 
 func TestDescribeDatesMinMaxByTime(t *testing.T) {
-	df, _ := read(t, "d\n12/1/2019\n1/15/2020\n2/3/2019\nNA\n")
+	df, _ := csvreadtest.Read(t, "d\n12/1/2019\n1/15/2020\n2/3/2019\nNA\n")
 	got, _ := Describe(frame.TableOf(df))
 	if lo, hi := got.Col("d").Elem(3).String(), got.Col("d").Elem(7).String(); lo != "2/3/2019" || hi != "1/15/2020" {
 		t.Fatalf("min %s max %s, want 2/3/2019 and 1/15/2020 (by time, not text)", lo, hi)

@@ -6,11 +6,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hitmiss/hitmiss/loaders/frame/csvread/csvreadtest"
 	"github.com/hitmiss/hitmiss/loaders/loadertest"
 )
 
 func TestFilterLanguage(t *testing.T) {
-	df, _ := read(t, "city,temp max,pop,state\nSeattle,12.5,700,WA\nSpokane,30,220,WA\nPortland,NA,650,OR\nSan Jose,25,1000,CA\n")
+	df, _ := csvreadtest.Read(t, "city,temp max,pop,state\nSeattle,12.5,700,WA\nSpokane,30,220,WA\nPortland,NA,650,OR\nSan Jose,25,1000,CA\n")
 	for expr, want := range map[string]string{
 		"pop > 500":                           "[0 2 3]",
 		"pop >= 650 and state = 'WA'":         "[0]",
@@ -38,7 +39,7 @@ func TestFilterLanguage(t *testing.T) {
 }
 
 func TestFilterErrorsSayWhereAndWhat(t *testing.T) {
-	df, _ := read(t, "city,pop\nSeattle,700\n")
+	df, _ := csvreadtest.Read(t, "city,pop\nSeattle,700\n")
 	for expr, want := range map[string]string{
 		"pop >":             "at column 6: expected a column, a number or a string after '>', found the end",
 		"pop > 1 and":       "at column 12: expected a column, a number, a string, not or ( , found the end",
@@ -62,7 +63,7 @@ func TestFilterErrorsSayWhereAndWhat(t *testing.T) {
 }
 
 func TestFilterBoundsNestingAndLength(t *testing.T) {
-	df, _ := read(t, "city,pop\nSeattle,700\n")
+	df, _ := csvreadtest.Read(t, "city,pop\nSeattle,700\n")
 	for name, expr := range map[string]string{
 		"1M parentheses":  strings.Repeat("(", 1<<20) + "pop > 1" + strings.Repeat(")", 1<<20),
 		"10M parentheses": strings.Repeat("(", 10<<20) + "pop > 1" + strings.Repeat(")", 10<<20),
@@ -92,7 +93,7 @@ func TestFilterKernelsAgreeWithRows(t *testing.T) {
 	for range 3*filterChunk + 17 {
 		fmt.Fprintf(&b, "%d,%s,%s,%v\n", r.IntN(40)-20, []string{"1.5", "-2", "NA", "0", "3e1"}[r.IntN(5)], words[r.IntN(len(words))], r.IntN(2) == 0)
 	}
-	df, _ := read(t, b.String())
+	df, _ := csvreadtest.Read(t, b.String())
 	tests := []string{"i > 3", "3 > i", "i = 0", "i != 0", "i <= -5", "i >= 19", "f < 1", "f == 30", "f != 0",
 		"f is na", "s is not na", "i is na", `s contains "an"`, `s contains "KAN"`, `s contains "ær"`, `s contains ""`,
 		`s ~ "^S"`, `s = "Seattle"`, `s < "b"`, "flag = 1", "not i > 0", "i > 0 and f > 0", "i > 18 and s contains 'san'",
@@ -119,7 +120,7 @@ func TestFilterKernelsAgreeWithRows(t *testing.T) {
 // A text column of dates compares with a date as a date, as it sorts: m/d/Y
 // text compared as text put 2/10/2019 after 12/31/2019 (found by QA).
 func TestFilterComparesDatesAsDates(t *testing.T) {
-	df, _ := read(t, "when,iso,name\n12/31/2019,2019-12-31,a\n1/2/2020,2020-01-02,b\n2/10/2019,2019-02-10,c\n11/5/2020,2020-11-05,d\n3/1/2020,2020-03-01,e\nNA,NA,f\n")
+	df, _ := csvreadtest.Read(t, "when,iso,name\n12/31/2019,2019-12-31,a\n1/2/2020,2020-01-02,b\n2/10/2019,2019-02-10,c\n11/5/2020,2020-11-05,d\n3/1/2020,2020-03-01,e\nNA,NA,f\n")
 	for expr, want := range map[string]string{
 		`when > "12/31/2019"`:     "[1 3 4]",
 		`when > "2019-12-31"`:     "[1 3 4]",

@@ -1,8 +1,6 @@
 package loaders
 
 import (
-	"bytes"
-	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -12,27 +10,14 @@ import (
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
 
-	"github.com/hitmiss/hitmiss/datasets"
+	"github.com/hitmiss/hitmiss/loaders/frame/csvread/csvreadtest"
 	"github.com/hitmiss/hitmiss/loaders/loadertest"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
-func bundledFrame(t testing.TB, name string) dataframe.DataFrame {
-	t.Helper()
-	d, ok := datasets.Lookup(name)
-	if !ok {
-		t.Fatalf("no dataset %s", name)
-	}
-	df, err := ReadCSV(context.Background(), bytes.NewReader(d.Bytes()), WithName(d.File))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return df
-}
-
 func TestSortEqualsGotaArrange(t *testing.T) {
-	df := bundledFrame(t, "seattle-weather")
+	df := csvreadtest.Bundled(t, "seattle-weather")
 	for _, col := range []string{"temp_max", "weather", "date", "wind"} {
 		for _, desc := range []bool{false, true} {
 			c := frame.ColumnOf(df.Col(col))
@@ -52,7 +37,7 @@ func TestSortEqualsGotaArrange(t *testing.T) {
 // here by sorting.
 func TestDescribeEqualsGotaAndPandasQuartiles(t *testing.T) {
 	for _, name := range []string{"seattle-weather", "us-employment", "flights-airport"} {
-		df := bundledFrame(t, name)
+		df := csvreadtest.Bundled(t, name)
 		got, err := Describe(frame.TableOf(df))
 		if err != nil {
 			t.Fatal(err)
@@ -88,7 +73,7 @@ func TestDescribeEqualsGotaAndPandasQuartiles(t *testing.T) {
 }
 
 func TestDescribeQuartilesArePandas(t *testing.T) {
-	df, _ := read(t, "x\n4\n2\n1\n3\n")
+	df, _ := csvreadtest.Read(t, "x\n4\n2\n1\n3\n")
 	got, _ := Describe(frame.TableOf(df))
 	for i, want := range []float64{2.5, 2.5, 1.75, 2.5, 3.25} { // median, then 25/50/75 with min between
 		row := []int{1, 5, 4, 5, 6}[i]
@@ -99,7 +84,7 @@ func TestDescribeQuartilesArePandas(t *testing.T) {
 }
 
 func TestDescribeSkipsMissingValues(t *testing.T) {
-	df, _ := read(t, "x\n1\nNA\n3\n")
+	df, _ := csvreadtest.Read(t, "x\n1\nNA\n3\n")
 	got, _ := Describe(frame.TableOf(df))
 	if mean := got.Col("x").Elem(0).Float(); mean != 2 {
 		t.Fatalf("mean with a missing value = %v, want 2 (gota would say NaN)", mean)
@@ -107,7 +92,7 @@ func TestDescribeSkipsMissingValues(t *testing.T) {
 }
 
 func TestValueCountsEqualGotaGroupBy(t *testing.T) {
-	df := bundledFrame(t, "seattle-weather")
+	df := csvreadtest.Bundled(t, "seattle-weather")
 	c := frame.ColumnOf(df.Col("weather"))
 	got := ValueCounts(c, 0)
 	groups := df.GroupBy("weather").Aggregation([]dataframe.AggregationType{dataframe.Aggregation_COUNT}, []string{"date"})
@@ -132,7 +117,7 @@ func TestValueCountsEqualGotaGroupBy(t *testing.T) {
 }
 
 func TestHistogramCountsEveryValue(t *testing.T) {
-	df := bundledFrame(t, "seattle-weather")
+	df := csvreadtest.Bundled(t, "seattle-weather")
 	c := frame.ColumnOf(df.Col("temp_max"))
 	bins, err := Histogram(c, 10)
 	if err != nil {
@@ -152,7 +137,7 @@ func TestHistogramCountsEveryValue(t *testing.T) {
 }
 
 func TestGroupByMean(t *testing.T) {
-	df, _ := read(t, "k,v\na,1\nb,10\na,3\nb,NA\n")
+	df, _ := csvreadtest.Read(t, "k,v\na,1\nb,10\na,3\nb,NA\n")
 	got, err := GroupBy(frame.TableOf(df), "k", "v", AggMean)
 	if err != nil {
 		t.Fatal(err)
@@ -162,26 +147,8 @@ func TestGroupByMean(t *testing.T) {
 	}
 }
 
-func TestCodecRoundTripsEveryBundledDataset(t *testing.T) {
-	for _, d := range datasets.All() {
-		df := bundledFrame(t, d.Name)
-		b, err := frame.EncodeFrame(df)
-		if err != nil {
-			t.Fatal(err)
-		}
-		back, err := frame.DecodeFrame(b)
-		if err != nil {
-			t.Fatalf("%s: %v", d.Name, err)
-		}
-		loadertest.FramesEqual(t, "codec "+d.Name, back, df)
-		if _, err := frame.DecodeFrame(b[:len(b)/2]); err == nil {
-			t.Fatalf("%s: a truncated encoding decoded", d.Name)
-		}
-	}
-}
-
 func TestSortOrderIsStableWithMissingLast(t *testing.T) {
-	df, _ := read(t, "v,s\n3,b\nNA,NA\n-1.5,a\n3,b\n-0,c\ninf,a\n-inf,b\n3,NA\n")
+	df, _ := csvreadtest.Read(t, "v,s\n3,b\nNA,NA\n-1.5,a\n3,b\n-0,c\ninf,a\n-inf,b\n3,NA\n")
 	for _, tc := range []struct {
 		col  string
 		desc bool
@@ -248,7 +215,7 @@ func TestValueCountsInParts(t *testing.T) {
 		}
 		fmt.Fprintf(&b, "%s,%s\n", s, i)
 	}
-	df, _ := read(t, b.String())
+	df, _ := csvreadtest.Read(t, b.String())
 	for _, name := range df.Names() {
 		c, _ := frame.TableOf(df).Column(name)
 		want := map[string]int{}

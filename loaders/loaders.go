@@ -14,6 +14,8 @@ import (
 	"github.com/hitmiss/hitmiss/cache"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
+
+	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
 )
 
 // Loaded is a parsed dataset and what the reader found.
@@ -24,7 +26,7 @@ import (
 // does to one can reach what the next caller sees. That is what a data
 // cache's copy promises, without a second frame in memory per hit.
 type Loaded struct {
-	Report Report
+	Report csvread.Report
 	table  *frame.Table
 }
 
@@ -173,23 +175,23 @@ func (l *Loaders) load(ctx context.Context, src Source) (Loaded, error) {
 		return Loaded{}, err
 	}
 	defer r.Close()
-	var rep Report
-	opts := []Option{WithName(src.Name()), WithReport(&rep)}
+	var rep csvread.Report
+	opts := []csvread.Option{csvread.WithName(src.Name()), csvread.WithReport(&rep)}
 	if src.Delimiter != 0 {
-		opts = append(opts, WithDelimiter(src.Delimiter))
+		opts = append(opts, csvread.WithDelimiter(src.Delimiter))
 	}
 	if src.NoHeader {
-		opts = append(opts, WithHeader(false))
+		opts = append(opts, csvread.WithHeader(false))
 	}
 	if fn, ok := ctx.Value(progressKey{}).(func(read, total int64)); ok {
-		opts = append(opts, WithProgress(fn, size))
+		opts = append(opts, csvread.WithProgress(fn, size))
 	} else if size > 0 {
-		opts = append(opts, WithProgress(nil, size))
+		opts = append(opts, csvread.WithProgress(nil, size))
 	}
 	if src.Kind == URL {
-		opts = append(opts, WithMaxBytes(urlMaxBytes)) // a .gz download is capped by what it inflates to
+		opts = append(opts, csvread.WithMaxBytes(urlMaxBytes)) // a .gz download is capped by what it inflates to
 	}
-	t, err := ReadTable(ctx, r, opts...)
+	t, err := csvread.ReadTable(ctx, r, opts...)
 	if err != nil {
 		return Loaded{}, err
 	}
@@ -221,7 +223,7 @@ func Stat(src Source) (Source, error) {
 		if errors.Is(err, fs.ErrNotExist) {
 			problem = "file disappeared since it was listed"
 		}
-		return src, &InputError{Input: src.Path, Problem: problem, Err: err}
+		return src, &csvread.InputError{Input: src.Path, Problem: problem, Err: err}
 	}
 	src.Size, src.ModTime = fi.Size(), fi.ModTime()
 	return src, nil

@@ -13,6 +13,8 @@ import (
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
+
+	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
 )
 
 // DatasetModel is the parsed, indexed form of one dataset: its table,
@@ -22,7 +24,7 @@ import (
 // must not be changed.)
 type DatasetModel struct {
 	Source  Source
-	Report  Report
+	Report  csvread.Report
 	Columns []ColumnStats
 
 	mu      sync.Mutex
@@ -55,7 +57,7 @@ const distinctCap = 10000
 
 // newModel builds the model of a loaded frame, its columns' statistics
 // on all cores.
-func newModel(src Source, t *frame.Table, rep Report) *DatasetModel {
+func newModel(src Source, t *frame.Table, rep csvread.Report) *DatasetModel {
 	m := &DatasetModel{Source: src, table: t, Report: rep, orders: map[orderKey][]int{}, gen: modelGens.Add(1)}
 	m.Columns = make([]ColumnStats, t.Ncol())
 	parallel.For(t.Ncol(), func(j int) { m.Columns[j] = columnStats(t.Col(j)) })

@@ -17,6 +17,9 @@ import (
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/loaders/internal/bytesize"
+
+	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
+	"github.com/hitmiss/hitmiss/loaders/frame/csvread/csvreadtest"
 )
 
 // TestModelLoadIsNotCopied checks that opening a file builds one frame:
@@ -48,7 +51,7 @@ func TestModelLoadIsNotCopied(t *testing.T) {
 	read := allocated(func() {
 		f, _ := os.Open(path)
 		defer f.Close()
-		if _, err := ReadCSV(ctx, f); err != nil {
+		if _, err := csvread.ReadCSV(ctx, f); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -96,7 +99,7 @@ func TestColumnStatsAgreeWithText(t *testing.T) {
 		fmt.Fprintf(&b, "%s,%s,%s,%s,%d\n", na(fmt.Sprint(r.IntN(300)-150)), na(fmt.Sprint(float64(r.IntN(2000))/8-100)),
 			na(fmt.Sprintf("w%d", r.IntN(500))), na(fmt.Sprint(r.IntN(2) == 0)), i)
 	}
-	df, _ := read(t, b.String())
+	df, _ := csvreadtest.Read(t, b.String())
 	for _, partRows := range []int{1 << 20, 1000} {
 		old := distinctPartRows
 		distinctPartRows = partRows // several parts per column, on every core
@@ -107,7 +110,7 @@ func TestColumnStatsAgreeWithText(t *testing.T) {
 
 func statsAgree(t *testing.T, df dataframe.DataFrame) {
 	t.Helper()
-	m := newModel(Source{}, frame.TableOf(df), Report{})
+	m := newModel(Source{}, frame.TableOf(df), csvread.Report{})
 	for j, name := range df.Names() {
 		c, _ := frame.TableOf(df).Column(name)
 		seen := map[string]bool{}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/go-gota/gota/series"
+	"github.com/hitmiss/hitmiss/loaders/frame/csvread/csvreadtest"
 	"github.com/hitmiss/hitmiss/loaders/loadertest"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
@@ -134,7 +135,7 @@ func TestPermuteEqualsGather(t *testing.T) {
 		}
 		fmt.Fprintf(&b, "%d,%g,s%d,%v\n", r.IntN(1e6), r.Float64(), r.IntN(100), r.IntN(2) == 1)
 	}
-	df, _ := read(t, b.String())
+	df, _ := csvreadtest.Read(t, b.String())
 	perm := r.Perm(n)
 	got := permute(frame.TableOf(df), perm, frame.Column{}, false).Frame()
 	if !frame.GotaDirect() {
@@ -161,7 +162,7 @@ func TestSortFrameEqualsGather(t *testing.T) {
 			b.WriteString("NA,NA,NA,NA,NA\n")
 		}
 	}
-	df, _ := read(t, b.String())
+	df, _ := csvreadtest.Read(t, b.String())
 	tb := frame.TableOf(df)
 	f, _ := tb.Column("f")
 	for i := 0; i < len(f.Floats); i += 97 {

@@ -6,6 +6,8 @@ import (
 	"errors"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
+
+	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
 )
 
 // EncodeLoaded encodes a load: the frame, then the report as JSON.
@@ -33,7 +35,7 @@ func DecodeLoaded(b []byte) (Loaded, error) {
 	if err != nil {
 		return Loaded{}, err
 	}
-	var rep Report
+	var rep csvread.Report
 	if err := json.Unmarshal(b[k+int(n):], &rep); err != nil {
 		return Loaded{}, frame.ErrCorrupt
 	}

@@ -8,6 +8,8 @@ import (
 	"io"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
+
+	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
 )
 
 // Preview is the first rows of a source, parsed at once, so that a first
@@ -53,7 +55,7 @@ func previewOf(ctx context.Context, r io.Reader, name string, rows int) (Preview
 	if magic, _ := br.peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return Preview{}, &InputError{Input: name, Problem: "corrupt gzip data: " + err.Error(), Err: err}
+			return Preview{}, &csvread.InputError{Input: name, Problem: "corrupt gzip data: " + err.Error(), Err: err}
 		}
 		br = &peeker{r: zr}
 	}
@@ -66,12 +68,12 @@ func previewOf(ctx context.Context, r io.Reader, name string, rows int) (Preview
 		head = more
 		whole := err != nil // the input ended within want bytes
 		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
-			return Preview{}, &InputError{Input: name, Problem: "read failed: " + err.Error(), Err: err}
+			return Preview{}, &csvread.InputError{Input: name, Problem: "read failed: " + err.Error(), Err: err}
 		}
 		if bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
 			return Preview{}, ErrNoPreview // UTF-16: the full load transcodes it
 		}
-		cut, complete := Cut(head, rows+1)
+		cut, complete := csvread.Cut(head, rows+1)
 		if whole {
 			cut, complete = len(head), true
 		}
@@ -79,9 +81,9 @@ func previewOf(ctx context.Context, r io.Reader, name string, rows int) (Preview
 			if cut == 0 {
 				return Preview{}, ErrNoPreview
 			}
-			var rep Report
-			t, err := ReadTable(ctx, bytes.NewReader(head[:cut]), WithName(name), WithReport(&rep))
-			if errors.Is(err, ErrNotUTF8) {
+			var rep csvread.Report
+			t, err := csvread.ReadTable(ctx, bytes.NewReader(head[:cut]), csvread.WithName(name), csvread.WithReport(&rep))
+			if errors.Is(err, csvread.ErrNotUTF8) {
 				return Preview{}, ErrNoPreview
 			}
 			if err != nil {

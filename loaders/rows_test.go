@@ -12,6 +12,8 @@ import (
 	"github.com/hitmiss/hitmiss/cache"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
+
+	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
 )
 
 func pipeline(t *testing.T, opts ...cache.RegistryOption) (*Loaders, *cache.Registry) {
@@ -200,7 +202,7 @@ func TestStatMakesAnEditedFileANewKey(t *testing.T) {
 }
 
 func TestHistogramExtremesAndConstants(t *testing.T) {
-	df, err := ReadCSV(context.Background(), strings.NewReader("x,c\n-1e308,5\n1e308,5\n0,5\n"))
+	df, err := csvread.ReadCSV(context.Background(), strings.NewReader("x,c\n-1e308,5\n1e308,5\n0,5\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,8 +229,8 @@ func TestHistogramExtremesAndConstants(t *testing.T) {
 }
 
 func TestDropTheOnlyColumnSaysSo(t *testing.T) {
-	df, _ := ReadCSV(context.Background(), strings.NewReader("a\n1\n"))
-	m := newModel(Source{}, frame.TableOf(df), Report{})
+	df, _ := csvread.ReadCSV(context.Background(), strings.NewReader("a\n1\n"))
+	m := newModel(Source{}, frame.TableOf(df), csvread.Report{})
 	err := m.DropColumn("a")
 	if err == nil || !strings.Contains(err.Error(), "only column") {
 		t.Fatalf("dropping the only column: %v", err)

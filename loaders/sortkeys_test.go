@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
+
+	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
 )
 
 func rowsOfSet(r frame.RowSet) []int {
@@ -114,7 +116,7 @@ func TestReadingOptionsAreKeys(t *testing.T) {
 	comma, noHeader := plain, plain
 	comma.Delimiter = ','
 	noHeader.NoHeader = true
-	shape := func(src Source) (int, int, Report) {
+	shape := func(src Source) (int, int, csvread.Report) {
 		got, err := l.Load.Get(ctx, src)
 		if err != nil {
 			t.Fatal(err)

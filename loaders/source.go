@@ -19,6 +19,8 @@ import (
 	"github.com/hitmiss/hitmiss/datasets"
 
 	"github.com/hitmiss/hitmiss/loaders/internal/bytesize"
+
+	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
 )
 
 // SourceKind says where a dataset's bytes come from.
@@ -108,18 +110,18 @@ func isDataFile(name string) bool {
 // naming spec.
 func Resolve(spec string, stdin io.Reader) ([]Source, error) {
 	fail := func(format string, args ...any) error {
-		return &InputError{Input: spec, Problem: fmt.Sprintf(format, args...)}
+		return &csvread.InputError{Input: spec, Problem: fmt.Sprintf(format, args...)}
 	}
 	switch {
 	case spec == "":
 		return nil, fail("empty source name")
 	case spec == "-":
-		data, err := io.ReadAll(io.LimitReader(stdin, DefaultMemoryBudget/MemoryFactor+1))
+		data, err := io.ReadAll(io.LimitReader(stdin, csvread.DefaultMemoryBudget/csvread.MemoryFactor+1))
 		if err != nil {
-			return nil, &InputError{Input: "stdin", Problem: "read failed: " + err.Error(), Err: err}
+			return nil, &csvread.InputError{Input: "stdin", Problem: "read failed: " + err.Error(), Err: err}
 		}
-		if int64(len(data)) > DefaultMemoryBudget/MemoryFactor {
-			return nil, &InputError{Input: "stdin", Problem: "more data than the memory budget allows"}
+		if int64(len(data)) > csvread.DefaultMemoryBudget/csvread.MemoryFactor {
+			return nil, &csvread.InputError{Input: "stdin", Problem: "more data than the memory budget allows"}
 		}
 		return []Source{{Kind: Stdin, Path: "-", Size: int64(len(data)), Hash: fmt.Sprintf("%x", xxh3.Hash128(data).Bytes()), _data: data}}, nil
 	case strings.HasPrefix(spec, "http://") || strings.HasPrefix(spec, "https://"):
@@ -204,16 +206,16 @@ func (s Source) open(ctx context.Context) (io.ReadCloser, int64, error) {
 		case errors.Is(err, fs.ErrPermission):
 			problem = "permission denied"
 		}
-		return nil, 0, &InputError{Input: s.Path, Problem: problem, Err: err}
+		return nil, 0, &csvread.InputError{Input: s.Path, Problem: problem, Err: err}
 	}
 	fi, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, 0, &InputError{Input: s.Path, Problem: err.Error(), Err: err}
+		return nil, 0, &csvread.InputError{Input: s.Path, Problem: err.Error(), Err: err}
 	}
 	if fi.IsDir() {
 		f.Close()
-		return nil, 0, &InputError{Input: s.Path, Problem: "is a directory, not a file"}
+		return nil, 0, &csvread.InputError{Input: s.Path, Problem: "is a directory, not a file"}
 	}
 	return f, fi.Size(), nil
 }
@@ -221,7 +223,7 @@ func (s Source) open(ctx context.Context) (io.ReadCloser, int64, error) {
 // fetch GETs a URL with a timeout and a size cap.
 func fetch(ctx context.Context, url string) (io.ReadCloser, int64, error) {
 	fail := func(err error, format string, args ...any) (io.ReadCloser, int64, error) {
-		return nil, 0, &InputError{Input: url, Problem: fmt.Sprintf(format, args...), Err: err}
+		return nil, 0, &csvread.InputError{Input: url, Problem: fmt.Sprintf(format, args...), Err: err}
 	}
 	ctx, cancel := context.WithTimeout(ctx, DefaultURLTimeout)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
@@ -270,7 +272,7 @@ type cappedBody struct {
 
 func (b *cappedBody) Read(p []byte) (int, error) {
 	if b.left <= 0 {
-		return 0, &InputError{Input: b.url, Problem: fmt.Sprintf("download is over the %s limit", bytesize.Human(urlMaxBytes))}
+		return 0, &csvread.InputError{Input: b.url, Problem: fmt.Sprintf("download is over the %s limit", bytesize.Human(urlMaxBytes))}
 	}
 	n, err := b.r.Read(p[:min(int64(len(p)), b.left)])
 	b.left -= int64(n)

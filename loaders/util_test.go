@@ -1,14 +1,10 @@
 package loaders
 
 import (
-	"compress/gzip"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
 )
-
-func gzipWriter(w io.Writer) *gzip.Writer { return gzip.NewWriter(w) }
 
 // fileModel writes text to a file and returns its model.
 func fileModel(t *testing.T, l *Loaders, text string) *DatasetModel {

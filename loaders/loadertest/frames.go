@@ -15,7 +15,7 @@ import (
 func NewRand() *rand.Rand { return rand.New(rand.NewPCG(7, 11)) }
 
 // FramesEqual compares two frames cell by cell through gota's accessors.
-func FramesEqual(t *testing.T, what string, got, want dataframe.DataFrame) {
+func FramesEqual(t testing.TB, what string, got, want dataframe.DataFrame) {
 	t.Helper()
 	if got.Nrow() != want.Nrow() || got.Ncol() != want.Ncol() {
 		t.Fatalf("%s: %d × %d, gota has %d × %d", what, got.Nrow(), got.Ncol(), want.Nrow(), want.Ncol())
@@ -43,7 +43,7 @@ func FramesEqual(t *testing.T, what string, got, want dataframe.DataFrame) {
 // SameCells fails unless got and want hold the same columns, types and
 // cells, missing where the other is missing: stricter than FramesEqual,
 // which lets a missing float equal a present NaN.
-func SameCells(t *testing.T, what string, got, want dataframe.DataFrame) {
+func SameCells(t testing.TB, what string, got, want dataframe.DataFrame) {
 	t.Helper()
 	if fmt.Sprint(got.Names(), got.Types(), got.Nrow()) != fmt.Sprint(want.Names(), want.Types(), want.Nrow()) {
 		t.Fatalf("%s: %v %v %d rows, want %v %v %d rows", what, got.Names(), got.Types(), got.Nrow(), want.Names(), want.Types(), want.Nrow())

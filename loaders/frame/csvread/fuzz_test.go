@@ -1,4 +1,4 @@
-package loaders
+package csvread
 
 import (
 	"bytes"
@@ -77,44 +77,4 @@ func FuzzReadCSV(f *testing.F) {
 			t.Fatalf("in-memory read differs: %v, %d rows %v %v, streamed %d rows %v %v", err, mem.Nrow(), mem.Names(), mem.Types(), df.Nrow(), df.Names(), df.Types())
 		}
 	})
-}
-
-// FuzzDecodeFrame checks that damaged encodings are errors, not panics.
-func FuzzDecodeFrame(f *testing.F) {
-	for _, d := range datasets.All()[:3] {
-		df, err := ReadCSV(context.Background(), bytes.NewReader(d.Bytes()[:min(len(d.Bytes()), 3000)]))
-		if err == nil {
-			b, _ := frame.EncodeFrame(df)
-			f.Add(b)
-		}
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		frame.DecodeFrame(data)
-	})
-}
-
-// FuzzCompileFilter checks that no expression makes the parser panic.
-func FuzzCompileFilter(f *testing.F) {
-	df, _ := ReadCSV(context.Background(), bytes.NewReader([]byte("city,temp max,pop\nSeattle,12.5,700\nSpokane,NA,220\n")))
-	for _, s := range []string{"pop > 500", "not (city ~ '^S' or `temp max` is na)", "city contains \"x\" and pop != 3", "((", "pop >= -1e3"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, expr string) {
-		if p, err := CompileFrame(expr, df); err == nil {
-			if got, want := fmt.Sprint(p.Rows()), fmt.Sprint(matching(p, df.Nrow())); got != want {
-				t.Fatalf("%q: vector evaluation kept %s, row by row %s", expr, got, want)
-			}
-		}
-	})
-}
-
-// matching lists the rows p matches, asking row by row.
-func matching(p *Predicate, n int) []int {
-	var out []int
-	for i := range n {
-		if p.Match(i) {
-			out = append(out, i)
-		}
-	}
-	return out
 }

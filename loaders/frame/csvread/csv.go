@@ -1,8 +1,9 @@
-// Package loaders turns CSV bytes into gota frames, fast and safely, and
-// registers the cached functions the explorer runs on them: loads,
-// transforms (sort, filter, select, describe, value counts, group-by,
-// histogram) and the resource-cached dataset models.
-package loaders
+// Package csvread turns CSV bytes into a frame.Table (ReadTable) or a gota
+// DataFrame (ReadCSV), fast and safely: it sniffs the delimiter, gunzips and
+// transcodes, infers each column's type, reads on every core, and refuses
+// input that would not fit the memory budget, with a one-line error naming
+// the input and the problem (InputError).
+package csvread
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package loaders
+package frame_test
 
 import (
 	"bytes"
@@ -16,6 +16,9 @@ import (
 	"github.com/hitmiss/hitmiss/loaders/loadertest"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
+
+	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
 )
 
 // tableInputs are texts that exercise every way the reader fills a
@@ -47,11 +50,11 @@ func TestTableAndFrameReadAlike(t *testing.T) {
 	}
 	ctx := context.Background()
 	for name, text := range inputs {
-		df, err := ReadCSV(ctx, strings.NewReader(text), WithName(name))
+		df, err := csvread.ReadCSV(ctx, strings.NewReader(text), csvread.WithName(name))
 		if err != nil {
 			t.Fatal(err)
 		}
-		tb, err := ReadTable(ctx, strings.NewReader(text), WithName(name))
+		tb, err := csvread.ReadTable(ctx, strings.NewReader(text), csvread.WithName(name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -70,7 +73,7 @@ func TestTableAndFrameReadAlike(t *testing.T) {
 // share a Table between callers: Drop makes a new one, and a Frame is the
 // caller's own.
 func TestTableIsNeverChanged(t *testing.T) {
-	tb, err := ReadTable(context.Background(), bytes.NewReader([]byte("a,b\n1,x\n2,y\n")))
+	tb, err := csvread.ReadTable(context.Background(), bytes.NewReader([]byte("a,b\n1,x\n2,y\n")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +96,7 @@ func TestTableIsNeverChanged(t *testing.T) {
 // gota frame of the same file.
 func TestTableAccessors(t *testing.T) {
 	text := tableInputs()["types"]
-	tb, err := ReadTable(context.Background(), strings.NewReader(text))
+	tb, err := csvread.ReadTable(context.Background(), strings.NewReader(text))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +139,7 @@ func TestTableOfReadsNaNAsMissing(t *testing.T) {
 	if !tb.IsNA(1, 0) || tb.Text(1, 0) != "NA" || tb.IsNA(0, 0) || tb.IsNA(2, 0) {
 		t.Fatalf("NaN cell: IsNA %v %q; others IsNA %v %v", tb.IsNA(1, 0), tb.Text(1, 0), tb.IsNA(0, 0), tb.IsNA(2, 0))
 	}
-	d, err := Describe(frame.TableOf(dataframe.New(series.New([]float64{math.Inf(1), math.Inf(-1)}, series.Float, "y"))))
+	d, err := loaders.Describe(frame.TableOf(dataframe.New(series.New([]float64{math.Inf(1), math.Inf(-1)}, series.Float, "y"))))
 	if err != nil {
 		t.Fatal(err)
 	}

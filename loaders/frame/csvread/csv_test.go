@@ -1,7 +1,8 @@
-package loaders
+package csvread
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -408,3 +409,5 @@ func TestRaggedWarningCountsOneRow(t *testing.T) {
 		t.Fatalf("warnings = %q", rep.Warnings)
 	}
 }
+
+func gzipWriter(w io.Writer) *gzip.Writer { return gzip.NewWriter(w) }
