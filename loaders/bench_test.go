@@ -16,6 +16,8 @@ import (
 	"github.com/hitmiss/hitmiss/loaders/frame"
 
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
+
+	"github.com/hitmiss/hitmiss/loaders/frame/order"
 )
 
 // Benchmarks for docs/BENCHMARKS.md, each beside gota's own function on the
@@ -130,7 +132,7 @@ func BenchmarkSort1M(b *testing.B) {
 		t := frame.TableOf(df)
 		b.Run(col+"/hitmiss", func(b *testing.B) {
 			for b.Loop() {
-				SortTable(t, col, false)
+				order.SortTable(t, col, false)
 			}
 		})
 		b.Run(col+"/baseline=gota-Arrange", func(b *testing.B) {

@@ -8,6 +8,8 @@ import (
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
+
+	"github.com/hitmiss/hitmiss/loaders/frame/order"
 )
 
 // Fast frame kernels. gota's Arrange, Describe and grouping go through
@@ -40,10 +42,10 @@ func Describe(t *frame.Table) (dataframe.DataFrame, error) {
 		// distinct values and the mode.
 		keys := sortedKeys(vals)
 		if n := len(keys); n > 0 {
-			stats[3], stats[7] = KeyFloat(keys[0]), KeyFloat(keys[n-1])
+			stats[3], stats[7] = order.KeyFloat(keys[0]), order.KeyFloat(keys[n-1])
 			for i, q := range quartiles {
 				lo, hi, frac := quantilePos(n, q)
-				stats[4+i] = lerp(KeyFloat(keys[lo]), KeyFloat(keys[hi]), frac)
+				stats[4+i] = lerp(order.KeyFloat(keys[lo]), order.KeyFloat(keys[hi]), frac)
 			}
 			stats[1] = stats[5] // the median is the 50% quartile
 		}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
+
+	"github.com/hitmiss/hitmiss/loaders/frame/order"
 )
 
 // describeCounts are the rows describe shows under the quartiles, as
@@ -40,7 +42,7 @@ func sortedKeys(vals []float64) []uint64 {
 	keys := make([]uint64, len(vals))
 	var counts radixCounts
 	for i, v := range vals {
-		k := FloatKey(v)
+		k := order.FloatKey(v)
 		keys[i] = k
 		counts.add(k) // counted as they are made: one read of the keys fewer
 	}

@@ -14,22 +14,9 @@ import (
 	"github.com/hitmiss/hitmiss/loaders/loadertest"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
-)
 
-func TestSortEqualsGotaArrange(t *testing.T) {
-	df := csvreadtest.Bundled(t, "seattle-weather")
-	for _, col := range []string{"temp_max", "weather", "date", "wind"} {
-		for _, desc := range []bool{false, true} {
-			c := frame.ColumnOf(df.Col(col))
-			got := frame.Take(frame.TableOf(df), Stable(c, desc)).Frame()
-			order := dataframe.Sort(col)
-			if desc {
-				order = dataframe.RevSort(col)
-			}
-			loadertest.FramesEqual(t, fmt.Sprintf("sort %s desc=%v", col, desc), got, df.Arrange(order))
-		}
-	}
-}
+	"github.com/hitmiss/hitmiss/loaders/frame/order"
+)
 
 // TestDescribeEqualsGotaAndPandasQuartiles checks mean, stddev, min and max
 // against gota's Describe, and the median and quartiles against pandas'
@@ -147,25 +134,6 @@ func TestGroupByMean(t *testing.T) {
 	}
 }
 
-func TestSortOrderIsStableWithMissingLast(t *testing.T) {
-	df, _ := csvreadtest.Read(t, "v,s\n3,b\nNA,NA\n-1.5,a\n3,b\n-0,c\ninf,a\n-inf,b\n3,NA\n")
-	for _, tc := range []struct {
-		col  string
-		desc bool
-		want string
-	}{
-		{"v", false, "[6 2 4 0 3 7 5 1]"},
-		{"v", true, "[5 0 3 7 4 2 6 1]"},
-		{"s", false, "[2 5 0 3 6 4 1 7]"},
-		{"s", true, "[4 0 3 6 2 5 1 7]"},
-	} {
-		c := frame.ColumnOf(df.Col(tc.col))
-		if got := fmt.Sprint(Stable(c, tc.desc)); got != tc.want {
-			t.Errorf("sort %s desc=%v: %s, want %s", tc.col, tc.desc, got, tc.want)
-		}
-	}
-}
-
 // TestSortedKeysMatchSort checks describe's radix sort of value keys, from
 // which it reads min, max and the quartiles, against sorting the values,
 // on spread-out values, heavy ties, values packed into a few low bytes,
@@ -191,7 +159,7 @@ func TestSortedKeysMatchSort(t *testing.T) {
 			slices.Sort(sorted)
 			keys := sortedKeys(vals)
 			for _, rank := range ranks {
-				got, want := KeyFloat(keys[rank]), sorted[rank]
+				got, want := order.KeyFloat(keys[rank]), sorted[rank]
 				if got != want && !(math.IsNaN(got) && math.IsNaN(want)) {
 					t.Fatalf("%s, %d values: rank %d = %v, sorting gives %v", name, n, rank, got, want)
 				}

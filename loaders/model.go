@@ -15,6 +15,8 @@ import (
 	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
 
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
+
+	"github.com/hitmiss/hitmiss/loaders/frame/order"
 )
 
 // DatasetModel is the parsed, indexed form of one dataset: its table,
@@ -220,7 +222,7 @@ func (m *DatasetModel) Order(col string, desc bool) ([]int, bool) {
 	if !ok {
 		return nil, false
 	}
-	idx := Stable(c, desc)
+	idx := order.Stable(c, desc)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if prev, ok := m.orders[k]; ok {

@@ -2,13 +2,12 @@ package loaders
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 
-	"github.com/go-gota/gota/series"
-
 	"github.com/hitmiss/hitmiss/loaders/frame"
+
+	"github.com/hitmiss/hitmiss/loaders/frame/order"
 )
 
 // SortKey is one key of a multi-column sort.
@@ -40,48 +39,15 @@ func ParseSortKeys(spec string) ([]SortKey, error) {
 // share the last one whatever the direction. Comparing ranks is comparing
 // values as Order does, which lets several columns' orders combine.
 func (m *DatasetModel) Ranks(col string, desc bool) ([]int, bool) {
-	order, ok := m.Order(col, desc)
+	sorted, ok := m.Order(col, desc)
 	if !ok {
 		return nil, false
 	}
 	c, ok := m.sortColumnOf(m.Data(), col)
-	if !ok || c.Len() != len(order) {
+	if !ok || c.Len() != len(sorted) {
 		return nil, false
 	}
-	same := sameValue(c)
-	ranks := make([]int, len(order))
-	rank := 0
-	for k, row := range order {
-		switch {
-		case c.NA(row):
-			// Missing values come last in every order and tie with each
-			// other: one rank after every present value.
-			if k == 0 || !c.NA(order[k-1]) {
-				rank = k
-			}
-		case k > 0 && !same(order[k-1], row):
-			rank = k
-		}
-		ranks[row] = rank
-	}
-	return ranks, true
-}
-
-// sameValue reports whether two present cells of c tie in Order: the keys
-// the radix sort compares are equal (so -0 and +0 tie, and NaNs tie).
-func sameValue(c frame.Column) func(a, b int) bool {
-	switch c.Type {
-	case series.Int:
-		return func(a, b int) bool { return c.Ints[a] == c.Ints[b] }
-	case series.Float:
-		return func(a, b int) bool {
-			x, y := c.Floats[a], c.Floats[b]
-			return x == y || math.IsNaN(x) && math.IsNaN(y)
-		}
-	case series.Bool:
-		return func(a, b int) bool { return c.Bools[a] == c.Bools[b] }
-	}
-	return func(a, b int) bool { return c.Strs[a] == c.Strs[b] }
+	return order.Ranks(c, sorted), true
 }
 
 // SortBy orders rows by keys, the first most significant. The sort is

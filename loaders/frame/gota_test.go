@@ -3,9 +3,9 @@ package frame_test
 import (
 	"testing"
 
-	"github.com/hitmiss/hitmiss/loaders"
 	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread/csvreadtest"
+	"github.com/hitmiss/hitmiss/loaders/frame/order"
 	"github.com/hitmiss/hitmiss/loaders/loadertest"
 )
 
@@ -15,7 +15,7 @@ import (
 func TestUnknownGotaLayoutFallsBack(t *testing.T) {
 	fast := csvreadtest.Bundled(t, "seattle-weather")
 	c := frame.ColumnOf(fast.Col("temp_max"))
-	order := loaders.Stable(c, true)
+	order := order.Stable(c, true)
 	fastSorted := frame.Take(frame.TableOf(fast), order).Frame()
 
 	defer frame.SetGotaDirect(false)()

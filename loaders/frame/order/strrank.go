@@ -1,4 +1,4 @@
-package loaders
+package order
 
 import (
 	"hash/maphash"

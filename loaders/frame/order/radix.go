@@ -1,4 +1,8 @@
-package loaders
+// Package order sorts a Table's rows, stably, by radix on 64-bit keys:
+// Stable gives the order of one column's rows (missing values last in
+// either direction), SortTable the table in that order, and Ranks the
+// ranks that let several columns' orders combine.
+package order
 
 import (
 	"math"
@@ -268,4 +272,11 @@ func KeyFloat(k uint64) float64 {
 		return math.Float64frombits(k &^ (1 << 63))
 	}
 	return math.Float64frombits(^k)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
