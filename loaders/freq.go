@@ -55,7 +55,3 @@ func (l *Loaders) frequency(ctx context.Context, a FreqArgs) (Freq, error) {
 	}
 	return Frequency(cols, rows), nil
 }
-
-// filterKeywords are the words the filter language reads as keywords, so
-// a column of that name needs backquotes.
-var filterKeywords = []string{"and", "or", "not", "contains", "is", "na"}

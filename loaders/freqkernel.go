@@ -10,6 +10,8 @@ import (
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
+
+	"github.com/hitmiss/hitmiss/loaders/frame/filter"
 )
 
 // FreqGroup is one combination of values and how many rows hold it.
@@ -194,7 +196,7 @@ func (f Freq) Filter(i int) (string, error) {
 	g := f.groups[i]
 	parts := make([]string, len(f.columns))
 	for j, name := range f.columns {
-		test, err := EqualsTest(name, f.types[j], g.Values[j], g.NA[j])
+		test, err := filter.EqualsTest(name, f.types[j], g.Values[j], g.NA[j])
 		if err != nil {
 			return "", err
 		}

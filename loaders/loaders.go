@@ -16,6 +16,8 @@ import (
 	"github.com/hitmiss/hitmiss/loaders/frame"
 
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
+
+	"github.com/hitmiss/hitmiss/loaders/frame/filter"
 )
 
 // Loaded is a parsed dataset and what the reader found.
@@ -70,7 +72,7 @@ type Loaders struct {
 	Load        *cache.Func[Source, Loaded]
 	LoadURL     *cache.Func[Source, Loaded]
 	Model       *cache.Func[Source, *DatasetModel]
-	Predicate   *cache.Func[FilterArgs, *Predicate]
+	Predicate   *cache.Func[FilterArgs, *filter.Predicate]
 	FilterRows  *cache.Func[FilterArgs, frame.RowSet]
 	SortRows    *cache.Func[SortArgs, frame.RowSet]
 	Select      *cache.Func[SelectArgs, dataframe.DataFrame]
@@ -251,12 +253,12 @@ func tableOfModel(m *DatasetModel, gen uint64) (*frame.Table, error) {
 	return t, nil
 }
 
-func (l *Loaders) predicate(ctx context.Context, a FilterArgs) (*Predicate, error) {
+func (l *Loaders) predicate(ctx context.Context, a FilterArgs) (*filter.Predicate, error) {
 	df, err := tableOfModel(a._model, a.Model)
 	if err != nil {
 		return nil, err
 	}
-	return Compile(a.Expr, df)
+	return filter.Compile(a.Expr, df)
 }
 
 // filterRows lists the rows a filter keeps, in frame order.

@@ -7,6 +7,8 @@ import (
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
+
+	"github.com/hitmiss/hitmiss/loaders/frame/filter"
 )
 
 // The explorer's / search is a regular expression over the cells a view
@@ -106,7 +108,7 @@ func (m Matches) Index(pos, col int) int {
 // the columns searched, whose text the pattern matches. Rows are searched
 // in parts on every core and the parts joined in order.
 func (l *Loaders) findMatches(ctx context.Context, a MatchArgs) (Matches, error) {
-	re, err := CompileSearch(a.Pattern)
+	re, err := filter.CompileSearch(a.Pattern)
 	if err != nil {
 		return Matches{}, err
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/hitmiss/hitmiss/loaders"
 	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/frame/filter"
 )
 
 // ExportFormat is a file format export writes.
@@ -44,7 +45,7 @@ func ParseExportFormat(name string) (ExportFormat, error) {
 // keeps, in a sort's order, and some columns — what the explorer shows
 // for the same filter and sort.
 type ExportView struct {
-	Filter  string            // the filter language of loaders.CompileFrame; "" keeps every row
+	Filter  string            // the filter language of filter.CompileFrame; "" keeps every row
 	Sort    []loaders.SortKey // first key most significant; none keeps the file's order
 	Columns []string          // in this order; none means every column
 }
@@ -84,7 +85,7 @@ func ExportRows(ctx context.Context, l *loaders.Loaders, m *loaders.DatasetModel
 	if v.Filter != "" {
 		var err error
 		rows, err = l.FilterRows.Get(ctx, loaders.FilterArgsOf(m, v.Filter))
-		var pe *loaders.ParseError
+		var pe *filter.ParseError
 		if errors.As(err, &pe) {
 			return frame.RowSet{}, nil, fail("--filter: %s", strings.TrimPrefix(pe.Error(), "filter: "))
 		}

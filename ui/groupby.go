@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/frame/filter"
 )
 
 // groupView shows group-by aggregates (A): one line per value of the key
@@ -115,7 +116,7 @@ func groupByFilter(p *page, i int) (string, error) {
 	text := p.views.groups[0].Elem(i, 0).String()
 	// group_by writes a missing key as NA, which no present value reads as
 	// (NA is one of the loader's missing-value tokens).
-	expr, err := loaders.EqualsTest(keyName, typeOf(p.model.Data(), keyName), text, text == "NA")
+	expr, err := filter.EqualsTest(keyName, typeOf(p.model.Data(), keyName), text, text == "NA")
 	if err != nil {
 		return "", err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/loaders"
 	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/frame/filter"
 )
 
 // The explorer behaves like a Streamlit script: every key press, resize and
@@ -199,7 +200,7 @@ func runPage(ctx context.Context, l *loaders.Loaders, id int, q query) (p page) 
 	p.rows = frame.AllRows(p.total)
 	if q.filter != "" {
 		rows, err := call(&p, ctx, l.FilterRows, loaders.FilterArgsOf(m, q.filter))
-		var pe *loaders.ParseError
+		var pe *filter.ParseError
 		switch {
 		case errors.As(err, &pe):
 			p.filterErr = err // not applied: the title says so

@@ -1,4 +1,4 @@
-package loaders
+package filter
 
 import (
 	"errors"
@@ -7,8 +7,8 @@ import (
 	"regexp/syntax"
 )
 
-// CompileSearch compiles a search pattern as find_matches does: a regular
-// expression, matched ignoring case.
+// CompileSearch compiles a search pattern as the find_matches step uses
+// it: a regular expression, matched ignoring case.
 func CompileSearch(pattern string) (*regexp.Regexp, error) {
 	re, err := regexp.Compile("(?i)" + pattern)
 	if err != nil {

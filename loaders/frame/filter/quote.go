@@ -1,4 +1,4 @@
-package loaders
+package filter
 
 import (
 	"fmt"
@@ -98,3 +98,7 @@ func quoteString(s string) string {
 	b.WriteByte('"')
 	return b.String()
 }
+
+// filterKeywords are the words the filter language reads as keywords, so
+// a column of that name needs backquotes.
+var filterKeywords = []string{"and", "or", "not", "contains", "is", "na"}

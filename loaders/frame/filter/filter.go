@@ -1,4 +1,8 @@
-package loaders
+// Package filter is the explorer's filter language and its search
+// matching: Compile binds an expression such as temp_max > 30 and
+// weather = "sun" to a Table's columns (the grammar is below), EqualsTest
+// and QuoteColumn write expressions, and CompileSearch compiles a / search.
+package filter
 
 import (
 	"fmt"
