@@ -18,6 +18,8 @@ import (
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
 
 	"github.com/hitmiss/hitmiss/loaders/frame/order"
+
+	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 )
 
 // Benchmarks for docs/BENCHMARKS.md, each beside gota's own function on the
@@ -100,7 +102,7 @@ func BenchmarkDescribe1M(b *testing.B) {
 	t := frame.TableOf(df)
 	b.Run("hitmiss", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := Describe(t); err != nil {
+			if _, err := stats.Describe(t); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -148,7 +150,7 @@ func BenchmarkValueCounts1M(b *testing.B) {
 	c, _ := frame.TableOf(df).Column("city")
 	b.Run("hitmiss", func(b *testing.B) {
 		for b.Loop() {
-			ValueCounts(c, 0)
+			stats.ValueCounts(c, 0)
 		}
 	})
 	b.Run("baseline=gota-GroupBy-count", func(b *testing.B) {
@@ -168,27 +170,27 @@ func BenchmarkFrequency1M(b *testing.B) {
 	id, _ := t.Column("id")
 	b.Run("city/frequency", func(b *testing.B) {
 		for b.Loop() {
-			ColumnFrequency(city)
+			stats.ColumnFrequency(city)
 		}
 	})
 	b.Run("city/baseline=valueCounts", func(b *testing.B) {
 		for b.Loop() {
-			ValueCounts(city, 0)
+			stats.ValueCounts(city, 0)
 		}
 	})
 	b.Run("id/frequency", func(b *testing.B) {
 		for b.Loop() {
-			ColumnFrequency(id)
+			stats.ColumnFrequency(id)
 		}
 	})
 	b.Run("id/baseline=valueCounts", func(b *testing.B) {
 		for b.Loop() {
-			ValueCounts(id, 0)
+			stats.ValueCounts(id, 0)
 		}
 	})
 	b.Run("city,id/frequency", func(b *testing.B) {
 		for b.Loop() {
-			Frequency([]frame.Column{city, id}, frame.AllRows(city.Len()))
+			stats.Frequency([]frame.Column{city, id}, frame.AllRows(city.Len()))
 		}
 	})
 }

@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
+
+	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 )
 
 // Charts draw a column over thousands of screen dots, not over its
@@ -63,26 +65,26 @@ func (l *Loaders) chartColumns(ctx context.Context, s Stage, names ...string) ([
 	return cols, rows, nil
 }
 
-func (l *Loaders) lineChart(ctx context.Context, a LineArgs) (Line, error) {
+func (l *Loaders) lineChart(ctx context.Context, a LineArgs) (stats.Line, error) {
 	names := []string{a.Y}
 	if a.X != "" {
 		names = append(names, a.X)
 	}
 	cols, rows, err := l.chartColumns(ctx, a.Stage, names...)
 	if err != nil {
-		return Line{}, err
+		return stats.Line{}, err
 	}
 	var x *frame.Column
 	if a.X != "" {
 		x = &cols[1]
 	}
-	return LineOf(cols[0], x, rows, a.Buckets)
+	return stats.LineOf(cols[0], x, rows, a.Buckets)
 }
 
-func (l *Loaders) scatter(ctx context.Context, a ScatterArgs) (Density, error) {
+func (l *Loaders) scatter(ctx context.Context, a ScatterArgs) (stats.Density, error) {
 	cols, rows, err := l.chartColumns(ctx, a.Stage, a.X, a.Y)
 	if err != nil {
-		return Density{}, err
+		return stats.Density{}, err
 	}
-	return DensityOf(cols[0], cols[1], rows, a.W, a.H)
+	return stats.DensityOf(cols[0], cols[1], rows, a.W, a.H)
 }

@@ -1,94 +1,33 @@
 package loaders
 
 import (
-	"cmp"
-	"runtime"
-	"slices"
-	"strconv"
-
-	"github.com/go-gota/gota/series"
-
-	"github.com/hitmiss/hitmiss/loaders/frame"
-	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
+	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 )
 
-// ValueCount is one distinct value of a column and how often it occurs.
-type ValueCount struct {
-	Value string // as text; "NA" for missing values
-	Count int
+// Counts is a column's value counts, most frequent first. Like RowSet it is
+// immutable, so a cached hit on a column of a million distinct values does
+// not copy them.
+type Counts struct {
+	counts []stats.ValueCount
+	total  int // rows counted
 }
 
-// countParts counts the present values of cells by key, a part of the
-// rows per core, and the missing ones.
-func countParts[T any, K comparable](vals []T, missing []bool, key func(T) K) ([]map[K]int, int) {
-	parts := max(1, min(runtime.GOMAXPROCS(0), len(vals)/65536))
-	maps := make([]map[K]int, parts)
-	nas := make([]int, parts)
-	parallel.For(parts, func(k int) {
-		m := map[K]int{}
-		na := 0
-		for i := k * len(vals) / parts; i < (k+1)*len(vals)/parts; i++ {
-			if missing != nil && missing[i] {
-				na++
-			} else {
-				m[key(vals[i])]++
-			}
-		}
-		maps[k], nas[k] = m, na
-	})
-	na := 0
-	for _, n := range nas {
-		na += n
+// Len is the number of distinct values (missing values count as one, "NA").
+func (c Counts) Len() int { return len(c.counts) }
+
+// At is the i-th most frequent value.
+func (c Counts) At(i int) stats.ValueCount { return c.counts[i] }
+
+// Total is how many rows were counted.
+func (c Counts) Total() int { return c.total }
+
+// Most is the highest count, 0 when there are none.
+func (c Counts) Most() int {
+	if len(c.counts) == 0 {
+		return 0
 	}
-	return maps, na
+	return c.counts[0].Count
 }
 
-// ValueCounts counts distinct values, most frequent first (ties by value),
-// keeping the top limit (all when limit <= 0).
-func ValueCounts(c frame.Column, limit int) []ValueCount {
-	counts := map[string]int{}
-	switch c.Type {
-	case series.String:
-		parts, na := countParts(c.Strs, c.NAs, func(v string) string { return v })
-		for _, m := range parts {
-			for v, n := range m {
-				counts[v] += n
-			}
-		}
-		if na > 0 {
-			counts["NA"] += na
-		}
-	case series.Int:
-		parts, na := countParts(c.Ints, c.NAs, func(v int) int { return v })
-		ints := parts[0]
-		for _, m := range parts[1:] {
-			for v, n := range m {
-				ints[v] += n
-			}
-		}
-		for v, n := range ints {
-			counts[strconv.Itoa(v)] = n
-		}
-		if na > 0 {
-			counts["NA"] = na
-		}
-	default:
-		for i := range c.Len() {
-			counts[c.Text(i)]++
-		}
-	}
-	out := make([]ValueCount, 0, len(counts))
-	for v, n := range counts {
-		out = append(out, ValueCount{v, n})
-	}
-	slices.SortFunc(out, func(a, b ValueCount) int {
-		if a.Count != b.Count {
-			return cmp.Compare(b.Count, a.Count)
-		}
-		return cmp.Compare(a.Value, b.Value)
-	})
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
-	}
-	return out
-}
+// Copy returns c itself: Counts is never modified after it is made.
+func (c Counts) Copy() Counts { return c }

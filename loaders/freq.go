@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
+
+	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 )
 
 // FreqArgs names the columns a frequency table groups a stage's rows by.
@@ -27,31 +29,31 @@ func (a FreqArgs) CacheLabel() string {
 // frequency counts the combinations of the named columns' values over the
 // rows of a stage. One column (v) is counted by typed keys on all cores,
 // as value counts are; several by their values' text.
-func (l *Loaders) frequency(ctx context.Context, a FreqArgs) (Freq, error) {
+func (l *Loaders) frequency(ctx context.Context, a FreqArgs) (stats.Freq, error) {
 	if len(a.Columns) == 0 {
-		return Freq{}, errors.New("frequency: no column given")
+		return stats.Freq{}, errors.New("frequency: no column given")
 	}
 	if len(a.Columns) == 1 {
 		c, err := l.column(ctx, a.Stage, a.Columns[0], "frequency")
 		if err != nil {
-			return Freq{}, err
+			return stats.Freq{}, err
 		}
-		return ColumnFrequency(c), nil
+		return stats.ColumnFrequency(c), nil
 	}
 	df, rows, err := l.rowsOf(ctx, a.Stage)
 	if err != nil {
-		return Freq{}, err
+		return stats.Freq{}, err
 	}
 	if err := l.slow(ctx); err != nil {
-		return Freq{}, err
+		return stats.Freq{}, err
 	}
 	cols := make([]frame.Column, len(a.Columns))
 	for j, name := range a.Columns {
 		c, ok := df.Column(name)
 		if !ok {
-			return Freq{}, noColumn("frequency", a.Stage.Source, name)
+			return stats.Freq{}, noColumn("frequency", a.Stage.Source, name)
 		}
 		cols[j] = c
 	}
-	return Frequency(cols, rows), nil
+	return stats.Frequency(cols, rows), nil
 }

@@ -18,6 +18,8 @@ import (
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
 
 	"github.com/hitmiss/hitmiss/loaders/frame/filter"
+
+	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 )
 
 // Loaded is a parsed dataset and what the reader found.
@@ -79,13 +81,13 @@ type Loaders struct {
 	Describe    *cache.Func[Stage, dataframe.DataFrame]
 	ValueCounts *cache.Func[ColumnArgs, Counts]
 	GroupBy     *cache.Func[GroupArgs, dataframe.DataFrame]
-	Histogram   *cache.Func[HistArgs, []Bin]
+	Histogram   *cache.Func[HistArgs, []stats.Bin]
 	SetTypes    *cache.Func[TypesArgs, *DatasetModel]   // types.go
 	SortRowsBy  *cache.Func[SortKeysArgs, frame.RowSet] // multisort.go
 	FindMatches *cache.Func[MatchArgs, Matches]         // search.go
-	Frequency   *cache.Func[FreqArgs, Freq]
-	LinePoints  *cache.Func[LineArgs, Line]
-	Scatter     *cache.Func[ScatterArgs, Density]
+	Frequency   *cache.Func[FreqArgs, stats.Freq]
+	LinePoints  *cache.Func[LineArgs, stats.Line]
+	Scatter     *cache.Func[ScatterArgs, stats.Density]
 	Place       *cache.Func[Source, *Place] // nil without Config.Sessions
 }
 
@@ -358,7 +360,7 @@ func (l *Loaders) describe(ctx context.Context, s Stage) (dataframe.DataFrame, e
 	if err := l.slow(ctx); err != nil {
 		return dataframe.DataFrame{}, err
 	}
-	return Describe(df)
+	return stats.Describe(df)
 }
 
 func (l *Loaders) valueCounts(ctx context.Context, a ColumnArgs) (Counts, error) {
@@ -366,7 +368,7 @@ func (l *Loaders) valueCounts(ctx context.Context, a ColumnArgs) (Counts, error)
 	if err != nil {
 		return Counts{}, err
 	}
-	return Counts{counts: ValueCounts(c, 0), total: c.Len()}, nil
+	return Counts{counts: stats.ValueCounts(c, 0), total: c.Len()}, nil
 }
 
 // column returns the named column of a stage's rows, for the transform
@@ -394,13 +396,13 @@ func (l *Loaders) groupBy(ctx context.Context, a GroupArgs) (dataframe.DataFrame
 	if err != nil {
 		return dataframe.DataFrame{}, err
 	}
-	return GroupBy(df, a.Key, a.Value, a.Agg)
+	return stats.GroupBy(df, a.Key, a.Value, a.Agg)
 }
 
-func (l *Loaders) histogram(ctx context.Context, a HistArgs) ([]Bin, error) {
+func (l *Loaders) histogram(ctx context.Context, a HistArgs) ([]stats.Bin, error) {
 	c, err := l.column(ctx, a.Stage, a.Column, "histogram")
 	if err != nil {
 		return nil, err
 	}
-	return Histogram(c, a.Bins)
+	return stats.Histogram(c, a.Bins)
 }

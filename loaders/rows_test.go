@@ -14,6 +14,8 @@ import (
 	"github.com/hitmiss/hitmiss/loaders/frame"
 
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
+
+	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 )
 
 func pipeline(t *testing.T, opts ...cache.RegistryOption) (*Loaders, *cache.Registry) {
@@ -207,7 +209,7 @@ func TestHistogramExtremesAndConstants(t *testing.T) {
 		t.Fatal(err)
 	}
 	x, _ := frame.TableOf(df).Column("x")
-	bins, err := Histogram(x, 20)
+	bins, err := stats.Histogram(x, 20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +224,7 @@ func TestHistogramExtremesAndConstants(t *testing.T) {
 		t.Fatalf("±1e308: %+v", bins)
 	}
 	c, _ := frame.TableOf(df).Column("c")
-	bins, _ = Histogram(c, 20)
+	bins, _ = stats.Histogram(c, 20)
 	if len(bins) != 1 || bins[0].Count != 3 || bins[0].Lo != 5 || bins[0].Hi != 5 {
 		t.Fatalf("constant column: %+v", bins)
 	}

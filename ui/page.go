@@ -14,6 +14,7 @@ import (
 	"github.com/hitmiss/hitmiss/loaders"
 	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/loaders/frame/filter"
+	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 )
 
 // The explorer behaves like a Streamlit script: every key press, resize and
@@ -82,7 +83,7 @@ type page struct {
 	rows      frame.RowSet          // the table's rows: filtered, then sorted
 	filtered  bool                  // rows are a filter's (the title says "of total")
 	describe  *frame.Table
-	bins      []loaders.Bin
+	bins      []stats.Bin
 	views     viewResults
 	err       error
 	filterErr error

@@ -17,8 +17,8 @@ import (
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
 
-	"github.com/hitmiss/hitmiss/loaders"
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
+	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 )
 
 // tableInputs are texts that exercise every way the reader fills a
@@ -139,7 +139,7 @@ func TestTableOfReadsNaNAsMissing(t *testing.T) {
 	if !tb.IsNA(1, 0) || tb.Text(1, 0) != "NA" || tb.IsNA(0, 0) || tb.IsNA(2, 0) {
 		t.Fatalf("NaN cell: IsNA %v %q; others IsNA %v %v", tb.IsNA(1, 0), tb.Text(1, 0), tb.IsNA(0, 0), tb.IsNA(2, 0))
 	}
-	d, err := loaders.Describe(frame.TableOf(dataframe.New(series.New([]float64{math.Inf(1), math.Inf(-1)}, series.Float, "y"))))
+	d, err := stats.Describe(frame.TableOf(dataframe.New(series.New([]float64{math.Inf(1), math.Inf(-1)}, series.Float, "y"))))
 	if err != nil {
 		t.Fatal(err)
 	}

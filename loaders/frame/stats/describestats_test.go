@@ -1,4 +1,4 @@
-package loaders
+package stats
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/hitmiss/hitmiss/datasets"
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread/csvreadtest"
+	"github.com/hitmiss/hitmiss/loaders/frame/order"
 	"github.com/hitmiss/hitmiss/loaders/loadertest"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
@@ -198,6 +199,43 @@ func TestSortedCountsAgreeWithAMap(t *testing.T) {
 		d, mode := sortedCounts(slices.Clone(vals))
 		if d != len(counts) || !(mode == wantMode || math.IsNaN(mode) && math.IsNaN(wantMode)) {
 			t.Fatalf("round %d: distinct %d mode %v, want %d and %v", round, d, mode, len(counts), wantMode)
+		}
+	}
+}
+
+// TestSortedKeysMatchSort checks describe's radix sort of value keys, from
+// which it reads min, max and the quartiles, against sorting the values,
+// on spread-out values, heavy ties, values packed into a few low bytes,
+// and NaN, infinities and signed zeros.
+func TestSortedKeysMatchSort(t *testing.T) {
+	r := loadertest.NewRand()
+	shapes := map[string]func() float64{
+		"spread": func() float64 { return (r.Float64() - 0.5) * math.Pow(10, float64(r.IntN(20)-10)) },
+		"ties":   func() float64 { return float64(r.IntN(4)) },
+		"narrow": func() float64 { return 1 + r.Float64()*1e-12 },
+		"specials": func() float64 {
+			return []float64{math.NaN(), math.Inf(1), math.Inf(-1), 0, math.Copysign(0, -1), 1}[r.IntN(6)]
+		},
+	}
+	for name, next := range shapes {
+		for _, n := range []int{1, 2, 255, 257, 5000, 100_001} {
+			vals := make([]float64, n)
+			for i := range vals {
+				vals[i] = next()
+			}
+			ranks := []int{0, n / 4, n / 2, (n - 1) / 2, 3 * n / 4, n - 1}
+			sorted := slices.Clone(vals)
+			slices.Sort(sorted)
+			keys := sortedKeys(vals)
+			for _, rank := range ranks {
+				got, want := order.KeyFloat(keys[rank]), sorted[rank]
+				if got != want && !(math.IsNaN(got) && math.IsNaN(want)) {
+					t.Fatalf("%s, %d values: rank %d = %v, sorting gives %v", name, n, rank, got, want)
+				}
+			}
+			if !slices.IsSorted(keys) {
+				t.Fatalf("%s, %d values: keys not sorted", name, n)
+			}
 		}
 	}
 }
