@@ -12,7 +12,7 @@ import (
 
 	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/loaders"
-	"github.com/hitmiss/hitmiss/ui"
+	"github.com/hitmiss/hitmiss/loaders/export"
 )
 
 const exportUsage = `usage: hitmiss export SOURCE [flags]
@@ -61,10 +61,10 @@ func exportCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	fail := func(err error) int {
-		fmt.Fprintln(stderr, "hitmiss:", ui.Sanitize(err.Error()))
+		fmt.Fprintln(stderr, "hitmiss:", export.Sanitize(err.Error()))
 		return 1
 	}
-	var view ui.ExportView
+	var view export.View
 	view.Filter = filter
 	if sortSpec != "" {
 		if view.Sort, err = loaders.ParseSortKeys(sortSpec); err != nil {
@@ -74,7 +74,7 @@ func exportCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if colsSpec != "" {
 		view.Columns = strings.Split(colsSpec, ",")
 	}
-	f, err := ui.ParseExportFormat(formatOf(format, out))
+	f, err := export.ParseFormat(formatOf(format, out))
 	if err != nil {
 		return fail(err)
 	}
@@ -101,12 +101,12 @@ func exportCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
-	rows, columns, err := ui.ExportRows(ctx, l, m, view)
+	rows, columns, err := export.Rows(ctx, l, m, view)
 	if err != nil {
 		return fail(err)
 	}
 	write := func(w io.Writer, sanitize bool) error {
-		return ui.WriteExport(w, m.Data(), rows, columns, f, sanitize)
+		return export.Write(w, m.Data(), rows, columns, f, sanitize)
 	}
 	if out == "-" {
 		err = write(stdout, isTerminal(stdout))
@@ -144,12 +144,12 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-// writeFileAtomic writes path through ui.WriteFileAtomic, replacing an
+// writeFileAtomic writes path through export.WriteFileAtomic, replacing an
 // existing file only with force.
 func writeFileAtomic(path string, force bool, write func(io.Writer) error) error {
-	err := ui.WriteFileAtomic(path, force, write)
+	err := export.WriteFileAtomic(path, force, write)
 	switch {
-	case errors.Is(err, ui.ErrFileExists):
+	case errors.Is(err, export.ErrFileExists):
 		return fmt.Errorf("%s: already exists (pass --force to overwrite it)", path)
 	case err != nil:
 		return fmt.Errorf("%s: %w", path, err)

@@ -11,6 +11,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/hitmiss/hitmiss/loaders/export"
 	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
@@ -23,7 +24,7 @@ import (
 // exportJob is one export the user asked for: what to write, where.
 type exportJob struct {
 	path      string
-	format    ExportFormat
+	format    export.Format
 	frame     *frame.Table
 	rows      frame.RowSet
 	columns   []string
@@ -39,14 +40,14 @@ type exportDoneMsg struct {
 }
 
 // formatOfPath is the export format a file name's extension asks for.
-func formatOfPath(path string) (ExportFormat, error) {
+func formatOfPath(path string) (export.Format, error) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".csv":
-		return CSV, nil
+		return export.CSV, nil
 	case ".tsv", ".tab":
-		return TSV, nil
+		return export.TSV, nil
 	case ".jsonl", ".ndjson":
-		return JSONLines, nil
+		return export.JSONLines, nil
 	}
 	return 0, fmt.Errorf("export: the name must end in .csv, .tsv or .jsonl (the format), not %s", filepath.Base(path))
 }
@@ -96,14 +97,14 @@ func (m *Model) runExport(job *exportJob) tea.Cmd {
 	}
 }
 
-// writeExportFile writes the job through WriteFileAtomic: replacing the
+// writeExportFile writes the job through export.WriteFileAtomic: replacing the
 // target only when the job says so (the user said y).
 func writeExportFile(job exportJob) error {
-	err := WriteFileAtomic(job.path, job.overwrite, func(w io.Writer) error {
-		return WriteExport(w, job.frame, job.rows, job.columns, job.format, false)
+	err := export.WriteFileAtomic(job.path, job.overwrite, func(w io.Writer) error {
+		return export.Write(w, job.frame, job.rows, job.columns, job.format, false)
 	})
 	switch {
-	case errors.Is(err, ErrFileExists):
+	case errors.Is(err, export.ErrFileExists):
 		return fmt.Errorf("export to %s: the file appeared meanwhile; not replaced", job.path)
 	case err != nil:
 		return fmt.Errorf("export to %s: %w", job.path, err)

@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/export"
 )
 
 // prompt replaces the open prompt's text with s and presses enter.
@@ -207,7 +208,7 @@ func TestSheetsKeepFilterSortAndCursor(t *testing.T) {
 	mustContain(t, d.screen(), "641 of 1,461 rows match", "row 4/641")
 }
 
-// e writes the rows shown, in the order shown, as ExportRows and
+// e writes the rows shown, in the order shown, as export.Rows and
 // WriteExport (hitmiss export) write them; an existing file is replaced
 // only after y.
 func TestExportViewMatchesTheCLIAndAsksBeforeReplacing(t *testing.T) {
@@ -227,12 +228,12 @@ func TestExportViewMatchesTheCLIAndAsksBeforeReplacing(t *testing.T) {
 		}
 		f, _ := formatOfPath(path)
 		m := d.m.ctx.page.model
-		rows, cols, err := ExportRows(context.Background(), d.m.ctx.Loaders, m, ExportView{Filter: "temp_max > 25", Sort: []loaders.SortKey{{Column: "temp_max", Desc: true}}})
+		rows, cols, err := export.Rows(context.Background(), d.m.ctx.Loaders, m, export.View{Filter: "temp_max > 25", Sort: []loaders.SortKey{{Column: "temp_max", Desc: true}}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var want bytes.Buffer
-		if err := WriteExport(&want, m.Data(), rows, cols, f, false); err != nil {
+		if err := export.Write(&want, m.Data(), rows, cols, f, false); err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(got, want.Bytes()) {

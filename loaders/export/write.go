@@ -1,126 +1,25 @@
-package ui
+package export
 
 import (
 	"bufio"
-	"context"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"math"
-	"slices"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/go-gota/gota/series"
 
-	"github.com/hitmiss/hitmiss/loaders"
 	"github.com/hitmiss/hitmiss/loaders/frame"
-	"github.com/hitmiss/hitmiss/loaders/frame/filter"
 )
 
-// ExportFormat is a file format export writes.
-type ExportFormat int
-
-// The formats export writes.
-const (
-	CSV       ExportFormat = iota // comma-separated, RFC 4180 quoting
-	TSV                           // tab-separated, quoted as CSV is
-	JSONLines                     // one JSON object per row
-)
-
-var exportFormatNames = []string{"csv", "tsv", "jsonl"}
-
-func (f ExportFormat) String() string { return exportFormatNames[f] }
-
-// ParseExportFormat reads a format's name: csv, tsv or jsonl.
-func ParseExportFormat(name string) (ExportFormat, error) {
-	if i := slices.Index(exportFormatNames, strings.ToLower(name)); i >= 0 {
-		return ExportFormat(i), nil
-	}
-	return 0, fmt.Errorf("--format %q: not one of %s", name, strings.Join(exportFormatNames, ", "))
-}
-
-// ExportView is the part of a dataset export writes: the rows a filter
-// keeps, in a sort's order, and some columns — what the explorer shows
-// for the same filter and sort.
-type ExportView struct {
-	Filter  string            // the filter language of filter.CompileFrame; "" keeps every row
-	Sort    []loaders.SortKey // first key most significant; none keeps the file's order
-	Columns []string          // in this order; none means every column
-}
-
-// ExportRows computes a view's rows and columns through the cached
-// pipeline the explorer's page runs: the filter's rows (FilterRows), then
-// the sort (SortRows for one key, the same stable order extended to
-// several keys otherwise). Errors name the dataset and the bad input.
-func ExportRows(ctx context.Context, l *loaders.Loaders, m *loaders.DatasetModel, v ExportView) (frame.RowSet, []string, error) {
-	name := m.Source.Name()
-	df := m.Data()
-	names := df.Names()
-	fail := func(format string, args ...any) error {
-		return fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...))
-	}
-	columns := v.Columns
-	if len(columns) == 0 {
-		columns = names
-	}
-	seen := map[string]bool{}
-	for _, c := range columns {
-		if !slices.Contains(names, c) {
-			return frame.RowSet{}, nil, fail("--columns: no column %q (columns: %s)", c, strings.Join(names, ", "))
-		}
-		if seen[c] {
-			return frame.RowSet{}, nil, fail("--columns: %q is listed twice", c)
-		}
-		seen[c] = true
-	}
-	for _, k := range v.Sort {
-		if !slices.Contains(names, k.Column) {
-			return frame.RowSet{}, nil, fail("--sort: no column %q (columns: %s)", k.Column, strings.Join(names, ", "))
-		}
-	}
-	rows := frame.AllRows(df.Nrow())
-	stage := loaders.StageOf(m, "")
-	if v.Filter != "" {
-		var err error
-		rows, err = l.FilterRows.Get(ctx, loaders.FilterArgsOf(m, v.Filter))
-		var pe *filter.ParseError
-		if errors.As(err, &pe) {
-			return frame.RowSet{}, nil, fail("--filter: %s", strings.TrimPrefix(pe.Error(), "filter: "))
-		}
-		if err != nil {
-			return frame.RowSet{}, nil, err
-		}
-		stage = loaders.StageOf(m, v.Filter)
-	}
-	switch len(v.Sort) {
-	case 0:
-	case 1:
-		// The explorer's own sort: the same cached call, the same order.
-		k := v.Sort[0]
-		sorted, err := l.SortRows.Get(ctx, loaders.SortArgs{Stage: stage, Column: k.Column, Desc: k.Desc})
-		if err != nil {
-			return frame.RowSet{}, nil, err
-		}
-		rows = sorted
-	default:
-		sorted, err := m.SortBy(rows, v.Sort)
-		if err != nil {
-			return frame.RowSet{}, nil, err
-		}
-		rows = sorted
-	}
-	return rows, columns, nil
-}
-
-// WriteExport writes rows of df, the named columns, in format f. Numbers
+// Write writes rows of df, the named columns, in format f. Numbers
 // print as the table prints them (1016.6, never 1016.600000); a missing
 // value is an empty cell in CSV and TSV and null in JSON lines, as are
 // infinities in JSON, which has no number for them. With sanitize (the
 // output is a terminal) cell text is made safe to print; otherwise it is
 // written as read.
-func WriteExport(w io.Writer, df *frame.Table, rows frame.RowSet, columns []string, f ExportFormat, sanitize bool) error {
+func Write(w io.Writer, df *frame.Table, rows frame.RowSet, columns []string, f Format, sanitize bool) error {
 	cols := make([]exportColumn, len(columns))
 	types := df.Types()
 	for j, name := range columns {
@@ -155,7 +54,7 @@ type exportColumn struct {
 	typ  series.Type
 }
 
-func writeDelimited(w io.Writer, cols []exportColumn, rows frame.RowSet, f ExportFormat, text func(string) string) error {
+func writeDelimited(w io.Writer, cols []exportColumn, rows frame.RowSet, f Format, text func(string) string) error {
 	cw := csv.NewWriter(w)
 	if f == TSV {
 		cw.Comma = '\t'
