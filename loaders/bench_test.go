@@ -14,11 +14,8 @@ import (
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
-
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
-
 	"github.com/hitmiss/hitmiss/loaders/frame/order"
-
 	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 )
 

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/hitmiss/hitmiss/cache"
-
 	"github.com/hitmiss/hitmiss/loaders/internal/bytesize"
 	"github.com/hitmiss/hitmiss/loaders/loadertest"
 )

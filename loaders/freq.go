@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
-
 	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 )
 

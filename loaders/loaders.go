@@ -12,13 +12,9 @@ import (
 	"github.com/go-gota/gota/dataframe"
 
 	"github.com/hitmiss/hitmiss/cache"
-
 	"github.com/hitmiss/hitmiss/loaders/frame"
-
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
-
 	"github.com/hitmiss/hitmiss/loaders/frame/filter"
-
 	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 )
 

@@ -12,11 +12,9 @@ import (
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
-	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
-
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
-
 	"github.com/hitmiss/hitmiss/loaders/frame/order"
+	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
 )
 
 // DatasetModel is the parsed, indexed form of one dataset: its table,

@@ -13,13 +13,11 @@ import (
 	"github.com/go-gota/gota/dataframe"
 
 	"github.com/hitmiss/hitmiss/cache"
-	"github.com/hitmiss/hitmiss/loaders/loadertest"
-
 	"github.com/hitmiss/hitmiss/loaders/frame"
-	"github.com/hitmiss/hitmiss/loaders/internal/bytesize"
-
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread/csvreadtest"
+	"github.com/hitmiss/hitmiss/loaders/internal/bytesize"
+	"github.com/hitmiss/hitmiss/loaders/loadertest"
 )
 
 // TestModelLoadIsNotCopied checks that opening a file builds one frame:

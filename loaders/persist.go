@@ -6,7 +6,6 @@ import (
 	"errors"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
-
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
 )
 

@@ -8,7 +8,6 @@ import (
 	"io"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
-
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
 )
 

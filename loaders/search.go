@@ -6,9 +6,8 @@ import (
 	"strconv"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
-	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
-
 	"github.com/hitmiss/hitmiss/loaders/frame/filter"
+	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
 )
 
 // The explorer's / search is a regular expression over the cells a view

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
-
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
 )
 

@@ -17,10 +17,8 @@ import (
 	"github.com/zeebo/xxh3"
 
 	"github.com/hitmiss/hitmiss/datasets"
-
-	"github.com/hitmiss/hitmiss/loaders/internal/bytesize"
-
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
+	"github.com/hitmiss/hitmiss/loaders/internal/bytesize"
 )
 
 // SourceKind says where a dataset's bytes come from.

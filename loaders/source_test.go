@@ -13,9 +13,8 @@ import (
 	"time"
 
 	"github.com/hitmiss/hitmiss/cache"
-	"github.com/hitmiss/hitmiss/loaders/loadertest"
-
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
+	"github.com/hitmiss/hitmiss/loaders/loadertest"
 )
 
 func TestResolve(t *testing.T) {

@@ -13,7 +13,6 @@ import (
 	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/cache/redisstore"
 	"github.com/hitmiss/hitmiss/internal/redistest"
-
 	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 

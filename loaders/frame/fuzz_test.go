@@ -7,7 +7,6 @@ import (
 
 	"github.com/hitmiss/hitmiss/datasets"
 	"github.com/hitmiss/hitmiss/loaders/frame"
-
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
 )
 

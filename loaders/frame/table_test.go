@@ -13,12 +13,10 @@ import (
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/datasets"
-	"github.com/hitmiss/hitmiss/loaders/loadertest"
-
 	"github.com/hitmiss/hitmiss/loaders/frame"
-
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
 	"github.com/hitmiss/hitmiss/loaders/frame/stats"
+	"github.com/hitmiss/hitmiss/loaders/loadertest"
 )
 
 // tableInputs are texts that exercise every way the reader fills a

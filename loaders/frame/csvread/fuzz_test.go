@@ -8,9 +8,8 @@ import (
 	"testing"
 
 	"github.com/hitmiss/hitmiss/datasets"
-	"github.com/hitmiss/hitmiss/loaders/loadertest"
-
 	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/loadertest"
 )
 
 // FuzzReadCSV feeds arbitrary bytes to the reader. It must never panic;

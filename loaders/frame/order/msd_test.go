@@ -10,10 +10,9 @@ import (
 	"testing"
 
 	"github.com/go-gota/gota/series"
+	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread/csvreadtest"
 	"github.com/hitmiss/hitmiss/loaders/loadertest"
-
-	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // keyDistributions are the shapes of input the MSD sort must handle: random

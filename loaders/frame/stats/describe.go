@@ -12,9 +12,8 @@ import (
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
-	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
-
 	"github.com/hitmiss/hitmiss/loaders/frame/order"
+	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
 )
 
 // Fast frame kernels. gota's Arrange, Describe and grouping go through

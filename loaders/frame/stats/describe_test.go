@@ -7,9 +7,8 @@ import (
 
 	"github.com/go-gota/gota/series"
 
-	"github.com/hitmiss/hitmiss/loaders/frame/csvread/csvreadtest"
-
 	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/frame/csvread/csvreadtest"
 )
 
 // TestDescribeEqualsGotaAndPandasQuartiles checks mean, stddev, min and max

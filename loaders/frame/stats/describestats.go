@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
-
 	"github.com/hitmiss/hitmiss/loaders/frame/order"
 )
 

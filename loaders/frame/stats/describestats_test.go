@@ -14,11 +14,10 @@ import (
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/datasets"
+	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread/csvreadtest"
 	"github.com/hitmiss/hitmiss/loaders/frame/order"
 	"github.com/hitmiss/hitmiss/loaders/loadertest"
-
-	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // pandasDescribe prints, per dataset and column, pandas' count, missing,

@@ -10,28 +10,10 @@ import (
 	"time"
 
 	"github.com/hitmiss/hitmiss/cache"
-
 	"github.com/hitmiss/hitmiss/loaders/frame"
-
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
-
 	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 )
-
-func pipeline(t *testing.T, opts ...cache.RegistryOption) (*Loaders, *cache.Registry) {
-	t.Helper()
-	reg := cache.NewRegistry(append([]cache.RegistryOption{cache.WithPersistDir(t.TempDir())}, opts...)...)
-	return New(reg, Config{}), reg
-}
-
-func modelOf(t *testing.T, l *Loaders, src Source) *DatasetModel {
-	t.Helper()
-	m, err := l.Model.Get(context.Background(), src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
 
 func TestCachedStepsAndModels(t *testing.T) {
 	l, _ := pipeline(t)
