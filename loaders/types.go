@@ -97,7 +97,7 @@ func (m *DatasetModel) sortColumnOf(df *frame.Table, col string) (frame.Column, 
 	return c, true
 }
 
-// dateInfo is what detectDates found in one text column.
+// dateInfo is what frame.DetectDates found in one text column.
 type dateInfo struct {
 	keys *frame.Column // ISO text to sort by; nil: the column's own text sorts right
 	date bool

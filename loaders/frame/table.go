@@ -69,7 +69,7 @@ func (t *Table) Index(name string) int {
 	return -1
 }
 
-// column returns the column named name.
+// Column returns the column named name; ok is false when t has none.
 func (t *Table) Column(name string) (Column, bool) {
 	if j := t.Index(name); j >= 0 {
 		return t.cols[j], true

@@ -669,9 +669,9 @@ func (p *filterParser) compare(l operand, op token, r operand) (node, error) {
 
 // datesCompared turns a comparison of a text column of dates with a date
 // into one of ISO text, whose order is the dates' order: the filter then
-// agrees with the sort, which orders such a column by date (types.go), so
-// `when > "12/31/2019"` keeps 1/2/2020 and not 2/10/2019. Other operands
-// come back as they were.
+// agrees with the sort, which orders such a column by date
+// (frame.DetectDates), so `when > "12/31/2019"` keeps 1/2/2020 and not
+// 2/10/2019. Other operands come back as they were.
 func datesCompared(l, r operand) (operand, operand) {
 	col, lit, swapped := l, r, false
 	if col.col == nil {

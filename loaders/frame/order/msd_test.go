@@ -58,7 +58,7 @@ func TestSortKeyedMatchesStableSort(t *testing.T) {
 	}
 }
 
-// stableOrder is the order sortOrder must give c: the present rows stably
+// stableOrder is the order Stable must give c: the present rows stably
 // sorted by compare (reversed when desc), then the missing rows.
 func stableOrder(c frame.Column, desc bool, compare func(a, b int) int) []int {
 	var want, missing []int
@@ -90,7 +90,7 @@ func firstDiff[T comparable](a, b []T) int {
 	return -1
 }
 
-// TestSortOrderLargeColumns checks sortOrder on columns large enough for
+// TestSortOrderLargeColumns checks Stable on columns large enough for
 // the parallel sort, with missing values, against a comparison sort.
 func TestSortOrderLargeColumns(t *testing.T) {
 	r := loadertest.NewRand()
@@ -145,8 +145,8 @@ func TestPermuteEqualsGather(t *testing.T) {
 	loadertest.FramesEqual(t, "permute of a subset", permute(frame.TableOf(df), perm[:n-1], frame.Column{}, false).Frame(), frame.Take(frame.TableOf(df), perm[:n-1]).Frame())
 }
 
-// TestSortFrameEqualsGather checks sortFrame, which rebuilds the sort
-// column from its keys, against gathering the rows in sortOrder's order:
+// TestSortFrameEqualsGather checks SortTable, which rebuilds the sort
+// column from its keys, against gathering the rows in Stable's order:
 // every column type, missing values, -0 beside +0, NaN and infinities, and
 // strings sorted by rank and by bytes.
 func TestSortFrameEqualsGather(t *testing.T) {

@@ -54,7 +54,7 @@ func Stable(c frame.Column, desc bool) []int {
 	return order
 }
 
-// sortColumn returns sortOrder's row order and, when withCells is set and
+// sortColumn returns Stable's row order and, when withCells is set and
 // the sort keys turn back into values (numbers and ranked strings), c's
 // cells in that order, built in sequence from the keys rather than moved
 // one random row at a time (ok says whether it did).

@@ -18,7 +18,7 @@ import (
 
 // Fast frame kernels. gota's Arrange, Describe and grouping go through
 // interfaces and allocations per cell; these read a Table's columns in
-// place (see table.go) and produce the same results.
+// place (see frame.Table) and produce the same results.
 
 // Describe computes gota's Describe (mean, median, stddev, min, 25%,
 // 50%, 75%, max per column, strings showing only min and max) in one sort per

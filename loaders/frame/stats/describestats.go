@@ -35,7 +35,7 @@ func textCounts(c frame.Column) (count, missing, distinct int, mode, lo, hi stri
 	return c.Len() - na, na, distinct, mode, lo, hi
 }
 
-// sortedKeys returns vals' keys (floatKey), sorted by radix. -0 and 0
+// sortedKeys returns vals' keys (order.FloatKey), sorted by radix. -0 and 0
 // share a key, as they are one value to pandas; so do all NaNs.
 func sortedKeys(vals []float64) []uint64 {
 	keys := make([]uint64, len(vals))
@@ -77,7 +77,7 @@ func keyCounts(keys []uint64) (distinct int, mode float64) {
 	return distinct, floatOfKey(modeKey)
 }
 
-// floatOfKey inverts floatKey for the values it keeps apart.
+// floatOfKey inverts order.FloatKey for the values it keeps apart.
 func floatOfKey(k uint64) float64 {
 	if k == 0 {
 		return math.NaN()
@@ -163,7 +163,7 @@ func countRows(count, missing, distinct int, mode string) []string {
 }
 
 // minMaxDates is the least and greatest cells of a text column of
-// non-ISO dates (detectDates), in time, shown as the file has them; ok is
+// non-ISO dates (frame.DetectDates), in time, shown as the file has them; ok is
 // false for other columns, whose text order (ISO dates included) is right.
 func minMaxDates(c frame.Column) (lo, hi string, ok bool) {
 	keys, isDate := frame.DetectDates(c)
