@@ -80,7 +80,7 @@ type Loaders struct {
 	Histogram   *cache.Func[HistArgs, []stats.Bin]
 	SetTypes    *cache.Func[TypesArgs, *DatasetModel]   // types.go
 	SortRowsBy  *cache.Func[SortKeysArgs, frame.RowSet] // multisort.go
-	FindMatches *cache.Func[MatchArgs, Matches]         // search.go
+	FindMatches *cache.Func[MatchArgs, filter.Matches]  // search.go
 	Frequency   *cache.Func[FreqArgs, stats.Freq]
 	LinePoints  *cache.Func[LineArgs, stats.Line]
 	Scatter     *cache.Func[ScatterArgs, stats.Density]

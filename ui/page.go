@@ -87,7 +87,7 @@ type page struct {
 	views     viewResults
 	err       error
 	filterErr error
-	matches   loaders.Matches // the search's, in the rows and columns shown
+	matches   filter.Matches // the search's, in the rows and columns shown
 	searchErr error
 }
 

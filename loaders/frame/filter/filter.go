@@ -1,7 +1,8 @@
 // Package filter is the explorer's filter language and its search
 // matching: Compile binds an expression such as temp_max > 30 and
 // weather = "sun" to a Table's columns (the grammar is below), EqualsTest
-// and QuoteColumn write expressions, and CompileSearch compiles a / search.
+// and QuoteColumn write expressions; CompileSearch compiles a / search and
+// FindMatches lists the cells it matches (Matches).
 package filter
 
 import (
