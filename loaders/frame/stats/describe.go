@@ -1,7 +1,7 @@
 // Package stats holds the kernels the cached steps run over a Table's
 // rows: Describe, ValueCounts, Histogram, GroupBy, the frequency tables
-// (Frequency, ColumnFrequency) and the chart reductions (LineOf,
-// DensityOf). Each reads the columns in place, on every core, and gives
+// (Frequency, ColumnFrequency), the chart reductions (LineOf, DensityOf)
+// and the per-column summary a model keeps (ColumnStatsOf). Each reads the columns in place, on every core, and gives
 // what gota (or pandas, for the quartiles) gives.
 package stats
 
