@@ -8,7 +8,8 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/frame/filter"
+	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 )
 
 // groupView shows group-by aggregates (A): one line per value of the key
@@ -87,7 +88,7 @@ func (g *groupView) View() string {
 		count := p.views.groups[0].Elem(i, 1).Float()
 		for k := range p.views.aggs {
 			cell := "–" // no value to aggregate in this group
-			if count > 0 || p.views.aggs[k] == loaders.AggCount {
+			if count > 0 || p.views.aggs[k] == stats.AggCount {
 				cell = fmtAgg(p.views.groups[k].Elem(i, 1).Float(), cellW)
 			}
 			line += fmt.Sprintf(" %*s", cellW, cell)
@@ -115,7 +116,7 @@ func groupByFilter(p *page, i int) (string, error) {
 	text := p.views.groups[0].Elem(i, 0).String()
 	// group_by writes a missing key as NA, which no present value reads as
 	// (NA is one of the loader's missing-value tokens).
-	expr, err := loaders.EqualsTest(keyName, typeOf(p.model.Data(), keyName), text, text == "NA")
+	expr, err := filter.EqualsTest(keyName, typeOf(p.model.Data(), keyName), text, text == "NA")
 	if err != nil {
 		return "", err
 	}

@@ -12,6 +12,9 @@ import (
 
 	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/frame/filter"
+	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 )
 
 // The explorer behaves like a Streamlit script: every key press, resize and
@@ -48,7 +51,7 @@ type query struct {
 	view    viewKind
 	source  *loaders.Source   // the open dataset; nil on the list
 	sort    []loaders.SortKey // the first most significant (sorting.go)
-	types   []loaders.TypeSpec
+	types   []frame.TypeSpec
 	filter  string
 	column  string // the column of frequency tables, histograms, charts (y) and group-by (the aggregated)
 	dropped string // mutation demo: column dropped from the data-cached copy
@@ -75,16 +78,16 @@ type page struct {
 	model     *loaders.DatasetModel // the model every step read: set_types' when types are set
 	base      *loaders.DatasetModel // the dataset's own model (dataset_model)
 	place     *loaders.Place        // this session's place in the dataset (serve, --split)
-	frame     *loaders.Table        // the table's frame: the model's, or the mutation demo's copy
+	frame     *frame.Table          // the table's frame: the model's, or the mutation demo's copy
 	total     int                   // rows of the frame before the filter
-	rows      loaders.RowSet        // the table's rows: filtered, then sorted
+	rows      frame.RowSet          // the table's rows: filtered, then sorted
 	filtered  bool                  // rows are a filter's (the title says "of total")
-	describe  *loaders.Table
-	bins      []loaders.Bin
+	describe  *frame.Table
+	bins      []stats.Bin
 	views     viewResults
 	err       error
 	filterErr error
-	matches   loaders.Matches // the search's, in the rows and columns shown
+	matches   filter.Matches // the search's, in the rows and columns shown
 	searchErr error
 }
 
@@ -195,10 +198,10 @@ func runPage(ctx context.Context, l *loaders.Loaders, id int, q query) (p page) 
 	stage := loaders.StageOf(m, "")
 	p.frame = m.Data()
 	p.total = p.frame.Nrow()
-	p.rows = loaders.AllRows(p.total)
+	p.rows = frame.AllRows(p.total)
 	if q.filter != "" {
 		rows, err := call(&p, ctx, l.FilterRows, loaders.FilterArgsOf(m, q.filter))
-		var pe *loaders.ParseError
+		var pe *filter.ParseError
 		switch {
 		case errors.As(err, &pe):
 			p.filterErr = err // not applied: the title says so
@@ -213,7 +216,7 @@ func runPage(ctx context.Context, l *loaders.Loaders, id int, q query) (p page) 
 	if len(q.sort) > 0 {
 		// One key: sort_rows, the order the model keeps per column; more:
 		// sort_rows_by, stable over the keys.
-		var rows loaders.RowSet
+		var rows frame.RowSet
 		var err error
 		if len(q.sort) == 1 {
 			rows, err = call(&p, ctx, l.SortRows, loaders.SortArgs{Stage: stage, Column: q.sort[0].Column, Desc: q.sort[0].Desc})
@@ -241,7 +244,7 @@ func runPage(ctx context.Context, l *loaders.Loaders, id int, q query) (p page) 
 	case viewDescribe:
 		d, err := call(&p, ctx, l.Describe, stage)
 		if p.err = err; err == nil {
-			p.describe = loaders.TableOf(d)
+			p.describe = frame.TableOf(d)
 		}
 	case viewHisto:
 		p.bins, p.err = call(&p, ctx, l.Histogram, loaders.HistArgs{Stage: stage, Column: q.column, Bins: q.views.binCount()})

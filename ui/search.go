@@ -6,7 +6,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/frame/filter"
 )
 
 // Search: / takes a regular expression (any case); the page lists its
@@ -23,7 +23,7 @@ func (m Model) startSearch(pattern string) (tea.Model, tea.Cmd) {
 		m.notice = "search cleared"
 		return m, m.rerun.start(m.q)
 	}
-	if _, err := loaders.CompileSearch(pattern); err != nil {
+	if _, err := filter.CompileSearch(pattern); err != nil {
 		m.notice = Sanitize(err.Error()) + "  (/: edit it)"
 		m.lastSearch = pattern
 		return m, nil

@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // Column types: t asks for the cursor column's type; the page then reads
@@ -17,9 +18,9 @@ import (
 
 // typesOf keeps the types whose column m has: a column the mutation demo
 // dropped loses its type instead of failing every rerun.
-func typesOf(m *loaders.DatasetModel, types []loaders.TypeSpec) []loaders.TypeSpec {
+func typesOf(m *loaders.DatasetModel, types []frame.TypeSpec) []frame.TypeSpec {
 	names := m.Data().Names()
-	var out []loaders.TypeSpec
+	var out []frame.TypeSpec
 	for _, t := range types {
 		if slices.Contains(names, t.Column) {
 			out = append(out, t)
@@ -38,8 +39,8 @@ func (m Model) openTypePrompt(col string) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	now := m.ctx.page.model.KnownTypeOf(col) // Update reads no column: dates are known once sorted
-	names := make([]string, len(loaders.ColumnTypes))
-	for i, t := range loaders.ColumnTypes {
+	names := make([]string, len(frame.ColumnTypes))
+	for i, t := range frame.ColumnTypes {
 		names[i] = string(t)
 	}
 	m.typeColumn = col
@@ -51,14 +52,14 @@ func (m Model) openTypePrompt(col string) (tea.Model, tea.Cmd) {
 // setType applies the typed answer to the t prompt.
 func (m Model) setType(text string) (tea.Model, tea.Cmd) {
 	col := m.typeColumn
-	t, err := loaders.ParseColumnType(text)
+	t, err := frame.ParseColumnType(text)
 	if err != nil {
 		m.notice = Sanitize(err.Error())
 		return m, nil
 	}
-	types := slices.DeleteFunc(slices.Clone(m.q.types), func(s loaders.TypeSpec) bool { return s.Column == col })
+	types := slices.DeleteFunc(slices.Clone(m.q.types), func(s frame.TypeSpec) bool { return s.Column == col })
 	if base := m.ctx.page.base; base == nil || base.KnownTypeOf(col) != t {
-		types = append(types, loaders.TypeSpec{Column: col, Type: t})
+		types = append(types, frame.TypeSpec{Column: col, Type: t})
 		m.notice = fmt.Sprintf("%s is now %s (set_types)", Sanitize(col), t)
 		m.typeNotice = col
 	} else {
@@ -69,7 +70,7 @@ func (m Model) setType(text string) (tea.Model, tea.Cmd) {
 }
 
 // typesTitle is the title's part for the types set: types: temp int.
-func typesTitle(types []loaders.TypeSpec) string {
+func typesTitle(types []frame.TypeSpec) string {
 	parts := make([]string, len(types))
 	for i, t := range types {
 		parts[i] = Sanitize(t.Column) + " " + string(t.Type)
@@ -81,7 +82,7 @@ func typesTitle(types []loaders.TypeSpec) string {
 // there: how many cells did not read as the type.
 func (m *Model) sayUnread(p *page) {
 	col := m.typeNotice
-	if col == "" || !p.ready(m.q) || !slices.EqualFunc(p.query.types, m.q.types, func(a, b loaders.TypeSpec) bool { return a == b }) {
+	if col == "" || !p.ready(m.q) || !slices.EqualFunc(p.query.types, m.q.types, func(a, b frame.TypeSpec) bool { return a == b }) {
 		return
 	}
 	m.typeNotice = ""

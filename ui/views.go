@@ -7,6 +7,8 @@ import (
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 )
 
 // viewArgs are the query's inputs of the grouping and chart views: the
@@ -31,25 +33,25 @@ func (a viewArgs) binCount() int {
 
 // viewResults is what the grouping and chart views show.
 type viewResults struct {
-	freq    loaders.Freq
+	freq    stats.Freq
 	aggs    []string              // the aggregates computed, in column order
 	groups  []dataframe.DataFrame // group_by's result per aggregate, in aggs order
-	line    loaders.Line
-	density loaders.Density
+	line    stats.Line
+	density stats.Density
 }
 
 // groupAggs are the aggregates A shows: every one for a numeric column,
 // the count alone for any other.
 func groupAggs(t series.Type) []string {
 	if t == series.String {
-		return []string{loaders.AggCount}
+		return []string{stats.AggCount}
 	}
-	return []string{loaders.AggCount, loaders.AggSum, loaders.AggMean, loaders.AggMin, loaders.AggMax}
+	return []string{stats.AggCount, stats.AggSum, stats.AggMean, stats.AggMin, stats.AggMax}
 }
 
 // runViews computes the grouping or chart view of q over a stage: each
 // a cached call, so each shows in the panel.
-func runViews(ctx context.Context, l *loaders.Loaders, df *loaders.Table, stage loaders.Stage, q query) (viewResults, error) {
+func runViews(ctx context.Context, l *loaders.Loaders, df *frame.Table, stage loaders.Stage, q query) (viewResults, error) {
 	var r viewResults
 	var err error
 	switch q.view {
@@ -73,7 +75,7 @@ func runViews(ctx context.Context, l *loaders.Loaders, df *loaders.Table, stage 
 }
 
 // typeOf is a column's type in df; String when it has no such column.
-func typeOf(df *loaders.Table, name string) series.Type {
+func typeOf(df *frame.Table, name string) series.Type {
 	for j, n := range df.Names() {
 		if n == name {
 			return df.Types()[j]
