@@ -12,6 +12,11 @@ import (
 
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
+	"github.com/hitmiss/hitmiss/loaders/frame/order"
+	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 )
 
 // Benchmarks for docs/BENCHMARKS.md, each beside gota's own function on the
@@ -55,7 +60,7 @@ func BenchmarkReadCSV(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
 			for b.Loop() {
-				df, err := ReadCSV(context.Background(), bytes.NewReader(data))
+				df, err := csvread.ReadCSV(context.Background(), bytes.NewReader(data))
 				if err != nil || df.Nrow() != size.rows {
 					b.Fatal(err, df.Nrow())
 				}
@@ -79,7 +84,7 @@ func BenchmarkReadCSV(b *testing.B) {
 
 func benchFrame1M(b *testing.B) dataframe.DataFrame {
 	b.Helper()
-	df, err := ReadCSV(context.Background(), bytes.NewReader(benchInput(b, 1_000_000, 4)))
+	df, err := csvread.ReadCSV(context.Background(), bytes.NewReader(benchInput(b, 1_000_000, 4)))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -91,10 +96,10 @@ func benchFrame1M(b *testing.B) dataframe.DataFrame {
 // the same 1M-row frame (id int, lat float, lon float, city string).
 func BenchmarkDescribe1M(b *testing.B) {
 	df := benchFrame1M(b)
-	t := TableOf(df)
+	t := frame.TableOf(df)
 	b.Run("hitmiss", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := describeFrame(t); err != nil {
+			if _, err := stats.Describe(t); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -112,10 +117,10 @@ func BenchmarkDescribe1M(b *testing.B) {
 // "name", the city and a scrambled row number, as in "Denver-224/581201".
 func BenchmarkSort1M(b *testing.B) {
 	df := benchFrame1M(b)
-	city, _ := TableOf(df).column("city")
-	names := make([]string, city.len())
+	city, _ := frame.TableOf(df).Column("city")
+	names := make([]string, city.Len())
 	for i := range names {
-		names[i] = city.strs[i] + "/" + strconv.Itoa(i*7919%len(names))
+		names[i] = city.Strs[i] + "/" + strconv.Itoa(i*7919%len(names))
 	}
 	named := df.Mutate(series.New(names, series.String, "name"))
 	for _, col := range []string{"lat", "city", "name"} {
@@ -123,10 +128,10 @@ func BenchmarkSort1M(b *testing.B) {
 		if col == "name" {
 			df = named
 		}
-		t := TableOf(df)
+		t := frame.TableOf(df)
 		b.Run(col+"/hitmiss", func(b *testing.B) {
 			for b.Loop() {
-				sortFrame(t, col, false)
+				order.SortTable(t, col, false)
 			}
 		})
 		b.Run(col+"/baseline=gota-Arrange", func(b *testing.B) {
@@ -139,10 +144,10 @@ func BenchmarkSort1M(b *testing.B) {
 
 func BenchmarkValueCounts1M(b *testing.B) {
 	df := benchFrame1M(b)
-	c, _ := TableOf(df).column("city")
+	c, _ := frame.TableOf(df).Column("city")
 	b.Run("hitmiss", func(b *testing.B) {
 		for b.Loop() {
-			valueCounts(c, 0)
+			stats.ValueCounts(c, 0)
 		}
 	})
 	b.Run("baseline=gota-GroupBy-count", func(b *testing.B) {
@@ -157,32 +162,32 @@ func BenchmarkValueCounts1M(b *testing.B) {
 // 1M-row frame in the same run.
 func BenchmarkFrequency1M(b *testing.B) {
 	df := benchFrame1M(b)
-	t := TableOf(df)
-	city, _ := t.column("city")
-	id, _ := t.column("id")
+	t := frame.TableOf(df)
+	city, _ := t.Column("city")
+	id, _ := t.Column("id")
 	b.Run("city/frequency", func(b *testing.B) {
 		for b.Loop() {
-			freqOne(city)
+			stats.ColumnFrequency(city)
 		}
 	})
 	b.Run("city/baseline=valueCounts", func(b *testing.B) {
 		for b.Loop() {
-			valueCounts(city, 0)
+			stats.ValueCounts(city, 0)
 		}
 	})
 	b.Run("id/frequency", func(b *testing.B) {
 		for b.Loop() {
-			freqOne(id)
+			stats.ColumnFrequency(id)
 		}
 	})
 	b.Run("id/baseline=valueCounts", func(b *testing.B) {
 		for b.Loop() {
-			valueCounts(id, 0)
+			stats.ValueCounts(id, 0)
 		}
 	})
 	b.Run("city,id/frequency", func(b *testing.B) {
 		for b.Loop() {
-			freqOf([]column{city, id}, AllRows(city.len()))
+			stats.Frequency([]frame.Column{city, id}, frame.AllRows(city.Len()))
 		}
 	})
 }

@@ -2,9 +2,11 @@ package loaders
 
 import (
 	"context"
-	"math"
 	"strings"
 	"testing"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 )
 
 // fileModel writes text to a CSV file and opens its model.
@@ -109,48 +111,6 @@ func TestFrequencyReadsTheFiltersRows(t *testing.T) {
 	}
 }
 
-func TestLineAndScatterReduce(t *testing.T) {
-	l, _ := pipeline(t)
-	ctx := context.Background()
-	m := fileModel(t, l, "d,y,z\n2024-01-03,5,1\n2024-01-01,1,2\n2024-01-02,,3\n2024-01-05,-2,4\n")
-	line, err := l.LinePoints.Get(ctx, LineArgs{Stage: StageOf(m, ""), X: "d", Y: "y", Buckets: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	day := float64(24 * 3600)
-	if !line.XDates || line.Points != 3 || line.Skipped != 1 || line.YMin != -2 || line.YMax != 5 || line.XMax-line.XMin != 4*day {
-		t.Fatalf("line: %+v", line)
-	}
-	if b := line.Buckets; b[0].N != 1 || b[0].Min != 1 || b[2].N != 1 || b[2].Max != 5 || b[3].N != 1 || b[3].Min != -2 {
-		t.Fatalf("buckets: %+v", line.Buckets)
-	}
-	one, _ := l.LinePoints.Get(ctx, LineArgs{Stage: StageOf(m, ""), X: "d", Y: "y", Buckets: 1})
-	if b := one.Buckets[0]; b.N != 3 || b.Min != -2 || b.Max != 5 || b.FirstY != 1 || b.LastY != -2 {
-		t.Fatalf("one bucket of every point: %+v", b)
-	}
-	byRow, err := l.LinePoints.Get(ctx, LineArgs{Stage: StageOf(m, "z >= 2"), Y: "z", Buckets: 10})
-	if err != nil || byRow.XMin != 2 || byRow.XMax != 4 || byRow.Points != 3 || byRow.YMin != 2 {
-		t.Fatalf("line over row numbers of the filter's rows: %+v %v", byRow, err)
-	}
-	if _, err := l.LinePoints.Get(ctx, LineArgs{Stage: StageOf(m, ""), X: "y", Y: "d", Buckets: 4}); err == nil {
-		t.Fatal("a line of a text column drew")
-	}
-	d, err := l.Scatter.Get(ctx, ScatterArgs{Stage: StageOf(m, ""), X: "z", Y: "y", W: 4, H: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum := 0
-	for _, c := range d.Counts {
-		sum += c
-	}
-	if d.Points != 3 || sum != 3 || d.Skipped != 1 || d.XMin != 1 || d.XMax != 4 || d.Counts[1*4+0] != 1 || d.Counts[0*4+1] != 1 || d.Counts[0*4+3] != 1 {
-		t.Fatalf("scatter: %+v", d)
-	}
-	if slot(math.MaxFloat64, -math.MaxFloat64, math.MaxFloat64, 10) != 9 || slot(0, -math.MaxFloat64, math.MaxFloat64, 10) != 5 {
-		t.Fatal("slot overflows on a huge span")
-	}
-}
-
 // One column's typed count (v) and the several-column count by text give
 // the same table; -0 and 0 are one group (= 0 finds both), infinities
 // filter exactly.
@@ -164,8 +124,8 @@ func TestFrequencyOneColumnAgreesWithSeveral(t *testing.T) {
 	}
 	for _, m := range models {
 		for _, name := range m.Data().Names() {
-			c, _ := m.Data().column(name)
-			one, several := freqOne(c), freqOf([]column{c}, AllRows(c.len()))
+			c, _ := m.Data().Column(name)
+			one, several := stats.ColumnFrequency(c), stats.Frequency([]frame.Column{c}, frame.AllRows(c.Len()))
 			if one.Len() != several.Len() || one.Total() != several.Total() {
 				t.Fatalf("%s %s: %d groups of %d rows, by text %d of %d", m.Source.Name(), name, one.Len(), one.Total(), several.Len(), several.Total())
 			}

@@ -12,6 +12,10 @@ import (
 	"github.com/go-gota/gota/dataframe"
 
 	"github.com/hitmiss/hitmiss/cache"
+	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
+	"github.com/hitmiss/hitmiss/loaders/frame/filter"
+	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 )
 
 // Loaded is a parsed dataset and what the reader found.
@@ -22,12 +26,12 @@ import (
 // does to one can reach what the next caller sees. That is what a data
 // cache's copy promises, without a second frame in memory per hit.
 type Loaded struct {
-	Report Report
-	table  *Table
+	Report csvread.Report
+	table  *frame.Table
 }
 
 // Table returns the load's cells, read-only.
-func (l Loaded) Table() *Table { return l.table }
+func (l Loaded) Table() *frame.Table { return l.table }
 
 // Frame returns the load as a gota DataFrame of the caller's own.
 func (l Loaded) Frame() dataframe.DataFrame { return l.table.Frame() }
@@ -66,20 +70,20 @@ type Loaders struct {
 	Load        *cache.Func[Source, Loaded]
 	LoadURL     *cache.Func[Source, Loaded]
 	Model       *cache.Func[Source, *DatasetModel]
-	Predicate   *cache.Func[FilterArgs, *Predicate]
-	FilterRows  *cache.Func[FilterArgs, RowSet]
-	SortRows    *cache.Func[SortArgs, RowSet]
+	Predicate   *cache.Func[FilterArgs, *filter.Predicate]
+	FilterRows  *cache.Func[FilterArgs, frame.RowSet]
+	SortRows    *cache.Func[SortArgs, frame.RowSet]
 	Select      *cache.Func[SelectArgs, dataframe.DataFrame]
 	Describe    *cache.Func[Stage, dataframe.DataFrame]
 	ValueCounts *cache.Func[ColumnArgs, Counts]
 	GroupBy     *cache.Func[GroupArgs, dataframe.DataFrame]
-	Histogram   *cache.Func[HistArgs, []Bin]
-	SetTypes    *cache.Func[TypesArgs, *DatasetModel] // types.go
-	SortRowsBy  *cache.Func[SortKeysArgs, RowSet]     // multisort.go
-	FindMatches *cache.Func[MatchArgs, Matches]       // search.go
-	Frequency   *cache.Func[FreqArgs, Freq]
-	LinePoints  *cache.Func[LineArgs, Line]
-	Scatter     *cache.Func[ScatterArgs, Density]
+	Histogram   *cache.Func[HistArgs, []stats.Bin]
+	SetTypes    *cache.Func[TypesArgs, *DatasetModel]   // types.go
+	SortRowsBy  *cache.Func[SortKeysArgs, frame.RowSet] // multisort.go
+	FindMatches *cache.Func[MatchArgs, filter.Matches]  // search.go
+	Frequency   *cache.Func[FreqArgs, stats.Freq]
+	LinePoints  *cache.Func[LineArgs, stats.Line]
+	Scatter     *cache.Func[ScatterArgs, stats.Density]
 	Place       *cache.Func[Source, *Place] // nil without Config.Sessions
 }
 
@@ -171,23 +175,23 @@ func (l *Loaders) load(ctx context.Context, src Source) (Loaded, error) {
 		return Loaded{}, err
 	}
 	defer r.Close()
-	var rep Report
-	opts := []Option{WithName(src.Name()), WithReport(&rep)}
+	var rep csvread.Report
+	opts := []csvread.Option{csvread.WithName(src.Name()), csvread.WithReport(&rep)}
 	if src.Delimiter != 0 {
-		opts = append(opts, WithDelimiter(src.Delimiter))
+		opts = append(opts, csvread.WithDelimiter(src.Delimiter))
 	}
 	if src.NoHeader {
-		opts = append(opts, WithHeader(false))
+		opts = append(opts, csvread.WithHeader(false))
 	}
 	if fn, ok := ctx.Value(progressKey{}).(func(read, total int64)); ok {
-		opts = append(opts, WithProgress(fn, size))
+		opts = append(opts, csvread.WithProgress(fn, size))
 	} else if size > 0 {
-		opts = append(opts, WithProgress(nil, size))
+		opts = append(opts, csvread.WithProgress(nil, size))
 	}
 	if src.Kind == URL {
-		opts = append(opts, WithMaxBytes(urlMaxBytes)) // a .gz download is capped by what it inflates to
+		opts = append(opts, csvread.WithMaxBytes(urlMaxBytes)) // a .gz download is capped by what it inflates to
 	}
-	t, err := ReadTable(ctx, r, opts...)
+	t, err := csvread.ReadTable(ctx, r, opts...)
 	if err != nil {
 		return Loaded{}, err
 	}
@@ -219,7 +223,7 @@ func Stat(src Source) (Source, error) {
 		if errors.Is(err, fs.ErrNotExist) {
 			problem = "file disappeared since it was listed"
 		}
-		return src, &InputError{Input: src.Path, Problem: problem, Err: err}
+		return src, &csvread.InputError{Input: src.Path, Problem: problem, Err: err}
 	}
 	src.Size, src.ModTime = fi.Size(), fi.ModTime()
 	return src, nil
@@ -236,7 +240,7 @@ func FilterArgsOf(m *DatasetModel, expr string) FilterArgs {
 var ErrChanged = errors.New("the dataset changed while this was computed")
 
 // tableOfModel returns the table a step keyed by (model, gen) must read.
-func tableOfModel(m *DatasetModel, gen uint64) (*Table, error) {
+func tableOfModel(m *DatasetModel, gen uint64) (*frame.Table, error) {
 	if m == nil {
 		return nil, errors.New("no dataset model: build arguments with StageOf or FilterArgsOf")
 	}
@@ -247,35 +251,35 @@ func tableOfModel(m *DatasetModel, gen uint64) (*Table, error) {
 	return t, nil
 }
 
-func (l *Loaders) predicate(ctx context.Context, a FilterArgs) (*Predicate, error) {
+func (l *Loaders) predicate(ctx context.Context, a FilterArgs) (*filter.Predicate, error) {
 	df, err := tableOfModel(a._model, a.Model)
 	if err != nil {
 		return nil, err
 	}
-	return compileFilter(a.Expr, df)
+	return filter.Compile(a.Expr, df)
 }
 
 // filterRows lists the rows a filter keeps, in frame order.
-func (l *Loaders) filterRows(ctx context.Context, a FilterArgs) (RowSet, error) {
+func (l *Loaders) filterRows(ctx context.Context, a FilterArgs) (frame.RowSet, error) {
 	p, err := l.Predicate.Get(ctx, a)
 	if err != nil {
-		return RowSet{}, err
+		return frame.RowSet{}, err
 	}
 	if err := l.slow(ctx); err != nil {
-		return RowSet{}, err
+		return frame.RowSet{}, err
 	}
-	return RowsOf(p.Rows()), nil
+	return frame.RowsOf(p.Rows()), nil
 }
 
 // rowsOf returns the rows a stage keeps: every row without a filter, the
 // filter's rows (a cached call) with one.
-func (l *Loaders) rowsOf(ctx context.Context, s Stage) (*Table, RowSet, error) {
+func (l *Loaders) rowsOf(ctx context.Context, s Stage) (*frame.Table, frame.RowSet, error) {
 	df, err := tableOfModel(s._model, s.Model)
 	if err != nil {
-		return df, RowSet{}, err
+		return df, frame.RowSet{}, err
 	}
 	if s.Filter == "" {
-		return df, AllRows(df.Nrow()), nil
+		return df, frame.AllRows(df.Nrow()), nil
 	}
 	rows, err := l.FilterRows.Get(ctx, FilterArgs{Source: s.Source, Model: s.Model, Expr: s.Filter, _model: s._model})
 	return df, rows, err
@@ -284,20 +288,20 @@ func (l *Loaders) rowsOf(ctx context.Context, s Stage) (*Table, RowSet, error) {
 // sortRows orders a stage's rows by a column. The model keeps one full
 // order per column and direction; a filtered stage keeps the filter's rows
 // in that order.
-func (l *Loaders) sortRows(ctx context.Context, a SortArgs) (RowSet, error) {
+func (l *Loaders) sortRows(ctx context.Context, a SortArgs) (frame.RowSet, error) {
 	_, kept, err := l.rowsOf(ctx, a.Stage)
 	if err != nil {
-		return RowSet{}, err
+		return frame.RowSet{}, err
 	}
 	if err := l.slow(ctx); err != nil {
-		return RowSet{}, err
+		return frame.RowSet{}, err
 	}
 	order, ok := a.Stage._model.Order(a.Column, a.Desc)
 	if !ok {
-		return RowSet{}, noColumn("sort", a.Stage.Source, a.Column)
+		return frame.RowSet{}, noColumn("sort", a.Stage.Source, a.Column)
 	}
 	if kept.All() {
-		return RowsOf(order), nil // shared with the model: neither ever changes it
+		return frame.RowsOf(order), nil // shared with the model: neither ever changes it
 	}
 	keep := make([]bool, len(order))
 	for i := range kept.Len() {
@@ -309,7 +313,7 @@ func (l *Loaders) sortRows(ctx context.Context, a SortArgs) (RowSet, error) {
 			out = append(out, r)
 		}
 	}
-	return RowsOf(out), nil
+	return frame.RowsOf(out), nil
 }
 
 // noColumn is the error of a transform named what asked for a column the
@@ -320,12 +324,12 @@ func noColumn(what string, src Source, col string) error {
 
 // stageTable is the table of a stage's rows: the model's own table without
 // a filter, a gathered copy with one.
-func (l *Loaders) stageTable(ctx context.Context, s Stage) (*Table, error) {
+func (l *Loaders) stageTable(ctx context.Context, s Stage) (*frame.Table, error) {
 	df, rows, err := l.rowsOf(ctx, s)
 	if err != nil || rows.All() {
 		return df, err
 	}
-	return take(df, rows.indexes()), nil
+	return frame.Take(df, rows.Indexes()), nil
 }
 
 func (l *Loaders) selectColumns(ctx context.Context, a SelectArgs) (dataframe.DataFrame, error) {
@@ -333,15 +337,15 @@ func (l *Loaders) selectColumns(ctx context.Context, a SelectArgs) (dataframe.Da
 	if err != nil {
 		return dataframe.DataFrame{}, err
 	}
-	cols := make([]column, len(a.Columns))
+	cols := make([]frame.Column, len(a.Columns))
 	for j, name := range a.Columns {
-		c, ok := df.column(name)
+		c, ok := df.Column(name)
 		if !ok {
 			return dataframe.DataFrame{}, noColumn("select", a.Stage.Source, name)
 		}
 		cols[j] = c
 	}
-	return newTable(cols, df.Nrow()).Frame(), nil
+	return frame.NewTable(cols, df.Nrow()).Frame(), nil
 }
 
 func (l *Loaders) describe(ctx context.Context, s Stage) (dataframe.DataFrame, error) {
@@ -352,7 +356,7 @@ func (l *Loaders) describe(ctx context.Context, s Stage) (dataframe.DataFrame, e
 	if err := l.slow(ctx); err != nil {
 		return dataframe.DataFrame{}, err
 	}
-	return describeFrame(df)
+	return stats.Describe(df)
 }
 
 func (l *Loaders) valueCounts(ctx context.Context, a ColumnArgs) (Counts, error) {
@@ -360,27 +364,27 @@ func (l *Loaders) valueCounts(ctx context.Context, a ColumnArgs) (Counts, error)
 	if err != nil {
 		return Counts{}, err
 	}
-	return Counts{counts: valueCounts(c, 0), total: c.len()}, nil
+	return Counts{counts: stats.ValueCounts(c, 0), total: c.Len()}, nil
 }
 
 // column returns the named column of a stage's rows, for the transform
 // what.
-func (l *Loaders) column(ctx context.Context, s Stage, name, what string) (column, error) {
+func (l *Loaders) column(ctx context.Context, s Stage, name, what string) (frame.Column, error) {
 	df, rows, err := l.rowsOf(ctx, s)
 	if err != nil {
-		return column{}, err
+		return frame.Column{}, err
 	}
 	if err := l.slow(ctx); err != nil {
-		return column{}, err
+		return frame.Column{}, err
 	}
-	c, ok := df.column(name)
+	c, ok := df.Column(name)
 	if !ok {
-		return column{}, noColumn(what, s.Source, name)
+		return frame.Column{}, noColumn(what, s.Source, name)
 	}
 	if rows.All() {
 		return c, nil
 	}
-	return gather(c, rows.indexes()), nil
+	return frame.Gather(c, rows.Indexes()), nil
 }
 
 func (l *Loaders) groupBy(ctx context.Context, a GroupArgs) (dataframe.DataFrame, error) {
@@ -388,13 +392,13 @@ func (l *Loaders) groupBy(ctx context.Context, a GroupArgs) (dataframe.DataFrame
 	if err != nil {
 		return dataframe.DataFrame{}, err
 	}
-	return groupBy(df, a.Key, a.Value, a.Agg)
+	return stats.GroupBy(df, a.Key, a.Value, a.Agg)
 }
 
-func (l *Loaders) histogram(ctx context.Context, a HistArgs) ([]Bin, error) {
+func (l *Loaders) histogram(ctx context.Context, a HistArgs) ([]stats.Bin, error) {
 	c, err := l.column(ctx, a.Stage, a.Column, "histogram")
 	if err != nil {
 		return nil, err
 	}
-	return histogram(c, a.Bins)
+	return stats.Histogram(c, a.Bins)
 }

@@ -2,14 +2,18 @@ package loaders
 
 import (
 	"fmt"
-	"math"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/go-gota/gota/dataframe"
-	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
+	"github.com/hitmiss/hitmiss/loaders/frame/order"
+	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
+
+	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 )
 
 // DatasetModel is the parsed, indexed form of one dataset: its table,
@@ -19,18 +23,18 @@ import (
 // must not be changed.)
 type DatasetModel struct {
 	Source  Source
-	Report  Report
-	Columns []ColumnStats
+	Report  csvread.Report
+	Columns []stats.ColumnStats
 
 	mu      sync.Mutex
-	table   *Table
+	table   *frame.Table
 	gen     uint64 // see Generation
 	orders  map[orderKey][]int
 	lowered [][]string // per column, lower-cased cell text for search
 
-	typed    map[string]ColumnType // columns set_types converted (types.go)
-	unread   map[string]int        // per converted column, cells that did not read
-	dateKeys map[string]*dateInfo  // per text column, whether it holds dates
+	typed    map[string]frame.ColumnType // columns set_types converted (types.go)
+	unread   map[string]int              // per converted column, cells that did not read
+	dateKeys map[string]*dateInfo        // per text column, whether it holds dates
 }
 
 type orderKey struct {
@@ -38,122 +42,17 @@ type orderKey struct {
 	desc bool
 }
 
-// ColumnStats summarises one column.
-type ColumnStats struct {
-	Name     string
-	Type     series.Type
-	NA       int
-	Min, Max float64 // numeric columns; NaN otherwise
-	Mean     float64
-	Distinct int // distinct non-missing values, counted up to distinctCap
-}
-
-const distinctCap = 10000
-
 // newModel builds the model of a loaded frame, its columns' statistics
 // on all cores.
-func newModel(src Source, t *Table, rep Report) *DatasetModel {
+func newModel(src Source, t *frame.Table, rep csvread.Report) *DatasetModel {
 	m := &DatasetModel{Source: src, table: t, Report: rep, orders: map[orderKey][]int{}, gen: modelGens.Add(1)}
-	m.Columns = make([]ColumnStats, t.Ncol())
-	parallel(t.Ncol(), func(j int) { m.Columns[j] = columnStats(t.cols[j]) })
+	m.Columns = make([]stats.ColumnStats, t.Ncol())
+	parallel.For(t.Ncol(), func(j int) { m.Columns[j] = stats.ColumnStatsOf(t.Col(j)) })
 	return m
 }
 
-func columnStats(c column) ColumnStats {
-	st := ColumnStats{Name: c.name, Type: c.typ, Min: math.NaN(), Max: math.NaN(), Mean: math.NaN()}
-	switch c.typ {
-	case series.Int:
-		numericStats(&st, c, c.ints, func(v int) float64 { return float64(v) }, func(v int) int { return v })
-	case series.Float:
-		numericStats(&st, c, c.floats, func(v float64) float64 { return v }, func(v float64) uint64 {
-			if v != v {
-				return math.Float64bits(math.NaN()) // every NaN reads "NaN"
-			}
-			return math.Float64bits(v) // -0 and 0 read differently: keep them apart
-		})
-	case series.Bool:
-		numericStats(&st, c, c.bools, func(v bool) float64 { return float64(b2i(v)) }, func(v bool) bool { return v })
-	default:
-		st.NA, st.Distinct = distinct(c.strs, c.nas, func(v string) string { return v })
-	}
-	return st
-}
-
-// numericStats fills st from a numeric column's cells, keying distinct
-// values by key (the value itself, not its text: each distinct value has
-// one text).
-func numericStats[T any, K comparable](st *ColumnStats, c column, vals []T, num func(T) float64, key func(T) K) {
-	var sum float64
-	n := 0
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for i := range vals {
-		if c.na(i) {
-			continue
-		}
-		v := num(vals[i])
-		lo, hi = min(lo, v), max(hi, v)
-		sum += v
-		n++
-	}
-	if n > 0 {
-		st.Min, st.Max, st.Mean = lo, hi, sum/float64(n)
-	}
-	st.NA, st.Distinct = distinct(vals, c.nas, key)
-}
-
-// distinct counts a column's missing cells and its distinct present values
-// up to distinctCap, a part of the rows per core. Each part stops looking
-// values up once it has the cap; the union of the parts, capped, is then
-// min(distinct values, cap) as one pass over all rows would count.
-func distinct[T any, K comparable](vals []T, nas []bool, key func(T) K) (na, n int) {
-	parts := max(1, min(runtime.GOMAXPROCS(0), len(vals)/distinctPartRows))
-	sets := make([]map[K]struct{}, parts)
-	counts := make([]int, parts)
-	parallel(parts, func(k int) {
-		lo, hi := k*len(vals)/parts, (k+1)*len(vals)/parts
-		var part []bool
-		if nas != nil {
-			part = nas[lo:hi]
-		}
-		sets[k], counts[k] = distinctPart(vals[lo:hi], part, key)
-	})
-	union := sets[0]
-	for k, set := range sets[1:] {
-		for v := range set {
-			if len(union) >= distinctCap {
-				break
-			}
-			union[v] = struct{}{}
-		}
-		counts[0] += counts[k+1]
-	}
-	return counts[0], min(len(union), distinctCap)
-}
-
-// distinctPartRows is the fewest rows worth a part of their own; tests
-// lower it.
-var distinctPartRows = 1 << 20
-
-func distinctPart[T any, K comparable](vals []T, nas []bool, key func(T) K) (map[K]struct{}, int) {
-	seen := make(map[K]struct{}, 64)
-	na, i := 0, 0
-	for ; i < len(vals) && len(seen) < distinctCap; i++ {
-		if nas != nil && nas[i] {
-			na++
-			continue
-		}
-		seen[key(vals[i])] = struct{}{}
-	}
-	for ; i < len(nas); i++ {
-		if nas[i] {
-			na++
-		}
-	}
-	return seen, na
-}
-
 // Data returns the model's table, as it is now (DropColumn replaces it).
-func (m *DatasetModel) Data() *Table {
+func (m *DatasetModel) Data() *frame.Table {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.table
@@ -182,7 +81,7 @@ func (m *DatasetModel) DropColumn(name string) error {
 }
 
 // snapshot returns the frame and its generation, read together.
-func (m *DatasetModel) snapshot() (*Table, uint64) {
+func (m *DatasetModel) snapshot() (*frame.Table, uint64) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.table, m.gen
@@ -215,7 +114,7 @@ func (m *DatasetModel) Order(col string, desc bool) ([]int, bool) {
 	if !ok {
 		return nil, false
 	}
-	idx := sortOrder(c, desc)
+	idx := order.Stable(c, desc)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if prev, ok := m.orders[k]; ok {
@@ -257,12 +156,39 @@ func (m *DatasetModel) searchIndex() [][]string {
 	if m.lowered != nil {
 		return m.lowered
 	}
-	for _, c := range m.table.cols {
-		texts := make([]string, c.len())
+	for _, c := range m.table.Columns() {
+		texts := make([]string, c.Len())
 		for i := range texts {
-			texts[i] = strings.ToLower(c.text(i))
+			texts[i] = strings.ToLower(c.Text(i))
 		}
 		m.lowered = append(m.lowered, texts)
 	}
 	return m.lowered
+}
+
+// FindIn returns the first cell at or after position pos of rows, column
+// col, in reading order (or at or before it, backwards), whose text
+// contains query, ignoring case. It searches the rows a view shows, in the
+// order it shows them; the position returned is in rows.
+func (m *DatasetModel) FindIn(rows frame.RowSet, query string, pos, col int, forward bool) (int, int, bool) {
+	lowered := m.searchIndex()
+	ncol, n := len(lowered), rows.Len()
+	if query == "" || n == 0 || ncol == 0 {
+		return 0, 0, false
+	}
+	q := strings.ToLower(query)
+	total := n * ncol
+	start := pos*ncol + col
+	for step := range total {
+		p := start + step
+		if !forward {
+			p = start - step
+		}
+		p = ((p % total) + total) % total
+		r, c := p/ncol, p%ncol
+		if row := rows.Row(r); row < len(lowered[c]) && strings.Contains(lowered[c][row], q) {
+			return r, c, true
+		}
+	}
+	return 0, 0, false
 }

@@ -3,16 +3,15 @@ package loaders
 import (
 	"context"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 
-	"github.com/go-gota/gota/dataframe"
-
 	"github.com/hitmiss/hitmiss/cache"
+	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
+	"github.com/hitmiss/hitmiss/loaders/internal/bytesize"
 )
 
 // TestModelLoadIsNotCopied checks that opening a file builds one frame:
@@ -44,7 +43,7 @@ func TestModelLoadIsNotCopied(t *testing.T) {
 	read := allocated(func() {
 		f, _ := os.Open(path)
 		defer f.Close()
-		if _, err := ReadCSV(ctx, f); err != nil {
+		if _, err := csvread.ReadCSV(ctx, f); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -56,7 +55,7 @@ func TestModelLoadIsNotCopied(t *testing.T) {
 		}
 	})
 	if float64(opened) > 1.5*float64(read) {
-		t.Fatalf("opening allocated %s, reading alone %s: the frame was copied", humanBytes(int64(opened)), humanBytes(int64(read)))
+		t.Fatalf("opening allocated %s, reading alone %s: the frame was copied", bytesize.Human(int64(opened)), bytesize.Human(int64(read)))
 	}
 	// The cached load is still a copy per caller.
 	got, err := l.LoadSource(ctx, srcs[0])
@@ -73,61 +72,5 @@ func TestModelLoadIsNotCopied(t *testing.T) {
 	}
 	if s := l.Load.Stats(); s.Misses != 1 {
 		t.Fatalf("loaded %d times", s.Misses)
-	}
-}
-
-// TestColumnStatsAgreeWithText checks the typed statistics against the
-// definition: distinct values are distinct texts, counted up to the cap.
-func TestColumnStatsAgreeWithText(t *testing.T) {
-	r := newRand()
-	var b strings.Builder
-	b.WriteString("i,f,s,b,many\n")
-	for i := range 30000 {
-		na := func(s string) string {
-			if r.IntN(10) == 0 {
-				return "NA"
-			}
-			return s
-		}
-		fmt.Fprintf(&b, "%s,%s,%s,%s,%d\n", na(fmt.Sprint(r.IntN(300)-150)), na(fmt.Sprint(float64(r.IntN(2000))/8-100)),
-			na(fmt.Sprintf("w%d", r.IntN(500))), na(fmt.Sprint(r.IntN(2) == 0)), i)
-	}
-	df, _ := read(t, b.String())
-	for _, partRows := range []int{1 << 20, 1000} {
-		old := distinctPartRows
-		distinctPartRows = partRows // several parts per column, on every core
-		statsAgree(t, df)
-		distinctPartRows = old
-	}
-}
-
-func statsAgree(t *testing.T, df dataframe.DataFrame) {
-	t.Helper()
-	m := newModel(Source{}, TableOf(df), Report{})
-	for j, name := range df.Names() {
-		c, _ := TableOf(df).column(name)
-		seen := map[string]bool{}
-		na := 0
-		lo, hi, sum, n := math.Inf(1), math.Inf(-1), 0.0, 0
-		for i := range c.len() {
-			if c.na(i) {
-				na++
-				continue
-			}
-			if len(seen) < distinctCap {
-				seen[c.text(i)] = true
-			}
-			if c.numeric() {
-				v := c.float(i)
-				lo, hi, sum, n = math.Min(lo, v), math.Max(hi, v), sum+v, n+1
-			}
-		}
-		got := m.Columns[j]
-		if got.Name != name || got.NA != na || got.Distinct != len(seen) {
-			t.Errorf("%s: NA %d distinct %d, want %d, %d", name, got.NA, got.Distinct, na, len(seen))
-		}
-		if c.numeric() && (got.Min != lo || got.Max != hi || math.Abs(got.Mean-sum/float64(n)) > 1e-9) {
-			t.Errorf("%s: min %v max %v mean %v, want %v %v %v", name, got.Min, got.Max, got.Mean, lo, hi, sum/float64(n))
-		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strconv"
 	"strings"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // SortKeysArgs sorts a stage's rows by several columns, the first most
@@ -35,13 +37,13 @@ func SortKeysText(keys []SortKey) string {
 
 // sortRowsBy orders a stage's rows by keys, stably (SortBy): rows equal on
 // every key keep the order the filter kept them in.
-func (l *Loaders) sortRowsBy(ctx context.Context, a SortKeysArgs) (RowSet, error) {
+func (l *Loaders) sortRowsBy(ctx context.Context, a SortKeysArgs) (frame.RowSet, error) {
 	_, kept, err := l.rowsOf(ctx, a.Stage)
 	if err != nil {
-		return RowSet{}, err
+		return frame.RowSet{}, err
 	}
 	if err := l.slow(ctx); err != nil {
-		return RowSet{}, err
+		return frame.RowSet{}, err
 	}
 	return a.Stage._model.SortBy(kept, a.Keys)
 }
@@ -49,7 +51,7 @@ func (l *Loaders) sortRowsBy(ctx context.Context, a SortKeysArgs) (RowSet, error
 // SortedRows is the rows of a stage in the order keys give them: frame
 // order without keys, the cached one-column sort for one key (the same
 // call and order as the explorer's s key), sort_rows_by for more.
-func (l *Loaders) SortedRows(ctx context.Context, s Stage, keys []SortKey) (RowSet, error) {
+func (l *Loaders) SortedRows(ctx context.Context, s Stage, keys []SortKey) (frame.RowSet, error) {
 	switch len(keys) {
 	case 0:
 		_, rows, err := l.rowsOf(ctx, s)

@@ -6,6 +6,9 @@ import (
 	"context"
 	"errors"
 	"io"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
 )
 
 // Preview is the first rows of a source, parsed at once, so that a first
@@ -51,7 +54,7 @@ func previewOf(ctx context.Context, r io.Reader, name string, rows int) (Preview
 	if magic, _ := br.peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return Preview{}, &InputError{Input: name, Problem: "corrupt gzip data: " + err.Error(), Err: err}
+			return Preview{}, &csvread.InputError{Input: name, Problem: "corrupt gzip data: " + err.Error(), Err: err}
 		}
 		br = &peeker{r: zr}
 	}
@@ -64,12 +67,12 @@ func previewOf(ctx context.Context, r io.Reader, name string, rows int) (Preview
 		head = more
 		whole := err != nil // the input ended within want bytes
 		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
-			return Preview{}, &InputError{Input: name, Problem: "read failed: " + err.Error(), Err: err}
+			return Preview{}, &csvread.InputError{Input: name, Problem: "read failed: " + err.Error(), Err: err}
 		}
 		if bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
 			return Preview{}, ErrNoPreview // UTF-16: the full load transcodes it
 		}
-		cut, complete := previewCut(head, rows+1)
+		cut, complete := csvread.Cut(head, rows+1)
 		if whole {
 			cut, complete = len(head), true
 		}
@@ -77,36 +80,20 @@ func previewOf(ctx context.Context, r io.Reader, name string, rows int) (Preview
 			if cut == 0 {
 				return Preview{}, ErrNoPreview
 			}
-			var rep Report
-			t, err := ReadTable(ctx, bytes.NewReader(head[:cut]), WithName(name), WithReport(&rep))
-			if errors.Is(err, errTranscode) {
+			var rep csvread.Report
+			t, err := csvread.ReadTable(ctx, bytes.NewReader(head[:cut]), csvread.WithName(name), csvread.WithReport(&rep))
+			if errors.Is(err, csvread.ErrNotUTF8) {
 				return Preview{}, ErrNoPreview
 			}
 			if err != nil {
 				return Preview{}, err
 			}
 			if !whole && t.Nrow() > rows {
-				t = take(t, seq(rows)) // no header: the extra record was a row
+				t = frame.Take(t, seq(rows)) // no header: the extra record was a row
 			}
 			return Preview{Loaded: Loaded{Report: rep, table: t}, Whole: whole && cut == len(head)}, nil
 		}
 	}
-}
-
-// previewCut returns the end of the first n records of text and whether
-// there were n whole records; otherwise the end of the last whole one.
-func previewCut(text []byte, n int) (int, bool) {
-	sc := scanner{data: text, delim: sniffDelimiter(text)}
-	end := 0
-	for i, k := skipBlank(text, 0), 0; i < len(text) && k < n; k++ {
-		e, complete := sc.recordEndComplete(i)
-		if !complete {
-			return end, false
-		}
-		end = e
-		i = skipBlank(text, e)
-	}
-	return end, true
 }
 
 func seq(n int) []int {

@@ -2,11 +2,11 @@ package loaders
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 
-	"github.com/go-gota/gota/series"
+	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/frame/order"
 )
 
 // SortKey is one key of a multi-column sort.
@@ -38,64 +38,31 @@ func ParseSortKeys(spec string) ([]SortKey, error) {
 // share the last one whatever the direction. Comparing ranks is comparing
 // values as Order does, which lets several columns' orders combine.
 func (m *DatasetModel) Ranks(col string, desc bool) ([]int, bool) {
-	order, ok := m.Order(col, desc)
+	sorted, ok := m.Order(col, desc)
 	if !ok {
 		return nil, false
 	}
 	c, ok := m.sortColumnOf(m.Data(), col)
-	if !ok || c.len() != len(order) {
+	if !ok || c.Len() != len(sorted) {
 		return nil, false
 	}
-	same := sameValue(c)
-	ranks := make([]int, len(order))
-	rank := 0
-	for k, row := range order {
-		switch {
-		case c.na(row):
-			// Missing values come last in every order and tie with each
-			// other: one rank after every present value.
-			if k == 0 || !c.na(order[k-1]) {
-				rank = k
-			}
-		case k > 0 && !same(order[k-1], row):
-			rank = k
-		}
-		ranks[row] = rank
-	}
-	return ranks, true
-}
-
-// sameValue reports whether two present cells of c tie in Order: the keys
-// the radix sort compares are equal (so -0 and +0 tie, and NaNs tie).
-func sameValue(c column) func(a, b int) bool {
-	switch c.typ {
-	case series.Int:
-		return func(a, b int) bool { return c.ints[a] == c.ints[b] }
-	case series.Float:
-		return func(a, b int) bool {
-			x, y := c.floats[a], c.floats[b]
-			return x == y || math.IsNaN(x) && math.IsNaN(y)
-		}
-	case series.Bool:
-		return func(a, b int) bool { return c.bools[a] == c.bools[b] }
-	}
-	return func(a, b int) bool { return c.strs[a] == c.strs[b] }
+	return order.Ranks(c, sorted), true
 }
 
 // SortBy orders rows by keys, the first most significant. The sort is
 // stable: rows equal on every key keep their order in rows, and with one
 // key the result is what SortRows gives for the same rows (missing values
 // last in either direction).
-func (m *DatasetModel) SortBy(rows RowSet, keys []SortKey) (RowSet, error) {
+func (m *DatasetModel) SortBy(rows frame.RowSet, keys []SortKey) (frame.RowSet, error) {
 	ranks := make([][]int, len(keys))
 	for i, k := range keys {
 		r, ok := m.Ranks(k.Column, k.Desc)
 		if !ok {
-			return RowSet{}, noColumn("sort", m.Source, k.Column)
+			return frame.RowSet{}, noColumn("sort", m.Source, k.Column)
 		}
 		ranks[i] = r
 	}
-	out := slices.Clone(rows.indexes())
+	out := slices.Clone(rows.Indexes())
 	slices.SortStableFunc(out, func(a, b int) int {
 		for _, r := range ranks {
 			if r[a] != r[b] {
@@ -107,5 +74,5 @@ func (m *DatasetModel) SortBy(rows RowSet, keys []SortKey) (RowSet, error) {
 		}
 		return 0
 	})
-	return RowsOf(out), nil
+	return frame.RowsOf(out), nil
 }

@@ -6,9 +6,12 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
 )
 
-func rowsOfSet(r RowSet) []int {
+func rowsOfSet(r frame.RowSet) []int {
 	out := make([]int, r.Len())
 	for i := range out {
 		out[i] = r.Row(i)
@@ -34,8 +37,8 @@ func TestSortByOneKeyIsSortRows(t *testing.T) {
 		}
 		for _, stage := range []struct {
 			filter string
-			rows   RowSet
-		}{{"", AllRows(m.Data().Nrow())}, {filter, kept}} {
+			rows   frame.RowSet
+		}{{"", frame.AllRows(m.Data().Nrow())}, {filter, kept}} {
 			for _, col := range names {
 				for _, desc := range []bool{false, true} {
 					want, err := l.SortRows.Get(ctx, SortArgs{Stage: StageOf(m, stage.filter), Column: col, Desc: desc})
@@ -67,7 +70,7 @@ func TestSortByTwoKeysStable(t *testing.T) {
 	}
 	l, _ := pipeline(t)
 	m := modelOf(t, l, srcs[0])
-	got, err := m.SortBy(AllRows(7), []SortKey{{"g", false}, {"v", true}})
+	got, err := m.SortBy(frame.AllRows(7), []SortKey{{"g", false}, {"v", true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,11 +78,11 @@ func TestSortByTwoKeysStable(t *testing.T) {
 	if want := []int{1, 3, 6, 5, 0, 2, 4}; !slices.Equal(rowsOfSet(got), want) {
 		t.Fatalf("order %v, want %v", rowsOfSet(got), want)
 	}
-	got, _ = m.SortBy(RowsOf([]int{6, 3, 1}), []SortKey{{"v", true}})
+	got, _ = m.SortBy(frame.RowsOf([]int{6, 3, 1}), []SortKey{{"v", true}})
 	if want := []int{3, 1, 6}; !slices.Equal(rowsOfSet(got), want) {
 		t.Fatalf("stable on the given order: %v, want %v", rowsOfSet(got), want)
 	}
-	if _, err := m.SortBy(AllRows(7), []SortKey{{"nope", false}}); err == nil {
+	if _, err := m.SortBy(frame.AllRows(7), []SortKey{{"nope", false}}); err == nil {
 		t.Fatal("an unknown column must be an error")
 	}
 }
@@ -112,7 +115,7 @@ func TestReadingOptionsAreKeys(t *testing.T) {
 	comma, noHeader := plain, plain
 	comma.Delimiter = ','
 	noHeader.NoHeader = true
-	shape := func(src Source) (int, int, Report) {
+	shape := func(src Source) (int, int, csvread.Report) {
 		got, err := l.Load.Get(ctx, src)
 		if err != nil {
 			t.Fatal(err)

@@ -17,6 +17,8 @@ import (
 	"github.com/zeebo/xxh3"
 
 	"github.com/hitmiss/hitmiss/datasets"
+	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
+	"github.com/hitmiss/hitmiss/loaders/internal/bytesize"
 )
 
 // SourceKind says where a dataset's bytes come from.
@@ -106,18 +108,18 @@ func isDataFile(name string) bool {
 // naming spec.
 func Resolve(spec string, stdin io.Reader) ([]Source, error) {
 	fail := func(format string, args ...any) error {
-		return &InputError{Input: spec, Problem: fmt.Sprintf(format, args...)}
+		return &csvread.InputError{Input: spec, Problem: fmt.Sprintf(format, args...)}
 	}
 	switch {
 	case spec == "":
 		return nil, fail("empty source name")
 	case spec == "-":
-		data, err := io.ReadAll(io.LimitReader(stdin, DefaultMemoryBudget/memoryFactor+1))
+		data, err := io.ReadAll(io.LimitReader(stdin, csvread.DefaultMemoryBudget/csvread.MemoryFactor+1))
 		if err != nil {
-			return nil, &InputError{Input: "stdin", Problem: "read failed: " + err.Error(), Err: err}
+			return nil, &csvread.InputError{Input: "stdin", Problem: "read failed: " + err.Error(), Err: err}
 		}
-		if int64(len(data)) > DefaultMemoryBudget/memoryFactor {
-			return nil, &InputError{Input: "stdin", Problem: "more data than the memory budget allows"}
+		if int64(len(data)) > csvread.DefaultMemoryBudget/csvread.MemoryFactor {
+			return nil, &csvread.InputError{Input: "stdin", Problem: "more data than the memory budget allows"}
 		}
 		return []Source{{Kind: Stdin, Path: "-", Size: int64(len(data)), Hash: fmt.Sprintf("%x", xxh3.Hash128(data).Bytes()), _data: data}}, nil
 	case strings.HasPrefix(spec, "http://") || strings.HasPrefix(spec, "https://"):
@@ -202,16 +204,16 @@ func (s Source) open(ctx context.Context) (io.ReadCloser, int64, error) {
 		case errors.Is(err, fs.ErrPermission):
 			problem = "permission denied"
 		}
-		return nil, 0, &InputError{Input: s.Path, Problem: problem, Err: err}
+		return nil, 0, &csvread.InputError{Input: s.Path, Problem: problem, Err: err}
 	}
 	fi, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, 0, &InputError{Input: s.Path, Problem: err.Error(), Err: err}
+		return nil, 0, &csvread.InputError{Input: s.Path, Problem: err.Error(), Err: err}
 	}
 	if fi.IsDir() {
 		f.Close()
-		return nil, 0, &InputError{Input: s.Path, Problem: "is a directory, not a file"}
+		return nil, 0, &csvread.InputError{Input: s.Path, Problem: "is a directory, not a file"}
 	}
 	return f, fi.Size(), nil
 }
@@ -219,7 +221,7 @@ func (s Source) open(ctx context.Context) (io.ReadCloser, int64, error) {
 // fetch GETs a URL with a timeout and a size cap.
 func fetch(ctx context.Context, url string) (io.ReadCloser, int64, error) {
 	fail := func(err error, format string, args ...any) (io.ReadCloser, int64, error) {
-		return nil, 0, &InputError{Input: url, Problem: fmt.Sprintf(format, args...), Err: err}
+		return nil, 0, &csvread.InputError{Input: url, Problem: fmt.Sprintf(format, args...), Err: err}
 	}
 	ctx, cancel := context.WithTimeout(ctx, DefaultURLTimeout)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
@@ -252,7 +254,7 @@ func fetch(ctx context.Context, url string) (io.ReadCloser, int64, error) {
 	if resp.ContentLength > urlMaxBytes {
 		resp.Body.Close()
 		cancel()
-		return fail(nil, "%s is over the %s limit for downloads", humanBytes(resp.ContentLength), humanBytes(urlMaxBytes))
+		return fail(nil, "%s is over the %s limit for downloads", bytesize.Human(resp.ContentLength), bytesize.Human(urlMaxBytes))
 	}
 	body := &cappedBody{r: resp.Body, left: urlMaxBytes, url: url, cancel: cancel}
 	return body, max(resp.ContentLength, 0), nil
@@ -268,7 +270,7 @@ type cappedBody struct {
 
 func (b *cappedBody) Read(p []byte) (int, error) {
 	if b.left <= 0 {
-		return 0, &InputError{Input: b.url, Problem: fmt.Sprintf("download is over the %s limit", humanBytes(urlMaxBytes))}
+		return 0, &csvread.InputError{Input: b.url, Problem: fmt.Sprintf("download is over the %s limit", bytesize.Human(urlMaxBytes))}
 	}
 	n, err := b.r.Read(p[:min(int64(len(p)), b.left)])
 	b.left -= int64(n)

@@ -13,6 +13,7 @@ import (
 	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/cache/redisstore"
 	"github.com/hitmiss/hitmiss/internal/redistest"
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // writeRows writes a CSV of n rows (int, float, string, bool) to a file.
@@ -95,11 +96,11 @@ func TestThreeMillionRowFrameRoundTripsThroughRedis(t *testing.T) {
 		}
 		t.Fatalf("second registry: %v, %v; want the frame from Redis (its errors: %q)", out, err, why)
 	}
-	wantBytes, err := EncodeFrame(want.Frame())
+	wantBytes, err := frame.EncodeFrame(want.Frame())
 	if err != nil {
 		t.Fatal(err)
 	}
-	gotBytes, err := EncodeFrame(got.Frame())
+	gotBytes, err := frame.EncodeFrame(got.Frame())
 	if err != nil {
 		t.Fatal(err)
 	}

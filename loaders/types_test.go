@@ -6,14 +6,16 @@ import (
 	"testing"
 
 	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // columnTexts is a column's cells in rows' order, as text.
-func columnTexts(m *DatasetModel, rows RowSet, col string) []string {
-	c, _ := m.Data().column(col)
+func columnTexts(m *DatasetModel, rows frame.RowSet, col string) []string {
+	c, _ := m.Data().Column(col)
 	out := make([]string, rows.Len())
 	for i := range out {
-		out[i] = c.text(rows.Row(i))
+		out[i] = c.Text(rows.Row(i))
 	}
 	return out
 }
@@ -33,7 +35,7 @@ func TestDetectedDatesSortChronologically(t *testing.T) {
 	if got, want := columnTexts(m, desc, "d"), []string{"1/15/2020", "12/1/2019", "2/3/2019", "NA"}; !slices.Equal(got, want) {
 		t.Fatalf("sorted by d descending: %q, want %q", got, want)
 	}
-	if m.TypeOf("d") != TypeDate || m.TypeOf("iso") != TypeDate {
+	if m.TypeOf("d") != frame.TypeDate || m.TypeOf("iso") != frame.TypeDate {
 		t.Errorf("types %s and %s, want date and date", m.TypeOf("d"), m.TypeOf("iso"))
 	}
 	// Multi-key sorting compares the same dates (Ranks).
@@ -53,7 +55,7 @@ func TestTextThatIsNotAllDatesSortsAsText(t *testing.T) {
 	if got, want := columnTexts(m, rows, "d"), []string{"12/1/2019", "2/3/2019", "soon"}; !slices.Equal(got, want) {
 		t.Fatalf("sorted: %q, want %q", got, want)
 	}
-	if m.TypeOf("d") != TypeString {
+	if m.TypeOf("d") != frame.TypeString {
 		t.Errorf("type %s, want string", m.TypeOf("d"))
 	}
 }
@@ -62,7 +64,7 @@ func TestSetTypesIsACachedModel(t *testing.T) {
 	l, _ := pipeline(t)
 	ctx := context.Background()
 	m := fileModel(t, l, "a,b,c,d,e\n1,2.5,yes,3/4/2020 10:30,x\n2,3.0,no,2020-03-05,7\nx,NA,maybe,soon,8\n")
-	types := []TypeSpec{{"a", TypeFloat}, {"b", TypeInt}, {"c", TypeBool}, {"d", TypeDate}, {"e", TypeInt}}
+	types := []frame.TypeSpec{{Column: "a", Type: frame.TypeFloat}, {Column: "b", Type: frame.TypeInt}, {Column: "c", Type: frame.TypeBool}, {Column: "d", Type: frame.TypeDate}, {Column: "e", Type: frame.TypeInt}}
 	typed, err := l.SetTypes.Get(ctx, TypesArgsOf(m, types))
 	if err != nil {
 		t.Fatal(err)
@@ -72,7 +74,7 @@ func TestSetTypesIsACachedModel(t *testing.T) {
 	if got := df.Types(); !slices.Equal(got, wantTypes) {
 		t.Fatalf("types %v, want %v", got, wantTypes)
 	}
-	all := AllRows(3)
+	all := frame.AllRows(3)
 	for col, want := range map[string][]string{
 		"a": {"1", "2", "NA"},
 		"b": {"NA", "3", "NA"}, // 2.5 is no int: missing, not rounded
@@ -89,7 +91,7 @@ func TestSetTypesIsACachedModel(t *testing.T) {
 			t.Errorf("%s: %d cells unread, want %d", col, got, want)
 		}
 	}
-	if typed.TypeOf("d") != TypeDate || m.TypeOf("b") != TypeFloat {
+	if typed.TypeOf("d") != frame.TypeDate || m.TypeOf("b") != frame.TypeFloat {
 		t.Errorf("typed d is %s, the base model's b is %s", typed.TypeOf("d"), m.TypeOf("b"))
 	}
 	again, _ := l.SetTypes.Get(ctx, TypesArgsOf(m, types))
@@ -104,18 +106,18 @@ func TestSetTypesIsACachedModel(t *testing.T) {
 	if err != nil || rows.Len() != 1 {
 		t.Fatalf("filter e > 7 on the typed model: %d rows, %v", rows.Len(), err)
 	}
-	if _, err := l.SetTypes.Get(ctx, TypesArgsOf(m, []TypeSpec{{"nope", TypeInt}})); err == nil {
+	if _, err := l.SetTypes.Get(ctx, TypesArgsOf(m, []frame.TypeSpec{{Column: "nope", Type: frame.TypeInt}})); err == nil {
 		t.Fatal("a type for a missing column must fail")
 	}
 }
 
 func TestParseColumnType(t *testing.T) {
-	for in, want := range map[string]ColumnType{"INT": TypeInt, "float": TypeFloat, "text": TypeString, "bool": TypeBool, " date ": TypeDate} {
-		if got, err := ParseColumnType(in); err != nil || got != want {
+	for in, want := range map[string]frame.ColumnType{"INT": frame.TypeInt, "float": frame.TypeFloat, "text": frame.TypeString, "bool": frame.TypeBool, " date ": frame.TypeDate} {
+		if got, err := frame.ParseColumnType(in); err != nil || got != want {
 			t.Errorf("ParseColumnType(%q) = %s, %v", in, got, err)
 		}
 	}
-	if _, err := ParseColumnType("decimal"); err == nil {
+	if _, err := frame.ParseColumnType("decimal"); err == nil {
 		t.Error("decimal is no type")
 	}
 }

@@ -12,13 +12,14 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/go-gota/gota/series"
 
-	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 	"github.com/hitmiss/hitmiss/ui/page"
 )
 
 // chartView draws the line chart (L) and the scatter plot (P) in braille
 // dots, 2×4 per cell, with ntcharts' braille grid. The page hands it
-// what the cached steps reduced the rows to (loaders.Line, Density), so
+// what the cached steps reduced the rows to (stats.Line, Density), so
 // drawing costs the screen's size, never the row count. The axes are
 // labelled with the data's true minimum and maximum only: a label in
 // between would name a value no dot is exactly at.
@@ -135,7 +136,7 @@ func axisLabel(v float64, dates bool) string {
 // vertical stroke from its lowest to its highest value (so a spike
 // between two dots is never averaged away), joined to the previous
 // non-empty bucket from its last point to this one's first.
-func lineGrid(ln loaders.Line, gw, gh int) *graph.BrailleGrid {
+func lineGrid(ln stats.Line, gw, gh int) *graph.BrailleGrid {
 	nb := len(ln.Buckets)
 	yMin, yMax := ln.YMin, ln.YMax
 	if yMin == yMax { // a flat line: draw it mid-height
@@ -167,7 +168,7 @@ func setLine(g *graph.BrailleGrid, a, b canvas.Float64Point) {
 }
 
 // scatterGrid sets every dot of a density that holds a row.
-func scatterGrid(d loaders.Density, gw, gh int) *graph.BrailleGrid {
+func scatterGrid(d stats.Density, gw, gh int) *graph.BrailleGrid {
 	g := graph.NewBrailleGrid(gw, gh, 0, float64(max(d.W-1, 1)), 0, float64(max(d.H-1, 1)))
 	for y := range d.H {
 		for x := range d.W {
@@ -200,7 +201,7 @@ func firstDateColumn(p *page.Page) string {
 		}
 		for i := range min(df.Nrow(), 50) {
 			if !df.IsNA(i, j) {
-				if _, ok := loaders.ParseDate(df.Text(i, j)); ok {
+				if _, ok := frame.ParseDate(df.Text(i, j)); ok {
 					return name
 				}
 				break

@@ -11,7 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/go-gota/gota/series"
-	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // ColumnKeys are the table's column keys: jump, hide and show, reorder,
@@ -104,7 +104,7 @@ func (c columnView) shownNames(names []string) []string {
 }
 
 // applyColumns gives the table's grid the layout of df's columns.
-func (t *tableView) applyColumns(df *loaders.Table) {
+func (t *tableView) applyColumns(df *frame.Table) {
 	names := df.Names()
 	t.order = t.cols.arrange(names)
 	t.frozen = t.cols.frozenCount()
@@ -332,7 +332,7 @@ func (m *Model) copyToClipboard(row bool) tea.Cmd {
 
 // copyText is a cell as copied: its text as read (numbers in their
 // shortest exact form), empty when missing, as export writes it.
-func copyText(df *loaders.Table, i, j int) string {
+func copyText(df *frame.Table, i, j int) string {
 	if df.IsNA(i, j) {
 		return ""
 	}
@@ -353,7 +353,7 @@ func writeClipboard(w io.Writer, text string) tea.Cmd {
 
 // wrapPane is the cursor's cell in full, wrapped to the table's width,
 // in at most lines lines (the last says how much more there is).
-func (t *tableView) wrapPane(df *loaders.Table, lines int) []string {
+func (t *tableView) wrapPane(df *frame.Table, lines int) []string {
 	st := t.ctx.Styles
 	r, ok := t.frameRow()
 	j := -1

@@ -3,7 +3,7 @@ package ui
 import (
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/ui/page"
 )
 
@@ -33,5 +33,5 @@ func (d *describeView) View() string {
 	}
 	d.height--
 	defer func() { d.height++ }()
-	return head + "\n" + d.render(df, loaders.AllRows(df.Nrow()), nil)
+	return head + "\n" + d.render(df, frame.AllRows(df.Nrow()), nil)
 }

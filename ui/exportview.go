@@ -11,7 +11,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/export"
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // Export from the app (e) writes the view shown — the page's rows, in the
@@ -23,9 +24,9 @@ import (
 // exportJob is one export the user asked for: what to write, where.
 type exportJob struct {
 	path      string
-	format    ExportFormat
-	frame     *loaders.Table
-	rows      loaders.RowSet
+	format    export.Format
+	frame     *frame.Table
+	rows      frame.RowSet
 	columns   []string
 	overwrite bool        // the user said y to replacing path
 	mode      fs.FileMode // the replaced file's permissions, which it keeps
@@ -39,14 +40,14 @@ type exportDoneMsg struct {
 }
 
 // formatOfPath is the export format a file name's extension asks for.
-func formatOfPath(path string) (ExportFormat, error) {
+func formatOfPath(path string) (export.Format, error) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".csv":
-		return CSV, nil
+		return export.CSV, nil
 	case ".tsv", ".tab":
-		return TSV, nil
+		return export.TSV, nil
 	case ".jsonl", ".ndjson":
-		return JSONLines, nil
+		return export.JSONLines, nil
 	}
 	return 0, fmt.Errorf("export: the name must end in .csv, .tsv or .jsonl (the format), not %s", filepath.Base(path))
 }
@@ -124,14 +125,14 @@ func (m *Model) runExport(job *exportJob) tea.Cmd {
 	}
 }
 
-// writeExportFile writes the job through WriteFileAtomic: replacing the
+// writeExportFile writes the job through export.WriteFileAtomic: replacing the
 // target only when the job says so (the user said y).
 func writeExportFile(job exportJob) error {
-	err := WriteFileAtomic(job.path, job.overwrite, func(w io.Writer) error {
-		return WriteExport(w, job.frame, job.rows, job.columns, job.format, false)
+	err := export.WriteFileAtomic(job.path, job.overwrite, func(w io.Writer) error {
+		return export.Write(w, job.frame, job.rows, job.columns, job.format, false)
 	})
 	switch {
-	case errors.Is(err, ErrFileExists):
+	case errors.Is(err, export.ErrFileExists):
 		return fmt.Errorf("export to %s: the file appeared meanwhile; not replaced", job.path)
 	case err != nil:
 		return fmt.Errorf("export to %s: %w", job.path, err)

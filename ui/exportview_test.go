@@ -9,10 +9,11 @@ import (
 	"testing"
 
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/export"
 )
 
-// e writes the rows shown, in the order shown, as ExportRows and
-// WriteExport (hitmiss export) write them; an existing file is replaced
+// e writes the rows shown, in the order shown, as export.Rows and
+// export.Write (hitmiss export) write them; an existing file is replaced
 // only after y.
 func TestExportViewMatchesTheCLIAndAsksBeforeReplacing(t *testing.T) {
 	d := weather(t)
@@ -31,12 +32,12 @@ func TestExportViewMatchesTheCLIAndAsksBeforeReplacing(t *testing.T) {
 		}
 		f, _ := formatOfPath(path)
 		m := d.m.ctx.page.Model
-		rows, cols, err := ExportRows(context.Background(), d.m.ctx.Loaders, m, ExportView{Filter: "temp_max > 25", Sort: []loaders.SortKey{{Column: "temp_max", Desc: true}}})
+		rows, cols, err := export.Rows(context.Background(), d.m.ctx.Loaders, m, export.View{Filter: "temp_max > 25", Sort: []loaders.SortKey{{Column: "temp_max", Desc: true}}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var want bytes.Buffer
-		if err := WriteExport(&want, m.Data(), rows, cols, f, false); err != nil {
+		if err := export.Write(&want, m.Data(), rows, cols, f, false); err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(got, want.Bytes()) {

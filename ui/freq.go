@@ -9,7 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 	"github.com/hitmiss/hitmiss/ui/page"
 )
 
@@ -44,7 +44,7 @@ func (f *freqView) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHe
 
 // freqTitle says what is counted: the columns, how many groups, over how
 // many rows (the title line above says which rows: the filter's).
-func freqTitle(fr loaders.Freq) string {
+func freqTitle(fr stats.Freq) string {
 	cols := fr.Columns()
 	names := make([]string, len(cols))
 	for i, c := range cols {
@@ -101,7 +101,7 @@ func (f *freqView) labelWidth(k int) int {
 	return min(24, max(6, room/max(k, 1)-1))
 }
 
-func (f *freqView) line(fr loaders.Freq, i, labelW int) string {
+func (f *freqView) line(fr stats.Freq, i, labelW int) string {
 	st := f.ctx.Styles
 	g := fr.At(i)
 	marker := "  "

@@ -9,7 +9,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/go-gota/gota/series"
 
-	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/frame/filter"
+	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 	"github.com/hitmiss/hitmiss/ui/page"
 )
 
@@ -90,7 +91,7 @@ func (g *groupView) View() string {
 		count := p.Views.Groups[0].Elem(i, 1).Float()
 		for k := range p.Views.Aggs {
 			cell := "–" // no value to aggregate in this group
-			if count > 0 || p.Views.Aggs[k] == loaders.AggCount {
+			if count > 0 || p.Views.Aggs[k] == stats.AggCount {
 				cell = fmtAgg(p.Views.Groups[k].Elem(i, 1).Float(), cellW)
 			}
 			line += fmt.Sprintf(" %*s", cellW, cell)
@@ -118,7 +119,7 @@ func groupByFilter(p *page.Page, i int) (string, error) {
 	text := p.Views.Groups[0].Elem(i, 0).String()
 	// group_by writes a missing key as NA, which no present value reads as
 	// (NA is one of the loader's missing-value tokens).
-	expr, err := loaders.EqualsTest(keyName, page.TypeOf(p.Model.Data(), keyName), text, text == "NA")
+	expr, err := filter.EqualsTest(keyName, page.TypeOf(p.Model.Data(), keyName), text, text == "NA")
 	if err != nil {
 		return "", err
 	}

@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // A dataset's first page does not wait for its whole file: when a dataset
@@ -22,8 +23,8 @@ import (
 // firstRows is the open dataset's preview, shown while its model loads.
 type firstRows struct {
 	source *loaders.Source // the query's source it was read for
-	frame  *loaders.Table
-	rows   loaders.RowSet
+	frame  *frame.Table
+	rows   frame.RowSet
 }
 
 // previewMsg delivers a source's first rows.
@@ -66,7 +67,7 @@ func (m Model) onPreview(msg previewMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	df := msg.preview.Table()
-	m.ctx.preview = &firstRows{source: msg.source, frame: df, rows: loaders.AllRows(df.Nrow())}
+	m.ctx.preview = &firstRows{source: msg.source, frame: df, rows: frame.AllRows(df.Nrow())}
 	return m, nil
 }
 

@@ -6,7 +6,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/frame/filter"
 	"github.com/hitmiss/hitmiss/ui/page"
 )
 
@@ -45,7 +45,7 @@ func (m *Model) startSearch(pattern string) tea.Cmd {
 		m.notice = "search cleared"
 		return m.rerunQuery()
 	}
-	if _, err := loaders.CompileSearch(pattern); err != nil {
+	if _, err := filter.CompileSearch(pattern); err != nil {
 		m.notice = Sanitize(err.Error()) + "  (/: edit it)"
 		m.search.last = pattern
 		return nil

@@ -12,7 +12,7 @@ import (
 // Sorting: s sorts by the cursor's column alone (again: descending, again:
 // off); S adds it as the next key of a multi-column sort (again: flips it,
 // again: drops it). The sort is stable: rows equal on every key keep the
-// order the filter kept them in (loaders.SortBy).
+// order the filter kept them in (DatasetModel.SortBy in loaders).
 
 // sortCommands are s and S, on the table.
 func sortCommands(k KeyMap) commandTable {

@@ -11,6 +11,7 @@ import (
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/ui/page"
 )
 
@@ -133,7 +134,7 @@ func formatFloat(v float64, digits int) string {
 // cellText renders one cell for the screen: clipped, then sanitised,
 // numbers in their shortest exact form (or to digits significant digits),
 // missing values as NA. It reads through df.Elem, which does not copy.
-func cellText(df *loaders.Table, t series.Type, i, j, digits, limit int) (text string, numeric, na bool) {
+func cellText(df *frame.Table, t series.Type, i, j, digits, limit int) (text string, numeric, na bool) {
 	if df.IsNA(i, j) {
 		return "NA", false, true
 	}
@@ -151,8 +152,8 @@ func cellText(df *loaders.Table, t series.Type, i, j, digits, limit int) (text s
 // their widths. A column is named by d, its place in order; order[d] is
 // its index in the frame.
 type gridLayout struct {
-	df      *loaders.Table
-	rows    loaders.RowSet
+	df      *frame.Table
+	rows    frame.RowSet
 	names   []string
 	types   []series.Type
 	order   []int
@@ -165,7 +166,7 @@ type gridLayout struct {
 // render draws the visible window of df through rows: a header line, the
 // frozen columns, then as many columns from the scroll position as fit.
 // Sorted columns get an arrow.
-func (g *grid) render(df *loaders.Table, rows loaders.RowSet, sortKeys []loaders.SortKey) string {
+func (g *grid) render(df *frame.Table, rows frame.RowSet, sortKeys []loaders.SortKey) string {
 	if g.width <= 0 || g.height <= 0 {
 		return ""
 	}
@@ -191,7 +192,7 @@ func (g *grid) render(df *loaders.Table, rows loaders.RowSet, sortKeys []loaders
 }
 
 // columnOrder is the frame index of each column shown, in the order shown.
-func (g *grid) columnOrder(df *loaders.Table) []int {
+func (g *grid) columnOrder(df *frame.Table) []int {
 	if g.order != nil {
 		return g.order
 	}
@@ -389,7 +390,7 @@ func newTableView(ctx *Context) *tableView {
 // shown is what the table shows: the page's frame through its rows, or,
 // while the open dataset loads, its preview's first rows in file order
 // (a sort waits for the whole file, so no arrow).
-func (t *tableView) shown() (df *loaders.Table, rows loaders.RowSet, sortKeys []loaders.SortKey) {
+func (t *tableView) shown() (df *frame.Table, rows frame.RowSet, sortKeys []loaders.SortKey) {
 	if pv := t.ctx.preview; pv != nil {
 		return pv.frame, pv.rows, nil
 	}

@@ -7,7 +7,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/ui/page"
 )
 
@@ -33,8 +33,8 @@ func (m *Model) openTypePrompt(col string) tea.Cmd {
 		return nil
 	}
 	now := m.ctx.page.Model.KnownTypeOf(col) // Update reads no column: dates are known once sorted
-	names := make([]string, len(loaders.ColumnTypes))
-	for i, t := range loaders.ColumnTypes {
+	names := make([]string, len(frame.ColumnTypes))
+	for i, t := range frame.ColumnTypes {
 		names[i] = string(t)
 	}
 	label := fmt.Sprintf("type of %s (now %s; %s): ", clip(Sanitize(col), 24), now, strings.Join(names, " "))
@@ -44,14 +44,14 @@ func (m *Model) openTypePrompt(col string) tea.Cmd {
 
 // setType applies the typed answer to the t prompt about col.
 func (m *Model) setType(col, text string) tea.Cmd {
-	t, err := loaders.ParseColumnType(text)
+	t, err := frame.ParseColumnType(text)
 	if err != nil {
 		m.notice = Sanitize(err.Error())
 		return nil
 	}
-	types := slices.DeleteFunc(slices.Clone(m.q.Types), func(s loaders.TypeSpec) bool { return s.Column == col })
+	types := slices.DeleteFunc(slices.Clone(m.q.Types), func(s frame.TypeSpec) bool { return s.Column == col })
 	if base := m.ctx.page.Base; base == nil || base.KnownTypeOf(col) != t {
-		types = append(types, loaders.TypeSpec{Column: col, Type: t})
+		types = append(types, frame.TypeSpec{Column: col, Type: t})
 		m.notice = fmt.Sprintf("%s is now %s (set_types)", Sanitize(col), t)
 		m.typeNotice = col
 	} else {
@@ -62,7 +62,7 @@ func (m *Model) setType(col, text string) tea.Cmd {
 }
 
 // typesTitle is the title's part for the types set: types: temp int.
-func typesTitle(types []loaders.TypeSpec) string {
+func typesTitle(types []frame.TypeSpec) string {
 	parts := make([]string, len(types))
 	for i, t := range types {
 		parts[i] = Sanitize(t.Column) + " " + string(t.Type)
@@ -74,7 +74,7 @@ func typesTitle(types []loaders.TypeSpec) string {
 // there: how many cells did not read as the type.
 func (m *Model) sayUnread(p *page.Page) {
 	col := m.typeNotice
-	if col == "" || !p.Ready(m.q) || !slices.EqualFunc(p.Query.Types, m.q.Types, func(a, b loaders.TypeSpec) bool { return a == b }) {
+	if col == "" || !p.Ready(m.q) || !slices.EqualFunc(p.Query.Types, m.q.Types, func(a, b frame.TypeSpec) bool { return a == b }) {
 		return
 	}
 	m.typeNotice = ""

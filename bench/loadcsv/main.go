@@ -29,6 +29,7 @@ import (
 
 	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
 )
 
 func main() {
@@ -70,7 +71,7 @@ func main() {
 		if ferr != nil {
 			log.Fatal(ferr)
 		}
-		df, err = loaders.ReadCSV(ctx, f, loaders.WithName(path))
+		df, err = csvread.ReadCSV(ctx, f, csvread.WithName(path))
 	default:
 		srcs, rerr := loaders.Resolve(path, nil)
 		if rerr != nil {

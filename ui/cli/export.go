@@ -12,7 +12,7 @@ import (
 
 	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/loaders"
-	"github.com/hitmiss/hitmiss/ui"
+	"github.com/hitmiss/hitmiss/loaders/export"
 )
 
 // exportFlags are export's own flags.
@@ -37,7 +37,7 @@ output, or atomically to a file that is never overwritten without --force.`,
 		Args:              argsBetween(1, 1),
 		ValidArgsFunction: completeSources,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return export(cmd.Context(), s, o, e, args[0])
+			return runExport(cmd.Context(), s, o, e, args[0])
 		},
 	}
 	f := cmd.Flags()
@@ -52,15 +52,15 @@ output, or atomically to a file that is never overwritten without --force.`,
 	return cmd
 }
 
-func export(ctx context.Context, s Streams, o *options, e exportFlags, arg string) error {
+func runExport(ctx context.Context, s Streams, o *options, e exportFlags, arg string) error {
 	fail := func(err error) error {
-		fmt.Fprintln(s.Err, "hitmiss:", ui.Sanitize(err.Error()))
+		fmt.Fprintln(s.Err, "hitmiss:", export.Sanitize(err.Error()))
 		return exitStatus(1)
 	}
 	if e.out == "" {
 		e.out = "-"
 	}
-	var view exportView
+	var view export.View
 	view.Filter = e.filter
 	if e.sort != "" {
 		var err error
@@ -71,7 +71,7 @@ func export(ctx context.Context, s Streams, o *options, e exportFlags, arg strin
 	if e.columns != "" {
 		view.Columns = strings.Split(e.columns, ",")
 	}
-	format, err := parseExportFormat(formatOf(e.format, e.out))
+	format, err := export.ParseFormat(formatOf(e.format, e.out))
 	if err != nil {
 		return fail(err)
 	}
@@ -97,12 +97,12 @@ func export(ctx context.Context, s Streams, o *options, e exportFlags, arg strin
 	if err != nil {
 		return fail(err)
 	}
-	rows, columns, err := exportRows(ctx, l, m, view)
+	rows, columns, err := export.Rows(ctx, l, m, view)
 	if err != nil {
 		return fail(err)
 	}
 	write := func(w io.Writer, sanitize bool) error {
-		return writeExport(w, m.Data(), rows, columns, format, sanitize)
+		return export.Write(w, m.Data(), rows, columns, format, sanitize)
 	}
 	if e.out == "-" {
 		err = write(s.Out, isTerminal(s.Out))

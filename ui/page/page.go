@@ -18,6 +18,9 @@ import (
 
 	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/frame/filter"
+	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 )
 
 // View is what the main area shows.
@@ -42,7 +45,7 @@ type Query struct {
 	View    View
 	Source  *loaders.Source   // the open dataset; nil on the list
 	Sort    []loaders.SortKey // the first most significant
-	Types   []loaders.TypeSpec
+	Types   []frame.TypeSpec
 	Filter  string
 	Column  string // the column of frequency tables, histograms, charts (y) and group-by (the aggregated)
 	Dropped string // mutation demo: column dropped from the data-cached copy
@@ -68,16 +71,16 @@ type Page struct {
 	Model     *loaders.DatasetModel // the model every step read: set_types' when types are set
 	Base      *loaders.DatasetModel // the dataset's own model (dataset_model)
 	Place     *loaders.Place        // this session's place in the dataset (serve, --split)
-	Frame     *loaders.Table        // the table's frame: the model's, or the mutation demo's copy
+	Frame     *frame.Table          // the table's frame: the model's, or the mutation demo's copy
 	Total     int                   // rows of the frame before the filter
-	Rows      loaders.RowSet        // the table's rows: filtered, then sorted
+	Rows      frame.RowSet          // the table's rows: filtered, then sorted
 	Filtered  bool                  // rows are a filter's (the title says "of total")
-	Describe  *loaders.Table
-	Bins      []loaders.Bin
+	Describe  *frame.Table
+	Bins      []stats.Bin
 	Views     Results
 	Err       error
 	FilterErr error
-	Matches   loaders.Matches // the search's, in the rows and columns shown
+	Matches   filter.Matches // the search's, in the rows and columns shown
 	SearchErr error
 }
 
@@ -86,10 +89,10 @@ type Page struct {
 // rows. The explorer's components read the page through FrameOf and
 // DescribeOf, so a key that arrives before its page moves over nothing
 // instead of a nil table.
-var EmptyTable = loaders.TableOf(dataframe.DataFrame{})
+var EmptyTable = frame.TableOf(dataframe.DataFrame{})
 
 // FrameOf is the page's frame, or EmptyTable.
-func (p *Page) FrameOf() *loaders.Table {
+func (p *Page) FrameOf() *frame.Table {
 	if p.Frame == nil {
 		return EmptyTable
 	}
@@ -97,7 +100,7 @@ func (p *Page) FrameOf() *loaders.Table {
 }
 
 // DescribeOf is the page's describe table, or EmptyTable.
-func (p *Page) DescribeOf() *loaders.Table {
+func (p *Page) DescribeOf() *frame.Table {
 	if p.Describe == nil {
 		return EmptyTable
 	}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/frame/filter"
 )
 
 // Run is the page function: it reads the query and calls the cached
@@ -69,7 +71,7 @@ func (r *rerun) model() error {
 	r.stage = loaders.StageOf(m, "")
 	r.p.Frame = m.Data()
 	r.p.Total = r.p.Frame.Nrow()
-	r.p.Rows = loaders.AllRows(r.p.Total)
+	r.p.Rows = frame.AllRows(r.p.Total)
 	return nil
 }
 
@@ -89,7 +91,7 @@ func (r *rerun) filter() error {
 		return nil
 	}
 	rows, err := call(r.ctx, r.l.FilterRows, loaders.FilterArgsOf(r.m, r.q.Filter))
-	var pe *loaders.ParseError
+	var pe *filter.ParseError
 	switch {
 	case errors.As(err, &pe):
 		r.p.FilterErr = err
@@ -106,7 +108,7 @@ func (r *rerun) filter() error {
 // keeps per column; more: sort_rows_by, stable over the keys.
 func (r *rerun) sort() error {
 	keys := r.q.Sort
-	var rows loaders.RowSet
+	var rows frame.RowSet
 	var err error
 	switch len(keys) {
 	case 0:
@@ -153,7 +155,7 @@ func (r *rerun) view() error {
 	case ViewDescribe:
 		d, derr := call(r.ctx, r.l.Describe, r.stage)
 		if err = derr; err == nil {
-			r.p.Describe = loaders.TableOf(d)
+			r.p.Describe = frame.TableOf(d)
 		}
 	case ViewHisto:
 		r.p.Bins, err = call(r.ctx, r.l.Histogram, loaders.HistArgs{Stage: r.stage, Column: r.q.Column, Bins: r.q.Views.BinCount()})
@@ -165,9 +167,9 @@ func (r *rerun) view() error {
 
 // typesOf keeps the types whose column m has: a column the mutation demo
 // dropped loses its type instead of failing every rerun.
-func typesOf(m *loaders.DatasetModel, types []loaders.TypeSpec) []loaders.TypeSpec {
+func typesOf(m *loaders.DatasetModel, types []frame.TypeSpec) []frame.TypeSpec {
 	names := m.Data().Names()
-	var out []loaders.TypeSpec
+	var out []frame.TypeSpec
 	for _, t := range types {
 		if slices.Contains(names, t.Column) {
 			out = append(out, t)

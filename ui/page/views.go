@@ -7,6 +7,8 @@ import (
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 )
 
 // Args are the query's inputs of the grouping and chart views: the
@@ -32,25 +34,25 @@ func (a Args) BinCount() int {
 
 // Results is what the grouping and chart views show.
 type Results struct {
-	Freq    loaders.Freq
+	Freq    stats.Freq
 	Aggs    []string              // the aggregates computed, in column order
 	Groups  []dataframe.DataFrame // group_by's result per aggregate, in aggs order
-	Line    loaders.Line
-	Density loaders.Density
+	Line    stats.Line
+	Density stats.Density
 }
 
 // groupAggs are the aggregates A shows: every one for a numeric column,
 // the count alone for any other.
 func groupAggs(t series.Type) []string {
 	if t == series.String {
-		return []string{loaders.AggCount}
+		return []string{stats.AggCount}
 	}
-	return []string{loaders.AggCount, loaders.AggSum, loaders.AggMean, loaders.AggMin, loaders.AggMax}
+	return []string{stats.AggCount, stats.AggSum, stats.AggMean, stats.AggMin, stats.AggMax}
 }
 
 // runViews computes the grouping or chart view of q over a stage: each
 // a cached call, so each shows in the panel.
-func runViews(ctx context.Context, l *loaders.Loaders, df *loaders.Table, stage loaders.Stage, q Query) (Results, error) {
+func runViews(ctx context.Context, l *loaders.Loaders, df *frame.Table, stage loaders.Stage, q Query) (Results, error) {
 	var r Results
 	var err error
 	switch q.View {
@@ -74,7 +76,7 @@ func runViews(ctx context.Context, l *loaders.Loaders, df *loaders.Table, stage 
 }
 
 // TypeOf is a column's type in df; String when it has no such column.
-func TypeOf(df *loaders.Table, name string) series.Type {
+func TypeOf(df *frame.Table, name string) series.Type {
 	for j, n := range df.Names() {
 		if n == name {
 			return df.Types()[j]

@@ -1,0 +1,808 @@
+// Package filter is the explorer's filter language and its search
+// matching: Compile binds an expression such as temp_max > 30 and
+// weather = "sun" to a Table's columns (the grammar is below), EqualsTest
+// and QuoteColumn write expressions; CompileSearch compiles a / search and
+// FindMatches lists the cells it matches (Matches).
+package filter
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/go-gota/gota/dataframe"
+	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/internal/bytesize"
+	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
+)
+
+// The filter language, for the explorer's filter prompt:
+//
+//	expr    = or
+//	or      = and { "or" and }
+//	and     = not { "and" not }
+//	not     = "not" not | "(" expr ")" | test
+//	test    = operand op operand
+//	        | operand "contains" string       (case-insensitive substring)
+//	        | operand "~" string              (regular expression, RE2 syntax)
+//	        | operand "is" ["not"] "na"       (missing value)
+//	op      = "=" | "==" | "!=" | "<" | "<=" | ">" | ">="
+//	operand = column | number | string
+//	column  = name | `any name, with spaces`
+//	string  = "double" | 'single'             (backslash escapes)
+//
+// Keywords are case-insensitive. A comparison involving a missing value is
+// false, as in SQL. Examples:
+//
+//	temp_max > 30 and weather = "sun"
+//	not (state = 'CA' or state = 'NY')
+//	city contains "spring" or `adjusted CO2` >= 400
+//	county ~ "^San " and latitude is not na
+
+// ParseError says where a filter expression went wrong and what was
+// expected there.
+type ParseError struct {
+	Expr string
+	Pos  int // byte offset of the problem
+	Msg  string
+}
+
+func (e *ParseError) Error() string {
+	return fmt.Sprintf("filter: at column %d: %s", utf8.RuneCountInString(e.Expr[:min(e.Pos, len(e.Expr))])+1, e.Msg)
+}
+
+// Predicate is a compiled filter: it tells which rows of one frame match.
+type Predicate struct {
+	Expr string
+	cols []frame.Column
+	root node
+}
+
+// Match reports whether row matches.
+func (p *Predicate) Match(row int) bool { return p.root.row(row) }
+
+// filterChunk is how many rows a kernel evaluates at a time: enough to make
+// the per-chunk calls cheap, few enough that the chunk's flags stay in
+// cache.
+const filterChunk = 8192
+
+// Rows returns every matching row, in order. Chunks of rows are evaluated
+// column by column on all cores.
+func (p *Predicate) Rows() []int {
+	n := 0
+	if len(p.cols) > 0 {
+		n = p.cols[0].Len()
+	}
+	chunks := (n + filterChunk - 1) / filterChunk
+	found := make([][]int, chunks)
+	parallel.For(chunks, func(k int) {
+		lo, hi := k*filterChunk, min(n, (k+1)*filterChunk)
+		out := make([]bool, hi-lo)
+		p.root.vec(lo, hi, out)
+		var rows []int
+		for i, ok := range out {
+			if ok {
+				rows = append(rows, lo+i)
+			}
+		}
+		found[k] = rows
+	})
+	total := 0
+	for _, f := range found {
+		total += len(f)
+	}
+	if total == 0 {
+		return nil
+	}
+	out := make([]int, 0, total)
+	for _, f := range found {
+		out = append(out, f...)
+	}
+	return out
+}
+
+// node is a compiled filter expression, evaluable a row at a time (row) or
+// over rows [lo, hi) at once into out[:hi-lo] (vec), which runs a tight
+// loop per column instead of a chain of calls per row.
+type node struct {
+	row func(i int) bool
+	vec func(lo, hi int, out []bool)
+}
+
+// rowNode is a node whose vector form calls the row form: for the rare
+// tests without a kernel of their own.
+func rowNode(f func(int) bool) node {
+	return node{row: f, vec: func(lo, hi int, out []bool) {
+		for i := range out[:hi-lo] {
+			out[i] = f(lo + i)
+		}
+	}}
+}
+
+// andNode and orNode evaluate their right side for the whole chunk when
+// the left leaves many rows undecided, and row by row on the few it leaves
+// undecided otherwise (as a short-circuit would).
+func andNode(l, r node) node {
+	return node{
+		row: func(i int) bool { return l.row(i) && r.row(i) },
+		vec: func(lo, hi int, out []bool) { combine(l, r, lo, hi, out, true) },
+	}
+}
+
+func orNode(l, r node) node {
+	return node{
+		row: func(i int) bool { return l.row(i) || r.row(i) },
+		vec: func(lo, hi int, out []bool) { combine(l, r, lo, hi, out, false) },
+	}
+}
+
+func combine(l, r node, lo, hi int, out []bool, and bool) {
+	out = out[:hi-lo]
+	l.vec(lo, hi, out)
+	undecided := 0 // rows where the right side matters: true for and, false for or
+	for _, ok := range out {
+		if ok == and {
+			undecided++
+		}
+	}
+	switch {
+	case undecided == 0:
+	case undecided < len(out)/8:
+		for i, ok := range out {
+			if ok == and {
+				out[i] = r.row(lo + i)
+			}
+		}
+	default:
+		right := make([]bool, len(out))
+		r.vec(lo, hi, right)
+		if and {
+			for i := range out {
+				out[i] = out[i] && right[i]
+			}
+		} else {
+			for i := range out {
+				out[i] = out[i] || right[i]
+			}
+		}
+	}
+}
+
+func notNode(inner node) node {
+	return node{
+		row: func(i int) bool { return !inner.row(i) },
+		vec: func(lo, hi int, out []bool) {
+			inner.vec(lo, hi, out)
+			for i := range out[:hi-lo] {
+				out[i] = !out[i]
+			}
+		},
+	}
+}
+
+// Bounds on a filter expression: a prompt's filter is a line or two, and
+// the parser recurses once per level of nesting, so a pasted megabyte of
+// parentheses must be refused before it can exhaust the stack or the clock.
+const (
+	maxFilterBytes = 16 << 10
+	maxFilterDepth = 64
+)
+
+// CompileFrame parses expr and binds it to df's columns (a copy of them).
+func CompileFrame(expr string, df dataframe.DataFrame) (*Predicate, error) {
+	return Compile(expr, frame.TableOf(df))
+}
+
+// Compile parses expr and binds it to t's columns.
+func Compile(expr string, t *frame.Table) (*Predicate, error) {
+	if len(expr) > maxFilterBytes {
+		return nil, &ParseError{Expr: expr, Pos: maxFilterBytes, Msg: fmt.Sprintf("the filter is %s long, over the limit of %s", bytesize.Human(int64(len(expr))), bytesize.Human(maxFilterBytes))}
+	}
+	p := &filterParser{expr: expr}
+	p.cols = map[string]frame.Column{}
+	var all []frame.Column
+	for _, c := range t.Columns() {
+		p.cols[c.Name] = c
+		p.names = append(p.names, c.Name)
+		all = append(all, c)
+	}
+	if err := p.lex(); err != nil {
+		return nil, err
+	}
+	if len(p.toks) == 1 {
+		return nil, p.errAt(0, "empty filter: type a condition such as `temp_max > 30`")
+	}
+	eval, err := p.parseOr()
+	if err != nil {
+		return nil, err
+	}
+	if t := p.peek(); t.kind != tokEOF {
+		return nil, p.errAt(t.pos, fmt.Sprintf("expected and, or or the end, found %s", t))
+	}
+	return &Predicate{Expr: expr, cols: all, root: eval}, nil
+}
+
+type tokKind int
+
+const (
+	tokEOF tokKind = iota
+	tokIdent
+	tokColumn // `quoted`
+	tokNumber
+	tokString
+	tokOp
+	tokLParen
+	tokRParen
+)
+
+type token struct {
+	kind tokKind
+	text string
+	num  float64
+	pos  int
+}
+
+func (t token) String() string {
+	switch t.kind {
+	case tokEOF:
+		return "the end"
+	case tokString:
+		return strconv.Quote(t.text)
+	case tokColumn:
+		return "`" + t.text + "`"
+	}
+	return "'" + t.text + "'"
+}
+
+type filterParser struct {
+	expr  string
+	toks  []token
+	i     int
+	cols  map[string]frame.Column
+	names []string
+	depth int // of not and ( being parsed
+}
+
+func (p *filterParser) errAt(pos int, msg string) error {
+	return &ParseError{Expr: p.expr, Pos: pos, Msg: msg}
+}
+
+func (p *filterParser) lex() error {
+	s := p.expr
+	for i := 0; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case unicode.IsSpace(r):
+			i += w
+		case r == '(' || r == ')':
+			k := tokLParen
+			if r == ')' {
+				k = tokRParen
+			}
+			p.toks = append(p.toks, token{kind: k, text: string(r), pos: i})
+			i++
+		case strings.ContainsRune("=!<>~", r):
+			j := i + 1
+			if j < len(s) && s[j] == '=' {
+				j++
+			}
+			op := s[i:j]
+			if op == "!" || op == "~=" {
+				return p.errAt(i, fmt.Sprintf("unknown operator %q: use = != < <= > >= ~", op))
+			}
+			p.toks = append(p.toks, token{kind: tokOp, text: op, pos: i})
+			i = j
+		case r == '"' || r == '\'':
+			text, end, err := unquote(s, i)
+			if err != nil {
+				return p.errAt(i, err.Error())
+			}
+			p.toks = append(p.toks, token{kind: tokString, text: text, pos: i})
+			i = end
+		case r == '`':
+			end := strings.IndexByte(s[i+1:], '`')
+			if end < 0 {
+				return p.errAt(i, "column name opened with ` is never closed")
+			}
+			p.toks = append(p.toks, token{kind: tokColumn, text: s[i+1 : i+1+end], pos: i})
+			i += end + 2
+		case r == '-' || r == '.' || unicode.IsDigit(r):
+			j := i + 1
+			for j < len(s) && (strings.IndexByte("0123456789.eE", s[j]) >= 0 || ((s[j] == '-' || s[j] == '+') && (s[j-1] == 'e' || s[j-1] == 'E'))) {
+				j++
+			}
+			f, err := strconv.ParseFloat(s[i:j], 64)
+			if err != nil {
+				return p.errAt(i, fmt.Sprintf("%q is not a number", s[i:j]))
+			}
+			p.toks = append(p.toks, token{kind: tokNumber, text: s[i:j], num: f, pos: i})
+			i = j
+		case r == '_' || unicode.IsLetter(r):
+			j := i
+			for j < len(s) {
+				r, w := utf8.DecodeRuneInString(s[j:])
+				if r != '_' && r != '.' && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+					break
+				}
+				j += w
+			}
+			p.toks = append(p.toks, token{kind: tokIdent, text: s[i:j], pos: i})
+			i = j
+		default:
+			return p.errAt(i, fmt.Sprintf("unexpected character %q", r))
+		}
+	}
+	p.toks = append(p.toks, token{kind: tokEOF, pos: len(s)})
+	return nil
+}
+
+func unquote(s string, start int) (string, int, error) {
+	q := s[start]
+	var b strings.Builder
+	for i := start + 1; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\' && i+1 < len(s):
+			i++
+			switch s[i] {
+			case 'n':
+				b.WriteByte('\n')
+			case 't':
+				b.WriteByte('\t')
+			default:
+				b.WriteByte(s[i])
+			}
+		case c == q:
+			return b.String(), i + 1, nil
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return "", 0, fmt.Errorf("string opened with %c is never closed", q)
+}
+
+func (p *filterParser) peek() token { return p.toks[p.i] }
+func (p *filterParser) next() token { t := p.toks[p.i]; p.i = min(p.i+1, len(p.toks)-1); return t }
+
+func (p *filterParser) keyword(word string) bool {
+	t := p.peek()
+	if t.kind == tokIdent && strings.EqualFold(t.text, word) {
+		p.next()
+		return true
+	}
+	return false
+}
+
+func (p *filterParser) parseOr() (node, error) {
+	left, err := p.parseAnd()
+	if err != nil {
+		return node{}, err
+	}
+	for p.keyword("or") {
+		right, err := p.parseAnd()
+		if err != nil {
+			return node{}, err
+		}
+		left = orNode(left, right)
+	}
+	return left, nil
+}
+
+func (p *filterParser) parseAnd() (node, error) {
+	left, err := p.parseNot()
+	if err != nil {
+		return node{}, err
+	}
+	for p.keyword("and") {
+		right, err := p.parseNot()
+		if err != nil {
+			return node{}, err
+		}
+		left = andNode(left, right)
+	}
+	return left, nil
+}
+
+func (p *filterParser) parseNot() (node, error) {
+	p.depth++
+	defer func() { p.depth-- }()
+	if p.depth > maxFilterDepth {
+		return node{}, p.errAt(p.peek().pos, fmt.Sprintf("nested more than %d deep (not and parentheses)", maxFilterDepth))
+	}
+	if p.keyword("not") {
+		inner, err := p.parseNot()
+		if err != nil {
+			return node{}, err
+		}
+		return notNode(inner), nil
+	}
+	if p.peek().kind == tokLParen {
+		open := p.next()
+		inner, err := p.parseOr()
+		if err != nil {
+			return node{}, err
+		}
+		if t := p.next(); t.kind != tokRParen {
+			return node{}, p.errAt(t.pos, fmt.Sprintf("expected ) to close the ( at column %d, found %s", open.pos+1, t))
+		}
+		return inner, nil
+	}
+	return p.parseTest()
+}
+
+// operand is one side of a test: a column or a constant.
+type operand struct {
+	col    *frame.Column
+	num    float64
+	str    string
+	isNum  bool
+	pos    int
+	source string
+}
+
+func (p *filterParser) parseOperand(after string) (operand, error) {
+	t := p.next()
+	switch t.kind {
+	case tokNumber:
+		return operand{num: t.num, isNum: true, pos: t.pos, source: t.text}, nil
+	case tokString:
+		return operand{str: t.text, pos: t.pos, source: strconv.Quote(t.text)}, nil
+	case tokIdent, tokColumn:
+		c, ok := p.cols[t.text]
+		if !ok {
+			return operand{}, p.errAt(t.pos, fmt.Sprintf("unknown column %q (columns: %s)", t.text, strings.Join(p.names, ", ")))
+		}
+		return operand{col: &c, isNum: c.Numeric(), pos: t.pos, source: t.text}, nil
+	}
+	if after == "" {
+		return operand{}, p.errAt(t.pos, fmt.Sprintf("expected a column, a number, a string, not or ( , found %s", t))
+	}
+	return operand{}, p.errAt(t.pos, fmt.Sprintf("expected a column, a number or a string after %s, found %s", after, t))
+}
+
+func (p *filterParser) parseTest() (node, error) {
+	left, err := p.parseOperand("")
+	if err != nil {
+		return node{}, err
+	}
+	t := p.next()
+	switch {
+	case t.kind == tokIdent && strings.EqualFold(t.text, "contains"):
+		return p.textTest(left, t, func(pat string) (func(string) bool, error) {
+			return containsFold(pat), nil
+		})
+	case t.kind == tokOp && t.text == "~":
+		return p.textTest(left, t, func(pat string) (func(string) bool, error) {
+			re, err := regexp.Compile(pat)
+			if err != nil {
+				return nil, err
+			}
+			return re.MatchString, nil
+		})
+	case t.kind == tokIdent && strings.EqualFold(t.text, "is"):
+		negate := p.keyword("not")
+		if n := p.next(); n.kind != tokIdent || !strings.EqualFold(n.text, "na") {
+			return node{}, p.errAt(n.pos, fmt.Sprintf("expected na after is, found %s", n))
+		}
+		if left.col == nil {
+			return node{}, p.errAt(left.pos, "is na tests a column, not a constant")
+		}
+		c := *left.col
+		n := rowNode(func(i int) bool { return c.NA(i) != negate })
+		n.vec = func(lo, hi int, out []bool) {
+			if c.NAs == nil {
+				for i := range out[:hi-lo] {
+					out[i] = negate
+				}
+				return
+			}
+			for i, na := range c.NAs[lo:hi] {
+				out[i] = na != negate
+			}
+		}
+		return n, nil
+	case t.kind == tokOp:
+		right, err := p.parseOperand("'" + t.text + "'")
+		if err != nil {
+			return node{}, err
+		}
+		return p.compare(left, t, right)
+	}
+	return node{}, p.errAt(t.pos, fmt.Sprintf("expected an operator (= != < <= > >= ~ contains is) after %s, found %s", left.source, t))
+}
+
+// containsFold returns a case-insensitive substring test for pat. ASCII
+// text is compared in place; other text is lower-cased first, as
+// strings.ToLower does (some non-ASCII letters lower-case to ASCII ones).
+func containsFold(pat string) func(string) bool {
+	lower := strings.ToLower(pat)
+	slow := func(s string) bool { return strings.Contains(strings.ToLower(s), lower) }
+	if !isASCII(lower) || lower == "" {
+		return slow
+	}
+	first := lower[0]
+	firstUp := first
+	if 'a' <= first && first <= 'z' {
+		firstUp -= 'a' - 'A'
+	}
+	return func(s string) bool {
+		if !isASCII(s) {
+			return slow(s)
+		}
+		for i := 0; i+len(lower) <= len(s); i++ {
+			if c := s[i]; c != first && c != firstUp {
+				continue
+			}
+			if asciiEqualFold(s[i+1:i+len(lower)], lower[1:]) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiEqualFold reports whether s, ASCII, lower-cases to lower.
+func asciiEqualFold(s, lower string) bool {
+	for i := 0; i < len(lower); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *filterParser) textTest(left operand, op token, compile func(string) (func(string) bool, error)) (node, error) {
+	pat := p.next()
+	if pat.kind != tokString {
+		return node{}, p.errAt(pat.pos, fmt.Sprintf("expected a string after %s, found %s", op.text, pat))
+	}
+	match, err := compile(pat.text)
+	if err != nil {
+		return node{}, p.errAt(pat.pos, "bad regular expression: "+err.Error())
+	}
+	if left.col == nil {
+		v := match(left.str)
+		return constNode(v), nil
+	}
+	c := *left.col
+	n := rowNode(func(i int) bool { return !c.NA(i) && match(c.Text(i)) })
+	if c.Type == series.String {
+		n.vec = func(lo, hi int, out []bool) {
+			cells := c.Strs[lo:hi]
+			var nas []bool
+			if c.NAs != nil {
+				nas = c.NAs[lo:hi]
+			}
+			// Equal neighbours (runs of one value, and the loader's
+			// interned strings) reuse the last answer.
+			var last string
+			lastOK, have := false, false
+			for i := range cells {
+				if nas != nil && nas[i] {
+					out[i] = false
+					continue
+				}
+				v := cells[i]
+				if !have || v != last {
+					last, lastOK, have = v, match(v), true
+				}
+				out[i] = lastOK
+			}
+		}
+	}
+	return n, nil
+}
+
+func constNode(v bool) node {
+	return node{row: func(int) bool { return v }, vec: func(lo, hi int, out []bool) {
+		for i := range out[:hi-lo] {
+			out[i] = v
+		}
+	}}
+}
+
+func (p *filterParser) compare(l operand, op token, r operand) (node, error) {
+	if l.isNum != r.isNum {
+		num, str := l, r
+		if !l.isNum {
+			num, str = r, l
+		}
+		return node{}, p.errAt(str.pos, fmt.Sprintf("cannot compare %s (text) with %s (a number)", str.source, num.source))
+	}
+	var test func(c int) bool
+	switch op.text {
+	case "=", "==":
+		test = func(c int) bool { return c == 0 }
+	case "!=":
+		test = func(c int) bool { return c != 0 }
+	case "<":
+		test = func(c int) bool { return c == -1 }
+	case "<=":
+		test = func(c int) bool { return c == -1 || c == 0 }
+	case ">":
+		test = func(c int) bool { return c == 1 }
+	case ">=":
+		test = func(c int) bool { return c == 1 || c == 0 }
+	default:
+		return node{}, p.errAt(op.pos, fmt.Sprintf("%q compares text with a pattern: write column ~ \"pattern\"", op.text))
+	}
+	if l.isNum {
+		lv, rv := numValue(l), numValue(r)
+		n := rowNode(func(i int) bool {
+			a, okA := lv(i)
+			b, okB := rv(i)
+			if !okA || !okB {
+				return false
+			}
+			return test(cmpFloat(a, b))
+		})
+		if vec := numKernel(l, op.text, r); vec != nil {
+			n.vec = vec
+		}
+		return n, nil
+	}
+	l, r = datesCompared(l, r)
+	lv, rv := strValue(l), strValue(r)
+	return rowNode(func(i int) bool {
+		a, okA := lv(i)
+		b, okB := rv(i)
+		return okA && okB && test(strings.Compare(a, b))
+	}), nil
+}
+
+// datesCompared turns a comparison of a text column of dates with a date
+// into one of ISO text, whose order is the dates' order: the filter then
+// agrees with the sort, which orders such a column by date
+// (frame.DetectDates), so `when > "12/31/2019"` keeps 1/2/2020 and not
+// 2/10/2019. Other operands come back as they were.
+func datesCompared(l, r operand) (operand, operand) {
+	col, lit, swapped := l, r, false
+	if col.col == nil {
+		col, lit, swapped = r, l, true
+	}
+	if col.col == nil || lit.col != nil {
+		return l, r
+	}
+	t, _, ok := frame.ParseDateLayout(lit.str, "")
+	if !ok {
+		return l, r
+	}
+	keys, isDate := frame.DetectDates(*col.col)
+	if !isDate {
+		return l, r
+	}
+	if keys != nil {
+		col.col = keys
+	}
+	utc := t.UTC()
+	lit.str = frame.ISOText(t, utc.Hour() != 0 || utc.Minute() != 0 || utc.Second() != 0 || utc.Nanosecond() != 0)
+	if swapped {
+		return lit, col
+	}
+	return col, lit
+}
+
+// numKernel is the vector form of a comparison of an int or float column
+// with a constant, or nil for other operands. Go's comparisons agree with
+// cmpFloat's tests, NaN included: only != holds for it.
+func numKernel(l operand, op string, r operand) func(lo, hi int, out []bool) {
+	col, k := l, r
+	if l.col == nil {
+		col, k = r, l
+		op = map[string]string{"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "==": "==", "!=": "!="}[op]
+	}
+	if col.col == nil || k.col != nil {
+		return nil
+	}
+	c, v := *col.col, k.num
+	switch c.Type {
+	case series.Int:
+		return func(lo, hi int, out []bool) { cmpKernel(c.Ints[lo:hi], nasOf(c, lo, hi), op, v, out) }
+	case series.Float:
+		return func(lo, hi int, out []bool) { cmpKernel(c.Floats[lo:hi], nasOf(c, lo, hi), op, v, out) }
+	}
+	return nil
+}
+
+// nasOf is c's missing mask over rows [lo, hi), nil when none is missing.
+func nasOf(c frame.Column, lo, hi int) []bool {
+	if c.NAs == nil {
+		return nil
+	}
+	return c.NAs[lo:hi]
+}
+
+// cmpKernel compares vals with v; a missing cell compares false. Missing
+// cells are cleared after the tight loop over the values, which then has
+// no branch.
+func cmpKernel[T int | float64](vals []T, nas []bool, op string, v float64, out []bool) {
+	switch op {
+	case "=", "==":
+		for i, x := range vals {
+			out[i] = float64(x) == v
+		}
+	case "!=":
+		for i, x := range vals {
+			out[i] = float64(x) != v
+		}
+	case "<":
+		for i, x := range vals {
+			out[i] = float64(x) < v
+		}
+	case "<=":
+		for i, x := range vals {
+			out[i] = float64(x) <= v
+		}
+	case ">":
+		for i, x := range vals {
+			out[i] = float64(x) > v
+		}
+	case ">=":
+		for i, x := range vals {
+			out[i] = float64(x) >= v
+		}
+	}
+	for i, na := range nas {
+		if na {
+			out[i] = false
+		}
+	}
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	case a == b:
+		return 0
+	}
+	return 2 // NaN: unequal and unordered, so only != holds (tests match -1, 0 and 1 exactly)
+}
+
+func numValue(o operand) func(int) (float64, bool) {
+	if o.col == nil {
+		v := o.num
+		return func(int) (float64, bool) { return v, true }
+	}
+	c := *o.col
+	return func(i int) (float64, bool) {
+		if c.NA(i) {
+			return math.NaN(), false
+		}
+		return c.Float(i), true
+	}
+}
+
+func strValue(o operand) func(int) (string, bool) {
+	if o.col == nil {
+		v := o.str
+		return func(int) (string, bool) { return v, true }
+	}
+	c := *o.col
+	return func(i int) (string, bool) {
+		if c.NA(i) {
+			return "", false
+		}
+		return c.Text(i), true
+	}
+}
