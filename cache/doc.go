@@ -126,12 +126,18 @@
 // Version, compiled code and build) and the argument's digest, so Clear,
 // ClearArg, ClearData and ClearAll delete exactly this registry's
 // functions' entries there and nothing else, and a build never reads
-// another build's entries. The store keeps the function's TTL. An entry
+// another build's entries. Whatever a store holds is read as untrusted
+// input: every length in an entry is checked against the bytes present
+// before anything is allocated, so a planted value is a corrupt entry,
+// never a huge allocation. Without WithStoreSecret, though, whoever can
+// write to a shared store is trusted: they can plant a well-formed entry
+// that the cache serves. With it, entries carry an HMAC-SHA256 under the
+// secret, and an entry without a valid one is corrupt. The store keeps the function's TTL. An entry
 // leaving memory (evicted, expired) stays in the store, which is what a
 // second tier is for. A value that does not decode is a miss plus an
 // EventInvalidated; a store that fails or is slow (Stores bound each
 // operation) is a miss plus an EventError: a Get never fails, nor waits
-// past the store's bound, because of its store. After a failure, loads and
+// past the store's bound or its own context's end, because of its store. After a failure, loads and
 // saves skip a WithStore store for a pause (1 s, doubling to a minute while
 // it keeps failing), so a dead server costs misses nothing; clears always
 // try it.

@@ -151,7 +151,7 @@ func newFunc[A, R any](reg *Registry, name string, kind Kind, fn func(context.Co
 		// Built even without a usable directory, so that a result type
 		// Persist cannot store fails at construction on every machine.
 		st, err := reg.persistStore()
-		p := newPersister[R](st, name, f.cfg.version, fn, f.cfg.codec)
+		p := newPersister[R](st, reg.storeSecret, name, f.cfg.version, fn, f.cfg.codec)
 		if err != nil {
 			f.noDisk = err
 		} else {

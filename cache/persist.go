@@ -27,12 +27,13 @@ type persister[R any] struct {
 	store   Store
 	prefix  string // storePrefix of the function
 	funcKey digest
+	secret  []byte // WithStoreSecret's key of the entries' MAC; nil: store writers are trusted
 	encode0 func(R) ([]byte, error)
 	decode  func([]byte) (R, error)
 }
 
-func newPersister[R any](st Store, name, version string, fn any, c any) *persister[R] {
-	p := &persister[R]{store: st}
+func newPersister[R any](st Store, secret []byte, name, version string, fn any, c any) *persister[R] {
+	p := &persister[R]{store: st, secret: secret}
 	p.funcKey = functionKey(name, version, fn)
 	p.prefix = storePrefix(name, p.funcKey)
 	if cd, ok := c.(*codec[R]); ok && cd != nil {
@@ -64,12 +65,24 @@ func newPersister[R any](st Store, name, version string, fn any, c any) *persist
 		err := gob.NewEncoder(&buf).Encode(&v)
 		return buf.Bytes(), err
 	}
-	p.decode = func(b []byte) (R, error) {
-		var v R
-		err := gob.NewDecoder(bytes.NewReader(b)).Decode(&v)
+	p.decode = decodeGob[R]
+	return p
+}
+
+// decodeGob decodes a gob stream into an R, checking first that the stream
+// holds what it claims. gob sizes a map from the count the stream gives
+// (encoding/gob's decodeMap calls MakeMapWithSize with it), so 26 planted
+// bytes claiming 2³² entries are a fatal out-of-memory error, which no
+// recover catches. Reading the stream once with no destination allocates
+// nothing by claimed counts and fails when a count exceeds the bytes
+// present: each element it skips consumes at least one byte.
+func decodeGob[R any](b []byte) (R, error) {
+	var v R
+	if err := gob.NewDecoder(bytes.NewReader(b)).DecodeValue(reflect.Value{}); err != nil {
 		return v, err
 	}
-	return p
+	err := gob.NewDecoder(bytes.NewReader(b)).Decode(&v)
+	return v, err
 }
 
 var (
@@ -276,7 +289,7 @@ func (p *persister[R]) write(k digest, e *entry[R], payload []byte, ttl time.Dur
 	if !stillCached() {
 		return nil
 	}
-	return p.store.Save(storeCtx, p.key(k), encodeStored(p.funcKey, k, e.inserted, e.label, payload), ttl)
+	return p.store.Save(storeCtx, p.key(k), encodeStored(p.secret, p.funcKey, k, e.inserted, e.label, payload), ttl)
 }
 
 // errNoEntry means nothing is stored for a key.
@@ -304,7 +317,7 @@ func (p *persister[R]) load(k digest) (v R, inserted time.Time, label string, er
 	if err != nil {
 		return v, inserted, "", errStore{err}
 	}
-	inserted, label, payload, err := decodeStored(p.funcKey, k, raw)
+	inserted, label, payload, err := decodeStored(p.secret, p.funcKey, k, raw)
 	if err != nil {
 		return v, inserted, "", err
 	}

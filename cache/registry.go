@@ -10,14 +10,15 @@ import (
 // clears (ClearData, ClearResources, ClearAll), of Stats and of the event
 // stream. Registries are independent: there are no package-level caches.
 type Registry struct {
-	now        func() time.Time
-	persistDir string
-	tier       Store // WithStore's; nil: a DirStore on persistDir
-	guard      *storeGuard
-	guardOnce  sync.Once
-	hub        hub
-	closed     atomic.Bool
-	persist    persistSetup
+	now         func() time.Time
+	persistDir  string
+	tier        Store  // WithStore's; nil: a DirStore on persistDir
+	storeSecret []byte // WithStoreSecret's; nil: store writers are trusted
+	guard       *storeGuard
+	guardOnce   sync.Once
+	hub         hub
+	closed      atomic.Bool
+	persist     persistSetup
 
 	mu    sync.Mutex
 	funcs []registered
