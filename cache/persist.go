@@ -276,8 +276,10 @@ func safeFileName(name string) string {
 func (p *persister[R]) key(k digest) string { return storeKey(p.prefix, k) }
 
 // storeCtx is the context of store operations. They run on behalf of the
-// cache, not of one caller (whose ctx may end while others wait), and a
-// Store bounds each operation itself.
+// cache, not of one caller (whose ctx may end while others wait): a caller
+// waits for the computation that loads, and its ctx bounds that wait. A
+// Store bounds each operation itself, and safeStore ends each for the cache
+// when the registry closes.
 var storeCtx = context.Background()
 
 // write saves an entry, provided it is still cached when the persist lock
@@ -348,32 +350,34 @@ func (p *persister[R]) removeAllLocked() error {
 	return p.store.DeletePrefix(storeCtx, p.prefix)
 }
 
-// loadPersisted serves a miss from disk when a usable entry exists. It runs
-// for the caller that registered c, with no lock held; holding the persist
-// lock keeps a concurrent clear from interleaving with the load.
-func (f *Func[A, R]) loadPersisted(k argKey, c *call[R]) (R, bool) {
-	p := f.persist
-	p.mu.Lock()
-	v, ok, gone := f.loadPersistedLocked(k, c)
-	p.mu.Unlock()
+// loadPersisted fills c from the store when it holds a usable entry for
+// k, and reports whether it did. It runs for the call c, with no lock of
+// f held; holding the persist lock keeps a concurrent clear from
+// interleaving with the load.
+func (f *Func[A, R]) loadPersisted(k argKey, c *call[R]) bool {
+	gone, ok := func() ([]*entry[R], bool) {
+		p := f.persist
+		p.mu.Lock()
+		defer p.mu.Unlock() // a codec may panic, or leave the goroutine
+		return f.loadPersistedLocked(k, c)
+	}()
 	f.releaseAll(gone)
-	return v, ok
+	return ok
 }
 
-func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R]) (R, bool, []*entry[R]) {
+func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R]) ([]*entry[R], bool) {
 	p := f.persist
 	v, inserted, label, err := p.load(k.digest())
-	var zero R
 	var down errStore
 	switch {
 	case errors.Is(err, errNoEntry):
-		return zero, false, nil
+		return nil, false
 	case errors.As(err, &down):
 		// The store cannot answer: compute, and say why the store was no use.
 		f.n.errors.Add(1)
 		f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: f.shown(c.label),
 			Err: fmt.Errorf("cache: %s: store: %w", f.name, down.err)})
-		return zero, false, nil
+		return nil, false
 	case err != nil:
 		f.storeFailed(p.removeLocked(k.digest()), c.label)
 		ce, ok := err.(*CorruptEntryError) // the store's own finding, naming its file
@@ -383,7 +387,7 @@ func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R]) (R, bool, []*entr
 		ce.Func = f.name
 		f.n.invalidations.Add(1)
 		f.reg.hub.publish(Event{Func: f.name, Kind: EventInvalidated, Key: f.shown(c.label), Err: ce})
-		return zero, false, nil
+		return nil, false
 	}
 	if label == "" {
 		label = c.label
@@ -396,26 +400,36 @@ func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R]) (R, bool, []*entr
 			f.storeFailed(p.removeLocked(k.digest()), label)
 			f.n.expirations.Add(1)
 			f.reg.hub.publish(Event{Func: f.name, Kind: EventExpired, Key: label})
-			return zero, false, nil
+			return nil, false
 		}
 	}
-	e := &entry[R]{key: k, val: v, label: label, size: sizeOf(v), inserted: inserted, expires: expires}
+	size := sizeOf(v)
+	e := &entry[R]{key: k, val: v, label: label, size: size, inserted: inserted, expires: expires}
 	f.mu.Lock()
 	if f.inflight[k] == c {
 		delete(f.inflight, k)
 	}
 	var gone []*entry[R]
-	if !c.detached {
+	switch {
+	case c.detached || f.closed:
+	case f.cfg.maxBytes > 0 && size > f.cfg.maxBytes:
+		// Served, but admitting it would evict everything else and still
+		// not fit.
+		f.n.evictions.Add(1)
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventEvicted, Key: label, Session: c.session,
+			Err: fmt.Errorf("cache: %s: stored value of %d bytes is larger than MaxBytes %d; not cached", f.name, size, f.cfg.maxBytes)})
+	default:
+		gone = f.sweepLocked() // expired entries go before live ones are evicted
 		f.addLocked(e)
-		gone = f.enforceLimitsLocked(e)
+		gone = append(gone, f.enforceLimitsLocked(e)...)
 	}
-	c.orig, c.val = v, v
+	c.orig, c.val, c.stored, c.finished = v, v, true, true
 	done := c.done
 	f.mu.Unlock()
 	if done != nil {
 		close(done)
 	}
-	return v, true, gone
+	return gone, true
 }
 
 // persistStore returns the registry's second tier: the Store given with
@@ -424,13 +438,13 @@ func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R]) (R, bool, []*entr
 func (r *Registry) persistStore() (Store, error) {
 	if r.tier != nil {
 		r.guardOnce.Do(func() { r.guard = newStoreGuard(r.tier, r.now) })
-		return r.guard, nil
+		return &safeStore{Store: r.guard, tasks: &r.tasks, ctx: r.ctx}, nil
 	}
 	ps, err := r.persistRoot()
 	if err != nil {
 		return nil, err
 	}
-	return &dirStore{ps: ps}, nil
+	return &safeStore{Store: &dirStore{ps: ps}, tasks: &r.tasks, ctx: r.ctx}, nil
 }
 
 // storeFailed announces a store operation that failed, so that nothing the
