@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -73,12 +74,12 @@ func (s *dirStore) sum(b []byte) []byte {
 // Load reads key's entry. A file that cannot be used is removed (if the
 // store wrote it) and reported as a *CorruptEntryError; an expired one is
 // removed and absent.
-func (s *dirStore) Load(_ context.Context, key string) ([]byte, error) {
+func (s *dirStore) Load(ctx context.Context, key string) ([]byte, error) {
 	path, err := s.path(key)
 	if err != nil {
 		return nil, err
 	}
-	raw, err := os.ReadFile(path)
+	raw, err := readEntryFile(ctx, path)
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 		return nil, ErrNotStored
 	}
@@ -95,6 +96,55 @@ func (s *dirStore) Load(_ context.Context, key string) ([]byte, error) {
 		return nil, ErrNotStored
 	}
 	return v, nil
+}
+
+// dirReadBound bounds reading one entry file: a directory on a network
+// file system that stops answering costs a Get at most this.
+const dirReadBound = 10 * time.Second
+
+// readEntryFile reads the entry file at path: never through a symbolic
+// link, never blocking on a FIFO or a device (only a regular file is read),
+// never reading more than the size it had when opened, and within
+// dirReadBound or ctx, whichever ends first; a read still running then is
+// left to finish on its own.
+func readEntryFile(ctx context.Context, path string) ([]byte, error) {
+	type result struct {
+		b   []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		b, err := readRegular(path)
+		done <- result{b, err}
+	}()
+	t := time.NewTimer(dirReadBound)
+	defer t.Stop()
+	select {
+	case r := <-done:
+		return r.b, r.err
+	case <-t.C:
+		return nil, fmt.Errorf("read %s: no answer within %s", path, dirReadBound)
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func readRegular(path string) ([]byte, error) {
+	f, err := openNoFollow(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("is not a regular file (%v)", fi.Mode().Type())
+	}
+	b := make([]byte, fi.Size())
+	_, err = io.ReadFull(f, b)
+	return b, err
 }
 
 func (s *dirStore) parse(key string, raw []byte) (value []byte, expires int64, err error) {
