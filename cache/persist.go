@@ -78,11 +78,46 @@ func newPersister[R any](st Store, secret []byte, name, version string, fn any, 
 // present: each element it skips consumes at least one byte.
 func decodeGob[R any](b []byte) (R, error) {
 	var v R
+	if err := checkGobFraming(b); err != nil {
+		return v, err
+	}
 	if err := gob.NewDecoder(bytes.NewReader(b)).DecodeValue(reflect.Value{}); err != nil {
 		return v, err
 	}
 	err := gob.NewDecoder(bytes.NewReader(b)).Decode(&v)
 	return v, err
+}
+
+// checkGobFraming checks that each message of a gob stream holds the bytes
+// its length claims: gob reads a message of up to 8 GiB claimed into a
+// buffer it allocates in 10 MiB steps, so 5 bytes would cost 10 MiB.
+func checkGobFraming(b []byte) error {
+	for len(b) > 0 {
+		n, size := gobUint(b)
+		if size == 0 || n > uint64(len(b)-size) {
+			return fmt.Errorf("gob: message of %d bytes claimed, %d present", n, len(b)-size)
+		}
+		b = b[size+int(n):]
+	}
+	return nil
+}
+
+// gobUint decodes the unsigned integer at the start of b as gob writes it
+// (one byte below 128, else the negated byte count then the bytes, big
+// endian) and returns it with its size, 0 when b is too short.
+func gobUint(b []byte) (uint64, int) {
+	if b[0] < 0x80 {
+		return uint64(b[0]), 1
+	}
+	n := 256 - int(b[0]) // the byte is -n
+	if n > 8 || n >= len(b) {
+		return 0, 0
+	}
+	var x uint64
+	for _, c := range b[1 : 1+n] {
+		x = x<<8 | uint64(c)
+	}
+	return x, 1 + n
 }
 
 var (
