@@ -168,6 +168,9 @@ func (f *Func[A, R]) SetVersion(v string) error {
 	f.detachAllLocked()
 	var released []*entry[R]
 	clears := f.n.clears.Load()
+	// Taken before the version left is put aside, so that going back to
+	// the oldest version kept never pushes it off the shelf.
+	back := f.versions.take(v, clears)
 	if f.kind == KindData && !f.cfg.session {
 		f.versions.put(old, left, clears)
 	} else {
@@ -175,7 +178,7 @@ func (f *Func[A, R]) SetVersion(v string) error {
 	}
 	// Least recently used first, so that the recency list comes back in
 	// the order it left.
-	for _, e := range f.versions.take(v, clears) {
+	for _, e := range back {
 		// A hit that found e just before takeAll may still be stamping
 		// it (hits take no lock), so e itself is never reused: a fresh
 		// entry carries its value back.
