@@ -98,34 +98,42 @@ func (s *dirStore) Load(ctx context.Context, key string) ([]byte, error) {
 	return v, nil
 }
 
-// dirReadBound bounds reading one entry file: a directory on a network
-// file system that stops answering costs a Get at most this.
-const dirReadBound = 10 * time.Second
+// dirBound bounds reading or writing one entry file: a directory on a
+// network file system that stops answering costs a Get at most this.
+const dirBound = 10 * time.Second
 
 // readEntryFile reads the entry file at path: never through a symbolic
 // link, never blocking on a FIFO or a device (only a regular file is read),
 // never reading more than the size it had when opened, and within
-// dirReadBound or ctx, whichever ends first; a read still running then is
-// left to finish on its own.
+// dirBound.
 func readEntryFile(ctx context.Context, path string) ([]byte, error) {
+	return withinDirBound(ctx, "read "+path, func() ([]byte, error) { return readRegular(path) })
+}
+
+// withinDirBound runs op and returns what it returns, or an error once
+// dirBound has passed or ctx has ended, whichever is first; an op still
+// running then (on a file system that stopped answering) is left to finish
+// on its own.
+func withinDirBound[T any](ctx context.Context, what string, op func() (T, error)) (T, error) {
 	type result struct {
-		b   []byte
+		v   T
 		err error
 	}
 	done := make(chan result, 1)
 	go func() {
-		b, err := readRegular(path)
-		done <- result{b, err}
+		v, err := op()
+		done <- result{v, err}
 	}()
-	t := time.NewTimer(dirReadBound)
+	t := time.NewTimer(dirBound)
 	defer t.Stop()
+	var zero T
 	select {
 	case r := <-done:
-		return r.b, r.err
+		return r.v, r.err
 	case <-t.C:
-		return nil, fmt.Errorf("read %s: no answer within %s", path, dirReadBound)
+		return zero, fmt.Errorf("%s: no answer within %s", what, dirBound)
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return zero, ctx.Err()
 	}
 }
 
@@ -170,7 +178,12 @@ func (s *dirStore) parse(key string, raw []byte) (value []byte, expires int64, e
 // Save writes key's entry atomically: to a temporary file named after this
 // process (so a crash's leftover can be told from a write in progress),
 // synced, then renamed over the old one.
-func (s *dirStore) Save(_ context.Context, key string, value []byte, ttl time.Duration) error {
+func (s *dirStore) Save(ctx context.Context, key string, value []byte, ttl time.Duration) error {
+	_, err := withinDirBound(ctx, "write "+key, func() (struct{}, error) { return struct{}{}, s.save(key, value, ttl) })
+	return err
+}
+
+func (s *dirStore) save(key string, value []byte, ttl time.Duration) error {
 	path, err := s.path(key)
 	if err != nil {
 		return err

@@ -281,3 +281,31 @@ func noGoroutineOutlives(t *testing.T, before int) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// TestPanickingValidateIsAnEventAndARecompute: a Validate that panics
+// cannot vouch for the value: it is recomputed, and an EventError says why.
+func TestPanickingValidateIsAnEventAndARecompute(t *testing.T) {
+	reg := newRegistry(t)
+	events, stop := reg.Subscribe(64)
+	defer stop()
+	fn, runs := counting(func(id int) *conn { return &conn{id} })
+	f := cache.Resource(reg, "conn", fn, cache.Validate(func(*conn) bool { panic("ping failed") }))
+	mustGet(t, f, 1)
+	got := make(chan error, 1)
+	go func() { _, err := f.Get(context.Background(), 1); got <- err }()
+	if err := within(t, "a Get whose Validate panics", got); err != nil {
+		t.Fatal(err)
+	}
+	if runs.Load() != 2 {
+		t.Fatalf("fn ran %d times, want 2", runs.Load())
+	}
+	var said bool
+	for len(events) > 0 {
+		if ev := <-events; ev.Kind == cache.EventError && strings.Contains(ev.Err.Error(), "ping failed") {
+			said = true
+		}
+	}
+	if !said {
+		t.Fatal("no EventError said Validate panicked")
+	}
+}

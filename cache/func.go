@@ -445,9 +445,10 @@ func (f *Func[A, R]) out(v R) (R, error) {
 
 // valid runs Validate on a hit and drops the entry when it fails.
 func (f *Func[A, R]) valid(k argKey, e *entry[R], v R) bool {
+	var panicked any
 	ok := func() (ok bool) {
 		defer func() {
-			if recover() != nil {
+			if panicked = recover(); panicked != nil {
 				ok = false // a Validate that panics cannot vouch for the value
 			}
 		}()
@@ -455,6 +456,11 @@ func (f *Func[A, R]) valid(k argKey, e *entry[R], v R) bool {
 	}()
 	if ok {
 		return true
+	}
+	if panicked != nil {
+		f.n.errors.Add(1)
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: f.shown(e.label),
+			Err: fmt.Errorf("cache: %s: Validate: %w", f.name, &PanicError{Func: f.name, Value: panicked, Stack: debug.Stack()})})
 	}
 	f.mu.Lock()
 	removed := f.store.get(k) == e

@@ -108,8 +108,9 @@ func TTL(d time.Duration) Option {
 	}
 }
 
-// MaxEntries bounds the number of entries; past it the least recently used
-// entry is evicted. Zero means unbounded.
+// MaxEntries bounds the number of entries, those SetVersion set aside
+// included; past it the least recently used entry is evicted, set-aside
+// ones first. Zero means unbounded.
 func MaxEntries(n int) Option {
 	return func(c *config) {
 		if n < 0 {
@@ -119,8 +120,11 @@ func MaxEntries(n int) Option {
 	}
 }
 
-// MaxBytes bounds the estimated memory of all entries (st max_size); past it
-// the least recently used entries are evicted. Zero means unbounded.
+// MaxBytes bounds the estimated memory of all entries (st max_size),
+// those SetVersion set aside included; past it the least recently used
+// entries are evicted, set-aside ones first. A value larger than MaxBytes on
+// its own, computed or read from the store, is handed to its caller but not
+// cached. Zero means unbounded.
 func MaxBytes(n int64) Option {
 	return func(c *config) {
 		if n < 0 {

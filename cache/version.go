@@ -149,7 +149,10 @@ func (f *Func[A, R]) Version() string {
 // or ScopeSession function drops them instead, running OnRelease: a shared
 // object built by other code is not handed out again. Computations in
 // flight finish for their callers but are not stored, and a clear drops
-// the entries set aside too.
+// the entries set aside too. Entries set aside keep their TTL, count
+// against MaxEntries and MaxBytes (they are evicted first) and show in
+// Stats as SetAside and SetAsideBytes; going back to a version restores
+// its entries' recency as it was.
 //
 // A Persist function's stored entries are keyed by the Version it was
 // built with, so SetVersion returns an error for it and changes nothing.
