@@ -54,9 +54,16 @@ func FuzzStoreDecoders(f *testing.F) {
 		"keyed frame": func(b []byte) { decodeStored(secret, fk, ak, b) },
 		"dir file":    func(b []byte) { ds.parse(key, b) },
 		"gob map":     func(b []byte) { decodeGob[map[string]int](b) },
-		"gob slice":   func(b []byte) { decodeGob[[]string](b) },
-		"gob struct":  func(b []byte) { decodeGob[fuzzRecord](b) },
-		"gob nested":  func(b []byte) { decodeGob[map[int][]map[string]float64](b) },
+		"gob slice":   func(b []byte) { decodeGobNoMap[[][]string](b) },
+		"gob no map": func(b []byte) {
+			decodeGobNoMap[[]struct {
+				A []float64
+				B string
+				C *int
+			}](b)
+		},
+		"gob struct": func(b []byte) { decodeGob[fuzzRecord](b) },
+		"gob nested": func(b []byte) { decodeGob[map[int][]map[string]float64](b) },
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for name, decode := range decoders {
