@@ -309,3 +309,52 @@ func TestPanickingValidateIsAnEventAndARecompute(t *testing.T) {
 		t.Fatal("no EventError said Validate panicked")
 	}
 }
+
+// TestNoGoroutineOutlivesClose: computations whose callers all left, a
+// refresh in the background, store operations and releases: once Close
+// returns, none of the registry's goroutines is left.
+func TestNoGoroutineOutlivesClose(t *testing.T) {
+	before := runtime.NumGoroutine()
+	clock := newFakeClock()
+	reg := cache.NewRegistry(cache.WithClock(clock.Now), cache.WithStore(newMemStore()))
+	started := make(chan struct{}, 16)
+	slow := func(ctx context.Context, n int) (int, error) {
+		if n >= 100 {
+			started <- struct{}{}
+			<-ctx.Done() // runs until cancelled
+			return 0, ctx.Err()
+		}
+		return n, nil
+	}
+	data := cache.Data(reg, "data", slow, cache.Persist(), cache.TTL(time.Minute), cache.RefreshInBackground())
+	res := cache.Resource(reg, "res", func(ctx context.Context, n int) (*conn, error) {
+		_, err := slow(ctx, n)
+		return &conn{n}, err
+	}, cache.OnRelease(func(*conn) {}))
+	ctx := context.Background()
+	for i := range 5 {
+		mustGet(t, data, i)
+		mustGet(t, res, i)
+	}
+	// Callers that leave: their computations are cancelled.
+	for _, get := range []func(context.Context) error{
+		func(ctx context.Context) error { _, err := data.Get(ctx, 100); return err },
+		func(ctx context.Context) error { _, err := res.Get(ctx, 100); return err },
+	} {
+		cctx, cancel := context.WithCancel(ctx)
+		got := make(chan error, 1)
+		go func() { got <- get(cctx) }()
+		within(t, "the computation", started)
+		cancel()
+		within(t, "a Get that gave up", got)
+	}
+	// A refresh nobody waits for.
+	clock.Advance(90 * time.Second)
+	if _, out, _ := data.GetOutcome(ctx, 1); out != cache.Stale {
+		t.Fatalf("Get of an expired entry: %v, want Stale", out)
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- reg.Close() }()
+	within(t, "Close", closed)
+	noGoroutineOutlives(t, before)
+}
