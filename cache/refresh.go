@@ -20,9 +20,10 @@ func (f *Func[A, R]) grace() time.Duration {
 
 // refreshLocked registers a background computation of k, whose stale entry
 // is being served. Nobody waits for it: its context carries the caller's
-// values but neither its cancellation nor its sink, and its result replaces
-// the stale entry (or, on error, removes it). The caller starts it with
-// f.reg.tasks.run once f.mu is released.
+// values but not its sink, and ends with the registry (Close), not with
+// the caller's context; its result replaces the stale entry (or, on error,
+// removes it). The caller starts it with f.reg.tasks.run once f.mu is
+// released.
 func (f *Func[A, R]) refreshLocked(ctx context.Context, k argKey, label string) *call[R] {
 	if f.closed {
 		return nil

@@ -140,8 +140,8 @@ func (r *Registry) Subscribe(buffer int) (<-chan Event, func()) {
 
 // Stats is a snapshot of one cached function.
 //
-// Every Get that returned after hashing its argument counts once (SPEC
-// §1.6), so Hits+Misses is the number of such Gets. Hits counts those
+// Every Get that returned after hashing its argument counts once, so
+// Hits+Misses is the number of such Gets. Hits counts those
 // served a value from the cache (from memory, the Store, stale, or by
 // joining a computation); Misses counts every other: computations started,
 // joined computations that failed, and Gets whose ctx ended before they
