@@ -66,53 +66,18 @@ func newPersister[R any](st Store, secret []byte, name, version string, fn any, 
 		return buf.Bytes(), err
 	}
 	p.decode = decodeGob[R]
-	if !mayHoldMap(reflect.TypeFor[R](), map[reflect.Type]bool{}) {
-		p.decode = decodeGobNoMap[R]
-	}
 	return p
-}
-
-// mayHoldMap reports whether a value of t may hold a map, which gob
-// allocates by its claimed count: t has one, or an interface that may.
-func mayHoldMap(t reflect.Type, seen map[reflect.Type]bool) bool {
-	if seen[t] {
-		return false
-	}
-	seen[t] = true
-	switch t.Kind() {
-	case reflect.Map, reflect.Interface:
-		return true
-	case reflect.Pointer, reflect.Slice, reflect.Array:
-		return mayHoldMap(t.Elem(), seen)
-	case reflect.Struct:
-		for i := 0; i < t.NumField(); i++ {
-			if mayHoldMap(t.Field(i).Type, seen) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// decodeGobNoMap is decodeGob for a type that holds no map: gob checks
-// every other count against the bytes present itself, so only the framing
-// needs checking first.
-func decodeGobNoMap[R any](b []byte) (R, error) {
-	var v R
-	if err := checkGobFraming(b); err != nil {
-		return v, err
-	}
-	err := gob.NewDecoder(bytes.NewReader(b)).Decode(&v)
-	return v, err
 }
 
 // decodeGob decodes a gob stream into an R, checking first that the stream
 // holds what it claims. gob sizes a map from the count the stream gives
 // (encoding/gob's decodeMap calls MakeMapWithSize with it), so 26 planted
 // bytes claiming 2³² entries are a fatal out-of-memory error, which no
-// recover catches. Reading the stream once with no destination allocates
-// nothing by claimed counts and fails when a count exceeds the bytes
-// present: each element it skips consumes at least one byte.
+// recover catches; and it allocates up to 10 MiB for a slice or a message
+// whatever the bytes behind the claim. Reading the stream once with no
+// destination allocates nothing by claimed counts and fails when a count
+// exceeds the bytes present: each element it skips consumes at least one
+// byte.
 func decodeGob[R any](b []byte) (R, error) {
 	var v R
 	if err := checkGobFraming(b); err != nil {

@@ -54,9 +54,9 @@ func FuzzStoreDecoders(f *testing.F) {
 		"keyed frame": func(b []byte) { decodeStored(secret, fk, ak, b) },
 		"dir file":    func(b []byte) { ds.parse(key, b) },
 		"gob map":     func(b []byte) { decodeGob[map[string]int](b) },
-		"gob slice":   func(b []byte) { decodeGobNoMap[[][]string](b) },
+		"gob slice":   func(b []byte) { decodeGob[[][]string](b) },
 		"gob no map": func(b []byte) {
-			decodeGobNoMap[[]struct {
+			decodeGob[[]struct {
 				A []float64
 				B string
 				C *int
