@@ -2,7 +2,10 @@ package cache
 
 import (
 	"fmt"
+	"os"
 	"reflect"
+	"sync"
+	"syscall"
 	"unsafe"
 )
 
@@ -50,7 +53,7 @@ func (b *copyCompiler) compile(t reflect.Type) copyFn {
 	if fn, ok := copyPlans.done.Load(t); ok {
 		return fn.(copyFn)
 	}
-	if isTime(t) || !hasReferences(t, map[reflect.Type]bool{}) {
+	if isTime(t) || (!hasReferences(t, map[reflect.Type]bool{}) && !holdsHandle(t)) {
 		return nil
 	}
 	return b.rec.compile(t, func() copyFn { return b.compileUncached(t) })
@@ -115,7 +118,53 @@ func uncopyable(t reflect.Type) copyFn {
 	}
 }
 
+// isHandle reports whether values of t stand for something outside the
+// value itself: an open file, a process, a connection or listener (anything
+// with a SyscallConn method), a lock and its waiters. A copy would share the
+// descriptor, which the original's owner may close and the system reuse for
+// another file, or copy a held lock; so a Data value holding one cannot be
+// copied, and belongs in a Resource.
+func isHandle(t reflect.Type) bool {
+	switch t {
+	case reflect.TypeFor[os.File](), reflect.TypeFor[os.Process](),
+		reflect.TypeFor[sync.Mutex](), reflect.TypeFor[sync.RWMutex](), reflect.TypeFor[sync.WaitGroup](),
+		reflect.TypeFor[sync.Once](), reflect.TypeFor[sync.Cond]():
+		return true
+	}
+	return t.Kind() == reflect.Struct && reflect.PointerTo(t).Implements(syscallConn)
+}
+
+var syscallConn = reflect.TypeFor[syscall.Conn]()
+
+// holdsHandle reports whether t is a handle or holds one by value (in a
+// field or an array); handles behind references are found by the plans.
+func holdsHandle(t reflect.Type) bool {
+	if isHandle(t) {
+		return true
+	}
+	switch t.Kind() {
+	case reflect.Array:
+		return t.Len() > 0 && holdsHandle(t.Elem())
+	case reflect.Struct:
+		for i := 0; i < t.NumField(); i++ {
+			if holdsHandle(t.Field(i).Type) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func handlePlan(t reflect.Type) copyFn {
+	return func(*copier, unsafe.Pointer, unsafe.Pointer) error {
+		return &UnserializableReturnValueError{Type: t}
+	}
+}
+
 func (b *copyCompiler) compileUncached(t reflect.Type) copyFn {
+	if isHandle(t) {
+		return handlePlan(t)
+	}
 	switch t.Kind() {
 	case reflect.Chan, reflect.Func, reflect.UnsafePointer:
 		return uncopyable(t)

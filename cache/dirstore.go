@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -73,12 +74,12 @@ func (s *dirStore) sum(b []byte) []byte {
 // Load reads key's entry. A file that cannot be used is removed (if the
 // store wrote it) and reported as a *CorruptEntryError; an expired one is
 // removed and absent.
-func (s *dirStore) Load(_ context.Context, key string) ([]byte, error) {
+func (s *dirStore) Load(ctx context.Context, key string) ([]byte, error) {
 	path, err := s.path(key)
 	if err != nil {
 		return nil, err
 	}
-	raw, err := os.ReadFile(path)
+	raw, err := readEntryFile(ctx, path)
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 		return nil, ErrNotStored
 	}
@@ -95,6 +96,63 @@ func (s *dirStore) Load(_ context.Context, key string) ([]byte, error) {
 		return nil, ErrNotStored
 	}
 	return v, nil
+}
+
+// dirBound bounds reading or writing one entry file: a directory on a
+// network file system that stops answering costs a Get at most this.
+const dirBound = 10 * time.Second
+
+// readEntryFile reads the entry file at path: never through a symbolic
+// link, never blocking on a FIFO or a device (only a regular file is read),
+// never reading more than the size it had when opened, and within
+// dirBound.
+func readEntryFile(ctx context.Context, path string) ([]byte, error) {
+	return withinDirBound(ctx, "read "+path, func() ([]byte, error) { return readRegular(path) })
+}
+
+// withinDirBound runs op and returns what it returns, or an error once
+// dirBound has passed or ctx has ended, whichever is first; an op still
+// running then (on a file system that stopped answering) is left to finish
+// on its own.
+func withinDirBound[T any](ctx context.Context, what string, op func() (T, error)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := op()
+		done <- result{v, err}
+	}()
+	t := time.NewTimer(dirBound)
+	defer t.Stop()
+	var zero T
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-t.C:
+		return zero, fmt.Errorf("%s: no answer within %s", what, dirBound)
+	case <-ctx.Done():
+		return zero, ctx.Err()
+	}
+}
+
+func readRegular(path string) ([]byte, error) {
+	f, err := openNoFollow(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("is not a regular file (%v)", fi.Mode().Type())
+	}
+	b := make([]byte, fi.Size())
+	_, err = io.ReadFull(f, b)
+	return b, err
 }
 
 func (s *dirStore) parse(key string, raw []byte) (value []byte, expires int64, err error) {
@@ -120,7 +178,12 @@ func (s *dirStore) parse(key string, raw []byte) (value []byte, expires int64, e
 // Save writes key's entry atomically: to a temporary file named after this
 // process (so a crash's leftover can be told from a write in progress),
 // synced, then renamed over the old one.
-func (s *dirStore) Save(_ context.Context, key string, value []byte, ttl time.Duration) error {
+func (s *dirStore) Save(ctx context.Context, key string, value []byte, ttl time.Duration) error {
+	_, err := withinDirBound(ctx, "write "+key, func() (struct{}, error) { return struct{}{}, s.save(key, value, ttl) })
+	return err
+}
+
+func (s *dirStore) save(key string, value []byte, ttl time.Duration) error {
 	path, err := s.path(key)
 	if err != nil {
 		return err

@@ -11,7 +11,8 @@
 //     caller can corrupt what the next one sees. Values with a Clone or Copy
 //     method returning their own type (gota's DataFrame.Copy) are copied by
 //     it; other values are deep-copied structurally. A value that cannot be
-//     copied (holding a channel, say) is an *UnserializableReturnValueError.
+//     copied (holding a channel, say, or an OS handle: an *os.File, a
+//     net.Conn, a sync.Mutex) is an *UnserializableReturnValueError.
 //     Data entries can be persisted to disk.
 //   - Resource (st.cache_resource) caches objects that do computation:
 //     parsed models, indexes, connections. Every Get returns the same value,
@@ -118,8 +119,17 @@
 // ErrRecursiveCall instead of waiting for itself. A caller's sink is never
 // called after its Get has returned.
 //
-// Registry.Close stops the expiry timers, releases every resource and
-// makes later Gets fail with ErrClosed.
+// A caller's ctx bounds its wait on the store as on fn: the store is read
+// for a miss on the computation's goroutine, which the caller waits for as
+// a joiner does. A panic or a runtime.Goexit in a Store, a codec,
+// Validate or OnRelease never leaves a key in flight, a lock held or a
+// joiner waiting: it is an error, on an Event, and the Get computes or
+// fails with it.
+//
+// Registry.Close stops the expiry timers, releases every resource,
+// cancels background refreshes and computations no caller waits for, and
+// returns when every goroutine the registry started has ended; later Gets
+// fail with ErrClosed.
 //
 // # A second tier: a directory or a shared store
 //
@@ -136,12 +146,18 @@
 // Version, compiled code and build) and the argument's digest, so Clear,
 // ClearArg, ClearData and ClearAll delete exactly this registry's
 // functions' entries there and nothing else, and a build never reads
-// another build's entries. The store keeps the function's TTL. An entry
+// another build's entries. Whatever a store holds is read as untrusted
+// input: every length in an entry is checked against the bytes present
+// before anything is allocated, so a planted value is a corrupt entry,
+// never a huge allocation. Without WithStoreSecret, though, whoever can
+// write to a shared store is trusted: they can plant a well-formed entry
+// that the cache serves. With it, entries carry an HMAC-SHA256 under the
+// secret, and an entry without a valid one is corrupt. The store keeps the function's TTL. An entry
 // leaving memory (evicted, expired) stays in the store, which is what a
 // second tier is for. A value that does not decode is a miss plus an
 // EventInvalidated; a store that fails or is slow (Stores bound each
 // operation) is a miss plus an EventError: a Get never fails, nor waits
-// past the store's bound, because of its store. After a failure, loads and
+// past the store's bound or its own context's end, because of its store. After a failure, loads and
 // saves skip a WithStore store for a pause (1 s, doubling to a minute while
 // it keeps failing), so a dead server costs misses nothing; clears always
 // try it.
@@ -168,7 +184,10 @@
 //
 // Stats reports per function hits, misses, store hits, stale serves,
 // expirations, evictions, invalidations, clears, errors, entries, bytes and
-// compute time; the counts are exact under concurrency. Package
+// compute time; the counts are exact under concurrency. Every Get that
+// returned after hashing its argument is one hit or one miss: a hit when
+// the cache served it a value, a miss otherwise, including a Get whose ctx
+// ended while it waited. Package
 // cache/cachemetrics exports them to Prometheus. Registry.Subscribe streams an Event
 // for each of those happenings. Delivery never blocks: a subscriber that
 // does not keep up loses events rather than slowing callers.

@@ -75,6 +75,8 @@ type call[R any] struct {
 	waiters  int                // callers still waiting; guarded by Func.mu
 	detached bool               // a clear or the last waiter leaving took it out of inflight; its result is not stored
 	refresh  bool               // a background refresh of a stale entry (RefreshInBackground)
+	finished bool               // its result is set and done is (being) closed; read by the goroutine filling it
+	stored   bool               // filled from the store (Outcome Stored), not by fn
 	session  string             // the session of the caller that started it, for its events
 	ctx      runCtx[R]          // the context fn runs with
 
@@ -151,12 +153,12 @@ func newFunc[A, R any](reg *Registry, name string, kind Kind, fn func(context.Co
 		// Built even without a usable directory, so that a result type
 		// Persist cannot store fails at construction on every machine.
 		st, err := reg.persistStore()
-		p := newPersister[R](st, name, f.cfg.version, fn, f.cfg.codec)
+		p := newPersister[R](st, reg.storeSecret, name, f.cfg.version, fn, f.cfg.codec)
 		if err != nil {
 			f.noDisk = err
 		} else {
 			f.persist = p
-			if ds, ok := st.(*dirStore); ok {
+			if ds, ok := st.(*safeStore).Store.(*dirStore); ok {
 				// What other builds or Versions of this function left.
 				removeStaleSiblings(ds.ps.dir, filepath.Join(ds.ps.dir, strings.TrimSuffix(p.prefix, "/")))
 			}
@@ -442,9 +444,10 @@ func (f *Func[A, R]) out(v R) (R, error) {
 
 // valid runs Validate on a hit and drops the entry when it fails.
 func (f *Func[A, R]) valid(k argKey, e *entry[R], v R) bool {
+	var panicked any
 	ok := func() (ok bool) {
 		defer func() {
-			if recover() != nil {
+			if panicked = recover(); panicked != nil {
 				ok = false // a Validate that panics cannot vouch for the value
 			}
 		}()
@@ -452,6 +455,11 @@ func (f *Func[A, R]) valid(k argKey, e *entry[R], v R) bool {
 	}()
 	if ok {
 		return true
+	}
+	if panicked != nil {
+		f.n.errors.Add(1)
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: f.shown(e.label),
+			Err: fmt.Errorf("cache: %s: Validate: %w", f.name, &PanicError{Func: f.name, Value: panicked, Stack: debug.Stack()})})
 	}
 	f.mu.Lock()
 	removed := f.store.get(k) == e
@@ -465,118 +473,173 @@ func (f *Func[A, R]) valid(k argKey, e *entry[R], v R) bool {
 	return false
 }
 
+// slowGet serves a Get that the lock-free path could not: under the write
+// lock it finds the entry filled meanwhile (or stale, being refreshed), a
+// computation of k to join, or starts one. Every Get that reaches it
+// counts once in Stats, as a hit or as a miss (SPEC §1.6).
 func (f *Func[A, R]) slowGet(ctx context.Context, k argKey, arg A) (R, Outcome, error) {
 	var zero R
+	// The label is made before anything is locked or in flight: a
+	// CacheLabel method is the caller's code, and may panic or even leave
+	// the goroutine.
+	var label string
+	if f.wantLabel() {
+		label = f.label(arg)
+	}
 	f.mu.Lock()
 	if f.closed {
 		f.mu.Unlock()
+		f.n.misses.Add(1)
 		return zero, Miss, f.closedErr()
 	}
 	gone := f.sweepLocked()
 	if e := f.store.get(k); e != nil {
-		// Filled while we waited for the lock, or (RefreshInBackground)
-		// expired but still servable while it is computed again.
-		v, elems, label := e.val, e.elements, e.label
-		f.store.touchLocked(e)
-		out, bg := Hit, (*call[R])(nil)
-		if f.expired(e) {
-			out = Stale
-			if f.inflight[k] == nil {
-				bg = f.refreshLocked(ctx, k, label)
-			}
-		}
-		f.mu.Unlock()
-		f.releaseAll(gone)
-		if bg != nil {
-			go f.run(k, bg, arg)
-		}
-		f.n.hits.Add(1)
-		if out == Stale {
-			f.n.stale.Add(1)
-		}
-		f.emitHit(ctx, label, out)
-		replay(ctx, elems)
-		v, err := f.out(v)
-		return v, out, err
+		return f.serveLocked(ctx, k, e, arg, gone)
 	}
 	if err := ctx.Err(); err != nil {
-		// The caller has given up already: start nothing for it, and
-		// count nothing either (it was served nothing, and computed
-		// nothing: neither a hit nor a miss).
+		// The caller has given up already: start nothing for it. It was
+		// served nothing, so it is a miss.
 		f.mu.Unlock()
 		f.releaseAll(gone)
+		f.n.misses.Add(1)
 		return zero, Miss, err
 	}
 	if c := f.inflight[k]; c != nil {
-		if ctx.Value(c) != nil {
-			// fn is asking for the value it is computing: waiting would
-			// wait for itself.
-			f.mu.Unlock()
-			f.releaseAll(gone)
-			f.n.misses.Add(1)
-			return zero, Joined, fmt.Errorf("cache: %s: %w: %s", f.name, ErrRecursiveCall, f.label(arg))
-		}
-		c.waiters++
-		if c.done == nil {
-			c.done = make(chan struct{})
-		}
-		f.mu.Unlock()
-		f.releaseAll(gone)
-		return f.wait(ctx, k, c, false)
+		return f.joinLocked(ctx, k, c, arg, label, gone)
 	}
-	c := &call[R]{waiters: 1}
-	c.session, _ = sessionFrom(ctx)
-	c.ctx.c = c
-	f.inflight[k] = c
-	f.mu.Unlock()
-	f.releaseAll(gone)
-	if f.wantLabel() {
-		c.label = f.label(arg)
-	}
+	return f.startLocked(ctx, k, arg, label, gone)
+}
 
-	if f.persist != nil {
-		if v, ok := f.loadPersisted(k, c); ok {
-			f.n.hits.Add(1)
-			f.n.storeHits.Add(1)
-			f.emitHit(ctx, c.label, Stored)
-			v, err := f.out(v)
-			return v, Stored, err
+// serveLocked serves e, found under the write lock: filled while this
+// caller waited for the lock or, with RefreshInBackground, expired but
+// still servable while it is computed again. It unlocks f.mu.
+func (f *Func[A, R]) serveLocked(ctx context.Context, k argKey, e *entry[R], arg A, gone []*entry[R]) (R, Outcome, error) {
+	v, elems, label := e.val, e.elements, e.label
+	f.store.touchLocked(e)
+	out, bg := Hit, (*call[R])(nil)
+	if f.expired(e) {
+		out = Stale
+		if f.inflight[k] == nil {
+			bg = f.refreshLocked(ctx, k, label)
 		}
-	} else if f.noDisk != nil && f.noDiskEv.CompareAndSwap(false, true) {
-		f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: f.shown(c.label), Err: f.noDisk})
 	}
-	f.n.misses.Add(1)
-	if f.reg.hub.active() {
-		f.reg.hub.publish(Event{Func: f.name, Kind: EventMiss, Key: f.shown(c.label), Spinner: f.spinner, Session: c.session})
+	f.mu.Unlock()
+	if bg != nil {
+		f.reg.tasks.run(func() { f.run(k, bg, arg) }) // reserved by refreshLocked
 	}
-	c.ctx.rec.parent = sinkFrom(ctx)
-	if ctx.Done() == nil {
-		// This caller can never give up waiting, so fn may as well run on
-		// its goroutine: no goroutine, channel wait or context per miss.
-		c.ctx.Context = ctx
-		f.run(k, c, arg)
-		if c.err != nil {
-			return zero, Miss, c.err
-		}
-		return c.orig, Miss, nil
+	f.releaseAll(gone)
+	f.n.hits.Add(1)
+	if out == Stale {
+		f.n.stale.Add(1)
 	}
-	// fn runs on its own goroutine, so that this caller can return when its
-	// ctx ends without abandoning the others waiting for the value.
-	cctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	c.ctx.Context, c.cancel = cctx, cancel
-	f.mu.Lock()
+	f.emitHit(ctx, label, out)
+	replay(ctx, elems)
+	v, err := f.out(v)
+	return v, out, err
+}
+
+// joinLocked makes the caller wait for c, the computation of k in flight.
+// It unlocks f.mu.
+func (f *Func[A, R]) joinLocked(ctx context.Context, k argKey, c *call[R], arg A, label string, gone []*entry[R]) (R, Outcome, error) {
+	defer f.releaseAll(gone)
+	if ctx.Value(c) != nil {
+		// fn is asking for the value it is computing: waiting would wait
+		// for itself.
+		f.mu.Unlock()
+		f.n.misses.Add(1)
+		return *new(R), Joined, fmt.Errorf("cache: %s: %w: %s", f.name, ErrRecursiveCall, f.label(arg))
+	}
+	c.waiters++
 	if c.done == nil {
 		c.done = make(chan struct{})
 	}
 	f.mu.Unlock()
-	go f.run(k, c, arg)
+	return f.wait(ctx, k, c, false)
+}
+
+// startLocked registers a computation of k for this caller, unlocks f.mu
+// and has the call filled: from the store when it holds k, else by fn.
+// When the caller's ctx can end, the call is filled on a goroutine of its
+// own and the caller waits for it as a joiner does, so that its ctx bounds
+// its wait on the store and on fn without abandoning the others waiting.
+func (f *Func[A, R]) startLocked(ctx context.Context, k argKey, arg A, label string, gone []*entry[R]) (R, Outcome, error) {
+	c := &call[R]{waiters: 1, label: label}
+	c.session, _ = sessionFrom(ctx)
+	c.ctx.c = c
+	c.ctx.rec.parent = sinkFrom(ctx)
+	f.inflight[k] = c
+	if ctx.Done() == nil {
+		// This caller can never give up waiting, so the call may as well
+		// be filled on its goroutine: no goroutine, channel wait or
+		// context per miss.
+		c.ctx.Context = ctx
+		f.mu.Unlock()
+		f.fill(k, c, arg, gone)
+		return f.startedResult(ctx, c)
+	}
+	cctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	c.ctx.Context, c.cancel = cctx, cancel
+	c.done = make(chan struct{})
+	f.reg.tasks.add() // under f.mu: Close, which takes it, waits for this goroutine
+	f.mu.Unlock()
+	f.reg.tasks.run(func() { f.fill(k, c, arg, gone) })
 	return f.wait(ctx, k, c, true)
 }
 
-// wait blocks until c finishes or ctx is done. The caller that started c
-// was counted as a miss already; a caller that joined counts as a hit when
-// it gets a value, as a miss when the computation fails, and as neither
-// when its ctx ends first.
+// fill completes c: from the store when it holds a usable entry, else with
+// fn. It first releases gone, the entries the caller's sweep removed.
+// However it ends (a Store, a decoder or an OnRelease panicking or leaving
+// the goroutine through runtime.Goexit) c is finished: no caller waits for
+// it forever.
+func (f *Func[A, R]) fill(k argKey, c *call[R], arg A, gone []*entry[R]) {
+	var zero R
+	defer func() {
+		if !c.finished {
+			f.finish(k, c, arg, zero, &PanicError{Func: f.name, Value: ErrGoexit}, 0)
+		}
+	}()
+	f.releaseAll(gone)
+	if f.persist != nil {
+		if f.loadPersisted(k, c) {
+			return
+		}
+		if err := c.ctx.Err(); err != nil {
+			// Every caller left while the store answered: nobody to
+			// compute for.
+			f.finish(k, c, arg, zero, err, 0)
+			return
+		}
+	} else if f.noDisk != nil && f.noDiskEv.CompareAndSwap(false, true) {
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: f.shown(c.label), Err: f.noDisk})
+	}
+	if f.reg.hub.active() {
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventMiss, Key: f.shown(c.label), Spinner: f.spinner, Session: c.session})
+	}
+	f.run(k, c, arg)
+}
+
+// startedResult hands c's result to the caller that started it and counts
+// its Get: a hit when the store held the value, a miss otherwise.
+func (f *Func[A, R]) startedResult(ctx context.Context, c *call[R]) (R, Outcome, error) {
+	if c.stored {
+		f.n.hits.Add(1)
+		f.n.storeHits.Add(1)
+		f.emitHit(ctx, c.label, Stored)
+		v, err := f.out(c.val)
+		return v, Stored, err
+	}
+	f.n.misses.Add(1)
+	if c.err != nil {
+		return *new(R), Miss, c.err
+	}
+	return c.orig, Miss, nil
+}
+
+// wait blocks until c finishes or ctx is done, and counts the Get: a
+// caller that joined counts as a hit when it gets a value, as a miss when
+// the computation fails; a caller whose ctx ends first was served nothing
+// and counts as a miss, without an event of its own (the computation it
+// waited for has its own).
 func (f *Func[A, R]) wait(ctx context.Context, k argKey, c *call[R], started bool) (R, Outcome, error) {
 	var zero R
 	select {
@@ -586,22 +649,18 @@ func (f *Func[A, R]) wait(ctx context.Context, k argKey, c *call[R], started boo
 			c.ctx.rec.detach() // fn goes on, but no longer talks to this caller's sink
 		}
 		f.leave(k, c)
+		f.n.misses.Add(1)
 		if !started {
-			// A caller that gave up waiting was served nothing: neither a
-			// hit nor a miss (the computation it joined is the miss).
 			return zero, Joined, ctx.Err()
 		}
 		return zero, Miss, ctx.Err()
 	}
-	if c.err != nil {
-		if !started {
-			f.n.misses.Add(1)
-			return zero, Joined, c.err
-		}
-		return zero, Miss, c.err
-	}
 	if started {
-		return c.orig, Miss, nil
+		return f.startedResult(ctx, c)
+	}
+	if c.err != nil {
+		f.n.misses.Add(1)
+		return zero, Joined, c.err
 	}
 	f.n.hits.Add(1)
 	f.emitHit(ctx, c.label, Joined)
@@ -632,21 +691,26 @@ func (f *Func[A, R]) leave(k argKey, c *call[R]) {
 // as t.FailNow does) every waiter is released: a key never stays in flight.
 func (f *Func[A, R]) run(k argKey, c *call[R], arg A) {
 	start := time.Now()
-	returned := false
 	defer func() {
-		if !returned {
+		if !c.finished {
 			var zero R
 			f.finish(k, c, arg, zero, &PanicError{Func: f.name, Value: ErrGoexit}, time.Since(start))
 		}
 	}()
 	v, err := f.safeCall(&c.ctx, arg)
-	returned = true
 	f.finish(k, c, arg, v, err, time.Since(start))
 }
 
 // finish stores what fn returned (unless the call was detached) and
-// releases the waiters.
+// releases the waiters. The caller's code it runs (a Clone method, the
+// codec, a CacheLabel method, OnRelease) may leave the goroutine through
+// runtime.Goexit: the waiters are released all the same.
 func (f *Func[A, R]) finish(k argKey, c *call[R], arg A, v R, err error, dur time.Duration) {
+	defer func() {
+		if !c.finished {
+			f.abort(k, c)
+		}
+	}()
 	c.elements = c.ctx.rec.close()
 	if c.cancel != nil {
 		c.cancel()
@@ -663,7 +727,6 @@ func (f *Func[A, R]) finish(k argKey, c *call[R], arg A, v R, err error, dur tim
 	if err == nil && f.persist != nil {
 		payload, err = f.persist.encode(stored, f.name)
 	}
-	c.orig, c.val, c.err = v, stored, err
 
 	// A Resource is sized only when MaxBytes needs it: its owner may be
 	// writing to it right now. A Data value is the cache's own copy.
@@ -676,10 +739,12 @@ func (f *Func[A, R]) finish(k argKey, c *call[R], arg A, v R, err error, dur tim
 		c.label = f.label(arg)
 	}
 	f.mu.Lock()
+	c.orig, c.val, c.err = v, stored, err
 	if f.inflight[k] == c {
 		delete(f.inflight, k)
 	}
 	done := c.done // out of inflight (here or by a clear): nobody joins any more
+	c.finished = true
 	var gone []*entry[R]
 	var e *entry[R]
 	switch {
@@ -704,11 +769,17 @@ func (f *Func[A, R]) finish(k argKey, c *call[R], arg A, v R, err error, dur tim
 			f.store.remove(old)
 			gone = append(gone, old)
 		}
+		gone = append(gone, f.sweepLocked()...) // expired entries go before live ones are evicted
 		e = f.insertLocked(k, c.label, stored, size, c.elements, f.reg.now())
 		gone = append(gone, f.enforceLimitsLocked(e)...)
 		f.reg.hub.publish(Event{Func: f.name, Kind: EventComputed, Key: f.shown(c.label), Duration: dur, Session: c.session})
 	}
 	f.mu.Unlock()
+	if done != nil {
+		// Deferred, so that it happens however this goroutine ends: an
+		// OnRelease below may leave it through runtime.Goexit.
+		defer close(done)
+	}
 	// Write the file before releasing the callers, so that a process that
 	// exits right after Get still finds the entry when it starts again.
 	if e != nil && f.persist != nil {
@@ -732,10 +803,25 @@ func (f *Func[A, R]) finish(k argKey, c *call[R], arg A, v R, err error, dur tim
 	// Get that returns has finished every OnRelease it caused. A resource
 	// that was handed out but not stored (a clear ran meanwhile, or it did
 	// not fit) has left the cache too, so it is released as well.
-	f.releaseAll(gone)
 	if err == nil && e == nil && f.release != nil {
-		f.releaseValue(v)
+		gone = append(gone, &entry[R]{val: v})
 	}
+	f.releaseAll(gone)
+}
+
+// abort finishes c with ErrGoexit when the code completing it left its
+// goroutine through runtime.Goexit before it could store a result.
+func (f *Func[A, R]) abort(k argKey, c *call[R]) {
+	f.mu.Lock()
+	if f.inflight[k] == c {
+		delete(f.inflight, k)
+	}
+	c.err = &PanicError{Func: f.name, Value: ErrGoexit}
+	c.finished = true
+	done := c.done
+	f.mu.Unlock()
+	f.n.errors.Add(1)
+	f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: f.shown(c.label), Err: c.err, Session: c.session})
 	if done != nil {
 		close(done)
 	}
@@ -775,6 +861,15 @@ func (f *Func[A, R]) addLocked(e *entry[R]) *entry[R] {
 func (f *Func[A, R]) enforceLimitsLocked(keep *entry[R]) []*entry[R] {
 	var gone []*entry[R]
 	for f.overLimits() {
+		if e := f.versions.dropOldest(); e != nil {
+			// Set aside by SetVersion: used before any live entry. A Data
+			// value, so there is nothing to release.
+			f.n.evictions.Add(1)
+			if f.reg.hub.active() {
+				f.reg.hub.publish(Event{Func: f.name, Kind: EventEvicted, Key: f.shown(e.label)})
+			}
+			continue
+		}
 		victim := f.store.leastRecentlyUsed(keep)
 		if victim == nil {
 			break
@@ -795,16 +890,23 @@ func (f *Func[A, R]) dropLocked(e *entry[R], counter *atomic.Uint64, why EventKi
 }
 
 func (f *Func[A, R]) overLimits() bool {
-	return (f.cfg.maxEntries > 0 && f.store.count > f.cfg.maxEntries) ||
-		(f.cfg.maxBytes > 0 && f.store.bytes > f.cfg.maxBytes)
+	return (f.cfg.maxEntries > 0 && f.store.count+f.versions.count > f.cfg.maxEntries) ||
+		(f.cfg.maxBytes > 0 && f.store.bytes+f.versions.bytes > f.cfg.maxBytes)
 }
 
-// sweepLocked removes every expired entry and returns them for release.
+// sweepLocked removes every expired entry, set-aside ones included, and
+// returns the live ones for release.
 func (f *Func[A, R]) sweepLocked() []*entry[R] {
 	if f.cfg.ttl <= 0 && !f.store.anyExpiry() {
 		return nil
 	}
 	now := f.reg.now()
+	for _, e := range f.versions.dropExpired(now, f.grace()) {
+		f.n.expirations.Add(1)
+		if f.reg.hub.active() {
+			f.reg.hub.publish(Event{Func: f.name, Kind: EventExpired, Key: f.shown(e.label)})
+		}
+	}
 	var gone []*entry[R]
 	for {
 		e := f.store.nextToExpire()
@@ -823,11 +925,17 @@ func (f *Func[A, R]) sweepLocked() []*entry[R] {
 // The timer holds f only weakly: a Registry dropped without Close is not
 // kept alive, entries and all, by a timer that is still pending.
 func (f *Func[A, R]) armTimerLocked() {
-	next := f.store.nextToExpire()
-	if next == nil || f.closed {
+	var due time.Time
+	if next := f.store.nextToExpire(); next != nil {
+		due = next.expires
+	}
+	if n := f.versions.next; !n.IsZero() && (due.IsZero() || n.Before(due)) {
+		due = n
+	}
+	if due.IsZero() || f.closed {
 		return
 	}
-	due := next.expires.Add(f.grace())
+	due = due.Add(f.grace())
 	if f.timer != nil && !f.timerAt.After(due) {
 		return // already due at or before this expiry
 	}
@@ -914,6 +1022,7 @@ func (f *Func[A, R]) Clear() {
 	defer f.unlockPersist()
 	f.mu.Lock()
 	gone := f.store.takeAll()
+	f.versions = versionShelf[R]{} // cleared too (see SetVersion)
 	f.detachAllLocked()
 	f.n.clears.Add(1)
 	f.reg.hub.publish(Event{Func: f.name, Kind: EventCleared, Key: f.name + "(*)", Entries: len(gone)})
@@ -935,6 +1044,12 @@ func (f *Func[A, R]) close() {
 		f.timer = nil
 	}
 	gone := f.store.takeAll()
+	f.versions = versionShelf[R]{}
+	for _, c := range f.inflight {
+		if c.waiters == 0 && c.cancel != nil {
+			c.cancel() // a background refresh: nobody waits for it
+		}
+	}
 	f.detachAllLocked()
 	f.mu.Unlock()
 	f.releaseEntries(gone)
@@ -954,6 +1069,7 @@ func (f *Func[A, R]) ClearArg(arg A) error {
 	if err != nil {
 		return err
 	}
+	label := f.label(arg) // the caller's code: never under a lock
 	f.lockPersist()
 	defer f.unlockPersist()
 	f.mu.Lock()
@@ -970,32 +1086,56 @@ func (f *Func[A, R]) ClearArg(arg A) error {
 		// arg's entries in every session.
 		gone = append(gone, f.dropSessionsLocked(func(base argKey, _ string) bool { return base == k })...)
 	}
+	f.versions = versionShelf[R]{} // a clear drops the versions set aside (see SetVersion)
 	f.n.clears.Add(1)
 	if f.reg.hub.active() {
-		f.reg.hub.publish(Event{Func: f.name, Kind: EventCleared, Key: f.label(arg), Entries: len(gone)})
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventCleared, Key: label, Entries: len(gone)})
 	}
 	f.mu.Unlock()
 	if f.persist != nil {
-		f.storeFailed(f.persist.removeLocked(k.digest()), f.label(arg))
+		f.storeFailed(f.persist.removeLocked(k.digest()), label)
 	}
 	f.releaseEntries(gone)
 	return nil
 }
 
 // releaseEntries runs OnRelease for entries whose files, if any, are
-// already gone.
+// already gone. An OnRelease that leaves the goroutine through
+// runtime.Goexit ends it, so the entries after it are released on another.
 func (f *Func[A, R]) releaseEntries(gone []*entry[R]) {
 	if f.release == nil {
 		return
 	}
-	for _, e := range gone {
-		f.releaseValue(e.val)
+	i := 0
+	defer func() {
+		if i < len(gone)-1 {
+			rest := gone[i+1:]
+			f.reg.tasks.start(func() { f.releaseEntries(rest) })
+		}
+	}()
+	for ; i < len(gone); i++ {
+		f.releaseValue(gone[i].val)
 	}
 }
 
+// releaseValue runs OnRelease for v. A panic, or a runtime.Goexit, in it
+// is an EventError: the value has left the cache all the same.
 func (f *Func[A, R]) releaseValue(v R) {
-	defer func() { _ = recover() }()
+	returned := false
+	defer func() {
+		r := recover()
+		if returned {
+			return
+		}
+		if r == nil {
+			r = ErrGoexit
+		}
+		f.n.errors.Add(1)
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: f.anon,
+			Err: fmt.Errorf("cache: %s: OnRelease: %w", f.name, &PanicError{Func: f.name, Value: r})})
+	}()
 	f.release(v)
+	returned = true
 }
 
 func (f *Func[A, R]) lockPersist() {
@@ -1016,16 +1156,18 @@ func (f *Func[A, R]) Stats() Stats {
 	f.mu.Lock()
 	gone := f.sweepLocked()
 	s := Stats{
-		Name:       f.name,
-		Kind:       f.kind,
-		Entries:    f.store.count,
-		Bytes:      f.store.bytes,
-		TTL:        f.cfg.ttl,
-		MaxEntries: f.cfg.maxEntries,
-		MaxBytes:   f.cfg.maxBytes,
-		InFlight:   len(f.inflight),
-		Spinner:    f.spinner,
-		Persist:    f.persist != nil,
+		Name:          f.name,
+		Kind:          f.kind,
+		Entries:       f.store.count,
+		Bytes:         f.store.bytes,
+		SetAside:      f.versions.count,
+		SetAsideBytes: f.versions.bytes,
+		TTL:           f.cfg.ttl,
+		MaxEntries:    f.cfg.maxEntries,
+		MaxBytes:      f.cfg.maxBytes,
+		InFlight:      len(f.inflight),
+		Spinner:       f.spinner,
+		Persist:       f.persist != nil,
 	}
 	for _, c := range f.inflight {
 		s.Waiting += c.waiters

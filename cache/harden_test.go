@@ -344,8 +344,9 @@ func TestCancelledContextStartsNothing(t *testing.T) {
 			t.Fatalf("fn ran %d times for a caller that had already given up", n)
 		}
 	}
-	if s := f.Stats(); s.Misses != 0 || s.Hits != 0 {
-		t.Fatalf("stats = %+v, want the abandoned Get counted as neither hit nor miss", s)
+	// It returned after hashing, served nothing: a miss (SPEC §1.6).
+	if s := f.Stats(); s.Misses != 1 || s.Hits != 0 {
+		t.Fatalf("stats = %+v, want the abandoned Get counted as a miss", s)
 	}
 }
 

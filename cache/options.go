@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -31,6 +32,23 @@ func WithPersistDir(dir string) RegistryOption {
 // s share what any of them computed (see package cache/redisstore).
 func WithStore(s Store) RegistryOption {
 	return func(r *Registry) { r.tier = s }
+}
+
+// WithStoreSecret makes every entry the registry's Persist functions write
+// to their Store carry an HMAC-SHA256 under secret, over its keys and
+// value, and makes them read only entries whose MAC checks: a process
+// without the secret can then neither plant an entry nor move a genuine
+// one to another key. An entry with a missing or wrong MAC is corrupt: an
+// EventInvalidated, deleted and computed again. Every process sharing the
+// store must be given the same secret, of at least 16 bytes (a shorter one
+// is a misuse, and panics). Without a secret, whoever can write to the store
+// is trusted: a shared store is then as safe as its access control.
+func WithStoreSecret(secret []byte) RegistryOption {
+	if len(secret) < 16 {
+		panic(fmt.Sprintf("cache: WithStoreSecret: a secret of %d bytes is too short to key a MAC; use at least 16 random bytes", len(secret)))
+	}
+	secret = bytes.Clone(secret)
+	return func(r *Registry) { r.storeSecret = secret }
 }
 
 // WithPersistBudget bounds the bytes of entry files in the persist
@@ -90,8 +108,9 @@ func TTL(d time.Duration) Option {
 	}
 }
 
-// MaxEntries bounds the number of entries; past it the least recently used
-// entry is evicted. Zero means unbounded.
+// MaxEntries bounds the number of entries, those SetVersion set aside
+// included; past it the least recently used entry is evicted, set-aside
+// ones first. Zero means unbounded.
 func MaxEntries(n int) Option {
 	return func(c *config) {
 		if n < 0 {
@@ -101,8 +120,11 @@ func MaxEntries(n int) Option {
 	}
 }
 
-// MaxBytes bounds the estimated memory of all entries (st max_size); past it
-// the least recently used entries are evicted. Zero means unbounded.
+// MaxBytes bounds the estimated memory of all entries (st max_size),
+// those SetVersion set aside included; past it the least recently used
+// entries are evicted, set-aside ones first. A value larger than MaxBytes on
+// its own, computed or read from the store, is handed to its caller but not
+// cached. Zero means unbounded.
 func MaxBytes(n int64) Option {
 	return func(c *config) {
 		if n < 0 {

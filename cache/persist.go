@@ -27,12 +27,13 @@ type persister[R any] struct {
 	store   Store
 	prefix  string // storePrefix of the function
 	funcKey digest
+	secret  []byte // WithStoreSecret's key of the entries' MAC; nil: store writers are trusted
 	encode0 func(R) ([]byte, error)
 	decode  func([]byte) (R, error)
 }
 
-func newPersister[R any](st Store, name, version string, fn any, c any) *persister[R] {
-	p := &persister[R]{store: st}
+func newPersister[R any](st Store, secret []byte, name, version string, fn any, c any) *persister[R] {
+	p := &persister[R]{store: st, secret: secret}
 	p.funcKey = functionKey(name, version, fn)
 	p.prefix = storePrefix(name, p.funcKey)
 	if cd, ok := c.(*codec[R]); ok && cd != nil {
@@ -64,12 +65,61 @@ func newPersister[R any](st Store, name, version string, fn any, c any) *persist
 		err := gob.NewEncoder(&buf).Encode(&v)
 		return buf.Bytes(), err
 	}
-	p.decode = func(b []byte) (R, error) {
-		var v R
-		err := gob.NewDecoder(bytes.NewReader(b)).Decode(&v)
+	p.decode = decodeGob[R]
+	return p
+}
+
+// decodeGob decodes a gob stream into an R, checking first that the stream
+// holds what it claims. gob sizes a map from the count the stream gives
+// (encoding/gob's decodeMap calls MakeMapWithSize with it), so 26 planted
+// bytes claiming 2³² entries are a fatal out-of-memory error, which no
+// recover catches; and it allocates up to 10 MiB for a slice or a message
+// whatever the bytes behind the claim. Reading the stream once with no
+// destination allocates nothing by claimed counts and fails when a count
+// exceeds the bytes present: each element it skips consumes at least one
+// byte.
+func decodeGob[R any](b []byte) (R, error) {
+	var v R
+	if err := checkGobFraming(b); err != nil {
 		return v, err
 	}
-	return p
+	if err := gob.NewDecoder(bytes.NewReader(b)).DecodeValue(reflect.Value{}); err != nil {
+		return v, err
+	}
+	err := gob.NewDecoder(bytes.NewReader(b)).Decode(&v)
+	return v, err
+}
+
+// checkGobFraming checks that each message of a gob stream holds the bytes
+// its length claims: gob reads a message of up to 8 GiB claimed into a
+// buffer it allocates in 10 MiB steps, so 5 bytes would cost 10 MiB.
+func checkGobFraming(b []byte) error {
+	for len(b) > 0 {
+		n, size := gobUint(b)
+		if size == 0 || n > uint64(len(b)-size) {
+			return fmt.Errorf("gob: message of %d bytes claimed, %d present", n, len(b)-size)
+		}
+		b = b[size+int(n):]
+	}
+	return nil
+}
+
+// gobUint decodes the unsigned integer at the start of b as gob writes it
+// (one byte below 128, else the negated byte count then the bytes, big
+// endian) and returns it with its size, 0 when b is too short.
+func gobUint(b []byte) (uint64, int) {
+	if b[0] < 0x80 {
+		return uint64(b[0]), 1
+	}
+	n := 256 - int(b[0]) // the byte is -n
+	if n > 8 || n >= len(b) {
+		return 0, 0
+	}
+	var x uint64
+	for _, c := range b[1 : 1+n] {
+		x = x<<8 | uint64(c)
+	}
+	return x, 1 + n
 }
 
 var (
@@ -263,8 +313,10 @@ func safeFileName(name string) string {
 func (p *persister[R]) key(k digest) string { return storeKey(p.prefix, k) }
 
 // storeCtx is the context of store operations. They run on behalf of the
-// cache, not of one caller (whose ctx may end while others wait), and a
-// Store bounds each operation itself.
+// cache, not of one caller (whose ctx may end while others wait): a caller
+// waits for the computation that loads, and its ctx bounds that wait. A
+// Store bounds each operation itself, and safeStore ends each for the cache
+// when the registry closes.
 var storeCtx = context.Background()
 
 // write saves an entry, provided it is still cached when the persist lock
@@ -276,7 +328,7 @@ func (p *persister[R]) write(k digest, e *entry[R], payload []byte, ttl time.Dur
 	if !stillCached() {
 		return nil
 	}
-	return p.store.Save(storeCtx, p.key(k), encodeStored(p.funcKey, k, e.inserted, e.label, payload), ttl)
+	return p.store.Save(storeCtx, p.key(k), encodeStored(p.secret, p.funcKey, k, e.inserted, e.label, payload), ttl)
 }
 
 // errNoEntry means nothing is stored for a key.
@@ -304,7 +356,7 @@ func (p *persister[R]) load(k digest) (v R, inserted time.Time, label string, er
 	if err != nil {
 		return v, inserted, "", errStore{err}
 	}
-	inserted, label, payload, err := decodeStored(p.funcKey, k, raw)
+	inserted, label, payload, err := decodeStored(p.secret, p.funcKey, k, raw)
 	if err != nil {
 		return v, inserted, "", err
 	}
@@ -335,32 +387,34 @@ func (p *persister[R]) removeAllLocked() error {
 	return p.store.DeletePrefix(storeCtx, p.prefix)
 }
 
-// loadPersisted serves a miss from disk when a usable entry exists. It runs
-// for the caller that registered c, with no lock held; holding the persist
-// lock keeps a concurrent clear from interleaving with the load.
-func (f *Func[A, R]) loadPersisted(k argKey, c *call[R]) (R, bool) {
-	p := f.persist
-	p.mu.Lock()
-	v, ok, gone := f.loadPersistedLocked(k, c)
-	p.mu.Unlock()
+// loadPersisted fills c from the store when it holds a usable entry for
+// k, and reports whether it did. It runs for the call c, with no lock of
+// f held; holding the persist lock keeps a concurrent clear from
+// interleaving with the load.
+func (f *Func[A, R]) loadPersisted(k argKey, c *call[R]) bool {
+	gone, ok := func() ([]*entry[R], bool) {
+		p := f.persist
+		p.mu.Lock()
+		defer p.mu.Unlock() // a codec may panic, or leave the goroutine
+		return f.loadPersistedLocked(k, c)
+	}()
 	f.releaseAll(gone)
-	return v, ok
+	return ok
 }
 
-func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R]) (R, bool, []*entry[R]) {
+func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R]) ([]*entry[R], bool) {
 	p := f.persist
 	v, inserted, label, err := p.load(k.digest())
-	var zero R
 	var down errStore
 	switch {
 	case errors.Is(err, errNoEntry):
-		return zero, false, nil
+		return nil, false
 	case errors.As(err, &down):
 		// The store cannot answer: compute, and say why the store was no use.
 		f.n.errors.Add(1)
 		f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: f.shown(c.label),
 			Err: fmt.Errorf("cache: %s: store: %w", f.name, down.err)})
-		return zero, false, nil
+		return nil, false
 	case err != nil:
 		f.storeFailed(p.removeLocked(k.digest()), c.label)
 		ce, ok := err.(*CorruptEntryError) // the store's own finding, naming its file
@@ -370,7 +424,7 @@ func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R]) (R, bool, []*entr
 		ce.Func = f.name
 		f.n.invalidations.Add(1)
 		f.reg.hub.publish(Event{Func: f.name, Kind: EventInvalidated, Key: f.shown(c.label), Err: ce})
-		return zero, false, nil
+		return nil, false
 	}
 	if label == "" {
 		label = c.label
@@ -383,26 +437,36 @@ func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R]) (R, bool, []*entr
 			f.storeFailed(p.removeLocked(k.digest()), label)
 			f.n.expirations.Add(1)
 			f.reg.hub.publish(Event{Func: f.name, Kind: EventExpired, Key: label})
-			return zero, false, nil
+			return nil, false
 		}
 	}
-	e := &entry[R]{key: k, val: v, label: label, size: sizeOf(v), inserted: inserted, expires: expires}
+	size := sizeOf(v)
+	e := &entry[R]{key: k, val: v, label: label, size: size, inserted: inserted, expires: expires}
 	f.mu.Lock()
 	if f.inflight[k] == c {
 		delete(f.inflight, k)
 	}
 	var gone []*entry[R]
-	if !c.detached {
+	switch {
+	case c.detached || f.closed:
+	case f.cfg.maxBytes > 0 && size > f.cfg.maxBytes:
+		// Served, but admitting it would evict everything else and still
+		// not fit.
+		f.n.evictions.Add(1)
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventEvicted, Key: label, Session: c.session,
+			Err: fmt.Errorf("cache: %s: stored value of %d bytes is larger than MaxBytes %d; not cached", f.name, size, f.cfg.maxBytes)})
+	default:
+		gone = f.sweepLocked() // expired entries go before live ones are evicted
 		f.addLocked(e)
-		gone = f.enforceLimitsLocked(e)
+		gone = append(gone, f.enforceLimitsLocked(e)...)
 	}
-	c.orig, c.val = v, v
+	c.orig, c.val, c.stored, c.finished = v, v, true, true
 	done := c.done
 	f.mu.Unlock()
 	if done != nil {
 		close(done)
 	}
-	return v, true, gone
+	return gone, true
 }
 
 // persistStore returns the registry's second tier: the Store given with
@@ -411,13 +475,13 @@ func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R]) (R, bool, []*entr
 func (r *Registry) persistStore() (Store, error) {
 	if r.tier != nil {
 		r.guardOnce.Do(func() { r.guard = newStoreGuard(r.tier, r.now) })
-		return r.guard, nil
+		return &safeStore{Store: r.guard, tasks: &r.tasks, ctx: r.ctx}, nil
 	}
 	ps, err := r.persistRoot()
 	if err != nil {
 		return nil, err
 	}
-	return &dirStore{ps: ps}, nil
+	return &safeStore{Store: &dirStore{ps: ps}, tasks: &r.tasks, ctx: r.ctx}, nil
 }
 
 // storeFailed announces a store operation that failed, so that nothing the

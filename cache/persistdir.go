@@ -105,14 +105,24 @@ func (ps *persistSetup) open(dir string) error {
 }
 
 // privateDir makes dir if needed and checks that only its user can use it.
+// A dir that is a symbolic link is refused, never followed: its target
+// could be anyone's directory, and the link could be swapped later.
 func privateDir(dir string) error {
+	if fi, err := os.Lstat(dir); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		return errors.New("is a symbolic link; name the directory itself")
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		if fi, serr := os.Stat(dir); serr == nil && !fi.IsDir() {
+		if fi, serr := os.Lstat(dir); serr == nil && !fi.IsDir() {
 			return errors.New("is not a directory")
 		}
 		return err
 	}
-	fi, err := os.Stat(dir)
+	d, err := openNoFollow(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	fi, err := d.Stat()
 	if err != nil {
 		return err
 	}
@@ -123,8 +133,9 @@ func privateDir(dir string) error {
 		return err
 	}
 	if fi.Mode().Perm()&0o077 != 0 {
-		// Ours, but open to others (an older version made it 0755).
-		if err := os.Chmod(dir, 0o700); err != nil {
+		// Ours, but open to others (an older version made it 0755). Changed
+		// through the descriptor: what was checked is what is changed.
+		if err := d.Chmod(0o700); err != nil {
 			return fmt.Errorf("is open to other users (%v) and cannot be made private: %w", fi.Mode().Perm(), err)
 		}
 	}
@@ -167,7 +178,7 @@ func loadSecret(path string) ([]byte, error) {
 }
 
 func readPrivateFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := openNoFollow(path)
 	if err != nil {
 		return nil, err
 	}
@@ -344,7 +355,7 @@ func removeOwnFiles(folder string, all bool) {
 // removeEntryFile deletes path if it is a regular file that starts with an
 // entry's magic: something the cache wrote, whatever its name.
 func removeEntryFile(path string) bool {
-	f, err := os.Open(path)
+	f, err := openNoFollow(path)
 	if err != nil {
 		return false
 	}

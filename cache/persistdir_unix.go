@@ -22,6 +22,13 @@ func ownedByUser(fi fs.FileInfo) error {
 	return nil
 }
 
+// openNoFollow opens path for reading without following a symbolic link in
+// its last element and without blocking (a FIFO put where a file was
+// expected would block an open until someone writes to it).
+func openNoFollow(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+}
+
 // processAlive reports whether a process with this pid exists.
 func processAlive(pid int) bool {
 	err := syscall.Kill(pid, 0)

@@ -20,9 +20,10 @@ func (f *Func[A, R]) grace() time.Duration {
 
 // refreshLocked registers a background computation of k, whose stale entry
 // is being served. Nobody waits for it: its context carries the caller's
-// values but neither its cancellation nor its sink, and its result replaces
-// the stale entry (or, on error, removes it). The caller starts it with
-// go f.run once f.mu is released.
+// values but not its sink, and ends with the registry (Close), not with
+// the caller's context; its result replaces the stale entry (or, on error,
+// removes it). The caller starts it with f.reg.tasks.run once f.mu is
+// released.
 func (f *Func[A, R]) refreshLocked(ctx context.Context, k argKey, label string) *call[R] {
 	if f.closed {
 		return nil
@@ -30,9 +31,11 @@ func (f *Func[A, R]) refreshLocked(ctx context.Context, k argKey, label string) 
 	c := &call[R]{done: make(chan struct{}), label: label, refresh: true}
 	c.session, _ = sessionFrom(ctx)
 	c.ctx.c = c
-	cctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	c.ctx.Context, c.cancel = cctx, cancel
+	// Registry.Close cancels it: no caller waits for it.
+	cctx, cancel := context.WithCancel(f.reg.ctx)
+	c.ctx.Context, c.cancel = detachedCtx{cctx, ctx}, cancel
 	f.inflight[k] = c
+	f.reg.tasks.add() // under f.mu: Close, which takes it, waits for this goroutine
 	return c
 }
 
@@ -79,7 +82,7 @@ func (f *Func[A, R]) Set(arg A, value R) error {
 		f.mu.Unlock()
 		return f.closedErr()
 	}
-	var gone []*entry[R]
+	gone := f.sweepLocked() // expired entries go before live ones are evicted
 	if old := f.store.get(k); old != nil {
 		f.store.remove(old)
 		if !sameValue(old.val, stored) {

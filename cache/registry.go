@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"context"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -10,14 +11,19 @@ import (
 // clears (ClearData, ClearResources, ClearAll), of Stats and of the event
 // stream. Registries are independent: there are no package-level caches.
 type Registry struct {
-	now        func() time.Time
-	persistDir string
-	tier       Store // WithStore's; nil: a DirStore on persistDir
-	guard      *storeGuard
-	guardOnce  sync.Once
-	hub        hub
-	closed     atomic.Bool
-	persist    persistSetup
+	now         func() time.Time
+	persistDir  string
+	tier        Store  // WithStore's; nil: a DirStore on persistDir
+	storeSecret []byte // WithStoreSecret's; nil: store writers are trusted
+	guard       *storeGuard
+	guardOnce   sync.Once
+	hub         hub
+	closed      atomic.Bool
+	persist     persistSetup
+
+	ctx    context.Context // done at Close: ends store operations and background refreshes
+	cancel context.CancelFunc
+	tasks  tasks // goroutines the registry started; Close waits for them
 
 	mu    sync.Mutex
 	funcs []registered
@@ -44,6 +50,7 @@ func NewRegistry(opts ...RegistryOption) *Registry {
 		r.persistDir = defaultPersistDir()
 	}
 	r.hub.now = r.now
+	r.ctx, r.cancel = context.WithCancel(context.Background())
 	return r
 }
 
@@ -94,9 +101,13 @@ func (r *Registry) ClearAll() { r.clearKind(0, true) }
 
 // Close ends the registry: it stops every expiry timer, runs OnRelease for
 // every resource held and drops every entry from memory (persisted files
-// stay for the next process). Computations in flight finish for their
-// callers but are not stored, and every later Get returns an error
-// wrapping ErrClosed. Close is idempotent and currently always returns nil.
+// stay for the next process). Background refreshes, and computations no
+// caller waits for any more, are cancelled (their fn's context is done);
+// computations that callers still wait for finish for them but are not
+// stored. Close returns when every goroutine the registry started has
+// ended, so a fn that ignores its context delays it. Every later Get
+// returns an error wrapping ErrClosed. Close is idempotent and currently
+// always returns nil.
 func (r *Registry) Close() error {
 	if r.closed.Swap(true) {
 		return nil
@@ -104,6 +115,8 @@ func (r *Registry) Close() error {
 	for _, f := range r.snapshot() {
 		f.close()
 	}
+	r.cancel()
+	r.tasks.wait()
 	return nil
 }
 
@@ -127,12 +140,14 @@ func (r *Registry) Subscribe(buffer int) (<-chan Event, func()) {
 
 // Stats is a snapshot of one cached function.
 //
-// Hits counts calls served a value (from memory, the Store, stale, or by
-// joining a computation); Misses counts computations started, and joined
-// computations that failed. A call whose ctx ended before it was served
-// (given up before calling, or while waiting on another caller's
-// computation) is neither: it was served nothing and computed nothing,
-// and no event announced it.
+// Every Get that returned after hashing its argument counts once, so
+// Hits+Misses is the number of such Gets. Hits counts those
+// served a value from the cache (from memory, the Store, stale, or by
+// joining a computation); Misses counts every other: computations started,
+// joined computations that failed, and Gets whose ctx ended before they
+// were served (given up before calling, or while waiting on the store or a
+// computation). A Get that gave up has no event of its own: the
+// computation it waited for has its EventMiss.
 type Stats struct {
 	Name                                                                string
 	Kind                                                                Kind
@@ -141,6 +156,8 @@ type Stats struct {
 	Stale                                                               uint64 // expired values served while refreshed (Outcome Stale), counted in Hits too
 	Entries                                                             int
 	Bytes                                                               int64
+	SetAside                                                            int   // entries of versions SetVersion left, kept to be served again
+	SetAsideBytes                                                       int64 // their bytes; Entries+SetAside and Bytes+SetAsideBytes are bounded by MaxEntries and MaxBytes
 	TTL                                                                 time.Duration
 	MaxEntries                                                          int
 	MaxBytes                                                            int64

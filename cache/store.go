@@ -164,6 +164,24 @@ func (s *store[R]) takeAll() []*entry[R] {
 	return gone
 }
 
+// takeAllByRecency is takeAll, least recently used first in a bounded
+// store (in no order otherwise).
+func (s *store[R]) takeAllByRecency() []*entry[R] {
+	if !s.lru {
+		return s.takeAll()
+	}
+	s.drain()
+	gone := make([]*entry[R], 0, s.count)
+	for e := s.root.prev; e != &s.root; e = e.prev {
+		gone = append(gone, e)
+	}
+	for _, e := range gone {
+		e.live = false
+	}
+	s.clear()
+	return gone
+}
+
 // fastHits returns the number of hits served without a lock, counted per
 // P. The caller holds Func.mu.
 func (s *store[R]) fastHits() uint64 {

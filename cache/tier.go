@@ -3,6 +3,8 @@ package cache
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -43,21 +45,28 @@ var ErrNotStored = errors.New("not stored")
 // A value in a Store is one entry, framed so that the cache can tell a
 // whole, matching entry from anything else (all integers little-endian):
 //
-//	magic      [8]byte  "HMSTORE1"
+//	magic      [8]byte  "HMSTORE1", or "HMSTOREK" when keyed
 //	funcKey    [32]byte the function key it was written under
-//	argKey     [32]byte the argument's digest
+//	argKey     [32]byte the argument's key digest
 //	inserted   int64    UnixNano of insertion, by the writer's clock
 //	labelLen   uint32, label
 //	payloadLen uint64, payload (the function's codec's bytes)
-//	checksum   uint64   xxh3 of everything above
+//	sum        uint64 xxh3 of everything above; keyed: [32]byte
+//	           HMAC-SHA256 of everything above under the store secret
 //
-// The checksum finds truncation and corruption; it is no defence against
-// someone who may write to the store, who can recompute it. A directory
-// store adds its own keyed checksum for that; a shared store is trusted as
-// far as its access control goes.
-const storedMagic = "HMSTORE1"
+// The xxh3 checksum finds truncation and corruption; it is no defence
+// against someone who may write to the store, who can recompute it: without
+// a secret, whoever can write to the store is trusted. With a secret
+// (WithStoreSecret) an entry carries an HMAC over its keys and payload, so
+// a writer without the secret cannot make one the cache will read, nor move
+// a genuine one to another key. Every length is checked against the bytes
+// present before anything is sliced or allocated.
+const (
+	storedMagic      = "HMSTORE1"
+	storedMagicKeyed = "HMSTOREK"
+)
 
-const storedFixed = 8 + 32 + 32 + 8 + 4
+const storedFixed = 8 + 2*len(digest{}) + 8 + 4
 
 // storeKey names an entry in a Store: the function's readable name and key,
 // then the argument's digest. Every entry of one function shares the prefix
@@ -71,10 +80,15 @@ func storePrefix(name string, funcKey digest) string {
 	return safeFileName(name) + "-" + funcKey.String()[:16] + "/"
 }
 
-// encodeStored frames payload as a Store value.
-func encodeStored(funcKey, k digest, inserted time.Time, label string, payload []byte) []byte {
-	b := make([]byte, 0, storedFixed+len(label)+8+len(payload)+8)
-	b = append(b, storedMagic...)
+// encodeStored frames payload as a Store value, with an HMAC under secret
+// when there is one and an xxh3 checksum otherwise.
+func encodeStored(secret []byte, funcKey, k digest, inserted time.Time, label string, payload []byte) []byte {
+	b := make([]byte, 0, storedFixed+len(label)+8+len(payload)+sha256.Size)
+	if secret != nil {
+		b = append(b, storedMagicKeyed...)
+	} else {
+		b = append(b, storedMagic...)
+	}
 	b = append(b, funcKey[:]...)
 	b = append(b, k[:]...)
 	b = binary.LittleEndian.AppendUint64(b, uint64(inserted.UnixNano()))
@@ -82,30 +96,56 @@ func encodeStored(funcKey, k digest, inserted time.Time, label string, payload [
 	b = append(b, label...)
 	b = binary.LittleEndian.AppendUint64(b, uint64(len(payload)))
 	b = append(b, payload...)
+	if secret != nil {
+		return append(b, storeMAC(secret, b)...)
+	}
 	return binary.LittleEndian.AppendUint64(b, xxh3.Hash(b))
 }
 
+func storeMAC(secret, b []byte) []byte {
+	h := hmac.New(sha256.New, secret)
+	h.Write(b)
+	return h.Sum(nil)
+}
+
 // decodeStored checks a Store value against the keys it must have been
-// written under and returns its parts; payload aliases raw.
-func decodeStored(funcKey, k digest, raw []byte) (inserted time.Time, label string, payload []byte, err error) {
-	if len(raw) < storedFixed+8+8 {
-		return inserted, "", nil, fmt.Errorf("truncated: %d bytes", len(raw))
-	}
-	body, sum := raw[:len(raw)-8], binary.LittleEndian.Uint64(raw[len(raw)-8:])
-	if xxh3.Hash(body) != sum {
-		return inserted, "", nil, errors.New("checksum mismatch")
-	}
-	if string(body[:8]) != storedMagic {
+// written under, and against secret's MAC when there is a secret, and
+// returns its parts; payload aliases raw.
+func decodeStored(secret []byte, funcKey, k digest, raw []byte) (inserted time.Time, label string, payload []byte, err error) {
+	var body []byte
+	switch magic := string(raw[:min(len(raw), 8)]); {
+	case magic == storedMagicKeyed && secret == nil:
+		return inserted, "", nil, errors.New("written with a store secret (WithStoreSecret) that this process does not have")
+	case magic == storedMagic && secret != nil:
+		return inserted, "", nil, errors.New("has no MAC: not written with the store secret")
+	case magic != storedMagic && magic != storedMagicKeyed:
 		return inserted, "", nil, errors.New("not a hitmiss cache entry")
+	case secret != nil:
+		if len(raw) < storedFixed+8+sha256.Size {
+			return inserted, "", nil, fmt.Errorf("truncated: %d bytes", len(raw))
+		}
+		body = raw[:len(raw)-sha256.Size]
+		if !hmac.Equal(storeMAC(secret, body), raw[len(body):]) {
+			return inserted, "", nil, errors.New("MAC mismatch: damaged, or not written with the store secret")
+		}
+	default:
+		if len(raw) < storedFixed+8+8 {
+			return inserted, "", nil, fmt.Errorf("truncated: %d bytes", len(raw))
+		}
+		body = raw[:len(raw)-8]
+		if xxh3.Hash(body) != binary.LittleEndian.Uint64(raw[len(body):]) {
+			return inserted, "", nil, errors.New("checksum mismatch")
+		}
 	}
-	if !bytes.Equal(body[8:40], funcKey[:]) || !bytes.Equal(body[40:72], k[:]) {
+	const dl = len(digest{})
+	if !bytes.Equal(body[8:8+dl], funcKey[:]) || !bytes.Equal(body[8+dl:8+2*dl], k[:]) {
 		return inserted, "", nil, errors.New("written for another function or argument")
 	}
-	inserted = time.Unix(0, int64(binary.LittleEndian.Uint64(body[72:80])))
-	n := uint64(binary.LittleEndian.Uint32(body[80:84]))
-	rest := body[storedFixed:]
-	if n > uint64(len(rest))-8 {
-		return inserted, "", nil, errors.New("truncated label")
+	inserted = time.Unix(0, int64(binary.LittleEndian.Uint64(body[8+2*dl:])))
+	n := uint64(binary.LittleEndian.Uint32(body[storedFixed-4:]))
+	rest := body[storedFixed:] // at least 8 bytes: checked above
+	if n > uint64(len(rest)-8) {
+		return inserted, "", nil, fmt.Errorf("label of %d bytes claimed, %d present", n, len(rest)-8)
 	}
 	label, rest = string(rest[:n]), rest[n:]
 	if plen := binary.LittleEndian.Uint64(rest[:8]); plen != uint64(len(rest)-8) {

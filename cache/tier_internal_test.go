@@ -11,35 +11,35 @@ func TestStoredFraming(t *testing.T) {
 	fk, ak := digest{1, 2, 3}, digest{9, 8, 7}
 	at := time.Date(2026, 5, 1, 12, 0, 0, 42, time.UTC)
 	payload := bytes.Repeat([]byte("frame"), 1000)
-	raw := encodeStored(fk, ak, at, `load_csv("a.csv")`, payload)
+	raw := encodeStored(nil, fk, ak, at, `load_csv("a.csv")`, payload)
 
-	ins, label, got, err := decodeStored(fk, ak, raw)
+	ins, label, got, err := decodeStored(nil, fk, ak, raw)
 	if err != nil || !ins.Equal(at) || label != `load_csv("a.csv")` || !bytes.Equal(got, payload) {
 		t.Fatalf("round trip: %v %q %d bytes, %v", ins, label, len(got), err)
 	}
-	if _, _, _, err := decodeStored(fk, digest{9, 8, 6}, raw); err == nil {
+	if _, _, _, err := decodeStored(nil, fk, digest{9, 8, 6}, raw); err == nil {
 		t.Error("an entry read under another argument key decoded")
 	}
-	if _, _, _, err := decodeStored(digest{1}, ak, raw); err == nil {
+	if _, _, _, err := decodeStored(nil, digest{1}, ak, raw); err == nil {
 		t.Error("an entry read under another function key decoded")
 	}
 	// Every single-byte change and every truncation is caught.
 	for i := 0; i < len(raw); i += 97 {
 		bad := bytes.Clone(raw)
 		bad[i] ^= 0x40
-		if _, _, _, err := decodeStored(fk, ak, bad); err == nil {
+		if _, _, _, err := decodeStored(nil, fk, ak, bad); err == nil {
 			t.Fatalf("a flipped byte at %d decoded", i)
 		}
 	}
 	for _, n := range []int{0, 1, storedFixed, len(raw) - 1} {
-		if _, _, _, err := decodeStored(fk, ak, raw[:n]); err == nil {
+		if _, _, _, err := decodeStored(nil, fk, ak, raw[:n]); err == nil {
 			t.Fatalf("a value cut to %d bytes decoded", n)
 		}
 	}
 	// A header claiming a huge label must not slice out of range.
 	bad := bytes.Clone(raw)
 	copy(bad[48:52], []byte{0xff, 0xff, 0xff, 0x7f})
-	if _, _, _, err := decodeStored(fk, ak, bad); err == nil {
+	if _, _, _, err := decodeStored(nil, fk, ak, bad); err == nil {
 		t.Fatal("a forged label length decoded")
 	}
 }

@@ -24,6 +24,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -51,7 +52,8 @@ type Store struct {
 	prefix      string
 	timeout     time.Duration
 	rate        int64
-	closeClient bool // Open made the client, so Close closes it
+	password    string // Password's; used by Open only
+	closeClient bool   // Open made the client, so Close closes it
 }
 
 var _ cache.Store = (*Store)(nil)
@@ -88,6 +90,14 @@ func MinRate(bytesPerSecond int64) Option {
 	}
 }
 
+// Password sets the password Open authenticates with, overriding any in
+// the URL, so that it need not appear in a URL that ps or a log would show
+// (read it from a file or the environment). The store never prints it.
+// A client given to New carries its own credentials, and ignores it.
+func Password(p string) Option {
+	return func(s *Store) { s.password = p }
+}
+
 // New returns a Store over client, which stays the caller's to close.
 func New(client redis.UniversalClient, opts ...Option) *Store {
 	s := &Store{client: client, prefix: DefaultPrefix, timeout: DefaultTimeout, rate: DefaultMinRate}
@@ -99,17 +109,60 @@ func New(client redis.UniversalClient, opts ...Option) *Store {
 
 // Open connects to the server named by a URL such as
 // redis://127.0.0.1:6379/0 (rediss:// for TLS, user and password in the
-// URL as usual). Close closes the connection. Open does not contact the
-// server: a server that is down shows as failed operations, not here.
-func Open(url string, opts ...Option) (*Store, error) {
-	o, err := redis.ParseURL(url)
+// URL as usual, or the password given with the Password option). Close
+// closes the connection. Open does not contact the server: a server that is
+// down shows as failed operations, not here. Its errors never show the
+// password.
+func Open(rawURL string, opts ...Option) (*Store, error) {
+	o, err := redis.ParseURL(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("redis store %q: %w", url, err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // url.Error repeats the URL, password and all
+		}
+		return nil, fmt.Errorf("redis store %s: %s", redactURL(rawURL), redactPassword(err.Error(), rawURL))
 	}
 	o.ContextTimeoutEnabled = true
-	s := New(redis.NewClient(o), opts...)
+	s := New(nil, opts...)
+	if s.password != "" {
+		o.Password = s.password
+	}
+	s.client = redis.NewClient(o)
 	s.closeClient = true
 	return s, nil
+}
+
+// redactURL returns raw with the password of its user info, if any,
+// replaced by "xxxxx", whether or not the rest of it parses.
+func redactURL(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Redacted()
+	}
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return raw
+	}
+	at := strings.LastIndex(rest, "@")
+	if at < 0 {
+		return raw
+	}
+	user, _, hasPass := strings.Cut(rest[:at], ":")
+	if !hasPass {
+		return raw
+	}
+	return scheme + "://" + user + ":xxxxx" + rest[at:]
+}
+
+// redactPassword removes from msg the password raw carries, should a
+// parser have quoted it.
+func redactPassword(msg, raw string) string {
+	_, rest, ok := strings.Cut(raw, "://")
+	if at := strings.LastIndex(rest, "@"); ok && at >= 0 {
+		if _, pass, ok := strings.Cut(rest[:at], ":"); ok && pass != "" {
+			msg = strings.ReplaceAll(msg, pass, "xxxxx")
+		}
+	}
+	return msg
 }
 
 // Close closes the client when Open made it; a client given to New is left
@@ -177,6 +230,11 @@ func (s *Store) Load(ctx context.Context, key string) ([]byte, error) {
 	n, err := bounded(ctx, s.timeout, func(ctx context.Context) (int64, error) {
 		return s.client.StrLen(ctx, k).Result()
 	})
+	if isWrongType(err) {
+		// Someone made the key a list or a hash: not an entry, and not a
+		// failure of the store. The cache deletes it and writes it again.
+		return nil, &cache.CorruptEntryError{Path: k, Err: err}
+	}
 	if err != nil {
 		return nil, s.err("load", k, err)
 	}
@@ -186,10 +244,20 @@ func (s *Store) Load(ctx context.Context, key string) ([]byte, error) {
 	if errors.Is(err, redis.Nil) {
 		return nil, cache.ErrNotStored
 	}
+	if isWrongType(err) {
+		return nil, &cache.CorruptEntryError{Path: k, Err: err}
+	}
 	if err != nil {
 		return nil, s.err("load", k, err)
 	}
 	return b, nil
+}
+
+// isWrongType reports Redis's answer to a string command on a key of
+// another type.
+func isWrongType(err error) bool {
+	var re redis.Error
+	return errors.As(err, &re) && strings.HasPrefix(re.Error(), "WRONGTYPE")
 }
 
 // Save stores value under key. Redis expires it after ttl (rounded up to a

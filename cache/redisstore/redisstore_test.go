@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -268,5 +269,86 @@ func TestOpen(t *testing.T) {
 	}
 	if _, err := redisstore.Open("http://nope"); err == nil {
 		t.Fatal("Open of an http URL: no error")
+	}
+}
+
+// TestKeyOfAnotherTypeIsACorruptEntry: a key someone turned into a list is
+// a corrupt entry (the cache deletes and rewrites it), not a store failure
+// reported on every run.
+func TestKeyOfAnotherTypeIsACorruptEntry(t *testing.T) {
+	srv := redistest.Start(t)
+	c := srv.Client()
+	ctx := context.Background()
+	s := redisstore.New(c, roomy)
+	c.RPush(ctx, "hitmiss:f/a", "x", "y")
+	_, err := s.Load(ctx, "f/a")
+	var ce *cache.CorruptEntryError
+	if !errors.As(err, &ce) {
+		t.Fatalf("Load of a list: %v, want a *cache.CorruptEntryError", err)
+	}
+
+	reg := cache.NewRegistry(cache.WithStore(s))
+	events, stop := reg.Subscribe(16)
+	defer stop()
+	f := cache.Data(reg, "sq", func(_ context.Context, n int) (int, error) { return n * n, nil }, cache.Persist())
+	if v, out, err := f.GetOutcome(ctx, 3); v != 9 || out != cache.Miss || err != nil {
+		t.Fatalf("Get over a list: %v %v %v", v, out, err)
+	}
+	keys := c.Keys(ctx, "hitmiss:sq-*").Val()
+	if len(keys) != 1 {
+		t.Fatalf("keys %v", keys)
+	}
+	c.Del(ctx, keys[0])
+	c.RPush(ctx, keys[0], "planted")
+	f.Clear()
+	// Cleared memory, a list in the store: invalidated, computed, rewritten.
+	if v, out, err := f.GetOutcome(ctx, 3); v != 9 || out != cache.Miss || err != nil {
+		t.Fatalf("Get over a list: %v %v %v", v, out, err)
+	}
+	var kinds []cache.EventKind
+	for len(events) > 0 {
+		ev := <-events
+		kinds = append(kinds, ev.Kind)
+		if ev.Kind == cache.EventError {
+			t.Fatalf("a key of another type was reported as a store error: %v", ev.Err)
+		}
+	}
+	if typ := c.Type(ctx, keys[0]).Val(); typ != "string" {
+		t.Fatalf("the key is a %s after the Get (events %v), want the entry rewritten as a string", typ, kinds)
+	}
+}
+
+// TestPasswordIsNeverShown: the Password option authenticates, and no
+// error of Open shows a password from the URL.
+func TestPasswordIsNeverShown(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := context.Background()
+	if err := srv.Client().ConfigSet(ctx, "requirepass", "hunter2-secret").Err(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := redisstore.Open(srv.URL(0), redisstore.Password("hunter2-secret"), roomy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Save(ctx, "k", []byte("v"), 0); err != nil {
+		t.Fatalf("Save with the Password option: %v", err)
+	}
+	if strings.Contains(s.String(), "hunter2") {
+		t.Fatalf("String() = %q shows the password", s.String())
+	}
+	for _, bad := range []string{
+		"redis://user:hunter2-secret@127.0.0.1:notaport/0",
+		"redis://:hunter2-secret@127.0.0.1:6379/notadb",
+		"redis://:hunter2-secret@[::1/0",
+		"http://:hunter2-secret@127.0.0.1/0",
+	} {
+		_, err := redisstore.Open(bad)
+		if err == nil {
+			t.Fatalf("Open(%q): no error", bad)
+		}
+		if strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("Open's error shows the password: %v", err)
+		}
 	}
 }
