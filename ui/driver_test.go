@@ -314,16 +314,6 @@ func (d *slowDriver) previewShown() bool { return d.m.ctx.preview != nil }
 
 func (d *slowDriver) pageShown() bool { return d.m.ctx.page.Ready(d.m.q) }
 
-func (d *slowDriver) misses(fn string) uint64 {
-	for _, s := range d.reg.Stats() {
-		if s.Name == fn {
-			return s.Misses
-		}
-	}
-	d.t.Fatalf("no function %s", fn)
-	return 0
-}
-
 func keys(tm *teatest.TestModel, ks ...string) {
 	for _, k := range ks {
 		switch k {
