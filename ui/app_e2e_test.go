@@ -1,6 +1,8 @@
 package ui_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -85,4 +87,21 @@ func TestExplorerAtEverySizeInTmux(t *testing.T) {
 	}
 	s.waitText("filter: temp_max > 100")
 	s.quit()
+}
+
+// The explorer reads a file as -d and --no-headers say, at 80x24 and
+// 120x40.
+func TestExplorerReadingOptionsInTmux(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "pairs.txt")
+	os.WriteFile(path, []byte("alpha;beta\ngamma;delta\n"), 0o644)
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		s := startTmuxSized(t, size[0], size[1], "-d", ";", path, "--no-headers")
+		screen := s.waitText("2 rows")
+		for _, want := range []string{"column_1", "column_2", "alpha", "delta"} {
+			if !strings.Contains(screen, want) {
+				t.Fatalf("%dx%d: the screen lacks %q:\n%s", size[0], size[1], want, screen)
+			}
+		}
+		s.keys("q")
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hitmiss/hitmiss/cache"
+	"github.com/hitmiss/hitmiss/cache/cachehttp"
 	"github.com/hitmiss/hitmiss/cache/cachemetrics"
 )
 
@@ -31,8 +32,9 @@ func metricsAddr(addr string) (string, error) {
 	return net.JoinHostPort(host, port), nil
 }
 
-// serveMetrics serves reg's Prometheus metrics at /metrics on addr, in the
-// background, until the returned func stops it. It returns the address it
+// serveMetrics serves reg's Prometheus metrics at /metrics on addr, and
+// its stats and events at /stats and /events (package cachehttp, read-only:
+// what hitmiss attach reads), in the background, until the returned func stops it. It returns the address it
 // listens on (the port chosen when addr asked for port 0).
 func serveMetrics(addr string, reg *cache.Registry) (string, func(), error) {
 	addr, err := metricsAddr(addr)
@@ -45,6 +47,9 @@ func serveMetrics(addr string, reg *cache.Registry) (string, func(), error) {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", cachemetrics.Handler(reg))
+	observe := cachehttp.Handler(reg)
+	mux.Handle("/stats", observe)
+	mux.Handle("/events", observe)
 	srv := &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 5 * time.Second,

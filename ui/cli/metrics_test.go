@@ -2,12 +2,14 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/hitmiss/hitmiss/cache"
+	"github.com/hitmiss/hitmiss/cache/cachehttp"
 )
 
 func TestMetricsAddr(t *testing.T) {
@@ -60,5 +62,31 @@ func TestServeMetrics(t *testing.T) {
 	}
 	if _, _, err := serveMetrics(addr, reg); err == nil {
 		t.Error("a second server on a port in use: no error")
+	}
+}
+
+// --metrics serves the registry's stats beside /metrics, as JSON.
+func TestServeMetricsServesStats(t *testing.T) {
+	reg := cache.NewRegistry()
+	f := cache.Data(reg, "load_csv", func(_ context.Context, s string) (int, error) { return len(s), nil })
+	f.Get(context.Background(), "a")
+	f.Get(context.Background(), "a")
+	f.Get(context.Background(), "b")
+	addr, stop, err := serveMetrics(":0", reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	resp, err := http.Get("http://" + addr + "/stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var stats cachehttp.StatsResponse
+	if err := json.NewDecoder(resp.Body).Decode(&stats); err != nil {
+		t.Fatalf("/stats: %v", err)
+	}
+	if len(stats.Functions) != 1 || stats.Functions[0].Name != "load_csv" || stats.Functions[0].Hits != 1 || stats.Functions[0].Misses != 2 {
+		t.Fatalf("/stats = %+v, want load_csv with 1 hit and 2 misses", stats)
 	}
 }
