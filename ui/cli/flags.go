@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -141,9 +143,13 @@ type cacheFlags struct {
 	maxEntries int
 	slow       time.Duration
 	persist    bool
-	store      string // redis:// URL of a store shared with other processes, "" for none
+	store      string // redis:// URL of a store shared with other processes, "env" for $REDIS_URL, "" for none
 	storeWait  time.Duration
-	metrics    string // address serving /metrics, "" for none
+	// storePasswordFile and storeSecretFile name private files holding the
+	// store's password and the secret its entries are MACed with, so that
+	// neither appears on a command line ps can show.
+	storePasswordFile, storeSecretFile string
+	metrics                            string // address serving /metrics, "" for none
 }
 
 func (c *cacheFlags) flagSet() *pflag.FlagSet {
@@ -152,7 +158,9 @@ func (c *cacheFlags) flagSet() *pflag.FlagSet {
 	s.IntVar(&c.maxEntries, "max-entries", 0, "entries kept per data function, the least recently used evicted; 0: no limit")
 	s.DurationVar(&c.slow, "slow", 0, "latency added to every cache miss, to watch it happen, e.g. 2s")
 	s.BoolVar(&c.persist, "persist", false, "keep loaded datasets on disk across restarts")
-	s.StringVar(&c.store, "store", "", "share loaded datasets with other hitmiss processes through Redis at `URL`, e.g. redis://127.0.0.1:6379/0")
+	s.StringVar(&c.store, "store", "", "share loaded datasets with other hitmiss processes through Redis at `URL`, e.g. redis://127.0.0.1:6379/0; env: the URL in $REDIS_URL")
+	s.StringVar(&c.storePasswordFile, "store-password-file", "", "read --store's password from `FILE` (mode 0600), not from the URL")
+	s.StringVar(&c.storeSecretFile, "store-secret-file", "", "MAC every stored entry with the secret in `FILE` (mode 0600, at least 16 bytes; also $"+storeSecretEnv+"): processes without it cannot plant entries")
 	s.DurationVar(&c.storeWait, "store-timeout", redisstore.DefaultTimeout, "longest wait for one --store operation before computing instead")
 	s.StringVar(&c.metrics, "metrics", "", "serve the caches' Prometheus metrics at http://`ADDR`/metrics, e.g. 127.0.0.1:9464 (a bare port is loopback)")
 	return mark(s)
@@ -178,11 +186,22 @@ func (c *cacheFlags) registry() (reg *cache.Registry, close func(), err error) {
 			closers[i]()
 		}
 	}
+	secret, err := c.secret()
+	if err != nil {
+		return nil, nil, err
+	}
+	if secret != nil {
+		opts = append(opts, cache.WithStoreSecret(secret))
+	}
 	if c.store != "" {
+		url, sopts, err := c.storeOptions()
+		if err != nil {
+			return nil, nil, err
+		}
 		// go-redis logs dial failures to stderr, which would write over
 		// the explorer's screen; the store's errors reach the event log.
 		redis.SetLogger(discardLogger{})
-		st, err := redisstore.Open(c.store, redisstore.Timeout(c.storeWait))
+		st, err := redisstore.Open(url, sopts...)
 		if err != nil {
 			return nil, nil, fmt.Errorf("--store: %w", err)
 		}
@@ -201,6 +220,74 @@ func (c *cacheFlags) registry() (reg *cache.Registry, close func(), err error) {
 		closers = append(closers, stop)
 	}
 	return reg, close, nil
+}
+
+// storeSecretEnv names the environment variable that may hold the store
+// secret instead of --store-secret-file.
+const storeSecretEnv = "HITMISS_STORE_SECRET"
+
+// storeOptions is the URL --store names (itself, or $REDIS_URL for "env")
+// and the store's options: its timeout, and the password from
+// --store-password-file.
+func (c *cacheFlags) storeOptions() (string, []redisstore.Option, error) {
+	url := c.store
+	if url == "env" {
+		if url = os.Getenv("REDIS_URL"); url == "" {
+			return "", nil, errors.New("--store env: REDIS_URL is not set")
+		}
+	}
+	opts := []redisstore.Option{redisstore.Timeout(c.storeWait)}
+	if c.storePasswordFile != "" {
+		b, err := readPrivate("--store-password-file", c.storePasswordFile)
+		if err != nil {
+			return "", nil, err
+		}
+		opts = append(opts, redisstore.Password(strings.TrimRight(string(b), "\r\n")))
+	}
+	return url, opts, nil
+}
+
+// secret is the store secret from --store-secret-file or $HITMISS_STORE_SECRET,
+// nil for none.
+func (c *cacheFlags) secret() ([]byte, error) {
+	var b []byte
+	switch {
+	case c.storeSecretFile != "":
+		var err error
+		if b, err = readPrivate("--store-secret-file", c.storeSecretFile); err != nil {
+			return nil, err
+		}
+	case os.Getenv(storeSecretEnv) != "":
+		b = []byte(os.Getenv(storeSecretEnv))
+	default:
+		return nil, nil
+	}
+	b = bytes.TrimRight(b, "\r\n")
+	if len(b) < 16 {
+		return nil, fmt.Errorf("store secret: %d bytes; want at least 16 random bytes, e.g. head -c 32 /dev/urandom | base64 > FILE", len(b))
+	}
+	return b, nil
+}
+
+// readPrivate reads a file holding a secret, refusing one that others may
+// read or write, or that is not a regular file (a symlink is refused too:
+// its target could be swapped), as ssh refuses a private key.
+func readPrivate(flag, path string) ([]byte, error) {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", flag, path, errors.Unwrap(err))
+	}
+	switch {
+	case !fi.Mode().IsRegular():
+		return nil, fmt.Errorf("%s %s: not a regular file", flag, path)
+	case fi.Mode().Perm()&0o077 != 0:
+		return nil, fmt.Errorf("%s %s: mode %04o lets others read it; chmod 600 %s", flag, path, fi.Mode().Perm(), path)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", flag, path, errors.Unwrap(err))
+	}
+	return b, nil
 }
 
 // discardLogger drops go-redis's own log lines.
