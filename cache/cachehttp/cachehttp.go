@@ -41,10 +41,15 @@ type FuncStats struct {
 	Kind  string `json:"kind"`  // "data" or "resource"
 	Scope string `json:"scope"` // "session" for ScopeSession functions, else "shared"
 
-	Entries  int   `json:"entries"`
-	Bytes    int64 `json:"bytes"`
-	InFlight int   `json:"in_flight"` // computations running now
-	Waiting  int   `json:"waiting"`   // callers waiting on them
+	Entries int   `json:"entries"`
+	Bytes   int64 `json:"bytes"`
+	// SetAside and SetAsideBytes are the entries of earlier versions
+	// SetVersion keeps to serve again (counted in neither Entries nor
+	// Bytes, bounded with them by MaxEntries and MaxBytes).
+	SetAside      int   `json:"set_aside"`
+	SetAsideBytes int64 `json:"set_aside_bytes"`
+	InFlight      int   `json:"in_flight"` // computations running now
+	Waiting       int   `json:"waiting"`   // callers waiting on them
 
 	Hits          uint64  `json:"hits"`
 	Misses        uint64  `json:"misses"`
@@ -115,7 +120,7 @@ func stats(reg *cache.Registry) StatsResponse {
 	for i, s := range all {
 		fs := FuncStats{
 			Name: s.Name, Kind: s.Kind.String(), Scope: "shared",
-			Entries: s.Entries, Bytes: s.Bytes, InFlight: s.InFlight, Waiting: s.Waiting,
+			Entries: s.Entries, Bytes: s.Bytes, SetAside: s.SetAside, SetAsideBytes: s.SetAsideBytes, InFlight: s.InFlight, Waiting: s.Waiting,
 			Hits: s.Hits, Misses: s.Misses, HitRatio: s.HitRatio(), StoreHits: s.StoreHits, Stale: s.Stale,
 			Expirations: s.Expirations, Evictions: s.Evictions, Invalidations: s.Invalidations,
 			Clears: s.Clears, Errors: s.Errors,

@@ -139,6 +139,24 @@ func TestStatsReportsKnownActivity(t *testing.T) {
 	}
 }
 
+// An earlier version's entries, kept by SetVersion to serve again, show as
+// set aside, beside the new version's entries.
+func TestStatsShowsSetAsideVersions(t *testing.T) {
+	reg, _ := newRegistry(t)
+	ctx := context.Background()
+	prices := cache.Data(reg, "price", price)
+	get(t, ctx, prices, "AAPL")
+	get(t, ctx, prices, "MSFT")
+	if err := prices.SetVersion("v2"); err != nil {
+		t.Fatal(err)
+	}
+	get(t, ctx, prices, "AAPL")
+	p := getStats(t, cachehttp.Handler(reg)).Functions[0]
+	if p.Entries != 1 || p.SetAside != 2 || p.SetAsideBytes <= 0 {
+		t.Fatalf("after SetVersion: %d entries, %d set aside (%d bytes); want 1 and 2", p.Entries, p.SetAside, p.SetAsideBytes)
+	}
+}
+
 // sseClient reads GET /events.
 type sseClient struct {
 	body io.Closer
