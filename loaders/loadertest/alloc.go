@@ -11,11 +11,12 @@ import (
 // bytes present breaks it by orders of magnitude.
 func AllocBound(n int) uint64 { return 64*uint64(n) + 1<<20 }
 
-// heapAllocs is the runtime's count of bytes allocated so far. It is read
-// from runtime/metrics rather than runtime.ReadMemStats, which stops the
-// world: on a busy machine, twice per input held a fuzzer to a few hundred
-// inputs a second. The count lags by what each P's cache has not yet
-// reported (well under the 1 MiB slack); large allocations count at once.
+// heapAllocs is the runtime's count of bytes allocated so far (what
+// MemStats.TotalAlloc reports). It is read from runtime/metrics: 0.4 µs a
+// read here, where runtime.ReadMemStats stops the world and takes 24 µs,
+// more than most fuzz inputs take to decode. The count lags by what each
+// P's cache has not yet reported (well under the 1 MiB slack); large
+// allocations count at once.
 func heapAllocs() uint64 {
 	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
 	metrics.Read(s)
