@@ -34,7 +34,8 @@ func hugeClaim(nrows int) []byte {
 // FuzzDecodeLoaded feeds DecodeLoaded arbitrary bytes, as a shared store
 // may hold: a load or an error, never a panic, and never an allocation out
 // of proportion to the bytes (loadertest.AllocBound), whatever they claim.
-// Fuzz it with -parallel 1, so that the allocation measured is one decode's.
+// Fuzz it with -parallel 1, so that the allocation measured is one decode's,
+// and -fuzzminimizetime 2s (see FuzzDecodeTable).
 func FuzzDecodeLoaded(f *testing.F) {
 	reg := cache.NewRegistry()
 	l := New(reg, Config{})
