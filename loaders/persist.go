@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
@@ -24,11 +25,16 @@ func EncodeLoaded(l Loaded) ([]byte, error) {
 	return append(out, rep...), nil
 }
 
-// DecodeLoaded decodes what EncodeLoaded wrote.
+// DecodeLoaded decodes what EncodeLoaded wrote. Its bytes may come from a
+// shared store, so they are untrusted: every length is checked against the
+// bytes present before anything is sized from it (frame.DecodeTable does
+// the same for the table), and bytes that are not a whole encoding are
+// frame.ErrCorrupt, which the cache treats as a corrupt entry: deleted and
+// computed anew.
 func DecodeLoaded(b []byte) (Loaded, error) {
 	n, k := binary.Uvarint(b)
 	if k <= 0 || n > uint64(len(b)-k) {
-		return Loaded{}, frame.ErrCorrupt
+		return Loaded{}, fmt.Errorf("%w: a table of %d bytes claimed, %d bytes left", frame.ErrCorrupt, n, len(b)-max(k, 0))
 	}
 	t, err := frame.DecodeTable(b[k : k+int(n)])
 	if err != nil {
@@ -36,7 +42,7 @@ func DecodeLoaded(b []byte) (Loaded, error) {
 	}
 	var rep csvread.Report
 	if err := json.Unmarshal(b[k+int(n):], &rep); err != nil {
-		return Loaded{}, frame.ErrCorrupt
+		return Loaded{}, fmt.Errorf("%w: report: %v", frame.ErrCorrupt, err)
 	}
 	return Loaded{Report: rep, table: t}, nil
 }

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/zeebo/xxh3"
+	"github.com/zeebo/blake3"
 
 	"github.com/hitmiss/hitmiss/datasets"
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
@@ -44,7 +44,7 @@ type Source struct {
 	Path    string // file path, URL, or the bundled file name
 	Size    int64  // bytes, when known
 	ModTime time.Time
-	Hash    string // content hash, for stdin
+	Hash    string // content digest (BLAKE3-256), for stdin
 
 	// How to read the bytes, when the user said (hitmiss -d, --no-headers):
 	// part of the identity, so two readings of one file are two entries.
@@ -121,7 +121,7 @@ func Resolve(spec string, stdin io.Reader) ([]Source, error) {
 		if int64(len(data)) > csvread.DefaultMemoryBudget/csvread.MemoryFactor {
 			return nil, &csvread.InputError{Input: "stdin", Problem: "more data than the memory budget allows"}
 		}
-		return []Source{{Kind: Stdin, Path: "-", Size: int64(len(data)), Hash: fmt.Sprintf("%x", xxh3.Hash128(data).Bytes()), _data: data}}, nil
+		return []Source{{Kind: Stdin, Path: "-", Size: int64(len(data)), Hash: stdinHash(data), _data: data}}, nil
 	case strings.HasPrefix(spec, "http://") || strings.HasPrefix(spec, "https://"):
 		return []Source{{Kind: URL, Path: spec}}, nil
 	}
@@ -163,6 +163,14 @@ func Resolve(spec string, stdin io.Reader) ([]Source, error) {
 		return nil, fail("not a regular file")
 	}
 	return []Source{{Kind: File, Path: spec, Size: fi.Size(), ModTime: fi.ModTime()}}, nil
+}
+
+// stdinHash identifies standard input's bytes in cache keys: a 256-bit
+// BLAKE3 digest, so that no one can choose two inputs that share an entry
+// (a fast hash such as XXH3 can be made to collide on purpose).
+func stdinHash(data []byte) string {
+	sum := blake3.Sum256(data)
+	return fmt.Sprintf("%x", sum[:])
 }
 
 // Bundled returns a source for every shipped dataset.

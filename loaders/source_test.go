@@ -1,7 +1,9 @@
 package loaders
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/zeebo/xxh3"
 
 	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
@@ -155,5 +159,41 @@ func TestLoadReportsProgressThroughContext(t *testing.T) {
 	}
 	if calls < 2 || last != total || total != srcs[0].Size {
 		t.Fatalf("progress: %d calls, last %d of %d (file %d bytes)", calls, last, total, srcs[0].Size)
+	}
+}
+
+// TestStdinInputsBuiltToCollideUnderXXH3AreTwoSources: standard input is
+// identified by a digest that becomes part of cache keys, so two inputs
+// chosen to share an XXH3-128 digest (what identified them before) must
+// still be two sources. The inputs differ in 8 bytes: raising the high half
+// of one word whose low half cancels the default secret's, and lowering
+// that of the word in the same lane one stripe later, leaves every XXH3
+// accumulator as it was.
+func TestStdinInputsBuiltToCollideUnderXXH3AreTwoSources(t *testing.T) {
+	const secret24, secret32 = 0x1f67b3b7a4a44072, 0x78e5c0cc4ee679cb
+	input := func(hi1, hi2 uint32) []byte {
+		b := bytes.Repeat([]byte("x"), 1000)
+		binary.LittleEndian.PutUint64(b[80:], uint64(hi1)<<32|secret24&0xffffffff)
+		binary.LittleEndian.PutUint64(b[144:], uint64(hi2)<<32|secret32&0xffffffff)
+		return b
+	}
+	a, b := input(0x61616161, 0x62626262), input(0x61616162, 0x62626261)
+	if bytes.Equal(a, b) || xxh3.Hash128(a) != xxh3.Hash128(b) {
+		t.Fatal("the inputs are not two that collide under XXH3-128")
+	}
+	sa, err := Resolve("-", bytes.NewReader(a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb, err := Resolve("-", bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sa[0].Hash == sb[0].Hash || len(sa[0].Hash) != 64 {
+		t.Fatalf("two different inputs got digests %q and %q; want two 256-bit ones", sa[0].Hash, sb[0].Hash)
+	}
+	again, err := Resolve("-", bytes.NewReader(a))
+	if err != nil || again[0].Hash != sa[0].Hash {
+		t.Fatalf("the same input got %q, then %q (%v)", sa[0].Hash, again[0].Hash, err)
 	}
 }

@@ -3,7 +3,9 @@ package frame
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"math"
+	"slices"
 
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
@@ -89,23 +91,43 @@ func typeCode(t series.Type) byte {
 	return 's'
 }
 
-// frameDecoder reads with bounds checks.
+// frameDecoder reads with bounds checks. Every count or length it reads is
+// checked against the bytes left before anything is allocated for it: n
+// items that take at least k bytes each need n×k bytes still unread, so a
+// value that claims more than it holds (a damaged file, or one planted in a
+// shared store) is ErrCorrupt, and what a decode allocates stays within a
+// small multiple of its input.
 type frameDecoder struct {
 	b   []byte
 	err error
 }
 
-func (d *frameDecoder) uvarint() int {
+// count reads the number of items that follow, each of which takes at
+// least minSize bytes.
+func (d *frameDecoder) count(minSize int) int {
 	if d.err != nil {
 		return 0
 	}
 	v, n := binary.Uvarint(d.b)
-	if n <= 0 || v > 1<<40 {
+	if n <= 0 {
 		d.err = ErrCorrupt
 		return 0
 	}
 	d.b = d.b[n:]
+	if v > uint64(len(d.b)/minSize) {
+		d.err = fmt.Errorf("%w: %d items of at least %d bytes claimed, %d bytes left", ErrCorrupt, v, minSize, len(d.b))
+		return 0
+	}
 	return int(v)
+}
+
+// corrupt is the error of a decode that failed: the decoder's own, which
+// says what was claimed, or plain ErrCorrupt.
+func (d *frameDecoder) corrupt() error {
+	if d.err != nil {
+		return d.err
+	}
+	return ErrCorrupt
 }
 
 func (d *frameDecoder) take(n int) []byte {
@@ -127,34 +149,59 @@ func DecodeFrame(b []byte) (dataframe.DataFrame, error) {
 	return t.Frame(), nil
 }
 
-// DecodeTable decodes what EncodeFrame wrote into a Table.
+// cellSize is the fewest bytes a cell of a column of type code takes: 8
+// for numbers, 1 for a bool, 1 for a string (its length); 0 for a code
+// that names no type.
+func cellSize(code byte) int {
+	switch code {
+	case 'i', 'f':
+		return 8
+	case 'b', 's':
+		return 1
+	}
+	return 0
+}
+
+// internMinRows is the fewest cells for which a string column interns its
+// values; shorter columns are packed without (a lookup table would cost
+// more than it saves, and more than the column's bytes).
+const internMinRows = 64
+
+// DecodeTable decodes what EncodeFrame wrote into a Table. Bytes that are
+// not a whole encoding are ErrCorrupt, never a panic or an allocation out
+// of proportion to len(b).
 func DecodeTable(b []byte) (*Table, error) {
 	if len(b) < len(frameMagic) || string(b[:len(frameMagic)]) != frameMagic {
 		return nil, ErrCorrupt
 	}
 	d := &frameDecoder{b: b[len(frameMagic):]}
-	ncols, nrows := d.uvarint(), d.uvarint()
-	// Each column needs at least a name length, a type and its NA bitmap.
-	if d.err != nil || ncols > len(d.b) || (ncols > 0 && nrows/8 > len(d.b)/ncols) {
-		return nil, ErrCorrupt
+	// A column takes at least a name length, a name and a type; each of
+	// its rows at least a byte. Rows with no columns are never written.
+	ncols := d.count(3)
+	nrows := d.count(max(ncols, 1))
+	if d.err != nil || (ncols == 0 && nrows != 0) {
+		return nil, d.corrupt()
 	}
 	cols := make([]Column, 0, ncols)
-	names := map[string]bool{}
+	var store intern.Store
 	for range ncols {
-		name := string(d.take(d.uvarint()))
+		name := string(d.take(d.count(1)))
 		code := d.take(1)
 		bits := d.take((nrows + 7) / 8)
-		if d.err != nil || names[name] || name == "" {
-			return nil, ErrCorrupt
+		if d.err != nil || name == "" {
+			return nil, d.corrupt()
 		}
-		names[name] = true
+		size := cellSize(code[0])
+		if size == 0 {
+			return nil, fmt.Errorf("%w: column %q has type code %q", ErrCorrupt, name, code[0])
+		}
+		if nrows > len(d.b)/size {
+			return nil, fmt.Errorf("%w: column %q claims %d rows, %d bytes left", ErrCorrupt, name, nrows, len(d.b))
+		}
 		c := Column{Name: name, NAs: missingOf(bits, nrows)}
 		switch code[0] {
 		case 'i', 'f':
 			raw := d.take(8 * nrows)
-			if d.err != nil {
-				return nil, ErrCorrupt
-			}
 			if code[0] == 'i' {
 				c.Type, c.Ints = series.Int, make([]int, nrows)
 				for i := range c.Ints {
@@ -168,31 +215,48 @@ func DecodeTable(b []byte) (*Table, error) {
 			}
 		case 'b':
 			raw := d.take(nrows)
-			if d.err != nil {
-				return nil, ErrCorrupt
-			}
 			c.Type, c.Bools = series.Bool, make([]bool, nrows)
 			for i := range c.Bools {
 				c.Bools[i] = raw[i] != 0
 			}
 		case 's':
 			c.Type, c.Strs = series.String, make([]string, nrows)
-			var store intern.Store
+			store.NextColumn()
 			for i := range c.Strs {
-				c.Strs[i] = store.Intern(d.take(d.uvarint()))
+				raw := d.take(d.count(1))
 				if d.err != nil {
-					return nil, ErrCorrupt
+					return nil, d.corrupt()
+				}
+				if nrows >= internMinRows {
+					c.Strs[i] = store.Intern(raw)
+				} else {
+					c.Strs[i] = store.Copy(raw)
 				}
 			}
-		default:
-			return nil, ErrCorrupt
 		}
 		cols = append(cols, c)
 	}
-	if len(d.b) != 0 {
+	if len(d.b) != 0 || !namesUnique(cols) {
 		return nil, ErrCorrupt
 	}
 	return NewTable(cols, nrows), nil
+}
+
+// namesUnique reports whether no two columns share a name. (It sorts a
+// copy of the names rather than filling a map: a map costs several times
+// the bytes of a short name.)
+func namesUnique(cols []Column) bool {
+	names := make([]string, len(cols))
+	for j, c := range cols {
+		names[j] = c.Name
+	}
+	slices.Sort(names)
+	for j := 1; j < len(names); j++ {
+		if names[j] == names[j-1] {
+			return false
+		}
+	}
+	return true
 }
 
 // missingOf is the missing mask of an NA bitmap, nil when no bit is set.

@@ -57,3 +57,17 @@ func (s *Store) alloc(b []byte) string {
 	s.block = append(s.block, b...)
 	return unsafe.String(&s.block[start], len(b))
 }
+
+// NextColumn starts interning afresh for another column, keeping the
+// current block: a decoder of many short columns then shares blocks instead
+// of taking one for each.
+func (s *Store) NextColumn() { s.seen, s.lookups, s.hits, s.off = nil, 0, 0, false }
+
+// Copy returns b as a string packed into the current block, without
+// interning it.
+func (s *Store) Copy(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return s.alloc(b)
+}
