@@ -44,7 +44,7 @@ func TestBurstsOfKeysInTmux(t *testing.T) {
 			})
 		}
 		s.sendBytes("\x03") // ctrl+c quits from anywhere, a prompt too
-		s.waitExit()
+		s.waitExit("ctrl+c")
 	}
 }
 

@@ -132,19 +132,7 @@ func (s *tmuxSession) waitFor(what string, ok func(string) bool) string {
 func (s *tmuxSession) quit() {
 	s.t.Helper()
 	s.keys("q")
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if b, err := os.ReadFile(s.exit); err == nil && strings.TrimSpace(string(b)) != "" {
-			if code := strings.TrimSpace(string(b)); code != "0" {
-				s.t.Fatalf("exit status %s; the screen shows:\n%s", code, s.screen())
-			}
-			return
-		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("q did not quit; the screen shows:\n%s", s.screen())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	s.waitExit("q")
 }
 
 func (s *tmuxSession) waitText(text string) string {
@@ -189,19 +177,20 @@ func (s *tmuxSession) sendBytes(b string) {
 	}
 }
 
-// waitExit waits for the program to exit with status 0.
-func (s *tmuxSession) waitExit() {
+// waitExit waits for the program to exit with status 0 after the keys
+// what (named in the failure).
+func (s *tmuxSession) waitExit(what string) {
 	s.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		if b, err := os.ReadFile(s.exit); err == nil && strings.TrimSpace(string(b)) != "" {
 			if code := strings.TrimSpace(string(b)); code != "0" {
-				s.t.Fatalf("exit status %s; the screen shows:\n%s", code, s.screen())
+				s.t.Fatalf("exit status %s after %s; the screen shows:\n%s", code, what, s.screen())
 			}
 			return
 		}
 		if time.Now().After(deadline) {
-			s.t.Fatalf("ctrl+c did not quit; the screen shows:\n%s", s.screen())
+			s.t.Fatalf("%s did not quit; the screen shows:\n%s", what, s.screen())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
