@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -84,10 +85,7 @@ func helpLines(k KeyMap, width int) []string {
 	const keyW = 8
 	colW := 34 // or the longest entry: an entry is never cut by the next column
 	var entries []string
-	for g, group := range k.helpGroups() {
-		if g > 0 {
-			entries = append(entries, "")
-		}
+	for _, group := range k.helpGroups() {
 		entries = append(entries, group.title+":")
 		for _, b := range group.keys {
 			h := b.Help()
@@ -97,17 +95,39 @@ func helpLines(k KeyMap, width int) []string {
 		}
 	}
 	cols := max(1, min(3, (width+2)/(colW+2)))
-	rows := (len(entries) + cols - 1) / cols
-	out := make([]string, rows)
-	for i, e := range entries {
-		r := i % rows
-		if i >= rows {
-			out[r] = pad(out[r], (i/rows)*(colW+2))
-		}
-		out[r] += e
-	}
+	out := columnsOf(entries, cols, colW)
 	out = append(out, "")
 	return append(out, splitLines(filterHelp)...)
+}
+
+// columnsOf lays entries out top to bottom in at most cols columns of
+// width colW, as few rows as can be, never leaving a group's title (an
+// entry ending in ":") alone at the foot of a column.
+func columnsOf(entries []string, cols, colW int) []string {
+	for rows := (len(entries) + cols - 1) / cols; ; rows++ {
+		var columns [][]string
+		var col []string
+		for _, e := range entries {
+			if len(col) == rows || (len(col) == rows-1 && strings.HasSuffix(e, ":")) {
+				columns, col = append(columns, col), nil
+			}
+			col = append(col, e)
+		}
+		columns = append(columns, col)
+		if len(columns) > cols {
+			continue
+		}
+		out := make([]string, rows)
+		for c, col := range columns {
+			for r, e := range col {
+				if c > 0 {
+					out[r] = pad(out[r], c*(colW+2))
+				}
+				out[r] += e
+			}
+		}
+		return out
+	}
 }
 
 // filterHelp sums up the filter language (loaders/filter.go) under the
