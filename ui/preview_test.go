@@ -61,16 +61,16 @@ func TestSlowLoadShowsPreviewThenTable(t *testing.T) {
 	if strings.Contains(s, "preview") {
 		t.Fatalf("the whole table is still marked a preview:\n%s", s)
 	}
-	// The preview is no cached call: the load and the model are each
-	// computed once and held once. (Their Misses may count more: a rerun
-	// the keys above superseded gave up waiting on the same computation,
-	// and a Get that gave up counts as a miss, SPEC §1.6.)
+	// The preview is no cached call: the load and the model are each held
+	// once, and nothing else went through the cache. (Their Misses are no
+	// count of computations: a Get a superseded rerun gave up on counts as
+	// a miss when it returns, SPEC §1.6, whichever way the race went.)
 	for _, s := range d.reg.Stats() {
 		if strings.Contains(s.Name, "preview") {
 			t.Fatalf("the preview went through a cached function: %+v", s)
 		}
-		if (s.Name == "load_csv" || s.Name == "dataset_model") && (s.Entries != 1 || s.Misses == 0) {
-			t.Fatalf("%s: %d entries after %d misses; want it computed and held once", s.Name, s.Entries, s.Misses)
+		if (s.Name == "load_csv" || s.Name == "dataset_model") && s.Entries != 1 {
+			t.Fatalf("%s: %d entries; want it held once", s.Name, s.Entries)
 		}
 	}
 }

@@ -3,6 +3,8 @@ package loadertest
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"testing"
 )
 
@@ -20,4 +22,12 @@ func PandasPython(t testing.TB) string {
 		t.Skipf("%s cannot import pandas (apt-get install python3-pandas): %v", py, err)
 	}
 	return py
+}
+
+// BundledFile is the path of a bundled dataset's file in the source tree
+// (datasets/data/FILE), wherever the test calling it lives, for a pandas
+// script to read.
+func BundledFile(file string) string {
+	_, here, _, _ := runtime.Caller(0) // loaders/loadertest/pandas.go
+	return filepath.Join(filepath.Dir(here), "..", "..", "datasets", "data", file)
 }

@@ -103,7 +103,7 @@ func TestExportMatchesPandas(t *testing.T) {
 			sep = "\t"
 		}
 		specs = append(specs, map[string]any{
-			"name": d.Name, "path": filepath.Join("..", "datasets", "data", d.File), "sep": sep, "mask": c.pandasMask,
+			"name": d.Name, "path": loadertest.BundledFile(d.File), "sep": sep, "mask": c.pandasMask,
 			"sort": keys, "columns": strings.Split(c.columns, ","), "strCols": append([]string{}, c.strCols...),
 		})
 	}

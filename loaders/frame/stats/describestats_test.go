@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"math"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -70,7 +69,7 @@ func TestDescribeCountsMatchPandas(t *testing.T) {
 			sep = "\t"
 		}
 		frames[d.Name] = &describeCase{names: df.Names(), types: df.Types(), got: got}
-		specs = append(specs, map[string]any{"name": d.Name, "path": filepath.Join("..", "datasets", "data", d.File),
+		specs = append(specs, map[string]any{"name": d.Name, "path": loadertest.BundledFile(d.File),
 			"sep": sep, "strCols": append([]string{}, strCols...)})
 	}
 	in, _ := json.Marshal(specs)
