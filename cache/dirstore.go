@@ -137,19 +137,30 @@ func withinDirBound[T any](ctx context.Context, what string, op func() (T, error
 	}
 }
 
-func readRegular(path string) ([]byte, error) {
+// openRegular opens path without following a symlink or blocking on a
+// FIFO, and refuses anything but a regular file; the caller closes it.
+func openRegular(path string) (*os.File, os.FileInfo, error) {
 	f, err := openNoFollow(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	fi, err := f.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		err = fmt.Errorf("is not a regular file (%v)", fi.Mode().Type())
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, fi, nil
+}
+
+func readRegular(path string) ([]byte, error) {
+	f, fi, err := openRegular(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("is not a regular file (%v)", fi.Mode().Type())
-	}
 	b := make([]byte, fi.Size())
 	_, err = io.ReadFull(f, b)
 	return b, err

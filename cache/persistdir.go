@@ -178,18 +178,11 @@ func loadSecret(path string) ([]byte, error) {
 }
 
 func readPrivateFile(path string) ([]byte, error) {
-	f, err := openNoFollow(path)
+	f, fi, err := openRegular(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("secret %s: %w", path, err)
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("secret %s is not a regular file", path)
-	}
 	if err := ownedByUser(fi); err != nil {
 		return nil, fmt.Errorf("secret %s %w", path, err)
 	}
