@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -271,21 +272,36 @@ func (c *cacheFlags) secret() ([]byte, error) {
 
 // readPrivate reads a file holding a secret, refusing one that others may
 // read or write, or that is not a regular file (a symlink is refused too:
-// its target could be swapped), as ssh refuses a private key.
+// its target could be swapped), as ssh refuses a private key. The file
+// opened must be the one checked (a swap between the check and the open is
+// refused), and at most 4 KiB of it is read.
 func readPrivate(flag, path string) ([]byte, error) {
+	fail := func(err error) ([]byte, error) { return nil, fmt.Errorf("%s %s: %w", flag, path, err) }
 	fi, err := os.Lstat(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", flag, path, errors.Unwrap(err))
+		return fail(errors.Unwrap(err))
 	}
 	switch {
 	case !fi.Mode().IsRegular():
-		return nil, fmt.Errorf("%s %s: not a regular file", flag, path)
+		return fail(errors.New("not a regular file"))
 	case fi.Mode().Perm()&0o077 != 0:
 		return nil, fmt.Errorf("%s %s: mode %04o lets others read it; chmod 600 %s", flag, path, fi.Mode().Perm(), path)
 	}
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", flag, path, errors.Unwrap(err))
+		return fail(errors.Unwrap(err))
+	}
+	defer f.Close()
+	if opened, err := f.Stat(); err != nil || !os.SameFile(fi, opened) {
+		return fail(errors.New("changed while it was read"))
+	}
+	const limit = 4 << 10
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	switch {
+	case err != nil:
+		return fail(err)
+	case len(b) > limit:
+		return fail(errors.New("longer than 4 KiB: not a secret"))
 	}
 	return b, nil
 }

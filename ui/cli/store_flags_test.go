@@ -54,6 +54,10 @@ func TestStoreSecretFilesArePrivate(t *testing.T) {
 	if _, _, err := c.storeOptions(); err == nil || !strings.Contains(err.Error(), "--store-password-file") {
 		t.Fatalf("a 0644 password file: %v", err)
 	}
+	c = cacheFlags{storeSecretFile: writePrivate(t, strings.Repeat("x", 5000), 0o600)}
+	if _, err := c.secret(); err == nil || !strings.Contains(err.Error(), "longer than 4 KiB") {
+		t.Fatalf("a 5,000-byte secret file: %v", err)
+	}
 	t.Setenv(storeSecretEnv, "from-the-environment-0123")
 	if b, err := (&cacheFlags{}).secret(); err != nil || string(b) != "from-the-environment-0123" {
 		t.Fatalf("$%s: %q, %v", storeSecretEnv, b, err)
