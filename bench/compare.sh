@@ -36,18 +36,7 @@ build "$before" "$out/a"
 build "$after" "$out/b"
 [ -f "$out/gen-3m.csv" ] || go run ./bench/gencsv -rows 3000000 -cols 5 -o "$out/gen-3m.csv"
 
-# measure LABEL CMD...: one run; appends "LABEL wall_s rss_mib op_s" to raw.txt.
-measure() {
-  local label=$1; shift
-  local log; log=$(mktemp)
-  $lock /usr/bin/time -f "TIME %e %M" "$@" > "$log.out" 2> "$log" || { cat "$log" "$log.out" >&2; exit 1; }
-  local wall rss secs
-  wall=$(awk '/^TIME/ {print $2}' "$log"); rss=$(awk '/^TIME/ {printf "%.0f", $3/1024}' "$log")
-  secs=$(grep -o 'seconds=[0-9.]*' "$log.out" | head -1 | cut -d= -f2 || true)
-  p99=$(grep -o '[0-9.]* p99-ms' "$log.out" | sort -n | tail -1 | cut -d' ' -f1 || true)
-  echo "$label $wall $rss ${secs:-${p99:-0}}" | tee -a "$out/raw.txt"
-  rm -f "$log" "$log.out"
-}
+. bench/measure.sh # measure LABEL CMD...
 
 : > "$out/raw.txt"
 for i in $(seq "$runs"); do

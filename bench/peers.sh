@@ -27,17 +27,7 @@ go build -o "$out/loadcsv" ./bench/loadcsv
 pandas=0
 if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import pandas' 2>/dev/null; then pandas=1; fi
 
-# measure LABEL CMD...: one run, appending "LABEL wall rss_mib op_seconds" to $out/raw.txt.
-measure() {
-  local label=$1; shift
-  local log; log=$(mktemp)
-  $lock /usr/bin/time -f "TIME %e %M" "$@" > "$log.out" 2> "$log" || { cat "$log" "$log.out" >&2; exit 1; }
-  local wall rss secs
-  wall=$(awk '/^TIME/ {print $2}' "$log"); rss=$(awk '/^TIME/ {printf "%.0f", $3/1024}' "$log")
-  secs=$(grep -o 'seconds=[0-9.]*' "$log.out" | head -1 | cut -d= -f2 || true)
-  echo "$label $wall $rss ${secs:-0}" | tee -a "$out/raw.txt"
-  rm -f "$log" "$log.out"
-}
+. bench/measure.sh # measure LABEL CMD...
 
 : > "$out/raw.txt"
 for i in $(seq "$runs"); do
