@@ -5,13 +5,16 @@
 // The screen is made of components (common.go), one file each: the dataset
 // list (list.go), the table (table.go, over the grid it shares with
 // describe.go), the value counts and histogram (bars.go), the row detail
-// (rowdetail.go), the cache panel (panel.go), the ? screen (help.go) and
-// the prompt (prompt.go). Each owns its cursor and scroll, is given its
-// size by the layout (screen.go), and matches its own moves. Every other
-// key is a command, declared in a table beside its feature (commands.go).
-// The page function (package ui/page) computes what the components show,
-// in reruns started by rerun.go; the root Model (this file) only
-// dispatches: resize, finished reruns, cache events, then keys (held
+// (rowdetail.go), the cache panel (panel.go), the ? screen (help.go), the
+// prompt (prompt.go), the open sheets (sheets.go), the search (search.go)
+// and the notice line (scope.go). Each owns its state, is given its size by
+// the layout (screen.go), and matches its own moves. Every other key is a
+// command, declared in a table beside its feature (commands.go), which runs
+// on the components and the query (a scope, scope.go) and hands an intent
+// back: rerun, open a dataset, quit, help, the panel, the focus. The page
+// function (package ui/page) computes what the components show, in reruns
+// started by rerun.go; the root Model (this file) only dispatches and does
+// what intents ask: resize, finished reruns, cache events, then keys (held
 // while their page computes, explorer.go), the prompt, the command tables
 // and the focused component.
 package ui
@@ -22,10 +25,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/spinner"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/hitmiss/hitmiss/cache"
@@ -56,56 +56,50 @@ type Options struct {
 }
 
 // Model is the root bubbletea model: a dispatcher over the components.
+// It keeps what only the root can: the session's wiring, the query, the
+// reruns, the components (parts), where keys go, and the layout. Every
+// feature's state and behaviour lives in its component (scope.go).
 type Model struct {
-	ctx     *Context
-	sources []loaders.Source
-	rerun   *rerunner
-	events  <-chan cache.Event
-	unsub   func()
-	member  *Member // nil outside a room
-	remote  bool    // Options.Remote
-	// splitFocus says, in --split, whether this half has the keyboard.
-	splitFocus splitFocusKind
+	ctx   *Context
+	wire  wiring
+	q     query
+	rerun *rerunner
+	runs  runState
+	parts // the components, each owning its state (scope.go)
+	keys  keyRouting
+	lay   layout // where each part goes, the panel shown or not, the focus
+}
 
-	q       query
-	reruns  int        // reruns finished, shown as rerun #N
-	missed  *page.Page // the latest rerun that missed, for the status bar
-	pending bool       // an event asked for a rerun while one was running
-	queued  bool       // a debounced rerun is scheduled
-
-	views  mainViews // the main area's components, one per view (screen.go)
-	panel  *cachePanel
-	prompt *prompt
-	sheets *sheetSet
-
-	// commands are the command tables (commands.go), built from the key
-	// map once; held are keys that wait for a page (explorer.go).
-	commands commandSet
-	held     []tea.KeyMsg
-
-	showPanel bool
-	focus     focusKind
-	lay       layout
-
-	busy   *busy  // what computes: spinners, progress
-	notice string // one line under the main area: what the last key did
-	// previewNotice: the notice says something waits for the whole file,
-	// so it goes when the preview does.
-	previewNotice bool
-	search        searchState // the / prompt's last text, a jump waiting for matches (search.go)
-	typeNotice    string      // a type was set on this column: say how it read when its page comes
-	clipboard     io.Writer
-	helpScreen    *helpScreen
-	ticking       bool // a clock tick is scheduled: only while the panel counts down a TTL
-
-	help help.Model
-
+// wiring is how the explorer is connected, fixed by New.
+type wiring struct {
+	sources   []loaders.Source
+	events    <-chan cache.Event
+	unsub     func()
+	member    *Member // nil outside a room
+	remote    bool    // Options.Remote
+	clipboard io.Writer
 	// listen runs the event and progress listeners and the spinner; tests
 	// switch it off and deliver events themselves.
 	listen bool
 	// stable hides what varies from run to run (rerun numbers, durations,
 	// the panel's clock), for golden screens.
 	stable bool
+}
+
+// runState counts the reruns and keeps the ones an event asked for.
+type runState struct {
+	reruns  int        // reruns finished, shown as rerun #N
+	missed  *page.Page // the latest rerun that missed, for the status bar
+	pending bool       // an event asked for a rerun while one was running
+	queued  bool       // a debounced rerun is scheduled
+	ticking bool       // a clock tick is scheduled: only while the panel counts down a TTL
+}
+
+// keyRouting is where keys go: the command tables (commands.go), built
+// from the key map once, and the keys that wait for a page (explorer.go).
+type keyRouting struct {
+	commands commandSet
+	held     []tea.KeyMsg
 }
 
 // focusKind says which component has the keyboard.
@@ -121,39 +115,23 @@ func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 	events, unsub := reg.Subscribe(1024)
 	ctx := &Context{Styles: DefaultStyles(opts.Color), Keys: DefaultKeyMap(), Color: opts.Color,
 		Registry: reg, Loaders: l, Width: 100, Height: 30, page: &page.Page{}, member: opts.Member}
-	ti := textinput.New()
-	ti.CharLimit = 500
-	ti.Cursor.SetMode(cursor.CursorStatic)
 	m := Model{
-		ctx:        ctx,
-		sources:    opts.Sources,
-		rerun:      newRerunner(l),
-		events:     events,
-		unsub:      unsub,
-		panel:      newCachePanel(ctx),
-		prompt:     newPrompt(ctx, ti),
-		commands:   newCommandSet(ctx.Keys),
-		helpScreen: &helpScreen{ctx: ctx},
-		showPanel:  true,
-		busy:       newBusy(ctx),
-		help:       help.New(),
-		listen:     true,
-		clipboard:  opts.Clipboard,
-		member:     opts.Member,
-		remote:     opts.Remote,
+		ctx: ctx,
+		wire: wiring{sources: opts.Sources, events: events, unsub: unsub, member: opts.Member,
+			remote: opts.Remote, clipboard: opts.Clipboard, listen: true},
+		rerun: newRerunner(l),
+		parts: newParts(ctx, opts.Sources),
+		keys:  keyRouting{commands: newCommandSet(ctx.Keys)},
+		lay:   layout{showPanel: true},
 	}
 	if opts.Member != nil {
 		m.rerun.session = opts.Member.Name
 	}
-	if opts.Open && len(opts.Sources) > 0 {
-		m.q = query{View: viewTable, Source: &m.sources[0]}
-	}
 	if len(opts.Problems) > 0 {
-		m.notice = "skipped " + strings.Join(opts.Problems, "; ")
+		m.note.text = "skipped " + strings.Join(opts.Problems, "; ")
 	}
-	m.sheets = newSheetSet()
-	m.views = newMainViews(ctx, opts.Sources, m.sheets)
-	if m.q.Source != nil {
+	if opts.Open && len(opts.Sources) > 0 {
+		m.q = query{View: viewTable, Source: &m.wire.sources[0]}
 		m.sheets.list = []sheet{{q: m.q, table: *m.views.table, parent: -1}}
 		m.sheets.cur = 0
 	}
@@ -164,12 +142,12 @@ func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 // Init implements tea.Model: the first rerun and the event listeners. The
 // spinner starts only when something computes.
 func (m Model) Init() tea.Cmd {
-	if !m.listen {
+	if !m.wire.listen {
 		return m.openSource()
 	}
-	cmds := []tea.Cmd{m.openSource(), waitEvent(m.events), waitProgress(m.rerun.progress, m.rerun.closed)}
-	if m.member != nil {
-		cmds = append(cmds, waitRoom(m.member.inbox))
+	cmds := []tea.Cmd{m.openSource(), waitEvent(m.wire.events), waitProgress(m.rerun.progress, m.rerun.closed)}
+	if m.wire.member != nil {
+		cmds = append(cmds, waitRoom(m.wire.member.inbox))
 	}
 	return tea.Batch(cmds...)
 }
@@ -179,7 +157,7 @@ func (m Model) Init() tea.Cmd {
 // ended, however it ended; it is idempotent.
 func (m Model) Close() {
 	m.rerun.cancelAll()
-	m.unsub()
+	m.wire.unsub()
 	select {
 	case <-m.rerun.closed:
 	default:
@@ -197,7 +175,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return next, cmd
 	}
 	nm.dropPreview()
-	if len(nm.held) > 0 && !nm.awaiting() {
+	if len(nm.keys.held) > 0 && !nm.awaiting() {
 		var more tea.Cmd
 		nm, more = nm.release()
 		cmd = tea.Batch(cmd, more)
@@ -224,16 +202,21 @@ func (m Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case roomMsg:
 		return m.onRoom(msg.note)
 	case progressMsg:
-		return m.onProgress(msg)
+		m.busy.progress = msg
+		if !m.wire.listen {
+			return m, nil
+		}
+		return m, waitProgress(m.rerun.progress, m.rerun.closed)
 	case spinner.TickMsg:
-		return m.onSpin(msg)
+		return m, m.busy.tick(msg, m.wire.listen) // the spinner turns while something computes
 	case clockMsg:
-		m.ticking = false
+		m.runs.ticking = false
 		return m, m.clock()
 	case exportDoneMsg:
-		return m.onExportDone(msg)
+		m.note.text = msg.notice()
+		return m, nil
 	case tea.MouseMsg:
-		return m.onMouse(msg)
+		return m, m.do(m.views.table.onMouse(msg, m.q.View, m.scope()))
 	case tea.KeyMsg:
 		return m.onKey(msg)
 	}
@@ -246,7 +229,7 @@ func (m Model) onPage(p page.Page) (tea.Model, tea.Cmd) {
 	if !m.rerun.done(p.ID) {
 		return m, nil
 	}
-	m.reruns++
+	m.runs.reruns++
 	prev := m.ctx.page.Model
 	m.ctx.page = &p
 	m.afterPage(&p)
@@ -254,20 +237,28 @@ func (m Model) onPage(p page.Page) (tea.Model, tea.Cmd) {
 		// A newly loaded dataset's warnings (ragged rows, transcoding, an
 		// unclosed quote on the last line) are said, as inspect says them.
 		w := p.Model.Report.Warnings
-		m.notice = "warning: " + Sanitize(w[0])
+		m.note.text = "warning: " + Sanitize(w[0])
 		if len(w) > 1 {
-			m.notice += fmt.Sprintf(" (and %d more: hitmiss inspect lists them)", len(w)-1)
+			m.note.text += fmt.Sprintf(" (and %d more: hitmiss inspect lists them)", len(w)-1)
 		}
 	}
 	if len(p.Misses()) > 0 {
-		m.missed = &p
+		m.runs.missed = &p
 	}
 	m.keepPlace(&p)
-	if m.pending && !m.rerun.running() {
-		m.pending = false
+	if m.runs.pending && !m.rerun.running() {
+		m.runs.pending = false
 		return m, tea.Batch(m.rerun.start(m.q), m.clock())
 	}
 	return m, m.clock()
+}
+
+// afterPage finishes what waited for a page: the notice of a type just
+// set, a search's first jump.
+func (m *Model) afterPage(p *page.Page) {
+	s := m.scope()
+	sayUnread(s, p)
+	m.search.afterPage(s, p)
 }
 
 // clockMsg redraws the panel's TTL countdown.
@@ -277,12 +268,12 @@ type clockMsg struct{}
 // second while the panel is shown and some entry has a TTL, never otherwise,
 // so an idle explorer without TTLs schedules nothing at all.
 func (m *Model) clock() tea.Cmd {
-	if m.ticking || !m.listen || !m.showPanel {
+	if m.runs.ticking || !m.wire.listen || !m.lay.showPanel {
 		return nil
 	}
 	for _, s := range m.ctx.Registry.Stats() {
 		if !s.NextExpiry.IsZero() {
-			m.ticking = true
+			m.runs.ticking = true
 			return tea.Tick(time.Second, func(time.Time) tea.Msg { return clockMsg{} })
 		}
 	}
@@ -296,23 +287,30 @@ func (m *Model) clock() tea.Cmd {
 // itself, so a follow-up rerun would only replace the rerun that missed
 // with one that hits.
 func (m Model) onEvent(ev cache.Event) (tea.Model, tea.Cmd) {
-	m.recordEvent(ev)
+	m.busy.record(ev)
+	m.panel.record(ev)
 	var cmds []tea.Cmd
-	if m.listen {
-		cmds = append(cmds, waitEvent(m.events))
+	if m.wire.listen {
+		cmds = append(cmds, waitEvent(m.wire.events))
 		cmds = append(cmds, m.busy.startSpinner())
 	}
 	switch ev.Kind {
 	case cache.EventHit, cache.EventMiss, cache.EventComputed, cache.EventError, cache.EventInvalidated:
 		return m, tea.Batch(cmds...)
 	}
-	if !m.queued {
-		// Events come in bursts (a clear announces every function it
-		// empties): one rerun after the burst is enough.
-		m.queued = true
-		cmds = append(cmds, tea.Tick(eventDebounce, func(time.Time) tea.Msg { return rerunTickMsg{} }))
+	// Events come in bursts (a clear announces every function it empties):
+	// one rerun after the burst is enough.
+	return m, tea.Batch(append(cmds, m.debounce())...)
+}
+
+// debounce schedules one rerun after a burst of events, unless one is
+// scheduled already.
+func (m *Model) debounce() tea.Cmd {
+	if m.runs.queued {
+		return nil
 	}
-	return m, tea.Batch(cmds...)
+	m.runs.queued = true
+	return tea.Tick(eventDebounce, func(time.Time) tea.Msg { return rerunTickMsg{} })
 }
 
 // eventDebounce gathers a burst of cache events into one rerun.
@@ -322,121 +320,62 @@ const eventDebounce = 20 * time.Millisecond
 type rerunTickMsg struct{}
 
 func (m Model) onRerunTick() (tea.Model, tea.Cmd) {
-	m.queued = false
+	m.runs.queued = false
 	if m.rerun.running() {
-		m.pending = true
+		m.runs.pending = true
 		return m, nil
 	}
 	return m, m.rerun.start(m.q)
 }
 
-func (m *Model) recordEvent(ev cache.Event) {
-	m.busy.record(ev)
-	m.panel.record(ev)
+// scope is what a command acts on: the components and the query, for
+// the key being handled (scope.go).
+func (m *Model) scope() *scope {
+	return &scope{parts: m.parts, ctx: m.ctx, q: &m.q, member: m.wire.member, remote: m.wire.remote,
+		clipboard: m.wire.clipboard, main: m.lay, computing: m.rerun.running() && m.busy.any(), focus: m.lay.focus}
 }
 
-func (m Model) onProgress(msg progressMsg) (tea.Model, tea.Cmd) {
-	m.busy.progress = msg
-	if !m.listen {
-		return m, nil
-	}
-	return m, waitProgress(m.rerun.progress, m.rerun.closed)
-}
-
-// onSpin advances the spinner while something computes (busy.tick).
-func (m Model) onSpin(msg spinner.TickMsg) (tea.Model, tea.Cmd) {
-	return m, m.busy.tick(msg, m.listen)
-}
-
-// appCommands are the keys that work wherever the focus is: quit, help,
-// the panel, rerun, the clears, and esc while something computes.
-func appCommands(k KeyMap) commandTable {
-	return commandTable{title: "app", anyFocus: true, commands: []command{
-		{key: k.Quit, views: everyView, run: (*Model).quit},
-		{key: k.Help, views: everyView, run: (*Model).toggleHelp},
-		{key: k.Back, views: everyView, when: (*Model).computingRerun, run: (*Model).cancel},
-		{key: k.Panel, views: everyView, run: (*Model).togglePanel},
-		{key: k.Focus, views: everyView, run: (*Model).switchFocus},
-		{key: k.Back, views: everyView, when: (*Model).panelFocused, run: (*Model).focusMain},
-		{key: k.Rerun, views: everyView, run: (*Model).rerunKey},
-		{key: k.ClearData, views: everyView, run: (*Model).clearData},
-		{key: k.ClearResources, views: everyView, run: (*Model).clearResources},
-		{key: k.ClearAll, views: everyView, run: (*Model).clearAll},
-	}}
-}
-
-// quit cancels reruns in flight, stops listening and ends the program.
-func (m *Model) quit() tea.Cmd {
-	m.rerun.cancelAll()
-	m.unsub()
-	return tea.Quit
-}
-
-func (m *Model) toggleHelp() tea.Cmd {
-	m.helpScreen.toggle()
-	return nil
-}
-
-// computingRerun reports whether a rerun runs and computes: esc cancels it.
-func (m *Model) computingRerun() bool { return m.rerun.running() && m.busy.any() }
-
-func (m *Model) panelFocused() bool { return m.focus == focusPanel }
-
-// togglePanel is c: show or hide the cache panel.
-func (m *Model) togglePanel() tea.Cmd {
-	m.showPanel = !m.showPanel
-	if !m.showPanel {
-		m.focusOn(focusMain)
-	}
-	m.setSize(m.ctx.Width, m.ctx.Height)
-	return nil
-}
-
-// switchFocus is tab: the keyboard to the panel (shown if hidden), or back.
-func (m *Model) switchFocus() tea.Cmd {
-	if !m.showPanel {
-		m.showPanel = true
+// do carries out what a command asked of the root: its own acts (quit,
+// help, the panel, the focus, cancel), a rerun of the query, or a dataset
+// opened; and whatever else the command runs.
+func (m *Model) do(in intent) tea.Cmd {
+	var cmd tea.Cmd
+	switch in.app {
+	case actQuit:
+		m.rerun.cancelAll()
+		m.wire.unsub()
+		return tea.Quit
+	case actHelp:
+		m.helpScreen.toggle()
+	case actPanel:
+		m.lay.showPanel = !m.lay.showPanel
+		if !m.lay.showPanel {
+			m.focusOn(focusMain)
+		}
 		m.setSize(m.ctx.Width, m.ctx.Height)
+	case actFocus:
+		if !m.lay.showPanel {
+			m.lay.showPanel = true
+			m.setSize(m.ctx.Width, m.ctx.Height)
+		}
+		m.focusOn(map[focusKind]focusKind{focusMain: focusPanel, focusPanel: focusMain}[m.lay.focus])
+	case actFocusMain:
+		m.focusOn(focusMain)
+	case actCancel:
+		cmd = m.cancel()
 	}
-	m.focusOn(map[focusKind]focusKind{focusMain: focusPanel, focusPanel: focusMain}[m.focus])
-	return nil
-}
-
-func (m *Model) focusMain() tea.Cmd {
-	m.focusOn(focusMain)
-	return nil
+	switch {
+	case in.open:
+		cmd = m.openSource()
+	case in.rerun:
+		cmd = m.rerun.start(m.q)
+	}
+	return tea.Batch(cmd, in.cmd)
 }
 
 func (m *Model) focusOn(f focusKind) {
-	m.focus = f
+	m.lay.focus = f
 	m.panel.focused = f == focusPanel
-}
-
-func (m *Model) rerunKey() tea.Cmd {
-	m.notice = "rerun requested (r)"
-	m.q.Dropped = "" // the data-copy demo lasts one rerun, r's too
-	return m.rerunQuery()
-}
-
-func (m *Model) clearData() tea.Cmd {
-	m.ctx.Registry.ClearData()
-	m.tellClear("every data cache (X)")
-	m.notice = "cleared every data cache (X): loads, filters, sorts and views are recomputed"
-	return nil
-}
-
-func (m *Model) clearResources() tea.Cmd {
-	m.ctx.Registry.ClearResources()
-	m.tellClear("every resource cache (Z)")
-	m.notice = "cleared every resource cache (Z): models and filters are rebuilt"
-	return nil
-}
-
-func (m *Model) clearAll() tea.Cmd {
-	m.ctx.Registry.ClearAll()
-	m.tellClear("everything (E)")
-	m.notice = "cleared everything (E)"
-	return nil
 }
 
 // cancel stops the reruns in flight (esc while something computes) and
@@ -451,25 +390,53 @@ func (m *Model) cancel() tea.Cmd {
 	}
 	m.q = shown
 	m.q.Dropped = ""
-	m.notice = fmt.Sprintf("cancelled %s: back to the last screen", joinNames(stopped))
-	return m.rerunQuery()
+	m.note.text = fmt.Sprintf("cancelled %s: back to the last screen", joinNames(stopped))
+	return m.rerun.start(m.q)
 }
 
-// onMouse scrolls the table with the wheel.
-func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
-	if msg.Action != tea.MouseActionPress || m.q.View != viewTable {
-		return m, nil
+// appCommands are the keys that work wherever the focus is: quit, help,
+// the panel, rerun, the clears, and esc while something computes.
+func appCommands(k KeyMap) commandTable {
+	act := func(a appAct) func(*scope) intent {
+		return func(*scope) intent { return intent{app: a} }
 	}
-	switch msg.Button {
-	case tea.MouseButtonWheelUp:
-		m.views.table.scroll(-3, m.views.table.rowCount())
-	case tea.MouseButtonWheelDown:
-		m.views.table.scroll(3, m.views.table.rowCount())
-	default:
-		return m, nil
-	}
-	if m.previewing() {
-		return m, nil // the rerun in flight brings the page
-	}
-	return m, m.rerun.start(m.q)
+	return commandTable{title: "app", anyFocus: true, commands: []command{
+		{key: k.Quit, views: everyView, run: act(actQuit)},
+		{key: k.Help, views: everyView, run: act(actHelp)},
+		{key: k.Back, views: everyView, when: func(s *scope) bool { return s.computing }, run: act(actCancel)},
+		{key: k.Panel, views: everyView, run: act(actPanel)},
+		{key: k.Focus, views: everyView, run: act(actFocus)},
+		{key: k.Back, views: everyView, when: func(s *scope) bool { return s.focus == focusPanel }, run: act(actFocusMain)},
+		{key: k.Rerun, views: everyView, run: rerunKey},
+		{key: k.ClearData, views: everyView, run: clearData},
+		{key: k.ClearResources, views: everyView, run: clearResources},
+		{key: k.ClearAll, views: everyView, run: clearAll},
+	}}
+}
+
+func rerunKey(s *scope) intent {
+	s.note.text = "rerun requested (r)"
+	s.q.Dropped = "" // the data-copy demo lasts one rerun, r's too
+	return rerunQuery()
+}
+
+func clearData(s *scope) intent {
+	s.ctx.Registry.ClearData()
+	s.tellClear("every data cache (X)")
+	s.note.text = "cleared every data cache (X): loads, filters, sorts and views are recomputed"
+	return intent{}
+}
+
+func clearResources(s *scope) intent {
+	s.ctx.Registry.ClearResources()
+	s.tellClear("every resource cache (Z)")
+	s.note.text = "cleared every resource cache (Z): models and filters are rebuilt"
+	return intent{}
+}
+
+func clearAll(s *scope) intent {
+	s.ctx.Registry.ClearAll()
+	s.tellClear("everything (E)")
+	s.note.text = "cleared everything (E)"
+	return intent{}
 }

@@ -33,12 +33,12 @@ func TestOpenDatasetShowsTable(t *testing.T) {
 func TestRerunCountsGrowOnR(t *testing.T) {
 	d := newDriver(t, Options{Color: false, Sources: loaders.BundledSources()[:1], Open: true})
 	d.settle()
-	before := d.m.reruns
+	before := d.m.runs.reruns
 	hits := d.reg.Stats()[2].Hits // dataset_model
 	d.key("r", "r")
 	d.settle()
-	if d.m.reruns != before+2 {
-		t.Fatalf("reruns %d → %d after two r", before, d.m.reruns)
+	if d.m.runs.reruns != before+2 {
+		t.Fatalf("reruns %d → %d after two r", before, d.m.runs.reruns)
 	}
 	if got := d.reg.Stats()[2].Hits; got != hits+2 {
 		t.Fatalf("dataset_model hits %d → %d after two reruns", hits, got)
@@ -343,7 +343,7 @@ func TestEscDuringALoadGoesBack(t *testing.T) {
 
 func TestSpinnerStopsWhenNothingComputes(t *testing.T) {
 	d := weather(t)
-	d.m.listen = true
+	d.m.wire.listen = true
 	_, cmd := d.m.Update(spinner.TickMsg{})
 	if cmd != nil {
 		t.Fatal("the spinner keeps ticking while nothing computes")

@@ -111,18 +111,18 @@ func fmtNum(f float64) string {
 func binCommands(k KeyMap) commandTable {
 	on := viewsOf(viewHisto)
 	return commandTable{title: "histogram", commands: []command{
-		{key: k.MoreBins, views: on, run: func(m *Model) tea.Cmd { return m.stepBins(true) }},
-		{key: k.FewerBins, views: on, run: func(m *Model) tea.Cmd { return m.stepBins(false) }},
+		{key: k.MoreBins, views: on, run: func(s *scope) intent { return stepBins(s, true) }},
+		{key: k.FewerBins, views: on, run: func(s *scope) intent { return stepBins(s, false) }},
 	}}
 }
 
 // stepBins is + (more) or -: the next bin count on the ladder.
-func (m *Model) stepBins(more bool) tea.Cmd {
-	n := nextBins(m.q.Views.BinCount(), more)
-	m.q.Views.Bins = n
-	m.views.histo.scroller = scroller{}
-	m.notice = fmt.Sprintf("histogram of %s in %s (+ more, - fewer)", Sanitize(m.q.Column), plural(n, "bin"))
-	return m.rerunQuery()
+func stepBins(s *scope, more bool) intent {
+	n := nextBins(s.q.Views.BinCount(), more)
+	s.q.Views.Bins = n
+	s.views.histo.scroller = scroller{}
+	s.note.text = fmt.Sprintf("histogram of %s in %s (+ more, - fewer)", Sanitize(s.q.Column), plural(n, "bin"))
+	return rerunQuery()
 }
 
 // binSteps are the bin counts + and - step through: a ladder, so that - then

@@ -51,7 +51,7 @@ func benchRerun(b *testing.B, path string, rows int, mode string) {
 	}
 	reg := cache.NewRegistry(cache.WithPersistDir(b.TempDir()))
 	m := New(reg, loaders.New(reg, loaders.Config{}), Options{Sources: srcs, Open: true})
-	m.listen = false
+	m.wire.listen = false
 	d := &driver{t: b, m: m, reg: reg}
 	d.run(d.m.Init())
 	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})

@@ -86,8 +86,8 @@ func checkSettled(t *testing.T, m Model, at string) {
 	if m.rerun.running() {
 		t.Fatalf("%s: a rerun still runs after every command ran", where())
 	}
-	if len(m.held) > 0 {
-		t.Fatalf("%s: %d keys still wait for a page", where(), len(m.held))
+	if len(m.keys.held) > 0 {
+		t.Fatalf("%s: %d keys still wait for a page", where(), len(m.keys.held))
 	}
 	p, q := m.ctx.page, m.q
 	if p.Query.Source != q.Source || p.Query.Filter != q.Filter || !slices.Equal(p.Query.Sort, q.Sort) ||
@@ -144,7 +144,7 @@ func TestBurstsWhileAFileLoads(t *testing.T) {
 	}
 	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
 	m := New(reg, loaders.New(reg, loaders.Config{Slow: 50 * time.Millisecond}), Options{Sources: srcs, Open: true})
-	m.listen = false
+	m.wire.listen = false
 	d := &slowDriver{t: t, m: m, reg: reg, msgs: make(chan tea.Msg, 64)}
 	t.Cleanup(func() { d.m.rerun.cancelAll() })
 	d.start(d.m.Init())
@@ -161,7 +161,7 @@ func TestBurstsWhileAFileLoads(t *testing.T) {
 			pressed = append(pressed, k.String())
 			d.send(k)
 			views[d.m.q.View] = true
-			if len(d.m.held) > 0 {
+			if len(d.m.keys.held) > 0 {
 				held++
 			}
 			if rng.IntN(3) == 0 {
@@ -169,7 +169,7 @@ func TestBurstsWhileAFileLoads(t *testing.T) {
 				d.until("a page", func() bool { return len(d.msgs) == 0 || !d.m.rerun.running() })
 			}
 		}
-		d.until("the reruns to land", func() bool { return !d.m.rerun.running() && len(d.m.held) == 0 })
+		d.until("the reruns to land", func() bool { return !d.m.rerun.running() && len(d.m.keys.held) == 0 })
 		checkSettled(t, d.m, fmt.Sprintf("burst %d (%s)", burst, strings.Join(pressed, " ")))
 	}
 	if held == 0 || len(views) < 5 {

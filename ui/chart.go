@@ -214,50 +214,44 @@ func firstDateColumn(p *page.Page) string {
 // chartCommands are L and P.
 func chartCommands(k KeyMap) commandTable {
 	return commandTable{title: "charts", commands: []command{
-		{key: k.Line, views: dataViews, run: (*Model).askLineX},
-		{key: k.Scatter, views: dataViews, run: (*Model).askScatterX},
+		{key: k.Line, views: dataViews, run: askLineX},
+		{key: k.Scatter, views: dataViews, run: askScatterX},
 	}}
 }
 
 // askLineX is L: the prompt for the line's x axis.
-func (m *Model) askLineX() tea.Cmd {
-	col := m.cursorColumn()
-	return m.ask(promptLineX, fmt.Sprintf("line of %s over (a date or number column; empty: row number): ", Sanitize(col)), firstDateColumn(m.ctx.page), true,
-		func(m *Model, col, text string) tea.Cmd {
-			if text != "" && !m.knownColumn(text) {
-				return nil
+func askLineX(s *scope) intent {
+	col := s.cursorColumn()
+	return s.ask(promptLineX, fmt.Sprintf("line of %s over (a date or number column; empty: row number): ", Sanitize(col)), firstDateColumn(s.ctx.page), true,
+		func(s *scope, col, text string) intent {
+			if text != "" && !s.knownColumn(text) {
+				return intent{}
 			}
-			m.q.View, m.q.Column, m.q.Views.XColumn = viewLine, col, text
-			m.fitChart()
-			return m.rerunQuery()
+			s.q.View, s.q.Column, s.q.Views.XColumn = viewLine, col, text
+			s.fitChart()
+			return rerunQuery()
 		})
 }
 
 // askScatterX is P: the prompt for the scatter's x axis.
-func (m *Model) askScatterX() tea.Cmd {
-	col := m.cursorColumn()
-	others := numericColumns(m.shownNames(), m.isNumeric, col)
+func askScatterX(s *scope) intent {
+	col := s.cursorColumn()
+	others := numericColumns(s.shownNames(), s.isNumeric, col)
 	first := ""
 	if len(others) > 0 {
 		first = others[0]
 	}
-	return m.ask(promptScatterX, fmt.Sprintf("scatter of %s against number column: ", Sanitize(col)), first, true,
-		func(m *Model, col, text string) tea.Cmd {
-			if !m.knownColumn(text) {
-				return nil
+	return s.ask(promptScatterX, fmt.Sprintf("scatter of %s against number column: ", Sanitize(col)), first, true,
+		func(s *scope, col, text string) intent {
+			if !s.knownColumn(text) {
+				return intent{}
 			}
-			if !m.isNumeric(text) {
-				m.notice = fmt.Sprintf("%s is text: a scatter needs two numeric columns", Sanitize(text))
-				return nil
+			if !s.isNumeric(text) {
+				s.note.text = fmt.Sprintf("%s is text: a scatter needs two numeric columns", Sanitize(text))
+				return intent{}
 			}
-			m.q.View, m.q.Column, m.q.Views.XColumn = viewScatter, col, text
-			m.fitChart()
-			return m.rerunQuery()
+			s.q.View, s.q.Column, s.q.Views.XColumn = viewScatter, col, text
+			s.fitChart()
+			return rerunQuery()
 		})
-}
-
-// fitChart sizes the chart's dots to the main area: the cached steps
-// reduce the rows to this many.
-func (m *Model) fitChart() {
-	m.q.Views.DotsW, m.q.Views.DotsH = chartDots(m.lay.mainW, m.lay.mainH)
 }

@@ -133,7 +133,7 @@ func (t *tableView) frameCol() int {
 func columnCommands(k KeyMap) commandTable {
 	c, on := k.Columns, viewsOf(viewTable)
 	return commandTable{title: "columns", commands: []command{
-		{key: c.Jump, views: on, run: (*Model).askColumn},
+		{key: c.Jump, views: on, run: askColumn},
 		{key: c.Hide, views: on, run: tableCommand((*tableView).hide)},
 		{key: c.Unhide, views: on, run: tableCommand((*tableView).unhide)},
 		{key: c.MoveLeft, views: on, run: tableCommand(func(t *tableView, col string) (string, tableIntent) { return t.moveColumn(col, -1) })},
@@ -141,9 +141,9 @@ func columnCommands(k KeyMap) commandTable {
 		{key: c.Narrow, views: on, run: tableCommand(func(t *tableView, col string) (string, tableIntent) { return t.widen(col, -2) })},
 		{key: c.Widen, views: on, run: tableCommand(func(t *tableView, col string) (string, tableIntent) { return t.widen(col, 4) })},
 		{key: c.Freeze, views: on, run: tableCommand((*tableView).freeze)},
-		{key: c.Wrap, views: on, run: (*Model).toggleWrap},
-		{key: c.CopyCell, views: on, run: func(m *Model) tea.Cmd { return m.copyToClipboard(false) }},
-		{key: c.CopyRow, views: on, run: func(m *Model) tea.Cmd { return m.copyToClipboard(true) }},
+		{key: c.Wrap, views: on, run: toggleWrap},
+		{key: c.CopyCell, views: on, run: func(s *scope) intent { return copyToClipboard(s, false) }},
+		{key: c.CopyRow, views: on, run: func(s *scope) intent { return copyToClipboard(s, true) }},
 	}}
 }
 
@@ -159,36 +159,36 @@ const (
 // tableCommand runs do on the table component with the cursor's column
 // (nothing when there is none), shows its notice and does what its intent
 // asks.
-func tableCommand(do func(t *tableView, col string) (notice string, in tableIntent)) func(*Model) tea.Cmd {
-	return func(m *Model) tea.Cmd {
-		col := m.cursorColumn()
+func tableCommand(do func(t *tableView, col string) (notice string, in tableIntent)) func(*scope) intent {
+	return func(s *scope) intent {
+		col := s.cursorColumn()
 		if col == "" {
-			return nil
+			return intent{}
 		}
-		df, _, _ := m.views.table.shown()
-		m.views.table.applyColumns(df)
-		notice, in := do(m.views.table, col)
+		df, _, _ := s.views.table.shown()
+		s.views.table.applyColumns(df)
+		notice, in := do(s.views.table, col)
 		if notice != "" {
-			m.notice = notice
+			s.note.text = notice
 		}
 		if in == tableRelaid {
-			return m.searchColumnsChanged()
+			return s.search.columnsChanged(s)
 		}
-		return nil
+		return intent{}
 	}
 }
 
 // askColumn is :: the prompt for a column to jump to, names completed.
-func (m *Model) askColumn() tea.Cmd {
-	names := m.shownNames()
+func askColumn(s *scope) intent {
+	names := s.shownNames()
 	if len(names) == 0 {
-		return nil
+		return intent{}
 	}
-	m.prompt.openWith(promptColumn, "column: ", "", names, func(m *Model, text string) tea.Cmd {
-		m.jumpTo(text)
-		return nil
+	s.prompt.openWith(promptColumn, "column: ", "", names, func(s *scope, text string) intent {
+		jumpTo(s, text)
+		return intent{}
 	})
-	return nil
+	return intent{}
 }
 
 // hide is -: col leaves the table until U.
@@ -256,21 +256,21 @@ func (t *tableView) freeze(string) (string, tableIntent) {
 }
 
 // toggleWrap is w: the cursor's cell in full under the table, or not.
-func (m *Model) toggleWrap() tea.Cmd {
-	if len(m.shownNames()) == 0 {
-		return nil
+func toggleWrap(s *scope) intent {
+	if len(s.shownNames()) == 0 {
+		return intent{}
 	}
-	t := m.views.table
+	t := s.views.table
 	t.cols.wrap = !t.cols.wrap
-	m.notice = map[bool]string{true: "w: the cursor's cell is shown in full under the table (w again: off)", false: "w: cell wrap off"}[t.cols.wrap]
-	return nil
+	s.note.text = map[bool]string{true: "w: the cursor's cell is shown in full under the table (w again: off)", false: "w: cell wrap off"}[t.cols.wrap]
+	return intent{}
 }
 
 // jumpTo moves the cursor to the column named like text: its exact name
 // (any case), else the first name it starts, else the first holding it. A
 // hidden column is shown again.
-func (m *Model) jumpTo(text string) {
-	df, _, _ := m.views.table.shown()
+func jumpTo(s *scope, text string) {
+	df, _, _ := s.views.table.shown()
 	names := df.Names()
 	want := strings.ToLower(strings.TrimSpace(text))
 	found := -1
@@ -286,48 +286,48 @@ func (m *Model) jumpTo(text string) {
 		}
 	}
 	if want == "" || found < 0 {
-		m.notice = fmt.Sprintf("no column named like %q", Sanitize(text))
+		s.note.text = fmt.Sprintf("no column named like %q", Sanitize(text))
 		return
 	}
 	name := names[found]
-	m.notice = "jumped to column " + Sanitize(name)
-	if slices.Contains(m.views.table.cols.hidden, name) {
-		m.views.table.cols.hidden = slices.DeleteFunc(slices.Clone(m.views.table.cols.hidden), func(n string) bool { return n == name })
-		m.notice = fmt.Sprintf("jumped to column %s, which was hidden: shown again", Sanitize(name))
+	s.note.text = "jumped to column " + Sanitize(name)
+	if slices.Contains(s.views.table.cols.hidden, name) {
+		s.views.table.cols.hidden = slices.DeleteFunc(slices.Clone(s.views.table.cols.hidden), func(n string) bool { return n == name })
+		s.note.text = fmt.Sprintf("jumped to column %s, which was hidden: shown again", Sanitize(name))
 	}
-	m.views.table.applyColumns(df)
-	m.views.table.col = slices.Index(m.views.table.order, found)
+	s.views.table.applyColumns(df)
+	s.views.table.col = slices.Index(s.views.table.order, found)
 }
 
 // copyToClipboard puts the cursor's cell (or its row, the shown columns
 // tab-separated) on the terminal's clipboard with OSC 52, which works
 // over SSH and inside tmux (with set-clipboard on) where no clipboard
 // program can be reached.
-func (m *Model) copyToClipboard(row bool) tea.Cmd {
-	df, _, _ := m.views.table.shown()
-	r, ok := m.views.table.frameRow()
-	j := m.views.table.frameCol()
+func copyToClipboard(s *scope, row bool) intent {
+	df, _, _ := s.views.table.shown()
+	r, ok := s.views.table.frameRow()
+	j := s.views.table.frameCol()
 	if !ok || j < 0 {
-		m.notice = "no cell to copy"
-		return nil
+		s.note.text = "no cell to copy"
+		return intent{}
 	}
 	text, what := copyText(df, r, j), "cell "+Sanitize(df.Names()[j])
 	if row {
 		var cells []string
-		for _, jj := range m.views.table.order {
+		for _, jj := range s.views.table.order {
 			cells = append(cells, copyText(df, r, jj))
 		}
-		text, what = strings.Join(cells, "\t"), fmt.Sprintf("row %s (%s, tab-separated)", commas(m.views.table.row+1), plural(len(cells), "column"))
+		text, what = strings.Join(cells, "\t"), fmt.Sprintf("row %s (%s, tab-separated)", commas(s.views.table.row+1), plural(len(cells), "column"))
 	}
-	if m.clipboard == nil {
-		m.notice = "no terminal to copy to"
-		return nil
+	if s.clipboard == nil {
+		s.note.text = "no terminal to copy to"
+		return intent{}
 	}
-	m.notice = fmt.Sprintf("copied %s to the clipboard: %s (OSC 52)", what, humanSize(int64(len(text))))
+	s.note.text = fmt.Sprintf("copied %s to the clipboard: %s (OSC 52)", what, humanSize(int64(len(text))))
 	if len(text) > 100_000 {
-		m.notice += "; many terminals take at most 100 kB"
+		s.note.text += "; many terminals take at most 100 kB"
 	}
-	return writeClipboard(m.clipboard, text)
+	return intent{cmd: writeClipboard(s.clipboard, text)}
 }
 
 // copyText is a cell as copied: its text as read (numbers in their

@@ -23,15 +23,15 @@ type command struct {
 	// views are where it applies: a key pressed in another view does
 	// nothing, starts no rerun, and the notice says so.
 	views viewSet
-	// when narrows it to a state of the model (help shown, something
-	// computing); nil: whenever the view is one of views.
-	when func(m *Model) bool
+	// when narrows it to a state (something computing, the panel
+	// focused); nil: whenever the view is one of views.
+	when func(s *scope) bool
 	// hint places it on the help line of its views: before or after the
 	// focused component's own keys, or not at all.
 	hint hintPlace
-	// run does it, on the root model, and returns what runs next (a
-	// rerun when the query changed).
-	run func(m *Model) tea.Cmd
+	// run does it, on the components and the query (scope.go), and
+	// returns what the root must do next (a rerun when the query changed).
+	run func(s *scope) intent
 }
 
 // hintPlace is where the help line shows a command.
@@ -109,10 +109,10 @@ func viewNoun(v viewKind) string {
 
 // find is the first command of tables that msg matches and that applies
 // to m now.
-func find(tables []commandTable, m *Model, msg tea.KeyMsg, view viewKind) (command, bool) {
+func find(tables []commandTable, s *scope, msg tea.KeyMsg, view viewKind) (command, bool) {
 	for _, t := range tables {
 		for _, c := range t.commands {
-			if c.views.has(view) && key.Matches(msg, c.key) && (c.when == nil || c.when(m)) {
+			if c.views.has(view) && key.Matches(msg, c.key) && (c.when == nil || c.when(s)) {
 				return c, true
 			}
 		}
@@ -153,55 +153,45 @@ func newCommandSet(k KeyMap) commandSet {
 // press routes one key outside a text prompt: the ? screen's own keys
 // while it is shown, the commands that apply wherever the focus is, the
 // panel's keys when it has the focus, then the commands of the view, then
-// the view's own moves. A key that is none of these does nothing.
+// the view's own moves. A key that is none of these does nothing. Each
+// command runs on the components (scope) and returns an intent, which the
+// root carries out (do).
 func (m Model) press(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	m.notice, m.previewNotice = "", false
+	m.note.clear()
 	if m.helpScreen.shown && m.helpScreen.Update(msg) {
 		return m, nil
 	}
-	view := m.q.View
-	if c, ok := find(m.commands.global, &m, msg, view); ok {
-		return m, c.run(&m)
+	view, s := m.q.View, m.scope()
+	if c, ok := find(m.keys.commands.global, s, msg, view); ok {
+		return m, m.do(c.run(s))
 	}
-	if m.focus == focusPanel {
-		m.notice = m.panel.Update(msg)
+	if m.lay.focus == focusPanel {
+		m.note.text = m.panel.Update(msg)
 		return m, nil
 	}
-	if c, ok := find(m.commands.main, &m, msg, view); ok {
+	if c, ok := find(m.keys.commands.main, s, msg, view); ok {
 		m.q.Dropped = "" // the data-copy demo lasts until the next command (m sets it again)
-		return m, c.run(&m)
+		return m, m.do(c.run(s))
 	}
-	if m.move(msg) {
-		return m, m.afterMove()
+	if m.views.move(msg, view) {
+		return m, m.do(afterMove(s))
 	}
-	if declared(m.commands.main, msg) {
-		m.notice = fmt.Sprintf("%s: not in %s", msg.String(), viewNoun(view))
+	if declared(m.keys.commands.main, msg) {
+		m.note.text = fmt.Sprintf("%s: not in %s", msg.String(), viewNoun(view))
 	}
 	return m, nil
-}
-
-// move hands a key to the component the main area shows, which moves its
-// cursor if the key is one of its moves.
-func (m Model) move(msg tea.KeyMsg) bool {
-	if mover, ok := m.active().(interface{ Update(tea.KeyMsg) bool }); ok {
-		return mover.Update(msg)
-	}
-	return false
 }
 
 // afterMove reruns after a move, as every key of a Streamlit script does
 // (the panel shows the rerun's hits): not on the sheet list, which shows
 // no page, and not on a preview, whose rerun is in flight.
-func (m *Model) afterMove() tea.Cmd {
-	if m.q.View == viewSheets || m.previewing() {
-		return nil
+func afterMove(s *scope) intent {
+	if s.q.View == viewSheets || s.previewing() {
+		return intent{}
 	}
-	m.q.Dropped = ""
-	return m.rerunQuery()
+	s.q.Dropped = ""
+	return rerunQuery()
 }
-
-// rerunQuery starts a rerun of the query as it is now.
-func (m *Model) rerunQuery() tea.Cmd { return m.rerun.start(m.q) }
 
 // moveKeys are the components' own keys (each matches those it has in
 // its Update); the ? screen lists them first.

@@ -18,11 +18,11 @@ func TestAKeyOutsideItsViewStartsNoRerun(t *testing.T) {
 	if d.m.q.View != viewDescribe {
 		t.Fatalf("d did not describe: view %v", d.m.q.View)
 	}
-	started, reruns, q := d.m.rerun.next, d.m.reruns, d.m.q
+	started, reruns, q := d.m.rerun.next, d.m.runs.reruns, d.m.q
 	d.key("s")
 	d.settle()
-	if d.m.rerun.next != started || d.m.reruns != reruns {
-		t.Fatalf("s on describe started a rerun: %d → %d started, %d → %d finished", started, d.m.rerun.next, reruns, d.m.reruns)
+	if d.m.rerun.next != started || d.m.runs.reruns != reruns {
+		t.Fatalf("s on describe started a rerun: %d → %d started, %d → %d finished", started, d.m.rerun.next, reruns, d.m.runs.reruns)
 	}
 	if len(d.m.q.Sort) != 0 || d.m.q.View != q.View {
 		t.Fatalf("s on describe changed the query: %+v", d.m.q)

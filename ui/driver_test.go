@@ -33,7 +33,7 @@ func newDriver(t *testing.T, opts Options) *driver {
 		opts.Sources = loaders.BundledSources()
 	}
 	m := New(reg, l, opts)
-	m.listen = false // the driver delivers events itself
+	m.wire.listen = false // the driver delivers events itself
 	d := &driver{t: t, m: m, reg: reg}
 	d.run(d.m.Init())
 	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
@@ -88,7 +88,7 @@ func (d *driver) run(cmd tea.Cmd) {
 func (d *driver) settle() {
 	for {
 		select {
-		case ev := <-d.m.events:
+		case ev := <-d.m.wire.events:
 			d.send(eventMsg{ev})
 		default:
 			return
@@ -132,7 +132,7 @@ func slowMissDriver(t *testing.T, slow time.Duration) *driver {
 	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
 	l := loaders.New(reg, loaders.Config{Slow: slow})
 	m := New(reg, l, Options{Sources: loaders.BundledSources()[:1]})
-	m.listen = false
+	m.wire.listen = false
 	d := &driver{t: t, m: m, reg: reg}
 	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
 	return d
@@ -209,7 +209,7 @@ func (d *driver) cursorTo(name string) {
 	d.t.Helper()
 	d.key("0")
 	for range 40 {
-		if d.m.cursorColumn() == name {
+		if d.m.scope().cursorColumn() == name {
 			return
 		}
 		d.key("l")
@@ -253,7 +253,7 @@ func newSlowDriver(t *testing.T, slow time.Duration) *slowDriver {
 	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
 	l := loaders.New(reg, loaders.Config{Slow: slow})
 	m := New(reg, l, Options{Sources: srcs, Open: true})
-	m.listen = false
+	m.wire.listen = false
 	d := &slowDriver{t: t, m: m, reg: reg, msgs: make(chan tea.Msg, 64)}
 	t.Cleanup(func() { d.m.rerun.cancelAll() })
 	d.start(d.m.Init())
@@ -473,10 +473,10 @@ func (b burstRunner) deliver(msgs []tea.Msg) {
 func (b burstRunner) settle() {
 	for {
 		select {
-		case ev := <-b.d.m.events:
+		case ev := <-b.d.m.wire.events:
 			b.d.m, _ = updateModel(b.d.m, eventMsg{ev})
 		default:
-			if !b.d.m.queued {
+			if !b.d.m.runs.queued {
 				return
 			}
 			b.deliver([]tea.Msg{rerunTickMsg{}})

@@ -2,8 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -28,7 +26,7 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 // apply is one key on the state as it is: the prompt's if one is open.
 func (m Model) apply(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if m.prompt.kind != promptNone {
-		return m.onPromptKey(msg)
+		return m, m.do(m.prompt.Update(m.scope(), msg))
 	}
 	return m.press(msg)
 }
@@ -72,7 +70,7 @@ func SplitKeys(model tea.Model, msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 // has nothing of yet, while the rerun that brings it runs. A preview is
 // something: the table moves over it while the file loads.
 func (m Model) awaiting() bool {
-	if !m.rerun.running() || m.previewing() || m.q.View == viewList || m.q.View == viewSheets {
+	if !m.rerun.running() || m.ctx.preview != nil || m.q.View == viewList || m.q.View == viewSheets {
 		return false
 	}
 	p := m.ctx.page
@@ -88,28 +86,29 @@ func (m Model) awaiting() bool {
 // hold keeps msg for later if keys wait for a page; it reports whether
 // it did.
 func (m *Model) hold(msg tea.KeyMsg) bool {
-	if len(m.held) == 0 && !m.awaiting() {
+	if len(m.keys.held) == 0 && !m.awaiting() {
 		return false
 	}
 	k := m.ctx.Keys
 	switch {
 	case key.Matches(msg, k.ForceQuit), m.prompt.kind == promptNone && key.Matches(msg, k.Quit):
 		return false
-	case m.prompt.kind == promptNone && key.Matches(msg, k.Back) && m.computingRerun():
-		m.held = nil // esc cancels the screen those keys were for
+	case m.prompt.kind == promptNone && key.Matches(msg, k.Back) && m.rerun.running() && m.busy.any():
+		m.keys.held = nil // esc cancels the screen those keys were for
 		return false
-	case len(m.held) == 0 && m.prompt.kind == promptNone && (m.appKey(msg) || key.Matches(msg, k.Back)):
+	case len(m.keys.held) == 0 && m.prompt.kind == promptNone && (m.appKey(msg) || key.Matches(msg, k.Back)):
 		return false // it reads no page: r joins the load in flight, esc leaves it
 	}
-	m.held = append(m.held, msg)
+	m.keys.held = append(m.keys.held, msg)
 	return true
 }
 
 // appKey reports whether msg is one of the app's own commands (help, the
 // panel, rerun, the clears), which read nothing of the page.
 func (m *Model) appKey(msg tea.KeyMsg) bool {
+	s := m.scope()
 	for _, c := range appCommands(m.ctx.Keys).commands {
-		if key.Matches(msg, c.key) && (c.when == nil || c.when(m)) {
+		if key.Matches(msg, c.key) && (c.when == nil || c.when(s)) {
 			return true
 		}
 	}
@@ -120,9 +119,9 @@ func (m *Model) appKey(msg tea.KeyMsg) bool {
 // has landed; a key that opens another view holds the rest again.
 func (m Model) release() (Model, tea.Cmd) {
 	var cmds []tea.Cmd
-	for len(m.held) > 0 && !m.awaiting() {
-		msg := m.held[0]
-		m.held = m.held[1:]
+	for len(m.keys.held) > 0 && !m.awaiting() {
+		msg := m.keys.held[0]
+		m.keys.held = m.keys.held[1:]
 		next, cmd := m.apply(msg)
 		m = next.(Model)
 		cmds = append(cmds, cmd)
@@ -135,91 +134,91 @@ func (m Model) release() (Model, tea.Cmd) {
 func exploreCommands(k KeyMap) commandTable {
 	views := viewsOf(viewValues, viewHisto, viewRow, viewGroup, viewLine, viewScatter)
 	return commandTable{title: "explore", commands: []command{
-		{key: k.Open, views: viewsOf(viewTable), run: (*Model).showRow},
-		{key: k.Open, views: viewsOf(viewRow), run: (*Model).backToTable},
-		{key: k.Back, views: viewsOf(viewTable), run: (*Model).leaveTable},
-		{key: k.Back, views: views, hint: hintAfter, run: (*Model).backToTable},
-		{key: k.Back, views: viewsOf(viewDescribe), run: (*Model).backToTable},
-		{key: k.Filter, views: dataViews, run: (*Model).openFilter},
-		{key: k.Describe, views: dataViews, run: (*Model).toggleDescribe},
-		{key: k.Histo, views: dataViews, run: (*Model).toggleHisto},
-		{key: k.MutateData, views: dataViews, run: (*Model).mutateData},
-		{key: k.MutateResource, views: dataViews, run: (*Model).mutateResource},
-		{key: k.ClearFunc, views: dataViews, run: (*Model).clearFuncHint},
+		{key: k.Open, views: viewsOf(viewTable), run: showRow},
+		{key: k.Open, views: viewsOf(viewRow), run: backToTable},
+		{key: k.Back, views: viewsOf(viewTable), run: func(s *scope) intent { return s.sheets.leaveTable(s) }},
+		{key: k.Back, views: views, hint: hintAfter, run: backToTable},
+		{key: k.Back, views: viewsOf(viewDescribe), run: backToTable},
+		{key: k.Filter, views: dataViews, run: openFilter},
+		{key: k.Describe, views: dataViews, run: toggleDescribe},
+		{key: k.Histo, views: dataViews, run: toggleHisto},
+		{key: k.MutateData, views: dataViews, run: mutateData},
+		{key: k.MutateResource, views: dataViews, run: mutateResource},
+		{key: k.ClearFunc, views: dataViews, run: clearFuncHint},
 	}}
 }
 
 // showRow is enter on the table: the cursor's row, every column.
-func (m *Model) showRow() tea.Cmd {
-	if m.previewing() {
-		m.waitNotice("the row detail")
-		return nil
+func showRow(s *scope) intent {
+	if s.previewing() {
+		s.waitNotice("the row detail")
+		return intent{}
 	}
-	r, ok := m.views.table.frameRow()
+	r, ok := s.views.table.frameRow()
 	if !ok {
-		m.notice = "no row to show: the filter keeps none"
-		return nil
+		s.note.text = "no row to show: the filter keeps none"
+		return intent{}
 	}
-	m.views.row.show(r)
-	m.q.View = viewRow
-	return m.rerunQuery()
+	s.views.row.show(r)
+	s.q.View = viewRow
+	return rerunQuery()
 }
 
 // backToTable is esc on a view of the table (enter too on a row).
-func (m *Model) backToTable() tea.Cmd {
-	m.q.View = viewTable
-	return m.rerunQuery()
+func backToTable(s *scope) intent {
+	s.q.View = viewTable
+	return rerunQuery()
 }
 
 // openFilter opens the filter prompt with the filter applied, and in a
 // room this session's filters to recall (session_place).
-func (m *Model) openFilter() tea.Cmd {
-	m.prompt.open(promptFilter, "filter: ", m.q.Filter, (*Model).applyFilter)
-	if pl := m.ctx.page.Place; pl != nil && m.ctx.page.Query.Source == m.q.Source {
-		m.prompt.withHistory(pl.Filters()) // session_place: this session's, no one else's
+func openFilter(s *scope) intent {
+	s.prompt.open(promptFilter, "filter: ", s.q.Filter, applyFilter)
+	if pl := s.ctx.page.Place; pl != nil && s.ctx.page.Query.Source == s.q.Source {
+		s.prompt.withHistory(pl.Filters()) // session_place: this session's, no one else's
 	}
-	return nil
+	return intent{}
 }
 
 // applyFilter is enter on the filter prompt.
-func (m *Model) applyFilter(value string) tea.Cmd {
-	m.q.Filter = value
-	if pl := m.ctx.page.Place; pl != nil && m.ctx.page.Query.Source == m.q.Source {
+func applyFilter(s *scope, value string) intent {
+	s.q.Filter = value
+	if pl := s.ctx.page.Place; pl != nil && s.ctx.page.Query.Source == s.q.Source {
 		pl.AddFilter(value)
 	}
-	m.views.table.row, m.views.table.top = 0, 0
-	m.views.freq.scroller, m.views.histo.scroller = scroller{}, scroller{}
-	if m.previewing() && value != "" {
-		m.waitNotice("the filter")
+	s.views.table.row, s.views.table.top = 0, 0
+	s.views.freq.scroller, s.views.histo.scroller = scroller{}, scroller{}
+	if s.previewing() && value != "" {
+		s.waitNotice("the filter")
 	}
-	return m.rerunQuery()
+	return rerunQuery()
 }
 
 // toggleDescribe is d: describe, or back to the table.
-func (m *Model) toggleDescribe() tea.Cmd {
-	m.q.View = toggleView(m.q.View, viewDescribe)
-	return m.rerunQuery()
+func toggleDescribe(s *scope) intent {
+	s.q.View = toggleView(s.q.View, viewDescribe)
+	return rerunQuery()
 }
 
 // toggleHisto is H: the histogram of the cursor's column, or back.
-func (m *Model) toggleHisto() tea.Cmd {
-	if m.q.View != viewHisto {
-		col := m.cursorColumn()
-		if m.columnType(col) == series.String {
-			m.notice = fmt.Sprintf("%s is text: a histogram needs a numeric column (try v for value counts)", Sanitize(col))
-			return nil
+func toggleHisto(s *scope) intent {
+	if s.q.View != viewHisto {
+		col := s.cursorColumn()
+		if s.columnType(col) == series.String {
+			s.note.text = fmt.Sprintf("%s is text: a histogram needs a numeric column (try v for value counts)", Sanitize(col))
+			return intent{}
 		}
-		m.q.Column = col
-		m.views.histo.scroller = scroller{}
+		s.q.Column = col
+		s.views.histo.scroller = scroller{}
 	}
-	m.q.View = toggleView(m.q.View, viewHisto)
-	return m.rerunQuery()
+	s.q.View = toggleView(s.q.View, viewHisto)
+	return rerunQuery()
 }
 
 // clearFuncHint is x outside the panel: it says where x works.
-func (m *Model) clearFuncHint() tea.Cmd {
-	m.notice = "x clears the function selected in the cache panel: press tab to focus it"
-	return nil
+func clearFuncHint(s *scope) intent {
+	s.note.text = "x clears the function selected in the cache panel: press tab to focus it"
+	return intent{}
 }
 
 func toggleView(cur, v viewKind) viewKind {
@@ -229,88 +228,48 @@ func toggleView(cur, v viewKind) viewKind {
 	return v
 }
 
-// cursorColumn is the table's cursor column, "" before the frame (or its
-// preview) arrives. A preview has the file's header, so its names are the
-// frame's.
-func (m Model) cursorColumn() string {
-	if !m.ctx.page.Ready(m.q) && !m.previewing() {
-		return ""
-	}
-	df, _, _ := m.views.table.shown()
-	j := m.views.table.frameCol()
-	if j < 0 || j >= df.Ncol() {
-		return ""
-	}
-	return df.Names()[j]
-}
-
-// columnType is a column's type as the table shows it. A preview's types
-// come from its rows only: a text column there is text in the whole file
-// too, but a numeric one may turn out text (the histogram then says so).
-func (m Model) columnType(name string) series.Type {
-	df, _, _ := m.views.table.shown()
-	for j, n := range df.Names() {
-		if n == name {
-			return df.Types()[j]
-		}
-	}
-	return series.String
-}
-
-// shownNames are the columns of the frame the table shows: the page's,
-// or the preview's while the file loads (the preview has the header).
-func (m Model) shownNames() []string {
-	df, _, _ := m.views.table.shown()
-	return df.Names()
-}
-
-func (m Model) isNumeric(name string) bool {
-	t := m.columnType(name)
-	return t == series.Int || t == series.Float || t == series.Bool
-}
-
 // mutateData is m: it drops the cursor column from this rerun's
 // data-cached copy of the load: the next rerun gets a fresh copy and the
 // column is back.
-func (m *Model) mutateData() tea.Cmd {
-	if m.previewing() {
-		m.waitNotice("the mutation demo")
-		return nil
+func mutateData(s *scope) intent {
+	if s.previewing() {
+		s.waitNotice("the mutation demo")
+		return intent{}
 	}
-	col := m.cursorColumn()
+	col := s.cursorColumn()
 	if col == "" {
-		return m.rerunQuery()
+		return rerunQuery()
 	}
-	if len(m.q.Types) > 0 {
+	if len(s.q.Types) > 0 {
 		// The demo shows load_csv's copy, which has the types as read: the
 		// screen would show other types than its title says.
-		m.notice = "m shows load_csv's copy, with the types as read: set the columns' types back (t) first"
-		return m.rerunQuery()
+		s.note.text = "m shows load_csv's copy, with the types as read: set the columns' types back (t) first"
+		return rerunQuery()
 	}
-	m.q.Dropped = col
-	m.notice = fmt.Sprintf("dropped %q from this rerun's copy of the load_csv result (cache_data): the next key brings it back", Sanitize(col))
-	return m.rerunQuery()
+	s.q.Dropped = col
+	s.note.text = fmt.Sprintf("dropped %q from this rerun's copy of the load_csv result (cache_data): the next key brings it back", Sanitize(col))
+	return rerunQuery()
 }
 
 // mutateResource is M: it drops the cursor column from the shared dataset
 // model in place: every later rerun shows the damage until resources are
 // cleared.
-func (m *Model) mutateResource() tea.Cmd {
-	if m.previewing() {
-		m.waitNotice("the mutation demo")
-		return nil
+func mutateResource(s *scope) intent {
+	if s.previewing() {
+		s.waitNotice("the mutation demo")
+		return intent{}
 	}
-	col, model := m.cursorColumn(), m.ctx.page.Base // the shared dataset_model, not set_types' copy
+	col, model := s.cursorColumn(), s.ctx.page.Base // the shared dataset_model, not set_types' copy
 	if col == "" || model == nil {
-		return m.rerunQuery()
+		return rerunQuery()
 	}
 	if err := model.DropColumn(col); err != nil {
-		m.notice = describeErr(err)
-		return m.rerunQuery()
+		s.note.text = describeErr(err)
+		return rerunQuery()
 	}
-	m.notice = fmt.Sprintf("dropped %q from dataset_model (cache_resource): every rerun now shares the damage — Z clears resources", Sanitize(col))
-	m.tellDamage(col, model)
-	return m.rerunQuery()
+	s.note.text = fmt.Sprintf("dropped %q from dataset_model (cache_resource): every rerun now shares the damage — Z clears resources", Sanitize(col))
+	s.tellDamage(col, model)
+	return rerunQuery()
 }
 
 func joinNames(names []string) string {
@@ -325,34 +284,4 @@ func joinNames(names []string) string {
 		out += ", " + n
 	}
 	return out
-}
-
-// ask opens a prompt about the cursor column (V, A, L, P); numeric
-// prompts refuse a text column at once. Enter hands the column it was
-// opened for and the text, trimmed, to accept.
-func (m *Model) ask(kind promptKind, label, value string, numeric bool, accept func(m *Model, col, text string) tea.Cmd) tea.Cmd {
-	col := m.cursorColumn()
-	if col == "" {
-		m.notice = "wait until the dataset has loaded"
-		return nil
-	}
-	if numeric && !m.isNumeric(col) {
-		m.notice = fmt.Sprintf("%s is text: a chart needs a numeric column (try v for its frequency)", Sanitize(col))
-		return nil
-	}
-	m.prompt.open(kind, label, value, func(m *Model, text string) tea.Cmd {
-		return accept(m, col, strings.TrimSpace(text))
-	})
-	return nil
-}
-
-// knownColumn reports whether the table shows a column named c; if not,
-// the notice lists those it has.
-func (m *Model) knownColumn(c string) bool {
-	names := m.shownNames()
-	if !slices.Contains(names, c) {
-		m.notice = fmt.Sprintf("no column %q (columns: %s)", Sanitize(c), Sanitize(strings.Join(names, ", ")))
-		return false
-	}
-	return true
 }

@@ -108,12 +108,12 @@ func TestAKeyRightAfterOpeningASheetAppliesToIt(t *testing.T) {
 		next, cmd := d.m.Update(opener) // its rerun has not run
 		d.m = next.(Model)
 		d.key(c.key) // before the sheet's page: held
-		if len(d.m.held) != 1 {
-			t.Fatalf("%v %s: the key was not held for the page (%d held)", c.open, c.key, len(d.m.held))
+		if len(d.m.keys.held) != 1 {
+			t.Fatalf("%v %s: the key was not held for the page (%d held)", c.open, c.key, len(d.m.keys.held))
 		}
 		d.run(cmd)
 		d.settle()
-		if len(d.m.held) != 0 || !strings.Contains(d.screen(), c.want) {
+		if len(d.m.keys.held) != 0 || !strings.Contains(d.screen(), c.want) {
 			t.Fatalf("%v %s: want %q once the page landed:\n%s", c.open, c.key, c.want, d.screen())
 		}
 	}

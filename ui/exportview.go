@@ -55,74 +55,74 @@ func formatOfPath(path string) (export.Format, error) {
 // exportCommands: e exports the view to a file.
 func exportCommands(k KeyMap) commandTable {
 	return commandTable{title: "export", commands: []command{
-		{key: k.Export, views: dataViews, run: (*Model).askExport},
+		{key: k.Export, views: dataViews, run: askExport},
 	}}
 }
 
 // askExport is e: the prompt for the file to write.
-func (m *Model) askExport() tea.Cmd {
-	if m.remote {
-		m.notice = "export to a file is off in hitmiss serve: the server's files are not yours to write"
-		return nil
+func askExport(s *scope) intent {
+	if s.remote {
+		s.note.text = "export to a file is off in hitmiss serve: the server's files are not yours to write"
+		return intent{}
 	}
-	if !m.ctx.page.Ready(m.q) {
-		m.waitNotice("export")
-		return nil
+	if !s.ctx.page.Ready(*s.q) {
+		s.waitNotice("export")
+		return intent{}
 	}
-	base := strings.TrimSuffix(filepath.Base(m.q.Source.Name()), filepath.Ext(m.q.Source.Name()))
-	m.prompt.open(promptExport, "export view to (.csv .tsv .jsonl): ", base+"-view.csv", (*Model).startExport)
-	return nil
+	base := strings.TrimSuffix(filepath.Base(s.q.Source.Name()), filepath.Ext(s.q.Source.Name()))
+	s.prompt.open(promptExport, "export view to (.csv .tsv .jsonl): ", base+"-view.csv", startExport)
+	return intent{}
 }
 
 // startExport checks what the user typed and either asks before
 // replacing a file or starts writing.
-func (m *Model) startExport(path string) tea.Cmd {
+func startExport(s *scope, path string) intent {
 	path = strings.TrimSpace(path)
 	if path == "" {
-		m.notice = "export cancelled: no file name"
-		return nil
+		s.note.text = "export cancelled: no file name"
+		return intent{}
 	}
-	p := m.ctx.page
-	if !p.Ready(m.q) {
-		m.notice = "export: wait until the dataset has loaded"
-		return nil
+	p := s.ctx.page
+	if !p.Ready(*s.q) {
+		s.note.text = "export: wait until the dataset has loaded"
+		return intent{}
 	}
 	if p.FilterErr != nil {
-		m.notice = "export: the filter has an error, so the table is not filtered: fix it (f) first"
-		return nil
+		s.note.text = "export: the filter has an error, so the table is not filtered: fix it (f) first"
+		return intent{}
 	}
 	f, err := formatOfPath(path)
 	if err != nil {
-		m.notice = Sanitize(err.Error())
-		return nil
+		s.note.text = Sanitize(err.Error())
+		return intent{}
 	}
-	job := &exportJob{path: path, format: f, frame: p.Frame, rows: p.Rows, columns: m.views.table.cols.shownNames(p.Frame.Names())}
+	job := &exportJob{path: path, format: f, frame: p.Frame, rows: p.Rows, columns: s.views.table.cols.shownNames(p.Frame.Names())}
 	if fi, err := os.Stat(path); err == nil {
 		if fi.IsDir() {
-			m.notice = Sanitize(fmt.Sprintf("export to %s: it is a directory", path))
-			return nil
+			s.note.text = Sanitize(fmt.Sprintf("export to %s: it is a directory", path))
+			return intent{}
 		}
 		job.mode = fi.Mode().Perm()
-		m.prompt.ask(fmt.Sprintf("%s exists: replace it? (y/n) ", Sanitize(path)), func(m *Model, yes bool) tea.Cmd {
+		s.prompt.ask(fmt.Sprintf("%s exists: replace it? (y/n) ", Sanitize(path)), func(s *scope, yes bool) intent {
 			if !yes {
-				m.notice = fmt.Sprintf("not exported: %s is left as it was", Sanitize(job.path))
-				return nil
+				s.note.text = fmt.Sprintf("not exported: %s is left as it was", Sanitize(job.path))
+				return intent{}
 			}
 			job.overwrite = true
-			return m.runExport(job)
+			return runExport(s, job)
 		})
-		return nil
+		return intent{}
 	}
-	return m.runExport(job)
+	return runExport(s, job)
 }
 
 // runExport writes job in a command: the file's bytes never block Update.
-func (m *Model) runExport(job *exportJob) tea.Cmd {
-	m.notice = fmt.Sprintf("exporting %s to %s…", plural(job.rows.Len(), "row"), Sanitize(job.path))
-	return func() tea.Msg {
+func runExport(s *scope, job *exportJob) intent {
+	s.note.text = fmt.Sprintf("exporting %s to %s…", plural(job.rows.Len(), "row"), Sanitize(job.path))
+	return intent{cmd: func() tea.Msg {
 		err := writeExportFile(*job)
 		return exportDoneMsg{path: job.path, rows: job.rows.Len(), err: err}
-	}
+	}}
 }
 
 // writeExportFile writes the job through export.WriteFileAtomic: replacing the
@@ -140,16 +140,14 @@ func writeExportFile(job exportJob) error {
 	return nil
 }
 
-// onExportDone says how the export went.
-func (m Model) onExportDone(msg exportDoneMsg) (tea.Model, tea.Cmd) {
+// notice says how the export went.
+func (msg exportDoneMsg) notice() string {
 	if msg.err != nil {
-		m.notice = Sanitize(msg.err.Error())
-	} else {
-		where := msg.path
-		if abs, err := filepath.Abs(where); err == nil {
-			where = abs // the explorer's working directory is easy to forget
-		}
-		m.notice = fmt.Sprintf("exported %s to %s", plural(msg.rows, "row"), Sanitize(where))
+		return Sanitize(msg.err.Error())
 	}
-	return m, nil
+	where := msg.path
+	if abs, err := filepath.Abs(where); err == nil {
+		where = abs // the explorer's working directory is easy to forget
+	}
+	return fmt.Sprintf("exported %s to %s", plural(msg.rows, "row"), Sanitize(where))
 }

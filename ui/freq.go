@@ -143,77 +143,77 @@ func groupFilter(p *page.Page, i int) (string, error) {
 // freqCommands are v, V and enter on a line of counts (or of a group-by).
 func freqCommands(k KeyMap) commandTable {
 	return commandTable{title: "value counts", commands: []command{
-		{key: k.Values, views: dataViews, run: (*Model).toggleFreq},
-		{key: k.FreqColumns, views: dataViews, run: (*Model).askFreqColumns},
-		{key: k.OpenGroup, views: viewsOf(viewValues, viewGroup), hint: hintBefore, run: (*Model).openGroup},
+		{key: k.Values, views: dataViews, run: toggleFreq},
+		{key: k.FreqColumns, views: dataViews, run: askFreqColumns},
+		{key: k.OpenGroup, views: viewsOf(viewValues, viewGroup), hint: hintBefore, run: openGroup},
 	}}
 }
 
 // toggleFreq is v: the frequency table of the cursor column, or back.
-func (m *Model) toggleFreq() tea.Cmd {
-	if m.q.View == viewValues {
-		m.q.View = viewTable
-		return m.rerunQuery()
+func toggleFreq(s *scope) intent {
+	if s.q.View == viewValues {
+		s.q.View = viewTable
+		return rerunQuery()
 	}
-	col := m.cursorColumn()
+	col := s.cursorColumn()
 	if col == "" {
-		return nil
+		return intent{}
 	}
-	m.showFreq([]string{col})
-	return m.rerunQuery()
+	showFreq(s, []string{col})
+	return rerunQuery()
 }
 
-func (m *Model) showFreq(cols []string) {
-	m.q.View, m.q.Column, m.q.Views.FreqCols = viewValues, cols[0], cols
-	m.views.freq.scroller = scroller{}
+func showFreq(s *scope, cols []string) {
+	s.q.View, s.q.Column, s.q.Views.FreqCols = viewValues, cols[0], cols
+	s.views.freq.scroller = scroller{}
 }
 
 // askFreqColumns is V: the prompt for the columns to count together.
-func (m *Model) askFreqColumns() tea.Cmd {
-	return m.ask(promptFreqColumns, "frequency over columns (a, b, …): ", m.cursorColumn()+", ", false,
-		func(m *Model, _, text string) tea.Cmd {
+func askFreqColumns(s *scope) intent {
+	return s.ask(promptFreqColumns, "frequency over columns (a, b, …): ", s.cursorColumn()+", ", false,
+		func(s *scope, _, text string) intent {
 			var cols []string
 			for _, c := range strings.Split(text, ",") {
 				if c = strings.TrimSpace(c); c != "" && !slices.Contains(cols, c) {
-					if !m.knownColumn(c) {
-						return nil
+					if !s.knownColumn(c) {
+						return intent{}
 					}
 					cols = append(cols, c)
 				}
 			}
 			if len(cols) == 0 {
-				m.notice = "frequency: no column given"
-				return nil
+				s.note.text = "frequency: no column given"
+				return intent{}
 			}
-			m.showFreq(cols)
-			return m.rerunQuery()
+			showFreq(s, cols)
+			return rerunQuery()
 		})
 }
 
 // openGroup is enter on a frequency or group-by line: a sheet of the
 // group's rows, its filter in the filter language (so the title and f
 // show it).
-func (m *Model) openGroup() tea.Cmd {
-	p := m.ctx.page
-	if !p.Ready(m.q) || p.Query.View != m.q.View {
-		return nil
+func openGroup(s *scope) intent {
+	p := s.ctx.page
+	if !p.Ready(*s.q) || p.Query.View != s.q.View {
+		return intent{}
 	}
 	var expr string
 	var err error
-	if m.q.View == viewValues {
+	if s.q.View == viewValues {
 		if p.Views.Freq.Len() == 0 {
-			return nil
+			return intent{}
 		}
-		expr, err = groupFilter(p, min(m.views.freq.cursor, p.Views.Freq.Len()-1))
+		expr, err = groupFilter(p, min(s.views.freq.cursor, p.Views.Freq.Len()-1))
 	} else {
 		if groupCount(p) == 0 {
-			return nil
+			return intent{}
 		}
-		expr, err = groupByFilter(p, min(m.views.group.cursor, groupCount(p)-1))
+		expr, err = groupByFilter(p, min(s.views.group.cursor, groupCount(p)-1))
 	}
 	if err != nil {
-		m.notice = Sanitize(err.Error())
-		return nil
+		s.note.text = Sanitize(err.Error())
+		return intent{}
 	}
-	return m.openGroupSheet(expr)
+	return s.sheets.openGroup(s, expr)
 }

@@ -33,7 +33,7 @@ func goldenModelAt(t *testing.T, sources []loaders.Source, open bool, w, h int) 
 	at := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()), cache.WithClock(func() time.Time { return at }))
 	m := New(reg, loaders.New(reg, loaders.Config{}), Options{Sources: sources, Open: open})
-	m.stable, m.showPanel = true, false
+	m.wire.stable, m.lay.showPanel = true, false
 	return teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
 }
 

@@ -132,28 +132,28 @@ func groupByFilter(p *page.Page, i int) (string, error) {
 // groupCommands: A aggregates the cursor's column by another.
 func groupCommands(k KeyMap) commandTable {
 	return commandTable{title: "group by", commands: []command{
-		{key: k.GroupBy, views: dataViews, run: (*Model).askGroupKey},
+		{key: k.GroupBy, views: dataViews, run: askGroupKey},
 	}}
 }
 
 // askGroupKey is A: the prompt for the column to group by.
-func (m *Model) askGroupKey() tea.Cmd {
-	col := m.cursorColumn()
-	return m.ask(promptGroupKey, fmt.Sprintf("aggregate %s, grouped by column: ", Sanitize(col)), m.groupGuess(col), false,
-		func(m *Model, col, text string) tea.Cmd {
-			if !m.knownColumn(text) {
-				return nil
+func askGroupKey(s *scope) intent {
+	col := s.cursorColumn()
+	return s.ask(promptGroupKey, fmt.Sprintf("aggregate %s, grouped by column: ", Sanitize(col)), groupGuess(s, col), false,
+		func(s *scope, col, text string) intent {
+			if !s.knownColumn(text) {
+				return intent{}
 			}
-			m.q.View, m.q.Column, m.q.Views.GroupKey = viewGroup, col, text
-			m.views.group.scroller = scroller{}
-			return m.rerunQuery()
+			s.q.View, s.q.Column, s.q.Views.GroupKey = viewGroup, col, text
+			s.views.group.scroller = scroller{}
+			return rerunQuery()
 		})
 }
 
 // groupGuess is A's guess at the column to group by: the text column
 // (other than skip) with the fewest distinct values, more than one.
-func (m Model) groupGuess(skip string) string {
-	p := m.ctx.page
+func groupGuess(s *scope, skip string) string {
+	p := s.ctx.page
 	if p.Model == nil {
 		return ""
 	}

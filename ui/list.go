@@ -56,8 +56,8 @@ func listNames(sources []loaders.Source) ([]string, string) {
 // listCommands: enter opens the dataset under the cursor.
 func listCommands(k KeyMap) commandTable {
 	return commandTable{title: "datasets", commands: []command{
-		{key: k.Open, views: viewsOf(viewList), when: func(m *Model) bool { return len(m.views.list.sources) > 0 },
-			hint: hintAfter, run: func(m *Model) tea.Cmd { return m.openDataset(m.views.list.picked()) }},
+		{key: k.Open, views: viewsOf(viewList), when: func(s *scope) bool { return len(s.views.list.sources) > 0 },
+			hint: hintAfter, run: func(s *scope) intent { return s.sheets.openDataset(s, s.views.list.picked()) }},
 	}}
 }
 

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	tea "github.com/charmbracelet/bubbletea"
-
 	"github.com/hitmiss/hitmiss/loaders"
 )
 
@@ -20,8 +18,8 @@ const editedSuffix = "+edited"
 // They act on the last rerun's dataset, whose key the page holds, so no
 // file is read here; they work wherever the focus is.
 func liveCommands(k KeyMap) commandTable {
-	live := func(act liveAct) func(m *Model) tea.Cmd {
-		return func(m *Model) tea.Cmd { return m.liveKey(act) }
+	live := func(act liveAct) func(s *scope) intent {
+		return func(s *scope) intent { return liveKey(s, act) }
 	}
 	return commandTable{title: "the talk's live keys", anyFocus: true, commands: []command{
 		{key: k.BumpVersion, views: everyView, run: live(bumpVersion)},
@@ -35,22 +33,22 @@ type liveAct func(l *loaders.Loaders, src loaders.Source, label string) (key, no
 
 // liveKey runs act on the open dataset's entries, tells the room, and
 // reruns.
-func (m *Model) liveKey(act liveAct) tea.Cmd {
-	model := m.ctx.page.Model
-	if m.q.Source == nil || model == nil {
-		m.notice = "open a dataset first: #, B and D act on its cache entries"
-		return nil
+func liveKey(s *scope, act liveAct) intent {
+	model := s.ctx.page.Model
+	if s.q.Source == nil || model == nil {
+		s.note.text = "open a dataset first: #, B and D act on its cache entries"
+		return intent{}
 	}
 	src := model.Source
 	label := Sanitize(src.Name())
-	key, notice, err := act(m.ctx.Loaders, src, label)
+	key, notice, err := act(s.ctx.Loaders, src, label)
 	if err != nil {
-		m.notice = Sanitize(err.Error())
-		return nil
+		s.note.text = Sanitize(err.Error())
+		return intent{}
 	}
-	m.notice = notice
-	m.tellLive(key, label)
-	return m.rerunQuery()
+	s.note.text = notice
+	s.tellLive(key, label)
+	return rerunQuery()
 }
 
 // bumpVersion is #: load_csv's code "edited" (its Version bumped), or back.

@@ -30,7 +30,7 @@ func TestExpiredLoadRebuildsTheModel(t *testing.T) {
 	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()), cache.WithClock(func() time.Time { return now }))
 	l := loaders.New(reg, loaders.Config{TTL: time.Minute})
 	m := New(reg, l, Options{Sources: loaders.BundledSources()[:1], Open: true})
-	m.listen = false
+	m.wire.listen = false
 	d := &driver{t: t, m: m, reg: reg}
 	d.run(d.m.Init())
 	d.settle()

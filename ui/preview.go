@@ -79,54 +79,43 @@ func (m *Model) dropPreview() {
 	pv := m.ctx.preview
 	if pv != nil && (pv.source != m.q.Source || m.ctx.page.Query.Source == m.q.Source) {
 		m.ctx.preview = nil
-		if m.previewNotice {
-			m.notice, m.previewNotice = "", false
+		if m.note.preview {
+			m.note.clear()
 		}
 	}
 }
 
-// previewing reports whether the table shows the first rows only.
-func (m Model) previewing() bool { return m.ctx.preview != nil }
-
-// waitNotice says that what was asked for needs every row and comes with
-// the page, not from the preview. The notice goes when the preview does.
-func (m *Model) waitNotice(what string) {
-	m.notice = fmt.Sprintf("%s waits for the whole file: it runs on every row, never on the first %s only",
-		what, commas(m.ctx.preview.rows.Len()))
-	m.previewNotice = true
-}
-
 // previewTitle is the title's middle while the table shows a preview: how
 // many first rows it holds, how far the load is, and what waits for it.
-func (m Model) previewTitle() []string {
-	parts := []string{fmt.Sprintf("first %s (preview)", plural(m.ctx.preview.rows.Len(), "row")), m.busy.loadingText()}
+func previewTitle(s *scope) []string {
+	parts := []string{fmt.Sprintf("first %s (preview)", plural(s.ctx.preview.rows.Len(), "row")), s.busy.loadingText()}
 	var waiting []string
-	if m.q.Filter != "" {
+	if s.q.Filter != "" {
 		waiting = append(waiting, "filter")
 	}
-	if len(m.q.Sort) > 0 {
+	if len(s.q.Sort) > 0 {
 		waiting = append(waiting, "sort")
 	}
 	if len(waiting) > 0 {
 		parts = append(parts, joinNames(waiting)+" after the load")
 	}
-	return append(parts, plural(m.ctx.preview.frame.Ncol(), "column"))
+	return append(parts, plural(s.ctx.preview.frame.Ncol(), "column"))
 }
 
 // previewWaitView stands in for a statistics view while only the preview
 // is there: it says what it waits for instead of computing it from the
 // first rows.
-func (m Model) previewWaitView(width int) string {
-	k := m.ctx.Keys
+func previewWaitView(s *scope, width int) string {
+	k := s.ctx.Keys
 	what, again := "describe", k.Describe
-	switch m.q.View {
+	switch s.q.View {
 	case viewValues:
 		what, again = "value counts", k.Values
 	case viewHisto:
 		what, again = "the histogram", k.Histo
 	}
-	st := m.ctx.Styles
-	return st.Subtle.Render(clip(what+" waits for the whole file ("+m.busy.loadingText()+"):", width)) + "\n" +
+	st := s.ctx.Styles
+	return st.Subtle.Render(clip(what+" waits for the whole file ("+s.busy.loadingText()+"):", width)) + "\n" +
 		st.Subtle.Render(clip("it is computed over every row, never the preview's first rows", width)) + "\n" +
 		st.Subtle.Render(clip(again.Help().Key+" again: back to the first rows", width))
 }

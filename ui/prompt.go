@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -24,13 +25,13 @@ const (
 	promptConfirm     // y/n: replace a file
 )
 
-// promptAccept applies what was typed at a prompt, on the root model; it
-// returns what runs next. A handler that is about a column (V, A, L, P, t)
-// holds the column it was opened for.
-type promptAccept func(m *Model, text string) tea.Cmd
+// promptAccept applies what was typed at a prompt, on the components and
+// the query; it returns what the root must do next. A handler that is
+// about a column (V, A, L, P, t) holds the column it was opened for.
+type promptAccept func(s *scope, text string) intent
 
 // promptAnswer applies the y (yes) or n answer of a y/n question.
-type promptAnswer func(m *Model, yes bool) tea.Cmd
+type promptAnswer func(s *scope, yes bool) intent
 
 // prompt is the one-line text input for a search, a filter, a column
 // name, a type or a file name, or the y/n question before replacing a file.
@@ -48,7 +49,10 @@ type prompt struct {
 	typed   string
 }
 
-func newPrompt(ctx *Context, ti textinput.Model) *prompt {
+func newPrompt(ctx *Context) *prompt {
+	ti := textinput.New()
+	ti.CharLimit = 500
+	ti.Cursor.SetMode(cursor.CursorStatic)
 	return &prompt{common: common{ctx: ctx}, input: ti}
 }
 
@@ -149,68 +153,39 @@ func (p *prompt) layout() (width int, hint string) {
 	return max(room, 1), ""
 }
 
-// promptResult is what a key did to the prompt.
-type promptResult int
-
-const (
-	promptTyping promptResult = iota
-	promptCancelled
-	promptAccepted
-	promptQuit
-)
-
-// Update feeds a key to the input: enter accepts, esc cancels, and only
-// ctrl+c quits (q types a q).
-func (p *prompt) Update(msg tea.KeyMsg) (promptResult, tea.Cmd) {
+// Update feeds a key to the open prompt and returns what the root must
+// do: enter hands the text to the handler the prompt was opened with, esc
+// cancels, and only ctrl+c quits (q types a q). A y/n question takes y or
+// n and nothing else.
+func (p *prompt) Update(s *scope, msg tea.KeyMsg) intent {
 	k := p.ctx.Keys
+	if key.Matches(msg, k.ForceQuit) {
+		return intent{app: actQuit}
+	}
+	if p.kind == promptConfirm {
+		answer := p.answer
+		if key.Matches(msg, k.Yes) || key.Matches(msg, k.No) {
+			p.close()
+			return answer(s, key.Matches(msg, k.Yes))
+		}
+		return intent{}
+	}
 	switch {
-	case key.Matches(msg, k.ForceQuit):
-		return promptQuit, nil
 	case key.Matches(msg, k.Cancel):
 		p.close()
-		return promptCancelled, nil
+		return intent{}
 	case key.Matches(msg, k.Accept):
+		accept := p.accept
 		p.close()
-		return promptAccepted, nil
+		s.note.text = ""
+		return accept(s, p.input.Value())
 	case len(p.history) > 0 && (msg.Type == tea.KeyUp || msg.Type == tea.KeyDown):
 		p.recall(msg.Type == tea.KeyUp)
-		return promptTyping, nil
+		return intent{}
 	}
 	var cmd tea.Cmd
 	p.input, cmd = p.input.Update(msg)
-	return promptTyping, cmd
-}
-
-// onPromptKey feeds the open prompt; enter hands the text to the handler
-// the prompt was opened with.
-func (m Model) onPromptKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	if m.prompt.kind == promptConfirm {
-		return m.onConfirmKey(msg)
-	}
-	accept := m.prompt.accept
-	res, cmd := m.prompt.Update(msg)
-	switch res {
-	case promptQuit:
-		return m, m.quit()
-	case promptAccepted:
-		m.notice = ""
-		return m, accept(&m, m.prompt.input.Value())
-	}
-	return m, cmd
-}
-
-// onConfirmKey answers the y/n question.
-func (m Model) onConfirmKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	k := m.ctx.Keys
-	answer := m.prompt.answer
-	switch {
-	case key.Matches(msg, k.ForceQuit):
-		return m, m.quit()
-	case key.Matches(msg, k.Yes), key.Matches(msg, k.No):
-		m.prompt.close()
-		return m, answer(&m, key.Matches(msg, k.Yes))
-	}
-	return m, nil
+	return intent{cmd: cmd}
 }
 
 // ShortHelp implements help.KeyMap.

@@ -5,6 +5,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/hitmiss/hitmiss/cache"
@@ -16,6 +19,10 @@ type layout struct {
 	mainW, mainH   int // the main view, under the title line
 	panelW, panelH int
 	beside         bool // the panel is to the right of the main view (else under it)
+
+	showPanel bool           // c hides the panel
+	focus     focusKind      // which component has the keyboard (tab)
+	split     splitFocusKind // in --split, whether this half has the keyboard
 }
 
 // besideWidth is the narrowest window that puts the panel beside the table
@@ -28,8 +35,8 @@ const besideWidth = 100
 func (m *Model) setSize(w, h int) {
 	m.ctx.Width, m.ctx.Height = w, h
 	body := max(h-3, 0) // under the title, over notice and status
-	l := layout{mainW: w, mainH: body}
-	if m.showPanel { // help, when shown, takes the whole body instead
+	l := layout{mainW: w, mainH: body, showPanel: m.lay.showPanel, focus: m.lay.focus, split: m.lay.split}
+	if l.showPanel { // help, when shown, takes the whole body instead
 		if w >= besideWidth {
 			l.beside = true
 			l.panelW = min(max(w*2/5, 48), 96)
@@ -46,7 +53,7 @@ func (m *Model) setSize(w, h int) {
 		c.SetSize(l.mainW, l.mainH)
 	}
 	if m.q.View == viewLine || m.q.View == viewScatter {
-		m.fitChart()
+		m.scope().fitChart()
 	}
 	m.panel.SetSize(l.panelW, l.panelH)
 	m.prompt.SetSize(w, 1)
@@ -61,21 +68,22 @@ func (m Model) View() string {
 		return ""
 	}
 	l := m.lay
-	busy := m.busy.lines(l.mainW, m.stable)
+	busy := m.busy.lines(l.mainW, m.wire.stable)
 	busy = busy[:min(len(busy), max(l.mainH-1, 0))]
 	var mainView string
 	if m.helpScreen.shown {
 		mainView = strings.Join(m.helpScreen.page(w, h-3), "\n")
 	} else {
-		m.active().SetSize(l.mainW, l.mainH-len(busy))
-		mainView = m.mainView()
-		m.active().SetSize(l.mainW, l.mainH)
+		active := m.views.of(m.q.View)
+		active.SetSize(l.mainW, l.mainH-len(busy))
+		mainView = m.views.View(m.scope())
+		active.SetSize(l.mainW, l.mainH)
 	}
 	// The title spans the window: it says what the main area shows.
 	lines := []string{m.titleLine(w)}
 	left := append(busy, splitLines(mainView)...)
 	switch {
-	case m.helpScreen.shown || !m.showPanel:
+	case m.helpScreen.shown || !l.showPanel:
 		lines = append(lines, fit(left, w, h-3)...)
 	case l.beside:
 		left = fit(left, l.mainW, h-3)
@@ -87,7 +95,7 @@ func (m Model) View() string {
 		lines = append(lines, fit(left, w, l.mainH)...)
 		lines = append(lines, fit(splitLines(m.panel.View()), w, l.panelH)...)
 	}
-	lines = append(lines, m.noticeLine(w), m.statusLine(w))
+	lines = append(lines, m.note.View(m.scope(), w, m.hintKeys()), m.statusLine(w))
 	return strings.Join(clampLines(lines, w, h), "\n")
 }
 
@@ -151,40 +159,48 @@ func (v mainViews) of(view viewKind) component {
 	return v.table
 }
 
-// active is the component the main area shows.
-func (m Model) active() component { return m.views.of(m.q.View) }
+// move hands a key to the component that shows view, which moves its
+// cursor if the key is one of its moves; it reports whether it did.
+func (v mainViews) move(msg tea.KeyMsg, view viewKind) bool {
+	if mover, ok := v.of(view).(interface{ Update(tea.KeyMsg) bool }); ok {
+		return mover.Update(msg)
+	}
+	return false
+}
 
-func (m Model) mainView() string {
-	st, p := m.ctx.Styles, m.ctx.page
-	width := m.lay.mainW
-	if m.q.View == viewList {
-		return m.views.list.View()
+// View is the main area: the component of the query's view over the
+// page, or what stands in for it while its page computes.
+func (v mainViews) View(s *scope) string {
+	st, p, q := s.ctx.Styles, s.ctx.page, *s.q
+	width := s.main.mainW
+	if q.View == viewList {
+		return v.list.View()
 	}
-	if m.q.View == viewSheets {
-		return m.views.sheetList.View()
+	if q.View == viewSheets {
+		return v.sheetList.View()
 	}
-	if p.Err != nil && p.Query.Source == m.q.Source {
+	if p.Err != nil && p.Query.Source == q.Source {
 		back := "esc: back to the table" // esc leaves a view for the table
-		if m.q.View == viewTable {
+		if q.View == viewTable {
 			back = "esc: back to the datasets"
 		}
 		return st.Error.Render(clip("error: "+describeErr(p.Err), width)) + "\n" +
 			st.Subtle.Render(clip(back, width))
 	}
-	if !p.Ready(m.q) {
-		if m.previewing() {
-			if m.q.View == viewTable {
-				return m.views.table.View()
+	if !p.Ready(q) {
+		if s.previewing() {
+			if q.View == viewTable {
+				return v.table.View()
 			}
-			return m.previewWaitView(width)
+			return previewWaitView(s, width)
 		}
 		return st.Subtle.Render(clip("loading…", width))
 	}
-	if p.Query.View != m.q.View || p.Query.Column != m.q.Column {
+	if p.Query.View != q.View || p.Query.Column != q.Column {
 		// The rerun for this view is computing: its spinner line says what.
 		return st.Subtle.Render(clip("computing…", width))
 	}
-	return m.active().View()
+	return v.of(q.View).View()
 }
 
 // fit returns exactly n lines of at most width cells: lines cut, missing
@@ -231,8 +247,8 @@ func (m Model) titleLine(width int) string {
 	}
 	parts = append(parts, clipStart(Sanitize(m.q.Source.Name()), max(width/3, 12)))
 	if !p.Ready(m.q) {
-		if m.previewing() {
-			pt := m.previewTitle()
+		if m.ctx.preview != nil {
+			pt := previewTitle(m.scope())
 			parts = append(parts, st.Warning.Render(pt[0]))
 			parts = append(parts, pt[1:]...)
 		}
@@ -266,43 +282,41 @@ func (m Model) titleLine(width int) string {
 	return clip(strings.Join(parts, st.Subtle.Render(" · ")), width)
 }
 
-// noticeLine is the prompt while typing, else the filter's error, else
-// what the last key did.
-func (m Model) noticeLine(width int) string {
-	p := m.ctx.page
-	if m.prompt.kind != promptNone {
-		return m.prompt.View()
+// View is the notice line: the prompt while typing, else the filter's
+// error, else what the last key did, else the help line (keys).
+func (n *notices) View(s *scope, width int, keys []key.Binding) string {
+	p, st := s.ctx.page, s.ctx.Styles
+	if s.prompt.kind != promptNone {
+		return s.prompt.View()
 	}
-	if p.FilterErr != nil && p.Query.Filter == m.q.Filter {
-		return m.ctx.Styles.Error.Render(clip(describeErr(p.FilterErr)+"  (f: edit the filter)", width))
+	if p.FilterErr != nil && p.Query.Filter == s.q.Filter {
+		return st.Error.Render(clip(describeErr(p.FilterErr)+"  (f: edit the filter)", width))
 	}
-	if m.notice == "" {
-		return m.ctx.Styles.Subtle.Render(clip(m.keyHint(), width))
+	if n.text == "" {
+		return st.Subtle.Render(clip(ansi.Strip(help.New().ShortHelpView(keys)), width))
 	}
-	return m.ctx.Styles.Warning.Render(clip(m.notice, width))
+	return st.Warning.Render(clip(n.text, width))
 }
 
-// keyHint is the help line: the focused component's own keys, with the
-// commands its view's tables place before and after them.
-func (m Model) keyHint() string {
-	m.help.Width = 0
-	if m.focus == focusPanel {
-		return ansi.Strip(m.help.ShortHelpView(m.panel.ShortHelp()))
+// hintKeys are the help line's keys: the focused component's own, with
+// the commands its view's tables place before and after them.
+func (m Model) hintKeys() []key.Binding {
+	if m.lay.focus == focusPanel {
+		return m.panel.ShortHelp()
 	}
-	before, after := hints(m.commands.main, m.q.View)
-	keys := append(append(before, m.active().ShortHelp()...), after...)
-	return ansi.Strip(m.help.ShortHelpView(keys))
+	before, after := hints(m.keys.commands.main, m.q.View)
+	return append(append(before, m.views.of(m.q.View).ShortHelp()...), after...)
 }
 
 // statusLine shows the rerun count and cost, its own hits and misses, the
 // latest rerun that missed, and where the cursor is.
 func (m Model) statusLine(width int) string {
 	st, p := m.ctx.Styles, m.ctx.page
-	number, took := fmt.Sprintf("rerun #%d", m.reruns), readableDuration(p.Took)
+	number, took := fmt.Sprintf("rerun #%d", m.runs.reruns), readableDuration(p.Took)
 	if m.rerun.running() && m.busy.any() {
-		number += fmt.Sprintf(" (#%d running)", m.reruns+1)
+		number += fmt.Sprintf(" (#%d running)", m.runs.reruns+1)
 	}
-	if m.stable {
+	if m.wire.stable {
 		number, took = "rerun #N", "T"
 	}
 	misses := p.Misses()
@@ -319,7 +333,7 @@ func (m Model) statusLine(width int) string {
 		served += " " + st.Miss.Render(fmt.Sprintf("%d joined", n))
 	}
 	counts := served + " " + st.Miss.Render(missText)
-	if m.stable {
+	if m.wire.stable {
 		// How a rerun's calls were served depends on how reruns overlap
 		// (one may join another's computation): golden screens leave it out.
 		counts = "H hits M misses"
@@ -328,13 +342,13 @@ func (m Model) statusLine(width int) string {
 	if label := m.sessionLabel(); label != "" {
 		parts = append([]string{st.StatusKey.Render(label)}, parts...)
 	}
-	if m.focus == focusPanel {
+	if m.lay.focus == focusPanel {
 		parts = append(parts, st.StatusKey.Render("focus: panel (tab: back)"))
 	}
-	if len(misses) == 0 && m.missed != nil && !m.stable {
-		parts = append(parts, st.Subtle.Render(fmt.Sprintf("last miss: %s", strings.Join(m.missed.Misses(), ", "))))
+	if len(misses) == 0 && m.runs.missed != nil && !m.wire.stable {
+		parts = append(parts, st.Subtle.Render(fmt.Sprintf("last miss: %s", strings.Join(m.runs.missed.Misses(), ", "))))
 	}
-	if m.previewing() && m.q.View == viewTable {
+	if m.ctx.preview != nil && m.q.View == viewTable {
 		parts = append(parts, fmt.Sprintf("row %s of the first %s", commas(m.views.table.row+1), commas(m.views.table.rowCount())))
 	}
 	if p.Ready(m.q) && m.q.View == viewTable {

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"slices"
 
-	tea "github.com/charmbracelet/bubbletea"
-
 	"github.com/hitmiss/hitmiss/loaders/frame/filter"
 	"github.com/hitmiss/hitmiss/ui/page"
 )
@@ -26,116 +24,113 @@ type searchState struct {
 // searchCommands are /, n and N.
 func searchCommands(k KeyMap) commandTable {
 	return commandTable{title: "search", commands: []command{
-		{key: k.Search, views: dataViews, run: (*Model).openSearch},
-		{key: k.Next, views: dataViews, run: func(m *Model) tea.Cmd { m.find(true); return m.rerunQuery() }},
-		{key: k.Prev, views: dataViews, run: func(m *Model) tea.Cmd { m.find(false); return m.rerunQuery() }},
+		{key: k.Search, views: dataViews, run: func(s *scope) intent { return s.search.open(s) }},
+		{key: k.Next, views: dataViews, run: func(s *scope) intent { s.search.jump(s, true); return rerunQuery() }},
+		{key: k.Prev, views: dataViews, run: func(s *scope) intent { s.search.jump(s, false); return rerunQuery() }},
 	}}
 }
 
-// openSearch is /: the prompt, holding the last pattern typed.
-func (m *Model) openSearch() tea.Cmd {
-	m.prompt.open(promptSearch, "search: ", m.search.last, (*Model).startSearch)
-	return nil
+// open is /: the prompt, holding the last pattern typed.
+func (st *searchState) open(s *scope) intent {
+	s.prompt.open(promptSearch, "search: ", st.last, st.start)
+	return intent{}
 }
 
-// startSearch applies the search prompt's text.
-func (m *Model) startSearch(pattern string) tea.Cmd {
+// start applies the search prompt's text.
+func (st *searchState) start(s *scope, pattern string) intent {
 	if pattern == "" {
-		m.q.Search, m.q.SearchCols, m.search.pending = "", nil, 0
-		m.notice = "search cleared"
-		return m.rerunQuery()
+		s.q.Search, s.q.SearchCols, st.pending = "", nil, 0
+		s.note.text = "search cleared"
+		return rerunQuery()
 	}
 	if _, err := filter.CompileSearch(pattern); err != nil {
-		m.notice = Sanitize(err.Error()) + "  (/: edit it)"
-		m.search.last = pattern
-		return nil
+		s.note.text = Sanitize(err.Error()) + "  (/: edit it)"
+		st.last = pattern
+		return intent{}
 	}
-	df, _, _ := m.views.table.shown()
-	m.q.Search, m.q.SearchCols = pattern, m.views.table.cols.shownNames(df.Names())
-	m.search.last = pattern
-	m.search.pending = 1
-	if m.previewing() {
-		m.waitNotice("search")
-		m.notice += " (press " + m.ctx.Keys.Next.Help().Key + " when it has loaded)"
-		m.search.pending = 0
+	df, _, _ := s.views.table.shown()
+	s.q.Search, s.q.SearchCols = pattern, s.views.table.cols.shownNames(df.Names())
+	st.last = pattern
+	st.pending = 1
+	if s.previewing() {
+		s.waitNotice("search")
+		s.note.text += " (press " + s.ctx.Keys.Next.Help().Key + " when it has loaded)"
+		st.pending = 0
 	}
-	return m.rerunQuery()
+	return rerunQuery()
 }
 
-// searchColumnsChanged searches the columns shown again after one was
-// hidden, shown or moved: the matches follow the layout.
-func (m *Model) searchColumnsChanged() tea.Cmd {
-	if m.q.Search == "" {
-		return nil
+// columnsChanged searches the columns shown again after one was hidden,
+// shown or moved: the matches follow the layout.
+func (st *searchState) columnsChanged(s *scope) intent {
+	if s.q.Search == "" {
+		return intent{}
 	}
-	df, _, _ := m.views.table.shown()
-	m.q.SearchCols = m.views.table.cols.shownNames(df.Names())
-	return m.rerunQuery()
+	df, _, _ := s.views.table.shown()
+	s.q.SearchCols = s.views.table.cols.shownNames(df.Names())
+	return rerunQuery()
 }
 
-// searchReady reports whether the page's matches are the current
-// search's (they always match the page's own rows, which the table shows).
-func (m Model) searchReady(p *page.Page) bool {
-	return p.Ready(m.q) && p.Query.View == viewTable && p.Query.Search == m.q.Search && slices.Equal(p.Query.SearchCols, m.q.SearchCols)
+// ready reports whether the page's matches are the current search's
+// (they always match the page's own rows, which the table shows).
+func (st *searchState) ready(s *scope, p *page.Page) bool {
+	return p.Ready(*s.q) && p.Query.View == viewTable && p.Query.Search == s.q.Search && slices.Equal(p.Query.SearchCols, s.q.SearchCols)
 }
 
-// find moves the table's cursor to the next (or previous) match of the
+// jump moves the table's cursor to the next (or previous) match of the
 // search, in the order the table shows its rows and columns.
-func (m *Model) find(forward bool) {
-	p := m.ctx.page
-	if m.previewing() && m.q.Search != "" {
-		m.waitNotice("search")
-		m.notice += " (press " + m.ctx.Keys.Next.Help().Key + " when it has loaded)"
+func (st *searchState) jump(s *scope, forward bool) {
+	p := s.ctx.page
+	if s.previewing() && s.q.Search != "" {
+		s.waitNotice("search")
+		s.note.text += " (press " + s.ctx.Keys.Next.Help().Key + " when it has loaded)"
 		return
 	}
-	if m.q.Search == "" {
-		m.notice = "no search yet: press / to search"
+	if s.q.Search == "" {
+		s.note.text = "no search yet: press / to search"
 		return
 	}
-	if m.q.View != viewTable {
-		m.q.View = viewTable
-	}
-	if !m.searchReady(p) {
-		m.search.pending = map[bool]int{true: 1, false: -1}[forward]
-		m.notice = fmt.Sprintf("searching for /%s/…", Sanitize(m.q.Search))
+	s.q.View = viewTable
+	if !st.ready(s, p) {
+		st.pending = map[bool]int{true: 1, false: -1}[forward]
+		s.note.text = fmt.Sprintf("searching for /%s/…", Sanitize(s.q.Search))
 		return
 	}
-	m.search.pending = 0
+	st.pending = 0
 	if p.SearchErr != nil {
-		m.notice = describeErr(p.SearchErr)
+		s.note.text = describeErr(p.SearchErr)
 		return
 	}
 	n := p.Matches.Len()
 	if n == 0 {
-		m.notice = fmt.Sprintf("/%s/: no match in the %s and %s shown", Sanitize(m.q.Search), plural(p.Rows.Len(), "row"), plural(len(p.Query.SearchCols), "column"))
+		s.note.text = fmt.Sprintf("/%s/: no match in the %s and %s shown", Sanitize(s.q.Search), plural(p.Rows.Len(), "row"), plural(len(p.Query.SearchCols), "column"))
 		return
 	}
+	t := s.views.table
 	cur := -1
-	if j := m.views.table.frameCol(); j >= 0 {
+	if j := t.frameCol(); j >= 0 {
 		cur = slices.Index(p.Query.SearchCols, p.Frame.Names()[j])
 	}
-	i, wrapped, _ := p.Matches.Next(m.views.table.row, cur, forward)
+	i, wrapped, _ := p.Matches.Next(t.row, cur, forward)
 	pos, c := p.Matches.At(i)
 	name := p.Query.SearchCols[c]
-	m.views.table.applyColumns(p.Frame)
-	m.views.table.row = pos
-	m.views.table.col = max(slices.Index(m.views.table.order, slices.Index(p.Frame.Names(), name)), 0)
+	t.applyColumns(p.Frame)
+	t.row = pos
+	t.col = max(slices.Index(t.order, slices.Index(p.Frame.Names(), name)), 0)
 	total := commas(n)
 	if p.Matches.Capped() {
 		total = "more than " + total
 	}
-	m.notice = fmt.Sprintf("/%s/: match %s of %s, row %s, column %s", Sanitize(m.q.Search), commas(i+1), total, commas(pos+1), Sanitize(name))
+	s.note.text = fmt.Sprintf("/%s/: match %s of %s, row %s, column %s", Sanitize(s.q.Search), commas(i+1), total, commas(pos+1), Sanitize(name))
 	if wrapped {
 		where := map[bool]string{true: "search wrapped to top", false: "search wrapped to bottom"}[forward]
-		m.notice = where + " · " + m.notice
+		s.note.text = where + " · " + s.note.text
 	}
 }
 
-// afterPage finishes what waited for a page: a search's first jump, the
-// notice of a type just set.
-func (m *Model) afterPage(p *page.Page) {
-	m.sayUnread(p)
-	if m.search.pending != 0 && m.searchReady(p) {
-		m.find(m.search.pending > 0)
+// afterPage makes the jump that waited for the search's matches.
+func (st *searchState) afterPage(s *scope, p *page.Page) {
+	if st.pending != 0 && st.ready(s, p) {
+		st.jump(s, st.pending > 0)
 	}
 }

@@ -29,8 +29,8 @@ func TestRegexSearchWithFilterAndSortWraps(t *testing.T) {
 	}
 	n := commas(len(want))
 	mustContain(t, d.screen(), "/^2015-0[12]/: match 1 of "+n+",")
-	if d.m.views.table.row != want[0] || d.m.cursorColumn() != "date" {
-		t.Fatalf("cursor at row %d column %s, want row %d column date", d.m.views.table.row, d.m.cursorColumn(), want[0])
+	if d.m.views.table.row != want[0] || d.m.scope().cursorColumn() != "date" {
+		t.Fatalf("cursor at row %d column %s, want row %d column date", d.m.views.table.row, d.m.scope().cursorColumn(), want[0])
 	}
 	d.key("N") // back from the first match: wraps to the last
 	mustContain(t, d.screen(), "search wrapped to bottom", "match "+n+" of "+n)

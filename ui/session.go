@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -25,49 +24,48 @@ func (m Model) onRoom(note roomNote) (tea.Model, tea.Cmd) {
 	m.panel.note(note.from, note.text)
 	switch {
 	case note.model != nil && note.model == m.ctx.page.Base:
-		m.notice = fmt.Sprintf("%s pressed M: %q is gone from the shared dataset_model, so from this table too (Z rebuilds it)", note.from, note.column)
+		m.note.text = fmt.Sprintf("%s pressed M: %q is gone from the shared dataset_model, so from this table too (Z rebuilds it)", note.from, note.column)
 	case note.model != nil:
-		m.notice = fmt.Sprintf("%s pressed M: %q is gone from the shared dataset_model of %s", note.from, note.column, Sanitize(note.model.Source.Name()))
+		m.note.text = fmt.Sprintf("%s pressed M: %q is gone from the shared dataset_model of %s", note.from, note.column, Sanitize(note.model.Source.Name()))
 	case note.notice != "":
-		m.notice = note.notice
+		m.note.text = note.notice
 	}
 	var cmds []tea.Cmd
-	if m.listen && m.member != nil {
-		cmds = append(cmds, waitRoom(m.member.inbox))
+	if m.wire.listen && m.wire.member != nil {
+		cmds = append(cmds, waitRoom(m.wire.member.inbox))
 	}
-	if note.rerun && !m.queued {
-		m.queued = true
-		cmds = append(cmds, tea.Tick(eventDebounce, func(time.Time) tea.Msg { return rerunTickMsg{} }))
+	if note.rerun {
+		cmds = append(cmds, m.debounce())
 	}
 	return m, tea.Batch(cmds...)
 }
 
 // tell logs what this session did in its own panel and tells the other
 // sessions of the room, if any.
-func (m *Model) tell(note roomNote) {
-	if m.member == nil {
+func (s *scope) tell(note roomNote) {
+	if s.member == nil {
 		return
 	}
-	m.panel.note(m.member.Name, note.text)
-	m.member.tell(note)
+	s.panel.note(s.member.Name, note.text)
+	s.member.tell(note)
 }
 
 // tellClear tells the room about a clear made here (X, Z, E, or x in the
 // panel): the cache's own cleared events carry no session.
-func (m *Model) tellClear(what string) {
-	if m.member == nil {
+func (s *scope) tellClear(what string) {
+	if s.member == nil {
 		return
 	}
-	m.tell(roomNote{text: "cleared " + what, notice: fmt.Sprintf("%s cleared %s: every session recomputes", m.member.Name, what)})
+	s.tell(roomNote{text: "cleared " + what, notice: fmt.Sprintf("%s cleared %s: every session recomputes", s.member.Name, what)})
 }
 
 // tellDamage tells the room that this session dropped col from the shared
 // dataset model in place (M): every session's next rerun shows the damage.
-func (m *Model) tellDamage(col string, model *loaders.DatasetModel) {
-	if m.member == nil {
+func (s *scope) tellDamage(col string, model *loaders.DatasetModel) {
+	if s.member == nil {
 		return
 	}
-	m.tell(roomNote{
+	s.tell(roomNote{
 		text:   fmt.Sprintf("dropped %q from dataset_model(%s) in place (M)", Sanitize(col), Sanitize(model.Source.Name())),
 		rerun:  true,
 		model:  model,
@@ -89,16 +87,16 @@ func (m *Model) keepPlace(p *page.Page) {
 // sessionLabel is the session's name for the status bar, "" outside a
 // room, with the number of sessions connected.
 func (m Model) sessionLabel() string {
-	if m.member == nil {
+	if m.wire.member == nil {
 		return ""
 	}
-	switch m.splitFocus {
+	switch m.lay.split {
 	case focusHere:
-		return "▶ " + m.member.Name + " (keys)"
+		return "▶ " + m.wire.member.Name + " (keys)"
 	case focusThere:
-		return m.member.Name + " (ctrl+w)"
+		return m.wire.member.Name + " (ctrl+w)"
 	}
-	return m.member.Name + " · " + plural(len(m.member.room.Names()), "session")
+	return m.wire.member.Name + " · " + plural(len(m.wire.member.room.Names()), "session")
 }
 
 // splitFocusKind says whether a half of --split has the keyboard.
@@ -129,11 +127,11 @@ const sessionHelp = `Sessions (hitmiss serve, --split): every session shares one
 
 // tellLive tells the room about a talk key (#, B, D) pressed here: each acts
 // on entries every session shares.
-func (m *Model) tellLive(key, dataset string) {
-	if m.member == nil {
+func (s *scope) tellLive(key, dataset string) {
+	if s.member == nil {
 		return
 	}
-	m.tell(roomNote{text: fmt.Sprintf("pressed %s on %s", key, dataset),
-		notice: fmt.Sprintf("%s pressed %s on %s, whose cache entries every session shares", m.member.Name, key, dataset),
+	s.tell(roomNote{text: fmt.Sprintf("pressed %s on %s", key, dataset),
+		notice: fmt.Sprintf("%s pressed %s on %s, whose cache entries every session shares", s.member.Name, key, dataset),
 		rerun:  true})
 }

@@ -36,143 +36,133 @@ func newSheetSet() *sheetSet { return &sheetSet{cur: -1} }
 func sheetCommands(k KeyMap) commandTable {
 	on := viewsOf(viewSheets)
 	return commandTable{title: "sheets", commands: []command{
-		{key: k.PrevSheet, views: everyView, run: func(m *Model) tea.Cmd { return m.cycleSheet(-1) }},
-		{key: k.NextSheet, views: everyView, run: func(m *Model) tea.Cmd { return m.cycleSheet(1) }},
-		{key: k.Sheets, views: everyView &^ on, run: (*Model).showSheetList},
-		{key: k.Open, views: on, when: (*Model).hasSheets, hint: hintBefore, run: (*Model).showPickedSheet},
-		{key: k.Back, views: on, hint: hintAfter, run: (*Model).leaveSheetList},
-		{key: k.Sheets, views: on, run: (*Model).leaveSheetList},
+		{key: k.PrevSheet, views: everyView, run: func(s *scope) intent { return s.sheets.cycle(s, -1) }},
+		{key: k.NextSheet, views: everyView, run: func(s *scope) intent { return s.sheets.cycle(s, 1) }},
+		{key: k.Sheets, views: everyView &^ on, run: func(s *scope) intent { return s.sheets.showList(s) }},
+		{key: k.Open, views: on, when: func(s *scope) bool { return len(s.sheets.list) > 0 }, hint: hintBefore,
+			run: func(s *scope) intent { return s.sheets.show(s, min(s.views.sheetList.cursor, len(s.sheets.list)-1)) }},
+		{key: k.Back, views: on, hint: hintAfter, run: func(s *scope) intent { return s.sheets.leaveList(s) }},
+		{key: k.Sheets, views: on, run: func(s *scope) intent { return s.sheets.leaveList(s) }},
 	}}
 }
 
-func (m *Model) hasSheets() bool { return len(m.sheets.list) > 0 }
-
-// showSheetList is b: the open sheets.
-func (m *Model) showSheetList() tea.Cmd {
-	m.saveSheet()
-	m.sheets.back = m.q.View
-	m.q.View = viewSheets
-	m.views.sheetList.cursor = max(m.sheets.cur, 0)
-	return nil
+// showList is b: the open sheets.
+func (set *sheetSet) showList(s *scope) intent {
+	set.save(s)
+	set.back = s.q.View
+	s.q.View = viewSheets
+	s.views.sheetList.cursor = max(set.cur, 0)
+	return intent{}
 }
 
-// showPickedSheet is enter on the b screen.
-func (m *Model) showPickedSheet() tea.Cmd {
-	return m.showSheet(min(m.views.sheetList.cursor, len(m.sheets.list)-1))
+// leaveList is esc or b on the b screen: back to what it was opened over.
+func (set *sheetSet) leaveList(s *scope) intent {
+	s.q.View = set.back
+	return rerunQuery()
 }
 
-// leaveSheetList is esc or b on the b screen: back to what it was opened
-// over.
-func (m *Model) leaveSheetList() tea.Cmd {
-	m.q.View = m.sheets.back
-	return m.rerunQuery()
-}
-
-// saveSheet writes what the screen shows into the current sheet.
-func (m *Model) saveSheet() {
-	s := m.sheets
-	if s.cur < 0 || s.cur >= len(s.list) || m.q.Source == nil {
+// save writes what the screen shows into the current sheet.
+func (set *sheetSet) save(s *scope) {
+	if set.cur < 0 || set.cur >= len(set.list) || s.q.Source == nil {
 		return
 	}
-	q := m.q
+	q := *s.q
 	if q.View == viewSheets {
-		q.View = s.back
+		q.View = set.back
 	}
-	sh := &s.list[s.cur]
-	sh.q, sh.table = q, *m.views.table
-	sh.freq, sh.group = m.views.freq.scroller, m.views.group.scroller
+	sh := &set.list[set.cur]
+	sh.q, sh.table = q, *s.views.table
+	sh.freq, sh.group = s.views.freq.scroller, s.views.group.scroller
 }
 
-// showSheet makes sheet i the screen's and reruns it.
-func (m *Model) showSheet(i int) tea.Cmd {
-	s := m.sheets
-	sh := s.list[i]
-	s.cur = i
-	m.q = sh.q
-	*m.views.table = sh.table
-	m.views.table.SetSize(m.lay.mainW, m.lay.mainH) // the window may have changed since
-	m.views.freq.scroller, m.views.group.scroller = sh.freq, sh.group
-	m.fitChart()
-	return m.rerun.start(m.q)
+// show makes sheet i the screen's and reruns it.
+func (set *sheetSet) show(s *scope, i int) intent {
+	sh := set.list[i]
+	set.cur = i
+	*s.q = sh.q
+	*s.views.table = sh.table
+	s.views.table.SetSize(s.main.mainW, s.main.mainH) // the window may have changed since
+	s.views.freq.scroller, s.views.group.scroller = sh.freq, sh.group
+	s.fitChart()
+	return rerunQuery()
 }
 
 // openDataset shows the sheet of a dataset picked in the list: the one
 // already open, as it was left, or a new one.
-func (m *Model) openDataset(src *loaders.Source) tea.Cmd {
-	m.search.pending = 0
-	for j, sh := range m.sheets.list {
+func (set *sheetSet) openDataset(s *scope, src *loaders.Source) intent {
+	s.search.pending = 0
+	for j, sh := range set.list {
 		if sh.parent < 0 && sh.q.Source == src {
-			return m.showSheet(j)
+			return set.show(s, j)
 		}
 	}
-	m.sheets.list = append(m.sheets.list, sheet{
+	set.list = append(set.list, sheet{
 		q:      query{View: viewTable, Source: src},
-		table:  tableView{grid: grid{common: m.views.table.common, digits: -1, rowCursor: true}},
+		table:  tableView{grid: grid{common: s.views.table.common, digits: -1, rowCursor: true}},
 		parent: -1,
 	})
-	m.sheets.cur = len(m.sheets.list) - 1
-	m.q = m.sheets.list[m.sheets.cur].q
-	*m.views.table = m.sheets.list[m.sheets.cur].table
-	m.views.freq.scroller, m.views.group.scroller = scroller{}, scroller{}
-	return m.openSource()
+	set.cur = len(set.list) - 1
+	*s.q = set.list[set.cur].q
+	*s.views.table = set.list[set.cur].table
+	s.views.freq.scroller, s.views.group.scroller = scroller{}, scroller{}
+	return intent{open: true}
 }
 
-// openGroupSheet shows the rows of one group in a sheet of their own,
-// whose filter is the group's: the sheet it came from keeps its view
-// and cursor for esc.
-func (m *Model) openGroupSheet(filter string) tea.Cmd {
-	m.saveSheet()
-	parent := m.sheets.cur
-	for j, sh := range m.sheets.list {
-		if sh.q.Source == m.q.Source && sh.q.Filter == filter && sh.parent >= 0 {
-			m.sheets.list[j].parent = parent
-			m.sheets.list[j].q.View = viewTable
-			return m.showSheet(j)
+// openGroup shows the rows of one group in a sheet of their own, whose
+// filter is the group's: the sheet it came from keeps its view and
+// cursor for esc.
+func (set *sheetSet) openGroup(s *scope, filter string) intent {
+	set.save(s)
+	parent := set.cur
+	for j, sh := range set.list {
+		if sh.q.Source == s.q.Source && sh.q.Filter == filter && sh.parent >= 0 {
+			set.list[j].parent = parent
+			set.list[j].q.View = viewTable
+			return set.show(s, j)
 		}
 	}
-	q := m.q
+	q := *s.q
 	q.View, q.Filter = viewTable, filter
-	t := *m.views.table
+	t := *s.views.table
 	t.row, t.top = 0, 0
-	m.sheets.list = append(m.sheets.list, sheet{q: q, table: t, parent: parent})
-	return m.showSheet(len(m.sheets.list) - 1)
+	set.list = append(set.list, sheet{q: q, table: t, parent: parent})
+	return set.show(s, len(set.list)-1)
 }
 
-// leaveTable is esc on a table: back to the sheet it came from, or to
-// the dataset list; the sheet stays open as it is.
-func (m *Model) leaveTable() tea.Cmd {
-	m.saveSheet()
-	if s := m.sheets; s.cur >= 0 && s.cur < len(s.list) {
-		if p := s.list[s.cur].parent; p >= 0 && p < len(s.list) {
-			return m.showSheet(p)
+// leaveTable is esc on a table: back to the sheet it came from, or to the
+// dataset list; the sheet stays open as it is.
+func (set *sheetSet) leaveTable(s *scope) intent {
+	set.save(s)
+	if set.cur >= 0 && set.cur < len(set.list) {
+		if p := set.list[set.cur].parent; p >= 0 && p < len(set.list) {
+			return set.show(s, p)
 		}
 	}
-	m.q = query{View: viewList}
-	return m.rerun.start(m.q)
+	*s.q = query{View: viewList}
+	return rerunQuery()
 }
 
-// cycleSheet shows the next (or previous) sheet ([ and ]).
-func (m *Model) cycleSheet(step int) tea.Cmd {
-	s := m.sheets
-	if len(s.list) == 0 {
-		m.notice = "no sheet open yet: pick a dataset with enter"
-		return nil
+// cycle shows the next (or previous) sheet ([ and ]).
+func (set *sheetSet) cycle(s *scope, step int) intent {
+	if len(set.list) == 0 {
+		s.note.text = "no sheet open yet: pick a dataset with enter"
+		return intent{}
 	}
-	if m.q.View == viewSheets {
-		m.q.View = s.back
+	if s.q.View == viewSheets {
+		s.q.View = set.back
 	}
-	m.saveSheet()
-	i := s.cur + step
-	if s.cur < 0 { // from the dataset list
+	set.save(s)
+	i := set.cur + step
+	if set.cur < 0 { // from the dataset list
 		i = 0
 		if step < 0 {
-			i = len(s.list) - 1
+			i = len(set.list) - 1
 		}
 	}
-	i = (i%len(s.list) + len(s.list)) % len(s.list)
-	cmd := m.showSheet(i)
-	m.notice = fmt.Sprintf("sheet %d of %d: %s", i+1, len(s.list), sheetLabel(s.list[i]))
-	return cmd
+	i = (i%len(set.list) + len(set.list)) % len(set.list)
+	in := set.show(s, i)
+	s.note.text = fmt.Sprintf("sheet %d of %d: %s", i+1, len(set.list), sheetLabel(set.list[i]))
+	return in
 }
 
 // sheetLabel names a sheet in a line: its dataset, filter, sort and view.

@@ -4,8 +4,6 @@ import (
 	"slices"
 	"strings"
 
-	tea "github.com/charmbracelet/bubbletea"
-
 	"github.com/hitmiss/hitmiss/loaders"
 )
 
@@ -18,46 +16,46 @@ import (
 func sortCommands(k KeyMap) commandTable {
 	on := viewsOf(viewTable)
 	return commandTable{title: "sort", commands: []command{
-		{key: k.Sort, views: on, run: (*Model).sortByColumn},
-		{key: k.Columns.AddSort, views: on, run: func(m *Model) tea.Cmd { return m.addSortKey(m.cursorColumn()) }},
+		{key: k.Sort, views: on, run: sortByColumn},
+		{key: k.Columns.AddSort, views: on, run: func(s *scope) intent { return addSortKey(s, s.cursorColumn()) }},
 	}}
 }
 
 // sortByColumn is s: the cursor column, ascending, descending, then off,
 // as the only sort key.
-func (m *Model) sortByColumn() tea.Cmd {
-	m.toggleSort()
-	if m.previewing() && len(m.q.Sort) > 0 {
-		m.waitNotice("the sort by " + Sanitize(m.q.Sort[0].Column))
+func sortByColumn(s *scope) intent {
+	toggleSort(s)
+	if s.previewing() && len(s.q.Sort) > 0 {
+		s.waitNotice("the sort by " + Sanitize(s.q.Sort[0].Column))
 	}
-	return m.rerunQuery()
+	return rerunQuery()
 }
 
 // toggleSort cycles the cursor column through ascending, descending, off,
 // as the only sort key.
-func (m *Model) toggleSort() {
-	col := m.cursorColumn()
-	if col == "" || m.q.View != viewTable {
+func toggleSort(s *scope) {
+	col := s.cursorColumn()
+	if col == "" || s.q.View != viewTable {
 		return
 	}
 	switch {
-	case len(m.q.Sort) != 1 || m.q.Sort[0].Column != col:
-		m.q.Sort = []loaders.SortKey{{Column: col}}
-	case !m.q.Sort[0].Desc:
-		m.q.Sort = []loaders.SortKey{{Column: col, Desc: true}}
+	case len(s.q.Sort) != 1 || s.q.Sort[0].Column != col:
+		s.q.Sort = []loaders.SortKey{{Column: col}}
+	case !s.q.Sort[0].Desc:
+		s.q.Sort = []loaders.SortKey{{Column: col, Desc: true}}
 	default:
-		m.q.Sort = nil
+		s.q.Sort = nil
 	}
-	m.views.table.row = 0
+	s.views.table.row = 0
 }
 
 // addSortKey adds the cursor's column to the sort as its least
 // significant key, or flips or drops it when it is one already.
-func (m *Model) addSortKey(col string) tea.Cmd {
+func addSortKey(s *scope, col string) intent {
 	if col == "" {
-		return nil
+		return intent{}
 	}
-	keys := slices.Clone(m.q.Sort)
+	keys := slices.Clone(s.q.Sort)
 	i := slices.IndexFunc(keys, func(k loaders.SortKey) bool { return k.Column == col })
 	switch {
 	case i < 0:
@@ -67,17 +65,17 @@ func (m *Model) addSortKey(col string) tea.Cmd {
 	default:
 		keys = slices.Delete(keys, i, i+1)
 	}
-	m.q.Sort = keys
-	m.views.table.row = 0
+	s.q.Sort = keys
+	s.views.table.row = 0
 	if len(keys) == 0 {
-		m.notice = "not sorted"
+		s.note.text = "not sorted"
 	} else {
-		m.notice = sortText(keys) + "  (S: add, flip or drop a key; s: sort by one column)"
+		s.note.text = sortText(keys) + "  (S: add, flip or drop a key; s: sort by one column)"
 	}
-	if m.previewing() {
-		m.waitNotice("the sort") // its rerun joins the load: the page it brings is sorted
+	if s.previewing() {
+		s.waitNotice("the sort") // its rerun joins the load: the page it brings is sorted
 	}
-	return m.rerunQuery()
+	return rerunQuery()
 }
 
 // sortText says a sort the way the title does: sort: date ↑, temp ↓.

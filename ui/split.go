@@ -50,7 +50,7 @@ func NewSplit(reg *cache.Registry, l *loaders.Loaders, room *Room, opts Options)
 		s.halves[i] = New(reg, l, o)
 	}
 	s.keys = splitKeys{Switch: key.NewBinding(key.WithKeys("ctrl+w"), key.WithHelp("ctrl+w", "other half"))}
-	s.halves[0].splitFocus, s.halves[1].splitFocus = focusHere, focusThere
+	s.halves[0].lay.split, s.halves[1].lay.split = focusHere, focusThere
 	return s, nil
 }
 
@@ -78,8 +78,8 @@ func (s Split) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyMsg:
 		if key.Matches(msg, s.keys.Switch) {
 			s.focus = 1 - s.focus
-			s.halves[s.focus].splitFocus = focusHere
-			s.halves[1-s.focus].splitFocus = focusThere
+			s.halves[s.focus].lay.split = focusHere
+			s.halves[1-s.focus].lay.split = focusThere
 			return s, nil
 		}
 		return s.update(s.focus, msg)

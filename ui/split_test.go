@@ -95,7 +95,7 @@ func TestFilterHistoryIsPerSession(t *testing.T) {
 			t.Fatal(err)
 		}
 		m := New(reg, l, Options{Sources: loaders.BundledSources()[:1], Open: true, Member: member})
-		m.listen = false
+		m.wire.listen = false
 		ds[i] = &driver{t: t, m: m, reg: reg}
 		ds[i].run(ds[i].m.Init())
 		ds[i].send(tea.WindowSizeMsg{Width: 120, Height: 40})

@@ -442,3 +442,22 @@ func (t *tableView) frameRow() (int, bool) {
 	}
 	return rows.Row(t.row), true
 }
+
+// onMouse scrolls the table with the wheel, then reruns as a move does.
+func (t *tableView) onMouse(msg tea.MouseMsg, view viewKind, s *scope) intent {
+	if msg.Action != tea.MouseActionPress || view != viewTable {
+		return intent{}
+	}
+	switch msg.Button {
+	case tea.MouseButtonWheelUp:
+		t.scroll(-3, t.rowCount())
+	case tea.MouseButtonWheelDown:
+		t.scroll(3, t.rowCount())
+	default:
+		return intent{}
+	}
+	if s.previewing() {
+		return intent{} // the rerun in flight brings the page
+	}
+	return rerunQuery()
+}

@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	tea "github.com/charmbracelet/bubbletea"
-
 	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/ui/page"
 )
@@ -19,46 +17,46 @@ import (
 // typeCommands: t sets the cursor column's type.
 func typeCommands(k KeyMap) commandTable {
 	return commandTable{title: "types", commands: []command{
-		{key: k.Columns.SetType, views: viewsOf(viewTable), run: func(m *Model) tea.Cmd { return m.openTypePrompt(m.cursorColumn()) }},
+		{key: k.Columns.SetType, views: viewsOf(viewTable), run: func(s *scope) intent { return openTypePrompt(s, s.cursorColumn()) }},
 	}}
 }
 
 // openTypePrompt asks for col's type.
-func (m *Model) openTypePrompt(col string) tea.Cmd {
+func openTypePrompt(s *scope, col string) intent {
 	if col == "" {
-		return nil
+		return intent{}
 	}
-	if !m.ctx.page.Ready(m.q) {
-		m.waitNotice("setting a type")
-		return nil
+	if !s.ctx.page.Ready(*s.q) {
+		s.waitNotice("setting a type")
+		return intent{}
 	}
-	now := m.ctx.page.Model.KnownTypeOf(col) // Update reads no column: dates are known once sorted
+	now := s.ctx.page.Model.KnownTypeOf(col) // Update reads no column: dates are known once sorted
 	names := make([]string, len(frame.ColumnTypes))
 	for i, t := range frame.ColumnTypes {
 		names[i] = string(t)
 	}
 	label := fmt.Sprintf("type of %s (now %s; %s): ", clip(Sanitize(col), 24), now, strings.Join(names, " "))
-	m.prompt.openWith(promptType, label, "", names, func(m *Model, text string) tea.Cmd { return m.setType(col, text) })
-	return nil
+	s.prompt.openWith(promptType, label, "", names, func(s *scope, text string) intent { return setType(s, col, text) })
+	return intent{}
 }
 
 // setType applies the typed answer to the t prompt about col.
-func (m *Model) setType(col, text string) tea.Cmd {
+func setType(s *scope, col, text string) intent {
 	t, err := frame.ParseColumnType(text)
 	if err != nil {
-		m.notice = Sanitize(err.Error())
-		return nil
+		s.note.text = Sanitize(err.Error())
+		return intent{}
 	}
-	types := slices.DeleteFunc(slices.Clone(m.q.Types), func(s frame.TypeSpec) bool { return s.Column == col })
-	if base := m.ctx.page.Base; base == nil || base.KnownTypeOf(col) != t {
+	types := slices.DeleteFunc(slices.Clone(s.q.Types), func(s frame.TypeSpec) bool { return s.Column == col })
+	if base := s.ctx.page.Base; base == nil || base.KnownTypeOf(col) != t {
 		types = append(types, frame.TypeSpec{Column: col, Type: t})
-		m.notice = fmt.Sprintf("%s is now %s (set_types)", Sanitize(col), t)
-		m.typeNotice = col
+		s.note.text = fmt.Sprintf("%s is now %s (set_types)", Sanitize(col), t)
+		s.note.typed = col
 	} else {
-		m.notice = fmt.Sprintf("%s is %s again, as read", Sanitize(col), t)
+		s.note.text = fmt.Sprintf("%s is %s again, as read", Sanitize(col), t)
 	}
-	m.q.Types = types
-	return m.rerunQuery()
+	s.q.Types = types
+	return rerunQuery()
 }
 
 // typesTitle is the title's part for the types set: types: temp int.
@@ -72,12 +70,12 @@ func typesTitle(types []frame.TypeSpec) string {
 
 // sayUnread completes the notice of a type just set, once its page is
 // there: how many cells did not read as the type.
-func (m *Model) sayUnread(p *page.Page) {
-	col := m.typeNotice
-	if col == "" || !p.Ready(m.q) || !slices.EqualFunc(p.Query.Types, m.q.Types, func(a, b frame.TypeSpec) bool { return a == b }) {
+func sayUnread(s *scope, p *page.Page) {
+	col := s.note.typed
+	if col == "" || !p.Ready(*s.q) || !slices.EqualFunc(p.Query.Types, s.q.Types, func(a, b frame.TypeSpec) bool { return a == b }) {
 		return
 	}
-	m.typeNotice = ""
+	s.note.typed = ""
 	if p.Err != nil {
 		return
 	}
@@ -85,11 +83,11 @@ func (m *Model) sayUnread(p *page.Page) {
 	switch n := p.Model.Unread(col); n {
 	case 0:
 	case 1:
-		m.notice = fmt.Sprintf("%s is now %s: 1 cell was not %s and is now missing (NA)", Sanitize(col), t, t)
+		s.note.text = fmt.Sprintf("%s is now %s: 1 cell was not %s and is now missing (NA)", Sanitize(col), t, t)
 		return
 	default:
-		m.notice = fmt.Sprintf("%s is now %s: %s cells were not %s and are now missing (NA)", Sanitize(col), t, commas(n), t)
+		s.note.text = fmt.Sprintf("%s is now %s: %s cells were not %s and are now missing (NA)", Sanitize(col), t, commas(n), t)
 		return
 	}
-	m.notice = fmt.Sprintf("%s is now %s: every cell read as %s", Sanitize(col), t, t)
+	s.note.text = fmt.Sprintf("%s is now %s: every cell read as %s", Sanitize(col), t, t)
 }
