@@ -38,6 +38,7 @@ datasets without any): no path prompt, no files, no shell.`,
 	f := cmd.Flags()
 	f.StringVar(&cfg.Listen, "listen", serve.DefaultListen, "listen on `HOST:PORT`")
 	f.StringVar(&cfg.AuthorizedKeys, "authorized-keys", serve.DefaultAuthorizedKeys(), "let in the public keys of `FILE`, in authorized_keys format")
+	f.BoolVar(&cfg.StrictNames, "strict-names", false, "refuse a client whose user name is not its key's (default: shown as \"alice (said bob)\")")
 	f.BoolVar(&cfg.Open, "open", false, "let anyone in, with any key or none: only on a loopback --listen address")
 	f.StringVar(&cfg.HostKey, "host-key", "", "the server's private key `FILE`, made when missing; default: hitmiss/ssh_host_ed25519_key in the user's config directory")
 	f.IntVar(&cfg.MaxSessions, "max-sessions", 16, "sessions at once; the next is turned away with a message")
