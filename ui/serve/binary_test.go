@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -192,10 +193,15 @@ type sshSession struct {
 	done chan error
 }
 
-// ssh starts the real ssh client as user with key; q ends it.
+// ssh starts the real ssh client as user with key, in a terminal of 120
+// by 40 (script(1) makes it: ssh -tt alone would give the server a window
+// of no size); q ends it.
 func (s *served) ssh(key sshKey, user, bind string) *sshSession {
 	s.t.Helper()
-	cmd := exec.Command("ssh", s.sshArgs(key, user, bind)...)
+	if _, err := exec.LookPath("script"); err != nil {
+		s.t.Fatalf("script is not on PATH (%v); install it: apt-get install -y util-linux", err)
+	}
+	cmd := exec.Command("script", "-q", "-f", "-e", "-c", "stty cols 120 rows 40 && exec ssh "+strings.Join(s.sshArgs(key, user, bind), " "), "/dev/null")
 	out := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	in, err := cmd.StdinPipe()
@@ -212,6 +218,23 @@ func (s *served) ssh(key sshKey, user, bind string) *sshSession {
 		<-c.done
 	})
 	return c
+}
+
+// kill kills the ssh client with SIGKILL, as a crash or a pulled cable
+// would end it: no goodbye reaches the server.
+func (c *sshSession) kill(t *testing.T) {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", c.cmd.Process.Pid, c.cmd.Process.Pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range strings.Fields(string(b)) {
+		pid, _ := strconv.Atoi(f)
+		if p, err := os.FindProcess(pid); err == nil {
+			p.Kill()
+		}
+	}
+	c.cmd.Process.Kill()
 }
 
 // wait waits for the client to end and returns what it printed and its

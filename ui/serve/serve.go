@@ -25,7 +25,6 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish"
-	bm "github.com/charmbracelet/wish/bubbletea"
 	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
 
@@ -73,7 +72,7 @@ type Server struct {
 
 	// newModel builds a session's model; tests replace it to check that a
 	// session's panic stays in that session.
-	newModel func(*ui.Member) tea.Model
+	newModel func(*ui.Member, io.Writer) tea.Model
 }
 
 // New checks cfg, loads the host key and the authorized keys, and listens
@@ -111,7 +110,7 @@ func New(reg *cache.Registry, lcfg loaders.Config, cfg Config) (*Server, error) 
 		wish.WithHostKeyPEM(hostKey),
 		wish.WithIdleTimeout(cfg.IdleTimeout),
 		wish.WithMiddleware(
-			bm.MiddlewareWithProgramHandler(s.program, termenv.Ascii),
+			s.run,
 			s.admit,
 		),
 	}
@@ -268,30 +267,84 @@ func (s *Server) admit(next ssh.Handler) ssh.Handler {
 	}
 }
 
+// run runs the session's program (wish's bubbletea middleware, but
+// bound to the connection): it ends when the program quits or the
+// connection does, whatever keys are still queued. A dropped client must
+// not leave the server working through its keys for seconds: the program
+// stops at once, and admit's cleanup cancels its reruns and releases its
+// session's entries.
+func (s *Server) run(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		defer next(sess)
+		ctx, cancel := context.WithCancel(sess.Context())
+		defer cancel()
+		p := s.program(ctx, sess)
+		if p == nil {
+			return
+		}
+		_, windows, _ := sess.Pty()
+		go func() {
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case w, ok := <-windows:
+					if !ok {
+						return
+					}
+					p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
+				}
+			}
+		}()
+		if _, err := p.Run(); err != nil && ctx.Err() == nil {
+			if st, _ := sess.Context().Value(sessionKey{}).(*session); st != nil {
+				s.logf("%s: %v", st.member.Name, err)
+			}
+		}
+	}
+}
+
 // program builds the session's bubbletea program: the explorer over the
-// server's sources, reading keys from the connection and drawing to it.
-func (s *Server) program(sess ssh.Session) *tea.Program {
+// server's sources, reading keys from the connection and drawing to it
+// until ctx ends. Frames and the OSC 52 of y and Y go through one lock, so
+// a copy never lands inside a frame.
+func (s *Server) program(ctx context.Context, sess ssh.Session) *tea.Program {
 	st, _ := sess.Context().Value(sessionKey{}).(*session)
 	if st == nil {
 		return nil
 	}
-	model := s.newModel(st.member)
+	out := &lockedWriter{w: sess}
+	model := s.newModel(st.member, out)
 	if m, ok := model.(ui.Model); ok {
 		st.model = &m
 	}
-	opts := append(bm.MakeOptions(sess),
+	return tea.NewProgram(model,
+		tea.WithInput(sess),
+		tea.WithOutput(out),
+		tea.WithContext(ctx),
 		tea.WithAltScreen(),
 		tea.WithMouseCellMotion(),
 		// The server's signals are the server's: a session must not
 		// catch the ^C meant for it.
 		tea.WithoutSignalHandler(),
 		tea.WithFilter(clampWindow))
-	return tea.NewProgram(model, opts...)
 }
 
-// explorer is the model of one session.
-func (s *Server) explorer(member *ui.Member) tea.Model {
-	return ui.New(s.reg, s.loaders, ui.Options{Sources: s.cfg.Sources, Color: s.cfg.Color, Member: member, Remote: true})
+// lockedWriter serialises the writes of a session's terminal.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// explorer is the model of one session; y and Y copy to its terminal.
+func (s *Server) explorer(member *ui.Member, terminal io.Writer) tea.Model {
+	return ui.New(s.reg, s.loaders, ui.Options{Sources: s.cfg.Sources, Color: s.cfg.Color, Member: member, Remote: true, Clipboard: terminal})
 }
 
 // clampWindow keeps window sizes within bounds.

@@ -410,11 +410,11 @@ func TestRefusesOnePastMaxSessions(t *testing.T) {
 func TestOneSessionsPanicStaysThere(t *testing.T) {
 	s := startServer(t, loaders.Config{}, Config{})
 	explorer := s.newModel
-	s.newModel = func(m *ui.Member) tea.Model {
+	s.newModel = func(m *ui.Member, w io.Writer) tea.Model {
 		if strings.HasPrefix(m.Name, "boom") {
-			return panicky{explorer(m)}
+			return panicky{explorer(m, w)}
 		}
-		return explorer(m)
+		return explorer(m, w)
 	}
 	a := s.connect(t, "alice", 80, 24)
 	a.waitFor("Datasets (9)")
