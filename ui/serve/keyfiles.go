@@ -39,7 +39,11 @@ func readKeyFile(path, what string, secret bool) ([]byte, error) {
 		if errors.Is(err, syscall.ELOOP) {
 			return nil, fmt.Errorf("%s %s is a symbolic link: refused, since whoever can change the link chooses the key; put the file itself there", what, path)
 		}
-		return nil, err
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("%s %s: %w", what, path, err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
@@ -164,13 +168,6 @@ func HostKey(path string) ([]byte, error) {
 func readHostKey(path string) ([]byte, error) {
 	b, err := readKeyFile(path, "host key", true)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, err
-		}
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("host key %s: %w", path, pe.Err)
-		}
 		return nil, err
 	}
 	if _, err := gossh.ParsePrivateKey(b); err != nil {
