@@ -102,7 +102,17 @@ type served struct {
 // fails the test when the server exits first, with what it printed.
 func serveBinary(t *testing.T, dir string, args ...string) *served {
 	t.Helper()
+	return serveBinaryLimited(t, dir, 0, args...)
+}
+
+// serveBinaryLimited is serveBinary with at most nofile descriptors open
+// in the server (ulimit -n; 0: as inherited).
+func serveBinaryLimited(t *testing.T, dir string, nofile int, args ...string) *served {
+	t.Helper()
 	cmd := exec.Command(hitmissBinary(t), append([]string{"serve", "--listen", "127.0.0.1:0", "--no-color"}, args...)...)
+	if nofile > 0 {
+		cmd = exec.Command("sh", append([]string{"-c", fmt.Sprintf(`ulimit -n %d && exec "$@"`, nofile), "sh"}, cmd.Args...)...)
+	}
 	cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "XDG_CACHE_HOME="+filepath.Join(dir, "cache"))
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

@@ -51,6 +51,14 @@ type Config struct {
 	HostKey        string        // the server's private key file, created (0600) when missing
 	MaxSessions    int           // sessions at once (0: no limit); the next is turned away
 	IdleTimeout    time.Duration // a connection with no traffic for this long is closed (0: never)
+	// HandshakeTimeout closes a connection not authenticated this long
+	// after it was accepted (0: DefaultHandshakeTimeout).
+	HandshakeTimeout time.Duration
+	// MaxUnauthenticated and MaxUnauthenticatedPerAddr cap the connections
+	// not yet authenticated, in all and from one source address; one past
+	// a cap is closed when accepted (0: the defaults; negative: no cap).
+	MaxUnauthenticated        int
+	MaxUnauthenticatedPerAddr int
 	// StrictNames refuses a client whose user name (ssh NAME@host) is not
 	// its key's name; without it the session is shown as "alice (said bob)".
 	StrictNames bool
@@ -127,6 +135,13 @@ func New(reg *cache.Registry, lcfg loaders.Config, cfg Config) (*Server, error) 
 	if s.srv, err = wish.NewServer(opts...); err != nil {
 		return nil, fmt.Errorf("ssh server: %w", err)
 	}
+	g := newGate(orDefault(cfg.HandshakeTimeout, DefaultHandshakeTimeout),
+		max(orDefault(cfg.MaxUnauthenticated, DefaultMaxUnauthenticated), 0),
+		max(orDefault(cfg.MaxUnauthenticatedPerAddr, DefaultMaxUnauthenticatedPerAddr), 0), s.logf)
+	s.srv.ConnCallback = g.conn
+	s.srv.ServerConfigCallback = func(ctx ssh.Context) *gossh.ServerConfig {
+		return &gossh.ServerConfig{AuthLogCallback: authenticated(ctx)}
+	}
 	// Nothing but the explorer: no port forwarding, no subsystems.
 	s.srv.LocalPortForwardingCallback = nil
 	s.srv.ReversePortForwardingCallback = nil
@@ -135,6 +150,13 @@ func New(reg *cache.Registry, lcfg loaders.Config, cfg Config) (*Server, error) 
 		return nil, fmt.Errorf("--listen %s: %w", cfg.Listen, err)
 	}
 	return s, nil
+}
+
+func orDefault[T int | time.Duration](v, def T) T {
+	if v == 0 {
+		return def
+	}
+	return v
 }
 
 // Addr is the address the server listens on.
@@ -357,8 +379,8 @@ func clampWindow(_ tea.Model, msg tea.Msg) tea.Msg {
 	return msg
 }
 
-// logf writes one line to the server's log. Every argument passes through
-// ui.Sanitize first: names, addresses and errors may carry what a client
+// logf writes one line to the server's log. Every argument but a number
+// passes through ui.Sanitize first: names, addresses and errors may carry what a client
 // sent (its user name, a key's comment), and an escape sequence or a
 // newline from a client must not reach the operator's terminal or forge a
 // line of the log.
@@ -367,7 +389,10 @@ func (s *Server) logf(format string, args ...any) {
 		return
 	}
 	for i, a := range args {
-		args[i] = ui.Sanitize(fmt.Sprint(a))
+		switch a.(type) {
+		case string, error, fmt.Stringer:
+			args[i] = ui.Sanitize(fmt.Sprint(a))
+		}
 	}
 	s.logMu.Lock()
 	defer s.logMu.Unlock()

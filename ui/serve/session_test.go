@@ -2,10 +2,13 @@ package serve
 
 import (
 	"encoding/base64"
+	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -88,4 +91,70 @@ func cpuTime(t *testing.T, pid int) time.Duration {
 	utime, _ := strconv.ParseInt(f[11], 10, 64)
 	stime, _ := strconv.ParseInt(f[12], 10, 64)
 	return time.Duration(utime+stime) * time.Second / 100 // USER_HZ
+}
+
+// TestSilentConnectionsLockNoOneOut: a server allowed 1,024 descriptors,
+// and 3,000 connections from 127.0.0.1 that never say a word; a key
+// holder (the real ssh client, from 127.0.0.2) still connects, and a
+// silent connection is closed at the handshake deadline.
+func TestSilentConnectionsLockNoOneOut(t *testing.T) {
+	dir := t.TempDir()
+	key := newSSHKey(t, dir, "alice")
+	srv := serveBinaryLimited(t, dir, 1024, "--handshake-timeout", "2s",
+		"--authorized-keys", writeAuthorized(t, dir, authorizedLine(key.signer, "", "alice")))
+	var silent []net.Conn
+	t.Cleanup(func() {
+		for _, c := range silent {
+			c.Close()
+		}
+	})
+	// Dialled 16 at a time: one by one, a server closing each at once
+	// would pace them.
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	var dialErr error
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 3000 / 16 {
+				c, err := net.DialTimeout("tcp", "127.0.0.1:"+srv.port, 5*time.Second)
+				mu.Lock()
+				if err != nil {
+					dialErr = err
+				} else {
+					silent = append(silent, c)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if dialErr != nil {
+		t.Fatalf("after %d silent connections: %v", len(silent), dialErr)
+	}
+	t.Logf("%d silent connections open", len(silent))
+	c := srv.ssh(key, "alice", "127.0.0.2")
+	srv.waitLog(`^hitmiss serve: alice connected from 127\.0\.0\.2:`)
+	t.Logf("the key holder is in")
+	c.in.Write([]byte("q"))
+	if out, err := c.wait(t); err != nil {
+		t.Fatalf("the key holder's session: %v\n%s", err, out)
+	}
+	srv.waitLog(`refused \d+ connection\(s\) not yet authenticated past the caps \(the last from 127\.0\.0\.1;`)
+
+	// A silent connection let in (the first ones' deadlines have passed,
+	// so there is room again) gets the server's version line, then, at
+	// the deadline, the server's close.
+	time.Sleep(2 * time.Second)
+	late, err := net.DialTimeout("tcp", "127.0.0.1:"+srv.port, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer late.Close()
+	late.SetReadDeadline(time.Now().Add(15 * time.Second))
+	got, err := io.ReadAll(late)
+	if err != nil || !strings.HasPrefix(string(got), "SSH-2.0-") {
+		t.Fatalf("a silent connection, let in, got %q and then %v; want the version line and a close at the handshake deadline", got, err)
+	}
 }
