@@ -128,7 +128,13 @@ func (r *Room) Announce(from, text string) {
 // announce delivers note to every member but skip. A member whose inbox is
 // full (its program stalled) loses the note: one slow session never holds
 // up the others.
+//
+// Every note passes through Sanitize here, the one door to other screens:
+// its text may carry what a client typed or sent (a name, a filter, a
+// column), and no escape sequence of one session may reach another's
+// terminal.
 func (r *Room) announce(note roomNote, skip *Member) {
+	note.from, note.text, note.notice = Sanitize(note.from), Sanitize(note.text), Sanitize(note.notice)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, m := range r.members {

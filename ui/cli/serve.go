@@ -38,9 +38,13 @@ datasets without any): no path prompt, no files, no shell.`,
 	f := cmd.Flags()
 	f.StringVar(&cfg.Listen, "listen", serve.DefaultListen, "listen on `HOST:PORT`")
 	f.StringVar(&cfg.AuthorizedKeys, "authorized-keys", serve.DefaultAuthorizedKeys(), "let in the public keys of `FILE`, in authorized_keys format")
+	f.BoolVar(&cfg.StrictNames, "strict-names", false, "refuse a client whose user name is not its key's (default: shown as \"alice (said bob)\")")
 	f.BoolVar(&cfg.Open, "open", false, "let anyone in, with any key or none: only on a loopback --listen address")
 	f.StringVar(&cfg.HostKey, "host-key", "", "the server's private key `FILE`, made when missing; default: hitmiss/ssh_host_ed25519_key in the user's config directory")
 	f.IntVar(&cfg.MaxSessions, "max-sessions", 16, "sessions at once; the next is turned away with a message")
+	f.DurationVar(&cfg.HandshakeTimeout, "handshake-timeout", serve.DefaultHandshakeTimeout, "close a connection not authenticated this long after it opened")
+	f.IntVar(&cfg.MaxUnauthenticated, "max-unauthenticated", serve.DefaultMaxUnauthenticated, "connections not yet authenticated at once; past it, new ones are closed")
+	f.IntVar(&cfg.MaxUnauthenticatedPerAddr, "max-unauthenticated-per-address", serve.DefaultMaxUnauthenticatedPerAddr, "connections not yet authenticated at once from one address")
 	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", 30*time.Minute, "close a connection idle this long; 0: never")
 	add(cmd, g.read)
 	add(cmd, g.cache)
@@ -53,8 +57,9 @@ func serveRun(s Streams, o *options, cfg serve.Config, args []string) error {
 		fmt.Fprintln(s.Err, "hitmiss serve:", ui.Sanitize(err.Error()))
 		return exitStatus(status)
 	}
-	if o.cache.negative() || cfg.MaxSessions < 0 || cfg.IdleTimeout < 0 {
-		return fail(2, fmt.Errorf("--ttl, --max-entries, --slow, --max-sessions and --idle-timeout must not be negative"))
+	if o.cache.negative() || cfg.MaxSessions < 0 || cfg.IdleTimeout < 0 ||
+		cfg.HandshakeTimeout <= 0 || cfg.MaxUnauthenticated <= 0 || cfg.MaxUnauthenticatedPerAddr <= 0 {
+		return fail(2, fmt.Errorf("--ttl, --max-entries, --slow, --max-sessions and --idle-timeout must not be negative; --handshake-timeout and --max-unauthenticated(-per-address) must be positive"))
 	}
 	sources, problems := resolveAll(args, s.In)
 	for _, p := range problems {

@@ -1,20 +1,13 @@
 package serve
 
 import (
-	"bufio"
-	"crypto/ed25519"
-	"crypto/rand"
-	"encoding/pem"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
-
-	gossh "golang.org/x/crypto/ssh"
 )
 
 // TestServeWithRealSSH is the end-to-end check: the real hitmiss binary
@@ -28,69 +21,20 @@ func TestServeWithRealSSH(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "hitmiss")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/hitmiss/hitmiss").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-
-	// A client key in OpenSSH's format, and the authorized_keys naming it.
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	block, err := gossh.MarshalPrivateKey(priv, "e2e")
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyFile := filepath.Join(dir, "id_ed25519")
-	if err := os.WriteFile(keyFile, pem.EncodeToMemory(block), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	sshPub, err := gossh.NewPublicKey(pub)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// A client key for each user in OpenSSH's format, and the
+	// authorized_keys naming them by their comments.
+	alice, bob := newSSHKey(t, dir, "alice"), newSSHKey(t, dir, "bob")
 	authorized := filepath.Join(dir, "authorized_keys")
-	if err := os.WriteFile(authorized, gossh.MarshalAuthorizedKey(sshPub), 0o600); err != nil {
+	lines := append(authorizedLine(alice.signer, "", "alice"), authorizedLine(bob.signer, "", "bob")...)
+	if err := os.WriteFile(authorized, lines, 0o600); err != nil {
 		t.Fatal(err)
 	}
-
-	// The server, on a free port it reports.
-	srv := exec.Command(bin, "serve", "--listen", "127.0.0.1:0", "--authorized-keys", authorized, "--no-color")
-	srv.Env = append(os.Environ(), "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "XDG_CACHE_HOME="+filepath.Join(dir, "cache"))
-	stderr, err := srv.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		srv.Process.Signal(os.Interrupt)
-		srv.Wait()
-	})
-	lines := bufio.NewScanner(stderr)
-	var port string
-	for lines.Scan() {
-		if m := regexp.MustCompile(`listening on 127\.0\.0\.1:(\d+)`).FindStringSubmatch(lines.Text()); m != nil {
-			port = m[1]
-			break
-		}
-	}
-	if port == "" {
-		t.Fatal("hitmiss serve never said where it listens")
-	}
-	log := make(chan string, 100)
-	go func() {
-		for lines.Scan() {
-			log <- lines.Text()
-		}
-		close(log)
-	}()
+	srv := serveBinary(t, dir, "--authorized-keys", authorized)
 	hostKey := filepath.Join(dir, "config", "hitmiss", "ssh_host_ed25519_key")
 	if fi, err := os.Stat(hostKey); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("host key in the config dir: %v, %v; want a 0600 file", fi, err)
 	}
+	keyFiles := map[string]string{"alice": alice.file, "bob": bob.file}
 
 	tmuxName := fmt.Sprintf("hitmiss-serve-e2e-%d", time.Now().UnixNano())
 	tmux := func(args ...string) *exec.Cmd {
@@ -99,7 +43,7 @@ func TestServeWithRealSSH(t *testing.T) {
 	t.Cleanup(func() { tmux("kill-server").Run() })
 	sshCmd := func(user string) string {
 		return fmt.Sprintf("ssh -F /dev/null -p %s -i %s -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -t %s@127.0.0.1; sleep 30",
-			port, keyFile, user)
+			srv.port, keyFiles[user], user)
 	}
 	screen := func(user string) string {
 		out, err := tmux("capture-pane", "-p", "-t", user).Output()
@@ -156,13 +100,5 @@ func TestServeWithRealSSH(t *testing.T) {
 	keys("bob", "q")
 	waitFor("alice", "1 session connected: alice", "bob: left", "bob: OnRelease: session_place(")
 
-	deadline := time.After(10 * time.Second)
-	for seen := ""; !strings.Contains(seen, "bob disconnected"); {
-		select {
-		case l := <-log:
-			seen += l + "\n"
-		case <-deadline:
-			t.Fatalf("the server's log never said bob left:\n%s", seen)
-		}
-	}
+	srv.waitLog(`bob disconnected`)
 }

@@ -10,18 +10,14 @@
 package serve
 
 import (
-	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -29,7 +25,6 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish"
-	bm "github.com/charmbracelet/wish/bubbletea"
 	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
 
@@ -56,9 +51,20 @@ type Config struct {
 	HostKey        string        // the server's private key file, created (0600) when missing
 	MaxSessions    int           // sessions at once (0: no limit); the next is turned away
 	IdleTimeout    time.Duration // a connection with no traffic for this long is closed (0: never)
-	Color          bool
-	Sources        []loaders.Source // the only data a remote user can reach
-	Log            io.Writer        // one line per connection and disconnection; nil: none
+	// HandshakeTimeout closes a connection not authenticated this long
+	// after it was accepted (0: DefaultHandshakeTimeout).
+	HandshakeTimeout time.Duration
+	// MaxUnauthenticated and MaxUnauthenticatedPerAddr cap the connections
+	// not yet authenticated, in all and from one source address; one past
+	// a cap is closed when accepted (0: the defaults; negative: no cap).
+	MaxUnauthenticated        int
+	MaxUnauthenticatedPerAddr int
+	// StrictNames refuses a client whose user name (ssh NAME@host) is not
+	// its key's name; without it the session is shown as "alice (said bob)".
+	StrictNames bool
+	Color       bool
+	Sources     []loaders.Source // the only data a remote user can reach
+	Log         io.Writer        // one line per connection and disconnection; nil: none
 }
 
 // Server is a running `hitmiss serve`.
@@ -67,13 +73,14 @@ type Server struct {
 	reg     *cache.Registry
 	loaders *loaders.Loaders
 	room    *ui.Room
+	keys    []authorizedKey // nil with Open
 	srv     *ssh.Server
 	ln      net.Listener
 	logMu   sync.Mutex
 
 	// newModel builds a session's model; tests replace it to check that a
 	// session's panic stays in that session.
-	newModel func(*ui.Member) tea.Model
+	newModel func(*ui.Member, io.Writer) tea.Model
 }
 
 // New checks cfg, loads the host key and the authorized keys, and listens
@@ -111,7 +118,7 @@ func New(reg *cache.Registry, lcfg loaders.Config, cfg Config) (*Server, error) 
 		wish.WithHostKeyPEM(hostKey),
 		wish.WithIdleTimeout(cfg.IdleTimeout),
 		wish.WithMiddleware(
-			bm.MiddlewareWithProgramHandler(s.program, termenv.Ascii),
+			s.run,
 			s.admit,
 		),
 	}
@@ -120,21 +127,20 @@ func New(reg *cache.Registry, lcfg loaders.Config, cfg Config) (*Server, error) 
 			wish.WithPublicKeyAuth(func(ssh.Context, ssh.PublicKey) bool { return true }),
 			wish.WithKeyboardInteractiveAuth(func(ssh.Context, gossh.KeyboardInteractiveChallenge) bool { return true }))
 	} else {
-		keys, err := AuthorizedKeys(cfg.AuthorizedKeys)
-		if err != nil {
+		if s.keys, err = AuthorizedKeys(cfg.AuthorizedKeys); err != nil {
 			return nil, err
 		}
-		opts = append(opts, wish.WithPublicKeyAuth(func(_ ssh.Context, key ssh.PublicKey) bool {
-			for _, k := range keys {
-				if ssh.KeysEqual(key, k) {
-					return true
-				}
-			}
-			return false
-		}))
+		opts = append(opts, wish.WithPublicKeyAuth(s.authorize))
 	}
 	if s.srv, err = wish.NewServer(opts...); err != nil {
 		return nil, fmt.Errorf("ssh server: %w", err)
+	}
+	g := newGate(orDefault(cfg.HandshakeTimeout, DefaultHandshakeTimeout),
+		max(orDefault(cfg.MaxUnauthenticated, DefaultMaxUnauthenticated), 0),
+		max(orDefault(cfg.MaxUnauthenticatedPerAddr, DefaultMaxUnauthenticatedPerAddr), 0), s.logf)
+	s.srv.ConnCallback = g.conn
+	s.srv.ServerConfigCallback = func(ctx ssh.Context) *gossh.ServerConfig {
+		return &gossh.ServerConfig{AuthLogCallback: authenticated(ctx)}
 	}
 	// Nothing but the explorer: no port forwarding, no subsystems.
 	s.srv.LocalPortForwardingCallback = nil
@@ -144,6 +150,13 @@ func New(reg *cache.Registry, lcfg loaders.Config, cfg Config) (*Server, error) 
 		return nil, fmt.Errorf("--listen %s: %w", cfg.Listen, err)
 	}
 	return s, nil
+}
+
+func orDefault[T int | time.Duration](v, def T) T {
+	if v == 0 {
+		return def
+	}
+	return v
 }
 
 // Addr is the address the server listens on.
@@ -183,6 +196,57 @@ type session struct {
 	model  *ui.Model // nil until program built it
 }
 
+// refusedKey marks, in a connection's context, a key whose refusal was
+// logged: the client asks about a key and then signs with it, and the log
+// needs one line.
+type refusedKey struct{ fingerprint string }
+
+// authorize is the public-key check: a key of the authorized_keys file
+// whose line lets this connection in (authkeys.go). A key found but
+// refused by its options is logged with the reason.
+func (s *Server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
+	k, why := match(s.keys, key, ctx.RemoteAddr(), time.Now())
+	if k != nil {
+		return true
+	}
+	if why != "" {
+		fp := fingerprint(key)
+		if ctx.Value(refusedKey{fp}) == nil {
+			ctx.SetValue(refusedKey{fp}, true)
+			s.logf("refused key %s from %s: --authorized-keys %s", fp, ctx.RemoteAddr(), why)
+		}
+	}
+	return false
+}
+
+// identify names the session: the name of the key it authenticated with
+// (authkeys.go), or with --open the user name the client sent. When the
+// client sent another name, the session is "alice (said bob)", or, with
+// StrictNames, refused (refusal says why). It also returns the key's
+// fingerprint, for the log.
+func (s *Server) identify(sess ssh.Session) (name, fp, refusal string) {
+	said := ui.Sanitize(sess.User())
+	fp = fingerprint(sess.PublicKey())
+	if s.cfg.Open {
+		return said, fp, ""
+	}
+	k, why := match(s.keys, sess.PublicKey(), sess.RemoteAddr(), time.Now())
+	if k == nil { // expired between the handshake and now
+		return "", fp, "your key no longer lets you in: " + why
+	}
+	name = ui.Sanitize(k.name)
+	if name == "" {
+		name = "key " + strings.TrimPrefix(fp, "SHA256:")[:8]
+	}
+	if said == name {
+		return name, fp, ""
+	}
+	if s.cfg.StrictNames {
+		return "", fp, fmt.Sprintf("this key is %s's, and the server takes no other name (--strict-names): connect as %s@", name, name)
+	}
+	return fmt.Sprintf("%s (said %s)", name, said), fp, ""
+}
+
 // admit turns away a connection without a terminal or past MaxSessions,
 // with a one-line reason, and cleans up after a session however its
 // program ended: the model's listeners stop, the session's cache entries
@@ -193,16 +257,22 @@ func (s *Server) admit(next ssh.Handler) ssh.Handler {
 			wish.Fatalln(sess, "hitmiss: the explorer needs a terminal: connect with ssh -t")
 			return
 		}
-		member, err := s.room.Join(sess.User())
+		name, fp, refusal := s.identify(sess)
+		if refusal != "" {
+			s.logf("refused %s (key %s) from %s: %s", sess.User(), fp, sess.RemoteAddr(), refusal)
+			wish.Fatalln(sess, "hitmiss: "+refusal)
+			return
+		}
+		member, err := s.room.Join(name)
 		if err != nil {
-			s.logf("turned away %s from %s: %v", sess.User(), sess.RemoteAddr(), err)
+			s.logf("turned away %s (key %s) from %s: %v", name, fp, sess.RemoteAddr(), err)
 			wish.Fatalf(sess, "hitmiss: the server is full (%s at most): try again later\n", sessionCount(s.cfg.MaxSessions))
 			return
 		}
 		start := time.Now()
 		st := &session{member: member}
 		sess.Context().SetValue(sessionKey{}, st)
-		s.logf("%s connected from %s (%s)", member.Name, sess.RemoteAddr(), sessions(s.room))
+		s.logf("%s connected from %s with key %s (%s)", member.Name, sess.RemoteAddr(), fp, sessions(s.room))
 		defer func() {
 			if r := recover(); r != nil {
 				// One session's bug ends that session only.
@@ -219,30 +289,84 @@ func (s *Server) admit(next ssh.Handler) ssh.Handler {
 	}
 }
 
+// run runs the session's program (wish's bubbletea middleware, but
+// bound to the connection): it ends when the program quits or the
+// connection does, whatever keys are still queued. A dropped client must
+// not leave the server working through its keys for seconds: the program
+// stops at once, and admit's cleanup cancels its reruns and releases its
+// session's entries.
+func (s *Server) run(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		defer next(sess)
+		ctx, cancel := context.WithCancel(sess.Context())
+		defer cancel()
+		p := s.program(ctx, sess)
+		if p == nil {
+			return
+		}
+		_, windows, _ := sess.Pty()
+		go func() {
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case w, ok := <-windows:
+					if !ok {
+						return
+					}
+					p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
+				}
+			}
+		}()
+		if _, err := p.Run(); err != nil && ctx.Err() == nil {
+			if st, _ := sess.Context().Value(sessionKey{}).(*session); st != nil {
+				s.logf("%s: %v", st.member.Name, err)
+			}
+		}
+	}
+}
+
 // program builds the session's bubbletea program: the explorer over the
-// server's sources, reading keys from the connection and drawing to it.
-func (s *Server) program(sess ssh.Session) *tea.Program {
+// server's sources, reading keys from the connection and drawing to it
+// until ctx ends. Frames and the OSC 52 of y and Y go through one lock, so
+// a copy never lands inside a frame.
+func (s *Server) program(ctx context.Context, sess ssh.Session) *tea.Program {
 	st, _ := sess.Context().Value(sessionKey{}).(*session)
 	if st == nil {
 		return nil
 	}
-	model := s.newModel(st.member)
+	out := &lockedWriter{w: sess}
+	model := s.newModel(st.member, out)
 	if m, ok := model.(ui.Model); ok {
 		st.model = &m
 	}
-	opts := append(bm.MakeOptions(sess),
+	return tea.NewProgram(model,
+		tea.WithInput(sess),
+		tea.WithOutput(out),
+		tea.WithContext(ctx),
 		tea.WithAltScreen(),
 		tea.WithMouseCellMotion(),
 		// The server's signals are the server's: a session must not
 		// catch the ^C meant for it.
 		tea.WithoutSignalHandler(),
 		tea.WithFilter(clampWindow))
-	return tea.NewProgram(model, opts...)
 }
 
-// explorer is the model of one session.
-func (s *Server) explorer(member *ui.Member) tea.Model {
-	return ui.New(s.reg, s.loaders, ui.Options{Sources: s.cfg.Sources, Color: s.cfg.Color, Member: member, Remote: true})
+// lockedWriter serialises the writes of a session's terminal.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// explorer is the model of one session; y and Y copy to its terminal.
+func (s *Server) explorer(member *ui.Member, terminal io.Writer) tea.Model {
+	return ui.New(s.reg, s.loaders, ui.Options{Sources: s.cfg.Sources, Color: s.cfg.Color, Member: member, Remote: true, Clipboard: terminal})
 }
 
 // clampWindow keeps window sizes within bounds.
@@ -255,9 +379,20 @@ func clampWindow(_ tea.Model, msg tea.Msg) tea.Msg {
 	return msg
 }
 
+// logf writes one line to the server's log. Every argument but a number
+// passes through ui.Sanitize first: names, addresses and errors may carry what a client
+// sent (its user name, a key's comment), and an escape sequence or a
+// newline from a client must not reach the operator's terminal or forge a
+// line of the log.
 func (s *Server) logf(format string, args ...any) {
 	if s.cfg.Log == nil {
 		return
+	}
+	for i, a := range args {
+		switch a.(type) {
+		case string, error, fmt.Stringer:
+			args[i] = ui.Sanitize(fmt.Sprint(a))
+		}
 	}
 	s.logMu.Lock()
 	defer s.logMu.Unlock()
@@ -289,56 +424,6 @@ func DefaultHostKey() (string, error) {
 	return filepath.Join(dir, "hitmiss", "ssh_host_ed25519_key"), nil
 }
 
-// HostKey returns the PEM private key at path, creating an ed25519 key
-// there, readable by its owner only, when there is none.
-func HostKey(path string) ([]byte, error) {
-	if path == "" {
-		var err error
-		if path, err = DefaultHostKey(); err != nil {
-			return nil, err
-		}
-	}
-	b, err := os.ReadFile(path)
-	if err == nil {
-		if _, err := gossh.ParsePrivateKey(b); err != nil {
-			return nil, fmt.Errorf("host key %s: %w", path, err)
-		}
-		return b, nil
-	}
-	if !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("host key: %w", err)
-	}
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, fmt.Errorf("host key: %w", err)
-	}
-	block, err := gossh.MarshalPrivateKey(priv, "hitmiss serve host key")
-	if err != nil {
-		return nil, fmt.Errorf("host key: %w", err)
-	}
-	b = pem.EncodeToMemory(block)
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("host key: %w", err)
-	}
-	// O_EXCL: two servers starting at once must not overwrite each
-	// other's key after one of them has handed it to clients.
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) {
-		return HostKey(path)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("host key: %w", err)
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("host key %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return nil, fmt.Errorf("host key %s: %w", path, err)
-	}
-	return b, nil
-}
-
 // DefaultAuthorizedKeys is ~/.ssh/authorized_keys.
 func DefaultAuthorizedKeys() string {
 	home, err := os.UserHomeDir()
@@ -348,32 +433,20 @@ func DefaultAuthorizedKeys() string {
 	return filepath.Join(home, ".ssh", "authorized_keys")
 }
 
-// AuthorizedKeys reads the public keys of an authorized_keys file, read
-// once at start: a line that does not parse is an error naming it, and a
-// file without keys would let no one in, so it is an error too.
-func AuthorizedKeys(path string) ([]ssh.PublicKey, error) {
+// AuthorizedKeys reads an authorized_keys file once, at start, after the
+// StrictModes checks (see readKeyFile): a line that does not parse is an
+// error naming it, and a file without keys would let no one in, so it is
+// an error too. Each line's options are read as sshd reads them
+// (authkeys.go).
+func AuthorizedKeys(path string) ([]authorizedKey, error) {
 	if path == "" {
 		path = DefaultAuthorizedKeys()
 	}
-	b, err := os.ReadFile(path)
+	b, err := readKeyFile(path, "--authorized-keys", false)
 	if err != nil {
-		return nil, fmt.Errorf("--authorized-keys: %w (or --open on a loopback address to let anyone in)", err)
+		return nil, fmt.Errorf("%w (or --open on a loopback address to let anyone in)", err)
 	}
-	var keys []ssh.PublicKey
-	for i, line := range bytes.Split(b, []byte("\n")) {
-		if line = bytes.TrimSpace(line); len(line) == 0 || line[0] == '#' {
-			continue
-		}
-		k, _, _, _, err := gossh.ParseAuthorizedKey(line)
-		if err != nil {
-			return nil, fmt.Errorf("--authorized-keys %s: line %d: %w", path, i+1, err)
-		}
-		keys = append(keys, k)
-	}
-	if len(keys) == 0 {
-		return nil, fmt.Errorf("--authorized-keys %s: no public keys in it, so no one could connect", path)
-	}
-	return keys, nil
+	return parseAuthorizedKeys(path, b)
 }
 
 // sessions says how many sessions are connected.

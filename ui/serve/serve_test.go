@@ -26,13 +26,17 @@ import (
 // on a free loopback port, each with a PTY of its own size, type keys as
 // bytes and read what the client's terminal shows (vt_test.go).
 
-// testServer is a running server with one authorized key.
+// testServer is a running server with an authorized key for each user
+// the tests connect as, named for that user by its comment.
 type testServer struct {
 	*Server
-	reg *cache.Registry
-	key gossh.Signer // authorized
-	log *syncBuffer
+	reg  *cache.Registry
+	keys map[string]gossh.Signer // authorized, by name
+	log  *syncBuffer
 }
+
+// testUsers are the names the tests connect as.
+var testUsers = []string{"alice", "bob", "a", "b", "c", "d", "boom"}
 
 func newKey(t *testing.T) gossh.Signer {
 	t.Helper()
@@ -50,10 +54,15 @@ func newKey(t *testing.T) gossh.Signer {
 func startServer(t *testing.T, lcfg loaders.Config, cfg Config) *testServer {
 	t.Helper()
 	dir := t.TempDir()
-	key := newKey(t)
+	keys := map[string]gossh.Signer{}
+	var lines []byte
+	for _, u := range testUsers {
+		keys[u] = newKey(t)
+		lines = append(lines, authorizedLine(keys[u], "", u)...)
+	}
 	if cfg.AuthorizedKeys == "" && !cfg.Open {
 		cfg.AuthorizedKeys = filepath.Join(dir, "authorized_keys")
-		if err := os.WriteFile(cfg.AuthorizedKeys, gossh.MarshalAuthorizedKey(key.PublicKey()), 0o600); err != nil {
+		if err := os.WriteFile(cfg.AuthorizedKeys, lines, 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -76,7 +85,20 @@ func startServer(t *testing.T, lcfg loaders.Config, cfg Config) *testServer {
 		srv.Close()
 		reg.Close()
 	})
-	return &testServer{Server: srv, reg: reg, key: key, log: log}
+	return &testServer{Server: srv, reg: reg, keys: keys, log: log}
+}
+
+// authorizedLine is key's line of an authorized_keys file, with options
+// (may be "") and a comment (may be "").
+func authorizedLine(key gossh.Signer, options, comment string) []byte {
+	line := strings.TrimSuffix(string(gossh.MarshalAuthorizedKey(key.PublicKey())), "\n")
+	if options != "" {
+		line = options + " " + line
+	}
+	if comment != "" {
+		line += " " + comment
+	}
+	return []byte(line + "\n")
 }
 
 // syncBuffer is a bytes.Buffer safe for the server's log and the test.
@@ -119,7 +141,11 @@ func dial(addr, user string, key gossh.Signer) (*gossh.Client, error) {
 
 func (s *testServer) connect(t *testing.T, user string, w, h int) *client {
 	t.Helper()
-	conn, err := dial(s.Addr().String(), user, s.key)
+	key, ok := s.keys[user]
+	if !ok {
+		key = s.keys["alice"] // --open lets any key in
+	}
+	conn, err := dial(s.Addr().String(), user, key)
 	if err != nil {
 		t.Fatalf("%s: dial: %v", user, err)
 	}
@@ -384,11 +410,11 @@ func TestRefusesOnePastMaxSessions(t *testing.T) {
 func TestOneSessionsPanicStaysThere(t *testing.T) {
 	s := startServer(t, loaders.Config{}, Config{})
 	explorer := s.newModel
-	s.newModel = func(m *ui.Member) tea.Model {
+	s.newModel = func(m *ui.Member, w io.Writer) tea.Model {
 		if strings.HasPrefix(m.Name, "boom") {
-			return panicky{explorer(m)}
+			return panicky{explorer(m, w)}
 		}
-		return explorer(m)
+		return explorer(m, w)
 	}
 	a := s.connect(t, "alice", 80, 24)
 	a.waitFor("Datasets (9)")
