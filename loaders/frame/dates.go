@@ -8,8 +8,10 @@ import (
 )
 
 // dateLayouts are the forms a date cell is read in: ISO 8601 with or
-// without a time, and the common US forms, month first. Day-first forms
-// are not guessed: 03/04/2020 is March 4.
+// without a time (unpadded, 2000-3-1, too), and the common US forms, month
+// first. Day-first forms are not guessed: 03/04/2020 is March 4. A cell or
+// a filter's literal without a time is that day's midnight; without a
+// zone, UTC.
 var dateLayouts = []string{
 	"2006-01-02",
 	"2006-01-02 15:04:05",
@@ -18,6 +20,9 @@ var dateLayouts = []string{
 	"2006-01-02T15:04",
 	time.RFC3339,
 	"2006-01-02 15:04:05Z07:00",
+	"2006-1-2",
+	"2006-1-2 15:04:05",
+	"2006-1-2 15:04",
 	"2006/1/2",
 	"2006/1/2 15:04:05",
 	"2006/1/2 15:04",
@@ -134,4 +139,70 @@ func DetectDates(c Column) (keys *Column, ok bool) {
 func ParseDate(s string) (time.Time, bool) {
 	t, _, ok := ParseDateLayout(s, "")
 	return t, ok
+}
+
+// Instants are a date column's cells as points in time, for comparing:
+// Secs[i] seconds since 1970 UTC and Nanos[i] nanoseconds into that
+// second (nil when every cell falls on a whole second). Missing cells are
+// zero and marked in the column's NAs.
+type Instants struct {
+	Secs  []int64
+	Nanos []int32
+}
+
+// Compare orders cell i against the instant t: -1, 0 or 1.
+func (d Instants) Compare(i int, t time.Time) int {
+	s, n := t.Unix(), int32(t.Nanosecond())
+	var ni int32
+	if d.Nanos != nil {
+		ni = d.Nanos[i]
+	}
+	switch {
+	case d.Secs[i] < s || d.Secs[i] == s && ni < n:
+		return -1
+	case d.Secs[i] > s || d.Secs[i] == s && ni > n:
+		return 1
+	}
+	return 0
+}
+
+// CompareCells orders cell i of d against cell j of e.
+func (d Instants) CompareCells(i int, e Instants, j int) int {
+	var nj int32
+	if e.Nanos != nil {
+		nj = e.Nanos[j]
+	}
+	return d.Compare(i, time.Unix(e.Secs[j], int64(nj)))
+}
+
+// InstantsOf reads every present cell of the text column c as a date:
+// ok is false unless every one reads (and at least one is present), as
+// DetectDates decides. A column mixing forms (1/2/2020 beside
+// 3/14/2015 9:30 PM) gives each cell its own instant.
+func InstantsOf(c Column) (Instants, bool) {
+	if c.Type != series.String {
+		return Instants{}, false
+	}
+	n := c.Len()
+	d := Instants{Secs: make([]int64, n)}
+	layout, present := "", 0
+	for i := range n {
+		if c.NA(i) {
+			continue
+		}
+		t, l, good := ParseDateLayout(c.Strs[i], layout)
+		if !good {
+			return Instants{}, false
+		}
+		layout = l
+		present++
+		d.Secs[i] = t.Unix()
+		if ns := t.Nanosecond(); ns != 0 {
+			if d.Nanos == nil {
+				d.Nanos = make([]int32, n)
+			}
+			d.Nanos[i] = int32(ns)
+		}
+	}
+	return d, present > 0
 }

@@ -31,3 +31,10 @@ func BundledFile(file string) string {
 	_, here, _, _ := runtime.Caller(0) // loaders/loadertest/pandas.go
 	return filepath.Join(filepath.Dir(here), "..", "..", "datasets", "data", file)
 }
+
+// TestdataFile is the path of a test file in loaders/loadertest/testdata
+// (real files, listed in its README), wherever the test calling it lives.
+func TestdataFile(file string) string {
+	_, here, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(here), "testdata", file)
+}

@@ -659,7 +659,9 @@ func (p *filterParser) compare(l operand, op token, r operand) (node, error) {
 		}
 		return n, nil
 	}
-	l, r = datesCompared(l, r)
+	if n, ok, err := p.dateCompare(l, r, test); ok {
+		return n, err
+	}
 	lv, rv := strValue(l), strValue(r)
 	return rowNode(func(i int) bool {
 		a, okA := lv(i)
@@ -668,36 +670,51 @@ func (p *filterParser) compare(l operand, op token, r operand) (node, error) {
 	}), nil
 }
 
-// datesCompared turns a comparison of a text column of dates with a date
-// into one of ISO text, whose order is the dates' order: the filter then
-// agrees with the sort, which orders such a column by date
-// (frame.DetectDates), so `when > "12/31/2019"` keeps 1/2/2020 and not
-// 2/10/2019. Other operands come back as they were.
-func datesCompared(l, r operand) (operand, operand) {
-	col, lit, swapped := l, r, false
+// dateCompare compares as instants when a side is a text column of dates
+// (every present cell reads as a date, frame.InstantsOf) and the other a
+// string or such a column: 2001-01-02, 1/2/2001 and 2001/01/02 00:00 are
+// one instant, a date without a time is its midnight, and the filter
+// agrees with the sort, which orders such a column by date. A string that
+// is not a date compared with a date column is an error, never a text
+// comparison. ok is false when the operands are not dates.
+func (p *filterParser) dateCompare(l, r operand, test func(int) bool) (n node, ok bool, err error) {
+	if l.col != nil && r.col != nil {
+		a, aok := frame.InstantsOf(*l.col)
+		if !aok {
+			return node{}, false, nil
+		}
+		b, bok := frame.InstantsOf(*r.col)
+		if !bok {
+			return node{}, false, nil
+		}
+		lc, rc := *l.col, *r.col
+		return rowNode(func(i int) bool {
+			return !lc.NA(i) && !rc.NA(i) && test(a.CompareCells(i, b, i))
+		}), true, nil
+	}
+	col, lit, sign := l, r, 1
 	if col.col == nil {
-		col, lit, swapped = r, l, true
+		col, lit, sign = r, l, -1
 	}
-	if col.col == nil || lit.col != nil {
-		return l, r
+	if col.col == nil {
+		return node{}, false, nil
 	}
-	t, _, ok := frame.ParseDateLayout(lit.str, "")
-	if !ok {
-		return l, r
-	}
-	keys, isDate := frame.DetectDates(*col.col)
+	inst, isDate := frame.InstantsOf(*col.col)
 	if !isDate {
-		return l, r
+		return node{}, false, nil
 	}
-	if keys != nil {
-		col.col = keys
+	t, good := frame.ParseDate(lit.str)
+	if !good {
+		return node{}, true, p.errAt(lit.pos, fmt.Sprintf("%s is not a date, and %s holds dates: write one as 2001-01-02, 2001-01-02 15:04 or 1/2/2001", lit.source, col.source))
 	}
-	utc := t.UTC()
-	lit.str = frame.ISOText(t, utc.Hour() != 0 || utc.Minute() != 0 || utc.Second() != 0 || utc.Nanosecond() != 0)
-	if swapped {
-		return lit, col
+	c := *col.col
+	n = rowNode(func(i int) bool { return !c.NA(i) && test(sign*inst.Compare(i, t)) })
+	n.vec = func(lo, hi int, out []bool) {
+		for i := range out[:hi-lo] {
+			out[i] = !c.NA(lo+i) && test(sign*inst.Compare(lo+i, t))
+		}
 	}
-	return col, lit
+	return n, true, nil
 }
 
 // numKernel is the vector form of a comparison of an int or float column

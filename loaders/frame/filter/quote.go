@@ -3,6 +3,7 @@ package filter
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -47,6 +48,17 @@ func EqualsTest(name string, typ series.Type, text string, na bool) (string, err
 		return col + " = " + strconv.FormatFloat(v, 'g', -1, 64), nil
 	}
 	return col + " = " + quoteString(text), nil
+}
+
+// TextEqualsTest is a filter test that keeps the rows whose column name
+// holds exactly text, as written: a date column's = compares instants,
+// under which 1/2/2020 and 2020-01-02 are equal.
+func TextEqualsTest(name, text string) (string, error) {
+	col, err := QuoteColumn(name)
+	if err != nil {
+		return "", err
+	}
+	return col + " ~ " + quoteString("^"+regexp.QuoteMeta(text)+"$"), nil
 }
 
 // QuoteColumn writes a column's name as the filter language reads it:

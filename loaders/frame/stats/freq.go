@@ -196,10 +196,34 @@ func (f Freq) Filter(i int) (string, error) {
 	parts := make([]string, len(f.columns))
 	for j, name := range f.columns {
 		test, err := filter.EqualsTest(name, f.types[j], g.Values[j], g.NA[j])
+		if err == nil && !g.NA[j] && f.types[j] == series.String && f.sharesInstant(j, g.Values[j]) {
+			// = compares dates as instants; this value's text is not the
+			// only one for its instant, so match the text itself.
+			test, err = filter.TextEqualsTest(name, g.Values[j])
+		}
 		if err != nil {
 			return "", err
 		}
 		parts[j] = test
 	}
 	return strings.Join(parts, " and "), nil
+}
+
+// sharesInstant reports whether text, a value of column j, reads as a date
+// that another group writes differently (1/2/2020 beside 2020-01-02): = in
+// the filter language would keep both.
+func (f Freq) sharesInstant(j int, text string) bool {
+	t, ok := frame.ParseDate(text)
+	if !ok {
+		return false
+	}
+	for _, g := range f.groups {
+		if g.NA[j] || g.Values[j] == text {
+			continue
+		}
+		if u, ok := frame.ParseDate(g.Values[j]); ok && u.Equal(t) {
+			return true
+		}
+	}
+	return false
 }
