@@ -11,8 +11,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
@@ -83,9 +85,20 @@ func (p *Predicate) Rows() []int {
 	found := make([][]int, chunks)
 	parallel.For(chunks, func(k int) {
 		lo, hi := k*filterChunk, min(n, (k+1)*filterChunk)
-		out := make([]bool, hi-lo)
+		buf := takeFlags()
+		defer flagPool.Put(buf)
+		out := (*buf)[:hi-lo]
 		p.root.vec(lo, hi, out)
-		var rows []int
+		kept := 0
+		for _, ok := range out {
+			if ok {
+				kept++
+			}
+		}
+		if kept == 0 {
+			return
+		}
+		rows := make([]int, 0, kept)
 		for i, ok := range out {
 			if ok {
 				rows = append(rows, lo+i)
@@ -106,6 +119,14 @@ func (p *Predicate) Rows() []int {
 	}
 	return out
 }
+
+// flagPool holds chunk-sized flag buffers: Rows takes one per chunk and an
+// and/or node one for its right side, instead of allocating them anew for
+// each of a 3M-row frame's 367 chunks on every filter (garbage that brought
+// the collector's mark of the whole table into the filter's time).
+var flagPool = sync.Pool{New: func() any { b := make([]bool, filterChunk); return &b }}
+
+func takeFlags() *[]bool { return flagPool.Get().(*[]bool) }
 
 // node is a compiled filter expression, evaluable a row at a time (row) or
 // over rows [lo, hi) at once into out[:hi-lo] (vec), which runs a tight
@@ -160,7 +181,14 @@ func combine(l, r node, lo, hi int, out []bool, and bool) {
 			}
 		}
 	default:
-		right := make([]bool, len(out))
+		var right []bool
+		if len(out) <= filterChunk {
+			buf := takeFlags()
+			defer flagPool.Put(buf)
+			right = (*buf)[:len(out)]
+		} else {
+			right = make([]bool, len(out))
+		}
 		r.vec(lo, hi, right)
 		if and {
 			for i := range out {
@@ -530,12 +558,16 @@ func containsFold(pat string) func(string) bool {
 	if 'a' <= first && first <= 'z' {
 		firstUp -= 'a' - 'A'
 	}
+	// One pass: a match found among ASCII bytes is one strings.ToLower
+	// would find too (it lower-cases ASCII in place); only a string with
+	// a byte past ASCII, and no match before it, needs the slow test.
 	return func(s string) bool {
-		if !isASCII(s) {
-			return slow(s)
-		}
-		for i := 0; i+len(lower) <= len(s); i++ {
-			if c := s[i]; c != first && c != firstUp {
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if c >= utf8.RuneSelf {
+				return slow(s)
+			}
+			if c != first && c != firstUp || i+len(lower) > len(s) {
 				continue
 			}
 			if asciiEqualFold(s[i+1:i+len(lower)], lower[1:]) {
@@ -591,25 +623,58 @@ func (p *filterParser) textTest(left operand, op token, compile func(string) (fu
 			if c.NAs != nil {
 				nas = c.NAs[lo:hi]
 			}
-			// Equal neighbours (runs of one value, and the loader's
-			// interned strings) reuse the last answer.
+			// Equal neighbours (runs of one value) reuse the last answer;
+			// other repeats are found by where their bytes live: the
+			// reader interns a column's repeated values (intern.Store), so
+			// equal cells share one string, and a small table keyed by its
+			// address answers them without matching again. A string's bytes
+			// never change, so an address and length name one value.
 			var last string
 			lastOK, have := false, false
+			var memo [textMemoSize]textMemo
 			for i := range cells {
 				if nas != nil && nas[i] {
 					out[i] = false
 					continue
 				}
 				v := cells[i]
-				if !have || v != last {
-					last, lastOK, have = v, match(v), true
+				if have && v == last {
+					out[i] = lastOK
+					continue
 				}
-				out[i] = lastOK
+				ok := false
+				if len(v) == 0 {
+					ok = match(v)
+				} else {
+					ptr := unsafe.StringData(v)
+					m := &memo[(uint64(uintptr(unsafe.Pointer(ptr)))*0x9E3779B97F4A7C15)>>(64-textMemoBits)]
+					if m.ptr == ptr && m.n == len(v) {
+						ok = m.ok
+					} else {
+						ok = match(v)
+						*m = textMemo{ptr: ptr, n: len(v), ok: ok}
+					}
+				}
+				last, lastOK, have = v, ok, true
+				out[i] = ok
 			}
 		}
 	}
 	return n, nil
 }
+
+// textMemo remembers a text test's answer for the string whose bytes start
+// at ptr and run n long.
+type textMemo struct {
+	ptr *byte
+	n   int
+	ok  bool
+}
+
+const (
+	textMemoBits = 8
+	textMemoSize = 1 << textMemoBits
+)
 
 func constNode(v bool) node {
 	return node{row: func(int) bool { return v }, vec: func(lo, hi int, out []bool) {
