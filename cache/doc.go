@@ -162,6 +162,17 @@
 // it keeps failing), so a dead server costs misses nothing; clears always
 // try it.
 //
+// A store that is also a Broadcaster (redisstore is, through Redis pub/sub)
+// carries the clears themselves: Clear, ClearArg, ClearLabel, ClearData,
+// ClearResources, ClearAll and SetVersion in one process drop the in-memory
+// copies in every other process on the store, whose EventCleared says where
+// the clear came from (Event.Origin, "clear in host pid N"). Messages are
+// framed, bounded and checked like entries, MACed under WithStoreSecret,
+// and anything else on the channel is ignored and counted
+// (Registry.BroadcastStats). Messages sent while a process was cut off from
+// the store are lost, so on subscribing again it drops every in-memory
+// entry: Persist functions read theirs back from the store.
+//
 // # Refresh, warm, set
 //
 // RefreshInBackground (Streamlit's refresh="background") serves an expired

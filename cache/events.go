@@ -61,6 +61,11 @@ type Event struct {
 	Entries  int           // on EventCleared: how many entries were removed
 	Outcome  Outcome       // on EventHit: Hit, Joined, Stored or Stale
 	Session  string        // the session (WithSession) of the call that caused the event; "" when none
+	// Origin, on an EventCleared that another process caused through the
+	// store (see Broadcaster), says where: "clear in web-1 pid 4242",
+	// "SetVersion in …", or "resubscribed: …" when this process dropped its
+	// entries because clears may have been lost. "" for this process's own.
+	Origin string
 }
 
 // hub fans events out to subscribers. Sends never block: a subscriber whose

@@ -1016,8 +1016,16 @@ func (f *Func[A, R]) InFlight(arg A) bool {
 }
 
 // Clear removes every entry of f, in memory and on disk, before it returns.
-// Computations in flight finish for their callers but are not stored.
+// Computations in flight finish for their callers but are not stored. On a
+// store that is a Broadcaster, the other processes drop theirs from memory
+// too, within a round trip.
 func (f *Func[A, R]) Clear() {
+	f.clearLocal()
+	f.reg.announce(invalidation{op: opClear, name: f.name})
+}
+
+// clearLocal is Clear without telling the other processes.
+func (f *Func[A, R]) clearLocal() {
 	f.lockPersist()
 	defer f.unlockPersist()
 	f.mu.Lock()
@@ -1062,7 +1070,8 @@ func (f *Func[A, R]) detachAllLocked() {
 	}
 }
 
-// ClearArg removes the entry for arg (st: f.clear(*args)). It returns an
+// ClearArg removes the entry for arg (st: f.clear(*args)), and on a store
+// that is a Broadcaster, the other processes' copies of it. It returns an
 // error only when arg cannot be hashed.
 func (f *Func[A, R]) ClearArg(arg A) error {
 	k, err := f.key(arg)
@@ -1096,6 +1105,7 @@ func (f *Func[A, R]) ClearArg(arg A) error {
 		f.storeFailed(f.persist.removeLocked(k.digest()), label)
 	}
 	f.releaseEntries(gone)
+	f.reg.announce(invalidation{op: opClearArg, name: f.name, arg: k.digest()})
 	return nil
 }
 

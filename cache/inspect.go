@@ -61,6 +61,24 @@ func (f *Func[A, R]) clearLabel(label string) (int, error) {
 	f.lockPersist()
 	defer f.unlockPersist()
 	f.mu.Lock()
+	gone := f.dropLabelLocked(label)
+	f.n.clears.Add(1)
+	f.reg.hub.publish(Event{Func: f.name, Kind: EventCleared, Key: label, Entries: len(gone)})
+	f.mu.Unlock()
+	if f.persist != nil {
+		for _, e := range gone {
+			f.storeFailed(f.persist.removeLocked(e.key.digest()), label)
+		}
+	}
+	f.releaseEntries(gone)
+	f.reg.announce(invalidation{op: opClearLabel, name: f.name, label: label})
+	return len(gone), nil
+}
+
+// dropLabelLocked removes the entries labelled label and detaches their
+// computations in flight; it returns the entries, to be released outside
+// the lock.
+func (f *Func[A, R]) dropLabelLocked(label string) []*entry[R] {
 	var gone []*entry[R]
 	for _, e := range f.store.entries() {
 		if e.label == label {
@@ -74,16 +92,7 @@ func (f *Func[A, R]) clearLabel(label string) (int, error) {
 			delete(f.inflight, k)
 		}
 	}
-	f.n.clears.Add(1)
-	f.reg.hub.publish(Event{Func: f.name, Kind: EventCleared, Key: label, Entries: len(gone)})
-	f.mu.Unlock()
-	if f.persist != nil {
-		for _, e := range gone {
-			f.storeFailed(f.persist.removeLocked(e.key.digest()), label)
-		}
-	}
-	f.releaseEntries(gone)
-	return len(gone), nil
+	return gone
 }
 
 // SessionScoped reports whether f keeps its entries per session

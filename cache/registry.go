@@ -21,6 +21,7 @@ type Registry struct {
 	closed      atomic.Bool
 	persist     persistSetup
 
+	bc     *broadcast      // nil unless tier is a Broadcaster
 	ctx    context.Context // done at Close: ends store operations and background refreshes
 	cancel context.CancelFunc
 	tasks  tasks // goroutines the registry started; Close waits for them
@@ -35,6 +36,10 @@ type registered interface {
 	Name() string
 	Kind() Kind
 	Clear()
+	clearLocal()
+	dropMemory(from string)
+	dropDigest(d digest, from string)
+	dropLabel(label, from string)
 	Stats() Stats
 	close()
 	endSession(id string)
@@ -51,6 +56,7 @@ func NewRegistry(opts ...RegistryOption) *Registry {
 	}
 	r.hub.now = r.now
 	r.ctx, r.cancel = context.WithCancel(context.Background())
+	r.startBroadcast()
 	return r
 }
 
@@ -73,9 +79,18 @@ func (r *Registry) snapshot() []registered {
 func (r *Registry) clearKind(k Kind, all bool) {
 	for _, f := range r.snapshot() {
 		if all || f.Kind() == k {
-			f.Clear()
+			f.clearLocal()
 		}
 	}
+	kinds := byte(kindBitData | kindBitResource)
+	switch {
+	case all:
+	case k == KindData:
+		kinds = kindBitData
+	default:
+		kinds = kindBitResource
+	}
+	r.announce(invalidation{op: opClearKind, kinds: kinds})
 }
 
 // ClearData clears every Data function (st.cache_data.clear()).
@@ -96,7 +111,9 @@ func (r *Registry) Clear(name string) bool {
 	return false
 }
 
-// ClearAll clears every function of the registry.
+// ClearAll clears every function of the registry. ClearData,
+// ClearResources and ClearAll, on a store that is a Broadcaster, tell the
+// other processes in one message, and they clear the same in memory.
 func (r *Registry) ClearAll() { r.clearKind(0, true) }
 
 // Close ends the registry: it stops every expiry timer, runs OnRelease for

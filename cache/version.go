@@ -154,6 +154,9 @@ func (f *Func[A, R]) Version() string {
 // Stats as SetAside and SetAsideBytes; going back to a version restores
 // its entries' recency as it was.
 //
+// On a store that is a Broadcaster, the other processes drop f's entries
+// from memory, as a Clear there would; they keep their own version.
+//
 // A Persist function's stored entries are keyed by the Version it was
 // built with, so SetVersion returns an error for it and changes nothing.
 func (f *Func[A, R]) SetVersion(v string) error {
@@ -191,5 +194,6 @@ func (f *Func[A, R]) SetVersion(v string) error {
 	released = append(released, f.sweepLocked()...)
 	f.mu.Unlock()
 	f.releaseEntries(released)
+	f.reg.announce(invalidation{op: opVersion, name: f.name})
 	return nil
 }
