@@ -9,6 +9,17 @@
 // enforces the time to live: an entry saved with a TTL disappears from Redis
 // itself, whether or not a cache process is still running.
 //
+// The store is also a cache.Broadcaster: a registry on it publishes its
+// clears on the channel prefix+"clears" and drops from memory what the
+// other processes on the store clear. Plain PUBLISH and SUBSCRIBE, which a
+// cluster forwards to every node, so a subscriber on any master hears a
+// publish on any other (clears are rare and small: sharded pub/sub would
+// save a cluster nothing worth needing Redis 7 for).
+//
+// Open takes redis://host:port/db for one server, and for a cluster either
+// redis+cluster://host:port (any node; the others are discovered) or
+// redis://host1:port1?addr=host2:port2&addr=host3:port3.
+//
 // Every operation is bounded: Timeout (250 ms by default) for a round trip,
 // plus, for Save and Load, the time to move the value at MinRate (4 MiB/s by
 // default, so a 100 MB frame on a loaded machine is not cut off). Load asks
@@ -56,7 +67,10 @@ type Store struct {
 	closeClient bool   // Open made the client, so Close closes it
 }
 
-var _ cache.Store = (*Store)(nil)
+var (
+	_ cache.Store       = (*Store)(nil)
+	_ cache.Broadcaster = (*Store)(nil)
+)
 
 // Option configures a Store.
 type Option func(*Store)
@@ -109,27 +123,62 @@ func New(client redis.UniversalClient, opts ...Option) *Store {
 
 // Open connects to the server named by a URL such as
 // redis://127.0.0.1:6379/0 (rediss:// for TLS, user and password in the
-// URL as usual, or the password given with the Password option). Close
-// closes the connection. Open does not contact the server: a server that is
-// down shows as failed operations, not here. Its errors never show the
-// password.
+// URL as usual, or the password given with the Password option), or to a
+// cluster: redis+cluster://host:port, with any node's address, or
+// redis://host1:port1?addr=host2:port2&… naming several (a cluster has
+// database 0 only). Close closes the connection. Open does not contact the
+// server: a server that is down shows as failed operations, not here. Its
+// errors never show the password.
 func Open(rawURL string, opts ...Option) (*Store, error) {
-	o, err := redis.ParseURL(rawURL)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // url.Error repeats the URL, password and all
-		}
-		return nil, fmt.Errorf("redis store %s: %s", redactURL(rawURL), redactPassword(err.Error(), rawURL))
-	}
-	o.ContextTimeoutEnabled = true
 	s := New(nil, opts...)
-	if s.password != "" {
-		o.Password = s.password
+	cluster, u := clusterURL(rawURL)
+	if cluster {
+		o, err := redis.ParseClusterURL(u)
+		if err != nil {
+			return nil, openErr(rawURL, err)
+		}
+		o.ContextTimeoutEnabled = true
+		if s.password != "" {
+			o.Password = s.password
+		}
+		s.client = redis.NewClusterClient(o)
+	} else {
+		o, err := redis.ParseURL(rawURL)
+		if err != nil {
+			return nil, openErr(rawURL, err)
+		}
+		o.ContextTimeoutEnabled = true
+		if s.password != "" {
+			o.Password = s.password
+		}
+		s.client = redis.NewClient(o)
 	}
-	s.client = redis.NewClient(o)
 	s.closeClient = true
 	return s, nil
+}
+
+// clusterURL reports whether raw names a cluster, and the URL go-redis's
+// ParseClusterURL takes for it: redis+cluster:// (rediss+cluster://) is
+// redis:// (rediss://), and a redis:// URL with addr= parameters names
+// several nodes.
+func clusterURL(raw string) (bool, string) {
+	for _, scheme := range []string{"redis", "rediss"} {
+		if rest, ok := strings.CutPrefix(raw, scheme+"+cluster://"); ok {
+			return true, scheme + "://" + rest
+		}
+	}
+	if u, err := url.Parse(raw); err == nil && u.Query().Has("addr") {
+		return true, raw
+	}
+	return false, raw
+}
+
+func openErr(rawURL string, err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // url.Error repeats the URL, password and all
+	}
+	return fmt.Errorf("redis store %s: %s", redactURL(rawURL), redactPassword(err.Error(), rawURL))
 }
 
 // redactURL returns raw with the password of its user info, if any,
@@ -177,8 +226,11 @@ func (s *Store) Close() error {
 // String names the store for messages: its server and prefix.
 func (s *Store) String() string {
 	addr := "redis"
-	if c, ok := s.client.(*redis.Client); ok {
+	switch c := s.client.(type) {
+	case *redis.Client:
 		addr = "redis://" + c.Options().Addr + "/" + fmt.Sprint(c.Options().DB)
+	case *redis.ClusterClient:
+		addr = "redis cluster " + strings.Join(c.Options().Addrs, ",")
 	}
 	return addr + " prefix " + s.prefix
 }

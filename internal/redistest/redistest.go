@@ -31,6 +31,9 @@ type Server struct {
 	Addr string
 
 	t    testing.TB
+	bin  string
+	dir  string
+	args []string // beyond the defaults, e.g. cluster mode
 	cmd  *exec.Cmd
 	done chan struct{} // closed when the process has exited
 	once sync.Once
@@ -57,7 +60,7 @@ func StartMain(dir string) (*Server, error) {
 	}
 	var lastErr error
 	for attempt := 0; attempt < 5; attempt++ {
-		s, err := start(nil, bin, dir)
+		s, err := start(nil, bin, dir, 0, nil)
 		if err == nil {
 			return s, nil
 		}
@@ -77,7 +80,7 @@ func Start(t testing.TB) *Server {
 	// A free port found by listening on :0 can be taken by someone else
 	// before redis binds it; try again with another port when that happens.
 	for attempt := 0; attempt < 5; attempt++ {
-		s, err := start(t, bin, dir)
+		s, err := start(t, bin, dir, 0, nil)
 		if err == nil {
 			t.Cleanup(s.Kill)
 			return s
@@ -88,13 +91,16 @@ func Start(t testing.TB) *Server {
 	return nil
 }
 
-func start(t testing.TB, bin, dir string) (*Server, error) {
-	port, err := freePort()
-	if err != nil {
-		return nil, err
+// start runs redis-server on port, or on a free port when port is 0.
+func start(t testing.TB, bin, dir string, port int, args []string) (*Server, error) {
+	if port == 0 {
+		var err error
+		if port, err = freePort(); err != nil {
+			return nil, err
+		}
 	}
 	logPath := filepath.Join(dir, "redis-"+strconv.Itoa(port)+".log")
-	cmd := exec.Command(bin,
+	cmd := exec.Command(bin, append([]string{
 		"--port", strconv.Itoa(port),
 		"--bind", "127.0.0.1",
 		"--dir", dir,
@@ -102,12 +108,13 @@ func start(t testing.TB, bin, dir string) (*Server, error) {
 		"--appendonly", "no",
 		"--daemonize", "no",
 		"--logfile", logPath,
-	)
+	}, args...)...)
 	cmd.Dir = dir
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("run %s: %w", bin, err)
 	}
-	s := &Server{Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), t: t, cmd: cmd, done: make(chan struct{})}
+	s := &Server{Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), t: t, bin: bin, dir: dir, args: args,
+		cmd: cmd, done: make(chan struct{})}
 	go func() {
 		_ = cmd.Wait()
 		close(s.done)
@@ -195,6 +202,26 @@ func (s *Server) Kill() {
 		_ = s.cmd.Process.Kill()
 		<-s.done
 	})
+}
+
+// Restart starts the server again on the same port, empty, after Kill: a
+// Redis restart as clients see it. It fails the test when the port was
+// taken meanwhile or the server does not answer.
+func (s *Server) Restart() {
+	s.t.Helper()
+	s.Kill()
+	var err error
+	for attempt := 0; attempt < 50; attempt++ {
+		var n *Server
+		_, port, _ := net.SplitHostPort(s.Addr)
+		p, _ := strconv.Atoi(port)
+		if n, err = start(s.t, s.bin, s.dir, p, s.args); err == nil {
+			s.cmd, s.done, s.once = n.cmd, n.done, sync.Once{}
+			return
+		}
+		time.Sleep(100 * time.Millisecond) // the old socket may linger
+	}
+	s.t.Fatalf("restart redis-server on %s: %v", s.Addr, err)
 }
 
 // FlushAll empties the server, failing the test on error.
