@@ -347,7 +347,10 @@ func (s *Store) Delete(ctx context.Context, keys ...string) error {
 
 // DeletePrefix removes every key of the store that starts with prefix: on
 // each master of a cluster or shard of a ring, SCAN with a pattern that
-// matches the prefix literally, then UNLINK what it found. Each round trip
+// matches the prefix literally, then UNLINK what it found, a key a command
+// in one pipeline. (A prefix's keys are spread over every slot: hash tags
+// could keep a function on one master, but would also put all its load
+// there; scanning each master keeps the spread.) Each round trip
 // is bounded by Timeout; a key is deleted only after checking that it does
 // start with the store's prefix followed by prefix.
 func (s *Store) DeletePrefix(ctx context.Context, prefix string) error {
@@ -368,7 +371,7 @@ func (s *Store) DeletePrefix(ctx context.Context, prefix string) error {
 	return s.err("delete prefix", full+"*", err)
 }
 
-func (s *Store) scanDelete(ctx context.Context, c redis.Cmdable, full string) error {
+func (s *Store) scanDelete(ctx context.Context, c scanUnlinker, full string) error {
 	pattern := globEscape(full) + "*"
 	var cursor uint64
 	for {
@@ -390,8 +393,16 @@ func (s *Store) scanDelete(ctx context.Context, c redis.Cmdable, full string) er
 			}
 		}
 		if len(mine) > 0 {
-			_, err := bounded(ctx, s.timeout, func(ctx context.Context) (int64, error) {
-				return c.Unlink(ctx, mine...).Result()
+			// One UNLINK per key, pipelined: a cluster node refuses a
+			// command whose keys hash to different slots (CROSSSLOT), and
+			// the keys of one prefix fall in every slot.
+			_, err := bounded(ctx, s.timeout, func(ctx context.Context) ([]redis.Cmder, error) {
+				return c.Pipelined(ctx, func(p redis.Pipeliner) error {
+					for _, k := range mine {
+						p.Unlink(ctx, k)
+					}
+					return nil
+				})
 			})
 			if err != nil {
 				return err
@@ -402,6 +413,13 @@ func (s *Store) scanDelete(ctx context.Context, c redis.Cmdable, full string) er
 		}
 		cursor = p.next
 	}
+}
+
+// scanUnlinker is the part of a client, or of one node of a cluster, that
+// DeletePrefix uses.
+type scanUnlinker interface {
+	Scan(ctx context.Context, cursor uint64, match string, count int64) *redis.ScanCmd
+	Pipelined(ctx context.Context, fn func(redis.Pipeliner) error) ([]redis.Cmder, error)
 }
 
 // globEscape quotes the characters that Redis's MATCH treats as a pattern,

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,8 +23,11 @@ import (
 var roomy = redisstore.Timeout(30 * time.Second)
 
 func TestSaveLoadAndAbsent(t *testing.T) {
-	srv := redistest.Start(t)
-	s := redisstore.New(srv.Client(), roomy)
+	saveLoadAndAbsent(t, redistest.Start(t).Client())
+}
+
+func saveLoadAndAbsent(t *testing.T, c redis.UniversalClient) {
+	s := redisstore.New(c, roomy)
 	ctx := context.Background()
 
 	if _, err := s.Load(ctx, "f/absent"); !errors.Is(err, cache.ErrNotStored) {
@@ -44,15 +48,17 @@ func TestSaveLoadAndAbsent(t *testing.T) {
 		t.Fatalf("Load of an empty value = %q, %v; want empty and no error", got, err)
 	}
 	// The key in Redis carries the default prefix.
-	raw, err := srv.Client().Get(ctx, "hitmiss:f/a").Result()
+	raw, err := c.Get(ctx, "hitmiss:f/a").Result()
 	if err != nil || raw != "alpha" {
 		t.Fatalf("GET hitmiss:f/a = %q, %v", raw, err)
 	}
 }
 
 func TestTTLIsRedis(t *testing.T) {
-	srv := redistest.Start(t)
-	c := srv.Client()
+	ttlIsRedis(t, redistest.Start(t).Client())
+}
+
+func ttlIsRedis(t *testing.T, c redis.UniversalClient) {
 	s := redisstore.New(c, roomy)
 	ctx := context.Background()
 
@@ -94,8 +100,38 @@ func TestTTLIsRedis(t *testing.T) {
 }
 
 func TestDeleteAndDeletePrefixTouchOnlyTheirKeys(t *testing.T) {
-	srv := redistest.Start(t)
-	c := srv.Client()
+	deletesTouchOnlyTheirKeys(t, redistest.Start(t).Client())
+}
+
+// keys lists the keys matching pattern on every master of a cluster, or on
+// the one server.
+func keys(t *testing.T, c redis.UniversalClient, pattern string) []string {
+	t.Helper()
+	ctx := context.Background()
+	cc, ok := c.(*redis.ClusterClient)
+	if !ok {
+		k, err := c.Keys(ctx, pattern).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	var mu sync.Mutex
+	var all []string
+	err := cc.ForEachMaster(ctx, func(ctx context.Context, n *redis.Client) error {
+		k, err := n.Keys(ctx, pattern).Result()
+		mu.Lock()
+		all = append(all, k...)
+		mu.Unlock()
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return all
+}
+
+func deletesTouchOnlyTheirKeys(t *testing.T, c redis.UniversalClient) {
 	ctx := context.Background()
 	s := redisstore.New(c, roomy)
 	// A prefix with glob characters must match literally.
@@ -135,7 +171,7 @@ func TestDeleteAndDeletePrefixTouchOnlyTheirKeys(t *testing.T) {
 	if err := s.DeletePrefix(ctx, "f1/"); err != nil {
 		t.Fatal(err)
 	}
-	if left, _ := c.Keys(ctx, "hitmiss:f1/*").Result(); len(left) != 0 {
+	if left := keys(t, c, "hitmiss:f1/*"); len(left) != 0 {
 		t.Fatalf("DeletePrefix left %d keys, e.g. %q", len(left), left[0])
 	}
 	for k, why := range foreign {
@@ -276,8 +312,10 @@ func TestOpen(t *testing.T) {
 // a corrupt entry (the cache deletes and rewrites it), not a store failure
 // reported on every run.
 func TestKeyOfAnotherTypeIsACorruptEntry(t *testing.T) {
-	srv := redistest.Start(t)
-	c := srv.Client()
+	keyOfAnotherType(t, redistest.Start(t).Client())
+}
+
+func keyOfAnotherType(t *testing.T, c redis.UniversalClient) {
 	ctx := context.Background()
 	s := redisstore.New(c, roomy)
 	c.RPush(ctx, "hitmiss:f/a", "x", "y")
@@ -294,12 +332,12 @@ func TestKeyOfAnotherTypeIsACorruptEntry(t *testing.T) {
 	if v, out, err := f.GetOutcome(ctx, 3); v != 9 || out != cache.Miss || err != nil {
 		t.Fatalf("Get over a list: %v %v %v", v, out, err)
 	}
-	keys := c.Keys(ctx, "hitmiss:sq-*").Val()
-	if len(keys) != 1 {
-		t.Fatalf("keys %v", keys)
+	sqKeys := keys(t, c, "hitmiss:sq-*")
+	if len(sqKeys) != 1 {
+		t.Fatalf("keys %v", sqKeys)
 	}
-	c.Del(ctx, keys[0])
-	c.RPush(ctx, keys[0], "planted")
+	c.Del(ctx, sqKeys[0])
+	c.RPush(ctx, sqKeys[0], "planted")
 	f.Clear()
 	// Cleared memory, a list in the store: invalidated, computed, rewritten.
 	if v, out, err := f.GetOutcome(ctx, 3); v != 9 || out != cache.Miss || err != nil {
@@ -313,7 +351,7 @@ func TestKeyOfAnotherTypeIsACorruptEntry(t *testing.T) {
 			t.Fatalf("a key of another type was reported as a store error: %v", ev.Err)
 		}
 	}
-	if typ := c.Type(ctx, keys[0]).Val(); typ != "string" {
+	if typ := c.Type(ctx, sqKeys[0]).Val(); typ != "string" {
 		t.Fatalf("the key is a %s after the Get (events %v), want the entry rewritten as a string", typ, kinds)
 	}
 }
