@@ -96,6 +96,9 @@ type Event struct {
 	DurationSeconds float64 `json:"duration_seconds,omitempty"` // on computed and error: how long the function ran
 	Entries         int     `json:"entries,omitempty"`          // on cleared: how many entries went
 	Error           string  `json:"error,omitempty"`
+	// Origin, on a clear another process made through the store, says
+	// where: "clear in web-1 pid 4242" (cache.Event's Origin).
+	Origin string `json:"origin,omitempty"`
 }
 
 // Handler returns a read-only http.Handler over reg serving GET /stats and
@@ -151,7 +154,7 @@ func serveStats(w http.ResponseWriter, reg *cache.Registry) {
 func newEvent(ev cache.Event) Event {
 	out := Event{
 		Time: ev.Time, Function: ev.Func, Kind: ev.Kind.String(), Label: ev.Key,
-		Session: ev.Session, Entries: ev.Entries,
+		Session: ev.Session, Entries: ev.Entries, Origin: ev.Origin,
 	}
 	switch ev.Kind {
 	case cache.EventHit:
