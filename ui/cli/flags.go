@@ -159,7 +159,7 @@ func (c *cacheFlags) flagSet() *pflag.FlagSet {
 	s.IntVar(&c.maxEntries, "max-entries", 0, "entries kept per data function, the least recently used evicted; 0: no limit")
 	s.DurationVar(&c.slow, "slow", 0, "latency added to every cache miss, to watch it happen, e.g. 2s")
 	s.BoolVar(&c.persist, "persist", false, "keep loaded datasets on disk across restarts")
-	s.StringVar(&c.store, "store", "", "share loaded datasets with other hitmiss processes through Redis at `URL`, e.g. redis://127.0.0.1:6379/0; env: the URL in $REDIS_URL")
+	s.StringVar(&c.store, "store", "", "share loaded datasets with other hitmiss processes through Redis at `URL`, e.g. redis://127.0.0.1:6379/0, or redis+cluster://HOST:PORT for a cluster; env: the URL in $REDIS_URL")
 	s.StringVar(&c.storePasswordFile, "store-password-file", "", "read --store's password from `FILE` (mode 0600), not from the URL")
 	s.StringVar(&c.storeSecretFile, "store-secret-file", "", "MAC every stored entry with the secret in `FILE` (mode 0600, at least 16 bytes; also $"+storeSecretEnv+"): processes without it cannot plant entries")
 	s.DurationVar(&c.storeWait, "store-timeout", redisstore.DefaultTimeout, "longest wait for one --store operation before computing instead")
