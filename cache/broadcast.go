@@ -341,7 +341,7 @@ func (r *Registry) sendClears() {
 			ctx, cancel = context.WithTimeout(context.Background(), time.Second)
 		}
 		inv.seq = b.seq.Add(1)
-		inv.sent = r.now()
+		inv.sent = time.Now() // real time, as other hosts read it: WithClock is for entry lifetimes
 		err := b.b.Publish(ctx, encodeInvalidation(b.secret, inv))
 		cancel()
 		b.mu.Lock()
@@ -383,7 +383,7 @@ func (r *Registry) receiveClear(msg []byte) {
 		return // our own, back from the store
 	}
 	if err == nil {
-		now := r.now()
+		now := time.Now()
 		if d := now.Sub(inv.sent); d > clearWindow || d < -clearWindow {
 			err = fmt.Errorf("sent at %s, more than %s from this clock's %s", inv.sent.Format(time.RFC3339), clearWindow, now.Format(time.RFC3339))
 		} else if !b.firstSight(seenKey{inv.sender, inv.seq}, inv.sent, now) {
@@ -469,7 +469,10 @@ func sanitizeOrigin(s string) string {
 }
 
 // dropMemory empties f's memory as Clear does, without touching the
-// store: another process cleared it, store and all.
+// store: another process cleared it, store and all. (A computation of this
+// process that was already writing its value to the store when the clear
+// was made can land there after the sender's delete; it is the milliseconds
+// the message takes, and the same value the sender's clear raced with.)
 func (f *Func[A, R]) dropMemory(from string) {
 	f.mu.Lock()
 	gone := f.store.takeAll()

@@ -2,6 +2,8 @@ package cache
 
 import (
 	"bytes"
+	"context"
+	"strings"
 	"testing"
 	"time"
 )
@@ -33,4 +35,38 @@ func FuzzClearMessage(f *testing.F) {
 			t.Fatalf("decoded %+v, encodes to %x, not %x", inv, again, msg)
 		}
 	})
+}
+
+// quietBroadcaster is a Store and Broadcaster that carries nothing: the
+// tests below hand messages to the registry themselves.
+type quietBroadcaster struct{ Store }
+
+func (quietBroadcaster) Publish(context.Context, []byte) error { return nil }
+func (quietBroadcaster) Subscribe(ctx context.Context, _ func([]byte), _ func()) error {
+	<-ctx.Done()
+	return nil
+}
+
+// TestClearOutsideTheWindowIsRefused: a genuine message sent more than
+// clearWindow ago (a replay after the seen set forgot it) or ahead of
+// this clock is not applied.
+func TestClearOutsideTheWindowIsRefused(t *testing.T) {
+	secret := []byte("0123456789abcdef")
+	reg := NewRegistry(WithStore(quietBroadcaster{}), WithStoreSecret(secret))
+	defer reg.Close()
+	f := Data(reg, "sq", func(_ context.Context, n int) (int, error) { return n * n, nil })
+	f.Get(context.Background(), 2)
+	for _, at := range []time.Time{time.Now().Add(-clearWindow - time.Minute), time.Now().Add(clearWindow + time.Minute)} {
+		reg.receiveClear(encodeInvalidation(secret, &invalidation{op: opClear, name: "sq", sent: at, seq: 1, sender: [16]byte{9}}))
+	}
+	if s := reg.BroadcastStats(); s.Rejected != 2 || s.Received != 0 || !strings.Contains(s.LastError, "more than 5m0s") {
+		t.Fatalf("stats %+v", s)
+	}
+	if !f.Contains(2) {
+		t.Fatal("a message outside the window cleared sq")
+	}
+	reg.receiveClear(encodeInvalidation(secret, &invalidation{op: opClear, name: "sq", sent: time.Now(), seq: 2, sender: [16]byte{9}}))
+	if f.Contains(2) || reg.BroadcastStats().Received != 1 {
+		t.Fatal("a message inside the window was not applied")
+	}
 }
