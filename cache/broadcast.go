@@ -166,8 +166,8 @@ func decodeInvalidation(secret, msg []byte) (*invalidation, error) {
 	copy(inv.sender[:], r.take(16))
 	inv.seq = r.u64()
 	inv.sent = time.Unix(0, int64(r.u64()))
-	inv.op, inv.kinds = r.byte(), r.byte()
-	inv.origin = string(r.take(int(r.byte())))
+	inv.op, inv.kinds = r.u8(), r.u8()
+	inv.origin = string(r.take(int(r.u8())))
 	inv.name = string(r.take(int(r.u16())))
 	switch inv.op {
 	case opClear, opVersion:
@@ -210,7 +210,7 @@ func (r *reader) take(n int) []byte {
 	return v
 }
 
-func (r *reader) byte() byte { return r.take(1)[0] }
+func (r *reader) u8() byte { return r.take(1)[0] }
 func (r *reader) u16() uint16 {
 	return binary.LittleEndian.Uint16(r.take(2))
 }
