@@ -4,6 +4,14 @@
 # of its own, for the loader table of docs/BENCHMARKS.md (issue 10).
 #
 #   bench/peers.sh            # RUNS=5 interleaved runs; BENCH_OUT=dir keeps files
+#   FLIGHTS=flights-3m.csv PARTS=cli bench/peers.sh   # only the commands' race
+#
+# With FLIGHTS (a file with vega-datasets' flights columns) the commands a
+# data person waits on race as whole processes, output to standard output
+# thrown away: hitmiss stats beside DuckDB's SUMMARIZE and Polars'
+# describe(), and hitmiss export with a filter, a two-key sort and a
+# group-by (mean(delay),count() per origin) beside the same query written
+# as CSV (bench/peers/cli.mjs). PARTS=cli runs only that race.
 #
 # Installs DuckDB and Polars with npm into bench/.peers (git-ignored) the
 # first time; pandas is Debian's (apt-get install -y python3-pandas), run with
@@ -19,17 +27,52 @@ if [ ! -d bench/.peers/node_modules/@duckdb/node-api ] || [ ! -d bench/.peers/no
   mkdir -p bench/.peers
   (cd bench/.peers && npm install --no-audit --no-fund @duckdb/node-api@1.5.6-r.1 nodejs-polars@0.26.1 nodejs-polars-linux-x64-gnu@0.26.1)
 fi
+parts=${PARTS:-all}
+go build -o "$out/hitmiss" .
+. bench/measure.sh # measure LABEL CMD...
+: > "$out/raw.txt"
+if [ -n "${FLIGHTS:-}" ]; then
+  peers_dir=$PWD/bench/.peers
+  for i in $(seq "$runs"); do
+    for op in describe filter sort groupby; do
+      case $op in
+        describe) h=(stats "$FLIGHTS") ;;
+        filter) h=(export "$FLIGHTS" --filter 'delay > 60 and origin = "ORD"') ;;
+        sort) h=(export "$FLIGHTS" --sort -delay,date) ;;
+        groupby) h=(export "$FLIGHTS" --group-by origin --agg 'mean(delay),count()') ;;
+      esac
+      measure "cli-$op-hitmiss" sh -c 'exec "$@" >/dev/null' - "$out/hitmiss" "${h[@]}"
+      for peer in duckdb polars; do
+        measure "cli-$op-$peer" sh -c 'exec "$@" >/dev/null' - env PEERS_DIR="$peers_dir" node bench/peers/cli.mjs $peer $op "$FLIGHTS"
+      done
+    done
+  done
+  /usr/bin/python3 - "$out/raw.txt" <<'PY2'
+import statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    label, wall, rss, _ = line.split()
+    if label.startswith("cli-"):
+        runs.setdefault(label, []).append((float(wall), float(rss)))
+print("\n== commands on FLIGHTS, whole process: wall s / peak MiB (median); hitmiss ÷ peer, median of per-run ratios (range)")
+for op in ("describe", "filter", "sort", "groupby"):
+    h = runs[f"cli-{op}-hitmiss"]
+    line = f"{op}: hitmiss {statistics.median(x[0] for x in h):.2f} s / {statistics.median(x[1] for x in h):.0f} MiB"
+    for peer in ("duckdb", "polars"):
+        p = runs[f"cli-{op}-{peer}"]
+        r = sorted(a[0] / b[0] for a, b in zip(h, p))
+        line += f" | {peer} {statistics.median(x[0] for x in p):.2f} s / {statistics.median(x[1] for x in p):.0f} MiB ({statistics.median(r):.2f}x, {r[0]:.2f}-{r[-1]:.2f})"
+    print(line)
+PY2
+fi
+[ "$parts" = cli ] && { echo "results in $out"; exit 0; }
 [ -f "$out/3m.csv" ] || go run ./bench/gencsv -rows 3000000 -cols 5 -o "$out/3m.csv"
 [ -f "$out/10m.csv" ] || go run ./bench/gencsv -rows 10000000 -cols 5 -o "$out/10m.csv"
 [ -f "$out/1k.csv" ] || go run ./bench/gencsv -rows 1000 -cols 5 -o "$out/1k.csv"
-go build -o "$out/hitmiss" .
 go build -o "$out/loadcsv" ./bench/loadcsv
 pandas=0
 if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import pandas' 2>/dev/null; then pandas=1; fi
 
-. bench/measure.sh # measure LABEL CMD...
-
-: > "$out/raw.txt"
 for i in $(seq "$runs"); do
   for f in 3m 10m; do
     measure "open-$f-hitmiss" "$out/hitmiss" inspect "$out/$f.csv"

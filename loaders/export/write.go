@@ -2,15 +2,18 @@ package export
 
 import (
 	"bufio"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
+	"runtime"
+	"strconv"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
 )
 
 // Write writes rows of df, the named columns, in format f. Numbers
@@ -54,33 +57,114 @@ type exportColumn struct {
 	typ  series.Type
 }
 
+// writeDelimited writes the header, then the rows in chunks: each core
+// formats a chunk into a buffer of its own (numbers appended in place, no
+// string per cell), and the buffers are written in row order. The quoting
+// is encoding/csv's.
 func writeDelimited(w io.Writer, cols []exportColumn, rows frame.RowSet, f Format, text func(string) string) error {
-	cw := csv.NewWriter(w)
+	comma := byte(',')
 	if f == TSV {
-		cw.Comma = '\t'
+		comma = '\t'
 	}
-	record := make([]string, len(cols))
+	var head []byte
 	for j, c := range cols {
-		record[j] = text(c.name)
+		if j > 0 {
+			head = append(head, comma)
+		}
+		head = appendField(head, text(c.name), comma)
 	}
-	if err := cw.Write(record); err != nil {
+	head = append(head, '\n')
+	if _, err := w.Write(head); err != nil {
 		return err
 	}
-	for i := range rows.Len() {
-		row := rows.Row(i)
-		for j, c := range cols {
-			s, kind := exportCell(c, row)
-			if kind == textCell {
-				s = text(s)
+	data := make([]frame.Column, len(cols))
+	for j, c := range cols {
+		data[j] = c.t.Col(c.j)
+	}
+	n := rows.Len()
+	chunks := (n + delimitedChunk - 1) / delimitedChunk
+	// A batch of chunks at a time keeps the memory held to a few chunks
+	// per core whatever the file's size.
+	batch := 4 * runtime.GOMAXPROCS(0)
+	bufs := make([][]byte, batch)
+	for first := 0; first < chunks; first += batch {
+		k := min(batch, chunks-first)
+		parallel.For(k, func(b int) {
+			lo := (first + b) * delimitedChunk
+			hi := min(n, lo+delimitedChunk)
+			bufs[b] = appendRows(bufs[b][:0], data, rows, lo, hi, comma, text)
+		})
+		for _, b := range bufs[:k] {
+			if _, err := w.Write(b); err != nil {
+				return err
 			}
-			record[j] = s
-		}
-		if err := cw.Write(record); err != nil {
-			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return nil
+}
+
+// delimitedChunk is how many rows one core formats at a time.
+const delimitedChunk = 16384
+
+// appendRows appends rows [lo, hi) of the row set as delimited lines.
+func appendRows(b []byte, cols []frame.Column, rows frame.RowSet, lo, hi int, comma byte, text func(string) string) []byte {
+	for i := lo; i < hi; i++ {
+		r := rows.Row(i)
+		for j, c := range cols {
+			if j > 0 {
+				b = append(b, comma)
+			}
+			if c.NAs != nil && c.NAs[r] {
+				continue // a missing value is an empty cell
+			}
+			switch c.Type {
+			case series.Int:
+				b = strconv.AppendInt(b, int64(c.Ints[r]), 10)
+			case series.Float:
+				b = strconv.AppendFloat(b, c.Floats[r], 'g', -1, 64) // as Column.Text
+			case series.Bool:
+				b = strconv.AppendBool(b, c.Bools[r])
+			default:
+				b = appendField(b, text(c.Strs[r]), comma)
+			}
+		}
+		b = append(b, '\n')
+	}
+	return b
+}
+
+// appendField appends s as encoding/csv writes a field: quoted when it
+// holds the delimiter, a quote or a line break, begins with a space, or
+// is \. (a quote inside doubled).
+func appendField(b []byte, s string, comma byte) []byte {
+	if !fieldNeedsQuotes(s, comma) {
+		return append(b, s...)
+	}
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			b = append(b, '"', '"')
+		} else {
+			b = append(b, s[i])
+		}
+	}
+	return append(b, '"')
+}
+
+func fieldNeedsQuotes(s string, comma byte) bool {
+	if s == "" {
+		return false
+	}
+	if s == `\.` {
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '\n' || c == '\r' || c == '"' || c == comma {
+			return true
+		}
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsSpace(r)
 }
 
 // cellKind is how JSON writes a cell: quoted text, a bare number or

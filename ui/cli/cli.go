@@ -1,6 +1,6 @@
 // Package cli is hitmiss's command line: one cobra command tree whose root
 // is the explorer (hitmiss [flags] [SOURCE...]) and whose subcommands are
-// inspect, export, serve, demo and completion.
+// inspect, export, stats, serve, demo and completion.
 //
 // Flags are declared once, in groups (reading, cache, display: flags.go),
 // and added to each command that takes them; they may stand anywhere on
@@ -90,6 +90,7 @@ func newRoot(version string, s Streams, o *options) *cobra.Command {
 	root.AddCommand(
 		inspectCmd(s, o, g),
 		exportCmd(s, o, g),
+		statsCmd(s, o, g),
 		serveCmd(s, o, g),
 		demoCmd(s, o, g),
 		completionCmd(s),

@@ -13,12 +13,15 @@ import (
 	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/loaders"
 	"github.com/hitmiss/hitmiss/loaders/export"
+	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 )
 
 // exportFlags are export's own flags.
 type exportFlags struct {
 	filter, sort, columns string
-	format, out           string
+	groupBy, agg          string
+	out                   string
 	force                 bool
 }
 
@@ -33,7 +36,8 @@ as the explorer would show them, as CSV, TSV or JSON lines: to standard
 output, or atomically to a file that is never overwritten without --force.`,
 		Example: `  hitmiss export seattle-weather --filter 'weather = "sun"' --sort -temp_max
   hitmiss export zipcodes --columns zip_code,city --format jsonl -o zips.jsonl
-  hitmiss export weather --filter 'temp_max > 30' -o hot.csv`,
+  hitmiss export weather --filter 'temp_max > 30' -o hot.csv
+  hitmiss export flights.csv --group-by origin --agg 'mean(delay),count()'`,
 		Args:              argsBetween(1, 1),
 		ValidArgsFunction: completeSources,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -44,11 +48,16 @@ output, or atomically to a file that is never overwritten without --force.`,
 	f.StringVar(&e.filter, "filter", "", "keep the rows matching `EXPR` (the filter language of the explorer's f key)")
 	f.StringVar(&e.sort, "sort", "", "sort by `COL[,-COL...]`: the first key most significant, -COL descending; stable")
 	f.StringVar(&e.columns, "columns", "", "write only the columns `A,B,...`, in this order")
-	f.StringVar(&e.format, "format", "", "the file format, `csv|tsv|jsonl`; default: from -o's extension, else csv")
+	f.StringVar(&e.groupBy, "group-by", "", "one row per group of equal `COL[,COL...]`, in key order, with --agg's figures (as pandas' groupby)")
+	f.StringVar(&e.agg, "agg", "", "with --group-by, the figures per group, `FUNC(COL),...`: count, sum, mean, min, max of a column, count() for the rows; default count()")
 	f.StringVarP(&e.out, "output", "o", "", "write to `FILE`; none or -: standard output")
 	f.BoolVar(&e.force, "force", false, "overwrite -o's file if it exists")
-	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"csv", "tsv", "jsonl"}, cobra.ShellCompDirectiveNoFileComp))
 	add(cmd, g.read)
+	add(cmd, g.output)
+	// One completion for the shared --format, told which command asks.
+	cmd.RegisterFlagCompletionFunc("format", func(c *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+		return formatsOf(c), cobra.ShellCompDirectiveNoFileComp
+	})
 	return cmd
 }
 
@@ -59,6 +68,21 @@ func runExport(ctx context.Context, s Streams, o *options, e exportFlags, arg st
 	}
 	if e.out == "" {
 		e.out = "-"
+	}
+	var aggs []stats.Agg
+	switch {
+	case e.groupBy == "" && e.agg != "":
+		return fail(fmt.Errorf("--agg needs --group-by"))
+	case e.groupBy != "" && (e.sort != "" || e.columns != ""):
+		return fail(fmt.Errorf("--group-by writes its keys and --agg's figures in key order: it takes no --sort or --columns"))
+	case e.groupBy != "":
+		if e.agg == "" {
+			e.agg = "count()"
+		}
+		var err error
+		if aggs, err = stats.ParseAggs(e.agg); err != nil {
+			return fail(err)
+		}
 	}
 	var view export.View
 	view.Filter = e.filter
@@ -71,7 +95,7 @@ func runExport(ctx context.Context, s Streams, o *options, e exportFlags, arg st
 	if e.columns != "" {
 		view.Columns = strings.Split(e.columns, ",")
 	}
-	format, err := export.ParseFormat(formatOf(e.format, e.out))
+	format, err := export.ParseFormat(formatOf(o.output.format, e.out))
 	if err != nil {
 		return fail(err)
 	}
@@ -97,12 +121,20 @@ func runExport(ctx context.Context, s Streams, o *options, e exportFlags, arg st
 	if err != nil {
 		return fail(err)
 	}
-	rows, columns, err := export.Rows(ctx, l, m, view)
-	if err != nil {
+	table := m.Data()
+	var rows frame.RowSet
+	var columns []string
+	if aggs != nil {
+		table, err = export.Grouped(ctx, l, m, e.filter, strings.Split(e.groupBy, ","), aggs)
+		if err != nil {
+			return fail(err)
+		}
+		rows, columns = frame.AllRows(table.Nrow()), table.Names()
+	} else if rows, columns, err = export.Rows(ctx, l, m, view); err != nil {
 		return fail(err)
 	}
 	write := func(w io.Writer, sanitize bool) error {
-		return export.Write(w, m.Data(), rows, columns, format, sanitize)
+		return export.Write(w, table, rows, columns, format, sanitize)
 	}
 	if e.out == "-" {
 		err = write(s.Out, isTerminal(s.Out))

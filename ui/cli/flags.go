@@ -37,9 +37,10 @@ const (
 	readingGroup = "Reading flags"
 	cacheGroup   = "Cache flags"
 	displayGroup = "Display flags"
+	outputGroup  = "Output flags"
 )
 
-var groupOrder = []string{readingGroup, cacheGroup, displayGroup}
+var groupOrder = []string{readingGroup, cacheGroup, displayGroup, outputGroup}
 
 // options holds the shared flags' values for one run of the command line;
 // a command's own flags live beside it.
@@ -47,16 +48,17 @@ type options struct {
 	read    readingFlags
 	cache   cacheFlags
 	display displayFlags
+	output  outputFlags
 }
 
 // flagGroups are the shared flag sets of one command tree.
 type flagGroups struct {
-	read, cache, display *pflag.FlagSet
+	read, cache, display, output *pflag.FlagSet
 }
 
 // groups declares the shared flags, bound to o.
 func (o *options) groups() flagGroups {
-	return flagGroups{read: o.read.flagSet(), cache: o.cache.flagSet(), display: o.display.flagSet()}
+	return flagGroups{read: o.read.flagSet(), cache: o.cache.flagSet(), display: o.display.flagSet(), output: o.output.flagSet()}
 }
 
 // add adds the flags of set named by names (all of them without names)
@@ -320,4 +322,24 @@ func (d *displayFlags) flagSet() *pflag.FlagSet {
 	s := newGroup(displayGroup)
 	s.BoolVar(&d.noColor, "no-color", os.Getenv("NO_COLOR") != "", "plain text, no colors (also NO_COLOR)")
 	return mark(s)
+}
+
+// outputFlags say what a command that writes a file writes: export and
+// stats take them.
+type outputFlags struct {
+	format string
+}
+
+func (o *outputFlags) flagSet() *pflag.FlagSet {
+	s := newGroup(outputGroup)
+	s.StringVar(&o.format, "format", "", "the output `FORMAT`: export csv, tsv or jsonl (default: from -o's extension, else csv); stats table, csv or json (default table)")
+	return mark(s)
+}
+
+// formatsOf are the formats cmd writes, for completion.
+func formatsOf(cmd *cobra.Command) []string {
+	if cmd.Name() == "stats" {
+		return []string{"table", "csv", "json"}
+	}
+	return []string{"csv", "tsv", "jsonl"}
 }

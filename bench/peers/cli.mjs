@@ -1,0 +1,65 @@
+// The whole-process commands of hitmiss stats and hitmiss export (filter,
+// sort, group-by) done by DuckDB (@duckdb/node-api) or Polars
+// (nodejs-polars) on a file with vega-datasets' flights columns (date,
+// delay, distance, origin, destination), the result written to standard
+// output as hitmiss writes it, for bench/peers.sh:
+//
+//	node bench/peers/cli.mjs duckdb describe flights-3m.csv
+//	node bench/peers/cli.mjs polars groupby flights-3m.csv
+//
+// describe: DuckDB's SUMMARIZE, Polars' describe(); filter: delay > 60 and
+// origin = "ORD" as CSV; sort: by delay descending, then date, as CSV;
+// groupby: mean(delay) and count() per origin, in origin order, as CSV.
+// The modules come from PEERS_DIR (default bench/.peers).
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dir = process.env.PEERS_DIR || path.join(here, "..", ".peers");
+const require = createRequire(path.join(dir, "package.json"));
+const [engine, op, file] = process.argv.slice(2);
+
+function out(text) {
+  return new Promise((resolve) => process.stdout.write(text, resolve));
+}
+
+if (engine === "duckdb") {
+  const { DuckDBInstance } = require("@duckdb/node-api");
+  const db = await DuckDBInstance.create(":memory:");
+  const con = await db.connect();
+  const src = `read_csv('${file.replaceAll("'", "''")}')`;
+  const query = {
+    describe: `SUMMARIZE SELECT * FROM ${src}`,
+    filter: `SELECT * FROM ${src} WHERE delay > 60 AND origin = 'ORD'`,
+    sort: `SELECT * FROM ${src} ORDER BY delay DESC, date`,
+    groupby: `SELECT origin, avg(delay) AS "mean(delay)", count(*) AS "count()" FROM ${src} GROUP BY origin ORDER BY origin`,
+  }[op];
+  if (op === "describe") {
+    const r = await con.runAndReadAll(query);
+    await out(JSON.stringify(r.getRowObjectsJson()) + "\n");
+  } else {
+    // COPY writes the CSV itself, as hitmiss does, without a round trip
+    // through JavaScript values.
+    await con.run(`COPY (${query}) TO '/dev/stdout' (HEADER, DELIMITER ',')`);
+  }
+} else {
+  const pl = require("nodejs-polars");
+  const df = pl.readCSV(file);
+  let res;
+  switch (op) {
+    case "describe":
+      await out(String(df.describe()) + "\n");
+      process.exit(0);
+    case "filter":
+      res = df.filter(pl.col("delay").gt(60).and(pl.col("origin").eq(pl.lit("ORD"))));
+      break;
+    case "sort":
+      res = df.sort(["delay", "date"], [true, false]);
+      break;
+    case "groupby":
+      res = df.groupBy("origin").agg(pl.col("delay").mean().alias("mean(delay)"), pl.col("delay").count().alias("count()")).sort("origin");
+      break;
+  }
+  await out(res.writeCSV().toString());
+}

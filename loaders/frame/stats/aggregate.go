@@ -1,0 +1,476 @@
+package stats
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
+)
+
+// Agg is one aggregate of a group-by: Func over Column, or count() (Func
+// AggCount, Column "") for the rows of each group.
+type Agg struct {
+	Func   string
+	Column string
+}
+
+// Name is the aggregate as written: mean(delay), count().
+func (a Agg) Name() string { return a.Func + "(" + a.Column + ")" }
+
+// ParseAggs reads a list of aggregates such as "mean(delay),count()":
+// count, sum, mean, min or max of a column, and count() for the rows.
+func ParseAggs(s string) ([]Agg, error) {
+	var aggs []Agg
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		fn, rest, ok := strings.Cut(part, "(")
+		col, tail, ok2 := strings.Cut(rest, ")")
+		fn, col = strings.ToLower(strings.TrimSpace(fn)), strings.TrimSpace(col)
+		if !ok || !ok2 || strings.TrimSpace(tail) != "" {
+			return nil, fmt.Errorf("--agg %q: want FUNC(COLUMN) or count(), such as mean(delay),count()", part)
+		}
+		switch fn {
+		case AggCount:
+		case AggSum, AggMean, AggMin, AggMax:
+			if col == "" {
+				return nil, fmt.Errorf("--agg %q: %s needs a column", part, fn)
+			}
+		default:
+			return nil, fmt.Errorf("--agg %q: %q is not one of count, sum, mean, min, max", part, fn)
+		}
+		aggs = append(aggs, Agg{Func: fn, Column: col})
+	}
+	return aggs, nil
+}
+
+// Aggregate groups rows of t by the key columns and computes aggs for
+// each group, as pandas' df.groupby(keys).agg(...) does: one row per group,
+// groups in the order of their keys, rows with a missing key left out,
+// missing values skipped by every aggregate but count(). Sums and means of
+// an integer column are exact up to 2^53.
+//
+// Each key column is numbered densely (TextIDs for text), a group is the
+// tuple of its keys' numbers, and the aggregates accumulate into arrays
+// indexed by group, a chunk of rows per core, merged at the end.
+func Aggregate(t *frame.Table, rows frame.RowSet, keys []string, aggs []Agg) (*frame.Table, error) {
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("group by: no key column")
+	}
+	keyCols := make([]frame.Column, len(keys))
+	for i, k := range keys {
+		c, ok := t.Column(k)
+		if !ok {
+			return nil, fmt.Errorf("group by: no column %q (columns: %s)", k, strings.Join(t.Names(), ", "))
+		}
+		keyCols[i] = c
+	}
+	valCols := make([]frame.Column, len(aggs))
+	for i, a := range aggs {
+		if a.Column == "" {
+			continue
+		}
+		c, ok := t.Column(a.Column)
+		if !ok {
+			return nil, fmt.Errorf("%s: no column %q (columns: %s)", a.Name(), a.Column, strings.Join(t.Names(), ", "))
+		}
+		if a.Func != AggCount && !c.Numeric() {
+			return nil, fmt.Errorf("%s: column %q is %s, not numbers", a.Name(), a.Column, c.Type)
+		}
+		valCols[i] = c
+	}
+	// The group of each row: the keys' ids combined, then numbered densely.
+	n := t.Nrow()
+	gid, firstRow := groupIDs(keyCols, n)
+	perm := groupOrder(keyCols, firstRow)
+	accs := accumulate(gid, len(firstRow), rows, aggs, valCols)
+	out := make([]frame.Column, 0, len(keys)+len(aggs))
+	for i, c := range keyCols {
+		out = append(out, pickRows(c, firstRow, perm, keys[i]))
+	}
+	for i, a := range aggs {
+		out = append(out, accs.column(a, valCols[i], i, perm))
+	}
+	return frame.NewTable(out, len(perm)), nil
+}
+
+// groupIDs returns each row's group (missingID where a key is missing)
+// and the first row of each group; groups are numbered in order of their
+// first rows.
+func groupIDs(keyCols []frame.Column, n int) (gid []uint32, firstRow []int) {
+	codes := make([]uint64, n)
+	card := uint64(1)
+	for _, c := range keyCols {
+		ids := keyIDs(c)
+		m := uint64(maxID(ids)) + 1
+		if card > math.MaxUint32 || m > math.MaxUint32 {
+			card = densify(codes) // keep the product below 2^64
+		}
+		parts := parallel.Parts(n)
+		parallel.For(parts, func(w int) {
+			lo, hi := parallel.Range(w, parts, n)
+			for i := lo; i < hi; i++ {
+				if codes[i] == math.MaxUint64 || ids[i] == missingID {
+					codes[i] = math.MaxUint64
+					continue
+				}
+				codes[i] = codes[i]*m + uint64(ids[i])
+			}
+		})
+		card *= m
+	}
+	// Renumber the combinations that occur, densely, in order of first row:
+	// through an array when the combinations are few, a map otherwise.
+	gid = make([]uint32, n)
+	var dense []uint32
+	var sparse map[uint64]uint32
+	if card <= uint64(2*n+1024) {
+		dense = make([]uint32, card)
+		for i := range dense {
+			dense[i] = missingID
+		}
+	} else {
+		sparse = map[uint64]uint32{}
+	}
+	for i, code := range codes {
+		if code == math.MaxUint64 {
+			gid[i] = missingID
+			continue
+		}
+		var d uint32
+		var ok bool
+		if dense != nil {
+			d = dense[code]
+			ok = d != missingID
+		} else {
+			d, ok = sparse[code]
+		}
+		if !ok {
+			d = uint32(len(firstRow))
+			firstRow = append(firstRow, i)
+			if dense != nil {
+				dense[code] = d
+			} else {
+				sparse[code] = d
+			}
+		}
+		gid[i] = d
+	}
+	return gid, firstRow
+}
+
+// densify renumbers codes (all but MaxUint64, a missing key) 0, 1, 2, …
+// and returns how many there are.
+func densify(codes []uint64) uint64 {
+	seen := map[uint64]uint64{}
+	for i, c := range codes {
+		if c == math.MaxUint64 {
+			continue
+		}
+		d, ok := seen[c]
+		if !ok {
+			d = uint64(len(seen))
+			seen[c] = d
+		}
+		codes[i] = d
+	}
+	return uint64(len(seen))
+}
+
+func maxID(ids []uint32) uint32 {
+	var m uint32
+	have := false
+	for _, id := range ids {
+		if id != missingID && (!have || id > m) {
+			m, have = id, true
+		}
+	}
+	return m
+}
+
+// keyIDs numbers a key column's values densely: TextIDs for text, the
+// same numbering over the values' text for numbers and bools (as pandas,
+// 1 and 1.0 are one key in a float column).
+func keyIDs(c frame.Column) []uint32 {
+	switch c.Type {
+	case series.String:
+		ids, _ := TextIDs(c.Strs, c.NAs)
+		return ids
+	case series.Int:
+		return valueIDs(c.Ints, c.NAs)
+	case series.Float:
+		ids := valueIDs(c.Floats, c.NAs)
+		for i, v := range c.Floats {
+			if math.IsNaN(v) {
+				ids[i] = missingID // pandas drops NaN keys
+			}
+		}
+		return ids
+	}
+	return valueIDs(c.Bools, c.NAs)
+}
+
+// valueIDs numbers vals densely in order of first appearance.
+func valueIDs[T comparable](vals []T, nas []bool) []uint32 {
+	ids := make([]uint32, len(vals))
+	seen := map[T]uint32{}
+	for i, v := range vals {
+		if nas != nil && nas[i] {
+			ids[i] = missingID
+			continue
+		}
+		id, ok := seen[v]
+		if !ok {
+			id = uint32(len(seen))
+			seen[v] = id
+		}
+		ids[i] = id
+	}
+	return ids
+}
+
+// groupOrder returns the groups (named by their first rows) in the order
+// of their keys, as pandas sorts them: numbers by value, text by its bytes.
+func groupOrder(keyCols []frame.Column, firstRow []int) []int {
+	perm := make([]int, len(firstRow))
+	for i := range perm {
+		perm[i] = i
+	}
+	slices.SortFunc(perm, func(a, b int) int {
+		ra, rb := firstRow[a], firstRow[b]
+		for _, c := range keyCols {
+			var d int
+			switch c.Type {
+			case series.String:
+				d = strings.Compare(c.Strs[ra], c.Strs[rb])
+			case series.Int:
+				d = cmp.Compare(c.Ints[ra], c.Ints[rb])
+			case series.Float:
+				d = cmp.Compare(c.Floats[ra], c.Floats[rb])
+			default:
+				d = cmp.Compare(b2i(c.Bools[ra]), b2i(c.Bools[rb]))
+			}
+			if d != 0 {
+				return d
+			}
+		}
+		return 0
+	})
+	return perm
+}
+
+// pickRows is a key column's value for each group, in output order.
+func pickRows(c frame.Column, firstRow, perm []int, name string) frame.Column {
+	out := frame.Column{Name: name, Type: c.Type}
+	switch c.Type {
+	case series.String:
+		out.Strs = make([]string, len(perm))
+		for i, g := range perm {
+			out.Strs[i] = c.Strs[firstRow[g]]
+		}
+	case series.Int:
+		out.Ints = make([]int, len(perm))
+		for i, g := range perm {
+			out.Ints[i] = c.Ints[firstRow[g]]
+		}
+	case series.Float:
+		out.Floats = make([]float64, len(perm))
+		for i, g := range perm {
+			out.Floats[i] = c.Floats[firstRow[g]]
+		}
+	default:
+		out.Bools = make([]bool, len(perm))
+		for i, g := range perm {
+			out.Bools[i] = c.Bools[firstRow[g]]
+		}
+	}
+	return out
+}
+
+// groupAccs are the running aggregates: for each aggregate, per group, the
+// rows counted, the sum (Kahan-compensated, as pandas' group sums are; an
+// exact integer sum for an integer column) and the extremes.
+type groupAccs struct {
+	count [][]int
+	sum   [][]float64
+	comp  [][]float64
+	isum  [][]int
+	min   [][]float64
+	max   [][]float64
+}
+
+func newAccs(aggs int, groups int) *groupAccs {
+	a := &groupAccs{
+		count: make([][]int, aggs), sum: make([][]float64, aggs), comp: make([][]float64, aggs),
+		isum: make([][]int, aggs), min: make([][]float64, aggs), max: make([][]float64, aggs),
+	}
+	for i := range aggs {
+		a.count[i] = make([]int, groups)
+		a.sum[i] = make([]float64, groups)
+		a.comp[i] = make([]float64, groups)
+		a.isum[i] = make([]int, groups)
+		a.min[i] = make([]float64, groups)
+		a.max[i] = make([]float64, groups)
+		for g := range groups {
+			a.min[i][g], a.max[i][g] = math.Inf(1), math.Inf(-1)
+		}
+	}
+	return a
+}
+
+// accumulate runs the aggregates over rows, a contiguous part of them per
+// core, then merges the parts in order.
+func accumulate(gid []uint32, groups int, rows frame.RowSet, aggs []Agg, valCols []frame.Column) *groupAccs {
+	n := rows.Len()
+	parts := parallel.Parts(n)
+	partial := make([]*groupAccs, parts)
+	parallel.For(parts, func(w int) {
+		lo, hi := parallel.Range(w, parts, n)
+		a := newAccs(len(aggs), groups)
+		for k, agg := range aggs {
+			a.add(k, agg, valCols[k], gid, rows, lo, hi)
+		}
+		partial[w] = a
+	})
+	total := partial[0]
+	for _, p := range partial[1:] {
+		for k := range aggs {
+			for g := range groups {
+				total.count[k][g] += p.count[k][g]
+				total.isum[k][g] += p.isum[k][g]
+				y := p.sum[k][g] - total.comp[k][g] - p.comp[k][g]
+				s := total.sum[k][g] + y
+				total.comp[k][g] = (s - total.sum[k][g]) - y
+				total.sum[k][g] = s
+				total.min[k][g] = min(total.min[k][g], p.min[k][g])
+				total.max[k][g] = max(total.max[k][g], p.max[k][g])
+			}
+		}
+	}
+	return total
+}
+
+// add accumulates aggregate k over rows [lo, hi) of the row set.
+func (a *groupAccs) add(k int, agg Agg, c frame.Column, gid []uint32, rows frame.RowSet, lo, hi int) {
+	count := a.count[k]
+	if agg.Column == "" { // count(): the rows
+		for i := lo; i < hi; i++ {
+			if g := gid[rows.Row(i)]; g != missingID {
+				count[g]++
+			}
+		}
+		return
+	}
+	if agg.Func == AggCount {
+		for i := lo; i < hi; i++ {
+			r := rows.Row(i)
+			if g := gid[r]; g != missingID && !c.NA(r) && !(c.Type == series.Float && math.IsNaN(c.Floats[r])) {
+				count[g]++
+			}
+		}
+		return
+	}
+	sum, comp, isum, mn, mx := a.sum[k], a.comp[k], a.isum[k], a.min[k], a.max[k]
+	switch c.Type {
+	case series.Int:
+		for i := lo; i < hi; i++ {
+			r := rows.Row(i)
+			g := gid[r]
+			if g == missingID || c.NAs != nil && c.NAs[r] {
+				continue
+			}
+			v := c.Ints[r]
+			count[g]++
+			isum[g] += v
+			f := float64(v)
+			mn[g], mx[g] = min(mn[g], f), max(mx[g], f)
+		}
+	default:
+		for i := lo; i < hi; i++ {
+			r := rows.Row(i)
+			g := gid[r]
+			if g == missingID || c.NA(r) {
+				continue
+			}
+			v := c.Float(r)
+			if math.IsNaN(v) {
+				continue
+			}
+			count[g]++
+			y := v - comp[g]
+			s := sum[g] + y
+			comp[g] = (s - sum[g]) - y
+			sum[g] = s
+			mn[g], mx[g] = min(mn[g], v), max(mx[g], v)
+		}
+	}
+}
+
+// column is aggregate k's results in output order: counts and an integer
+// column's sums, minima and maxima as integers, the rest as numbers. A
+// group with no value has a missing minimum, maximum and mean, and a sum
+// of 0, as in pandas.
+func (a *groupAccs) column(agg Agg, c frame.Column, k int, perm []int) frame.Column {
+	out := frame.Column{Name: agg.Name()}
+	isInt := c.Type == series.Int
+	n := len(perm)
+	switch {
+	case agg.Func == AggCount:
+		out.Type, out.Ints = series.Int, make([]int, n)
+		for i, g := range perm {
+			out.Ints[i] = a.count[k][g]
+		}
+		return out
+	case isInt && agg.Func != AggMean:
+		out.Type, out.Ints = series.Int, make([]int, n)
+	default:
+		out.Type, out.Floats = series.Float, make([]float64, n)
+	}
+	for i, g := range perm {
+		cnt := a.count[k][g]
+		var v float64
+		switch agg.Func {
+		case AggSum:
+			if isInt {
+				out.Ints[i] = a.isum[k][g]
+				continue
+			}
+			v = a.sum[k][g]
+		case AggMean:
+			if isInt {
+				v = float64(a.isum[k][g]) / float64(cnt)
+			} else {
+				v = a.sum[k][g] / float64(cnt)
+			}
+		case AggMin:
+			v = a.min[k][g]
+		case AggMax:
+			v = a.max[k][g]
+		}
+		if cnt == 0 {
+			setNA(&out, n, i)
+			continue
+		}
+		if out.Type == series.Int {
+			out.Ints[i] = int(v)
+		} else {
+			out.Floats[i] = v
+		}
+	}
+	return out
+}
+
+func setNA(c *frame.Column, n, i int) {
+	if c.NAs == nil {
+		c.NAs = make([]bool, n)
+	}
+	c.NAs[i] = true
+	if c.Floats != nil {
+		c.Floats[i] = math.NaN()
+	}
+}

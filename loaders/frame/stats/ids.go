@@ -1,0 +1,116 @@
+package stats
+
+import (
+	"unsafe"
+
+	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
+)
+
+// Dense ids for a text column: every present cell gets the number of its
+// value, 0, 1, 2, … in the order values first appear, so that counts,
+// group-bys and modes index arrays instead of maps.
+//
+// The reader interns a column's repeated values (intern.Store): equal cells
+// share one string, so the bytes' address names the value. A small table
+// keyed by that address answers most cells of such a column; only its misses
+// look the text up in a map. Each of the cores numbers its own contiguous
+// chunk of rows, then the chunks' values are merged into one numbering and
+// the ids rewritten, in parallel again.
+
+// missingID is the id of a missing cell.
+const missingID = ^uint32(0)
+
+// idMemoBits sizes the address table: 4096 entries, 64 KiB per core.
+const idMemoBits = 12
+
+type idMemo struct {
+	ptr *byte
+	n   int32
+	id  uint32
+}
+
+// TextIDs numbers the distinct present values of a text column (cells
+// vals, missing cells flagged in nas, which may be nil): ids[i] is the
+// index in values of cell i's value, missingID for a missing cell. values
+// are in order of first appearance.
+func TextIDs(vals []string, nas []bool) (ids []uint32, values []string) {
+	n := len(vals)
+	ids = make([]uint32, n)
+	parts := parallel.Parts(n)
+	locals := make([][]string, parts)
+	parallel.For(parts, func(w int) {
+		lo, hi := parallel.Range(w, parts, n)
+		locals[w] = numberChunk(vals[lo:hi], nasOf(nas, lo, hi), ids[lo:hi])
+	})
+	if parts == 1 {
+		return ids, locals[0]
+	}
+	// One numbering: the chunks' values in chunk order keep first
+	// appearance; each chunk's ids then map through its own table.
+	global := map[string]uint32{}
+	remaps := make([][]uint32, parts)
+	for w, local := range locals {
+		remap := make([]uint32, len(local))
+		for i, v := range local {
+			id, ok := global[v]
+			if !ok {
+				id = uint32(len(values))
+				global[v] = id
+				values = append(values, v)
+			}
+			remap[i] = id
+		}
+		remaps[w] = remap
+	}
+	parallel.For(parts, func(w int) {
+		lo, hi := parallel.Range(w, parts, n)
+		remap := remaps[w]
+		for i, id := range ids[lo:hi] {
+			if id != missingID {
+				ids[lo+i] = remap[id]
+			}
+		}
+	})
+	return ids, values
+}
+
+func nasOf(nas []bool, lo, hi int) []bool {
+	if nas == nil {
+		return nil
+	}
+	return nas[lo:hi]
+}
+
+// numberChunk writes the local ids of vals into ids and returns the values
+// in order of first appearance.
+func numberChunk(vals []string, nas []bool, ids []uint32) []string {
+	memo := make([]idMemo, 1<<idMemoBits)
+	seen := map[string]uint32{}
+	var values []string
+	for i, v := range vals {
+		if nas != nil && nas[i] {
+			ids[i] = missingID
+			continue
+		}
+		var m *idMemo
+		if len(v) > 0 && len(v) < 1<<31 {
+			ptr := unsafe.StringData(v)
+			m = &memo[(uint64(uintptr(unsafe.Pointer(ptr)))*0x9E3779B97F4A7C15)>>(64-idMemoBits)]
+			if m.ptr == ptr && int(m.n) == len(v) {
+				ids[i] = m.id
+				continue
+			}
+		}
+		id, ok := seen[v]
+		if !ok {
+			id = uint32(len(values))
+			seen[v] = id
+			values = append(values, v)
+		}
+		if m != nil {
+			*m = idMemo{ptr: unsafe.StringData(v), n: int32(len(v)), id: id}
+		}
+		ids[i] = id
+	}
+	return values
+}

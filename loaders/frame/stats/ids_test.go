@@ -1,0 +1,62 @@
+package stats
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// Ids number values in order of first appearance across the chunks the
+// cores take, equal text gets one id whether or not its bytes are shared,
+// and missing cells get none.
+func TestTextIDsAcrossChunks(t *testing.T) {
+	const n = 3*65536 + 7
+	vals := make([]string, n)
+	nas := make([]bool, n)
+	shared := []string{"b", "a", "c"}
+	for i := range vals {
+		switch {
+		case i%11 == 0:
+			nas[i] = true
+		case i%5 == 0:
+			vals[i] = strings.Clone(fmt.Sprint("v", i%13)) // equal text, bytes of its own
+		default:
+			vals[i] = shared[(i/70000)%3]
+		}
+	}
+	ids, values := TextIDs(vals, nas)
+	seen := map[string]uint32{}
+	var order []string
+	for i, v := range vals {
+		if nas[i] {
+			if ids[i] != missingID {
+				t.Fatalf("cell %d is missing, id %d", i, ids[i])
+			}
+			continue
+		}
+		id, ok := seen[v]
+		if !ok {
+			id = uint32(len(order))
+			seen[v] = id
+			order = append(order, v)
+		}
+		if ids[i] != id || values[ids[i]] != v {
+			t.Fatalf("cell %d (%q): id %d, want %d", i, v, ids[i], id)
+		}
+	}
+	if fmt.Sprint(values) != fmt.Sprint(order) {
+		t.Errorf("values %v, want %v", values, order)
+	}
+}
+
+func TestParseAggs(t *testing.T) {
+	aggs, err := ParseAggs("mean(delay), count() ,MAX(distance),count(origin)")
+	if err != nil || fmt.Sprint(aggs) != "[{mean delay} {count } {max distance} {count origin}]" {
+		t.Errorf("got %v, %v", aggs, err)
+	}
+	for _, bad := range []string{"mean", "mean()", "median(x)", "sum(x)y", ""} {
+		if _, err := ParseAggs(bad); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+}
