@@ -56,9 +56,12 @@
 //
 // # Lifetime
 //
-// TTL bounds an entry's life from its insertion; reads do not extend it. An
+// TTL bounds an entry's life from its insertion; reads do not extend it.
+// ExpireAfter gives each entry a lifetime of its own, chosen from its
+// argument and value, which wins over TTL. An
 // expired entry is never returned and leaves memory when it expires, not on
-// the next access. MaxEntries and MaxBytes evict the least recently used
+// the next access. Func.All lists the entries in memory, with their sizes,
+// expiries and hits. MaxEntries and MaxBytes evict the least recently used
 // entries, in O(1) per eviction; a value larger than MaxBytes on its own is
 // handed to its caller but not cached. A Resource is never walked to be
 // sized unless MaxBytes asks for its size: its owner may be changing it.

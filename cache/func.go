@@ -37,9 +37,11 @@ type Func[A, R any] struct {
 	copier   valueCopier[R]
 	validate func(R) bool
 	release  func(R)
-	persist  *persister[R] // nil unless Persist and the persist directory is usable
-	noDisk   error         // why a Persist function keeps its entries in memory only
-	noDiskEv atomic.Bool   // noDisk was announced
+	expire   func(A, R) time.Duration                // ExpireAfter's, or nil
+	batch    func(context.Context, []A) ([]R, error) // Batch's, or nil
+	persist  *persister[R]                           // nil unless Persist and the persist directory is usable
+	noDisk   error                                   // why a Persist function keeps its entries in memory only
+	noDiskEv atomic.Bool                             // noDisk was announced
 
 	mu       sync.RWMutex
 	store    store[R]
@@ -194,6 +196,20 @@ func (f *Func[A, R]) checkOptions() {
 			f.release = v
 		} else {
 			c.misused("OnRelease takes func(%s), got %T", reflect.TypeFor[R](), c.release)
+		}
+	}
+	if c.expire != nil {
+		if v, ok := c.expire.(func(A, R) time.Duration); ok {
+			f.expire = v
+		} else {
+			c.misused("ExpireAfter takes func(%s, %s) time.Duration, got %T", reflect.TypeFor[A](), reflect.TypeFor[R](), c.expire)
+		}
+	}
+	if c.batch != nil {
+		if v, ok := c.batch.(func(context.Context, []A) ([]R, error)); ok {
+			f.batch = v
+		} else {
+			c.misused("Batch takes func(context.Context, []%s) ([]%s, error), got %T", reflect.TypeFor[A](), reflect.TypeFor[R](), c.batch)
 		}
 	}
 	if c.persist && f.kind == KindResource {
@@ -391,7 +407,7 @@ func (f *Func[A, R]) getOutcome(ctx context.Context, arg A) (R, Outcome, error) 
 			if f.store.lru {
 				f.store.touch(e) // counts the hit too
 			} else {
-				f.store.hits.add()
+				f.store.hit(e)
 			}
 			if f.reg.hub.active() {
 				f.emitHit(ctx, e.label, Hit) // e.label is read only for a subscriber: it sits on another cache line
@@ -516,6 +532,7 @@ func (f *Func[A, R]) slowGet(ctx context.Context, k argKey, arg A) (R, Outcome, 
 func (f *Func[A, R]) serveLocked(ctx context.Context, k argKey, e *entry[R], arg A, gone []*entry[R]) (R, Outcome, error) {
 	v, elems, label := e.val, e.elements, e.label
 	f.store.touchLocked(e)
+	e.hits.Add(1)
 	out, bg := Hit, (*call[R])(nil)
 	if f.expired(e) {
 		out = Stale
@@ -600,7 +617,7 @@ func (f *Func[A, R]) fill(k argKey, c *call[R], arg A, gone []*entry[R]) {
 	}()
 	f.releaseAll(gone)
 	if f.persist != nil {
-		if f.loadPersisted(k, c) {
+		if f.loadPersisted(k, c, arg) {
 			return
 		}
 		if err := c.ctx.Err(); err != nil {
@@ -735,6 +752,10 @@ func (f *Func[A, R]) finish(k argKey, c *call[R], arg A, v R, err error, dur tim
 		size = sizeOf(stored)
 	}
 	tooBig := err == nil && f.cfg.maxBytes > 0 && size > f.cfg.maxBytes
+	var life time.Duration
+	if err == nil && !tooBig {
+		life = f.lifetime(arg, stored)
+	}
 	if c.label == "" && f.wantLabel() {
 		c.label = f.label(arg)
 	}
@@ -763,6 +784,11 @@ func (f *Func[A, R]) finish(k argKey, c *call[R], arg A, v R, err error, dur tim
 		f.n.evictions.Add(1)
 		f.reg.hub.publish(Event{Func: f.name, Kind: EventEvicted, Key: f.shown(c.label), Duration: dur, Session: c.session,
 			Err: fmt.Errorf("cache: %s: value of %d bytes is larger than MaxBytes %d; not cached", f.name, size, f.cfg.maxBytes)})
+	case life < 0:
+		// ExpireAfter said not to keep it: it expires as it arrives.
+		f.n.expirations.Add(1)
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventComputed, Key: f.shown(c.label), Duration: dur, Session: c.session})
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventExpired, Key: f.shown(c.label), Session: c.session})
 	default:
 		if old := f.store.get(k); old != nil {
 			// The stale entry a refresh replaces leaves the cache.
@@ -770,7 +796,7 @@ func (f *Func[A, R]) finish(k argKey, c *call[R], arg A, v R, err error, dur tim
 			gone = append(gone, old)
 		}
 		gone = append(gone, f.sweepLocked()...) // expired entries go before live ones are evicted
-		e = f.insertLocked(k, c.label, stored, size, c.elements, f.reg.now())
+		e = f.insertLocked(k, c.label, stored, size, c.elements, f.reg.now(), life)
 		gone = append(gone, f.enforceLimitsLocked(e)...)
 		f.reg.hub.publish(Event{Func: f.name, Kind: EventComputed, Key: f.shown(c.label), Duration: dur, Session: c.session})
 	}
@@ -837,12 +863,35 @@ func (f *Func[A, R]) safeCall(ctx context.Context, arg A) (v R, err error) {
 	return f.fn(ctx, arg)
 }
 
-func (f *Func[A, R]) insertLocked(k argKey, label string, v R, size int64, elems []any, now time.Time) *entry[R] {
+// insertLocked stores v for k, living life from now (0: forever).
+func (f *Func[A, R]) insertLocked(k argKey, label string, v R, size int64, elems []any, now time.Time, life time.Duration) *entry[R] {
 	e := &entry[R]{key: k, val: v, label: label, size: size, elements: elems, inserted: now}
-	if f.cfg.ttl > 0 {
-		e.expires = now.Add(f.cfg.ttl)
+	if life > 0 {
+		e.expires = now.Add(life)
 	}
 	return f.addLocked(e)
+}
+
+// lifetime is how long v, arg's value, lives in the cache: ExpireAfter's
+// answer when it gives one, else TTL; 0 is forever and a negative
+// lifetime means v is not cached. It runs the caller's code, so never
+// under f.mu.
+func (f *Func[A, R]) lifetime(arg A, v R) (life time.Duration) {
+	if f.expire == nil {
+		return f.cfg.ttl
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			life = f.cfg.ttl
+			f.n.errors.Add(1)
+			f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: f.anon,
+				Err: fmt.Errorf("cache: %s: ExpireAfter: %w", f.name, &PanicError{Func: f.name, Value: r, Stack: debug.Stack()})})
+		}
+	}()
+	if life = f.expire(arg, v); life == 0 {
+		life = f.cfg.ttl
+	}
+	return life
 }
 
 // addLocked puts e in the store, replacing any entry with its key, and arms

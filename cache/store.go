@@ -23,6 +23,7 @@ type entry[R any] struct {
 	// on the store's touch stack, through touchNext. prev and next link the
 	// recency list and change only under the write lock.
 	used       atomic.Uint64
+	hits       atomic.Uint64 // this entry's hits, sampled while hits overlap (see store)
 	touched    atomic.Bool
 	touchNext  *entry[R]
 	prev, next *entry[R]
@@ -53,6 +54,12 @@ type entry[R any] struct {
 // a drain are older than any read after it, so the list is ordered least
 // recently used last, and evicting is taking its back: O(1), plus O(log k)
 // per touched entry amortised over the hits.
+//
+// An entry's own hit count (EntryInfo.Hits) is kept the same way, in
+// bounded and unbounded stores alike: exact while hits take turns, and
+// while they overlap (an unbounded store sees it when another hit of the
+// same entry counts between its add and its look) one hit in
+// sampleContended per P adds sampleContended, until the next insert.
 //
 // Exact while hits take turns, sampled while they run in parallel: taking a
 // new stamp is an atomic add on one counter, and when hits on several cores
@@ -121,6 +128,9 @@ func (s *store[R]) entries() map[argKey]*entry[R] {
 }
 
 func (s *store[R]) add(e *entry[R]) {
+	if s.contended.Load() {
+		s.contended.Store(false) // a write: hits count exactly again
+	}
 	if s.lru {
 		// On the list before a hit can see it: a hit may push it onto the
 		// touch stack at once, and a drain expects every live entry linked.
@@ -203,8 +213,10 @@ func (s *store[R]) touch(e *entry[R]) {
 		if c%sampleContended != 0 {
 			return // sampled out: e keeps its stamp
 		}
+		e.hits.Add(sampleContended)
 		e.used.Store(s.tick.Add(1))
 	} else {
+		e.hits.Add(1)
 		n := s.tick.Add(1)
 		e.used.Store(n)
 		if s.tick.Load() != n {
@@ -215,6 +227,23 @@ func (s *store[R]) touch(e *entry[R]) {
 		}
 	}
 	s.push(e)
+}
+
+// hit counts a hit of e in an unbounded store, which keeps no recency:
+// in the per-P counter, and on e as touch does. Safe without any lock.
+func (s *store[R]) hit(e *entry[R]) {
+	p := procPin()
+	c := s.hits.cells[p&s.hits.mask].n.Add(1)
+	procUnpin()
+	if s.contended.Load() {
+		if c%sampleContended == 0 {
+			e.hits.Add(sampleContended)
+		}
+		return
+	}
+	if n := e.hits.Add(1); e.hits.Load() != n {
+		s.contended.Store(true) // another core hit e meanwhile
+	}
 }
 
 // push links e onto the touch stack, once until the next drain.
