@@ -78,6 +78,7 @@ type call[R any] struct {
 	detached bool               // a clear or the last waiter leaving took it out of inflight; its result is not stored
 	refresh  bool               // a background refresh of a stale entry (RefreshInBackground)
 	finished bool               // its result is set and done is (being) closed; read by the goroutine filling it
+	dur      time.Duration      // how long fn (or its share of a batch) ran; set with the result
 	stored   bool               // filled from the store (Outcome Stored), not by fn
 	session  string             // the session of the caller that started it, for its events
 	ctx      runCtx[R]          // the context fn runs with
@@ -205,6 +206,9 @@ func (f *Func[A, R]) checkOptions() {
 			c.misused("ExpireAfter takes func(%s, %s) time.Duration, got %T", reflect.TypeFor[A](), reflect.TypeFor[R](), c.expire)
 		}
 	}
+	if c.batch != nil && c.validate != nil {
+		c.misused("Batch and Validate do not mix: GetMany serves entries under the lock, where Validate may not run")
+	}
 	if c.batch != nil {
 		if v, ok := c.batch.(func(context.Context, []A) ([]R, error)); ok {
 			f.batch = v
@@ -316,13 +320,25 @@ func (f *Func[A, R]) Get(ctx context.Context, arg A) (R, error) {
 // After Registry.Close it returns ErrClosed. Under WithCallObserver it
 // also reports the call to the observer.
 func (f *Func[A, R]) GetOutcome(ctx context.Context, arg A) (R, Outcome, error) {
-	v, o, err := f.getOutcome(ctx, arg)
-	if observersMade.Load() {
-		if observe, ok := ctx.Value(observerKey{}).(func(string, Outcome)); ok {
-			observe(f.name, o)
+	if hooksMade.Load() {
+		start := time.Now()
+		v, o, err := f.getOutcome(ctx, arg)
+		var d time.Duration
+		if o == Miss && err == nil {
+			d = time.Since(start)
 		}
+		f.hooks(ctx, arg, o, d)
+		return v, o, err
 	}
-	return v, o, err
+	return f.getOutcome(ctx, arg)
+}
+
+// hooks reports a served Get to the call observer of ctx (WithCallObserver).
+// d is the time a Miss spent computing.
+func (f *Func[A, R]) hooks(ctx context.Context, arg A, o Outcome, d time.Duration) {
+	if observe, ok := ctx.Value(observerKey{}).(func(string, Outcome)); ok {
+		observe(f.name, o)
+	}
 }
 
 // keyMode chooses how the store's index hashes f's keys: from the
@@ -760,7 +776,7 @@ func (f *Func[A, R]) finish(k argKey, c *call[R], arg A, v R, err error, dur tim
 		c.label = f.label(arg)
 	}
 	f.mu.Lock()
-	c.orig, c.val, c.err = v, stored, err
+	c.orig, c.val, c.err, c.dur = v, stored, err, dur
 	if f.inflight[k] == c {
 		delete(f.inflight, k)
 	}
