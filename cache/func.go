@@ -146,6 +146,9 @@ func newFunc[A, R any](reg *Registry, name string, kind Kind, fn func(context.Co
 	f.hash = hashPlan(reflect.TypeFor[A](), o)
 	f.flat = flatLayout(reflect.TypeFor[A](), o)
 	f.store.init(f.bounded(), f.keyMode())
+	if f.inBudget() {
+		f.store.share(&reg.budget.ticks, &reg.budget.held)
+	}
 	f.plainOut = kind == KindResource
 	f.scratch.New = func() any { return &keyScratch[A]{w: newKeyWriter(o)} }
 	if kind == KindData {
@@ -448,7 +451,13 @@ func (f *Func[A, R]) closedErr() error {
 	return fmt.Errorf("cache: %s: %w", f.name, ErrClosed)
 }
 
-func (f *Func[A, R]) bounded() bool { return f.cfg.maxEntries > 0 || f.cfg.maxBytes > 0 }
+func (f *Func[A, R]) bounded() bool {
+	return f.cfg.maxEntries > 0 || f.cfg.maxBytes > 0 || f.inBudget()
+}
+
+// inBudget reports whether f's entries count against the registry's
+// WithMaxBytes: every Data function's do.
+func (f *Func[A, R]) inBudget() bool { return f.kind == KindData && f.reg.budget.max > 0 }
 
 func (f *Func[A, R]) expired(e *entry[R]) bool {
 	return !e.expires.IsZero() && !f.reg.now().Before(e.expires)
@@ -767,7 +776,7 @@ func (f *Func[A, R]) finish(k argKey, c *call[R], arg A, v R, err error, dur tim
 	if err == nil && (f.kind == KindData || f.cfg.maxBytes > 0) {
 		size = sizeOf(stored)
 	}
-	tooBig := err == nil && f.cfg.maxBytes > 0 && size > f.cfg.maxBytes
+	tooBig := err == nil && f.tooBig(size)
 	var life time.Duration
 	if err == nil && !tooBig {
 		life = f.lifetime(arg, stored)
@@ -799,7 +808,7 @@ func (f *Func[A, R]) finish(k argKey, c *call[R], arg A, v R, err error, dur tim
 		// Admitting it would evict everything else and still not fit.
 		f.n.evictions.Add(1)
 		f.reg.hub.publish(Event{Func: f.name, Kind: EventEvicted, Key: f.shown(c.label), Duration: dur, Session: c.session,
-			Err: fmt.Errorf("cache: %s: value of %d bytes is larger than MaxBytes %d; not cached", f.name, size, f.cfg.maxBytes)})
+			Err: fmt.Errorf("cache: %s: value of %d bytes is larger than MaxBytes %d; not cached", f.name, size, f.byteBound())})
 	case life < 0:
 		// ExpireAfter said not to keep it: it expires as it arrives.
 		f.n.expirations.Add(1)
@@ -817,6 +826,11 @@ func (f *Func[A, R]) finish(k argKey, c *call[R], arg A, v R, err error, dur tim
 		f.reg.hub.publish(Event{Func: f.name, Kind: EventComputed, Key: f.shown(c.label), Duration: dur, Session: c.session})
 	}
 	f.mu.Unlock()
+	if e != nil && f.inBudget() {
+		// Before the callers are released: a Get that returns has left
+		// the registry within its budget.
+		f.reg.enforceBudget()
+	}
 	if done != nil {
 		// Deferred, so that it happens however this goroutine ends: an
 		// OnRelease below may leave it through runtime.Goexit.
@@ -952,6 +966,20 @@ func (f *Func[A, R]) dropLocked(e *entry[R], counter *atomic.Uint64, why EventKi
 	if f.reg.hub.active() {
 		f.reg.hub.publish(Event{Func: f.name, Kind: why, Key: f.shown(e.label)})
 	}
+}
+
+// tooBig reports whether a value of size bytes is larger than f may hold
+// at all: its MaxBytes, or the registry's WithMaxBytes for a Data function.
+func (f *Func[A, R]) tooBig(size int64) bool {
+	return (f.cfg.maxBytes > 0 && size > f.cfg.maxBytes) || (f.inBudget() && size > f.reg.budget.max)
+}
+
+// byteBound is the bound tooBig compares with: the smaller one.
+func (f *Func[A, R]) byteBound() int64 {
+	if f.inBudget() && (f.cfg.maxBytes <= 0 || f.reg.budget.max < f.cfg.maxBytes) {
+		return f.reg.budget.max
+	}
+	return f.cfg.maxBytes
 }
 
 func (f *Func[A, R]) overLimits() bool {

@@ -450,12 +450,12 @@ func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R], arg A) ([]*entry[
 	var gone []*entry[R]
 	switch {
 	case c.detached || f.closed:
-	case f.cfg.maxBytes > 0 && size > f.cfg.maxBytes:
+	case f.tooBig(size):
 		// Served, but admitting it would evict everything else and still
 		// not fit.
 		f.n.evictions.Add(1)
 		f.reg.hub.publish(Event{Func: f.name, Kind: EventEvicted, Key: label, Session: c.session,
-			Err: fmt.Errorf("cache: %s: stored value of %d bytes is larger than MaxBytes %d; not cached", f.name, size, f.cfg.maxBytes)})
+			Err: fmt.Errorf("cache: %s: stored value of %d bytes is larger than MaxBytes %d; not cached", f.name, size, f.byteBound())})
 	default:
 		gone = f.sweepLocked() // expired entries go before live ones are evicted
 		f.addLocked(e)
@@ -464,6 +464,9 @@ func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R], arg A) ([]*entry[
 	c.orig, c.val, c.stored, c.finished = v, v, true, true
 	done := c.done
 	f.mu.Unlock()
+	if f.inBudget() {
+		f.reg.enforceBudget()
+	}
 	if done != nil {
 		close(done)
 	}

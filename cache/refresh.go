@@ -64,8 +64,8 @@ func (f *Func[A, R]) Set(arg A, value R) error {
 	if f.kind == KindData || f.cfg.maxBytes > 0 {
 		size = sizeOf(stored)
 	}
-	if f.cfg.maxBytes > 0 && size > f.cfg.maxBytes {
-		return fmt.Errorf("cache: %s: Set: value of %d bytes is larger than MaxBytes %d", f.name, size, f.cfg.maxBytes)
+	if f.tooBig(size) {
+		return fmt.Errorf("cache: %s: Set: value of %d bytes is larger than MaxBytes %d", f.name, size, f.byteBound())
 	}
 	var payload []byte
 	if f.persist != nil {
@@ -107,6 +107,9 @@ func (f *Func[A, R]) Set(arg A, value R) error {
 	gone = append(gone, f.enforceLimitsLocked(e)...)
 	f.reg.hub.publish(Event{Func: f.name, Kind: EventComputed, Key: f.shown(label)})
 	f.mu.Unlock()
+	if f.inBudget() {
+		f.reg.enforceBudget()
+	}
 	if f.persist != nil {
 		var ttl time.Duration
 		if !e.expires.IsZero() {

@@ -20,6 +20,7 @@ type Registry struct {
 	hub         hub
 	closed      atomic.Bool
 	persist     persistSetup
+	budget      budget // WithMaxBytes's
 
 	ctx    context.Context // done at Close: ends store operations and background refreshes
 	cancel context.CancelFunc

@@ -82,6 +82,11 @@ type store[R any] struct {
 
 	lru  bool
 	root entry[R] // sentinel of the recency list: root.next is the most recent
+	// ticks is where use stamps come from: tick, or the registry's under
+	// WithMaxBytes, so that stamps of all its functions compare. held,
+	// when not nil, is the registry's sum of bytes, kept with bytes.
+	ticks *atomic.Uint64
+	held  *atomic.Int64
 	// tick is written by every stamp; contended is read by every bounded
 	// hit. Apart, so that the stamps do not take the line
 	// the hits read from the other cores.
@@ -98,12 +103,22 @@ func (s *store[R]) init(lru bool, mode keyMode) {
 	s.ix.init(mode)
 	s.hits = newCounter(runtime.GOMAXPROCS(0))
 	s.lru = lru
+	s.ticks = &s.tick
 	s.clear()
+}
+
+// share makes s stamp uses from ticks and count its bytes in held too:
+// the registry's, under WithMaxBytes. Before any entry is stored.
+func (s *store[R]) share(ticks *atomic.Uint64, held *atomic.Int64) {
+	s.ticks, s.held = ticks, held
 }
 
 // clear empties the store. The hit counter stays: Stats count hits over
 // the function's life.
 func (s *store[R]) clear() {
+	if s.held != nil {
+		s.held.Add(-s.bytes)
+	}
 	s.ix.reset()
 	s.count = 0
 	s.bytes = 0
@@ -135,11 +150,14 @@ func (s *store[R]) add(e *entry[R]) {
 		// On the list before a hit can see it: a hit may push it onto the
 		// touch stack at once, and a drain expects every live entry linked.
 		s.drain()
-		e.used.Store(s.tick.Add(1))
+		e.used.Store(s.ticks.Add(1))
 		s.pushFront(e)
 	}
 	s.count++
 	s.bytes += e.size
+	if s.held != nil {
+		s.held.Add(e.size)
+	}
 	e.heapIdx = -1
 	e.live = true
 	if !e.expires.IsZero() {
@@ -154,6 +172,9 @@ func (s *store[R]) remove(e *entry[R]) {
 	}
 	s.count--
 	s.bytes -= e.size
+	if s.held != nil {
+		s.held.Add(-e.size)
+	}
 	e.live = false
 	if e.heapIdx >= 0 {
 		heap.Remove(&s.expiry, e.heapIdx)
@@ -214,12 +235,12 @@ func (s *store[R]) touch(e *entry[R]) {
 			return // sampled out: e keeps its stamp
 		}
 		e.hits.Add(sampleContended)
-		e.used.Store(s.tick.Add(1))
+		e.used.Store(s.ticks.Add(1))
 	} else {
 		e.hits.Add(1)
-		n := s.tick.Add(1)
+		n := s.ticks.Add(1)
 		e.used.Store(n)
-		if s.tick.Load() != n {
+		if s.ticks.Load() != n {
 			// Another hit took a stamp while this one did: hits run in
 			// parallel. A goroutine's hits never overlap each other, nor
 			// do those of goroutines taking turns.
@@ -266,7 +287,7 @@ func (s *store[R]) touchLocked(e *entry[R]) {
 		return
 	}
 	s.drain()
-	e.used.Store(s.tick.Add(1))
+	e.used.Store(s.ticks.Add(1))
 	s.unlink(e)
 	s.pushFront(e)
 }
