@@ -79,7 +79,7 @@ func (f *Func[A, R]) GetMany(ctx context.Context, args []A) ([]R, error) {
 			}
 			out[i] = v
 			if hooked {
-				f.hooks(ctx, arg, Hit, 0)
+				f.hooks(ctx, arg, Hit, 0, nil)
 			}
 			continue
 		}
@@ -202,7 +202,7 @@ func (f *Func[A, R]) GetMany(ctx context.Context, args []A) ([]R, error) {
 			} else if o == Joined {
 				d = time.Since(start)
 			}
-			f.hooks(ctx, args[i], o, d)
+			f.hooks(ctx, args[i], o, d, err)
 		}
 		if err != nil {
 			fail(err)

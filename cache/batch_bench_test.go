@@ -2,6 +2,7 @@ package cache
 
 import (
 	"context"
+	"io"
 	"testing"
 )
 
@@ -55,6 +56,37 @@ func BenchmarkGetMany(b *testing.B) {
 			for range b.N {
 				f.Clear()
 				c.get(f)
+			}
+		})
+	}
+}
+
+// BenchmarkTraceHit: a hit with WithTrace writing to io.Discard against
+// the same hit without a trace (Baseline). The process-wide switch that
+// lets Gets skip the hooks is reset for the baseline, as in a program that
+// never traces.
+func BenchmarkTraceHit(b *testing.B) {
+	ctx := context.Background()
+	for _, on := range []bool{false, true} {
+		name := "Baseline=off"
+		if on {
+			name = "on"
+		}
+		b.Run(name, func(b *testing.B) {
+			hooksMade.Store(false)
+			opts := []RegistryOption{WithPersistDir(b.TempDir())}
+			if on {
+				opts = append(opts, WithTrace(io.Discard))
+			}
+			f := Data(NewRegistry(opts...), "sq", func(_ context.Context, k int) (int, error) { return k * k, nil })
+			if _, err := f.Get(ctx, 3); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for range b.N {
+				if _, err := f.Get(ctx, 3); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}

@@ -327,20 +327,23 @@ func (f *Func[A, R]) GetOutcome(ctx context.Context, arg A) (R, Outcome, error) 
 		start := time.Now()
 		v, o, err := f.getOutcome(ctx, arg)
 		var d time.Duration
-		if o == Miss && err == nil {
+		if o == Miss {
 			d = time.Since(start)
 		}
-		f.hooks(ctx, arg, o, d)
+		f.hooks(ctx, arg, o, d, err)
 		return v, o, err
 	}
 	return f.getOutcome(ctx, arg)
 }
 
-// hooks reports a served Get to the call observer of ctx (WithCallObserver).
-// d is the time a Miss spent computing.
-func (f *Func[A, R]) hooks(ctx context.Context, arg A, o Outcome, d time.Duration) {
+// hooks reports a Get to the call observer of ctx (WithCallObserver) and
+// to the registry's trace (WithTrace). d is the time a Miss spent.
+func (f *Func[A, R]) hooks(ctx context.Context, arg A, o Outcome, d time.Duration, err error) {
 	if observe, ok := ctx.Value(observerKey{}).(func(string, Outcome)); ok {
 		observe(f.name, o)
+	}
+	if f.reg.trace != nil {
+		f.traceCall(ctx, arg, o, d, err != nil)
 	}
 }
 

@@ -141,7 +141,9 @@ func MaxEntries(n int) Option {
 // those SetVersion set aside included; past it the least recently used
 // entries are evicted, set-aside ones first. A value larger than MaxBytes on
 // its own, computed or read from the store, is handed to its caller but not
-// cached. Zero means unbounded.
+// cached. Zero means unbounded. A value whose type has a CacheBytes() int64
+// method is sized by it instead of by walking it: memory the walk cannot
+// see (a file mapped in, a C allocation), or a size known already.
 func MaxBytes(n int64) Option {
 	return func(c *config) {
 		if n < 0 {
