@@ -56,6 +56,9 @@ func serveRun(s Streams, o *options, cfg serve.Config, args []string) error {
 	if o.cache.negative() || cfg.MaxSessions < 0 || cfg.IdleTimeout < 0 {
 		return fail(2, fmt.Errorf("--ttl, --max-entries, --slow, --max-sessions and --idle-timeout must not be negative"))
 	}
+	if o.cache.listed() {
+		return fail(2, fmt.Errorf("--ttl and --max-entries take one value here; lists are for hitmiss whatif"))
+	}
 	sources, problems := resolveAll(args, s.In)
 	for _, p := range problems {
 		fmt.Fprintln(s.Err, "hitmiss serve:", ui.Sanitize(p.Error()))
