@@ -133,7 +133,7 @@ func TestGetDuringABatchWaitsForIt(t *testing.T) {
 		}
 		got <- v
 	}()
-	for f.Stats().Waiting < 2 { // the GetMany and the Get
+	for f.Stats().Waiting < 3 { // the GetMany on each of its two keys, and the Get
 		time.Sleep(time.Millisecond)
 	}
 	close(r.gate)
