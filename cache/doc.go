@@ -56,12 +56,22 @@
 //
 // # Lifetime
 //
-// TTL bounds an entry's life from its insertion; reads do not extend it. An
-// expired entry is never returned and leaves memory when it expires, not on
-// the next access. MaxEntries and MaxBytes evict the least recently used
-// entries, in O(1) per eviction; a value larger than MaxBytes on its own is
-// handed to its caller but not cached. A Resource is never walked to be
-// sized unless MaxBytes asks for its size: its owner may be changing it.
+// TTL bounds an entry's life from its insertion; reads do not extend it.
+// ExpireAfter gives each entry a lifetime of its own, chosen from its
+// argument and value, which wins over TTL. An expired entry is never
+// returned and leaves memory when it expires, not on the next access.
+// MaxEntries and MaxBytes evict the least recently used entries, in O(1)
+// per eviction; a value larger than MaxBytes on its own is handed to its
+// caller but not cached. A Resource is never walked to be sized unless
+// MaxBytes asks for its size: its owner may be changing it. WithMaxBytes
+// bounds the bytes of every Data function of a registry together, evicting
+// the least recently used entry across them. Func.All lists the entries in
+// memory, with their sizes, expiries and hits.
+//
+// GetMany serves many arguments at once; with Batch, the ones it misses are
+// computed by one call (a multi-get), keeping single-flight per key.
+// WithTrace records every call, without its argument, for replaying under
+// other settings (hitmiss whatif).
 //
 // Why LRU and not TinyLFU (otter, ristretto): the caches this package
 // serves hold few, expensive entries (a parsed file, a model, a query

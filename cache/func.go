@@ -37,9 +37,11 @@ type Func[A, R any] struct {
 	copier   valueCopier[R]
 	validate func(R) bool
 	release  func(R)
-	persist  *persister[R] // nil unless Persist and the persist directory is usable
-	noDisk   error         // why a Persist function keeps its entries in memory only
-	noDiskEv atomic.Bool   // noDisk was announced
+	expire   func(A, R) time.Duration                // ExpireAfter's, or nil
+	batch    func(context.Context, []A) ([]R, error) // Batch's, or nil
+	persist  *persister[R]                           // nil unless Persist and the persist directory is usable
+	noDisk   error                                   // why a Persist function keeps its entries in memory only
+	noDiskEv atomic.Bool                             // noDisk was announced
 
 	mu       sync.RWMutex
 	store    store[R]
@@ -76,6 +78,7 @@ type call[R any] struct {
 	detached bool               // a clear or the last waiter leaving took it out of inflight; its result is not stored
 	refresh  bool               // a background refresh of a stale entry (RefreshInBackground)
 	finished bool               // its result is set and done is (being) closed; read by the goroutine filling it
+	dur      time.Duration      // how long fn (or its share of a batch) ran; set with the result
 	stored   bool               // filled from the store (Outcome Stored), not by fn
 	session  string             // the session of the caller that started it, for its events
 	ctx      runCtx[R]          // the context fn runs with
@@ -143,6 +146,9 @@ func newFunc[A, R any](reg *Registry, name string, kind Kind, fn func(context.Co
 	f.hash = hashPlan(reflect.TypeFor[A](), o)
 	f.flat = flatLayout(reflect.TypeFor[A](), o)
 	f.store.init(f.bounded(), f.keyMode())
+	if f.inBudget() {
+		f.store.share(&reg.budget.ticks, &reg.budget.held)
+	}
 	f.plainOut = kind == KindResource
 	f.scratch.New = func() any { return &keyScratch[A]{w: newKeyWriter(o)} }
 	if kind == KindData {
@@ -194,6 +200,23 @@ func (f *Func[A, R]) checkOptions() {
 			f.release = v
 		} else {
 			c.misused("OnRelease takes func(%s), got %T", reflect.TypeFor[R](), c.release)
+		}
+	}
+	if c.expire != nil {
+		if v, ok := c.expire.(func(A, R) time.Duration); ok {
+			f.expire = v
+		} else {
+			c.misused("ExpireAfter takes func(%s, %s) time.Duration, got %T", reflect.TypeFor[A](), reflect.TypeFor[R](), c.expire)
+		}
+	}
+	if c.batch != nil && c.validate != nil {
+		c.misused("Batch and Validate do not mix: GetMany serves entries under the lock, where Validate may not run")
+	}
+	if c.batch != nil {
+		if v, ok := c.batch.(func(context.Context, []A) ([]R, error)); ok {
+			f.batch = v
+		} else {
+			c.misused("Batch takes func(context.Context, []%s) ([]%s, error), got %T", reflect.TypeFor[A](), reflect.TypeFor[R](), c.batch)
 		}
 	}
 	if c.persist && f.kind == KindResource {
@@ -300,13 +323,28 @@ func (f *Func[A, R]) Get(ctx context.Context, arg A) (R, error) {
 // After Registry.Close it returns ErrClosed. Under WithCallObserver it
 // also reports the call to the observer.
 func (f *Func[A, R]) GetOutcome(ctx context.Context, arg A) (R, Outcome, error) {
-	v, o, err := f.getOutcome(ctx, arg)
-	if observersMade.Load() {
-		if observe, ok := ctx.Value(observerKey{}).(func(string, Outcome)); ok {
-			observe(f.name, o)
+	if hooksMade.Load() {
+		start := time.Now()
+		v, o, err := f.getOutcome(ctx, arg)
+		var d time.Duration
+		if o == Miss {
+			d = time.Since(start)
 		}
+		f.hooks(ctx, arg, o, d, err)
+		return v, o, err
 	}
-	return v, o, err
+	return f.getOutcome(ctx, arg)
+}
+
+// hooks reports a Get to the call observer of ctx (WithCallObserver) and
+// to the registry's trace (WithTrace). d is the time a Miss spent.
+func (f *Func[A, R]) hooks(ctx context.Context, arg A, o Outcome, d time.Duration, err error) {
+	if observe, ok := ctx.Value(observerKey{}).(func(string, Outcome)); ok {
+		observe(f.name, o)
+	}
+	if f.reg.trace != nil {
+		f.traceCall(ctx, arg, o, d, err != nil)
+	}
 }
 
 // keyMode chooses how the store's index hashes f's keys: from the
@@ -391,7 +429,7 @@ func (f *Func[A, R]) getOutcome(ctx context.Context, arg A) (R, Outcome, error) 
 			if f.store.lru {
 				f.store.touch(e) // counts the hit too
 			} else {
-				f.store.hits.add()
+				f.store.hit(e)
 			}
 			if f.reg.hub.active() {
 				f.emitHit(ctx, e.label, Hit) // e.label is read only for a subscriber: it sits on another cache line
@@ -416,7 +454,13 @@ func (f *Func[A, R]) closedErr() error {
 	return fmt.Errorf("cache: %s: %w", f.name, ErrClosed)
 }
 
-func (f *Func[A, R]) bounded() bool { return f.cfg.maxEntries > 0 || f.cfg.maxBytes > 0 }
+func (f *Func[A, R]) bounded() bool {
+	return f.cfg.maxEntries > 0 || f.cfg.maxBytes > 0 || f.inBudget()
+}
+
+// inBudget reports whether f's entries count against the registry's
+// WithMaxBytes: every Data function's do.
+func (f *Func[A, R]) inBudget() bool { return f.kind == KindData && f.reg.budget.max > 0 }
 
 func (f *Func[A, R]) expired(e *entry[R]) bool {
 	return !e.expires.IsZero() && !f.reg.now().Before(e.expires)
@@ -516,6 +560,7 @@ func (f *Func[A, R]) slowGet(ctx context.Context, k argKey, arg A) (R, Outcome, 
 func (f *Func[A, R]) serveLocked(ctx context.Context, k argKey, e *entry[R], arg A, gone []*entry[R]) (R, Outcome, error) {
 	v, elems, label := e.val, e.elements, e.label
 	f.store.touchLocked(e)
+	e.hits.Add(1)
 	out, bg := Hit, (*call[R])(nil)
 	if f.expired(e) {
 		out = Stale
@@ -600,7 +645,7 @@ func (f *Func[A, R]) fill(k argKey, c *call[R], arg A, gone []*entry[R]) {
 	}()
 	f.releaseAll(gone)
 	if f.persist != nil {
-		if f.loadPersisted(k, c) {
+		if f.loadPersisted(k, c, arg) {
 			return
 		}
 		if err := c.ctx.Err(); err != nil {
@@ -734,12 +779,16 @@ func (f *Func[A, R]) finish(k argKey, c *call[R], arg A, v R, err error, dur tim
 	if err == nil && (f.kind == KindData || f.cfg.maxBytes > 0) {
 		size = sizeOf(stored)
 	}
-	tooBig := err == nil && f.cfg.maxBytes > 0 && size > f.cfg.maxBytes
+	tooBig := err == nil && f.tooBig(size)
+	var life time.Duration
+	if err == nil && !tooBig {
+		life = f.lifetime(arg, stored)
+	}
 	if c.label == "" && f.wantLabel() {
 		c.label = f.label(arg)
 	}
 	f.mu.Lock()
-	c.orig, c.val, c.err = v, stored, err
+	c.orig, c.val, c.err, c.dur = v, stored, err, dur
 	if f.inflight[k] == c {
 		delete(f.inflight, k)
 	}
@@ -762,7 +811,12 @@ func (f *Func[A, R]) finish(k argKey, c *call[R], arg A, v R, err error, dur tim
 		// Admitting it would evict everything else and still not fit.
 		f.n.evictions.Add(1)
 		f.reg.hub.publish(Event{Func: f.name, Kind: EventEvicted, Key: f.shown(c.label), Duration: dur, Session: c.session,
-			Err: fmt.Errorf("cache: %s: value of %d bytes is larger than MaxBytes %d; not cached", f.name, size, f.cfg.maxBytes)})
+			Err: fmt.Errorf("cache: %s: value of %d bytes is larger than MaxBytes %d; not cached", f.name, size, f.byteBound())})
+	case life < 0:
+		// ExpireAfter said not to keep it: it expires as it arrives.
+		f.n.expirations.Add(1)
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventComputed, Key: f.shown(c.label), Duration: dur, Session: c.session})
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventExpired, Key: f.shown(c.label), Session: c.session})
 	default:
 		if old := f.store.get(k); old != nil {
 			// The stale entry a refresh replaces leaves the cache.
@@ -770,11 +824,16 @@ func (f *Func[A, R]) finish(k argKey, c *call[R], arg A, v R, err error, dur tim
 			gone = append(gone, old)
 		}
 		gone = append(gone, f.sweepLocked()...) // expired entries go before live ones are evicted
-		e = f.insertLocked(k, c.label, stored, size, c.elements, f.reg.now())
+		e = f.insertLocked(k, c.label, stored, size, c.elements, f.reg.now(), life)
 		gone = append(gone, f.enforceLimitsLocked(e)...)
 		f.reg.hub.publish(Event{Func: f.name, Kind: EventComputed, Key: f.shown(c.label), Duration: dur, Session: c.session})
 	}
 	f.mu.Unlock()
+	if e != nil && f.inBudget() {
+		// Before the callers are released: a Get that returns has left
+		// the registry within its budget.
+		f.reg.enforceBudget()
+	}
 	if done != nil {
 		// Deferred, so that it happens however this goroutine ends: an
 		// OnRelease below may leave it through runtime.Goexit.
@@ -837,12 +896,35 @@ func (f *Func[A, R]) safeCall(ctx context.Context, arg A) (v R, err error) {
 	return f.fn(ctx, arg)
 }
 
-func (f *Func[A, R]) insertLocked(k argKey, label string, v R, size int64, elems []any, now time.Time) *entry[R] {
+// insertLocked stores v for k, living life from now (0: forever).
+func (f *Func[A, R]) insertLocked(k argKey, label string, v R, size int64, elems []any, now time.Time, life time.Duration) *entry[R] {
 	e := &entry[R]{key: k, val: v, label: label, size: size, elements: elems, inserted: now}
-	if f.cfg.ttl > 0 {
-		e.expires = now.Add(f.cfg.ttl)
+	if life > 0 {
+		e.expires = now.Add(life)
 	}
 	return f.addLocked(e)
+}
+
+// lifetime is how long v, arg's value, lives in the cache: ExpireAfter's
+// answer when it gives one, else TTL; 0 is forever and a negative
+// lifetime means v is not cached. It runs the caller's code, so never
+// under f.mu.
+func (f *Func[A, R]) lifetime(arg A, v R) (life time.Duration) {
+	if f.expire == nil {
+		return f.cfg.ttl
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			life = f.cfg.ttl
+			f.n.errors.Add(1)
+			f.reg.hub.publish(Event{Func: f.name, Kind: EventError, Key: f.anon,
+				Err: fmt.Errorf("cache: %s: ExpireAfter: %w", f.name, &PanicError{Func: f.name, Value: r, Stack: debug.Stack()})})
+		}
+	}()
+	if life = f.expire(arg, v); life == 0 {
+		life = f.cfg.ttl
+	}
+	return life
 }
 
 // addLocked puts e in the store, replacing any entry with its key, and arms
@@ -887,6 +969,20 @@ func (f *Func[A, R]) dropLocked(e *entry[R], counter *atomic.Uint64, why EventKi
 	if f.reg.hub.active() {
 		f.reg.hub.publish(Event{Func: f.name, Kind: why, Key: f.shown(e.label)})
 	}
+}
+
+// tooBig reports whether a value of size bytes is larger than f may hold
+// at all: its MaxBytes, or the registry's WithMaxBytes for a Data function.
+func (f *Func[A, R]) tooBig(size int64) bool {
+	return (f.cfg.maxBytes > 0 && size > f.cfg.maxBytes) || (f.inBudget() && size > f.reg.budget.max)
+}
+
+// byteBound is the bound tooBig compares with: the smaller one.
+func (f *Func[A, R]) byteBound() int64 {
+	if f.inBudget() && (f.cfg.maxBytes <= 0 || f.reg.budget.max < f.cfg.maxBytes) {
+		return f.reg.budget.max
+	}
+	return f.cfg.maxBytes
 }
 
 func (f *Func[A, R]) overLimits() bool {

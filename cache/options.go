@@ -90,6 +90,8 @@ type config struct {
 	release    any // func(R)
 	hashFuncs  map[reflect.Type]func(unsafe.Pointer) any
 	codec      any // *codec[R]
+	expire     any // func(A, R) time.Duration: ExpireAfter's
+	batch      any // func(context.Context, []A) ([]R, error): Batch's
 	misuse     []string
 }
 
@@ -108,6 +110,21 @@ func TTL(d time.Duration) Option {
 	}
 }
 
+// ExpireAfter gives each entry a lifetime of its own: life is called with
+// the argument and the value when the value enters the cache (computed, Set
+// or read from the store) and its answer, counted from then, wins over TTL.
+// A positive answer is the entry's lifetime; zero leaves the entry the
+// function's TTL (forever without one); a negative answer hands the value
+// to its caller without caching it, counted as an expiration, as if it
+// expired at once. Reads do not extend it. life runs outside the cache's
+// locks; when it panics, the panic is an EventError and the entry gets the
+// function's TTL. A function's next expiry (Stats.NextExpiry) is the
+// nearest of its entries' own. With RefreshInBackground an expired entry
+// stays servable for one TTL, whatever its own lifetime was.
+func ExpireAfter[A, V any](life func(arg A, v V) time.Duration) Option {
+	return func(c *config) { c.expire = life }
+}
+
 // MaxEntries bounds the number of entries, those SetVersion set aside
 // included; past it the least recently used entry is evicted, set-aside
 // ones first. Zero means unbounded.
@@ -124,7 +141,9 @@ func MaxEntries(n int) Option {
 // those SetVersion set aside included; past it the least recently used
 // entries are evicted, set-aside ones first. A value larger than MaxBytes on
 // its own, computed or read from the store, is handed to its caller but not
-// cached. Zero means unbounded.
+// cached. Zero means unbounded. A value whose type has a CacheBytes() int64
+// method is sized by it instead of by walking it: memory the walk cannot
+// see (a file mapped in, a C allocation), or a size known already.
 func MaxBytes(n int64) Option {
 	return func(c *config) {
 		if n < 0 {

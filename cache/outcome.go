@@ -39,10 +39,11 @@ func (o Outcome) Served() bool { return o != Miss }
 
 type observerKey struct{}
 
-// observersMade turns true at the first WithCallObserver: until then no
-// context can hold an observer, and Gets skip looking for one (a context
-// lookup walks the whole chain of values on every call).
-var observersMade atomic.Bool
+// hooksMade turns true at the first WithCallObserver or WithTrace: until
+// then no context can hold an observer nor any registry trace, and Gets
+// skip looking for them (a context lookup walks the whole chain of values
+// on every call).
+var hooksMade atomic.Bool
 
 // WithCallObserver returns a context under which every Get and GetOutcome
 // reports its function's name and how it was served to observe: the
@@ -53,6 +54,6 @@ var observersMade atomic.Bool
 // called from other goroutines, and by a computation that outlives the
 // call that started it.
 func WithCallObserver(ctx context.Context, observe func(fn string, o Outcome)) context.Context {
-	observersMade.Store(true)
+	hooksMade.Store(true)
 	return context.WithValue(ctx, observerKey{}, observe)
 }

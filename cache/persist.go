@@ -391,18 +391,18 @@ func (p *persister[R]) removeAllLocked() error {
 // k, and reports whether it did. It runs for the call c, with no lock of
 // f held; holding the persist lock keeps a concurrent clear from
 // interleaving with the load.
-func (f *Func[A, R]) loadPersisted(k argKey, c *call[R]) bool {
+func (f *Func[A, R]) loadPersisted(k argKey, c *call[R], arg A) bool {
 	gone, ok := func() ([]*entry[R], bool) {
 		p := f.persist
 		p.mu.Lock()
 		defer p.mu.Unlock() // a codec may panic, or leave the goroutine
-		return f.loadPersistedLocked(k, c)
+		return f.loadPersistedLocked(k, c, arg)
 	}()
 	f.releaseAll(gone)
 	return ok
 }
 
-func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R]) ([]*entry[R], bool) {
+func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R], arg A) ([]*entry[R], bool) {
 	p := f.persist
 	v, inserted, label, err := p.load(k.digest())
 	var down errStore
@@ -430,9 +430,10 @@ func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R]) ([]*entry[R], boo
 		label = c.label
 	}
 	var expires time.Time
-	if f.cfg.ttl > 0 {
-		// The TTL in force now decides, counted from the original insertion.
-		expires = inserted.Add(f.cfg.ttl)
+	if life := f.lifetime(arg, v); life != 0 {
+		// The lifetime in force now decides, counted from the original
+		// insertion (a negative one has passed already).
+		expires = inserted.Add(max(life, 0))
 		if !f.reg.now().Before(expires) {
 			f.storeFailed(p.removeLocked(k.digest()), label)
 			f.n.expirations.Add(1)
@@ -449,12 +450,12 @@ func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R]) ([]*entry[R], boo
 	var gone []*entry[R]
 	switch {
 	case c.detached || f.closed:
-	case f.cfg.maxBytes > 0 && size > f.cfg.maxBytes:
+	case f.tooBig(size):
 		// Served, but admitting it would evict everything else and still
 		// not fit.
 		f.n.evictions.Add(1)
 		f.reg.hub.publish(Event{Func: f.name, Kind: EventEvicted, Key: label, Session: c.session,
-			Err: fmt.Errorf("cache: %s: stored value of %d bytes is larger than MaxBytes %d; not cached", f.name, size, f.cfg.maxBytes)})
+			Err: fmt.Errorf("cache: %s: stored value of %d bytes is larger than MaxBytes %d; not cached", f.name, size, f.byteBound())})
 	default:
 		gone = f.sweepLocked() // expired entries go before live ones are evicted
 		f.addLocked(e)
@@ -463,6 +464,9 @@ func (f *Func[A, R]) loadPersistedLocked(k argKey, c *call[R]) ([]*entry[R], boo
 	c.orig, c.val, c.stored, c.finished = v, v, true, true
 	done := c.done
 	f.mu.Unlock()
+	if f.inBudget() {
+		f.reg.enforceBudget()
+	}
 	if done != nil {
 		close(done)
 	}

@@ -64,8 +64,8 @@ func (f *Func[A, R]) Set(arg A, value R) error {
 	if f.kind == KindData || f.cfg.maxBytes > 0 {
 		size = sizeOf(stored)
 	}
-	if f.cfg.maxBytes > 0 && size > f.cfg.maxBytes {
-		return fmt.Errorf("cache: %s: Set: value of %d bytes is larger than MaxBytes %d", f.name, size, f.cfg.maxBytes)
+	if f.tooBig(size) {
+		return fmt.Errorf("cache: %s: Set: value of %d bytes is larger than MaxBytes %d", f.name, size, f.byteBound())
 	}
 	var payload []byte
 	if f.persist != nil {
@@ -77,6 +77,7 @@ func (f *Func[A, R]) Set(arg A, value R) error {
 	if f.wantLabel() {
 		label = f.label(arg)
 	}
+	life := f.lifetime(arg, stored)
 	f.mu.Lock()
 	if f.closed {
 		f.mu.Unlock()
@@ -93,14 +94,26 @@ func (f *Func[A, R]) Set(arg A, value R) error {
 		c.detached = true
 		delete(f.inflight, k)
 	}
-	e := f.insertLocked(k, label, stored, size, nil, f.reg.now())
+	if life < 0 {
+		// ExpireAfter said not to keep it: it expires as it arrives, and
+		// takes the entry it replaces with it.
+		f.n.expirations.Add(1)
+		f.reg.hub.publish(Event{Func: f.name, Kind: EventExpired, Key: f.shown(label)})
+		f.mu.Unlock()
+		f.releaseAll(gone)
+		return nil
+	}
+	e := f.insertLocked(k, label, stored, size, nil, f.reg.now(), life)
 	gone = append(gone, f.enforceLimitsLocked(e)...)
 	f.reg.hub.publish(Event{Func: f.name, Kind: EventComputed, Key: f.shown(label)})
 	f.mu.Unlock()
+	if f.inBudget() {
+		f.reg.enforceBudget()
+	}
 	if f.persist != nil {
 		var ttl time.Duration
 		if !e.expires.IsZero() {
-			ttl = f.cfg.ttl
+			ttl = e.expires.Sub(e.inserted)
 		}
 		err = f.persist.write(k.digest(), e, payload, ttl, func() bool {
 			f.mu.RLock()

@@ -20,6 +20,8 @@ type Registry struct {
 	hub         hub
 	closed      atomic.Bool
 	persist     persistSetup
+	budget      budget  // WithMaxBytes's
+	trace       *tracer // WithTrace's, or nil
 
 	bc     *broadcast      // nil unless tier is a Broadcaster
 	ctx    context.Context // done at Close: ends store operations and background refreshes
@@ -123,8 +125,8 @@ func (r *Registry) ClearAll() { r.clearKind(0, true) }
 // computations that callers still wait for finish for them but are not
 // stored. Close returns when every goroutine the registry started has
 // ended, so a fn that ignores its context delays it. Every later Get
-// returns an error wrapping ErrClosed. Close is idempotent and currently
-// always returns nil.
+// returns an error wrapping ErrClosed. Close is idempotent; it returns
+// the error of writing the rest of the trace (WithTrace), if any.
 func (r *Registry) Close() error {
 	if r.closed.Swap(true) {
 		return nil
@@ -134,6 +136,9 @@ func (r *Registry) Close() error {
 	}
 	r.cancel()
 	r.tasks.wait()
+	if r.trace != nil {
+		return r.trace.flush()
+	}
 	return nil
 }
 

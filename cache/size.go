@@ -35,6 +35,9 @@ func sizeOf(v any) int64 {
 	if v == nil {
 		return 0
 	}
+	if s, ok := v.(interface{ CacheBytes() int64 }); ok {
+		return s.CacheBytes() // memory the walk cannot see, or need not
+	}
 	rv := reflect.ValueOf(v)
 	t := rv.Type()
 	plan := sizePlan(t)

@@ -23,6 +23,7 @@ type entry[R any] struct {
 	// on the store's touch stack, through touchNext. prev and next link the
 	// recency list and change only under the write lock.
 	used       atomic.Uint64
+	hits       atomic.Uint64 // this entry's hits, sampled while hits overlap (see store)
 	touched    atomic.Bool
 	touchNext  *entry[R]
 	prev, next *entry[R]
@@ -54,6 +55,12 @@ type entry[R any] struct {
 // recently used last, and evicting is taking its back: O(1), plus O(log k)
 // per touched entry amortised over the hits.
 //
+// An entry's own hit count (EntryInfo.Hits) is kept the same way, in
+// bounded and unbounded stores alike: exact while hits take turns, and
+// while they overlap (an unbounded store sees it when another hit of the
+// same entry counts between its add and its look) one hit in
+// sampleContended per P adds sampleContended, until the next insert.
+//
 // Exact while hits take turns, sampled while they run in parallel: taking a
 // new stamp is an atomic add on one counter, and when hits on several cores
 // do it at once that counter's cache line moves between the cores on every
@@ -75,6 +82,11 @@ type store[R any] struct {
 
 	lru  bool
 	root entry[R] // sentinel of the recency list: root.next is the most recent
+	// ticks is where use stamps come from: tick, or the registry's under
+	// WithMaxBytes, so that stamps of all its functions compare. held,
+	// when not nil, is the registry's sum of bytes, kept with bytes.
+	ticks *atomic.Uint64
+	held  *atomic.Int64
 	// tick is written by every stamp; contended is read by every bounded
 	// hit. Apart, so that the stamps do not take the line
 	// the hits read from the other cores.
@@ -91,12 +103,22 @@ func (s *store[R]) init(lru bool, mode keyMode) {
 	s.ix.init(mode)
 	s.hits = newCounter(runtime.GOMAXPROCS(0))
 	s.lru = lru
+	s.ticks = &s.tick
 	s.clear()
+}
+
+// share makes s stamp uses from ticks and count its bytes in held too:
+// the registry's, under WithMaxBytes. Before any entry is stored.
+func (s *store[R]) share(ticks *atomic.Uint64, held *atomic.Int64) {
+	s.ticks, s.held = ticks, held
 }
 
 // clear empties the store. The hit counter stays: Stats count hits over
 // the function's life.
 func (s *store[R]) clear() {
+	if s.held != nil {
+		s.held.Add(-s.bytes)
+	}
 	s.ix.reset()
 	s.count = 0
 	s.bytes = 0
@@ -121,15 +143,21 @@ func (s *store[R]) entries() map[argKey]*entry[R] {
 }
 
 func (s *store[R]) add(e *entry[R]) {
+	if s.contended.Load() {
+		s.contended.Store(false) // a write: hits count exactly again
+	}
 	if s.lru {
 		// On the list before a hit can see it: a hit may push it onto the
 		// touch stack at once, and a drain expects every live entry linked.
 		s.drain()
-		e.used.Store(s.tick.Add(1))
+		e.used.Store(s.ticks.Add(1))
 		s.pushFront(e)
 	}
 	s.count++
 	s.bytes += e.size
+	if s.held != nil {
+		s.held.Add(e.size)
+	}
 	e.heapIdx = -1
 	e.live = true
 	if !e.expires.IsZero() {
@@ -144,6 +172,9 @@ func (s *store[R]) remove(e *entry[R]) {
 	}
 	s.count--
 	s.bytes -= e.size
+	if s.held != nil {
+		s.held.Add(-e.size)
+	}
 	e.live = false
 	if e.heapIdx >= 0 {
 		heap.Remove(&s.expiry, e.heapIdx)
@@ -203,11 +234,13 @@ func (s *store[R]) touch(e *entry[R]) {
 		if c%sampleContended != 0 {
 			return // sampled out: e keeps its stamp
 		}
-		e.used.Store(s.tick.Add(1))
+		e.hits.Add(sampleContended)
+		e.used.Store(s.ticks.Add(1))
 	} else {
-		n := s.tick.Add(1)
+		e.hits.Add(1)
+		n := s.ticks.Add(1)
 		e.used.Store(n)
-		if s.tick.Load() != n {
+		if s.ticks.Load() != n {
 			// Another hit took a stamp while this one did: hits run in
 			// parallel. A goroutine's hits never overlap each other, nor
 			// do those of goroutines taking turns.
@@ -215,6 +248,23 @@ func (s *store[R]) touch(e *entry[R]) {
 		}
 	}
 	s.push(e)
+}
+
+// hit counts a hit of e in an unbounded store, which keeps no recency:
+// in the per-P counter, and on e as touch does. Safe without any lock.
+func (s *store[R]) hit(e *entry[R]) {
+	p := procPin()
+	c := s.hits.cells[p&s.hits.mask].n.Add(1)
+	procUnpin()
+	if s.contended.Load() {
+		if c%sampleContended == 0 {
+			e.hits.Add(sampleContended)
+		}
+		return
+	}
+	if n := e.hits.Add(1); e.hits.Load() != n {
+		s.contended.Store(true) // another core hit e meanwhile
+	}
 }
 
 // push links e onto the touch stack, once until the next drain.
@@ -237,7 +287,7 @@ func (s *store[R]) touchLocked(e *entry[R]) {
 		return
 	}
 	s.drain()
-	e.used.Store(s.tick.Add(1))
+	e.used.Store(s.ticks.Add(1))
 	s.unlink(e)
 	s.pushFront(e)
 }

@@ -55,6 +55,10 @@ func explore(cmd *cobra.Command, s Streams, o *options, split bool, args []strin
 		fmt.Fprintln(s.Err, "hitmiss: --ttl, --max-entries and --slow must not be negative")
 		return exitStatus(2)
 	}
+	if o.cache.listed() {
+		fmt.Fprintln(s.Err, "hitmiss: --ttl and --max-entries take one value here; lists are for hitmiss whatif")
+		return exitStatus(2)
+	}
 	sources, problems := resolveAll(args, s.In)
 	var skipped []string
 	for _, p := range problems {

@@ -153,12 +153,17 @@ type cacheFlags struct {
 	// neither appears on a command line ps can show.
 	storePasswordFile, storeSecretFile string
 	metrics                            string // address serving /metrics, "" for none
+	trace                              string // file recording every cache call (cache.WithTrace), "" for none
+	// Every value --ttl and --max-entries were given: whatif tries each;
+	// the other commands take one (ttl and maxEntries).
+	ttls         []time.Duration
+	maxEntryList []int
 }
 
 func (c *cacheFlags) flagSet() *pflag.FlagSet {
 	s := newGroup(cacheGroup)
-	s.DurationVar(&c.ttl, "ttl", 0, "lifetime of data cache entries; 0: forever")
-	s.IntVar(&c.maxEntries, "max-entries", 0, "entries kept per data function, the least recently used evicted; 0: no limit")
+	s.Var(&durationList{first: &c.ttl, all: &c.ttls}, "ttl", "lifetime of data cache entries; 0: forever (whatif: values to try, e.g. 30s,5m)")
+	s.Var(&intList{first: &c.maxEntries, all: &c.maxEntryList}, "max-entries", "entries kept per data function, the least recently used evicted; 0: no limit (whatif: values to try, e.g. 1,3,10)")
 	s.DurationVar(&c.slow, "slow", 0, "latency added to every cache miss, to watch it happen, e.g. 2s")
 	s.BoolVar(&c.persist, "persist", false, "keep loaded datasets on disk across restarts")
 	s.StringVar(&c.store, "store", "", "share loaded datasets with other hitmiss processes through Redis at `URL`, e.g. redis://127.0.0.1:6379/0, or redis+cluster://HOST:PORT for a cluster; env: the URL in $REDIS_URL")
@@ -166,6 +171,7 @@ func (c *cacheFlags) flagSet() *pflag.FlagSet {
 	s.StringVar(&c.storeSecretFile, "store-secret-file", "", "MAC every stored entry with the secret in `FILE` (mode 0600, at least 16 bytes; also $"+storeSecretEnv+"): processes without it cannot plant entries")
 	s.DurationVar(&c.storeWait, "store-timeout", redisstore.DefaultTimeout, "longest wait for one --store operation before computing instead")
 	s.StringVar(&c.metrics, "metrics", "", "serve the caches' Prometheus metrics at http://`ADDR`/metrics, e.g. 127.0.0.1:9464 (a bare port is loopback)")
+	s.StringVar(&c.trace, "trace", "", "record every cache call to `FILE` (JSON lines, no arguments, only their digests), for hitmiss whatif")
 	return mark(s)
 }
 
@@ -173,6 +179,10 @@ func (c *cacheFlags) flagSet() *pflag.FlagSet {
 func (c *cacheFlags) negative() bool {
 	return c.ttl < 0 || c.maxEntries < 0 || c.slow < 0
 }
+
+// listed reports whether --ttl or --max-entries was given a list, which
+// only whatif takes.
+func (c *cacheFlags) listed() bool { return len(c.ttls) > 1 || len(c.maxEntryList) > 1 }
 
 // loaders is the loaders' configuration the flags ask for.
 func (c *cacheFlags) loaders() loaders.Config {
@@ -210,6 +220,15 @@ func (c *cacheFlags) registry() (reg *cache.Registry, close func(), err error) {
 		}
 		closers = append(closers, func() { st.Close() })
 		opts = append(opts, cache.WithStore(st))
+	}
+	if c.trace != "" {
+		tf, err := os.OpenFile(c.trace, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+		if err != nil {
+			close()
+			return nil, nil, fmt.Errorf("--trace: %w", err)
+		}
+		closers = append(closers, func() { tf.Close() }) // after the registry's Close has written the rest
+		opts = append(opts, cache.WithTrace(tf))
 	}
 	reg = cache.NewRegistry(opts...)
 	// Release every cached resource before the store goes.

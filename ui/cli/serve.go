@@ -61,6 +61,9 @@ func serveRun(s Streams, o *options, cfg serve.Config, args []string) error {
 		cfg.HandshakeTimeout <= 0 || cfg.MaxUnauthenticated <= 0 || cfg.MaxUnauthenticatedPerAddr <= 0 {
 		return fail(2, fmt.Errorf("--ttl, --max-entries, --slow, --max-sessions and --idle-timeout must not be negative; --handshake-timeout and --max-unauthenticated(-per-address) must be positive"))
 	}
+	if o.cache.listed() {
+		return fail(2, fmt.Errorf("--ttl and --max-entries take one value here; lists are for hitmiss whatif"))
+	}
 	sources, problems := resolveAll(args, s.In)
 	for _, p := range problems {
 		fmt.Fprintln(s.Err, "hitmiss serve:", ui.Sanitize(p.Error()))
