@@ -26,6 +26,7 @@ type History struct {
 	mu      sync.Mutex
 	path    string // "": kept in memory only (tests, hitmiss serve's users)
 	entries map[string][]string
+	dirty   bool // entries were added since the file was last written
 }
 
 const (
@@ -75,6 +76,7 @@ func OpenHistory(path string) (*History, error) {
 			h.add(name, text)
 		}
 	}
+	h.dirty = false // what was read is what the file holds
 	return h, nil
 }
 
@@ -125,6 +127,7 @@ func (h *History) add(name, text string) {
 		e = slices.Delete(e, 0, len(e)-historyPerPrompt)
 	}
 	h.entries[name] = e
+	h.dirty = true
 }
 
 // historyErrMsg says a history could not be saved.
@@ -144,14 +147,15 @@ func (h *History) saveCmd() tea.Cmd {
 	}
 }
 
-// Save writes every entry to the file (nothing when it has none): into a private temporary file in
+// Save writes every entry to the file (nothing when it has none, or
+// nothing new since the last Save): into a private temporary file in
 // its directory (created 0700), then renamed over it, so a reader never
 // sees half a history. A symlink at the path is refused, not followed or
 // replaced.
 func (h *History) Save() error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.path == "" {
+	if h.path == "" || !h.dirty {
 		return nil
 	}
 	var b bytes.Buffer
@@ -190,5 +194,6 @@ func (h *History) Save() error {
 		os.Remove(tmp.Name())
 		return fmt.Errorf("history %s: %w", h.path, err)
 	}
+	h.dirty = false
 	return nil
 }

@@ -94,7 +94,7 @@ func (p *prompt) open(kind promptKind, label, value string, accept promptAccept)
 }
 
 // openWith starts typing with completion: tab takes the suggestion
-// shown, ↑/↓ go through the others.
+// shown, ctrl+n/ctrl+p go through the others (↑/↓ are the history).
 func (p *prompt) openWith(kind promptKind, label, value string, suggestions []string, accept promptAccept) {
 	p.open(kind, label, value, accept)
 	p.input.ShowSuggestions = true
