@@ -53,6 +53,10 @@ type Options struct {
 	Remote bool
 	// Clipboard is the terminal y and Y copy to, with OSC 52; nil: none.
 	Clipboard io.Writer
+	// History is what ↑/↓ recall in the prompts, saved to its file after
+	// each prompt (OpenHistory); nil: a history of this session only, in
+	// memory (hitmiss serve's users).
+	History *History
 }
 
 // Model is the root bubbletea model: a dispatcher over the components.
@@ -113,6 +117,10 @@ const (
 // New returns the explorer over sources, using l's cached functions on reg.
 func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 	events, unsub := reg.Subscribe(1024)
+	hist := opts.History
+	if hist == nil {
+		hist = NewHistory()
+	}
 	ctx := &Context{Styles: DefaultStyles(opts.Color), Keys: DefaultKeyMap(), Color: opts.Color,
 		Registry: reg, Loaders: l, Width: 100, Height: 30, page: &page.Page{}, member: opts.Member}
 	m := Model{
@@ -120,7 +128,7 @@ func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 		wire: wiring{sources: opts.Sources, events: events, unsub: unsub, member: opts.Member,
 			remote: opts.Remote, clipboard: opts.Clipboard, listen: true},
 		rerun: newRerunner(l),
-		parts: newParts(ctx, opts.Sources),
+		parts: newParts(ctx, opts.Sources, hist),
 		keys:  keyRouting{commands: newCommandSet(ctx.Keys)},
 		lay:   layout{showPanel: true},
 	}
@@ -214,6 +222,9 @@ func (m Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.clock()
 	case exportDoneMsg:
 		m.note.text = msg.notice()
+		return m, nil
+	case historyErrMsg:
+		m.note.text = "prompt history not saved: " + Sanitize(msg.err.Error())
 		return m, nil
 	case tea.MouseMsg:
 		return m, m.do(m.views.table.onMouse(msg, m.q.View, m.scope()))

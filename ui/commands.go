@@ -199,9 +199,12 @@ func (k KeyMap) moveKeys() []key.Binding {
 	return []key.Binding{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Home, k.End}
 }
 
-// promptKeys are the text prompt's keys and the y/n question's.
+// promptKeys are the text prompt's keys and the y/n question's. A
+// pre-filled prompt's text is selected: typing replaces it, → or End
+// keeps it.
 func (k KeyMap) promptKeys() []key.Binding {
-	return []key.Binding{k.Accept, k.Cancel, k.ForceQuit, k.Yes, k.No}
+	return []key.Binding{k.Accept, k.Cancel, k.ForceQuit, k.PromptHistory, k.PromptKillLine, k.PromptKillWord,
+		k.PromptWords, k.PromptComplete, k.PromptNames, k.Yes, k.No}
 }
 
 // bindings are a table's keys as help lists them: a binding declared for

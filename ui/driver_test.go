@@ -1,11 +1,14 @@
 package ui
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -314,23 +317,83 @@ func (d *slowDriver) previewShown() bool { return d.m.ctx.preview != nil }
 
 func (d *slowDriver) pageShown() bool { return d.m.ctx.page.Ready(d.m.q) }
 
+// keys sends keys to a teatest program; waits after it look at what the
+// program writes from then on (screenLog).
 func keys(tm *teatest.TestModel, ks ...string) {
+	logOf(tm).markNow(tm)
 	for _, k := range ks {
 		switch k {
 		case "enter":
 			tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 		case "esc":
 			tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
+		case "ctrl+w":
+			tm.Send(tea.KeyMsg{Type: tea.KeyCtrlW})
 		default:
 			tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
 		}
 	}
 }
 
+// screenLog is everything a teatest program has written. teatest.WaitFor
+// reads the output away: the frames it read past the one it waited for are
+// gone for the next wait, and the renderer repaints only lines that
+// changed, so the next wait could time out on a screen that showed its
+// text long before (TestSplitSharesOneRegistry failed so, about 1 run in
+// 30). Waits here read into one log that nothing consumes and look at what
+// was written since the last keys were sent: they wait for the screen's
+// state, however the frames were read.
+type screenLog struct {
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	mark int
+}
+
+var screenLogs sync.Map // *teatest.TestModel → *screenLog
+
+func logOf(tm *teatest.TestModel) *screenLog {
+	l, _ := screenLogs.LoadOrStore(tm, &screenLog{})
+	return l.(*screenLog)
+}
+
+// pull appends what the program wrote since; l.mu is held.
+func (l *screenLog) pull(tm *teatest.TestModel) {
+	io.Copy(&l.buf, tm.Output()) //nolint:errcheck // the output is an in-memory buffer
+}
+
+// markNow makes later waits look only at what is written from now on.
+func (l *screenLog) markNow(tm *teatest.TestModel) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.pull(tm)
+	l.mark = l.buf.Len()
+}
+
+// waitOutput polls until ok accepts what the program wrote since the last
+// keys; it fails, showing that output, if ok never does within 10s.
+func waitOutput(t *testing.T, tm *teatest.TestModel, what string, ok func(out []byte) bool) {
+	t.Helper()
+	l := logOf(tm)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		l.mu.Lock()
+		l.pull(tm)
+		out := l.buf.Bytes()[l.mark:]
+		done := ok(out)
+		l.mu.Unlock()
+		if done {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 10s for %s; the program wrote:\n%s", what, out)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 func waitScreen(t *testing.T, tm *teatest.TestModel, text string) {
 	t.Helper()
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), text) },
-		teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	waitOutput(t, tm, fmt.Sprintf("%q", text), func(b []byte) bool { return bytes.Contains(b, []byte(text)) })
 }
 
 func mustContain(t *testing.T, screen string, want ...string) {

@@ -175,7 +175,7 @@ func backToTable(s *scope) intent {
 func openFilter(s *scope) intent {
 	s.prompt.open(promptFilter, "filter: ", s.q.Filter, applyFilter)
 	if pl := s.ctx.page.Place; pl != nil && s.ctx.page.Query.Source == s.q.Source {
-		s.prompt.withHistory(pl.Filters()) // session_place: this session's, no one else's
+		s.prompt.withSessionHistory(pl.Filters()) // session_place: this session's, no one else's
 	}
 	return intent{}
 }

@@ -20,6 +20,7 @@ import (
 type freqView struct {
 	common
 	scroller
+	col int // the column s and S sort by: each grouped column, then the count
 }
 
 func newFreqView(ctx *Context) *freqView { return &freqView{common: common{ctx: ctx}} }
@@ -27,16 +28,32 @@ func newFreqView(ctx *Context) *freqView { return &freqView{common: common{ctx: 
 // rows is how many group lines fit: the title and the header take two.
 func (f *freqView) rows() int { return max(f.height-2, 0) }
 
-// Update scrolls; it reports whether the key was a move.
+// Update scrolls, or moves the sort column (←/→); it reports whether the
+// key was a move.
 func (f *freqView) Update(msg tea.KeyMsg) bool {
+	if moveSortColumn(msg, f.ctx.Keys, &f.col, len(freqColumns(f.ctx.page.Views.Freq))) {
+		return true
+	}
 	return f.move(msg, f.ctx.Keys, f.ctx.page.Views.Freq.Len(), f.rows())
+}
+
+// freqColumns are the columns a frequency table sorts by: the grouped
+// columns, then the count (its share sorts the same).
+func freqColumns(fr stats.Freq) []string {
+	return append(slices.Clone(fr.Columns()), page.FreqCount)
+}
+
+// sortColumn is the column s and S sort by.
+func (f *freqView) sortColumn(p *page.Page) string {
+	cols := freqColumns(p.Views.Freq)
+	return cols[min(max(f.col, 0), len(cols)-1)]
 }
 
 // ShortHelp implements help.KeyMap: the table's moves (enter and esc are
 // commands).
 func (f *freqView) ShortHelp() []key.Binding {
 	k := f.ctx.Keys
-	return []key.Binding{k.Up, k.Down, k.PageDown, k.Top, k.Bottom}
+	return []key.Binding{k.Up, k.Down, k.PageDown, k.Top, k.Bottom} // ←/→ pick the sort column: the ? screen says so
 }
 
 // FullHelp implements help.KeyMap.
@@ -66,6 +83,9 @@ func (f *freqView) View() string {
 	n, rows := fr.Len(), f.rows()
 	f.clamp(n, rows)
 	title := freqTitle(fr)
+	if order := p.Query.Views.Order; len(order) > 0 {
+		title += " · " + sortText(order)
+	}
 	if n > rows && rows > 0 {
 		title += fmt.Sprintf(" · %d–%d", f.top+1, min(f.top+rows, n))
 	}
@@ -74,13 +94,12 @@ func (f *freqView) View() string {
 		return strings.Join(out, "\n")
 	}
 	labelW := f.labelWidth(len(fr.Columns()))
-	var head strings.Builder
-	head.WriteString("  ")
-	for _, c := range fr.Columns() {
-		head.WriteString(pad(clip(Sanitize(clipBytes(c, cellBytes)), labelW), labelW) + " ")
+	cells := make([]string, 0, len(fr.Columns())+1)
+	for i, c := range fr.Columns() {
+		cells = append(cells, map[bool]string{true: "  ", false: ""}[i == 0]+pad(clip(Sanitize(clipBytes(c, cellBytes)), labelW), labelW)+" ")
 	}
-	head.WriteString(fmt.Sprintf("%9s %6s", "count", "%"))
-	out = append(out, st.Subtle.Render(clip(head.String(), f.width)))
+	cells = append(cells, fmt.Sprintf("%9s %6s", page.FreqCount, "%"))
+	out = append(out, sortHeader(st, cells, freqColumns(fr), f.sortColumn(p), p.Query.Views.Order, f.width))
 	if n == 0 {
 		why := "no values: the file has no rows"
 		if p.Query.Filter != "" {
@@ -89,7 +108,7 @@ func (f *freqView) View() string {
 		out = append(out, st.Subtle.Render(clip(why, f.width)))
 	}
 	for i := f.top; i < min(f.top+rows, n); i++ {
-		out = append(out, f.line(fr, i, labelW))
+		out = append(out, f.line(fr, i, p.Views.Row(i), labelW))
 	}
 	return strings.Join(out, "\n")
 }
@@ -101,9 +120,10 @@ func (f *freqView) labelWidth(k int) int {
 	return min(24, max(6, room/max(k, 1)-1))
 }
 
-func (f *freqView) line(fr stats.Freq, i, labelW int) string {
+// line is group g of fr shown at position i.
+func (f *freqView) line(fr stats.Freq, i, r, labelW int) string {
 	st := f.ctx.Styles
-	g := fr.At(i)
+	g := fr.At(r)
 	marker := "  "
 	if i == f.cursor {
 		marker = "▸ "
@@ -164,8 +184,8 @@ func toggleFreq(s *scope) intent {
 }
 
 func showFreq(s *scope, cols []string) {
-	s.q.View, s.q.Column, s.q.Views.FreqCols = viewValues, cols[0], cols
-	s.views.freq.scroller = scroller{}
+	s.q.View, s.q.Column, s.q.Views.FreqCols, s.q.Views.Order = viewValues, cols[0], cols, nil
+	s.views.freq.scroller, s.views.freq.col = scroller{}, 0
 }
 
 // askFreqColumns is V: the prompt for the columns to count together.
@@ -204,12 +224,12 @@ func openGroup(s *scope) intent {
 		if p.Views.Freq.Len() == 0 {
 			return intent{}
 		}
-		expr, err = groupFilter(p, min(s.views.freq.cursor, p.Views.Freq.Len()-1))
+		expr, err = groupFilter(p, p.Views.Row(min(s.views.freq.cursor, p.Views.Freq.Len()-1)))
 	} else {
 		if groupCount(p) == 0 {
 			return intent{}
 		}
-		expr, err = groupByFilter(p, min(s.views.group.cursor, groupCount(p)-1))
+		expr, err = groupByFilter(p, p.Views.Row(min(s.views.group.cursor, groupCount(p)-1)))
 	}
 	if err != nil {
 		s.note.text = Sanitize(err.Error())

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -21,6 +22,7 @@ import (
 type groupView struct {
 	common
 	scroller
+	col int // the column s and S sort by: the key, then each aggregate
 }
 
 func newGroupView(ctx *Context) *groupView { return &groupView{common: common{ctx: ctx}} }
@@ -34,16 +36,31 @@ func groupCount(p *page.Page) int {
 	return p.Views.Groups[0].Nrow()
 }
 
-// Update scrolls; it reports whether the key was a move.
+// Update scrolls, or moves the sort column (←/→); it reports whether the
+// key was a move.
 func (g *groupView) Update(msg tea.KeyMsg) bool {
+	if moveSortColumn(msg, g.ctx.Keys, &g.col, len(groupColumns(g.ctx.page))) {
+		return true
+	}
 	return g.move(msg, g.ctx.Keys, groupCount(g.ctx.page), g.rows())
+}
+
+// groupColumns are the group-by's columns: the key, then the aggregates.
+func groupColumns(p *page.Page) []string {
+	return append([]string{p.Query.Views.GroupKey}, p.Views.Aggs...)
+}
+
+// sortColumn is the column s and S sort by.
+func (g *groupView) sortColumn(p *page.Page) string {
+	cols := groupColumns(p)
+	return cols[min(max(g.col, 0), len(cols)-1)]
 }
 
 // ShortHelp implements help.KeyMap: the table's moves (enter and esc are
 // commands).
 func (g *groupView) ShortHelp() []key.Binding {
 	k := g.ctx.Keys
-	return []key.Binding{k.Up, k.Down, k.PageDown, k.Top, k.Bottom}
+	return []key.Binding{k.Up, k.Down, k.PageDown, k.Top, k.Bottom} // ←/→ pick the sort column: the ? screen says so
 }
 
 // FullHelp implements help.KeyMap.
@@ -58,8 +75,11 @@ func (g *groupView) View() string {
 	n, rows := groupCount(p), g.rows()
 	g.clamp(n, rows)
 	title := fmt.Sprintf("group by %s: %s · %s", Sanitize(p.Query.Views.GroupKey), Sanitize(p.Query.Column), plural(n, "group"))
-	if len(p.Views.Aggs) == 1 {
-		title += " (text: count only)"
+	if !slices.Contains(p.Views.Aggs, stats.AggSum) {
+		title += " (text: count and distinct only)"
+	}
+	if order := p.Query.Views.Order; len(order) > 0 {
+		title += " · " + sortText(order)
 	}
 	if n > rows && rows > 0 {
 		title += fmt.Sprintf(" · %d–%d", g.top+1, min(g.top+rows, n))
@@ -71,34 +91,40 @@ func (g *groupView) View() string {
 	// Narrow windows get narrower numbers (fewer digits) before the
 	// aggregates at the right are cut off.
 	aggs := len(p.Views.Aggs)
-	cellW := min(max((g.width-2-8)/aggs-1, 6), 10)
+	cellW := min(max((g.width-2-8)/aggs-1, 5), 10)
 	keyW := min(24, max(6, g.width-2-(cellW+1)*aggs))
-	head := "  " + pad(clip(Sanitize(p.Query.Views.GroupKey), keyW), keyW)
+	cells := []string{"  " + pad(clip(Sanitize(p.Query.Views.GroupKey), keyW), keyW)}
 	for _, a := range p.Views.Aggs {
-		head += fmt.Sprintf(" %*s", cellW, a)
+		cells = append(cells, fmt.Sprintf(" %*s", cellW, a))
 	}
-	out = append(out, st.Subtle.Render(clip(head, g.width)))
+	out = append(out, sortHeader(st, cells, groupColumns(p), g.sortColumn(p), p.Query.Views.Order, g.width))
 	if n == 0 {
 		out = append(out, st.Subtle.Render(clip("no groups: no rows to group", g.width)))
 	}
 	for i := g.top; i < min(g.top+rows, n); i++ {
-		marker := "  "
-		if i == g.cursor {
-			marker = "▸ "
-		}
-		keyText := p.Views.Groups[0].Elem(i, 0).String()
-		line := marker + pad(clip(Sanitize(clipBytes(keyText, cellBytes)), keyW), keyW)
-		count := p.Views.Groups[0].Elem(i, 1).Float()
-		for k := range p.Views.Aggs {
-			cell := "–" // no value to aggregate in this group
-			if count > 0 || p.Views.Aggs[k] == stats.AggCount {
-				cell = fmtAgg(p.Views.Groups[k].Elem(i, 1).Float(), cellW)
-			}
-			line += fmt.Sprintf(" %*s", cellW, cell)
-		}
-		out = append(out, clip(line, g.width))
+		out = append(out, clip(g.line(p, i, keyW, cellW), g.width))
 	}
 	return strings.Join(out, "\n")
+}
+
+// line is the group shown at position i.
+func (g *groupView) line(p *page.Page, i, keyW, cellW int) string {
+	marker := "  "
+	if i == g.cursor {
+		marker = "▸ "
+	}
+	r := p.Views.Row(i)
+	keyText := p.Views.Groups[0].Elem(r, 0).String()
+	line := marker + pad(clip(Sanitize(clipBytes(keyText, cellBytes)), keyW), keyW)
+	count := p.Views.Groups[0].Elem(r, 1).Float()
+	for k, agg := range p.Views.Aggs {
+		cell := "–" // no value to aggregate in this group
+		if count > 0 || agg == stats.AggCount || agg == stats.AggDistinct {
+			cell = fmtAgg(p.Views.Groups[k].Elem(r, 1).Float(), cellW)
+		}
+		line += fmt.Sprintf(" %*s", cellW, cell)
+	}
+	return line
 }
 
 // fmtAgg writes an aggregate in the w cells of its column with as many
@@ -144,8 +170,8 @@ func askGroupKey(s *scope) intent {
 			if !s.knownColumn(text) {
 				return intent{}
 			}
-			s.q.View, s.q.Column, s.q.Views.GroupKey = viewGroup, col, text
-			s.views.group.scroller = scroller{}
+			s.q.View, s.q.Column, s.q.Views.GroupKey, s.q.Views.Order = viewGroup, col, text, nil
+			s.views.group.scroller, s.views.group.col = scroller{}, 0
 			return rerunQuery()
 		})
 }

@@ -18,8 +18,10 @@ func TestGroupByAggregates(t *testing.T) {
 	}
 	d.key("enter")
 	d.settle()
+	mustContain(t, d.screen(), "group_by") // the panel shows the cached calls
+	d.key("c")                             // the window to the table: every aggregate's digits fit
 	s := d.screen()
-	mustContain(t, s, "group by weather: temp_max · 5 groups", "count", "mean", "max", "group_by")
+	mustContain(t, s, "group by weather: temp_max · 5 groups", "count", "mean", "median", "std", "max", "distinct")
 	// The drizzle row: checked against the frame itself.
 	df := d.m.ctx.page.Frame.Frame()
 	var n int

@@ -31,6 +31,10 @@ type KeyMap struct {
 	Export, Yes, No              key.Binding
 	OpenGroup                    key.Binding // enter on a frequency or group-by line
 	Accept, Cancel, ForceQuit    key.Binding // in a text prompt
+	// The text input's own keys (bubbles/textinput matches them), listed
+	// on the ? screen: the history, deleting and moving by words.
+	PromptHistory, PromptComplete, PromptNames  key.Binding
+	PromptKillLine, PromptKillWord, PromptWords key.Binding
 }
 
 // DefaultKeyMap returns the standard key bindings: vim keys and arrows.
@@ -90,6 +94,12 @@ func DefaultKeyMap() KeyMap {
 		Accept:         b([]string{"enter"}, "enter", "apply"),
 		Cancel:         b([]string{"esc"}, "esc", "cancel"),
 		ForceQuit:      b([]string{"ctrl+c"}, "ctrl+c", "quit"),
+		PromptHistory:  b([]string{"up", "down"}, "↑/↓", "history (kept across runs)"),
+		PromptComplete: b([]string{"tab"}, "tab", "complete a name"),
+		PromptNames:    b([]string{"ctrl+n", "ctrl+p"}, "ctrl+n/p", "next / previous name"),
+		PromptKillLine: b([]string{"ctrl+u"}, "ctrl+u", "delete to the start"),
+		PromptKillWord: b([]string{"ctrl+w"}, "ctrl+w", "delete a word back"),
+		PromptWords:    b([]string{"alt+b", "alt+f"}, "alt+b/f", "a word back / forward"),
 	}
 }
 

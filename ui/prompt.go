@@ -41,25 +41,48 @@ type prompt struct {
 	accept promptAccept // enter
 	answer promptAnswer // y or n, when kind is promptConfirm
 	input  textinput.Model
-	// history is what ↑/↓ recall, oldest first (the filter prompt in a
-	// room: this session's filters, session_place); at is the one shown,
-	// len(history) for the text typed.
-	history []string
-	at      int
-	typed   string
+	// history is what ↑/↓ recall, oldest first: this prompt's entries in
+	// hist, or in a room the filter prompt's session's filters
+	// (session_place, sessionHistory); at is the one shown, len(history)
+	// for the text typed.
+	hist           *History
+	history        []string
+	sessionHistory bool
+	at             int
+	typed          string
+	// selected: the text the prompt opened with is selected, as a shell
+	// or a browser's address bar has it: typing replaces it, backspace
+	// deletes it, → or End keeps it for editing.
+	selected bool
 }
 
-func newPrompt(ctx *Context) *prompt {
+func newPrompt(ctx *Context, hist *History) *prompt {
 	ti := textinput.New()
 	ti.CharLimit = 500
 	ti.Cursor.SetMode(cursor.CursorStatic)
-	return &prompt{common: common{ctx: ctx}, input: ti}
+	// ↑/↓ are the history's in every prompt; ctrl+n/ctrl+p go through a
+	// completing prompt's names.
+	ti.KeyMap.NextSuggestion = key.NewBinding(key.WithKeys("ctrl+n"))
+	ti.KeyMap.PrevSuggestion = key.NewBinding(key.WithKeys("ctrl+p"))
+	return &prompt{common: common{ctx: ctx}, input: ti, hist: hist}
+}
+
+// historyName names a prompt's entries in the history file.
+func (k promptKind) historyName() string {
+	return map[promptKind]string{promptSearch: "search", promptFilter: "filter", promptColumn: "column",
+		promptType: "type", promptFreqColumns: "frequency", promptGroupKey: "group", promptLineX: "line",
+		promptScatterX: "scatter", promptExport: "export"}[k]
 }
 
 // open starts typing; enter hands the text to accept.
 func (p *prompt) open(kind promptKind, label, value string, accept promptAccept) {
 	p.clearSuggestions() // a completing prompt's names stay out of this one
-	p.history, p.at = nil, 0
+	p.history, p.sessionHistory = nil, false
+	if p.hist != nil {
+		p.history = p.hist.list(kind.historyName())
+	}
+	p.at, p.typed = len(p.history), ""
+	p.selected = value != ""
 	p.kind, p.accept, p.answer = kind, accept, nil
 	p.input.Prompt = label
 	// The width first: SetValue scrolls the text to fit it, and the last
@@ -71,7 +94,7 @@ func (p *prompt) open(kind promptKind, label, value string, accept promptAccept)
 }
 
 // openWith starts typing with completion: tab takes the suggestion
-// shown, ↑/↓ go through the others.
+// shown, ctrl+n/ctrl+p go through the others (↑/↓ are the history).
 func (p *prompt) openWith(kind promptKind, label, value string, suggestions []string, accept promptAccept) {
 	p.open(kind, label, value, accept)
 	p.input.ShowSuggestions = true
@@ -90,9 +113,10 @@ func (p *prompt) close() {
 	p.clearSuggestions()
 }
 
-// withHistory gives ↑/↓ entries to recall, oldest first.
-func (p *prompt) withHistory(entries []string) {
-	p.history, p.at, p.typed = entries, len(entries), p.input.Value()
+// withSessionHistory gives ↑/↓ this session's entries to recall, oldest
+// first, instead of the history's.
+func (p *prompt) withSessionHistory(entries []string) {
+	p.history, p.at, p.sessionHistory = entries, len(entries), true
 }
 
 // recall shows the entry before (older) or after the one shown; past the
@@ -101,6 +125,7 @@ func (p *prompt) recall(older bool) {
 	if p.at == len(p.history) {
 		p.typed = p.input.Value()
 	}
+	p.selected = false // a recalled entry is there to edit
 	if older {
 		p.at = max(p.at-1, 0)
 	} else {
@@ -127,7 +152,7 @@ func (p *prompt) clearSuggestions() {
 func (p *prompt) hint() string {
 	switch p.kind {
 	case promptFilter:
-		if len(p.history) > 0 {
+		if p.sessionHistory && len(p.history) > 0 {
 			return "  ↑↓ this session's filters"
 		}
 		return "  e.g. temp_max > 30 and weather = 'sun'"
@@ -175,17 +200,41 @@ func (p *prompt) Update(s *scope, msg tea.KeyMsg) intent {
 		p.close()
 		return intent{}
 	case key.Matches(msg, k.Accept):
-		accept := p.accept
+		accept, kind, text := p.accept, p.kind, p.input.Value()
 		p.close()
 		s.note.text = ""
-		return accept(s, p.input.Value())
+		in := accept(s, text)
+		if p.hist != nil {
+			p.hist.add(kind.historyName(), text)
+			in.cmd = tea.Batch(in.cmd, p.hist.saveCmd())
+		}
+		return in
 	case len(p.history) > 0 && (msg.Type == tea.KeyUp || msg.Type == tea.KeyDown):
 		p.recall(msg.Type == tea.KeyUp)
+		return intent{}
+	}
+	if p.selected && p.replaceSelection(msg) {
 		return intent{}
 	}
 	var cmd tea.Cmd
 	p.input, cmd = p.input.Update(msg)
 	return intent{cmd: cmd}
+}
+
+// replaceSelection applies a key to the selected text the prompt opened
+// with: typed text replaces it (the key then types into the empty input),
+// backspace and delete remove it, and any other key (→, End, ←, Home, a
+// word move) keeps it for editing. It reports whether the key is spent.
+func (p *prompt) replaceSelection(msg tea.KeyMsg) bool {
+	p.selected = false
+	switch {
+	case (msg.Type == tea.KeyRunes && !msg.Alt) || msg.Type == tea.KeySpace:
+		p.input.SetValue("")
+	case msg.Type == tea.KeyBackspace || msg.Type == tea.KeyDelete:
+		p.input.SetValue("")
+		return true
+	}
+	return false
 }
 
 // ShortHelp implements help.KeyMap.
@@ -197,9 +246,14 @@ func (p *prompt) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (p *prompt) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
 
-// View implements component.
+// View implements component. Selected text is shown selected (reversed
+// without colour), from its start.
 func (p *prompt) View() string {
 	width, hint := p.layout()
 	p.input.Width = width
+	if p.selected {
+		text := p.input.PromptStyle.Render(p.input.Prompt) + p.ctx.Styles.Selected.Render(clip(p.input.Value(), width))
+		return clip(pad(text, strWidth(p.input.Prompt)+width+1)+p.ctx.Styles.Subtle.Render(hint), p.width)
+	}
 	return clip(p.input.View()+p.ctx.Styles.Subtle.Render(hint), p.width)
 }

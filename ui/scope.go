@@ -59,12 +59,12 @@ type parts struct {
 	busy       *busy
 }
 
-func newParts(ctx *Context, sources []loaders.Source) parts {
+func newParts(ctx *Context, sources []loaders.Source, hist *History) parts {
 	sheets := newSheetSet()
 	return parts{
 		views:      newMainViews(ctx, sources, sheets),
 		panel:      newCachePanel(ctx),
-		prompt:     newPrompt(ctx),
+		prompt:     newPrompt(ctx, hist),
 		sheets:     sheets,
 		search:     &searchState{},
 		note:       &notices{},

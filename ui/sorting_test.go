@@ -49,3 +49,65 @@ func TestSortKeyOnThePreviewSortsThePage(t *testing.T) {
 		t.Fatalf("the page came without the sort S asked for:\n%s", s)
 	}
 }
+
+// s and S sort the frequency and group-by tables like the table: ←/→
+// pick the column, s sorts by it (again: descending, again: off), S adds a
+// key; the title says by what, and enter still opens exactly the rows of
+// the group under the cursor.
+func TestSortFrequencyAndGroupByTables(t *testing.T) {
+	d := weather(t)
+	d.key("$", "v", "l", "s") // weather's counts, by count ascending
+	d.settle()
+	s := d.screen()
+	mustContain(t, s, "value counts: weather · 5 values over 1,461 rows · sort: count ↑")
+	if first := lineWith(t, s, "▸ "); !strings.Contains(first, "snow") {
+		t.Fatalf("the fewest first: the cursor's line is %q, want snow", first)
+	}
+	d.key("enter")
+	d.settle()
+	mustContain(t, d.screen(), "26 of 1,461 rows match", `filter: weather = "snow"`)
+	d.key("esc")
+	d.settle()
+	d.key("h", "s", "s") // by weather, descending
+	d.settle()
+	mustContain(t, d.screen(), "sort: weather ↓")
+	if first := lineWith(t, d.screen(), "▸ "); !strings.Contains(first, "sun") {
+		t.Fatalf("weather descending starts with %q, want sun", first)
+	}
+	d.key("s") // off: most frequent first again
+	d.settle()
+	mustLack(t, d.screen(), "sort:")
+	mustContain(t, lineWith(t, d.screen(), "▸ "), "rain")
+
+	// A on temp_max by weather, then the highest mean first.
+	d.key("esc")
+	d.settle()
+	d.cursorTo("temp_max")
+	d.key("A", "enter")
+	d.settle()
+	// distinct is cut at 120 columns with the panel beside.
+	mustContain(t, d.screen(), "median", "std", "disti")
+	d.key("l", "l", "l", "s", "s") // weather, count, sum, mean: descending
+	d.settle()
+	s = d.screen()
+	mustContain(t, s, "group by weather: temp_max · 5 groups · sort: mean ↓", "mean↓")
+	p := d.m.ctx.page
+	best, bestMean := "", -1e9
+	for i := range groupCount(p) {
+		if m := p.Views.Groups[2].Elem(i, 1).Float(); m > bestMean {
+			best, bestMean = p.Views.Groups[0].Elem(i, 0).String(), m
+		}
+	}
+	if first := lineWith(t, s, "▸ "); !strings.Contains(first, best) {
+		t.Fatalf("the highest mean first: the cursor's line is %q, want %s", first, best)
+	}
+	d.key("S") // S on a descending key drops it, as on the table
+	d.settle()
+	mustLack(t, lineWith(t, d.screen(), "group by"), "sort:")
+	d.key("S", "h", "S", "S") // mean ascending, then sum added and flipped
+	d.settle()
+	mustContain(t, d.screen(), "sort: mean ↑, sum ↓")
+	d.key("G", "enter") // the last group: the highest mean again
+	d.settle()
+	mustContain(t, d.screen(), `filter: weather = "`+best+`"`)
+}

@@ -76,7 +76,8 @@ func (s Split) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		s, cmds[1] = s.update(1, tea.WindowSizeMsg{Width: msg.Width - 1 - left, Height: msg.Height})
 		return s, tea.Batch(cmds[0], cmds[1])
 	case tea.KeyMsg:
-		if key.Matches(msg, s.keys.Switch) {
+		// In a prompt, ctrl+w deletes a word, as in a shell: esc first.
+		if key.Matches(msg, s.keys.Switch) && s.halves[s.focus].prompt.kind == promptNone {
 			s.focus = 1 - s.focus
 			s.halves[s.focus].lay.split = focusHere
 			s.halves[1-s.focus].lay.split = focusThere

@@ -27,7 +27,7 @@ func TestSplitSharesOneRegistry(t *testing.T) {
 	waitScreen(t, tm, "▶ A (keys)")
 	keys(tm, "enter")
 	waitScreen(t, tm, "A: computed dataset_model(")
-	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlW})
+	keys(tm, "ctrl+w")
 	waitScreen(t, tm, "▶ B (keys)")
 	keys(tm, "enter")
 	waitScreen(t, tm, `B: hit dataset_model("seattle-weather")`)
@@ -39,14 +39,14 @@ func TestSplitSharesOneRegistry(t *testing.T) {
 	keys(tm, "l", "M")
 	waitScreen(t, tm, `B pressed M: "precipitation" is gone from the shared dataset_model, so from this table too`)
 	// Both halves' titles (one screen line) count the columns left.
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+	waitOutput(t, tm, "both titles at 5 columns", func(b []byte) bool {
 		for _, l := range strings.Split(string(b), "\n") {
 			if strings.Count(l, "1,461 rows · 5 columns") == 2 {
 				return true
 			}
 		}
 		return false
-	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	})
 	keys(tm, "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
 	final := tm.FinalModel(t).View()
@@ -123,4 +123,33 @@ func TestFilterHistoryIsPerSession(t *testing.T) {
 		t.Fatalf("A's ↓↓ back to the typed text gave %q", v)
 	}
 	mustContain(t, a.screen(), "↑↓ this session's filters")
+}
+
+// In --split, ctrl+w in a prompt deletes a word, as in a shell; outside a
+// prompt it moves the keys to the other half.
+func TestSplitCtrlWInAPromptDeletesAWord(t *testing.T) {
+	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
+	room := NewRoom(2)
+	l := loaders.New(reg, loaders.Config{Sessions: true, PlaceReleased: room.PlaceReleased})
+	s, err := NewSplit(reg, l, room, Options{Sources: loaders.BundledSources()[:1], Open: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	send := func(msg tea.KeyMsg) {
+		next, _ := s.Update(msg)
+		s = next.(Split)
+	}
+	for _, r := range "/temp max" {
+		send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+	send(tea.KeyMsg{Type: tea.KeyCtrlW})
+	if v := s.halves[0].prompt.input.Value(); s.focus != 0 || v != "temp " {
+		t.Fatalf("ctrl+w in A's prompt: focus on half %d, prompt %q; want A and %q", s.focus, v, "temp ")
+	}
+	send(tea.KeyMsg{Type: tea.KeyEsc})
+	send(tea.KeyMsg{Type: tea.KeyCtrlW})
+	if s.focus != 1 {
+		t.Fatal("ctrl+w outside a prompt did not move the keys to B")
+	}
 }

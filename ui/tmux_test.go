@@ -71,17 +71,24 @@ func startTmux(t *testing.T, args ...string) *tmuxSession {
 
 func startTmuxSized(t *testing.T, width, height int, args ...string) *tmuxSession {
 	t.Helper()
+	return startTmuxIn(t, t.TempDir(), width, height, args...)
+}
+
+// startTmuxIn runs the binary with dir as its cache and state directory
+// (XDG_CACHE_HOME, XDG_STATE_HOME): two runs in one dir share the prompts'
+// history.
+func startTmuxIn(t *testing.T, dir string, width, height int, args ...string) *tmuxSession {
+	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Fatalf("tmux is not on PATH (%v); install it: apt-get install -y tmux", err)
 	}
 	bin := hitmiss(t)
-	dir := t.TempDir()
 	s := &tmuxSession{t: t, name: fmt.Sprintf("hitmiss-e2e-%d", time.Now().UnixNano()), exit: filepath.Join(dir, "exit")}
 	quoted := make([]string, len(args))
 	for i, a := range args {
 		quoted[i] = strconv.Quote(a)
 	}
-	script := fmt.Sprintf("XDG_CACHE_HOME=%s %s %s; echo $? > %s; sleep 30", dir, bin, strings.Join(quoted, " "), s.exit)
+	script := fmt.Sprintf("XDG_CACHE_HOME=%s XDG_STATE_HOME=%s %s %s; echo $? > %s; sleep 30", dir, dir, bin, strings.Join(quoted, " "), s.exit)
 	cmd := s.tmux("new-session", "-d", "-s", s.name, "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), script)
 	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
 	if out, err := cmd.CombinedOutput(); err != nil {

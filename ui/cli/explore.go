@@ -81,8 +81,9 @@ func explore(cmd *cobra.Command, s Streams, o *options, split bool, args []strin
 	}
 	defer closeReg() // release every cached resource before the process ends
 	lcfg := o.cache.loaders()
+	hist := openHistory(s.Err)
 	uiOpts := ui.Options{Sources: sources, Color: !o.display.noColor,
-		Open: len(args) == 1 && len(sources) == 1, Problems: skipped, Clipboard: os.Stdout}
+		Open: len(args) == 1 && len(sources) == 1, Problems: skipped, Clipboard: os.Stdout, History: hist}
 	var model tea.Model
 	if split {
 		room := ui.NewRoom(2)
@@ -104,7 +105,15 @@ func explore(cmd *cobra.Command, s Streams, o *options, split bool, args []strin
 			opts = append(opts, tea.WithInput(tty))
 		}
 	}
-	if _, err := tea.NewProgram(model, opts...).Run(); err != nil {
+	_, err = tea.NewProgram(model, opts...).Run()
+	if hist != nil {
+		// The last prompt's save may not have run before the program
+		// ended: save once more.
+		if herr := hist.Save(); herr != nil {
+			fmt.Fprintln(s.Err, "hitmiss:", ui.Sanitize(herr.Error()))
+		}
+	}
+	if err != nil {
 		fmt.Fprintln(s.Err, "hitmiss:", err)
 		return exitStatus(1)
 	}
@@ -159,4 +168,20 @@ func completeSources(_ *cobra.Command, _ []string, toComplete string) ([]string,
 		return nil, cobra.ShellCompDirectiveDefault
 	}
 	return names, cobra.ShellCompDirectiveNoFileComp
+}
+
+// openHistory is the prompts' history kept across runs (ui.HistoryPath); a
+// history that cannot be read is said, and the explorer keeps one in
+// memory instead.
+func openHistory(stderr io.Writer) *ui.History {
+	path, err := ui.HistoryPath()
+	if err != nil {
+		fmt.Fprintln(stderr, "hitmiss:", err)
+		return nil
+	}
+	h, err := ui.OpenHistory(path)
+	if err != nil {
+		fmt.Fprintln(stderr, "hitmiss:", ui.Sanitize(err.Error()))
+	}
+	return h
 }

@@ -19,6 +19,9 @@ type Args struct {
 	Bins         int      // the histogram's bin count; 0 is DefaultBins
 	XColumn      string   // the charts' x axis; "" is the row number (line only)
 	DotsW, DotsH int      // the chart's plot area in braille dots
+	// Order sorts the frequency or group-by table (s, S) by its columns:
+	// a grouped column, FreqCount, the group-by's key or an aggregate.
+	Order []loaders.SortKey
 }
 
 // DefaultBins is the histogram's bin count until + or - changes it.
@@ -39,15 +42,18 @@ type Results struct {
 	Groups  []dataframe.DataFrame // group_by's result per aggregate, in aggs order
 	Line    stats.Line
 	Density stats.Density
+	// Order is the rows of Freq or Groups in the order shown (Args.Order;
+	// Row reads it); nil: as computed.
+	Order []int
 }
 
 // groupAggs are the aggregates A shows: every one for a numeric column,
 // the count alone for any other.
 func groupAggs(t series.Type) []string {
 	if t == series.String {
-		return []string{stats.AggCount}
+		return []string{stats.AggCount, stats.AggDistinct}
 	}
-	return []string{stats.AggCount, stats.AggSum, stats.AggMean, stats.AggMin, stats.AggMax}
+	return []string{stats.AggCount, stats.AggSum, stats.AggMean, stats.AggMedian, stats.AggStd, stats.AggMin, stats.AggMax, stats.AggDistinct}
 }
 
 // runViews computes the grouping or chart view of q over a stage: each
@@ -58,6 +64,9 @@ func runViews(ctx context.Context, l *loaders.Loaders, df *frame.Table, stage lo
 	switch q.View {
 	case ViewValues:
 		r.Freq, err = call(ctx, l.Frequency, loaders.FreqArgs{Stage: stage, Columns: q.Views.FreqCols})
+		if err == nil {
+			r.Order = orderFreq(r.Freq, q.Views.Order)
+		}
 	case ViewGroup:
 		r.Aggs = groupAggs(TypeOf(df, q.Column))
 		for _, agg := range r.Aggs {
@@ -67,6 +76,7 @@ func runViews(ctx context.Context, l *loaders.Loaders, df *frame.Table, stage lo
 			}
 			r.Groups = append(r.Groups, g)
 		}
+		r.Order = orderGroups(r, q.Views.GroupKey, q.Views.Order)
 	case ViewLine:
 		r.Line, err = call(ctx, l.LinePoints, loaders.LineArgs{Stage: stage, X: q.Views.XColumn, Y: q.Column, Buckets: q.Views.DotsW})
 	case ViewScatter:

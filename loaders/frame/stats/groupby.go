@@ -29,8 +29,10 @@ func GroupBy(t *frame.Table, key, value, agg string) (dataframe.DataFrame, error
 	}
 	switch agg {
 	case AggCount, AggSum, AggMean, AggMin, AggMax:
+	case AggMedian, AggStd, AggDistinct:
+		return groupSpread(kc, vc, key, value, agg) // groupspread.go
 	default:
-		return dataframe.DataFrame{}, fmt.Errorf("unknown aggregation %q (count, sum, mean, min, max)", agg)
+		return dataframe.DataFrame{}, fmt.Errorf("unknown aggregation %q (count, sum, mean, min, max, median, std, distinct)", agg)
 	}
 	if agg != AggCount && !vc.Numeric() {
 		return dataframe.DataFrame{}, fmt.Errorf("cannot %s column %q: it is %s", agg, value, vc.Type)
