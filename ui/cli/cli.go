@@ -93,6 +93,7 @@ func newRoot(version string, s Streams, o *options) *cobra.Command {
 		statsCmd(s, o, g),
 		serveCmd(s, o, g),
 		demoCmd(s, o, g),
+		attachCmd(s),
 		completionCmd(s),
 	)
 	// Help goes to standard error, as it always has.
