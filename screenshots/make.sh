@@ -162,4 +162,5 @@ keys y
 wait_for "cleared every function"
 curl -fsS -H "X-User: alice" "$svc/quote/AAPL" >/dev/null
 wait_for 'session alice'
+sleep 1.2 # the table read again after the clear
 shot attach

@@ -445,7 +445,9 @@ func eventText(ev cachehttp.Event) string {
 	if ev.DurationSeconds > 0 {
 		s += " " + secondsText(ev.DurationSeconds)
 	}
-	if ev.Kind == "cleared" && ev.Entries > 0 {
+	if ev.Kind == "cleared" && ev.Entries == 1 {
+		s += " 1 entry"
+	} else if ev.Kind == "cleared" && ev.Entries > 0 {
 		s += fmt.Sprintf(" %d entries", ev.Entries)
 	}
 	if ev.Session != "" {
