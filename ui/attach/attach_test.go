@@ -114,7 +114,7 @@ func TestAttachRealHandler(t *testing.T) {
 	if !strings.Contains(m.View(), "clear square? y to confirm") {
 		t.Fatalf("c asked nothing:\n%s", m.View())
 	}
-	cmd := m.key("y")
+	cmd := m.key(keyMsg("y"))
 	if cmd == nil {
 		t.Fatal("y cleared nothing")
 	}
@@ -141,7 +141,7 @@ func TestAttachClearsUnavailable(t *testing.T) {
 		}
 		m := newOffline(c.Base, 80, 24)
 		m.Update(AdminMsg{st})
-		if m.key("c") != nil || !strings.Contains(m.View(), "clears unavailable: ") {
+		if m.key(keyMsg("c")) != nil || !strings.Contains(m.View(), "clears unavailable: ") {
 			t.Fatalf("screen:\n%s", m.View())
 		}
 	}
@@ -280,17 +280,17 @@ func TestAttachSort(t *testing.T) {
 		{Name: "b", Kind: "resource", Hits: 9, Misses: 1, Entries: 1, Bytes: 20, TTLSeconds: 2, Expirations: 1, Evictions: 1, Invalidations: 1, NextExpiry: &now},
 	}}})
 	for range columns {
-		m.key("right")
+		m.key(keyMsg("right"))
 		title := columns[m.sortCol].title
 		if !strings.Contains(m.View(), "sort ("+title+")") {
 			t.Fatalf("help line does not name %s:\n%s", title, m.View())
 		}
 		a := m.rows()[0].Name
-		m.key("r")
+		m.key(keyMsg("r"))
 		if b := m.rows()[0].Name; a == b {
 			t.Fatalf("sorting by %s both ways put %s first", title, a)
 		}
-		m.key("r")
+		m.key(keyMsg("r"))
 	}
 }
 
@@ -298,4 +298,42 @@ type roundTripper func(*http.Request) (*http.Response, error)
 
 func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-func keyMsg(k string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)} }
+func keyMsg(k string) tea.KeyMsg {
+	switch k {
+	case "right":
+		return tea.KeyMsg{Type: tea.KeyRight}
+	case "tab":
+		return tea.KeyMsg{Type: tea.KeyTab}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+}
+
+// The event log scrolls back with tab then ↑, says how many newer events
+// are below, keeps its place as events arrive, and End follows again; the
+// screen stays 100×15 throughout.
+func TestAttachEventScroll(t *testing.T) {
+	m := newOffline("http://x", 100, 15)
+	for i := range 30 {
+		m.Update(EventMsg{cachehttp.Event{Kind: "miss", Label: fmt.Sprintf("f(%d)", i)}})
+	}
+	if v := m.View(); !strings.Contains(v, "f(29)") || strings.Contains(v, "f(20)") {
+		t.Fatalf("the newest events are not shown:\n%s", v)
+	}
+	m.Update(keyMsg("tab"))
+	for range 5 {
+		m.Update(tea.KeyMsg{Type: tea.KeyUp})
+	}
+	v := m.View()
+	checkShape(t, v, 100, 15)
+	if !strings.Contains(v, "5 newer below") || !strings.Contains(v, "f(24)") || strings.Contains(v, "f(25)") {
+		t.Fatalf("after 5 ↑:\n%s", v)
+	}
+	m.Update(EventMsg{cachehttp.Event{Kind: "hit", Label: "f(30)"}})
+	if v := m.View(); !strings.Contains(v, "6 newer below") || !strings.Contains(v, "f(24)") || strings.Contains(v, "f(30)") {
+		t.Fatalf("a new event moved the lines being read:\n%s", v)
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyEnd})
+	if v := m.View(); !strings.Contains(v, "f(30)") || strings.Contains(v, "newer below") {
+		t.Fatalf("End does not follow:\n%s", v)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/NimbleMarkets/ntcharts/sparkline"
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
@@ -70,6 +71,7 @@ type Model struct {
 	cancel context.CancelFunc
 
 	width, height int
+	keys          KeyMap
 
 	stats     cachehttp.StatsResponse
 	connected bool
@@ -96,7 +98,7 @@ type Model struct {
 
 // New returns the screen over c, reading it every interval once Init runs.
 func New(c *Client, interval time.Duration) *Model {
-	m := &Model{url: c.Base, client: c, msgs: make(chan any, 256), width: 80, height: 24, sortCol: 4, sortDesc: true}
+	m := &Model{url: c.Base, client: c, msgs: make(chan any, 256), width: 80, height: 24, keys: DefaultKeyMap(), sortCol: 4, sortDesc: true}
 	ctx, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
 	go c.Watch(ctx, interval, m.msgs)
@@ -105,7 +107,7 @@ func New(c *Client, interval time.Duration) *Model {
 
 // newOffline is the screen without a client, for tests.
 func newOffline(url string, w, h int) *Model {
-	return &Model{url: url, width: w, height: h, sortCol: 4, sortDesc: true}
+	return &Model{url: url, width: w, height: h, keys: DefaultKeyMap(), sortCol: 4, sortDesc: true}
 }
 
 // Close stops reading the program.
@@ -136,7 +138,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 	case tea.KeyMsg:
-		return m, m.key(msg.String())
+		return m, m.key(msg)
 	case clearedMsg:
 		if msg.err != nil {
 			m.flash = "clear " + msg.what + " failed: " + clip(clean(msg.err.Error()), 60)
@@ -215,11 +217,46 @@ func (m *Model) selectedIndex(rows []cachehttp.FuncStats) int {
 	return 0
 }
 
-func (m *Model) key(k string) tea.Cmd {
+// KeyMap is the attach screen's keys.
+type KeyMap struct {
+	Quit, Focus, SortNext, SortPrev, Reverse, Up, Down, PageUp, PageDown, Follow, Clear, ClearAll, Confirm key.Binding
+}
+
+// DefaultKeyMap returns the attach screen's keys.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Focus:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "events")),
+		SortNext: key.NewBinding(key.WithKeys("right", "l", ">"), key.WithHelp("←→", "sort")),
+		SortPrev: key.NewBinding(key.WithKeys("left", "h", "<"), key.WithHelp("←", "sort")),
+		Reverse:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reverse")),
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑↓", "select")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓", "select")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "events back")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdown", "events on")),
+		Follow:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end", "follow")),
+		Clear:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c/C", "clear")),
+		ClearAll: key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "clear all")),
+		Confirm:  key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "confirm")),
+	}
+}
+
+// ShortHelp is the help line's keys (help.KeyMap).
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.SortNext, k.Reverse, k.Up, k.Focus, k.Clear, k.Quit}
+}
+
+// FullHelp is every key (help.KeyMap).
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{k.ShortHelp(), {k.PageUp, k.PageDown, k.Follow, k.ClearAll, k.Confirm}}
+}
+
+func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	km := m.keys
 	if m.confirm != "" {
 		what := m.confirm
 		m.confirm = ""
-		if k != "y" {
+		if !key.Matches(msg, km.Confirm) {
 			m.flash = "not cleared"
 			return nil
 		}
@@ -228,48 +265,62 @@ func (m *Model) key(k string) tea.Cmd {
 	m.flash = ""
 	rows := m.rows()
 	sel := m.selectedIndex(rows)
-	switch k {
-	case "q", "ctrl+c":
+	switch {
+	case key.Matches(msg, km.Quit):
 		m.Close()
 		return tea.Quit
-	case "tab":
+	case key.Matches(msg, km.Focus):
 		m.focus = 1 - m.focus
-	case "right", "l", ">":
+	case key.Matches(msg, km.SortNext):
 		m.sortCol = (m.sortCol + 1) % len(columns)
-	case "left", "h", "<":
+	case key.Matches(msg, km.SortPrev):
 		m.sortCol = (m.sortCol + len(columns) - 1) % len(columns)
-	case "r":
+	case key.Matches(msg, km.Reverse):
 		m.sortDesc = !m.sortDesc
-	case "up", "k":
+	case key.Matches(msg, km.Up):
 		if m.focus == 1 {
 			m.evScroll = min(m.evScroll+1, max(len(m.events)-1, 0))
 		} else if sel > 0 {
 			m.selected = rows[sel-1].Name
 		}
-	case "down", "j":
+	case key.Matches(msg, km.Down):
 		if m.focus == 1 {
 			m.evScroll = max(m.evScroll-1, 0)
 		} else if sel+1 < len(rows) {
 			m.selected = rows[sel+1].Name
 		}
-	case "pgup":
+	case key.Matches(msg, km.PageUp):
 		m.evScroll = min(m.evScroll+10, max(len(m.events)-1, 0))
-	case "pgdown":
+	case key.Matches(msg, km.PageDown):
 		m.evScroll = max(m.evScroll-10, 0)
-	case "end", "G":
+	case key.Matches(msg, km.Follow):
 		m.evScroll = 0
-	case "c", "C":
+	case key.Matches(msg, km.Clear, km.ClearAll):
 		if !m.admin.Available {
 			m.flash = "clears unavailable: " + m.admin.Why
 			return nil
 		}
-		if k == "C" {
+		if key.Matches(msg, km.ClearAll) {
 			m.confirm = "*"
 		} else if len(rows) > 0 {
 			m.confirm = rows[sel].Name
 		}
 	}
 	return nil
+}
+
+// helpLine is the short help, the sort column named beside its key.
+func (m *Model) helpLine() string {
+	var parts []string
+	for _, b := range m.keys.ShortHelp() {
+		h := b.Help()
+		if b.Keys()[0] == m.keys.SortNext.Keys()[0] {
+			parts = append(parts, fmt.Sprintf("%s %s (%s)", h.Key, h.Desc, columns[m.sortCol].title))
+			continue
+		}
+		parts = append(parts, h.Key+" "+h.Desc)
+	}
+	return strings.Join(parts, " · ")
 }
 
 func (m *Model) clear(what string) tea.Cmd {
@@ -408,7 +459,7 @@ func (m *Model) View() string {
 		line("")
 	}
 
-	line(fmt.Sprintf("←→ sort (%s) · r reverse · ↑↓ select · tab events · c/C clear · q quit", columns[m.sortCol].title))
+	line(m.helpLine())
 	if len(out) > h {
 		out = out[:h]
 	}
