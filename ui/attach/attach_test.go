@@ -209,7 +209,7 @@ func TestAttachHostileServer(t *testing.T) {
 	m.Update(GarbledMsg{})
 	v := m.View()
 	checkShape(t, v, 80, 24)
-	if strings.ContainsAny(v, "\x1b\x07\u202e") || !strings.Contains(v, "␛") || !strings.Contains(v, "1 garbled") {
+	if strings.ContainsAny(v, "\x1b\x07\u202e") || !strings.Contains(v, " from ␛]0;pwned") || !strings.Contains(v, "1 garbled") {
 		t.Fatalf("escapes reached the screen or nothing said so:\n%q", v)
 	}
 
