@@ -137,3 +137,30 @@ wait_for 'bob: hit dataset_model("seattle-weather")'
 room 0 l M
 wait_for 'alice pressed M'
 shot sessions
+
+# 9. hitmiss attach at 80x24, watching the example service pricesvc: a few
+#    requests from two users, then a clear of every function.
+go build -o "$work/pricesvc" ./cache/cachehttp/example/pricesvc
+echo shot-token > "$work/token"
+PRICESVC_ADMIN_TOKEN=shot-token "$work/pricesvc" -addr 127.0.0.1:0 -latency 50ms >"$work/pricesvc.log" &
+pricesvc_pid=$!
+trap 'tmux kill-session -t hitmiss-shot 2>/dev/null || true; tmux -L hitmiss-room kill-server 2>/dev/null || true; [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null; kill "$pricesvc_pid" 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 100); do grep -q 'listening on' "$work/pricesvc.log" && break; sleep 0.05; done
+svc=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/pricesvc.log")
+W=80 H=24 start attach --token-file "$work/token" "$svc/cache"
+wait_for "clears available"
+for u in alice bob alice carol; do
+  curl -fsS -H "X-User: $u" "$svc/watchlist" >/dev/null
+  curl -fsS -H "X-User: $u" "$svc/quote/AAPL" >/dev/null
+done
+curl -fsS -H "X-User: bob" "$svc/history/NVDA?days=3" >/dev/null
+wait_for 'session bob'
+sleep 1.2 # two more hit-ratio samples
+keys C
+wait_for "clear every function?"
+keys y
+wait_for "cleared every function"
+curl -fsS -H "X-User: alice" "$svc/quote/AAPL" >/dev/null
+wait_for 'session alice'
+sleep 1.2 # the table read again after the clear
+shot attach

@@ -1,6 +1,6 @@
 // Package cli is hitmiss's command line: one cobra command tree whose root
 // is the explorer (hitmiss [flags] [SOURCE...]) and whose subcommands are
-// inspect, export, stats, serve, demo, whatif and completion.
+// inspect, export, stats, serve, demo, whatif, attach and completion.
 //
 // Flags are declared once, in groups (reading, cache, display: flags.go),
 // and added to each command that takes them; they may stand anywhere on
@@ -94,6 +94,7 @@ func newRoot(version string, s Streams, o *options) *cobra.Command {
 		serveCmd(s, o, g),
 		demoCmd(s, o, g),
 		whatifCmd(s, o, g),
+		attachCmd(s),
 		completionCmd(s),
 	)
 	// Help goes to standard error, as it always has.
