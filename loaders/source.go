@@ -52,6 +52,10 @@ type Source struct {
 	NoHeader  bool // the first record is data, not a header
 
 	_data []byte // stdin's or the bundled file's bytes: not part of the key
+	// listed: found by listing a folder (Resolve); pin: see Pin. Neither
+	// is part of the key.
+	listed bool     `cache:"-"`
+	pin    *filePin `cache:"-"`
 }
 
 // Name is how the UI and errors refer to the source.
@@ -150,7 +154,7 @@ func Resolve(spec string, stdin io.Reader) ([]Source, error) {
 				if err != nil {
 					continue
 				}
-				out = append(out, Source{Kind: File, Path: filepath.Join(spec, e.Name()), Size: info.Size(), ModTime: info.ModTime()})
+				out = append(out, Source{Kind: File, Path: filepath.Join(spec, e.Name()), Size: info.Size(), ModTime: info.ModTime(), listed: true})
 			}
 		}
 		if len(out) == 0 {
@@ -202,6 +206,18 @@ func (s Source) open(ctx context.Context) (io.ReadCloser, int64, error) {
 		return io.NopCloser(bytes.NewReader(s._data)), int64(len(s._data)), nil
 	case URL:
 		return fetch(ctx, s.Path)
+	}
+	if s.pin != nil {
+		f, err := s.openPinned()
+		if err != nil {
+			return nil, 0, err
+		}
+		fi, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return nil, 0, &csvread.InputError{Input: s.Path, Problem: err.Error(), Err: err}
+		}
+		return f, fi.Size(), nil
 	}
 	f, err := os.Open(s.Path)
 	if err != nil {

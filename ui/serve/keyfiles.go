@@ -34,7 +34,7 @@ func readKeyFile(path, what string, secret bool) ([]byte, error) {
 	if err := checkKeyDir(filepath.Dir(path), what); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	f, err := os.OpenFile(path, os.O_RDONLY|oNoFollow|oNonBlock, 0)
 	if err != nil {
 		if errors.Is(err, syscall.ELOOP) {
 			return nil, fmt.Errorf("%s %s is a symbolic link: refused, since whoever can change the link chooses the key; put the file itself there", what, path)
@@ -98,14 +98,6 @@ func checkKeyDir(dir, what string) error {
 	return nil
 }
 
-func owner(fi fs.FileInfo) (int, bool) {
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
-		return 0, false
-	}
-	return int(st.Uid), true
-}
-
 // HostKey returns the PEM private key at path (the default: DefaultHostKey),
 // checked as sshd's StrictModes would (see readKeyFile). When there is
 // nothing at path, it makes an ed25519 key there, readable by its owner
@@ -142,7 +134,7 @@ func HostKey(path string) ([]byte, error) {
 	// O_EXCL: two servers starting at once must not overwrite each
 	// other's key after one of them has handed it to clients; O_NOFOLLOW:
 	// a link that appeared meanwhile is not written through.
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o600)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|oNoFollow, 0o600)
 	if errors.Is(err, fs.ErrExist) {
 		b, err := readHostKey(path) // the other server's, or what is in the way
 		if errors.Is(err, fs.ErrNotExist) {

@@ -105,6 +105,15 @@ func New(reg *cache.Registry, lcfg loaders.Config, cfg Config) (*Server, error) 
 	}
 	lipgloss.SetHasDarkBackground(true)
 	s := &Server{cfg: cfg, reg: reg, room: ui.NewRoom(cfg.MaxSessions)}
+	// The sources are pinned now: a load reaches the files they are now
+	// (or a regular file directly inside a folder served), never through
+	// a symbolic link put there later.
+	var err error
+	if s.cfg.Sources, err = loaders.Pin(cfg.Sources, func(path, problem string) {
+		s.logf("refused to load %s: %s", path, problem)
+	}); err != nil {
+		return nil, err
+	}
 	lcfg.Sessions = true
 	lcfg.PlaceReleased = s.room.PlaceReleased
 	s.loaders = loaders.New(reg, lcfg)

@@ -17,8 +17,15 @@ import (
 // got) to contain want.
 func (c *sshSession) waitOutput(t *testing.T, want string) {
 	t.Helper()
+	c.waitOutputAfter(t, 0, want)
+}
+
+// waitOutputAfter waits for the client's output past its first from bytes
+// to contain want.
+func (c *sshSession) waitOutputAfter(t *testing.T, from int, want string) {
+	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(c.out.String(), want) {
+	for !strings.Contains(c.out.String()[from:], want) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the client's terminal never got %q:\n%q", want, c.out.String())
 		}
@@ -157,4 +164,75 @@ func TestSilentConnectionsLockNoOneOut(t *testing.T) {
 	if err != nil || !strings.HasPrefix(string(got), "SSH-2.0-") {
 		t.Fatalf("a silent connection, let in, got %q and then %v; want the version line and a close at the handshake deadline", got, err)
 	}
+}
+
+// TestOnlyTheSourcesAreReached: the real binary serves a folder and a
+// file; after the start, the folder's owner replaces evil.csv with a
+// symbolic link to a file only the server may read, and the file served
+// alone with another file. A remote user (the real ssh client) opening
+// either gets an error line, the log says so too, and the
+// secret never reaches the client; a file saved anew inside the folder
+// still opens.
+func TestOnlyTheSourcesAreReached(t *testing.T) {
+	dir := t.TempDir()
+	served, private := filepath.Join(dir, "served"), filepath.Join(dir, "private")
+	for _, d := range []string{served, private} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write := func(path, text string, mode os.FileMode) {
+		t.Helper()
+		if err := os.WriteFile(path, []byte(text), mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(filepath.Join(served, "a.csv"), "x,y\n1,2\n", 0o644)
+	write(filepath.Join(served, "evil.csv"), "x,y\n3,4\n", 0o644)
+	alone := filepath.Join(dir, "alone.csv")
+	write(alone, "x,y\n5,6\n", 0o644)
+	secret := filepath.Join(private, "secret.csv")
+	write(secret, "name,pass\nroot,TOPSECRET\n", 0o600)
+
+	key := newSSHKey(t, dir, "alice")
+	srv := serveBinary(t, dir, "--authorized-keys", writeAuthorized(t, dir, authorizedLine(key.signer, "", "alice")), served, alone)
+
+	// After the start: evil.csv becomes a link to the secret; alone.csv
+	// is replaced by another file (a rename, as an editor saves); a.csv is
+	// saved anew the same way, inside the folder.
+	evil := filepath.Join(served, "evil.csv")
+	os.Remove(evil)
+	if err := os.Symlink(secret, evil); err != nil {
+		t.Fatal(err)
+	}
+	write(alone+".new", "name,pass\nroot,TOPSECRET\n", 0o644)
+	if err := os.Rename(alone+".new", alone); err != nil {
+		t.Fatal(err)
+	}
+	write(filepath.Join(served, "a.csv.new"), "x,y\n7,8\n", 0o644)
+	if err := os.Rename(filepath.Join(served, "a.csv.new"), filepath.Join(served, "a.csv")); err != nil {
+		t.Fatal(err)
+	}
+
+	c := srv.ssh(key, "alice", "")
+	c.waitOutput(t, "Datasets (3)")
+	c.in.Write([]byte("\r")) // a.csv, saved anew inside the folder
+	c.waitOutput(t, "1 row ")
+	c.in.Write([]byte("\x1b")) // back to the list
+	time.Sleep(300 * time.Millisecond)
+	mark := len(c.out.String())
+	c.in.Write([]byte("j\r")) // evil.csv
+	srv.waitLog(`^hitmiss serve: refused to load .*served/evil\.csv: refused: a symbolic link now, not the file served$`)
+	// The screen's error line (the path, then the problem, clipped to
+	// the width: the test's folder has a long name).
+	c.waitOutputAfter(t, mark, "error: "+dir[:10])
+	c.in.Write([]byte("\x1b"))
+	time.Sleep(300 * time.Millisecond)
+	c.in.Write([]byte("j\r")) // alone.csv
+	srv.waitLog(`^hitmiss serve: refused to load .*alone\.csv: refused: not the file served \(replaced since the start\)$`)
+	if strings.Contains(c.out.String(), "TOPSECRET") {
+		t.Fatalf("the secret reached the client:\n%q", c.out.String())
+	}
+	c.in.Write([]byte("q"))
+	c.wait(t)
 }
