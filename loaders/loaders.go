@@ -183,6 +183,9 @@ func (l *Loaders) load(ctx context.Context, src Source) (Loaded, error) {
 	if src.NoHeader {
 		opts = append(opts, csvread.WithHeader(false))
 	}
+	if src.NASet {
+		opts = append(opts, csvread.WithNA(src.NA...))
+	}
 	if fn, ok := ctx.Value(progressKey{}).(func(read, total int64)); ok {
 		opts = append(opts, csvread.WithProgress(fn, size))
 	} else if size > 0 {

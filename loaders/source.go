@@ -50,8 +50,26 @@ type Source struct {
 	// part of the identity, so two readings of one file are two entries.
 	Delimiter byte // field delimiter; 0 detects it
 	NoHeader  bool // the first record is data, not a header
+	// NA are the tokens that mean a missing value in a number, date or
+	// bool column (hitmiss --na), when NASet; pandas' defaults otherwise
+	// (frame.DefaultMissing). An empty cell is missing whatever the list;
+	// a text column keeps the tokens as text.
+	NA    []string
+	NASet bool
 
 	_data []byte // stdin's or the bundled file's bytes: not part of the key
+}
+
+// Missing returns the tokens that mean a missing value in s: nil for the
+// defaults (frame.DefaultMissing), else the list set, perhaps empty.
+func (s Source) Missing() []string {
+	if !s.NASet {
+		return nil
+	}
+	if s.NA == nil {
+		return []string{}
+	}
+	return s.NA
 }
 
 // Name is how the UI and errors refer to the source.
