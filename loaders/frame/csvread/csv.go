@@ -40,6 +40,7 @@ func (e *InputError) Unwrap() error { return e.Err }
 
 // Report describes what ReadCSV found besides the frame.
 type Report struct {
+	Format    string // "" for delimited text; "JSON lines" for JSON lines
 	Delimiter byte
 	Header    bool
 	Encoding  string // "utf-8", "utf-8 with BOM", "utf-16le", "windows-1252", …

@@ -15,6 +15,7 @@ import (
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/frame/jsonlread"
 	"github.com/hitmiss/hitmiss/loaders/internal/hugepage"
 	"github.com/hitmiss/hitmiss/loaders/internal/intern"
 	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
@@ -145,7 +146,12 @@ func sampleLayout(in input, o *options, rep *Report) (tableLayout, error) {
 	if looksLikeHTML(sample) {
 		return l, o.fail("an HTML page, not CSV")
 	}
-
+	if k := jsonlread.Sniff(sample); k != jsonlread.NotJSON {
+		if k == jsonlread.Lines {
+			return l, o.fail("JSON lines, not CSV: name it .jsonl or .ndjson, or open it as a file, to read it as a table")
+		}
+		return l, o.fail("%s", k.Describe())
+	}
 	if !utf8.Valid(sample[:b]) {
 		return l, ErrNotUTF8 // the header is not UTF-8: decode the whole input in memory
 	}
