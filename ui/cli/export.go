@@ -13,6 +13,7 @@ import (
 	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/loaders"
 	"github.com/hitmiss/hitmiss/loaders/export"
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // exportFlags are export's own flags.
@@ -69,7 +70,10 @@ func runExport(ctx context.Context, s Streams, o *options, e exportFlags, arg st
 		}
 	}
 	if e.columns != "" {
-		view.Columns = strings.Split(e.columns, ",")
+		var err error
+		if view.Columns, err = frame.ParseNames(e.columns); err != nil {
+			return fail(fmt.Errorf("--columns %w", err))
+		}
 	}
 	format, err := export.ParseFormat(formatOf(e.format, e.out))
 	if err != nil {

@@ -389,3 +389,18 @@ func TestExportKeepsTextAsWritten(t *testing.T) {
 		t.Errorf("inspect --na:\n%s", out)
 	}
 }
+
+// Any name can be named: a column called "City, State" in --columns,
+// --sort and the filter, in backticks; the error's list of names quotes it
+// so that it reads as one.
+func TestExportNamesAnyColumn(t *testing.T) {
+	in := []byte("\"City, State\",pop,Total Discharges \nSeattle WA,700,1\nPortland OR,650,2\n")
+	out, errOut, code := runHitmiss(t, in, "export", "-", "--columns", "`Total Discharges `,`City, State`", "--sort", "-`City, State`", "--filter", "`City, State` contains \"o\"")
+	if code != 0 || out != "Total Discharges ,\"City, State\"\n2,Portland OR\n" {
+		t.Fatalf("exit %d %q %s", code, out, errOut)
+	}
+	_, errOut, _ = runHitmiss(t, in, "export", "-", "--columns", "nope")
+	if !strings.Contains(errOut, "(columns: `City, State`, pop, `Total Discharges `)") {
+		t.Fatalf("names listed: %s", errOut)
+	}
+}
