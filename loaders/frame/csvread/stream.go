@@ -725,9 +725,22 @@ func (f *fill) missingDates() {
 			return t.strs[i], true
 		}
 		var tokens []int
-		for i := range t.rows {
-			if s, ok := text(i); ok && f.na.hasString(s) {
-				tokens = append(tokens, i)
+		if t.gota {
+			for i, c := range t.cstrs {
+				if !c.NA && f.na.hasString(c.V) {
+					tokens = append(tokens, i)
+				}
+			}
+		} else {
+			// A tight loop: this runs over every text cell of every load.
+			var nas []bool
+			if p := t.nas.Load(); p != nil {
+				nas = *p
+			}
+			for i, c := range t.strs {
+				if f.na.hasString(c) && (nas == nil || !nas[i]) {
+					tokens = append(tokens, i)
+				}
 			}
 		}
 		if len(tokens) == 0 || len(tokens) == t.rows {
