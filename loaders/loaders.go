@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/go-gota/gota/dataframe"
@@ -15,6 +16,7 @@ import (
 	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
 	"github.com/hitmiss/hitmiss/loaders/frame/filter"
+	"github.com/hitmiss/hitmiss/loaders/frame/jsonlread"
 	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 )
 
@@ -183,6 +185,9 @@ func (l *Loaders) load(ctx context.Context, src Source) (Loaded, error) {
 	if src.NoHeader {
 		opts = append(opts, csvread.WithHeader(false))
 	}
+	if src.NASet {
+		opts = append(opts, csvread.WithNA(src.NA...))
+	}
 	if fn, ok := ctx.Value(progressKey{}).(func(read, total int64)); ok {
 		opts = append(opts, csvread.WithProgress(fn, size))
 	} else if size > 0 {
@@ -190,6 +195,14 @@ func (l *Loaders) load(ctx context.Context, src Source) (Loaded, error) {
 	}
 	if src.Kind == URL {
 		opts = append(opts, csvread.WithMaxBytes(urlMaxBytes)) // a .gz download is capped by what it inflates to
+	}
+	if src.jsonLines(r) {
+		t, err := jsonlread.ReadTable(ctx, r, src.Name())
+		if err != nil {
+			return Loaded{}, &csvread.InputError{Input: src.Name(), Problem: strings.TrimPrefix(err.Error(), src.Name()+": "), Err: err}
+		}
+		rep = csvread.Report{Format: "JSON lines", Encoding: "utf-8", Header: true, Rows: t.Nrow(), Bytes: size}
+		return Loaded{Report: rep, table: t}, nil
 	}
 	t, err := csvread.ReadTable(ctx, r, opts...)
 	if err != nil {

@@ -3,7 +3,6 @@ package loaders
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/loaders/frame/order"
@@ -16,19 +15,17 @@ type SortKey struct {
 }
 
 // ParseSortKeys reads a sort written as COL[,-COL...]: columns by name,
-// the first most significant, a leading - sorting that one descending.
-// A column whose own name starts with - is written --name.
+// the first most significant, a leading - sorting that one descending. A
+// name with commas or spaces is written in backticks, -`City, State`
+// (frame.ParseSortList); a bare name that starts with - is written --name.
 func ParseSortKeys(spec string) ([]SortKey, error) {
-	var keys []SortKey
-	for _, part := range strings.Split(spec, ",") {
-		k := SortKey{Column: part}
-		if strings.HasPrefix(part, "-") {
-			k = SortKey{Column: part[1:], Desc: true}
-		}
-		if k.Column == "" {
-			return nil, fmt.Errorf("sort %q: empty column name", spec)
-		}
-		keys = append(keys, k)
+	items, err := frame.ParseSortList(spec)
+	if err != nil {
+		return nil, fmt.Errorf("sort %w", err)
+	}
+	keys := make([]SortKey, len(items))
+	for i, it := range items {
+		keys[i] = SortKey{Column: it.Name, Desc: it.Minus}
 	}
 	return keys, nil
 }

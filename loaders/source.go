@@ -18,6 +18,7 @@ import (
 
 	"github.com/hitmiss/hitmiss/datasets"
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
+	"github.com/hitmiss/hitmiss/loaders/frame/jsonlread"
 	"github.com/hitmiss/hitmiss/loaders/internal/bytesize"
 )
 
@@ -50,12 +51,30 @@ type Source struct {
 	// part of the identity, so two readings of one file are two entries.
 	Delimiter byte // field delimiter; 0 detects it
 	NoHeader  bool // the first record is data, not a header
+	// NA are the tokens that mean a missing value in a number, date or
+	// bool column (hitmiss --na), when NASet; pandas' defaults otherwise
+	// (frame.DefaultMissing). An empty cell is missing whatever the list;
+	// a text column keeps the tokens as text.
+	NA    []string
+	NASet bool
 
 	_data []byte // stdin's or the bundled file's bytes: not part of the key
 	// listed: found by listing a folder (Resolve); pin: see Pin. Neither
 	// is part of the key.
 	listed bool     `cache:"-"`
 	pin    *filePin `cache:"-"`
+}
+
+// Missing returns the tokens that mean a missing value in s: nil for the
+// defaults (frame.DefaultMissing), else the list set, perhaps empty.
+func (s Source) Missing() []string {
+	if !s.NASet {
+		return nil
+	}
+	if s.NA == nil {
+		return []string{}
+	}
+	return s.NA
 }
 
 // Name is how the UI and errors refer to the source.
@@ -94,7 +113,7 @@ var urlMaxBytes int64 = DefaultURLMaxSize
 
 // dataExts are the files a directory source lists: the ones the messages
 // and the README name. Any file given by its path is read, .txt included.
-var dataExts = []string{".csv", ".tsv", ".psv", ".csv.gz", ".tsv.gz", ".psv.gz", ".gz"}
+var dataExts = []string{".csv", ".tsv", ".psv", ".jsonl", ".ndjson", ".csv.gz", ".tsv.gz", ".psv.gz", ".gz"}
 
 func isDataFile(name string) bool {
 	lower := strings.ToLower(name)
@@ -158,7 +177,7 @@ func Resolve(spec string, stdin io.Reader) ([]Source, error) {
 			}
 		}
 		if len(out) == 0 {
-			return nil, fail("directory holds no .csv, .tsv, .psv or .gz files")
+			return nil, fail("directory holds no .csv, .tsv, .psv, .jsonl or .gz files")
 		}
 		slices.SortFunc(out, func(a, b Source) int { return strings.Compare(a.Path, b.Path) })
 		return out, nil
@@ -167,6 +186,23 @@ func Resolve(spec string, stdin io.Reader) ([]Source, error) {
 		return nil, fail("not a regular file")
 	}
 	return []Source{{Kind: File, Path: spec, Size: fi.Size(), ModTime: fi.ModTime()}}, nil
+}
+
+// jsonLines reports whether the source is JSON lines, read from r: by its
+// name (.jsonl, .ndjson) or, for bytes that can be looked at before the
+// read (a file, stdin), by a first line that is a whole JSON object.
+func (s Source) jsonLines(r io.Reader) bool {
+	lower := strings.ToLower(s.Path)
+	if strings.HasSuffix(lower, ".jsonl") || strings.HasSuffix(lower, ".ndjson") {
+		return true
+	}
+	ra, ok := r.(io.ReaderAt)
+	if !ok {
+		return false
+	}
+	head := make([]byte, 4<<10)
+	n, _ := ra.ReadAt(head, 0)
+	return jsonlread.Sniff(head[:n]) == jsonlread.Lines
 }
 
 // stdinHash identifies standard input's bytes in cache keys: a 256-bit

@@ -57,7 +57,7 @@ func (l *Loaders) setTypes(ctx context.Context, a TypesArgs) (*DatasetModel, err
 	if err := l.slow(ctx); err != nil {
 		return nil, err
 	}
-	out, unread, err := frame.Convert(df, a.Types)
+	out, unread, err := frame.Convert(df, a.Types, a.Source.Missing())
 	if err != nil {
 		return nil, fmt.Errorf("set_types: %s: %w", a.Source.Name(), err)
 	}

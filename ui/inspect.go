@@ -22,7 +22,11 @@ func WriteInspect(w io.Writer, m *loaders.DatasetModel) error {
 	fmt.Fprintf(w, "rows: %d\n", df.Nrow())
 	fmt.Fprintf(w, "columns: %d\n", df.Ncol())
 	// %q of the delimiter itself: a tab prints as "\t", a comma as ",".
-	fmt.Fprintf(w, "format: delimiter %q, encoding %s, header %v", string(rep.Delimiter), rep.Encoding, rep.Header)
+	if rep.Format != "" {
+		fmt.Fprintf(w, "format: %s", rep.Format)
+	} else {
+		fmt.Fprintf(w, "format: delimiter %q, encoding %s, header %v", string(rep.Delimiter), rep.Encoding, rep.Header)
+	}
 	if rep.Gzip {
 		fmt.Fprint(w, ", gzip")
 	}

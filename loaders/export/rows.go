@@ -39,7 +39,7 @@ func Rows(ctx context.Context, l *loaders.Loaders, m *loaders.DatasetModel, v Vi
 	seen := map[string]bool{}
 	for _, c := range columns {
 		if !slices.Contains(names, c) {
-			return frame.RowSet{}, nil, fail("--columns: no column %q (columns: %s)", c, strings.Join(names, ", "))
+			return frame.RowSet{}, nil, fail("--columns: no column %q (columns: %s)", c, frame.QuoteNames(names))
 		}
 		if seen[c] {
 			return frame.RowSet{}, nil, fail("--columns: %q is listed twice", c)
@@ -48,7 +48,7 @@ func Rows(ctx context.Context, l *loaders.Loaders, m *loaders.DatasetModel, v Vi
 	}
 	for _, k := range v.Sort {
 		if !slices.Contains(names, k.Column) {
-			return frame.RowSet{}, nil, fail("--sort: no column %q (columns: %s)", k.Column, strings.Join(names, ", "))
+			return frame.RowSet{}, nil, fail("--sort: no column %q (columns: %s)", k.Column, frame.QuoteNames(names))
 		}
 	}
 	rows := frame.AllRows(df.Nrow())

@@ -45,6 +45,12 @@ func ParseColumnType(s string) (ColumnType, error) {
 	return "", fmt.Errorf("type %q: not one of int, float, string, bool, date", s)
 }
 
+// DefaultMissing are the tokens that mean a missing value in a number,
+// date or bool column, as pandas reads them by default. A text column
+// keeps them as the text they are; an empty cell is missing everywhere.
+var DefaultMissing = []string{"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan",
+	"1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"}
+
 // TypeSpec gives one column a type.
 type TypeSpec struct {
 	Column string
@@ -52,8 +58,19 @@ type TypeSpec struct {
 }
 
 // Convert returns t with the columns types names converted, and
-// per converted column how many present cells could not be read.
-func Convert(t *Table, types []TypeSpec) (*Table, map[string]int, error) {
+// per converted column how many present cells could not be read. A text
+// cell that is one of the missing tokens (DefaultMissing when missing is
+// nil) becomes a missing value of a number, date or bool, and is not
+// counted.
+func Convert(t *Table, types []TypeSpec, missing []string) (*Table, map[string]int, error) {
+	if missing == nil {
+		missing = DefaultMissing
+	}
+	tokens := make(map[string]bool, len(missing)+1)
+	tokens[""] = true
+	for _, m := range missing {
+		tokens[m] = true
+	}
 	want := map[string]ColumnType{}
 	for _, spec := range types {
 		if t.Index(spec.Column) < 0 {
@@ -70,6 +87,9 @@ func Convert(t *Table, types []TypeSpec) (*Table, map[string]int, error) {
 			out[j] = c
 			return
 		}
+		if to != TypeString && c.Type == series.String {
+			c = withMissing(c, tokens)
+		}
 		out[j], unread[j] = convertColumn(c, to)
 	})
 	counts := map[string]int{}
@@ -79,6 +99,26 @@ func Convert(t *Table, types []TypeSpec) (*Table, map[string]int, error) {
 		}
 	}
 	return NewTable(out, t.Nrow()), counts, nil
+}
+
+// withMissing is text column c with its missing tokens marked missing.
+func withMissing(c Column, tokens map[string]bool) Column {
+	var nas []bool
+	for i, s := range c.Strs {
+		if !c.NA(i) && tokens[s] {
+			if nas == nil {
+				nas = make([]bool, len(c.Strs))
+				if c.NAs != nil {
+					copy(nas, c.NAs)
+				}
+			}
+			nas[i] = true
+		}
+	}
+	if nas != nil {
+		c.NAs = nas
+	}
+	return c
 }
 
 // convertColumn reads every present cell of c as t; a cell that does not

@@ -93,7 +93,10 @@ func runExport(ctx context.Context, s Streams, o *options, e exportFlags, arg st
 		}
 	}
 	if e.columns != "" {
-		view.Columns = strings.Split(e.columns, ",")
+		var err error
+		if view.Columns, err = frame.ParseNames(e.columns); err != nil {
+			return fail(fmt.Errorf("--columns %w", err))
+		}
 	}
 	format, err := export.ParseFormat(formatOf(o.output.format, e.out))
 	if err != nil {
@@ -125,7 +128,11 @@ func runExport(ctx context.Context, s Streams, o *options, e exportFlags, arg st
 	var rows frame.RowSet
 	var columns []string
 	if aggs != nil {
-		table, err = export.Grouped(ctx, l, m, e.filter, strings.Split(e.groupBy, ","), aggs)
+		keys, err := frame.ParseNames(e.groupBy)
+		if err != nil {
+			return fail(fmt.Errorf("--group-by %w", err))
+		}
+		table, err = export.Grouped(ctx, l, m, e.filter, keys, aggs)
 		if err != nil {
 			return fail(err)
 		}

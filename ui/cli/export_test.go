@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -76,6 +77,12 @@ import pandas as pd
 out = {}
 for spec in json.load(sys.stdin):
     df = pd.read_csv(spec["path"], sep=spec["sep"], dtype={c: str for c in spec["strCols"]})
+    # Text keeps NA, None, … as written (keep_default_na=False); only an
+    # empty text cell is missing.
+    text = pd.read_csv(spec["path"], sep=spec["sep"], dtype=str, keep_default_na=False)
+    for c in df.columns:
+        if df[c].dtype == object:
+            df[c] = text[c].where(text[c] != "", None)
     df = df[eval(spec["mask"])]
     keys = spec["sort"]
     df = df.sort_values(by=[k[0] for k in keys], ascending=[k[1] for k in keys], kind="stable", na_position="last")
@@ -173,14 +180,16 @@ func sameCell(a, b string) bool {
 // Floats print as the table prints them, missing values are empty cells
 // in CSV and null in JSON lines, and every format carries the same rows.
 func TestExportFormats(t *testing.T) {
-	out, _, code := runHitmiss(t, nil, "export", "airports", "--filter", "city is na", "--columns", "iata,city,latitude")
+	// An empty cell is missing; airports' city "NA" is text, as written.
+	cities := []byte("iata,city,latitude\nAAA,,40.5\nBBB,NA,42.25\nCCC,,-3\nDDD,Boston,1\n")
+	out, _, code := runHitmiss(t, cities, "export", "-", "--filter", "city is na", "--columns", "iata,city,latitude")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if code != 0 || len(lines) != 13 || lines[0] != "iata,city,latitude" || !strings.Contains(lines[1], ",,") {
+	if code != 0 || len(lines) != 3 || lines[0] != "iata,city,latitude" || lines[1] != "AAA,,40.5" {
 		t.Fatalf("csv with missing cities: exit %d\n%s", code, out)
 	}
-	out, _, _ = runHitmiss(t, nil, "export", "airports", "--filter", "city is na", "--columns", "iata,city,latitude", "--format", "jsonl")
+	out, _, _ = runHitmiss(t, cities, "export", "-", "--filter", "city is na", "--columns", "iata,city,latitude", "--format", "jsonl")
 	lines = strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 12 {
+	if len(lines) != 2 {
 		t.Fatalf("jsonl: %d lines\n%s", len(lines), out)
 	}
 	for _, line := range lines {
@@ -335,5 +344,63 @@ func TestReadingOptions(t *testing.T) {
 		if !strings.Contains(help, want) {
 			t.Fatalf("-h lacks %q", want)
 		}
+	}
+}
+
+// A text column's None is exported as the file writes it (it was written
+// blank); --na sets the words that mean a missing number, ” none but the
+// empty cell; export, inspect and the explorer share the flag.
+func TestExportKeepsTextAsWritten(t *testing.T) {
+	path := loadertest.TestdataFile("birdstrikes-head.csv")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runHitmiss(t, nil, "export", path, "--columns", "Effect Amount of damage")
+	want := 0
+	for _, r := range readCSV(t, string(raw))[1:] {
+		if r[2] == "None" {
+			want++
+		}
+	}
+	if code != 0 || want == 0 || strings.Count(out, "None\n") != want {
+		t.Fatalf("export: exit %d, %d cells None, the file has %d: %s", code, strings.Count(out, "None\n"), want, errOut)
+	}
+	out, _, _ = runHitmiss(t, nil, "export", path, "--filter", "`Effect Amount of damage` = \"None\"")
+	if got := len(readCSV(t, out)) - 1; got != want {
+		t.Fatalf(`filter = "None": %d rows, the file has %d`, got, want)
+	}
+	in := []byte("n,word\n1,None\nNone,x\n-,NA\n")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "n,word\n1,None\nNone,x\n-,NA\n"},                   // n is text: - is no number
+		{[]string{"--na", "-,None"}, "n,word\n1,None\n,x\n,NA\n"}, // n is numbers
+		{[]string{"--na", "", "--filter", "n is na"}, "n,word\n"}, // no missing cell at all
+		{[]string{"--filter", `word = "None" or word = "NA"`}, "n,word\n1,None\n-,NA\n"},
+	} {
+		out, errOut, code := runHitmiss(t, in, append([]string{"export", "-"}, c.args...)...)
+		if code != 0 || out != c.want {
+			t.Errorf("export %q: exit %d %q, want %q (%s)", c.args, code, out, c.want, errOut)
+		}
+	}
+	if out, _, _ := runHitmiss(t, in, "inspect", "-", "--na", "None,-"); !regexp.MustCompile(`\n  n +int +2 NA\n  word +string +0 NA\n`).MatchString(out) {
+		t.Errorf("inspect --na:\n%s", out)
+	}
+}
+
+// Any name can be named: a column called "City, State" in --columns,
+// --sort and the filter, in backticks; the error's list of names quotes it
+// so that it reads as one.
+func TestExportNamesAnyColumn(t *testing.T) {
+	in := []byte("\"City, State\",pop,Total Discharges \nSeattle WA,700,1\nPortland OR,650,2\n")
+	out, errOut, code := runHitmiss(t, in, "export", "-", "--columns", "`Total Discharges `,`City, State`", "--sort", "-`City, State`", "--filter", "`City, State` contains \"o\"")
+	if code != 0 || out != "Total Discharges ,\"City, State\"\n2,Portland OR\n" {
+		t.Fatalf("exit %d %q %s", code, out, errOut)
+	}
+	_, errOut, _ = runHitmiss(t, in, "export", "-", "--columns", "nope")
+	if !strings.Contains(errOut, "(columns: `City, State`, pop, `Total Discharges `)") {
+		t.Fatalf("names listed: %s", errOut)
 	}
 }

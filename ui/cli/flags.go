@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -101,12 +102,15 @@ func mark(set *pflag.FlagSet) *pflag.FlagSet {
 type readingFlags struct {
 	delimiter string
 	noHeaders bool
+	na        []string
+	naSet     bool // --na was given, perhaps as '' (only empty cells missing)
 }
 
 func (r *readingFlags) flagSet() *pflag.FlagSet {
 	s := newGroup(readingGroup)
 	s.StringVarP(&r.delimiter, "delimiter", "d", "", "the field delimiter, one character `C`: , ; | or \\t (tab); default: detected")
 	s.BoolVar(&r.noHeaders, "no-headers", false, "the first line is data: columns are named column_1, column_2, …")
+	s.Var(&naValue{r}, "na", "the `LIST` of words, comma-separated, that mean a missing value in a number, date or bool column (text keeps them); '' for empty cells only; default: pandas' NA, N/A, null, None, NaN, …")
 	return mark(s)
 }
 
@@ -119,8 +123,30 @@ func (r *readingFlags) apply(srcs []loaders.Source) ([]loaders.Source, error) {
 	}
 	for i := range srcs {
 		srcs[i].Delimiter, srcs[i].NoHeader = d, r.noHeaders
+		if r.naSet {
+			srcs[i].NA, srcs[i].NASet = slices.Clone(r.na), true
+		}
 	}
 	return srcs, nil
+}
+
+// naValue is --na's value: a comma-separated list, where ” is the empty
+// list (only empty cells are missing).
+type naValue struct{ r *readingFlags }
+
+func (v *naValue) String() string { return strings.Join(v.r.na, ",") }
+func (v *naValue) Type() string   { return "list" }
+func (v *naValue) Set(s string) error {
+	v.r.na, v.r.naSet = []string{}, true
+	if s == "" {
+		return nil
+	}
+	for _, t := range strings.Split(s, ",") {
+		if t != "" {
+			v.r.na = append(v.r.na, t)
+		}
+	}
+	return nil
 }
 
 // parseDelimiter reads -d's value: one ASCII character other than a quote

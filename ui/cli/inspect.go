@@ -46,14 +46,31 @@ func inspect(ctx context.Context, s Streams, o *options, arg string) error {
 		return fail(err)
 	}
 	l := loaders.New(cache.NewRegistry(), loaders.Config{})
+	// A directory's files are each reported: one that cannot be read is
+	// one line on stderr, and only a directory none of whose files could
+	// be read fails.
+	read := 0
+	var last error
 	for _, src := range srcs {
 		m, err := l.Model.Get(ctx, src)
 		if err != nil {
-			return fail(err)
+			if ctx.Err() != nil {
+				return fail(err)
+			}
+			fmt.Fprintln(s.Err, "hitmiss:", ui.Sanitize(err.Error()))
+			last = err
+			continue
+		}
+		if read > 0 {
+			fmt.Fprintln(s.Out)
 		}
 		if err := ui.WriteInspect(s.Out, m); err != nil {
 			return fail(err)
 		}
+		read++
+	}
+	if read == 0 && last != nil {
+		return exitStatus(1)
 	}
 	return nil
 }

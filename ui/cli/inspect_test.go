@@ -124,3 +124,39 @@ func TestInspectPrintsFloatsAndTabsReadably(t *testing.T) {
 		t.Fatalf("floats printed with padding zeros:\n%s", out)
 	}
 }
+
+// inspect DIR reports every file: JSON lines as a table, a file that is
+// not one (a JSON array, an HTML page) as one line saying what it looks
+// like, and fails only when no file could be read.
+func TestInspectDirectoryReportsEveryFile(t *testing.T) {
+	dir := t.TempDir()
+	lines, err := os.ReadFile(loadertest.TestdataFile("flights-500.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{
+		"a-array.csv":     "[{\"a\": 1}, {\"a\": 2}]\n",
+		"b-flights.jsonl": string(lines),
+		"c-page.csv":      "<!DOCTYPE html><html><body>sign in</body></html>\n",
+		"d-plain.csv":     "x,y\n1,2\n",
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, errOut, code := runHitmiss(t, nil, "inspect", dir)
+	if code != 0 || strings.Count(out, "source: ") != 2 || !strings.Contains(out, "format: JSON lines") || !strings.Contains(out, "rows: 500\n") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	errLines := strings.Split(strings.TrimSpace(errOut), "\n")
+	if len(errLines) != 2 || !strings.Contains(errLines[0], "a-array.csv: a JSON array, not a table") || !strings.Contains(errLines[1], "c-page.csv: an HTML page") {
+		t.Fatalf("one line per unreadable file:\n%s", errOut)
+	}
+	for _, name := range []string{"b-flights.jsonl", "d-plain.csv"} {
+		os.Remove(filepath.Join(dir, name))
+	}
+	if _, _, code := runHitmiss(t, nil, "inspect", dir); code != 1 {
+		t.Fatalf("no file readable: exit %d, want 1", code)
+	}
+}

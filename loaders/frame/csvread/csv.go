@@ -40,6 +40,7 @@ func (e *InputError) Unwrap() error { return e.Err }
 
 // Report describes what ReadCSV found besides the frame.
 type Report struct {
+	Format    string // "" for delimited text; "JSON lines" for JSON lines
 	Delimiter byte
 	Header    bool
 	Encoding  string // "utf-8", "utf-8 with BOM", "utf-16le", "windows-1252", …
@@ -77,9 +78,11 @@ var DefaultMemoryBudget = memoryBudget()
 // benchmark files (see docs/BENCHMARKS.md) and rounded up.
 const MemoryFactor = 5
 
-// defaultNA are the tokens read as missing values: pandas' defaults.
-var defaultNA = []string{"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan",
-	"1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"}
+// defaultNA are the tokens read as missing values in a number, date or
+// bool column (frame.DefaultMissing, pandas' defaults). A text column keeps
+// them as the text they are (pandas' keep_default_na=False); an empty cell
+// is missing in every column.
+var defaultNA = frame.DefaultMissing
 
 // WithName names the input in errors and warnings.
 func WithName(name string) Option { return func(o *options) { o.name = name } }
@@ -90,7 +93,8 @@ func WithDelimiter(d byte) Option { return func(o *options) { o.delimiter = d } 
 // WithHeader says whether the first record is a header instead of guessing.
 func WithHeader(h bool) Option { return func(o *options) { o.header = &h } }
 
-// WithNA replaces the tokens read as missing values.
+// WithNA replaces the tokens read as missing values in number, date and
+// bool columns (defaultNA). An empty cell is missing whatever the list.
 func WithNA(tokens ...string) Option {
 	return func(o *options) {
 		o.na = map[string]bool{}
@@ -268,7 +272,7 @@ type naSet struct {
 }
 
 func newNASet(tokens map[string]bool) naSet {
-	s := naSet{tokens: tokens}
+	s := naSet{tokens: tokens, empty: true}
 	for t := range tokens {
 		if t == "" {
 			s.empty = true
@@ -295,6 +299,17 @@ func (s *naSet) has(b []byte) bool {
 		return false
 	}
 	return s.tokens[string(b)]
+}
+
+// hasString is has for a cell already read as text.
+func (s *naSet) hasString(c string) bool {
+	if len(c) == 0 {
+		return s.empty
+	}
+	if !s.last[c[len(c)-1]] || len(c) < len(s.lens) && !s.lens[len(c)] {
+		return false
+	}
+	return s.tokens[c]
 }
 
 // readAll reads r to the end in 1 MiB steps, checking ctx and the budget and
@@ -350,8 +365,9 @@ func uniqueNames(names []string) []string {
 	seen := make(map[string]bool, len(names))
 	next := map[string]int{} // per base name, the next suffix to try: linear even for thousands of duplicates
 	for i, n := range names {
-		n = strings.TrimSpace(n)
-		if n == "" {
+		// Names are kept byte for byte (a trailing space too): a filter,
+		// --columns and export name them as the file does.
+		if strings.TrimSpace(n) == "" {
 			n = fmt.Sprintf("column_%d", i+1)
 		}
 		if seen[n] {

@@ -283,13 +283,13 @@ func assertFrameMatchesText(t *testing.T, df dataframe.DataFrame, rows [][]strin
 		na[s] = true
 	}
 	for j, name := range df.Names() {
-		if name != strings.TrimSpace(rows[0][j]) && rows[0][j] != "" {
+		if name != rows[0][j] && rows[0][j] != "" {
 			t.Fatalf("column %d named %q, header says %q", j, name, rows[0][j])
 		}
 		col := df.Col(name)
 		for i := 0; i < df.Nrow(); i++ {
 			text, el := rows[i+1][j], col.Elem(i)
-			if na[text] {
+			if na[text] && (text == "" || col.Type() != series.String) {
 				if !el.IsNA() {
 					t.Fatalf("%s[%d] = %v, want NA for %q", name, i, el, text)
 				}

@@ -15,8 +15,10 @@ import (
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/frame/jsonlread"
 	"github.com/hitmiss/hitmiss/loaders/internal/hugepage"
 	"github.com/hitmiss/hitmiss/loaders/internal/intern"
+	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
 )
 
 // The reader works in passes over an input it can read at any offset:
@@ -143,6 +145,12 @@ func sampleLayout(in input, o *options, rep *Report) (tableLayout, error) {
 	}
 	if looksLikeHTML(sample) {
 		return l, o.fail("an HTML page, not CSV")
+	}
+	if k := jsonlread.Sniff(sample); k != jsonlread.NotJSON {
+		if k == jsonlread.Lines {
+			return l, o.fail("JSON lines, not CSV: name it .jsonl or .ndjson, or open it as a file, to read it as a table")
+		}
+		return l, o.fail("%s", k.Describe())
 	}
 	if !utf8.Valid(sample[:b]) {
 		return l, ErrNotUTF8 // the header is not UTF-8: decode the whole input in memory
@@ -623,7 +631,7 @@ func (f *fill) parseAll(ctx context.Context, workers int) error {
 			for j, fl := range fields {
 				t := f.cols[j] // allocated (or not) before the pass: read-only here
 				raw := fl.bytes(data, &w.scratch)
-				if f.na.has(raw) {
+				if f.na.has(raw) && (len(raw) == 0 || t.kind != kindString) {
 					t.setNA(row)
 				} else if !t.set(row, raw, w.store(j)) {
 					k, _ := classify(raw, nil)
@@ -683,7 +691,7 @@ func (f *fill) widen(ctx context.Context, workers int) error {
 					fl.end = fields[len(fields)-1].end // the verbatim remainder, as in pass 3
 				}
 				raw := fl.bytes(data, &w.scratch)
-				if f.na.has(raw) {
+				if f.na.has(raw) && (len(raw) == 0 || t.kind != kindString) {
 					t.setNA(row)
 				} else if !t.set(row, raw, w.store(j)) && bad == nil {
 					bad = fmt.Errorf("loaders: internal error: %q does not fit its widened column", raw)
@@ -694,6 +702,69 @@ func (f *fill) widen(ctx context.Context, workers int) error {
 			return bad
 		}
 		return err
+	})
+}
+
+// missingDates is the last step: a text column keeps a missing-value token
+// (None, N/A, …) as the text it is, but in a column whose other cells are
+// all dates the token means no date, and is missing. A column with no
+// token costs one look at each cell's last byte (naSet.hasString).
+func (f *fill) missingDates() {
+	parallel.For(len(f.cols), func(j int) {
+		t := f.cols[j]
+		if t.kind != kindString {
+			return
+		}
+		text := func(i int) (string, bool) {
+			if t.gota {
+				return t.cstrs[i].V, !t.cstrs[i].NA
+			}
+			if nas := t.nas.Load(); nas != nil && (*nas)[i] {
+				return "", false
+			}
+			return t.strs[i], true
+		}
+		var tokens []int
+		if t.gota {
+			for i, c := range t.cstrs {
+				if !c.NA && f.na.hasString(c.V) {
+					tokens = append(tokens, i)
+				}
+			}
+		} else {
+			// A tight loop: this runs over every text cell of every load.
+			var nas []bool
+			if p := t.nas.Load(); p != nil {
+				nas = *p
+			}
+			for i, c := range t.strs {
+				if f.na.hasString(c) && (nas == nil || !nas[i]) {
+					tokens = append(tokens, i)
+				}
+			}
+		}
+		if len(tokens) == 0 || len(tokens) == t.rows {
+			return
+		}
+		layout, dates := "", 0
+		for i := range t.rows {
+			s, ok := text(i)
+			if !ok || f.na.hasString(s) {
+				continue
+			}
+			_, l, good := frame.ParseDateLayout(s, layout)
+			if !good {
+				return
+			}
+			layout = l
+			dates++
+		}
+		if dates == 0 {
+			return
+		}
+		for _, i := range tokens {
+			t.setNA(i)
+		}
 	})
 }
 
@@ -731,6 +802,7 @@ func parseInput(ctx context.Context, in input, o *options, rep *Report) (parsed,
 	if err := f.widen(ctx, o.workers); err != nil {
 		return parsed{}, err
 	}
+	f.missingDates()
 	names := append(l.names, make([]string, len(f.cols)-len(l.names))...)
 	names = uniqueNames(names)
 	rep.Rows, rep.Ragged = rows, f.ragged

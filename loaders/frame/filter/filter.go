@@ -334,12 +334,27 @@ func (p *filterParser) lex() error {
 			p.toks = append(p.toks, token{kind: tokString, text: text, pos: i})
 			i = end
 		case r == '`':
-			end := strings.IndexByte(s[i+1:], '`')
+			// `` within the backticks is a backtick of the name.
+			var name strings.Builder
+			end := -1
+			for j := i + 1; j < len(s); j++ {
+				if s[j] != '`' {
+					name.WriteByte(s[j])
+					continue
+				}
+				if j+1 < len(s) && s[j+1] == '`' {
+					name.WriteByte('`')
+					j++
+					continue
+				}
+				end = j
+				break
+			}
 			if end < 0 {
 				return p.errAt(i, "column name opened with ` is never closed")
 			}
-			p.toks = append(p.toks, token{kind: tokColumn, text: s[i+1 : i+1+end], pos: i})
-			i += end + 2
+			p.toks = append(p.toks, token{kind: tokColumn, text: name.String(), pos: i})
+			i = end + 1
 		case r == '-' || r == '.' || unicode.IsDigit(r):
 			j := i + 1
 			for j < len(s) && (strings.IndexByte("0123456789.eE", s[j]) >= 0 || ((s[j] == '-' || s[j] == '+') && (s[j-1] == 'e' || s[j-1] == 'E'))) {
@@ -483,7 +498,7 @@ func (p *filterParser) parseOperand(after string) (operand, error) {
 	case tokIdent, tokColumn:
 		c, ok := p.cols[t.text]
 		if !ok {
-			return operand{}, p.errAt(t.pos, fmt.Sprintf("unknown column %q (columns: %s)", t.text, strings.Join(p.names, ", ")))
+			return operand{}, p.errAt(t.pos, fmt.Sprintf("unknown column %q (columns: %s)", t.text, frame.QuoteNames(p.names)))
 		}
 		return operand{col: &c, isNum: c.Numeric(), pos: t.pos, source: t.text}, nil
 	}

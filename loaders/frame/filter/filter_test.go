@@ -143,3 +143,19 @@ func TestFilterComparesDatesAsDates(t *testing.T) {
 		}
 	}
 }
+
+// A backtick in a name is written doubled inside backticks, and
+// QuoteColumn writes every name so that the filter reads it back.
+func TestFilterNamesWithBackticks(t *testing.T) {
+	df, _ := csvreadtest.Read(t, "it`s,\"City, State\"\na,x\nb,y\n")
+	for _, name := range []string{"it`s", "City, State"} {
+		q, err := QuoteColumn(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := CompileFrame(q+` != "zz"`, df)
+		if err != nil || len(p.Rows()) != 2 {
+			t.Errorf("%s: %v", q, err)
+		}
+	}
+}

@@ -4,13 +4,12 @@ import (
 	"fmt"
 	"math"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // EqualsTest is a filter test that keeps the rows whose column name (of
@@ -62,31 +61,11 @@ func TextEqualsTest(name, text string) (string, error) {
 }
 
 // QuoteColumn writes a column's name as the filter language reads it:
-// bare when it is a plain name, else in backquotes. A name holding a
-// backquote cannot be written.
+// bare when it is a plain name, else in backquotes, a backquote of the
+// name doubled (frame.QuoteName). The error is always nil: every name
+// can be written.
 func QuoteColumn(name string) (string, error) {
-	if strings.ContainsRune(name, '`') {
-		return "", fmt.Errorf("column %q has a ` in its name: the filter language cannot name it", name)
-	}
-	if plainName(name) && !slices.Contains(filterKeywords, strings.ToLower(name)) {
-		return name, nil
-	}
-	return "`" + name + "`", nil
-}
-
-// plainName reports whether the filter's lexer reads name as one
-// identifier: a letter or _ first, then letters, digits, _ and dots.
-func plainName(name string) bool {
-	for i, r := range name {
-		if r == utf8.RuneError {
-			return false
-		}
-		ok := r == '_' || unicode.IsLetter(r) || (i > 0 && (r == '.' || unicode.IsDigit(r)))
-		if !ok {
-			return false
-		}
-	}
-	return name != ""
+	return frame.QuoteName(name, filterKeywords...), nil
 }
 
 // quoteString writes s as a double-quoted string of the filter language,

@@ -26,7 +26,7 @@ func TestSortEqualsGotaArrange(t *testing.T) {
 }
 
 func TestSortOrderIsStableWithMissingLast(t *testing.T) {
-	df, _ := csvreadtest.Read(t, "v,s\n3,b\nNA,NA\n-1.5,a\n3,b\n-0,c\ninf,a\n-inf,b\n3,NA\n")
+	df, _ := csvreadtest.Read(t, "v,s\n3,b\nNA,\n-1.5,a\n3,b\n-0,c\ninf,a\n-inf,b\n3,\n")
 	for _, tc := range []struct {
 		col  string
 		desc bool

@@ -30,6 +30,11 @@ out = {}
 for spec in json.load(sys.stdin):
     df = pd.read_csv(spec["path"], sep=spec["sep"], dtype={c: str for c in spec["strCols"]},
                      keep_default_na=False, na_values=["", "NA", "N/A", "null", "NaN"])
+    # Text keeps the tokens as written: only an empty text cell is missing.
+    text = pd.read_csv(spec["path"], sep=spec["sep"], dtype=str, keep_default_na=False)
+    for c in df.columns:
+        if df[c].dtype == object:
+            df[c] = text[c].where(text[c] != "", None)
     cols = {}
     for c in df.columns:
         s = df[c]

@@ -1,0 +1,153 @@
+package csvread
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/loadertest"
+)
+
+const pandasText = `
+import json, sys
+import pandas as pd
+path = sys.argv[1]
+text = pd.read_csv(path, dtype=str, keep_default_na=False)   # every cell as written
+typed = pd.read_csv(path)                                      # pandas' missing values
+out = {}
+for c in text.columns:
+    numeric = typed[c].dtype.kind in "if"
+    out[c] = {"numeric": bool(numeric),
+              "cells": [None if (numeric and pd.isna(v)) else t for t, v in zip(text[c], typed[c])]}
+json.dump(out, sys.stdout)
+`
+
+// TestTextKeepsMissingTokens: in a text column None, N/A and the other
+// missing tokens are the text they are (pandas' keep_default_na=False),
+// in a number column they are missing (pandas' default): vega's
+// birdstrikes says None in "Effect Amount of damage".
+func TestTextKeepsMissingTokens(t *testing.T) {
+	py := loadertest.PandasPython(t)
+	path := loadertest.TestdataFile("birdstrikes-head.csv")
+	cmd := exec.Command(py, "-c", pandasText, path)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("pandas: %v\n%s", err, stderr.String())
+	}
+	var want map[string]struct {
+		Numeric bool
+		Cells   []*string
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &want); err != nil {
+		t.Fatal(err)
+	}
+	tab := readFile(t, path)
+	nones := 0
+	for _, name := range tab.Names() {
+		w, ok := want[name]
+		if !ok {
+			t.Errorf("pandas has no column %q", name)
+			continue
+		}
+		c, _ := tab.Column(name)
+		if c.Numeric() != w.Numeric {
+			t.Errorf("%s: numeric %v, pandas %v", name, c.Numeric(), w.Numeric)
+			continue
+		}
+		for i, cell := range w.Cells {
+			switch {
+			case cell == nil || *cell == "":
+				if !c.NA(i) {
+					t.Errorf("%s[%d] = %q, want missing", name, i, c.Text(i))
+				}
+			case c.NA(i):
+				t.Errorf("%s[%d] is missing, the file says %q", name, i, *cell)
+			case c.Type == series.String && c.Strs[i] != *cell:
+				t.Errorf("%s[%d] = %q, the file says %q", name, i, c.Strs[i], *cell)
+			}
+			if cell != nil && *cell == "None" && c.Type == series.String && !c.NA(i) {
+				nones++
+			}
+		}
+	}
+	if nones == 0 {
+		t.Error("no text cell says None: the file no longer tests the case")
+	}
+}
+
+// TestMissingTokensInTypedColumns: a number, bool or date column reads the
+// tokens as missing; --na's list replaces them (only empty cells with an
+// empty list); header names keep their spaces.
+func TestMissingTokensInTypedColumns(t *testing.T) {
+	text := "n,flag,when,word,Total Discharges \n1,true,2020-01-02,None,1\nNone,N/A,None,N/A,2\n,,,,3\n-,false,1/3/2020,x,4\n"
+	cases := []struct {
+		opts []Option
+		want map[string]string // column: its type and cells, missing as ·
+	}{
+		{nil, map[string]string{"n": "string [1 None · -]", "flag": "bool [true · · false]", "when": "string [2020-01-02 · · 1/3/2020]", "word": "string [None N/A · x]"}},
+		{[]Option{WithNA("-", "None", "N/A")}, map[string]string{"n": "int [1 · · ·]", "flag": "bool [true · · false]", "when": "string [2020-01-02 · · 1/3/2020]", "word": "string [None N/A · x]"}},
+		{[]Option{WithNA()}, map[string]string{"n": "string [1 None · -]", "flag": "string [true N/A · false]", "when": "string [2020-01-02 None · 1/3/2020]", "word": "string [None N/A · x]"}},
+	}
+	for _, c := range cases {
+		tab, err := ReadTable(context.Background(), strings.NewReader(text), c.opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := tab.Names(); got[4] != "Total Discharges " {
+			t.Errorf("header %q, want the file's %q", got[4], "Total Discharges ")
+		}
+		for name, want := range c.want {
+			col, _ := tab.Column(name)
+			var cells []string
+			for i := range col.Len() {
+				if col.NA(i) {
+					cells = append(cells, "·")
+				} else {
+					cells = append(cells, col.Text(i))
+				}
+			}
+			if got := string(col.Type) + " " + "[" + strings.Join(cells, " ") + "]"; got != want {
+				t.Errorf("na %d tokens: %s = %s, want %s", len(c.opts), name, got, want)
+			}
+		}
+	}
+}
+
+// TestConvertReadsMissingTokens: t float on a text column makes its None
+// cells missing without counting them as cells that did not convert.
+func TestConvertReadsMissingTokens(t *testing.T) {
+	tab, err := ReadTable(context.Background(), strings.NewReader("v\n1.5\nNone\nabc\n2\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, unread, err := frame.Convert(tab, []frame.TypeSpec{{Column: "v", Type: frame.TypeFloat}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := out.Column("v")
+	if unread["v"] != 1 || !c.NA(1) || !c.NA(2) || c.Floats[3] != 2 {
+		t.Errorf("unread %d, cells %v missing %v, want 1 unread (abc), None and abc missing", unread["v"], c.Floats, c.NAs)
+	}
+}
+
+func readFile(t *testing.T, path string) *frame.Table {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tab, err := ReadTable(context.Background(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tab
+}
