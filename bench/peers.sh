@@ -8,7 +8,8 @@
 #
 # With FLIGHTS (a file with vega-datasets' flights columns) the commands a
 # data person waits on race as whole processes, output to standard output
-# thrown away: hitmiss stats beside DuckDB's SUMMARIZE and Polars'
+# thrown away: hitmiss inspect (open) beside DuckDB's CREATE TABLE and
+# Polars' readCSV, hitmiss stats beside DuckDB's SUMMARIZE and Polars'
 # describe(), and hitmiss export with a filter, a two-key sort and a
 # group-by (mean(delay),count() per origin) beside the same query written
 # as CSV (bench/peers/cli.mjs). PARTS=cli runs only that race.
@@ -34,8 +35,9 @@ go build -o "$out/hitmiss" .
 if [ -n "${FLIGHTS:-}" ]; then
   peers_dir=$PWD/bench/.peers
   for i in $(seq "$runs"); do
-    for op in describe filter sort groupby; do
+    for op in open describe filter sort groupby; do
       case $op in
+        open) h=(inspect "$FLIGHTS") ;;
         describe) h=(stats "$FLIGHTS") ;;
         filter) h=(export "$FLIGHTS" --filter 'delay > 60 and origin = "ORD"') ;;
         sort) h=(export "$FLIGHTS" --sort -delay,date) ;;
@@ -55,7 +57,7 @@ for line in open(sys.argv[1]):
     if label.startswith("cli-"):
         runs.setdefault(label, []).append((float(wall), float(rss)))
 print("\n== commands on FLIGHTS, whole process: wall s / peak MiB (median); hitmiss ÷ peer, median of per-run ratios (range)")
-for op in ("describe", "filter", "sort", "groupby"):
+for op in ("open", "describe", "filter", "sort", "groupby"):
     h = runs[f"cli-{op}-hitmiss"]
     line = f"{op}: hitmiss {statistics.median(x[0] for x in h):.2f} s / {statistics.median(x[1] for x in h):.0f} MiB"
     for peer in ("duckdb", "polars"):

@@ -7,7 +7,8 @@
 //	node bench/peers/cli.mjs duckdb describe flights-3m.csv
 //	node bench/peers/cli.mjs polars groupby flights-3m.csv
 //
-// describe: DuckDB's SUMMARIZE, Polars' describe(); filter: delay > 60 and
+// open: the file read into a table and its row count printed (hitmiss
+// inspect); describe: DuckDB's SUMMARIZE, Polars' describe(); filter: delay > 60 and
 // origin = "ORD" as CSV; sort: by delay descending, then date, as CSV;
 // groupby: mean(delay) and count() per origin, in origin order, as CSV.
 // The modules come from PEERS_DIR (default bench/.peers).
@@ -29,6 +30,12 @@ if (engine === "duckdb") {
   const db = await DuckDBInstance.create(":memory:");
   const con = await db.connect();
   const src = `read_csv('${file.replaceAll("'", "''")}')`;
+  if (op === "open") {
+    await con.run(`CREATE TABLE t AS SELECT * FROM ${src}`);
+    const r = await con.runAndReadAll("SELECT count(*) AS n FROM t");
+    await out(JSON.stringify(r.getRowObjectsJson()) + "\n");
+    process.exit(0);
+  }
   const query = {
     describe: `SUMMARIZE SELECT * FROM ${src}`,
     filter: `SELECT * FROM ${src} WHERE delay > 60 AND origin = 'ORD'`,
@@ -48,6 +55,9 @@ if (engine === "duckdb") {
   const df = pl.readCSV(file);
   let res;
   switch (op) {
+    case "open":
+      await out(`${df.height} rows\n`);
+      process.exit(0);
     case "describe":
       await out(String(df.describe()) + "\n");
       process.exit(0);
