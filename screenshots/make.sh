@@ -164,3 +164,26 @@ curl -fsS -H "X-User: alice" "$svc/quote/AAPL" >/dev/null
 wait_for 'session alice'
 sleep 1.2 # the table read again after the clear
 shot attach
+
+# 10. hitmiss whatif on a trace the explorer recorded of itself: a few
+#     sorts, filters and value counts on seattle-weather with --slow, so
+#     each miss has a compute time, then the trace replayed under other
+#     max_entries and ttl settings.
+start --trace "$work/calls.jsonl" --slow 150ms seattle-weather
+wait_for "row 1/1,461"
+for k in s s s v Escape l s v Escape h s; do
+  keys "$k"
+  sleep 0.6
+done
+keys f
+sleep 0.3
+keys -l 'temp_max > 20'
+keys Enter
+sleep 0.8
+keys Escape
+sleep 0.6
+keys q
+for _ in $(seq 100); do [ -s "$work/calls.jsonl" ] && break; sleep 0.05; done
+W=120 H=24 start whatif "$work/calls.jsonl" --max-entries 1,2,5 --ttl 2s,5m --plot
+wait_for "recorded"
+shot whatif

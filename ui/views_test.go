@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -27,5 +28,13 @@ func TestViewsHonourTheFilter(t *testing.T) {
 	d.key("esc", "d")
 	d.settle()
 	mustContain(t, d.screen(), "describe")
-	mustLack(t, d.screen(), "35.6") // the year's maximum is not a snow day's
+	// The year's maximum is not a snow day's. Only the describe's own max
+	// row is read: the panel's log may show a duration of 35.6ms.
+	for _, line := range strings.Split(d.screen(), "\n") {
+		if strings.HasPrefix(line, "max ") {
+			if strings.Contains(line[:min(len(line), 70)], "35.6") {
+				t.Fatalf("describe's max row shows the year's maximum: %q", line)
+			}
+		}
+	}
 }

@@ -21,7 +21,7 @@ func attachCmd(s Streams) *cobra.Command {
 	var interval time.Duration
 	cmd := &cobra.Command{
 		Use:   "attach URL",
-		Short: "watch a running Go program's caches (cache/cachehttp), full screen",
+		Short: "Watch a running Go program's caches, full screen",
 		Long: `Watches the caches of a running program that mounts cache/cachehttp's
 Handler at URL: the per-function table, the event log, the hit ratio over
 time and the nearest expiries. Clears (c, C) work only when the program

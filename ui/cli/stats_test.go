@@ -14,15 +14,29 @@ import (
 	"github.com/hitmiss/hitmiss/loaders/loadertest"
 )
 
+// pandasRead defines read(spec): the file as hitmiss reads it. Number,
+// date and bool columns read pandas' default missing tokens as missing
+// (hitmiss' frame.DefaultMissing is that list); a text column keeps them
+// as written, only an empty cell missing (keep_default_na=False).
+const pandasRead = `
+import pandas as pd
+def read(spec, **kw):
+    df = pd.read_csv(spec["path"], sep=spec["sep"], **kw)
+    text = pd.read_csv(spec["path"], sep=spec["sep"], dtype=str, keep_default_na=False)
+    for c in df.columns:
+        if df[c].dtype == object:
+            df[c] = text[c].where(text[c] != "", None)
+    return df
+`
+
 // pandasDescribe reads a list of specs on stdin and prints, per spec's
 // name, pandas' describe(include='all') of the file: per column its count,
 // unique, freq and numbers, and every value tied for the most frequent.
-const pandasDescribe = `
+const pandasDescribe = pandasRead + `
 import json, math, sys
-import pandas as pd
 out = {}
 for spec in json.load(sys.stdin):
-    df = pd.read_csv(spec["path"], sep=spec["sep"], dtype={c: str for c in spec["strCols"]})
+    df = read(spec, dtype={c: str for c in spec["strCols"]})
     d = df.describe(include="all")
     cols = {}
     for c in df.columns:
@@ -136,12 +150,11 @@ func containsAny(vals []any, s string) bool {
 
 // pandasGroupBy prints, per case, pandas' df.groupby(keys) with the
 // aggregates asked for, as rows of [keys..., figures...].
-const pandasGroupBy = `
+const pandasGroupBy = pandasRead + `
 import json, sys
-import pandas as pd
 out = {}
 for spec in json.load(sys.stdin):
-    df = pd.read_csv(spec["path"], sep=spec["sep"])
+    df = read(spec)
     if spec["mask"]:
         df = df[eval(spec["mask"])]
     g = df.groupby(spec["keys"])

@@ -16,7 +16,7 @@ import (
 // is not counted, a group of one has no std, an even count's median is
 // the mean of its middles, 1 and 1.0 are one value.
 func TestGroupByMedianStdDistinct(t *testing.T) {
-	df, _ := csvreadtest.Read(t, "k,v,s\na,1,x\nb,10,y\na,3,x\nb,NA,\na,4,z\nc,7,x\na,1.0,NA\n")
+	df, _ := csvreadtest.Read(t, "k,v,s\na,1,x\nb,10,y\na,3,x\nb,NA,\na,4,z\nc,7,x\na,1.0,\n")
 	tab := frame.TableOf(df)
 	want := map[string][]float64{
 		AggMedian:   {2, 10, 7},                    // a: 1 1 3 4
@@ -35,7 +35,7 @@ func TestGroupByMedianStdDistinct(t *testing.T) {
 			}
 		}
 	}
-	got, err := GroupBy(tab, "k", "s", AggDistinct) // text: x z (NA not counted), y, x
+	got, err := GroupBy(tab, "k", "s", AggDistinct) // text: x z (the empty cell not counted), y, x
 	if err != nil {
 		t.Fatal(err)
 	}
