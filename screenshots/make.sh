@@ -115,13 +115,16 @@ shot demo-present
 #    damages it for bob, whose screen says so.
 serve_pid=""
 trap 'tmux kill-session -t hitmiss-shot 2>/dev/null || true; tmux -L hitmiss-room kill-server 2>/dev/null || true; [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null; rm -rf "$work"' EXIT
-ssh-keygen -q -t ed25519 -N '' -C hitmiss-shot -f "$work/id"
-cp "$work/id.pub" "$work/authorized_keys"
+# A session is named by its key (the authorized_keys comment): one key each.
+for u in alice bob; do
+  ssh-keygen -q -t ed25519 -N '' -C "$u" -f "$work/id-$u"
+  cat "$work/id-$u.pub" >> "$work/authorized_keys"
+done
 "$work/hitmiss" serve --listen 127.0.0.1:0 --authorized-keys "$work/authorized_keys" --host-key "$work/host_key" 2>"$work/serve.log" &
 serve_pid=$!
 for _ in $(seq 100); do grep -q 'listening on' "$work/serve.log" && break; sleep 0.05; done
 port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$work/serve.log" | cut -d: -f2)
-ssh_as() { echo "ssh -F /dev/null -p $port -i $work/id -o IdentitiesOnly=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -t $1@127.0.0.1"; }
+ssh_as() { echo "ssh -F /dev/null -p $port -i $work/id-$1 -o IdentitiesOnly=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -t $1@127.0.0.1"; }
 tmux -L hitmiss-room kill-server 2>/dev/null || true
 TERM=xterm-256color tmux -L hitmiss-room -f /dev/null new-session -d -s room -x 201 -y 40 "$(ssh_as alice)"
 tmux -L hitmiss-room set -g status off
