@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // Sorting: s sorts by the cursor's column alone (again: descending, again:
@@ -129,7 +130,7 @@ func addSortKey(s *scope, col string) intent {
 func sortText(keys []loaders.SortKey) string {
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = Sanitize(k.Column) + map[bool]string{false: " ↑", true: " ↓"}[k.Desc]
+		parts[i] = Sanitize(frame.QuoteName(k.Column)) + map[bool]string{false: " ↑", true: " ↓"}[k.Desc]
 	}
 	return "sort: " + strings.Join(parts, ", ")
 }
