@@ -24,6 +24,8 @@ func sortCommands(k KeyMap) commandTable {
 		{key: k.Columns.AddSort, views: on, run: func(s *scope) intent { return addSortKey(s, s.cursorColumn()) }},
 		{key: k.Sort, views: tables, run: func(s *scope) intent { return sortView(s, false) }},
 		{key: k.Columns.AddSort, views: tables, run: func(s *scope) intent { return sortView(s, true) }},
+		{key: k.Sort, views: viewsOf(viewDescribe), run: sortDescribe},
+		{key: k.Columns.AddSort, views: viewsOf(viewDescribe), run: sortDescribe},
 	}}
 }
 
