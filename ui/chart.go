@@ -222,12 +222,16 @@ func chartCommands(k KeyMap) commandTable {
 // askLineX is L: the prompt for the line's x axis.
 func askLineX(s *scope) intent {
 	col := s.cursorColumn()
-	return s.ask(promptLineX, fmt.Sprintf("line of %s over (a date or number column; empty: row number): ", Sanitize(col)), firstDateColumn(s.ctx.page), true,
+	return s.ask(promptLineX, fmt.Sprintf("line of %s over (a date or number column; empty: row number): ", Sanitize(col)), quoteGuess(firstDateColumn(s.ctx.page)), true,
 		func(s *scope, col, text string) intent {
-			if text != "" && !s.knownColumn(text) {
-				return intent{}
+			x := ""
+			if text != "" {
+				var ok bool
+				if x, ok = s.columnNamed(text); !ok {
+					return intent{}
+				}
 			}
-			s.q.View, s.q.Column, s.q.Views.XColumn = viewLine, col, text
+			s.q.View, s.q.Column, s.q.Views.XColumn = viewLine, col, x
 			s.fitChart()
 			return rerunQuery()
 		})
@@ -241,16 +245,17 @@ func askScatterX(s *scope) intent {
 	if len(others) > 0 {
 		first = others[0]
 	}
-	return s.ask(promptScatterX, fmt.Sprintf("scatter of %s against number column: ", Sanitize(col)), first, true,
+	return s.ask(promptScatterX, fmt.Sprintf("scatter of %s against number column: ", Sanitize(col)), quoteGuess(first), true,
 		func(s *scope, col, text string) intent {
-			if !s.knownColumn(text) {
+			x, ok := s.columnNamed(text)
+			if !ok {
 				return intent{}
 			}
-			if !s.isNumeric(text) {
-				s.note.text = fmt.Sprintf("%s is text: a scatter needs two numeric columns", Sanitize(text))
+			if !s.isNumeric(x) {
+				s.note.text = fmt.Sprintf("%s is text: a scatter needs two numeric columns", Sanitize(x))
 				return intent{}
 			}
-			s.q.View, s.q.Column, s.q.Views.XColumn = viewScatter, col, text
+			s.q.View, s.q.Column, s.q.Views.XColumn = viewScatter, col, x
 			s.fitChart()
 			return rerunQuery()
 		})

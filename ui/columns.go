@@ -273,6 +273,15 @@ func jumpTo(s *scope, text string) {
 	df, _, _ := s.views.table.shown()
 	names := df.Names()
 	want := strings.ToLower(strings.TrimSpace(text))
+	if strings.HasPrefix(want, "`") {
+		// A name in backticks, as in every other prompt: `City, State`.
+		quoted, err := frame.ParseNames(strings.TrimSpace(text))
+		if err != nil || len(quoted) != 1 {
+			s.note.text = fmt.Sprintf("no column named like %q", Sanitize(text))
+			return
+		}
+		want = strings.ToLower(quoted[0])
+	}
 	found := -1
 	for _, match := range []func(string) bool{
 		func(n string) bool { return n == want },

@@ -10,7 +10,8 @@ import (
 
 // A key that does not apply in the view shown does nothing: no rerun, no
 // change to the query; the notice says where it is not. (s on describe
-// used to start a rerun that sorted nothing.)
+// used to start a rerun that sorted nothing; it sorts describe's columns
+// now, so t, the table's, stands in.)
 func TestAKeyOutsideItsViewStartsNoRerun(t *testing.T) {
 	d := weather(t)
 	d.key("d")
@@ -19,15 +20,15 @@ func TestAKeyOutsideItsViewStartsNoRerun(t *testing.T) {
 		t.Fatalf("d did not describe: view %v", d.m.q.View)
 	}
 	started, reruns, q := d.m.rerun.next, d.m.runs.reruns, d.m.q
-	d.key("s")
+	d.key("t")
 	d.settle()
 	if d.m.rerun.next != started || d.m.runs.reruns != reruns {
-		t.Fatalf("s on describe started a rerun: %d → %d started, %d → %d finished", started, d.m.rerun.next, reruns, d.m.runs.reruns)
+		t.Fatalf("t on describe started a rerun: %d → %d started, %d → %d finished", started, d.m.rerun.next, reruns, d.m.runs.reruns)
 	}
 	if len(d.m.q.Sort) != 0 || d.m.q.View != q.View {
-		t.Fatalf("s on describe changed the query: %+v", d.m.q)
+		t.Fatalf("t on describe changed the query: %+v", d.m.q)
 	}
-	mustContain(t, d.screen(), "s: not in describe")
+	mustContain(t, d.screen(), "t: not in describe")
 	d.key("d", "s") // back on the table, s sorts
 	d.settle()
 	if len(d.m.q.Sort) != 1 || !strings.Contains(title(d), "sort: date ↑") {

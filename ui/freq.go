@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 	"github.com/hitmiss/hitmiss/ui/page"
 )
@@ -190,16 +191,11 @@ func showFreq(s *scope, cols []string) {
 
 // askFreqColumns is V: the prompt for the columns to count together.
 func askFreqColumns(s *scope) intent {
-	return s.ask(promptFreqColumns, "frequency over columns (a, b, …): ", s.cursorColumn()+", ", false,
+	return s.ask(promptFreqColumns, "frequency over columns (a, `b, c`, …): ", frame.QuoteName(s.cursorColumn())+", ", false,
 		func(s *scope, _, text string) intent {
-			var cols []string
-			for _, c := range strings.Split(text, ",") {
-				if c = strings.TrimSpace(c); c != "" && !slices.Contains(cols, c) {
-					if !s.knownColumn(c) {
-						return intent{}
-					}
-					cols = append(cols, c)
-				}
+			cols, ok := s.columnsNamed(text)
+			if !ok {
+				return intent{}
 			}
 			if len(cols) == 0 {
 				s.note.text = "frequency: no column given"

@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/go-gota/gota/series"
 
+	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/loaders/frame/filter"
 	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 	"github.com/hitmiss/hitmiss/ui/page"
@@ -145,7 +146,14 @@ func groupByFilter(p *page.Page, i int) (string, error) {
 	text := p.Views.Groups[0].Elem(i, 0).String()
 	// group_by writes a missing key as NA, which no present value reads as
 	// (NA is one of the loader's missing-value tokens).
-	expr, err := filter.EqualsTest(keyName, page.TypeOf(p.Model.Data(), keyName), text, text == "NA")
+	typ := page.TypeOf(p.Model.Data(), keyName)
+	expr, err := filter.EqualsTest(keyName, typ, text, text == "NA")
+	if err == nil && text != "NA" && typ == series.String && keySharesInstant(p, text) {
+		// = compares dates as instants, and another group writes this
+		// one's instant differently (1/2/2020 beside 2020-01-02): match the
+		// text itself, as a value count's enter does.
+		expr, err = filter.TextEqualsTest(keyName, text)
+	}
 	if err != nil {
 		return "", err
 	}
@@ -153,6 +161,26 @@ func groupByFilter(p *page.Page, i int) (string, error) {
 		expr = "(" + p.Query.Filter + ") and " + expr
 	}
 	return expr, nil
+}
+
+// keySharesInstant reports whether text, a group's key, reads as a date
+// that another group's key writes differently.
+func keySharesInstant(p *page.Page, text string) bool {
+	t, ok := frame.ParseDate(text)
+	if !ok {
+		return false
+	}
+	keys := p.Views.Groups[0]
+	for i := range keys.Nrow() {
+		other := keys.Elem(i, 0).String()
+		if other == text || other == "NA" {
+			continue
+		}
+		if u, ok := frame.ParseDate(other); ok && u.Equal(t) {
+			return true
+		}
+	}
+	return false
 }
 
 // groupCommands: A aggregates the cursor's column by another.
@@ -165,12 +193,13 @@ func groupCommands(k KeyMap) commandTable {
 // askGroupKey is A: the prompt for the column to group by.
 func askGroupKey(s *scope) intent {
 	col := s.cursorColumn()
-	return s.ask(promptGroupKey, fmt.Sprintf("aggregate %s, grouped by column: ", Sanitize(col)), groupGuess(s, col), false,
+	return s.ask(promptGroupKey, fmt.Sprintf("aggregate %s, grouped by column: ", Sanitize(col)), quoteGuess(groupGuess(s, col)), false,
 		func(s *scope, col, text string) intent {
-			if !s.knownColumn(text) {
+			key, ok := s.columnNamed(text)
+			if !ok {
 				return intent{}
 			}
-			s.q.View, s.q.Column, s.q.Views.GroupKey, s.q.Views.Order = viewGroup, col, text, nil
+			s.q.View, s.q.Column, s.q.Views.GroupKey, s.q.Views.Order = viewGroup, col, key, nil
 			s.views.group.scroller, s.views.group.col = scroller{}, 0
 			return rerunQuery()
 		})

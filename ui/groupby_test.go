@@ -50,3 +50,36 @@ func TestGroupByAggregates(t *testing.T) {
 	d.settle()
 	mustContain(t, d.screen(), "filter: weather = ")
 }
+
+// enter on a group-by line opens exactly the group's rows when its key
+// column writes one instant in two forms: 1/2/2020 is the 1/2/2020 row,
+// not the 2020-01-02 rows too, as the value counts' enter has it.
+func TestGroupByEnterOnMixedDateForms(t *testing.T) {
+	d := openCSV(t, "when.csv", "when,v\n1/2/2020,1\n2020-01-02,2\n2020-01-02,3\n3/14/2015 9:30 PM,4\n12/31/2019,5\n")
+	d.cursorTo("v")
+	for key, want := range map[string]string{"1/2/2020": "1 of 5 rows match", "2020-01-02": "2 of 5 rows match", "12/31/2019": "1 of 5 rows match"} {
+		d.key("A")
+		d.answer("when")
+		p := d.m.ctx.page
+		at := -1
+		for i := range groupCount(p) {
+			if p.Views.Groups[0].Elem(p.Views.Row(i), 0).String() == key {
+				at = i
+			}
+		}
+		if at < 0 {
+			t.Fatalf("no group %s on %q", key, d.screen())
+		}
+		for range at {
+			d.key("j")
+		}
+		d.key("enter")
+		d.settle()
+		mustContain(t, d.screen(), want)
+		d.key("esc")
+		d.settle()
+		d.key("esc") // back to the table
+		d.settle()
+		d.cursorTo("v")
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // A key goes to the root Model, which finds the command it names (press,
@@ -155,14 +156,68 @@ func (s *scope) isNumeric(name string) bool {
 }
 
 // knownColumn reports whether the table shows a column named c; if not,
-// the notice lists those it has.
+// the notice lists those it has, each as a prompt reads it back
+// (frame.QuoteNames: `City, State`, pop is two names).
 func (s *scope) knownColumn(c string) bool {
 	names := s.shownNames()
 	if !slices.Contains(names, c) {
-		s.note.text = fmt.Sprintf("no column %q (columns: %s)", Sanitize(c), Sanitize(strings.Join(names, ", ")))
+		s.note.text = fmt.Sprintf("no column %s (columns: %s)", Sanitize(frame.QuoteName(c)), Sanitize(frame.QuoteNames(names)))
 		return false
 	}
 	return true
+}
+
+// columnNamed reads the one column name typed at a prompt (A, L, P): a
+// name the table shows as typed, else as frame.ParseNames reads it, so
+// `City, State` in backticks names the column with a comma.
+func (s *scope) columnNamed(text string) (string, bool) {
+	if slices.Contains(s.shownNames(), text) {
+		return text, true
+	}
+	names, err := frame.ParseNames(text)
+	if err != nil {
+		s.note.text = Sanitize(err.Error())
+		return "", false
+	}
+	if len(names) != 1 {
+		s.note.text = fmt.Sprintf("%s is %d names, one column is asked for (a name with a comma goes in backticks: `a, b`)", Sanitize(frame.QuoteNames(names)), len(names))
+		return "", false
+	}
+	return names[0], s.knownColumn(names[0])
+}
+
+// quoteGuess writes a column a prompt proposes as the prompt reads it
+// back: a name with a comma or a space in backticks; none stays none.
+func quoteGuess(name string) string {
+	if name == "" {
+		return ""
+	}
+	return frame.QuoteName(name)
+}
+
+// columnsNamed reads the list of column names typed at a prompt (V) as
+// frame.ParseNames does, once each; every one must be shown. A comma
+// left at the end (V proposes "col, ") ends the list.
+func (s *scope) columnsNamed(text string) ([]string, bool) {
+	text = strings.TrimSuffix(strings.TrimSpace(text), ",")
+	if strings.TrimSpace(text) == "" {
+		return nil, true
+	}
+	names, err := frame.ParseNames(text)
+	if err != nil {
+		s.note.text = Sanitize(err.Error())
+		return nil, false
+	}
+	var cols []string
+	for _, c := range names {
+		if !slices.Contains(cols, c) {
+			if !s.knownColumn(c) {
+				return nil, false
+			}
+			cols = append(cols, c)
+		}
+	}
+	return cols, true
 }
 
 // ask opens a prompt about the cursor column (V, A, L, P); numeric

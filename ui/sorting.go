@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // Sorting: s sorts by the cursor's column alone (again: descending, again:
@@ -23,6 +24,8 @@ func sortCommands(k KeyMap) commandTable {
 		{key: k.Columns.AddSort, views: on, run: func(s *scope) intent { return addSortKey(s, s.cursorColumn()) }},
 		{key: k.Sort, views: tables, run: func(s *scope) intent { return sortView(s, false) }},
 		{key: k.Columns.AddSort, views: tables, run: func(s *scope) intent { return sortView(s, true) }},
+		{key: k.Sort, views: viewsOf(viewDescribe), run: sortDescribe},
+		{key: k.Columns.AddSort, views: viewsOf(viewDescribe), run: sortDescribe},
 	}}
 }
 
@@ -129,7 +132,7 @@ func addSortKey(s *scope, col string) intent {
 func sortText(keys []loaders.SortKey) string {
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = Sanitize(k.Column) + map[bool]string{false: " ↑", true: " ↓"}[k.Desc]
+		parts[i] = Sanitize(frame.QuoteName(k.Column)) + map[bool]string{false: " ↑", true: " ↓"}[k.Desc]
 	}
 	return "sort: " + strings.Join(parts, ", ")
 }

@@ -63,7 +63,7 @@ func setType(s *scope, col, text string) intent {
 func typesTitle(types []frame.TypeSpec) string {
 	parts := make([]string, len(types))
 	for i, t := range types {
-		parts[i] = Sanitize(t.Column) + " " + string(t.Type)
+		parts[i] = Sanitize(frame.QuoteName(t.Column)) + " " + string(t.Type)
 	}
 	return "types: " + strings.Join(parts, ", ")
 }

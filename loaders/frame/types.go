@@ -61,7 +61,8 @@ type TypeSpec struct {
 // per converted column how many present cells could not be read. A text
 // cell that is one of the missing tokens (DefaultMissing when missing is
 // nil) becomes a missing value of a number, date or bool, and is not
-// counted.
+// counted. A number may be written with thousands separators, a currency
+// or percent sign, or parentheses for a negative (ParseWrittenNumber).
 func Convert(t *Table, types []TypeSpec, missing []string) (*Table, map[string]int, error) {
 	if missing == nil {
 		missing = DefaultMissing
@@ -193,6 +194,9 @@ func intOf(c Column, i int) (v int, ok, na bool) {
 	if f, err := strconv.ParseFloat(s, 64); err == nil && f == math.Trunc(f) && math.Abs(f) <= 1<<53 {
 		return int(f), true, false
 	}
+	if f, _, ok := ParseWrittenNumber(s); ok && f == math.Trunc(f) && math.Abs(f) <= 1<<53 {
+		return int(f), true, false // $1,200, 12%
+	}
 	return 0, false, false
 }
 
@@ -203,8 +207,12 @@ func floatOf(c Column, i int) (v float64, ok, na bool) {
 	if c.Type != series.String {
 		return c.Float(i), true, false
 	}
-	f, err := strconv.ParseFloat(strings.TrimSpace(c.Strs[i]), 64)
-	return f, err == nil, false
+	s := strings.TrimSpace(c.Strs[i])
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		return f, true, false
+	}
+	f, _, ok := ParseWrittenNumber(s) // 68,641.00, (45.10)
+	return f, ok, false
 }
 
 func boolOf(c Column, i int) (v, ok, na bool) {

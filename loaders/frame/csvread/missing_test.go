@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
@@ -150,4 +151,67 @@ func readFile(t *testing.T, path string) *frame.Table {
 		t.Fatal(err)
 	}
 	return tab
+}
+
+// TestConvertReadsWrittenNumbers: t float and t int read thousands
+// separators, currency and percent signs and (negatives); the cells that
+// still are not numbers are counted.
+func TestConvertReadsWrittenNumbers(t *testing.T) {
+	tab, err := ReadTable(context.Background(), strings.NewReader("v\n\"68,641.00\"\n\"$1,200\"\n(45.10)\n12%\nabout 3\nN/A\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, unread, err := frame.Convert(tab, []frame.TypeSpec{{Column: "v", Type: frame.TypeFloat}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := out.Column("v")
+	if want := []float64{68641, 1200, -45.10, 12}; unread["v"] != 1 || !slices.Equal(c.Floats[:4], want) || !c.NA(4) || !c.NA(5) {
+		t.Errorf("t float: unread %d, cells %v missing %v; want %v, 1 unread (about 3)", unread["v"], c.Floats, c.NAs, want)
+	}
+	out, unread, err = frame.Convert(tab, []frame.TypeSpec{{Column: "v", Type: frame.TypeInt}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ = out.Column("v")
+	if want := []int{68641, 1200, 0, 12}; unread["v"] != 2 || !slices.Equal(c.Ints[:4], want) || !c.NA(2) {
+		t.Errorf("t int: unread %d, cells %v missing %v; want %v, 2 unread ((45.10), about 3)", unread["v"], c.Ints, c.NAs, want)
+	}
+}
+
+// TestDetectsWrittenNumbers: a column whose every present cell is a
+// number as written opens as numbers (int when none has a fraction), with
+// a warning saying how they were read; one word, or a code with a leading
+// zero, keeps the column text; plain number columns are as before.
+func TestDetectsWrittenNumbers(t *testing.T) {
+	text := "price,pay,share,plain,word,zip\n" +
+		"\"$1,200\",\"68,641.00\",12%,5,\"$1,200\",00501\n" +
+		"$30,(45.10),7%,6,n/a?,\"1,234\"\n" +
+		"N/A,\"1,000\",,7,$3,12\n"
+	tab, err := ReadTable(context.Background(), strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]series.Type{"price": series.Int, "pay": series.Float, "share": series.Int, "plain": series.Int, "word": series.String, "zip": series.String}
+	for name, typ := range want {
+		if c, _ := tab.Column(name); c.Type != typ {
+			t.Errorf("column %s is %s, want %s", name, c.Type, typ)
+		}
+	}
+	price, _ := tab.Column("price")
+	pay, _ := tab.Column("pay")
+	if !slices.Equal(price.Ints[:2], []int{1200, 30}) || !price.NA(2) || !slices.Equal(pay.Floats, []float64{68641, -45.10, 1000}) {
+		t.Errorf("price %v (missing %v), pay %v", price.Ints, price.NAs, pay.Floats)
+	}
+	var rep Report
+	df, err := ReadCSV(context.Background(), strings.NewReader(text), WithReport(&rep)) // gota's cells too
+	if err != nil {
+		t.Fatal(err)
+	}
+	if df.Col("price").Type() != series.Int || df.Col("pay").Elem(1).Float() != -45.10 {
+		t.Errorf("gota's frame: price is %s, pay[1] %v", df.Col("price").Type(), df.Col("pay").Elem(1))
+	}
+	if len(rep.Warnings) != 3 || !strings.Contains(rep.Warnings[2], "column share: numbers written with separators") {
+		t.Errorf("warnings %q, want one per column read as written numbers", rep.Warnings)
+	}
 }

@@ -803,9 +803,14 @@ func parseInput(ctx context.Context, in input, o *options, rep *Report) (parsed,
 		return parsed{}, err
 	}
 	f.missingDates()
+	written := f.writtenNumbers()
 	names := append(l.names, make([]string, len(f.cols)-len(l.names))...)
 	names = uniqueNames(names)
 	rep.Rows, rep.Ragged = rows, f.ragged
+	for _, j := range written {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf(
+			"column %s: numbers written with separators, a currency or percent sign or (parentheses) are read as numbers (12%% is 12, (5) is -5)", frame.QuoteName(names[j])))
+	}
 	if f.ragged > 0 {
 		msg := fmt.Sprintf("%s a field count other than the header's %d: short rows were padded with NA", rowsHave(f.ragged), f.ncols)
 		if len(f.cols) > f.ncols {
