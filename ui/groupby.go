@@ -143,12 +143,13 @@ func fmtAgg(v float64, w int) string {
 // joined to the filter it was computed under.
 func groupByFilter(p *page.Page, i int) (string, error) {
 	keyName := p.Query.Views.GroupKey
-	text := p.Views.Groups[0].Elem(i, 0).String()
-	// group_by writes a missing key as NA, which no present value reads as
-	// (NA is one of the loader's missing-value tokens).
+	elem := p.Views.Groups[0].Elem(i, 0)
+	text, missing := elem.String(), elem.IsNA()
+	// group_by keeps a missing key as a missing element: a text cell that
+	// says NA is a group of its own.
 	typ := page.TypeOf(p.Model.Data(), keyName)
-	expr, err := filter.EqualsTest(keyName, typ, text, text == "NA")
-	if err == nil && text != "NA" && typ == series.String && keySharesInstant(p, text) {
+	expr, err := filter.EqualsTest(keyName, typ, text, missing)
+	if err == nil && !missing && typ == series.String && keySharesInstant(p, text) {
 		// = compares dates as instants, and another group writes this
 		// one's instant differently (1/2/2020 beside 2020-01-02): match the
 		// text itself, as a value count's enter does.

@@ -42,16 +42,11 @@ func GroupBy(t *frame.Table, key, value, agg string) (dataframe.DataFrame, error
 		sum      float64
 		min, max float64
 	}
-	index := map[string]int{}
-	var keys []string
+	keys := newGroupKeys()
 	var accs []acc
 	for i := range kc.Len() {
-		k := kc.Text(i)
-		g, ok := index[k]
-		if !ok {
-			g = len(keys)
-			index[k] = g
-			keys = append(keys, k)
+		g, isNew := keys.of(kc, i)
+		if isNew {
 			accs = append(accs, acc{min: math.Inf(1), max: math.Inf(-1)})
 		}
 		if vc.NA(i) {
@@ -81,7 +76,7 @@ func GroupBy(t *frame.Table, key, value, agg string) (dataframe.DataFrame, error
 		}
 	}
 	return frame.FrameOf([]series.Series{
-		series.New(keys, series.String, key),
+		keys.series(key),
 		series.New(vals, series.Float, value+"_"+agg),
-	}, len(keys)), nil
+	}, len(vals)), nil
 }

@@ -28,17 +28,12 @@ func groupSpread(kc, vc frame.Column, key, value, agg string) (dataframe.DataFra
 	if agg != AggDistinct && !vc.Numeric() {
 		return dataframe.DataFrame{}, fmt.Errorf("cannot %s column %q: it is %s", agg, value, vc.Type)
 	}
-	index := map[string]int{}
-	var keys []string
+	keys := newGroupKeys()
 	var values [][]float64        // median, std: each group's values
 	var distinct []map[string]int // distinct: each group's values as keys
 	for i := range kc.Len() {
-		k := kc.Text(i)
-		g, ok := index[k]
-		if !ok {
-			g = len(keys)
-			index[k] = g
-			keys = append(keys, k)
+		g, isNew := keys.of(kc, i)
+		if isNew {
 			values = append(values, nil)
 			distinct = append(distinct, map[string]int{})
 		}
@@ -56,8 +51,8 @@ func groupSpread(kc, vc frame.Column, key, value, agg string) (dataframe.DataFra
 			values[g] = append(values[g], vc.Float(i))
 		}
 	}
-	vals := make([]float64, len(keys))
-	for g := range keys {
+	vals := make([]float64, len(values))
+	for g := range vals {
 		switch agg {
 		case AggMedian:
 			vals[g] = median(values[g])
@@ -68,9 +63,9 @@ func groupSpread(kc, vc frame.Column, key, value, agg string) (dataframe.DataFra
 		}
 	}
 	return frame.FrameOf([]series.Series{
-		series.New(keys, series.String, key),
+		keys.series(key),
 		series.New(vals, series.Float, value+"_"+agg),
-	}, len(keys)), nil
+	}, len(vals)), nil
 }
 
 // median is the middle of vs (sorted in place), the mean of the two
