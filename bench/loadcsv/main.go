@@ -12,7 +12,9 @@
 // (median of 5): the rows the filter `lat > 40 and city contains "an"`
 // keeps (FilterRows, what the explorer shows), value counts of city, the
 // row order of a sort by one column (SortOrder; a different column each
-// run, as the cache would serve a repeat) and describe.
+// run, as the cache would serve a repeat) and describe. -cpuprofile FILE
+// profiles the whole run (go tool pprof -top FILE); log.Fatal ends it
+// unwritten.
 package main
 
 import (
@@ -21,6 +23,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"syscall"
 	"time"
@@ -35,7 +38,18 @@ import (
 func main() {
 	impl := flag.String("impl", "hitmiss", "hitmiss or gota")
 	op := flag.String("op", "read", "read, preview, open, filter, counts, sort or describe")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to `FILE` (go tool pprof)")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	path := flag.Arg(0)
 	ctx := context.Background()
 	start := time.Now()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"slices"
@@ -213,5 +214,57 @@ func TestDetectsWrittenNumbers(t *testing.T) {
 	}
 	if len(rep.Warnings) != 3 || !strings.Contains(rep.Warnings[2], "column share: numbers written with separators") {
 		t.Errorf("warnings %q, want one per column read as written numbers", rep.Warnings)
+	}
+}
+
+// TestMissingTokensAfterTheSample: tokens met only after the sample, in
+// columns whose kind the later cells change (empty, then dates; numbers,
+// then words) and in spans parsed on several workers, are read as in a
+// short file: missing among dates, text among words. In the Table and in
+// gota's cells alike.
+func TestMissingTokensAfterTheSample(t *testing.T) {
+	defer smallBlocks(1 << 10)()
+	var b strings.Builder
+	b.WriteString("when,code,word\n")
+	for i := range 3 * sampleRows {
+		switch {
+		case i < sampleRows+10:
+			fmt.Fprintf(&b, ",%d,w%d\n", i, i)
+		case i%7 == 0:
+			b.WriteString("None,N/A,NA\n")
+		default:
+			fmt.Fprintf(&b, "2020-01-%02d,x%d,w%d\n", 1+i%28, i, i)
+		}
+	}
+	text := b.String()
+	tab, err := ReadTable(context.Background(), strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	df, err := ReadCSV(context.Background(), strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	when, _ := tab.Column("when")
+	code, _ := tab.Column("code")
+	word, _ := tab.Column("word")
+	tokens := 0
+	for i := sampleRows + 10; i < 3*sampleRows; i++ {
+		if i%7 != 0 {
+			continue
+		}
+		tokens++
+		if !when.NA(i) || !df.Col("when").Elem(i).IsNA() {
+			t.Fatalf("when[%d] = %q in a column of dates, want missing", i, when.Text(i))
+		}
+		if code.NA(i) || code.Strs[i] != "N/A" || df.Col("code").Elem(i).String() != "N/A" {
+			t.Fatalf("code[%d] = %q in a text column, want N/A as written", i, code.Text(i))
+		}
+		if word.NA(i) || word.Strs[i] != "NA" || df.Col("word").Elem(i).String() != "NA" {
+			t.Fatalf("word[%d] = %q in a text column, want NA as written", i, word.Text(i))
+		}
+	}
+	if when.NA(3*sampleRows-2) || when.Strs[3*sampleRows-2] == "" || tokens == 0 {
+		t.Errorf("when's last cell %q, %d tokens: the file no longer tests the case", when.Text(3*sampleRows-2), tokens)
 	}
 }

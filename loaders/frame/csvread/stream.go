@@ -335,10 +335,15 @@ type target struct {
 	cbools []frame.Cell[bool]
 	cstrs  []frame.Cell[string]
 	misfit kind // join of the kinds of values that did not fit
+	// tokens: a text cell of the column is a missing-value token, kept as
+	// text (see missingDates). Set at most a few times, by whichever
+	// worker meets one first.
+	tokens atomic.Bool
 }
 
 func (t *target) alloc(k kind, n int) {
 	t.kind, t.rows, t.misfit = k, n, kindNA
+	t.tokens.Store(false)
 	t.ints, t.floats, t.bools, t.strs = nil, nil, nil, nil
 	t.cints, t.cfloat, t.cbools, t.cstrs = nil, nil, nil, nil
 	t.nas.Store(nil)
@@ -407,6 +412,14 @@ func (t *target) setNA(row int) {
 		}
 	}
 	(*nas)[row] = true
+}
+
+// sawToken notes that a text cell of t is a missing-value token: stored
+// once, so the workers do not take the line in turns.
+func (t *target) sawToken() {
+	if !t.tokens.Load() {
+		t.tokens.Store(true)
+	}
 }
 
 // set parses raw into row, reporting whether it fits the column's kind.
@@ -631,9 +644,14 @@ func (f *fill) parseAll(ctx context.Context, workers int) error {
 			for j, fl := range fields {
 				t := f.cols[j] // allocated (or not) before the pass: read-only here
 				raw := fl.bytes(data, &w.scratch)
-				if f.na.has(raw) && (len(raw) == 0 || t.kind != kindString) {
-					t.setNA(row)
-				} else if !t.set(row, raw, w.store(j)) {
+				if f.na.has(raw) {
+					if len(raw) == 0 || t.kind != kindString {
+						t.setNA(row)
+						continue
+					}
+					t.sawToken()
+				}
+				if !t.set(row, raw, w.store(j)) {
 					k, _ := classify(raw, nil)
 					w.misfit[j] = joinKinds(w.misfit[j], k)
 				}
@@ -691,9 +709,14 @@ func (f *fill) widen(ctx context.Context, workers int) error {
 					fl.end = fields[len(fields)-1].end // the verbatim remainder, as in pass 3
 				}
 				raw := fl.bytes(data, &w.scratch)
-				if f.na.has(raw) && (len(raw) == 0 || t.kind != kindString) {
-					t.setNA(row)
-				} else if !t.set(row, raw, w.store(j)) && bad == nil {
+				if f.na.has(raw) {
+					if len(raw) == 0 || t.kind != kindString {
+						t.setNA(row)
+						continue
+					}
+					t.sawToken()
+				}
+				if !t.set(row, raw, w.store(j)) && bad == nil {
 					bad = fmt.Errorf("loaders: internal error: %q does not fit its widened column", raw)
 				}
 			}
@@ -707,12 +730,12 @@ func (f *fill) widen(ctx context.Context, workers int) error {
 
 // missingDates is the last step: a text column keeps a missing-value token
 // (None, N/A, …) as the text it is, but in a column whose other cells are
-// all dates the token means no date, and is missing. A column with no
-// token costs one look at each cell's last byte (naSet.hasString).
+// all dates the token means no date, and is missing. The parse noted the
+// columns that met a token (target.tokens): the others cost nothing here.
 func (f *fill) missingDates() {
 	parallel.For(len(f.cols), func(j int) {
 		t := f.cols[j]
-		if t.kind != kindString {
+		if t.kind != kindString || !t.tokens.Load() {
 			return
 		}
 		text := func(i int) (string, bool) {
@@ -724,28 +747,8 @@ func (f *fill) missingDates() {
 			}
 			return t.strs[i], true
 		}
-		var tokens []int
-		if t.gota {
-			for i, c := range t.cstrs {
-				if !c.NA && f.na.hasString(c.V) {
-					tokens = append(tokens, i)
-				}
-			}
-		} else {
-			// A tight loop: this runs over every text cell of every load.
-			var nas []bool
-			if p := t.nas.Load(); p != nil {
-				nas = *p
-			}
-			for i, c := range t.strs {
-				if f.na.hasString(c) && (nas == nil || !nas[i]) {
-					tokens = append(tokens, i)
-				}
-			}
-		}
-		if len(tokens) == 0 || len(tokens) == t.rows {
-			return
-		}
+		// Whether the other cells are all dates first: a text column
+		// stops at its first cell that is no date.
 		layout, dates := "", 0
 		for i := range t.rows {
 			s, ok := text(i)
@@ -761,6 +764,12 @@ func (f *fill) missingDates() {
 		}
 		if dates == 0 {
 			return
+		}
+		var tokens []int
+		for i := range t.rows {
+			if s, ok := text(i); ok && f.na.hasString(s) {
+				tokens = append(tokens, i)
+			}
 		}
 		for _, i := range tokens {
 			t.setNA(i)
