@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -88,14 +89,46 @@ func startTmuxIn(t *testing.T, dir string, width, height int, args ...string) *t
 	for i, a := range args {
 		quoted[i] = strconv.Quote(a)
 	}
-	script := fmt.Sprintf("XDG_CACHE_HOME=%s XDG_STATE_HOME=%s %s %s; echo $? > %s; sleep 30", dir, dir, bin, strings.Join(quoted, " "), s.exit)
+	// The program's pid is written before it starts (sh execs it), so the
+	// cleanup can wait for it to end: a program killed with its window
+	// still writes its history into dir, which the test then removes.
+	pidFile := filepath.Join(dir, "pid")
+	script := fmt.Sprintf("XDG_CACHE_HOME=%s XDG_STATE_HOME=%s sh -c 'echo $$ > %s; exec \"$0\" \"$@\"' %s %s; echo $? > %s; sleep 30",
+		dir, dir, pidFile, bin, strings.Join(quoted, " "), s.exit)
 	cmd := s.tmux("new-session", "-d", "-s", s.name, "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), script)
 	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("tmux: %v\n%s", err, out)
 	}
-	t.Cleanup(func() { s.tmux("kill-server").Run() })
+	t.Cleanup(func() {
+		s.tmux("kill-server").Run()
+		waitExited(pidFile)
+	})
 	return s
+}
+
+// waitExited waits, at most 10 s, for the process whose pid is in file to
+// end (as a person's shell waits for a killed job); no file, no wait.
+func waitExited(file string) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || pid <= 0 {
+		return
+	}
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if syscall.Kill(pid, 0) != nil {
+			return
+		}
+		// Ended, but not yet reaped by whoever inherited it.
+		if stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil {
+			if _, after, ok := strings.Cut(string(stat), ") "); ok && strings.HasPrefix(after, "Z") {
+				return
+			}
+		}
+	}
 }
 
 // tmux runs a tmux command on the session's own server (-L its name): a
