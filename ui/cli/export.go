@@ -109,18 +109,12 @@ func runExport(ctx context.Context, s Streams, o *options, e exportFlags, arg st
 			return fail(fmt.Errorf("%s: already exists (pass --force to overwrite it)", e.out))
 		}
 	}
-	srcs, err := loaders.Resolve(arg, s.In)
+	src, err := oneSource(s, o, arg, "export writes")
 	if err != nil {
 		return fail(err)
 	}
-	if len(srcs) != 1 {
-		return fail(fmt.Errorf("%s: holds %d files: export writes one dataset, name one file", arg, len(srcs)))
-	}
-	if srcs, err = o.read.apply(srcs); err != nil {
-		return fail(err)
-	}
 	l := loaders.New(cache.NewRegistry(), loaders.Config{})
-	m, err := l.Model.Get(ctx, srcs[0])
+	m, err := l.Model.Get(ctx, src)
 	if err != nil {
 		return fail(err)
 	}

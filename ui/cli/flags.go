@@ -114,6 +114,23 @@ func (r *readingFlags) flagSet() *pflag.FlagSet {
 	return mark(s)
 }
 
+// oneSource resolves arg to the one dataset a command works on (export,
+// stats: does says what it does with it), read as the reading flags say;
+// a folder of several files is refused.
+func oneSource(s Streams, o *options, arg, does string) (loaders.Source, error) {
+	srcs, err := loaders.Resolve(arg, s.In)
+	if err != nil {
+		return loaders.Source{}, err
+	}
+	if len(srcs) != 1 {
+		return loaders.Source{}, fmt.Errorf("%s: holds %d files: %s one dataset, name one file", arg, len(srcs), does)
+	}
+	if srcs, err = o.read.apply(srcs); err != nil {
+		return loaders.Source{}, err
+	}
+	return srcs[0], nil
+}
+
 // apply sets the reading options on every source: they are part of the
 // source's identity, so the cache keeps two readings of one file apart.
 func (r *readingFlags) apply(srcs []loaders.Source) ([]loaders.Source, error) {

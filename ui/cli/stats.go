@@ -49,18 +49,12 @@ func runStats(ctx context.Context, s Streams, o *options, format, arg string) er
 	default:
 		return fail(fmt.Errorf("--format %q: not one of table, csv, json", format))
 	}
-	srcs, err := loaders.Resolve(arg, s.In)
+	src, err := oneSource(s, o, arg, "stats describes")
 	if err != nil {
 		return fail(err)
 	}
-	if len(srcs) != 1 {
-		return fail(fmt.Errorf("%s: holds %d files: stats describes one dataset, name one file", arg, len(srcs)))
-	}
-	if srcs, err = o.read.apply(srcs); err != nil {
-		return fail(err)
-	}
 	l := loaders.New(cache.NewRegistry(), loaders.Config{})
-	m, err := l.Model.Get(ctx, srcs[0])
+	m, err := l.Model.Get(ctx, src)
 	if err != nil {
 		return fail(err)
 	}
