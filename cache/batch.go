@@ -58,7 +58,7 @@ func (f *Func[A, R]) GetMany(ctx context.Context, args []A) ([]R, error) {
 
 	// Hits first, without a lock, as Get serves them.
 	var miss []int
-	keys := make([]argKey, len(args))
+	var keys []argKey // made at the first miss: a GetMany of hits allocates only its result
 	for i, arg := range args {
 		var buf [flatBufSize]byte
 		e, b, err := f.find(ctx, arg, &buf)
@@ -71,13 +71,17 @@ func (f *Func[A, R]) GetMany(ctx context.Context, args []A) ([]R, error) {
 			} else {
 				f.store.hit(e)
 			}
-			f.emitHit(ctx, e.label, Hit)
-			replay(ctx, e.elements)
-			v, err := f.out(e.val)
-			if err != nil {
-				fail(err)
+			if f.reg.hub.active() {
+				f.emitHit(ctx, e.label, Hit)
 			}
-			out[i] = v
+			replay(ctx, e.elements)
+			if f.plainOut {
+				out[i] = e.val
+			} else if v, err := f.out(e.val); err != nil {
+				fail(err)
+			} else {
+				out[i] = v
+			}
 			if hooked {
 				f.hooks(ctx, arg, Hit, 0, nil)
 			}
@@ -87,6 +91,9 @@ func (f *Func[A, R]) GetMany(ctx context.Context, args []A) ([]R, error) {
 			if b, err = f.keyBytes(arg, &buf); err != nil {
 				return nil, err
 			}
+		}
+		if keys == nil {
+			keys = make([]argKey, len(args))
 		}
 		keys[i] = argKey(b)
 		miss = append(miss, i)
