@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/hitmiss/hitmiss/cache"
-	"github.com/hitmiss/hitmiss/loaders/internal/bytesize"
+	"github.com/hitmiss/hitmiss/internal/bytesize"
 	"github.com/hitmiss/hitmiss/loaders/loadertest"
 )
 

@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/hitmiss/hitmiss/cache"
+	"github.com/hitmiss/hitmiss/internal/bytesize"
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
-	"github.com/hitmiss/hitmiss/loaders/internal/bytesize"
 )
 
 // TestModelLoadIsNotCopied checks that opening a file builds one frame:

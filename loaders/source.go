@@ -17,9 +17,9 @@ import (
 	"github.com/zeebo/blake3"
 
 	"github.com/hitmiss/hitmiss/datasets"
+	"github.com/hitmiss/hitmiss/internal/bytesize"
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
 	"github.com/hitmiss/hitmiss/loaders/frame/jsonlread"
-	"github.com/hitmiss/hitmiss/loaders/internal/bytesize"
 )
 
 // SourceKind says where a dataset's bytes come from.

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hitmiss/hitmiss/cache"
+	"github.com/hitmiss/hitmiss/internal/bytesize"
 	"github.com/hitmiss/hitmiss/ui"
 )
 
@@ -167,7 +168,7 @@ func (w whatifSetting) String() string {
 		parts = append(parts, "ttl="+w.ttl.String())
 	}
 	if w.maxBytes >= 0 {
-		parts = append(parts, "max-bytes="+humanBytes(w.maxBytes))
+		parts = append(parts, "max-bytes="+bytesize.Human(w.maxBytes))
 	}
 	if len(parts) == 0 {
 		return "as recorded (replayed)"
@@ -404,7 +405,7 @@ func writeWhatif(w io.Writer, rows []whatifRow) {
 	fmt.Fprintf(tw, "%-*s\thit ratio\tmisses\tcompute spent\tcompute saved\tpeak bytes\t\n", long, "setting")
 	for _, r := range rows {
 		fmt.Fprintf(tw, "%-*s\t%.1f%%\t%d\t%s\t%s\t%s\t\n", long, r.setting, 100*r.ratio(), r.misses,
-			seconds(r.spent), seconds(r.saved), humanBytes(r.peak))
+			seconds(r.spent), seconds(r.saved), bytesize.Human(r.peak))
 	}
 	tw.Flush()
 }
@@ -427,20 +428,6 @@ func plotWhatif(w io.Writer, rows []whatifRow) {
 }
 
 func seconds(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', 3, 64) + "s" }
-
-// humanBytes writes n bytes as a person reads a size: 512 B, 3.2 MiB.
-func humanBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
-}
 
 // parseByteSize reads a size such as 64MiB, 1.5GB, 4096 or 512k: binary
 // units (KiB, MiB, GiB, and K, M, G) are powers of 1024, decimal ones (kB,

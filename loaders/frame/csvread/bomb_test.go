@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hitmiss/hitmiss/loaders/internal/bytesize"
+	"github.com/hitmiss/hitmiss/internal/bytesize"
 	"github.com/hitmiss/hitmiss/loaders/loadertest"
 )
 

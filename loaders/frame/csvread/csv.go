@@ -17,8 +17,8 @@ import (
 
 	"github.com/go-gota/gota/dataframe"
 
+	"github.com/hitmiss/hitmiss/internal/bytesize"
 	"github.com/hitmiss/hitmiss/loaders/frame"
-	"github.com/hitmiss/hitmiss/loaders/internal/bytesize"
 )
 
 // InputError is a problem with the input itself, phrased for the person who

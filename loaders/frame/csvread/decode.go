@@ -12,7 +12,7 @@ import (
 
 	"golang.org/x/text/encoding/charmap"
 
-	"github.com/hitmiss/hitmiss/loaders/internal/bytesize"
+	"github.com/hitmiss/hitmiss/internal/bytesize"
 )
 
 // decode turns raw input into UTF-8 text: it gunzips, strips byte-order

@@ -19,8 +19,8 @@ import (
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
 
+	"github.com/hitmiss/hitmiss/internal/bytesize"
 	"github.com/hitmiss/hitmiss/loaders/frame"
-	"github.com/hitmiss/hitmiss/loaders/internal/bytesize"
 	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
 )
 
