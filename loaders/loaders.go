@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"slices"
@@ -17,6 +18,7 @@ import (
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
 	"github.com/hitmiss/hitmiss/loaders/frame/filter"
 	"github.com/hitmiss/hitmiss/loaders/frame/jsonlread"
+	"github.com/hitmiss/hitmiss/loaders/frame/parquetread"
 	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 )
 
@@ -196,6 +198,9 @@ func (l *Loaders) load(ctx context.Context, src Source) (Loaded, error) {
 	if src.Kind == URL {
 		opts = append(opts, csvread.WithMaxBytes(urlMaxBytes)) // a .gz download is capped by what it inflates to
 	}
+	if src.parquet(r) {
+		return src.loadParquet(ctx, r, size)
+	}
 	if src.jsonLines(r) {
 		t, err := jsonlread.ReadTable(ctx, r, src.Name())
 		if err != nil {
@@ -209,6 +214,32 @@ func (l *Loaders) load(ctx context.Context, src Source) (Loaded, error) {
 		return Loaded{}, err
 	}
 	return Loaded{Report: rep, table: t}, nil
+}
+
+// loadParquet reads a Parquet source whole, its types from its schema.
+func (s Source) loadParquet(ctx context.Context, r io.Reader, size int64) (Loaded, error) {
+	ra, size, err := s.readerAt(r, size)
+	if err != nil {
+		return Loaded{}, err
+	}
+	t, err := parquetread.ReadTable(ctx, ra, size, parquetread.Options{MaxCells: csvread.DefaultMemoryBudget / 16})
+	if err != nil {
+		return Loaded{}, parquetError(s, err)
+	}
+	return Loaded{Report: parquetReport(t, size), table: t}, nil
+}
+
+// parquetReport is what the load of a Parquet file of size bytes found.
+func parquetReport(t *frame.Table, size int64) csvread.Report {
+	return csvread.Report{Format: "Parquet", Header: true, Rows: t.Nrow(), Bytes: size}
+}
+
+// parquetError names the source in a Parquet reader's error, once.
+func parquetError(s Source, err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return &csvread.InputError{Input: s.Name(), Problem: err.Error(), Err: err}
 }
 
 func (l *Loaders) model(ctx context.Context, src Source) (*DatasetModel, error) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
+	"github.com/hitmiss/hitmiss/loaders/frame/parquetread"
 )
 
 // Preview is the first rows of a source, parsed at once, so that a first
@@ -39,11 +40,22 @@ func (l *Loaders) Preview(ctx context.Context, src Source, rows int) (Preview, e
 	if src.Kind == URL {
 		return Preview{}, ErrNoPreview
 	}
-	r, _, err := src.open(ctx)
+	r, size, err := src.open(ctx)
 	if err != nil {
 		return Preview{}, err
 	}
 	defer r.Close()
+	if src.parquet(r) {
+		ra, size, err := src.readerAt(r, size)
+		if err != nil {
+			return Preview{}, err
+		}
+		t, whole, err := parquetread.ReadFirst(ctx, ra, size, rows)
+		if err != nil {
+			return Preview{}, parquetError(src, err)
+		}
+		return Preview{Loaded: Loaded{Report: parquetReport(t, size), table: t}, Whole: whole}, nil
+	}
 	return previewOf(ctx, r, src.Name(), rows)
 }
 

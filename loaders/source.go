@@ -20,6 +20,7 @@ import (
 	"github.com/hitmiss/hitmiss/internal/bytesize"
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
 	"github.com/hitmiss/hitmiss/loaders/frame/jsonlread"
+	"github.com/hitmiss/hitmiss/loaders/frame/parquetread"
 )
 
 // SourceKind says where a dataset's bytes come from.
@@ -113,7 +114,7 @@ var urlMaxBytes int64 = DefaultURLMaxSize
 
 // dataExts are the files a directory source lists: the ones the messages
 // and the README name. Any file given by its path is read, .txt included.
-var dataExts = []string{".csv", ".tsv", ".psv", ".jsonl", ".ndjson", ".csv.gz", ".tsv.gz", ".psv.gz", ".gz"}
+var dataExts = []string{".csv", ".tsv", ".psv", ".jsonl", ".ndjson", ".parquet", ".csv.gz", ".tsv.gz", ".psv.gz", ".gz"}
 
 func isDataFile(name string) bool {
 	lower := strings.ToLower(name)
@@ -177,7 +178,7 @@ func Resolve(spec string, stdin io.Reader) ([]Source, error) {
 			}
 		}
 		if len(out) == 0 {
-			return nil, fail("directory holds no .csv, .tsv, .psv, .jsonl or .gz files")
+			return nil, fail("directory holds no .csv, .tsv, .psv, .jsonl, .parquet or .gz files")
 		}
 		slices.SortFunc(out, func(a, b Source) int { return strings.Compare(a.Path, b.Path) })
 		return out, nil
@@ -203,6 +204,44 @@ func (s Source) jsonLines(r io.Reader) bool {
 	head := make([]byte, 4<<10)
 	n, _ := ra.ReadAt(head, 0)
 	return jsonlread.Sniff(head[:n]) == jsonlread.Lines
+}
+
+// parquet reports whether the source is a Parquet file, read from r: by
+// its name (.parquet) or by its first bytes, the magic PAR1.
+func (s Source) parquet(r io.Reader) bool {
+	if strings.HasSuffix(strings.ToLower(s.Path), ".parquet") {
+		return true
+	}
+	if s.Kind == Bundled || s.Kind == Stdin {
+		return parquetread.Sniff(s._data)
+	}
+	ra, ok := r.(io.ReaderAt)
+	if !ok {
+		return false
+	}
+	head := make([]byte, len(parquetread.Magic))
+	n, _ := ra.ReadAt(head, 0)
+	return parquetread.Sniff(head[:n])
+}
+
+// readerAt returns r as an io.ReaderAt, which a Parquet file's footer
+// needs: a file or the bytes of standard input as they are, a download
+// read into memory (within the cap fetch puts on it).
+func (s Source) readerAt(r io.Reader, size int64) (io.ReaderAt, int64, error) {
+	if s.Kind == Bundled || s.Kind == Stdin {
+		return bytes.NewReader(s._data), int64(len(s._data)), nil
+	}
+	if ra, ok := r.(io.ReaderAt); ok && size >= 0 {
+		return ra, size, nil
+	}
+	data, err := io.ReadAll(io.LimitReader(r, urlMaxBytes+1))
+	if err != nil {
+		return nil, 0, &csvread.InputError{Input: s.Name(), Problem: "cannot read: " + err.Error(), Err: err}
+	}
+	if int64(len(data)) > urlMaxBytes {
+		return nil, 0, &csvread.InputError{Input: s.Name(), Problem: fmt.Sprintf("a Parquet download over %s", bytesize.Human(urlMaxBytes))}
+	}
+	return bytes.NewReader(data), int64(len(data)), nil
 }
 
 // stdinHash identifies standard input's bytes in cache keys: a 256-bit
