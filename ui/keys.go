@@ -23,6 +23,7 @@ type KeyMap struct {
 	ClearEntry                 key.Binding
 	Columns                    ColumnKeys // columns.go
 	Help, Quit                 key.Binding
+	Undo, Redo                 key.Binding // undo.go
 	// Grouping, charts, sheets and export (freq.go, groupby.go, chart.go, bars.go, sheets.go, exportview.go).
 	FreqColumns, GroupBy         key.Binding
 	Line, Scatter                key.Binding
@@ -89,6 +90,8 @@ func DefaultKeyMap() KeyMap {
 		Export:         b([]string{"e"}, "e", "export view to file…"),
 		Yes:            b([]string{"y"}, "y", "yes (overwrite)"),
 		No:             b([]string{"n", "esc"}, "n", "no"),
+		Undo:           b([]string{"u"}, "u", "undo (VisiData's U; U shows columns)"),
+		Redo:           b([]string{"R"}, "R", "redo (as VisiData)"),
 		Help:           b([]string{"?"}, "?", "help"),
 		Quit:           b([]string{"q", "ctrl+c"}, "q", "quit"),
 		Accept:         b([]string{"enter"}, "enter", "apply"),

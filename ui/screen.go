@@ -338,6 +338,9 @@ func (m Model) statusLine(width int) string {
 		// (one may join another's computation): golden screens leave it out.
 		counts = "H hits M misses"
 	}
+	if m.hist.label != "" && p.Ready(m.q) {
+		counts = m.hist.label + " · " + counts // an undo's rerun: all hits, as the counts show
+	}
 	parts := []string{st.StatusKey.Render(number), took, counts}
 	if label := m.sessionLabel(); label != "" {
 		parts = append([]string{st.StatusKey.Render(label)}, parts...)
