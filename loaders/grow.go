@@ -22,6 +22,8 @@ import (
 	"github.com/hitmiss/hitmiss/internal/bytesize"
 	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
+	"github.com/hitmiss/hitmiss/loaders/frame/jsonlread"
+	"github.com/hitmiss/hitmiss/loaders/frame/parquetread"
 )
 
 // A growing source is read in pieces as its bytes arrive: standard input
@@ -171,6 +173,11 @@ type growth struct {
 	pieces []ChunkArgs
 	end    int64 // where the next piece starts
 	text   []int // columns read as text in every piece
+	// built is the source, as stat'ed, the last model was built for: when
+	// a newer one is built, that model is dropped from dataset_model,
+	// since a followed file would otherwise keep one whole table per
+	// piece it grew by.
+	built *Source
 	// reset: the source shrank (a file truncated or replaced) and is read
 	// again from its start; the load says so once.
 	reset bool
@@ -203,16 +210,17 @@ func pieceSource(src Source) Source {
 
 // loadGrowing reads a growing source: the pieces known, then one more for
 // whatever whole records arrived since, each through load_chunk, joined.
-func (l *Loaders) loadGrowing(ctx context.Context, src Source) (Loaded, []ChunkArgs, error) {
+func (l *Loaders) loadGrowing(ctx context.Context, src Source) (_ Loaded, _ []ChunkArgs, old *Source, _ error) {
 	g := l.growthOf(src)
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if err := g.update(src); err != nil {
-		return Loaded{}, nil, err
+		return Loaded{}, nil, nil, err
 	}
 	if len(g.pieces) == 0 {
-		return Loaded{}, nil, ErrNoRowsYet
+		return Loaded{}, nil, nil, ErrNoRowsYet
 	}
+	var stale []ChunkArgs // pieces read before a column turned out text
 	for {
 		var parts []*frame.Table
 		var rep csvread.Report
@@ -224,7 +232,7 @@ func (l *Loaders) loadGrowing(ctx context.Context, src Source) (Loaded, []ChunkA
 			}
 			got, err := l.LoadChunk.Get(ctx, *p)
 			if err != nil {
-				return Loaded{}, nil, err
+				return Loaded{}, nil, nil, err
 			}
 			p._data = nil // kept in the entry now; read again from the source if it leaves
 			parts = append(parts, got.table)
@@ -243,10 +251,17 @@ func (l *Loaders) loadGrowing(ctx context.Context, src Source) (Loaded, []ChunkA
 				rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s got shorter: read again from its start", src.Name()))
 				g.reset = false
 			}
-			return Loaded{Report: rep, table: t}, slices.Clone(g.pieces), nil
+			for _, p := range stale {
+				_ = l.LoadChunk.ClearArg(p)
+			}
+			old, g.built = g.built, &src
+			return Loaded{Report: rep, table: t}, slices.Clone(g.pieces), old, nil
 		}
 		// Numbers in one piece, text in another: every piece reads those
 		// columns as text, as one read of the whole file would.
+		for _, p := range g.pieces {
+			stale = append(stale, p) // read as text below: these readings go
+		}
 		grew := false
 		for _, j := range retext {
 			if !slices.Contains(g.text, j) {
@@ -254,7 +269,7 @@ func (l *Loaders) loadGrowing(ctx context.Context, src Source) (Loaded, []ChunkA
 			}
 		}
 		if !grew {
-			return Loaded{}, nil, fmt.Errorf("load %s: internal error: pieces read as text do not join", src.Name())
+			return Loaded{}, nil, nil, fmt.Errorf("load %s: internal error: pieces read as text do not join", src.Name())
 		}
 		slices.Sort(g.text)
 		g.text = slices.Clip(g.text)
@@ -396,4 +411,27 @@ func named(t *frame.Table, names []string) *frame.Table {
 		cols[j].Name = names[j]
 	}
 	return frame.NewTable(cols, t.Nrow())
+}
+
+// ErrStreamWhole says a stream is JSON lines or Parquet, which are read
+// whole: the page waits for the stream's end.
+var ErrStreamWhole = errors.New("read whole once it has ended (JSON lines or Parquet, not delimited text)")
+
+// streamWhole reads a stream that is not delimited text (JSON lines,
+// Parquet) as standard input read whole, through load_csv, once it has
+// ended. It reports false for a stream of delimited text, which is read
+// in pieces.
+func (l *Loaders) streamWhole(ctx context.Context, src Source) (Loaded, bool, error) {
+	data, ended, _ := src.stream.state()
+	head := data[:min(len(data), 4<<10)]
+	if !parquetread.Sniff(head) && jsonlread.Sniff(head) != jsonlread.Lines {
+		return Loaded{}, false, nil
+	}
+	if !ended {
+		return Loaded{}, true, fmt.Errorf("%s: %w", src.Name(), ErrStreamWhole)
+	}
+	whole := pieceSource(src)
+	whole.stream, whole.Size, whole.Hash, whole._data = nil, int64(len(data)), stdinHash(data), data
+	loaded, err := l.Load.Get(ctx, whole)
+	return loaded, true, err
 }

@@ -122,6 +122,9 @@ func TestFollowReadsAppendedRowsAsNewPieces(t *testing.T) {
 	if strings.Join(got, "|") != "7.50|12|5|slow" {
 		t.Fatalf("ms cells %q, want each as written: 7.50|12|5|slow", got)
 	}
+	if n := l.LoadChunk.Stats().Entries; n != 3 {
+		t.Fatalf("load_chunk holds %d entries for 3 pieces: the readings before ms turned text were kept", n)
+	}
 
 	// A rerun with nothing new is all hits.
 	followed(t, l, &c, src)
@@ -192,5 +195,34 @@ func waitModel(t *testing.T, model func() (*DatasetModel, error), rows int) *Dat
 			t.Fatalf("the stream's model never had %d rows: %d rows, %v", rows, n, err)
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// A followed file keeps one model, not one per piece it grew by: the
+// model of fewer rows leaves dataset_model when a newer one is built.
+func TestFollowKeepsOneModel(t *testing.T) {
+	l, _ := pipeline(t)
+	path := filepath.Join(t.TempDir(), "log.csv")
+	if err := os.WriteFile(path, []byte("a,b\n1,x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srcs, err := Resolve(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := srcs[0]
+	src.Follow = true
+	var c calls
+	for i := range 5 {
+		appendTo(t, path, "2,y\n")
+		if m := followed(t, l, &c, src); m.Data().Nrow() != i+2 {
+			t.Fatalf("append %d: %d rows", i+1, m.Data().Nrow())
+		}
+	}
+	if n := l.Model.Stats().Entries; n != 1 {
+		t.Fatalf("dataset_model holds %d entries after five appends, want 1", n)
+	}
+	if n := l.LoadChunk.Stats().Entries; n != 5 {
+		t.Fatalf("load_chunk holds %d pieces, want 5", n)
 	}
 }

@@ -249,13 +249,24 @@ func parquetError(s Source, err error) error {
 }
 
 func (l *Loaders) model(ctx context.Context, src Source) (*DatasetModel, error) {
+	if src.stream != nil {
+		if loaded, whole, err := l.streamWhole(ctx, src); whole {
+			if err != nil {
+				return nil, err
+			}
+			return newModel(src, loaded.table, loaded.Report), nil
+		}
+	}
 	if src.Growing() {
-		loaded, pieces, err := l.loadGrowing(ctx, src)
+		loaded, pieces, old, err := l.loadGrowing(ctx, src)
 		if err != nil {
 			return nil, err
 		}
 		m := newModel(src, loaded.table, loaded.Report)
 		m.pieces = pieces
+		if old != nil && (old.Size != src.Size || !old.ModTime.Equal(src.ModTime) || old.Ended != src.Ended) {
+			_ = l.Model.ClearArg(*old) // the model of fewer rows: not kept beside this one
+		}
 		return m, nil
 	}
 	loaded, err := l.LoadSource(ctx, src)

@@ -23,6 +23,7 @@ type KeyMap struct {
 	ClearEntry                 key.Binding
 	Columns                    ColumnKeys // columns.go
 	Help, Quit                 key.Binding
+	Follow                     key.Binding // follow.go
 	Undo, Redo                 key.Binding // undo.go
 	// Grouping, charts, sheets and export (freq.go, groupby.go, chart.go, bars.go, sheets.go, exportview.go).
 	FreqColumns, GroupBy         key.Binding
@@ -92,6 +93,7 @@ func DefaultKeyMap() KeyMap {
 		No:             b([]string{"n", "esc"}, "n", "no"),
 		Undo:           b([]string{"u"}, "u", "undo (VisiData's U; U shows columns)"),
 		Redo:           b([]string{"R"}, "R", "redo (as VisiData)"),
+		Follow:         b([]string{"F"}, "F", "follow the file (tail -f)"),
 		Help:           b([]string{"?"}, "?", "help"),
 		Quit:           b([]string{"q", "ctrl+c"}, "q", "quit"),
 		Accept:         b([]string{"enter"}, "enter", "apply"),

@@ -179,6 +179,9 @@ func (v mainViews) View(s *scope) string {
 	if q.View == viewSheets {
 		return v.sheetList.View()
 	}
+	if waiting(p.Err) && p.Query.Source == q.Source {
+		return waitingView(s, p.Err, width)
+	}
 	if p.Err != nil && p.Query.Source == q.Source {
 		back := "esc: back to the table" // esc leaves a view for the table
 		if q.View == viewTable {
@@ -253,6 +256,9 @@ func (m Model) titleLine(width int) string {
 			parts = append(parts, pt[1:]...)
 		}
 		return clip(strings.Join(parts, st.Subtle.Render(" · ")), width)
+	}
+	if g := growthTitle(p.Base); g != "" {
+		parts = append(parts, st.Warning.Render(g))
 	}
 	if p.Filtered {
 		parts = append(parts, fmt.Sprintf("%s of %s rows match", commas(p.Rows.Len()), commas(p.Total)))
