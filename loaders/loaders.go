@@ -110,7 +110,6 @@ func New(reg *cache.Registry, cfg Config) *Loaders {
 		loadOpts = append(loadOpts, cache.Persist(), cache.Codec(EncodeLoaded, DecodeLoaded))
 	}
 	l.Load = cache.Data(reg, "load_csv", l.load, loadOpts...)
-	l.LoadChunk = cache.Data(reg, "load_chunk", l.loadChunk, cache.Spinner("Reading new rows…"), cache.TTL(cfg.TTL))
 	l.LoadURL = cache.Data(reg, "fetch_csv", l.load, cache.Spinner("Downloading CSV…"), cache.TTL(cfg.URLTTL), cache.MaxEntries(cfg.MaxEntries))
 	// A model is built from a load: when that load leaves the data cache
 	// (expired, evicted, cleared), the model goes too, so the table never
@@ -134,6 +133,9 @@ func New(reg *cache.Registry, cfg Config) *Loaders {
 	l.Frequency = cache.Data(reg, "frequency", l.frequency, data("Counting groups…")...)
 	l.LinePoints = cache.Data(reg, "line_chart", l.lineChart, data("Drawing the line…")...)
 	l.Scatter = cache.Data(reg, "scatter", l.scatter, data("Plotting points…")...)
+	// A growing source's pieces (grow.go), registered last: the panel
+	// lists the functions in this order, the pipeline's first.
+	l.LoadChunk = cache.Data(reg, "load_chunk", l.loadChunk, cache.Spinner("Reading new rows…"), cache.TTL(cfg.TTL))
 	if cfg.Sessions {
 		l.registerPlaces(reg, cfg.PlaceReleased)
 	}

@@ -32,7 +32,7 @@ func TestStreamingStdinInTmux(t *testing.T) {
 	defer w.Close()
 	s.waitText("waiting for the first rows of stdin")
 	w.WriteString(strings.Join(lines[:101], "")) // the header and 100 rows
-	s.waitText("streaming… · 100 rows")
+	s.waitText("100 rows · streaming…")
 	s.waitText("2012-01-01")
 	w.WriteString(strings.Join(lines[101:], ""))
 	w.Close()

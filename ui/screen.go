@@ -257,13 +257,13 @@ func (m Model) titleLine(width int) string {
 		}
 		return clip(strings.Join(parts, st.Subtle.Render(" · ")), width)
 	}
-	if g := growthTitle(p.Base); g != "" {
-		parts = append(parts, st.Warning.Render(g))
-	}
 	if p.Filtered {
 		parts = append(parts, fmt.Sprintf("%s of %s rows match", commas(p.Rows.Len()), commas(p.Total)))
 	} else {
 		parts = append(parts, plural(p.Total, "row"))
+	}
+	if g := growthTitle(p.Base); g != "" {
+		parts = append(parts, st.Warning.Render(g)) // after the count, which it qualifies
 	}
 	if f := p.Query.Filter; f != "" {
 		if p.FilterErr != nil {
