@@ -340,10 +340,14 @@ func copyToClipboard(s *scope, row bool) intent {
 }
 
 // copyText is a cell as copied: its text as read (numbers in their
-// shortest exact form), empty when missing, as export writes it.
+// shortest exact form, or as the file wrote them when their column keeps
+// that), empty when missing, as CSV export writes it.
 func copyText(df *frame.Table, i, j int) string {
 	if df.IsNA(i, j) {
 		return ""
+	}
+	if s, ok := df.Written(i, j); ok {
+		return s
 	}
 	if df.Types()[j] == series.Float {
 		return formatFloat(df.Float(i, j), -1)

@@ -132,11 +132,15 @@ func formatFloat(v float64, digits int) string {
 }
 
 // cellText renders one cell for the screen: clipped, then sanitised,
-// numbers in their shortest exact form (or to digits significant digits),
-// missing values as NA. It reads through df.Elem, which does not copy.
+// numbers as the file wrote them when their column keeps that (68,641.00,
+// $1,200) and otherwise in their shortest exact form (or to digits
+// significant digits), missing values as NA.
 func cellText(df *frame.Table, t series.Type, i, j, digits, limit int) (text string, numeric, na bool) {
 	if df.IsNA(i, j) {
 		return "NA", false, true
+	}
+	if s, ok := df.Written(i, j); ok {
+		return Sanitize(clipBytes(s, limit)), t == series.Float || t == series.Int, false
 	}
 	switch t {
 	case series.Float:

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -41,4 +42,39 @@ func TestSetTypeIsACachedStep(t *testing.T) {
 	d.typeText("decimal")
 	d.key("enter")
 	mustContain(t, d.screen(), `type "decimal": not one of int, float, string, bool, date`)
+}
+
+// TestWrittenNumbersShowAsTheFileWritesThem: t float reads 68,641.00,
+// $1,200, (45.10) and 12% as numbers — they sort as numbers, and the notice
+// counts the cell that is not one — while the table, the row detail and a
+// copied cell show them as the file writes them.
+func TestWrittenNumbersShowAsTheFileWritesThem(t *testing.T) {
+	d := openCSV(t, "amounts.csv", "name,amount\na,\"68,641.00\"\nb,\"$1,200\"\nc,(45.10)\nd,12%\ne,abc\n")
+	d.cursorTo("amount")
+	d.key("t")
+	d.answer("float")
+	mustContain(t, d.screen(), "types: amount float", "amount is now float: 1 cell was not float")
+	d.key("s")
+	d.settle()
+	screen := d.screen()
+	var order []string
+	for _, line := range strings.Split(screen, "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && len(f[0]) == 1 && strings.Contains("abcde", f[0]) {
+			order = append(order, f[0]+" "+strings.Trim(f[1], "[]"))
+		}
+	}
+	if want := []string{"c (45.10)", "d 12%", "b $1,200", "a 68,641.00", "e NA"}; !slices.Equal(order, want) {
+		t.Fatalf("rows sorted by amount: %q, want %q\n%s", order, want, screen)
+	}
+	mustLack(t, screen, "68641", "-45.1 ")
+	d.key("G")
+	d.key("k")
+	d.key("enter")
+	mustContain(t, d.screen(), "68,641.00")
+	mustLack(t, d.screen(), "68641")
+	d.key("esc")
+	df := d.m.ctx.page.Frame
+	if got := copyText(df, d.m.ctx.page.Rows.Row(0), df.Index("amount")); got != "(45.10)" {
+		t.Errorf("the first row's amount copies as %q, want (45.10)", got)
+	}
 }

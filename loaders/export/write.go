@@ -17,7 +17,10 @@ import (
 )
 
 // Write writes rows of df, the named columns, in format f. Numbers
-// print as the table prints them (1016.6, never 1016.600000); a missing
+// print as the table prints them (1016.6, never 1016.600000), and those
+// read from numbers as people write them (frame.Column.Written) as the
+// file wrote them in CSV and TSV ("68,641.00", $1,200) and as numbers in
+// JSON lines (68641, 1200), whose numbers are bare; a missing
 // value is an empty cell in CSV and TSV and null in JSON lines, as are
 // infinities in JSON, which has no number for them. With sanitize (the
 // output is a terminal) cell text is made safe to print; otherwise it is
@@ -117,6 +120,10 @@ func appendRows(b []byte, cols []frame.Column, rows frame.RowSet, lo, hi int, co
 			if c.NAs != nil && c.NAs[r] {
 				continue // a missing value is an empty cell
 			}
+			if c.Written != nil { // 68,641.00 as the file wrote it
+				b = appendField(b, text(c.Written[r]), comma)
+				continue
+			}
 			switch c.Type {
 			case series.Int:
 				b = strconv.AppendInt(b, int64(c.Ints[r]), 10)
@@ -186,11 +193,20 @@ func exportCell(c exportColumn, row int) (string, cellKind) {
 	text := c.t.Text(row, c.j)
 	switch c.typ {
 	case series.Float:
-		if math.IsInf(c.t.Float(row, c.j), 0) {
+		v := c.t.Float(row, c.j)
+		if math.IsInf(v, 0) {
 			return text, nullCell
 		}
+		if _, ok := c.t.Written(row, c.j); ok { // $1,200 is the number 1200
+			text = strconv.FormatFloat(v, 'g', -1, 64)
+		}
 		return text, bareCell
-	case series.Int, series.Bool:
+	case series.Int:
+		if _, ok := c.t.Written(row, c.j); ok {
+			text = strconv.Itoa(c.t.Int(row, c.j))
+		}
+		return text, bareCell
+	case series.Bool:
 		return text, bareCell
 	}
 	return text, textCell

@@ -21,6 +21,9 @@ import (
 //	            (ceil(nrows/8) bytes), then the values:
 //	            int and float as 8 little-endian bytes, bool as 1 byte,
 //	            string as uvarint(len) bytes.
+//	A number column that keeps its cells as written (Column.Written) has
+//	type byte I or F, and its texts follow its values, as a string
+//	column's do.
 //
 // Decoding checks every length against the bytes left, so a damaged file
 // is an error, never a panic or a huge allocation.
@@ -47,7 +50,11 @@ func EncodeTable(t *Table) []byte {
 		name := c.Name
 		b = binary.AppendUvarint(b, uint64(len(name)))
 		b = append(b, name...)
-		b = append(b, typeCode(c.Type))
+		code := typeCode(c.Type)
+		if c.Written != nil && (code == 'i' || code == 'f') {
+			code -= 'a' - 'A'
+		}
+		b = append(b, code)
 		n := c.Len()
 		bits := make([]byte, (n+7)/8)
 		for i := range n {
@@ -70,11 +77,19 @@ func EncodeTable(t *Table) []byte {
 				b = append(b, byte(b2i(c.Bools[i])))
 			}
 		default:
-			for i := range c.Strs {
-				b = binary.AppendUvarint(b, uint64(len(c.Strs[i])))
-				b = append(b, c.Strs[i]...)
-			}
+			b = appendStrings(b, c.Strs)
 		}
+		if code == 'I' || code == 'F' {
+			b = appendStrings(b, c.Written)
+		}
+	}
+	return b
+}
+
+func appendStrings(b []byte, strs []string) []byte {
+	for _, s := range strs {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
 	}
 	return b
 }
@@ -156,6 +171,8 @@ func cellSize(code byte) int {
 	switch code {
 	case 'i', 'f':
 		return 8
+	case 'I', 'F':
+		return 9 // the value and its text's length
 	case 'b', 's':
 		return 1
 	}
@@ -200,9 +217,9 @@ func DecodeTable(b []byte) (*Table, error) {
 		}
 		c := Column{Name: name, NAs: missingOf(bits, nrows)}
 		switch code[0] {
-		case 'i', 'f':
+		case 'i', 'f', 'I', 'F':
 			raw := d.take(8 * nrows)
-			if code[0] == 'i' {
+			if code[0] == 'i' || code[0] == 'I' {
 				c.Type, c.Ints = series.Int, make([]int, nrows)
 				for i := range c.Ints {
 					c.Ints[i] = int(binary.LittleEndian.Uint64(raw[8*i:]))
@@ -220,18 +237,14 @@ func DecodeTable(b []byte) (*Table, error) {
 				c.Bools[i] = raw[i] != 0
 			}
 		case 's':
-			c.Type, c.Strs = series.String, make([]string, nrows)
-			store.NextColumn()
-			for i := range c.Strs {
-				raw := d.take(d.count(1))
-				if d.err != nil {
-					return nil, d.corrupt()
-				}
-				if nrows >= internMinRows {
-					c.Strs[i] = store.Intern(raw)
-				} else {
-					c.Strs[i] = store.Copy(raw)
-				}
+			c.Type = series.String
+			if c.Strs = d.strings(&store, nrows); c.Strs == nil && nrows > 0 {
+				return nil, d.corrupt()
+			}
+		}
+		if code[0] == 'I' || code[0] == 'F' {
+			if c.Written = d.strings(&store, nrows); c.Written == nil && nrows > 0 {
+				return nil, d.corrupt()
 			}
 		}
 		cols = append(cols, c)
@@ -240,6 +253,24 @@ func DecodeTable(b []byte) (*Table, error) {
 		return nil, ErrCorrupt
 	}
 	return NewTable(cols, nrows), nil
+}
+
+// strings reads n strings, a column's worth; nil when the bytes run out.
+func (d *frameDecoder) strings(store *intern.Store, n int) []string {
+	out := make([]string, n)
+	store.NextColumn()
+	for i := range out {
+		raw := d.take(d.count(1))
+		if d.err != nil {
+			return nil
+		}
+		if n >= internMinRows {
+			out[i] = store.Intern(raw)
+		} else {
+			out[i] = store.Copy(raw)
+		}
+	}
+	return out
 }
 
 // namesUnique reports whether no two columns share a name. (It sorts a

@@ -25,6 +25,12 @@ type Column struct {
 	Strs   []string
 	Bools  []bool
 	NAs    []bool // NAs[i]: cell i is missing; nil when no cell is
+	// Written holds, in a number column read from numbers as people
+	// write them (68,641.00, $1,200, (45.10), 12%), each cell's text as
+	// the file wrote it; nil in every other column. Text returns it, so
+	// the screen and export show what the file says while the values
+	// sort, filter and aggregate.
+	Written []string
 }
 
 // Len returns the number of cells.
@@ -56,6 +62,9 @@ func (c Column) Float(i int) float64 {
 func (c Column) Text(i int) string {
 	if c.NA(i) {
 		return "NA"
+	}
+	if c.Written != nil {
+		return c.Written[i]
 	}
 	switch c.Type {
 	case series.Int:
@@ -127,6 +136,9 @@ func Gather(c Column, idx []int) Column {
 		out.Bools = gatherValues(c.Bools, idx)
 	default:
 		out.Strs = gatherValues(c.Strs, idx)
+	}
+	if c.Written != nil {
+		out.Written = gatherValues(c.Written, idx)
 	}
 	if c.NAs != nil {
 		nas := gatherValues(c.NAs, idx)

@@ -108,8 +108,19 @@ func (t *Table) Int(i, j int) int {
 }
 
 // Text returns cell (i, j) as a user would type it: NA for a missing
-// cell, numbers in their shortest exact form, text as it is.
+// cell, numbers as the file wrote them when their column keeps that
+// (Column.Written) and in their shortest exact form otherwise, text as it
+// is.
 func (t *Table) Text(i, j int) string { return t.cols[j].Text(i) }
+
+// Written returns the text the file wrote for cell (i, j) of a number
+// column that keeps it (Column.Written); ok is false for every other cell.
+func (t *Table) Written(i, j int) (text string, ok bool) {
+	if w := t.cols[j].Written; w != nil && !t.cols[j].NA(i) {
+		return w[i], true
+	}
+	return "", false
+}
 
 // Drop returns the table without the column named name (the same table
 // when it has no such column).

@@ -166,7 +166,30 @@ func convertColumn(c Column, t ColumnType) (Column, int) {
 	if slices.Contains(nas, true) {
 		out.NAs = nas
 	}
+	if out.Type == series.Int || out.Type == series.Float {
+		out.Written = writtenTexts(c, nas)
+	}
 	return out, bad
+}
+
+// writtenTexts is what a number column converted from c keeps as its
+// cells' texts (Column.Written): c's own when c keeps them, c's cells when
+// c is text and one of its cells that read (nas false) is a number as
+// people write it (1,200, not 1200), nil otherwise — a column of plain
+// numbers shows them as numbers.
+func writtenTexts(c Column, nas []bool) []string {
+	if c.Written != nil || c.Type != series.String {
+		return c.Written
+	}
+	for i, s := range c.Strs {
+		if nas[i] {
+			continue
+		}
+		if _, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err != nil {
+			return c.Strs
+		}
+	}
+	return nil
 }
 
 // intOf reads cell i as an integer: a float only when it is one (2.0, not

@@ -14,6 +14,7 @@ import (
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/frame/order"
 	"github.com/hitmiss/hitmiss/loaders/loadertest"
 )
 
@@ -266,5 +267,49 @@ func TestMissingTokensAfterTheSample(t *testing.T) {
 	}
 	if when.NA(3*sampleRows-2) || when.Strs[3*sampleRows-2] == "" || tokens == 0 {
 		t.Errorf("when's last cell %q, %d tokens: the file no longer tests the case", when.Text(3*sampleRows-2), tokens)
+	}
+}
+
+// TestWrittenNumbersShowAsWritten: a column of numbers as people write
+// them keeps each cell's text — at open and after t float alike — while
+// its values are numbers; the texts survive a sort, a gather and the
+// store's encoding, and a column of plain numbers keeps none.
+func TestWrittenNumbersShowAsWritten(t *testing.T) {
+	written := []string{"68,641.00", "$1,200", "(45.10)", "12%"}
+	detected, err := ReadTable(context.Background(), strings.NewReader("v,plain\n\"68,641.00\",1.50\n\"$1,200\",2.00\n(45.10),3\n12%,4\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	typed, err := ReadTable(context.Background(), strings.NewReader("v,plain\n\"68,641.00\",1.50\n\"$1,200\",2.00\n(45.10),3\n12%,4\nabc,5\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	typed, unread, err := frame.Convert(typed, []frame.TypeSpec{{Column: "v", Type: frame.TypeFloat}}, nil)
+	if err != nil || unread["v"] != 1 {
+		t.Fatalf("t float: %v, %d unread, want 1 (abc)", err, unread["v"])
+	}
+	for name, tab := range map[string]*frame.Table{"detected": detected, "t float": typed} {
+		j := tab.Index("v")
+		var texts []string
+		for i := range written {
+			texts = append(texts, tab.Text(i, j))
+		}
+		if !slices.Equal(texts, written) || tab.Float(0, j) != 68641 || tab.Float(2, j) != -45.10 {
+			t.Errorf("%s: texts %q, values %v, %v; want %q, 68641, -45.1", name, texts, tab.Float(0, j), tab.Float(2, j), written)
+		}
+		if plain, _ := tab.Column("plain"); plain.Written != nil || tab.Text(0, tab.Index("plain")) != "1.5" {
+			t.Errorf("%s: plain numbers keep texts %q", name, plain.Written)
+		}
+		sorted, _ := order.SortTable(tab, "v", false)
+		back, err := frame.DecodeTable(frame.EncodeTable(frame.Take(sorted, []int{1, 0})))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := []string{back.Text(0, j), back.Text(1, j)}; !slices.Equal(got, []string{"12%", "(45.10)"}) || back.Float(0, j) != 12 {
+			t.Errorf("%s: sorted, taken and decoded: %q (%v), want 12%% then (45.10)", name, got, back.Float(0, j))
+		}
+	}
+	if c, _ := typed.Column("v"); !c.NA(4) || typed.Text(4, 0) != "NA" {
+		t.Errorf("t float: abc is %q, want missing", typed.Text(4, 0))
 	}
 }

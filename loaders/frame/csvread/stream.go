@@ -340,12 +340,15 @@ type target struct {
 	// text (see missingDates). Set at most a few times, by whichever
 	// worker meets one first.
 	tokens atomic.Bool
+	// written: the cells' texts of a number column read from numbers as
+	// people write them (see writtenNumbers); nil otherwise.
+	written []string
 }
 
 func (t *target) alloc(k kind, n int) {
 	t.kind, t.rows, t.misfit = k, n, kindNA
 	t.tokens.Store(false)
-	t.ints, t.floats, t.bools, t.strs = nil, nil, nil, nil
+	t.ints, t.floats, t.bools, t.strs, t.written = nil, nil, nil, nil, nil
 	t.cints, t.cfloat, t.cbools, t.cstrs = nil, nil, nil, nil
 	t.nas.Store(nil)
 	switch {
@@ -482,7 +485,7 @@ func (t *target) typ() series.Type {
 
 // column is a Table's column of what t holds.
 func (t *target) column(name string) frame.Column {
-	c := frame.Column{Name: name, Type: t.typ(), Ints: t.ints, Floats: t.floats, Bools: t.bools, Strs: t.strs}
+	c := frame.Column{Name: name, Type: t.typ(), Ints: t.ints, Floats: t.floats, Bools: t.bools, Strs: t.strs, Written: t.written}
 	if nas := t.nas.Load(); nas != nil {
 		c.NAs = *nas
 	}

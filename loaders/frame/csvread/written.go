@@ -10,7 +10,8 @@ import (
 // writtenNumbers is the step after missingDates: a text column whose
 // every present cell is a number as people write it ($1,200, 68,641.00,
 // (45.10), 12% — frame.ParseWrittenNumber) becomes a number column, int
-// when every cell is written without a fraction. Missing-value tokens in
+// when every cell is written without a fraction, that keeps each cell's
+// text (frame.Column.Written) to show and export. Missing-value tokens in
 // it are missing, as in any number column. A code with a leading zero
 // (00501) keeps its column text, as in the passes before.
 //
@@ -64,6 +65,9 @@ func (f *fill) writtenNumbers() []int {
 			k = kindInt
 		}
 		t.alloc(k, t.rows)
+		if !t.gota {
+			t.written = cells // shown and exported as the file wrote them
+		}
 		for i, s := range cells {
 			if na[i] {
 				t.setNA(i)

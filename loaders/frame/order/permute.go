@@ -74,6 +74,9 @@ func (p *permPlan) apply(c frame.Column) frame.Column {
 	default:
 		out.Strs = permuteValues(c.Strs, p)
 	}
+	if c.Written != nil {
+		out.Written = permuteValues(c.Written, p)
+	}
 	if c.NAs != nil {
 		out.NAs = permuteValues(c.NAs, p)
 	}

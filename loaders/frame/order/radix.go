@@ -114,7 +114,8 @@ func sortColumn(c frame.Column, desc, withCells bool) (order []int, sorted frame
 		}
 	})
 	order = append(order, missing...)
-	if !withCells || byBytes {
+	if !withCells || byBytes || c.Written != nil {
+		// The written texts are moved with the rows, by the caller.
 		return order, frame.Column{}, false
 	}
 	sorted = frame.Column{Name: c.Name, Type: c.Type}
