@@ -38,6 +38,9 @@ type Options struct {
 	Sources []loaders.Source // what the dataset list offers
 	Color   bool
 	Open    bool // open the first source at start (one source given)
+	// Start is the view Open opens the source on (hitmiss SOURCE --filter
+	// --sort --columns); the zero StartView is the whole table.
+	Start StartView
 	// Problems are the sources given that could not be used, one line
 	// each; the first screen says so, since the explorer opens over what
 	// was printed before it.
@@ -57,6 +60,18 @@ type Options struct {
 	// each prompt (OpenHistory); nil: a history of this session only, in
 	// memory (hitmiss serve's users).
 	History *History
+}
+
+// StartView is a view to open a dataset on, as export's flags write it
+// (--filter, --sort, --columns). It becomes the page's ordinary state — the
+// query's filter and sort, the table's column layout — so f, s, S, - and
+// U change or clear it as if it had been typed. The caller checks it
+// against the dataset (export.Rows) before the explorer starts.
+type StartView struct {
+	Filter  string
+	Sort    []loaders.SortKey
+	Columns []string // shown first, in this order
+	Hidden  []string // the dataset's other columns, hidden as by -
 }
 
 // Model is the root bubbletea model: a dispatcher over the components.
@@ -141,7 +156,8 @@ func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 		m.note.text = "skipped " + strings.Join(opts.Problems, "; ")
 	}
 	if opts.Open && len(opts.Sources) > 0 {
-		m.q = query{View: viewTable, Source: &m.wire.sources[0]}
+		m.q = query{View: viewTable, Source: &m.wire.sources[0], Filter: opts.Start.Filter, Sort: opts.Start.Sort}
+		m.views.table.cols.order, m.views.table.cols.hidden = opts.Start.Columns, opts.Start.Hidden
 		m.sheets.list = []sheet{{q: m.q, table: *m.views.table, parent: -1}}
 		m.sheets.cur = 0
 	}

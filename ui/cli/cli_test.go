@@ -80,6 +80,9 @@ func TestEachFlagDeclaredOnce(t *testing.T) {
 		"max-entries": {"hitmiss", "hitmiss serve"},
 		"no-color":    {"hitmiss", "hitmiss serve", "hitmiss demo"},
 		"delimiter":   {"hitmiss", "hitmiss inspect", "hitmiss export", "hitmiss serve"},
+		"filter":      {"hitmiss", "hitmiss export"},
+		"sort":        {"hitmiss", "hitmiss export"},
+		"columns":     {"hitmiss", "hitmiss export"},
 	} {
 		for _, c := range cmds {
 			if !slices.Contains(where[name], c) {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/hitmiss/hitmiss/datasets"
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/export"
 	"github.com/hitmiss/hitmiss/ui"
 )
 
@@ -25,9 +27,11 @@ func exploreCmd(s Streams, o *options, g flagGroups) *cobra.Command {
 
 Opens the explorer on the SOURCEs, or on the bundled datasets without any.
 A SOURCE is a bundled dataset name, a file (.csv .tsv .psv, gzip or not),
-a directory of them, - for standard input, or an http(s) URL.`,
+a directory of them, - for standard input, or an http(s) URL. With
+--filter, --sort or --columns (export's), one SOURCE opens on that view.`,
 		Example: `  hitmiss                            # the bundled datasets
   hitmiss sales.csv logs/            # a file and every CSV in a folder
+  hitmiss weather --filter 'temp_max > 30' --sort -temp_max   # on a view
   hitmiss --slow 2s zipcodes         # every miss takes 2 s longer
   hitmiss --split                    # two sessions side by side, one cache
   hitmiss --ttl 30s --max-entries 3 weather
@@ -45,6 +49,7 @@ a directory of them, - for standard input, or an http(s) URL.`,
 	cmd.Flags().BoolVar(&split, "split", false, "two sessions, A and B, side by side sharing one cache (ctrl+w switches)")
 	cmd.Flags().BoolVar(&follow, "follow", false, "read rows appended to the files as they come, as tail -f (F in the explorer)")
 	cmd.Flags().Bool("version", false, "print the version and exit")
+	add(cmd, g.view)
 	add(cmd, g.read)
 	add(cmd, g.cache)
 	add(cmd, g.display)
@@ -88,21 +93,33 @@ func explore(cmd *cobra.Command, s Streams, o *options, split, follow bool, args
 	}
 	defer closeReg() // release every cached resource before the process ends
 	lcfg := o.cache.loaders()
+	var room *ui.Room
+	if split {
+		room = ui.NewRoom(2)
+		lcfg.Sessions, lcfg.PlaceReleased = true, room.PlaceReleased
+	}
+	l := loaders.New(reg, lcfg)
+	open := len(args) == 1 && len(sources) == 1
+	var start ui.StartView
+	if o.view.given() {
+		if start, err = startView(cmd.Context(), o, l, args, sources, open); err != nil {
+			fmt.Fprintln(s.Err, "hitmiss:", ui.Sanitize(err.Error()))
+			return exitStatus(1)
+		}
+	}
 	hist := openHistory(s.Err)
 	uiOpts := ui.Options{Sources: sources, Color: !o.display.noColor,
-		Open: len(args) == 1 && len(sources) == 1, Problems: skipped, Clipboard: os.Stdout, History: hist}
+		Open: open, Start: start, Problems: skipped, Clipboard: os.Stdout, History: hist}
 	var model tea.Model
 	if split {
-		room := ui.NewRoom(2)
-		lcfg.Sessions, lcfg.PlaceReleased = true, room.PlaceReleased
-		m, err := ui.NewSplit(reg, loaders.New(reg, lcfg), room, uiOpts)
+		m, err := ui.NewSplit(reg, l, room, uiOpts)
 		if err != nil {
 			fmt.Fprintln(s.Err, "hitmiss:", err)
 			return exitStatus(1)
 		}
 		model = m
 	} else {
-		model = ui.New(reg, loaders.New(reg, lcfg), uiOpts)
+		model = ui.New(reg, l, uiOpts)
 	}
 	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithMouseCellMotion()}
 	if slices.Contains(args, "-") {
@@ -125,6 +142,44 @@ func explore(cmd *cobra.Command, s Streams, o *options, split, follow bool, args
 		return exitStatus(1)
 	}
 	return nil
+}
+
+// startView is the view the view flags ask the explorer to open on,
+// checked as export checks it, with export's words, before the explorer
+// starts: the dataset is loaded and the view's rows computed through l's
+// cached calls, so the explorer's first page is served by the cache. A
+// view needs the one dataset it applies to (open): on a folder or the
+// dataset list, where a dataset is picked later, it is refused.
+func startView(ctx context.Context, o *options, l *loaders.Loaders, args []string, sources []loaders.Source, open bool) (ui.StartView, error) {
+	view, err := o.view.parse()
+	if err != nil {
+		return ui.StartView{}, err
+	}
+	if !open {
+		what := "none is named"
+		if len(args) == 1 {
+			what = fmt.Sprintf("%s holds %d files", args[0], len(sources))
+		} else if len(args) > 1 {
+			what = fmt.Sprintf("%d sources are named", len(args))
+		}
+		return ui.StartView{}, fmt.Errorf("--filter, --sort and --columns open one dataset on a view: %s; name one file or dataset", what)
+	}
+	m, err := l.Model.Get(ctx, sources[0])
+	if err != nil {
+		return ui.StartView{}, err
+	}
+	if _, _, err := export.Rows(ctx, l, m, view); err != nil {
+		return ui.StartView{}, err
+	}
+	start := ui.StartView{Filter: view.Filter, Sort: view.Sort, Columns: view.Columns}
+	if len(view.Columns) > 0 {
+		for _, name := range m.Data().Names() {
+			if !slices.Contains(view.Columns, name) {
+				start.Hidden = append(start.Hidden, name)
+			}
+		}
+	}
+	return start, nil
 }
 
 // resolveAll resolves every argument (the bundled datasets when there are

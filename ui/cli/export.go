@@ -19,10 +19,9 @@ import (
 
 // exportFlags are export's own flags.
 type exportFlags struct {
-	filter, sort, columns string
-	groupBy, agg          string
-	out                   string
-	force                 bool
+	groupBy, agg string
+	out          string
+	force        bool
 }
 
 // exportCmd writes one source's rows: hitmiss export SOURCE.
@@ -45,13 +44,11 @@ output, or atomically to a file that is never overwritten without --force.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&e.filter, "filter", "", "keep the rows matching `EXPR` (the filter language of the explorer's f key)")
-	f.StringVar(&e.sort, "sort", "", "sort by `COL[,-COL...]`: the first key most significant, -COL descending; stable")
-	f.StringVar(&e.columns, "columns", "", "write only the columns `A,B,...`, in this order")
 	f.StringVar(&e.groupBy, "group-by", "", "one row per group of equal `COL[,COL...]`, in key order, with --agg's figures (as pandas' groupby)")
 	f.StringVar(&e.agg, "agg", "", "with --group-by, the figures per group, `FUNC(COL),...`: count, sum, mean, min, max of a column, count() for the rows; default count()")
 	f.StringVarP(&e.out, "output", "o", "", "write to `FILE`; none or -: standard output")
 	f.BoolVar(&e.force, "force", false, "overwrite -o's file if it exists")
+	add(cmd, g.view)
 	add(cmd, g.read)
 	add(cmd, g.output)
 	// One completion for the shared --format, told which command asks.
@@ -73,7 +70,7 @@ func runExport(ctx context.Context, s Streams, o *options, e exportFlags, arg st
 	switch {
 	case e.groupBy == "" && e.agg != "":
 		return fail(fmt.Errorf("--agg needs --group-by"))
-	case e.groupBy != "" && (e.sort != "" || e.columns != ""):
+	case e.groupBy != "" && (o.view.sort != "" || o.view.columns != ""):
 		return fail(fmt.Errorf("--group-by writes its keys and --agg's figures in key order: it takes no --sort or --columns"))
 	case e.groupBy != "":
 		if e.agg == "" {
@@ -84,19 +81,9 @@ func runExport(ctx context.Context, s Streams, o *options, e exportFlags, arg st
 			return fail(err)
 		}
 	}
-	var view export.View
-	view.Filter = e.filter
-	if e.sort != "" {
-		var err error
-		if view.Sort, err = loaders.ParseSortKeys(e.sort); err != nil {
-			return fail(fmt.Errorf("--%w", err))
-		}
-	}
-	if e.columns != "" {
-		var err error
-		if view.Columns, err = frame.ParseNames(e.columns); err != nil {
-			return fail(fmt.Errorf("--columns %w", err))
-		}
+	view, err := o.view.parse()
+	if err != nil {
+		return fail(err)
 	}
 	format, err := export.ParseFormat(formatOf(o.output.format, e.out))
 	if err != nil {
@@ -126,7 +113,7 @@ func runExport(ctx context.Context, s Streams, o *options, e exportFlags, arg st
 		if err != nil {
 			return fail(fmt.Errorf("--group-by %w", err))
 		}
-		table, err = export.Grouped(ctx, l, m, e.filter, keys, aggs)
+		table, err = export.Grouped(ctx, l, m, view.Filter, keys, aggs)
 		if err != nil {
 			return fail(err)
 		}

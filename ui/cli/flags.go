@@ -18,6 +18,8 @@ import (
 	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/cache/redisstore"
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/export"
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // Each flag is declared once, in one of the groups below, and added to
@@ -35,17 +37,19 @@ const defaultAnnotation = "hitmiss_default_"
 // The groups, in the order the help screens list them after a command's
 // own flags.
 const (
+	viewGroup    = "View flags"
 	readingGroup = "Reading flags"
 	cacheGroup   = "Cache flags"
 	displayGroup = "Display flags"
 	outputGroup  = "Output flags"
 )
 
-var groupOrder = []string{readingGroup, cacheGroup, displayGroup, outputGroup}
+var groupOrder = []string{viewGroup, readingGroup, cacheGroup, displayGroup, outputGroup}
 
 // options holds the shared flags' values for one run of the command line;
 // a command's own flags live beside it.
 type options struct {
+	view    viewFlags
 	read    readingFlags
 	cache   cacheFlags
 	display displayFlags
@@ -54,12 +58,12 @@ type options struct {
 
 // flagGroups are the shared flag sets of one command tree.
 type flagGroups struct {
-	read, cache, display, output *pflag.FlagSet
+	view, read, cache, display, output *pflag.FlagSet
 }
 
 // groups declares the shared flags, bound to o.
 func (o *options) groups() flagGroups {
-	return flagGroups{read: o.read.flagSet(), cache: o.cache.flagSet(), display: o.display.flagSet(), output: o.output.flagSet()}
+	return flagGroups{view: o.view.flagSet(), read: o.read.flagSet(), cache: o.cache.flagSet(), display: o.display.flagSet(), output: o.output.flagSet()}
 }
 
 // add adds the flags of set named by names (all of them without names)
@@ -95,6 +99,44 @@ func mark(set *pflag.FlagSet) *pflag.FlagSet {
 		f.Annotations[groupAnnotation] = []string{set.Name()}
 	})
 	return set
+}
+
+// viewFlags choose the part of a dataset to show or write: the rows a
+// filter keeps, in a sort's order, and some columns. The explorer opens on
+// that view and export writes it.
+type viewFlags struct {
+	filter, sort, columns string
+}
+
+func (v *viewFlags) flagSet() *pflag.FlagSet {
+	s := newGroup(viewGroup)
+	s.StringVar(&v.filter, "filter", "", "keep the rows matching `EXPR` (the filter language of the explorer's f key)")
+	s.StringVar(&v.sort, "sort", "", "sort by `COL[,-COL...]`: the first key most significant, -COL descending; stable")
+	s.StringVar(&v.columns, "columns", "", "only the columns `A,B,...`, in this order")
+	return mark(s)
+}
+
+// given reports whether any view flag was given.
+func (v *viewFlags) given() bool { return v.filter != "" || v.sort != "" || v.columns != "" }
+
+// parse reads the view flags' grammar: the sort keys and the column
+// names, backticks quoting a name (frame.ParseNames). The filter and the
+// names are checked against a dataset by export.Rows.
+func (v *viewFlags) parse() (export.View, error) {
+	view := export.View{Filter: v.filter}
+	if v.sort != "" {
+		var err error
+		if view.Sort, err = loaders.ParseSortKeys(v.sort); err != nil {
+			return export.View{}, fmt.Errorf("--%w", err)
+		}
+	}
+	if v.columns != "" {
+		var err error
+		if view.Columns, err = frame.ParseNames(v.columns); err != nil {
+			return export.View{}, fmt.Errorf("--columns %w", err)
+		}
+	}
+	return view, nil
 }
 
 // readingFlags say how to read a source's bytes: the explorer, inspect,
