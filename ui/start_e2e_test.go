@@ -8,7 +8,9 @@ import (
 
 // hitmiss FILE --filter --sort --columns in a real terminal at 80×24: the
 // explorer opens on the rows hitmiss export writes for the same flags, the
-// title counts them, and the filter clears with f as if it had been typed.
+// title counts them, the first page is served by the cache (the view was
+// computed to check it), and the filter clears with f as if it had been
+// typed.
 func TestStartsOnAViewInTmux(t *testing.T) {
 	view := []string{"--filter", `weather = "sun" and temp_max > 25`, "--sort", "-temp_max,date", "--columns", "date,temp_max,weather"}
 	csv, errOut, code := runHitmiss(t, nil, append([]string{"export", "seattle-weather"}, view...)...)
@@ -35,6 +37,11 @@ func TestStartsOnAViewInTmux(t *testing.T) {
 	}
 	if !strings.Contains(screen, "date ↑     temp_max ↓ weather") {
 		t.Errorf("the header does not show the sort:\n%s", screen)
+	}
+	// The view was computed to check it before the explorer started: the
+	// first page is the cache's.
+	if !strings.Contains(screen, "rerun #1 · ") || !strings.Contains(screen, " hits 0 misses ·") {
+		t.Errorf("the first page was not served by the cache:\n%s", screen)
 	}
 
 	s.keys("f")

@@ -23,8 +23,8 @@ type View struct {
 
 // Rows computes a view's rows and columns through the cached
 // pipeline the explorer's page runs: the filter's rows (FilterRows), then
-// the sort (SortRows for one key, the same stable order extended to
-// several keys otherwise). Errors name the dataset and the bad input.
+// the sort (SortedRows: SortRows for one key, SortRowsBy's stable order
+// for several). Errors name the dataset and the bad input.
 func Rows(ctx context.Context, l *loaders.Loaders, m *loaders.DatasetModel, v View) (frame.RowSet, []string, error) {
 	name := m.Source.Name()
 	df := m.Data()
@@ -65,18 +65,9 @@ func Rows(ctx context.Context, l *loaders.Loaders, m *loaders.DatasetModel, v Vi
 		}
 		stage = loaders.StageOf(m, v.Filter)
 	}
-	switch len(v.Sort) {
-	case 0:
-	case 1:
-		// The explorer's own sort: the same cached call, the same order.
-		k := v.Sort[0]
-		sorted, err := l.SortRows.Get(ctx, loaders.SortArgs{Stage: stage, Column: k.Column, Desc: k.Desc})
-		if err != nil {
-			return frame.RowSet{}, nil, err
-		}
-		rows = sorted
-	default:
-		sorted, err := m.SortBy(rows, v.Sort)
+	if len(v.Sort) > 0 {
+		// The explorer's own sort: the same cached calls, the same order.
+		sorted, err := l.SortedRows(ctx, stage, v.Sort)
 		if err != nil {
 			return frame.RowSet{}, nil, err
 		}
