@@ -153,5 +153,38 @@ func concatColumn(parts []*Table, j int, typ series.Type, rows int) Column {
 		at += n
 	}
 	out.NAs = nas
+	if typ == series.Int || typ == series.Float {
+		out.Written = concatWritten(parts, j, rows)
+	}
+	return out
+}
+
+// concatWritten is the cells as written of number column j when a piece
+// keeps them (Column.Written): that piece's texts, and the other pieces'
+// cells as Text writes them; nil when no piece keeps them.
+func concatWritten(parts []*Table, j, rows int) []string {
+	keeps := false
+	for _, p := range parts {
+		keeps = keeps || p.Col(j).Written != nil
+	}
+	if !keeps {
+		return nil
+	}
+	out := make([]string, 0, rows)
+	for _, p := range parts {
+		c := p.Col(j)
+		switch {
+		case c.Written != nil:
+			out = append(out, c.Written...)
+		default:
+			for i := range p.Nrow() {
+				if c.NA(i) || c.Len() == 0 {
+					out = append(out, "")
+				} else {
+					out = append(out, c.Text(i))
+				}
+			}
+		}
+	}
 	return out
 }

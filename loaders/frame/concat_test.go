@@ -43,3 +43,22 @@ func TestConcatJoinsPieces(t *testing.T) {
 		t.Fatalf("text beside numbers: table %v retext %v, want none and [0]", t2, retext)
 	}
 }
+
+// A piece of numbers as written (68,641.00) keeps its texts when joined,
+// and the other pieces' numbers join them as Text writes them.
+func TestConcatKeepsNumbersAsWritten(t *testing.T) {
+	a := NewTable([]Column{{Name: "v", Type: series.Float, Floats: []float64{68641, -45.1}, Written: []string{"68,641.00", "(45.10)"}}}, 2)
+	b := NewTable([]Column{{Name: "v", Type: series.Int, Ints: []int{2000, 0}, NAs: []bool{false, true}}}, 2)
+	got, _ := Concat([]*Table{a, b})
+	var texts []string
+	for i := range got.Nrow() {
+		texts = append(texts, got.Text(i, 0))
+	}
+	if want := []string{"68,641.00", "(45.10)", "2000", "NA"}; !slices.Equal(texts, want) || got.Float(2, 0) != 2000 {
+		t.Fatalf("joined as %q (%v), want %q", texts, got.Float(2, 0), want)
+	}
+	plain, _ := Concat([]*Table{b, b})
+	if plain.Col(0).Written != nil {
+		t.Fatalf("plain pieces joined with texts %q", plain.Col(0).Written)
+	}
+}
