@@ -2,11 +2,13 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/spf13/cobra"
@@ -164,7 +166,7 @@ func startView(ctx context.Context, o *options, l *loaders.Loaders, args []strin
 		}
 		return ui.StartView{}, fmt.Errorf("--filter, --sort and --columns open one dataset on a view: %s; name one file or dataset", what)
 	}
-	m, err := l.Model.Get(ctx, sources[0])
+	m, err := firstRows(ctx, l, sources[0])
 	if err != nil {
 		return ui.StartView{}, err
 	}
@@ -180,6 +182,24 @@ func startView(ctx context.Context, o *options, l *loaders.Loaders, args []strin
 		}
 	}
 	return start, nil
+}
+
+// firstRows is src's model. Standard input may not have sent a whole row
+// yet: the view is checked against the rows that arrived first, so it
+// waits for them (or for the stream's end, when it is read whole), as the
+// explorer's first page would.
+func firstRows(ctx context.Context, l *loaders.Loaders, src loaders.Source) (*loaders.DatasetModel, error) {
+	for {
+		m, err := l.Model.Get(ctx, src)
+		if !errors.Is(err, loaders.ErrNoRowsYet) && !errors.Is(err, loaders.ErrStreamWhole) {
+			return m, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 // resolveAll resolves every argument (the bundled datasets when there are

@@ -25,6 +25,12 @@ func TestExplorerViewErrorsAsExport(t *testing.T) {
 			t.Errorf("hitmiss %q: exit %d, stderr %q; want exit 1 and export's line %q", args, code, errOut, want)
 		}
 	}
+	// Standard input streams: the view is checked once its first rows
+	// have arrived.
+	if _, errOut, code := runHitmiss(t, []byte("name,amount\na,1\n"), "-", "--sort", "nope"); code != 1 ||
+		errOut != "hitmiss: stdin: --sort: no column \"nope\" (columns: name, amount)\n" {
+		t.Errorf("hitmiss - --sort nope: exit %d, stderr %q", code, errOut)
+	}
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "a.csv"), []byte("x\n1\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "b.csv"), []byte("x\n2\n"), 0o644)
