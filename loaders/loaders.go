@@ -90,8 +90,8 @@ type Loaders struct {
 	LinePoints  *cache.Func[LineArgs, stats.Line]
 	Scatter     *cache.Func[ScatterArgs, stats.Density]
 	KeepMarked  *cache.Func[MarkedArgs, frame.RowSet] // marks.go: the marked rows' sheet
-	Place       *cache.Func[Source, *Place]    // nil without Config.Sessions
-	LoadChunk   *cache.Func[ChunkArgs, Loaded] // grow.go: a piece of a growing source
+	Place       *cache.Func[Source, *Place]           // nil without Config.Sessions
+	LoadChunk   *cache.Func[ChunkArgs, Loaded]        // grow.go: a piece of a growing source
 
 	growMu sync.Mutex
 	grows  map[string]*growth // growing sources' pieces (grow.go)
