@@ -89,8 +89,9 @@ type Loaders struct {
 	Frequency   *cache.Func[FreqArgs, stats.Freq]
 	LinePoints  *cache.Func[LineArgs, stats.Line]
 	Scatter     *cache.Func[ScatterArgs, stats.Density]
-	Place       *cache.Func[Source, *Place]    // nil without Config.Sessions
-	LoadChunk   *cache.Func[ChunkArgs, Loaded] // grow.go: a piece of a growing source
+	KeepMarked  *cache.Func[MarkedArgs, frame.RowSet] // marks.go: the marked rows' sheet
+	Place       *cache.Func[Source, *Place]           // nil without Config.Sessions
+	LoadChunk   *cache.Func[ChunkArgs, Loaded]        // grow.go: a piece of a growing source
 
 	growMu sync.Mutex
 	grows  map[string]*growth // growing sources' pieces (grow.go)
@@ -133,6 +134,7 @@ func New(reg *cache.Registry, cfg Config) *Loaders {
 	l.Frequency = cache.Data(reg, "frequency", l.frequency, data("Counting groups…")...)
 	l.LinePoints = cache.Data(reg, "line_chart", l.lineChart, data("Drawing the line…")...)
 	l.Scatter = cache.Data(reg, "scatter", l.scatter, data("Plotting points…")...)
+	l.KeepMarked = cache.Data(reg, "keep_marked", l.keepMarked, data("Keeping the marked rows…")...)
 	// A growing source's pieces (grow.go), registered last: the panel
 	// lists the functions in this order, the pipeline's first.
 	l.LoadChunk = cache.Data(reg, "load_chunk", l.loadChunk, cache.Spinner("Reading new rows…"), cache.TTL(cfg.TTL))
@@ -368,6 +370,12 @@ func (l *Loaders) rowsOf(ctx context.Context, s Stage) (*frame.Table, frame.RowS
 	df, err := tableOfModel(s._model, s.Model)
 	if err != nil {
 		return df, frame.RowSet{}, err
+	}
+	if s.Marked != "" {
+		all := s
+		all.Marked, all._marks = "", Marks{}
+		rows, err := l.KeepMarked.Get(ctx, MarkedArgs{Stage: all, Marked: s.Marked, _marks: s._marks})
+		return df, rows, err
 	}
 	if s.Filter == "" {
 		return df, frame.AllRows(df.Nrow()), nil

@@ -14,8 +14,12 @@ type Stage struct {
 	Source Source
 	Model  uint64
 	Filter string
+	// Marked keeps, of the filter's rows, the marked ones only (the
+	// marked rows' sheet): the Digest of _marks, "" for every row.
+	Marked string
 
 	_model *DatasetModel // what the step reads; not part of the key (Model stands for it)
+	_marks Marks         // the rows Marked names
 }
 
 // StageOf is the stage of m's rows kept by filter.
@@ -27,6 +31,9 @@ func StageOf(m *DatasetModel, filter string) Stage {
 // dataset last (the part a narrow log cuts): describe(in="weather").
 func (s Stage) CacheLabel() string {
 	in := "in=" + strconv.Quote(s.Source.Name())
+	if s.Marked != "" {
+		in = "marked=" + strconv.Itoa(s._marks.Len()) + ", " + in
+	}
 	if s.Filter == "" {
 		return in
 	}

@@ -240,6 +240,8 @@ func (m Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case clockMsg:
 		m.runs.ticking = false
 		return m, m.clock()
+	case marksMsg:
+		return m.onMarks(msg)
 	case exportDoneMsg:
 		m.note.text = msg.notice()
 		return m, nil

@@ -23,6 +23,8 @@ type KeyMap struct {
 	ClearEntry                 key.Binding
 	Columns                    ColumnKeys // columns.go
 	Help, Quit                 key.Binding
+	Mark, MarkWhere            key.Binding // marks.go
+	UnmarkWhere, MarkedSheet   key.Binding
 	Follow                     key.Binding // follow.go
 	Undo, Redo                 key.Binding // undo.go
 	// Grouping, charts, sheets and export (freq.go, groupby.go, chart.go, bars.go, sheets.go, exportview.go).
@@ -94,6 +96,10 @@ func DefaultKeyMap() KeyMap {
 		Undo:           b([]string{"u"}, "u", "undo (VisiData's U; U shows columns)"),
 		Redo:           b([]string{"R"}, "R", "redo (as VisiData)"),
 		Follow:         b([]string{"F"}, "F", "follow the file (tail -f)"),
+		Mark:           b([]string{"T"}, "T", "mark / unmark row (VisiData's t)"),
+		MarkWhere:      b([]string{"|"}, "|", "mark rows where…"),
+		UnmarkWhere:    b([]string{"\\"}, "\\", "unmark rows where… (empty: all)"),
+		MarkedSheet:    b([]string{"\""}, "\"", "sheet of the marked rows"),
 		Help:           b([]string{"?"}, "?", "help"),
 		Quit:           b([]string{"q", "ctrl+c"}, "q", "quit"),
 		Accept:         b([]string{"enter"}, "enter", "apply"),

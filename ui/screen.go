@@ -265,6 +265,11 @@ func (m Model) titleLine(width int) string {
 	if g := growthTitle(p.Base); g != "" {
 		parts = append(parts, st.Warning.Render(g)) // after the count, which it qualifies
 	}
+	if p.Query.OnlyMarked {
+		parts = append(parts, "marked rows")
+	} else if n := p.Query.Marks.Len(); n > 0 {
+		parts = append(parts, st.Warning.Render(commas(n)+" marked"))
+	}
 	if f := p.Query.Filter; f != "" {
 		if p.FilterErr != nil {
 			parts = append(parts, "filter not applied (error)")

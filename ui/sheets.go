@@ -171,6 +171,9 @@ func sheetLabel(sh sheet) string {
 	if sh.q.Filter != "" {
 		parts = append(parts, "filter: "+Sanitize(clipBytes(sh.q.Filter, 200)))
 	}
+	if sh.q.OnlyMarked {
+		parts = append(parts, "marked rows")
+	}
 	if len(sh.q.Sort) > 0 {
 		parts = append(parts, sortText(sh.q.Sort))
 	}

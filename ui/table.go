@@ -33,7 +33,14 @@ type grid struct {
 	order  []int
 	frozen int
 	extra  []int
+
+	// marked says which frame rows are marked (marks.go); nil: none, and
+	// no gutter is drawn for them.
+	marked func(row int) bool
 }
+
+// markGutter is the width of the marks' gutter: "• " on a marked row.
+const markGutter = 2
 
 const maxColWidth = 28
 
@@ -178,15 +185,28 @@ func (g *grid) render(df *frame.Table, rows frame.RowSet, sortKeys []loaders.Sor
 	if len(order) == 0 {
 		return g.ctx.Styles.Subtle.Render("no columns")
 	}
+	gutter := ""
+	if g.marked != nil && g.width > markGutter+3 {
+		gutter = strings.Repeat(" ", markGutter)
+		g.width -= markGutter
+		defer func() { g.width += markGutter }()
+	}
 	g.clamp(rows.Len(), len(order))
 	bodyH := max(g.height-1, 0)
 	l := &gridLayout{df: df, rows: rows, names: df.Names(), types: df.Types(), order: order}
 	l.visible = g.scrollRows(rows.Len(), bodyH)
 	g.fitColumns(l)
 	var b strings.Builder
-	b.WriteString(g.header(l, sortKeys))
+	b.WriteString(gutter + g.header(l, sortKeys))
 	for _, i := range l.visible {
 		b.WriteByte('\n')
+		if gutter != "" {
+			if g.marked(l.rows.Row(i)) {
+				b.WriteString(g.ctx.Styles.Warning.Render("• "))
+			} else {
+				b.WriteString(gutter)
+			}
+		}
 		b.WriteString(g.rowLine(l, i))
 	}
 	if len(l.visible) == 0 && bodyH > 0 {
@@ -420,6 +440,10 @@ func (t *tableView) Update(msg tea.KeyMsg) bool {
 func (t *tableView) View() string {
 	df, rows, keys := t.shown()
 	t.applyColumns(df)
+	t.marked = nil
+	if marks := t.ctx.page.Query.Marks; marks.Len() > 0 && t.ctx.preview == nil {
+		t.marked = marks.Has
+	}
 	if !t.cols.wrap || t.height < 4 {
 		return t.render(df, rows, keys)
 	}

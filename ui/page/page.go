@@ -50,6 +50,10 @@ type Query struct {
 	Column  string // the column of frequency tables, histograms, charts (y) and group-by (the aggregated)
 	Dropped string // mutation demo: column dropped from the data-cached copy
 	Views   Args
+	// Marks are the rows marked (T, |, \); OnlyMarked keeps only those of
+	// the filter's rows (the marked rows' sheet, ").
+	Marks      loaders.Marks
+	OnlyMarked bool
 	// Search is the / pattern, matched in SearchCols, the columns shown.
 	Search     string
 	SearchCols []string

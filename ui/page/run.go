@@ -87,20 +87,34 @@ func (r *rerun) place() error {
 // filter keeps the rows the filter matches; a filter that does not parse
 // is not applied, and the page says so (FilterErr).
 func (r *rerun) filter() error {
-	if r.q.Filter == "" {
+	if r.q.Filter != "" {
+		rows, err := call(r.ctx, r.l.FilterRows, loaders.FilterArgsOf(r.m, r.q.Filter))
+		var pe *filter.ParseError
+		switch {
+		case errors.As(err, &pe):
+			r.p.FilterErr = err
+		case err != nil:
+			return err
+		default:
+			r.p.Rows, r.p.Filtered = rows, true
+			r.stage = loaders.StageOf(r.m, r.q.Filter)
+		}
+	}
+	return r.keepMarked()
+}
+
+// keepMarked keeps, on the marked rows' sheet, the marked rows of those
+// the filter kept: keep_marked, a cached step like the filter.
+func (r *rerun) keepMarked() error {
+	if !r.q.OnlyMarked {
 		return nil
 	}
-	rows, err := call(r.ctx, r.l.FilterRows, loaders.FilterArgsOf(r.m, r.q.Filter))
-	var pe *filter.ParseError
-	switch {
-	case errors.As(err, &pe):
-		r.p.FilterErr = err
-	case err != nil:
+	rows, err := call(r.ctx, r.l.KeepMarked, loaders.MarkedArgs{Stage: r.stage}.With(r.q.Marks))
+	if err != nil {
 		return err
-	default:
-		r.p.Rows, r.p.Filtered = rows, true
-		r.stage = loaders.StageOf(r.m, r.q.Filter)
 	}
+	r.p.Rows, r.p.Filtered = rows, true
+	r.stage = loaders.MarkedStage(r.stage, r.q.Marks)
 	return nil
 }
 
