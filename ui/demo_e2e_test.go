@@ -1,9 +1,12 @@
 package ui_test
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/hitmiss/hitmiss/ui/demo"
 )
 
 // The talk, end to end: the real binary in tmux walks every chapter with
@@ -25,6 +28,7 @@ func TestDemoWalksEveryChapter(t *testing.T) {
 }
 
 func walkDemo(t *testing.T, s *tmuxSession) {
+	chapters := len(demo.List())
 	// verdict waits for the verdict line to read prev → last.
 	verdict := func(prev, last string) {
 		t.Helper()
@@ -40,38 +44,48 @@ func walkDemo(t *testing.T, s *tmuxSession) {
 			s.waitText(w)
 		}
 	}
+	// chapter goes to the next chapter and waits for its title, numbered
+	// "k/N · title".
 	chapter := func(title string) {
 		t.Helper()
 		s.keys("n")
-		s.waitText(title)
+		re := regexp.MustCompile(`[0-9]+/` + fmt.Sprint(chapters) + ` · ` + regexp.QuoteMeta(title))
+		s.waitFor(title, func(sc string) bool { return re.MatchString(sc) })
 	}
 
-	s.waitText("1/16 · Basic memoization")
+	s.waitText(fmt.Sprintf("1/%d · Basic memoization", chapters))
 	s.waitText("Cache miss: expensive_computation( 2 , 21 ) ran")
 	step("r")
 	verdict("MISS", "HIT")
 	step("u")
 	verdict("HIT", "NO CACHE")
 
-	chapter("2/16 · Changing an argument")
+	chapter("Changing an argument")
 	s.waitText("Result: 10")
 	step("l", "b = 6")
 	verdict("MISS", "MISS")
 	step("h", "Result: 10")
 	verdict("MISS", "HIT")
 
-	chapter("3/16 · Changing the code")
+	chapter("Changing the code")
 	s.waitText("Version v1 · Result: 420")
 	step("#", "Version v2 · Result: 421")
 	verdict("MISS", "MISS")
 	step("#", "Version v1 · Result: 420")
 	verdict("MISS", "HIT")
 
-	chapter("4/16 · Nested cached functions")
+	chapter("Editing an inner, uncached function")
+	s.waitText("Result: 43")
+	step("#", "inner_func( 2 , 21 ) ran", "Result: 2097153")
+	verdict("MISS", "MISS")
+	step("#", "Result: 43")
+	verdict("MISS", "HIT")
+
+	chapter("Nested cached functions")
 	s.waitText("ran load_data, describe_data")
 	step("o", "ran describe_data · 1 hit")
 
-	chapter("5/16 · Data copies vs shared resources")
+	chapter("Data copies vs shared resources")
 	s.waitText("cache.Resource columns: Base, Date/Time, Lat, Lon")
 	step("m", "data copy: dropped Lat")
 	step("M", "resource:  dropped Lat")
@@ -79,56 +93,56 @@ func walkDemo(t *testing.T, s *tmuxSession) {
 	s.waitText("cache.Data     columns: Base, Date/Time, Lat, Lon")
 	step("M", `KeyError: "['Lat'] not found in axis"`)
 
-	chapter("6/16 · The list example for two users")
+	chapter("The list example for two users")
 	s.waitText("user A: l[0] is: 2")
 	step("b", "user B: l[0] is: 3")
 	step("a", "user A: l[0] is: 4")
 
-	chapter("7/16 · TTL")
+	chapter("TTL")
 	s.waitText("computed run_query(sql=\"SELECT * FROM mytable\")")
 	s.waitText("expired run_query(sql=\"SELECT * FROM mytable\")") // by itself, no rerun
 	step("r", "1 expired")
 	verdict("MISS", "MISS")
 
-	chapter("8/16 · Max entries")
+	chapter("Max entries")
 	s.waitText("square( 1 ) = 1")
 	step("l", "square( 2 ) = 4")
 	step("l", "square( 3 ) = 9")
 	step("l", "square( 4 ) = 16", "1 evicted", "evicted square(x=1)")
 
-	chapter("9/16 · Persist across a restart")
+	chapter("Persist across a restart")
 	s.waitText("Result: 42")
 	step("R", "restarted")
 	verdict("MISS", "FROM DISK")
 
-	chapter("10/16 · Validate")
+	chapter("Validate")
 	s.waitText("using connection # 1")
 	step("B", "OnRelease: closed connection #1", "using connection # 2", "1 invalidated")
 	verdict("MISS", "MISS")
 
-	chapter("11/16 · Excluded arguments and HashFunc")
+	chapter("Excluded arguments and HashFunc")
 	s.waitText("fetched 10 rows over connection # 1")
 	step("c", "fetched 10 rows over connection # 2")
 	verdict("MISS", "HIT")
 	step("t", "ran read_file")
 
-	chapter("12/16 · Element replay")
+	chapter("Element replay")
 	s.waitText("✔ Fetched data from API!")
 	step("r", "2 messages replayed")
 	verdict("MISS", "HIT")
 
-	chapter("13/16 · Spinner and no spinner")
+	chapter("Spinner and no spinner")
 	s.waitText("fetch_data: 1 · fetch_quietly: 1")
 	step("l", "Fetching data from API...")
 	s.waitText("fetch_data: 2 · fetch_quietly: 2")
 
-	chapter("14/16 · Clearing")
+	chapter("Clearing")
 	s.waitText("load_model")
 	step("D", "ran square · 4 hits")
 	step("Z", "ran load_model · 4 hits")
 	step("E", "ran square, cube, load_model")
 
-	chapter("15/16 · Background refresh")
+	chapter("Background refresh")
 	s.waitText("price: 101")
 	s.waitFor("the entry to turn stale", func(sc string) bool {
 		for _, l := range strings.Split(sc, "\n") {
@@ -144,7 +158,7 @@ func walkDemo(t *testing.T, s *tmuxSession) {
 	step("r", "price: 102")
 	verdict("STALE", "HIT")
 
-	chapter("16/16 · Session scope")
+	chapter("Session scope")
 	s.waitText("user A: user A has cart #1")
 	step("b", "user B: user B has cart #2")
 	verdict("MISS", "MISS")
@@ -152,7 +166,7 @@ func walkDemo(t *testing.T, s *tmuxSession) {
 	step("a", "user A: user A has cart #3")
 
 	s.keys("n")
-	s.waitText("1/16 · Basic memoization") // and round again
+	s.waitText(fmt.Sprintf("1/%d · Basic memoization", chapters)) // and round again
 
 	// q quits with status 0, after closing the chapter's registry (and
 	// before the test removes the folder it persisted to).

@@ -142,6 +142,24 @@ func TestChapterCode(t *testing.T) {
 	h.page("Version v1 · Result: 420")
 }
 
+// Editing the uncached inner_func misses its cached caller, and editing
+// it back hits the entry kept aside.
+func TestChapterInnerEditMissesCaller(t *testing.T) {
+	h := open(t, "inner")
+	h.page("Result: 43")
+	h.want("HIT", h.rerun())
+	h.want("MISS", h.press("#"))
+	h.ran("expensive_computation")
+	h.page("inner_func( 2 , 21 ) ran")
+	h.page("Result: 2097153")
+	h.want("HIT", h.rerun())
+	if strings.Contains(strings.Join(h.lines, ""), "inner_func(") {
+		t.Fatalf("a hit ran inner_func: %q", h.lines)
+	}
+	h.want("HIT", h.press("#"))
+	h.page("Result: 43")
+}
+
 func TestChapterNested(t *testing.T) {
 	h := open(t, "nested")
 	h.ran("load_data", "describe_data")
