@@ -85,6 +85,12 @@ func walkDemo(t *testing.T, s *tmuxSession) {
 	s.waitText("ran load_data, describe_data")
 	step("o", "ran describe_data · 1 hit")
 
+	chapter("Recursive memo: factorial(9) after factorial(10)")
+	s.waitText("factorial(10) = 3628800")
+	s.waitText("(11 calls)")
+	step("h", "factorial(9) = 362880", "ran: nothing, every call was cached")
+	verdict("MISS", "HIT")
+
 	chapter("Data copies vs shared resources")
 	s.waitText("cache.Resource columns: Base, Date/Time, Lat, Lon")
 	step("m", "data copy: dropped Lat")

@@ -59,7 +59,8 @@ type closer interface{ close() }
 // chapters builds every chapter, fresh, in the order of the talk.
 func chapters() []chapter {
 	return []chapter{
-		&basics{}, &argChange{}, &codeChange{}, &innerChange{}, &nested{}, &copies{},
+		&basics{}, &argChange{}, &codeChange{}, &innerChange{}, &nested{},
+		&factorialChapter{}, &copies{},
 		&listUsers{}, &ttlChapter{}, &maxEntries{}, &persistChapter{},
 		&validateChapter{}, &excluded{}, &replayChapter{}, &spinners{},
 		&clearing{}, &refresh{}, &sessions{},

@@ -172,6 +172,33 @@ func TestChapterNested(t *testing.T) {
 	h.want("HIT", h.press("i")) // the outer never calls the inner on a hit
 }
 
+// factorial(10) caches every n below it on the way down, so factorial(9)
+// is a hit, and factorial(11) runs only its own body.
+func TestChapterFactorialNineHitsAfterTen(t *testing.T) {
+	h := open(t, "factorial")
+	h.want("MISS", h.v)
+	if len(h.v.missed) != 11 || h.v.hits != 0 {
+		t.Fatalf("factorial(10): ran %d, %d hits; want 11 runs (10 down to 0)", len(h.v.missed), h.v.hits)
+	}
+	h.page("factorial(10) = 3628800")
+	h.page("n = 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0 (11 calls)")
+	h.want("HIT", h.press("left"))
+	h.page("factorial(9) = 362880")
+	h.page("ran: nothing")
+	if h.v.calls != 1 {
+		t.Fatalf("factorial(9) made %d calls, want the one hit", h.v.calls)
+	}
+	h.press("right")
+	h.want("MISS", h.press("right"))
+	h.page("factorial(11) = 39916800")
+	if len(h.v.missed) != 1 || h.v.hits != 1 {
+		t.Fatalf("factorial(11): ran %d, %d hits; want 1 run and factorial(10)'s hit", len(h.v.missed), h.v.hits)
+	}
+	if s := h.r.env.reg.Stats()[0]; s.Entries != 12 {
+		t.Fatalf("%d entries, want n = 0 … 11", s.Entries)
+	}
+}
+
 func TestChapterCopies(t *testing.T) {
 	h := open(t, "copies")
 	h.press("m")
