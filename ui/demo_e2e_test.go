@@ -99,6 +99,11 @@ func walkDemo(t *testing.T, s *tmuxSession) {
 	s.waitText("cache.Data     columns: Base, Date/Time, Lat, Lon")
 	step("M", `KeyError: "['Lat'] not found in axis"`)
 
+	chapter("The cost of a Data hit: a 1M-row copy vs zero")
+	s.waitText("cache.Resource miss 0 B copied in")
+	step("r", "cache.Data     hit  30.5 MiB copied in", "cache.Resource hit  0 B copied in")
+	verdict("MISS", "HIT")
+
 	chapter("The list example for two users")
 	s.waitText("user A: l[0] is: 2")
 	step("b", "user B: l[0] is: 3")

@@ -214,6 +214,33 @@ func TestChapterCopies(t *testing.T) {
 	h.page(`KeyError: "['Lat'] not found in axis"`)
 }
 
+// Both functions hit on a rerun of the 1M-row table; the Data hit hands
+// out a copy of all 32 MB, the Resource hit the object itself.
+func TestChapterCopyCostDataCopiesResourceShares(t *testing.T) {
+	h := open(t, "copycost")
+	h.want("MISS", h.v)
+	h.want("HIT", h.rerun())
+	h.page("cache.Data     hit  30.5 MiB copied in ")
+	h.page("cache.Resource hit  0 B copied in ")
+	h.page("the same object as the last rerun")
+	c := h.r.ch.(*copyCost)
+	n := rowsArg{1_000_000}
+	a, _ := c.data.Get(context.Background(), n)
+	b, _ := c.data.Get(context.Background(), n)
+	if a == b || &a.Lat[0] == &b.Lat[0] || len(a.Lat) != 1_000_000 {
+		t.Fatalf("two Data hits share their table (%d rows)", len(a.Lat))
+	}
+	x, _ := c.res.Get(context.Background(), n)
+	y, _ := c.res.Get(context.Background(), n)
+	if x != y {
+		t.Fatal("two Resource hits returned different objects")
+	}
+	h.want("MISS", h.press("left")) // 100,000 rows: a new argument
+	h.page("cache.Data     miss 3.1 MiB copied in ")
+	h.page("cache.Resource miss 0 B copied in ")
+	h.page("a new object")
+}
+
 func TestChapterUsers(t *testing.T) {
 	h := open(t, "users")
 	h.page("l[0] is: 2")
