@@ -104,6 +104,11 @@ func walkDemo(t *testing.T, s *tmuxSession) {
 	step("r", "cache.Data     hit  30.5 MiB copied in", "cache.Resource hit  0 B copied in")
 	verdict("MISS", "HIT")
 
+	chapter("A memo that keeps object identity")
+	s.waitText("factory:      obj_b #1 (made from obj_a #1): a new object")
+	step("r", "obj_b #1 (made from obj_a #1): the same object as last rerun", "a copy, not the same object")
+	step("a", "factory:      obj_b #3 (made from obj_a #2): a new object", "ran factory · 1 hit")
+
 	chapter("The list example for two users")
 	s.waitText("user A: l[0] is: 2")
 	step("b", "user B: l[0] is: 3")

@@ -60,7 +60,7 @@ type closer interface{ close() }
 func chapters() []chapter {
 	return []chapter{
 		&basics{}, &argChange{}, &codeChange{}, &innerChange{}, &nested{},
-		&factorialChapter{}, &copies{}, &copyCost{},
+		&factorialChapter{}, &copies{}, &copyCost{}, &identity{},
 		&listUsers{}, &ttlChapter{}, &maxEntries{}, &persistChapter{},
 		&validateChapter{}, &excluded{}, &replayChapter{}, &spinners{},
 		&clearing{}, &refresh{}, &sessions{},

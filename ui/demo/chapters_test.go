@@ -241,6 +241,26 @@ func TestChapterCopyCostDataCopiesResourceShares(t *testing.T) {
 	h.page("a new object")
 }
 
+// factory, keyed by obj_a's identity, returns the same obj_b until obj_a
+// is replaced, even by an equal object; the Data memo hits on the equal
+// object but returns a copy each time.
+func TestChapterIdentityKeptUntilObjAReplaced(t *testing.T) {
+	h := open(t, "identity")
+	h.ran("factory", "factory_memo")
+	h.want("HIT", h.rerun())
+	h.page("factory:      obj_b #1 (made from obj_a #1): the same object as last rerun")
+	h.page("factory_memo: obj_b #2 (made from obj_a #1): a copy, not the same object")
+	h.want("MISS", h.press("a"))
+	h.ran("factory")
+	if h.v.hits != 1 {
+		t.Fatalf("a new obj_a: %d hits, want factory_memo's (its content is unchanged)", h.v.hits)
+	}
+	h.page("obj_a: id #2")
+	h.page("factory:      obj_b #3 (made from obj_a #2): a new object")
+	h.want("HIT", h.rerun())
+	h.page("factory:      obj_b #3 (made from obj_a #2): the same object as last rerun")
+}
+
 func TestChapterUsers(t *testing.T) {
 	h := open(t, "users")
 	h.page("l[0] is: 2")
