@@ -147,6 +147,13 @@ func walkDemo(t *testing.T, s *tmuxSession) {
 	step("r", "2 messages replayed")
 	verdict("MISS", "HIT")
 
+	chapter("A widget inside a cached function, replayed")
+	s.waitText("Number of rows to get  0 ━━●──────── 100  [20]")
+	step("l", "[30]", "got 30 rows")
+	step("h", "got 20 rows", "1 message replayed")
+	verdict("MISS", "HIT")
+	s.waitText("Number of rows to get  0 ━━●──────── 100  [20]")
+
 	chapter("Spinner and no spinner")
 	s.waitText("fetch_data: 1 · fetch_quietly: 1")
 	step("l", "Fetching data from API...")

@@ -62,7 +62,7 @@ func chapters() []chapter {
 		&basics{}, &argChange{}, &codeChange{}, &innerChange{}, &nested{},
 		&factorialChapter{}, &copies{}, &copyCost{}, &identity{},
 		&listUsers{}, &ttlChapter{}, &maxEntries{}, &persistChapter{},
-		&validateChapter{}, &excluded{}, &replayChapter{}, &spinners{},
+		&validateChapter{}, &excluded{}, &replayChapter{}, &widgets{}, &spinners{},
 		&clearing{}, &refresh{}, &sessions{},
 	}
 }

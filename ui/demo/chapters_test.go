@@ -350,6 +350,26 @@ func TestChapterReplay(t *testing.T) {
 	}
 }
 
+// The slider inside get_data is drawn when it runs and replayed on a hit;
+// each position is an entry of its own.
+func TestChapterWidgetReplayedOnHit(t *testing.T) {
+	h := open(t, "widgets")
+	h.want("MISS", h.v)
+	h.page("Number of rows to get  0 ━━●──────── 100  [20]")
+	h.want("MISS", h.press("right"))
+	h.page("[30]")
+	h.page("got 30 rows")
+	h.want("HIT", h.press("left"))
+	if h.v.replayed != 1 {
+		t.Fatalf("%d replayed, want the slider", h.v.replayed)
+	}
+	h.page("Number of rows to get  0 ━━●──────── 100  [20]")
+	h.page("got 20 rows")
+	if s := h.r.env.reg.Stats()[0]; s.Entries != 2 {
+		t.Fatalf("%d entries, want one per slider position", s.Entries)
+	}
+}
+
 func TestChapterSpinner(t *testing.T) {
 	h := open(t, "spinner")
 	events, stop := h.r.env.reg.Subscribe(64)
