@@ -62,10 +62,13 @@ func (c *clearing) loadModel(ctx context.Context, _ noArgs) (*model, error) {
 }
 
 func (c *clearing) start(e *env) error {
-	c.env = e
+	// @st.cache_data
 	c.square = cache.Data(e.reg, "square", c.compute)
+	// @st.cache_data
 	c.cube = cache.Data(e.reg, "cube", c.compute)
+	// @st.cache_resource
 	c.load = cache.Resource(e.reg, "load_model", c.loadModel)
+	c.env = e
 	return nil
 }
 

@@ -49,7 +49,7 @@ func (c *copies) about() about {
 		id:    "copies",
 		title: "Data copies vs shared resources (mutation)",
 		seed:  "st.cache_data docs, Copying behavior (Uber df.drop)",
-		show:  []string{"copies.loadData", "copies.start", "copies.page"},
+		show:  []string{"copies.start", "copies.loadData", "copies.page"},
 		watch: "m drops Lat from the cache.Data copy: the next rerun has it " +
 			"back. M drops it from the cache.Resource object: every later " +
 			"rerun lacks Lat, and M again fails with a KeyError.",
@@ -76,9 +76,11 @@ func (c *copies) loadData(ctx context.Context, f file) (frame, error) {
 }
 
 func (c *copies) start(e *env) error {
-	c.env = e
+	// @st.cache_data: each call gets a copy
 	c.data = cache.Data(e.reg, "load_data", c.loadData)
+	// @st.cache_resource  # 👈 Turn off copying behavior
 	c.shared = cache.Resource(e.reg, "load_shared", c.loadData)
+	c.env = e
 	return nil
 }
 

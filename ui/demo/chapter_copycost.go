@@ -68,11 +68,11 @@ func (c *copyCost) loadRides(ctx context.Context, a rowsArg) (*rides, error) {
 }
 
 func (c *copyCost) start(e *env) error {
-	c.env, c.rows = e, len(copySizes)-1
 	// @st.cache_data: every call gets its own copy
 	c.data = cache.Data(e.reg, "load_rides", c.loadRides)
 	// @st.cache_resource: every call gets the one object
 	c.res = cache.Resource(e.reg, "load_rides_shared", c.loadRides)
+	c.env, c.rows = e, len(copySizes)-1
 	return nil
 }
 

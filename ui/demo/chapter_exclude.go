@@ -48,8 +48,8 @@ func (c *excluded) about() about {
 		id:    "exclude",
 		title: "Excluded arguments and HashFunc",
 		seed:  "st.cache_data docs, _param; old st.cache page, hash_funcs",
-		show: []string{"fetchArgs", "excluded.fetchData",
-			"hashFileReference", "excluded.start", "excluded.page"},
+		show: []string{"excluded.start", "fetchArgs", "excluded.fetchData",
+			"hashFileReference", "excluded.page"},
 		watch: "c opens a new connection: _db changed but is not hashed, " +
 			"so fetch_data is a HIT. → asks for more rows: MISS. t " +
 			"touches the file: its name is unchanged, but the HashFunc " +
@@ -99,6 +99,11 @@ func hashFileReference(f fileRef) any {
 }
 
 func (c *excluded) start(e *env) error {
+	// @st.cache_data; its _db_connection is not hashed (fetchArgs)
+	c.fetch = cache.Data(e.reg, "fetch_data", c.fetchData)
+	// @st.cache(hash_funcs={FileReference: hash_file_reference})
+	c.read = cache.Data(e.reg, "read_file", c.readFile,
+		cache.HashFunc(hashFileReference))
 	c.env, c.db, c.rows = e, &conn{id: 1}, 10
 	dir, err := os.MkdirTemp("", "hitmiss-demo")
 	if err != nil {
@@ -108,9 +113,6 @@ func (c *excluded) start(e *env) error {
 	if err := os.WriteFile(c.ref.Path, []byte("hello"), 0o600); err != nil {
 		return err
 	}
-	c.fetch = cache.Data(e.reg, "fetch_data", c.fetchData)
-	c.read = cache.Data(e.reg, "read_file", c.readFile,
-		cache.HashFunc(hashFileReference)) // ← hash_funcs={...}
 	return nil
 }
 

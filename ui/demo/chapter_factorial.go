@@ -33,7 +33,7 @@ func (c *factorialChapter) about() about {
 		id:    "factorial",
 		title: "Recursive memo: factorial(9) after factorial(10)",
 		seed:  "experimental primitives page and post, factorial",
-		show:  []string{"factorialChapter.factorial", "factorialChapter.start"},
+		show:  []string{"factorialChapter.start", "factorialChapter.factorial"},
 		watch: "factorial(10) runs 11 times: 10 down to 0, each call cached. " +
 			"← asks for factorial(9): a HIT at once (\"Returns instantly!\"). " +
 			"→ past 10 runs only the new n; x clears them all.",
@@ -84,9 +84,9 @@ func (c *factorialChapter) step(ctx context.Context, n int) error {
 }
 
 func (c *factorialChapter) start(e *env) error {
-	c.env, c.n = e, 10
-	// ↓ @st.experimental_memo (st.cache_data today)
+	// @st.experimental_memo (@st.cache_data today)
 	c.fact = cache.Data(e.reg, "factorial", c.factorial)
+	c.env, c.n = e, 10
 	return nil
 }
 

@@ -79,13 +79,14 @@ func (c *identity) makePlayer(ctx context.Context, a *source) (*player, error) {
 }
 
 func (c *identity) start(e *env) error {
-	c.env = e
-	c.a = c.newSource("webcam")
-	// React.memo: keyed by id(obj_a), returns the object itself
+	// @st.cache(hash_funcs={Source: id}): the seed's hack, keyed by
+	// id(obj_a); a Resource returns the object itself
 	c.factory = cache.Resource(e.reg, "factory", c.makePlayer,
 		cache.HashFunc(id))
 	// @st.experimental_memo: keyed by obj_a's content, returns copies
 	c.copyByData = cache.Data(e.reg, "factory_memo", c.makePlayer)
+	c.env = e
+	c.a = c.newSource("webcam")
 	return nil
 }
 

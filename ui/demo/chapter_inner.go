@@ -23,8 +23,8 @@ func (c *innerChange) about() about {
 		id:    "inner",
 		title: "Editing an inner, uncached function",
 		seed:  "old st.cache page, Example 4 (inner_func)",
-		show: []string{"innerChange.innerFunc", "innerChange.compute",
-			"innerChange.callerVersion", "innerChange.start"},
+		show: []string{"innerChange.start", "innerChange.innerFunc",
+			"innerChange.compute", "innerChange.callerVersion"},
 		watch: "# edits inner_func (* becomes **), which is not cached: " +
 			"expensive_computation, whose Version names inner_func's, " +
 			"is a MISS, and inner_func runs inside it. # again edits it " +
@@ -75,9 +75,10 @@ func (c *innerChange) callerVersion() string {
 }
 
 func (c *innerChange) start(e *env) error {
-	c.env = e
+	// @st.cache(suppress_st_warning=True); inner_func's version in its own
 	c.expensive = cache.Data(e.reg, "expensive_computation", c.compute,
-		cache.Version(c.callerVersion())) // ← @st.cache(suppress_st_warning=True)
+		cache.Version(c.callerVersion()))
+	c.env = e
 	return nil
 }
 

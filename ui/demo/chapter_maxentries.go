@@ -27,7 +27,7 @@ func (c *maxEntries) about() about {
 		id:    "maxent",
 		title: "Max entries: the least recently used leaves",
 		seed:  "st.cache_data docs, the max_entries parameter",
-		show:  []string{"maxEntries.squareOf", "maxEntries.start"},
+		show:  []string{"maxEntries.start", "maxEntries.squareOf"},
 		watch: "→ tries x = 1, 2, 3: three entries. x = 4 makes a fourth, " +
 			"so the least recently used one is evicted (an evicted line, " +
 			"the evi column). ← back to an evicted x: MISS.",
@@ -53,9 +53,10 @@ func (c *maxEntries) squareOf(ctx context.Context, n number) (int, error) {
 }
 
 func (c *maxEntries) start(e *env) error {
-	c.env, c.x = e, 1
+	// @st.cache_data(max_entries=3)
 	c.square = cache.Data(e.reg, "square", c.squareOf,
-		cache.MaxEntries(3)) // ← @st.cache_data(max_entries=3)
+		cache.MaxEntries(3))
+	c.env, c.x = e, 1
 	return nil
 }
 

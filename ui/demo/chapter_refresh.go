@@ -20,7 +20,7 @@ func (c *refresh) about() about {
 		id:    "refresh",
 		title: "Background refresh: stale at once, fresh soon",
 		seed:  "st.cache_data refresh=\"background\" (hitmiss SPEC 1.10)",
-		show:  []string{"refresh.fetchPrice", "refresh.start"},
+		show:  []string{"refresh.start", "refresh.fetchPrice"},
 		watch: "Wait for the ttl column to say stale (it does for one more " +
 			"TTL, then the entry expires), then r: the rerun is " +
 			"STALE, fast, with the old price, and a computed line " +
@@ -38,9 +38,10 @@ func (c *refresh) fetchPrice(ctx context.Context, _ noArgs) (int64, error) {
 }
 
 func (c *refresh) start(e *env) error {
-	c.env = e
+	// @st.cache_data(ttl=5, refresh_mode="background")
 	c.prices = cache.Data(e.reg, "fetch_price", c.fetchPrice,
-		cache.TTL(e.ttl), cache.RefreshInBackground()) // ←
+		cache.TTL(e.ttl), cache.RefreshInBackground())
+	c.env = e
 	return nil
 }
 

@@ -19,7 +19,7 @@ func (c *replayChapter) about() about {
 		id:    "replay",
 		title: "Element replay: messages come back on hits",
 		seed:  "st.cache_data docs, Static elements (st.success)",
-		show:  []string{"replayChapter.getAPIData", "replayChapter.start"},
+		show:  []string{"replayChapter.start", "replayChapter.getAPIData"},
 		watch: "The first rerun runs get_api_data, which shows two " +
 			"messages. Every HIT after it shows them again without " +
 			"running it: the verdict counts the messages replayed. x " +
@@ -45,8 +45,9 @@ func (c *replayChapter) getAPIData(ctx context.Context,
 }
 
 func (c *replayChapter) start(e *env) error {
-	c.env = e
+	// @st.cache_data
 	c.api = cache.Data(e.reg, "get_api_data", c.getAPIData)
+	c.env = e
 	return nil
 }
 

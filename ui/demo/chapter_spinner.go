@@ -39,11 +39,13 @@ func (c *spinners) fetch(ctx context.Context, n number) (int, error) {
 }
 
 func (c *spinners) start(e *env) error {
-	c.env, c.x = e, 1
+	// @st.cache_data(show_spinner="Fetching data from API...")
 	c.loud = cache.Data(e.reg, "fetch_data", c.fetch,
-		cache.Spinner("Fetching data from API...")) // ← show_spinner="…"
+		cache.Spinner("Fetching data from API..."))
+	// @st.cache_data(show_spinner=False)
 	c.silent = cache.Data(e.reg, "fetch_quietly", c.fetch,
-		cache.NoSpinner()) // ← show_spinner=False
+		cache.NoSpinner())
+	c.env, c.x = e, 1
 	return nil
 }
 

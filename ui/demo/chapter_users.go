@@ -30,7 +30,7 @@ func (c *listUsers) about() about {
 		id:    "users",
 		title: "The list example for two users",
 		seed:  "st.cache_data docs, Concurrency issues (l[0] = 2, 3, 4)",
-		show:  []string{"listUsers.createList", "listUsers.start", "listUsers.page"},
+		show:  []string{"listUsers.start", "listUsers.createList", "listUsers.page"},
 		watch: "a reruns as user A, b as user B. With cache.Resource both " +
 			"share one list: A sees l[0] is 2, B then 3, A then 4. s " +
 			"switches to cache.Data: every user gets a copy and sees 2. " +
@@ -63,9 +63,11 @@ func (c *listUsers) createList(context.Context, noArgs) ([]int, error) {
 }
 
 func (c *listUsers) start(e *env) error {
-	c.env, c.user = e, "A"
+	// @st.cache_resource: one list, shared
 	c.shared = cache.Resource(e.reg, "create_list", c.createList)
+	// @st.cache_data: a copy of the list per call (s)
 	c.copied = cache.Data(e.reg, "create_list_data", c.createList)
+	c.env, c.user = e, "A"
 	return nil
 }
 

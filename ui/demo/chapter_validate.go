@@ -32,7 +32,7 @@ func (c *validateChapter) about() about {
 		id:    "validate",
 		title: "Validate: a broken connection is replaced",
 		seed:  "st.cache_resource docs, the validate parameter",
-		show:  []string{"validateChapter.initConnection", "validateChapter.start"},
+		show:  []string{"validateChapter.start", "validateChapter.initConnection"},
 		watch: "B breaks the shared connection. On the next hit Validate " +
 			"says no: the entry is invalidated, OnRelease closes the old " +
 			"connection, and init_connection runs again (a MISS, " +
@@ -60,7 +60,8 @@ func (c *validateChapter) initConnection(ctx context.Context,
 }
 
 func (c *validateChapter) start(e *env) error {
-	c.env = e
+	// @st.cache_resource(validate=lambda conn: conn.alive()); OnRelease
+	// has no Streamlit spelling
 	c.connect = cache.Resource(e.reg, "init_connection", c.initConnection,
 		cache.Validate(func(cn *conn) bool { return cn.alive() }),
 		cache.OnRelease(func(cn *conn) {
@@ -69,6 +70,7 @@ func (c *validateChapter) start(e *env) error {
 				"OnRelease: closed connection #%d", cn.id))
 			c.mu.Unlock()
 		}))
+	c.env = e
 	return nil
 }
 

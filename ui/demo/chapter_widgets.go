@@ -32,7 +32,7 @@ func (c *widgets) about() about {
 		id:    "widgets",
 		title: "A widget inside a cached function, replayed",
 		seed:  "st.cache_data docs, Input widgets (experimental_allow_widgets)",
-		show:  []string{"widgets.getData", "slider", "widgets.start"},
+		show:  []string{"widgets.start", "widgets.getData", "slider"},
 		watch: "→ ← move the slider inside get_data: a new position is a " +
 			"MISS and one more entry (every position keeps its own copy). " +
 			"Back to a position seen: a HIT, and the slider is replayed.",
@@ -70,9 +70,9 @@ func slider(ctx context.Context, label string, value int) int {
 }
 
 func (c *widgets) start(e *env) error {
-	c.env, c.rows = e, 20
 	// @st.cache_data(experimental_allow_widgets=True)
 	c.get = cache.Data(e.reg, "get_data", c.getData)
+	c.env, c.rows = e, 20
 	return nil
 }
 

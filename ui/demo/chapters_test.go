@@ -434,8 +434,9 @@ func TestChapterSession(t *testing.T) {
 	h.want("HIT", h.press("b"))
 }
 
-// Every chapter is tested above, and every chapter's code is found and
-// fits an 80-column screen.
+// Every chapter is tested above, and every chapter's code is found, fits
+// an 80-column screen, and opens with the Python decorator of each cached
+// function on the line above the Go call that registers it.
 func TestEveryChapterCode(t *testing.T) {
 	for _, c := range chapters() {
 		a := c.about()
@@ -447,6 +448,21 @@ func TestEveryChapterCode(t *testing.T) {
 			if n := len([]rune(l)); n > 80 {
 				t.Errorf("%s: a code line of %d columns: %s", a.id, n, l)
 			}
+		}
+		if len(lines) < 3 || !strings.HasPrefix(strings.TrimSpace(lines[1]), "// @st.") {
+			t.Errorf("%s: the code does not open with a Python decorator: %q", a.id, lines[:min(3, len(lines))])
+		}
+		calls := 0
+		for i, l := range lines {
+			if strings.Contains(l, "cache.Data(") || strings.Contains(l, "cache.Resource(") {
+				calls++
+				if !strings.Contains(lines[i-1], "// @st.") && !strings.Contains(lines[max(i-2, 0)], "// @st.") {
+					t.Errorf("%s: no Python decorator above %q", a.id, strings.TrimSpace(l))
+				}
+			}
+		}
+		if calls == 0 {
+			t.Errorf("%s: the code registers no cached function", a.id)
 		}
 	}
 }
