@@ -98,6 +98,7 @@ func walkDemo(t *testing.T, s *tmuxSession) {
 	step("r", "cache.Resource columns: Base, Date/Time, Lon")
 	s.waitText("cache.Data     columns: Base, Date/Time, Lat, Lon")
 	step("M", `KeyError: "['Lat'] not found in axis"`)
+	verdict("HIT", "ERROR")
 
 	chapter("The cost of a Data hit: a 1M-row copy vs zero")
 	s.waitText("cache.Resource miss 0 B copied in")
@@ -121,10 +122,10 @@ func walkDemo(t *testing.T, s *tmuxSession) {
 	verdict("MISS", "MISS")
 
 	chapter("Max entries")
-	s.waitText("square( 1 ) = 1")
-	step("l", "square( 2 ) = 4")
-	step("l", "square( 3 ) = 9")
-	step("l", "square( 4 ) = 16", "1 evicted", "evicted square(x=1)")
+	s.waitText("square(1) = 1")
+	step("l", "square(2) = 4")
+	step("l", "square(3) = 9")
+	step("l", "square(4) = 16", "1 evicted", "evicted square(x=1)")
 
 	chapter("Persist across a restart")
 	s.waitText("Result: 42")
@@ -132,13 +133,13 @@ func walkDemo(t *testing.T, s *tmuxSession) {
 	verdict("MISS", "FROM DISK")
 
 	chapter("Validate")
-	s.waitText("using connection # 1")
-	step("B", "OnRelease: closed connection #1", "using connection # 2", "1 invalidated")
+	s.waitText("using connection #1")
+	step("B", "OnRelease: closed connection #1", "using connection #2", "1 invalidated")
 	verdict("MISS", "MISS")
 
 	chapter("Excluded arguments and HashFunc")
-	s.waitText("fetched 10 rows over connection # 1")
-	step("c", "fetched 10 rows over connection # 2")
+	s.waitText("10 rows, fetched over connection #1 (open: #1)")
+	step("c", "10 rows, fetched over connection #1 (open: #2)", "hit fetch_data(_db_connection=#1, num_rows=10)")
 	verdict("MISS", "HIT")
 	step("t", "ran read_file")
 

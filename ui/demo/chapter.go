@@ -40,6 +40,7 @@ type about struct {
 type action struct {
 	key   key.Binding
 	rerun bool
+	fresh bool // what earlier reruns wrote no longer holds: clear the page
 	do    func(e *env) string
 }
 
@@ -50,6 +51,14 @@ func act(keys, help string, rerun bool, do func(e *env) string) action {
 		shown = ks[0]
 	}
 	return action{key: key.NewBinding(key.WithKeys(ks...), key.WithHelp(shown, help)), rerun: rerun, do: do}
+}
+
+// clearsPage returns a with the page cleared before its rerun (or, with
+// no rerun, until the next one): the lines earlier reruns wrote, per user
+// too, describe a state the key ended.
+func (a action) clearsPage() action {
+	a.fresh = true
+	return a
 }
 
 // closer is a chapter that holds something beyond its registry (a

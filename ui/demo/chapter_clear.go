@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hitmiss/hitmiss/cache"
 )
@@ -21,9 +22,10 @@ type clearing struct {
 func (c *clearing) about() about {
 	return about{
 		id:    "clear",
-		title: "Clearing: one argument, one function, all data, all resources",
+		title: "Clearing: one call, one function, all data, all resources",
 		seed:  "experimental primitives page, clear(); st.cache_*.clear()",
-		show:  []string{"clearing.start", "clearing.page"},
+		show: []string{"clearing.start", "clearing.squareOf", "clearing.cubeOf",
+			"clearing.page"},
 		watch: "After each key the rerun says what ran again. D clears " +
 			"square(x=2) only, x all of square, X every data function " +
 			"(square and cube, not the model), Z every resource (the " +
@@ -53,8 +55,14 @@ func (c *clearing) about() about {
 	}
 }
 
-func (c *clearing) compute(ctx context.Context, n number) (int, error) {
-	return n.X, c.env.sleep(ctx)
+// squareOf is square(x).
+func (c *clearing) squareOf(ctx context.Context, n number) (int, error) {
+	return n.X * n.X, c.env.sleep(ctx)
+}
+
+// cubeOf is cube(x).
+func (c *clearing) cubeOf(ctx context.Context, n number) (int, error) {
+	return n.X * n.X * n.X, c.env.sleep(ctx)
 }
 
 func (c *clearing) loadModel(ctx context.Context, _ noArgs) (*model, error) {
@@ -63,9 +71,9 @@ func (c *clearing) loadModel(ctx context.Context, _ noArgs) (*model, error) {
 
 func (c *clearing) start(e *env) error {
 	// @st.cache_data
-	c.square = cache.Data(e.reg, "square", c.compute)
+	c.square = cache.Data(e.reg, "square", c.squareOf)
 	// @st.cache_data
-	c.cube = cache.Data(e.reg, "cube", c.compute)
+	c.cube = cache.Data(e.reg, "cube", c.cubeOf)
 	// @st.cache_resource
 	c.load = cache.Resource(e.reg, "load_model", c.loadModel)
 	c.env = e
@@ -78,7 +86,7 @@ func (c *clearing) page(p *Page) error {
 		if err != nil {
 			return err
 		}
-		p.Write("square(", x, ") =", v*v)
+		p.Write(fmt.Sprintf("square(%d) = %d", x, v))
 	}
 	v, err := c.cube.Get(p.Ctx, number{2})
 	if err != nil {
@@ -88,6 +96,6 @@ func (c *clearing) page(p *Page) error {
 	if err != nil {
 		return err
 	}
-	p.Write("cube( 2 ) =", v*v*v, "· model:", m.name)
+	p.Write(fmt.Sprintf("cube(2) = %d · model: %s", v, m.name))
 	return nil
 }

@@ -23,14 +23,6 @@ func (f frame) drop(col string) error {
 	return nil
 }
 
-// dropped says how a drop went.
-func dropped(err error) string {
-	if err != nil {
-		return err.Error()
-	}
-	return "dropped Lat"
-}
-
 func (f frame) String() string {
 	return strings.Join(slices.Sorted(maps.Keys(f)), ", ")
 }
@@ -52,7 +44,7 @@ func (c *copies) about() about {
 		show:  []string{"copies.start", "copies.loadData", "copies.page"},
 		watch: "m drops Lat from the cache.Data copy: the next rerun has it " +
 			"back. M drops it from the cache.Resource object: every later " +
-			"rerun lacks Lat, and M again fails with a KeyError.",
+			"rerun lacks Lat, and M again is an ERROR: KeyError.",
 		actions: []action{
 			act("m", "drop Lat (data copy)", true, func(*env) string {
 				c.dropData.Store(true)
@@ -97,10 +89,18 @@ func (c *copies) page(p *Page) error {
 	p.Write("cache.Data     columns:", df)
 	p.Write("cache.Resource columns:", shared)
 	if c.dropData.Swap(false) {
-		p.Write("data copy:", dropped(df.drop("Lat")))
+		if err := df.drop("Lat"); err != nil {
+			return fmt.Errorf("df.drop on the data copy: %w", err)
+		}
+		p.Write("data copy: dropped Lat")
 	}
 	if c.dropShare.Swap(false) {
-		p.Write("resource: ", dropped(shared.drop("Lat")))
+		// A second M finds no Lat in the shared frame: the script
+		// fails, as pandas raises KeyError.
+		if err := shared.drop("Lat"); err != nil {
+			return fmt.Errorf("df.drop on the resource: %w", err)
+		}
+		p.Write("resource:  dropped Lat")
 	}
 	return nil
 }

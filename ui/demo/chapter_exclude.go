@@ -39,7 +39,7 @@ type excluded struct {
 	rows  int
 	ref   fileRef
 	dir   string // holds the file; removed when the chapter is left
-	fetch *cache.Func[fetchArgs, int]
+	fetch *cache.Func[fetchArgs, rows]
 	read  *cache.Func[fileRef, string]
 }
 
@@ -51,7 +51,8 @@ func (c *excluded) about() about {
 		show: []string{"excluded.start", "fetchArgs", "excluded.fetchData",
 			"hashFileReference", "excluded.page"},
 		watch: "c opens a new connection: _db changed but is not hashed, " +
-			"so fetch_data is a HIT. → asks for more rows: MISS. t " +
+			"so fetch_data is a HIT: the rows fetched over the old " +
+			"connection. → asks for more rows: MISS. t " +
 			"touches the file: its name is unchanged, but the HashFunc " +
 			"hashes name and modification time, so read_file misses.",
 		actions: []action{
@@ -74,12 +75,16 @@ func (c *excluded) about() about {
 	}
 }
 
+// rows is what fetch_data returns: how many rows, and over which
+// connection they were fetched.
+type rows struct{ N, Conn int }
+
 // fetchData is fetch_data(_db_connection, num_rows).
-func (c *excluded) fetchData(ctx context.Context, a fetchArgs) (int, error) {
+func (c *excluded) fetchData(ctx context.Context, a fetchArgs) (rows, error) {
 	if err := c.env.sleep(ctx); err != nil {
-		return 0, err
+		return rows{}, err
 	}
-	return a.NumRows, nil // data = _db_connection.fetch(num_rows)
+	return rows{a.NumRows, a._db.id}, nil // _db_connection.fetch(num_rows)
 }
 
 // readFile reads a FileReference.
@@ -123,11 +128,12 @@ func (c *excluded) close() {
 }
 
 func (c *excluded) page(p *Page) error {
-	n, err := c.fetch.Get(p.Ctx, fetchArgs{_db: c.db, NumRows: c.rows})
+	r, err := c.fetch.Get(p.Ctx, fetchArgs{_db: c.db, NumRows: c.rows})
 	if err != nil {
 		return err
 	}
-	p.Write("fetched", n, "rows over connection #", c.db.id)
+	p.Write(fmt.Sprintf("%d rows, fetched over connection #%d (open: #%d)",
+		r.N, r.Conn, c.db.id))
 	text, err := c.read.Get(p.Ctx, c.ref)
 	p.Write("file says:", text)
 	return err

@@ -7,7 +7,7 @@ import (
 	"github.com/hitmiss/hitmiss/cache"
 )
 
-// refresh is Streamlit's refresh="background": an expired entry is still
+// refresh is Streamlit's refresh_mode="background": an expired entry is still
 // served, at once, while it is recomputed in the background.
 type refresh struct {
 	env    *env
@@ -19,7 +19,7 @@ func (c *refresh) about() about {
 	return about{
 		id:    "refresh",
 		title: "Background refresh: stale at once, fresh soon",
-		seed:  "st.cache_data refresh=\"background\" (hitmiss SPEC 1.10)",
+		seed:  "st.cache_data refresh_mode=\"background\" (SPEC 1.10)",
 		show:  []string{"refresh.start", "refresh.fetchPrice"},
 		watch: "Wait for the ttl column to say stale (it does for one more " +
 			"TTL, then the entry expires), then r: the rerun is " +

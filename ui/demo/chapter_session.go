@@ -37,8 +37,8 @@ func (c *sessions) about() about {
 			}),
 			act("e", "end A's session", false, func(e *env) string {
 				e.reg.EndSession("A")
-				return "session A ended"
-			}),
+				return "session A ended: its cart left the cache; a or b reruns"
+			}).clearsPage(),
 		},
 	}
 }

@@ -45,14 +45,14 @@ func (c *listUsers) about() about {
 				c.user = "B"
 				return "user B reruns"
 			}),
-			act("s", "switch Resource/Data", false, func(*env) string {
+			act("s", "switch Resource/Data", true, func(*env) string {
 				if c.copyMode.Load() {
 					c.copyMode.Store(false)
 					return "now @st.cache_resource: one shared list"
 				}
 				c.copyMode.Store(true)
 				return "now @st.cache_data: a copy per call"
-			}),
+			}).clearsPage(),
 		},
 	}
 }

@@ -85,6 +85,6 @@ func (c *validateChapter) page(p *Page) error {
 	}
 	c.released = nil
 	c.mu.Unlock()
-	p.Write("using connection #", cn.id)
+	p.Write(fmt.Sprintf("using connection #%d", cn.id))
 	return nil
 }

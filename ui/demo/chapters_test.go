@@ -210,8 +210,13 @@ func TestChapterCopies(t *testing.T) {
 	h.rerun()
 	h.page("cache.Resource columns: Base, Date/Time, Lon")
 	h.page("cache.Data     columns: Base, Date/Time, Lat, Lon")
-	h.press("M")
-	h.page(`KeyError: "['Lat'] not found in axis"`)
+	// A second drop on the shared frame fails: the rerun is an error,
+	// never a hit with an error line under it.
+	h.want("ERROR", h.press("M"))
+	if h.v.err == nil || !strings.Contains(h.v.err.Error(), `KeyError: "['Lat'] not found in axis"`) {
+		t.Fatalf("the second M's error: %v", h.v.err)
+	}
+	h.want("HIT", h.rerun())
 }
 
 // Both functions hit on a rerun of the 1M-row table; the Data hit hands
@@ -292,9 +297,14 @@ func TestChapterMaxEntries(t *testing.T) {
 	if v := h.press("right"); v.evicted != 1 {
 		t.Fatalf("x = 4: %d evicted, want 1", v.evicted)
 	}
+	h.page("kept, least recently used first: x=2, x=3, x=4")
 	h.want("HIT", h.press("left")) // x = 3
-	h.press("left")
-	h.want("MISS", h.press("left")) // x = 1 was the least recently used
+	h.want("HIT", h.press("left")) // x = 2: now x = 4 is the least recently used
+	h.page("kept, least recently used first: x=4, x=3, x=2")
+	h.want("MISS", h.press("left")) // x = 1 was evicted
+	h.ran("square")
+	// x = 4, the newest entry, left: the least recently used, not the oldest.
+	h.page("kept, least recently used first: x=3, x=2, x=1")
 }
 
 func TestChapterPersist(t *testing.T) {
@@ -308,21 +318,21 @@ func TestChapterPersist(t *testing.T) {
 
 func TestChapterValidate(t *testing.T) {
 	h := open(t, "validate")
-	h.page("using connection # 1")
+	h.page("using connection #1")
 	h.want("HIT", h.rerun())
 	h.want("MISS", h.press("B"))
 	if h.v.invalidated != 1 {
 		t.Fatalf("%d invalidated, want 1", h.v.invalidated)
 	}
 	h.page("OnRelease: closed connection #1")
-	h.page("using connection # 2")
+	h.page("using connection #2")
 	h.want("HIT", h.rerun())
 }
 
 func TestChapterExclude(t *testing.T) {
 	h := open(t, "exclude")
 	h.want("HIT", h.press("c")) // the excluded _db changed
-	h.page("over connection # 2")
+	h.page("10 rows, fetched over connection #1 (open: #2)")
 	h.want("MISS", h.press("right"))
 	h.ran("fetch_data")
 	h.want("MISS", h.press("t")) // the HashFunc sees the new time
@@ -390,6 +400,8 @@ func TestChapterSpinner(t *testing.T) {
 
 func TestChapterClear(t *testing.T) {
 	h := open(t, "clear")
+	h.page("square(3) = 9")
+	h.page("cube(2) = 8 · model: sentiment")
 	h.want("HIT", h.rerun())
 	h.want("MISS", h.press("D"))
 	h.ran("square")
@@ -468,3 +480,57 @@ func TestEveryChapterCode(t *testing.T) {
 }
 
 var _ tea.Model = Model{}
+
+// A key that ends the state the page describes clears the page: after s
+// (Resource to Data) no user's line from the shared list is left, and
+// after e (A's session ended) no user's cart is left until a rerun.
+func TestPageLinesOfAnEndedStateAreCleared(t *testing.T) {
+	i, err := Chapter("users")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := drive(t, Options{Chapter: i})
+	d.settled()
+	d.key("b")
+	d.settled()
+	d.key("a")
+	d.settled()
+	if got := strings.Join(d.m.pageLines(), "\n"); !strings.Contains(got, "user B: l[0] is: 3") {
+		t.Fatalf("before s the page says %q", got)
+	}
+	d.key("s")
+	d.settled()
+	if got := d.m.pageLines(); len(got) != 1 || got[0] != "user A: l[0] is: 2" {
+		t.Fatalf("after s the page says %q, want only A's rerun with a copy", got)
+	}
+
+	for d.m.about.id != "session" {
+		d.key("n")
+		d.settled()
+	}
+	d.key("b")
+	d.settled()
+	d.key("e")
+	d.until("the end of A's session", func(m Model) bool { return !m.busy && strings.Contains(m.note, "session A ended") })
+	if got := d.m.pageLines(); len(got) != 0 {
+		t.Fatalf("after e the page still says %q", got)
+	}
+	d.key("b")
+	d.settled()
+	if got := strings.Join(d.m.pageLines(), "\n"); got != "user B: user B has cart #2" {
+		t.Fatalf("B's rerun after e: the page says %q", got)
+	}
+}
+
+// Words a count is written with are spelled right in the plural: a clear
+// of two entries says "2 entries".
+func TestPluralSpelling(t *testing.T) {
+	for n, want := range map[int]string{0: "0 entries", 1: "1 entry", 2: "2 entries"} {
+		if got := plural(n, "entry"); got != want {
+			t.Errorf("plural(%d, entry) = %q, want %q", n, got, want)
+		}
+	}
+	if got := plural(3, "hit"); got != "3 hits" {
+		t.Errorf("plural(3, hit) = %q", got)
+	}
+}

@@ -108,6 +108,7 @@ type (
 		reg   *cache.Registry
 		note  string
 		rerun bool
+		fresh bool // clear the page: it describes a state that ended
 	}
 	ranMsg struct {
 		gen   int
@@ -232,6 +233,9 @@ func (m Model) acted(msg actedMsg) (tea.Model, tea.Cmd) {
 	if msg.note != "" {
 		m.note = msg.note
 	}
+	if msg.fresh {
+		m.out, m.outs, m.users = nil, map[string][]string{}, nil
+	}
 	var cmds []tea.Cmd
 	if msg.reg != m.reg {
 		if m.unsub != nil {
@@ -313,7 +317,7 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		act := *a
 		return m, m.begin(func(ctx context.Context, r *runner) tea.Msg {
 			note := act.do(r.env)
-			return actedMsg{reg: r.env.reg, note: note, rerun: act.rerun}
+			return actedMsg{reg: r.env.reg, note: note, rerun: act.rerun, fresh: act.fresh}
 		})
 	}
 	return m, nil
