@@ -9,6 +9,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/hitmiss/hitmiss/cache"
 )
@@ -532,5 +533,94 @@ func TestPluralSpelling(t *testing.T) {
 	}
 	if got := plural(3, "hit"); got != "3 hits" {
 		t.Errorf("plural(3, hit) = %q", got)
+	}
+}
+
+// Nothing a talk needs is cut at 80 columns: every chapter's title (in
+// the code view too), its keys (broken between keys, never inside one),
+// what each of its keys says in the status bar, and what its page writes.
+func TestEveryChapterFitsEightyColumns(t *testing.T) {
+	for i, c := range chapters() {
+		a := c.about()
+		m := Model{idx: i, about: a}
+		for _, title := range []string{m.title(), m.codeView(80, 24)[0]} {
+			if n := ansi.StringWidth(title); n > 80 || strings.Contains(title, "…") {
+				t.Errorf("%s: a title of %d columns: %s", a.id, n, title)
+			}
+		}
+		lines := m.keysLines("keys: ", 80)
+		for _, part := range m.keyParts() {
+			whole := false
+			for _, l := range lines {
+				whole = whole || strings.Contains(l, part)
+			}
+			if !whole {
+				t.Errorf("%s: the key %q is broken across lines: %q", a.id, part, lines)
+			}
+		}
+		for _, l := range lines {
+			if n := ansi.StringWidth(l); n > 80 {
+				t.Errorf("%s: a keys line of %d columns: %s", a.id, n, l)
+			}
+		}
+		h := open(t, a.id)
+		for _, act := range a.actions {
+			h.press(act.key.Keys()[0])
+			if n := ansi.StringWidth(h.note); n > 80 {
+				t.Errorf("%s: %s says %d columns: %s", a.id, act.key.Keys()[0], n, h.note)
+			}
+			for _, l := range h.lines {
+				if n := ansi.StringWidth("  " + l); n > 80 {
+					t.Errorf("%s: after %s the page writes %d columns: %s", a.id, act.key.Keys()[0], n, l)
+				}
+			}
+		}
+	}
+}
+
+// The code keeps its height and the verdict its row from one rerun to
+// the next, while a rerun runs too, in chapters whose page grows and
+// shrinks.
+func TestCodeAndVerdictKeepTheirPlace(t *testing.T) {
+	for _, walk := range []struct {
+		chapter string
+		keys    []string
+	}{
+		{"clear", []string{"D", "r", "x", "E"}},
+		{"users", []string{"b", "a", "s", "b"}},
+		{"basics", []string{"u", "u", "r"}},
+	} {
+		i, err := Chapter(walk.chapter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := drive(t, Options{Chapter: i, Slow: 20 * time.Millisecond})
+		// place is the rows of the code rule, the keys rule and the verdict.
+		place := func() [3]int {
+			var at [3]int
+			for r, l := range strings.Split(d.m.View(), "\n") {
+				switch {
+				case strings.HasPrefix(l, "── code"):
+					at[0] = r
+				case strings.HasPrefix(l, "── keys"):
+					at[1] = r
+				case strings.HasPrefix(l, "▶"):
+					at[2] = r
+				}
+			}
+			return at
+		}
+		d.settled()
+		want := place()
+		for _, k := range walk.keys {
+			d.key(k)
+			if got := place(); got != want {
+				t.Fatalf("%s: while %s reruns, code, keys and verdict are on rows %v, were %v:\n%s", walk.chapter, k, got, want, d.m.View())
+			}
+			d.settled()
+			if got := place(); got != want {
+				t.Fatalf("%s: after %s, code, keys and verdict are on rows %v, were %v:\n%s", walk.chapter, k, got, want, d.m.View())
+			}
+		}
 	}
 }
