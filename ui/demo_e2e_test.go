@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/hitmiss/hitmiss/ui/demo"
 )
 
@@ -22,12 +24,12 @@ func TestDemoWalksEveryChapter(t *testing.T) {
 	} {
 		t.Run(size.name, func(t *testing.T) {
 			args := append([]string{"demo", "--slow", "300ms", "--ttl", "2s"}, size.args...)
-			walkDemo(t, startTmuxSized(t, size.width, size.height, args...))
+			walkDemo(t, startTmuxSized(t, size.width, size.height, args...), size.width)
 		})
 	}
 }
 
-func walkDemo(t *testing.T, s *tmuxSession) {
+func walkDemo(t *testing.T, s *tmuxSession, width int) {
 	chapters := len(demo.List())
 	// verdict waits for the verdict line to read prev → last.
 	verdict := func(prev, last string) {
@@ -44,10 +46,24 @@ func walkDemo(t *testing.T, s *tmuxSession) {
 			s.waitText(w)
 		}
 	}
-	// chapter goes to the next chapter and waits for its title, numbered
-	// "k/N · title".
+	// uncut checks the chapter's screen once its rerun has a verdict:
+	// no line wider than the window, none cut short with "…" at its edge.
+	anyVerdict := regexp.MustCompile(`(MISS|HIT|NO CACHE|FROM DISK|STALE|ERROR) [0-9.]+ [µm]?s`)
+	uncut := func() {
+		t.Helper()
+		sc := s.waitFor("a verdict", func(sc string) bool { return anyVerdict.MatchString(sc) })
+		for _, l := range strings.Split(sc, "\n") {
+			l = strings.TrimRight(l, " ")
+			if n := ansi.StringWidth(l); n > width || n == width && strings.HasSuffix(l, "…") {
+				t.Fatalf("a line of %d columns, cut at the edge: %q; the screen shows:\n%s", n, l, sc)
+			}
+		}
+	}
+	// chapter checks the chapter shown is not cut, goes to the next one
+	// and waits for its title, numbered "k/N · title".
 	chapter := func(title string) {
 		t.Helper()
+		uncut()
 		s.keys("n")
 		re := regexp.MustCompile(`[0-9]+/` + fmt.Sprint(chapters) + ` · ` + regexp.QuoteMeta(title))
 		s.waitFor(title, func(sc string) bool { return re.MatchString(sc) })
@@ -189,6 +205,7 @@ func walkDemo(t *testing.T, s *tmuxSession) {
 	step("e", "session A ended")
 	step("a", "user A: user A has cart #3")
 
+	uncut()
 	s.keys("n")
 	s.waitText(fmt.Sprintf("1/%d · Basic memoization", chapters)) // and round again
 
