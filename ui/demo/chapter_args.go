@@ -21,9 +21,9 @@ func (c *argChange) about() about {
 		title: "Changing an argument and going back",
 		seed:  "old st.cache page, Examples 2 and 5",
 		show:  []string{"argChange.start", "argChange.compute", "argChange.page"},
-		watch: "Move the slider to a number not seen before: MISS. Move it " +
-			"back to one seen before: HIT, the entry for that b is still " +
-			"there. The ent column counts one entry per b.",
+		watch: "→ to a b not seen before: MISS. ← back to one seen: HIT, " +
+			"its entry is still there. The ent column counts one entry " +
+			"per b.",
 		actions: []action{
 			act("right l", "slider +1", true, func(*env) string {
 				c.b = min(c.b+1, 10)

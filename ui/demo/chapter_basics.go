@@ -29,9 +29,9 @@ func (c *basics) about() about {
 		title: "Basic memoization",
 		seed:  "old st.cache page, Example 1",
 		show:  []string{"basics.start", "basics.compute", "basics.page"},
-		watch: "Without the cache every rerun takes the full sleep and says " +
-			"\"Cache miss\". With it, the first rerun is a MISS and every " +
-			"rerun after it a HIT in microseconds.",
+		watch: "First rerun: MISS, \"Cache miss\". r: a HIT in µs. u turns " +
+			"the cache off (the \"before\"): every rerun sleeps and says " +
+			"\"Cache miss\".",
 		actions: []action{
 			act("u", "cache on/off", true, func(*env) string {
 				if c.noCache.Load() {

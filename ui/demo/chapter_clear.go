@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hitmiss/hitmiss/cache"
 )
@@ -26,10 +27,9 @@ func (c *clearing) about() about {
 		seed:  "experimental primitives page, clear(); st.cache_*.clear()",
 		show: []string{"clearing.start", "clearing.squareOf", "clearing.cubeOf",
 			"clearing.page"},
-		watch: "After each key the rerun says what ran again. D clears " +
-			"square(x=2) only, x all of square, X every data function " +
-			"(square and cube, not the model), Z every resource (the " +
-			"model only), E everything.",
+		watch: "Each key clears, then reruns: D square(x=2) only, x all of " +
+			"square, X every Data function, Z every Resource, E " +
+			"everything.",
 		actions: []action{
 			act("D", "clear square(x=2)", true, func(*env) string {
 				c.square.ClearArg(number{2}) // st: square.clear(2)
@@ -81,13 +81,15 @@ func (c *clearing) start(e *env) error {
 }
 
 func (c *clearing) page(p *Page) error {
+	var squares []string
 	for x := 1; x <= 3; x++ {
 		v, err := c.square.Get(p.Ctx, number{x})
 		if err != nil {
 			return err
 		}
-		p.Write(fmt.Sprintf("square(%d) = %d", x, v))
+		squares = append(squares, fmt.Sprintf("square(%d) = %d", x, v))
 	}
+	p.Write(strings.Join(squares, " · "))
 	v, err := c.cube.Get(p.Ctx, number{2})
 	if err != nil {
 		return err

@@ -24,9 +24,9 @@ func (c *codeChange) about() about {
 		seed:  "old st.cache page, Examples 3 and 4",
 		show: []string{"codeChange.start", "codeChange.compute",
 			"codeChange.bump", "codeChange.page"},
-		watch: "# adds \"+ 1\" and bumps the Version: MISS, 421. # again " +
-			"removes it: HIT, 420. ent stays 1: it counts the live " +
-			"version's entries; the other version's is kept aside.",
+		watch: "# adds \"+ 1\" and bumps the Version: MISS, 421. # again: " +
+			"HIT, 420. ent stays 1: the other version's entry is kept " +
+			"aside, not counted.",
 		actions: []action{
 			act("#", "edit the code (bump Version)", true, func(*env) string {
 				return c.bump()

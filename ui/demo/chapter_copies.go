@@ -42,9 +42,9 @@ func (c *copies) about() about {
 		title: "Data copies vs shared resources (mutation)",
 		seed:  "st.cache_data docs, Copying behavior (Uber df.drop)",
 		show:  []string{"copies.start", "copies.loadData", "copies.page"},
-		watch: "m drops Lat from the cache.Data copy: the next rerun has it " +
-			"back. M drops it from the cache.Resource object: every later " +
-			"rerun lacks Lat, and M again is an ERROR: KeyError.",
+		watch: "m drops Lat from the Data copy: the next rerun has it " +
+			"back. M drops it from the Resource: gone for good, and M " +
+			"again is an ERROR.",
 		actions: []action{
 			act("m", "drop Lat (data copy)", true, func(*env) string {
 				c.dropData.Store(true)

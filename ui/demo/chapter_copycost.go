@@ -37,9 +37,9 @@ func (c *copyCost) about() about {
 		title: "The cost of a Data hit: a 1M-row copy vs zero",
 		seed:  "st.cache_data docs, Dealing with large data",
 		show:  []string{"copyCost.start", "copyCost.page"},
-		watch: "r reruns: both are HITs, but the Data hit copies every " +
-			"row (its time on the page grows with ← →) while the Resource " +
-			"hit copies nothing and returns the same object.",
+		watch: "r: both HITs, but the Data hit copies every row (its time " +
+			"grows with ← →); the Resource hit copies nothing: the same " +
+			"object.",
 		actions: []action{
 			act("left h", "fewer rows", true, func(*env) string {
 				c.rows = max(c.rows-1, 0)

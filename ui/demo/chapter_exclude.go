@@ -50,11 +50,9 @@ func (c *excluded) about() about {
 		seed:  "st.cache_data docs, _param; old st.cache page, hash_funcs",
 		show: []string{"excluded.start", "fetchArgs", "excluded.fetchData",
 			"hashFileReference", "excluded.page"},
-		watch: "c opens a new connection: _db changed but is not hashed, " +
-			"so fetch_data is a HIT: the rows fetched over the old " +
-			"connection. → asks for more rows: MISS. t " +
-			"touches the file: its name is unchanged, but the HashFunc " +
-			"hashes name and modification time, so read_file misses.",
+		watch: "c: a new connection, not hashed (_db): a HIT, the rows " +
+			"came over #1. →: MISS. t touches the file: the HashFunc " +
+			"sees its time: MISS.",
 		actions: []action{
 			act("c", "new connection", true, func(*env) string {
 				c.db = &conn{id: c.db.id + 1}

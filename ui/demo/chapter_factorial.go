@@ -34,9 +34,9 @@ func (c *factorialChapter) about() about {
 		title: "Recursive memo: factorial(9) after factorial(10)",
 		seed:  "experimental primitives page and post, factorial",
 		show:  []string{"factorialChapter.start", "factorialChapter.factorial"},
-		watch: "factorial(10) runs 11 times: 10 down to 0, each call cached. " +
-			"← asks for factorial(9): a HIT at once (\"Returns instantly!\"). " +
-			"→ past 10 runs only the new n; x clears them all.",
+		watch: "factorial(10) runs 11 bodies, 10 down to 0, each cached. ← " +
+			"factorial(9): a HIT at once (\"Returns instantly!\"). → runs " +
+			"only the new n.",
 		actions: []action{
 			act("left h", "n - 1", true, func(*env) string {
 				c.n = max(c.n-1, 0)

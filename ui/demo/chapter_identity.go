@@ -45,9 +45,9 @@ func (c *identity) about() about {
 		title: "A memo that keeps object identity",
 		seed:  "memo and singleton post, streamlit-webrtc's question",
 		show:  []string{"identity.start", "id", "identity.page"},
-		watch: "r: factory is a HIT with the same obj_b; the cache.Data " +
-			"copy is a HIT too, but a new object every time. a replaces " +
-			"obj_a with an equal but new object: factory MISSes, a new obj_b.",
+		watch: "r: factory gives the same obj_b; the Data memo a copy each " +
+			"time. a: a new obj_a, equal to the old: factory MISSes, a " +
+			"new obj_b.",
 		actions: []action{
 			act("a", "new obj_a (same content)", true, func(*env) string {
 				c.a = c.newSource(c.a.Name)
@@ -79,8 +79,7 @@ func (c *identity) makePlayer(ctx context.Context, a *source) (*player, error) {
 }
 
 func (c *identity) start(e *env) error {
-	// @st.cache(hash_funcs={Source: id}): the seed's hack, keyed by
-	// id(obj_a); a Resource returns the object itself
+	// @st.cache(hash_funcs={Source: id}): the seed's hack, by identity
 	c.factory = cache.Resource(e.reg, "factory", c.makePlayer,
 		cache.HashFunc(id))
 	// @st.experimental_memo: keyed by obj_a's content, returns copies

@@ -25,10 +25,9 @@ func (c *innerChange) about() about {
 		seed:  "old st.cache page, Example 4 (inner_func)",
 		show: []string{"innerChange.start", "innerChange.innerFunc",
 			"innerChange.compute", "innerChange.callerVersion"},
-		watch: "# edits inner_func (* becomes **), which is not cached: " +
-			"expensive_computation, whose Version names inner_func's, " +
-			"is a MISS, and inner_func runs inside it. # again edits it " +
-			"back: a HIT, the old version's entry was kept aside.",
+		watch: "# edits inner_func, which is not cached: its caller's " +
+			"Version names it, so expensive_computation MISSes. # " +
+			"again: HIT, the old entry.",
 		actions: []action{
 			act("#", "edit inner_func", true, func(*env) string {
 				c.edited.Store(!c.edited.Load())

@@ -32,9 +32,9 @@ func (c *maxEntries) about() about {
 		title: "Max entries: the least recently used leaves",
 		seed:  "st.cache_data docs, the max_entries parameter",
 		show:  []string{"maxEntries.start", "maxEntries.squareOf"},
-		watch: "→ tries x = 1, 2, 3: three entries. x = 4 makes a fourth, " +
-			"so the least recently used leaves (Streamlit's docs say " +
-			"\"oldest\"; ← then → shows they differ). ← to it: MISS.",
+		watch: "→ to x = 4: the least recently used entry leaves (the docs " +
+			"say \"oldest\"). The page lists them next-to-leave first. ← " +
+			"to it: MISS.",
 		actions: []action{
 			act("right l", "x + 1", true, func(*env) string {
 				c.x = min(c.x+1, 9)

@@ -28,10 +28,9 @@ func (c *nested) about() about {
 		title: "Nested cached functions",
 		seed:  "old st.cache page, Example 4; st.cache_data spinners",
 		show:  []string{"nested.start", "nested.loadData", "nested.describeData"},
-		watch: "The first rerun misses twice: describe_data, and load_data " +
-			"inside it. o clears the outer one: it runs again, but its " +
-			"inner load_data is a HIT. i clears the inner one: the next " +
-			"rerun is still a HIT, since describe_data never calls it.",
+		watch: "o clears the outer describe_data: it runs again, its inner " +
+			"load_data is a HIT. i clears the inner one: still a HIT, " +
+			"nothing asks.",
 		actions: []action{
 			act("o", "clear describe_data", true, func(*env) string {
 				c.describe.Clear()

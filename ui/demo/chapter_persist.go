@@ -19,10 +19,9 @@ func (c *persistChapter) about() about {
 		title: "Persist across a restart",
 		seed:  "st.cache_data docs, persist=\"disk\"",
 		show:  []string{"persistChapter.start", "persistChapter.compute"},
-		watch: "R restarts: the registry is closed and a new one built, as " +
-			"a new process would (or quit and run hitmiss demo again). " +
-			"The rerun after it is FROM DISK, not a MISS. x clears the " +
-			"function, its file too: the next restart misses.",
+		watch: "R restarts: a new registry, as a new process. The rerun is " +
+			"FROM DISK, not a MISS. x clears it, its file too: the next " +
+			"R misses.",
 		actions: []action{
 			act("R", "restart", true, func(e *env) string {
 				e.reg.Close()

@@ -21,11 +21,9 @@ func (c *refresh) about() about {
 		title: "Background refresh: stale at once, fresh soon",
 		seed:  "st.cache_data refresh_mode=\"background\" (SPEC 1.10)",
 		show:  []string{"refresh.start", "refresh.fetchPrice"},
-		watch: "Wait for the ttl column to say stale (it does for one more " +
-			"TTL, then the entry expires), then r: the rerun is " +
-			"STALE, fast, with the old price, and a computed line " +
-			"follows from the background. The rerun after it is a HIT " +
-			"with the new price.",
+		watch: "Wait until ttl says stale, then r: STALE, the old price at " +
+			"once, recomputed in the background. The next r: a HIT, the " +
+			"new price.",
 	}
 }
 

@@ -20,10 +20,9 @@ func (c *replayChapter) about() about {
 		title: "Element replay: messages come back on hits",
 		seed:  "st.cache_data docs, Static elements (st.success)",
 		show:  []string{"replayChapter.start", "replayChapter.getAPIData"},
-		watch: "The first rerun runs get_api_data, which shows two " +
-			"messages. Every HIT after it shows them again without " +
-			"running it: the verdict counts the messages replayed. x " +
-			"clears the function: the next rerun runs it again.",
+		watch: "r: a HIT that shows get_api_data's two messages again " +
+			"without running it: \"2 messages replayed\". x clears it: it " +
+			"runs again.",
 		actions: []action{
 			act("x", "clear get_api_data", true, func(*env) string {
 				c.api.Clear()

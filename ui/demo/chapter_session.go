@@ -22,10 +22,9 @@ func (c *sessions) about() about {
 		title: "Session scope: one entry per user",
 		seed:  "st.cache_data scope=\"session\" (hitmiss SPEC 1.11)",
 		show:  []string{"sessions.start", "sessions.loadCart", "sessions.page"},
-		watch: "a reruns as user A, b as user B. A computed the cart, " +
-			"yet B's first rerun is a MISS: the entry is A's. e ends " +
-			"A's session: A's entry leaves, A's next rerun is a MISS, " +
-			"B's is still a HIT.",
+		watch: "a reruns as A, b as B. B's first rerun MISSes: the cart is " +
+			"A's alone. e ends A's session: A's next rerun MISSes, B's " +
+			"HITs.",
 		actions: []action{
 			act("a", "rerun as user A", true, func(*env) string {
 				c.user = "A"

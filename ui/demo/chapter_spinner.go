@@ -21,9 +21,9 @@ func (c *spinners) about() about {
 		title: "Spinner and no spinner",
 		seed:  "st.cache_data docs, the show_spinner parameter",
 		show:  []string{"spinners.start", "spinners.page"},
-		watch: "→ asks both functions for a new x. While fetch_data runs, " +
-			"its spinner says \"Fetching data from API...\"; while " +
-			"fetch_quietly runs, nothing shows: the screen just waits.",
+		watch: "→: a new x for both. While fetch_data runs its spinner " +
+			"says \"Fetching data from API...\"; fetch_quietly shows " +
+			"nothing.",
 		actions: []action{
 			act("right l", "new argument", true, func(*env) string {
 				c.x++

@@ -27,10 +27,9 @@ func (c *ttlChapter) about() about {
 		title: "TTL: entries expire",
 		seed:  "st.cache_data docs, the ttl parameter",
 		show:  []string{"ttlChapter.start", "ttlChapter.runQuery"},
-		watch: "The ttl column counts down. When it reaches 0 the entry " +
-			"expires by itself (an expired line, with no rerun: hitmiss " +
-			"frees it at once, Streamlit only on the next access). The " +
-			"rerun after it is a MISS again.",
+		watch: "The ttl column counts down; at 0 an expired line appears " +
+			"by itself (hitmiss frees it at once, Streamlit on access). " +
+			"r: MISS.",
 	}
 }
 

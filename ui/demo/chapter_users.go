@@ -31,11 +31,9 @@ func (c *listUsers) about() about {
 		title: "The list example for two users",
 		seed:  "st.cache_data docs, Concurrency issues (l[0] = 2, 3, 4)",
 		show:  []string{"listUsers.start", "listUsers.createList", "listUsers.page"},
-		watch: "a reruns as user A, b as user B. With cache.Resource both " +
-			"share one list: A sees l[0] is 2, B then 3, A then 4. s " +
-			"switches to cache.Data: every user gets a copy and sees 2. " +
-			"(Across real terminals: hitmiss serve, where M in one " +
-			"damages the shared dataset_model for every user.)",
+		watch: "a reruns as user A, b as B. One shared Resource list: A " +
+			"reads 2, B 3, A 4. s: cache.Data, a copy per call: every " +
+			"user reads 2.",
 		actions: []action{
 			act("a", "rerun as user A", true, func(*env) string {
 				c.user = "A"

@@ -33,10 +33,9 @@ func (c *validateChapter) about() about {
 		title: "Validate: a broken connection is replaced",
 		seed:  "st.cache_resource docs, the validate parameter",
 		show:  []string{"validateChapter.start", "validateChapter.initConnection"},
-		watch: "B breaks the shared connection. On the next hit Validate " +
-			"says no: the entry is invalidated, OnRelease closes the old " +
-			"connection, and init_connection runs again (a MISS, " +
-			"connection #2). Reruns after that are HITs.",
+		watch: "B breaks the shared connection: on the next hit Validate " +
+			"says no: invalidated, OnRelease closes #1, a MISS opens " +
+			"#2.",
 		actions: []action{
 			act("B", "break the connection", true, func(*env) string {
 				if cn, ok := c.connect.Peek(noArgs{}); ok {
@@ -60,11 +59,10 @@ func (c *validateChapter) initConnection(ctx context.Context,
 }
 
 func (c *validateChapter) start(e *env) error {
-	// @st.cache_resource(validate=lambda conn: conn.alive()); OnRelease
-	// has no Streamlit spelling
+	// @st.cache_resource(validate=lambda conn: conn.alive())
 	c.connect = cache.Resource(e.reg, "init_connection", c.initConnection,
 		cache.Validate(func(cn *conn) bool { return cn.alive() }),
-		cache.OnRelease(func(cn *conn) {
+		cache.OnRelease(func(cn *conn) { // no Streamlit spelling
 			c.mu.Lock()
 			c.released = append(c.released, fmt.Sprintf(
 				"OnRelease: closed connection #%d", cn.id))

@@ -34,8 +34,8 @@ func (c *widgets) about() about {
 		seed:  "st.cache_data docs, Input widgets (experimental_allow_widgets)",
 		show:  []string{"widgets.start", "widgets.getData", "slider"},
 		watch: "→ ← move the slider inside get_data: a new position is a " +
-			"MISS and one more entry (every position keeps its own copy). " +
-			"Back to a position seen: a HIT, and the slider is replayed.",
+			"MISS and one more entry. Back to one seen: a HIT, the " +
+			"slider replayed.",
 		actions: []action{
 			act("right l", "slider +10", true, func(*env) string {
 				c.rows = min(c.rows+10, 100)

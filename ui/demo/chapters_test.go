@@ -401,7 +401,7 @@ func TestChapterSpinner(t *testing.T) {
 
 func TestChapterClear(t *testing.T) {
 	h := open(t, "clear")
-	h.page("square(3) = 9")
+	h.page("square(1) = 1 · square(2) = 4 · square(3) = 9")
 	h.page("cube(2) = 8 · model: sentiment")
 	h.want("HIT", h.rerun())
 	h.want("MISS", h.press("D"))
@@ -622,5 +622,26 @@ func TestCodeAndVerdictKeepTheirPlace(t *testing.T) {
 				t.Fatalf("%s: after %s, code, keys and verdict are on rows %v, were %v:\n%s", walk.chapter, k, got, want, d.m.View())
 			}
 		}
+	}
+}
+
+// At 80x24, in the normal layout, every chapter's code shows a Python
+// decorator and, under it, the Go call that spells it.
+func TestEveryChapterShowsItsDecoratorAtEightyByTwentyFour(t *testing.T) {
+	d := drive(t, Options{})
+	for range chapters() {
+		d.settled()
+		lines := strings.Split(d.m.View(), "\n")
+		shown := false
+		for i := 0; i+1 < len(lines); i++ {
+			if strings.HasPrefix(strings.TrimSpace(lines[i]), "// @st.") &&
+				(strings.Contains(lines[i+1], "cache.Data(") || strings.Contains(lines[i+1], "cache.Resource(")) {
+				shown = true
+			}
+		}
+		if !shown {
+			t.Errorf("%s: no decorator above its Go call at 80x24:\n%s", d.m.about.id, d.m.View())
+		}
+		d.key("n")
 	}
 }

@@ -9,6 +9,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -155,8 +156,8 @@ func (m *Model) enter() tea.Cmd {
 		m.code = []string{err.Error()}
 	}
 	m.reg, m.busy, m.prev, m.last = nil, false, verdict{}, verdict{}
-	m.out, m.outs, m.users, m.note, m.log, m.codeTop = nil, map[string][]string{}, nil, "", nil, 0
-	m.pageHigh = 0
+	m.out, m.outs, m.users, m.note, m.log = nil, map[string][]string{}, nil, "", nil
+	m.codeTop, m.pageHigh = decorator(m.code), 0
 	m.spin, m.queue = map[string]spinning{}, nil
 	start := m.begin(func(ctx context.Context, r *runner) tea.Msg {
 		if err := r.start(); err != nil {
@@ -168,6 +169,18 @@ func (m *Model) enter() tea.Cmd {
 		return start
 	}
 	return tea.Batch(func() tea.Msg { old.close(); return nil }, start)
+}
+
+// decorator is the line of the chapter's code where the code opens: the
+// first Python decorator, above the Go call that spells it, so that even
+// a few lines of code show both (↑ scrolls to the lines above it).
+func decorator(code []string) int {
+	for i, l := range code {
+		if strings.HasPrefix(strings.TrimSpace(l), "// @st.") {
+			return i
+		}
+	}
+	return 0
 }
 
 // begin marks the model busy and returns a command running fn with the

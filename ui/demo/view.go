@@ -247,6 +247,11 @@ func (m Model) normalView(w, h int) []string {
 	// least 3 lines), the code the rest; spinners take their lines from
 	// the events, never from the code.
 	steady := h - len(top) - (len(mid) - len(spinners)) - 1
+	if steady < 6 && len(top) > 1 {
+		// Too short for the code's decorator and call beside 3 events:
+		// the seed's name goes first.
+		top, steady = top[:1], steady+1
+	}
 	ncode := steady - max(steady/3, min(3, steady))
 	if ncode < 3 {
 		ncode = 0
