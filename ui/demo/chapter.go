@@ -61,6 +61,18 @@ func (a action) clearsPage() action {
 	return a
 }
 
+// decorator is the line of the chapter's code where the code opens: the
+// first Python decorator, above the Go call that spells it, so that even
+// a few lines of code show both (↑ scrolls to the lines above it).
+func decorator(code []string) int {
+	for i, l := range code {
+		if strings.HasPrefix(strings.TrimSpace(l), "// @st.") {
+			return i
+		}
+	}
+	return 0
+}
+
 // closer is a chapter that holds something beyond its registry (a
 // temporary file), released when the chapter is left.
 type closer interface{ close() }

@@ -90,15 +90,13 @@ func (c *copies) page(p *Page) error {
 	p.Write("cache.Resource columns:", shared)
 	if c.dropData.Swap(false) {
 		if err := df.drop("Lat"); err != nil {
-			return fmt.Errorf("df.drop on the data copy: %w", err)
+			return err
 		}
 		p.Write("data copy: dropped Lat")
 	}
 	if c.dropShare.Swap(false) {
-		// A second M finds no Lat in the shared frame: the script
-		// fails, as pandas raises KeyError.
 		if err := shared.drop("Lat"); err != nil {
-			return fmt.Errorf("df.drop on the resource: %w", err)
+			return err // the script stops here, as pandas raises
 		}
 		p.Write("resource:  dropped Lat")
 	}

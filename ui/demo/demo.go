@@ -9,7 +9,6 @@ package demo
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -116,7 +115,6 @@ type (
 		reg   *cache.Registry
 		note  string
 		rerun bool
-		fresh bool // clear the page: it describes a state that ended
 	}
 	ranMsg struct {
 		gen   int
@@ -169,18 +167,6 @@ func (m *Model) enter() tea.Cmd {
 		return start
 	}
 	return tea.Batch(func() tea.Msg { old.close(); return nil }, start)
-}
-
-// decorator is the line of the chapter's code where the code opens: the
-// first Python decorator, above the Go call that spells it, so that even
-// a few lines of code show both (↑ scrolls to the lines above it).
-func decorator(code []string) int {
-	for i, l := range code {
-		if strings.HasPrefix(strings.TrimSpace(l), "// @st.") {
-			return i
-		}
-	}
-	return 0
 }
 
 // begin marks the model busy and returns a command running fn with the
@@ -254,9 +240,6 @@ func (m Model) acted(msg actedMsg) (tea.Model, tea.Cmd) {
 	}
 	if msg.note != "" {
 		m.note = msg.note
-	}
-	if msg.fresh {
-		m.out, m.outs, m.users = nil, map[string][]string{}, nil
 	}
 	var cmds []tea.Cmd
 	if msg.reg != m.reg {
@@ -337,9 +320,13 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	}
 	if a := m.chapterKey(msg); a != nil {
 		act := *a
+		if act.fresh {
+			// The key ends the state the page describes.
+			m.out, m.outs, m.users = nil, map[string][]string{}, nil
+		}
 		return m, m.begin(func(ctx context.Context, r *runner) tea.Msg {
 			note := act.do(r.env)
-			return actedMsg{reg: r.env.reg, note: note, rerun: act.rerun, fresh: act.fresh}
+			return actedMsg{reg: r.env.reg, note: note, rerun: act.rerun}
 		})
 	}
 	return m, nil
@@ -452,29 +439,21 @@ func (m Model) keyParts() []string {
 	return append(parts, "n/p chapter", "tab code", "q quit")
 }
 
-// keysLines are the keys, after prefix, in lines of at most w columns,
-// broken between keys and never inside one: "q quit" is never cut in two.
+// keysLines are prefix and the keys in lines of at most w columns, each
+// key whole on one line with what it does ("q quit", never "q" and "quit").
 func (m Model) keysLines(prefix string, w int) []string {
-	var lines []string
+	var out []string
 	line := prefix
-	for i, part := range m.keyParts() {
-		sep := " · "
-		if i == 0 {
-			sep = ""
+	for i, p := range m.keyParts() {
+		sep := ""
+		if i > 0 {
+			sep = " · "
 		}
-		switch {
-		case ansi.StringWidth(line+sep+part) <= w:
-			line += sep + part
-		case line == "" || line == prefix:
-			lines = append(lines, wrap(line+part, w)...) // one key wider than w
-			line = ""
-		default:
-			lines = append(lines, line)
-			line = part
+		if line != "" && ansi.StringWidth(line+sep+p) > w {
+			out = append(out, line)
+			line, sep = "", ""
 		}
+		line += sep + p
 	}
-	if line != "" {
-		lines = append(lines, line)
-	}
-	return lines
+	return append(out, line)
 }

@@ -215,19 +215,20 @@ func (m Model) normalView(w, h int) []string {
 	top := []string{st.Title.Render(clip(m.title(), w)), st.Subtle.Render(clip("follows: "+m.about.seed, w))}
 	var mid []string
 	mid = append(mid, m.rule("keys", w))
-	mid = append(mid, m.keysLines("", w)...)
+	for _, l := range m.keysLines("", w) {
+		mid = append(mid, clip(l, w))
+	}
 	for _, l := range wrap("watch: "+m.about.watch, w) {
 		mid = append(mid, st.Subtle.Render(l))
 	}
 	mid = append(mid, m.rule("page", w))
-	page := m.pageLines()
-	for _, l := range page {
+	for _, l := range m.pageLines() {
 		mid = append(mid, clip("  "+l, w))
 	}
 	// The page keeps the height of the longest page the chapter wrote, and
 	// the verdict's detail its line, so that the code above keeps its
 	// height and the verdict its row from one rerun to the next.
-	for range max(m.pageHigh, minPageRows) - len(page) {
+	for range max(m.pageHigh, minPageRows) - len(m.pageLines()) {
 		mid = append(mid, "")
 	}
 	mid = append(mid, st.Title.Render(clip("▶ "+m.verdictText(), w)))
@@ -313,7 +314,7 @@ func (m Model) presentView(w, h int) []string {
 		add(st.Miss, s)
 	}
 	for _, l := range m.keysLines("keys: ", w) {
-		out = append(out, st.Subtle.Render(l))
+		add(st.Subtle, l)
 	}
 	for _, l := range m.pageLines() {
 		add(st.Cell, "  "+l)
