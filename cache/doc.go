@@ -185,10 +185,10 @@
 //
 // # Refresh, warm, set
 //
-// RefreshInBackground (Streamlit's refresh="background") serves an expired
-// entry at once, as Stale, for one more TTL while a single background
-// computation replaces it; if that fails, the stale entry goes and
-// EventError says why. Func.Warm computes a list of arguments in parallel
+// RefreshInBackground (Streamlit's refresh_mode="background") serves an
+// expired entry at once, as Stale, for one more TTL while a single
+// background computation replaces it; if that fails, the stale entry goes
+// and EventError says why. Func.Warm computes a list of arguments in parallel
 // before anyone asks; Func.Set puts a value in as if fn had returned it.
 //
 // # Sessions

@@ -220,12 +220,12 @@ type codec[R any] struct {
 }
 
 // RefreshInBackground serves an expired entry once more instead of making
-// its caller wait (Streamlit's refresh="background"): the Get returns the
-// old value at once, with Outcome Stale, and the value is computed again in
-// the background, once however many callers come meanwhile. An expired
-// entry stays servable for one more TTL; after that it is removed and the
-// next Get computes in the foreground. A refresh that fails removes the
-// stale entry and emits EventError. It needs a TTL.
+// its caller wait (Streamlit's refresh_mode="background"): the Get returns
+// the old value at once, with Outcome Stale, and the value is computed
+// again in the background, once however many callers come meanwhile. An
+// expired entry stays servable for one more TTL; after that it is removed
+// and the next Get computes in the foreground. A refresh that fails removes
+// the stale entry and emits EventError. It needs a TTL.
 func RefreshInBackground() Option {
 	return func(c *config) { c.refresh = true }
 }

@@ -1,9 +1,14 @@
 package ui_test
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/hitmiss/hitmiss/ui/demo"
 )
 
 // The talk, end to end: the real binary in tmux walks every chapter with
@@ -19,12 +24,13 @@ func TestDemoWalksEveryChapter(t *testing.T) {
 	} {
 		t.Run(size.name, func(t *testing.T) {
 			args := append([]string{"demo", "--slow", "300ms", "--ttl", "2s"}, size.args...)
-			walkDemo(t, startTmuxSized(t, size.width, size.height, args...))
+			walkDemo(t, startTmuxSized(t, size.width, size.height, args...), size.width)
 		})
 	}
 }
 
-func walkDemo(t *testing.T, s *tmuxSession) {
+func walkDemo(t *testing.T, s *tmuxSession, width int) {
+	chapters := len(demo.List())
 	// verdict waits for the verdict line to read prev → last.
 	verdict := func(prev, last string) {
 		t.Helper()
@@ -40,95 +46,143 @@ func walkDemo(t *testing.T, s *tmuxSession) {
 			s.waitText(w)
 		}
 	}
+	// uncut checks the chapter's screen once its rerun has a verdict:
+	// no line wider than the window, none cut short with "…" at its edge.
+	anyVerdict := regexp.MustCompile(`(MISS|HIT|NO CACHE|FROM DISK|STALE|ERROR) [0-9.]+ [µm]?s`)
+	uncut := func() {
+		t.Helper()
+		sc := s.waitFor("a verdict", func(sc string) bool { return anyVerdict.MatchString(sc) })
+		for _, l := range strings.Split(sc, "\n") {
+			l = strings.TrimRight(l, " ")
+			if n := ansi.StringWidth(l); n > width || n == width && strings.HasSuffix(l, "…") {
+				t.Fatalf("a line of %d columns, cut at the edge: %q; the screen shows:\n%s", n, l, sc)
+			}
+		}
+	}
+	// chapter checks the chapter shown is not cut, goes to the next one
+	// and waits for its title, numbered "k/N · title".
 	chapter := func(title string) {
 		t.Helper()
+		uncut()
 		s.keys("n")
-		s.waitText(title)
+		re := regexp.MustCompile(`[0-9]+/` + fmt.Sprint(chapters) + ` · ` + regexp.QuoteMeta(title))
+		s.waitFor(title, func(sc string) bool { return re.MatchString(sc) })
 	}
 
-	s.waitText("1/16 · Basic memoization")
+	s.waitText(fmt.Sprintf("1/%d · Basic memoization", chapters))
 	s.waitText("Cache miss: expensive_computation( 2 , 21 ) ran")
 	step("r")
 	verdict("MISS", "HIT")
 	step("u")
 	verdict("HIT", "NO CACHE")
 
-	chapter("2/16 · Changing an argument")
+	chapter("Changing an argument")
 	s.waitText("Result: 10")
 	step("l", "b = 6")
 	verdict("MISS", "MISS")
 	step("h", "Result: 10")
 	verdict("MISS", "HIT")
 
-	chapter("3/16 · Changing the code")
+	chapter("Changing the code")
 	s.waitText("Version v1 · Result: 420")
 	step("#", "Version v2 · Result: 421")
 	verdict("MISS", "MISS")
 	step("#", "Version v1 · Result: 420")
 	verdict("MISS", "HIT")
 
-	chapter("4/16 · Nested cached functions")
+	chapter("Editing an inner, uncached function")
+	s.waitText("Result: 43")
+	step("#", "inner_func( 2 , 21 ) ran", "Result: 2097153")
+	verdict("MISS", "MISS")
+	step("#", "Result: 43")
+	verdict("MISS", "HIT")
+
+	chapter("Nested cached functions")
 	s.waitText("ran load_data, describe_data")
 	step("o", "ran describe_data · 1 hit")
 
-	chapter("5/16 · Data copies vs shared resources")
+	chapter("Recursive memo: factorial(9) after factorial(10)")
+	s.waitText("factorial(10) = 3628800")
+	s.waitText("(11 calls)")
+	step("h", "factorial(9) = 362880", "ran: nothing, every call was cached")
+	verdict("MISS", "HIT")
+
+	chapter("Data copies vs shared resources")
 	s.waitText("cache.Resource columns: Base, Date/Time, Lat, Lon")
 	step("m", "data copy: dropped Lat")
 	step("M", "resource:  dropped Lat")
 	step("r", "cache.Resource columns: Base, Date/Time, Lon")
 	s.waitText("cache.Data     columns: Base, Date/Time, Lat, Lon")
 	step("M", `KeyError: "['Lat'] not found in axis"`)
+	verdict("HIT", "ERROR")
 
-	chapter("6/16 · The list example for two users")
+	chapter("The cost of a Data hit: a 1M-row copy vs zero")
+	s.waitText("cache.Resource miss 0 B copied in")
+	step("r", "cache.Data     hit  30.5 MiB copied in", "cache.Resource hit  0 B copied in")
+	verdict("MISS", "HIT")
+
+	chapter("A memo that keeps object identity")
+	s.waitText("factory:      obj_b #1 (made from obj_a #1): a new object")
+	step("r", "obj_b #1 (made from obj_a #1): the same object as last rerun", "a copy, not the same object")
+	step("a", "factory:      obj_b #3 (made from obj_a #2): a new object", "ran factory · 1 hit")
+
+	chapter("The list example for two users")
 	s.waitText("user A: l[0] is: 2")
 	step("b", "user B: l[0] is: 3")
 	step("a", "user A: l[0] is: 4")
 
-	chapter("7/16 · TTL")
+	chapter("TTL")
 	s.waitText("computed run_query(sql=\"SELECT * FROM mytable\")")
 	s.waitText("expired run_query(sql=\"SELECT * FROM mytable\")") // by itself, no rerun
 	step("r", "1 expired")
 	verdict("MISS", "MISS")
 
-	chapter("8/16 · Max entries")
-	s.waitText("square( 1 ) = 1")
-	step("l", "square( 2 ) = 4")
-	step("l", "square( 3 ) = 9")
-	step("l", "square( 4 ) = 16", "1 evicted", "evicted square(x=1)")
+	chapter("Max entries")
+	s.waitText("square(1) = 1")
+	step("l", "square(2) = 4")
+	step("l", "square(3) = 9")
+	step("l", "square(4) = 16", "1 evicted", "evicted square(x=1)")
 
-	chapter("9/16 · Persist across a restart")
+	chapter("Persist across a restart")
 	s.waitText("Result: 42")
 	step("R", "restarted")
 	verdict("MISS", "FROM DISK")
 
-	chapter("10/16 · Validate")
-	s.waitText("using connection # 1")
-	step("B", "OnRelease: closed connection #1", "using connection # 2", "1 invalidated")
+	chapter("Validate")
+	s.waitText("using connection #1")
+	step("B", "OnRelease: closed connection #1", "using connection #2", "1 invalidated")
 	verdict("MISS", "MISS")
 
-	chapter("11/16 · Excluded arguments and HashFunc")
-	s.waitText("fetched 10 rows over connection # 1")
-	step("c", "fetched 10 rows over connection # 2")
+	chapter("Excluded arguments and HashFunc")
+	s.waitText("10 rows, fetched over connection #1 (open: #1)")
+	step("c", "10 rows, fetched over connection #1 (open: #2)", "hit fetch_data(_db_connection=#1, num_rows=10)")
 	verdict("MISS", "HIT")
 	step("t", "ran read_file")
 
-	chapter("12/16 · Element replay")
+	chapter("Element replay")
 	s.waitText("✔ Fetched data from API!")
 	step("r", "2 messages replayed")
 	verdict("MISS", "HIT")
 
-	chapter("13/16 · Spinner and no spinner")
+	chapter("A widget inside a cached function, replayed")
+	s.waitText("Number of rows to get  0 ━━●──────── 100  [20]")
+	step("l", "[30]", "got 30 rows")
+	step("h", "got 20 rows", "1 message replayed")
+	verdict("MISS", "HIT")
+	s.waitText("Number of rows to get  0 ━━●──────── 100  [20]")
+
+	chapter("Spinner and no spinner")
 	s.waitText("fetch_data: 1 · fetch_quietly: 1")
 	step("l", "Fetching data from API...")
 	s.waitText("fetch_data: 2 · fetch_quietly: 2")
 
-	chapter("14/16 · Clearing")
+	chapter("Clearing")
 	s.waitText("load_model")
 	step("D", "ran square · 4 hits")
 	step("Z", "ran load_model · 4 hits")
 	step("E", "ran square, cube, load_model")
 
-	chapter("15/16 · Background refresh")
+	chapter("Background refresh")
 	s.waitText("price: 101")
 	s.waitFor("the entry to turn stale", func(sc string) bool {
 		for _, l := range strings.Split(sc, "\n") {
@@ -144,15 +198,16 @@ func walkDemo(t *testing.T, s *tmuxSession) {
 	step("r", "price: 102")
 	verdict("STALE", "HIT")
 
-	chapter("16/16 · Session scope")
+	chapter("Session scope")
 	s.waitText("user A: user A has cart #1")
 	step("b", "user B: user B has cart #2")
 	verdict("MISS", "MISS")
 	step("e", "session A ended")
 	step("a", "user A: user A has cart #3")
 
+	uncut()
 	s.keys("n")
-	s.waitText("1/16 · Basic memoization") // and round again
+	s.waitText(fmt.Sprintf("1/%d · Basic memoization", chapters)) // and round again
 
 	// q quits with status 0, after closing the chapter's registry (and
 	// before the test removes the folder it persisted to).

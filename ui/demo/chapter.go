@@ -40,6 +40,7 @@ type about struct {
 type action struct {
 	key   key.Binding
 	rerun bool
+	fresh bool // what earlier reruns wrote no longer holds: clear the page
 	do    func(e *env) string
 }
 
@@ -52,6 +53,26 @@ func act(keys, help string, rerun bool, do func(e *env) string) action {
 	return action{key: key.NewBinding(key.WithKeys(ks...), key.WithHelp(shown, help)), rerun: rerun, do: do}
 }
 
+// clearsPage returns a with the page cleared before its rerun (or, with
+// no rerun, until the next one): the lines earlier reruns wrote, per user
+// too, describe a state the key ended.
+func (a action) clearsPage() action {
+	a.fresh = true
+	return a
+}
+
+// decorator is the line of the chapter's code where the code opens: the
+// first Python decorator, above the Go call that spells it, so that even
+// a few lines of code show both (↑ scrolls to the lines above it).
+func decorator(code []string) int {
+	for i, l := range code {
+		if strings.HasPrefix(strings.TrimSpace(l), "// @st.") {
+			return i
+		}
+	}
+	return 0
+}
+
 // closer is a chapter that holds something beyond its registry (a
 // temporary file), released when the chapter is left.
 type closer interface{ close() }
@@ -59,9 +80,10 @@ type closer interface{ close() }
 // chapters builds every chapter, fresh, in the order of the talk.
 func chapters() []chapter {
 	return []chapter{
-		&basics{}, &argChange{}, &codeChange{}, &nested{}, &copies{},
+		&basics{}, &argChange{}, &codeChange{}, &innerChange{}, &nested{},
+		&factorialChapter{}, &copies{}, &copyCost{}, &identity{},
 		&listUsers{}, &ttlChapter{}, &maxEntries{}, &persistChapter{},
-		&validateChapter{}, &excluded{}, &replayChapter{}, &spinners{},
+		&validateChapter{}, &excluded{}, &replayChapter{}, &widgets{}, &spinners{},
 		&clearing{}, &refresh{}, &sessions{},
 	}
 }

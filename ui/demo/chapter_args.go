@@ -20,10 +20,10 @@ func (c *argChange) about() about {
 		id:    "args",
 		title: "Changing an argument and going back",
 		seed:  "old st.cache page, Examples 2 and 5",
-		show:  []string{"argChange.compute", "argChange.start", "argChange.page"},
-		watch: "Move the slider to a number not seen before: MISS. Move it " +
-			"back to one seen before: HIT, the entry for that b is still " +
-			"there. The ent column counts one entry per b.",
+		show:  []string{"argChange.start", "argChange.compute", "argChange.page"},
+		watch: "→ to a b not seen before: MISS. ← back to one seen: HIT, " +
+			"its entry is still there. The ent column counts one entry " +
+			"per b.",
 		actions: []action{
 			act("right l", "slider +1", true, func(*env) string {
 				c.b = min(c.b+1, 10)
@@ -48,8 +48,9 @@ func (c *argChange) compute(ctx context.Context, in ab) (int, error) {
 }
 
 func (c *argChange) start(e *env) error {
-	c.env, c.b = e, 5
+	// @st.cache(suppress_st_warning=True)
 	c.expensive = cache.Data(e.reg, "expensive_computation", c.compute)
+	c.env, c.b = e, 5
 	return nil
 }
 

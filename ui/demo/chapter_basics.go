@@ -28,10 +28,10 @@ func (c *basics) about() about {
 		id:    "basics",
 		title: "Basic memoization",
 		seed:  "old st.cache page, Example 1",
-		show:  []string{"basics.compute", "basics.start", "basics.page"},
-		watch: "Without the cache every rerun takes the full sleep and says " +
-			"\"Cache miss\". With it, the first rerun is a MISS and every " +
-			"rerun after it a HIT in microseconds.",
+		show:  []string{"basics.start", "basics.compute", "basics.page"},
+		watch: "First rerun: MISS, \"Cache miss\". r: a HIT in µs. u turns " +
+			"the cache off (the \"before\"): every rerun sleeps and says " +
+			"\"Cache miss\".",
 		actions: []action{
 			act("u", "cache on/off", true, func(*env) string {
 				if c.noCache.Load() {
@@ -56,8 +56,9 @@ func (c *basics) compute(ctx context.Context, in ab) (int, error) {
 }
 
 func (c *basics) start(e *env) error {
-	c.env = e
+	// @st.cache(suppress_st_warning=True)
 	c.expensive = cache.Data(e.reg, "expensive_computation", c.compute)
+	c.env = e
 	return nil
 }
 

@@ -2,6 +2,8 @@ package demo
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/hitmiss/hitmiss/cache"
 )
@@ -21,13 +23,13 @@ type clearing struct {
 func (c *clearing) about() about {
 	return about{
 		id:    "clear",
-		title: "Clearing: one argument, one function, all data, all resources",
+		title: "Clearing: one call, one function, all data, all resources",
 		seed:  "experimental primitives page, clear(); st.cache_*.clear()",
-		show:  []string{"clearing.start", "clearing.page"},
-		watch: "After each key the rerun says what ran again. D clears " +
-			"square(x=2) only, x all of square, X every data function " +
-			"(square and cube, not the model), Z every resource (the " +
-			"model only), E everything.",
+		show: []string{"clearing.start", "clearing.squareOf", "clearing.cubeOf",
+			"clearing.page"},
+		watch: "Each key clears, then reruns: D square(x=2) only, x all of " +
+			"square, X every Data function, Z every Resource, E " +
+			"everything.",
 		actions: []action{
 			act("D", "clear square(x=2)", true, func(*env) string {
 				c.square.ClearArg(number{2}) // st: square.clear(2)
@@ -53,8 +55,14 @@ func (c *clearing) about() about {
 	}
 }
 
-func (c *clearing) compute(ctx context.Context, n number) (int, error) {
-	return n.X, c.env.sleep(ctx)
+// squareOf is square(x).
+func (c *clearing) squareOf(ctx context.Context, n number) (int, error) {
+	return n.X * n.X, c.env.sleep(ctx)
+}
+
+// cubeOf is cube(x).
+func (c *clearing) cubeOf(ctx context.Context, n number) (int, error) {
+	return n.X * n.X * n.X, c.env.sleep(ctx)
 }
 
 func (c *clearing) loadModel(ctx context.Context, _ noArgs) (*model, error) {
@@ -62,21 +70,26 @@ func (c *clearing) loadModel(ctx context.Context, _ noArgs) (*model, error) {
 }
 
 func (c *clearing) start(e *env) error {
-	c.env = e
-	c.square = cache.Data(e.reg, "square", c.compute)
-	c.cube = cache.Data(e.reg, "cube", c.compute)
+	// @st.cache_data
+	c.square = cache.Data(e.reg, "square", c.squareOf)
+	// @st.cache_data
+	c.cube = cache.Data(e.reg, "cube", c.cubeOf)
+	// @st.cache_resource
 	c.load = cache.Resource(e.reg, "load_model", c.loadModel)
+	c.env = e
 	return nil
 }
 
 func (c *clearing) page(p *Page) error {
+	var squares []string
 	for x := 1; x <= 3; x++ {
 		v, err := c.square.Get(p.Ctx, number{x})
 		if err != nil {
 			return err
 		}
-		p.Write("square(", x, ") =", v*v)
+		squares = append(squares, fmt.Sprintf("square(%d) = %d", x, v))
 	}
+	p.Write(strings.Join(squares, " · "))
 	v, err := c.cube.Get(p.Ctx, number{2})
 	if err != nil {
 		return err
@@ -85,6 +98,6 @@ func (c *clearing) page(p *Page) error {
 	if err != nil {
 		return err
 	}
-	p.Write("cube( 2 ) =", v*v*v, "· model:", m.name)
+	p.Write(fmt.Sprintf("cube(2) = %d · model: %s", v, m.name))
 	return nil
 }

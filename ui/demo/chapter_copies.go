@@ -23,14 +23,6 @@ func (f frame) drop(col string) error {
 	return nil
 }
 
-// dropped says how a drop went.
-func dropped(err error) string {
-	if err != nil {
-		return err.Error()
-	}
-	return "dropped Lat"
-}
-
 func (f frame) String() string {
 	return strings.Join(slices.Sorted(maps.Keys(f)), ", ")
 }
@@ -49,10 +41,10 @@ func (c *copies) about() about {
 		id:    "copies",
 		title: "Data copies vs shared resources (mutation)",
 		seed:  "st.cache_data docs, Copying behavior (Uber df.drop)",
-		show:  []string{"copies.loadData", "copies.start", "copies.page"},
-		watch: "m drops Lat from the cache.Data copy: the next rerun has it " +
-			"back. M drops it from the cache.Resource object: every later " +
-			"rerun lacks Lat, and M again fails with a KeyError.",
+		show:  []string{"copies.start", "copies.loadData", "copies.page"},
+		watch: "m drops Lat from the Data copy: the next rerun has it " +
+			"back. M drops it from the Resource: gone for good, and M " +
+			"again is an ERROR.",
 		actions: []action{
 			act("m", "drop Lat (data copy)", true, func(*env) string {
 				c.dropData.Store(true)
@@ -76,9 +68,11 @@ func (c *copies) loadData(ctx context.Context, f file) (frame, error) {
 }
 
 func (c *copies) start(e *env) error {
-	c.env = e
+	// @st.cache_data: each call gets a copy
 	c.data = cache.Data(e.reg, "load_data", c.loadData)
+	// @st.cache_resource  # 👈 Turn off copying behavior
 	c.shared = cache.Resource(e.reg, "load_shared", c.loadData)
+	c.env = e
 	return nil
 }
 
@@ -95,10 +89,16 @@ func (c *copies) page(p *Page) error {
 	p.Write("cache.Data     columns:", df)
 	p.Write("cache.Resource columns:", shared)
 	if c.dropData.Swap(false) {
-		p.Write("data copy:", dropped(df.drop("Lat")))
+		if err := df.drop("Lat"); err != nil {
+			return err
+		}
+		p.Write("data copy: dropped Lat")
 	}
 	if c.dropShare.Swap(false) {
-		p.Write("resource: ", dropped(shared.drop("Lat")))
+		if err := shared.drop("Lat"); err != nil {
+			return err // the script stops here, as pandas raises
+		}
+		p.Write("resource:  dropped Lat")
 	}
 	return nil
 }

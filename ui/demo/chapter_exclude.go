@@ -39,7 +39,7 @@ type excluded struct {
 	rows  int
 	ref   fileRef
 	dir   string // holds the file; removed when the chapter is left
-	fetch *cache.Func[fetchArgs, int]
+	fetch *cache.Func[fetchArgs, rows]
 	read  *cache.Func[fileRef, string]
 }
 
@@ -48,12 +48,11 @@ func (c *excluded) about() about {
 		id:    "exclude",
 		title: "Excluded arguments and HashFunc",
 		seed:  "st.cache_data docs, _param; old st.cache page, hash_funcs",
-		show: []string{"fetchArgs", "excluded.fetchData",
-			"hashFileReference", "excluded.start", "excluded.page"},
-		watch: "c opens a new connection: _db changed but is not hashed, " +
-			"so fetch_data is a HIT. → asks for more rows: MISS. t " +
-			"touches the file: its name is unchanged, but the HashFunc " +
-			"hashes name and modification time, so read_file misses.",
+		show: []string{"excluded.start", "fetchArgs", "excluded.fetchData",
+			"hashFileReference", "excluded.page"},
+		watch: "c: a new connection, not hashed (_db): a HIT, the rows " +
+			"came over #1. →: MISS. t touches the file: the HashFunc " +
+			"sees its time: MISS.",
 		actions: []action{
 			act("c", "new connection", true, func(*env) string {
 				c.db = &conn{id: c.db.id + 1}
@@ -74,12 +73,16 @@ func (c *excluded) about() about {
 	}
 }
 
+// rows is what fetch_data returns: how many rows, and over which
+// connection they were fetched.
+type rows struct{ N, Conn int }
+
 // fetchData is fetch_data(_db_connection, num_rows).
-func (c *excluded) fetchData(ctx context.Context, a fetchArgs) (int, error) {
+func (c *excluded) fetchData(ctx context.Context, a fetchArgs) (rows, error) {
 	if err := c.env.sleep(ctx); err != nil {
-		return 0, err
+		return rows{}, err
 	}
-	return a.NumRows, nil // data = _db_connection.fetch(num_rows)
+	return rows{a.NumRows, a._db.id}, nil // _db_connection.fetch(num_rows)
 }
 
 // readFile reads a FileReference.
@@ -99,6 +102,11 @@ func hashFileReference(f fileRef) any {
 }
 
 func (c *excluded) start(e *env) error {
+	// @st.cache_data; its _db_connection is not hashed (fetchArgs)
+	c.fetch = cache.Data(e.reg, "fetch_data", c.fetchData)
+	// @st.cache(hash_funcs={FileReference: hash_file_reference})
+	c.read = cache.Data(e.reg, "read_file", c.readFile,
+		cache.HashFunc(hashFileReference))
 	c.env, c.db, c.rows = e, &conn{id: 1}, 10
 	dir, err := os.MkdirTemp("", "hitmiss-demo")
 	if err != nil {
@@ -108,9 +116,6 @@ func (c *excluded) start(e *env) error {
 	if err := os.WriteFile(c.ref.Path, []byte("hello"), 0o600); err != nil {
 		return err
 	}
-	c.fetch = cache.Data(e.reg, "fetch_data", c.fetchData)
-	c.read = cache.Data(e.reg, "read_file", c.readFile,
-		cache.HashFunc(hashFileReference)) // ← hash_funcs={...}
 	return nil
 }
 
@@ -121,11 +126,12 @@ func (c *excluded) close() {
 }
 
 func (c *excluded) page(p *Page) error {
-	n, err := c.fetch.Get(p.Ctx, fetchArgs{_db: c.db, NumRows: c.rows})
+	r, err := c.fetch.Get(p.Ctx, fetchArgs{_db: c.db, NumRows: c.rows})
 	if err != nil {
 		return err
 	}
-	p.Write("fetched", n, "rows over connection #", c.db.id)
+	p.Write(fmt.Sprintf("%d rows, fetched over connection #%d (open: #%d)",
+		r.N, r.Conn, c.db.id))
 	text, err := c.read.Get(p.Ctx, c.ref)
 	p.Write("file says:", text)
 	return err

@@ -3,7 +3,9 @@ package demo
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/hitmiss/hitmiss/cache"
 )
@@ -19,6 +21,8 @@ func (n number) CacheLabel() string { return fmt.Sprintf("x=%d", n.X) }
 type maxEntries struct {
 	env    *env
 	x      int
+	clock  int         // counts the page's calls
+	used   map[int]int // x -> the clock of its last call
 	square *cache.Func[number, int]
 }
 
@@ -27,10 +31,10 @@ func (c *maxEntries) about() about {
 		id:    "maxent",
 		title: "Max entries: the least recently used leaves",
 		seed:  "st.cache_data docs, the max_entries parameter",
-		show:  []string{"maxEntries.squareOf", "maxEntries.start"},
-		watch: "→ tries x = 1, 2, 3: three entries. x = 4 makes a fourth, " +
-			"so the least recently used one is evicted (an evicted line, " +
-			"the evi column). ← back to an evicted x: MISS.",
+		show:  []string{"maxEntries.start", "maxEntries.squareOf"},
+		watch: "→ to x = 4: the least recently used entry leaves (the docs " +
+			"say \"oldest\"). The page lists them next-to-leave first. ← " +
+			"to it: MISS.",
 		actions: []action{
 			act("right l", "x + 1", true, func(*env) string {
 				c.x = min(c.x+1, 9)
@@ -53,14 +57,35 @@ func (c *maxEntries) squareOf(ctx context.Context, n number) (int, error) {
 }
 
 func (c *maxEntries) start(e *env) error {
-	c.env, c.x = e, 1
+	// @st.cache_data(max_entries=3)
 	c.square = cache.Data(e.reg, "square", c.squareOf,
-		cache.MaxEntries(3)) // ← @st.cache_data(max_entries=3)
+		cache.MaxEntries(3))
+	c.env, c.x, c.used = e, 1, map[int]int{}
 	return nil
 }
 
 func (c *maxEntries) page(p *Page) error {
 	v, err := c.square.Get(p.Ctx, number{c.x})
-	p.Write("square(", c.x, ") =", v)
+	c.used[c.x] = c.clock
+	c.clock++
+	p.Write(fmt.Sprintf("square(%d) = %d", c.x, v))
+	p.Write("kept, least recently used first:", c.byRecency())
 	return err
+}
+
+// byRecency lists the entries the cache holds, least recently used first
+// (the next to leave), from when this page last asked for each x.
+func (c *maxEntries) byRecency() string {
+	var held []int
+	for x := range c.used {
+		if c.square.Contains(number{x}) { // looks, counts nothing
+			held = append(held, x)
+		}
+	}
+	slices.SortFunc(held, func(a, b int) int { return c.used[a] - c.used[b] })
+	var out []string
+	for _, x := range held {
+		out = append(out, fmt.Sprintf("x=%d", x))
+	}
+	return strings.Join(out, ", ")
 }

@@ -27,11 +27,10 @@ func (c *nested) about() about {
 		id:    "nested",
 		title: "Nested cached functions",
 		seed:  "old st.cache page, Example 4; st.cache_data spinners",
-		show:  []string{"nested.loadData", "nested.describeData", "nested.start"},
-		watch: "The first rerun misses twice: describe_data, and load_data " +
-			"inside it. o clears the outer one: it runs again, but its " +
-			"inner load_data is a HIT. i clears the inner one: the next " +
-			"rerun is still a HIT, since describe_data never calls it.",
+		show:  []string{"nested.start", "nested.loadData", "nested.describeData"},
+		watch: "o clears the outer describe_data: it runs again, its inner " +
+			"load_data is a HIT. i clears the inner one: still a HIT, " +
+			"nothing asks.",
 		actions: []action{
 			act("o", "clear describe_data", true, func(*env) string {
 				c.describe.Clear()
@@ -67,11 +66,13 @@ func (c *nested) describeData(ctx context.Context, f file) (string, error) {
 }
 
 func (c *nested) start(e *env) error {
-	c.env = e
+	// @st.cache_data(show_spinner="Loading data…")
 	c.load = cache.Data(e.reg, "load_data", c.loadData,
 		cache.Spinner("Loading data…"))
+	// @st.cache_data(show_spinner="Describing the data…")
 	c.describe = cache.Data(e.reg, "describe_data", c.describeData,
 		cache.Spinner("Describing the data…"))
+	c.env = e
 	return nil
 }
 

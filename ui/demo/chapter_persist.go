@@ -18,11 +18,10 @@ func (c *persistChapter) about() about {
 		id:    "persist",
 		title: "Persist across a restart",
 		seed:  "st.cache_data docs, persist=\"disk\"",
-		show:  []string{"persistChapter.compute", "persistChapter.start"},
-		watch: "R restarts: the registry is closed and a new one built, as " +
-			"a new process would (or quit and run hitmiss demo again). " +
-			"The rerun after it is FROM DISK, not a MISS. x clears the " +
-			"function, its file too: the next restart misses.",
+		show:  []string{"persistChapter.start", "persistChapter.compute"},
+		watch: "R restarts: a new registry, as a new process. The rerun is " +
+			"FROM DISK, not a MISS. x clears it, its file too: the next " +
+			"R misses.",
 		actions: []action{
 			act("R", "restart", true, func(e *env) string {
 				e.reg.Close()
@@ -49,9 +48,10 @@ func (c *persistChapter) compute(ctx context.Context, in ab) (int, error) {
 }
 
 func (c *persistChapter) start(e *env) error {
-	c.env = e
+	// @st.cache_data(persist="disk")
 	c.expensive = cache.Data(e.reg, "expensive_computation", c.compute,
-		cache.Persist()) // ← @st.cache_data(persist="disk")
+		cache.Persist())
+	c.env = e
 	return nil
 }
 

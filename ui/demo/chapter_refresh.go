@@ -7,7 +7,7 @@ import (
 	"github.com/hitmiss/hitmiss/cache"
 )
 
-// refresh is Streamlit's refresh="background": an expired entry is still
+// refresh is Streamlit's refresh_mode="background": an expired entry is still
 // served, at once, while it is recomputed in the background.
 type refresh struct {
 	env    *env
@@ -19,13 +19,11 @@ func (c *refresh) about() about {
 	return about{
 		id:    "refresh",
 		title: "Background refresh: stale at once, fresh soon",
-		seed:  "st.cache_data refresh=\"background\" (hitmiss SPEC 1.10)",
-		show:  []string{"refresh.fetchPrice", "refresh.start"},
-		watch: "Wait for the ttl column to say stale (it does for one more " +
-			"TTL, then the entry expires), then r: the rerun is " +
-			"STALE, fast, with the old price, and a computed line " +
-			"follows from the background. The rerun after it is a HIT " +
-			"with the new price.",
+		seed:  "st.cache_data refresh_mode=\"background\" (SPEC 1.10)",
+		show:  []string{"refresh.start", "refresh.fetchPrice"},
+		watch: "Wait until ttl says stale, then r: STALE, the old price at " +
+			"once, recomputed in the background. The next r: a HIT, the " +
+			"new price.",
 	}
 }
 
@@ -38,9 +36,10 @@ func (c *refresh) fetchPrice(ctx context.Context, _ noArgs) (int64, error) {
 }
 
 func (c *refresh) start(e *env) error {
-	c.env = e
+	// @st.cache_data(ttl=5, refresh_mode="background")
 	c.prices = cache.Data(e.reg, "fetch_price", c.fetchPrice,
-		cache.TTL(e.ttl), cache.RefreshInBackground()) // ←
+		cache.TTL(e.ttl), cache.RefreshInBackground())
+	c.env = e
 	return nil
 }
 

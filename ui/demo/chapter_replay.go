@@ -19,11 +19,10 @@ func (c *replayChapter) about() about {
 		id:    "replay",
 		title: "Element replay: messages come back on hits",
 		seed:  "st.cache_data docs, Static elements (st.success)",
-		show:  []string{"replayChapter.getAPIData", "replayChapter.start"},
-		watch: "The first rerun runs get_api_data, which shows two " +
-			"messages. Every HIT after it shows them again without " +
-			"running it: the verdict counts the messages replayed. x " +
-			"clears the function: the next rerun runs it again.",
+		show:  []string{"replayChapter.start", "replayChapter.getAPIData"},
+		watch: "r: a HIT that shows get_api_data's two messages again " +
+			"without running it: \"2 messages replayed\". x clears it: it " +
+			"runs again.",
 		actions: []action{
 			act("x", "clear get_api_data", true, func(*env) string {
 				c.api.Clear()
@@ -45,8 +44,9 @@ func (c *replayChapter) getAPIData(ctx context.Context,
 }
 
 func (c *replayChapter) start(e *env) error {
-	c.env = e
+	// @st.cache_data
 	c.api = cache.Data(e.reg, "get_api_data", c.getAPIData)
+	c.env = e
 	return nil
 }
 

@@ -21,11 +21,10 @@ func (c *sessions) about() about {
 		id:    "session",
 		title: "Session scope: one entry per user",
 		seed:  "st.cache_data scope=\"session\" (hitmiss SPEC 1.11)",
-		show:  []string{"sessions.loadCart", "sessions.start", "sessions.page"},
-		watch: "a reruns as user A, b as user B. A computed the cart, " +
-			"yet B's first rerun is a MISS: the entry is A's. e ends " +
-			"A's session: A's entry leaves, A's next rerun is a MISS, " +
-			"B's is still a HIT.",
+		show:  []string{"sessions.start", "sessions.loadCart", "sessions.page"},
+		watch: "a reruns as A, b as B. B's first rerun MISSes: the cart is " +
+			"A's alone. e ends A's session: A's next rerun MISSes, B's " +
+			"HITs.",
 		actions: []action{
 			act("a", "rerun as user A", true, func(*env) string {
 				c.user = "A"
@@ -37,8 +36,8 @@ func (c *sessions) about() about {
 			}),
 			act("e", "end A's session", false, func(e *env) string {
 				e.reg.EndSession("A")
-				return "session A ended"
-			}),
+				return "session A ended: its cart left the cache; a or b reruns"
+			}).clearsPage(),
 		},
 	}
 }
@@ -53,9 +52,10 @@ func (c *sessions) loadCart(ctx context.Context, _ noArgs) (string, error) {
 }
 
 func (c *sessions) start(e *env) error {
-	c.env, c.user = e, "A"
+	// @st.cache_data(scope="session")
 	c.cart = cache.Data(e.reg, "load_cart", c.loadCart,
-		cache.ScopeSession()) // ← @st.cache_data(scope="session")
+		cache.ScopeSession())
+	c.env, c.user = e, "A"
 	return nil
 }
 

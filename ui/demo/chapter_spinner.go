@@ -21,9 +21,9 @@ func (c *spinners) about() about {
 		title: "Spinner and no spinner",
 		seed:  "st.cache_data docs, the show_spinner parameter",
 		show:  []string{"spinners.start", "spinners.page"},
-		watch: "→ asks both functions for a new x. While fetch_data runs, " +
-			"its spinner says \"Fetching data from API...\"; while " +
-			"fetch_quietly runs, nothing shows: the screen just waits.",
+		watch: "→: a new x for both. While fetch_data runs its spinner " +
+			"says \"Fetching data from API...\"; fetch_quietly shows " +
+			"nothing.",
 		actions: []action{
 			act("right l", "new argument", true, func(*env) string {
 				c.x++
@@ -39,11 +39,13 @@ func (c *spinners) fetch(ctx context.Context, n number) (int, error) {
 }
 
 func (c *spinners) start(e *env) error {
-	c.env, c.x = e, 1
+	// @st.cache_data(show_spinner="Fetching data from API...")
 	c.loud = cache.Data(e.reg, "fetch_data", c.fetch,
-		cache.Spinner("Fetching data from API...")) // ← show_spinner="…"
+		cache.Spinner("Fetching data from API..."))
+	// @st.cache_data(show_spinner=False)
 	c.silent = cache.Data(e.reg, "fetch_quietly", c.fetch,
-		cache.NoSpinner()) // ← show_spinner=False
+		cache.NoSpinner())
+	c.env, c.x = e, 1
 	return nil
 }
 

@@ -26,11 +26,10 @@ func (c *ttlChapter) about() about {
 		id:    "ttl",
 		title: "TTL: entries expire",
 		seed:  "st.cache_data docs, the ttl parameter",
-		show:  []string{"ttlChapter.runQuery", "ttlChapter.start"},
-		watch: "The ttl column counts down. When it reaches 0 the entry " +
-			"expires by itself (an expired line, with no rerun: hitmiss " +
-			"frees it at once, Streamlit only on the next access). The " +
-			"rerun after it is a MISS again.",
+		show:  []string{"ttlChapter.start", "ttlChapter.runQuery"},
+		watch: "The ttl column counts down; at 0 an expired line appears " +
+			"by itself (hitmiss frees it at once, Streamlit on access). " +
+			"r: MISS.",
 	}
 }
 
@@ -43,9 +42,10 @@ func (c *ttlChapter) runQuery(ctx context.Context, q query) (string, error) {
 }
 
 func (c *ttlChapter) start(e *env) error {
-	c.env = e
+	// @st.cache_data(ttl=5): --ttl, 5 s by default
 	c.query = cache.Data(e.reg, "run_query", c.runQuery,
-		cache.TTL(e.ttl)) // ← @st.cache_data(ttl=…): --ttl, 5 s by default
+		cache.TTL(e.ttl))
+	c.env = e
 	return nil
 }
 

@@ -30,12 +30,10 @@ func (c *listUsers) about() about {
 		id:    "users",
 		title: "The list example for two users",
 		seed:  "st.cache_data docs, Concurrency issues (l[0] = 2, 3, 4)",
-		show:  []string{"listUsers.createList", "listUsers.start", "listUsers.page"},
-		watch: "a reruns as user A, b as user B. With cache.Resource both " +
-			"share one list: A sees l[0] is 2, B then 3, A then 4. s " +
-			"switches to cache.Data: every user gets a copy and sees 2. " +
-			"(Across real terminals: hitmiss serve, where M in one " +
-			"damages the shared dataset_model for every user.)",
+		show:  []string{"listUsers.start", "listUsers.createList", "listUsers.page"},
+		watch: "a reruns as user A, b as B. One shared Resource list: A " +
+			"reads 2, B 3, A 4. s: cache.Data, a copy per call: every " +
+			"user reads 2.",
 		actions: []action{
 			act("a", "rerun as user A", true, func(*env) string {
 				c.user = "A"
@@ -45,14 +43,14 @@ func (c *listUsers) about() about {
 				c.user = "B"
 				return "user B reruns"
 			}),
-			act("s", "switch Resource/Data", false, func(*env) string {
+			act("s", "switch Resource/Data", true, func(*env) string {
 				if c.copyMode.Load() {
 					c.copyMode.Store(false)
 					return "now @st.cache_resource: one shared list"
 				}
 				c.copyMode.Store(true)
 				return "now @st.cache_data: a copy per call"
-			}),
+			}).clearsPage(),
 		},
 	}
 }
@@ -63,9 +61,11 @@ func (c *listUsers) createList(context.Context, noArgs) ([]int, error) {
 }
 
 func (c *listUsers) start(e *env) error {
-	c.env, c.user = e, "A"
+	// @st.cache_resource: one list, shared
 	c.shared = cache.Resource(e.reg, "create_list", c.createList)
+	// @st.cache_data: a copy of the list per call (s)
 	c.copied = cache.Data(e.reg, "create_list_data", c.createList)
+	c.env, c.user = e, "A"
 	return nil
 }
 

@@ -32,11 +32,10 @@ func (c *validateChapter) about() about {
 		id:    "validate",
 		title: "Validate: a broken connection is replaced",
 		seed:  "st.cache_resource docs, the validate parameter",
-		show:  []string{"validateChapter.initConnection", "validateChapter.start"},
-		watch: "B breaks the shared connection. On the next hit Validate " +
-			"says no: the entry is invalidated, OnRelease closes the old " +
-			"connection, and init_connection runs again (a MISS, " +
-			"connection #2). Reruns after that are HITs.",
+		show:  []string{"validateChapter.start", "validateChapter.initConnection"},
+		watch: "B breaks the shared connection: on the next hit Validate " +
+			"says no: invalidated, OnRelease closes #1, a MISS opens " +
+			"#2.",
 		actions: []action{
 			act("B", "break the connection", true, func(*env) string {
 				if cn, ok := c.connect.Peek(noArgs{}); ok {
@@ -60,15 +59,16 @@ func (c *validateChapter) initConnection(ctx context.Context,
 }
 
 func (c *validateChapter) start(e *env) error {
-	c.env = e
+	// @st.cache_resource(validate=lambda conn: conn.alive())
 	c.connect = cache.Resource(e.reg, "init_connection", c.initConnection,
 		cache.Validate(func(cn *conn) bool { return cn.alive() }),
-		cache.OnRelease(func(cn *conn) {
+		cache.OnRelease(func(cn *conn) { // no Streamlit spelling
 			c.mu.Lock()
 			c.released = append(c.released, fmt.Sprintf(
 				"OnRelease: closed connection #%d", cn.id))
 			c.mu.Unlock()
 		}))
+	c.env = e
 	return nil
 }
 
@@ -83,6 +83,6 @@ func (c *validateChapter) page(p *Page) error {
 	}
 	c.released = nil
 	c.mu.Unlock()
-	p.Write("using connection #", cn.id)
+	p.Write(fmt.Sprintf("using connection #%d", cn.id))
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/hitmiss/hitmiss/cache"
 )
@@ -142,6 +143,24 @@ func TestChapterCode(t *testing.T) {
 	h.page("Version v1 · Result: 420")
 }
 
+// Editing the uncached inner_func misses its cached caller, and editing
+// it back hits the entry kept aside.
+func TestChapterInnerEditMissesCaller(t *testing.T) {
+	h := open(t, "inner")
+	h.page("Result: 43")
+	h.want("HIT", h.rerun())
+	h.want("MISS", h.press("#"))
+	h.ran("expensive_computation")
+	h.page("inner_func( 2 , 21 ) ran")
+	h.page("Result: 2097153")
+	h.want("HIT", h.rerun())
+	if strings.Contains(strings.Join(h.lines, ""), "inner_func(") {
+		t.Fatalf("a hit ran inner_func: %q", h.lines)
+	}
+	h.want("HIT", h.press("#"))
+	h.page("Result: 43")
+}
+
 func TestChapterNested(t *testing.T) {
 	h := open(t, "nested")
 	h.ran("load_data", "describe_data")
@@ -152,6 +171,33 @@ func TestChapterNested(t *testing.T) {
 		t.Fatalf("%d hits, want the inner load_data's", h.v.hits)
 	}
 	h.want("HIT", h.press("i")) // the outer never calls the inner on a hit
+}
+
+// factorial(10) caches every n below it on the way down, so factorial(9)
+// is a hit, and factorial(11) runs only its own body.
+func TestChapterFactorialNineHitsAfterTen(t *testing.T) {
+	h := open(t, "factorial")
+	h.want("MISS", h.v)
+	if len(h.v.missed) != 11 || h.v.hits != 0 {
+		t.Fatalf("factorial(10): ran %d, %d hits; want 11 runs (10 down to 0)", len(h.v.missed), h.v.hits)
+	}
+	h.page("factorial(10) = 3628800")
+	h.page("n = 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0 (11 calls)")
+	h.want("HIT", h.press("left"))
+	h.page("factorial(9) = 362880")
+	h.page("ran: nothing")
+	if h.v.calls != 1 {
+		t.Fatalf("factorial(9) made %d calls, want the one hit", h.v.calls)
+	}
+	h.press("right")
+	h.want("MISS", h.press("right"))
+	h.page("factorial(11) = 39916800")
+	if len(h.v.missed) != 1 || h.v.hits != 1 {
+		t.Fatalf("factorial(11): ran %d, %d hits; want 1 run and factorial(10)'s hit", len(h.v.missed), h.v.hits)
+	}
+	if s := h.r.env.reg.Stats()[0]; s.Entries != 12 {
+		t.Fatalf("%d entries, want n = 0 … 11", s.Entries)
+	}
 }
 
 func TestChapterCopies(t *testing.T) {
@@ -165,8 +211,12 @@ func TestChapterCopies(t *testing.T) {
 	h.rerun()
 	h.page("cache.Resource columns: Base, Date/Time, Lon")
 	h.page("cache.Data     columns: Base, Date/Time, Lat, Lon")
-	h.press("M")
-	h.page(`KeyError: "['Lat'] not found in axis"`)
+	// The second drop raises: the rerun is an ERROR with pandas' message,
+	// not a HIT over a line saying so.
+	h.want("ERROR", h.press("M"))
+	if got := h.v.err.Error(); got != `KeyError: "['Lat'] not found in axis"` {
+		t.Fatalf("error %q, want the KeyError", got)
+	}
 }
 
 func TestChapterUsers(t *testing.T) {
@@ -181,6 +231,53 @@ func TestChapterUsers(t *testing.T) {
 		h.press(u)
 		h.page("l[0] is: 2")
 	}
+}
+
+// Both functions hit on a rerun of the 1M-row table; the Data hit hands
+// out a copy of all 32 MB, the Resource hit the object itself.
+func TestChapterCopyCostDataCopiesResourceShares(t *testing.T) {
+	h := open(t, "copycost")
+	h.want("MISS", h.v)
+	h.want("HIT", h.rerun())
+	h.page("cache.Data     hit  30.5 MiB copied in ")
+	h.page("cache.Resource hit  0 B copied in ")
+	h.page("the same object as the last rerun")
+	c := h.r.ch.(*copyCost)
+	n := rowsArg{1_000_000}
+	a, _ := c.data.Get(context.Background(), n)
+	b, _ := c.data.Get(context.Background(), n)
+	if a == b || &a.Lat[0] == &b.Lat[0] || len(a.Lat) != 1_000_000 {
+		t.Fatalf("two Data hits share their table (%d rows)", len(a.Lat))
+	}
+	x, _ := c.res.Get(context.Background(), n)
+	y, _ := c.res.Get(context.Background(), n)
+	if x != y {
+		t.Fatal("two Resource hits returned different objects")
+	}
+	h.want("MISS", h.press("left")) // 100,000 rows: a new argument
+	h.page("cache.Data     miss 3.1 MiB copied in ")
+	h.page("cache.Resource miss 0 B copied in ")
+	h.page("a new object")
+}
+
+// factory, keyed by obj_a's identity, returns the same obj_b until obj_a
+// is replaced, even by an equal object; the Data memo hits on the equal
+// object but returns a copy each time.
+func TestChapterIdentityKeptUntilObjAReplaced(t *testing.T) {
+	h := open(t, "identity")
+	h.ran("factory", "factory_memo")
+	h.want("HIT", h.rerun())
+	h.page("factory:      obj_b #1 (made from obj_a #1): the same object as last rerun")
+	h.page("factory_memo: obj_b #2 (made from obj_a #1): a copy, not the same object")
+	h.want("MISS", h.press("a"))
+	h.ran("factory")
+	if h.v.hits != 1 {
+		t.Fatalf("a new obj_a: %d hits, want factory_memo's (its content is unchanged)", h.v.hits)
+	}
+	h.page("obj_a: id #2")
+	h.page("factory:      obj_b #3 (made from obj_a #2): a new object")
+	h.want("HIT", h.rerun())
+	h.page("factory:      obj_b #3 (made from obj_a #2): the same object as last rerun")
 }
 
 func TestChapterTTL(t *testing.T) {
@@ -200,9 +297,14 @@ func TestChapterMaxEntries(t *testing.T) {
 	if v := h.press("right"); v.evicted != 1 {
 		t.Fatalf("x = 4: %d evicted, want 1", v.evicted)
 	}
+	h.page("kept, least recently used first: x=2, x=3, x=4")
 	h.want("HIT", h.press("left")) // x = 3
-	h.press("left")
-	h.want("MISS", h.press("left")) // x = 1 was the least recently used
+	h.want("HIT", h.press("left")) // x = 2: now x = 4 is the least recently used
+	h.page("kept, least recently used first: x=4, x=3, x=2")
+	h.want("MISS", h.press("left")) // x = 1 was evicted
+	h.ran("square")
+	// x = 4, the newest entry, left: the least recently used, not the oldest.
+	h.page("kept, least recently used first: x=3, x=2, x=1")
 }
 
 func TestChapterPersist(t *testing.T) {
@@ -216,21 +318,21 @@ func TestChapterPersist(t *testing.T) {
 
 func TestChapterValidate(t *testing.T) {
 	h := open(t, "validate")
-	h.page("using connection # 1")
+	h.page("using connection #1")
 	h.want("HIT", h.rerun())
 	h.want("MISS", h.press("B"))
 	if h.v.invalidated != 1 {
 		t.Fatalf("%d invalidated, want 1", h.v.invalidated)
 	}
 	h.page("OnRelease: closed connection #1")
-	h.page("using connection # 2")
+	h.page("using connection #2")
 	h.want("HIT", h.rerun())
 }
 
 func TestChapterExclude(t *testing.T) {
 	h := open(t, "exclude")
 	h.want("HIT", h.press("c")) // the excluded _db changed
-	h.page("over connection # 2")
+	h.page("10 rows, fetched over connection #1 (open: #2)")
 	h.want("MISS", h.press("right"))
 	h.ran("fetch_data")
 	h.want("MISS", h.press("t")) // the HashFunc sees the new time
@@ -258,6 +360,26 @@ func TestChapterReplay(t *testing.T) {
 	}
 }
 
+// The slider inside get_data is drawn when it runs and replayed on a hit;
+// each position is an entry of its own.
+func TestChapterWidgetReplayedOnHit(t *testing.T) {
+	h := open(t, "widgets")
+	h.want("MISS", h.v)
+	h.page("Number of rows to get  0 ━━●──────── 100  [20]")
+	h.want("MISS", h.press("right"))
+	h.page("[30]")
+	h.page("got 30 rows")
+	h.want("HIT", h.press("left"))
+	if h.v.replayed != 1 {
+		t.Fatalf("%d replayed, want the slider", h.v.replayed)
+	}
+	h.page("Number of rows to get  0 ━━●──────── 100  [20]")
+	h.page("got 20 rows")
+	if s := h.r.env.reg.Stats()[0]; s.Entries != 2 {
+		t.Fatalf("%d entries, want one per slider position", s.Entries)
+	}
+}
+
 func TestChapterSpinner(t *testing.T) {
 	h := open(t, "spinner")
 	events, stop := h.r.env.reg.Subscribe(64)
@@ -278,6 +400,8 @@ func TestChapterSpinner(t *testing.T) {
 
 func TestChapterClear(t *testing.T) {
 	h := open(t, "clear")
+	h.page("square(1) = 1 · square(2) = 4 · square(3) = 9")
+	h.page("cube(2) = 8 · model: sentiment")
 	h.want("HIT", h.rerun())
 	h.want("MISS", h.press("D"))
 	h.ran("square")
@@ -322,8 +446,9 @@ func TestChapterSession(t *testing.T) {
 	h.want("HIT", h.press("b"))
 }
 
-// Every chapter is tested above, and every chapter's code is found and
-// fits an 80-column screen.
+// Every chapter is tested above, and every chapter's code is found, fits
+// an 80-column screen, and opens with the Python decorator of each cached
+// function on the line above the Go call that registers it.
 func TestEveryChapterCode(t *testing.T) {
 	for _, c := range chapters() {
 		a := c.about()
@@ -336,7 +461,186 @@ func TestEveryChapterCode(t *testing.T) {
 				t.Errorf("%s: a code line of %d columns: %s", a.id, n, l)
 			}
 		}
+		if len(lines) < 3 || !strings.HasPrefix(strings.TrimSpace(lines[1]), "// @st.") {
+			t.Errorf("%s: the code does not open with a Python decorator: %q", a.id, lines[:min(3, len(lines))])
+		}
+		calls := 0
+		for i, l := range lines {
+			if strings.Contains(l, "cache.Data(") || strings.Contains(l, "cache.Resource(") {
+				calls++
+				if !strings.Contains(lines[i-1], "// @st.") && !strings.Contains(lines[max(i-2, 0)], "// @st.") {
+					t.Errorf("%s: no Python decorator above %q", a.id, strings.TrimSpace(l))
+				}
+			}
+		}
+		if calls == 0 {
+			t.Errorf("%s: the code registers no cached function", a.id)
+		}
 	}
 }
 
 var _ tea.Model = Model{}
+
+// A key that ends the state the page describes clears the page: after s
+// (Resource to Data) no user's line from the shared list is left, and
+// after e (A's session ended) no user's cart is left until a rerun.
+func TestPageLinesOfAnEndedStateAreCleared(t *testing.T) {
+	i, err := Chapter("users")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := drive(t, Options{Chapter: i})
+	d.settled()
+	d.key("b")
+	d.settled()
+	d.key("a")
+	d.settled()
+	if got := strings.Join(d.m.pageLines(), "\n"); !strings.Contains(got, "user B: l[0] is: 3") {
+		t.Fatalf("before s the page says %q", got)
+	}
+	d.key("s")
+	d.settled()
+	if got := d.m.pageLines(); len(got) != 1 || got[0] != "user A: l[0] is: 2" {
+		t.Fatalf("after s the page says %q, want only A's rerun with a copy", got)
+	}
+
+	for d.m.about.id != "session" {
+		d.key("n")
+		d.settled()
+	}
+	d.key("b")
+	d.settled()
+	d.key("e")
+	d.until("the end of A's session", func(m Model) bool { return !m.busy && strings.Contains(m.note, "session A ended") })
+	if got := d.m.pageLines(); len(got) != 0 {
+		t.Fatalf("after e the page still says %q", got)
+	}
+	d.key("b")
+	d.settled()
+	if got := strings.Join(d.m.pageLines(), "\n"); got != "user B: user B has cart #2" {
+		t.Fatalf("B's rerun after e: the page says %q", got)
+	}
+}
+
+// Words a count is written with are spelled right in the plural: a clear
+// of two entries says "2 entries".
+func TestPluralSpelling(t *testing.T) {
+	for n, want := range map[int]string{0: "0 entries", 1: "1 entry", 2: "2 entries"} {
+		if got := plural(n, "entry"); got != want {
+			t.Errorf("plural(%d, entry) = %q, want %q", n, got, want)
+		}
+	}
+	if got := plural(3, "hit"); got != "3 hits" {
+		t.Errorf("plural(3, hit) = %q", got)
+	}
+}
+
+// Nothing a talk needs is cut at 80 columns: every chapter's title (in
+// the code view too), its keys (broken between keys, never inside one),
+// what each of its keys says in the status bar, and what its page writes.
+func TestEveryChapterFitsEightyColumns(t *testing.T) {
+	for i, c := range chapters() {
+		a := c.about()
+		m := Model{idx: i, about: a}
+		for _, title := range []string{m.title(), m.codeView(80, 24)[0]} {
+			if n := ansi.StringWidth(title); n > 80 || strings.Contains(title, "…") {
+				t.Errorf("%s: a title of %d columns: %s", a.id, n, title)
+			}
+		}
+		lines := m.keysLines("keys: ", 80)
+		for _, part := range m.keyParts() {
+			whole := false
+			for _, l := range lines {
+				whole = whole || strings.Contains(l, part)
+			}
+			if !whole {
+				t.Errorf("%s: the key %q is broken across lines: %q", a.id, part, lines)
+			}
+		}
+		for _, l := range lines {
+			if n := ansi.StringWidth(l); n > 80 {
+				t.Errorf("%s: a keys line of %d columns: %s", a.id, n, l)
+			}
+		}
+		h := open(t, a.id)
+		for _, act := range a.actions {
+			h.press(act.key.Keys()[0])
+			if n := ansi.StringWidth(h.note); n > 80 {
+				t.Errorf("%s: %s says %d columns: %s", a.id, act.key.Keys()[0], n, h.note)
+			}
+			for _, l := range h.lines {
+				if n := ansi.StringWidth("  " + l); n > 80 {
+					t.Errorf("%s: after %s the page writes %d columns: %s", a.id, act.key.Keys()[0], n, l)
+				}
+			}
+		}
+	}
+}
+
+// The code keeps its height and the verdict its row from one rerun to
+// the next, while a rerun runs too, in chapters whose page grows and
+// shrinks.
+func TestCodeAndVerdictKeepTheirPlace(t *testing.T) {
+	for _, walk := range []struct {
+		chapter string
+		keys    []string
+	}{
+		{"clear", []string{"D", "r", "x", "E"}},
+		{"users", []string{"b", "a", "s", "b"}},
+		{"basics", []string{"u", "u", "r"}},
+	} {
+		i, err := Chapter(walk.chapter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := drive(t, Options{Chapter: i, Slow: 20 * time.Millisecond})
+		// place is the rows of the code rule, the keys rule and the verdict.
+		place := func() [3]int {
+			var at [3]int
+			for r, l := range strings.Split(d.m.View(), "\n") {
+				switch {
+				case strings.HasPrefix(l, "── code"):
+					at[0] = r
+				case strings.HasPrefix(l, "── keys"):
+					at[1] = r
+				case strings.HasPrefix(l, "▶"):
+					at[2] = r
+				}
+			}
+			return at
+		}
+		d.settled()
+		want := place()
+		for _, k := range walk.keys {
+			d.key(k)
+			if got := place(); got != want {
+				t.Fatalf("%s: while %s reruns, code, keys and verdict are on rows %v, were %v:\n%s", walk.chapter, k, got, want, d.m.View())
+			}
+			d.settled()
+			if got := place(); got != want {
+				t.Fatalf("%s: after %s, code, keys and verdict are on rows %v, were %v:\n%s", walk.chapter, k, got, want, d.m.View())
+			}
+		}
+	}
+}
+
+// At 80x24, in the normal layout, every chapter's code shows a Python
+// decorator and, under it, the Go call that spells it.
+func TestEveryChapterShowsItsDecoratorAtEightyByTwentyFour(t *testing.T) {
+	d := drive(t, Options{})
+	for range chapters() {
+		d.settled()
+		lines := strings.Split(d.m.View(), "\n")
+		shown := false
+		for i := 0; i+1 < len(lines); i++ {
+			if strings.HasPrefix(strings.TrimSpace(lines[i]), "// @st.") &&
+				(strings.Contains(lines[i+1], "cache.Data(") || strings.Contains(lines[i+1], "cache.Resource(")) {
+				shown = true
+			}
+		}
+		if !shown {
+			t.Errorf("%s: no decorator above its Go call at 80x24:\n%s", d.m.about.id, d.m.View())
+		}
+		d.key("n")
+	}
+}

@@ -9,12 +9,12 @@ package demo
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/ui"
@@ -72,9 +72,16 @@ type Model struct {
 	log     []logLine
 	spin    map[string]spinning // misses in flight, by function and call
 	codeTop int
-	full    bool         // the code fills the screen
-	queue   []tea.KeyMsg // keys pressed during a rerun, run after it in order
+	// pageHigh is the most lines a page of this chapter had: the page
+	// keeps that height, so the code and the verdict stay put.
+	pageHigh int
+	full     bool         // the code fills the screen
+	queue    []tea.KeyMsg // keys pressed during a rerun, run after it in order
 }
+
+// minPageRows is the least height the page keeps: most chapters write
+// no more, so their code keeps one height from the first screen on.
+const minPageRows = 3
 
 // queueSize bounds the keys waiting for a rerun to finish.
 const queueSize = 8
@@ -147,7 +154,8 @@ func (m *Model) enter() tea.Cmd {
 		m.code = []string{err.Error()}
 	}
 	m.reg, m.busy, m.prev, m.last = nil, false, verdict{}, verdict{}
-	m.out, m.outs, m.users, m.note, m.log, m.codeTop = nil, map[string][]string{}, nil, "", nil, 0
+	m.out, m.outs, m.users, m.note, m.log = nil, map[string][]string{}, nil, "", nil
+	m.codeTop, m.pageHigh = decorator(m.code), 0
 	m.spin, m.queue = map[string]spinning{}, nil
 	start := m.begin(func(ctx context.Context, r *runner) tea.Msg {
 		if err := r.start(); err != nil {
@@ -210,6 +218,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			m.outs[msg.user] = msg.lines
 		}
+		m.pageHigh = max(m.pageHigh, len(m.pageLines()))
 		return m.next()
 	case eventMsg:
 		if msg.reg != m.reg || !msg.ok {
@@ -311,6 +320,10 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	}
 	if a := m.chapterKey(msg); a != nil {
 		act := *a
+		if act.fresh {
+			// The key ends the state the page describes.
+			m.out, m.outs, m.users = nil, map[string][]string{}, nil
+		}
 		return m, m.begin(func(ctx context.Context, r *runner) tea.Msg {
 			note := act.do(r.env)
 			return actedMsg{reg: r.env.reg, note: note, rerun: act.rerun}
@@ -416,13 +429,31 @@ func defaultKeyMap() keyMap {
 	}
 }
 
-// keysLine is the chapter's keys and the demo's, as one text.
-func (m Model) keysLine() string {
+// keyParts are the chapter's keys and the demo's, each "key what".
+func (m Model) keyParts() []string {
 	parts := []string{"r rerun"}
 	for _, a := range m.about.actions {
 		h := a.key.Help()
 		parts = append(parts, h.Key+" "+h.Desc)
 	}
-	parts = append(parts, "n/p chapter", "tab code", "q quit")
-	return strings.Join(parts, " · ")
+	return append(parts, "n/p chapter", "tab code", "q quit")
+}
+
+// keysLines are prefix and the keys in lines of at most w columns, each
+// key whole on one line with what it does ("q quit", never "q" and "quit").
+func (m Model) keysLines(prefix string, w int) []string {
+	var out []string
+	line := prefix
+	for i, p := range m.keyParts() {
+		sep := ""
+		if i > 0 {
+			sep = " · "
+		}
+		if line != "" && ansi.StringWidth(line+sep+p) > w {
+			out = append(out, line)
+			line, sep = "", ""
+		}
+		line += sep + p
+	}
+	return append(out, line)
 }

@@ -215,7 +215,9 @@ func (m Model) normalView(w, h int) []string {
 	top := []string{st.Title.Render(clip(m.title(), w)), st.Subtle.Render(clip("follows: "+m.about.seed, w))}
 	var mid []string
 	mid = append(mid, m.rule("keys", w))
-	mid = append(mid, wrap(m.keysLine(), w)...)
+	for _, l := range m.keysLines("", w) {
+		mid = append(mid, clip(l, w))
+	}
 	for _, l := range wrap("watch: "+m.about.watch, w) {
 		mid = append(mid, st.Subtle.Render(l))
 	}
@@ -223,21 +225,39 @@ func (m Model) normalView(w, h int) []string {
 	for _, l := range m.pageLines() {
 		mid = append(mid, clip("  "+l, w))
 	}
+	// The page keeps the height of the longest page the chapter wrote, and
+	// the verdict's detail its line, so that the code above keeps its
+	// height and the verdict its row from one rerun to the next.
+	for range max(m.pageHigh, minPageRows) - len(m.pageLines()) {
+		mid = append(mid, "")
+	}
 	mid = append(mid, st.Title.Render(clip("▶ "+m.verdictText(), w)))
 	if d := m.last.detail(); d != "" && !m.busy {
 		mid = append(mid, clip("  "+d, w))
+	} else {
+		mid = append(mid, "")
 	}
-	for _, s := range m.spinnerLines() {
+	spinners := m.spinnerLines()
+	for _, s := range spinners {
 		mid = append(mid, st.Miss.Render(clip(s, w)))
 	}
 	mid = append(mid, m.rule("cache", w))
 	mid = append(mid, m.table()...)
 	status := st.StatusBar.Render(clip(m.note, w))
-	room := h - len(top) - len(mid) - 1
-	// The events get a third of what is left (at least 3 lines), the code
-	// the rest.
-	nev := min(len(m.log), max(room/3, min(3, room)))
-	ncode := room - nev
+	// The events get a third of what is left without the spinners (at
+	// least 3 lines), the code the rest; spinners take their lines from
+	// the events, never from the code.
+	steady := h - len(top) - (len(mid) - len(spinners)) - 1
+	if steady < 6 && len(top) > 1 {
+		// Too short for the code's decorator and call beside 3 events:
+		// the seed's name goes first.
+		top, steady = top[:1], steady+1
+	}
+	ncode := steady - max(steady/3, min(3, steady))
+	if ncode < 3 {
+		ncode = 0
+	}
+	nev := min(len(m.log), max(steady-ncode-len(spinners), 0))
 	var codeLines []string
 	if ncode >= 3 {
 		codeLines = append(codeLines, m.rule(fmt.Sprintf("code (↑↓ scroll, tab: all %d lines)", len(m.code)), w))
@@ -245,8 +265,9 @@ func (m Model) normalView(w, h int) []string {
 		for _, l := range m.code[min(m.codeTop, end):end] {
 			codeLines = append(codeLines, clip(l, w))
 		}
-	} else {
-		nev = max(room, 0)
+		for len(codeLines) < ncode {
+			codeLines = append(codeLines, "")
+		}
 	}
 	var ev []string
 	for _, l := range m.log[max(len(m.log)-nev, 0):] {
@@ -292,7 +313,9 @@ func (m Model) presentView(w, h int) []string {
 	for _, s := range m.spinnerLines() {
 		add(st.Miss, s)
 	}
-	add(st.Subtle, "keys: "+m.keysLine())
+	for _, l := range m.keysLines("keys: ", w) {
+		add(st.Subtle, l)
+	}
 	for _, l := range m.pageLines() {
 		add(st.Cell, "  "+l)
 	}
@@ -360,7 +383,12 @@ func tableWidth(tbl []string) int {
 
 // codeView is the chapter's code over the whole screen.
 func (m Model) codeView(w, h int) []string {
-	out := []string{m.styles.Title.Render(clip(m.title()+" · code (↑↓, tab back)", w))}
+	title := m.title() + " · code (↑↓, tab back)"
+	if ansi.StringWidth(title) > w {
+		// the chapter's number says which: the title would be cut
+		title = fmt.Sprintf("hitmiss demo %d/%d · code (↑↓, tab back)", m.idx+1, len(chapters()))
+	}
+	out := []string{m.styles.Title.Render(clip(title, w))}
 	end := min(m.codeTop+h-1, len(m.code))
 	for _, l := range m.code[min(m.codeTop, end):end] {
 		out = append(out, clip(l, w))
