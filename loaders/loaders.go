@@ -83,6 +83,7 @@ type Loaders struct {
 	GroupBy     *cache.Func[GroupArgs, dataframe.DataFrame]
 	Histogram   *cache.Func[HistArgs, []stats.Bin]
 	SetTypes    *cache.Func[TypesArgs, *DatasetModel]   // types.go
+	Derive      *cache.Func[DeriveArgs, *DatasetModel]  // derive.go
 	SortRowsBy  *cache.Func[SortKeysArgs, frame.RowSet] // multisort.go
 	FindMatches *cache.Func[MatchArgs, filter.Matches]  // search.go
 	Frequency   *cache.Func[FreqArgs, stats.Freq]
@@ -122,6 +123,10 @@ func New(reg *cache.Registry, cfg Config) *Loaders {
 	// A typed model is a model: a resource, dropped with its load as the
 	// model is.
 	l.SetTypes = cache.Resource(reg, "set_types", l.setTypes, cache.Spinner("Setting column types…"),
+		cache.Validate(func(m *DatasetModel) bool { return l.LoadFunc(m.Source).Contains(m.Source) }))
+	// A derived column's model is a model too: a resource, dropped with
+	// its load.
+	l.Derive = cache.Resource(reg, "derive", l.derive, cache.Spinner("Deriving a column…"),
 		cache.Validate(func(m *DatasetModel) bool { return l.LoadFunc(m.Source).Contains(m.Source) }))
 	l.SortRowsBy = cache.Data(reg, "sort_rows_by", l.sortRowsBy, data("Sorting by several columns…")...)
 	l.FindMatches = cache.Data(reg, "find_matches", l.findMatches, data("Searching…")...)

@@ -65,6 +65,7 @@ func commandTables(k KeyMap) []commandTable {
 		sortCommands(k),    // sorting.go
 		columnCommands(k),  // columns.go
 		typeCommands(k),    // types.go
+		deriveCommands(k),  // derive.go
 		freqCommands(k),    // freq.go
 		groupCommands(k),   // groupby.go
 		binCommands(k),     // bars.go

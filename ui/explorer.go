@@ -246,6 +246,10 @@ func mutateData(s *scope) intent {
 		s.note.text = "m shows load_csv's copy, with the types as read: set the columns' types back (t) first"
 		return rerunQuery()
 	}
+	if len(s.q.Derive) > 0 {
+		s.note.text = "m shows load_csv's copy, which has no derived columns: the table has some (=)"
+		return rerunQuery()
+	}
 	s.q.Dropped = col
 	s.note.text = fmt.Sprintf("dropped %q from this rerun's copy of the load_csv result (cache_data): the next key brings it back", Sanitize(col))
 	return rerunQuery()

@@ -29,6 +29,7 @@ type KeyMap struct {
 	MoreBins, FewerBins          key.Binding
 	PrevSheet, NextSheet, Sheets key.Binding
 	Export, Yes, No              key.Binding
+	Derive                       key.Binding // derive.go
 	OpenGroup                    key.Binding // enter on a frequency or group-by line
 	Accept, Cancel, ForceQuit    key.Binding // in a text prompt
 	// The text input's own keys (bubbles/textinput matches them), listed
@@ -87,6 +88,7 @@ func DefaultKeyMap() KeyMap {
 		Sheets:         b([]string{"b"}, "b", "list sheets"),
 		OpenGroup:      b([]string{"enter"}, "enter", "rows of the group"),
 		Export:         b([]string{"e"}, "e", "export view to file…"),
+		Derive:         b([]string{"="}, "=", "add a derived column…"),
 		Yes:            b([]string{"y"}, "y", "yes (overwrite)"),
 		No:             b([]string{"n", "esc"}, "n", "no"),
 		Help:           b([]string{"?"}, "?", "help"),

@@ -272,6 +272,9 @@ func (m Model) titleLine(width int) string {
 	if len(p.Query.Types) > 0 {
 		parts = append(parts, typesTitle(p.Query.Types))
 	}
+	if p.DeriveErr != nil {
+		parts = append(parts, "derived column not applied (error)")
+	}
 	// The column count last: it is what a narrow window cuts first. The
 	// table says how many it shows when some are hidden (-).
 	cols := plural(p.Frame.Ncol(), "column")
@@ -291,6 +294,9 @@ func (n *notices) View(s *scope, width int, keys []key.Binding) string {
 	}
 	if p.FilterErr != nil && p.Query.Filter == s.q.Filter {
 		return st.Error.Render(clip(describeErr(p.FilterErr)+"  (f: edit the filter)", width))
+	}
+	if line := deriveErrorLine(p, s.q); line != "" {
+		return st.Error.Render(clip(line, width))
 	}
 	if n.text == "" {
 		return st.Subtle.Render(clip(ansi.Strip(help.New().ShortHelpView(keys)), width))

@@ -2,10 +2,12 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -14,11 +16,13 @@ import (
 	"github.com/hitmiss/hitmiss/loaders"
 	"github.com/hitmiss/hitmiss/loaders/export"
 	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/frame/filter"
 	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 )
 
 // exportFlags are export's own flags.
 type exportFlags struct {
+	derive                []string
 	filter, sort, columns string
 	groupBy, agg          string
 	out                   string
@@ -37,6 +41,7 @@ output, or atomically to a file that is never overwritten without --force.`,
 		Example: `  hitmiss export seattle-weather --filter 'weather = "sun"' --sort -temp_max
   hitmiss export zipcodes --columns zip_code,city --format jsonl -o zips.jsonl
   hitmiss export weather --filter 'temp_max > 30' -o hot.csv
+  hitmiss export seattle-weather --derive 'f=temp_max*1.8+32' --filter 'f > 90'
   hitmiss export flights.csv --group-by origin --agg 'mean(delay),count()'`,
 		Args:              argsBetween(1, 1),
 		ValidArgsFunction: completeSources,
@@ -45,6 +50,7 @@ output, or atomically to a file that is never overwritten without --force.`,
 		},
 	}
 	f := cmd.Flags()
+	f.StringArrayVar(&e.derive, "derive", nil, "add a column `NAME=EXPR` (the explorer's = key; repeatable, each may name the ones before), before --filter, --sort and --columns")
 	f.StringVar(&e.filter, "filter", "", "keep the rows matching `EXPR` (the filter language of the explorer's f key)")
 	f.StringVar(&e.sort, "sort", "", "sort by `COL[,-COL...]`: the first key most significant, -COL descending; stable")
 	f.StringVar(&e.columns, "columns", "", "write only the columns `A,B,...`, in this order")
@@ -118,6 +124,9 @@ func runExport(ctx context.Context, s Streams, o *options, e exportFlags, arg st
 	if err != nil {
 		return fail(err)
 	}
+	if m, err = derive(ctx, l, m, e.derive); err != nil {
+		return fail(err)
+	}
 	table := m.Data()
 	var rows frame.RowSet
 	var columns []string
@@ -146,6 +155,24 @@ func runExport(ctx context.Context, s Streams, o *options, e exportFlags, arg st
 		return fail(err)
 	}
 	return nil
+}
+
+// derive adds the --derive columns to m, in order, through the derive step
+// the explorer's = runs. An expression that does not compile is an error
+// naming the dataset, the flag and where in the expression it went wrong.
+func derive(ctx context.Context, l *loaders.Loaders, m *loaders.DatasetModel, texts []string) (*loaders.DatasetModel, error) {
+	for _, text := range texts {
+		next, err := l.Derive.Get(ctx, loaders.DeriveArgsOf(m, text))
+		var pe *filter.ParseError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("%s: --derive %s: %s", m.Source.Name(), strconv.Quote(text), strings.TrimPrefix(pe.Error(), "derive: "))
+		}
+		if err != nil {
+			return nil, err
+		}
+		m = next
+	}
+	return m, nil
 }
 
 // formatOf is the format asked for, or the one -o's extension names.

@@ -53,10 +53,17 @@ type ParseError struct {
 	Expr string
 	Pos  int // byte offset of the problem
 	Msg  string
+	// Lang names what was being read: "filter" when empty, "derive" for
+	// a derived column's expression (CompileDerivation).
+	Lang string
 }
 
 func (e *ParseError) Error() string {
-	return fmt.Sprintf("filter: at column %d: %s", utf8.RuneCountInString(e.Expr[:min(e.Pos, len(e.Expr))])+1, e.Msg)
+	lang := e.Lang
+	if lang == "" {
+		lang = "filter"
+	}
+	return fmt.Sprintf("%s: at column %d: %s", lang, utf8.RuneCountInString(e.Expr[:min(e.Pos, len(e.Expr))])+1, e.Msg)
 }
 
 // Predicate is a compiled filter: it tells which rows of one frame match.
@@ -267,6 +274,8 @@ const (
 	tokOp
 	tokLParen
 	tokRParen
+	tokArith // + - * / in an expression (expr.go)
+	tokComma // between a function's arguments (expr.go)
 )
 
 type token struct {
@@ -294,16 +303,23 @@ type filterParser struct {
 	i     int
 	cols  map[string]frame.Column
 	names []string
-	depth int // of not and ( being parsed
+	depth int    // of not and ( being parsed
+	lang  string // ParseError.Lang
 }
 
 func (p *filterParser) errAt(pos int, msg string) error {
-	return &ParseError{Expr: p.expr, Pos: pos, Msg: msg}
+	return &ParseError{Expr: p.expr, Pos: pos, Msg: msg, Lang: p.lang}
 }
 
-func (p *filterParser) lex() error {
+func (p *filterParser) lex() error { return p.lexFrom(0, false) }
+
+// lexFrom reads p.expr from byte start into tokens. With arith (a derived
+// column's expression) + - * / are operators, a comma separates a
+// function's arguments and a number has no sign of its own (a-1 is a
+// minus one, 2*-3 a negated 3); without, the filter's tokens.
+func (p *filterParser) lexFrom(start int, arith bool) error {
 	s := p.expr
-	for i := 0; i < len(s); {
+	for i := start; i < len(s); {
 		r, w := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case unicode.IsSpace(r):
@@ -314,6 +330,12 @@ func (p *filterParser) lex() error {
 				k = tokRParen
 			}
 			p.toks = append(p.toks, token{kind: k, text: string(r), pos: i})
+			i++
+		case arith && strings.ContainsRune("+-*/", r):
+			p.toks = append(p.toks, token{kind: tokArith, text: string(r), pos: i})
+			i++
+		case arith && r == ',':
+			p.toks = append(p.toks, token{kind: tokComma, text: ",", pos: i})
 			i++
 		case strings.ContainsRune("=!<>~", r):
 			j := i + 1
