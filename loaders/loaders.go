@@ -84,6 +84,7 @@ type Loaders struct {
 	Histogram   *cache.Func[HistArgs, []stats.Bin]
 	SetTypes    *cache.Func[TypesArgs, *DatasetModel]   // types.go
 	Derive      *cache.Func[DeriveArgs, *DatasetModel]  // derive.go
+	Pivot       *cache.Func[PivotArgs, PivotTable]      // pivot.go
 	SortRowsBy  *cache.Func[SortKeysArgs, frame.RowSet] // multisort.go
 	FindMatches *cache.Func[MatchArgs, filter.Matches]  // search.go
 	Frequency   *cache.Func[FreqArgs, stats.Freq]
@@ -128,6 +129,7 @@ func New(reg *cache.Registry, cfg Config) *Loaders {
 	// its load.
 	l.Derive = cache.Resource(reg, "derive", l.derive, cache.Spinner("Deriving a column…"),
 		cache.Validate(func(m *DatasetModel) bool { return l.LoadFunc(m.Source).Contains(m.Source) }))
+	l.Pivot = cache.Data(reg, "pivot", l.pivot, data("Pivoting…")...)
 	l.SortRowsBy = cache.Data(reg, "sort_rows_by", l.sortRowsBy, data("Sorting by several columns…")...)
 	l.FindMatches = cache.Data(reg, "find_matches", l.findMatches, data("Searching…")...)
 	l.Frequency = cache.Data(reg, "frequency", l.frequency, data("Counting groups…")...)

@@ -25,6 +25,7 @@ type exportFlags struct {
 	derive                []string
 	filter, sort, columns string
 	groupBy, agg          string
+	pivot                 string
 	out                   string
 	force                 bool
 }
@@ -56,6 +57,7 @@ output, or atomically to a file that is never overwritten without --force.`,
 	f.StringVar(&e.columns, "columns", "", "write only the columns `A,B,...`, in this order")
 	f.StringVar(&e.groupBy, "group-by", "", "one row per group of equal `COL[,COL...]`, in key order, with --agg's figures (as pandas' groupby)")
 	f.StringVar(&e.agg, "agg", "", "with --group-by, the figures per group, `FUNC(COL),...`: count, sum, mean, min, max of a column, count() for the rows; default count()")
+	f.StringVar(&e.pivot, "pivot", "", "one row per value of ROW, one column per value of COL, AGG of VALUE in each cell, `ROW,COL,AGG(VALUE)` (as pandas' pivot_table): AGG is count, sum, mean, median, std, min or max")
 	f.StringVarP(&e.out, "output", "o", "", "write to `FILE`; none or -: standard output")
 	f.BoolVar(&e.force, "force", false, "overwrite -o's file if it exists")
 	add(cmd, g.read)
@@ -76,7 +78,16 @@ func runExport(ctx context.Context, s Streams, o *options, e exportFlags, arg st
 		e.out = "-"
 	}
 	var aggs []stats.Agg
+	var pivot *stats.PivotSpec
 	switch {
+	case e.pivot != "" && (e.groupBy != "" || e.sort != "" || e.columns != ""):
+		return fail(fmt.Errorf("--pivot writes its rows and columns in key order: it takes no --group-by, --sort or --columns"))
+	case e.pivot != "":
+		spec, err := stats.ParsePivot(e.pivot)
+		if err != nil {
+			return fail(fmt.Errorf("--%w", err))
+		}
+		pivot = &spec
 	case e.groupBy == "" && e.agg != "":
 		return fail(fmt.Errorf("--agg needs --group-by"))
 	case e.groupBy != "" && (e.sort != "" || e.columns != ""):
@@ -130,7 +141,12 @@ func runExport(ctx context.Context, s Streams, o *options, e exportFlags, arg st
 	table := m.Data()
 	var rows frame.RowSet
 	var columns []string
-	if aggs != nil {
+	if pivot != nil {
+		if table, err = export.Pivoted(ctx, l, m, e.filter, *pivot); err != nil {
+			return fail(err)
+		}
+		rows, columns = frame.AllRows(table.Nrow()), table.Names()
+	} else if aggs != nil {
 		keys, err := frame.ParseNames(e.groupBy)
 		if err != nil {
 			return fail(fmt.Errorf("--group-by %w", err))
