@@ -132,7 +132,7 @@ func (m Model) release() (Model, tea.Cmd) {
 // exploreCommands are the table's row detail, describe, the histogram,
 // the filter, the mutation demo and the way back.
 func exploreCommands(k KeyMap) commandTable {
-	views := viewsOf(viewValues, viewHisto, viewRow, viewGroup, viewLine, viewScatter)
+	views := viewsOf(viewValues, viewHisto, viewRow, viewGroup, viewLine, viewScatter, viewPivot)
 	return commandTable{title: "explore", commands: []command{
 		{key: k.Open, views: viewsOf(viewTable), run: showRow},
 		{key: k.Open, views: viewsOf(viewRow), run: backToTable},

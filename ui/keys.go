@@ -29,7 +29,7 @@ type KeyMap struct {
 	MoreBins, FewerBins          key.Binding
 	PrevSheet, NextSheet, Sheets key.Binding
 	Export, Yes, No              key.Binding
-	Derive                       key.Binding // derive.go
+	Derive, Pivot                key.Binding // derive.go, pivot.go
 	OpenGroup                    key.Binding // enter on a frequency or group-by line
 	Accept, Cancel, ForceQuit    key.Binding // in a text prompt
 	// The text input's own keys (bubbles/textinput matches them), listed
@@ -89,6 +89,7 @@ func DefaultKeyMap() KeyMap {
 		OpenGroup:      b([]string{"enter"}, "enter", "rows of the group"),
 		Export:         b([]string{"e"}, "e", "export view to file…"),
 		Derive:         b([]string{"="}, "=", "add a derived column…"),
+		Pivot:          b([]string{"W"}, "W", "pivot table…"),
 		Yes:            b([]string{"y"}, "y", "yes (overwrite)"),
 		No:             b([]string{"n", "esc"}, "n", "no"),
 		Help:           b([]string{"?"}, "?", "help"),

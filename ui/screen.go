@@ -109,6 +109,7 @@ type mainViews struct {
 	histo     *barsView
 	row       *rowDetail
 	group     *groupView
+	pivot     *pivotView
 	line      *chartView
 	scatter   *chartView
 	sheetList *sheetList
@@ -123,6 +124,7 @@ func newMainViews(ctx *Context, sources []loaders.Source, sheets *sheetSet) main
 		histo:     newBarsView(ctx, viewHisto),
 		row:       newRowDetail(ctx),
 		group:     newGroupView(ctx),
+		pivot:     newPivotView(ctx),
 		line:      newChartView(ctx, viewLine),
 		scatter:   newChartView(ctx, viewScatter),
 		sheetList: newSheetList(ctx, sheets),
@@ -131,7 +133,7 @@ func newMainViews(ctx *Context, sources []loaders.Source, sheets *sheetSet) main
 
 // all is every component, for the layout.
 func (v mainViews) all() []component {
-	return []component{v.list, v.table, v.describe, v.freq, v.histo, v.row, v.group, v.line, v.scatter, v.sheetList}
+	return []component{v.list, v.table, v.describe, v.freq, v.histo, v.row, v.group, v.pivot, v.line, v.scatter, v.sheetList}
 }
 
 // of is the component that shows view.
@@ -145,6 +147,8 @@ func (v mainViews) of(view viewKind) component {
 		return v.freq
 	case viewGroup:
 		return v.group
+	case viewPivot:
+		return v.pivot
 	case viewLine:
 		return v.line
 	case viewScatter:

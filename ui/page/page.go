@@ -37,6 +37,7 @@ const (
 	ViewLine    // line chart
 	ViewScatter // scatter plot
 	ViewSheets  // the open sheets
+	ViewPivot   // a pivot table
 )
 
 // Query is the script's input, like Streamlit's widget values: everything
