@@ -103,3 +103,20 @@ func TestDeriveErrorShowsWhereAndEditsInPlace(t *testing.T) {
 		t.Fatalf("g again: derived %q, g %v", p.Query.Derive, p.Frame.Float(0, p.Frame.Index("g")))
 	}
 }
+
+// t sets a derived column's type: set_types runs over derive's model.
+func TestDerivedColumnTakesAType(t *testing.T) {
+	d := weather(t)
+	d.key("=")
+	d.answer("half = temp_max / 2")
+	d.cursorTo("half")
+	d.key("t")
+	d.typeText("int")
+	d.key("enter")
+	d.settle()
+	p := d.m.ctx.page
+	if typ := p.Frame.Types()[p.Frame.Index("half")]; typ != "int" {
+		t.Fatalf("half is %s after t int", typ)
+	}
+	mustContain(t, d.screen(), "types: half int", "half is now int:")
+}

@@ -70,6 +70,12 @@ func (r *rerun) model() error {
 	if m, err = r.derive(m); err != nil {
 		return err
 	}
+	// A derived column's type is set over the model derive made.
+	if late := lateTypes(r.q.Types, r.p.Base, m); len(late) > 0 {
+		if m, err = call(r.ctx, r.l.SetTypes, loaders.TypesArgsOf(m, late)); err != nil {
+			return err
+		}
+	}
 	r.m, r.p.Model = m, m
 	r.stage = loaders.StageOf(m, "")
 	r.p.Frame = m.Data()
@@ -194,6 +200,19 @@ func typesOf(m *loaders.DatasetModel, types []frame.TypeSpec) []frame.TypeSpec {
 	var out []frame.TypeSpec
 	for _, t := range types {
 		if slices.Contains(names, t.Column) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// lateTypes are the types of columns m has and base does not: derived
+// columns, whose types are set after derive.
+func lateTypes(types []frame.TypeSpec, base, m *loaders.DatasetModel) []frame.TypeSpec {
+	baseNames, names := base.Data().Names(), m.Data().Names()
+	var out []frame.TypeSpec
+	for _, t := range types {
+		if !slices.Contains(baseNames, t.Column) && slices.Contains(names, t.Column) {
 			out = append(out, t)
 		}
 	}

@@ -287,6 +287,25 @@ func Derive(text string, t *frame.Table) (*frame.Table, *Derived, error) {
 	return frame.NewTable(append(t.Columns(), d.Column()), t.Nrow()), d, nil
 }
 
+// conditionOf reads expr as a derived column's expression over t's
+// columns: ok when it reads and is a condition, whose rows are the ones
+// where it is true.
+func conditionOf(expr string, t *frame.Table) (node, bool) {
+	p := &filterParser{expr: expr, cols: map[string]frame.Column{}}
+	for _, c := range t.Columns() {
+		p.cols[c.Name] = c
+		p.names = append(p.names, c.Name)
+	}
+	if p.lexFrom(0, true) != nil || len(p.toks) == 1 {
+		return node{}, false
+	}
+	root, err := p.parseExprOr()
+	if err != nil || p.peek().kind != tokEOF || root.kind != kindBool {
+		return node{}, false
+	}
+	return rowNode(func(i int) bool { v, ok := root.b(i); return ok && v }), true
+}
+
 func (p *filterParser) enter() error {
 	p.depth++
 	if p.depth > maxFilterDepth {

@@ -180,3 +180,36 @@ func FuzzCompileDerivation(f *testing.F) {
 		_ = fmt.Sprint(d.Type)
 	})
 }
+
+// A filter the filter grammar does not read is read as a condition over
+// computed values; missing is not kept. Errors stay the filter's own.
+func TestFilterTakesComputedConditions(t *testing.T) {
+	df, _ := csvreadtest.Read(t, "city,hi,lo,when\nSeattle,12.5,3,2015-01-02\nSpokane,NA,2,2016-06-30\nsan jose,25,20,NA\nBoise,30,10,2015-12-31\n")
+	for expr, want := range map[string]string{
+		"hi - lo > 8":                             "[0 3]",
+		"len(city) > 6 and lower(city) ~ '^s'":    "[0 1 2]",
+		"year(when) = 2015":                       "[0 3]",
+		"(hi + lo) / 2 >= 15 or city = 'Spokane'": "[1 2 3]",
+		"if(hi > 20, 'hot', 'cold') = 'hot'":      "[2 3]",
+	} {
+		p, err := CompileFrame(expr, df)
+		if err != nil {
+			t.Errorf("%s: %v", expr, err)
+			continue
+		}
+		if got := fmt.Sprint(p.Rows()); got != want {
+			t.Errorf("%s: rows %s, want %s", expr, got, want)
+		}
+		if got, want := fmt.Sprint(p.Rows()), fmt.Sprint(matching(p, df.Nrow())); got != want {
+			t.Errorf("%s: vector %s, row by row %s", expr, got, want)
+		}
+	}
+	for expr, want := range map[string]string{
+		"hi - lo":      "filter: at column",
+		"hi - lox > 1": "filter: at column",
+	} {
+		if _, err := CompileFrame(expr, df); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", expr, err, want)
+		}
+	}
+}

@@ -40,7 +40,10 @@ import (
 //	string  = "double" | 'single'             (backslash escapes)
 //
 // Keywords are case-insensitive. A comparison involving a missing value is
-// false, as in SQL. Examples:
+// false, as in SQL. A condition the grammar above does not read is read as
+// a derived column's expression (expr.go), so arithmetic and functions
+// work in a filter too: temp_max - temp_min > 10, year(date) = 2015; a
+// row is kept where it is true (not false, not missing). Examples:
 //
 //	temp_max > 30 and weather = "sun"
 //	not (state = 'CA' or state = 'NY')
@@ -247,20 +250,35 @@ func Compile(expr string, t *frame.Table) (*Predicate, error) {
 		p.names = append(p.names, c.Name)
 		all = append(all, c)
 	}
-	if err := p.lex(); err != nil {
+	eval, err := p.parseFilter()
+	if err != nil {
+		// A condition over computed values (temp_max - temp_min > 10,
+		// len(city) > 5) is read as a derived column's expression is;
+		// when that fails too, the filter's own error says what is wrong.
+		if root, ok := conditionOf(expr, t); ok {
+			return &Predicate{Expr: expr, cols: all, root: root}, nil
+		}
 		return nil, err
 	}
+	return &Predicate{Expr: expr, cols: all, root: eval}, nil
+}
+
+// parseFilter reads the filter language proper.
+func (p *filterParser) parseFilter() (node, error) {
+	if err := p.lex(); err != nil {
+		return node{}, err
+	}
 	if len(p.toks) == 1 {
-		return nil, p.errAt(0, "empty filter: type a condition such as `temp_max > 30`")
+		return node{}, p.errAt(0, "empty filter: type a condition such as `temp_max > 30`")
 	}
 	eval, err := p.parseOr()
 	if err != nil {
-		return nil, err
+		return node{}, err
 	}
 	if t := p.peek(); t.kind != tokEOF {
-		return nil, p.errAt(t.pos, fmt.Sprintf("expected and, or or the end, found %s", t))
+		return node{}, p.errAt(t.pos, fmt.Sprintf("expected and, or or the end, found %s", t))
 	}
-	return &Predicate{Expr: expr, cols: all, root: eval}, nil
+	return eval, nil
 }
 
 type tokKind int
