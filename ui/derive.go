@@ -46,14 +46,22 @@ func applyDerive(s *scope, text string) intent {
 	name, _ := filter.DerivedName(text)
 	derive := slices.Clone(s.q.Derive)
 	at := slices.IndexFunc(derive, func(d string) bool { n, _ := filter.DerivedName(d); return n == name })
-	if p := s.ctx.page; at < 0 && p.DeriveErr != nil && p.Ready(*s.q) && slices.Equal(p.Query.Derive, s.q.Derive) {
-		at = p.DeriveAt
+	failed := -1 // the one that did not compile, which this one fixes
+	if p := s.ctx.page; p.DeriveErr != nil && p.Ready(*s.q) && slices.Equal(p.Query.Derive, s.q.Derive) {
+		failed = p.DeriveAt
 	}
-	if at >= 0 {
+	if at < 0 {
+		at = failed
+	}
+	if at >= 0 && at != failed {
 		derive[at] = text
 		s.note.text = fmt.Sprintf("column %s computed again (derive)", Sanitize(name))
 	} else {
-		derive = append(derive, text)
+		if at >= 0 {
+			derive[at] = text
+		} else {
+			derive = append(derive, text)
+		}
 		s.note.text = fmt.Sprintf("added column %s (derive)", Sanitize(name))
 	}
 	s.q.Derive = derive
