@@ -84,6 +84,8 @@ type Loaders struct {
 	GroupBy     *cache.Func[GroupArgs, dataframe.DataFrame]
 	Histogram   *cache.Func[HistArgs, []stats.Bin]
 	SetTypes    *cache.Func[TypesArgs, *DatasetModel]   // types.go
+	Derive      *cache.Func[DeriveArgs, *DatasetModel]  // derive.go
+	Pivot       *cache.Func[PivotArgs, PivotTable]      // pivot.go
 	SortRowsBy  *cache.Func[SortKeysArgs, frame.RowSet] // multisort.go
 	FindMatches *cache.Func[MatchArgs, filter.Matches]  // search.go
 	Frequency   *cache.Func[FreqArgs, stats.Freq]
@@ -129,6 +131,11 @@ func New(reg *cache.Registry, cfg Config) *Loaders {
 	// model is.
 	l.SetTypes = cache.Resource(reg, "set_types", l.setTypes, cache.Spinner("Setting column types…"),
 		cache.Validate(l.holds))
+	// A derived column's model is a model too: a resource, dropped with
+	// its load.
+	l.Derive = cache.Resource(reg, "derive", l.derive, cache.Spinner("Deriving a column…"),
+		cache.Validate(l.holds))
+	l.Pivot = cache.Data(reg, "pivot", l.pivot, data("Pivoting…")...)
 	l.SortRowsBy = cache.Data(reg, "sort_rows_by", l.sortRowsBy, data("Sorting by several columns…")...)
 	l.FindMatches = cache.Data(reg, "find_matches", l.findMatches, data("Searching…")...)
 	l.Frequency = cache.Data(reg, "frequency", l.frequency, data("Counting groups…")...)

@@ -35,9 +35,13 @@ type DatasetModel struct {
 	typed    map[string]frame.ColumnType // columns set_types converted (types.go)
 	unread   map[string]int              // per converted column, cells that did not read
 	dateKeys map[string]*dateInfo        // per text column, whether it holds dates
+	derived  []string                    // the columns derive added, in order (derive.go)
 
 	pieces []ChunkArgs // a growing source's pieces, joined into table (grow.go)
 }
+
+// Derived names the columns derive added to the model, in the order added.
+func (m *DatasetModel) Derived() []string { return m.derived }
 
 type orderKey struct {
 	col  string

@@ -3,6 +3,7 @@ package loaders
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strconv"
 
 	"github.com/go-gota/gota/series"
@@ -62,11 +63,22 @@ func (l *Loaders) setTypes(ctx context.Context, a TypesArgs) (*DatasetModel, err
 		return nil, fmt.Errorf("set_types: %s: %w", a.Source.Name(), err)
 	}
 	m := newModel(a._model.Source, out, a._model.Report)
-	m.typed = map[string]frame.ColumnType{}
+	// Over a model that already has types (a derived column's type is set
+	// after derive), those stay known.
+	base := a._model
+	base.mu.Lock()
+	m.typed, m.unread, m.derived = maps.Clone(base.typed), maps.Clone(base.unread), base.derived
+	base.mu.Unlock()
+	if m.typed == nil {
+		m.typed = map[string]frame.ColumnType{}
+	}
+	if m.unread == nil {
+		m.unread = map[string]int{}
+	}
 	for _, t := range a.Types {
 		m.typed[t.Column] = t.Type
 	}
-	m.unread = unread
+	maps.Copy(m.unread, unread)
 	return m, nil
 }
 

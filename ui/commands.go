@@ -65,8 +65,10 @@ func commandTables(k KeyMap) []commandTable {
 		sortCommands(k),    // sorting.go
 		columnCommands(k),  // columns.go
 		typeCommands(k),    // types.go
+		deriveCommands(k),  // derive.go
 		freqCommands(k),    // freq.go
 		groupCommands(k),   // groupby.go
+		pivotCommands(k),   // pivot.go
 		binCommands(k),     // bars.go
 		chartCommands(k),   // chart.go
 		sheetCommands(k),   // sheets.go
@@ -93,8 +95,8 @@ func (s viewSet) has(v viewKind) bool { return s&(1<<v) != 0 }
 // everyView is where the app's own keys apply; dataViews are the views of
 // an open dataset (not the dataset list, not the sheet list).
 var (
-	everyView = viewsOf(viewList, viewTable, viewDescribe, viewValues, viewHisto, viewRow, viewGroup, viewLine, viewScatter, viewSheets)
-	dataViews = viewsOf(viewTable, viewDescribe, viewValues, viewHisto, viewRow, viewGroup, viewLine, viewScatter)
+	everyView = viewsOf(viewList, viewTable, viewDescribe, viewValues, viewHisto, viewRow, viewGroup, viewLine, viewScatter, viewSheets, viewPivot)
+	dataViews = viewsOf(viewTable, viewDescribe, viewValues, viewHisto, viewRow, viewGroup, viewLine, viewScatter, viewPivot)
 )
 
 // viewNoun names a view in a notice: "s: not in describe".

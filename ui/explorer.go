@@ -137,7 +137,7 @@ func (m Model) release() (Model, tea.Cmd) {
 // exploreCommands are the table's row detail, describe, the histogram,
 // the filter, the mutation demo and the way back.
 func exploreCommands(k KeyMap) commandTable {
-	views := viewsOf(viewValues, viewHisto, viewRow, viewGroup, viewLine, viewScatter)
+	views := viewsOf(viewValues, viewHisto, viewRow, viewGroup, viewLine, viewScatter, viewPivot)
 	return commandTable{title: "explore", commands: []command{
 		{key: k.Open, views: viewsOf(viewTable), run: showRow},
 		{key: k.Open, views: viewsOf(viewRow), run: backToTable},
@@ -249,6 +249,10 @@ func mutateData(s *scope) intent {
 		// The demo shows load_csv's copy, which has the types as read: the
 		// screen would show other types than its title says.
 		s.note.text = "m shows load_csv's copy, with the types as read: set the columns' types back (t) first"
+		return rerunQuery()
+	}
+	if len(s.q.Derive) > 0 {
+		s.note.text = "m shows load_csv's copy, which has no derived columns: the table has some (=)"
 		return rerunQuery()
 	}
 	s.q.Dropped = col

@@ -97,6 +97,9 @@ func startExport(s *scope, path string) intent {
 		return intent{}
 	}
 	job := &exportJob{path: path, format: f, frame: p.Frame, rows: p.Rows, columns: s.views.table.cols.shownNames(p.Frame.Names())}
+	if t := p.Views.Pivot; p.Query.View == viewPivot && t != nil {
+		job.frame, job.rows, job.columns = t, frame.AllRows(t.Nrow()), t.Names() // the pivot table shown, as export --pivot writes it
+	}
 	if fi, err := os.Stat(path); err == nil {
 		if fi.IsDir() {
 			s.note.text = Sanitize(fmt.Sprintf("export to %s: it is a directory", path))

@@ -33,6 +33,7 @@ type KeyMap struct {
 	MoreBins, FewerBins          key.Binding
 	PrevSheet, NextSheet, Sheets key.Binding
 	Export, Yes, No              key.Binding
+	Derive, Pivot                key.Binding // derive.go, pivot.go
 	OpenGroup                    key.Binding // enter on a frequency or group-by line
 	Accept, Cancel, ForceQuit    key.Binding // in a text prompt
 	// The text input's own keys (bubbles/textinput matches them), listed
@@ -91,6 +92,8 @@ func DefaultKeyMap() KeyMap {
 		Sheets:         b([]string{"b"}, "b", "list sheets"),
 		OpenGroup:      b([]string{"enter"}, "enter", "rows of the group"),
 		Export:         b([]string{"e"}, "e", "export view to file…"),
+		Derive:         b([]string{"="}, "=", "add a derived column…"),
+		Pivot:          b([]string{"W"}, "W", "pivot table…"),
 		Yes:            b([]string{"y"}, "y", "yes (overwrite)"),
 		No:             b([]string{"n", "esc"}, "n", "no"),
 		Undo:           b([]string{"u"}, "u", "undo (VisiData's U; U shows columns)"),

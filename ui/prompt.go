@@ -22,6 +22,8 @@ const (
 	promptLineX       // L: the line's x axis
 	promptScatterX    // P: the scatter's x axis
 	promptExport      // e: the file to export to
+	promptDerive      // =: a derived column, NAME = EXPR
+	promptPivot       // W: a pivot table, ROW,COL,AGG(VALUE)
 	promptConfirm     // y/n: replace a file
 )
 
@@ -71,7 +73,7 @@ func newPrompt(ctx *Context, hist *History) *prompt {
 func (k promptKind) historyName() string {
 	return map[promptKind]string{promptSearch: "search", promptFilter: "filter", promptColumn: "column",
 		promptType: "type", promptFreqColumns: "frequency", promptGroupKey: "group", promptLineX: "line",
-		promptScatterX: "scatter", promptExport: "export"}[k]
+		promptScatterX: "scatter", promptExport: "export", promptDerive: "derive", promptPivot: "pivot"}[k]
 }
 
 // open starts typing; enter hands the text to accept.
@@ -158,6 +160,10 @@ func (p *prompt) hint() string {
 		return "  e.g. temp_max > 30 and weather = 'sun'"
 	case promptSearch:
 		return "  a regular expression, any case"
+	case promptDerive:
+		return "  NAME = EXPR, e.g. f = temp_max * 1.8 + 32"
+	case promptPivot:
+		return "  e.g. weather,location,mean(wind)"
 	case promptColumn, promptType:
 		return "  tab completes"
 	}

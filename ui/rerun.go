@@ -37,6 +37,7 @@ const (
 	viewLine     = page.ViewLine    // line chart (chart.go)
 	viewScatter  = page.ViewScatter // scatter plot (chart.go)
 	viewSheets   = page.ViewSheets  // the open sheets (sheets.go)
+	viewPivot    = page.ViewPivot   // a pivot table (pivot.go)
 )
 
 // pageMsg delivers a finished rerun.

@@ -109,6 +109,7 @@ type mainViews struct {
 	histo     *barsView
 	row       *rowDetail
 	group     *groupView
+	pivot     *pivotView
 	line      *chartView
 	scatter   *chartView
 	sheetList *sheetList
@@ -123,6 +124,7 @@ func newMainViews(ctx *Context, sources []loaders.Source, sheets *sheetSet) main
 		histo:     newBarsView(ctx, viewHisto),
 		row:       newRowDetail(ctx),
 		group:     newGroupView(ctx),
+		pivot:     newPivotView(ctx),
 		line:      newChartView(ctx, viewLine),
 		scatter:   newChartView(ctx, viewScatter),
 		sheetList: newSheetList(ctx, sheets),
@@ -131,7 +133,7 @@ func newMainViews(ctx *Context, sources []loaders.Source, sheets *sheetSet) main
 
 // all is every component, for the layout.
 func (v mainViews) all() []component {
-	return []component{v.list, v.table, v.describe, v.freq, v.histo, v.row, v.group, v.line, v.scatter, v.sheetList}
+	return []component{v.list, v.table, v.describe, v.freq, v.histo, v.row, v.group, v.pivot, v.line, v.scatter, v.sheetList}
 }
 
 // of is the component that shows view.
@@ -145,6 +147,8 @@ func (v mainViews) of(view viewKind) component {
 		return v.freq
 	case viewGroup:
 		return v.group
+	case viewPivot:
+		return v.pivot
 	case viewLine:
 		return v.line
 	case viewScatter:
@@ -283,6 +287,9 @@ func (m Model) titleLine(width int) string {
 	if len(p.Query.Types) > 0 {
 		parts = append(parts, typesTitle(p.Query.Types))
 	}
+	if p.DeriveErr != nil {
+		parts = append(parts, "derived column not applied (error)")
+	}
 	// The column count last: it is what a narrow window cuts first. The
 	// table says how many it shows when some are hidden (-).
 	cols := plural(p.Frame.Ncol(), "column")
@@ -302,6 +309,9 @@ func (n *notices) View(s *scope, width int, keys []key.Binding) string {
 	}
 	if p.FilterErr != nil && p.Query.Filter == s.q.Filter {
 		return st.Error.Render(clip(describeErr(p.FilterErr)+"  (f: edit the filter)", width))
+	}
+	if line := deriveErrorLine(p, s.q); line != "" {
+		return st.Error.Render(clip(line, width))
 	}
 	if n.text == "" {
 		return st.Subtle.Render(clip(ansi.Strip(help.New().ShortHelpView(keys)), width))

@@ -185,7 +185,7 @@ func sheetLabel(sh sheet) string {
 
 func viewName(v viewKind) string {
 	return map[viewKind]string{viewDescribe: "describe", viewValues: "frequency", viewHisto: "histogram",
-		viewRow: "row", viewGroup: "group by", viewLine: "line chart", viewScatter: "scatter"}[v]
+		viewRow: "row", viewGroup: "group by", viewLine: "line chart", viewScatter: "scatter", viewPivot: "pivot"}[v]
 }
 
 // sheetList is the b screen: every open sheet, enter shows one.

@@ -24,3 +24,17 @@ func Grouped(ctx context.Context, l *loaders.Loaders, m *loaders.DatasetModel, f
 	}
 	return t, nil
 }
+
+// Pivoted is a view's rows (the filter's) pivoted as spec says
+// (stats.Pivot), through the cached pivot step the explorer's W runs: a
+// new table, its row key's column first. Errors name the dataset.
+func Pivoted(ctx context.Context, l *loaders.Loaders, m *loaders.DatasetModel, filter string, spec stats.PivotSpec) (*frame.Table, error) {
+	if _, _, err := Rows(ctx, l, m, View{Filter: filter}); err != nil {
+		return nil, err
+	}
+	p, err := l.Pivot.Get(ctx, loaders.PivotArgs{Stage: loaders.StageOf(m, filter), Spec: spec})
+	if err != nil {
+		return nil, err
+	}
+	return p.Table(), nil
+}

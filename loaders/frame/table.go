@@ -133,6 +133,12 @@ func (t *Table) Drop(name string) *Table {
 	return NewTable(cols, t.nrows)
 }
 
+// With returns the table with c added as its last column; c must have a
+// cell for every row and a name of its own.
+func (t *Table) With(c Column) *Table {
+	return NewTable(append(slices.Clone(t.cols), c), t.nrows)
+}
+
 // Frame returns the table as a gota DataFrame of the caller's own: its
 // cells are new, so changing the frame never changes the table.
 func (t *Table) Frame() dataframe.DataFrame {

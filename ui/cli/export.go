@@ -2,10 +2,12 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -14,12 +16,15 @@ import (
 	"github.com/hitmiss/hitmiss/loaders"
 	"github.com/hitmiss/hitmiss/loaders/export"
 	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/frame/filter"
 	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 )
 
 // exportFlags are export's own flags.
 type exportFlags struct {
+	derive       []string
 	groupBy, agg string
+	pivot        string
 	out          string
 	force        bool
 }
@@ -36,6 +41,7 @@ output, or atomically to a file that is never overwritten without --force.`,
 		Example: `  hitmiss export seattle-weather --filter 'weather = "sun"' --sort -temp_max
   hitmiss export zipcodes --columns zip_code,city --format jsonl -o zips.jsonl
   hitmiss export weather --filter 'temp_max > 30' -o hot.csv
+  hitmiss export seattle-weather --derive 'f=temp_max*1.8+32' --filter 'f > 90'
   hitmiss export flights.csv --group-by origin --agg 'mean(delay),count()'`,
 		Args:              argsBetween(1, 1),
 		ValidArgsFunction: completeSources,
@@ -44,8 +50,10 @@ output, or atomically to a file that is never overwritten without --force.`,
 		},
 	}
 	f := cmd.Flags()
+	f.StringArrayVar(&e.derive, "derive", nil, "add a column `NAME=EXPR` (the explorer's = key; repeatable, each may name the ones before), before --filter, --sort and --columns")
 	f.StringVar(&e.groupBy, "group-by", "", "one row per group of equal `COL[,COL...]`, in key order, with --agg's figures (as pandas' groupby)")
 	f.StringVar(&e.agg, "agg", "", "with --group-by, the figures per group, `FUNC(COL),...`: count, sum, mean, min, max of a column, count() for the rows; default count()")
+	f.StringVar(&e.pivot, "pivot", "", "one row per value of ROW, one column per value of COL, AGG of VALUE in each cell, `ROW,COL,AGG(VALUE)` (as pandas' pivot_table): AGG is count, sum, mean, median, std, min or max")
 	f.StringVarP(&e.out, "output", "o", "", "write to `FILE`; none or -: standard output")
 	f.BoolVar(&e.force, "force", false, "overwrite -o's file if it exists")
 	add(cmd, g.view)
@@ -67,7 +75,16 @@ func runExport(ctx context.Context, s Streams, o *options, e exportFlags, arg st
 		e.out = "-"
 	}
 	var aggs []stats.Agg
+	var pivot *stats.PivotSpec
 	switch {
+	case e.pivot != "" && (e.groupBy != "" || o.view.sort != "" || o.view.columns != ""):
+		return fail(fmt.Errorf("--pivot writes its rows and columns in key order: it takes no --group-by, --sort or --columns"))
+	case e.pivot != "":
+		spec, err := stats.ParsePivot(e.pivot)
+		if err != nil {
+			return fail(fmt.Errorf("--%w", err))
+		}
+		pivot = &spec
 	case e.groupBy == "" && e.agg != "":
 		return fail(fmt.Errorf("--agg needs --group-by"))
 	case e.groupBy != "" && (o.view.sort != "" || o.view.columns != ""):
@@ -105,10 +122,18 @@ func runExport(ctx context.Context, s Streams, o *options, e exportFlags, arg st
 	if err != nil {
 		return fail(err)
 	}
+	if m, err = derive(ctx, l, m, e.derive); err != nil {
+		return fail(err)
+	}
 	table := m.Data()
 	var rows frame.RowSet
 	var columns []string
-	if aggs != nil {
+	if pivot != nil {
+		if table, err = export.Pivoted(ctx, l, m, o.view.filter, *pivot); err != nil {
+			return fail(err)
+		}
+		rows, columns = frame.AllRows(table.Nrow()), table.Names()
+	} else if aggs != nil {
 		keys, err := frame.ParseNames(e.groupBy)
 		if err != nil {
 			return fail(fmt.Errorf("--group-by %w", err))
@@ -133,6 +158,24 @@ func runExport(ctx context.Context, s Streams, o *options, e exportFlags, arg st
 		return fail(err)
 	}
 	return nil
+}
+
+// derive adds the --derive columns to m, in order, through the derive step
+// the explorer's = runs. An expression that does not compile is an error
+// naming the dataset, the flag and where in the expression it went wrong.
+func derive(ctx context.Context, l *loaders.Loaders, m *loaders.DatasetModel, texts []string) (*loaders.DatasetModel, error) {
+	for _, text := range texts {
+		next, err := l.Derive.Get(ctx, loaders.DeriveArgsOf(m, text))
+		var pe *filter.ParseError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("%s: --derive %s: %s", m.Source.Name(), strconv.Quote(text), strings.TrimPrefix(pe.Error(), "derive: "))
+		}
+		if err != nil {
+			return nil, err
+		}
+		m = next
+	}
+	return m, nil
 }
 
 // formatOf is the format asked for, or the one -o's extension names.

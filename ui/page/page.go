@@ -37,6 +37,7 @@ const (
 	ViewLine    // line chart
 	ViewScatter // scatter plot
 	ViewSheets  // the open sheets
+	ViewPivot   // a pivot table
 )
 
 // Query is the script's input, like Streamlit's widget values: everything
@@ -46,6 +47,7 @@ type Query struct {
 	Source  *loaders.Source   // the open dataset; nil on the list
 	Sort    []loaders.SortKey // the first most significant
 	Types   []frame.TypeSpec
+	Derive  []string // derived columns, NAME = EXPR, each over the ones before
 	Filter  string
 	Column  string // the column of frequency tables, histograms, charts (y) and group-by (the aggregated)
 	Dropped string // mutation demo: column dropped from the data-cached copy
@@ -72,7 +74,7 @@ type Page struct {
 	Took  time.Duration
 	Calls []Call
 
-	Model     *loaders.DatasetModel // the model every step read: set_types' when types are set
+	Model     *loaders.DatasetModel // the model every step read: set_types' when types are set, derive's with derived columns
 	Base      *loaders.DatasetModel // the dataset's own model (dataset_model)
 	Place     *loaders.Place        // this session's place in the dataset (serve, --split)
 	Frame     *frame.Table          // the table's frame: the model's, or the mutation demo's copy
@@ -84,6 +86,10 @@ type Page struct {
 	Views     Results
 	Err       error
 	FilterErr error
+	// DeriveErr is the first derived column that did not compile (a
+	// *filter.ParseError): it and the ones after it are not applied.
+	DeriveErr error
+	DeriveAt  int            // the index in Query.Derive of the one DeriveErr is about
 	Matches   filter.Matches // the search's, in the rows and columns shown
 	SearchErr error
 }

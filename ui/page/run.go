@@ -49,8 +49,8 @@ type rerun struct {
 }
 
 // model stats the source (an edited file is a new key) and gets its
-// model, through set_types when the query sets column types; every row
-// is kept so far.
+// model, through set_types when the query sets column types and derive
+// for each derived column; every row is kept so far.
 func (r *rerun) model() error {
 	src, err := loaders.Stat(*r.q.Source)
 	if err != nil {
@@ -67,12 +67,40 @@ func (r *rerun) model() error {
 			return err
 		}
 	}
+	if m, err = r.derive(m); err != nil {
+		return err
+	}
+	// A derived column's type is set over the model derive made.
+	if late := lateTypes(r.q.Types, r.p.Base, m); len(late) > 0 {
+		if m, err = call(r.ctx, r.l.SetTypes, loaders.TypesArgsOf(m, late)); err != nil {
+			return err
+		}
+	}
 	r.m, r.p.Model = m, m
 	r.stage = loaders.StageOf(m, "")
 	r.p.Frame = m.Data()
 	r.p.Total = r.p.Frame.Nrow()
 	r.p.Rows = frame.AllRows(r.p.Total)
 	return nil
+}
+
+// derive adds the query's derived columns to m, each a derive call over
+// the model the one before made. One that does not compile is not applied,
+// nor are those after it (they may name it); the page says so (DeriveErr).
+func (r *rerun) derive(m *loaders.DatasetModel) (*loaders.DatasetModel, error) {
+	for i, text := range r.q.Derive {
+		next, err := call(r.ctx, r.l.Derive, loaders.DeriveArgsOf(m, text))
+		var pe *filter.ParseError
+		switch {
+		case errors.As(err, &pe):
+			r.p.DeriveErr, r.p.DeriveAt = err, i
+			return m, nil
+		case err != nil:
+			return nil, err
+		}
+		m = next
+	}
+	return m, nil
 }
 
 // place is where this session was in the dataset (serve, --split): its
@@ -186,6 +214,19 @@ func typesOf(m *loaders.DatasetModel, types []frame.TypeSpec) []frame.TypeSpec {
 	var out []frame.TypeSpec
 	for _, t := range types {
 		if slices.Contains(names, t.Column) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// lateTypes are the types of columns m has and base does not: derived
+// columns, whose types are set after derive.
+func lateTypes(types []frame.TypeSpec, base, m *loaders.DatasetModel) []frame.TypeSpec {
+	baseNames, names := base.Data().Names(), m.Data().Names()
+	var out []frame.TypeSpec
+	for _, t := range types {
+		if !slices.Contains(baseNames, t.Column) && slices.Contains(names, t.Column) {
 			out = append(out, t)
 		}
 	}

@@ -14,11 +14,12 @@ import (
 // Args are the query's inputs of the grouping and chart views: the
 // part of the script's widgets they add.
 type Args struct {
-	FreqCols     []string // the frequency table's columns (v: the cursor's; V: several)
-	GroupKey     string   // A: the rows are grouped by this column, Query.Column is aggregated
-	Bins         int      // the histogram's bin count; 0 is DefaultBins
-	XColumn      string   // the charts' x axis; "" is the row number (line only)
-	DotsW, DotsH int      // the chart's plot area in braille dots
+	FreqCols     []string        // the frequency table's columns (v: the cursor's; V: several)
+	GroupKey     string          // A: the rows are grouped by this column, Query.Column is aggregated
+	Pivot        stats.PivotSpec // W: the pivot table's rows, columns and aggregate
+	Bins         int             // the histogram's bin count; 0 is DefaultBins
+	XColumn      string          // the charts' x axis; "" is the row number (line only)
+	DotsW, DotsH int             // the chart's plot area in braille dots
 	// Order sorts the frequency or group-by table (s, S) by its columns:
 	// a grouped column, FreqCount, the group-by's key or an aggregate.
 	Order []loaders.SortKey
@@ -40,6 +41,7 @@ type Results struct {
 	Freq    stats.Freq
 	Aggs    []string              // the aggregates computed, in column order
 	Groups  []dataframe.DataFrame // group_by's result per aggregate, in aggs order
+	Pivot   *frame.Table          // the pivot table (ViewPivot)
 	Line    stats.Line
 	Density stats.Density
 	// Order is the rows of Freq or Groups in the order shown (Args.Order;
@@ -77,6 +79,11 @@ func runViews(ctx context.Context, l *loaders.Loaders, df *frame.Table, stage lo
 			r.Groups = append(r.Groups, g)
 		}
 		r.Order = orderGroups(r, q.Views.GroupKey, q.Views.Order)
+	case ViewPivot:
+		var pt loaders.PivotTable
+		if pt, err = call(ctx, l.Pivot, loaders.PivotArgs{Stage: stage, Spec: q.Views.Pivot}); err == nil {
+			r.Pivot = pt.Table()
+		}
 	case ViewLine:
 		r.Line, err = call(ctx, l.LinePoints, loaders.LineArgs{Stage: stage, X: q.Views.XColumn, Y: q.Column, Buckets: q.Views.DotsW})
 	case ViewScatter:

@@ -40,7 +40,10 @@ import (
 //	string  = "double" | 'single'             (backslash escapes)
 //
 // Keywords are case-insensitive. A comparison involving a missing value is
-// false, as in SQL. Examples:
+// false, as in SQL. A condition the grammar above does not read is read as
+// a derived column's expression (expr.go), so arithmetic and functions
+// work in a filter too: temp_max - temp_min > 10, year(date) = 2015; a
+// row is kept where it is true (not false, not missing). Examples:
 //
 //	temp_max > 30 and weather = "sun"
 //	not (state = 'CA' or state = 'NY')
@@ -53,10 +56,17 @@ type ParseError struct {
 	Expr string
 	Pos  int // byte offset of the problem
 	Msg  string
+	// Lang names what was being read: "filter" when empty, "derive" for
+	// a derived column's expression (CompileDerivation).
+	Lang string
 }
 
 func (e *ParseError) Error() string {
-	return fmt.Sprintf("filter: at column %d: %s", utf8.RuneCountInString(e.Expr[:min(e.Pos, len(e.Expr))])+1, e.Msg)
+	lang := e.Lang
+	if lang == "" {
+		lang = "filter"
+	}
+	return fmt.Sprintf("%s: at column %d: %s", lang, utf8.RuneCountInString(e.Expr[:min(e.Pos, len(e.Expr))])+1, e.Msg)
 }
 
 // Predicate is a compiled filter: it tells which rows of one frame match.
@@ -240,20 +250,35 @@ func Compile(expr string, t *frame.Table) (*Predicate, error) {
 		p.names = append(p.names, c.Name)
 		all = append(all, c)
 	}
-	if err := p.lex(); err != nil {
+	eval, err := p.parseFilter()
+	if err != nil {
+		// A condition over computed values (temp_max - temp_min > 10,
+		// len(city) > 5) is read as a derived column's expression is;
+		// when that fails too, the filter's own error says what is wrong.
+		if root, ok := conditionOf(expr, t); ok {
+			return &Predicate{Expr: expr, cols: all, root: root}, nil
+		}
 		return nil, err
 	}
+	return &Predicate{Expr: expr, cols: all, root: eval}, nil
+}
+
+// parseFilter reads the filter language proper.
+func (p *filterParser) parseFilter() (node, error) {
+	if err := p.lex(); err != nil {
+		return node{}, err
+	}
 	if len(p.toks) == 1 {
-		return nil, p.errAt(0, "empty filter: type a condition such as `temp_max > 30`")
+		return node{}, p.errAt(0, "empty filter: type a condition such as `temp_max > 30`")
 	}
 	eval, err := p.parseOr()
 	if err != nil {
-		return nil, err
+		return node{}, err
 	}
 	if t := p.peek(); t.kind != tokEOF {
-		return nil, p.errAt(t.pos, fmt.Sprintf("expected and, or or the end, found %s", t))
+		return node{}, p.errAt(t.pos, fmt.Sprintf("expected and, or or the end, found %s", t))
 	}
-	return &Predicate{Expr: expr, cols: all, root: eval}, nil
+	return eval, nil
 }
 
 type tokKind int
@@ -267,6 +292,8 @@ const (
 	tokOp
 	tokLParen
 	tokRParen
+	tokArith // + - * / in an expression (expr.go)
+	tokComma // between a function's arguments (expr.go)
 )
 
 type token struct {
@@ -294,16 +321,23 @@ type filterParser struct {
 	i     int
 	cols  map[string]frame.Column
 	names []string
-	depth int // of not and ( being parsed
+	depth int    // of not and ( being parsed
+	lang  string // ParseError.Lang
 }
 
 func (p *filterParser) errAt(pos int, msg string) error {
-	return &ParseError{Expr: p.expr, Pos: pos, Msg: msg}
+	return &ParseError{Expr: p.expr, Pos: pos, Msg: msg, Lang: p.lang}
 }
 
-func (p *filterParser) lex() error {
+func (p *filterParser) lex() error { return p.lexFrom(0, false) }
+
+// lexFrom reads p.expr from byte start into tokens. With arith (a derived
+// column's expression) + - * / are operators, a comma separates a
+// function's arguments and a number has no sign of its own (a-1 is a
+// minus one, 2*-3 a negated 3); without, the filter's tokens.
+func (p *filterParser) lexFrom(start int, arith bool) error {
 	s := p.expr
-	for i := 0; i < len(s); {
+	for i := start; i < len(s); {
 		r, w := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case unicode.IsSpace(r):
@@ -314,6 +348,12 @@ func (p *filterParser) lex() error {
 				k = tokRParen
 			}
 			p.toks = append(p.toks, token{kind: k, text: string(r), pos: i})
+			i++
+		case arith && strings.ContainsRune("+-*/", r):
+			p.toks = append(p.toks, token{kind: tokArith, text: string(r), pos: i})
+			i++
+		case arith && r == ',':
+			p.toks = append(p.toks, token{kind: tokComma, text: ",", pos: i})
 			i++
 		case strings.ContainsRune("=!<>~", r):
 			j := i + 1
