@@ -100,7 +100,7 @@ func startExport(s *scope, path string) intent {
 	if t := p.Views.Pivot; p.Query.View == viewPivot && t != nil {
 		job.frame, job.rows, job.columns = t, frame.AllRows(t.Nrow()), t.Names() // the pivot table shown, as export --pivot writes it
 	}
-	if fi, err := os.Stat(path); err == nil {
+	if fi, err := os.Stat(path); err == nil && !export.IsStream(path) {
 		if fi.IsDir() {
 			s.note.text = Sanitize(fmt.Sprintf("export to %s: it is a directory", path))
 			return intent{}

@@ -42,7 +42,20 @@ const StaleAfter = 15 * time.Minute
 // files of the user's older than StaleAfter, left by an export that was
 // killed, are removed first. Errors do not repeat the path: callers name
 // it.
+//
+// A character device or a named pipe (/dev/null, a terminal, a FIFO) is
+// no file to replace: it is written straight through, with or without
+// replace, as a shell's redirection writes it (renaming a file over
+// /dev/null would replace the device for every program on the machine).
+// A block device or a socket is refused.
 func WriteFileAtomic(path string, replace bool, write func(io.Writer) error) (err error) {
+	switch kind := special(path); kind {
+	case "":
+	case "stream":
+		return writeStream(path, write)
+	default:
+		return fmt.Errorf("is a %s, not a file: not written", kind)
+	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -145,4 +158,43 @@ func unwrapPath(err error) error {
 		return le.Err
 	}
 	return err
+}
+
+// IsStream reports whether path is a character device or a named pipe
+// (through links): written straight through, never replaced, so an
+// existing one needs no --force.
+func IsStream(path string) bool { return special(path) == "stream" }
+
+// special says what path is when it is no regular file, directory or
+// link to one: "stream" for a character device or a named pipe, "block
+// device" or "socket"; "" otherwise (or when it does not exist).
+func special(path string) string {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return ""
+	}
+	m := fi.Mode()
+	switch {
+	case m&fs.ModeNamedPipe != 0, m&fs.ModeCharDevice != 0:
+		return "stream"
+	case m&fs.ModeDevice != 0:
+		return "block device"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	}
+	return ""
+}
+
+// writeStream writes to a character device or a named pipe as it is:
+// opened for writing, never created, truncated or replaced.
+func writeStream(path string, write func(io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("cannot write: %w", unwrapPath(err))
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return unwrapPath(f.Close())
 }

@@ -2,6 +2,7 @@ package export
 
 import (
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -110,6 +111,40 @@ func TestKilledExportsLeftoversGo(t *testing.T) {
 	for _, e := range entries {
 		if strings.HasPrefix(e.Name(), TempPrefix) && e.Name() != filepath.Base(running) && e.Name() != filepath.Base(theirs) {
 			t.Errorf("a temporary file left behind: %s", e.Name())
+		}
+	}
+}
+
+// A named pipe (as /dev/null, a character device) is written straight
+// through, never replaced by a file, with or without replace; the export
+// needs no --force for it.
+func TestWriteFileAtomicWritesThroughAPipe(t *testing.T) {
+	for _, replace := range []bool{false, true} {
+		fifo := filepath.Join(t.TempDir(), "out")
+		if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if !IsStream(fifo) {
+			t.Fatal("IsStream says a FIFO is no stream")
+		}
+		got := make(chan string, 1)
+		go func() {
+			b, _ := os.ReadFile(fifo)
+			got <- string(b)
+		}()
+		err := WriteFileAtomic(fifo, replace, func(w io.Writer) error {
+			_, err := io.WriteString(w, "a,b\n1,2\n")
+			return err
+		})
+		if err != nil {
+			t.Fatalf("replace=%v: %v", replace, err)
+		}
+		if s := <-got; s != "a,b\n1,2\n" {
+			t.Fatalf("replace=%v: the reader got %q", replace, s)
+		}
+		fi, err := os.Lstat(fifo)
+		if err != nil || fi.Mode()&fs.ModeNamedPipe == 0 {
+			t.Fatalf("replace=%v: the pipe was replaced: %v %v", replace, fi.Mode(), err)
 		}
 	}
 }

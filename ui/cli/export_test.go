@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/hitmiss/hitmiss/datasets"
@@ -402,5 +403,36 @@ func TestExportNamesAnyColumn(t *testing.T) {
 	_, errOut, _ = runHitmiss(t, in, "export", "-", "--columns", "nope")
 	if !strings.Contains(errOut, "(columns: `City, State`, pop, `Total Discharges `)") {
 		t.Fatalf("names listed: %s", errOut)
+	}
+}
+
+// -o names a named pipe (as it may /dev/null): the export writes through
+// it, without --force, and the pipe stays a pipe (a file renamed over
+// /dev/null would replace the device for every program).
+func TestExportWritesThroughAPipe(t *testing.T) {
+	for _, force := range []bool{false, true} {
+		fifo := filepath.Join(t.TempDir(), "out")
+		if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		got := make(chan string, 1)
+		go func() {
+			b, _ := os.ReadFile(fifo)
+			got <- string(b)
+		}()
+		args := []string{"export", "seattle-weather", "-o", fifo}
+		if force {
+			args = append(args, "--force")
+		}
+		_, errOut, code := runHitmiss(t, nil, args...)
+		if code != 0 {
+			t.Fatalf("--force %v: exit %d %q", force, code, errOut)
+		}
+		if s := <-got; !strings.HasPrefix(s, "date,precipitation") || strings.Count(s, "\n") != 1462 {
+			t.Fatalf("--force %v: the pipe's reader got %d lines", force, strings.Count(s, "\n"))
+		}
+		if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+			t.Fatalf("--force %v: the pipe was replaced (%v)", force, err)
+		}
 	}
 }
