@@ -158,3 +158,66 @@ func walkDemo(t *testing.T, s *tmuxSession) {
 	// before the test removes the folder it persisted to).
 	s.quit()
 }
+
+// Honest verdicts at 80x24, in both layouts: a rerun in progress says
+// RUNNING (cache on or off), esc says CANCELLED and shows no made-up
+// result, a miss says why, and a script's error is an ERROR with its
+// message.
+func TestDemoVerdictsAreHonest(t *testing.T) {
+	for _, layout := range []struct {
+		name string
+		args []string
+	}{{"80x24", nil}, {"present-80x24", []string{"--present"}}} {
+		t.Run(layout.name, func(t *testing.T) {
+			s := startTmuxSized(t, 80, 24, append([]string{"demo", "--slow", "1m"}, layout.args...)...)
+			s.waitText("RUNNING")
+			s.waitText("cache on")
+			s.keys("Escape")
+			sc := s.waitText("CANCELLED")
+			if strings.Contains(sc, "Result: 0") {
+				t.Fatalf("esc shows a made-up result:\n%s", sc)
+			}
+			s.keys("u")
+			s.waitText("cache off")
+			sc = s.waitText("RUNNING")
+			if regexp.MustCompile(`(MISS|HIT) [0-9.]+ [µm]?s →`).MatchString(sc) {
+				t.Fatalf("a running rerun shows the verdict before it:\n%s", sc)
+			}
+			s.keys("Escape")
+			s.waitText("CANCELLED")
+			s.quit()
+		})
+	}
+}
+
+// At 80x24 with a short sleep: a miss names its cause (the first call, a
+// new argument), and M twice in the copies chapter is an ERROR with
+// pandas' message, not a HIT.
+func TestDemoMissesSayWhyAndErrorsAreErrors(t *testing.T) {
+	for _, layout := range []struct {
+		name string
+		args []string
+	}{{"80x24", nil}, {"present-80x24", []string{"--present"}}} {
+		t.Run(layout.name, func(t *testing.T) {
+			s := startTmuxSized(t, 80, 24, append([]string{"demo", "--slow", "50ms", "2"}, layout.args...)...)
+			s.waitText("2/16 · Changing an argument")
+			s.waitText("(first call)")
+			s.keys("l")
+			s.waitText("(new argument)")
+			s.keys("n", "n", "n")
+			s.waitText("5/16")
+			s.waitText("cache.Resource columns: Base, Date/Time, Lat, Lon")
+			s.keys("M")
+			s.waitText("resource:  dropped Lat")
+			s.keys("M")
+			sc := s.waitText("ERROR")
+			if !strings.Contains(strings.Join(strings.Fields(sc), " "), `KeyError: "['Lat'] not found in axis"`) {
+				t.Fatalf("the error's message is not shown:\n%s", sc)
+			}
+			if strings.Contains(sc, "█") && strings.Contains(sc, "HIT ") && !strings.Contains(sc, "→ ERROR") {
+				t.Fatalf("an error under a HIT:\n%s", sc)
+			}
+			s.quit()
+		})
+	}
+}

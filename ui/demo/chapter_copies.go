@@ -23,14 +23,6 @@ func (f frame) drop(col string) error {
 	return nil
 }
 
-// dropped says how a drop went.
-func dropped(err error) string {
-	if err != nil {
-		return err.Error()
-	}
-	return "dropped Lat"
-}
-
 func (f frame) String() string {
 	return strings.Join(slices.Sorted(maps.Keys(f)), ", ")
 }
@@ -95,10 +87,16 @@ func (c *copies) page(p *Page) error {
 	p.Write("cache.Data     columns:", df)
 	p.Write("cache.Resource columns:", shared)
 	if c.dropData.Swap(false) {
-		p.Write("data copy:", dropped(df.drop("Lat")))
+		if err := df.drop("Lat"); err != nil {
+			return err
+		}
+		p.Write("data copy: dropped Lat")
 	}
 	if c.dropShare.Swap(false) {
-		p.Write("resource: ", dropped(shared.drop("Lat")))
+		if err := shared.drop("Lat"); err != nil {
+			return err // the script stops here, as pandas raises
+		}
+		p.Write("resource:  dropped Lat")
 	}
 	return nil
 }

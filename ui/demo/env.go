@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -144,6 +145,36 @@ type verdict struct {
 	replayed                               int
 	expired, evicted, invalidated, cleared uint64
 	err                                    error
+	causes                                 []missCause // why each miss missed, in order
+}
+
+// The verdicts a rerun may not finish with.
+const (
+	wordRunning   = "RUNNING"
+	wordCancelled = "CANCELLED"
+	wordError     = "ERROR"
+)
+
+// because is why the rerun missed: its misses' causes, each once, the
+// function named when they differ ("first call"; "load_data: expired,
+// load_shared: cleared").
+func (v verdict) because() string {
+	var distinct []string
+	for _, c := range v.causes {
+		if !slices.Contains(distinct, c.cause) {
+			distinct = append(distinct, c.cause)
+		}
+	}
+	if len(distinct) <= 1 {
+		return strings.Join(distinct, "")
+	}
+	var parts []string
+	for _, c := range v.causes {
+		if part := c.fn + ": " + c.cause; !slices.Contains(parts, part) {
+			parts = append(parts, part)
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // short is the verdict in a few large words: "MISS 2.0 s".
@@ -173,9 +204,6 @@ func (v verdict) detail() string {
 		if c.n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.word))
 		}
-	}
-	if v.err != nil {
-		parts = append(parts, "error: "+v.err.Error())
 	}
 	return strings.Join(parts, " · ")
 }
@@ -216,7 +244,7 @@ func judge(p *Page, took time.Duration, before, after []cache.Stats, err error) 
 	}
 	switch {
 	case err != nil:
-		v.word = "ERROR"
+		v.word = wordError
 	case v.calls == 0:
 		v.word = "NO CACHE"
 	case len(v.missed) > 0:

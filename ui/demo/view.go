@@ -107,17 +107,65 @@ func (m Model) title() string {
 }
 
 // verdictText is the last rerun's verdict after the one before it:
-// "MISS 2.0 s → HIT 9 µs".
+// "MISS 2.0 s → HIT 9 µs". While a rerun runs it says so, and for how
+// long, never the verdict before; a miss says why it missed, an error what
+// it was.
 func (m Model) verdictText() string {
-	switch {
-	case m.last.word == "" && m.busy:
-		return "running… " + human(time.Since(m.began).Round(100*time.Millisecond))
-	case m.last.word == "":
-		return "no rerun yet: press r"
-	case m.prev.word == "":
-		return m.last.short()
+	if m.busy {
+		s := wordRunning + " " + human(time.Since(m.began).Round(100*time.Millisecond))
+		if m.mode != "" {
+			s += " · " + m.mode
+		}
+		return s
 	}
-	return m.prev.short() + " → " + m.last.short()
+	if m.last.word == "" {
+		return "no rerun yet: press r"
+	}
+	s := m.last.short()
+	if m.prev.word != "" {
+		s = m.prev.short() + " → " + s
+	}
+	switch m.last.word {
+	case "MISS":
+		if why := m.last.because(); why != "" {
+			s += " (" + why + ")"
+		}
+	case wordError:
+		s += ": " + ui.Sanitize(m.last.err.Error())
+	case wordCancelled:
+		s += " by esc: r reruns"
+	}
+	return s
+}
+
+// verdictStyle colours the verdict by how the rerun ended: red for an
+// error, as for a miss; green for a hit; a warning's for a rerun running
+// or cancelled.
+func (m Model) verdictStyle() lipgloss.Style {
+	st := m.styles
+	switch {
+	case m.busy || m.last.word == wordCancelled:
+		return st.Warning
+	case m.last.word == wordError:
+		return st.Error
+	case m.last.word == "MISS" || m.last.word == "NO CACHE":
+		return st.Miss
+	case m.last.word == "":
+		return st.Title
+	}
+	return st.Hit
+}
+
+// bigWord is the verdict drawn large in the presenter layout: the last
+// rerun's, or RUNNING and its time while one runs.
+func (m Model) bigWord() string {
+	if m.busy {
+		return wordRunning + " " + human(time.Since(m.began).Round(100*time.Millisecond))
+	}
+	if m.last.word == wordError || m.last.word == wordCancelled {
+		return m.last.word
+	}
+	return m.last.short()
 }
 
 // spinnerLines are the spinners of the misses in flight (functions with
@@ -221,9 +269,15 @@ func (m Model) normalView(w, h int) []string {
 	}
 	mid = append(mid, m.rule("page", w))
 	for _, l := range m.pageLines() {
+		if m.busy {
+			// The page before: the rerun has not written its own yet.
+			l = st.Subtle.Render(l)
+		}
 		mid = append(mid, clip("  "+l, w))
 	}
-	mid = append(mid, st.Title.Render(clip("▶ "+m.verdictText(), w)))
+	for _, l := range wrap("▶ "+m.verdictText(), w) {
+		mid = append(mid, m.verdictStyle().Render(l))
+	}
 	if d := m.last.detail(); d != "" && !m.busy {
 		mid = append(mid, clip("  "+d, w))
 	}
@@ -276,14 +330,17 @@ func (m Model) presentView(w, h int) []string {
 	add(st.Title, m.title())
 	// The last rerun's verdict in large letters, under the line that says
 	// it after the one before.
-	add(st.Title, m.verdictText())
-	if big, ok := bigText(m.last.short()); ok && m.last.word != "" && !m.busy && w >= ansi.StringWidth(big[0]) {
-		style := st.Hit
-		if m.last.word != "HIT" && m.last.word != "FROM DISK" {
-			style = st.Miss
-		}
+	add(m.verdictStyle(), m.verdictText())
+	word := m.bigWord()
+	big, ok := bigText(word)
+	if ok && w < ansi.StringWidth(big[0]) {
+		// Too wide with its time: the word alone.
+		word, _, _ = strings.Cut(word, " ")
+		big, ok = bigText(word)
+	}
+	if ok && word != "" && w >= ansi.StringWidth(big[0]) {
 		for _, l := range big {
-			out = append(out, style.Render(l))
+			out = append(out, m.verdictStyle().Render(l))
 		}
 	}
 	if d := m.last.detail(); d != "" && !m.busy {

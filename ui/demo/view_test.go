@@ -74,8 +74,11 @@ func (d *driver) settled() {
 
 func (d *driver) key(k string) {
 	msg := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
-	if k == "tab" {
+	switch k {
+	case "tab":
 		msg = tea.KeyMsg{Type: tea.KeyTab}
+	case "esc":
+		msg = tea.KeyMsg{Type: tea.KeyEsc}
 	}
 	d.send(msg)
 }
@@ -168,5 +171,84 @@ func TestKeysArrivingTogetherAreEachAKey(t *testing.T) {
 	d.settled()
 	if d.m.idx != 2 {
 		t.Fatalf("n n together: chapter %d, want 2 (two on from 0)", d.m.idx)
+	}
+}
+
+// screenShows waits until the screen shows what.
+func (d *driver) screenShows(what string) {
+	d.t.Helper()
+	d.until(what, func(m Model) bool { return strings.Contains(m.View(), what) })
+}
+
+// While a rerun runs, in either layout and whether the cache is on or
+// off, the screen says RUNNING and for how long, never the verdict of the
+// rerun before; the presenter layout draws RUNNING large.
+func TestARerunInProgressSaysRunning(t *testing.T) {
+	for _, present := range []bool{false, true} {
+		d := drive(t, Options{Slow: time.Minute, Present: present})
+		d.until("the first rerun running", func(m Model) bool { return m.busy && m.reg != nil })
+		mustShow(t, d.m.View(), "RUNNING", "cache on")
+		d.key("esc")
+		d.settled()
+		d.key("u") // cache off: compute runs, without a spinner of the cache's
+		d.until("the rerun with the cache off", func(m Model) bool { return m.busy && m.mode == "cache off" })
+		s := d.m.View()
+		mustShow(t, s, "RUNNING", "cache off")
+		if v := d.m.verdictText(); strings.Contains(v, "MISS") || strings.Contains(v, "→") {
+			t.Fatalf("present=%v: a running rerun shows a verdict, %q:\n%s", present, v, s)
+		}
+		if present {
+			big, _ := bigText("RUNNING")
+			mustShow(t, s, big[0])
+		}
+	}
+}
+
+// esc during a rerun: CANCELLED, and no page made up from what the
+// cancelled script wrote (Result: 0).
+func TestEscShowsCancelledNotAResult(t *testing.T) {
+	d := drive(t, Options{Slow: time.Minute})
+	d.until("the first rerun running", func(m Model) bool { return m.busy && m.reg != nil })
+	d.key("esc")
+	d.settled()
+	s := d.m.View()
+	mustShow(t, s, "CANCELLED")
+	if strings.Contains(s, "Result: 0") || strings.Contains(s, "ERROR") {
+		t.Fatalf("esc shows a result or an error:\n%s", s)
+	}
+}
+
+// A script that raises is an ERROR with its message, never a HIT over a
+// line with the error; the presenter layout draws ERROR large.
+func TestAScriptErrorIsAnError(t *testing.T) {
+	for _, present := range []bool{false, true} {
+		d := drive(t, Options{Chapter: 4, Present: present}) // copies: M twice raises KeyError
+		d.settled()
+		d.key("M")
+		d.settled()
+		d.key("M")
+		d.settled()
+		s := d.m.View()
+		mustShow(t, s, "→ ERROR", `KeyError: "['Lat'] not found in axis"`)
+		if present {
+			big, _ := bigText("ERROR")
+			hit, _ := bigText("HIT")
+			mustShow(t, s, big[0])
+			if strings.Contains(s, hit[0]) {
+				t.Fatalf("a large HIT over an error:\n%s", s)
+			}
+		}
+		if d.m.verdictStyle().GetForeground() != d.m.styles.Error.GetForeground() {
+			t.Fatalf("the error's verdict is not in the error's colour")
+		}
+	}
+}
+
+func mustShow(t *testing.T, screen string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(screen, w) {
+			t.Fatalf("the screen lacks %q:\n%s", w, screen)
+		}
 	}
 }
