@@ -221,3 +221,39 @@ func TestDemoMissesSayWhyAndErrorsAreErrors(t *testing.T) {
 		})
 	}
 }
+
+// Counts that add up, at 80x24: # in the code chapter shows the old
+// version's entry kept (1 +1 old), and a resize redraws without a rerun
+// (the hits stay).
+func TestDemoCountsAddUp(t *testing.T) {
+	s := startTmuxSized(t, 80, 24, "demo", "--slow", "50ms", "3")
+	s.waitText("Version v1 · Result: 420")
+	s.keys("#")
+	s.waitText("Version v2 · Result: 421")
+	sc := s.waitText("1 +1 old")
+	hits := regexp.MustCompile(`expensive_computation +data +1 \+1 old +(\d+)`).FindStringSubmatch(sc)
+	if hits == nil {
+		t.Fatalf("no row for expensive_computation:\n%s", sc)
+	}
+	s.tmux("resize-window", "-t", s.name, "-x", "120", "-y", "40").Run()
+	s.waitFor("the 120x40 screen", func(sc string) bool { return strings.Count(sc, "\n") >= 39 })
+	s.tmux("resize-window", "-t", s.name, "-x", "80", "-y", "24").Run()
+	sc = s.waitFor("the 80x24 screen", func(sc string) bool { return strings.Count(sc, "\n") <= 24 })
+	again := regexp.MustCompile(`expensive_computation +data +1 \+1 old +(\d+)`).FindStringSubmatch(sc)
+	if again == nil || again[1] != hits[1] {
+		t.Fatalf("after resizing, hits %v, were %s:\n%s", again, hits[1], sc)
+	}
+	s.quit()
+}
+
+// In the explorer at 80x24, # (a new load_csv Version) shows the old
+// version's entry kept beside the new one.
+func TestExplorerShowsVersionsSetAside(t *testing.T) {
+	s := startTmuxSized(t, 80, 24, "seattle-weather")
+	s.waitText("rerun #1")
+	s.keys("#")
+	s.waitFor("load_csv 1 +1 old", func(sc string) bool {
+		return regexp.MustCompile(`load_csv +data +1 \+1 old`).MatchString(sc)
+	})
+	s.quit()
+}

@@ -244,3 +244,15 @@ func TestFocusedPanelScrollsTheLog(t *testing.T) {
 		t.Fatalf("after tab the log shows\n%s\nwant the newest\n%s", strings.Join(got, "\n"), strings.Join(newest, "\n"))
 	}
 }
+
+// # sets load_csv's version aside: the panel counts the entry kept for
+// it (1 +1 old) instead of showing one entry.
+func TestPanelCountsVersionsSetAside(t *testing.T) {
+	d := weather(t)
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	d.key("#")
+	d.settle()
+	if row := lineWith(t, d.screen(), "load_csv "); !strings.Contains(row, "1 +1 old") {
+		t.Fatalf("load_csv's row %q, want its entries as 1 +1 old:\n%s", row, d.screen())
+	}
+}

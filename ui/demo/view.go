@@ -197,27 +197,20 @@ func (m Model) pageLines() []string {
 }
 
 // table is the chapter's functions (every function of its registry).
+// Entries count the versions set aside too: "1 +1 old" after # in the code
+// chapter, whose old version's entry is kept to be served again.
 func (m Model) table() []string {
 	if m.reg == nil {
 		return nil
 	}
 	stats := m.reg.Stats()
-	nameW := 8
-	for _, s := range stats {
-		nameW = max(nameW, len(s.Name))
-	}
-	row := func(cells ...string) string {
-		var b strings.Builder
-		b.WriteString(fmt.Sprintf("%-*s", nameW, cells[0]))
-		for _, c := range cells[1:] {
-			b.WriteString(fmt.Sprintf(" %5s", c))
-		}
-		return b.String()
-	}
-	out := []string{m.styles.Subtle.Render(row("function", "kind", "ent", "hits", "miss", "exp", "evi", "inv", "ttl"))}
+	rows := [][]string{{"function", "kind", "ent", "hits", "miss", "exp", "evi", "inv", "ttl"}}
 	for _, s := range stats {
 		kind := "data"
-		if s.Kind == cache.KindResource {
+		switch {
+		case s.PerSession:
+			kind = "sess"
+		case s.Kind == cache.KindResource:
 			kind = "res"
 		}
 		ttl := "∞"
@@ -232,9 +225,30 @@ func (m Model) table() []string {
 				}
 			}
 		}
-		out = append(out, row(s.Name, kind, fmt.Sprint(s.Entries), fmt.Sprint(s.Hits), fmt.Sprint(s.Misses),
-			fmt.Sprint(s.Expirations), fmt.Sprint(s.Evictions), fmt.Sprint(s.Invalidations), ttl))
+		ent := fmt.Sprint(s.Entries)
+		if s.SetAside > 0 {
+			ent = fmt.Sprintf("%d +%d old", s.Entries, s.SetAside)
+		}
+		rows = append(rows, []string{s.Name, kind, ent, fmt.Sprint(s.Hits), fmt.Sprint(s.Misses),
+			fmt.Sprint(s.Expirations), fmt.Sprint(s.Evictions), fmt.Sprint(s.Invalidations), ttl})
 	}
+	widths := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], ansi.StringWidth(c), 5)
+		}
+	}
+	widths[0] = max(widths[0], 8)
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		var b strings.Builder
+		b.WriteString(fmt.Sprintf("%-*s", widths[0], r[0]))
+		for j, c := range r[1:] {
+			b.WriteString(fmt.Sprintf(" %*s", widths[j+1], c))
+		}
+		out[i] = b.String()
+	}
+	out[0] = m.styles.Subtle.Render(out[0])
 	return out
 }
 

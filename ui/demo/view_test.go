@@ -252,3 +252,36 @@ func mustShow(t *testing.T, screen string, want ...string) {
 		}
 	}
 }
+
+// # in the code chapter sets a version aside: the table counts its entry
+// (1 +1 old), as the cache keeps it to be served again.
+func TestTableCountsVersionsSetAside(t *testing.T) {
+	d := drive(t, Options{Chapter: 2})
+	d.settled()
+	d.key("#")
+	d.settled()
+	mustShow(t, d.m.View(), "1 +1 old")
+}
+
+// A resize redraws: no rerun, no cache call, so the counts stay.
+func TestResizeDoesNotRerun(t *testing.T) {
+	d := drive(t, Options{})
+	d.settled()
+	before := d.m.reg.Stats()
+	last := d.m.last
+	for _, size := range [][2]int{{120, 40}, {80, 24}, {100, 15}} {
+		d.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		if d.m.busy {
+			t.Fatalf("a resize to %dx%d started a rerun", size[0], size[1])
+		}
+	}
+	after := d.m.reg.Stats()
+	for i := range before {
+		if before[i].Hits != after[i].Hits || before[i].Misses != after[i].Misses {
+			t.Fatalf("%s: resizing changed the counts", before[i].Name)
+		}
+	}
+	if d.m.last.took != last.took {
+		t.Fatalf("resizing changed the verdict")
+	}
+}
