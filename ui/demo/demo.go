@@ -9,12 +9,12 @@ package demo
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/ui"
@@ -442,13 +442,31 @@ func defaultKeyMap() keyMap {
 	}
 }
 
-// keysLine is the chapter's keys and the demo's, as one text.
-func (m Model) keysLine() string {
+// keyParts are the chapter's keys and the demo's, each "key what".
+func (m Model) keyParts() []string {
 	parts := []string{"r rerun"}
 	for _, a := range m.about.actions {
 		h := a.key.Help()
 		parts = append(parts, h.Key+" "+h.Desc)
 	}
-	parts = append(parts, "n/p chapter", "tab code", "q quit")
-	return strings.Join(parts, " · ")
+	return append(parts, "n/p chapter", "tab code", "q quit")
+}
+
+// keysLines are prefix and the keys in lines of at most w columns, each
+// key whole on one line with what it does ("q quit", never "q" and "quit").
+func (m Model) keysLines(prefix string, w int) []string {
+	var out []string
+	line := prefix
+	for i, p := range m.keyParts() {
+		sep := ""
+		if i > 0 {
+			sep = " · "
+		}
+		if line != "" && ansi.StringWidth(line+sep+p) > w {
+			out = append(out, line)
+			line, sep = "", ""
+		}
+		line += sep + p
+	}
+	return append(out, line)
 }

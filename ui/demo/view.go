@@ -277,7 +277,9 @@ func (m Model) normalView(w, h int) []string {
 	top := []string{st.Title.Render(clip(m.title(), w)), st.Subtle.Render(clip("follows: "+m.about.seed, w))}
 	var mid []string
 	mid = append(mid, m.rule("keys", w))
-	mid = append(mid, wrap(m.keysLine(), w)...)
+	for _, l := range m.keysLines("", w) {
+		mid = append(mid, clip(l, w))
+	}
 	for _, l := range wrap("watch: "+m.about.watch, w) {
 		mid = append(mid, st.Subtle.Render(l))
 	}
@@ -363,7 +365,9 @@ func (m Model) presentView(w, h int) []string {
 	for _, s := range m.spinnerLines() {
 		add(st.Miss, s)
 	}
-	add(st.Subtle, "keys: "+m.keysLine())
+	for _, l := range m.keysLines("keys: ", w) {
+		add(st.Subtle, l)
+	}
 	for _, l := range m.pageLines() {
 		add(st.Cell, "  "+l)
 	}

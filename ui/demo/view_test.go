@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -283,5 +284,26 @@ func TestResizeDoesNotRerun(t *testing.T) {
 	}
 	if d.m.last.took != last.took {
 		t.Fatalf("resizing changed the verdict")
+	}
+}
+
+// At 80 columns a chapter's keys wrap between keys, never between a key
+// and what it does ("q" at the end of a line, "quit" on the next).
+func TestKeysWrapWhole(t *testing.T) {
+	d := drive(t, Options{Chapter: 4}) // copies: the keys take two lines at 80
+	d.settled()
+	lines := d.m.keysLines("", 80)
+	if len(lines) < 2 {
+		t.Fatalf("the copies chapter's keys fit one line at 80: %q", lines)
+	}
+	for _, l := range lines {
+		if ansi.StringWidth(l) > 80 {
+			t.Fatalf("a keys line wider than 80: %q", l)
+		}
+		for _, part := range strings.Split(l, " · ") {
+			if !slices.Contains(d.m.keyParts(), part) {
+				t.Fatalf("keys line %q splits %q", l, part)
+			}
+		}
 	}
 }
