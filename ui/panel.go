@@ -368,6 +368,9 @@ func (c *cachePanel) titleLine(extra string) string {
 	}
 	if c.focused {
 		title = "▶ cache · ↑↓ select · x clear · j/k pgup/pgdn log · tab back"
+		if strWidth(title) > c.width {
+			title = "▶ cache (tab: back)" // its keys are on the help line
+		}
 	}
 	titleStyle := st.PanelTitle
 	if c.focused {

@@ -85,6 +85,12 @@ func TestSplitAt80x24EndToEnd(t *testing.T) {
 			t.Errorf("%s's panel shows %d event lines, want 3:\n%s", half, n, sc)
 		}
 	}
+	// Each half's title leaves out what does not fit whole, never cuts
+	// the dataset's name or the row count.
+	title := strings.Split(sc, "\n")[0]
+	if n := strings.Count(title, "hitmiss · seattle-weather · 1,461 rows"); n != 2 || strings.Contains(title, "…") {
+		t.Fatalf("split titles %q, want both halves to read the dataset and its rows whole", title)
+	}
 	if n := len(regexp.MustCompile(`session_place +sess`).FindAllString(sc, -1)); n != 2 {
 		t.Fatalf("session_place marked per session in %d halves, want both:\n%s", n, sc)
 	}

@@ -256,7 +256,7 @@ func (m Model) titleLine(width int) string {
 		parts = append(parts, "datasets")
 		return clip(strings.Join(parts, st.Subtle.Render(" · ")), width)
 	}
-	parts = append(parts, clipStart(Sanitize(m.q.Source.Name()), max(width/3, 12)))
+	parts = append(parts, clipStart(Sanitize(m.q.Source.Name()), max(width/3, 16)))
 	if !p.Ready(m.q) {
 		if m.ctx.preview != nil {
 			pt := previewTitle(m.scope())
@@ -290,7 +290,18 @@ func (m Model) titleLine(width int) string {
 		cols = fmt.Sprintf("%d of %s shown", shown, cols)
 	}
 	parts = append(parts, cols)
-	return clip(strings.Join(parts, st.Subtle.Render(" · ")), width)
+	return joinWhole(parts, st.Subtle.Render(" · "), len(parts)-1, width)
+}
+
+// joinWhole joins parts with sep in width cells: the parts after the first
+// keep that do not fit are left out whole rather than cut (a half of an
+// 80-column --split reads "… · 1,461 rows", not "… · 1,461 rows ·…");
+// the rest is clipped.
+func joinWhole(parts []string, sep string, keep, width int) string {
+	for len(parts) > keep && strWidth(strings.Join(parts, sep)) > width {
+		parts = parts[:len(parts)-1]
+	}
+	return clip(strings.Join(parts, sep), width)
 }
 
 // View is the notice line: the prompt while typing, else the filter's
@@ -304,7 +315,9 @@ func (n *notices) View(s *scope, width int, keys []key.Binding) string {
 		return wrapNotice(st.Error, describeErr(p.FilterErr)+"  (f: edit the filter)", width)
 	}
 	if n.text == "" {
-		return st.Subtle.Render(clip(ansi.Strip(help.New().ShortHelpView(keys)), width))
+		h := help.New()
+		h.Width = width // whole keys that fit, then "…": never a key without what it does
+		return st.Subtle.Render(clip(ansi.Strip(h.ShortHelpView(keys)), width))
 	}
 	return wrapNotice(st.Warning, n.text, width)
 }
