@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-gota/gota/dataframe"
@@ -88,7 +89,11 @@ type Loaders struct {
 	Frequency   *cache.Func[FreqArgs, stats.Freq]
 	LinePoints  *cache.Func[LineArgs, stats.Line]
 	Scatter     *cache.Func[ScatterArgs, stats.Density]
-	Place       *cache.Func[Source, *Place] // nil without Config.Sessions
+	Place       *cache.Func[Source, *Place]    // nil without Config.Sessions
+	LoadChunk   *cache.Func[ChunkArgs, Loaded] // grow.go: a piece of a growing source
+
+	growMu sync.Mutex
+	grows  map[string]*growth // growing sources' pieces (grow.go)
 }
 
 // New registers the cached functions on reg.
@@ -110,7 +115,7 @@ func New(reg *cache.Registry, cfg Config) *Loaders {
 	// (expired, evicted, cleared), the model goes too, so the table never
 	// shows a frame the panel says is gone.
 	l.Model = cache.Resource(reg, "dataset_model", l.model, cache.Spinner("Indexing dataset…"),
-		cache.Validate(func(m *DatasetModel) bool { return l.LoadFunc(m.Source).Contains(m.Source) }))
+		cache.Validate(l.holds))
 	l.Predicate = cache.Resource(reg, "compile_filter", l.predicate, cache.Spinner("Compiling filter…"))
 	l.FilterRows = cache.Data(reg, "filter_rows", l.filterRows, data("Filtering…")...)
 	l.SortRows = cache.Data(reg, "sort_rows", l.sortRows, data("Sorting…")...)
@@ -122,12 +127,15 @@ func New(reg *cache.Registry, cfg Config) *Loaders {
 	// A typed model is a model: a resource, dropped with its load as the
 	// model is.
 	l.SetTypes = cache.Resource(reg, "set_types", l.setTypes, cache.Spinner("Setting column types…"),
-		cache.Validate(func(m *DatasetModel) bool { return l.LoadFunc(m.Source).Contains(m.Source) }))
+		cache.Validate(l.holds))
 	l.SortRowsBy = cache.Data(reg, "sort_rows_by", l.sortRowsBy, data("Sorting by several columns…")...)
 	l.FindMatches = cache.Data(reg, "find_matches", l.findMatches, data("Searching…")...)
 	l.Frequency = cache.Data(reg, "frequency", l.frequency, data("Counting groups…")...)
 	l.LinePoints = cache.Data(reg, "line_chart", l.lineChart, data("Drawing the line…")...)
 	l.Scatter = cache.Data(reg, "scatter", l.scatter, data("Plotting points…")...)
+	// A growing source's pieces (grow.go), registered last: the panel
+	// lists the functions in this order, the pipeline's first.
+	l.LoadChunk = cache.Data(reg, "load_chunk", l.loadChunk, cache.Spinner("Reading new rows…"), cache.TTL(cfg.TTL))
 	if cfg.Sessions {
 		l.registerPlaces(reg, cfg.PlaceReleased)
 	}
@@ -243,6 +251,26 @@ func parquetError(s Source, err error) error {
 }
 
 func (l *Loaders) model(ctx context.Context, src Source) (*DatasetModel, error) {
+	if src.stream != nil {
+		if loaded, whole, err := l.streamWhole(ctx, src); whole {
+			if err != nil {
+				return nil, err
+			}
+			return newModel(src, loaded.table, loaded.Report), nil
+		}
+	}
+	if src.Growing() {
+		loaded, pieces, old, err := l.loadGrowing(ctx, src)
+		if err != nil {
+			return nil, err
+		}
+		m := newModel(src, loaded.table, loaded.Report)
+		m.pieces = pieces
+		if old != nil && (old.Size != src.Size || !old.ModTime.Equal(src.ModTime) || old.Ended != src.Ended) {
+			_ = l.Model.ClearArg(*old) // the model of fewer rows: not kept beside this one
+		}
+		return m, nil
+	}
 	loaded, err := l.LoadSource(ctx, src)
 	if err != nil {
 		return nil, err
@@ -253,11 +281,30 @@ func (l *Loaders) model(ctx context.Context, src Source) (*DatasetModel, error) 
 	return newModel(src, loaded.table, loaded.Report), nil
 }
 
+// holds reports whether what m was built from is still cached: its load,
+// or every piece of a growing source. When it leaves the data cache
+// (expired, evicted, cleared), the model goes too, so the table never
+// shows a frame the panel says is gone.
+func (l *Loaders) holds(m *DatasetModel) bool {
+	if !m.Source.Growing() {
+		return l.LoadFunc(m.Source).Contains(m.Source)
+	}
+	for _, p := range m.pieces {
+		if !l.LoadChunk.Contains(p) {
+			return false
+		}
+	}
+	return true
+}
+
 // Stat returns src with its identity read again: a file's size and
 // modification time now. The explorer calls it on every rerun, so an edited
 // file is a new key and is loaded again. Other kinds are returned as they
 // are (their bytes cannot change under us).
 func Stat(src Source) (Source, error) {
+	if src.stream != nil {
+		return statStream(src)
+	}
 	if src.Kind != File {
 		return src, nil
 	}

@@ -35,6 +35,8 @@ type DatasetModel struct {
 	typed    map[string]frame.ColumnType // columns set_types converted (types.go)
 	unread   map[string]int              // per converted column, cells that did not read
 	dateKeys map[string]*dateInfo        // per text column, whether it holds dates
+
+	pieces []ChunkArgs // a growing source's pieces, joined into table (grow.go)
 }
 
 type orderKey struct {

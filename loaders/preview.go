@@ -37,8 +37,8 @@ const maxPreviewBytes = 16 << 20
 // away, reading only as much of it as they need: its cost does not grow
 // with the source's size. It is not cached; the full load is.
 func (l *Loaders) Preview(ctx context.Context, src Source, rows int) (Preview, error) {
-	if src.Kind == URL {
-		return Preview{}, ErrNoPreview
+	if src.Kind == URL || src.Growing() {
+		return Preview{}, ErrNoPreview // a growing source's first piece is its first rows
 	}
 	r, size, err := src.open(ctx)
 	if err != nil {

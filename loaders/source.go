@@ -59,11 +59,19 @@ type Source struct {
 	NA    []string
 	NASet bool
 
+	// Follow reads a file in pieces as rows are appended to it (tail -f):
+	// part of the identity, since a followed file is read another way.
+	// Ended says a stream has ended (Stat sets it).
+	Follow bool
+	Ended  bool
+
 	_data []byte // stdin's or the bundled file's bytes: not part of the key
 	// listed: found by listing a folder (Resolve); pin: see Pin. Neither
 	// is part of the key.
 	listed bool     `cache:"-"`
 	pin    *filePin `cache:"-"`
+	// stream: standard input still arriving (StreamSource); Hash names it.
+	stream *Stream `cache:"-"`
 }
 
 // Missing returns the tokens that mean a missing value in s: nil for the

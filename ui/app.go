@@ -97,6 +97,8 @@ type runState struct {
 	pending bool       // an event asked for a rerun while one was running
 	queued  bool       // a debounced rerun is scheduled
 	ticking bool       // a clock tick is scheduled: only while the panel counts down a TTL
+	// watching: a look at the growing source shown is scheduled (follow.go)
+	watching bool
 }
 
 // keyRouting is where keys go: the command tables (commands.go), built
@@ -212,6 +214,8 @@ func (m Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onPreview(msg)
 	case rerunTickMsg:
 		return m.onRerunTick()
+	case growTickMsg:
+		return m.onGrowTick()
 	case eventMsg:
 		return m.onEvent(msg.ev)
 	case roomMsg:
@@ -266,9 +270,9 @@ func (m Model) onPage(p page.Page) (tea.Model, tea.Cmd) {
 	m.keepPlace(&p)
 	if m.runs.pending && !m.rerun.running() {
 		m.runs.pending = false
-		return m, tea.Batch(m.rerun.start(m.q), m.clock())
+		return m, tea.Batch(m.rerun.start(m.q), m.clock(), m.watchGrowth())
 	}
-	return m, m.clock()
+	return m, tea.Batch(m.clock(), m.watchGrowth())
 }
 
 // afterPage finishes what waited for a page: the notice of a type just

@@ -62,7 +62,7 @@ func TestColumnsSortSearchInTmux(t *testing.T) {
 				"narrow column", "widen column", "freeze up to column", "wrap cell", "copy cell", "copy row",
 				"add/flip/drop sort key", "set column type"}
 			seen := ""
-			for range 40 {
+			for range 80 {
 				seen += s.screen()
 				s.keys("j")
 			}

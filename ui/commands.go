@@ -71,6 +71,8 @@ func commandTables(k KeyMap) []commandTable {
 		chartCommands(k),   // chart.go
 		sheetCommands(k),   // sheets.go
 		exportCommands(k),  // exportview.go
+		followCommands(k),  // follow.go
+		undoCommands(k),    // undo.go
 	}
 }
 

@@ -24,7 +24,12 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 }
 
 // apply is one key on the state as it is: the prompt's if one is open.
+// The change it makes to the page goes on the undo history (undo.go).
 func (m Model) apply(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	return m.recordKey(msg, Model.applyKey)
+}
+
+func (m Model) applyKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if m.prompt.kind != promptNone {
 		return m, m.do(m.prompt.Update(m.scope(), msg))
 	}

@@ -24,6 +24,8 @@ type KeyMap struct {
 	Columns                    ColumnKeys // columns.go
 	InPanel                    PanelKeys  // panel.go, while the panel has the focus
 	Help, Quit                 key.Binding
+	Follow                     key.Binding // follow.go
+	Undo, Redo                 key.Binding // undo.go
 	// Grouping, charts, sheets and export (freq.go, groupby.go, chart.go, bars.go, sheets.go, exportview.go).
 	FreqColumns, GroupBy         key.Binding
 	Line, Scatter                key.Binding
@@ -91,6 +93,9 @@ func DefaultKeyMap() KeyMap {
 		Export:         b([]string{"e"}, "e", "export view to file…"),
 		Yes:            b([]string{"y"}, "y", "yes (overwrite)"),
 		No:             b([]string{"n", "esc"}, "n", "no"),
+		Undo:           b([]string{"u"}, "u", "undo (VisiData's U; U shows columns)"),
+		Redo:           b([]string{"R"}, "R", "redo (as VisiData)"),
+		Follow:         b([]string{"F"}, "F", "follow the file (tail -f)"),
 		Help:           b([]string{"?"}, "?", "help"),
 		Quit:           b([]string{"q", "ctrl+c"}, "q", "quit"),
 		Accept:         b([]string{"enter"}, "enter", "apply"),

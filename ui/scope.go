@@ -58,6 +58,7 @@ type parts struct {
 	note       *notices
 	helpScreen *helpScreen
 	busy       *busy
+	hist       *history // undo and redo (undo.go)
 }
 
 func newParts(ctx *Context, sources []loaders.Source, hist *History) parts {
@@ -71,6 +72,7 @@ func newParts(ctx *Context, sources []loaders.Source, hist *History) parts {
 		note:       &notices{},
 		helpScreen: &helpScreen{ctx: ctx},
 		busy:       newBusy(ctx),
+		hist:       newHistory(),
 	}
 }
 

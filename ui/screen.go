@@ -190,6 +190,9 @@ func (v mainViews) View(s *scope) string {
 	if q.View == viewSheets {
 		return v.sheetList.View()
 	}
+	if waiting(p.Err) && p.Query.Source == q.Source {
+		return waitingView(s, p.Err, width)
+	}
 	if p.Err != nil && p.Query.Source == q.Source {
 		back := "esc: back to the table" // esc leaves a view for the table
 		if q.View == viewTable {
@@ -269,6 +272,9 @@ func (m Model) titleLine(width int) string {
 		parts = append(parts, fmt.Sprintf("%s of %s rows match", commas(p.Rows.Len()), commas(p.Total)))
 	} else {
 		parts = append(parts, plural(p.Total, "row"))
+	}
+	if g := growthTitle(p.Base); g != "" {
+		parts = append(parts, st.Warning.Render(g)) // after the count, which it qualifies
 	}
 	if f := p.Query.Filter; f != "" {
 		if p.FilterErr != nil {
@@ -388,6 +394,11 @@ func (m Model) statusLine(width int) string {
 		// How a rerun's calls were served depends on how reruns overlap
 		// (one may join another's computation): golden screens leave it out.
 		counts = func(int) string { return "H hits M misses" }
+	}
+	if m.hist.label != "" && p.Ready(m.q) {
+		// An undo's rerun: all hits, as the counts show.
+		plain := counts
+		counts = func(room int) string { return m.hist.label + " · " + plain(room-strWidth(m.hist.label)-3) }
 	}
 	// Each part with its rank: the lower, the longer it stays.
 	type part struct {

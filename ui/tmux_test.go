@@ -80,6 +80,13 @@ func startTmuxSized(t *testing.T, width, height int, args ...string) *tmuxSessio
 // history.
 func startTmuxIn(t *testing.T, dir string, width, height int, args ...string) *tmuxSession {
 	t.Helper()
+	return startTmuxStdin(t, dir, "", width, height, args...)
+}
+
+// startTmuxStdin is startTmuxIn with the program's standard input read
+// from the file stdin ("": the terminal's).
+func startTmuxStdin(t *testing.T, dir, stdin string, width, height int, args ...string) *tmuxSession {
+	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Fatalf("tmux is not on PATH (%v); install it: apt-get install -y tmux", err)
 	}
@@ -93,8 +100,12 @@ func startTmuxIn(t *testing.T, dir string, width, height int, args ...string) *t
 	// cleanup can wait for it to end: a program killed with its window
 	// still writes its history into dir, which the test then removes.
 	pidFile := filepath.Join(dir, "pid")
-	script := fmt.Sprintf("XDG_CACHE_HOME=%s XDG_STATE_HOME=%s sh -c 'echo $$ > %s; exec \"$0\" \"$@\"' %s %s; echo $? > %s; sleep 30",
-		dir, dir, pidFile, bin, strings.Join(quoted, " "), s.exit)
+	redirect := ""
+	if stdin != "" {
+		redirect = " < " + strconv.Quote(stdin)
+	}
+	script := fmt.Sprintf("XDG_CACHE_HOME=%s XDG_STATE_HOME=%s sh -c 'echo $$ > %s; exec \"$0\" \"$@\"%s' %s %s; echo $? > %s; sleep 30",
+		dir, dir, pidFile, redirect, bin, strings.Join(quoted, " "), s.exit)
 	cmd := s.tmux("new-session", "-d", "-s", s.name, "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), script)
 	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
 	if out, err := cmd.CombinedOutput(); err != nil {

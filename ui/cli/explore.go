@@ -17,7 +17,7 @@ import (
 
 // exploreCmd is the root command: the explorer.
 func exploreCmd(s Streams, o *options, g flagGroups) *cobra.Command {
-	var split bool
+	var split, follow bool
 	cmd := &cobra.Command{
 		Use:   "hitmiss [SOURCE...]",
 		Short: "Explore CSV files while watching Streamlit-style caches work",
@@ -34,14 +34,16 @@ a directory of them, - for standard input, or an http(s) URL.`,
   hitmiss --metrics 127.0.0.1:9464   # the caches' metrics at /metrics
   hitmiss --store redis://127.0.0.1:6379/0   # share loads between processes
   hitmiss -d ';' --no-headers data.txt       # say how to read a file
-  curl -s https://example.org/data.csv | hitmiss -`,
+  hitmiss --follow app.log.csv       # rows appended show as they come
+  curl -s https://example.org/data.csv | hitmiss -   # rows show as they arrive`,
 		Args:              cobra.ArbitraryArgs,
 		ValidArgsFunction: completeSources,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return explore(cmd, s, o, split, args)
+			return explore(cmd, s, o, split, follow, args)
 		},
 	}
 	cmd.Flags().BoolVar(&split, "split", false, "two sessions, A and B, side by side sharing one cache (ctrl+w switches)")
+	cmd.Flags().BoolVar(&follow, "follow", false, "read rows appended to the files as they come, as tail -f (F in the explorer)")
 	cmd.Flags().Bool("version", false, "print the version and exit")
 	add(cmd, g.read)
 	add(cmd, g.cache)
@@ -50,7 +52,7 @@ a directory of them, - for standard input, or an http(s) URL.`,
 }
 
 // explore runs the explorer on the sources args name.
-func explore(cmd *cobra.Command, s Streams, o *options, split bool, args []string) error {
+func explore(cmd *cobra.Command, s Streams, o *options, split, follow bool, args []string) error {
 	if o.cache.negative() {
 		fmt.Fprintln(s.Err, "hitmiss: --ttl, --max-entries and --slow must not be negative")
 		return exitStatus(2)
@@ -73,6 +75,11 @@ func explore(cmd *cobra.Command, s Streams, o *options, split bool, args []strin
 	if err != nil {
 		fmt.Fprintln(s.Err, "hitmiss:", err)
 		return exitStatus(2)
+	}
+	if follow {
+		for i := range sources {
+			sources[i].Follow = sources[i].Followable()
+		}
 	}
 	reg, closeReg, err := o.cache.registry()
 	if err != nil {
@@ -129,6 +136,12 @@ func resolveAll(args []string, stdin io.Reader) ([]loaders.Source, []error) {
 	var sources []loaders.Source
 	var problems []error
 	for _, a := range args {
+		if a == "-" {
+			// Standard input streams: its first rows show while the rest
+			// is still arriving (loaders.StreamSource).
+			sources = append(sources, loaders.StreamSource(stdin))
+			continue
+		}
 		srcs, err := loaders.Resolve(a, stdin)
 		if err != nil {
 			problems = append(problems, err)

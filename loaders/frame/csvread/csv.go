@@ -67,6 +67,7 @@ type options struct {
 	gota      bool // fill gota's cells (ReadCSV), not a Table
 	report    *Report
 	work      work
+	text      map[int]bool // WithTextColumns
 }
 
 // DefaultMemoryBudget bounds the memory one load may use, estimated from the
@@ -119,6 +120,19 @@ func WithMaxBytes(n int64) Option { return func(o *options) { o.maxBytes = n } }
 
 // WithWorkers sets how many goroutines parse; the default is GOMAXPROCS.
 func WithWorkers(n int) Option { return func(o *options) { o.workers = n } }
+
+// WithTextColumns reads the columns at the given positions (0 the first)
+// as text, each cell as written, whatever their cells look like: a piece
+// of a growing file whose other pieces hold text in that column is read so
+// the pieces join.
+func WithTextColumns(cols ...int) Option {
+	return func(o *options) {
+		o.text = map[int]bool{}
+		for _, j := range cols {
+			o.text[j] = true
+		}
+	}
+}
 
 // WithReport fills r with what the reader found: delimiter, encoding,
 // ragged rows and warnings.

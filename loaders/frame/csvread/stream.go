@@ -335,6 +335,7 @@ type target struct {
 	cbools []frame.Cell[bool]
 	cstrs  []frame.Cell[string]
 	misfit kind // join of the kinds of values that did not fit
+	asText bool // WithTextColumns: text whatever its cells are
 	// tokens: a text cell of the column is a missing-value token, kept as
 	// text (see missingDates). Set at most a few times, by whichever
 	// worker meets one first.
@@ -793,7 +794,11 @@ func parseInput(ctx context.Context, in input, o *options, rep *Report) (parsed,
 	f := &fill{work: &o.work, in: in, delim: l.delim, spans: spans, rows: rows, ncols: len(l.names), na: newNASet(o.na)}
 	for j := range len(l.names) + maxExtraColumns {
 		t := &target{gota: o.gota}
-		if j < len(l.kinds) && l.kinds[j] != kindNA {
+		switch {
+		case o.text[j]:
+			t.alloc(kindString, rows)
+			t.asText = true
+		case j < len(l.kinds) && l.kinds[j] != kindNA:
 			t.alloc(l.kinds[j], rows)
 		}
 		f.cols = append(f.cols, t)

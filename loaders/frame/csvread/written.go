@@ -22,7 +22,7 @@ func (f *fill) writtenNumbers() []int {
 	converted := make([]bool, len(f.cols))
 	parallel.For(len(f.cols), func(j int) {
 		t := f.cols[j]
-		if t.kind != kindString {
+		if t.kind != kindString || t.asText {
 			return
 		}
 		text := func(i int) (string, bool) {

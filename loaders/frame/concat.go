@@ -1,0 +1,157 @@
+package frame
+
+import (
+	"math"
+
+	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
+)
+
+// Concat joins tables of the same columns, one after the other, into one:
+// the pieces of a growing file, each read as it arrived. The names are the
+// first piece's. A column's type is its pieces' where they agree; int
+// pieces join float ones as floats (as one read of the whole file widens
+// them); a piece whose cells in the column are all missing takes the
+// others' type. Any other mix (text in one piece, numbers in another)
+// cannot be joined without the cells as written: Concat returns no table
+// and, in retext, the columns whose pieces must be read again as text.
+func Concat(parts []*Table) (t *Table, retext []int) {
+	if len(parts) == 0 {
+		return NewTable(nil, 0), nil
+	}
+	if len(parts) == 1 {
+		return parts[0], nil
+	}
+	ncol, rows := parts[0].Ncol(), 0
+	for _, p := range parts {
+		rows += p.Nrow()
+	}
+	types := make([]series.Type, ncol)
+	for j := range ncol {
+		typ, ok := joinedType(parts, j)
+		if !ok {
+			retext = append(retext, j)
+		}
+		types[j] = typ
+	}
+	if len(retext) > 0 {
+		return nil, retext
+	}
+	cols := make([]Column, ncol)
+	parallel.For(ncol, func(j int) {
+		cols[j] = concatColumn(parts, j, types[j], rows)
+		cols[j].Name = parts[0].Col(j).Name
+	})
+	return NewTable(cols, rows), nil
+}
+
+// joinedType is the type column j of every piece joins as, and whether
+// the pieces can be joined at all.
+func joinedType(parts []*Table, j int) (series.Type, bool) {
+	var typ series.Type
+	seen := false
+	for _, p := range parts {
+		c := p.Col(j)
+		if allMissing(c) {
+			continue
+		}
+		switch {
+		case !seen:
+			typ, seen = c.Type, true
+		case c.Type == typ:
+		case (c.Type == series.Int && typ == series.Float) || (c.Type == series.Float && typ == series.Int):
+			typ = series.Float
+		default:
+			return typ, false
+		}
+	}
+	if !seen {
+		return series.String, true // nothing but missing cells: text, as a single read makes them
+	}
+	return typ, true
+}
+
+// allMissing reports whether every cell of c is missing (a piece with no
+// rows too).
+func allMissing(c Column) bool {
+	if c.Len() == 0 {
+		return true
+	}
+	if c.NAs == nil {
+		return false
+	}
+	for _, na := range c.NAs {
+		if !na {
+			return false
+		}
+	}
+	return true
+}
+
+// concatColumn joins column j of the pieces as typ, rows cells in all.
+func concatColumn(parts []*Table, j int, typ series.Type, rows int) Column {
+	out := Column{Type: typ}
+	var nas []bool
+	mark := func(at, n int) {
+		if nas == nil {
+			nas = make([]bool, rows)
+		}
+		for i := at; i < at+n; i++ {
+			nas[i] = true
+		}
+	}
+	switch typ {
+	case series.Int:
+		out.Ints = make([]int, 0, rows)
+	case series.Float:
+		out.Floats = make([]float64, 0, rows)
+	case series.Bool:
+		out.Bools = make([]bool, 0, rows)
+	default:
+		out.Strs = make([]string, 0, rows)
+	}
+	at := 0
+	for _, p := range parts {
+		c, n := p.Col(j), p.Nrow()
+		switch {
+		case c.Type != typ && allMissing(c):
+			mark(at, n)
+			switch typ {
+			case series.Int:
+				out.Ints = append(out.Ints, make([]int, n)...)
+			case series.Float:
+				for range n {
+					out.Floats = append(out.Floats, math.NaN())
+				}
+			case series.Bool:
+				out.Bools = append(out.Bools, make([]bool, n)...)
+			default:
+				out.Strs = append(out.Strs, make([]string, n)...)
+			}
+		case typ == series.Float && c.Type == series.Int:
+			for i := range n {
+				v := float64(c.Ints[i])
+				if c.NA(i) {
+					v = math.NaN() // a float column's missing cell
+				}
+				out.Floats = append(out.Floats, v)
+			}
+		default:
+			out.Ints = append(out.Ints, c.Ints...)
+			out.Floats = append(out.Floats, c.Floats...)
+			out.Bools = append(out.Bools, c.Bools...)
+			out.Strs = append(out.Strs, c.Strs...)
+		}
+		if c.NAs != nil && (c.Type == typ || !allMissing(c)) {
+			for i := range n {
+				if c.NA(i) {
+					mark(at+i, 1)
+				}
+			}
+		}
+		at += n
+	}
+	out.NAs = nas
+	return out
+}

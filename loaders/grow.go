@@ -1,0 +1,437 @@
+package loaders
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/go-gota/gota/series"
+	"github.com/zeebo/blake3"
+
+	"github.com/hitmiss/hitmiss/internal/bytesize"
+	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
+	"github.com/hitmiss/hitmiss/loaders/frame/jsonlread"
+	"github.com/hitmiss/hitmiss/loaders/frame/parquetread"
+)
+
+// A growing source is read in pieces as its bytes arrive: standard input
+// while it streams, and a file followed with --follow (or F), as tail -f
+// follows a log. Each piece — the whole records that arrived since the
+// last one — is a call of its own to load_chunk, keyed by where the piece
+// is and a digest of its bytes. A rerun after more rows arrived asks for
+// every piece again: the old ones are hits, the new one is the only miss,
+// and the panel shows it. The pieces are joined (frame.Concat) into the
+// table the model is built on; a column that holds numbers in one piece
+// and text in another is read again as text in every piece, so the cells
+// are always what the file says.
+
+// Stream is bytes arriving while the explorer runs (standard input): a
+// goroutine appends what it reads, gunzipped if it is gzip, up to a limit,
+// and the explorer shows the whole records received so far.
+type Stream struct {
+	id string // names the stream in keys: its bytes are not known before it ends
+
+	mu    sync.Mutex
+	buf   []byte
+	ended bool
+	err   error
+}
+
+// streamLimit is what a stream may hold, as for standard input read
+// whole: the memory budget a load of it may need.
+var streamLimit = csvread.DefaultMemoryBudget / csvread.MemoryFactor
+
+// NewStream starts reading r into a Stream, in the background.
+func NewStream(r io.Reader) *Stream {
+	var id [16]byte
+	_, _ = rand.Read(id[:])
+	s := &Stream{id: fmt.Sprintf("stream-%x", id)}
+	go s.read(r)
+	return s
+}
+
+func (s *Stream) read(r io.Reader) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var in io.Reader = br
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			s.finish(fmt.Errorf("corrupt gzip data: %v", err))
+			return
+		}
+		in = zr
+	}
+	chunk := make([]byte, 256<<10)
+	for {
+		n, err := in.Read(chunk)
+		s.mu.Lock()
+		if int64(len(s.buf)+n) > streamLimit {
+			s.mu.Unlock()
+			s.finish(fmt.Errorf("more data than the memory budget allows (%s)", bytesize.Human(streamLimit)))
+			return
+		}
+		s.buf = append(s.buf, chunk[:n]...)
+		s.mu.Unlock()
+		if err == io.EOF {
+			s.finish(nil)
+			return
+		}
+		if err != nil {
+			s.finish(fmt.Errorf("read failed: %v", err))
+			return
+		}
+	}
+}
+
+func (s *Stream) finish(err error) {
+	s.mu.Lock()
+	s.ended, s.err = true, err
+	s.mu.Unlock()
+}
+
+// state is what has arrived: the bytes (never changed once appended, so
+// the slice may be read without the lock), whether the stream ended, and
+// how.
+func (s *Stream) state() ([]byte, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf[:len(s.buf):len(s.buf)], s.ended, s.err
+}
+
+// StreamSource is standard input as a growing source: the explorer shows
+// its first rows while the rest is still arriving.
+func StreamSource(r io.Reader) Source {
+	st := NewStream(r)
+	return Source{Kind: Stdin, Path: "-", Hash: st.id, stream: st}
+}
+
+// Growing reports whether src is read in pieces: a stream, or a file
+// followed.
+func (s Source) Growing() bool { return s.stream != nil || (s.Follow && s.Kind == File) }
+
+// Streaming reports whether src is a stream still arriving.
+func (s Source) Streaming() bool { return s.stream != nil && !s.Ended }
+
+// Followable reports whether src can be followed (F): a local file.
+func (s Source) Followable() bool { return s.Kind == File }
+
+// statStream is Stat for a stream: its size so far and whether it ended.
+func statStream(src Source) (Source, error) {
+	data, ended, err := src.stream.state()
+	src.Size, src.Ended = int64(len(data)), ended
+	if err != nil {
+		return src, &csvread.InputError{Input: src.Name(), Problem: err.Error(), Err: err}
+	}
+	return src, nil
+}
+
+// ChunkArgs is one piece of a growing source: its bytes [Start, End),
+// whole records, and how to read them.
+type ChunkArgs struct {
+	Source     Source // the reading: path, delimiter, header, missing tokens; its size left out
+	Start, End int64
+	// Hash is a BLAKE3-256 digest of the piece's bytes: a piece is the
+	// same entry as long as its bytes are the same, and a file rewritten
+	// under the same sizes is read again.
+	Hash      string
+	Delimiter byte     // the first piece's, for the pieces after it (0 in the first)
+	Names     []string // the first piece's header, for the pieces after it
+	Text      []int    // columns read as text: another piece holds text there
+
+	_data []byte // the bytes, when at hand (not part of the key: Hash stands for them)
+}
+
+// CacheLabel names the call in cache events: load_chunk(bytes 0–4,096 of
+// "log.csv").
+func (c ChunkArgs) CacheLabel() string {
+	return fmt.Sprintf("bytes %s–%s of %s", commasOf(c.Start), commasOf(c.End), strconv.Quote(c.Source.Name()))
+}
+
+func commasOf(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// growth is what is known of one growing source: its pieces so far.
+type growth struct {
+	mu     sync.Mutex
+	pieces []ChunkArgs
+	end    int64 // where the next piece starts
+	text   []int // columns read as text in every piece
+	// built is the source, as stat'ed, the last model was built for: when
+	// a newer one is built, that model is dropped from dataset_model,
+	// since a followed file would otherwise keep one whole table per
+	// piece it grew by.
+	built *Source
+	// reset: the source shrank (a file truncated or replaced) and is read
+	// again from its start; the load says so once.
+	reset bool
+}
+
+// growthOf returns the record of src's pieces, made on first use. A
+// reading (path, delimiter, header, tokens) is one record: the same file
+// followed with other -d is another.
+func (l *Loaders) growthOf(src Source) *growth {
+	key := pieceSource(src)
+	l.growMu.Lock()
+	defer l.growMu.Unlock()
+	if l.grows == nil {
+		l.grows = map[string]*growth{}
+	}
+	k := fmt.Sprintf("%d\x00%s\x00%s\x00%d\x00%t\x00%t\x00%q", key.Kind, key.Path, key.Hash, key.Delimiter, key.NoHeader, key.NASet, key.NA)
+	g, ok := l.grows[k]
+	if !ok {
+		g = &growth{}
+		l.grows[k] = g
+	}
+	return g
+}
+
+// pieceSource is src without what changes as it grows.
+func pieceSource(src Source) Source {
+	src.Size, src.ModTime, src.Ended = 0, time.Time{}, false
+	return src
+}
+
+// loadGrowing reads a growing source: the pieces known, then one more for
+// whatever whole records arrived since, each through load_chunk, joined.
+func (l *Loaders) loadGrowing(ctx context.Context, src Source) (_ Loaded, _ []ChunkArgs, old *Source, _ error) {
+	g := l.growthOf(src)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if err := g.update(src); err != nil {
+		return Loaded{}, nil, nil, err
+	}
+	if len(g.pieces) == 0 {
+		return Loaded{}, nil, nil, ErrNoRowsYet
+	}
+	var stale []ChunkArgs // pieces read before a column turned out text
+	for {
+		var parts []*frame.Table
+		var rep csvread.Report
+		for i := range g.pieces {
+			p := &g.pieces[i]
+			p.Text = g.text
+			if i > 0 {
+				p.Delimiter, p.Names = rep.Delimiter, parts[0].Names()
+			}
+			got, err := l.LoadChunk.Get(ctx, *p)
+			if err != nil {
+				return Loaded{}, nil, nil, err
+			}
+			p._data = nil // kept in the entry now; read again from the source if it leaves
+			parts = append(parts, got.table)
+			if i == 0 {
+				rep = got.Report
+				rep.Warnings = slices.Clone(rep.Warnings)
+			} else {
+				rep.Ragged += got.Report.Ragged
+				rep.Warnings = append(rep.Warnings, got.Report.Warnings...)
+			}
+		}
+		t, retext := frame.Concat(parts)
+		if len(retext) == 0 {
+			rep.Rows, rep.Bytes = t.Nrow(), g.end
+			if g.reset {
+				rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s got shorter: read again from its start", src.Name()))
+				g.reset = false
+			}
+			for _, p := range stale {
+				_ = l.LoadChunk.ClearArg(p)
+			}
+			old, g.built = g.built, &src
+			return Loaded{Report: rep, table: t}, slices.Clone(g.pieces), old, nil
+		}
+		// Numbers in one piece, text in another: every piece reads those
+		// columns as text, as one read of the whole file would.
+		for _, p := range g.pieces {
+			stale = append(stale, p) // read as text below: these readings go
+		}
+		grew := false
+		for _, j := range retext {
+			if !slices.Contains(g.text, j) {
+				g.text, grew = append(g.text, j), true
+			}
+		}
+		if !grew {
+			return Loaded{}, nil, nil, fmt.Errorf("load %s: internal error: pieces read as text do not join", src.Name())
+		}
+		slices.Sort(g.text)
+		g.text = slices.Clip(g.text)
+	}
+}
+
+// ErrNoRowsYet says a growing source has no whole record yet: the page
+// waits for its first rows.
+var ErrNoRowsYet = errors.New("no whole row has arrived yet")
+
+// update adds a piece for the whole records that arrived since the last
+// piece, or starts again from the start if the source shrank.
+func (g *growth) update(src Source) error {
+	var fresh []byte
+	var ended bool
+	switch {
+	case src.stream != nil:
+		data, done, _ := src.stream.state()
+		ended = done
+		fresh = data[min(g.end, int64(len(data))):]
+	default:
+		if src.Size < g.end {
+			g.pieces, g.end, g.text, g.reset = nil, 0, nil, true
+		}
+		if src.Size == g.end {
+			return nil
+		}
+		if int64(src.Size)*csvread.MemoryFactor > csvread.DefaultMemoryBudget {
+			return &csvread.InputError{Input: src.Path, Problem: fmt.Sprintf("%s is more than the memory budget allows", bytesize.Human(src.Size))}
+		}
+		f, err := os.Open(src.Path)
+		if err != nil {
+			return &csvread.InputError{Input: src.Path, Problem: "cannot open: " + unwrapPathError(err).Error(), Err: err}
+		}
+		defer f.Close()
+		fresh = make([]byte, src.Size-g.end)
+		n, err := f.ReadAt(fresh, g.end)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return &csvread.InputError{Input: src.Path, Problem: "read failed: " + err.Error(), Err: err}
+		}
+		fresh = fresh[:n]
+	}
+	cut := len(fresh)
+	if !ended {
+		cut, _ = csvread.Cut(fresh, math.MaxInt) // whole records only: the last line may be half written
+	}
+	if cut == 0 || len(bytes.TrimSpace(fresh[:cut])) == 0 {
+		return nil
+	}
+	piece := fresh[:cut]
+	sum := blake3.Sum256(piece)
+	g.pieces = append(g.pieces, ChunkArgs{Source: pieceSource(src), Start: g.end, End: g.end + int64(cut),
+		Hash: fmt.Sprintf("%x", sum[:]), _data: piece})
+	g.end += int64(cut)
+	return nil
+}
+
+// loadChunk parses one piece: the first with its header, the others with
+// the first's delimiter and names.
+func (l *Loaders) loadChunk(ctx context.Context, c ChunkArgs) (Loaded, error) {
+	if err := l.slow(ctx); err != nil {
+		return Loaded{}, err
+	}
+	data := c._data
+	if data == nil {
+		var err error
+		if data, err = c.read(); err != nil {
+			return Loaded{}, err
+		}
+	}
+	src := c.Source
+	var rep csvread.Report
+	opts := []csvread.Option{csvread.WithName(src.Name()), csvread.WithReport(&rep), csvread.WithTextColumns(c.Text...)}
+	if src.NASet {
+		opts = append(opts, csvread.WithNA(src.NA...))
+	}
+	delim := src.Delimiter
+	if c.Start > 0 {
+		delim = c.Delimiter
+		opts = append(opts, csvread.WithHeader(false))
+	} else if src.NoHeader {
+		opts = append(opts, csvread.WithHeader(false))
+	}
+	if delim != 0 {
+		opts = append(opts, csvread.WithDelimiter(delim))
+	}
+	t, err := csvread.ReadTable(ctx, bytes.NewReader(data), opts...)
+	if err != nil {
+		return Loaded{}, err
+	}
+	if c.Start > 0 {
+		t = named(t, c.Names)
+	}
+	return Loaded{Report: rep, table: t}, nil
+}
+
+// read reads a piece's bytes again from its source (its entry left the
+// cache) and checks they are still the bytes it was made of.
+func (c ChunkArgs) read() ([]byte, error) {
+	src := c.Source
+	var data []byte
+	if src.stream != nil {
+		all, _, _ := src.stream.state()
+		if c.End > int64(len(all)) {
+			return nil, &csvread.InputError{Input: src.Name(), Problem: "a piece of the stream is gone"}
+		}
+		data = all[c.Start:c.End]
+	} else {
+		f, err := os.Open(src.Path)
+		if err != nil {
+			return nil, &csvread.InputError{Input: src.Path, Problem: "cannot open: " + unwrapPathError(err).Error(), Err: err}
+		}
+		defer f.Close()
+		data = make([]byte, c.End-c.Start)
+		if _, err := f.ReadAt(data, c.Start); err != nil {
+			return nil, &csvread.InputError{Input: src.Path, Problem: "cannot read the rows followed: " + err.Error(), Err: err}
+		}
+	}
+	if sum := blake3.Sum256(data); fmt.Sprintf("%x", sum[:]) != c.Hash {
+		return nil, &csvread.InputError{Input: src.Name(), Problem: "rows already read were changed: follow reads rows appended at the end (F twice reads the file again)"}
+	}
+	return data, nil
+}
+
+// named gives a later piece the first piece's columns: its names, and as
+// many columns (a short row's missing fields are missing cells; a field
+// past the header's is dropped, as the first piece has no column for it).
+func named(t *frame.Table, names []string) *frame.Table {
+	cols := t.Columns()
+	for len(cols) < len(names) {
+		c := frame.Column{Type: series.String, Strs: make([]string, t.Nrow()), NAs: make([]bool, t.Nrow())}
+		for i := range c.NAs {
+			c.NAs[i] = true
+		}
+		cols = append(cols, c)
+	}
+	cols = cols[:len(names)]
+	for j := range cols {
+		cols[j].Name = names[j]
+	}
+	return frame.NewTable(cols, t.Nrow())
+}
+
+// ErrStreamWhole says a stream is JSON lines or Parquet, which are read
+// whole: the page waits for the stream's end.
+var ErrStreamWhole = errors.New("read whole once it has ended (JSON lines or Parquet, not delimited text)")
+
+// streamWhole reads a stream that is not delimited text (JSON lines,
+// Parquet) as standard input read whole, through load_csv, once it has
+// ended. It reports false for a stream of delimited text, which is read
+// in pieces.
+func (l *Loaders) streamWhole(ctx context.Context, src Source) (Loaded, bool, error) {
+	data, ended, _ := src.stream.state()
+	head := data[:min(len(data), 4<<10)]
+	if !parquetread.Sniff(head) && jsonlread.Sniff(head) != jsonlread.Lines {
+		return Loaded{}, false, nil
+	}
+	if !ended {
+		return Loaded{}, true, fmt.Errorf("%s: %w", src.Name(), ErrStreamWhole)
+	}
+	whole := pieceSource(src)
+	whole.stream, whole.Size, whole.Hash, whole._data = nil, int64(len(data)), stdinHash(data), data
+	loaded, err := l.Load.Get(ctx, whole)
+	return loaded, true, err
+}

@@ -1,0 +1,228 @@
+package loaders
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/cache"
+)
+
+// calls counts how one Get's calls were served, per function.
+type calls struct {
+	mu  sync.Mutex
+	got map[string][]cache.Outcome
+}
+
+func (c *calls) ctx() context.Context {
+	c.got = map[string][]cache.Outcome{}
+	return cache.WithCallObserver(context.Background(), func(fn string, o cache.Outcome) {
+		c.mu.Lock()
+		c.got[fn] = append(c.got[fn], o)
+		c.mu.Unlock()
+	})
+}
+
+func (c *calls) count(fn string, o cache.Outcome) int {
+	n := 0
+	for _, x := range c.got[fn] {
+		if x == o {
+			n++
+		}
+	}
+	return n
+}
+
+// followed returns the model of a followed file as it is now.
+func followed(t *testing.T, l *Loaders, c *calls, src Source) *DatasetModel {
+	t.Helper()
+	src, err := Stat(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := l.Model.Get(c.ctx(), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func appendTo(t *testing.T, path, text string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(text); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A followed file is read in pieces: rows appended since the last rerun
+// are one load_chunk miss, the pieces before them hits; a half-written
+// last line waits for its newline; a column that gets text in a later
+// piece is read as text in every piece, each cell as written.
+func TestFollowReadsAppendedRowsAsNewPieces(t *testing.T) {
+	l, _ := pipeline(t)
+	path := filepath.Join(t.TempDir(), "log.csv")
+	if err := os.WriteFile(path, []byte("t,level,ms\n1,info,7.50\n2,warn,12\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srcs, err := Resolve(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := srcs[0]
+	src.Follow = true
+	var c calls
+
+	m := followed(t, l, &c, src)
+	if m.Data().Nrow() != 2 || c.count("load_chunk", cache.Miss) != 1 {
+		t.Fatalf("first read: %d rows, load_chunk %v", m.Data().Nrow(), c.got["load_chunk"])
+	}
+	if c.count("load_csv", cache.Miss)+c.count("load_csv", cache.Hit) != 0 {
+		t.Fatalf("a followed file went through load_csv: %v", c.got)
+	}
+
+	appendTo(t, path, "3,info,5\n4,err")
+	m = followed(t, l, &c, src)
+	if got := m.Data().Nrow(); got != 3 {
+		t.Fatalf("after appending a row and half a line: %d rows, want 3 (the half line waits)", got)
+	}
+	if c.count("load_chunk", cache.Hit) != 1 || c.count("load_chunk", cache.Miss) != 1 {
+		t.Fatalf("the appended piece: load_chunk %v, want the old piece a hit and the new one a miss", c.got["load_chunk"])
+	}
+	if typ := m.Data().Col(2).Type; typ != series.Float {
+		t.Fatalf("ms is %v, want float (ints join floats)", typ)
+	}
+
+	appendTo(t, path, "or,slow\n")
+	m = followed(t, l, &c, src)
+	d := m.Data()
+	if d.Nrow() != 4 {
+		t.Fatalf("after the line was finished: %d rows", d.Nrow())
+	}
+	ms := d.Col(2)
+	if ms.Type != series.String {
+		t.Fatalf("ms holds text now (slow) and is %v", ms.Type)
+	}
+	var got []string
+	for i := range d.Nrow() {
+		got = append(got, ms.Text(i))
+	}
+	if strings.Join(got, "|") != "7.50|12|5|slow" {
+		t.Fatalf("ms cells %q, want each as written: 7.50|12|5|slow", got)
+	}
+	if n := l.LoadChunk.Stats().Entries; n != 3 {
+		t.Fatalf("load_chunk holds %d entries for 3 pieces: the readings before ms turned text were kept", n)
+	}
+
+	// A rerun with nothing new is all hits.
+	followed(t, l, &c, src)
+	if c.count("load_chunk", cache.Miss) != 0 || c.count("dataset_model", cache.Miss) != 0 {
+		t.Fatalf("a rerun with nothing appended missed: %v", c.got)
+	}
+
+	// Truncated (a log rotated): read again from the start, and said.
+	if err := os.WriteFile(path, []byte("t,level,ms\n9,info,1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m = followed(t, l, &c, src)
+	if m.Data().Nrow() != 1 || !strings.Contains(strings.Join(m.Report.Warnings, "\n"), "got shorter") {
+		t.Fatalf("after truncation: %d rows, warnings %q", m.Data().Nrow(), m.Report.Warnings)
+	}
+}
+
+// Standard input streams: its first rows are a model while the rest is
+// still arriving; before a whole row arrives the load says so; the last
+// line, without a newline, comes when the stream ends.
+func TestStreamShowsRowsWhileArriving(t *testing.T) {
+	l, _ := pipeline(t)
+	r, w := io.Pipe()
+	src := StreamSource(r)
+	var c calls
+	model := func() (*DatasetModel, error) {
+		s, err := Stat(src)
+		if err != nil {
+			return nil, err
+		}
+		return l.Model.Get(c.ctx(), s)
+	}
+	if _, err := model(); !errors.Is(err, ErrNoRowsYet) {
+		t.Fatalf("before any row: %v, want ErrNoRowsYet", err)
+	}
+	if _, err := w.Write([]byte("a,b\n1,x\n2,y\n3,")); err != nil {
+		t.Fatal(err)
+	}
+	m := waitModel(t, model, 2)
+	if !src.Streaming() || m.Source.Ended {
+		t.Fatalf("the stream is still open, yet the model's source says ended")
+	}
+	if _, err := w.Write([]byte("z")); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	m = waitModel(t, model, 3)
+	if !m.Source.Ended || m.Data().Col(1).Text(2) != "z" {
+		t.Fatalf("after the end: ended %v, last cell %q", m.Source.Ended, m.Data().Col(1).Text(2))
+	}
+}
+
+// waitModel asks for the model until it has rows rows: the stream's
+// reader fills it in the background.
+func waitModel(t *testing.T, model func() (*DatasetModel, error), rows int) *DatasetModel {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		m, err := model()
+		if err == nil && m.Data().Nrow() == rows {
+			return m
+		}
+		if time.Now().After(deadline) {
+			n := -1
+			if m != nil {
+				n = m.Data().Nrow()
+			}
+			t.Fatalf("the stream's model never had %d rows: %d rows, %v", rows, n, err)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// A followed file keeps one model, not one per piece it grew by: the
+// model of fewer rows leaves dataset_model when a newer one is built.
+func TestFollowKeepsOneModel(t *testing.T) {
+	l, _ := pipeline(t)
+	path := filepath.Join(t.TempDir(), "log.csv")
+	if err := os.WriteFile(path, []byte("a,b\n1,x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srcs, err := Resolve(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := srcs[0]
+	src.Follow = true
+	var c calls
+	for i := range 5 {
+		appendTo(t, path, "2,y\n")
+		if m := followed(t, l, &c, src); m.Data().Nrow() != i+2 {
+			t.Fatalf("append %d: %d rows", i+1, m.Data().Nrow())
+		}
+	}
+	if n := l.Model.Stats().Entries; n != 1 {
+		t.Fatalf("dataset_model holds %d entries after five appends, want 1", n)
+	}
+	if n := l.LoadChunk.Stats().Entries; n != 5 {
+		t.Fatalf("load_chunk holds %d pieces, want 5", n)
+	}
+}

@@ -1,0 +1,144 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/hitmiss/hitmiss/loaders"
+)
+
+// A growing source — standard input while it streams, a file followed with
+// F or --follow — is watched while it is shown: a few times a second the
+// explorer looks at its size (a stat, or the stream's count of bytes), and
+// when rows arrived it reruns the page, like a Streamlit script rerun by
+// new data. The rerun reads only the new piece (a load_chunk miss; the
+// pieces before it are hits, as the panel shows), and the title counts the
+// rows as they come. Nothing is scheduled while nothing grows.
+
+// growPoll is how often a growing source is looked at; firstPoll, while
+// a stream has shown no row yet.
+const (
+	growPoll  = 250 * time.Millisecond
+	firstPoll = 50 * time.Millisecond
+)
+
+// growTickMsg asks whether the growing source shown has grown.
+type growTickMsg struct{}
+
+// followCommands is F.
+func followCommands(k KeyMap) commandTable {
+	return commandTable{title: "follow", commands: []command{
+		{key: k.Follow, views: everyView &^ viewsOf(viewList, viewSheets), run: toggleFollow},
+	}}
+}
+
+// toggleFollow is F: follow the file shown (read rows appended to it as
+// they come, as tail -f does), or stop.
+func toggleFollow(s *scope) intent {
+	src := s.q.Source
+	if src == nil {
+		return intent{}
+	}
+	if !src.Followable() {
+		what := "a URL is read once"
+		if src.Kind == loaders.Stdin {
+			what = "standard input streams by itself"
+		} else if src.Kind == loaders.Bundled {
+			what = "a bundled dataset never grows"
+		}
+		s.note.text = fmt.Sprintf("F follows a file: %s", what)
+		return intent{}
+	}
+	src.Follow = !src.Follow
+	if src.Follow {
+		s.note.text = fmt.Sprintf("following %s: rows appended to it are read as they come, each piece a load_chunk miss (F: stop)", Sanitize(src.Name()))
+	} else {
+		s.note.text = fmt.Sprintf("stopped following %s: read whole again, through load_csv", Sanitize(src.Name()))
+	}
+	return rerunQuery()
+}
+
+// watchGrowth schedules the next look at the growing source shown, if it
+// grows and no look is scheduled: once per page, so an idle explorer over
+// a file that is not followed schedules nothing.
+func (m *Model) watchGrowth() tea.Cmd {
+	if m.runs.watching || !m.wire.listen || !m.growing() {
+		return nil
+	}
+	m.runs.watching = true
+	every := growPoll
+	if m.ctx.page.Base == nil {
+		every = firstPoll
+	}
+	return tea.Tick(every, func(time.Time) tea.Msg { return growTickMsg{} })
+}
+
+// growing reports whether the source shown can grow: a followed file, or
+// a stream that has not ended (or has not sent a whole row yet).
+func (m *Model) growing() bool {
+	src := m.q.Source
+	if src == nil || m.q.View == viewList || m.q.View == viewSheets || !src.Growing() {
+		return false
+	}
+	if p := m.ctx.page; p.Base != nil && p.Query.Source == src && !p.Base.Source.Streaming() && !src.Follow {
+		return false // the stream ended and its last page is shown
+	}
+	return true
+}
+
+// onGrowTick reruns the page when the growing source shown has more bytes
+// than its page was made of (or ended); otherwise it looks again later.
+func (m Model) onGrowTick() (tea.Model, tea.Cmd) {
+	m.runs.watching = false
+	if !m.growing() {
+		return m, nil
+	}
+	if m.rerun.running() {
+		return m, m.watchGrowth() // the rerun in flight reads what arrived
+	}
+	now, err := loaders.Stat(*m.q.Source)
+	p := m.ctx.page
+	var was loaders.Source
+	if p.Base != nil && p.Query.Source == m.q.Source {
+		was = p.Base.Source
+	}
+	grown := err != nil || p.Base == nil || now.Size != was.Size || now.Ended != was.Ended || !now.ModTime.Equal(was.ModTime)
+	if waiting(p.Err) {
+		grown = now.Size > 0 || now.Ended
+	}
+	if !grown {
+		return m, m.watchGrowth()
+	}
+	return m, m.rerun.start(m.q)
+}
+
+// growthTitle is the title's word for a growing source: streaming (with
+// the rows so far, counted by the title already) or following.
+func growthTitle(p *loaders.DatasetModel) string {
+	switch src := p.Source; {
+	case src.Streaming():
+		return "streaming…"
+	case src.Follow:
+		return "following (F: stop)"
+	}
+	return ""
+}
+
+// waiting reports whether a page's error only says a stream has not sent
+// what it needs yet.
+func waiting(err error) bool {
+	return errors.Is(err, loaders.ErrNoRowsYet) || errors.Is(err, loaders.ErrStreamWhole)
+}
+
+// waitingView stands in for the table while a stream has sent no whole
+// row yet, or is read whole and has not ended.
+func waitingView(s *scope, err error, width int) string {
+	text := fmt.Sprintf("waiting for the first rows of %s… (they show as they arrive)", Sanitize(s.q.Source.Name()))
+	if errors.Is(err, loaders.ErrStreamWhole) {
+		text = fmt.Sprintf("waiting for the end of %s: JSON lines and Parquet are read whole", Sanitize(s.q.Source.Name()))
+	}
+	return s.ctx.Styles.Subtle.Render(clip(text, width))
+}

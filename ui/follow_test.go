@@ -1,0 +1,63 @@
+package ui
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/hitmiss/hitmiss/cache"
+)
+
+// F follows the file shown: rows appended to it show at the next look,
+// read as one new piece (a load_chunk miss, the piece before it a hit);
+// F again stops, and the file is read whole through load_csv.
+func TestFollowShowsAppendedRows(t *testing.T) {
+	d := openCSV(t, "log.csv", "t,level\n1,info\n2,warn\n")
+	path := d.m.q.Source.Path
+	d.key("F")
+	d.settle()
+	mustContain(t, title(d), "following", "2 rows")
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("3,error\n4,info\n")
+	f.Close()
+	d.send(growTickMsg{})
+	p := d.m.ctx.page // the rerun the look started (the events after it rerun once more, all hits)
+	mustContain(t, title(d), "4 rows")
+	var chunks []cache.Outcome
+	for _, c := range p.Calls {
+		if c.Fn == "load_chunk" {
+			chunks = append(chunks, c.Outcome)
+		}
+	}
+	if len(chunks) != 2 || chunks[0] != cache.Hit || chunks[1] != cache.Miss {
+		t.Fatalf("the rerun after the append: load_chunk %v, want a hit then a miss", chunks)
+	}
+	d.settle()
+	// Nothing new: the look starts no rerun.
+	reruns := d.m.runs.reruns
+	d.send(growTickMsg{})
+	if d.m.runs.reruns != reruns {
+		t.Fatalf("a look with nothing appended reran the page")
+	}
+	d.key("F")
+	d.settle()
+	if strings.Contains(title(d), "following") || !strings.Contains(title(d), "4 rows") {
+		t.Fatalf("F again: %q", title(d))
+	}
+	if p := d.m.ctx.page; p.Count(cache.Miss) == 0 || !strings.Contains(strings.Join(p.Misses(), ","), "load_csv") {
+		t.Fatalf("stopping follow did not read the file whole: misses %v", p.Misses())
+	}
+}
+
+// F on a bundled dataset says why it does nothing.
+func TestFollowNeedsAFile(t *testing.T) {
+	d := weather(t)
+	d.key("F")
+	mustContain(t, d.screen(), "F follows a file: a bundled dataset never grows")
+	if d.m.q.Source.Follow {
+		t.Fatal("a bundled dataset was marked followed")
+	}
+}
