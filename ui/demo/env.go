@@ -187,6 +187,13 @@ func (v verdict) short() string {
 
 // detail says what else the rerun shows, in words.
 func (v verdict) detail() string {
+	if v.word == wordCancelled {
+		// What ran did not return: nothing was computed, nothing replayed.
+		if len(v.missed) == 0 {
+			return ""
+		}
+		return "stopped while " + strings.Join(dedupe(v.missed), ", ") + " ran"
+	}
 	var parts []string
 	if len(v.missed) > 0 {
 		parts = append(parts, "ran "+strings.Join(dedupe(v.missed), ", "))

@@ -369,7 +369,11 @@ func (m Model) presentView(w, h int) []string {
 		add(st.Subtle, l)
 	}
 	for _, l := range m.pageLines() {
-		add(st.Cell, "  "+l)
+		style := st.Cell
+		if m.busy {
+			style = st.Subtle // the page before: the rerun has not written its own yet
+		}
+		add(style, "  "+l)
 	}
 	tbl := m.table()
 	if len(out)+len(tbl)+2 <= h && w >= tableWidth(tbl) {

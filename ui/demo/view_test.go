@@ -213,8 +213,8 @@ func TestEscShowsCancelledNotAResult(t *testing.T) {
 	d.key("esc")
 	d.settled()
 	s := d.m.View()
-	mustShow(t, s, "CANCELLED")
-	if strings.Contains(s, "Result: 0") || strings.Contains(s, "ERROR") {
+	mustShow(t, s, "CANCELLED", "stopped while expensive_computation ran")
+	if strings.Contains(s, "Result: 0") || strings.Contains(s, "ERROR") || strings.Contains(s, "ran expensive_computation") {
 		t.Fatalf("esc shows a result or an error:\n%s", s)
 	}
 }
