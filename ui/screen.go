@@ -98,7 +98,9 @@ func (m Model) View() string {
 		lines = append(lines, fit(left, w, body)...)
 	case l.beside:
 		left = fit(left, l.mainW, body)
+		m.panel.SetSize(l.panelW, body) // a two-line notice takes a line of the panel's too: its log keeps the newest
 		right := fit(splitLines(m.panel.View()), l.panelW, body)
+		m.panel.SetSize(l.panelW, l.panelH)
 		for i := range left {
 			lines = append(lines, pad(left[i], l.mainW)+" "+right[i])
 		}

@@ -8,10 +8,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/loaders"
 )
 
@@ -288,5 +290,21 @@ func TestLongNoticeWrapsAt80(t *testing.T) {
 	}
 	if got := lines[21] + " " + lines[22]; !strings.Contains(got, "THE-END") {
 		t.Fatalf("the notice's end is lost:\n%s", d.screen())
+	}
+}
+
+// Beside the table, a notice on two lines shortens the panel from below
+// its title, not its newest event.
+func TestLongNoticeKeepsThePanelsNewestEvent(t *testing.T) {
+	d := weather(t)
+	d.send(tea.WindowSizeMsg{Width: 100, Height: 15})
+	for i := range 20 { // a log longer than the panel
+		d.m.panel.record(cache.Event{Kind: cache.EventMiss, Func: "f", Key: fmt.Sprintf("f(%d)", i), Time: time.Now()})
+	}
+	newest := "miss f(19)"
+	d.m.note.text = strings.Repeat("a long notice ", 10) + "THE-END"
+	s := d.screen()
+	if !strings.Contains(s, "THE-END") || !strings.Contains(s, newest) {
+		t.Fatalf("the notice's end or the newest event %q is lost:\n%s", newest, s)
 	}
 }
