@@ -1274,6 +1274,7 @@ func (f *Func[A, R]) Stats() Stats {
 		InFlight:      len(f.inflight),
 		Spinner:       f.spinner,
 		Persist:       f.persist != nil,
+		PerSession:    f.cfg.session,
 	}
 	for _, c := range f.inflight {
 		s.Waiting += c.waiters

@@ -189,6 +189,7 @@ type Stats struct {
 	NextExpiry                                                          time.Time     // when the oldest entry expires; zero without TTL or entries
 	Spinner                                                             string
 	Persist                                                             bool
+	PerSession                                                          bool // ScopeSession: each session has its own entries
 }
 
 // HitRatio is Hits/(Hits+Misses), or 0 before any call.

@@ -215,8 +215,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
+		// A resize redraws what the last rerun computed: it calls no cached
+		// function, so it adds no hit. Only a chart, whose dots are sized to
+		// the window, reruns for its new size.
+		before := m.q.Views
 		m.setSize(msg.Width, msg.Height)
-		return m, m.rerun.start(m.q)
+		if m.q.Views.DotsW != before.DotsW || m.q.Views.DotsH != before.DotsH {
+			return m, m.rerun.start(m.q)
+		}
+		return m, nil
 	case pageMsg:
 		return m.onPage(msg.page)
 	case previewMsg:
@@ -331,6 +338,11 @@ func (m Model) onEvent(ev cache.Event) (tea.Model, tea.Cmd) {
 	case cache.EventHit, cache.EventMiss, cache.EventComputed, cache.EventError, cache.EventInvalidated:
 		return m, tea.Batch(cmds...)
 	}
+	if ev.Kind == cache.EventCleared && ev.Session != "" && ev.Session != m.rerun.session {
+		// Another session ended: only its own entries left, none this page
+		// used, and its log lines are what this screen has to show.
+		return m, tea.Batch(cmds...)
+	}
 	// Events come in bursts (a clear announces every function it empties):
 	// one rerun after the burst is enough.
 	return m, tea.Batch(append(cmds, m.debounce())...)
@@ -409,6 +421,9 @@ func (m *Model) do(in intent) tea.Cmd {
 func (m *Model) focusOn(f focusKind) {
 	m.lay.focus = f
 	m.panel.focused = f == focusPanel
+	if !m.panel.focused {
+		m.panel.back = 0 // leaving the panel, its log follows the newest events again
+	}
 }
 
 // cancel stops the reruns in flight (esc while something computes) and

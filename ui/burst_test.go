@@ -117,7 +117,7 @@ func checkSettled(t *testing.T, m Model, at string) {
 		if p.Filtered {
 			count = fmt.Sprintf("%s of %s rows match", commas(p.Rows.Len()), commas(p.Total))
 		}
-		full := "hitmiss · " + clipStart(Sanitize(q.Source.Name()), max(m.ctx.Width/3, 12)) + " · " + count
+		full := "hitmiss · " + clipStart(Sanitize(q.Source.Name()), max(m.ctx.Width/3, 16)) + " · " + count
 		cut := strings.TrimSuffix(head, "…")
 		if !strings.HasPrefix(head, full) && !strings.HasPrefix(full, cut) {
 			t.Fatalf("%s: the title %q does not say the page's %q", where(), head, full)

@@ -213,3 +213,102 @@ func walkDemo(t *testing.T, s *tmuxSession, width int) {
 	// before the test removes the folder it persisted to).
 	s.quit()
 }
+
+// Honest verdicts at 80x24, in both layouts: a rerun in progress says
+// RUNNING (cache on or off), esc says CANCELLED and shows no made-up
+// result, a miss says why, and a script's error is an ERROR with its
+// message.
+func TestDemoVerdictsAreHonest(t *testing.T) {
+	for _, layout := range []struct {
+		name string
+		args []string
+	}{{"80x24", nil}, {"present-80x24", []string{"--present"}}} {
+		t.Run(layout.name, func(t *testing.T) {
+			s := startTmuxSized(t, 80, 24, append([]string{"demo", "--slow", "1m"}, layout.args...)...)
+			s.waitText("RUNNING")
+			s.waitText("cache on")
+			s.keys("Escape")
+			sc := s.waitText("CANCELLED")
+			if strings.Contains(sc, "Result: 0") {
+				t.Fatalf("esc shows a made-up result:\n%s", sc)
+			}
+			s.keys("u")
+			s.waitText("cache off")
+			sc = s.waitText("RUNNING")
+			if regexp.MustCompile(`(MISS|HIT) [0-9.]+ [µm]?s →`).MatchString(sc) {
+				t.Fatalf("a running rerun shows the verdict before it:\n%s", sc)
+			}
+			s.keys("Escape")
+			s.waitText("CANCELLED")
+			s.quit()
+		})
+	}
+}
+
+// At 80x24 with a short sleep: a miss names its cause (the first call, a
+// new argument), and M twice in the copies chapter is an ERROR with
+// pandas' message, not a HIT.
+func TestDemoMissesSayWhyAndErrorsAreErrors(t *testing.T) {
+	for _, layout := range []struct {
+		name string
+		args []string
+	}{{"80x24", nil}, {"present-80x24", []string{"--present"}}} {
+		t.Run(layout.name, func(t *testing.T) {
+			s := startTmuxSized(t, 80, 24, append([]string{"demo", "--slow", "50ms", "2"}, layout.args...)...)
+			s.waitText("2/21 · Changing an argument")
+			s.waitText("(first call)")
+			s.keys("l")
+			s.waitText("(new argument)")
+			s.keys("n", "n", "n", "n", "n")
+			s.waitText("7/21")
+			s.waitText("cache.Resource columns: Base, Date/Time, Lat, Lon")
+			s.keys("M")
+			s.waitText("resource:  dropped Lat")
+			s.keys("M")
+			sc := s.waitText("→ ERROR") // the watch line says "an ERROR" too
+			if !strings.Contains(strings.Join(strings.Fields(sc), " "), `KeyError: "['Lat'] not found in axis"`) {
+				t.Fatalf("the error's message is not shown:\n%s", sc)
+			}
+			if strings.Contains(sc, "█") && strings.Contains(sc, "HIT ") && !strings.Contains(sc, "→ ERROR") {
+				t.Fatalf("an error under a HIT:\n%s", sc)
+			}
+			s.quit()
+		})
+	}
+}
+
+// Counts that add up, at 80x24: # in the code chapter shows the old
+// version's entry kept (1 +1 old), and a resize redraws without a rerun
+// (the hits stay).
+func TestDemoCountsAddUp(t *testing.T) {
+	s := startTmuxSized(t, 80, 24, "demo", "--slow", "50ms", "3")
+	s.waitText("Version v1 · Result: 420")
+	s.keys("#")
+	s.waitText("Version v2 · Result: 421")
+	sc := s.waitText("1 +1 old")
+	hits := regexp.MustCompile(`expensive_computation +data +1 \+1 old +(\d+)`).FindStringSubmatch(sc)
+	if hits == nil {
+		t.Fatalf("no row for expensive_computation:\n%s", sc)
+	}
+	s.tmux("resize-window", "-t", s.name, "-x", "120", "-y", "40").Run()
+	s.waitFor("the 120x40 screen", func(sc string) bool { return strings.Count(sc, "\n") >= 39 })
+	s.tmux("resize-window", "-t", s.name, "-x", "80", "-y", "24").Run()
+	sc = s.waitFor("the 80x24 screen", func(sc string) bool { return strings.Count(sc, "\n") <= 24 })
+	again := regexp.MustCompile(`expensive_computation +data +1 \+1 old +(\d+)`).FindStringSubmatch(sc)
+	if again == nil || again[1] != hits[1] {
+		t.Fatalf("after resizing, hits %v, were %s:\n%s", again, hits[1], sc)
+	}
+	s.quit()
+}
+
+// In the explorer at 80x24, # (a new load_csv Version) shows the old
+// version's entry kept beside the new one.
+func TestExplorerShowsVersionsSetAside(t *testing.T) {
+	s := startTmuxSized(t, 80, 24, "seattle-weather")
+	s.waitText("rerun #1")
+	s.keys("#")
+	s.waitFor("load_csv 1 +1 old", func(sc string) bool {
+		return regexp.MustCompile(`load_csv +data +1 \+1 old`).MatchString(sc)
+	})
+	s.quit()
+}

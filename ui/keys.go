@@ -22,6 +22,7 @@ type KeyMap struct {
 	BumpVersion, BreakShared   key.Binding // the talk's live keys (livekeys.go)
 	ClearEntry                 key.Binding
 	Columns                    ColumnKeys // columns.go
+	InPanel                    PanelKeys  // panel.go, while the panel has the focus
 	Help, Quit                 key.Binding
 	Mark, MarkWhere            key.Binding // marks.go
 	UnmarkWhere, MarkedSheet   key.Binding
@@ -81,6 +82,7 @@ func DefaultKeyMap() KeyMap {
 		BreakShared:    b([]string{"B"}, "B", "break dataset_model: Validate"),
 		ClearEntry:     b([]string{"D"}, "D", "clear this dataset's model"),
 		Columns:        defaultColumnKeys(b),
+		InPanel:        defaultPanelKeys(b),
 		FreqColumns:    b([]string{"V"}, "V", "frequency of columns…"),
 		GroupBy:        b([]string{"A"}, "A", "aggregate column by…"),
 		Line:           b([]string{"L"}, "L", "line chart"),
@@ -146,5 +148,6 @@ func (k KeyMap) helpGroups() []helpGroup {
 	for _, t := range commandTables(k) {
 		groups = append(groups, helpGroup{t.title, t.bindings()})
 	}
+	groups = append(groups, helpGroup{"in the cache panel (tab)", k.InPanel.bindings()})
 	return append(groups, helpGroup{"in a prompt", k.promptKeys()})
 }

@@ -77,6 +77,9 @@ func (c *cachePanel) record(ev cache.Event) {
 
 func (c *cachePanel) append(l logLine) {
 	c.log = append(c.log, l)
+	if c.back > 0 {
+		c.back++ // scrolled back, the lines read stay in place
+	}
 	if len(c.log) > logSize {
 		c.log = c.log[len(c.log)-logSize:]
 	}
@@ -122,19 +125,48 @@ func (c *cachePanel) called() (used []cache.Stats, idle []string) {
 	return used, idle
 }
 
+// PanelKeys are the cache panel's keys while it has the focus (tab): ↑/↓
+// select a function (x clears it), k/j and pgup/pgdn scroll the event log
+// a line or a screen of the log at a time.
+type PanelKeys struct {
+	Up, Down             key.Binding
+	Older, Newer         key.Binding
+	OlderPage, NewerPage key.Binding
+}
+
+func defaultPanelKeys(b func(keys []string, k, help string) key.Binding) PanelKeys {
+	return PanelKeys{
+		Up:        b([]string{"up"}, "↑", "function up"),
+		Down:      b([]string{"down"}, "↓", "function down"),
+		Older:     b([]string{"k"}, "k", "log line up"),
+		Newer:     b([]string{"j"}, "j", "log line down"),
+		OlderPage: b([]string{"pgup", "ctrl+u", "ctrl+b"}, "pgup", "log page up"),
+		NewerPage: b([]string{"pgdown", "ctrl+d", "ctrl+f", " "}, "pgdn", "log page down"),
+	}
+}
+
+func (k PanelKeys) bindings() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Older, k.Newer, k.OlderPage, k.NewerPage}
+}
+
 // Update handles keys while the panel has focus; it returns a notice.
 func (c *cachePanel) Update(msg tea.KeyMsg) (notice string) {
 	k := c.ctx.Keys
-	used, _ := c.called()
+	used, idle := c.called()
+	page := max(c.plan(len(used), len(idle) > 0).log, 1)
 	switch {
-	case key.Matches(msg, k.Up):
+	case key.Matches(msg, k.InPanel.Up):
 		c.sel = max(c.sel-1, 0)
-	case key.Matches(msg, k.Down):
+	case key.Matches(msg, k.InPanel.Down):
 		c.sel = min(c.sel+1, max(len(used)-1, 0))
-	case key.Matches(msg, k.PageUp):
-		c.back = min(c.back+max(c.height/2, 1), max(len(c.log)-1, 0))
-	case key.Matches(msg, k.PageDown):
-		c.back = max(c.back-max(c.height/2, 1), 0)
+	case key.Matches(msg, k.InPanel.Older):
+		c.scroll(1)
+	case key.Matches(msg, k.InPanel.Newer):
+		c.scroll(-1)
+	case key.Matches(msg, k.InPanel.OlderPage):
+		c.scroll(page)
+	case key.Matches(msg, k.InPanel.NewerPage):
+		c.scroll(-page)
 	case key.Matches(msg, k.ClearFunc):
 		if c.sel < len(used) {
 			name := used[c.sel].Name
@@ -151,10 +183,16 @@ func (c *cachePanel) Update(msg tea.KeyMsg) (notice string) {
 	return ""
 }
 
+// scroll moves the log n lines back (older), or forward when n < 0; the
+// log never scrolls past its oldest line.
+func (c *cachePanel) scroll(n int) {
+	c.back = min(max(c.back+n, 0), max(len(c.log)-1, 0))
+}
+
 // ShortHelp implements help.KeyMap.
 func (c *cachePanel) ShortHelp() []key.Binding {
 	k := c.ctx.Keys
-	return []key.Binding{k.Up, k.Down, k.ClearFunc, k.PageUp, k.Focus}
+	return []key.Binding{k.InPanel.Up, k.InPanel.Down, k.ClearFunc, k.InPanel.Older, k.InPanel.Newer, k.InPanel.OlderPage, k.InPanel.NewerPage, k.Focus}
 }
 
 // FullHelp implements help.KeyMap.
@@ -164,38 +202,131 @@ func (c *cachePanel) FullHelp() [][]key.Binding {
 }
 
 // panelColumn is one column of the function table; columns are dropped,
-// least useful first, when the panel is narrow.
+// least useful first, when the panel is narrow, and widened to their long
+// form (kind "resource" for "res") when there is room left.
 type panelColumn struct {
 	head     string
 	width    int
 	priority int // lower survives longer
-	value    func(s cache.Stats) string
+	value    func(s cache.Stats, long bool) string
 }
 
 var panelColumns = []panelColumn{
-	{"kind", 4, 6, func(s cache.Stats) string {
-		if s.Kind == cache.KindResource {
-			return "res"
+	{"kind", 4, 1, kindText},
+	{"ent", 3, 2, entriesText},
+	{"hits", 4, 0, func(s cache.Stats, _ bool) string { return fmt.Sprint(s.Hits) }},
+	{"miss", 4, 0, func(s cache.Stats, _ bool) string { return fmt.Sprint(s.Misses) }},
+	{"hit%", 4, 4, func(s cache.Stats, _ bool) string { return ratio(s) }},
+	{"exp", 3, 7, func(s cache.Stats, _ bool) string { return fmt.Sprint(s.Expirations) }},
+	{"evi", 3, 8, func(s cache.Stats, _ bool) string { return fmt.Sprint(s.Evictions) }},
+	{"clr", 3, 5, func(s cache.Stats, _ bool) string { return fmt.Sprint(s.Clears) }},
+	{"bytes", 6, 3, bytesText},
+	{"ttl", 3, 9, func(s cache.Stats, _ bool) string { return ttlText(s) }},
+}
+
+// kindText is what a function is: data (a copy per caller), a resource
+// (one object shared by every caller), or a session resource (one per
+// session, as session_place): the difference a talk is about.
+func kindText(s cache.Stats, long bool) string {
+	switch {
+	case s.PerSession && long:
+		return "session"
+	case s.PerSession:
+		return "sess"
+	case s.Kind == cache.KindResource && long:
+		return "resource"
+	case s.Kind == cache.KindResource:
+		return "res"
+	}
+	return "data"
+}
+
+// entriesText counts the entries, and the versions set aside (#: a new
+// Version keeps the old one's entries, to be served again on the way
+// back): "1 +1 old", or "1+1" when narrow.
+func entriesText(s cache.Stats, long bool) string {
+	switch {
+	case s.SetAside == 0:
+		return fmt.Sprint(s.Entries)
+	case long:
+		return fmt.Sprintf("%d +%d old", s.Entries, s.SetAside)
+	}
+	return fmt.Sprintf("%d+%d", s.Entries, s.SetAside)
+}
+
+func bytesText(s cache.Stats, _ bool) string {
+	switch {
+	case s.PerSession:
+		// Each session's own object: nobody else holds it.
+		return "-"
+	case s.Kind == cache.KindResource:
+		// A resource shares what it holds (a model's frame is the load's,
+		// a predicate reads the model's columns): counting it again would
+		// count those bytes twice.
+		return "shared"
+	}
+	return humanSize(s.Bytes + s.SetAsideBytes)
+}
+
+// minLogLines is how many lines of the event log the panel keeps whenever
+// its height allows: the log is what a talk points at, so the function
+// table shrinks first (functions not called yet, then the functions that do
+// not fit, each folded into one line).
+const minLogLines = 3
+
+// panelPlan is how the panel's height is shared out.
+type panelPlan struct {
+	rows     int  // functions given a line of the table (a window around the selection)
+	first    int  // the first of them
+	header   bool // the table's header line
+	folded   bool // a line naming the functions not given a row, with their kinds
+	idleLine bool // the line listing the functions not called yet
+	events   bool // the "events" line over the log
+	log      int  // lines of the log
+}
+
+// plan shares the panel's height out between the title, the table, and
+// the log, which keeps minLogLines lines when the height allows.
+func (c *cachePanel) plan(used int, idle bool) panelPlan {
+	p := panelPlan{events: true, header: true}
+	room := c.height - 1 // the title
+	if room-1 < minLogLines {
+		// Too short for a table: the log, as much as fits.
+		p.events, p.header = false, false
+		p.log = max(room, 0)
+		return p
+	}
+	table := room - 1 - minLogLines // under the events line, over the log
+	switch {
+	case table >= 1+used+1 && idle:
+		p.rows, p.idleLine = used, true
+	case table >= 1+used:
+		p.rows = used
+	case table >= 3:
+		p.rows, p.folded = table-2, true
+	case table >= 1:
+		p.header, p.folded = false, used > 0
+		if !p.folded {
+			table = 0
 		}
-		return "data"
-	}},
-	{"ent", 4, 2, func(s cache.Stats) string { return fmt.Sprint(s.Entries) }},
-	{"hits", 5, 0, func(s cache.Stats) string { return fmt.Sprint(s.Hits) }},
-	{"miss", 5, 0, func(s cache.Stats) string { return fmt.Sprint(s.Misses) }},
-	{"hit%", 4, 4, ratio},
-	{"exp", 4, 7, func(s cache.Stats) string { return fmt.Sprint(s.Expirations) }},
-	{"evi", 4, 8, func(s cache.Stats) string { return fmt.Sprint(s.Evictions) }},
-	{"clr", 4, 5, func(s cache.Stats) string { return fmt.Sprint(s.Clears) }},
-	{"bytes", 6, 3, func(s cache.Stats) string {
-		if s.Kind == cache.KindResource {
-			// A resource shares what it holds (a model's frame is the load's,
-			// a predicate reads the model's columns): counting it again would
-			// count those bytes twice.
-			return "shared"
+	default:
+		p.header = false
+	}
+	if used == 0 {
+		p.header = false
+	}
+	lines := p.rows
+	for _, on := range []bool{p.header, p.folded, p.idleLine} {
+		if on {
+			lines++
 		}
-		return humanSize(s.Bytes)
-	}},
-	{"ttl", 4, 9, ttlText},
+	}
+	p.log = room - 1 - lines
+	// The window of functions shown keeps the selection in it.
+	if p.rows < used {
+		p.first = min(max(c.sel-p.rows+1, 0), used-p.rows)
+	}
+	return p
 }
 
 // View implements component: the title, the table of functions, the
@@ -207,30 +338,39 @@ func (c *cachePanel) View() string {
 	st := c.ctx.Styles
 	used, idle := c.called()
 	c.sel = min(c.sel, max(len(used)-1, 0))
-	out := append([]string{c.titleLine()}, c.functionTable(used)...)
-	// In a room (serve, --split) the log says who did what: a short panel
-	// (80x24) gives it the line that lists the functions not called yet.
-	roomy := c.ctx.member == nil || c.height-len(out)-2 >= 2
-	if len(idle) > 0 && roomy {
-		out = append(out, st.Subtle.Render(clip("  not called yet: "+strings.Join(idle, ", "), c.width)))
+	p := c.plan(len(used), len(idle) > 0)
+	foldedIdle := ""
+	if len(idle) > 0 && !p.idleLine {
+		foldedIdle = fmt.Sprintf("%d not called yet", len(idle))
 	}
-	out = append(out, st.PanelTitle.Render(clip("events", c.width)))
-	room := c.height - len(out)
-	if room <= 0 {
-		return strings.Join(out[:min(len(out), c.height)], "\n")
+	out := []string{c.titleLine(foldedIdle)}
+	out = append(out, c.functionTable(used, p)...)
+	if p.idleLine {
+		out = append(out, st.Subtle.Render(foldList("  not called yet: ", idle, c.width)))
 	}
-	return strings.Join(append(out, c.eventLog(room)...), "\n")
+	if p.events {
+		out = append(out, st.PanelTitle.Render(clip(c.eventsTitle(), c.width)))
+	}
+	out = append(out, c.eventLog(p.log)...)
+	return strings.Join(out[:min(len(out), c.height)], "\n")
 }
 
 // titleLine is the panel's first line; focused, it lists the panel's keys.
-func (c *cachePanel) titleLine() string {
+// extra is said after the title when there is no line for it.
+func (c *cachePanel) titleLine(extra string) string {
 	st := c.ctx.Styles
 	title := "cache"
 	if c.ctx.member != nil {
 		title += " · " + roomLine(c.ctx.member)
 	}
+	if extra != "" {
+		title += " · " + extra
+	}
 	if c.focused {
-		title = "▶ cache · ↑↓ select · x clear · pgup log · tab back"
+		title = "▶ cache · ↑↓ select · x clear · j/k pgup/pgdn log · tab back"
+		if strWidth(title) > c.width {
+			title = "▶ cache (tab: back)" // its keys are on the help line
+		}
 	}
 	titleStyle := st.PanelTitle
 	if c.focused {
@@ -239,53 +379,90 @@ func (c *cachePanel) titleLine() string {
 	return titleStyle.Render(clip(title, c.width))
 }
 
+// foldList is prefix and items on one line of width cells: the items that
+// fit, then "+N more" for the others (foldNames).
+func foldList(prefix string, items []string, width int) string {
+	if list := foldNames(items, width-strWidth(prefix)); list != "" {
+		return prefix + list
+	}
+	return clip(prefix+plural(len(items), "function"), width)
+}
+
 // functionTable is the table of the functions called: a header line, then
 // one line per function with the columns that fit, the selected one marked
-// while the panel has the focus.
-func (c *cachePanel) functionTable(used []cache.Stats) []string {
+// while the panel has the focus. The functions the plan has no row for are
+// folded into one line that still says what kind each is.
+func (c *cachePanel) functionTable(used []cache.Stats, p panelPlan) []string {
 	st := c.ctx.Styles
 	nameW := 8
 	for _, s := range used {
 		nameW = max(nameW, len(s.Name))
 	}
 	nameW = min(nameW, max(c.width/3, 8))
-	keep := c.keptColumns(used, c.width-nameW-2)
-	row := func(marker, name string, cell func(col panelColumn) string) string {
+	cols := c.keptColumns(used, c.width-nameW-2)
+	row := func(marker, name string, cell func(col panelColumn, long bool) string) string {
 		var b strings.Builder
 		b.WriteString(marker + pad(clip(name, nameW), nameW))
-		for i, col := range panelColumns {
-			if keep[i] {
-				fmt.Fprintf(&b, " %*s", col.width, clip(cell(col), col.width))
-			}
+		for _, k := range cols {
+			fmt.Fprintf(&b, " %*s", k.width, clip(cell(k.panelColumn, k.long), k.width))
 		}
 		return clip(b.String(), c.width)
 	}
-	out := []string{st.Subtle.Render(row("  ", "function", func(col panelColumn) string { return col.head }))}
+	var out []string
+	if p.header {
+		out = append(out, st.Subtle.Render(row("  ", "function", func(col panelColumn, _ bool) string { return col.head })))
+	}
+	var rest []string
 	for i, s := range used {
+		if i < p.first || i >= p.first+p.rows {
+			rest = append(rest, s.Name+" "+kindText(s, false))
+			continue
+		}
 		marker := "  "
 		if c.focused && i == c.sel {
 			marker = "▸ "
 		}
-		line := row(marker, s.Name, func(col panelColumn) string { return col.value(s) })
+		line := row(marker, s.Name, func(col panelColumn, long bool) string { return col.value(s, long) })
 		if c.focused && i == c.sel {
 			line = st.Selected.Render(line)
 		}
 		out = append(out, line)
 	}
+	if p.folded {
+		prefix := "  "
+		if p.rows > 0 {
+			prefix = "  also: "
+		}
+		out = append(out, st.Subtle.Render(foldList(prefix, rest, c.width)))
+	}
 	return out
 }
 
-// keptColumns says which of panelColumns fit in room: the columns that
-// fit, in priority order, shown in table order. With a TTL set (--ttl, or
-// a URL's), the time left matters most after the counts. So do
-// expirations and evictions once they can happen (a TTL, a bound) or have
-// happened: a talk about --max-entries watches that column.
-func (c *cachePanel) keptColumns(used []cache.Stats, room int) []bool {
+// keptColumn is a column the table shows, at the width it is given.
+type keptColumn struct {
+	panelColumn
+	long bool // its values in their long form
+}
+
+// keptColumns are the columns of panelColumns that fit in room, in table
+// order: the columns that fit, in priority order, each as wide as its
+// widest value; then, with room left, the ones whose long form fits. With a
+// TTL set (--ttl, or a URL's), the time left matters most after the counts.
+// So do expirations and evictions once they can happen (a TTL, a bound) or
+// have happened: a talk about --max-entries watches that column.
+func (c *cachePanel) keptColumns(used []cache.Stats, room int) []keptColumn {
 	ttlSet, expiring, evicting := false, false, false
 	for _, s := range used {
 		ttlSet = ttlSet || s.TTL > 0
 		expiring = expiring || s.TTL > 0 || s.Expirations > 0
 		evicting = evicting || s.MaxEntries > 0 || s.MaxBytes > 0 || s.Evictions > 0
+	}
+	widthOf := func(col panelColumn, long bool) int {
+		w := max(col.width, len(col.head))
+		for _, s := range used {
+			w = max(w, strWidth(col.value(s, long)))
+		}
+		return w
 	}
 	keep := make([]bool, len(panelColumns))
 	for p := 0; p <= 9; p++ {
@@ -294,23 +471,32 @@ func (c *cachePanel) keptColumns(used []cache.Stats, room int) []bool {
 			if ttlSet && col.head == "ttl" || expiring && col.head == "exp" || evicting && col.head == "evi" {
 				prio = 1
 			}
-			if prio == p && room >= col.width+1 {
+			if w := widthOf(col, false); prio == p && room >= w+1 {
 				keep[i] = true
-				room -= col.width + 1
+				room -= w + 1
 			}
 		}
 	}
-	return keep
+	var out []keptColumn
+	for i, col := range panelColumns {
+		if !keep[i] {
+			continue
+		}
+		k := keptColumn{panelColumn: col}
+		k.width = widthOf(col, false)
+		if long := widthOf(col, true); long > k.width && room >= long-k.width {
+			room -= long - k.width
+			k.width, k.long = long, true
+		}
+		out = append(out, k)
+	}
+	return out
 }
 
 // eventLog is the room lines of the log the panel shows: the newest that
-// fit, or, scrolled back, older ones over a line counting the newer.
+// fit, or, scrolled back, older ones (the events line counts the newer).
 func (c *cachePanel) eventLog(room int) []string {
 	end := max(len(c.log)-c.back, 0)
-	newer := c.back > 0 && room > 1
-	if newer {
-		room-- // the "newer" line
-	}
 	// The newest lines that fit, read from the end: an error wraps onto as
 	// many lines as its reason needs (up to errorLines), since the reason is
 	// what the user came to read; other lines are one line each.
@@ -322,10 +508,16 @@ func (c *cachePanel) eventLog(room int) []string {
 		}
 		shown = append(lines, shown...)
 	}
-	if newer {
-		shown = append(shown, c.ctx.Styles.Subtle.Render(clip(fmt.Sprintf("… %d newer (pgdn)", c.back), c.width)))
-	}
 	return shown
+}
+
+// eventsTitle is the line over the log; scrolled back, it says how many
+// lines are newer than the last one shown.
+func (c *cachePanel) eventsTitle() string {
+	if c.back == 0 {
+		return "events"
+	}
+	return fmt.Sprintf("events · %d newer below (j, pgdn)", c.back)
 }
 
 // errorLines bounds how many lines one error's reason takes in the log.

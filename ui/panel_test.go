@@ -3,9 +3,13 @@ package ui
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/hitmiss/hitmiss/cache"
 )
@@ -116,5 +120,139 @@ func TestLogShowsSortDirectionAndFilter(t *testing.T) {
 	}
 	if !sortLine || !filterLine {
 		t.Fatalf("the log does not say which sort and filter ran:\n%s", d.screen())
+	}
+}
+
+// panelLog is the lines under the panel's "events" line, over the notice
+// and status lines of a screen with the panel under the table.
+func panelLog(screen string) []string {
+	lines := strings.Split(screen, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "events") {
+			return lines[i+1 : max(len(lines)-2, i+1)]
+		}
+	}
+	return nil
+}
+
+// At 80x24, after a tour that calls six functions, the panel under the
+// table keeps three lines of the log, and says each function's kind: in
+// its row, or in the line that folds the rows that do not fit.
+func TestPanelAt80x24KeepsTheLogAndEveryKind(t *testing.T) {
+	d := weather(t)
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	d.key("s")
+	d.settle()
+	d.filter("wind > 3")
+	d.key("d")
+	d.settle()
+	d.key("v")
+	d.settle()
+	screen := d.screen()
+	if n := len(panelLog(screen)); n < minLogLines {
+		t.Fatalf("%d log lines at 80x24, want %d:\n%s", n, minLogLines, screen)
+	}
+	for _, s := range d.m.ctx.Registry.Stats() {
+		if s.Hits+s.Misses == 0 {
+			continue
+		}
+		kind := kindText(s, false)
+		row := regexp.MustCompile(`(?m)^[ ▸] ` + s.Name + ` +` + kind)
+		folded := regexp.MustCompile(`also: .*` + s.Name + ` ` + kind)
+		if !row.MatchString(screen) && !folded.MatchString(screen) {
+			t.Errorf("the panel does not say %s is %s:\n%s", s.Name, kind, screen)
+		}
+	}
+	for _, l := range strings.Split(screen, "\n") {
+		if strWidth(l) > 80 {
+			t.Fatalf("line wider than 80: %q", l)
+		}
+	}
+}
+
+// The table of functions shrinks before the log does: a panel too short
+// for every function folds the others into one line and keeps the log.
+func TestPanelFoldsFunctionsBeforeShrinkingTheLog(t *testing.T) {
+	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
+	for _, name := range []string{"a", "b", "c", "d", "e", "f"} {
+		f := cache.Data(reg, name, func(_ context.Context, x int) (int, error) { return x, nil })
+		f.Get(context.Background(), 1)
+	}
+	place := cache.Resource(reg, "place", func(_ context.Context, x int) (int, error) { return x, nil }, cache.ScopeSession())
+	place.Get(cache.WithSession(context.Background(), "alice"), 1)
+	cache.Data(reg, "idle", func(_ context.Context, x int) (int, error) { return x, nil })
+	p := newCachePanel(&Context{Registry: reg, Styles: DefaultStyles(false), Keys: DefaultKeyMap()})
+	for i := range 10 {
+		p.record(cache.Event{Kind: cache.EventMiss, Func: "a", Key: fmt.Sprintf("a(%d)", i), Time: time.Now()})
+	}
+	p.SetSize(80, 11)
+	view := p.View()
+	lines := strings.Split(view, "\n")
+	if len(lines) != 11 {
+		t.Fatalf("%d lines, want the panel's 11:\n%s", len(lines), view)
+	}
+	if got := lines[len(lines)-1]; !strings.Contains(got, "miss a(9)") {
+		t.Fatalf("last line %q, want the newest event:\n%s", got, view)
+	}
+	if n := len(panelLog(view + "\n\n")); n != minLogLines {
+		t.Fatalf("%d log lines, want %d:\n%s", n, minLogLines, view)
+	}
+	mustContain(t, view, "cache · 1 not called yet", "also: ", "place sess")
+}
+
+// A function kept per session (ScopeSession, session_place) says so: its
+// kind is "session", and it has no shared bytes.
+func TestPanelShowsASessionFunctionAsPerSession(t *testing.T) {
+	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
+	place := cache.Resource(reg, "session_place", func(_ context.Context, x int) (int, error) { return x, nil }, cache.ScopeSession())
+	place.Get(cache.WithSession(context.Background(), "alice"), 1)
+	p := newCachePanel(&Context{Registry: reg, Styles: DefaultStyles(false), Keys: DefaultKeyMap()})
+	p.SetSize(80, 10)
+	row := lineWith(t, p.View(), "session_place")
+	if !strings.Contains(row, "session") || strings.Contains(row, "shared") || strings.Contains(row, "resource") {
+		t.Fatalf("session_place's row %q, want kind session and no shared bytes", row)
+	}
+}
+
+// With the panel focused, k and pgup scroll the log back (its title says
+// how many lines are newer), j and pgdn forward; leaving the panel shows
+// the newest again.
+func TestFocusedPanelScrollsTheLog(t *testing.T) {
+	d := weather(t)
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	for range 3 {
+		d.key("d")
+		d.settle()
+		d.key("esc")
+		d.settle()
+	}
+	newest := panelLog(d.screen())
+	d.key("tab", "pgup")
+	mustContain(t, d.screen(), "newer below (j, pgdn)")
+	if got := panelLog(d.screen()); slices.Equal(got, newest) {
+		t.Fatalf("pgup did not scroll the log:\n%s", d.screen())
+	}
+	d.key("pgdown")
+	mustLack(t, d.screen(), "newer below")
+	d.key("k")
+	mustContain(t, d.screen(), "events · 1 newer below")
+	d.key("j")
+	mustLack(t, d.screen(), "newer below")
+	d.key("k", "k", "tab")
+	mustLack(t, d.screen(), "newer below")
+	if got := panelLog(d.screen()); !slices.Equal(got, newest) {
+		t.Fatalf("after tab the log shows\n%s\nwant the newest\n%s", strings.Join(got, "\n"), strings.Join(newest, "\n"))
+	}
+}
+
+// # sets load_csv's version aside: the panel counts the entry kept for
+// it (1 +1 old) instead of showing one entry.
+func TestPanelCountsVersionsSetAside(t *testing.T) {
+	d := weather(t)
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	d.key("#")
+	d.settle()
+	if row := lineWith(t, d.screen(), "load_csv "); !strings.Contains(row, "1 +1 old") {
+		t.Fatalf("load_csv's row %q, want its entries as 1 +1 old:\n%s", row, d.screen())
 	}
 }

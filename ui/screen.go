@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/hitmiss/hitmiss/cache"
@@ -43,8 +44,11 @@ func (m *Model) setSize(w, h int) {
 			l.mainW = w - l.panelW - 1
 			l.panelH = body
 		} else {
+			// Under the table, the panel takes half the body (at most 16
+			// lines): at 80x24 that is its title, a table of four functions
+			// and three lines of the log (panel.go's plan).
 			l.panelW = w
-			l.panelH = min(max(body/3, 4), 14, body/2) // the table keeps at least half
+			l.panelH = min((body+1)/2, 16)
 			l.mainH = max(body-l.panelH, 0)
 		}
 	}
@@ -68,6 +72,12 @@ func (m Model) View() string {
 		return ""
 	}
 	l := m.lay
+	// A notice too long for one line takes a second one from the main
+	// area: what a notice says is never cut at the window's edge.
+	note := splitLines(m.note.View(m.scope(), w, m.hintKeys()))
+	extra := min(len(note)-1, max(l.mainH-2, 0))
+	note = note[:extra+1]
+	l.mainH -= extra
 	busy := m.busy.lines(l.mainW, m.wire.stable)
 	busy = busy[:min(len(busy), max(l.mainH-1, 0))]
 	var mainView string
@@ -82,12 +92,15 @@ func (m Model) View() string {
 	// The title spans the window: it says what the main area shows.
 	lines := []string{m.titleLine(w)}
 	left := append(busy, splitLines(mainView)...)
+	body := h - 3 - extra
 	switch {
 	case m.helpScreen.shown || !l.showPanel:
-		lines = append(lines, fit(left, w, h-3)...)
+		lines = append(lines, fit(left, w, body)...)
 	case l.beside:
-		left = fit(left, l.mainW, h-3)
-		right := fit(splitLines(m.panel.View()), l.panelW, h-3)
+		left = fit(left, l.mainW, body)
+		m.panel.SetSize(l.panelW, body) // a two-line notice takes a line of the panel's too: its log keeps the newest
+		right := fit(splitLines(m.panel.View()), l.panelW, body)
+		m.panel.SetSize(l.panelW, l.panelH)
 		for i := range left {
 			lines = append(lines, pad(left[i], l.mainW)+" "+right[i])
 		}
@@ -95,7 +108,7 @@ func (m Model) View() string {
 		lines = append(lines, fit(left, w, l.mainH)...)
 		lines = append(lines, fit(splitLines(m.panel.View()), w, l.panelH)...)
 	}
-	lines = append(lines, m.note.View(m.scope(), w, m.hintKeys()), m.statusLine(w))
+	lines = append(append(lines, note...), m.statusLine(w))
 	return strings.Join(clampLines(lines, w, h), "\n")
 }
 
@@ -252,7 +265,7 @@ func (m Model) titleLine(width int) string {
 		parts = append(parts, "datasets")
 		return clip(strings.Join(parts, st.Subtle.Render(" · ")), width)
 	}
-	parts = append(parts, clipStart(Sanitize(m.q.Source.Name()), max(width/3, 12)))
+	parts = append(parts, clipStart(Sanitize(m.q.Source.Name()), max(width/3, 16)))
 	if !p.Ready(m.q) {
 		if m.ctx.preview != nil {
 			pt := previewTitle(m.scope())
@@ -297,7 +310,18 @@ func (m Model) titleLine(width int) string {
 		cols = fmt.Sprintf("%d of %s shown", shown, cols)
 	}
 	parts = append(parts, cols)
-	return clip(strings.Join(parts, st.Subtle.Render(" · ")), width)
+	return joinWhole(parts, st.Subtle.Render(" · "), len(parts)-1, width)
+}
+
+// joinWhole joins parts with sep in width cells: the parts after the first
+// keep that do not fit are left out whole rather than cut (a half of an
+// 80-column --split reads "… · 1,461 rows", not "… · 1,461 rows ·…");
+// the rest is clipped.
+func joinWhole(parts []string, sep string, keep, width int) string {
+	for len(parts) > keep && strWidth(strings.Join(parts, sep)) > width {
+		parts = parts[:len(parts)-1]
+	}
+	return clip(strings.Join(parts, sep), width)
 }
 
 // View is the notice line: the prompt while typing, else the filter's
@@ -308,16 +332,38 @@ func (n *notices) View(s *scope, width int, keys []key.Binding) string {
 		return s.prompt.View()
 	}
 	if p.FilterErr != nil && p.Query.Filter == s.q.Filter {
-		return st.Error.Render(clip(describeErr(p.FilterErr)+"  (f: edit the filter)", width))
+		return wrapNotice(st.Error, describeErr(p.FilterErr)+"  (f: edit the filter)", width)
 	}
 	if line := deriveErrorLine(p, s.q); line != "" {
 		return st.Error.Render(clip(line, width))
 	}
 	if n.text == "" {
-		return st.Subtle.Render(clip(ansi.Strip(help.New().ShortHelpView(keys)), width))
+		h := help.New()
+		h.Width = width // whole keys that fit, then "…": never a key without what it does
+		return st.Subtle.Render(clip(ansi.Strip(h.ShortHelpView(keys)), width))
 	}
-	return st.Warning.Render(clip(n.text, width))
+	return wrapNotice(st.Warning, n.text, width)
 }
+
+// wrapNotice is text in style, wrapped at word boundaries onto as many
+// as noticeLines lines when it does not fit in width.
+func wrapNotice(style lipgloss.Style, text string, width int) string {
+	if strWidth(text) <= width || width < 20 {
+		return style.Render(clip(text, width))
+	}
+	lines := strings.Split(ansi.Wrap(text, width, ""), "\n")
+	if len(lines) > noticeLines {
+		lines = append(lines[:noticeLines-1], strings.Join(lines[noticeLines-1:], " "))
+	}
+	for i, l := range lines {
+		lines[i] = style.Render(clip(l, width))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// noticeLines bounds a notice: three lines say the longest of them in a
+// half of an 80-column --split.
+const noticeLines = 3
 
 // hintKeys are the help line's keys: the focused component's own, with
 // the commands its view's tables place before and after them.
@@ -330,7 +376,10 @@ func (m Model) hintKeys() []key.Binding {
 }
 
 // statusLine shows the rerun count and cost, its own hits and misses, the
-// latest rerun that missed, and where the cursor is.
+// latest rerun that missed, and where the cursor is. What does not fit in
+// width is left out whole, least needed first, never cut mid-word: the
+// session, the rerun and its hits and misses stay, the functions that
+// missed abbreviated ("sort_rows, describe +2 more") to the room left.
 func (m Model) statusLine(width int) string {
 	st, p := m.ctx.Styles, m.ctx.page
 	number, took := fmt.Sprintf("rerun #%d", m.runs.reruns), readableDuration(p.Took)
@@ -341,10 +390,6 @@ func (m Model) statusLine(width int) string {
 		number, took = "rerun #N", "T"
 	}
 	misses := p.Misses()
-	missText := plural(len(misses), "miss")
-	if len(misses) > 0 {
-		missText += " (" + strings.Join(misses, ", ") + ")"
-	}
 	served := st.Hit.Render(plural(p.Count(cache.Hit)+p.Count(cache.Stale), "hit"))
 	if n := p.Count(cache.Stored); n > 0 {
 		served += " " + st.Hit.Render(fmt.Sprintf("%d from store", n))
@@ -353,41 +398,106 @@ func (m Model) statusLine(width int) string {
 		// It waited for a computation another rerun started: not free.
 		served += " " + st.Miss.Render(fmt.Sprintf("%d joined", n))
 	}
-	counts := served + " " + st.Miss.Render(missText)
+	counts := func(room int) string {
+		missText := plural(len(misses), "miss")
+		if len(misses) > 0 {
+			if list := foldNames(misses, room-strWidth(served+" "+missText+" ()")); list != "" {
+				missText += " (" + list + ")"
+			}
+		}
+		return served + " " + st.Miss.Render(missText)
+	}
 	if m.wire.stable {
 		// How a rerun's calls were served depends on how reruns overlap
 		// (one may join another's computation): golden screens leave it out.
-		counts = "H hits M misses"
+		counts = func(int) string { return "H hits M misses" }
 	}
 	if m.hist.label != "" && p.Ready(m.q) {
-		counts = m.hist.label + " · " + counts // an undo's rerun: all hits, as the counts show
+		// An undo's rerun: all hits, as the counts show.
+		plain := counts
+		counts = func(room int) string { return m.hist.label + " · " + plain(room-strWidth(m.hist.label)-3) }
 	}
-	parts := []string{st.StatusKey.Render(number), took, counts}
+	// Each part with its rank: the lower, the longer it stays.
+	type part struct {
+		text string
+		rank int
+	}
+	var parts []part
 	if label := m.sessionLabel(); label != "" {
-		parts = append([]string{st.StatusKey.Render(label)}, parts...)
+		parts = append(parts, part{st.StatusKey.Render(label), 0})
 	}
+	countsIdx := len(parts) + 2
+	parts = append(parts, part{st.StatusKey.Render(number), 0}, part{took, 3}, part{"", 0})
 	if m.lay.focus == focusPanel {
-		parts = append(parts, st.StatusKey.Render("focus: panel (tab: back)"))
+		parts = append(parts, part{st.StatusKey.Render("focus: panel (tab: back)"), 1})
 	}
 	if len(misses) == 0 && m.runs.missed != nil && !m.wire.stable {
-		parts = append(parts, st.Subtle.Render(fmt.Sprintf("last miss: %s", strings.Join(m.runs.missed.Misses(), ", "))))
+		parts = append(parts, part{st.Subtle.Render("last miss: " + foldNames(m.runs.missed.Misses(), width/2)), 5})
 	}
 	if m.ctx.preview != nil && m.q.View == viewTable {
-		parts = append(parts, fmt.Sprintf("row %s of the first %s", commas(m.views.table.row+1), commas(m.views.table.rowCount())))
+		parts = append(parts, part{fmt.Sprintf("row %s of the first %s", commas(m.views.table.row+1), commas(m.views.table.rowCount())), 2})
 	}
 	if p.Ready(m.q) && m.q.View == viewTable {
 		n := p.Rows.Len()
 		if n == 0 {
-			parts = append(parts, "no rows")
+			parts = append(parts, part{"no rows", 2})
 		} else {
-			parts = append(parts, fmt.Sprintf("row %s/%s", commas(m.views.table.row+1), commas(n)))
+			parts = append(parts, part{fmt.Sprintf("row %s/%s", commas(m.views.table.row+1), commas(n)), 2})
 		}
 		if j := m.views.table.frameCol(); j >= 0 && j < p.Frame.Ncol() {
-			parts = append(parts, fmt.Sprintf("col %s %d/%d", clip(Sanitize(clipBytes(p.Frame.Names()[j], 64)), 16), m.views.table.col+1, len(m.views.table.order)))
+			parts = append(parts, part{fmt.Sprintf("col %s %d/%d", clip(Sanitize(clipBytes(p.Frame.Names()[j], 64)), 16), m.views.table.col+1, len(m.views.table.order)), 4})
 		}
 	}
-	parts = append(parts, st.Subtle.Render("? help · q quit"))
-	return st.StatusBar.Render(clip(strings.Join(parts, " · "), width))
+	parts = append(parts, part{st.Subtle.Render("? help · q quit"), 6})
+	// The parts kept, rank by rank, while they fit. The misses' list comes
+	// after rank 1, with the room left but what the cursor's row needs.
+	const sep = " · "
+	used := 0
+	keep := make([]bool, len(parts))
+	keep[countsIdx] = true
+	for rank := 0; rank <= 6; rank++ {
+		if rank == 2 {
+			reserve := 0
+			for _, pt := range parts {
+				if pt.rank == 2 {
+					reserve += strWidth(pt.text) + len(sep)
+				}
+			}
+			parts[countsIdx].text = counts(max(width-used-reserve, 0))
+			used += strWidth(parts[countsIdx].text)
+		}
+		for i, pt := range parts {
+			if i == countsIdx || pt.rank != rank {
+				continue
+			}
+			if w := strWidth(pt.text) + len(sep); used+w <= width {
+				keep[i] = true
+				used += w
+			}
+		}
+	}
+	var out []string
+	for i, pt := range parts {
+		if keep[i] {
+			out = append(out, pt.text)
+		}
+	}
+	return st.StatusBar.Render(clip(strings.Join(out, sep), width))
+}
+
+// foldNames lists names in width cells: as many as fit, then "+N more";
+// "" when not even the first fits.
+func foldNames(names []string, width int) string {
+	for n := len(names); n > 0; n-- {
+		line := strings.Join(names[:n], ", ")
+		if n < len(names) {
+			line += fmt.Sprintf(" +%d more", len(names)-n)
+		}
+		if strWidth(line) <= width {
+			return line
+		}
+	}
+	return ""
 }
 
 // commas writes n with thousands separators: 1,461.

@@ -1,14 +1,19 @@
 package ui
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/loaders"
 )
 
@@ -134,7 +139,10 @@ func TestStatusReportsTheRerunThatMissed(t *testing.T) {
 // first open misses dataset_model and, inside it, load_csv.
 func TestStatusCountsNestedMisses(t *testing.T) {
 	d := weather(t)
-	mustContain(t, d.screen(), "last miss: load_csv, dataset_model")
+	mustContain(t, d.screen(), "2 misses (load_csv, dataset_model)")
+	d.key("r")
+	d.settle()
+	mustContain(t, d.screen(), "0 misses", "last miss: load_csv, dataset_model")
 }
 
 func TestNoticesLastOneKey(t *testing.T) {
@@ -215,5 +223,88 @@ func TestHelpShowsTheFilterLanguage(t *testing.T) {
 		d.key("?", "G") // at 80×24 the filter language is below the keys: G scrolls to it
 		mustContain(t, d.screen(), "Filter (f):", `col contains "x"`, "col is not na", "temp_max > 30")
 		d.key("?")
+	}
+}
+
+// A resize redraws what the last rerun computed: no rerun, no cache call,
+// so the hit counts stay as they were.
+func TestResizeRedrawsWithoutARerun(t *testing.T) {
+	d := weather(t)
+	before := d.m.ctx.Registry.Stats()
+	reruns := d.m.runs.reruns
+	for _, size := range [][2]int{{80, 24}, {130, 40}, {100, 15}} {
+		d.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		d.settle()
+	}
+	if d.m.runs.reruns != reruns {
+		t.Fatalf("resizing ran %d reruns, want none", d.m.runs.reruns-reruns)
+	}
+	after := d.m.ctx.Registry.Stats()
+	for i := range before {
+		if before[i].Hits != after[i].Hits || before[i].Misses != after[i].Misses {
+			t.Fatalf("%s: %d hits %d misses before the resizes, %d and %d after", before[i].Name,
+				before[i].Hits, before[i].Misses, after[i].Hits, after[i].Misses)
+		}
+	}
+	mustContain(t, d.screen(), "2012-01-01", "cache")
+}
+
+// At 80 columns the status bar leaves out whole parts rather than cutting
+// one: the functions that missed are listed as far as they fit, then
+// counted ("+1 more"), never cut mid-name.
+func TestStatusBarAt80AbbreviatesMissesWhole(t *testing.T) {
+	d := weather(t)
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	d.key("l", "s")
+	d.settle()
+	d.filter("wind > 3 and weather == \"sun\"")
+	status := d.screen()[strings.LastIndex(d.screen(), "\n")+1:]
+	if strings.Contains(status, "…") {
+		t.Fatalf("status bar cut: %q", status)
+	}
+	m := regexp.MustCompile(`3 misses \(([^)]*)\)`).FindStringSubmatch(status)
+	if m == nil {
+		t.Fatalf("status bar %q does not list the misses", status)
+	}
+	names := 0
+	for _, n := range strings.Split(strings.Split(m[1], " +")[0], ", ") {
+		if !slices.Contains([]string{"compile_filter", "filter_rows", "sort_rows"}, n) {
+			t.Fatalf("status bar lists %q, not a function's whole name: %q", n, status)
+		}
+		names++
+	}
+	if names < 3 && !strings.Contains(m[1], fmt.Sprintf("+%d more", 3-names)) {
+		t.Fatalf("status bar %q lists %d of 3 misses without counting the others", status, names)
+	}
+}
+
+// A notice longer than the window wraps onto a second line instead of
+// losing its end; the screen keeps its height.
+func TestLongNoticeWrapsAt80(t *testing.T) {
+	d := weather(t)
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	d.m.note.text = "a notice that says a great deal about what just happened and ends with THE-END"
+	lines := strings.Split(d.screen(), "\n")
+	if len(lines) != 24 {
+		t.Fatalf("%d lines, want 24", len(lines))
+	}
+	if got := lines[21] + " " + lines[22]; !strings.Contains(got, "THE-END") {
+		t.Fatalf("the notice's end is lost:\n%s", d.screen())
+	}
+}
+
+// Beside the table, a notice on two lines shortens the panel from below
+// its title, not its newest event.
+func TestLongNoticeKeepsThePanelsNewestEvent(t *testing.T) {
+	d := weather(t)
+	d.send(tea.WindowSizeMsg{Width: 100, Height: 15})
+	for i := range 20 { // a log longer than the panel
+		d.m.panel.record(cache.Event{Kind: cache.EventMiss, Func: "f", Key: fmt.Sprintf("f(%d)", i), Time: time.Now()})
+	}
+	newest := "miss f(19)"
+	d.m.note.text = strings.Repeat("a long notice ", 10) + "THE-END"
+	s := d.screen()
+	if !strings.Contains(s, "THE-END") || !strings.Contains(s, newest) {
+		t.Fatalf("the notice's end or the newest event %q is lost:\n%s", newest, s)
 	}
 }

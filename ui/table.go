@@ -448,11 +448,13 @@ func (t *tableView) View() string {
 		return t.render(df, rows, keys)
 	}
 	h := t.height
-	pane := t.wrapPane(df, max(h/3, 2))
+	// A third of the height, or all that a short table leaves.
+	lines := max(h/3, min(h-1-rows.Len(), h-2), 2)
+	pane := t.wrapPane(df, lines)
 	t.height = h - len(pane)
 	defer func() { t.height = h }()
 	grid := t.render(df, rows, keys)
-	pane = t.wrapPane(df, max(h/3, 2)) // after render: the cursor is clamped
+	pane = t.wrapPane(df, lines) // after render: the cursor is clamped
 	return grid + "\n" + strings.Join(pane, "\n")
 }
 

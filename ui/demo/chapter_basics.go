@@ -45,6 +45,14 @@ func (c *basics) about() about {
 	}
 }
 
+// mode says whether the cache is on (u switches).
+func (c *basics) mode() string {
+	if c.noCache.Load() {
+		return "cache off"
+	}
+	return "cache on"
+}
+
 // compute is expensive_computation(a, b).
 func (c *basics) compute(ctx context.Context, in ab) (int, error) {
 	stWrite(ctx, "Cache miss: expensive_computation(", in.A, ",",

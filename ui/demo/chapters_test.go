@@ -213,9 +213,48 @@ func TestChapterCopies(t *testing.T) {
 	h.page("cache.Data     columns: Base, Date/Time, Lat, Lon")
 	// The second drop raises: the rerun is an ERROR with pandas' message,
 	// not a HIT over a line saying so.
-	h.want("ERROR", h.press("M"))
+	h.want(wordError, h.press("M"))
 	if got := h.v.err.Error(); got != `KeyError: "['Lat'] not found in axis"` {
 		t.Fatalf("error %q, want the KeyError", got)
+	}
+}
+
+// A miss says why it missed: the first call, a new argument, and each
+// way an entry leaves (here expiry, a clear, and a new version).
+func TestMissesNameTheirCause(t *testing.T) {
+	cases := []struct {
+		chapter, key, cause string
+	}{
+		{"basics", "", causeFirst},
+		{"args", "right", causeNewArgument},
+		{"code", "#", causeNewVersion},
+		{"clear", "x", "cleared"},
+	}
+	for _, c := range cases {
+		t.Run(c.chapter, func(t *testing.T) {
+			h := open(t, c.chapter)
+			if c.key != "" {
+				h.press(c.key)
+			}
+			h.want("MISS", h.v)
+			if got := h.v.because(); !strings.Contains(got, c.cause) {
+				t.Fatalf("miss because %q, want %q (%v)", got, c.cause, h.v.causes)
+			}
+		})
+	}
+	h := open(t, "maxent")
+	for _, k := range []string{"l", "l", "l", "h", "h"} {
+		h.press(k) // x 2, 3, 4 push square(1) out (max_entries=3); back to 2
+	}
+	h.want("MISS", h.press("h"))
+	if got := h.v.because(); got != "evicted" {
+		t.Fatalf("miss after max_entries because %q, want evicted", got)
+	}
+	h = open(t, "ttl")
+	h.clock.advance(2 * time.Minute)
+	h.want("MISS", h.rerun())
+	if got := h.v.because(); got != "expired" {
+		t.Fatalf("miss after the TTL because %q, want expired", got)
 	}
 }
 

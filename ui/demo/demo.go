@@ -61,6 +61,7 @@ type Model struct {
 	first tea.Cmd // starts the first chapter
 
 	busy    bool
+	mode    string // the chapter's switch, "cache off" or "cache on"; "" without one
 	cancel  context.CancelFunc
 	began   time.Time // when the running command began
 	prev    verdict
@@ -114,6 +115,7 @@ type (
 		gen   int
 		reg   *cache.Registry
 		note  string
+		mode  string // the chapter's switch after the action (switcher)
 		rerun bool
 	}
 	ranMsg struct {
@@ -161,7 +163,7 @@ func (m *Model) enter() tea.Cmd {
 		if err := r.start(); err != nil {
 			return actedMsg{reg: r.env.reg, note: "could not start the chapter: " + err.Error()}
 		}
-		return actedMsg{reg: r.env.reg, rerun: true}
+		return actedMsg{reg: r.env.reg, mode: r.mode(), rerun: true}
 	})
 	if old == nil {
 		return start
@@ -241,6 +243,7 @@ func (m Model) acted(msg actedMsg) (tea.Model, tea.Cmd) {
 	if msg.note != "" {
 		m.note = msg.note
 	}
+	m.mode = msg.mode
 	var cmds []tea.Cmd
 	if msg.reg != m.reg {
 		if m.unsub != nil {
@@ -326,7 +329,7 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.begin(func(ctx context.Context, r *runner) tea.Msg {
 			note := act.do(r.env)
-			return actedMsg{reg: r.env.reg, note: note, rerun: act.rerun}
+			return actedMsg{reg: r.env.reg, note: note, mode: r.mode(), rerun: act.rerun}
 		})
 	}
 	return m, nil
@@ -370,10 +373,23 @@ func (m *Model) record(ev cache.Event) {
 // by each command for as long as it runs, so closing a left chapter waits
 // for its cancelled rerun to return.
 type runner struct {
-	mu   sync.Mutex
-	ch   chapter
-	env  *env
-	last []cache.Stats // at the end of the previous rerun
+	mu     sync.Mutex
+	ch     chapter
+	env    *env
+	last   []cache.Stats // at the end of the previous rerun
+	causes causes        // why each miss missed
+}
+
+// switcher is a chapter with a switch the rerun's verdict depends on,
+// such as the basics chapter's cache on/off (u).
+type switcher interface{ mode() string }
+
+// mode is the chapter's switch, "" for a chapter without one.
+func (r *runner) mode() string {
+	if s, ok := r.ch.(switcher); ok {
+		return s.mode()
+	}
+	return ""
 }
 
 func (r *runner) start() error {
@@ -384,13 +400,22 @@ func (r *runner) start() error {
 // rerun runs the chapter's page top to bottom, as Streamlit reruns a
 // script, and judges it.
 func (r *runner) rerun(ctx context.Context) ranMsg {
+	r.causes.follow(r.env.reg)
+	r.causes.drain() // what the keys since the last rerun did
 	p := newPage(ctx)
 	began := time.Now()
 	err := r.ch.page(p)
 	took := time.Since(began)
 	after := r.env.reg.Stats()
 	v := judge(p, took, r.last, after, err)
+	v.causes = r.causes.drain()
 	r.last = after
+	if ctx.Err() != nil {
+		// esc (or leaving the chapter) stopped the script: what it wrote
+		// after the cancel (a zero result) is no result.
+		v.word, v.err = wordCancelled, nil
+		return ranMsg{v: v}
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return ranMsg{v: v, lines: append([]string(nil), p.lines...), user: p.user}
@@ -402,6 +427,7 @@ func (r *runner) close() {
 	if c, ok := r.ch.(closer); ok {
 		c.close()
 	}
+	r.causes.stop()
 	if r.env.reg != nil {
 		r.env.reg.Close()
 	}

@@ -144,6 +144,42 @@ type verdict struct {
 	replayed                               int
 	expired, evicted, invalidated, cleared uint64
 	err                                    error
+	causes                                 []missCause // why each miss missed, in order
+}
+
+// The verdicts a rerun may not finish with.
+const (
+	wordRunning   = "RUNNING"
+	wordCancelled = "CANCELLED"
+	wordError     = "ERROR"
+)
+
+// because is why the rerun missed: its misses' causes, each once, the
+// function named when they differ ("first call"; "load_data: expired,
+// load_shared: cleared").
+func (v verdict) because() string {
+	// Each cause once, counted when several calls missed for it, so the
+	// verdict stays one line at 80 columns: the detail line under it names
+	// the functions that ran.
+	var distinct []string
+	count := map[string]int{}
+	for _, c := range v.causes {
+		if count[c.cause] == 0 {
+			distinct = append(distinct, c.cause)
+		}
+		count[c.cause]++
+	}
+	if len(distinct) <= 1 {
+		return strings.Join(distinct, "")
+	}
+	parts := make([]string, len(distinct))
+	for i, c := range distinct {
+		parts[i] = c
+		if n := count[c]; n > 1 {
+			parts[i] += fmt.Sprintf(" ×%d", n)
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // short is the verdict in a few large words: "MISS 2.0 s".
@@ -156,6 +192,13 @@ func (v verdict) short() string {
 
 // detail says what else the rerun shows, in words.
 func (v verdict) detail() string {
+	if v.word == wordCancelled {
+		// What ran did not return: nothing was computed, nothing replayed.
+		if len(v.missed) == 0 {
+			return ""
+		}
+		return "stopped while " + strings.Join(dedupe(v.missed), ", ") + " ran"
+	}
 	var parts []string
 	if len(v.missed) > 0 {
 		parts = append(parts, "ran "+strings.Join(dedupe(v.missed), ", "))
@@ -173,9 +216,6 @@ func (v verdict) detail() string {
 		if c.n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.word))
 		}
-	}
-	if v.err != nil {
-		parts = append(parts, "error: "+v.err.Error())
 	}
 	return strings.Join(parts, " · ")
 }
@@ -216,7 +256,7 @@ func judge(p *Page, took time.Duration, before, after []cache.Stats, err error) 
 	}
 	switch {
 	case err != nil:
-		v.word = "ERROR"
+		v.word = wordError
 	case v.calls == 0:
 		v.word = "NO CACHE"
 	case len(v.missed) > 0:

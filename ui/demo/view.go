@@ -107,17 +107,65 @@ func (m Model) title() string {
 }
 
 // verdictText is the last rerun's verdict after the one before it:
-// "MISS 2.0 s → HIT 9 µs".
+// "MISS 2.0 s → HIT 9 µs". While a rerun runs it says so, and for how
+// long, never the verdict before; a miss says why it missed, an error what
+// it was.
 func (m Model) verdictText() string {
-	switch {
-	case m.last.word == "" && m.busy:
-		return "running… " + human(time.Since(m.began).Round(100*time.Millisecond))
-	case m.last.word == "":
-		return "no rerun yet: press r"
-	case m.prev.word == "":
-		return m.last.short()
+	if m.busy {
+		s := wordRunning + " " + human(time.Since(m.began).Round(100*time.Millisecond))
+		if m.mode != "" {
+			s += " · " + m.mode
+		}
+		return s
 	}
-	return m.prev.short() + " → " + m.last.short()
+	if m.last.word == "" {
+		return "no rerun yet: press r"
+	}
+	s := m.last.short()
+	if m.prev.word != "" {
+		s = m.prev.short() + " → " + s
+	}
+	switch m.last.word {
+	case "MISS":
+		if why := m.last.because(); why != "" {
+			s += " (" + why + ")"
+		}
+	case wordError:
+		s += ": " + ui.Sanitize(m.last.err.Error())
+	case wordCancelled:
+		s += " by esc: r reruns"
+	}
+	return s
+}
+
+// verdictStyle colours the verdict by how the rerun ended: red for an
+// error, as for a miss; green for a hit; a warning's for a rerun running
+// or cancelled.
+func (m Model) verdictStyle() lipgloss.Style {
+	st := m.styles
+	switch {
+	case m.busy || m.last.word == wordCancelled:
+		return st.Warning
+	case m.last.word == wordError:
+		return st.Error
+	case m.last.word == "MISS" || m.last.word == "NO CACHE":
+		return st.Miss
+	case m.last.word == "":
+		return st.Title
+	}
+	return st.Hit
+}
+
+// bigWord is the verdict drawn large in the presenter layout: the last
+// rerun's, or RUNNING and its time while one runs.
+func (m Model) bigWord() string {
+	if m.busy {
+		return wordRunning + " " + human(time.Since(m.began).Round(100*time.Millisecond))
+	}
+	if m.last.word == wordError || m.last.word == wordCancelled {
+		return m.last.word
+	}
+	return m.last.short()
 }
 
 // spinnerLines are the spinners of the misses in flight (functions with
@@ -149,27 +197,20 @@ func (m Model) pageLines() []string {
 }
 
 // table is the chapter's functions (every function of its registry).
+// Entries count the versions set aside too: "1 +1 old" after # in the code
+// chapter, whose old version's entry is kept to be served again.
 func (m Model) table() []string {
 	if m.reg == nil {
 		return nil
 	}
 	stats := m.reg.Stats()
-	nameW := 8
-	for _, s := range stats {
-		nameW = max(nameW, len(s.Name))
-	}
-	row := func(cells ...string) string {
-		var b strings.Builder
-		b.WriteString(fmt.Sprintf("%-*s", nameW, cells[0]))
-		for _, c := range cells[1:] {
-			b.WriteString(fmt.Sprintf(" %5s", c))
-		}
-		return b.String()
-	}
-	out := []string{m.styles.Subtle.Render(row("function", "kind", "ent", "hits", "miss", "exp", "evi", "inv", "ttl"))}
+	rows := [][]string{{"function", "kind", "ent", "hits", "miss", "exp", "evi", "inv", "ttl"}}
 	for _, s := range stats {
 		kind := "data"
-		if s.Kind == cache.KindResource {
+		switch {
+		case s.PerSession:
+			kind = "sess"
+		case s.Kind == cache.KindResource:
 			kind = "res"
 		}
 		ttl := "∞"
@@ -184,9 +225,30 @@ func (m Model) table() []string {
 				}
 			}
 		}
-		out = append(out, row(s.Name, kind, fmt.Sprint(s.Entries), fmt.Sprint(s.Hits), fmt.Sprint(s.Misses),
-			fmt.Sprint(s.Expirations), fmt.Sprint(s.Evictions), fmt.Sprint(s.Invalidations), ttl))
+		ent := fmt.Sprint(s.Entries)
+		if s.SetAside > 0 {
+			ent = fmt.Sprintf("%d +%d old", s.Entries, s.SetAside)
+		}
+		rows = append(rows, []string{s.Name, kind, ent, fmt.Sprint(s.Hits), fmt.Sprint(s.Misses),
+			fmt.Sprint(s.Expirations), fmt.Sprint(s.Evictions), fmt.Sprint(s.Invalidations), ttl})
 	}
+	widths := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], ansi.StringWidth(c), 5)
+		}
+	}
+	widths[0] = max(widths[0], 8)
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		var b strings.Builder
+		b.WriteString(fmt.Sprintf("%-*s", widths[0], r[0]))
+		for j, c := range r[1:] {
+			b.WriteString(fmt.Sprintf(" %*s", widths[j+1], c))
+		}
+		out[i] = b.String()
+	}
+	out[0] = m.styles.Subtle.Render(out[0])
 	return out
 }
 
@@ -223,6 +285,10 @@ func (m Model) normalView(w, h int) []string {
 	}
 	mid = append(mid, m.rule("page", w))
 	for _, l := range m.pageLines() {
+		if m.busy {
+			// The page before: the rerun has not written its own yet.
+			l = st.Subtle.Render(l)
+		}
 		mid = append(mid, clip("  "+l, w))
 	}
 	// The page keeps the height of the longest page the chapter wrote, and
@@ -231,7 +297,9 @@ func (m Model) normalView(w, h int) []string {
 	for range max(m.pageHigh, minPageRows) - len(m.pageLines()) {
 		mid = append(mid, "")
 	}
-	mid = append(mid, st.Title.Render(clip("▶ "+m.verdictText(), w)))
+	for _, l := range wrap("▶ "+m.verdictText(), w) {
+		mid = append(mid, m.verdictStyle().Render(l))
+	}
 	if d := m.last.detail(); d != "" && !m.busy {
 		mid = append(mid, clip("  "+d, w))
 	} else {
@@ -297,14 +365,17 @@ func (m Model) presentView(w, h int) []string {
 	add(st.Title, m.title())
 	// The last rerun's verdict in large letters, under the line that says
 	// it after the one before.
-	add(st.Title, m.verdictText())
-	if big, ok := bigText(m.last.short()); ok && m.last.word != "" && !m.busy && w >= ansi.StringWidth(big[0]) {
-		style := st.Hit
-		if m.last.word != "HIT" && m.last.word != "FROM DISK" {
-			style = st.Miss
-		}
+	add(m.verdictStyle(), m.verdictText())
+	word := m.bigWord()
+	big, ok := bigText(word)
+	if ok && w < ansi.StringWidth(big[0]) {
+		// Too wide with its time: the word alone.
+		word, _, _ = strings.Cut(word, " ")
+		big, ok = bigText(word)
+	}
+	if ok && word != "" && w >= ansi.StringWidth(big[0]) {
 		for _, l := range big {
-			out = append(out, style.Render(l))
+			out = append(out, m.verdictStyle().Render(l))
 		}
 	}
 	if d := m.last.detail(); d != "" && !m.busy {
@@ -317,7 +388,11 @@ func (m Model) presentView(w, h int) []string {
 		add(st.Subtle, l)
 	}
 	for _, l := range m.pageLines() {
-		add(st.Cell, "  "+l)
+		style := st.Cell
+		if m.busy {
+			style = st.Subtle // the page before: the rerun has not written its own yet
+		}
+		add(style, "  "+l)
 	}
 	tbl := m.table()
 	if len(out)+len(tbl)+2 <= h && w >= tableWidth(tbl) {
