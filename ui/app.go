@@ -30,6 +30,7 @@ import (
 
 	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/ui/page"
 )
 
@@ -68,6 +69,8 @@ type Options struct {
 // U change or clear it as if it had been typed. The caller checks it
 // against the dataset (export.Rows) before the explorer starts.
 type StartView struct {
+	Types   []frame.TypeSpec // a recipe's (--recipe): set_types, as t sets them
+	Derive  []string         // a recipe's derived columns, as = adds them
 	Filter  string
 	Sort    []loaders.SortKey
 	Columns []string // shown first, in this order
@@ -156,7 +159,8 @@ func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 		m.note.text = "skipped " + strings.Join(opts.Problems, "; ")
 	}
 	if opts.Open && len(opts.Sources) > 0 {
-		m.q = query{View: viewTable, Source: &m.wire.sources[0], Filter: opts.Start.Filter, Sort: opts.Start.Sort}
+		m.q = query{View: viewTable, Source: &m.wire.sources[0], Filter: opts.Start.Filter, Sort: opts.Start.Sort,
+			Types: opts.Start.Types, Derive: opts.Start.Derive}
 		m.views.table.cols.order, m.views.table.cols.hidden = opts.Start.Columns, opts.Start.Hidden
 		m.sheets.list = []sheet{{q: m.q, table: *m.views.table, parent: -1}}
 		m.sheets.cur = 0
@@ -250,6 +254,9 @@ func (m Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case marksMsg:
 		return m.onMarks(msg)
 	case exportDoneMsg:
+		m.note.text = msg.notice()
+		return m, nil
+	case recipeSavedMsg:
 		m.note.text = msg.notice()
 		return m, nil
 	case historyErrMsg:

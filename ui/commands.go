@@ -73,6 +73,7 @@ func commandTables(k KeyMap) []commandTable {
 		chartCommands(k),   // chart.go
 		sheetCommands(k),   // sheets.go
 		exportCommands(k),  // exportview.go
+		recipeCommands(k),  // recipe.go
 		markCommands(k),    // marks.go
 		followCommands(k),  // follow.go
 		undoCommands(k),    // undo.go

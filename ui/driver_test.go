@@ -85,7 +85,7 @@ func (d *driver) run(cmd tea.Cmd) {
 		for _, c := range msg {
 			d.run(c)
 		}
-	case pageMsg, rerunTickMsg, exportDoneMsg, marksMsg:
+	case pageMsg, rerunTickMsg, exportDoneMsg, marksMsg, recipeSavedMsg:
 		d.send(msg)
 	}
 }

@@ -24,6 +24,7 @@ type KeyMap struct {
 	Columns                    ColumnKeys // columns.go
 	InPanel                    PanelKeys  // panel.go, while the panel has the focus
 	Help, Quit                 key.Binding
+	SaveRecipe                 key.Binding // recipe.go
 	Mark, MarkWhere            key.Binding // marks.go
 	UnmarkWhere, MarkedSheet   key.Binding
 	Follow                     key.Binding // follow.go
@@ -105,6 +106,7 @@ func DefaultKeyMap() KeyMap {
 		MarkWhere:      b([]string{"|"}, "|", "mark rows where…"),
 		UnmarkWhere:    b([]string{"\\"}, "\\", "unmark rows where… (empty: all)"),
 		MarkedSheet:    b([]string{"\""}, "\"", "sheet of the marked rows"),
+		SaveRecipe:     b([]string{"ctrl+s"}, "ctrl+s", "save the view as a recipe…"),
 		Help:           b([]string{"?"}, "?", "help"),
 		Quit:           b([]string{"q", "ctrl+c"}, "q", "quit"),
 		Accept:         b([]string{"enter"}, "enter", "apply"),

@@ -25,6 +25,7 @@ const (
 	promptDerive      // =: a derived column, NAME = EXPR
 	promptPivot       // W: a pivot table, ROW,COL,AGG(VALUE)
 	promptConfirm     // y/n: replace a file
+	promptRecipe      // ctrl+s: the file to save the view's recipe to
 )
 
 // promptAccept applies what was typed at a prompt, on the components and

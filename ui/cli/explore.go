@@ -164,16 +164,22 @@ func startView(ctx context.Context, o *options, l *loaders.Loaders, args []strin
 		} else if len(args) > 1 {
 			what = fmt.Sprintf("%d sources are named", len(args))
 		}
-		return ui.StartView{}, fmt.Errorf("--filter, --sort and --columns open one dataset on a view: %s; name one file or dataset", what)
+		return ui.StartView{}, fmt.Errorf("--filter, --sort, --columns and --recipe open one dataset on a view: %s; name one file or dataset", what)
 	}
 	m, err := firstRows(ctx, l, sources[0])
 	if err != nil {
 		return ui.StartView{}, err
 	}
+	start := ui.StartView{Filter: view.Filter, Sort: view.Sort, Columns: view.Columns}
+	if rec := o.view.rec; rec != nil {
+		start.Types, start.Derive = rec.TypeSpecs(), rec.Derive
+		if m, err = replayModel(ctx, l, m, start.Types, start.Derive); err != nil {
+			return ui.StartView{}, err
+		}
+	}
 	if _, _, err := export.Rows(ctx, l, m, view); err != nil {
 		return ui.StartView{}, err
 	}
-	start := ui.StartView{Filter: view.Filter, Sort: view.Sort, Columns: view.Columns}
 	if len(view.Columns) > 0 {
 		for _, name := range m.Data().Names() {
 			if !slices.Contains(view.Columns, name) {

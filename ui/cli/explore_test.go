@@ -38,9 +38,9 @@ func TestExplorerViewErrorsAsExport(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{dir, "--sort", "x"}, "hitmiss: --filter, --sort and --columns open one dataset on a view: " + dir + " holds 2 files; name one file or dataset\n"},
-		{[]string{"--filter", "x > 1"}, "hitmiss: --filter, --sort and --columns open one dataset on a view: none is named; name one file or dataset\n"},
-		{[]string{"weather", "zipcodes", "--columns", "date"}, "hitmiss: --filter, --sort and --columns open one dataset on a view: 2 sources are named; name one file or dataset\n"},
+		{[]string{dir, "--sort", "x"}, "hitmiss: --filter, --sort, --columns and --recipe open one dataset on a view: " + dir + " holds 2 files; name one file or dataset\n"},
+		{[]string{"--filter", "x > 1"}, "hitmiss: --filter, --sort, --columns and --recipe open one dataset on a view: none is named; name one file or dataset\n"},
+		{[]string{"weather", "zipcodes", "--columns", "date"}, "hitmiss: --filter, --sort, --columns and --recipe open one dataset on a view: 2 sources are named; name one file or dataset\n"},
 	} {
 		if _, errOut, code := runHitmiss(t, nil, c.args...); code != 1 || errOut != c.want {
 			t.Errorf("hitmiss %q: exit %d, stderr %q; want exit 1 and %q", c.args, code, errOut, c.want)

@@ -122,6 +122,14 @@ func runExport(ctx context.Context, s Streams, o *options, e exportFlags, arg st
 	if err != nil {
 		return fail(err)
 	}
+	if rec := o.view.rec; rec != nil {
+		if len(e.derive) > 0 {
+			return fail(fmt.Errorf("--recipe holds the derived columns: it takes no --derive"))
+		}
+		if m, err = replayModel(ctx, l, m, rec.TypeSpecs(), rec.Derive); err != nil {
+			return fail(err)
+		}
+	}
 	if m, err = derive(ctx, l, m, e.derive); err != nil {
 		return fail(err)
 	}

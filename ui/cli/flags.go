@@ -20,6 +20,7 @@ import (
 	"github.com/hitmiss/hitmiss/loaders"
 	"github.com/hitmiss/hitmiss/loaders/export"
 	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/recipe"
 )
 
 // Each flag is declared once, in one of the groups below, and added to
@@ -106,6 +107,10 @@ func mark(set *pflag.FlagSet) *pflag.FlagSet {
 // that view and export writes it.
 type viewFlags struct {
 	filter, sort, columns string
+	recipe                string
+	// rec is the recipe --recipe named, once parse has read it: its types
+	// and derived columns (replayModel); its view is the flags'.
+	rec *recipe.Recipe
 }
 
 func (v *viewFlags) flagSet() *pflag.FlagSet {
@@ -113,16 +118,30 @@ func (v *viewFlags) flagSet() *pflag.FlagSet {
 	s.StringVar(&v.filter, "filter", "", "keep the rows matching `EXPR` (the filter language of the explorer's f key)")
 	s.StringVar(&v.sort, "sort", "", "sort by `COL[,-COL...]`: the first key most significant, -COL descending; stable")
 	s.StringVar(&v.columns, "columns", "", "only the columns `A,B,...`, in this order")
+	s.StringVar(&v.recipe, "recipe", "", "replay the view saved in `FILE` (the explorer's ctrl+s): its types, derived columns, filter, sort and columns")
 	return mark(s)
 }
 
 // given reports whether any view flag was given.
-func (v *viewFlags) given() bool { return v.filter != "" || v.sort != "" || v.columns != "" }
+func (v *viewFlags) given() bool {
+	return v.filter != "" || v.sort != "" || v.columns != "" || v.recipe != ""
+}
 
 // parse reads the view flags' grammar: the sort keys and the column
 // names, backticks quoting a name (frame.ParseNames). The filter and the
 // names are checked against a dataset by export.Rows.
 func (v *viewFlags) parse() (export.View, error) {
+	if v.recipe != "" {
+		if v.filter != "" || v.sort != "" || v.columns != "" {
+			return export.View{}, fmt.Errorf("--recipe holds the view: it takes no --filter, --sort or --columns")
+		}
+		r, err := recipe.Read(v.recipe)
+		if err != nil {
+			return export.View{}, err
+		}
+		v.rec = &r
+		return export.View{Filter: r.Filter, Sort: r.SortKeys(), Columns: r.Columns}, nil
+	}
 	view := export.View{Filter: v.filter}
 	if v.sort != "" {
 		var err error

@@ -1,0 +1,65 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// export --recipe replays a saved view — types, derived columns, filter,
+// sort, columns — and writes what the same flags write.
+func TestExportReplaysARecipe(t *testing.T) {
+	dir := t.TempDir()
+	rec := filepath.Join(dir, "warm.recipe.json")
+	os.WriteFile(rec, []byte(`{
+  "hitmiss_recipe": 1,
+  "types": [{"column": "wind", "type": "int"}],
+  "derive": ["f = temp_max * 1.8 + 32"],
+  "filter": "f > 80",
+  "sort": [{"column": "f", "desc": true}, {"column": "date"}],
+  "columns": ["date", "f", "wind", "weather"]
+}
+`), 0o600)
+	got, errOut, code := runHitmiss(t, nil, "export", "seattle-weather", "--recipe", rec)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	want, errOut, code := runHitmiss(t, nil, "export", "seattle-weather", "--derive", "f = temp_max * 1.8 + 32",
+		"--filter", "f > 80", "--sort", "-f,date", "--columns", "date,f,wind,weather")
+	if code != 0 {
+		t.Fatalf("the flags: exit %d: %s", code, errOut)
+	}
+	// The recipe's wind is int: the flags' export writes it as the file
+	// does (floats), the recipe's as ints; the rest is the same.
+	gl, wl := strings.Split(got, "\n"), strings.Split(want, "\n")
+	if len(gl) != len(wl) || len(gl) < 10 || gl[0] != "date,f,wind,weather" {
+		t.Fatalf("recipe: %d lines (%q), flags: %d lines", len(gl), gl[0], len(wl))
+	}
+	for i := 1; i < len(gl)-1; i++ {
+		g, w := strings.Split(gl[i], ","), strings.Split(wl[i], ",")
+		if g[0] != w[0] || g[1] != w[1] || g[3] != w[3] || strings.Contains(g[2], ".") {
+			t.Fatalf("line %d: recipe %q, flags %q (wind must be int)", i, gl[i], wl[i])
+		}
+	}
+
+	// Mistakes are one line naming the input.
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--recipe", rec, "--filter", "wind > 1"}, "--recipe holds the view: it takes no --filter, --sort or --columns"},
+		{[]string{"--recipe", rec, "--derive", "g = 1"}, "--recipe holds the derived columns"},
+		{[]string{"--recipe", filepath.Join(dir, "none.json")}, "recipe " + filepath.Join(dir, "none.json") + ": no such file"},
+	} {
+		_, errOut, code := runHitmiss(t, nil, append([]string{"export", "seattle-weather"}, c.args...)...)
+		if code == 0 || !strings.Contains(errOut, c.want) || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%v: exit %d, %q; want one line with %q", c.args, code, errOut, c.want)
+		}
+	}
+	// On a file without the recipe's columns: which column, which file.
+	_, errOut, code = runHitmiss(t, nil, "export", "zipcodes", "--recipe", rec)
+	if code != 1 || !strings.Contains(errOut, "zipcodes") || !strings.Contains(errOut, "temp_max") {
+		t.Errorf("on zipcodes: exit %d, %q", code, errOut)
+	}
+}

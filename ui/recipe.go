@@ -1,0 +1,108 @@
+package ui
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/hitmiss/hitmiss/loaders/export"
+	"github.com/hitmiss/hitmiss/loaders/recipe"
+)
+
+// ctrl+s saves the view shown as a recipe (package loaders/recipe): the
+// types set, the derived columns, the filter, the sort and the columns
+// shown, in their order. hitmiss FILE --recipe R and hitmiss export FILE
+// --recipe R replay it on any file with those columns, through the same
+// cached steps. Marks are not saved: they are rows of this file.
+
+// recipeSavedMsg says how a save went.
+type recipeSavedMsg struct {
+	path string
+	err  error
+}
+
+// recipeCommands is ctrl+s.
+func recipeCommands(k KeyMap) commandTable {
+	return commandTable{title: "recipes", commands: []command{
+		{key: k.SaveRecipe, views: dataViews, run: askRecipe},
+	}}
+}
+
+// askRecipe is ctrl+s: the prompt for the recipe's file.
+func askRecipe(s *scope) intent {
+	if s.remote {
+		s.note.text = "saving a recipe is off in hitmiss serve: the server's files are not yours to write"
+		return intent{}
+	}
+	if !s.ctx.page.Ready(*s.q) {
+		s.waitNotice("saving a recipe")
+		return intent{}
+	}
+	name := s.q.Source.Name()
+	base := strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
+	s.prompt.open(promptRecipe, "save recipe to: ", base+".recipe.json", saveRecipe)
+	return intent{}
+}
+
+// viewRecipe is the recipe of the view shown.
+func (s *scope) viewRecipe() recipe.Recipe {
+	p := s.ctx.page
+	names := p.Frame.Names()
+	var columns []string
+	if shown := s.views.table.cols.shownNames(names); !slices.Equal(shown, names) {
+		columns = shown
+	}
+	return recipe.Of(s.q.Source.Name(), s.q.Types, s.q.Derive, s.q.Filter, s.q.Sort, columns)
+}
+
+// saveRecipe writes the recipe, asking before it replaces a file.
+func saveRecipe(s *scope, path string) intent {
+	path = strings.TrimSpace(path)
+	if path == "" {
+		s.note.text = "recipe not saved: no file name"
+		return intent{}
+	}
+	if !s.ctx.page.Ready(*s.q) {
+		s.note.text = "recipe: wait until the dataset has loaded"
+		return intent{}
+	}
+	data := s.viewRecipe().Marshal()
+	write := func(replace bool) intent {
+		s.note.text = fmt.Sprintf("saving the recipe to %s…", Sanitize(path))
+		return intent{cmd: func() tea.Msg {
+			err := export.WriteFileAtomic(path, replace, func(w io.Writer) error {
+				_, err := w.Write(data)
+				return err
+			})
+			return recipeSavedMsg{path: path, err: err}
+		}}
+	}
+	if fi, err := os.Stat(path); err == nil && !export.IsStream(path) {
+		if fi.IsDir() {
+			s.note.text = Sanitize(fmt.Sprintf("recipe %s: it is a directory", path))
+			return intent{}
+		}
+		s.prompt.ask(fmt.Sprintf("%s exists: replace it? (y/n) ", Sanitize(path)), func(s *scope, yes bool) intent {
+			if !yes {
+				s.note.text = fmt.Sprintf("recipe not saved: %s is left as it was", Sanitize(path))
+				return intent{}
+			}
+			return write(true)
+		})
+		return intent{}
+	}
+	return write(false)
+}
+
+// notice says how the save went, and how to replay it.
+func (msg recipeSavedMsg) notice() string {
+	if msg.err != nil {
+		return Sanitize(fmt.Sprintf("recipe %s: %v", msg.path, msg.err))
+	}
+	return Sanitize(fmt.Sprintf("saved the view to %s: hitmiss FILE --recipe %s replays it", msg.path, msg.path))
+}
