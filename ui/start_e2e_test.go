@@ -32,7 +32,7 @@ func TestStartsOnAViewInTmux(t *testing.T) {
 			got = append(got, strings.Join(f, ","))
 		}
 	}
-	if len(got) < 10 || strings.Join(got, "\n") != strings.Join(rows[:len(got)], "\n") {
+	if len(got) < 5 || strings.Join(got, "\n") != strings.Join(rows[:len(got)], "\n") { // at 80×24 the panel takes half the body
 		t.Errorf("the table's first rows:\n%s\nexport's:\n%s\nscreen:\n%s", strings.Join(got, "\n"), strings.Join(rows[:10], "\n"), screen)
 	}
 	if !strings.Contains(screen, "date ↑     temp_max ↓ weather") {
