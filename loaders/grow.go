@@ -55,11 +55,15 @@ var streamLimit = csvread.DefaultMemoryBudget / csvread.MemoryFactor
 
 // NewStream starts reading r into a Stream, in the background.
 func NewStream(r io.Reader) *Stream {
-	var id [16]byte
-	_, _ = rand.Read(id[:])
-	s := &Stream{id: fmt.Sprintf("stream-%x", id)}
+	s := newStream()
 	go s.read(r)
 	return s
+}
+
+func newStream() *Stream {
+	var id [16]byte
+	_, _ = rand.Read(id[:])
+	return &Stream{id: fmt.Sprintf("stream-%x", id)}
 }
 
 func (s *Stream) read(r io.Reader) {
@@ -110,6 +114,24 @@ func (s *Stream) state() ([]byte, bool, error) {
 	return s.buf[:len(s.buf):len(s.buf)], s.ended, s.err
 }
 
+// StreamURL is an http(s) address read as a stream: the download starts
+// at once, in the background, and the explorer shows the first rows while
+// the rest arrives, within the limits a download has (DefaultURLTimeout,
+// the size cap). A download that fails says so, naming the address.
+func StreamURL(url string) Source {
+	st := newStream()
+	go func() {
+		body, _, err := fetch(context.Background(), url)
+		if err != nil {
+			st.finish(err)
+			return
+		}
+		defer body.Close()
+		st.read(body)
+	}()
+	return Source{Kind: URL, Path: url, Hash: st.id, stream: st}
+}
+
 // StreamSource is standard input as a growing source: the explorer shows
 // its first rows while the rest is still arriving.
 func StreamSource(r io.Reader) Source {
@@ -131,7 +153,11 @@ func (s Source) Followable() bool { return s.Kind == File }
 func statStream(src Source) (Source, error) {
 	data, ended, err := src.stream.state()
 	src.Size, src.Ended = int64(len(data)), ended
-	if err != nil {
+	var ie *csvread.InputError
+	switch {
+	case errors.As(err, &ie):
+		return src, err // it names the input already (a download's)
+	case err != nil:
 		return src, &csvread.InputError{Input: src.Name(), Problem: err.Error(), Err: err}
 	}
 	return src, nil

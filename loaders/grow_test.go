@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -224,5 +226,56 @@ func TestFollowKeepsOneModel(t *testing.T) {
 	}
 	if n := l.LoadChunk.Stats().Entries; n != 5 {
 		t.Fatalf("load_chunk holds %d pieces, want 5", n)
+	}
+}
+
+// A URL streams as standard input does: the first rows are a model while
+// the server is still sending; a server that refuses is an error naming
+// the address.
+func TestURLShowsRowsWhileDownloading(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/gone.csv" {
+			http.NotFound(w, r)
+			return
+		}
+		io.WriteString(w, "a,b\n1,x\n2,y\n")
+		w.(http.Flusher).Flush()
+		<-release
+		io.WriteString(w, "3,z\n")
+	}))
+	defer srv.Close()
+	defer close(release)
+	l, _ := pipeline(t)
+	var c calls
+	src := StreamURL(srv.URL + "/data.csv")
+	model := func() (*DatasetModel, error) {
+		s, err := Stat(src)
+		if err != nil {
+			return nil, err
+		}
+		return l.Model.Get(c.ctx(), s)
+	}
+	m := waitModel(t, model, 2)
+	if m.Source.Ended {
+		t.Fatal("the download has not ended, yet the model says so")
+	}
+	release <- struct{}{}
+	waitModel(t, model, 3)
+
+	gone := StreamURL(srv.URL + "/gone.csv")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, err := Stat(gone)
+		if err != nil {
+			if !strings.Contains(err.Error(), srv.URL+"/gone.csv") || !strings.Contains(err.Error(), "404") {
+				t.Fatalf("a refused download: %v", err)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a refused download never said so")
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

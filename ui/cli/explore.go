@@ -217,10 +217,14 @@ func resolveAll(args []string, stdin io.Reader) ([]loaders.Source, []error) {
 	var sources []loaders.Source
 	var problems []error
 	for _, a := range args {
-		if a == "-" {
-			// Standard input streams: its first rows show while the rest
-			// is still arriving (loaders.StreamSource).
+		switch {
+		case a == "-":
+			// Standard input and URLs stream: their first rows show while
+			// the rest is still arriving (loaders.StreamSource, StreamURL).
 			sources = append(sources, loaders.StreamSource(stdin))
+			continue
+		case strings.HasPrefix(a, "http://") || strings.HasPrefix(a, "https://"):
+			sources = append(sources, loaders.StreamURL(a))
 			continue
 		}
 		srcs, err := loaders.Resolve(a, stdin)
