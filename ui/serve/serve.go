@@ -65,6 +65,10 @@ type Config struct {
 	Color       bool
 	Sources     []loaders.Source // the only data a remote user can reach
 	Log         io.Writer        // one line per connection and disconnection; nil: none
+	// Session, when set, is every session's model in place of the
+	// explorer (hitmiss demo --serve: the audience of a talk); terminal
+	// is the session's. Every check above applies the same.
+	Session func(member *ui.Member, terminal io.Writer) tea.Model
 }
 
 // Server is a running `hitmiss serve`.
@@ -118,6 +122,9 @@ func New(reg *cache.Registry, lcfg loaders.Config, cfg Config) (*Server, error) 
 	lcfg.PlaceReleased = s.room.PlaceReleased
 	s.loaders = loaders.New(reg, lcfg)
 	s.newModel = s.explorer
+	if cfg.Session != nil {
+		s.newModel = cfg.Session
+	}
 
 	hostKey, err := HostKey(cfg.HostKey)
 	if err != nil {
