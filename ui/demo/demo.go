@@ -87,6 +87,7 @@ type Model struct {
 
 	seen      int // the stage's chapter generation an audience model shows
 	notesSeen int // the stage's notes a presenter's panel took
+	published int // the chapter generation a presenter gave its stage
 }
 
 // minPageRows is the least height the page keeps: most chapters write
@@ -156,14 +157,8 @@ func (m *Model) enter() tea.Cmd {
 	ch := chapters()[m.idx]
 	e := &env{slow: m.opts.Slow, ttl: m.opts.TTL, persistDir: m.opts.PersistDir}
 	m.show(&runner{ch: ch, env: e})
-	stage, idx := m.opts.Stage, m.idx
 	start := m.begin(func(ctx context.Context, r *runner) tea.Msg {
-		err := r.start()
-		if stage != nil {
-			// The room follows once the chapter can take its calls.
-			stage.publish(idx, r)
-		}
-		if err != nil {
+		if err := r.start(); err != nil {
 			return actedMsg{reg: r.env.reg, note: "could not start the chapter: " + err.Error()}
 		}
 		return actedMsg{reg: r.env.reg, rerun: true}
@@ -257,6 +252,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.busy = false
+		m.publish()
 		m.prev, m.last = m.last, msg.v
 		m.out = msg.lines
 		if msg.user != "" {
@@ -302,6 +298,7 @@ func (m Model) acted(msg actedMsg) (tea.Model, tea.Cmd) {
 	}
 	if !msg.rerun {
 		m.busy = false
+		m.publish()
 		next, cmd := m.next()
 		return next, tea.Batch(append(cmds, cmd)...)
 	}

@@ -136,6 +136,17 @@ func (s *Stage) notesSince(seen int) ([]stageNote, int) {
 // audience reports whether the model is an audience member's.
 func (m Model) audience() bool { return m.opts.Stage != nil && m.opts.Name != "" }
 
+// publish gives a presenter's chapter to the room once its first rerun
+// has its verdict: the room sees the chapter with what the presenter
+// computed, so their first calls are hits.
+func (m *Model) publish() {
+	if m.opts.Stage == nil || m.audience() || m.published == m.gen {
+		return
+	}
+	m.published = m.gen
+	m.opts.Stage.publish(m.idx, m.run)
+}
+
 // follow switches an audience model to the presenter's chapter.
 func (m *Model) follow() tea.Cmd {
 	idx, r, gen := m.opts.Stage.current()
