@@ -113,7 +113,7 @@ func New(opts Options) Model {
 	m := Model{opts: opts, keys: defaultKeyMap(), styles: ui.DefaultStyles(opts.Color), width: 80, height: 24}
 	m.idx = min(max(opts.Chapter, 0), len(chapters())-1)
 	if m.audience() {
-		opts.Stage.join()
+		m.notesSeen = opts.Stage.join()
 		m.first = m.follow()
 		return m
 	}
@@ -375,8 +375,13 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			// The key ends the state the page describes.
 			m.out, m.outs, m.users = nil, map[string][]string{}, nil
 		}
+		stage, name, pressed := m.opts.Stage, m.opts.Name, msg.String()
 		return m, m.begin(func(ctx context.Context, r *runner) tea.Msg {
 			note := act.do(r.env)
+			if stage != nil && name != "" {
+				// The chapter's state is the room's: say who changed it.
+				stage.tell(name, pressed, note)
+			}
 			return actedMsg{reg: r.env.reg, note: note, rerun: act.rerun}
 		})
 	}

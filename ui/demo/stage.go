@@ -40,6 +40,9 @@ type Stage struct {
 type stageNote struct {
 	at   time.Time
 	text string
+	// public notes reach the audience too; the server's log (addresses,
+	// key fingerprints) is the presenter's only.
+	public bool
 }
 
 // maxNotes bounds the notes a stage keeps for a presenter who is slow to
@@ -81,10 +84,12 @@ func (s *Stage) count(v verdict) {
 	s.misses += len(v.missed)
 }
 
-func (s *Stage) join() {
+// join counts an audience model and returns the notes it starts after.
+func (s *Stage) join() int {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.joined++
-	s.mu.Unlock()
+	return s.notesOff + len(s.notes)
 }
 
 // Line is the room line: "23 connected · 61 hits · 4 misses", the
@@ -118,11 +123,28 @@ func (s *Stage) Write(p []byte) (int, error) {
 		}
 		s.notes = append(s.notes, stageNote{at: now, text: l})
 	}
+	s.trim()
+	return len(p), nil
+}
+
+// tell notes that an audience member pressed a chapter's key, which
+// changed the chapter's state for the whole room.
+func (s *Stage) tell(name, key, note string) {
+	text := name + " pressed " + key
+	if note != "" {
+		text += ": " + note
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.notes = append(s.notes, stageNote{at: time.Now(), text: ui.Sanitize(text), public: true})
+	s.trim()
+}
+
+func (s *Stage) trim() {
 	if n := len(s.notes) - maxNotes; n > 0 {
 		s.notes = s.notes[n:]
 		s.notesOff += n
 	}
-	return len(p), nil
 }
 
 // notesSince returns the notes after the first seen and the new count.
@@ -169,18 +191,19 @@ func (m Model) onTick() (Model, tea.Cmd) {
 	if st == nil {
 		return m, nil
 	}
-	if m.audience() {
-		if st.changed(m.seen) {
-			return m, m.follow()
-		}
-		return m, nil
+	var cmd tea.Cmd
+	if m.audience() && st.changed(m.seen) {
+		cmd = m.follow()
 	}
 	notes, seen := st.notesSince(m.notesSeen)
 	m.notesSeen = seen
 	for _, n := range notes {
+		if !n.public && m.audience() {
+			continue
+		}
 		m.log = appendLine(m.log, logLine{at: n.at, kind: noteKind, text: n.text, count: 1})
 	}
-	return m, nil
+	return m, cmd
 }
 
 // noteKind styles the server's lines in the log as plain events.

@@ -26,8 +26,9 @@ func watcher(t *testing.T, stage *Stage, name string) *driver {
 // member joining sees it, and follows when the presenter moves on. A
 // member's key runs in their own session over the shared chapter, so its
 // calls are hits of what the presenter computed, and the presenter's
-// panel shows them tagged with the member's name; the room line counts
-// the members and their hits and misses.
+// panel shows them tagged with the member's name, and every panel says
+// who changed the chapter's state; the room line counts the members and
+// their hits and misses.
 func TestStageAudienceFollowsThePresenterAndIsTagged(t *testing.T) {
 	stage := NewStage()
 	p := drive(t, Options{Stage: stage})
@@ -77,6 +78,17 @@ func TestStageAudienceFollowsThePresenterAndIsTagged(t *testing.T) {
 	p.until("alice's miss in the presenter's panel", func(m Model) bool {
 		return strings.Contains(m.View(), "alice: miss ")
 	})
+	// The slider is the room's chapter state: every panel says who moved it.
+	for _, d := range []*driver{p, room["bob"]} {
+		d.until("alice's key in the log", func(m Model) bool {
+			for _, l := range m.log {
+				if strings.HasPrefix(l.text, "alice pressed l: ") {
+					return true
+				}
+			}
+			return false
+		})
+	}
 	if !strings.Contains(p.m.View(), "room: 3 connected · 6 hits · 1 miss") {
 		t.Fatalf("the presenter's screen after alice's miss:\n%s", p.m.View())
 	}
