@@ -498,6 +498,9 @@ func (m Model) keyParts() []string {
 		h := a.key.Help()
 		parts = append(parts, h.Key+" "+h.Desc)
 	}
+	if m.audience() {
+		return append(parts, "tab code", "q quit") // the presenter picks the chapter
+	}
 	return append(parts, "n/p chapter", "tab code", "q quit")
 }
 

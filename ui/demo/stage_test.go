@@ -64,7 +64,10 @@ func TestStageAudienceFollowsThePresenterAndIsTagged(t *testing.T) {
 	if got, want := stage.Line(), "3 connected · 6 hits · 0 misses"; got != want {
 		t.Fatalf("room line %q after the room followed, want %q", got, want)
 	}
-	// An audience member cannot move the room.
+	// An audience member cannot move the room, and is not offered to.
+	if v := room["bob"].m.View(); strings.Contains(v, "n/p chapter") {
+		t.Fatalf("bob's keys offer n/p:\n%s", v)
+	}
 	room["bob"].key("n")
 	if room["bob"].m.idx != 1 || !strings.Contains(room["bob"].m.note, "the presenter picks the chapter") {
 		t.Fatalf("bob's n: chapter %d, note %q", room["bob"].m.idx+1, room["bob"].m.note)
