@@ -59,7 +59,7 @@ func runDemoServed(s Streams, opts demo.Options, cfg serve.Config, args []string
 	}
 	stage := demo.NewStage()
 	opts.Stage = stage
-	cfg.Color, cfg.Log = opts.Color, stage
+	cfg.Color, cfg.Log, cfg.Left = opts.Color, stage, stage.Leave
 	cfg.Session = func(member *ui.Member, _ io.Writer) tea.Model {
 		o := opts
 		o.Name, o.Present = member.Name, false // each member's own terminal: the normal layout

@@ -92,6 +92,21 @@ func (s *Stage) join() int {
 	return s.notesOff + len(s.notes)
 }
 
+// Leave ends an audience member's cache session in the presenter's
+// chapter: their entries of the chapter's per-session functions leave
+// with them, as a Streamlit session's do.
+func (s *Stage) Leave(name string) {
+	_, r, _ := s.current()
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.closed && r.env.reg != nil {
+		r.env.reg.EndSession(name)
+	}
+}
+
 // Line is the room line: "23 connected · 61 hits · 4 misses", the
 // audience's sessions and the calls of their reruns.
 func (s *Stage) Line() string {

@@ -1,10 +1,13 @@
 package demo
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/hitmiss/hitmiss/cache"
 )
 
 // watcher drives an audience model of the stage: it closes nothing, as
@@ -94,5 +97,25 @@ func TestStageAudienceFollowsThePresenterAndIsTagged(t *testing.T) {
 	}
 	if !strings.Contains(p.m.View(), "room: 3 connected · 6 hits · 1 miss") {
 		t.Fatalf("the presenter's screen after alice's miss:\n%s", p.m.View())
+	}
+}
+
+// A member who leaves takes their entries of the chapter's per-session
+// functions with them; another member's stay.
+func TestStageLeaveEndsTheMembersSession(t *testing.T) {
+	stage := NewStage()
+	r := &runner{ch: chapters()[0], env: &env{}}
+	r.env.reg = r.env.newRegistry()
+	defer r.close()
+	stage.publish(0, r)
+	place := cache.Data(r.env.reg, "place", func(ctx context.Context, _ int) (int, error) { return 1, nil }, cache.ScopeSession())
+	for _, who := range []string{"alice", "bob"} {
+		if _, err := place.Get(cache.WithSession(context.Background(), who), 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stage.Leave("alice")
+	if n := r.env.reg.Stats()[0].Entries; n != 1 {
+		t.Fatalf("after alice left: %d entries, want bob's 1", n)
 	}
 }

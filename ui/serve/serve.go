@@ -69,6 +69,9 @@ type Config struct {
 	// explorer (hitmiss demo --serve: the audience of a talk); terminal
 	// is the session's. Every check above applies the same.
 	Session func(member *ui.Member, terminal io.Writer) tea.Model
+	// Left, when set, is told of a session that ended, after serve's own
+	// cleanup: a Session model's caches can drop its entries too.
+	Left func(name string)
 }
 
 // Server is a running `hitmiss serve`.
@@ -298,6 +301,9 @@ func (s *Server) admit(next ssh.Handler) ssh.Handler {
 				st.model.Close()
 			}
 			s.reg.EndSession(member.Name)
+			if s.cfg.Left != nil {
+				s.cfg.Left(member.Name)
+			}
 			member.Leave()
 			s.logf("%s disconnected after %s (%s)", member.Name, time.Since(start).Round(time.Second), sessions(s.room))
 		}()
