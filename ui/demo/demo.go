@@ -375,7 +375,7 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			// The key ends the state the page describes.
 			m.out, m.outs, m.users = nil, map[string][]string{}, nil
 		}
-		stage, name, pressed := m.opts.Stage, m.opts.Name, msg.String()
+		stage, name, pressed := m.opts.Stage, m.opts.Name, act.key.Help().Key
 		return m, m.begin(func(ctx context.Context, r *runner) tea.Msg {
 			note := act.do(r.env)
 			if stage != nil && name != "" {

@@ -88,7 +88,7 @@ func TestStageAudienceFollowsThePresenterAndIsTagged(t *testing.T) {
 	for _, d := range []*driver{p, room["bob"]} {
 		d.until("alice's key in the log", func(m Model) bool {
 			for _, l := range m.log {
-				if strings.HasPrefix(l.text, "alice pressed l: ") {
+				if l.text == "alice pressed →: slider: b = 6" {
 					return true
 				}
 			}
