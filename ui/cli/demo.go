@@ -19,7 +19,7 @@ const (
 
 // demoCmd runs the talk mode: hitmiss demo [CHAPTER].
 func demoCmd(s Streams, o *options, g flagGroups) *cobra.Command {
-	var list, present bool
+	var list, present, withServe bool
 	cmd := &cobra.Command{
 		Use:   "demo [CHAPTER]",
 		Short: "Streamlit's caching docs, chapter by chapter, live",
@@ -30,7 +30,8 @@ from --list; without one the demo starts at chapter 1.`,
 		Example: `  hitmiss demo                  # from chapter 1; n / p move, q quits
   hitmiss demo --list           # the chapters, one a line
   hitmiss demo --present ttl    # the presenter layout, from the TTL chapter
-  hitmiss demo --slow 500ms 3   # a shorter time.sleep(2), from chapter 3`,
+  hitmiss demo --slow 500ms 3   # a shorter time.sleep(2), from chapter 3
+  hitmiss demo --serve --present  # the room follows over ssh -p 23234 localhost`,
 		Args: argsBetween(0, 1),
 		Annotations: map[string]string{
 			defaultAnnotation + "slow": demoSlow.String(),
@@ -44,9 +45,14 @@ from --list; without one the demo starts at chapter 1.`,
 			if !cmd.Flags().Changed("ttl") {
 				opts.TTL = demoTTL
 			}
+			if withServe && !list {
+				return runDemoServed(s, opts, o.server, args)
+			}
 			return runDemo(s, list, opts, args)
 		},
 	}
+	cmd.Flags().BoolVar(&withServe, "serve", false, "let a room follow over SSH: every session sees this terminal's chapter and can press its keys (the flags of hitmiss serve apply)")
+	add(cmd, g.server)
 	cmd.Flags().BoolVar(&list, "list", false, "print the chapters, one a line, and exit")
 	cmd.Flags().BoolVar(&present, "present", false, "presenter layout: the verdict in large words, nothing cut")
 	add(cmd, g.cache, "slow", "ttl")

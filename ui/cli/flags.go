@@ -21,6 +21,7 @@ import (
 	"github.com/hitmiss/hitmiss/loaders/export"
 	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/loaders/recipe"
+	"github.com/hitmiss/hitmiss/ui/serve"
 )
 
 // Each flag is declared once, in one of the groups below, and added to
@@ -43,9 +44,10 @@ const (
 	cacheGroup   = "Cache flags"
 	displayGroup = "Display flags"
 	outputGroup  = "Output flags"
+	serverGroup  = "Server flags"
 )
 
-var groupOrder = []string{viewGroup, readingGroup, cacheGroup, displayGroup, outputGroup}
+var groupOrder = []string{serverGroup, viewGroup, readingGroup, cacheGroup, displayGroup, outputGroup}
 
 // options holds the shared flags' values for one run of the command line;
 // a command's own flags live beside it.
@@ -55,16 +57,17 @@ type options struct {
 	cache   cacheFlags
 	display displayFlags
 	output  outputFlags
+	server  serve.Config // serve's, and demo --serve's
 }
 
 // flagGroups are the shared flag sets of one command tree.
 type flagGroups struct {
-	view, read, cache, display, output *pflag.FlagSet
+	view, read, cache, display, output, server *pflag.FlagSet
 }
 
 // groups declares the shared flags, bound to o.
 func (o *options) groups() flagGroups {
-	return flagGroups{view: o.view.flagSet(), read: o.read.flagSet(), cache: o.cache.flagSet(), display: o.display.flagSet(), output: o.output.flagSet()}
+	return flagGroups{view: o.view.flagSet(), read: o.read.flagSet(), cache: o.cache.flagSet(), display: o.display.flagSet(), output: o.output.flagSet(), server: serverFlagSet(&o.server)}
 }
 
 // add adds the flags of set named by names (all of them without names)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/hitmiss/hitmiss/ui"
 	"github.com/hitmiss/hitmiss/ui/serve"
@@ -17,7 +18,7 @@ import (
 
 // serveCmd serves the explorer over SSH: hitmiss serve [SOURCE...].
 func serveCmd(s Streams, o *options, g flagGroups) *cobra.Command {
-	var cfg serve.Config
+	var withDemo bool
 	cmd := &cobra.Command{
 		Use:   "serve [SOURCE...]",
 		Short: "Serve the explorer over SSH, one cache for all",
@@ -28,14 +29,29 @@ datasets without any): no path prompt, no files, no shell.`,
 		Example: `  hitmiss serve                   # on 127.0.0.1:23234, ~/.ssh/authorized_keys
   hitmiss serve --open --slow 2s  # anyone on this machine; slow misses
   hitmiss serve -d ';' sales.csv  # one file, fields split at ;
-  ssh -p 23234 localhost          # connect, from two terminals to see sharing`,
+  ssh -p 23234 localhost          # connect, from two terminals to see sharing
+  hitmiss serve --demo            # the demo here; each ssh screen follows it`,
 		Args:              cobra.ArbitraryArgs,
 		ValidArgsFunction: completeSources,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return serveRun(s, o, cfg, args)
+			if withDemo {
+				return serveDemo(cmd, s, o, o.server, args)
+			}
+			return serveRun(s, o, o.server, args)
 		},
 	}
-	f := cmd.Flags()
+	cmd.Flags().BoolVar(&withDemo, "demo", false, "run the demo in this terminal and show its chapter to every ssh session (as hitmiss demo --serve)")
+	add(cmd, g.server)
+	add(cmd, g.read)
+	add(cmd, g.cache)
+	add(cmd, g.display)
+	return cmd
+}
+
+// serverFlagSet are the flags of the SSH server, shared by serve and demo
+// --serve.
+func serverFlagSet(cfg *serve.Config) *pflag.FlagSet {
+	f := newGroup(serverGroup)
 	f.StringVar(&cfg.Listen, "listen", serve.DefaultListen, "listen on `HOST:PORT`")
 	f.StringVar(&cfg.AuthorizedKeys, "authorized-keys", serve.DefaultAuthorizedKeys(), "let in the public keys of `FILE`, in authorized_keys format")
 	f.BoolVar(&cfg.StrictNames, "strict-names", false, "refuse a client whose user name is not its key's (default: shown as \"alice (said bob)\")")
@@ -46,10 +62,15 @@ datasets without any): no path prompt, no files, no shell.`,
 	f.IntVar(&cfg.MaxUnauthenticated, "max-unauthenticated", serve.DefaultMaxUnauthenticated, "connections not yet authenticated at once; past it, new ones are closed")
 	f.IntVar(&cfg.MaxUnauthenticatedPerAddr, "max-unauthenticated-per-address", serve.DefaultMaxUnauthenticatedPerAddr, "connections not yet authenticated at once from one address")
 	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", 30*time.Minute, "close a connection idle this long; 0: never")
-	add(cmd, g.read)
-	add(cmd, g.cache)
-	add(cmd, g.display)
-	return cmd
+	return mark(f)
+}
+
+// checkServe says what is wrong with the server's flags, if anything.
+func checkServe(cfg serve.Config) error {
+	if cfg.MaxSessions < 0 || cfg.IdleTimeout < 0 || cfg.HandshakeTimeout <= 0 || cfg.MaxUnauthenticated <= 0 || cfg.MaxUnauthenticatedPerAddr <= 0 {
+		return fmt.Errorf("--max-sessions and --idle-timeout must not be negative; --handshake-timeout and --max-unauthenticated(-per-address) must be positive")
+	}
+	return nil
 }
 
 func serveRun(s Streams, o *options, cfg serve.Config, args []string) error {

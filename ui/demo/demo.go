@@ -28,6 +28,13 @@ type Options struct {
 	Color      bool
 	Chapter    int    // the chapter to open first, from 0
 	PersistDir string // where the persist chapter writes; "" for the user's cache directory
+	// Stage, when set, shows the demo to a room (`hitmiss demo --serve`):
+	// the presenter's model (Name "") drives the chapter and every
+	// audience model follows it over the same chapter state.
+	Stage *Stage
+	// Name is an audience member's session (the SSH session's name): the
+	// cache session its calls run in, and the tag of its events.
+	Name string
 }
 
 // Chapter returns the index of the chapter named by s, a number from 1 or
@@ -78,6 +85,10 @@ type Model struct {
 	pageHigh int
 	full     bool         // the code fills the screen
 	queue    []tea.KeyMsg // keys pressed during a rerun, run after it in order
+
+	seen      int // the stage's chapter generation an audience model shows
+	notesSeen int // the stage's notes a presenter's panel took
+	published int // the chapter generation a presenter gave its stage
 }
 
 // minPageRows is the least height the page keeps: most chapters write
@@ -102,6 +113,11 @@ func New(opts Options) Model {
 	}
 	m := Model{opts: opts, keys: defaultKeyMap(), styles: ui.DefaultStyles(opts.Color), width: 80, height: 24}
 	m.idx = min(max(opts.Chapter, 0), len(chapters())-1)
+	if m.audience() {
+		m.notesSeen = opts.Stage.join()
+		m.first = m.follow()
+		return m
+	}
 	m.first = m.enter()
 	return m
 }
@@ -138,27 +154,11 @@ func tick() tea.Cmd {
 
 // enter switches to chapter m.idx; the returned command starts it.
 func (m *Model) enter() tea.Cmd {
-	if m.cancel != nil {
-		m.cancel()
-	}
-	if m.unsub != nil {
-		m.unsub()
-		m.unsub = nil
-	}
+	m.stop()
 	old := m.run
-	m.gen++
 	ch := chapters()[m.idx]
 	e := &env{slow: m.opts.Slow, ttl: m.opts.TTL, persistDir: m.opts.PersistDir}
-	m.run = &runner{ch: ch, env: e}
-	m.about = ch.about()
-	var err error
-	if m.code, err = code(m.about.show); err != nil {
-		m.code = []string{err.Error()}
-	}
-	m.reg, m.busy, m.prev, m.last = nil, false, verdict{}, verdict{}
-	m.out, m.outs, m.users, m.note, m.log = nil, map[string][]string{}, nil, "", nil
-	m.codeTop, m.pageHigh = decorator(m.code), 0
-	m.spin, m.queue = map[string]spinning{}, nil
+	m.show(&runner{ch: ch, env: e})
 	start := m.begin(func(ctx context.Context, r *runner) tea.Msg {
 		if err := r.start(); err != nil {
 			return actedMsg{reg: r.env.reg, note: "could not start the chapter: " + err.Error()}
@@ -171,21 +171,63 @@ func (m *Model) enter() tea.Cmd {
 	return tea.Batch(func() tea.Msg { old.close(); return nil }, start)
 }
 
+// stop cancels what runs and stops listening to the chapter's registry.
+func (m *Model) stop() {
+	if m.cancel != nil {
+		m.cancel()
+	}
+	if m.unsub != nil {
+		m.unsub()
+		m.unsub = nil
+	}
+}
+
+// show makes r the chapter shown, with nothing of the one before.
+func (m *Model) show(r *runner) {
+	m.gen++
+	m.run = r
+	m.about = r.ch.about()
+	var err error
+	if m.code, err = code(m.about.show); err != nil {
+		m.code = []string{err.Error()}
+	}
+	m.reg, m.busy, m.prev, m.last = nil, false, verdict{}, verdict{}
+	m.out, m.outs, m.users, m.note, m.log = nil, map[string][]string{}, nil, "", nil
+	m.codeTop, m.pageHigh = decorator(m.code), 0
+	m.spin, m.queue = map[string]spinning{}, nil
+}
+
 // begin marks the model busy and returns a command running fn with the
 // chapter's runner, tagged with the chapter's generation.
 func (m *Model) begin(fn func(ctx context.Context, r *runner) tea.Msg) tea.Cmd {
+	if m.run == nil {
+		return nil // an audience model before the presenter's first chapter
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	m.cancel, m.busy, m.began = cancel, true, time.Now()
 	r, gen := m.run, m.gen
+	var stage *Stage
+	if m.audience() {
+		// An audience member's calls are its session's, as each browser
+		// tab of a Streamlit app is one.
+		ctx = cache.WithSession(ctx, m.opts.Name)
+		stage = m.opts.Stage
+	}
 	return func() tea.Msg {
 		r.mu.Lock()
 		defer r.mu.Unlock()
+		if r.closed {
+			return nil // the presenter left the chapter
+		}
 		switch msg := fn(ctx, r).(type) {
 		case actedMsg:
 			msg.gen = gen
 			return msg
 		case ranMsg:
 			msg.gen = gen
+			if stage != nil && msg.v.err == nil {
+				stage.count(msg.v)
+			}
 			return msg
 		default:
 			return msg
@@ -212,6 +254,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.busy = false
+		m.publish()
 		m.prev, m.last = m.last, msg.v
 		m.out = msg.lines
 		if msg.user != "" {
@@ -229,7 +272,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.record(msg.ev)
 		return m, waitEvent(m.reg, m.sub)
 	case tickMsg:
-		return m, tick()
+		m, cmd := m.onTick()
+		return m, tea.Batch(cmd, tick())
 	}
 	return m, nil
 }
@@ -257,6 +301,7 @@ func (m Model) acted(msg actedMsg) (tea.Model, tea.Cmd) {
 	}
 	if !msg.rerun {
 		m.busy = false
+		m.publish()
 		next, cmd := m.next()
 		return next, tea.Batch(append(cmds, cmd)...)
 	}
@@ -281,8 +326,14 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if m.unsub != nil {
 			m.unsub()
 		}
+		if m.audience() {
+			return m, tea.Quit // the chapter is the presenter's to close
+		}
 		r := m.run
 		return m, tea.Sequence(func() tea.Msg { r.close(); return nil }, tea.Quit)
+	case m.audience() && (key.Matches(msg, k.Next) || key.Matches(msg, k.Prev)):
+		m.note = "the presenter picks the chapter: this one's keys are yours"
+		return m, nil
 	case key.Matches(msg, k.Next):
 		m.idx = (m.idx + 1) % len(chapters())
 		return m, m.enter()
@@ -327,8 +378,13 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			// The key ends the state the page describes.
 			m.out, m.outs, m.users = nil, map[string][]string{}, nil
 		}
+		stage, name, pressed := m.opts.Stage, m.opts.Name, act.key.Help().Key
 		return m, m.begin(func(ctx context.Context, r *runner) tea.Msg {
 			note := act.do(r.env)
+			if stage != nil && name != "" {
+				// The chapter's state is the room's: say who changed it.
+				stage.tell(name, pressed, note)
+			}
 			return actedMsg{reg: r.env.reg, note: note, mode: r.mode(), rerun: act.rerun}
 		})
 	}
@@ -365,6 +421,10 @@ func (m *Model) record(ev cache.Event) {
 	case cache.EventComputed, cache.EventError:
 		delete(m.spin, id)
 	}
+	if m.opts.Stage != nil {
+		m.log = appendTagged(m.log, ev)
+		return
+	}
 	m.log = appendEvent(m.log, ev)
 }
 
@@ -374,6 +434,7 @@ func (m *Model) record(ev cache.Event) {
 // for its cancelled rerun to return.
 type runner struct {
 	mu     sync.Mutex
+	closed bool // by the model that started it: an audience's commands then do nothing
 	ch     chapter
 	env    *env
 	last   []cache.Stats // at the end of the previous rerun
@@ -431,6 +492,7 @@ func (r *runner) close() {
 	if r.env.reg != nil {
 		r.env.reg.Close()
 	}
+	r.closed = true
 }
 
 // keyMap is the demo's own keys; each chapter adds its actions.
@@ -461,6 +523,9 @@ func (m Model) keyParts() []string {
 	for _, a := range m.about.actions {
 		h := a.key.Help()
 		parts = append(parts, h.Key+" "+h.Desc)
+	}
+	if m.audience() {
+		return append(parts, "tab code", "q quit") // the presenter picks the chapter
 	}
 	return append(parts, "n/p chapter", "tab code", "q quit")
 }

@@ -83,16 +83,20 @@ func (m Model) View() string {
 		return ""
 	}
 	var lines []string
+	if m.opts.Stage != nil && h > 1 {
+		// The room line tops every screen of a room.
+		lines, h = append(lines, m.styles.Title.Render(clip("room: "+m.opts.Stage.Line(), w))), h-1
+	}
 	switch {
 	case m.full:
-		lines = m.codeView(w, h)
+		lines = append(lines, m.codeView(w, h)...)
 	case m.opts.Present:
-		lines = m.presentView(w, h)
+		lines = append(lines, m.presentView(w, h)...)
 	default:
-		lines = m.normalView(w, h)
+		lines = append(lines, m.normalView(w, h)...)
 	}
-	if len(lines) > h {
-		lines = lines[:h]
+	if len(lines) > m.height {
+		lines = lines[:m.height]
 	}
 	for i, l := range lines {
 		if ansi.StringWidth(l) > w {

@@ -65,6 +65,13 @@ type Config struct {
 	Color       bool
 	Sources     []loaders.Source // the only data a remote user can reach
 	Log         io.Writer        // one line per connection and disconnection; nil: none
+	// Session, when set, is every session's model in place of the
+	// explorer (hitmiss demo --serve: the audience of a talk); terminal
+	// is the session's. Every check above applies the same.
+	Session func(member *ui.Member, terminal io.Writer) tea.Model
+	// Left, when set, is told of a session that ended, after serve's own
+	// cleanup: a Session model's caches can drop its entries too.
+	Left func(name string)
 }
 
 // Server is a running `hitmiss serve`.
@@ -118,6 +125,9 @@ func New(reg *cache.Registry, lcfg loaders.Config, cfg Config) (*Server, error) 
 	lcfg.PlaceReleased = s.room.PlaceReleased
 	s.loaders = loaders.New(reg, lcfg)
 	s.newModel = s.explorer
+	if cfg.Session != nil {
+		s.newModel = cfg.Session
+	}
 
 	hostKey, err := HostKey(cfg.HostKey)
 	if err != nil {
@@ -291,6 +301,9 @@ func (s *Server) admit(next ssh.Handler) ssh.Handler {
 				st.model.Close()
 			}
 			s.reg.EndSession(member.Name)
+			if s.cfg.Left != nil {
+				s.cfg.Left(member.Name)
+			}
 			member.Leave()
 			s.logf("%s disconnected after %s (%s)", member.Name, time.Since(start).Round(time.Second), sessions(s.room))
 		}()
