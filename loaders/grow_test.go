@@ -57,6 +57,22 @@ func followed(t *testing.T, l *Loaders, c *calls, src Source) *DatasetModel {
 	return m
 }
 
+// followedFile writes text to a file and returns it as a followed source.
+func followedFile(t *testing.T, text string) (string, Source) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "log.csv")
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srcs, err := Resolve(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := srcs[0]
+	src.Follow = true
+	return path, src
+}
+
 func appendTo(t *testing.T, path, text string) {
 	t.Helper()
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
@@ -75,16 +91,7 @@ func appendTo(t *testing.T, path, text string) {
 // piece is read as text in every piece, each cell as written.
 func TestFollowReadsAppendedRowsAsNewPieces(t *testing.T) {
 	l, _ := pipeline(t)
-	path := filepath.Join(t.TempDir(), "log.csv")
-	if err := os.WriteFile(path, []byte("t,level,ms\n1,info,7.50\n2,warn,12\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	srcs, err := Resolve(path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	src := srcs[0]
-	src.Follow = true
+	path, src := followedFile(t, "t,level,ms\n1,info,7.50\n2,warn,12\n")
 	var c calls
 
 	m := followed(t, l, &c, src)
@@ -204,16 +211,7 @@ func waitModel(t *testing.T, model func() (*DatasetModel, error), rows int) *Dat
 // model of fewer rows leaves dataset_model when a newer one is built.
 func TestFollowKeepsOneModel(t *testing.T) {
 	l, _ := pipeline(t)
-	path := filepath.Join(t.TempDir(), "log.csv")
-	if err := os.WriteFile(path, []byte("a,b\n1,x\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	srcs, err := Resolve(path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	src := srcs[0]
-	src.Follow = true
+	path, src := followedFile(t, "a,b\n1,x\n")
 	var c calls
 	for i := range 5 {
 		appendTo(t, path, "2,y\n")

@@ -104,7 +104,7 @@ shot demo
 
 # 7. The presenter layout at 80x24: a broken connection is replaced.
 W=80 H=24 start demo --present --slow 1s validate
-wait_for "using connection # 1"
+wait_for "using connection #1"
 keys B
 wait_for "1 invalidated"
 shot demo-present

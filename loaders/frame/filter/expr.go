@@ -469,21 +469,8 @@ func presentOf(n vnode) func(int) bool {
 // string literal beside a date is read as one, or is an error), text as
 // text.
 func (p *filterParser) compareValues(l vnode, op token, r vnode) (vnode, error) {
-	var test func(int) bool
-	switch op.text {
-	case "=", "==":
-		test = func(c int) bool { return c == 0 }
-	case "!=":
-		test = func(c int) bool { return c != 0 }
-	case "<":
-		test = func(c int) bool { return c == -1 }
-	case "<=":
-		test = func(c int) bool { return c == -1 || c == 0 }
-	case ">":
-		test = func(c int) bool { return c == 1 }
-	case ">=":
-		test = func(c int) bool { return c == 1 || c == 0 }
-	default:
+	test, ok := comparison(op.text)
+	if !ok {
 		return vnode{}, p.errAt(op.pos, fmt.Sprintf("unknown operator %q: use = != < <= > >=", op.text))
 	}
 	out := vnode{kind: kindBool, pos: l.pos, source: l.source + " " + op.text + " " + r.source}

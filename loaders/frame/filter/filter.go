@@ -747,21 +747,8 @@ func (p *filterParser) compare(l operand, op token, r operand) (node, error) {
 		}
 		return node{}, p.errAt(str.pos, fmt.Sprintf("cannot compare %s (text) with %s (a number)", str.source, num.source))
 	}
-	var test func(c int) bool
-	switch op.text {
-	case "=", "==":
-		test = func(c int) bool { return c == 0 }
-	case "!=":
-		test = func(c int) bool { return c != 0 }
-	case "<":
-		test = func(c int) bool { return c == -1 }
-	case "<=":
-		test = func(c int) bool { return c == -1 || c == 0 }
-	case ">":
-		test = func(c int) bool { return c == 1 }
-	case ">=":
-		test = func(c int) bool { return c == 1 || c == 0 }
-	default:
+	test, ok := comparison(op.text)
+	if !ok {
 		return node{}, p.errAt(op.pos, fmt.Sprintf("%q compares text with a pattern: write column ~ \"pattern\"", op.text))
 	}
 	if l.isNum {
@@ -942,4 +929,24 @@ func strValue(o operand) func(int) (string, bool) {
 		}
 		return c.Text(i), true
 	}
+}
+
+// comparison is the test of a comparison operator on a three-way result
+// (-1, 0, 1: cmp.Compare's); false for a word that is no comparison.
+func comparison(op string) (func(c int) bool, bool) {
+	switch op {
+	case "=", "==":
+		return func(c int) bool { return c == 0 }, true
+	case "!=":
+		return func(c int) bool { return c != 0 }, true
+	case "<":
+		return func(c int) bool { return c == -1 }, true
+	case "<=":
+		return func(c int) bool { return c == -1 || c == 0 }, true
+	case ">":
+		return func(c int) bool { return c == 1 }, true
+	case ">=":
+		return func(c int) bool { return c == 1 || c == 0 }, true
+	}
+	return nil, false
 }
