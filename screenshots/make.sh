@@ -22,6 +22,12 @@ MOD
 printf '//go:build tools\n\npackage fz\n\nimport _ "github.com/charmbracelet/freeze"\n' > "$work/fz/tools.go"
 (cd "$work/fz" && GOFLAGS=-mod=mod go mod tidy >/dev/null 2>&1 && GOFLAGS=-mod=mod go build -o "$work/freeze" github.com/charmbracelet/freeze)
 
+# A session that lives as long as the script keeps the tmux server up: when
+# the last session of a server is killed, the server exits, and a session
+# started at that moment fails with "server exited unexpectedly".
+tmux new-session -d -s hitmiss-keep "sleep 3600"
+trap 'tmux kill-session -t hitmiss-shot 2>/dev/null || true; tmux kill-session -t hitmiss-keep 2>/dev/null || true; rm -rf "$work"' EXIT
+
 start() { # start ARGS...: run hitmiss in a fresh tmux window of $W x $H (120x40)
   tmux kill-session -t hitmiss-shot 2>/dev/null || true
   tmux new-session -d -s hitmiss-shot -x "${W:-120}" -y "${H:-40}" \
@@ -114,7 +120,7 @@ shot demo-present
 #    captured window shows. bob's open hits alice's model; alice's M then
 #    damages it for bob, whose screen says so.
 serve_pid=""
-trap 'tmux kill-session -t hitmiss-shot 2>/dev/null || true; tmux -L hitmiss-room kill-server 2>/dev/null || true; [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'tmux kill-session -t hitmiss-shot 2>/dev/null || true; tmux kill-session -t hitmiss-keep 2>/dev/null || true; tmux -L hitmiss-room kill-server 2>/dev/null || true; [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null; rm -rf "$work"' EXIT
 # A session is named by its key (the authorized_keys comment): one key each.
 for u in alice bob; do
   ssh-keygen -q -t ed25519 -N '' -C "$u" -f "$work/id-$u"
@@ -147,7 +153,7 @@ go build -o "$work/pricesvc" ./cache/cachehttp/example/pricesvc
 echo shot-token > "$work/token"
 PRICESVC_ADMIN_TOKEN=shot-token "$work/pricesvc" -addr 127.0.0.1:0 -latency 50ms >"$work/pricesvc.log" &
 pricesvc_pid=$!
-trap 'tmux kill-session -t hitmiss-shot 2>/dev/null || true; tmux -L hitmiss-room kill-server 2>/dev/null || true; [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null; kill "$pricesvc_pid" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'tmux kill-session -t hitmiss-shot 2>/dev/null || true; tmux kill-session -t hitmiss-keep 2>/dev/null || true; tmux -L hitmiss-room kill-server 2>/dev/null || true; [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null; kill "$pricesvc_pid" 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 100); do grep -q 'listening on' "$work/pricesvc.log" && break; sleep 0.05; done
 svc=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/pricesvc.log")
 W=80 H=24 start attach --token-file "$work/token" "$svc/cache"
