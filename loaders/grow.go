@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"slices"
 	"strconv"
 	"sync"
@@ -326,17 +325,10 @@ func (g *growth) update(src Source) error {
 		if int64(src.Size)*csvread.MemoryFactor > csvread.DefaultMemoryBudget {
 			return &csvread.InputError{Input: src.Path, Problem: fmt.Sprintf("%s is more than the memory budget allows", bytesize.Human(src.Size))}
 		}
-		f, err := os.Open(src.Path)
-		if err != nil {
-			return &csvread.InputError{Input: src.Path, Problem: "cannot open: " + unwrapPathError(err).Error(), Err: err}
+		var err error
+		if fresh, err = readRange(src, g.end, src.Size); err != nil {
+			return err
 		}
-		defer f.Close()
-		fresh = make([]byte, src.Size-g.end)
-		n, err := f.ReadAt(fresh, g.end)
-		if err != nil && !errors.Is(err, io.EOF) {
-			return &csvread.InputError{Input: src.Path, Problem: "read failed: " + err.Error(), Err: err}
-		}
-		fresh = fresh[:n]
 	}
 	cut := len(fresh)
 	if !ended {
@@ -404,14 +396,9 @@ func (c ChunkArgs) read() ([]byte, error) {
 		}
 		data = all[c.Start:c.End]
 	} else {
-		f, err := os.Open(src.Path)
-		if err != nil {
-			return nil, &csvread.InputError{Input: src.Path, Problem: "cannot open: " + unwrapPathError(err).Error(), Err: err}
-		}
-		defer f.Close()
-		data = make([]byte, c.End-c.Start)
-		if _, err := f.ReadAt(data, c.Start); err != nil {
-			return nil, &csvread.InputError{Input: src.Path, Problem: "cannot read the rows followed: " + err.Error(), Err: err}
+		var err error
+		if data, err = readRange(src, c.Start, c.End); err != nil {
+			return nil, err
 		}
 	}
 	if sum := blake3.Sum256(data); fmt.Sprintf("%x", sum[:]) != c.Hash {
@@ -460,4 +447,26 @@ func (l *Loaders) streamWhole(ctx context.Context, src Source) (Loaded, bool, er
 	whole.stream, whole.Size, whole.Hash, whole._data = nil, int64(len(data)), stdinHash(data), data
 	loaded, err := l.Load.Get(ctx, whole)
 	return loaded, true, err
+}
+
+// readRange reads bytes [from, to) of a followed file, or fewer where it
+// ends first, opened as every load opens it: under hitmiss serve through
+// its pin, so a file swapped for a link since the start is refused, never
+// read (Source.open).
+func readRange(src Source, from, to int64) ([]byte, error) {
+	r, _, err := src.open(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	ra, ok := r.(io.ReaderAt)
+	if !ok {
+		return nil, &csvread.InputError{Input: src.Path, Problem: "cannot be followed: not a file that can be read at an offset"}
+	}
+	buf := make([]byte, to-from)
+	n, err := ra.ReadAt(buf, from)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, &csvread.InputError{Input: src.Path, Problem: "read failed: " + err.Error(), Err: err}
+	}
+	return buf[:n], nil
 }
