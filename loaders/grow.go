@@ -142,6 +142,10 @@ func StreamSource(r io.Reader) Source {
 // followed.
 func (s Source) Growing() bool { return s.stream != nil || (s.Follow && s.Kind == File) }
 
+// IsStream reports whether src is a stream (standard input, a URL opened
+// in the explorer), ended or not.
+func (s Source) IsStream() bool { return s.stream != nil }
+
 // Streaming reports whether src is a stream still arriving.
 func (s Source) Streaming() bool { return s.stream != nil && !s.Ended }
 

@@ -160,7 +160,7 @@ func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 	}
 	if opts.Open && len(opts.Sources) > 0 {
 		m.q = query{View: viewTable, Source: &m.wire.sources[0], Filter: opts.Start.Filter, Sort: opts.Start.Sort,
-			Types: opts.Start.Types, Derive: opts.Start.Derive}
+			Types: opts.Start.Types, Derive: opts.Start.Derive, Follow: m.wire.sources[0].Follow}
 		m.views.table.cols.order, m.views.table.cols.hidden = opts.Start.Columns, opts.Start.Hidden
 		m.sheets.list = []sheet{{q: m.q, table: *m.views.table, parent: -1}}
 		m.sheets.cur = 0

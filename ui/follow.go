@@ -52,8 +52,10 @@ func toggleFollow(s *scope) intent {
 		s.note.text = fmt.Sprintf("F follows a file: %s", what)
 		return intent{}
 	}
-	src.Follow = !src.Follow
-	if src.Follow {
+	// The query says it, not the source, which reruns in flight read: a
+	// followed reading is another key, taken by the next rerun.
+	s.q.Follow = !s.q.Follow
+	if s.q.Follow {
 		s.note.text = fmt.Sprintf("following %s: rows appended to it are read as they come, each piece a load_chunk miss (F: stop)", Sanitize(src.Name()))
 	} else {
 		s.note.text = fmt.Sprintf("stopped following %s: read whole again, through load_csv", Sanitize(src.Name()))
@@ -80,10 +82,16 @@ func (m *Model) watchGrowth() tea.Cmd {
 // a stream that has not ended (or has not sent a whole row yet).
 func (m *Model) growing() bool {
 	src := m.q.Source
-	if src == nil || m.q.View == viewList || m.q.View == viewSheets || !src.Growing() {
+	if src == nil || m.q.View == viewList || m.q.View == viewSheets {
 		return false
 	}
-	if p := m.ctx.page; p.Base != nil && p.Query.Source == src && !p.Base.Source.Streaming() && !src.Follow {
+	if m.q.Follow && src.Followable() {
+		return true
+	}
+	if !src.IsStream() {
+		return false
+	}
+	if p := m.ctx.page; p.Base != nil && p.Query.Source == src && !p.Base.Source.Streaming() {
 		return false // the stream ended and its last page is shown
 	}
 	return true

@@ -57,7 +57,7 @@ func TestFollowNeedsAFile(t *testing.T) {
 	d := weather(t)
 	d.key("F")
 	mustContain(t, d.screen(), "F follows a file: a bundled dataset never grows")
-	if d.m.q.Source.Follow {
+	if d.m.q.Follow {
 		t.Fatal("a bundled dataset was marked followed")
 	}
 }

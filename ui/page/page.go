@@ -56,6 +56,9 @@ type Query struct {
 	// the filter's rows (the marked rows' sheet, ").
 	Marks      loaders.Marks
 	OnlyMarked bool
+	// Follow reads the file in pieces as rows are appended (F, --follow):
+	// the query's, not the Source's, which reruns in flight read.
+	Follow bool
 	// Search is the / pattern, matched in SearchCols, the columns shown.
 	Search     string
 	SearchCols []string

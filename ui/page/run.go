@@ -56,6 +56,9 @@ func (r *rerun) model() error {
 	if err != nil {
 		return err
 	}
+	if src.Followable() {
+		src.Follow = r.q.Follow
+	}
 	r.src = src
 	m, err := call(r.ctx, r.l.Model, src)
 	if err != nil {
