@@ -16,9 +16,9 @@ import (
 	"time"
 
 	"github.com/go-gota/gota/series"
-	"github.com/zeebo/blake3"
 
 	"github.com/hitmiss/hitmiss/internal/bytesize"
+	"github.com/hitmiss/hitmiss/internal/numfmt"
 	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
 	"github.com/hitmiss/hitmiss/loaders/frame/jsonlread"
@@ -185,15 +185,7 @@ type ChunkArgs struct {
 // CacheLabel names the call in cache events: load_chunk(bytes 0–4,096 of
 // "log.csv").
 func (c ChunkArgs) CacheLabel() string {
-	return fmt.Sprintf("bytes %s–%s of %s", commasOf(c.Start), commasOf(c.End), strconv.Quote(c.Source.Name()))
-}
-
-func commasOf(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
+	return fmt.Sprintf("bytes %s–%s of %s", numfmt.Commas(c.Start), numfmt.Commas(c.End), strconv.Quote(c.Source.Name()))
 }
 
 // growth is what is known of one growing source: its pieces so far.
@@ -342,9 +334,8 @@ func (g *growth) update(src Source) error {
 		return nil
 	}
 	piece := fresh[:cut]
-	sum := blake3.Sum256(piece)
 	g.pieces = append(g.pieces, ChunkArgs{Source: pieceSource(src), Start: g.end, End: g.end + int64(cut),
-		Hash: fmt.Sprintf("%x", sum[:]), _data: piece})
+		Hash: contentHash(piece), _data: piece})
 	g.end += int64(cut)
 	return nil
 }
@@ -405,7 +396,7 @@ func (c ChunkArgs) read() ([]byte, error) {
 			return nil, err
 		}
 	}
-	if sum := blake3.Sum256(data); fmt.Sprintf("%x", sum[:]) != c.Hash {
+	if contentHash(data) != c.Hash {
 		return nil, &csvread.InputError{Input: src.Name(), Problem: "rows already read were changed: follow reads rows appended at the end (F twice reads the file again)"}
 	}
 	return data, nil
@@ -448,7 +439,7 @@ func (l *Loaders) streamWhole(ctx context.Context, src Source) (Loaded, bool, er
 		return Loaded{}, true, fmt.Errorf("%s: %w", src.Name(), ErrStreamWhole)
 	}
 	whole := pieceSource(src)
-	whole.stream, whole.Size, whole.Hash, whole._data = nil, int64(len(data)), stdinHash(data), data
+	whole.stream, whole.Size, whole.Hash, whole._data = nil, int64(len(data)), contentHash(data), data
 	loaded, err := l.Load.Get(ctx, whole)
 	return loaded, true, err
 }

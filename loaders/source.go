@@ -153,7 +153,7 @@ func Resolve(spec string, stdin io.Reader) ([]Source, error) {
 		if int64(len(data)) > csvread.DefaultMemoryBudget/csvread.MemoryFactor {
 			return nil, &csvread.InputError{Input: "stdin", Problem: "more data than the memory budget allows"}
 		}
-		return []Source{{Kind: Stdin, Path: "-", Size: int64(len(data)), Hash: stdinHash(data), _data: data}}, nil
+		return []Source{{Kind: Stdin, Path: "-", Size: int64(len(data)), Hash: contentHash(data), _data: data}}, nil
 	case strings.HasPrefix(spec, "http://") || strings.HasPrefix(spec, "https://"):
 		return []Source{{Kind: URL, Path: spec}}, nil
 	}
@@ -252,10 +252,11 @@ func (s Source) readerAt(r io.Reader, size int64) (io.ReaderAt, int64, error) {
 	return bytes.NewReader(data), int64(len(data)), nil
 }
 
-// stdinHash identifies standard input's bytes in cache keys: a 256-bit
-// BLAKE3 digest, so that no one can choose two inputs that share an entry
-// (a fast hash such as XXH3 can be made to collide on purpose).
-func stdinHash(data []byte) string {
+// contentHash identifies bytes in cache keys (standard input's, a growing
+// source's pieces): a 256-bit BLAKE3 digest, so that no one can choose two
+// inputs that share an entry (a fast hash such as XXH3 can be made to
+// collide on purpose).
+func contentHash(data []byte) string {
 	sum := blake3.Sum256(data)
 	return fmt.Sprintf("%x", sum[:])
 }

@@ -235,7 +235,7 @@ func (m Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case rerunTickMsg:
 		return m.onRerunTick()
 	case growTickMsg:
-		return m.onGrowTick()
+		return m.onGrowTick(msg)
 	case eventMsg:
 		return m.onEvent(msg.ev)
 	case roomMsg:
@@ -438,6 +438,7 @@ func (m *Model) focusOn(f focusKind) {
 // the last page shown, or the dataset list if the dataset never opened.
 func (m *Model) cancel() tea.Cmd {
 	m.rerun.cancelAll()
+	m.marking.pending = false // its rows, when they come, are dropped
 	stopped := m.busy.stop()
 	shown := m.ctx.page.Query
 	if shown.Source != m.q.Source {

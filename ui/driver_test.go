@@ -515,7 +515,7 @@ func (b burstRunner) collect(cmd tea.Cmd) []tea.Msg {
 			out = append(out, b.collect(c)...)
 		}
 		return out
-	case pageMsg, previewMsg, rerunTickMsg, exportDoneMsg:
+	case pageMsg, previewMsg, rerunTickMsg, exportDoneMsg, marksMsg, recipeSavedMsg:
 		return []tea.Msg{msg}
 	}
 	return nil

@@ -26,7 +26,13 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 // apply is one key on the state as it is: the prompt's if one is open.
 // The change it makes to the page goes on the undo history (undo.go).
 func (m Model) apply(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	return m.recordKey(msg, Model.applyKey)
+	before := m.snapshot()
+	next, cmd := m.applyKey(msg)
+	if nm, ok := next.(Model); ok {
+		nm.hist.record(before, nm.snapshot())
+		return nm, cmd
+	}
+	return next, cmd
 }
 
 func (m Model) applyKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
@@ -75,6 +81,9 @@ func SplitKeys(model tea.Model, msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 // has nothing of yet, while the rerun that brings it runs. A preview is
 // something: the table moves over it while the file loads.
 func (m Model) awaiting() bool {
+	if m.marking.pending {
+		return true // | or \ computes the rows the next keys act on
+	}
 	if !m.rerun.running() || m.ctx.preview != nil || m.q.View == viewList || m.q.View == viewSheets {
 		return false
 	}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,8 +27,7 @@ type exportJob struct {
 	frame     *frame.Table
 	rows      frame.RowSet
 	columns   []string
-	overwrite bool        // the user said y to replacing path
-	mode      fs.FileMode // the replaced file's permissions, which it keeps
+	overwrite bool // the user said y to replacing path
 }
 
 // exportDoneMsg reports a finished export.
@@ -100,23 +98,33 @@ func startExport(s *scope, path string) intent {
 	if t := p.Views.Pivot; p.Query.View == viewPivot && t != nil {
 		job.frame, job.rows, job.columns = t, frame.AllRows(t.Nrow()), t.Names() // the pivot table shown, as export --pivot writes it
 	}
-	if fi, err := os.Stat(path); err == nil && !export.IsStream(path) {
-		if fi.IsDir() {
-			s.note.text = Sanitize(fmt.Sprintf("export to %s: it is a directory", path))
-			return intent{}
-		}
-		job.mode = fi.Mode().Perm()
-		s.prompt.ask(fmt.Sprintf("%s exists: replace it? (y/n) ", Sanitize(path)), func(s *scope, yes bool) intent {
-			if !yes {
-				s.note.text = fmt.Sprintf("not exported: %s is left as it was", Sanitize(job.path))
-				return intent{}
-			}
-			job.overwrite = true
-			return runExport(s, job)
-		})
+	return askToReplace(s, path, "export to %s: it is a directory", "not exported: %s is left as it was", func(replace bool) intent {
+		job.overwrite = replace
+		return runExport(s, job)
+	})
+}
+
+// askToReplace writes path through write: at once when nothing is there
+// (or a device or pipe, written through), after y when a file is (write
+// is told to replace it); a directory is refused. isDir and kept say so,
+// each with %s for the path.
+func askToReplace(s *scope, path, isDir, kept string, write func(replace bool) intent) intent {
+	fi, err := os.Stat(path)
+	if err != nil || export.IsStream(path) {
+		return write(false)
+	}
+	if fi.IsDir() {
+		s.note.text = Sanitize(fmt.Sprintf(isDir, path))
 		return intent{}
 	}
-	return runExport(s, job)
+	s.prompt.ask(fmt.Sprintf("%s exists: replace it? (y/n) ", Sanitize(path)), func(s *scope, yes bool) intent {
+		if !yes {
+			s.note.text = fmt.Sprintf(kept, Sanitize(path))
+			return intent{}
+		}
+		return write(true)
+	})
+	return intent{}
 }
 
 // runExport writes job in a command: the file's bytes never block Update.

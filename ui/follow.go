@@ -25,8 +25,19 @@ const (
 	firstPoll = 50 * time.Millisecond
 )
 
-// growTickMsg asks whether the growing source shown has grown.
-type growTickMsg struct{}
+// growTickMsg is a look at the growing source src points to: what a stat
+// of it says now (the tick's command stats it, never Update).
+type growTickMsg struct {
+	src *loaders.Source
+	now loaders.Source
+	err error
+}
+
+// lookAtGrowth stats the source src points to, for onGrowTick.
+func lookAtGrowth(src *loaders.Source, was loaders.Source) growTickMsg {
+	now, err := loaders.Stat(was)
+	return growTickMsg{src: src, now: now, err: err}
+}
 
 // followCommands is F.
 func followCommands(k KeyMap) commandTable {
@@ -75,7 +86,9 @@ func (m *Model) watchGrowth() tea.Cmd {
 	if m.ctx.page.Base == nil {
 		every = firstPoll
 	}
-	return tea.Tick(every, func(time.Time) tea.Msg { return growTickMsg{} })
+	src := m.q.Source
+	was := *src // a value: the look runs in its own goroutine
+	return tea.Tick(every, func(time.Time) tea.Msg { return lookAtGrowth(src, was) })
 }
 
 // growing reports whether the source shown can grow: a followed file, or
@@ -99,15 +112,15 @@ func (m *Model) growing() bool {
 
 // onGrowTick reruns the page when the growing source shown has more bytes
 // than its page was made of (or ended); otherwise it looks again later.
-func (m Model) onGrowTick() (tea.Model, tea.Cmd) {
+func (m Model) onGrowTick(msg growTickMsg) (tea.Model, tea.Cmd) {
 	m.runs.watching = false
 	if !m.growing() {
 		return m, nil
 	}
-	if m.rerun.running() {
-		return m, m.watchGrowth() // the rerun in flight reads what arrived
+	if m.rerun.running() || msg.src != m.q.Source {
+		return m, m.watchGrowth() // the rerun in flight reads what arrived; another source is shown now
 	}
-	now, err := loaders.Stat(*m.q.Source)
+	now, err := msg.now, msg.err
 	p := m.ctx.page
 	var was loaders.Source
 	if p.Base != nil && p.Query.Source == m.q.Source {

@@ -23,7 +23,7 @@ func TestFollowShowsAppendedRows(t *testing.T) {
 	}
 	f.WriteString("3,error\n4,info\n")
 	f.Close()
-	d.send(growTickMsg{})
+	d.send(lookAtGrowth(d.m.q.Source, *d.m.q.Source))
 	p := d.m.ctx.page // the rerun the look started (the events after it rerun once more, all hits)
 	mustContain(t, title(d), "4 rows")
 	var chunks []cache.Outcome
@@ -38,7 +38,7 @@ func TestFollowShowsAppendedRows(t *testing.T) {
 	d.settle()
 	// Nothing new: the look starts no rerun.
 	reruns := d.m.runs.reruns
-	d.send(growTickMsg{})
+	d.send(lookAtGrowth(d.m.q.Source, *d.m.q.Source))
 	if d.m.runs.reruns != reruns {
 		t.Fatalf("a look with nothing appended reran the page")
 	}

@@ -19,6 +19,11 @@ import (
 // the panel shows. A marked row has a • at the left of the table, and the
 // title counts them.
 
+// marking says a | or \ is computing its rows: keys typed after it wait
+// for them (explorer.go's awaiting), so "| expr enter u" undoes the
+// marking, as typed, instead of acting before it lands.
+type marking struct{ pending bool }
+
 // marksMsg brings the rows an expression matched (| and \), computed in
 // a command through the cached filter.
 type marksMsg struct {
@@ -98,6 +103,7 @@ func markWhere(s *scope, expr string, add bool) intent {
 	}
 	l, model, src, before := s.ctx.Loaders, p.Model, s.q.Source, s.state()
 	s.note.text = fmt.Sprintf("marking rows where %s…", Sanitize(expr))
+	s.marking.pending = true
 	return intent{cmd: func() tea.Msg {
 		rows, err := l.FilterRows.Get(context.Background(), loaders.FilterArgsOf(model, where))
 		msg := marksMsg{src: src, expr: expr, add: add, err: err, before: before}
@@ -112,6 +118,10 @@ func markWhere(s *scope, expr string, add bool) intent {
 // and the page reruns; an expression that does not parse is said, with
 // where.
 func (m Model) onMarks(msg marksMsg) (tea.Model, tea.Cmd) {
+	if !m.marking.pending {
+		return m, nil // cancelled (esc)
+	}
+	m.marking.pending = false
 	if msg.src != m.q.Source {
 		return m, nil // another sheet is shown now
 	}
@@ -144,11 +154,7 @@ func (set *sheetSet) openMarked(s *scope) intent {
 		return intent{}
 	}
 	set.save(s)
-	parent := set.cur
 	q := *s.q
 	q.View, q.OnlyMarked = viewTable, true
-	t := *s.views.table
-	t.row, t.top = 0, 0
-	set.list = append(set.list, sheet{q: q, table: t, parent: parent})
-	return set.show(s, len(set.list)-1)
+	return set.openChild(s, set.cur, q)
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -72,7 +71,7 @@ func saveRecipe(s *scope, path string) intent {
 		return intent{}
 	}
 	data := s.viewRecipe().Marshal()
-	write := func(replace bool) intent {
+	return askToReplace(s, path, "recipe %s: it is a directory", "recipe not saved: %s is left as it was", func(replace bool) intent {
 		s.note.text = fmt.Sprintf("saving the recipe to %s…", Sanitize(path))
 		return intent{cmd: func() tea.Msg {
 			err := export.WriteFileAtomic(path, replace, func(w io.Writer) error {
@@ -81,22 +80,7 @@ func saveRecipe(s *scope, path string) intent {
 			})
 			return recipeSavedMsg{path: path, err: err}
 		}}
-	}
-	if fi, err := os.Stat(path); err == nil && !export.IsStream(path) {
-		if fi.IsDir() {
-			s.note.text = Sanitize(fmt.Sprintf("recipe %s: it is a directory", path))
-			return intent{}
-		}
-		s.prompt.ask(fmt.Sprintf("%s exists: replace it? (y/n) ", Sanitize(path)), func(s *scope, yes bool) intent {
-			if !yes {
-				s.note.text = fmt.Sprintf("recipe not saved: %s is left as it was", Sanitize(path))
-				return intent{}
-			}
-			return write(true)
-		})
-		return intent{}
-	}
-	return write(false)
+	})
 }
 
 // notice says how the save went, and how to replay it.

@@ -55,6 +55,7 @@ type parts struct {
 	prompt     *prompt
 	sheets     *sheetSet
 	search     *searchState
+	marking    *marking // | and \ computing (marks.go)
 	note       *notices
 	helpScreen *helpScreen
 	busy       *busy
@@ -69,6 +70,7 @@ func newParts(ctx *Context, sources []loaders.Source, hist *History) parts {
 		prompt:     newPrompt(ctx, hist),
 		sheets:     sheets,
 		search:     &searchState{},
+		marking:    &marking{},
 		note:       &notices{},
 		helpScreen: &helpScreen{ctx: ctx},
 		busy:       newBusy(ctx),

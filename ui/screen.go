@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -12,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/hitmiss/hitmiss/cache"
+	"github.com/hitmiss/hitmiss/internal/numfmt"
 	"github.com/hitmiss/hitmiss/loaders"
 )
 
@@ -501,18 +501,7 @@ func foldNames(names []string, width int) string {
 }
 
 // commas writes n with thousands separators: 1,461.
-func commas(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	if neg {
-		return "-" + s
-	}
-	return s
-}
+func commas(n int) string { return numfmt.Commas(int64(n)) }
 
 func plural(n int, word string) string {
 	switch {

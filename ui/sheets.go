@@ -123,6 +123,12 @@ func (set *sheetSet) openGroup(s *scope, filter string) intent {
 	}
 	q := *s.q
 	q.View, q.Filter = viewTable, filter
+	return set.openChild(s, parent, q)
+}
+
+// openChild shows q in a new sheet opened from sheet parent (esc goes
+// back there), with the table's column layout, at its first row.
+func (set *sheetSet) openChild(s *scope, parent int, q query) intent {
 	t := *s.views.table
 	t.row, t.top = 0, 0
 	set.list = append(set.list, sheet{q: q, table: t, parent: parent})

@@ -3,8 +3,6 @@ package ui
 import (
 	"fmt"
 	"reflect"
-
-	tea "github.com/charmbracelet/bubbletea"
 )
 
 // Undo and redo (u, R) step through the states the page has been in: each
@@ -42,9 +40,7 @@ const maxHistory = 200
 func newHistory() *history { return &history{} }
 
 // snapshot is the page's state as the model holds it now.
-func (m *Model) snapshot() pageState {
-	return pageState{q: m.q, table: *m.views.table, sheet: m.sheets.cur}
-}
+func (m *Model) snapshot() pageState { return m.scope().state() }
 
 // changed reports whether going from a to b changed what the page is,
 // rather than where the cursor is on it: the query without the search and
@@ -136,16 +132,4 @@ func describeState(st pageState) string {
 		return "the dataset list"
 	}
 	return sheetLabel(sheet{q: st.q})
-}
-
-// recordKey applies one key through apply and records the change it made
-// to the page.
-func (m Model) recordKey(msg tea.KeyMsg, apply func(Model, tea.KeyMsg) (tea.Model, tea.Cmd)) (tea.Model, tea.Cmd) {
-	before := m.snapshot()
-	next, cmd := apply(m, msg)
-	if nm, ok := next.(Model); ok {
-		nm.hist.record(before, nm.snapshot())
-		return nm, cmd
-	}
-	return next, cmd
 }

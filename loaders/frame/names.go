@@ -56,7 +56,7 @@ func parseNameList(s string, minus bool) ([]NameItem, error) {
 			i++
 		}
 		if i < len(s) && s[i] == '`' {
-			name, end, err := unquoteName(s, i)
+			name, end, err := UnquoteName(s, i)
 			if err != nil {
 				return nil, err
 			}
@@ -86,9 +86,10 @@ func parseNameList(s string, minus bool) ([]NameItem, error) {
 	}
 }
 
-// unquoteName reads the name in backticks that starts at s[i]: its text,
-// with “ read as one backtick, and the offset just past it.
-func unquoteName(s string, i int) (string, int, error) {
+// UnquoteName reads the name in backticks that starts at s[i]: its text,
+// with “ read as one backtick, and the offset just past it. The lists,
+// the filter language and derived columns' names all read names so.
+func UnquoteName(s string, i int) (string, int, error) {
 	var b strings.Builder
 	for j := i + 1; j < len(s); j++ {
 		if s[j] != '`' {

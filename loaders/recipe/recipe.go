@@ -144,6 +144,11 @@ func Parse(data []byte) (Recipe, error) {
 
 // Read reads the recipe file at path. Errors name the file.
 func Read(path string) (Recipe, error) {
+	// Stat first: opening a named pipe put where a recipe was named would
+	// wait for a writer forever.
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return Recipe{}, fmt.Errorf("recipe %s: not a regular file", path)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return Recipe{}, fmt.Errorf("recipe %s: %v", path, unwrap(err))

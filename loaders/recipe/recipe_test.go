@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/hitmiss/hitmiss/loaders"
@@ -58,5 +59,16 @@ func TestRecipeErrors(t *testing.T) {
 	os.WriteFile(big, []byte(`{"hitmiss_recipe": 1, "filter": "`+strings.Repeat("x", maxSize)+`"}`), 0o600)
 	if _, err := Read(big); err == nil || !strings.Contains(err.Error(), "no recipe is that long") {
 		t.Errorf("a huge file: %v", err)
+	}
+}
+
+// A named pipe given as a recipe is refused at once, never waited on.
+func TestRecipeRefusesAPipe(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "r.json")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Read(fifo); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Fatalf("a pipe: %v", err)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/hitmiss/hitmiss/cache"
 )
@@ -73,14 +72,7 @@ func (c *factorialChapter) step(ctx context.Context, n int) error {
 	c.mu.Lock()
 	c.ran = append(c.ran, n)
 	c.mu.Unlock()
-	t := time.NewTimer(c.env.slow / 10)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return sleepFor(ctx, c.env.slow/10)
 }
 
 func (c *factorialChapter) start(e *env) error {

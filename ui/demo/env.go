@@ -35,11 +35,14 @@ func (e *env) newRegistry() *cache.Registry {
 
 // sleep is the seeds' time.sleep(2): the --slow duration, cut short when
 // the rerun is cancelled (the chapter was left, the program quits).
-func (e *env) sleep(ctx context.Context) error {
-	if e.slow <= 0 {
+func (e *env) sleep(ctx context.Context) error { return sleepFor(ctx, e.slow) }
+
+// sleepFor waits d, cut short when ctx ends.
+func sleepFor(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
 		return ctx.Err()
 	}
-	t := time.NewTimer(e.slow)
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:

@@ -127,7 +127,7 @@ func DerivedName(text string) (name string, exprAt int) {
 	var j int
 	switch {
 	case i < len(text) && text[i] == '`':
-		n, end, err := quotedName(text, i)
+		n, end, err := frame.UnquoteName(text, i)
 		if err != nil {
 			return strings.TrimSpace(text), 0
 		}
@@ -159,25 +159,6 @@ func skipSpace(s string, i int) int {
 		i += w
 	}
 	return i
-}
-
-// quotedName reads the `name` at s[i] (“ inside is a backtick): the name
-// and the index after its closing backtick.
-func quotedName(s string, i int) (string, int, error) {
-	var name strings.Builder
-	for j := i + 1; j < len(s); j++ {
-		if s[j] != '`' {
-			name.WriteByte(s[j])
-			continue
-		}
-		if j+1 < len(s) && s[j+1] == '`' {
-			name.WriteByte('`')
-			j++
-			continue
-		}
-		return name.String(), j + 1, nil
-	}
-	return "", 0, fmt.Errorf("column name opened with ` is never closed")
 }
 
 // CompileDerivation parses text, NAME = EXPR, and binds it to t's columns.

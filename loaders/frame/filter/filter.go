@@ -375,26 +375,12 @@ func (p *filterParser) lexFrom(start int, arith bool) error {
 			i = end
 		case r == '`':
 			// `` within the backticks is a backtick of the name.
-			var name strings.Builder
-			end := -1
-			for j := i + 1; j < len(s); j++ {
-				if s[j] != '`' {
-					name.WriteByte(s[j])
-					continue
-				}
-				if j+1 < len(s) && s[j+1] == '`' {
-					name.WriteByte('`')
-					j++
-					continue
-				}
-				end = j
-				break
-			}
-			if end < 0 {
+			name, end, err := frame.UnquoteName(s, i)
+			if err != nil {
 				return p.errAt(i, "column name opened with ` is never closed")
 			}
-			p.toks = append(p.toks, token{kind: tokColumn, text: name.String(), pos: i})
-			i = end + 1
+			p.toks = append(p.toks, token{kind: tokColumn, text: name, pos: i})
+			i = end
 		case r == '-' || r == '.' || unicode.IsDigit(r):
 			j := i + 1
 			for j < len(s) && (strings.IndexByte("0123456789.eE", s[j]) >= 0 || ((s[j] == '-' || s[j] == '+') && (s[j-1] == 'e' || s[j-1] == 'E'))) {
