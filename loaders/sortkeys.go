@@ -2,7 +2,6 @@ package loaders
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/loaders/frame/order"
@@ -59,17 +58,6 @@ func (m *DatasetModel) SortBy(rows frame.RowSet, keys []SortKey) (frame.RowSet, 
 		}
 		ranks[i] = r
 	}
-	out := slices.Clone(rows.Indexes())
-	slices.SortStableFunc(out, func(a, b int) int {
-		for _, r := range ranks {
-			if r[a] != r[b] {
-				if r[a] < r[b] {
-					return -1
-				}
-				return 1
-			}
-		}
-		return 0
-	})
+	out := order.ByRanks(rows.Indexes(), ranks, m.Data().Nrow())
 	return frame.RowsOf(out), nil
 }

@@ -1,10 +1,15 @@
 package frame
 
 import (
+	"math"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
 )
 
 // dateLayouts are the forms a date cell is read in: ISO 8601 with or
@@ -72,66 +77,172 @@ func ISOText(t time.Time, withTime bool) string {
 }
 
 // dateColumn converts c's cells to ISO dates; cells that read as no date
-// are missing and counted.
+// are missing and counted. Each distinct text is parsed and written once
+// per part (scanDates).
 func dateColumn(c Column) (Column, int) {
 	n := c.Len()
-	times := make([]time.Time, n)
-	ok := make([]bool, n)
-	bad, withTime, layout := 0, false, ""
-	for i := range n {
-		if c.NA(i) {
-			continue
-		}
-		t, l, good := ParseDateLayout(c.Text(i), layout)
-		if !good {
-			bad++
-			continue
-		}
-		layout = l
-		times[i], ok[i] = t, true
-		utc := t.UTC()
-		withTime = withTime || utc.Hour() != 0 || utc.Minute() != 0 || utc.Second() != 0 || utc.Nanosecond() != 0
-	}
+	d, _ := scanDates(c, false)
 	out := Column{Name: c.Name, Type: series.String, Strs: make([]string, n)}
-	for i := range out.Strs {
-		if !ok[i] {
-			setMissing(&out.NAs, n, i)
-			continue
+	parts := parallel.Parts(n)
+	parallel.For(parts, func(p int) {
+		lo, hi := parallel.Range(p, parts, n)
+		memo := map[int64]string{}
+		for i := lo; i < hi; i++ {
+			if !d.valid(i) {
+				continue
+			}
+			var ns int32
+			if d.Nanos != nil {
+				ns = d.Nanos[i]
+			}
+			if ns == 0 {
+				if s, ok := memo[d.Secs[i]]; ok {
+					out.Strs[i] = s
+					continue
+				}
+			}
+			s := ISOText(time.Unix(d.Secs[i], int64(ns)), d.withTime)
+			if ns == 0 && len(memo) < memoCap {
+				memo[d.Secs[i]] = s
+			}
+			out.Strs[i] = s
 		}
-		out.Strs[i] = ISOText(times[i], withTime)
+	})
+	for i := range n {
+		if !d.valid(i) {
+			setMissing(&out.NAs, n, i)
+		}
 	}
-	return out, bad
+	return out, d.nbad
 }
 
 // DetectDates reports whether every present cell of the text column c
 // reads as a date (and at least one does): such a column sorts
-// chronologically. keys holds the cells as ISO text, nil when the cells
-// already are ISO dates, whose text order is their chronological order.
+// chronologically. keys holds the cells' instants as an int column that
+// sorts as they do (nanoseconds since 1970, or seconds when a cell lies
+// beyond what nanoseconds reach), nil when the cells are ISO dates, whose
+// text sorts right already. Each cell is parsed once (scanDates).
 func DetectDates(c Column) (keys *Column, ok bool) {
-	if c.Type != series.String {
+	d, ok := scanDates(c, true)
+	if !ok {
 		return nil, false
 	}
-	layout, present, iso := "", 0, true
-	for i := range c.Len() {
-		if c.NA(i) {
-			continue
-		}
-		_, l, good := ParseDateLayout(c.Strs[i], layout)
-		if !good {
-			return nil, false
-		}
-		layout = l
-		present++
-		iso = iso && l == "2006-01-02" && len(strings.TrimSpace(c.Strs[i])) == 10
-	}
-	if present == 0 {
-		return nil, false
-	}
-	if iso {
+	if d.isoDays {
 		return nil, true
 	}
-	k, _ := dateColumn(c)
+	if math.MaxInt < math.MaxInt64 {
+		// 32-bit: an int holds no nanoseconds; sort by ISO text.
+		k, _ := dateColumn(c)
+		return &k, true
+	}
+	k := Column{Name: c.Name, Type: series.Int, Ints: d.Keys(), NAs: c.NAs}
 	return &k, true
+}
+
+// memoCap bounds the texts a part of scanDates remembers: a column of
+// distinct timestamps costs a parse a cell and no more.
+const memoCap = 1 << 16
+
+// dateScan is scanDates' reading of a text column.
+type dateScan struct {
+	Instants
+	bad      []bool // cells present but no date (nil when none)
+	nas      []bool // the column's missing cells
+	nbad     int
+	present  int  // cells that read as dates
+	withTime bool // some instant is not a UTC midnight
+	isoDays  bool // every date is written as ISO YYYY-MM-DD
+}
+
+// valid reports whether cell i holds a date.
+func (d *dateScan) valid(i int) bool {
+	return !(d.nas != nil && d.nas[i]) && !(d.bad != nil && d.bad[i])
+}
+
+// scanDates reads every present cell of the text column c as a date, on
+// every core over parts of the rows, each part parsing a distinct text
+// once (up to memoCap of them) and trying first the layout that read its
+// last cell. With strict it stops, false, at the first present cell that
+// is no date, and is false for a column with no present cell; otherwise
+// such cells are marked bad and counted.
+func scanDates(c Column, strict bool) (dateScan, bool) {
+	n := c.Len()
+	if c.Type != series.String {
+		return dateScan{}, false
+	}
+	d := dateScan{Instants: Instants{Secs: make([]int64, n)}, nas: c.NAs, isoDays: true}
+	type result struct {
+		secs     int64
+		nanos    int32
+		ok       bool
+		isoDay   bool
+		withTime bool
+	}
+	parts := parallel.Parts(n)
+	type tally struct {
+		present, bad     int
+		withTime, notISO bool
+	}
+	tallies := make([]tally, parts)
+	var failed atomic.Bool
+	var nanosOnce, badOnce sync.Once
+	parallel.For(parts, func(p int) {
+		lo, hi := parallel.Range(p, parts, n)
+		memo := map[string]result{}
+		layout := ""
+		t := &tallies[p]
+		for i := lo; i < hi; i++ {
+			if c.NA(i) {
+				continue
+			}
+			if strict && i&1023 == 0 && failed.Load() {
+				return
+			}
+			s := c.Strs[i]
+			r, seen := memo[s]
+			if !seen {
+				tm, l, good := ParseDateLayout(s, layout)
+				if good {
+					layout = l
+					utc := tm.UTC()
+					r = result{secs: tm.Unix(), nanos: int32(tm.Nanosecond()), ok: true,
+						isoDay:   l == "2006-01-02" && len(strings.TrimSpace(s)) == 10,
+						withTime: utc.Hour() != 0 || utc.Minute() != 0 || utc.Second() != 0 || utc.Nanosecond() != 0}
+				}
+				if len(memo) < memoCap {
+					memo[s] = r
+				}
+			}
+			if !r.ok {
+				if strict {
+					failed.Store(true)
+					return
+				}
+				badOnce.Do(func() { d.bad = make([]bool, n) })
+				d.bad[i] = true
+				t.bad++
+				continue
+			}
+			t.present++
+			t.withTime = t.withTime || r.withTime
+			t.notISO = t.notISO || !r.isoDay
+			d.Secs[i] = r.secs
+			if r.nanos != 0 {
+				nanosOnce.Do(func() { d.Nanos = make([]int32, n) })
+				d.Nanos[i] = r.nanos
+			}
+		}
+	})
+	if failed.Load() {
+		return dateScan{}, false
+	}
+	for _, t := range tallies {
+		d.present += t.present
+		d.nbad += t.bad
+		d.withTime = d.withTime || t.withTime
+		d.isoDays = d.isoDays && !t.notISO
+	}
+	return d, !strict || d.present > 0
 }
 
 // ParseDate reads a date in one of the forms a column of dates may hold
@@ -180,29 +291,32 @@ func (d Instants) CompareCells(i int, e Instants, j int) int {
 // DetectDates decides. A column mixing forms (1/2/2020 beside
 // 3/14/2015 9:30 PM) gives each cell its own instant.
 func InstantsOf(c Column) (Instants, bool) {
-	if c.Type != series.String {
-		return Instants{}, false
-	}
-	n := c.Len()
-	d := Instants{Secs: make([]int64, n)}
-	layout, present := "", 0
-	for i := range n {
-		if c.NA(i) {
-			continue
-		}
-		t, l, good := ParseDateLayout(c.Strs[i], layout)
-		if !good {
-			return Instants{}, false
-		}
-		layout = l
-		present++
-		d.Secs[i] = t.Unix()
-		if ns := t.Nanosecond(); ns != 0 {
-			if d.Nanos == nil {
-				d.Nanos = make([]int32, n)
-			}
-			d.Nanos[i] = int32(ns)
+	d, ok := scanDates(c, true)
+	return d.Instants, ok
+}
+
+// Keys are the instants as one int each that orders as they do:
+// nanoseconds since 1970 when every instant is within what an int64 of
+// nanoseconds reaches (1678 to 2262), seconds otherwise, where instants
+// within one second tie.
+func (d Instants) Keys() []int {
+	keys := make([]int, len(d.Secs))
+	const lo, hi = math.MinInt64/1_000_000_000 + 1, math.MaxInt64/1_000_000_000 - 1
+	nanos := d.Nanos != nil
+	for _, s := range d.Secs {
+		if s < lo || s > hi {
+			nanos = false
+			break
 		}
 	}
-	return d, present > 0
+	if !nanos {
+		for i, s := range d.Secs {
+			keys[i] = int(s)
+		}
+		return keys
+	}
+	for i, s := range d.Secs {
+		keys[i] = int(s*1e9 + int64(d.Nanos[i]))
+	}
+	return keys
 }

@@ -11,38 +11,57 @@ import (
 // gives it: rows with equal values share a rank, and missing values share
 // the last one whatever the direction.
 func Ranks(c frame.Column, sorted []int) []int {
-	same := sameValue(c)
 	ranks := make([]int, len(sorted))
-	rank := 0
-	for k, row := range sorted {
-		switch {
-		case c.NA(row):
-			// Missing values come last in every order and tie with each
-			// other: one rank after every present value.
-			if k == 0 || !c.NA(sorted[k-1]) {
-				rank = k
-			}
-		case k > 0 && !same(sorted[k-1], row):
-			rank = k
-		}
-		ranks[row] = rank
+	switch c.Type {
+	case series.Int:
+		rankBy(c, sorted, ranks, c.Ints, func(a, b int) bool { return a == b })
+	case series.Float:
+		// The keys the radix sort compares are equal: -0 and +0 tie, and
+		// NaNs tie.
+		rankBy(c, sorted, ranks, c.Floats, func(x, y float64) bool { return x == y || math.IsNaN(x) && math.IsNaN(y) })
+	case series.Bool:
+		rankBy(c, sorted, ranks, c.Bools, func(a, b bool) bool { return a == b })
+	default:
+		rankBy(c, sorted, ranks, c.Strs, func(a, b string) bool { return a == b })
 	}
 	return ranks
 }
 
-// sameValue reports whether two present cells of c tie in Order: the keys
-// the radix sort compares are equal (so -0 and +0 tie, and NaNs tie).
-func sameValue(c frame.Column) func(a, b int) bool {
-	switch c.Type {
-	case series.Int:
-		return func(a, b int) bool { return c.Ints[a] == c.Ints[b] }
-	case series.Float:
-		return func(a, b int) bool {
-			x, y := c.Floats[a], c.Floats[b]
-			return x == y || math.IsNaN(x) && math.IsNaN(y)
+// rankBlock is how many cells Ranks gathers at a time: gathered in a tight
+// loop, many loads are in flight at once, where comparing each cell as it
+// is loaded would wait on each load in turn.
+const rankBlock = 1024
+
+// rankBy fills ranks from vals, c's values, walked in sorted order.
+func rankBy[T any](c frame.Column, sorted, ranks []int, vals []T, same func(a, b T) bool) {
+	cells := make([]T, min(rankBlock, len(sorted)))
+	nas := make([]bool, len(cells))
+	var prev T
+	prevNA, rank := false, 0
+	for lo := 0; lo < len(sorted); lo += rankBlock {
+		part := sorted[lo:min(len(sorted), lo+rankBlock)]
+		for k, row := range part {
+			cells[k] = vals[row]
 		}
-	case series.Bool:
-		return func(a, b int) bool { return c.Bools[a] == c.Bools[b] }
+		if c.NAs != nil {
+			for k, row := range part {
+				nas[k] = c.NAs[row]
+			}
+		}
+		for k, row := range part {
+			i, na := lo+k, nas[k]
+			switch {
+			case na:
+				// Missing values come last in every order and tie with
+				// each other: one rank after every present value.
+				if i == 0 || !prevNA {
+					rank = i
+				}
+			case i > 0 && (prevNA || !same(prev, cells[k])):
+				rank = i
+			}
+			ranks[row] = rank
+			prev, prevNA = cells[k], na
+		}
 	}
-	return func(a, b int) bool { return c.Strs[a] == c.Strs[b] }
 }

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/go-gota/gota/series"
+
 	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/loaders/frame/order"
 )
@@ -170,15 +172,19 @@ func minMaxDates(c frame.Column) (lo, hi string, ok bool) {
 	if !isDate || keys == nil {
 		return "", "", false
 	}
+	less := func(a, b int) bool { return keys.Strs[a] < keys.Strs[b] }
+	if keys.Type == series.Int {
+		less = func(a, b int) bool { return keys.Ints[a] < keys.Ints[b] }
+	}
 	first, lowRow, highRow := true, 0, 0
 	for i := range keys.Len() {
 		if keys.NA(i) {
 			continue
 		}
-		if first || keys.Strs[i] < keys.Strs[lowRow] {
+		if first || less(i, lowRow) {
 			lowRow = i
 		}
-		if first || keys.Strs[i] > keys.Strs[highRow] {
+		if first || less(highRow, i) {
 			highRow = i
 		}
 		first = false
