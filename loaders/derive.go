@@ -8,7 +8,6 @@ import (
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/loaders/frame/filter"
-	"github.com/hitmiss/hitmiss/loaders/frame/stats"
 )
 
 // A derived column (the explorer's = key, export's --derive) is a cached
@@ -61,7 +60,6 @@ func (l *Loaders) derive(ctx context.Context, a DeriveArgs) (*DatasetModel, erro
 	base := a._model
 	m := &DatasetModel{Source: base.Source, Report: base.Report, orders: map[orderKey][]int{}, gen: modelGens.Add(1)}
 	m.table = t.With(col)
-	m.Columns = append(append([]stats.ColumnStats{}, base.Columns...), stats.ColumnStatsOf(col))
 	base.mu.Lock()
 	m.typed = maps.Clone(base.typed)
 	m.unread = maps.Clone(base.unread)

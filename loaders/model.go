@@ -22,9 +22,12 @@ import (
 // changes it on purpose, with DropColumn, to show why a shared resource
 // must not be changed.)
 type DatasetModel struct {
-	Source  Source
-	Report  csvread.Report
-	Columns []stats.ColumnStats
+	Source Source
+	Report csvread.Report
+
+	statsMu  sync.Mutex          // held while the column statistics are counted
+	colStats []stats.ColumnStats // Columns' answer for the frame of generation statsGen
+	statsGen uint64
 
 	mu      sync.Mutex
 	table   *frame.Table
@@ -48,13 +51,26 @@ type orderKey struct {
 	desc bool
 }
 
-// newModel builds the model of a loaded frame, its columns' statistics
-// on all cores.
+// newModel builds the model of a loaded frame.
 func newModel(src Source, t *frame.Table, rep csvread.Report) *DatasetModel {
-	m := &DatasetModel{Source: src, table: t, Report: rep, orders: map[orderKey][]int{}, gen: modelGens.Add(1)}
-	m.Columns = make([]stats.ColumnStats, t.Ncol())
-	parallel.For(t.Ncol(), func(j int) { m.Columns[j] = stats.ColumnStatsOf(t.Col(j)) })
-	return m
+	return &DatasetModel{Source: src, table: t, Report: rep, orders: map[orderKey][]int{}, gen: modelGens.Add(1)}
+}
+
+// Columns summarises the frame's columns as it is now (DropColumn changes
+// it): missing cells, distinct values and, for numbers, range and mean,
+// counted on all cores the first time they are asked for, not when the
+// model is built, as most uses of a model never read them.
+func (m *DatasetModel) Columns() []stats.ColumnStats {
+	m.statsMu.Lock()
+	defer m.statsMu.Unlock()
+	t, gen := m.snapshot()
+	if m.colStats != nil && m.statsGen == gen {
+		return m.colStats
+	}
+	cols := make([]stats.ColumnStats, t.Ncol())
+	parallel.For(t.Ncol(), func(j int) { cols[j] = stats.ColumnStatsOf(t.Col(j)) })
+	m.colStats, m.statsGen = cols, gen
+	return cols
 }
 
 // Data returns the model's table, as it is now (DropColumn replaces it).

@@ -214,7 +214,7 @@ func groupGuess(s *scope, skip string) string {
 		return ""
 	}
 	best, fewest := "", 0
-	for _, c := range p.Model.Columns {
+	for _, c := range p.Model.Columns() {
 		if c.Name != skip && c.Type == series.String && c.Distinct > 1 && (best == "" || c.Distinct < fewest) {
 			best, fewest = c.Name, c.Distinct
 		}

@@ -14,7 +14,7 @@ import (
 const inspectCellWidth = 24
 
 // WriteInspect prints what hitmiss knows about a dataset: its shape, each
-// column's type and missing values (from the model's column statistics),
+// column's type and missing values,
 // the reader's warnings, and the first rows. All cell text is sanitised.
 func WriteInspect(w io.Writer, m *loaders.DatasetModel) error {
 	src, df, rep := m.Source, m.Data(), m.Report
@@ -36,8 +36,9 @@ func WriteInspect(w io.Writer, m *loaders.DatasetModel) error {
 	for _, n := range names {
 		nameWidth = max(nameWidth, min(ansi.StringWidth(Sanitize(n)), 40))
 	}
-	for _, c := range m.Columns {
-		fmt.Fprintf(w, "  %s  %-6s  %d NA\n", pad(Sanitize(c.Name), nameWidth), c.Type, c.NA)
+	for j := range df.Ncol() {
+		c := df.Col(j)
+		fmt.Fprintf(w, "  %s  %-6s  %d NA\n", pad(Sanitize(c.Name), nameWidth), c.Type, c.Missing())
 	}
 	for _, warning := range rep.Warnings {
 		fmt.Fprintf(w, "warning: %s\n", Sanitize(warning))

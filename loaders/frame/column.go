@@ -41,6 +41,15 @@ func (c Column) Len() int {
 // NA reports whether cell i is missing.
 func (c Column) NA(i int) bool { return c.NAs != nil && c.NAs[i] }
 
+// Missing counts the column's missing cells.
+func (c Column) Missing() int {
+	n := 0
+	for _, na := range c.NAs {
+		n += b2i(na)
+	}
+	return n
+}
+
 // Float returns cell i as a number (bools as 0 and 1).
 func (c Column) Float(i int) float64 {
 	switch c.Type {

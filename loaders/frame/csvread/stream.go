@@ -16,6 +16,7 @@ import (
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/loaders/frame/jsonlread"
+	"github.com/hitmiss/hitmiss/loaders/internal/gcpause"
 	"github.com/hitmiss/hitmiss/loaders/internal/hugepage"
 	"github.com/hitmiss/hitmiss/loaders/internal/intern"
 	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
@@ -787,6 +788,7 @@ func parseInput(ctx context.Context, in input, o *options, rep *Report) (parsed,
 	if err != nil {
 		return parsed{}, err
 	}
+	defer gcpause.Pause(o.budget)()
 	spans, rows, err := cutSpans(ctx, in, l.bodyStart, l.delim, o, rep)
 	if err != nil {
 		return parsed{}, err
