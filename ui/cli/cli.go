@@ -20,6 +20,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/hitmiss/hitmiss/internal/gcpause"
+	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
 	"github.com/hitmiss/hitmiss/ui"
 )
 
@@ -147,3 +149,8 @@ func commandFirst(root *cobra.Command, args []string) []string {
 	}
 	return args
 }
+
+// batch pauses the garbage collector for a one-shot command, which loads,
+// computes, writes and exits (internal/gcpause); call what it returns when
+// the command ends.
+func batch() (resume func()) { return gcpause.Pause(csvread.DefaultMemoryBudget) }

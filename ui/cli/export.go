@@ -46,6 +46,7 @@ output, or atomically to a file that is never overwritten without --force.`,
 		Args:              argsBetween(1, 1),
 		ValidArgsFunction: completeSources,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			defer batch()()
 			return runExport(cmd.Context(), s, o, e, args[0])
 		},
 	}

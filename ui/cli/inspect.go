@@ -26,6 +26,7 @@ types and missing values, any warnings, and its first five rows.`,
 		Args:              argsBetween(1, 1),
 		ValidArgsFunction: completeSources,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			defer batch()()
 			return inspect(cmd.Context(), s, o, args[0])
 		},
 	}

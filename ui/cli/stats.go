@@ -29,6 +29,7 @@ earliest and latest. As an aligned table, CSV or JSON.`,
 		Args:              argsBetween(1, 1),
 		ValidArgsFunction: completeSources,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			defer batch()()
 			return runStats(cmd.Context(), s, o, o.output.format, args[0])
 		},
 	}

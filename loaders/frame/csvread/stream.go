@@ -14,9 +14,9 @@ import (
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
 
+	"github.com/hitmiss/hitmiss/internal/gcpause"
 	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/loaders/frame/jsonlread"
-	"github.com/hitmiss/hitmiss/loaders/internal/gcpause"
 	"github.com/hitmiss/hitmiss/loaders/internal/hugepage"
 	"github.com/hitmiss/hitmiss/loaders/internal/intern"
 	"github.com/hitmiss/hitmiss/loaders/internal/parallel"

@@ -1,5 +1,6 @@
 // Package gcpause turns the garbage collector off while a load fills a
-// frame.
+// frame, or while a one-shot command (hitmiss stats, export, inspect)
+// loads, computes, writes and exits.
 //
 // A load allocates its frame's columns and little else: what it makes
 // stays live. A collection during it finds almost nothing to free yet
@@ -9,7 +10,11 @@
 // (hitmiss inspect 6.3 s with the collector on, 3.6 s with it off, the
 // same peak memory). So a load pauses the collector; a memory limit of
 // half the machine stays as a guard, so a load whose garbage did grow
-// would still be collected before the machine ran out.
+// would still be collected before the machine ran out. A one-shot
+// command's work after the load (a describe's sorted copies, a filter's
+// rows) is small beside the frame and ends with the process: collecting
+// it cost stats 14% and a filter to CSV 18% of their wall time on flights
+// at 3M rows, for no lower peak.
 package gcpause
 
 import (
