@@ -10,14 +10,28 @@ import "unsafe"
 // unique values).
 type Store struct {
 	seen          map[string]string
+	short         *[shortSlots]shortEntry // recent short values, by their bytes as a number
 	lookups, hits int
 	off           bool
 	block         []byte
 }
 
+// shortEntry is a short value (under 8 bytes) and its bytes packed into a
+// number with its length (packShort).
+type shortEntry struct {
+	key uint64
+	s   string
+}
+
 const (
 	blockSize    = 64 << 10
 	internSample = 4096
+	// shortSlots is the size of the table of recent short values that
+	// answers a repeat of a code (an airport, a state, a category) with a
+	// multiply and a compare instead of a map's hash and probe; it is
+	// made once a column has repeats worth it (shortAfter hits).
+	shortSlots = 256
+	shortAfter = 32
 )
 
 // Intern returns b as a string: the one already made for equal bytes
@@ -26,24 +40,59 @@ func (s *Store) Intern(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
-	if !s.off {
-		if s.seen == nil {
-			s.seen = map[string]string{}
+	if s.off {
+		return s.alloc(b)
+	}
+	var slot *shortEntry
+	if s.short != nil && len(b) < 8 {
+		k := packShort(b)
+		slot = &s.short[(k*0x9E3779B97F4A7C15)>>(64-8)]
+		if slot.key == k && slot.s != "" {
+			s.count(true)
+			return slot.s
 		}
-		s.lookups++
-		if v, ok := s.seen[string(b)]; ok {
-			s.hits++
-			return v
-		}
-		if s.lookups == internSample && s.hits < internSample/2 {
-			s.off, s.seen = true, nil // mostly unique: stop paying for lookups
+		slot.key = k
+	}
+	if s.seen == nil {
+		s.seen = map[string]string{}
+	}
+	v, ok := s.seen[string(b)]
+	s.count(ok)
+	if !ok {
+		v = s.alloc(b)
+		if !s.off && len(s.seen) < 1<<16 {
+			s.seen[v] = v
 		}
 	}
-	v := s.alloc(b)
-	if !s.off && len(s.seen) < 1<<16 {
-		s.seen[v] = v
+	if slot != nil {
+		slot.s = v
+	}
+	if s.short == nil && s.hits >= shortAfter && !s.off {
+		s.short = new([shortSlots]shortEntry)
 	}
 	return v
+}
+
+// count notes a lookup, and whether it found the value, and stops
+// interning a column whose sample is mostly unique: lookups would not pay.
+func (s *Store) count(hit bool) {
+	s.lookups++
+	if hit {
+		s.hits++
+	}
+	if s.lookups == internSample && s.hits < internSample/2 {
+		s.off, s.seen, s.short = true, nil, nil
+	}
+}
+
+// packShort is a value of under 8 bytes as one number: its bytes and,
+// in the top byte, its length, so no two values share one.
+func packShort(b []byte) uint64 {
+	k := uint64(len(b)) << 56
+	for i, c := range b {
+		k |= uint64(c) << (8 * i)
+	}
+	return k
 }
 
 func (s *Store) alloc(b []byte) string {
@@ -61,7 +110,7 @@ func (s *Store) alloc(b []byte) string {
 // NextColumn starts interning afresh for another column, keeping the
 // current block: a decoder of many short columns then shares blocks instead
 // of taking one for each.
-func (s *Store) NextColumn() { s.seen, s.lookups, s.hits, s.off = nil, 0, 0, false }
+func (s *Store) NextColumn() { s.seen, s.short, s.lookups, s.hits, s.off = nil, nil, 0, 0, false }
 
 // Copy returns b as a string packed into the current block, without
 // interning it.
