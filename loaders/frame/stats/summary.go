@@ -2,6 +2,7 @@ package stats
 
 import (
 	"math"
+	"slices"
 	"time"
 
 	"github.com/go-gota/gota/series"
@@ -46,6 +47,9 @@ func summarize(c frame.Column) Summary {
 		Mean: nan, Std: nan, Min: nan, Max: nan, Q25: nan, Q50: nan, Q75: nan}
 	switch c.Type {
 	case series.Int, series.Float:
+		if c.Type == series.Int && c.NAs == nil && intSummary(&s, c.Ints) {
+			break
+		}
 		vals := c.PresentFloats()
 		if c.Type == series.Float {
 			vals = dropNaN(vals) // pandas counts NaN as missing
@@ -137,32 +141,116 @@ func meanStd(x []float64) (mean, std float64) {
 // pairwiseSum adds x as numpy's sum does (pairwise, eight accumulators in
 // blocks of 128), so a mean agrees with pandas' to the last bit.
 func pairwiseSum(x []float64) float64 {
+	return pairwiseSumOf(x, func(v float64) float64 { return v })
+}
+
+// countRange is the widest range of an int column whose quartiles are
+// read from a count of each value (8 bytes a value in range) rather than
+// from a sort of every cell.
+const countRange = 1 << 20
+
+// intSummary fills a summary of ints with no missing cells: the mean and
+// standard deviation as meanStd gives them, without a copy as floats, and
+// the extremes and quartiles from a count of each value, on all cores,
+// when the values span at most countRange (delays, distances, ages,
+// years); false, leaving s alone, otherwise.
+func intSummary(s *Summary, vals []int) bool {
+	n := len(vals)
+	if n == 0 {
+		return false
+	}
+	parts := parallel.Parts(n)
+	los, his := make([]int, parts), make([]int, parts)
+	parallel.For(parts, func(w int) {
+		a, b := parallel.Range(w, parts, n)
+		lo, hi := vals[a], vals[a]
+		for _, v := range vals[a:b] {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+		los[w], his[w] = lo, hi
+	})
+	lo, hi := slices.Min(los), slices.Max(his)
+	if uint64(hi)-uint64(lo) >= countRange {
+		return false
+	}
+	width := hi - lo + 1
+	counts := make([][]int, parts)
+	parallel.For(parts, func(w int) {
+		a, b := parallel.Range(w, parts, n)
+		c := make([]int, width)
+		for _, v := range vals[a:b] {
+			c[v-lo]++
+		}
+		counts[w] = c
+	})
+	total := counts[0]
+	for _, c := range counts[1:] {
+		for i, k := range c {
+			total[i] += k
+		}
+	}
+	// at returns the value at sorted position k.
+	at := func(k int) float64 {
+		for i, c := range total {
+			if k < c {
+				return float64(lo + i)
+			}
+			k -= c
+		}
+		return float64(hi)
+	}
+	s.Count, s.Missing = n, 0
+	s.Mean, s.Std = meanStdInts(vals)
+	s.Min, s.Max = float64(lo), float64(hi)
+	q := [3]*float64{&s.Q25, &s.Q50, &s.Q75}
+	for i, p := range quartiles {
+		a, b, frac := quantilePos(n, p)
+		*q[i] = lerp(at(a), at(b), frac)
+	}
+	return true
+}
+
+// meanStdInts is meanStd of ints, each read as a float as it is added.
+func meanStdInts(x []int) (mean, std float64) {
+	mean = pairwiseSumOf(x, func(v int) float64 { return float64(v) }) / float64(len(x))
+	if len(x) < 2 {
+		return mean, math.NaN()
+	}
+	return mean, math.Sqrt(pairwiseSumOf(x, func(v int) float64 { d := float64(v) - mean; return d * d }) / float64(len(x)-1))
+}
+
+// pairwiseSumOf is pairwiseSum of f of each of x, in the same order of
+// additions, so it gives the same bits as pairwiseSum of the values made
+// first.
+func pairwiseSumOf[T any](x []T, f func(T) float64) float64 {
 	n := len(x)
 	switch {
 	case n < 8:
 		s := 0.0
 		for _, v := range x {
-			s += v
+			s += f(v)
 		}
 		return s
 	case n <= 128:
 		var r [8]float64
-		copy(r[:], x[:8])
+		for k := range r {
+			r[k] = f(x[k])
+		}
 		i := 8
 		for ; i < n-n%8; i += 8 {
 			for k := range r {
-				r[k] += x[i+k]
+				r[k] += f(x[i+k])
 			}
 		}
 		s := (r[0] + r[1]) + (r[2] + r[3]) + ((r[4] + r[5]) + (r[6] + r[7]))
 		for ; i < n; i++ {
-			s += x[i]
+			s += f(x[i])
 		}
 		return s
 	}
 	n2 := n / 2
 	n2 -= n2 % 8
-	return pairwiseSum(x[:n2]) + pairwiseSum(x[n2:])
+	return pairwiseSumOf(x[:n2], f) + pairwiseSumOf(x[n2:], f)
 }
 
 // idCounts counts each id (missingID left out), a chunk of ids per core.
