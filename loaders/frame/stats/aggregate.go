@@ -103,6 +103,17 @@ func Aggregate(t *frame.Table, rows frame.RowSet, keys []string, aggs []Agg) (*f
 // and the first row of each group; groups are numbered in order of their
 // first rows.
 func groupIDs(keyCols []frame.Column, n int) (gid []uint32, firstRow []int) {
+	if len(keyCols) == 1 && keyCols[0].Type != series.Float {
+		// One key of text, ints or bools: its ids (keyIDs) are the groups
+		// already, dense and in order of first row.
+		gid = keyIDs(keyCols[0])
+		for i, id := range gid {
+			if id != missingID && int(id) == len(firstRow) {
+				firstRow = append(firstRow, i)
+			}
+		}
+		return gid, firstRow
+	}
 	codes := make([]uint64, n)
 	card := uint64(1)
 	for _, c := range keyCols {
