@@ -51,13 +51,21 @@ func (m *DatasetModel) Ranks(col string, desc bool) ([]int, bool) {
 // last in either direction).
 func (m *DatasetModel) SortBy(rows frame.RowSet, keys []SortKey) (frame.RowSet, error) {
 	ranks := make([][]int, len(keys))
+	bounds := make([]int, len(keys))
 	for i, k := range keys {
+		c, ok := m.sortColumnOf(m.Data(), k.Column)
+		if !ok {
+			return frame.RowSet{}, noColumn("sort", m.Source, k.Column)
+		}
+		if r, bound, ok := order.IntRanks(c, k.Desc); ok {
+			ranks[i], bounds[i] = r, bound // a span of ints ranks without a sort
+			continue
+		}
 		r, ok := m.Ranks(k.Column, k.Desc)
 		if !ok {
 			return frame.RowSet{}, noColumn("sort", m.Source, k.Column)
 		}
-		ranks[i] = r
+		ranks[i], bounds[i] = r, m.Data().Nrow()
 	}
-	out := order.ByRanks(rows.Indexes(), ranks, m.Data().Nrow())
-	return frame.RowsOf(out), nil
+	return frame.RowsOf(order.ByRanks(rows.Indexes(), ranks, bounds)), nil
 }

@@ -1,36 +1,101 @@
 package order
 
-import "math/bits"
+import (
+	"math/bits"
+	"slices"
+
+	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
+)
 
 // ByRanks orders rows by several keys at once, the first most significant:
-// ranks[k][row] is row's rank in key k's own order (Ranks), each below n.
-// The sort is stable, as the one-key sorts are: rows equal on every key
-// keep their order in rows. The ranks of as many keys as fit are packed
-// into one 64-bit key and radix sorted (sortKeyed) with the rows; more keys
-// than fit are sorted a pack at a time, least significant first, which
-// stability makes one order.
-func ByRanks(rows []int, ranks [][]int, n int) []int {
-	width := max(bits.Len(uint(n)), 1)
-	per := 64 / width // keys one 64-bit key holds
-	out := append([]int(nil), rows...)
+// ranks[k][row] is row's rank in key k's own order (Ranks, or IntRanks),
+// each below bounds[k]. The sort is stable, as the one-key sorts are:
+// rows equal on every key keep their order in rows. The ranks of as many
+// keys as fit are packed into one 64-bit key and radix sorted (sortKeyed)
+// with the rows; more keys than fit are sorted a pack at a time, least
+// significant first, which stability makes one order.
+func ByRanks(rows []int, ranks [][]int, bounds []int) []int {
+	out := slices.Clone(rows)
 	if len(out) < 2 || len(ranks) == 0 {
 		return out
 	}
+	widths := make([]int, len(bounds))
+	for k, b := range bounds {
+		widths[k] = max(bits.Len(uint(b)), 1)
+	}
 	pairs := make([]keyed, len(out))
 	tmp := make([]keyed, len(out))
-	for hi := len(ranks); hi > 0; hi -= per {
-		pack := ranks[max(hi-per, 0):hi]
-		for i, row := range out {
-			var key uint64
-			for _, r := range pack {
-				key = key<<width | uint64(r[row])
-			}
-			pairs[i] = keyed{key: key, row: row}
+	for hi := len(ranks); hi > 0; {
+		lo, used := hi, 0
+		for lo > 0 && used+widths[lo-1] <= 64 {
+			lo--
+			used += widths[lo]
 		}
+		pack, packWidths := ranks[lo:hi], widths[lo:hi]
+		parts := parallel.Parts(len(out))
+		parallel.For(parts, func(w int) {
+			a, b := parallel.Range(w, parts, len(out))
+			for i := a; i < b; i++ {
+				row := out[i]
+				var key uint64
+				for k, r := range pack {
+					key = key<<packWidths[k] | uint64(r[row])
+				}
+				pairs[i] = keyed{key: key, row: row}
+			}
+		})
 		sorted := sortKeyed(pairs, tmp)
 		for i := range sorted {
 			out[i] = sorted[i].row
 		}
+		hi = lo
 	}
 	return out
+}
+
+// rankRange is the widest span of an int column IntRanks ranks.
+const rankRange = 1 << 24
+
+// IntRanks ranks an int column's rows without sorting them when its
+// values span less than rankRange: a value's rank is its distance from
+// the least (from the greatest, descending), so equal values share one
+// and ranks order as the values do; missing values share the last. bound
+// is one more than the greatest rank; ok is false for other columns.
+func IntRanks(c frame.Column, desc bool) (ranks []int, bound int, ok bool) {
+	if c.Type != series.Int {
+		return nil, 0, false
+	}
+	lo, hi, seen := 0, 0, false
+	for i, v := range c.Ints {
+		if c.NA(i) {
+			continue
+		}
+		if !seen {
+			lo, hi, seen = v, v, true
+		}
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	if seen && uint64(hi)-uint64(lo) >= rankRange {
+		return nil, 0, false
+	}
+	missing := hi - lo + 1
+	ranks = make([]int, len(c.Ints))
+	parts := parallel.Parts(len(ranks))
+	parallel.For(parts, func(w int) {
+		a, b := parallel.Range(w, parts, len(ranks))
+		for i := a; i < b; i++ {
+			switch {
+			case c.NA(i):
+				ranks[i] = missing
+			case desc:
+				ranks[i] = hi - c.Ints[i]
+			default:
+				ranks[i] = c.Ints[i] - lo
+			}
+		}
+	})
+	return ranks, missing + 1, true
 }

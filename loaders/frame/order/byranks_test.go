@@ -4,6 +4,10 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // ByRanks is the stable comparison sort on the keys' ranks, whether the
@@ -31,8 +35,45 @@ func TestByRanksIsTheStableSortOfTheRanks(t *testing.T) {
 			}
 			return 0
 		})
-		if got := ByRanks(rows, ranks, tc.n); !slices.Equal(got, want) {
+		bounds := make([]int, tc.keys)
+		for k := range bounds {
+			bounds[k] = min(tc.distinct, tc.n)
+		}
+		if got := ByRanks(rows, ranks, bounds); !slices.Equal(got, want) {
 			t.Errorf("n=%d keys=%d distinct=%d: ByRanks differs from the stable sort", tc.n, tc.keys, tc.distinct)
 		}
+	}
+}
+
+// IntRanks orders rows as Ranks does, without a sort: equal values tie,
+// missing values come last in either direction.
+func TestIntRanksOrderAsRanks(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	n := 5000
+	c := frame.Column{Name: "v", Type: series.Int, Ints: make([]int, n), NAs: make([]bool, n)}
+	for i := range n {
+		c.Ints[i] = rng.IntN(300) - 150
+		c.NAs[i] = rng.IntN(20) == 0
+	}
+	for _, desc := range []bool{false, true} {
+		got, bound, ok := IntRanks(c, desc)
+		if !ok {
+			t.Fatal("IntRanks refused a column spanning 300 values")
+		}
+		want := Ranks(c, Stable(c, desc))
+		for a := range n {
+			if got[a] >= bound {
+				t.Fatalf("rank %d of row %d is not below the bound %d", got[a], a, bound)
+			}
+			for _, b := range []int{rng.IntN(n), rng.IntN(n)} {
+				if (got[a] < got[b]) != (want[a] < want[b]) || (got[a] == got[b]) != (want[a] == want[b]) {
+					t.Fatalf("desc=%v: rows %d and %d order differently by IntRanks and Ranks", desc, a, b)
+				}
+			}
+		}
+	}
+	wide := frame.Column{Name: "w", Type: series.Int, Ints: []int{0, rankRange}}
+	if _, _, ok := IntRanks(wide, false); ok {
+		t.Fatal("IntRanks ranked a column spanning more than rankRange")
 	}
 }
