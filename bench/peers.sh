@@ -39,7 +39,7 @@ if [ -n "${FLIGHTS:-}" ]; then
       case $op in
         open) h=(inspect "$FLIGHTS") ;;
         describe) h=(stats "$FLIGHTS") ;;
-        filter) h=(export "$FLIGHTS" --filter 'delay > 60 and origin = "ORD"') ;;
+        filter) h=(export "$FLIGHTS" --filter 'delay > 60 and origin = "LAS"') ;;
         sort) h=(export "$FLIGHTS" --sort -delay,date) ;;
         groupby) h=(export "$FLIGHTS" --group-by origin --agg 'mean(delay),count()') ;;
       esac
