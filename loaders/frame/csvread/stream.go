@@ -344,6 +344,7 @@ type target struct {
 	// written: the cells' texts of a number column read from numbers as
 	// people write them (see writtenNumbers); nil otherwise.
 	written []string
+	huge    *hugepage.Budget // the load's bytes of huge pages left to ask for
 }
 
 func (t *target) alloc(k kind, n int) {
@@ -357,27 +358,27 @@ func (t *target) alloc(k kind, n int) {
 		switch k {
 		case kindInt:
 			t.cints = make([]frame.Cell[int], n)
-			hugepage.Advise(t.cints)
+			hugepage.Within(t.huge, t.cints)
 		case kindFloat:
 			t.cfloat = make([]frame.Cell[float64], n)
-			hugepage.Advise(t.cfloat)
+			hugepage.Within(t.huge, t.cfloat)
 		case kindBool:
 			t.cbools = make([]frame.Cell[bool], n)
 		case kindString:
 			t.cstrs = make([]frame.Cell[string], n)
-			hugepage.Advise(t.cstrs)
+			hugepage.Within(t.huge, t.cstrs)
 		}
 	case k == kindInt:
 		t.ints = make([]int, n)
-		hugepage.Advise(t.ints)
+		hugepage.Within(t.huge, t.ints)
 	case k == kindFloat:
 		t.floats = make([]float64, n)
-		hugepage.Advise(t.floats)
+		hugepage.Within(t.huge, t.floats)
 	case k == kindBool:
 		t.bools = make([]bool, n)
 	case k == kindString:
 		t.strs = make([]string, n)
-		hugepage.Advise(t.strs)
+		hugepage.Within(t.huge, t.strs)
 	}
 }
 
@@ -797,8 +798,9 @@ func parseInput(ctx context.Context, in input, o *options, rep *Report) (parsed,
 		return parsed{}, err
 	}
 	f := &fill{work: &o.work, in: in, delim: l.delim, spans: spans, rows: rows, ncols: len(l.names), na: newNASet(o.na)}
+	huge := hugepage.NewBudget(hugepage.LoadBudget)
 	for j := range len(l.names) + maxExtraColumns {
-		t := &target{gota: o.gota}
+		t := &target{gota: o.gota, huge: huge}
 		switch {
 		case o.text[j]:
 			t.alloc(kindString, rows)
