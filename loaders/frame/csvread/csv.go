@@ -276,11 +276,12 @@ func sizeOf(r io.Reader) int64 {
 }
 
 // naSet tells missing-value tokens apart quickly: a field is looked up in
-// the map only when its length and last byte match some token, so numbers
-// (ending in a digit) and most text never touch it.
+// the map only when its length, first and last bytes match some token, so
+// numbers (ending in a digit) and most text never touch it.
 type naSet struct {
 	tokens map[string]bool
 	lens   [16]bool
+	first  [256]bool
 	last   [256]bool
 	empty  bool
 }
@@ -297,6 +298,7 @@ func newNASet(tokens map[string]bool) naSet {
 		} else {
 			s.lens[0] = true // some token is long: check every long field
 		}
+		s.first[t[0]] = true
 		s.last[t[len(t)-1]] = true
 	}
 	return s
@@ -306,7 +308,7 @@ func (s *naSet) has(b []byte) bool {
 	if len(b) == 0 {
 		return s.empty
 	}
-	if !s.last[b[len(b)-1]] {
+	if !s.last[b[len(b)-1]] || !s.first[b[0]] {
 		return false
 	}
 	if len(b) < len(s.lens) && !s.lens[len(b)] {
@@ -320,7 +322,7 @@ func (s *naSet) hasString(c string) bool {
 	if len(c) == 0 {
 		return s.empty
 	}
-	if !s.last[c[len(c)-1]] || len(c) < len(s.lens) && !s.lens[len(c)] {
+	if !s.last[c[len(c)-1]] || !s.first[c[0]] || len(c) < len(s.lens) && !s.lens[len(c)] {
 		return false
 	}
 	return s.tokens[c]
