@@ -25,6 +25,7 @@ import (
 	"os"
 	"runtime/pprof"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -39,7 +40,13 @@ func main() {
 	impl := flag.String("impl", "hitmiss", "hitmiss or gota")
 	op := flag.String("op", "read", "read, preview, open, filter, counts, sort or describe")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to `FILE` (go tool pprof)")
+	countsCol := flag.String("counts", "city", "the column counts counts the values of")
+	sortCols := flag.String("sort-cols", "lat,city,id,lon,visits", "the five columns sort sorts by, one a run, descending")
 	flag.Parse()
+	sortBy := strings.Split(*sortCols, ",")
+	if len(sortBy) != 5 {
+		log.Fatalf("-sort-cols %q: want five columns", *sortCols)
+	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {
@@ -112,7 +119,7 @@ func main() {
 		})
 	case "sort":
 		elapsed = median(func(i int) {
-			if _, err := l.SortRows.Get(ctx, loaders.SortArgs{Stage: loaders.StageOf(m, ""), Column: []string{"lat", "city", "id", "lon", "visits"}[i], Desc: true}); err != nil {
+			if _, err := l.SortRows.Get(ctx, loaders.SortArgs{Stage: loaders.StageOf(m, ""), Column: sortBy[i], Desc: true}); err != nil {
 				log.Fatal(err)
 			}
 		})
@@ -126,7 +133,7 @@ func main() {
 	case "counts":
 		elapsed = median(func(i int) {
 			l.ValueCounts.Clear() // the cache would serve a repeat
-			if _, err := l.ValueCounts.Get(ctx, loaders.ColumnArgs{Stage: loaders.StageOf(m, ""), Column: "city"}); err != nil {
+			if _, err := l.ValueCounts.Get(ctx, loaders.ColumnArgs{Stage: loaders.StageOf(m, ""), Column: *countsCol}); err != nil {
 				log.Fatal(err)
 			}
 		})
