@@ -258,6 +258,12 @@ func cutSpans(ctx context.Context, in input, start int64, delim byte, o *options
 			}
 			n++
 			i = skipBlank(buf, end)
+			if !eof && i == len(buf) && buf[i-1] == '\r' {
+				// A CR ending the block may begin a line the next block
+				// ends ("\r\r\n" is a record): it is read with that block,
+				// not taken for a blank line's end.
+				i--
+			}
 			last = i
 		}
 		if !utf8.Valid(buf[:last]) {
@@ -790,9 +796,14 @@ func parseInput(ctx context.Context, in input, o *options, rep *Report) (parsed,
 		return parsed{}, err
 	}
 	defer gcpause.Pause(o.budget)()
-	spans, rows, err := cutSpans(ctx, in, l.bodyStart, l.delim, o, rep)
+	spans, rows, whole, err := cutSpansParallel(ctx, in, l.bodyStart, o.workers, o)
 	if err != nil {
 		return parsed{}, err
+	}
+	if !whole {
+		if spans, rows, err = cutSpans(ctx, in, l.bodyStart, l.delim, o, rep); err != nil {
+			return parsed{}, err
+		}
 	}
 	if err := o.checkCells(rows, len(l.names), 0); err != nil {
 		return parsed{}, err
