@@ -236,8 +236,8 @@ func (m Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onRerunTick()
 	case growTickMsg:
 		return m.onGrowTick(msg)
-	case eventMsg:
-		return m.onEvent(msg.ev)
+	case eventsMsg:
+		return m.onEvents(msg.events)
 	case roomMsg:
 		return m.onRoom(msg.note)
 	case progressMsg:
@@ -327,32 +327,45 @@ func (m *Model) clock() tea.Cmd {
 	return nil
 }
 
-// onEvent records a cache event and reruns when it changes what the page
-// would show: an entry left on its own (expired, evicted, cleared). Hits,
-// misses, completions, errors and invalidations (a failed Validate, which
-// only a Get runs) do not: a rerun caused them and receives their outcome
-// itself, so a follow-up rerun would only replace the rerun that missed
-// with one that hits.
-func (m Model) onEvent(ev cache.Event) (tea.Model, tea.Cmd) {
-	m.busy.record(ev)
-	m.panel.record(ev)
+// onEvents records cache events (in the panel's log, in what computes)
+// and reruns once if one of them changes what the page would show: an
+// entry left on its own (expired, evicted, cleared). Hits, misses,
+// completions, errors and invalidations (a failed Validate, which only a
+// Get runs) do not: a rerun caused them and receives their outcome itself,
+// so a follow-up rerun would only replace the rerun that missed with one
+// that hits. Nor does another session's end. Events of other sessions
+// (hitmiss serve) therefore only redraw this one: its page is not rerun.
+func (m Model) onEvents(events []cache.Event) (tea.Model, tea.Cmd) {
+	rerun := false
+	for _, ev := range events {
+		m.busy.record(ev)
+		m.panel.record(ev)
+		rerun = rerun || changesPage(ev, m.rerun.session)
+	}
 	var cmds []tea.Cmd
 	if m.wire.listen {
 		cmds = append(cmds, waitEvent(m.wire.events))
 		cmds = append(cmds, m.busy.startSpinner())
 	}
+	if rerun {
+		// Events come in bursts (a clear announces every function it
+		// empties): one rerun after the burst is enough.
+		cmds = append(cmds, m.debounce())
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// changesPage reports whether ev may change what the page of session
+// shows: an entry that left on its own, not another session's end (only
+// its own entries left, none this page used).
+func changesPage(ev cache.Event, session string) bool {
 	switch ev.Kind {
 	case cache.EventHit, cache.EventMiss, cache.EventComputed, cache.EventError, cache.EventInvalidated:
-		return m, tea.Batch(cmds...)
+		return false
+	case cache.EventCleared:
+		return ev.Session == "" || ev.Session == session
 	}
-	if ev.Kind == cache.EventCleared && ev.Session != "" && ev.Session != m.rerun.session {
-		// Another session ended: only its own entries left, none this page
-		// used, and its log lines are what this screen has to show.
-		return m, tea.Batch(cmds...)
-	}
-	// Events come in bursts (a clear announces every function it empties):
-	// one rerun after the burst is enough.
-	return m, tea.Batch(append(cmds, m.debounce())...)
+	return true
 }
 
 // debounce schedules one rerun after a burst of events, unless one is

@@ -78,12 +78,19 @@ type servedRoom struct {
 	sessions []*driver
 }
 
-func newServedRoom(b *testing.B, path string, n int) *servedRoom {
+func newServedRoom(b testing.TB, path string, n int) *servedRoom {
 	b.Helper()
 	srcs, err := loaders.Resolve(path, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
+	return newRoomOn(b, srcs, n)
+}
+
+// newRoomOn is a room of n sessions, as hitmiss serve builds them, on
+// srcs, the first opened.
+func newRoomOn(b testing.TB, srcs []loaders.Source, n int) *servedRoom {
+	b.Helper()
 	reg := cache.NewRegistry(cache.WithPersistDir(b.TempDir()))
 	room := NewRoom(0)
 	l := loaders.New(reg, loaders.Config{Sessions: true, PlaceReleased: room.PlaceReleased})
@@ -114,15 +121,16 @@ func (r *servedRoom) key(i int, k tea.KeyMsg) {
 }
 
 // drain delivers to every session the cache events and room notes queued
-// for it, one listener's message at a time as bubbletea does (waitEvent,
-// waitRoom), each followed by a View.
+// for it, as its listeners deliver them (waitEvent gathers the events that
+// came together into one message; waitRoom brings one note), each message
+// followed by a View. The key's events are all queued: its rerun returned.
 func (r *servedRoom) drain() {
 	for _, d := range r.sessions {
 		for {
 			var msg tea.Msg
 			switch {
 			case len(d.m.wire.events) > 0:
-				msg = waitEvent(d.m.wire.events)()
+				msg = eventsMsg{queuedEvents(d.m.wire.events, maxEventBatch)}
 			case len(d.m.wire.member.inbox) > 0:
 				msg = waitRoom(d.m.wire.member.inbox)()
 			}
