@@ -89,7 +89,8 @@ type Model struct {
 	runs  runState
 	parts // the components, each owning its state (scope.go)
 	keys  keyRouting
-	lay   layout // where each part goes, the panel shown or not, the focus
+	lay   layout   // where each part goes, the panel shown or not, the focus
+	drawn *drawing // the screen as last drawn, but the panel (screen.go)
 }
 
 // wiring is how the explorer is connected, fixed by New.
@@ -151,6 +152,7 @@ func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 		parts: newParts(ctx, opts.Sources, hist),
 		keys:  keyRouting{commands: newCommandSet(ctx.Keys)},
 		lay:   layout{showPanel: true},
+		drawn: &drawing{},
 	}
 	if opts.Member != nil {
 		m.rerun.session = opts.Member.Name
@@ -199,6 +201,9 @@ func (m Model) Close() {
 // preview that the message made useless, and applies the keys that
 // waited for the page this message brought (explorer.go).
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if _, events := msg.(eventsMsg); !events {
+		m.drawn.fresh = false // any other message may change what the screen shows
+	}
 	next, cmd := m.route(msg)
 	nm, ok := next.(Model)
 	if !ok {

@@ -73,7 +73,7 @@ func benchKeys() []tea.KeyMsg {
 
 // servedRoom is a room as hitmiss serve builds it: sessions sharing one
 // registry and loaders with session_place, each a Model as ui/serve makes
-// it (a Member, Remote), on one dataset, at 80×24.
+// it (a Member, Remote), on one dataset, at 120×40 (the panel beside the table).
 type servedRoom struct {
 	sessions []*driver
 }
@@ -104,7 +104,7 @@ func newRoomOn(b testing.TB, srcs []loaders.Source, n int) *servedRoom {
 		m.wire.listen = false // the room delivers events as the program would
 		d := &driver{t: b, m: m, reg: reg}
 		d.run(d.m.Init())
-		d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+		d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
 		r.sessions = append(r.sessions, d)
 		r.drain()
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -63,5 +64,59 @@ func TestAnotherSessionsKeyOnlyRedrawsAnIdleSession(t *testing.T) {
 	}
 	if screen := idle.screen(); !strings.Contains(screen, a.m.wire.member.Name+": hit") {
 		t.Fatalf("the idle session's panel does not log the other session's hits:\n%s", screen)
+	}
+}
+
+// TestAnotherSessionsEventsRedrawTheIdlePanelNotItsTable: the idle
+// session's screen after another session's keys is what drawing it whole
+// gives (its panel shows the new counts and the folded hits), but its
+// table is not drawn again: a cache event changes no line of it.
+func TestAnotherSessionsEventsRedrawTheIdlePanelNotItsTable(t *testing.T) {
+	r := newRoomOn(t, loaders.BundledSources()[:1], 2)
+	a, idle := r.sessions[0], r.sessions[1]
+	idle.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	_ = idle.screen()
+	drawn := idle.m.drawn.main
+	for i, k := range []string{"j", "j", "l"} {
+		a.key(k)
+		idle.send(waitEvent(idle.m.wire.events)())
+		screen := idle.screen()
+		if idle.m.drawn.main != drawn {
+			t.Fatalf("key %d in a: the idle session drew its table again", i+1)
+		}
+		if want := fmt.Sprintf(`hit session_place("%s") ×%d`, a.m.q.Source.Name(), i+1); i > 0 && !strings.Contains(screen, want) {
+			t.Fatalf("key %d in a: the idle panel does not say %q:\n%s", i+1, want, screen)
+		}
+		idle.m.drawn.fresh = false // what drawing it all anew gives
+		if whole := idle.screen(); whole != screen {
+			t.Fatalf("key %d in a: the idle screen differs from its whole drawing:\n%s\n---\n%s", i+1, screen, whole)
+		}
+		drawn = idle.m.drawn.main
+	}
+	idle.key("j") // its own key draws its table
+	if idle.screen(); idle.m.drawn.main == drawn {
+		t.Fatal("a key in the idle session did not draw its table again")
+	}
+}
+
+// TestFoldNamesKeepsWhatFits: the names that fit in the width, the others
+// counted; "" when not even the first fits.
+func TestFoldNamesKeepsWhatFits(t *testing.T) {
+	names := []string{"load_csv", "dataset_model", "session_place", "été"}
+	for _, c := range []struct {
+		width int
+		want  string
+	}{
+		{100, "load_csv, dataset_model, session_place, été"},
+		{43, "load_csv, dataset_model, session_place, été"},
+		{42, "load_csv, dataset_model +2 more"},
+		{31, "load_csv, dataset_model +2 more"},
+		{30, "load_csv +3 more"},
+		{16, "load_csv +3 more"},
+		{15, ""},
+	} {
+		if got := foldNames(names, c.width); got != c.want {
+			t.Errorf("foldNames in %d cells = %q, want %q", c.width, got, c.want)
+		}
 	}
 }
