@@ -8,7 +8,7 @@
 # server's resident memory while 1,000 keys go round robin to 10 sessions,
 # at the 100th and the 1,000th key.
 #
-#   flock /tmp/hitmiss-bench.lock bench/serve-idle.sh   # IDLE="0 9" KEYS=300 GAP=0.05 ROWS=2000 BIN=path; BENCH_OUT=dir keeps files
+#   flock /tmp/hitmiss-bench.lock bench/serve-idle.sh   # IDLE="0 9" KEYS=300 GAP=0.05 ROWS=2000 MEMKEYS=1000 BIN=path; BENCH_OUT=dir keeps files
 #
 # Whole processes on one machine: the ssh clients' own CPU is not counted,
 # only the server's. The resolution is a clock tick (getconf CLK_TCK).
@@ -104,15 +104,17 @@ for idle in $idles; do
   cost "$idle"
 done
 
-# Memory: 1,000 keys round robin over 10 sessions.
+# Memory: MEMKEYS keys (1,000) round robin over 10 sessions.
+memkeys=${MEMKEYS:-1000}
 start 10
-r0=$(rss_kib "$pid")
-for i in $(seq 0 999); do
+line="RSS, 10 sessions: $(($(rss_kib "$pid") / 1024)) MiB connected"
+for i in $(seq 1 "$memkeys"); do
   tmux send-keys -t "$session:$((i % 10))" "${moves[$(((i / 10) % 5))]}"
   sleep 0.02
-  if [ "$i" = 99 ]; then sleep 1; r100=$(rss_kib "$pid"); fi
+  if [ "$i" = 100 ] || [ $((i % 1000)) = 0 ]; then
+    sleep 1
+    line="$line, $(($(rss_kib "$pid") / 1024)) MiB at key $i"
+  fi
 done
-sleep 1
-r1000=$(rss_kib "$pid")
 stop
-echo "RSS, 10 sessions: $((r0 / 1024)) MiB connected, $((r100 / 1024)) MiB at key 100, $((r1000 / 1024)) MiB at key 1000"
+echo "$line"
