@@ -345,7 +345,7 @@ func (m Model) onEvents(events []cache.Event) (tea.Model, tea.Cmd) {
 	for _, ev := range events {
 		m.busy.record(ev)
 		m.panel.record(ev)
-		rerun = rerun || changesPage(ev, m.rerun.session)
+		rerun = rerun || changesPage(ev, m.rerun.session, m.wire.member != nil)
 	}
 	var cmds []tea.Cmd
 	if m.wire.listen {
@@ -362,13 +362,20 @@ func (m Model) onEvents(events []cache.Event) (tea.Model, tea.Cmd) {
 
 // changesPage reports whether ev may change what the page of session
 // shows: an entry that left on its own, not another session's end (only
-// its own entries left, none this page used).
-func changesPage(ev cache.Event, session string) bool {
+// its own entries left, none this page used). In a room, not an eviction
+// either: the other sessions' computations evict (the event names no
+// session), and a rerun of every page for them would cost each of their
+// keys one rerun per session, and never end once the sessions' entries
+// exceed the bound: each page's rerun evicts what another page needs. The
+// page holds what it shows; an eviction only drops the cache's copy.
+func changesPage(ev cache.Event, session string, room bool) bool {
 	switch ev.Kind {
 	case cache.EventHit, cache.EventMiss, cache.EventComputed, cache.EventError, cache.EventInvalidated:
 		return false
 	case cache.EventCleared:
 		return ev.Session == "" || ev.Session == session
+	case cache.EventEvicted:
+		return !room
 	}
 	return true
 }

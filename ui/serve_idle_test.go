@@ -120,3 +120,48 @@ func TestFoldNamesKeepsWhatFits(t *testing.T) {
 		}
 	}
 }
+
+// TestEvictionsDoNotRerunTheRoomsPagesWithoutEnd: under hitmiss serve
+// --max-entries 1, two sessions sorting on different columns evict each
+// other's sort; their pages are not rerun for it (each rerun would evict
+// the other's, and so on for ever), and the panels still log it.
+func TestEvictionsDoNotRerunTheRoomsPagesWithoutEnd(t *testing.T) {
+	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
+	room := NewRoom(0)
+	l := loaders.New(reg, loaders.Config{Sessions: true, PlaceReleased: room.PlaceReleased, MaxEntries: 1})
+	var ds []*driver
+	for range 2 {
+		member, err := room.Join("user")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := New(reg, l, Options{Sources: loaders.BundledSources()[:1], Open: true, Member: member, Remote: true})
+		m.wire.listen = false
+		d := &driver{t: t, m: m, reg: reg}
+		d.run(d.m.Init())
+		d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+		ds = append(ds, d)
+	}
+	ds[0].key("l", "s")
+	ds[1].key("l", "l", "s")
+	evicted := false
+	for round := range 4 {
+		for i, d := range ds {
+			events := queuedEvents(d.m.wire.events, maxEventBatch)
+			for _, ev := range events {
+				evicted = evicted || ev.Kind == cache.EventEvicted
+			}
+			before := d.m.rerun.next
+			d.send(eventsMsg{events})
+			if round > 0 && d.m.rerun.next != before {
+				t.Fatalf("round %d: session %d reran on the room's events (reruns %d → %d)", round, i, before, d.m.rerun.next)
+			}
+		}
+	}
+	if !evicted {
+		t.Fatal("the sessions' sorts evicted nothing: the test shows nothing")
+	}
+	if !strings.Contains(ds[0].screen(), "evicted sort_rows") {
+		t.Fatalf("the panel does not log the eviction:\n%s", ds[0].screen())
+	}
+}
