@@ -89,7 +89,8 @@ type Model struct {
 	runs  runState
 	parts // the components, each owning its state (scope.go)
 	keys  keyRouting
-	lay   layout // where each part goes, the panel shown or not, the focus
+	lay   layout   // where each part goes, the panel shown or not, the focus
+	drawn *drawing // the screen as last drawn, but the panel (screen.go)
 }
 
 // wiring is how the explorer is connected, fixed by New.
@@ -151,6 +152,7 @@ func New(reg *cache.Registry, l *loaders.Loaders, opts Options) Model {
 		parts: newParts(ctx, opts.Sources, hist),
 		keys:  keyRouting{commands: newCommandSet(ctx.Keys)},
 		lay:   layout{showPanel: true},
+		drawn: &drawing{},
 	}
 	if opts.Member != nil {
 		m.rerun.session = opts.Member.Name
@@ -199,6 +201,9 @@ func (m Model) Close() {
 // preview that the message made useless, and applies the keys that
 // waited for the page this message brought (explorer.go).
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if _, events := msg.(eventsMsg); !events {
+		m.drawn.fresh = false // any other message may change what the screen shows
+	}
 	next, cmd := m.route(msg)
 	nm, ok := next.(Model)
 	if !ok {
@@ -236,8 +241,8 @@ func (m Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onRerunTick()
 	case growTickMsg:
 		return m.onGrowTick(msg)
-	case eventMsg:
-		return m.onEvent(msg.ev)
+	case eventsMsg:
+		return m.onEvents(msg.events)
 	case roomMsg:
 		return m.onRoom(msg.note)
 	case progressMsg:
@@ -327,32 +332,52 @@ func (m *Model) clock() tea.Cmd {
 	return nil
 }
 
-// onEvent records a cache event and reruns when it changes what the page
-// would show: an entry left on its own (expired, evicted, cleared). Hits,
-// misses, completions, errors and invalidations (a failed Validate, which
-// only a Get runs) do not: a rerun caused them and receives their outcome
-// itself, so a follow-up rerun would only replace the rerun that missed
-// with one that hits.
-func (m Model) onEvent(ev cache.Event) (tea.Model, tea.Cmd) {
-	m.busy.record(ev)
-	m.panel.record(ev)
+// onEvents records cache events (in the panel's log, in what computes)
+// and reruns once if one of them changes what the page would show: an
+// entry left on its own (expired, evicted, cleared). Hits, misses,
+// completions, errors and invalidations (a failed Validate, which only a
+// Get runs) do not: a rerun caused them and receives their outcome itself,
+// so a follow-up rerun would only replace the rerun that missed with one
+// that hits. Nor does another session's end. Events of other sessions
+// (hitmiss serve) therefore only redraw this one: its page is not rerun.
+func (m Model) onEvents(events []cache.Event) (tea.Model, tea.Cmd) {
+	rerun := false
+	for _, ev := range events {
+		m.busy.record(ev)
+		m.panel.record(ev)
+		rerun = rerun || changesPage(ev, m.rerun.session, m.wire.member != nil)
+	}
 	var cmds []tea.Cmd
 	if m.wire.listen {
 		cmds = append(cmds, waitEvent(m.wire.events))
 		cmds = append(cmds, m.busy.startSpinner())
 	}
+	if rerun {
+		// Events come in bursts (a clear announces every function it
+		// empties): one rerun after the burst is enough.
+		cmds = append(cmds, m.debounce())
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// changesPage reports whether ev may change what the page of session
+// shows: an entry that left on its own, not another session's end (only
+// its own entries left, none this page used). In a room, not an eviction
+// either: the other sessions' computations evict (the event names no
+// session), and a rerun of every page for them would cost each of their
+// keys one rerun per session, and never end once the sessions' entries
+// exceed the bound: each page's rerun evicts what another page needs. The
+// page holds what it shows; an eviction only drops the cache's copy.
+func changesPage(ev cache.Event, session string, room bool) bool {
 	switch ev.Kind {
 	case cache.EventHit, cache.EventMiss, cache.EventComputed, cache.EventError, cache.EventInvalidated:
-		return m, tea.Batch(cmds...)
+		return false
+	case cache.EventCleared:
+		return ev.Session == "" || ev.Session == session
+	case cache.EventEvicted:
+		return !room
 	}
-	if ev.Kind == cache.EventCleared && ev.Session != "" && ev.Session != m.rerun.session {
-		// Another session ended: only its own entries left, none this page
-		// used, and its log lines are what this screen has to show.
-		return m, tea.Batch(cmds...)
-	}
-	// Events come in bursts (a clear announces every function it empties):
-	// one rerun after the burst is enough.
-	return m, tea.Batch(append(cmds, m.debounce())...)
+	return true
 }
 
 // debounce schedules one rerun after a burst of events, unless one is

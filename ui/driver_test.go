@@ -96,7 +96,7 @@ func (d *driver) settle() {
 	for {
 		select {
 		case ev := <-d.m.wire.events:
-			d.send(eventMsg{ev})
+			d.send(eventsMsg{[]cache.Event{ev}})
 		default:
 			return
 		}
@@ -535,13 +535,13 @@ func (b burstRunner) deliver(msgs []tea.Msg) {
 }
 
 // settle delivers the cache events the reruns caused; the test plays the
-// debounce timer they may start (with listeners off, it is all onEvent
+// debounce timer they may start (with listeners off, it is all onEvents
 // returns), so a burst costs no sleep.
 func (b burstRunner) settle() {
 	for {
 		select {
 		case ev := <-b.d.m.wire.events:
-			b.d.m, _ = updateModel(b.d.m, eventMsg{ev})
+			b.d.m, _ = updateModel(b.d.m, eventsMsg{[]cache.Event{ev}})
 		default:
 			if !b.d.m.runs.queued {
 				return

@@ -32,6 +32,11 @@ type logLine struct {
 	text   string // the line without its count
 	count  int
 	served cache.Outcome // how a hit was served: from memory, a store, stale, joined
+	// drawn is the line as logLineView last rendered it, drawnW wide: the
+	// log is drawn on every redraw, its lines mostly unchanged. A change to
+	// the line (a hit folded into it) drops it.
+	drawn  []string
+	drawnW int
 }
 
 const logSize = 300
@@ -55,6 +60,7 @@ func (c *cachePanel) record(ev cache.Event) {
 			c.log[n-1].count++
 			c.log[n-1].text = fmt.Sprintf("cleared %d functions that held nothing", c.log[n-1].count)
 			c.log[n-1].at = ev.Time
+			c.log[n-1].drawn = nil
 			return
 		}
 		c.log = append(c.log, logLine{at: ev.Time, kind: ev.Kind, text: "cleared 1 function that held nothing", count: 1})
@@ -67,6 +73,7 @@ func (c *cachePanel) record(ev cache.Event) {
 				// time order: it now reads as of this hit.
 				l.count++
 				l.at = ev.Time
+				l.drawn = nil
 				c.log = append(slices.Delete(c.log, i, i+1), l)
 				return
 			}
@@ -457,12 +464,15 @@ func (c *cachePanel) keptColumns(used []cache.Stats, room int) []keptColumn {
 		expiring = expiring || s.TTL > 0 || s.Expirations > 0
 		evicting = evicting || s.MaxEntries > 0 || s.MaxBytes > 0 || s.Evictions > 0
 	}
-	widthOf := func(col panelColumn, long bool) int {
-		w := max(col.width, len(col.head))
+	// Each column's width, short and long, as wide as its widest value:
+	// measured once, the table is drawn on every redraw.
+	short, long := make([]int, len(panelColumns)), make([]int, len(panelColumns))
+	for i, col := range panelColumns {
+		short[i], long[i] = max(col.width, len(col.head)), max(col.width, len(col.head))
 		for _, s := range used {
-			w = max(w, strWidth(col.value(s, long)))
+			short[i] = max(short[i], strWidth(col.value(s, false)))
+			long[i] = max(long[i], strWidth(col.value(s, true)))
 		}
-		return w
 	}
 	keep := make([]bool, len(panelColumns))
 	for p := 0; p <= 9; p++ {
@@ -471,7 +481,7 @@ func (c *cachePanel) keptColumns(used []cache.Stats, room int) []keptColumn {
 			if ttlSet && col.head == "ttl" || expiring && col.head == "exp" || evicting && col.head == "evi" {
 				prio = 1
 			}
-			if w := widthOf(col, false); prio == p && room >= w+1 {
+			if w := short[i]; prio == p && room >= w+1 {
 				keep[i] = true
 				room -= w + 1
 			}
@@ -483,8 +493,8 @@ func (c *cachePanel) keptColumns(used []cache.Stats, room int) []keptColumn {
 			continue
 		}
 		k := keptColumn{panelColumn: col}
-		k.width = widthOf(col, false)
-		if long := widthOf(col, true); long > k.width && room >= long-k.width {
+		k.width = short[i]
+		if long := long[i]; long > k.width && room >= long-k.width {
 			room -= long - k.width
 			k.width, k.long = long, true
 		}
@@ -502,7 +512,11 @@ func (c *cachePanel) eventLog(room int) []string {
 	// what the user came to read; other lines are one line each.
 	var shown []string
 	for i := end - 1; i >= 0 && len(shown) < room; i-- {
-		lines := c.logLineView(c.log[i])
+		l := &c.log[i]
+		if l.drawn == nil || l.drawnW != c.width {
+			l.drawn, l.drawnW = c.logLineView(*l), c.width
+		}
+		lines := slices.Clone(l.drawn)
 		if n := room - len(shown); len(lines) > n {
 			lines = lines[:n]
 		}

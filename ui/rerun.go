@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -152,17 +153,67 @@ func waitProgress(ch <-chan progressMsg, closed <-chan struct{}) tea.Cmd {
 	}
 }
 
-// eventMsg delivers one cache event.
-type eventMsg struct{ ev cache.Event }
+// eventsMsg delivers the cache events that came together, oldest first:
+// Update takes them in one message and bubbletea draws the screen once for
+// them all. In a room (hitmiss serve) every session receives every
+// session's events, so a key pressed in one session costs each of the
+// others one redraw, not one per cached call its rerun made.
+type eventsMsg struct{ events []cache.Event }
 
+// eventGather is how long waitEvent keeps gathering after the first event
+// of a batch: a frame of bubbletea's renderer (60 per second), which draws
+// no more often, so the events of one rerun (one per cached call, within
+// a millisecond of each other) and of a burst of clears reach the screen
+// together.
+const eventGather = time.Second / 60
+
+// maxEventBatch bounds the events of one message: a busy registry is not
+// gathered without end.
+const maxEventBatch = 1024
+
+// waitEvent waits for the next cache event, gathers what arrives in the
+// following eventGather, and delivers them as one eventsMsg; nil once the
+// subscription is closed and nothing is left.
 func waitEvent(ch <-chan cache.Event) tea.Cmd {
 	return func() tea.Msg {
 		ev, ok := <-ch
 		if !ok {
 			return nil
 		}
-		return eventMsg{ev}
+		events := []cache.Event{ev}
+		gathered := time.NewTimer(eventGather)
+		defer gathered.Stop()
+		for len(events) < maxEventBatch {
+			select {
+			case ev, ok := <-ch:
+				if !ok {
+					return eventsMsg{events}
+				}
+				events = append(events, ev)
+			case <-gathered.C:
+				return eventsMsg{append(events, queuedEvents(ch, maxEventBatch-len(events))...)}
+			}
+		}
+		return eventsMsg{events}
 	}
+}
+
+// queuedEvents takes the events already waiting on ch, at most n, without
+// waiting for more.
+func queuedEvents(ch <-chan cache.Event, n int) []cache.Event {
+	var out []cache.Event
+	for len(out) < n {
+		select {
+		case ev, ok := <-ch:
+			if !ok {
+				return out
+			}
+			out = append(out, ev)
+		default:
+			return out
+		}
+	}
+	return out
 }
 
 // describeErr renders an error for the screen in one sanitised line.

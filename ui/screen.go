@@ -13,6 +13,7 @@ import (
 	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/internal/numfmt"
 	"github.com/hitmiss/hitmiss/loaders"
+	"github.com/hitmiss/hitmiss/ui/page"
 )
 
 // layout is where each part of the screen goes at the current size.
@@ -72,25 +73,18 @@ func (m Model) View() string {
 		return ""
 	}
 	l := m.lay
+	d := m.redraw(w, h)
 	// A notice too long for one line takes a second one from the main
 	// area: what a notice says is never cut at the window's edge.
-	note := splitLines(m.note.View(m.scope(), w, m.hintKeys()))
+	note := splitLines(d.note)
 	extra := min(len(note)-1, max(l.mainH-2, 0))
 	note = note[:extra+1]
 	l.mainH -= extra
 	busy := m.busy.lines(l.mainW, m.wire.stable)
 	busy = busy[:min(len(busy), max(l.mainH-1, 0))]
-	var mainView string
-	if m.helpScreen.shown {
-		mainView = strings.Join(m.helpScreen.page(w, h-3), "\n")
-	} else {
-		active := m.views.of(m.q.View)
-		active.SetSize(l.mainW, l.mainH-len(busy))
-		mainView = m.views.View(m.scope())
-		active.SetSize(l.mainW, l.mainH)
-	}
+	mainView := m.mainView(d, l, len(busy))
 	// The title spans the window: it says what the main area shows.
-	lines := []string{m.titleLine(w)}
+	lines := []string{d.title}
 	left := append(busy, splitLines(mainView)...)
 	body := h - 3 - extra
 	switch {
@@ -108,8 +102,72 @@ func (m Model) View() string {
 		lines = append(lines, fit(left, w, l.mainH)...)
 		lines = append(lines, fit(splitLines(m.panel.View()), w, l.panelH)...)
 	}
-	lines = append(append(lines, note...), m.statusLine(w))
+	lines = append(append(lines, note...), d.status)
 	return strings.Join(clampLines(lines, w, h), "\n")
+}
+
+// redraw gives the title, notice and status lines as last drawn if only
+// cache events came since and what they show of the events is the same;
+// else it draws them anew, and forgets the main area drawn (drawing).
+func (m Model) redraw(w, h int) *drawing {
+	key := drawnKey{lay: m.lay, w: w, h: h, help: m.helpScreen.shown, page: m.ctx.page, progress: m.busy.progress,
+		running: m.rerun.running(), computing: len(m.busy.computing)}
+	d := m.drawn
+	if d.fresh && d.key == key {
+		return d
+	}
+	*d = drawing{fresh: true, key: key, title: m.titleLine(w), note: m.note.View(m.scope(), w, m.hintKeys()), status: m.statusLine(w)}
+	return d
+}
+
+// mainView draws the main area (the help screen, or the view's component)
+// over the room left by busy spinner lines, or gives it again as d last
+// drew it.
+func (m Model) mainView(d *drawing, l layout, busy int) string {
+	if d.main != nil && d.mainW == l.mainW && d.mainH == l.mainH-busy {
+		return *d.main
+	}
+	var text string
+	if m.helpScreen.shown {
+		text = strings.Join(m.helpScreen.page(m.ctx.Width, m.ctx.Height-3), "\n")
+	} else {
+		active := m.views.of(m.q.View)
+		active.SetSize(l.mainW, l.mainH-busy)
+		text = m.views.View(m.scope())
+		active.SetSize(l.mainW, l.mainH)
+	}
+	d.main, d.mainW, d.mainH = &text, l.mainW, l.mainH-busy
+	return text
+}
+
+// drawing is the screen as View last drew it, but for the panel and the
+// spinner lines. A cache event changes the panel's log and counts, and
+// what computes; never the page, the cursor or the notice: while only
+// events come (eventsMsg), what the other lines show of what computes is
+// compared (drawnKey) and the rest is given again rather than drawn. So
+// under hitmiss serve another session's key redraws an idle session's
+// panel, not its table. Update marks it stale on any other message.
+type drawing struct {
+	fresh               bool
+	key                 drawnKey
+	title, note, status string
+	main                *string // nil: not drawn yet
+	mainW, mainH        int
+}
+
+// drawnKey is what the lines were drawn for, besides the state only
+// messages other than events change: the window and its layout (which
+// half of --split has the keys: Split sets it, not Update), the page, what
+// a preview says of the load's progress, whether a rerun runs, and how
+// many computations the spinner lines show.
+type drawnKey struct {
+	lay       layout
+	w, h      int
+	help      bool
+	page      *page.Page
+	progress  progressMsg
+	running   bool
+	computing int
 }
 
 // mainViews are the main area's components, one per view: each owns its
@@ -488,13 +546,23 @@ func (m Model) statusLine(width int) string {
 // foldNames lists names in width cells: as many as fit, then "+N more";
 // "" when not even the first fits.
 func foldNames(names []string, width int) string {
-	for n := len(names); n > 0; n-- {
-		line := strings.Join(names[:n], ", ")
-		if n < len(names) {
-			line += fmt.Sprintf(" +%d more", len(names)-n)
+	// joined[n] is the width of the first n names joined: each name is
+	// measured once, not once per try (the panel folds its functions on
+	// every redraw).
+	joined := make([]int, len(names)+1)
+	for i, name := range names {
+		joined[i+1] = joined[i] + strWidth(name)
+		if i > 0 {
+			joined[i+1] += len(", ")
 		}
-		if strWidth(line) <= width {
-			return line
+	}
+	for n := len(names); n > 0; n-- {
+		more := ""
+		if n < len(names) {
+			more = fmt.Sprintf(" +%d more", len(names)-n)
+		}
+		if joined[n]+len(more) <= width {
+			return strings.Join(names[:n], ", ") + more
 		}
 	}
 	return ""

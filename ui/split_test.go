@@ -66,7 +66,7 @@ func TestSplitSharesOneRegistry(t *testing.T) {
 // back to that half only.
 func TestSplitRoutesEachHalfsMessages(t *testing.T) {
 	inner := func() tea.Msg { return pageMsg{} }
-	batch := tea.Batch(inner, func() tea.Msg { return eventMsg{} })
+	batch := tea.Batch(inner, func() tea.Msg { return eventsMsg{} })
 	msg := wrapCmd(1, batch)()
 	cmds, ok := msg.(tea.BatchMsg)
 	if !ok || len(cmds) != 2 {

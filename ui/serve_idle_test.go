@@ -1,0 +1,167 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/hitmiss/hitmiss/cache"
+	"github.com/hitmiss/hitmiss/loaders"
+)
+
+// TestCacheEventsThatCameTogetherAreOneMessage: the events waiting when
+// the listener wakes reach Update as one message, in order, so the screen
+// is drawn once for them, not once each.
+func TestCacheEventsThatCameTogetherAreOneMessage(t *testing.T) {
+	ch := make(chan cache.Event, 16)
+	for i := range 5 {
+		ch <- cache.Event{Kind: cache.EventHit, Func: "f", Key: strings.Repeat("x", i+1)}
+	}
+	msg, ok := waitEvent(ch)().(eventsMsg)
+	if !ok {
+		t.Fatalf("waitEvent gave %T, want an eventsMsg", msg)
+	}
+	if len(msg.events) != 5 {
+		t.Fatalf("one message carried %d of the 5 events waiting", len(msg.events))
+	}
+	for i, ev := range msg.events {
+		if len(ev.Key) != i+1 {
+			t.Fatalf("event %d is %q: out of order", i, ev.Key)
+		}
+	}
+	close(ch)
+	if msg := waitEvent(ch)(); msg != nil {
+		t.Fatalf("a closed subscription gave %#v, want nil", msg)
+	}
+}
+
+// TestAnotherSessionsKeyOnlyRedrawsAnIdleSession: under hitmiss serve, a
+// key pressed in one session reaches an idle session as one message (the
+// key's cache events together), which logs them in its panel and starts
+// no rerun of its page.
+func TestAnotherSessionsKeyOnlyRedrawsAnIdleSession(t *testing.T) {
+	r := newRoomOn(t, loaders.BundledSources()[:1], 2)
+	a, idle := r.sessions[0], r.sessions[1]
+	before, reruns := idle.m.rerun.next, idle.m.runs.reruns
+	for _, k := range []string{"j", "l", "j"} {
+		a.key(k)
+		if len(idle.m.wire.events) == 0 {
+			t.Fatalf("%s in a: no event reached the idle session", k)
+		}
+		msg := waitEvent(idle.m.wire.events)()
+		if n := len(idle.m.wire.events); n > 0 {
+			t.Fatalf("%s in a: %d events left after one message: they are drawn one by one", k, n)
+		}
+		var cmd tea.Cmd
+		idle.m, cmd = updateModel(idle.m, msg)
+		idle.run(cmd)
+	}
+	if idle.m.rerun.next != before || idle.m.runs.reruns != reruns || idle.m.runs.queued {
+		t.Fatalf("another session's keys reran the idle page: reruns started %d → %d, finished %d → %d, queued %v",
+			before, idle.m.rerun.next, reruns, idle.m.runs.reruns, idle.m.runs.queued)
+	}
+	if screen := idle.screen(); !strings.Contains(screen, a.m.wire.member.Name+": hit") {
+		t.Fatalf("the idle session's panel does not log the other session's hits:\n%s", screen)
+	}
+}
+
+// TestAnotherSessionsEventsRedrawTheIdlePanelNotItsTable: the idle
+// session's screen after another session's keys is what drawing it whole
+// gives (its panel shows the new counts and the folded hits), but its
+// table is not drawn again: a cache event changes no line of it.
+func TestAnotherSessionsEventsRedrawTheIdlePanelNotItsTable(t *testing.T) {
+	r := newRoomOn(t, loaders.BundledSources()[:1], 2)
+	a, idle := r.sessions[0], r.sessions[1]
+	idle.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	_ = idle.screen()
+	drawn := idle.m.drawn.main
+	for i, k := range []string{"j", "j", "l"} {
+		a.key(k)
+		idle.send(waitEvent(idle.m.wire.events)())
+		screen := idle.screen()
+		if idle.m.drawn.main != drawn {
+			t.Fatalf("key %d in a: the idle session drew its table again", i+1)
+		}
+		if want := fmt.Sprintf(`hit session_place("%s") ×%d`, a.m.q.Source.Name(), i+1); i > 0 && !strings.Contains(screen, want) {
+			t.Fatalf("key %d in a: the idle panel does not say %q:\n%s", i+1, want, screen)
+		}
+		idle.m.drawn.fresh = false // what drawing it all anew gives
+		if whole := idle.screen(); whole != screen {
+			t.Fatalf("key %d in a: the idle screen differs from its whole drawing:\n%s\n---\n%s", i+1, screen, whole)
+		}
+		drawn = idle.m.drawn.main
+	}
+	idle.key("j") // its own key draws its table
+	if idle.screen(); idle.m.drawn.main == drawn {
+		t.Fatal("a key in the idle session did not draw its table again")
+	}
+}
+
+// TestFoldNamesKeepsWhatFits: the names that fit in the width, the others
+// counted; "" when not even the first fits.
+func TestFoldNamesKeepsWhatFits(t *testing.T) {
+	names := []string{"load_csv", "dataset_model", "session_place", "été"}
+	for _, c := range []struct {
+		width int
+		want  string
+	}{
+		{100, "load_csv, dataset_model, session_place, été"},
+		{43, "load_csv, dataset_model, session_place, été"},
+		{42, "load_csv, dataset_model +2 more"},
+		{31, "load_csv, dataset_model +2 more"},
+		{30, "load_csv +3 more"},
+		{16, "load_csv +3 more"},
+		{15, ""},
+	} {
+		if got := foldNames(names, c.width); got != c.want {
+			t.Errorf("foldNames in %d cells = %q, want %q", c.width, got, c.want)
+		}
+	}
+}
+
+// TestEvictionsDoNotRerunTheRoomsPagesWithoutEnd: under hitmiss serve
+// --max-entries 1, two sessions sorting on different columns evict each
+// other's sort; their pages are not rerun for it (each rerun would evict
+// the other's, and so on for ever), and the panels still log it.
+func TestEvictionsDoNotRerunTheRoomsPagesWithoutEnd(t *testing.T) {
+	reg := cache.NewRegistry(cache.WithPersistDir(t.TempDir()))
+	room := NewRoom(0)
+	l := loaders.New(reg, loaders.Config{Sessions: true, PlaceReleased: room.PlaceReleased, MaxEntries: 1})
+	var ds []*driver
+	for range 2 {
+		member, err := room.Join("user")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := New(reg, l, Options{Sources: loaders.BundledSources()[:1], Open: true, Member: member, Remote: true})
+		m.wire.listen = false
+		d := &driver{t: t, m: m, reg: reg}
+		d.run(d.m.Init())
+		d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+		ds = append(ds, d)
+	}
+	ds[0].key("l", "s")
+	ds[1].key("l", "l", "s")
+	evicted := false
+	for round := range 4 {
+		for i, d := range ds {
+			events := queuedEvents(d.m.wire.events, maxEventBatch)
+			for _, ev := range events {
+				evicted = evicted || ev.Kind == cache.EventEvicted
+			}
+			before := d.m.rerun.next
+			d.send(eventsMsg{events})
+			if round > 0 && d.m.rerun.next != before {
+				t.Fatalf("round %d: session %d reran on the room's events (reruns %d → %d)", round, i, before, d.m.rerun.next)
+			}
+		}
+	}
+	if !evicted {
+		t.Fatal("the sessions' sorts evicted nothing: the test shows nothing")
+	}
+	if !strings.Contains(ds[0].screen(), "evicted sort_rows") {
+		t.Fatalf("the panel does not log the eviction:\n%s", ds[0].screen())
+	}
+}
