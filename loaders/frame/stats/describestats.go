@@ -22,7 +22,7 @@ var describeCounts = []string{"count", "missing", "distinct", "mode"}
 // least and greatest values, read from the distinct values counted rather
 // than from every cell.
 func textCounts(c frame.Column) (count, missing, distinct int, mode, lo, hi string) {
-	parts, na := countParts(c.Strs, c.NAs, func(v string) string { return v })
+	parts, na := stringCounts(c.Strs, c.NAs)
 	mode, _, distinct = modeOf(parts)
 	first := true
 	for v := range parts[0] { // modeOf merged the parts into the first

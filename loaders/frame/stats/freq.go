@@ -75,7 +75,7 @@ func ColumnFrequency(c frame.Column) Freq {
 	switch c.Type {
 	case series.String:
 		var parts []map[string]int
-		parts, na = countParts(c.Strs, c.NAs, func(v string) string { return v })
+		parts, na = stringCounts(c.Strs, c.NAs)
 		for v, n := range mergeCounts(parts) {
 			add(v, n)
 		}

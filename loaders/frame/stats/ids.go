@@ -84,33 +84,82 @@ func nasOf(nas []bool, lo, hi int) []bool {
 // numberChunk writes the local ids of vals into ids and returns the values
 // in order of first appearance.
 func numberChunk(vals []string, nas []bool, ids []uint32) []string {
-	memo := make([]idMemo, 1<<idMemoBits)
-	seen := map[string]uint32{}
-	var values []string
+	nb := newNumberer()
 	for i, v := range vals {
 		if nas != nil && nas[i] {
 			ids[i] = missingID
 			continue
 		}
-		var m *idMemo
-		if len(v) > 0 && len(v) < 1<<31 {
-			ptr := unsafe.StringData(v)
-			m = &memo[(uint64(uintptr(unsafe.Pointer(ptr)))*0x9E3779B97F4A7C15)>>(64-idMemoBits)]
-			if m.ptr == ptr && int(m.n) == len(v) {
-				ids[i] = m.id
+		ids[i] = nb.id(v)
+	}
+	return nb.values
+}
+
+// numberer numbers a chunk's distinct values in order of first
+// appearance: by the address table first, by the map on its misses.
+type numberer struct {
+	memo   []idMemo
+	seen   map[string]uint32
+	values []string
+}
+
+func newNumberer() *numberer {
+	return &numberer{memo: make([]idMemo, 1<<idMemoBits), seen: map[string]uint32{}}
+}
+
+// id returns v's number, giving it the next one the first time.
+func (nb *numberer) id(v string) uint32 {
+	var m *idMemo
+	if len(v) > 0 && len(v) < 1<<31 {
+		ptr := unsafe.StringData(v)
+		m = &nb.memo[(uint64(uintptr(unsafe.Pointer(ptr)))*0x9E3779B97F4A7C15)>>(64-idMemoBits)]
+		if m.ptr == ptr && int(m.n) == len(v) {
+			return m.id
+		}
+	}
+	id, ok := nb.seen[v]
+	if !ok {
+		id = uint32(len(nb.values))
+		nb.seen[v] = id
+		nb.values = append(nb.values, v)
+	}
+	if m != nil {
+		*m = idMemo{ptr: unsafe.StringData(v), n: int32(len(v)), id: id}
+	}
+	return id
+}
+
+// stringCounts is countParts of a text column, each part numbering its
+// values (numberer) and counting them in an array, so that a column of
+// repeated, interned values costs an address lookup a cell, not a map's.
+func stringCounts(vals []string, nas []bool) ([]map[string]int, int) {
+	parts := parallel.Parts(len(vals))
+	maps := make([]map[string]int, parts)
+	missing := make([]int, parts)
+	parallel.For(parts, func(w int) {
+		lo, hi := parallel.Range(w, parts, len(vals))
+		nb := newNumberer()
+		var counts []int
+		for i := lo; i < hi; i++ {
+			if nas != nil && nas[i] {
+				missing[w]++
 				continue
 			}
+			id := nb.id(vals[i])
+			if int(id) == len(counts) {
+				counts = append(counts, 0)
+			}
+			counts[id]++
 		}
-		id, ok := seen[v]
-		if !ok {
-			id = uint32(len(values))
-			seen[v] = id
-			values = append(values, v)
+		m := make(map[string]int, len(counts))
+		for id, n := range counts {
+			m[nb.values[id]] = n
 		}
-		if m != nil {
-			*m = idMemo{ptr: unsafe.StringData(v), n: int32(len(v)), id: id}
-		}
-		ids[i] = id
+		maps[w] = m
+	})
+	na := 0
+	for _, n := range missing {
+		na += n
 	}
-	return values
+	return maps, na
 }

@@ -2,6 +2,7 @@ package stats
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 )
@@ -58,5 +59,43 @@ func TestParseAggs(t *testing.T) {
 		if _, err := ParseAggs(bad); err == nil {
 			t.Errorf("%q: no error", bad)
 		}
+	}
+}
+
+// stringCounts counts each value as a map over every cell does, whether
+// equal values share one string or not, across parts, with missing cells.
+func TestStringCountsAgreeWithAMap(t *testing.T) {
+	n := 200_000
+	shared := []string{"SAN", "LAS", "PHX", "", "a longer value"}
+	vals := make([]string, n)
+	nas := make([]bool, n)
+	for i := range vals {
+		switch i % 7 {
+		case 0:
+			vals[i] = string([]byte(shared[i%5])) // a copy: another address
+		case 3:
+			nas[i] = true
+		default:
+			vals[i] = shared[(i/7)%5]
+		}
+	}
+	want := map[string]int{}
+	wantNA := 0
+	for i, v := range vals {
+		if nas[i] {
+			wantNA++
+		} else {
+			want[v]++
+		}
+	}
+	parts, na := stringCounts(vals, nas)
+	got := map[string]int{}
+	for _, p := range parts {
+		for v, k := range p {
+			got[v] += k
+		}
+	}
+	if na != wantNA || !maps.Equal(got, want) {
+		t.Fatalf("stringCounts = %v, %d missing; want %v, %d", got, na, want, wantNA)
 	}
 }
