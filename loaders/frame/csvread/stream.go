@@ -27,9 +27,10 @@ import (
 //  1. A sample of the start gives the delimiter, the header and, from up to
 //     sampleRows records, a provisional kind per column. Each column's gota
 //     cells are then allocated once, at their final size.
-//  2. A sequential scan reads the input in blocks and cuts it into spans of
-//     whole records, counting rows (quotes may hide newlines, so only a
-//     scan from the start can find record boundaries).
+//  2. A scan reads the input in blocks and cuts it into spans of whole
+//     records, counting rows. Text with no quote is cut on every core, a
+//     part each from a line start (cutSpansParallel); a quote may hide a
+//     line break, so text with one is cut by a scan from the start.
 //  3. Workers parse spans in parallel, each straight into its rows of the
 //     cells. A value that does not fit its column's kind is noted, not
 //     written.
