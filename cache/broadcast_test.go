@@ -170,6 +170,24 @@ func waitCleared(t *testing.T, events <-chan cache.Event, fn string) cache.Event
 	}
 }
 
+// waitStats returns reg's broadcast stats once ok holds of them, failing
+// the test after 10 s: a publish is counted when it returns, which may be
+// after the other process has read it.
+func waitStats(t *testing.T, reg *cache.Registry, ok func(cache.BroadcastStats) bool) cache.BroadcastStats {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		s := reg.BroadcastStats()
+		if ok(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("broadcast stats %+v: not as wanted within 10s", s)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 // sharedPair is two registries on one bus, each with a Data function
 // "square" (persisted when persist) and a Resource "conn".
 type sharedPair struct {
@@ -241,7 +259,8 @@ func TestClearReachesTheOtherProcessesMemory(t *testing.T) {
 	if !p.connB.Contains("db") {
 		t.Fatal("A's Clear of square dropped B's conn")
 	}
-	if s := p.a.BroadcastStats(); s.Sent != 1 || s.Received != 0 || s.Rejected != 0 {
+	// B may read the message before A's publish returns and counts it.
+	if s := waitStats(t, p.a, func(s cache.BroadcastStats) bool { return s.Sent == 1 }); s.Received != 0 || s.Rejected != 0 {
 		t.Fatalf("A's broadcast stats %+v: want 1 sent, its own message ignored", s)
 	}
 	if s := p.b.BroadcastStats(); s.Received != 1 || s.Rejected != 0 {
@@ -295,6 +314,8 @@ func TestClearKindsReachTheOtherProcesses(t *testing.T) {
 	if p.connB.Contains("db") || p.sqB.Contains(1) {
 		t.Fatal("A's ClearAll left entries in B")
 	}
+	waitStats(t, p.a, func(s cache.BroadcastStats) bool { return s.Sent == 2 }) // one for ClearResources, one for ClearAll
+	time.Sleep(100 * time.Millisecond)
 	if s := p.a.BroadcastStats(); s.Sent != 2 {
 		t.Fatalf("A sent %d messages for ClearResources and ClearAll, want one each", s.Sent)
 	}
@@ -419,7 +440,7 @@ func TestClearIsSentOnceTheStoreComesBack(t *testing.T) {
 	p.bus.mu.Unlock()
 	p.sqA.Clear()
 	waitCleared(t, p.eventsB, "square")
-	if s := p.a.BroadcastStats(); s.Failed != 3 || s.Sent != 1 || !strings.Contains(s.LastError, "bus down") {
+	if s := waitStats(t, p.a, func(s cache.BroadcastStats) bool { return s.Sent == 1 }); s.Failed != 3 || !strings.Contains(s.LastError, "bus down") {
 		t.Fatalf("A's stats %+v: want 3 failures, then sent", s)
 	}
 }

@@ -46,6 +46,11 @@ var blockBytes = 4 << 20
 
 const sampleRows = 2000
 
+// pauseAbove is the smallest input whose load pauses the garbage collector
+// (internal/gcpause): below it a load ends before a collection would, and
+// turning the collector off waits for any marking under way.
+const pauseAbove = 16 << 20
+
 // maxExtraColumns bounds the columns that rows longer than the header can
 // add, so one malformed row cannot multiply the memory of every other row.
 const maxExtraColumns = 64
@@ -796,7 +801,9 @@ func parseInput(ctx context.Context, in input, o *options, rep *Report) (parsed,
 	if err != nil {
 		return parsed{}, err
 	}
-	defer gcpause.Pause(o.budget)()
+	if in.size() >= pauseAbove {
+		defer gcpause.Pause(o.budget)()
+	}
 	spans, rows, whole, err := cutSpansParallel(ctx, in, l.bodyStart, o.workers, o)
 	if err != nil {
 		return parsed{}, err
