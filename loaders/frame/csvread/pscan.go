@@ -41,13 +41,26 @@ func cutSpansParallel(ctx context.Context, in input, start int64, workers int, o
 	var stop atomic.Bool
 	var done atomic.Int64
 	var wg sync.WaitGroup
+	// The other parts start once the first part's first block is read and
+	// reported, so the first progress report comes after the file's first
+	// block, as with the scan from the start.
+	firstRead := make(chan struct{})
+	var once sync.Once
 	for w := range workers {
 		nul[w] = -1
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			if w == 0 {
+				defer once.Do(func() { close(firstRead) })
+			} else {
+				<-firstRead
+			}
 			parts[w], nul[w], errs[w] = scanPart(ctx, in, bounds[w], bounds[w+1], &stop, func(n int) {
 				o.work.scanned(start+done.Add(int64(n)), size)
+				if w == 0 {
+					once.Do(func() { close(firstRead) })
+				}
 			})
 			if errs[w] != nil {
 				stop.Store(true)
