@@ -50,10 +50,11 @@ func (m *DatasetModel) Ranks(col string, desc bool) ([]int, bool) {
 // key the result is what SortRows gives for the same rows (missing values
 // last in either direction).
 func (m *DatasetModel) SortBy(rows frame.RowSet, keys []SortKey) (frame.RowSet, error) {
+	t := m.Data()
 	ranks := make([][]int, len(keys))
 	bounds := make([]int, len(keys))
 	for i, k := range keys {
-		c, ok := m.sortColumnOf(m.Data(), k.Column)
+		c, ok := m.sortColumnOf(t, k.Column)
 		if !ok {
 			return frame.RowSet{}, noColumn("sort", m.Source, k.Column)
 		}
@@ -65,7 +66,7 @@ func (m *DatasetModel) SortBy(rows frame.RowSet, keys []SortKey) (frame.RowSet, 
 		if !ok {
 			return frame.RowSet{}, noColumn("sort", m.Source, k.Column)
 		}
-		ranks[i], bounds[i] = r, m.Data().Nrow()
+		ranks[i], bounds[i] = r, t.Nrow()
 	}
 	return frame.RowsOf(order.ByRanks(rows.Indexes(), ranks, bounds)), nil
 }

@@ -76,17 +76,12 @@ func cutSpansParallel(ctx context.Context, in input, start int64, workers int, o
 	}
 	if first >= 0 {
 		// Refused wherever it is, as cutSpans does: the first one named.
-		b := make([]byte, 1)
-		if err := in.readInto(first, b); err != nil {
-			return nil, 0, false, o.readErr(err)
-		}
 		return nil, 0, false, o.fail("binary data (byte 0x00 at offset %d), not CSV text", first)
 	}
 	for _, e := range errs {
 		switch {
 		case e == nil:
 		case errors.Is(e, errQuoted):
-			ok = false
 			return nil, 0, false, nil
 		case errors.Is(e, ErrNotUTF8), errors.Is(e, context.Canceled), errors.Is(e, context.DeadlineExceeded):
 			return nil, 0, false, e
