@@ -62,6 +62,10 @@ func (m *DatasetModel) SortBy(rows frame.RowSet, keys []SortKey) (frame.RowSet, 
 			ranks[i], bounds[i] = r, bound // a span of ints ranks without a sort
 			continue
 		}
+		if r, bound, ok := order.CodeRanks(c, k.Desc); ok {
+			ranks[i], bounds[i] = r, bound // so does coded text
+			continue
+		}
 		r, ok := m.Ranks(k.Column, k.Desc)
 		if !ok {
 			return frame.RowSet{}, noColumn("sort", m.Source, k.Column)

@@ -77,7 +77,7 @@ func EncodeTable(t *Table) []byte {
 				b = append(b, byte(b2i(c.Bools[i])))
 			}
 		default:
-			b = appendStrings(b, c.Strs)
+			b = appendStrings(b, c.Texts())
 		}
 		if code == 'I' || code == 'F' {
 			b = appendStrings(b, c.Written)

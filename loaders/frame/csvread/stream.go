@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
@@ -357,12 +358,51 @@ type target struct {
 	// people write them (see writtenNumbers); nil otherwise.
 	written []string
 	huge    *hugepage.Budget // the load's bytes of huge pages left to ask for
+	// codes: a text column of pass 3 is filled as each worker's numbers
+	// of its values (intern.Dict), made one sorted dictionary when the
+	// pass ends (fill.settle), while its values repeat; spanWorker[k] is
+	// the worker that coded span k, -1 when the span was read as
+	// strings. A worker that finds the column mostly unique (codedUnique)
+	// flips it: strs is made, and spans from then on are read as strings.
+	codes      []uint32
+	dict       []string
+	spanWorker []int32
+	flipped    atomic.Bool
+	flipOnce   sync.Once
+}
+
+// Coding a text column stops, for the spans not yet read, when a worker
+// has numbered over codedMin values and they are more than half of its
+// cells, or over codedMax values.
+const (
+	codedMin = 1 << 10
+	codedMax = 1 << 24
+)
+
+// allocCoded makes t a coded text column of n cells about to be read in
+// spans spans.
+func (t *target) allocCoded(n, spans int) {
+	t.alloc(kindNA, n)
+	t.kind = kindString
+	t.codes = make([]uint32, n)
+	hugepage.Within(t.huge, t.codes)
+	t.spanWorker = make([]int32, spans)
+}
+
+// flip turns t to strings for the spans read from now on.
+func (t *target) flip() {
+	t.flipOnce.Do(func() {
+		t.strs = make([]string, t.rows)
+		hugepage.Within(t.huge, t.strs)
+	})
+	t.flipped.Store(true)
 }
 
 func (t *target) alloc(k kind, n int) {
 	t.kind, t.rows, t.misfit = k, n, kindNA
 	t.tokens.Store(false)
 	t.ints, t.floats, t.bools, t.strs, t.written = nil, nil, nil, nil, nil
+	t.codes, t.dict, t.spanWorker = nil, nil, nil
 	t.cints, t.cfloat, t.cbools, t.cstrs = nil, nil, nil, nil
 	t.nas.Store(nil)
 	switch {
@@ -416,7 +456,12 @@ func (t *target) setNA(row int) {
 	case kindBool:
 		t.bools[row] = false
 	case kindString:
-		t.strs[row] = ""
+		switch {
+		case t.codes != nil:
+			t.codes[row] = 0 // a coded column's strs are written by flip and settle only
+		case t.strs != nil:
+			t.strs[row] = ""
+		}
 	default:
 		return
 	}
@@ -499,7 +544,7 @@ func (t *target) typ() series.Type {
 
 // column is a Table's column of what t holds.
 func (t *target) column(name string) frame.Column {
-	c := frame.Column{Name: name, Type: t.typ(), Ints: t.ints, Floats: t.floats, Bools: t.bools, Strs: t.strs, Written: t.written}
+	c := frame.Column{Name: name, Type: t.typ(), Ints: t.ints, Floats: t.floats, Bools: t.bools, Strs: t.strs, Codes: t.codes, Dict: t.dict, Written: t.written}
 	if nas := t.nas.Load(); nas != nil {
 		c.NAs = *nas
 	}
@@ -556,6 +601,7 @@ type fill struct {
 	na       naSet
 	mu       sync.Mutex // guards the counts below and each column's misfit
 	cols     []*target  // header columns, then room for maxExtraColumns more
+	workers  []*worker  // the last pass's, for their dictionaries
 	width    int        // widest record seen
 	ragged   int
 	overlong int
@@ -564,15 +610,19 @@ type fill struct {
 // parseSpans runs fn over every span on o.workers goroutines, each with its
 // own read buffer and string stores.
 func (f *fill) parseSpans(ctx context.Context, workers int, fn func(w *worker, s span, data []byte) error) error {
-	work := make(chan span)
+	work := make(chan int)
 	errc := make(chan error, 1)
 	var wg sync.WaitGroup
-	for range max(workers, 1) {
+	f.workers = f.workers[:0]
+	for id := range max(workers, 1) {
+		w := &worker{id: int32(id)}
+		f.workers = append(f.workers, w)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := &worker{}
-			for s := range work {
+			for k := range work {
+				s := f.spans[k]
+				w.span = k
 				err := ctx.Err()
 				var data []byte
 				if err == nil {
@@ -593,8 +643,8 @@ func (f *fill) parseSpans(ctx context.Context, workers int, fn func(w *worker, s
 			}
 		}()
 	}
-	for _, s := range f.spans {
-		work <- s
+	for k := range f.spans {
+		work <- k
 	}
 	close(work)
 	wg.Wait()
@@ -603,7 +653,11 @@ func (f *fill) parseSpans(ctx context.Context, workers int, fn func(w *worker, s
 }
 
 type worker struct {
-	width    int // widest record seen
+	id       int32
+	span     int // index of the span being read
+	dicts    []intern.Dict
+	coding   []bool // coding[j]: column j's cells of this span are coded
+	width    int    // widest record seen
 	buf      []byte
 	fields   []field
 	scratch  []byte
@@ -611,6 +665,35 @@ type worker struct {
 	misfit   []kind
 	ragged   int
 	overlong int
+}
+
+// startSpan decides, for each coded column of cols, whether the span w
+// starts is read as codes: until the column flips.
+func (w *worker) startSpan(cols []*target) {
+	for j, t := range cols {
+		if t.codes == nil {
+			continue
+		}
+		for len(w.coding) <= j {
+			w.coding = append(w.coding, false)
+			w.dicts = append(w.dicts, intern.Dict{})
+		}
+		w.coding[j] = !t.flipped.Load()
+		t.spanWorker[w.span] = -1
+		if w.coding[j] {
+			t.spanWorker[w.span] = w.id
+		}
+	}
+}
+
+// endSpan flips the coded columns whose values w found mostly unique.
+func (w *worker) endSpan(cols []*target) {
+	for j, coding := range w.coding {
+		d := &w.dicts[j]
+		if coding && (d.Len() > codedMin && 2*d.Len() > d.Cells || d.Len() > codedMax) {
+			cols[j].flip()
+		}
+	}
 }
 
 func (w *worker) store(j int) *intern.Store {
@@ -644,6 +727,7 @@ func (f *fill) records(w *worker, s span, data []byte, fn func(row int, fields [
 func (f *fill) parseAll(ctx context.Context, workers int) error {
 	err := f.parseSpans(ctx, workers, func(w *worker, s span, data []byte) error {
 		w.ragged, w.overlong = 0, 0
+		w.startSpan(f.cols[:f.ncols])
 		err := f.records(w, s, data, func(row int, fields []field) {
 			if len(fields) != f.ncols {
 				w.ragged++
@@ -669,6 +753,10 @@ func (f *fill) parseAll(ctx context.Context, workers int) error {
 					}
 					t.sawToken()
 				}
+				if j < len(w.coding) && w.coding[j] {
+					t.codes[row] = w.dicts[j].ID(raw)
+					continue
+				}
 				if !t.set(row, raw, w.store(j)) {
 					k, _ := classify(raw, nil)
 					w.misfit[j] = joinKinds(w.misfit[j], k)
@@ -678,6 +766,7 @@ func (f *fill) parseAll(ctx context.Context, workers int) error {
 				f.cols[j].setNA(row)
 			}
 		})
+		w.endSpan(f.cols[:f.ncols])
 		f.work.parsed(int64(s.n), f.body)
 		f.mu.Lock()
 		f.ragged += w.ragged
@@ -691,6 +780,84 @@ func (f *fill) parseAll(ctx context.Context, workers int) error {
 		return err
 	})
 	return err
+}
+
+// settle ends pass 3 for the coded columns. A column still coded gets one
+// dictionary: the workers' values, sorted, each once, and each span's codes
+// rewritten through its worker's map into it. A flipped column gets the
+// strings of the spans it coded, from their workers' values.
+func (f *fill) settle() {
+	var coded []*target
+	for _, t := range f.cols {
+		if t.codes != nil {
+			coded = append(coded, t)
+		}
+	}
+	if len(coded) == 0 {
+		return
+	}
+	parallel.For(len(coded), func(k int) {
+		t := coded[k]
+		j := slices.Index(f.cols, t)
+		values := func(w int32) []string {
+			if ws := f.workers[w]; j < len(ws.dicts) {
+				return ws.dicts[j].Values
+			}
+			return nil
+		}
+		if t.flipped.Load() {
+			t.eachCodedSpan(f.spans, func(lo, hi int, w int32) {
+				vals := values(w)
+				nas := t.nas.Load()
+				for r := lo; r < hi; r++ {
+					if nas == nil || !(*nas)[r] {
+						t.strs[r] = vals[t.codes[r]]
+					}
+				}
+			})
+			t.codes, t.spanWorker = nil, nil
+			return
+		}
+		var all []string
+		for w := range f.workers {
+			all = append(all, values(int32(w))...)
+		}
+		slices.Sort(all)
+		all = slices.Compact(all)
+		if len(all) == 0 {
+			all = []string{""} // a missing cell's code 0 names something
+		}
+		remaps := make([][]uint32, len(f.workers))
+		for w := range f.workers {
+			vals := values(int32(w))
+			remap := make([]uint32, len(vals))
+			for i, v := range vals {
+				at, _ := slices.BinarySearch(all, v)
+				remap[i] = uint32(at)
+			}
+			remaps[w] = remap
+		}
+		t.eachCodedSpan(f.spans, func(lo, hi int, w int32) {
+			remap := remaps[w]
+			nas := t.nas.Load()
+			for r := lo; r < hi; r++ {
+				if nas == nil || !(*nas)[r] {
+					t.codes[r] = remap[t.codes[r]]
+				}
+			}
+		})
+		t.dict, t.spanWorker = all, nil
+	})
+}
+
+// eachCodedSpan calls fn for the rows of each span t's workers coded, with
+// the worker, on every core.
+func (t *target) eachCodedSpan(spans []span, fn func(lo, hi int, w int32)) {
+	parallel.For(len(spans), func(k int) {
+		if w := t.spanWorker[k]; w >= 0 {
+			fn(spans[k].row, spans[k].row+spans[k].rows, w)
+		}
+	})
 }
 
 // widen is pass 4: columns whose values did not all fit their provisional
@@ -756,36 +923,28 @@ func (f *fill) missingDates() {
 		if t.kind != kindString || !t.tokens.Load() {
 			return
 		}
-		text := func(i int) (string, bool) {
-			if t.gota {
-				return t.cstrs[i].V, !t.cstrs[i].NA
-			}
-			if nas := t.nas.Load(); nas != nil && (*nas)[i] {
-				return "", false
-			}
-			return t.strs[i], true
-		}
 		// Whether the other cells are all dates first: a text column
 		// stops at its first cell that is no date.
 		layout, dates := "", 0
-		for i := range t.rows {
-			s, ok := text(i)
-			if !ok || f.na.hasString(s) {
-				continue
+		t.eachValue(func(s string) bool {
+			if f.na.hasString(s) {
+				return true
 			}
 			_, l, good := frame.ParseDateLayout(s, layout)
 			if !good {
-				return
+				dates = 0
+				return false
 			}
 			layout = l
 			dates++
-		}
+			return true
+		})
 		if dates == 0 {
 			return
 		}
 		var tokens []int
 		for i := range t.rows {
-			if s, ok := text(i); ok && f.na.hasString(s) {
+			if s, ok := t.text(i); ok && f.na.hasString(s) {
 				tokens = append(tokens, i)
 			}
 		}
@@ -793,6 +952,48 @@ func (f *fill) missingDates() {
 			t.setNA(i)
 		}
 	})
+}
+
+// text is cell i of the text column t, false when missing.
+func (t *target) text(i int) (string, bool) {
+	if t.gota {
+		return t.cstrs[i].V, !t.cstrs[i].NA
+	}
+	if nas := t.nas.Load(); nas != nil && (*nas)[i] {
+		return "", false
+	}
+	if t.codes != nil {
+		return t.dict[t.codes[i]], true
+	}
+	return t.strs[i], true
+}
+
+// eachValue calls fn with the present values of the text column t until
+// it returns false: a coded column's distinct values (its dictionary,
+// settled), every present cell of another.
+func (t *target) eachValue(fn func(s string) bool) {
+	if t.codes != nil {
+		if len(t.dict) == 1 && t.dict[0] == "" && t.everyCellMissing() {
+			return // the dictionary of a column with no value
+		}
+		for _, s := range t.dict {
+			if !fn(s) {
+				return
+			}
+		}
+		return
+	}
+	for i := range t.rows {
+		if s, ok := t.text(i); ok && !fn(s) {
+			return
+		}
+	}
+}
+
+// everyCellMissing reports whether no cell of t is present.
+func (t *target) everyCellMissing() bool {
+	nas := t.nas.Load()
+	return nas == nil && t.rows == 0 || nas != nil && !slices.Contains(*nas, false)
 }
 
 // parseInput runs the passes; the columns are gota's cells when o.gota.
@@ -820,12 +1021,18 @@ func parseInput(ctx context.Context, in input, o *options, rep *Report) (parsed,
 	huge := hugepage.NewBudget(hugepage.LoadBudget)
 	for j := range len(l.names) + maxExtraColumns {
 		t := &target{gota: o.gota, huge: huge}
+		k := kindNA
 		switch {
 		case o.text[j]:
-			t.alloc(kindString, rows)
-			t.asText = true
-		case j < len(l.kinds) && l.kinds[j] != kindNA:
-			t.alloc(l.kinds[j], rows)
+			k, t.asText = kindString, true
+		case j < len(l.kinds):
+			k = l.kinds[j]
+		}
+		switch {
+		case k == kindString && !t.gota && j < len(l.names):
+			t.allocCoded(rows, len(spans))
+		case k != kindNA:
+			t.alloc(k, rows)
 		}
 		f.cols = append(f.cols, t)
 	}
@@ -835,6 +1042,7 @@ func parseInput(ctx context.Context, in input, o *options, rep *Report) (parsed,
 	if err := f.parseAll(ctx, o.workers); err != nil {
 		return parsed{}, err
 	}
+	f.settle()
 	f.cols = f.cols[:max(f.width, f.ncols)]
 	if err := o.checkCells(rows, len(f.cols), 0); err != nil {
 		return parsed{}, err

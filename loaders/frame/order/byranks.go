@@ -99,3 +99,28 @@ func IntRanks(c frame.Column, desc bool) (ranks []int, bound int, ok bool) {
 	})
 	return ranks, missing + 1, true
 }
+
+// CodeRanks ranks a coded text column's cells by their codes, which order
+// as their texts do (the dictionary is sorted), without a sort: ok is false
+// for any other column. Missing cells rank last in either direction.
+func CodeRanks(c frame.Column, desc bool) (ranks []int, bound int, ok bool) {
+	if !c.Coded() {
+		return nil, 0, false
+	}
+	last := len(c.Dict) - 1
+	missing := len(c.Dict)
+	ranks = make([]int, len(c.Codes))
+	parallel.Chunks(len(ranks), func(a, b int) {
+		for i := a; i < b; i++ {
+			switch code := int(c.Codes[i]); {
+			case c.NA(i):
+				ranks[i] = missing
+			case desc:
+				ranks[i] = last - code
+			default:
+				ranks[i] = code
+			}
+		}
+	})
+	return ranks, missing + 1, true
+}
