@@ -32,7 +32,7 @@ type Column struct {
 	Codes []uint32
 	Dict  []string
 	Bools []bool
-	NAs    []bool // NAs[i]: cell i is missing; nil when no cell is
+	NAs   []bool // NAs[i]: cell i is missing; nil when no cell is
 	// Written holds, in a number column read from numbers as people
 	// write them (68,641.00, $1,200, (45.10), 12%), each cell's text as
 	// the file wrote it; nil in every other column. Text returns it, so
@@ -52,6 +52,9 @@ func (c Column) Coded() bool { return c.Codes != nil }
 // Str returns cell i of a text column ("" when missing).
 func (c Column) Str(i int) string {
 	if c.Codes != nil {
+		if c.NA(i) {
+			return ""
+		}
 		return c.Dict[c.Codes[i]]
 	}
 	return c.Strs[i]
@@ -66,7 +69,9 @@ func (c Column) Texts() []string {
 	out := make([]string, len(c.Codes))
 	parallel.Chunks(len(out), func(lo, hi int) {
 		for i, code := range c.Codes[lo:hi] {
-			out[lo+i] = c.Dict[code]
+			if !c.NA(lo + i) {
+				out[lo+i] = c.Dict[code]
+			}
 		}
 	})
 	return out
