@@ -10,13 +10,17 @@ import (
 // as codes: Values[id] is the text of id, packed into shared blocks.
 //
 // A value of up to 24 bytes (an airport, a category, a date and time) is
-// looked up as three words in a table of its own (open addressing, linear
-// probing): a multiply to hash and three compares to match, where a map of
-// strings hashes the bytes and compares them as memory. Longer values go
-// to a map.
+// looked up as three words: a multiply to hash them, a slot of 8 bytes
+// holding the upper half of the hash and the id (open addressing, linear
+// probing), and on a match of the hash three compares with the value's
+// words, kept by id. A map of strings hashes the bytes and compares them
+// as memory; a table of whole keys by slot is four times the bytes, and a
+// column of 20,000 distinct dates then no longer fits a core's cache.
+// Longer values go to a map.
 type Dict struct {
-	table  []wordEntry // len a power of two, at most half full
-	used   int         // entries in table
+	slots  []uint64   // hash<<32 | id+1; 0: empty; len a power of two
+	shift  uint       // 64 - log2(len(slots))
+	keys   []wordsKey // by id, for the values in slots
 	ids    map[string]uint32
 	Values []string
 	// Cells counts the lookups: with len(Values), how much the column
@@ -25,16 +29,16 @@ type Dict struct {
 	store Store
 }
 
-// wordEntry is a value of up to 24 bytes as three little-endian words,
-// zero-padded, its length plus one (0: an empty slot) and its id.
-type wordEntry struct {
+// wordsKey is a value of up to 24 bytes as three little-endian words,
+// zero-padded, and its length.
+type wordsKey struct {
 	a, b, c uint64
-	n, id   uint32
+	n       uint64
 }
 
 const (
 	maxWordBytes = 24
-	firstTable   = 1 << 8
+	firstSlots   = 1 << 8
 )
 
 // ID returns b's number, giving it the next one the first time.
@@ -43,72 +47,92 @@ func (d *Dict) ID(b []byte) uint32 {
 	if len(b) > maxWordBytes {
 		return d.mapID(b)
 	}
-	a, w2, w3 := words(b)
-	n := uint32(len(b)) + 1
-	if d.table == nil {
-		d.table = make([]wordEntry, firstTable)
+	k := keyOf(b)
+	if d.slots == nil {
+		d.slots, d.shift = make([]uint64, firstSlots), 64-8
 	}
-	mask := uint64(len(d.table) - 1)
-	for i := d.slot(a, w2, w3, n); ; i = (i + 1) & mask {
-		e := &d.table[i]
-		if e.n == 0 {
+	h := k.hash()
+	tag := h >> 32 << 32
+	mask := uint64(len(d.slots) - 1)
+	for i := h >> d.shift; ; i = (i + 1) & mask {
+		s := d.slots[i]
+		if s == 0 {
 			id := d.add(b)
-			*e = wordEntry{a: a, b: w2, c: w3, n: n, id: id}
-			if d.used++; 2*d.used > len(d.table) {
+			d.slots[i] = tag | uint64(id+1)
+			d.keys = append(d.keys, k)
+			if 4*len(d.keys) > len(d.slots) {
 				d.grow()
 			}
 			return id
 		}
-		if e.a == a && e.b == w2 && e.c == w3 && e.n == n {
-			return e.id
+		if s&^0xFFFFFFFF == tag {
+			if id := uint32(s) - 1; d.keys[id] == k {
+				return id
+			}
 		}
 	}
 }
 
-// words packs b (at most 24 bytes) into three words, zero-padded.
-func words(b []byte) (a, w2, w3 uint64) {
+// keyOf packs b (at most 24 bytes) into a key. A field is a slice of the
+// buffer read from the file: when the buffer holds 24 bytes from b's
+// start, whole words are read and the bytes past b masked off.
+func keyOf(b []byte) wordsKey {
+	n := len(b)
+	k := wordsKey{n: uint64(n)}
+	if cap(b) >= maxWordBytes {
+		w := b[:maxWordBytes]
+		k.a = binary.LittleEndian.Uint64(w)
+		k.b = binary.LittleEndian.Uint64(w[8:])
+		k.c = binary.LittleEndian.Uint64(w[16:])
+		switch {
+		case n < 8:
+			k.a &= lowBytes(n)
+			k.b, k.c = 0, 0
+		case n < 16:
+			k.b &= lowBytes(n - 8)
+			k.c = 0
+		default:
+			k.c &= lowBytes(n - 16)
+		}
+		return k
+	}
 	var w [3]uint64
-	k := 0
-	for ; len(b)-8*k >= 8; k++ {
-		w[k] = binary.LittleEndian.Uint64(b[8*k:])
+	for i, c := range b {
+		w[i/8] |= uint64(c) << (8 * (i % 8))
 	}
-	var tail uint64
-	for i, c := range b[8*k:] {
-		tail |= uint64(c) << (8 * i)
-	}
-	if k < 3 {
-		w[k] = tail
-	}
-	return w[0], w[1], w[2]
+	k.a, k.b, k.c = w[0], w[1], w[2]
+	return k
 }
 
-// slot is where a value's probe starts: the top bits of a multiplicative
-// hash of its words, which every bit of the words reaches.
-func (d *Dict) slot(a, b, c uint64, n uint32) uint64 {
-	h := (a ^ bits.RotateLeft64(b, 21) ^ bits.RotateLeft64(c, 42) ^ uint64(n)<<56) * 0x9E3779B97F4A7C15
+// lowBytes is a mask of the low n bytes of a word (n from 0 to 8).
+func lowBytes(n int) uint64 { return ^uint64(0) >> (64 - 8*uint(n)) }
+
+func (k wordsKey) hash() uint64 {
+	h := (k.a ^ bits.RotateLeft64(k.b, 21) ^ bits.RotateLeft64(k.c, 42) ^ k.n<<56) * 0x9E3779B97F4A7C15
 	h ^= h >> 32
-	h *= 0xD6E8FEB86659FD93
-	return h >> (64 - bits.TrailingZeros(uint(len(d.table))))
+	return h * 0xD6E8FEB86659FD93
 }
 
-// grow doubles the table.
+// grow doubles the slots.
 func (d *Dict) grow() {
-	old := d.table
-	d.table = make([]wordEntry, 2*len(old))
-	mask := uint64(len(d.table) - 1)
-	for _, e := range old {
-		if e.n == 0 {
-			continue
+	d.slots = make([]uint64, 2*len(d.slots))
+	d.shift--
+	mask := uint64(len(d.slots) - 1)
+	for id, k := range d.keys {
+		if k.n > maxWordBytes {
+			continue // a value of the map
 		}
-		i := d.slot(e.a, e.b, e.c, e.n)
-		for d.table[i].n != 0 {
+		h := k.hash()
+		i := h >> d.shift
+		for d.slots[i] != 0 {
 			i = (i + 1) & mask
 		}
-		d.table[i] = e
+		d.slots[i] = h>>32<<32 | uint64(id+1)
 	}
 }
 
-// mapID is ID of a value too long for the table.
+// mapID is ID of a value too long for the words: by a map. Such values
+// keep a place in keys (zero), so that ids index keys.
 func (d *Dict) mapID(b []byte) uint32 {
 	if d.ids == nil {
 		d.ids = map[string]uint32{}
@@ -117,6 +141,7 @@ func (d *Dict) mapID(b []byte) uint32 {
 	if !ok {
 		id = d.add(b)
 		d.ids[d.Values[id]] = id
+		d.keys = append(d.keys, wordsKey{n: ^uint64(0)})
 	}
 	return id
 }
