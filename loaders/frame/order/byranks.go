@@ -124,3 +124,58 @@ func CodeRanks(c frame.Column, desc bool) (ranks []int, bound int, ok bool) {
 	})
 	return ranks, missing + 1, true
 }
+
+// CodeRanksBy ranks a coded text column's cells by a key of each code
+// rather than its text: the codes present are sorted once by compare (equal
+// keys share a rank), and each cell takes its code's rank, without a sort
+// of the rows. Missing cells rank last in either direction.
+func CodeRanksBy(c frame.Column, compare func(a, b uint32) int, desc bool) (ranks []int, bound int) {
+	parts := parallel.Parts(len(c.Codes))
+	seen := make([][]bool, parts)
+	parallel.For(parts, func(w int) {
+		lo, hi := parallel.Range(w, parts, len(c.Codes))
+		p := make([]bool, len(c.Dict))
+		for i := lo; i < hi; i++ {
+			if !c.NA(i) {
+				p[c.Codes[i]] = true
+			}
+		}
+		seen[w] = p
+	})
+	present := seen[0]
+	for _, p := range seen[1:] {
+		for code, ok := range p {
+			present[code] = present[code] || ok
+		}
+	}
+	var codes []uint32
+	for code, p := range present {
+		if p {
+			codes = append(codes, uint32(code))
+		}
+	}
+	slices.SortFunc(codes, compare)
+	rank := make([]int, len(c.Dict))
+	r := 0
+	for k, code := range codes {
+		if k > 0 && compare(codes[k-1], code) != 0 {
+			r++
+		}
+		rank[code] = r
+	}
+	last, missing := r, r+1
+	ranks = make([]int, len(c.Codes))
+	parallel.Chunks(len(ranks), func(a, b int) {
+		for i := a; i < b; i++ {
+			switch code := c.Codes[i]; {
+			case c.NA(i):
+				ranks[i] = missing
+			case desc:
+				ranks[i] = last - rank[code]
+			default:
+				ranks[i] = rank[code]
+			}
+		}
+	})
+	return ranks, missing + 1
+}
