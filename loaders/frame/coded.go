@@ -116,3 +116,38 @@ func firstRows(c Column) []int {
 	}
 	return first
 }
+
+// CodeCounts counts a coded text column's present cells per code, each
+// core a chunk of rows; na is the number of missing cells.
+func CodeCounts(c Column) (counts []int, na int) {
+	n := len(c.Codes)
+	parts := parallel.Parts(n)
+	per := make([][]int, parts)
+	missing := make([]int, parts)
+	parallel.For(parts, func(w int) {
+		lo, hi := parallel.Range(w, parts, n)
+		local := make([]int, len(c.Dict))
+		if c.NAs == nil {
+			for _, code := range c.Codes[lo:hi] {
+				local[code]++
+			}
+		} else {
+			for i := lo; i < hi; i++ {
+				if c.NAs[i] {
+					missing[w]++
+					continue
+				}
+				local[c.Codes[i]]++
+			}
+		}
+		per[w] = local
+	})
+	counts = per[0]
+	for w := 1; w < parts; w++ {
+		for code, k := range per[w] {
+			counts[code] += k
+		}
+		na += missing[w]
+	}
+	return counts, na + missing[0]
+}

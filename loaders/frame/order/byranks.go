@@ -130,27 +130,10 @@ func CodeRanks(c frame.Column, desc bool) (ranks []int, bound int, ok bool) {
 // keys share a rank), and each cell takes its code's rank, without a sort
 // of the rows. Missing cells rank last in either direction.
 func CodeRanksBy(c frame.Column, compare func(a, b uint32) int, desc bool) (ranks []int, bound int) {
-	parts := parallel.Parts(len(c.Codes))
-	seen := make([][]bool, parts)
-	parallel.For(parts, func(w int) {
-		lo, hi := parallel.Range(w, parts, len(c.Codes))
-		p := make([]bool, len(c.Dict))
-		for i := lo; i < hi; i++ {
-			if !c.NA(i) {
-				p[c.Codes[i]] = true
-			}
-		}
-		seen[w] = p
-	})
-	present := seen[0]
-	for _, p := range seen[1:] {
-		for code, ok := range p {
-			present[code] = present[code] || ok
-		}
-	}
+	counts, _ := frame.CodeCounts(c)
 	var codes []uint32
-	for code, p := range present {
-		if p {
+	for code, n := range counts {
+		if n > 0 {
 			codes = append(codes, uint32(code))
 		}
 	}

@@ -40,7 +40,7 @@ func ColumnStatsOf(c frame.Column) ColumnStats {
 		numericStats(&st, c, c.Bools, func(v bool) float64 { return float64(b2i(v)) }, func(v bool) bool { return v })
 	default:
 		if c.Coded() {
-			counts, na := codeCounts(c)
+			counts, na := frame.CodeCounts(c)
 			st.NA = na
 			for _, n := range counts {
 				st.Distinct += b2i(n > 0)

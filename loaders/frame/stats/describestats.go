@@ -45,7 +45,7 @@ func textCounts(c frame.Column) (count, missing, distinct int, mode, lo, hi stri
 // first and last codes counted, and the first code of the greatest count
 // is the smallest value of a tie.
 func codedCounts(c frame.Column) (count, missing, distinct int, mode, lo, hi string) {
-	counts, na := codeCounts(c)
+	counts, na := frame.CodeCounts(c)
 	best, first := 0, true
 	for code, n := range counts {
 		if n == 0 {

@@ -140,7 +140,7 @@ func (nb *numberer) id(v string) uint32 {
 // repeated, interned values costs an address lookup a cell, not a map's.
 func stringCounts(c frame.Column) ([]map[string]int, int) {
 	if c.Coded() {
-		counts, na := codeCounts(c)
+		counts, na := frame.CodeCounts(c)
 		m := map[string]int{}
 		for code, n := range counts {
 			if n > 0 {
@@ -179,41 +179,6 @@ func stringCounts(c frame.Column) ([]map[string]int, int) {
 		na += n
 	}
 	return maps, na
-}
-
-// codeCounts counts a coded text column's present cells per code, each
-// core a chunk of rows; na is the number of missing cells.
-func codeCounts(c frame.Column) (counts []int, na int) {
-	n := len(c.Codes)
-	parts := parallel.Parts(n)
-	per := make([][]int, parts)
-	missing := make([]int, parts)
-	parallel.For(parts, func(w int) {
-		lo, hi := parallel.Range(w, parts, n)
-		local := make([]int, len(c.Dict))
-		if c.NAs == nil {
-			for _, code := range c.Codes[lo:hi] {
-				local[code]++
-			}
-		} else {
-			for i := lo; i < hi; i++ {
-				if c.NAs[i] {
-					missing[w]++
-					continue
-				}
-				local[c.Codes[i]]++
-			}
-		}
-		per[w] = local
-	})
-	counts = per[0]
-	for w := 1; w < parts; w++ {
-		for code, k := range per[w] {
-			counts[code] += k
-		}
-		na += missing[w]
-	}
-	return counts, na + missing[0]
 }
 
 // codedIDs is TextIDs of a coded column: its codes renumbered in order of
