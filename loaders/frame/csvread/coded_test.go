@@ -64,3 +64,44 @@ func TestTextColumnsAreCodedWhileTheyRepeat(t *testing.T) {
 		}
 	}
 }
+
+// WithColumns reads only the columns named, as a whole read has them; a
+// name the header does not hold reads every column.
+func TestWithColumnsReadsOnlyThoseNamed(t *testing.T) {
+	text := "a,b,a,c\n1,x,2,2001-01-02\n3,y,4\n5,,6,N/A\n"
+	whole, err := ReadTable(context.Background(), strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, names := range [][]string{{"b"}, {"a_2", "c"}, {"c", "a"}} {
+		part, err := ReadTable(context.Background(), strings.NewReader(text), WithColumns(names...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for _, n := range whole.Names() {
+			if slices.Contains(names, n) {
+				want = append(want, n)
+			}
+		}
+		if !slices.Equal(part.Names(), want) || part.Nrow() != whole.Nrow() {
+			t.Fatalf("WithColumns(%q): columns %q, %d rows; want %q, %d", names, part.Names(), part.Nrow(), want, whole.Nrow())
+		}
+		for _, n := range want {
+			c, _ := part.Column(n)
+			w, _ := whole.Column(n)
+			if c.Type != w.Type {
+				t.Fatalf("%s: %s, a whole read makes it %s", n, c.Type, w.Type)
+			}
+			for i := range w.Len() {
+				if c.NA(i) != w.NA(i) || c.Text(i) != w.Text(i) {
+					t.Fatalf("%s[%d]: %q, a whole read has %q", n, i, c.Text(i), w.Text(i))
+				}
+			}
+		}
+	}
+	all, err := ReadTable(context.Background(), strings.NewReader(text), WithColumns("b", "nope"))
+	if err != nil || !slices.Equal(all.Names(), whole.Names()) {
+		t.Fatalf("a name not in the header: %v, %q", err, all.Names())
+	}
+}

@@ -48,3 +48,29 @@ func fieldTexts(data []byte, fields []field) string {
 	}
 	return strings.Join(out, "|")
 }
+
+// countRecords counts what the parse reads (skipBlank and a newline a
+// record), by its vector path on text with no blank line and no CR too.
+func TestCountRecordsAsTheParseReads(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for round := range 3000 {
+		pieces := []string{"a", "b,c", "\n", "\n"}
+		if round%2 == 0 {
+			pieces = append(pieces, "\r\n", "\n\n", "\r")
+		}
+		var b strings.Builder
+		for range rng.IntN(30) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		data := []byte(b.String())
+		sc := scanner{data: data, delim: ','}
+		want := 0
+		for i := skipBlank(data, 0); i < len(data); i = skipBlank(data, i) {
+			want++
+			i = sc.recordEnd(i)
+		}
+		if got := countRecords(data); got != want {
+			t.Fatalf("%q: countRecords %d, the parse reads %d", data, got, want)
+		}
+	}
+}

@@ -350,6 +350,7 @@ type target struct {
 	cstrs  []frame.Cell[string]
 	misfit kind // join of the kinds of values that did not fit
 	asText bool // WithTextColumns: text whatever its cells are
+	skip   bool // WithColumns: not read, not in the table
 	// tokens: a text cell of the column is a missing-value token, kept as
 	// text (see missingDates). Set at most a few times, by whichever
 	// worker meets one first.
@@ -571,20 +572,24 @@ type parsed struct {
 	rows  int
 }
 
-// table assembles a Table.
+// table assembles a Table of the columns read.
 func (p parsed) table() *frame.Table {
-	cols := make([]frame.Column, len(p.cols))
+	cols := make([]frame.Column, 0, len(p.cols))
 	for j, t := range p.cols {
-		cols[j] = t.column(p.names[j])
+		if !t.skip {
+			cols = append(cols, t.column(p.names[j]))
+		}
 	}
 	return frame.NewTable(cols, p.rows)
 }
 
-// frame assembles a gota frame of columns filled as gota's cells.
+// frame assembles a gota frame of the columns read, filled as gota's cells.
 func (p parsed) frame() dataframe.DataFrame {
-	cols := make([]series.Series, len(p.cols))
+	cols := make([]series.Series, 0, len(p.cols))
 	for j, t := range p.cols {
-		cols[j] = t.series(p.names[j])
+		if !t.skip {
+			cols = append(cols, t.series(p.names[j]))
+		}
 	}
 	return frame.FrameOf(cols, p.rows)
 }
@@ -752,6 +757,9 @@ func (f *fill) parseAll(ctx context.Context, workers int) error {
 			}
 			for j, fl := range fields {
 				t := f.cols[j] // allocated (or not) before the pass: read-only here
+				if t.skip {
+					continue
+				}
 				raw := fl.bytes(data, &w.scratch)
 				if f.na.has(raw) {
 					if len(raw) == 0 || t.kind != kindString {
@@ -874,6 +882,7 @@ func (f *fill) widen(ctx context.Context, workers int) error {
 	for j, t := range f.cols {
 		final := joinKinds(t.kind, t.misfit)
 		switch {
+		case t.skip:
 		case final == kindNA: // nothing but missing values: no need to read them again
 			t.alloc(kindString, f.rows)
 			for row := range f.rows {
@@ -1026,8 +1035,9 @@ func parseInput(ctx context.Context, in input, o *options, rep *Report) (parsed,
 	}
 	f := &fill{work: &o.work, in: in, delim: l.delim, spans: spans, rows: rows, ncols: len(l.names), na: newNASet(o.na)}
 	huge := hugepage.NewBudget(hugepage.LoadBudget)
+	skip := o.skipped(l.names)
 	for j := range len(l.names) + maxExtraColumns {
-		t := &target{gota: o.gota, huge: huge}
+		t := &target{gota: o.gota, huge: huge, skip: j < len(skip) && skip[j]}
 		k := kindNA
 		switch {
 		case o.text[j]:
@@ -1036,6 +1046,7 @@ func parseInput(ctx context.Context, in input, o *options, rep *Report) (parsed,
 			k = l.kinds[j]
 		}
 		switch {
+		case t.skip:
 		case k == kindString && !t.gota && j < len(l.names):
 			t.allocCoded(rows, len(spans))
 		case k != kindNA:
@@ -1079,6 +1090,27 @@ func parseInput(ctx context.Context, in input, o *options, rep *Report) (parsed,
 	}
 	o.work.finish()
 	return parsed{cols: f.cols, names: names, rows: rows}, nil
+}
+
+// skipped marks the header's columns WithColumns leaves out: none when it
+// was not given, or names one the header does not hold.
+func (o *options) skipped(header []string) []bool {
+	if len(o.only) == 0 {
+		return nil
+	}
+	names := uniqueNames(slices.Clone(header))
+	skip := make([]bool, len(names))
+	for j := range skip {
+		skip[j] = true
+	}
+	for _, want := range o.only {
+		j := slices.Index(names, want)
+		if j < 0 {
+			return nil
+		}
+		skip[j] = false
+	}
+	return skip
 }
 
 // rowsHave is "1 row has" or "N rows have", for the warnings.
