@@ -109,7 +109,7 @@ func permuteValues[T any](src []T, p *permPlan) []T {
 // of all of them (as sort orders are). Plans index rows with 32 bits.
 // done, when ok, is the column of its name already in order.
 func permute(t *frame.Table, perm []int, done frame.Column, ok bool) *frame.Table {
-	if t.Ncol() == 0 || len(perm) < permuteBelow || len(perm) != t.Nrow() || len(perm) > math.MaxUint32 {
+	if t.Ncol() == 0 || len(perm) < permuteBelow || len(perm) != t.Nrow() || uint64(len(perm)) > math.MaxUint32 {
 		return frame.Take(t, perm)
 	}
 	p := newPermPlan(perm)

@@ -123,7 +123,7 @@ func newNumberer() *numberer {
 // id returns v's number, giving it the next one the first time.
 func (nb *numberer) id(v string) uint32 {
 	var m *idMemo
-	if len(v) > 0 && len(v) < 1<<31 {
+	if len(v) > 0 && uint64(len(v)) < 1<<31 {
 		ptr := unsafe.StringData(v)
 		m = &nb.memo[(uint64(uintptr(unsafe.Pointer(ptr)))*0x9E3779B97F4A7C15)>>(64-idMemoBits)]
 		if m.ptr == ptr && int(m.n) == len(v) {
