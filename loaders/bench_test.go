@@ -120,7 +120,7 @@ func BenchmarkSort1M(b *testing.B) {
 	city, _ := frame.TableOf(df).Column("city")
 	names := make([]string, city.Len())
 	for i := range names {
-		names[i] = city.Strs[i] + "/" + strconv.Itoa(i*7919%len(names))
+		names[i] = city.Str(i) + "/" + strconv.Itoa(i*7919%len(names))
 	}
 	named := df.Mutate(series.New(names, series.String, "name"))
 	for _, col := range []string{"lat", "city", "name"} {

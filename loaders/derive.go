@@ -64,6 +64,7 @@ func (l *Loaders) derive(ctx context.Context, a DeriveArgs) (*DatasetModel, erro
 	m.typed = maps.Clone(base.typed)
 	m.unread = maps.Clone(base.unread)
 	m.dateKeys = maps.Clone(base.dateKeys)
+	m.codeDates = maps.Clone(base.codeDates)
 	base.mu.Unlock()
 	if d.Type == frame.TypeDate { // ISO text: a date by its type, not only by detection
 		if m.typed == nil {

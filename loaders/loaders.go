@@ -207,6 +207,9 @@ func (l *Loaders) load(ctx context.Context, src Source) (Loaded, error) {
 	if src.NASet {
 		opts = append(opts, csvread.WithNA(src.NA...))
 	}
+	if len(src.Columns) > 0 {
+		opts = append(opts, csvread.WithColumns(src.Columns...))
+	}
 	if fn, ok := ctx.Value(progressKey{}).(func(read, total int64)); ok {
 		opts = append(opts, csvread.WithProgress(fn, size))
 	} else if size > 0 {

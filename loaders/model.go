@@ -35,10 +35,11 @@ type DatasetModel struct {
 	orders  map[orderKey][]int
 	lowered [][]string // per column, lower-cased cell text for search
 
-	typed    map[string]frame.ColumnType // columns set_types converted (types.go)
-	unread   map[string]int              // per converted column, cells that did not read
-	dateKeys map[string]*dateInfo        // per text column, whether it holds dates
-	derived  []string                    // the columns derive added, in order (derive.go)
+	typed     map[string]frame.ColumnType // columns set_types converted (types.go)
+	unread    map[string]int              // per converted column, cells that did not read
+	dateKeys  map[string]*dateInfo        // per text column, whether it holds dates
+	codeDates map[string]*frame.Instants  // per coded text column of dates, each code's instant (SortBy); nil: its text sorts right
+	derived   []string                    // the columns derive added, in order (derive.go)
 
 	pieces []ChunkArgs // a growing source's pieces, joined into table (grow.go)
 }

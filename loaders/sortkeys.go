@@ -54,6 +54,10 @@ func (m *DatasetModel) SortBy(rows frame.RowSet, keys []SortKey) (frame.RowSet, 
 	ranks := make([][]int, len(keys))
 	bounds := make([]int, len(keys))
 	for i, k := range keys {
+		if r, bound, ok := m.codedRanks(t, k.Column, k.Desc); ok {
+			ranks[i], bounds[i] = r, bound // coded text ranks by its codes' order
+			continue
+		}
 		c, ok := m.sortColumnOf(t, k.Column)
 		if !ok {
 			return frame.RowSet{}, noColumn("sort", m.Source, k.Column)
@@ -69,4 +73,37 @@ func (m *DatasetModel) SortBy(rows frame.RowSet, keys []SortKey) (frame.RowSet, 
 		ranks[i], bounds[i] = r, t.Nrow()
 	}
 	return frame.RowsOf(order.ByRanks(rows.Indexes(), ranks, bounds)), nil
+}
+
+// codedRanks ranks a coded text column's rows for SortBy from its
+// dictionary, without sorting the rows: by code when its text sorts right,
+// by each code's instant when it holds dates (frame.CodeDates, each text
+// parsed once), as Order sorts the column. ok is false for other columns.
+func (m *DatasetModel) codedRanks(t *frame.Table, col string, desc bool) ([]int, int, bool) {
+	c, ok := t.Column(col)
+	if !ok || !c.Coded() {
+		return nil, 0, false
+	}
+	m.mu.Lock()
+	dates, seen := m.codeDates[col]
+	m.mu.Unlock()
+	if !seen {
+		d, iso, isDate := frame.CodeDates(c)
+		if isDate && !iso {
+			dates = &d
+		}
+		m.mu.Lock()
+		if m.codeDates == nil {
+			m.codeDates = map[string]*frame.Instants{}
+		}
+		m.codeDates[col] = dates
+		m.mu.Unlock()
+	}
+	if dates == nil {
+		r, bound, _ := order.CodeRanks(c, desc)
+		return r, bound, true
+	}
+	d := *dates
+	r, bound := order.CodeRanksBy(c, func(a, b uint32) int { return d.CompareCells(int(a), d, int(b)) }, desc)
+	return r, bound, true
 }

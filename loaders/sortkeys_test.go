@@ -87,6 +87,60 @@ func TestSortByTwoKeysStable(t *testing.T) {
 	}
 }
 
+// A coded text column of dates ranks by each code's instant: dates written
+// in several forms, one instant written two ways (a tie, kept in row
+// order), a missing-value token and missing cells, sorted as the
+// explorer's sort orders them, alone and as the second key.
+func TestSortByCodedDatesIsSortRows(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "d.csv")
+	text := "when,k\n"
+	for i, d := range []string{"1/2/2001", "2001-01-02", "1999/3/3", "None", "", "12/31/2000 23:59", "2001-01-02", "1/1/1970", "1999/3/3 00:00"} {
+		text += d + "," + string(rune('a'+i%2)) + "\n"
+	}
+	os.WriteFile(path, []byte(text), 0o644)
+	srcs, err := Resolve(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, _ := pipeline(t)
+	m := modelOf(t, l, srcs[0])
+	if c, _ := m.Data().Column("when"); !c.Coded() {
+		t.Fatal("the column of dates is not coded")
+	}
+	ctx := context.Background()
+	n := m.Data().Nrow()
+	for _, desc := range []bool{false, true} {
+		want, err := l.SortRows.Get(ctx, SortArgs{Stage: StageOf(m, ""), Column: "when", Desc: desc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := m.SortBy(frame.AllRows(n), []SortKey{{"when", desc}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(rowsOfSet(got), rowsOfSet(want)) {
+			t.Fatalf("desc=%v: SortBy %v, SortRows %v", desc, rowsOfSet(got), rowsOfSet(want))
+		}
+		// As the second key: within each k, the rows in the date order.
+		got, err = m.SortBy(frame.AllRows(n), []SortKey{{"k", false}, {"when", desc}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var byK []int
+		for _, k := range []string{"a", "b"} {
+			for _, r := range rowsOfSet(want) {
+				if c, _ := m.Data().Column("k"); c.Str(r) == k {
+					byK = append(byK, r)
+				}
+			}
+		}
+		if !slices.Equal(rowsOfSet(got), byK) {
+			t.Fatalf("desc=%v, second key: SortBy %v, want %v", desc, rowsOfSet(got), byK)
+		}
+	}
+}
+
 func TestParseSortKeys(t *testing.T) {
 	keys, err := ParseSortKeys("a,-b,--c")
 	if err != nil || !slices.Equal(keys, []SortKey{{"a", false}, {"b", true}, {"-c", true}}) {

@@ -65,6 +65,11 @@ type Source struct {
 	Follow bool
 	Ended  bool
 
+	// Columns, when set, are the only columns of a CSV read
+	// (csvread.WithColumns), for a one-shot command that needs a few of
+	// them: part of the identity, since the table holds only those.
+	Columns []string
+
 	_data []byte // stdin's or the bundled file's bytes: not part of the key
 	// listed: found by listing a folder (Resolve); pin: see Pin. Neither
 	// is part of the key.

@@ -142,6 +142,12 @@ func gatherInto(dst *frame.Column, c frame.Column, idx []int) {
 	dst.Floats = gather(dst.Floats, c.Floats, idx)
 	dst.Bools = gather(dst.Bools, c.Bools, idx)
 	dst.Strs = gather(dst.Strs, c.Strs, idx)
+	if c.Coded() {
+		dst.Strs = slices.Grow(dst.Strs[:0], len(idx))[:len(idx)]
+		for k, i := range idx {
+			dst.Strs[k] = c.Dict[c.Codes[i]]
+		}
+	}
 	dst.Written = gather(dst.Written, c.Written, idx)
 	dst.NAs = gather(dst.NAs, c.NAs, idx)
 	touch(dst.Strs)
@@ -198,7 +204,7 @@ func appendRows(b []byte, cols []frame.Column, lo, hi int, comma byte, text func
 			case series.Bool:
 				b = strconv.AppendBool(b, c.Bools[r])
 			default:
-				b = appendText(b, c.Strs[r], comma, text)
+				b = appendText(b, c.Str(r), comma, text)
 			}
 		}
 		b = append(b, '\n')

@@ -23,7 +23,9 @@ import (
 //	            string as uvarint(len) bytes.
 //	A number column that keeps its cells as written (Column.Written) has
 //	type byte I or F, and its texts follow its values, as a string
-//	column's do.
+//	column's do. A coded text column (Column.Codes) has type byte c:
+//	uvarint(len) of its dictionary, the dictionary's strings, then
+//	each cell's code as 4 little-endian bytes.
 //
 // Decoding checks every length against the bytes left, so a damaged file
 // is an error, never a panic or a huge allocation.
@@ -54,6 +56,9 @@ func EncodeTable(t *Table) []byte {
 		if c.Written != nil && (code == 'i' || code == 'f') {
 			code -= 'a' - 'A'
 		}
+		if c.Coded() {
+			code = 'c'
+		}
 		b = append(b, code)
 		n := c.Len()
 		bits := make([]byte, (n+7)/8)
@@ -77,6 +82,14 @@ func EncodeTable(t *Table) []byte {
 				b = append(b, byte(b2i(c.Bools[i])))
 			}
 		default:
+			if c.Coded() {
+				b = binary.AppendUvarint(b, uint64(len(c.Dict)))
+				b = appendStrings(b, c.Dict)
+				for _, v := range c.Codes {
+					b = binary.LittleEndian.AppendUint32(b, v)
+				}
+				break
+			}
 			b = appendStrings(b, c.Strs)
 		}
 		if code == 'I' || code == 'F' {
@@ -175,6 +188,8 @@ func cellSize(code byte) int {
 		return 9 // the value and its text's length
 	case 'b', 's':
 		return 1
+	case 'c':
+		return 4
 	}
 	return 0
 }
@@ -241,6 +256,23 @@ func DecodeTable(b []byte) (*Table, error) {
 			if c.Strs = d.strings(&store, nrows); c.Strs == nil && nrows > 0 {
 				return nil, d.corrupt()
 			}
+		case 'c':
+			c.Type = series.String
+			if c.Dict = d.strings(&store, d.count(1)); d.err != nil {
+				return nil, d.corrupt()
+			}
+			raw := d.take(4 * nrows)
+			if d.err != nil || !dictionary(c.Dict) {
+				return nil, fmt.Errorf("%w: column %q's dictionary is not sorted text, each once", ErrCorrupt, name)
+			}
+			c.Codes = make([]uint32, nrows)
+			for i := range c.Codes {
+				v := binary.LittleEndian.Uint32(raw[4*i:])
+				if int64(v) >= int64(len(c.Dict)) || v != 0 && c.NA(i) {
+					return nil, fmt.Errorf("%w: column %q's cell %d has code %d of a dictionary of %d", ErrCorrupt, name, i, v, len(c.Dict))
+				}
+				c.Codes[i] = v
+			}
 		}
 		if code[0] == 'I' || code[0] == 'F' {
 			if c.Written = d.strings(&store, nrows); c.Written == nil && nrows > 0 {
@@ -271,6 +303,20 @@ func (d *frameDecoder) strings(store *intern.Store, n int) []string {
 		}
 	}
 	return out
+}
+
+// dictionary reports whether dict can be a coded column's: one text or
+// more, sorted, each once.
+func dictionary(dict []string) bool {
+	if len(dict) == 0 {
+		return false
+	}
+	for i := 1; i < len(dict); i++ {
+		if dict[i-1] >= dict[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // namesUnique reports whether no two columns share a name. (It sorts a

@@ -2,6 +2,7 @@ package frame_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/hitmiss/hitmiss/datasets"
 	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/frame/csvread"
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread/csvreadtest"
 	"github.com/hitmiss/hitmiss/loaders/loadertest"
 )
@@ -103,4 +105,70 @@ func TestDecodeTableRefusesDuplicateNames(t *testing.T) {
 	if _, err := frame.DecodeTable(b); !errors.Is(err, frame.ErrCorrupt) {
 		t.Fatalf("got %v, want ErrCorrupt", err)
 	}
+}
+
+// A table as the reader makes it, its repeating text coded, encodes and
+// decodes to the same cells, still coded; a coded column whose dictionary
+// is not sorted text each once, or whose code is past it, is refused.
+func TestCodecKeepsCodedColumns(t *testing.T) {
+	coded := 0
+	for _, d := range datasets.All() {
+		tab, err := csvread.ReadTable(context.Background(), bytes.NewReader(d.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := frame.DecodeTable(frame.EncodeTable(tab))
+		if err != nil {
+			t.Fatalf("%s: %v", d.Name, err)
+		}
+		for j, c := range tab.Columns() {
+			b := back.Col(j)
+			if b.Coded() != c.Coded() || b.Len() != c.Len() {
+				t.Fatalf("%s.%s: coded %v, %d cells; decoded coded %v, %d cells", d.Name, c.Name, c.Coded(), c.Len(), b.Coded(), b.Len())
+			}
+			coded += b2i(c.Coded())
+			for i := range c.Len() {
+				if c.NA(i) != b.NA(i) || c.Text(i) != b.Text(i) {
+					t.Fatalf("%s.%s[%d]: %q, decoded %q", d.Name, c.Name, i, c.Text(i), b.Text(i))
+				}
+			}
+		}
+	}
+	if coded == 0 {
+		t.Fatal("no bundled dataset has a coded column")
+	}
+	column := func(dict []string, codes []uint32, nas byte) []byte {
+		b := append([]byte{1, 'c', 'c', nas}, binary.AppendUvarint(nil, uint64(len(dict)))...)
+		for _, s := range dict {
+			b = binary.AppendUvarint(b, uint64(len(s)))
+			b = append(b, s...)
+		}
+		for _, v := range codes {
+			b = binary.LittleEndian.AppendUint32(b, v)
+		}
+		return claiming(1, len(codes), b)
+	}
+	if tab, err := frame.DecodeTable(column([]string{"LAS", "SJC"}, []uint32{1, 0, 0}, 0b100)); err != nil || tab.Col(0).Str(0) != "SJC" || !tab.Col(0).NA(2) {
+		t.Fatalf("a whole coded column: %v", err)
+	}
+	for name, b := range map[string][]byte{
+		"unsorted":             column([]string{"SJC", "LAS"}, []uint32{1, 0}, 0),
+		"a text twice":         column([]string{"LAS", "LAS"}, []uint32{1, 0}, 0),
+		"no dictionary":        column(nil, []uint32{0}, 0),
+		"a code past it":       column([]string{"LAS", "SJC"}, []uint32{2, 0}, 0),
+		"a huge code":          column([]string{"LAS"}, []uint32{1 << 31}, 0),
+		"a missing cell coded": column([]string{"LAS", "SJC"}, []uint32{1, 1}, 0b10),
+		"codes cut short":      column([]string{"LAS"}, []uint32{0}, 0)[:20],
+	} {
+		if _, err := frame.DecodeTable(b); !errors.Is(err, frame.ErrCorrupt) {
+			t.Errorf("%s: got %v, want ErrCorrupt", name, err)
+		}
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

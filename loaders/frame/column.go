@@ -23,8 +23,16 @@ type Column struct {
 	Ints   []int
 	Floats []float64
 	Strs   []string
-	Bools  []bool
-	NAs    []bool // NAs[i]: cell i is missing; nil when no cell is
+	// Codes and Dict hold a text column as a dictionary, as a reader
+	// makes it for text that repeats (airports, categories, dates of a
+	// busy timetable): cell i is Dict[Codes[i]], Strs is nil. Dict is
+	// sorted and holds each text once, so a code's order is its text's
+	// order; it may hold texts no cell uses (after a filter). A missing
+	// cell's code is 0. Str reads a cell whichever way the column holds it.
+	Codes []uint32
+	Dict  []string
+	Bools []bool
+	NAs   []bool // NAs[i]: cell i is missing; nil when no cell is
 	// Written holds, in a number column read from numbers as people
 	// write them (68,641.00, $1,200, (45.10), 12%), each cell's text as
 	// the file wrote it; nil in every other column. Text returns it, so
@@ -35,7 +43,47 @@ type Column struct {
 
 // Len returns the number of cells.
 func (c Column) Len() int {
-	return max(len(c.Ints), len(c.Floats), len(c.Strs), len(c.Bools))
+	return max(len(c.Ints), len(c.Floats), len(c.Strs), len(c.Codes), len(c.Bools))
+}
+
+// Coded reports whether c is a text column held as Codes and Dict.
+func (c Column) Coded() bool { return c.Codes != nil }
+
+// Str returns cell i of a text column ("" when missing).
+func (c Column) Str(i int) string {
+	if c.Codes != nil {
+		if c.NA(i) {
+			return ""
+		}
+		return c.Dict[c.Codes[i]]
+	}
+	return c.Strs[i]
+}
+
+// Texts returns the cells of a text column as one string each ("" when
+// missing): Strs itself, or a new slice for a coded column.
+func (c Column) Texts() []string {
+	if c.Codes == nil {
+		return c.Strs
+	}
+	out := make([]string, len(c.Codes))
+	parallel.Chunks(len(out), func(lo, hi int) {
+		for i, code := range c.Codes[lo:hi] {
+			if !c.NA(lo + i) {
+				out[lo+i] = c.Dict[code]
+			}
+		}
+	})
+	return out
+}
+
+// Plain returns c with a coded text column's cells as Strs, for the few
+// readers that need one string per cell; any other column as it is.
+func (c Column) Plain() Column {
+	if c.Codes != nil {
+		c.Strs, c.Codes, c.Dict = c.Texts(), nil, nil
+	}
+	return c
 }
 
 // NA reports whether cell i is missing.
@@ -63,7 +111,7 @@ func (c Column) Float(i int) float64 {
 		}
 		return 0
 	}
-	f, _ := strconv.ParseFloat(c.Strs[i], 64)
+	f, _ := strconv.ParseFloat(c.Str(i), 64)
 	return f
 }
 
@@ -83,7 +131,7 @@ func (c Column) Text(i int) string {
 	case series.Bool:
 		return strconv.FormatBool(c.Bools[i])
 	}
-	return c.Strs[i]
+	return c.Str(i)
 }
 
 // PresentFloats returns the values of c's present cells as numbers (bools
@@ -144,7 +192,11 @@ func Gather(c Column, idx []int) Column {
 	case series.Bool:
 		out.Bools = gatherValues(c.Bools, idx)
 	default:
-		out.Strs = gatherValues(c.Strs, idx)
+		if c.Codes != nil {
+			out.Codes, out.Dict = gatherValues(c.Codes, idx), c.Dict
+		} else {
+			out.Strs = gatherValues(c.Strs, idx)
+		}
 	}
 	if c.Written != nil {
 		out.Written = gatherValues(c.Written, idx)

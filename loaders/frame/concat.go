@@ -141,7 +141,7 @@ func concatColumn(parts []*Table, j int, typ series.Type, rows int) Column {
 			out.Ints = append(out.Ints, c.Ints...)
 			out.Floats = append(out.Floats, c.Floats...)
 			out.Bools = append(out.Bools, c.Bools...)
-			out.Strs = append(out.Strs, c.Strs...)
+			out.Strs = append(out.Strs, c.Texts()...)
 		}
 		if c.NAs != nil && (c.Type == typ || !allMissing(c)) {
 			for i := range n {

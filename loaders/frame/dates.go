@@ -143,6 +143,10 @@ func DetectDates(c Column) (keys *Column, ok bool) {
 // distinct timestamps costs a parse a cell and no more.
 const memoCap = 1 << 16
 
+// codeMemoCap bounds the dictionary whose every text scanDates remembers
+// by code.
+const codeMemoCap = 1 << 22
+
 // dateScan is scanDates' reading of a text column.
 type dateScan struct {
 	Instants
@@ -189,6 +193,12 @@ func scanDates(c Column, strict bool) (dateScan, bool) {
 	parallel.For(parts, func(p int) {
 		lo, hi := parallel.Range(p, parts, n)
 		memo := map[string]result{}
+		// A coded column's texts are remembered by code, every one.
+		var byCode []result
+		var known []bool
+		if c.Codes != nil && len(c.Dict) <= codeMemoCap {
+			byCode, known = make([]result, len(c.Dict)), make([]bool, len(c.Dict))
+		}
 		layout := ""
 		t := &tallies[p]
 		for i := lo; i < hi; i++ {
@@ -198,8 +208,20 @@ func scanDates(c Column, strict bool) (dateScan, bool) {
 			if strict && i&1023 == 0 && failed.Load() {
 				return
 			}
-			s := c.Strs[i]
-			r, seen := memo[s]
+			var r result
+			var seen bool
+			var code uint32
+			if byCode != nil {
+				code = c.Codes[i]
+				r, seen = byCode[code], known[code]
+			}
+			s := ""
+			if !seen {
+				s = c.Str(i)
+			}
+			if !seen && byCode == nil {
+				r, seen = memo[s]
+			}
 			if !seen {
 				tm, l, good := ParseDateLayout(s, layout)
 				if good {
@@ -209,7 +231,10 @@ func scanDates(c Column, strict bool) (dateScan, bool) {
 						isoDay:   l == "2006-01-02" && len(strings.TrimSpace(s)) == 10,
 						withTime: utc.Hour() != 0 || utc.Minute() != 0 || utc.Second() != 0 || utc.Nanosecond() != 0}
 				}
-				if len(memo) < memoCap {
+				switch {
+				case byCode != nil:
+					byCode[code], known[code] = r, true
+				case len(memo) < memoCap:
 					memo[s] = r
 				}
 			}

@@ -27,6 +27,10 @@ func FuzzDecodeTable(f *testing.F) {
 			b, _ := frame.EncodeFrame(df)
 			f.Add(b)
 		}
+		// As the reader makes a table: repeating text coded (type code c).
+		if tab, err := csvread.ReadTable(context.Background(), bytes.NewReader(d.Bytes()[:min(len(d.Bytes()), 3000)])); err == nil {
+			f.Add(frame.EncodeTable(tab))
+		}
 	}
 	// Numbers as written keep their texts (type codes I and F).
 	if tab, err := csvread.ReadTable(context.Background(), bytes.NewReader([]byte("a,b\n\"1,200\",(4.5)\n$3,12%\nN/A,\n"))); err == nil {

@@ -160,7 +160,7 @@ func (c Column) series() series.Series {
 	case series.Bool:
 		return WrapCells(c.Name, c.Type, cellsFrom(c.Bools, c.NAs))
 	}
-	return WrapCells(c.Name, c.Type, cellsFrom(c.Strs, c.NAs))
+	return WrapCells(c.Name, c.Type, cellsFrom(c.Texts(), c.NAs))
 }
 
 func cellsFrom[T any](vals []T, nas []bool) []Cell[T] {

@@ -105,10 +105,10 @@ func Convert(t *Table, types []TypeSpec, missing []string) (*Table, map[string]i
 // withMissing is text column c with its missing tokens marked missing.
 func withMissing(c Column, tokens map[string]bool) Column {
 	var nas []bool
-	for i, s := range c.Strs {
-		if !c.NA(i) && tokens[s] {
+	for i := range c.Len() {
+		if !c.NA(i) && tokens[c.Str(i)] {
 			if nas == nil {
-				nas = make([]bool, len(c.Strs))
+				nas = make([]bool, c.Len())
 				if c.NAs != nil {
 					copy(nas, c.NAs)
 				}
@@ -125,6 +125,9 @@ func withMissing(c Column, tokens map[string]bool) Column {
 // convertColumn reads every present cell of c as t; a cell that does not
 // read is missing, and counted.
 func convertColumn(c Column, t ColumnType) (Column, int) {
+	if t != TypeDate {
+		c = c.Plain() // one string per cell, as Written keeps them
+	}
 	n, bad := c.Len(), 0
 	out := Column{Name: c.Name}
 	nas := make([]bool, n)
@@ -210,7 +213,7 @@ func intOf(c Column, i int) (v int, ok, na bool) {
 		}
 		return int(f), true, false
 	}
-	s := strings.TrimSpace(c.Strs[i])
+	s := strings.TrimSpace(c.Str(i))
 	if v, err := strconv.Atoi(s); err == nil {
 		return v, true, false
 	}
@@ -230,7 +233,7 @@ func floatOf(c Column, i int) (v float64, ok, na bool) {
 	if c.Type != series.String {
 		return c.Float(i), true, false
 	}
-	s := strings.TrimSpace(c.Strs[i])
+	s := strings.TrimSpace(c.Str(i))
 	if f, err := strconv.ParseFloat(s, 64); err == nil {
 		return f, true, false
 	}
@@ -254,7 +257,7 @@ func boolOf(c Column, i int) (v, ok, na bool) {
 		}
 		return false, false, false
 	}
-	switch strings.ToLower(strings.TrimSpace(c.Strs[i])) {
+	switch strings.ToLower(strings.TrimSpace(c.Str(i))) {
 	case "true", "t", "yes", "y", "1":
 		return true, true, false
 	case "false", "f", "no", "n", "0":

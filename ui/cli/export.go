@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -118,6 +119,11 @@ func runExport(ctx context.Context, s Streams, o *options, e exportFlags, arg st
 	if err != nil {
 		return fail(err)
 	}
+	if aggs != nil && view.Filter == "" && o.view.rec == nil && len(e.derive) == 0 {
+		// A group-by reads its keys and its figures' columns only, as a
+		// query engine reads the columns a query names.
+		src.Columns = groupColumns(e.groupBy, aggs)
+	}
 	l := loaders.New(cache.NewRegistry(), loaders.Config{})
 	m, err := l.Model.Get(ctx, src)
 	if err != nil {
@@ -210,4 +216,20 @@ func isTerminal(w io.Writer) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// groupColumns names the columns a group-by by keys (--group-by's text)
+// with aggs reads: nil when the keys do not parse (the error is the
+// group-by's to give).
+func groupColumns(keys string, aggs []stats.Agg) []string {
+	names, err := frame.ParseNames(keys)
+	if err != nil {
+		return nil
+	}
+	for _, a := range aggs {
+		if a.Column != "" && !slices.Contains(names, a.Column) {
+			names = append(names, a.Column)
+		}
+	}
+	return names
 }

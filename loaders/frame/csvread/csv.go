@@ -68,6 +68,7 @@ type options struct {
 	report    *Report
 	work      work
 	text      map[int]bool // WithTextColumns
+	only      []string     // WithColumns
 }
 
 // DefaultMemoryBudget bounds the memory one load may use, estimated from the
@@ -133,6 +134,13 @@ func WithTextColumns(cols ...int) Option {
 		}
 	}
 }
+
+// WithColumns reads only the columns of the header named names, for a
+// caller that needs a few (a one-shot group-by): the others are neither
+// parsed nor in the table. When a name is not in the header (or there is
+// none), every column is read, so that the caller's own check names what
+// is missing.
+func WithColumns(names ...string) Option { return func(o *options) { o.only = names } }
 
 // WithReport fills r with what the reader found: delimiter, encoding,
 // ragged rows and warnings.

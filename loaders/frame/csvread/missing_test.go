@@ -73,8 +73,8 @@ func TestTextKeepsMissingTokens(t *testing.T) {
 				}
 			case c.NA(i):
 				t.Errorf("%s[%d] is missing, the file says %q", name, i, *cell)
-			case c.Type == series.String && c.Strs[i] != *cell:
-				t.Errorf("%s[%d] = %q, the file says %q", name, i, c.Strs[i], *cell)
+			case c.Type == series.String && c.Str(i) != *cell:
+				t.Errorf("%s[%d] = %q, the file says %q", name, i, c.Str(i), *cell)
 			}
 			if cell != nil && *cell == "None" && c.Type == series.String && !c.NA(i) {
 				nones++
@@ -258,14 +258,14 @@ func TestMissingTokensAfterTheSample(t *testing.T) {
 		if !when.NA(i) || !df.Col("when").Elem(i).IsNA() {
 			t.Fatalf("when[%d] = %q in a column of dates, want missing", i, when.Text(i))
 		}
-		if code.NA(i) || code.Strs[i] != "N/A" || df.Col("code").Elem(i).String() != "N/A" {
+		if code.NA(i) || code.Str(i) != "N/A" || df.Col("code").Elem(i).String() != "N/A" {
 			t.Fatalf("code[%d] = %q in a text column, want N/A as written", i, code.Text(i))
 		}
-		if word.NA(i) || word.Strs[i] != "NA" || df.Col("word").Elem(i).String() != "NA" {
+		if word.NA(i) || word.Str(i) != "NA" || df.Col("word").Elem(i).String() != "NA" {
 			t.Fatalf("word[%d] = %q in a text column, want NA as written", i, word.Text(i))
 		}
 	}
-	if when.NA(3*sampleRows-2) || when.Strs[3*sampleRows-2] == "" || tokens == 0 {
+	if when.NA(3*sampleRows-2) || when.Str(3*sampleRows-2) == "" || tokens == 0 {
 		t.Errorf("when's last cell %q, %d tokens: the file no longer tests the case", when.Text(3*sampleRows-2), tokens)
 	}
 }

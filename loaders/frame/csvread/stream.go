@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
@@ -349,6 +350,7 @@ type target struct {
 	cstrs  []frame.Cell[string]
 	misfit kind // join of the kinds of values that did not fit
 	asText bool // WithTextColumns: text whatever its cells are
+	skip   bool // WithColumns: not read, not in the table
 	// tokens: a text cell of the column is a missing-value token, kept as
 	// text (see missingDates). Set at most a few times, by whichever
 	// worker meets one first.
@@ -357,12 +359,51 @@ type target struct {
 	// people write them (see writtenNumbers); nil otherwise.
 	written []string
 	huge    *hugepage.Budget // the load's bytes of huge pages left to ask for
+	// codes: a text column of pass 3 is filled as each worker's numbers
+	// of its values (intern.Dict), made one sorted dictionary when the
+	// pass ends (fill.settle), while its values repeat; spanWorker[k] is
+	// the worker that coded span k, -1 when the span was read as
+	// strings. A worker that finds the column mostly unique (codedUnique)
+	// flips it: strs is made, and spans from then on are read as strings.
+	codes      []uint32
+	dict       []string
+	spanWorker []int32
+	flipped    atomic.Bool
+	flipOnce   sync.Once
+}
+
+// Coding a text column stops, for the spans not yet read, when a worker
+// has numbered over codedMin values and they are more than half of its
+// cells, or over codedMax values.
+const (
+	codedMin = 1 << 10
+	codedMax = 1 << 24
+)
+
+// allocCoded makes t a coded text column of n cells about to be read in
+// spans spans.
+func (t *target) allocCoded(n, spans int) {
+	t.alloc(kindNA, n)
+	t.kind = kindString
+	t.codes = make([]uint32, n)
+	hugepage.Within(t.huge, t.codes)
+	t.spanWorker = make([]int32, spans)
+}
+
+// flip turns t to strings for the spans read from now on.
+func (t *target) flip() {
+	t.flipOnce.Do(func() {
+		t.strs = make([]string, t.rows)
+		hugepage.Within(t.huge, t.strs)
+	})
+	t.flipped.Store(true)
 }
 
 func (t *target) alloc(k kind, n int) {
 	t.kind, t.rows, t.misfit = k, n, kindNA
 	t.tokens.Store(false)
 	t.ints, t.floats, t.bools, t.strs, t.written = nil, nil, nil, nil, nil
+	t.codes, t.dict, t.spanWorker = nil, nil, nil
 	t.cints, t.cfloat, t.cbools, t.cstrs = nil, nil, nil, nil
 	t.nas.Store(nil)
 	switch {
@@ -416,7 +457,12 @@ func (t *target) setNA(row int) {
 	case kindBool:
 		t.bools[row] = false
 	case kindString:
-		t.strs[row] = ""
+		switch {
+		case t.codes != nil:
+			t.codes[row] = 0 // a coded column's strs are written by flip and settle only
+		case t.strs != nil:
+			t.strs[row] = ""
+		}
 	default:
 		return
 	}
@@ -499,7 +545,7 @@ func (t *target) typ() series.Type {
 
 // column is a Table's column of what t holds.
 func (t *target) column(name string) frame.Column {
-	c := frame.Column{Name: name, Type: t.typ(), Ints: t.ints, Floats: t.floats, Bools: t.bools, Strs: t.strs, Written: t.written}
+	c := frame.Column{Name: name, Type: t.typ(), Ints: t.ints, Floats: t.floats, Bools: t.bools, Strs: t.strs, Codes: t.codes, Dict: t.dict, Written: t.written}
 	if nas := t.nas.Load(); nas != nil {
 		c.NAs = *nas
 	}
@@ -526,20 +572,24 @@ type parsed struct {
 	rows  int
 }
 
-// table assembles a Table.
+// table assembles a Table of the columns read.
 func (p parsed) table() *frame.Table {
-	cols := make([]frame.Column, len(p.cols))
+	cols := make([]frame.Column, 0, len(p.cols))
 	for j, t := range p.cols {
-		cols[j] = t.column(p.names[j])
+		if !t.skip {
+			cols = append(cols, t.column(p.names[j]))
+		}
 	}
 	return frame.NewTable(cols, p.rows)
 }
 
-// frame assembles a gota frame of columns filled as gota's cells.
+// frame assembles a gota frame of the columns read, filled as gota's cells.
 func (p parsed) frame() dataframe.DataFrame {
-	cols := make([]series.Series, len(p.cols))
+	cols := make([]series.Series, 0, len(p.cols))
 	for j, t := range p.cols {
-		cols[j] = t.series(p.names[j])
+		if !t.skip {
+			cols = append(cols, t.series(p.names[j]))
+		}
 	}
 	return frame.FrameOf(cols, p.rows)
 }
@@ -556,6 +606,7 @@ type fill struct {
 	na       naSet
 	mu       sync.Mutex // guards the counts below and each column's misfit
 	cols     []*target  // header columns, then room for maxExtraColumns more
+	workers  []*worker  // the last pass's, for their dictionaries
 	width    int        // widest record seen
 	ragged   int
 	overlong int
@@ -564,15 +615,19 @@ type fill struct {
 // parseSpans runs fn over every span on o.workers goroutines, each with its
 // own read buffer and string stores.
 func (f *fill) parseSpans(ctx context.Context, workers int, fn func(w *worker, s span, data []byte) error) error {
-	work := make(chan span)
+	work := make(chan int)
 	errc := make(chan error, 1)
 	var wg sync.WaitGroup
-	for range max(workers, 1) {
+	f.workers = f.workers[:0]
+	for id := range max(workers, 1) {
+		w := &worker{id: int32(id)}
+		f.workers = append(f.workers, w)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := &worker{}
-			for s := range work {
+			for k := range work {
+				s := f.spans[k]
+				w.span = k
 				err := ctx.Err()
 				var data []byte
 				if err == nil {
@@ -593,8 +648,8 @@ func (f *fill) parseSpans(ctx context.Context, workers int, fn func(w *worker, s
 			}
 		}()
 	}
-	for _, s := range f.spans {
-		work <- s
+	for k := range f.spans {
+		work <- k
 	}
 	close(work)
 	wg.Wait()
@@ -603,7 +658,11 @@ func (f *fill) parseSpans(ctx context.Context, workers int, fn func(w *worker, s
 }
 
 type worker struct {
-	width    int // widest record seen
+	id       int32
+	span     int // index of the span being read
+	dicts    []intern.Dict
+	coding   []bool // coding[j]: column j's cells of this span are coded
+	width    int    // widest record seen
 	buf      []byte
 	fields   []field
 	scratch  []byte
@@ -611,6 +670,35 @@ type worker struct {
 	misfit   []kind
 	ragged   int
 	overlong int
+}
+
+// startSpan decides, for each coded column of cols, whether the span w
+// starts is read as codes: until the column flips.
+func (w *worker) startSpan(cols []*target) {
+	for j, t := range cols {
+		if t.codes == nil {
+			continue
+		}
+		for len(w.coding) <= j {
+			w.coding = append(w.coding, false)
+			w.dicts = append(w.dicts, intern.Dict{})
+		}
+		w.coding[j] = !t.flipped.Load()
+		t.spanWorker[w.span] = -1
+		if w.coding[j] {
+			t.spanWorker[w.span] = w.id
+		}
+	}
+}
+
+// endSpan flips the coded columns whose values w found mostly unique.
+func (w *worker) endSpan(cols []*target) {
+	for j, coding := range w.coding {
+		d := &w.dicts[j]
+		if coding && (d.Len() > codedMin && 2*d.Len() > d.Cells || d.Len() > codedMax) {
+			cols[j].flip()
+		}
+	}
 }
 
 func (w *worker) store(j int) *intern.Store {
@@ -624,12 +712,19 @@ func (w *worker) store(j int) *intern.Store {
 func (f *fill) records(w *worker, s span, data []byte, fn func(row int, fields []field)) error {
 	sc := scanner{data: data, delim: f.delim}
 	n := 0
-	for i := skipBlank(data, 0); i < len(data); i = skipBlank(data, i) {
-		end := sc.recordEnd(i)
-		w.fields = sc.tokenize(i, end, w.fields[:0])
-		fn(s.row+n, w.fields)
-		n++
-		i = end
+	if bytes.IndexByte(data, '"') < 0 {
+		// No quote (one pass of memchr over the span): records end at
+		// newlines and fields at delimiters, found eight bytes at a time.
+		row := s.row
+		w.fields, n = sc.plainRecords(w.fields, func(fields []field) { fn(row, fields); row++ })
+	} else {
+		for i := skipBlank(data, 0); i < len(data); i = skipBlank(data, i) {
+			end := sc.recordEnd(i)
+			w.fields = sc.tokenize(i, end, w.fields[:0])
+			fn(s.row+n, w.fields)
+			n++
+			i = end
+		}
 	}
 	if n != s.rows {
 		if _, streamed := f.in.(fileInput); streamed {
@@ -644,6 +739,7 @@ func (f *fill) records(w *worker, s span, data []byte, fn func(row int, fields [
 func (f *fill) parseAll(ctx context.Context, workers int) error {
 	err := f.parseSpans(ctx, workers, func(w *worker, s span, data []byte) error {
 		w.ragged, w.overlong = 0, 0
+		w.startSpan(f.cols[:f.ncols])
 		err := f.records(w, s, data, func(row int, fields []field) {
 			if len(fields) != f.ncols {
 				w.ragged++
@@ -661,6 +757,9 @@ func (f *fill) parseAll(ctx context.Context, workers int) error {
 			}
 			for j, fl := range fields {
 				t := f.cols[j] // allocated (or not) before the pass: read-only here
+				if t.skip {
+					continue
+				}
 				raw := fl.bytes(data, &w.scratch)
 				if f.na.has(raw) {
 					if len(raw) == 0 || t.kind != kindString {
@@ -668,6 +767,10 @@ func (f *fill) parseAll(ctx context.Context, workers int) error {
 						continue
 					}
 					t.sawToken()
+				}
+				if j < len(w.coding) && w.coding[j] {
+					t.codes[row] = w.dicts[j].ID(raw)
+					continue
 				}
 				if !t.set(row, raw, w.store(j)) {
 					k, _ := classify(raw, nil)
@@ -678,6 +781,7 @@ func (f *fill) parseAll(ctx context.Context, workers int) error {
 				f.cols[j].setNA(row)
 			}
 		})
+		w.endSpan(f.cols[:f.ncols])
 		f.work.parsed(int64(s.n), f.body)
 		f.mu.Lock()
 		f.ragged += w.ragged
@@ -693,6 +797,84 @@ func (f *fill) parseAll(ctx context.Context, workers int) error {
 	return err
 }
 
+// settle ends pass 3 for the coded columns. A column still coded gets one
+// dictionary: the workers' values, sorted, each once, and each span's codes
+// rewritten through its worker's map into it. A flipped column gets the
+// strings of the spans it coded, from their workers' values.
+func (f *fill) settle() {
+	var coded []*target
+	for _, t := range f.cols {
+		if t.codes != nil {
+			coded = append(coded, t)
+		}
+	}
+	if len(coded) == 0 {
+		return
+	}
+	parallel.For(len(coded), func(k int) {
+		t := coded[k]
+		j := slices.Index(f.cols, t)
+		values := func(w int32) []string {
+			if ws := f.workers[w]; j < len(ws.dicts) {
+				return ws.dicts[j].Values
+			}
+			return nil
+		}
+		if t.flipped.Load() {
+			t.eachCodedSpan(f.spans, func(lo, hi int, w int32) {
+				vals := values(w)
+				nas := t.nas.Load()
+				for r := lo; r < hi; r++ {
+					if nas == nil || !(*nas)[r] {
+						t.strs[r] = vals[t.codes[r]]
+					}
+				}
+			})
+			t.codes, t.spanWorker = nil, nil
+			return
+		}
+		var all []string
+		for w := range f.workers {
+			all = append(all, values(int32(w))...)
+		}
+		slices.Sort(all)
+		all = slices.Compact(all)
+		if len(all) == 0 {
+			all = []string{""} // a missing cell's code 0 names something
+		}
+		remaps := make([][]uint32, len(f.workers))
+		for w := range f.workers {
+			vals := values(int32(w))
+			remap := make([]uint32, len(vals))
+			for i, v := range vals {
+				at, _ := slices.BinarySearch(all, v)
+				remap[i] = uint32(at)
+			}
+			remaps[w] = remap
+		}
+		t.eachCodedSpan(f.spans, func(lo, hi int, w int32) {
+			remap := remaps[w]
+			nas := t.nas.Load()
+			for r := lo; r < hi; r++ {
+				if nas == nil || !(*nas)[r] {
+					t.codes[r] = remap[t.codes[r]]
+				}
+			}
+		})
+		t.dict, t.spanWorker = all, nil
+	})
+}
+
+// eachCodedSpan calls fn for the rows of each span t's workers coded, with
+// the worker, on every core.
+func (t *target) eachCodedSpan(spans []span, fn func(lo, hi int, w int32)) {
+	parallel.For(len(spans), func(k int) {
+		if w := t.spanWorker[k]; w >= 0 {
+			fn(spans[k].row, spans[k].row+spans[k].rows, w)
+		}
+	})
+}
+
 // widen is pass 4: columns whose values did not all fit their provisional
 // kind are allocated in their final kind and parsed again, alone.
 func (f *fill) widen(ctx context.Context, workers int) error {
@@ -700,6 +882,7 @@ func (f *fill) widen(ctx context.Context, workers int) error {
 	for j, t := range f.cols {
 		final := joinKinds(t.kind, t.misfit)
 		switch {
+		case t.skip:
 		case final == kindNA: // nothing but missing values: no need to read them again
 			t.alloc(kindString, f.rows)
 			for row := range f.rows {
@@ -756,36 +939,28 @@ func (f *fill) missingDates() {
 		if t.kind != kindString || !t.tokens.Load() {
 			return
 		}
-		text := func(i int) (string, bool) {
-			if t.gota {
-				return t.cstrs[i].V, !t.cstrs[i].NA
-			}
-			if nas := t.nas.Load(); nas != nil && (*nas)[i] {
-				return "", false
-			}
-			return t.strs[i], true
-		}
 		// Whether the other cells are all dates first: a text column
 		// stops at its first cell that is no date.
 		layout, dates := "", 0
-		for i := range t.rows {
-			s, ok := text(i)
-			if !ok || f.na.hasString(s) {
-				continue
+		t.eachValue(func(s string) bool {
+			if f.na.hasString(s) {
+				return true
 			}
 			_, l, good := frame.ParseDateLayout(s, layout)
 			if !good {
-				return
+				dates = 0
+				return false
 			}
 			layout = l
 			dates++
-		}
+			return true
+		})
 		if dates == 0 {
 			return
 		}
 		var tokens []int
 		for i := range t.rows {
-			if s, ok := text(i); ok && f.na.hasString(s) {
+			if s, ok := t.text(i); ok && f.na.hasString(s) {
 				tokens = append(tokens, i)
 			}
 		}
@@ -793,6 +968,48 @@ func (f *fill) missingDates() {
 			t.setNA(i)
 		}
 	})
+}
+
+// text is cell i of the text column t, false when missing.
+func (t *target) text(i int) (string, bool) {
+	if t.gota {
+		return t.cstrs[i].V, !t.cstrs[i].NA
+	}
+	if nas := t.nas.Load(); nas != nil && (*nas)[i] {
+		return "", false
+	}
+	if t.codes != nil {
+		return t.dict[t.codes[i]], true
+	}
+	return t.strs[i], true
+}
+
+// eachValue calls fn with the present values of the text column t until
+// it returns false: a coded column's distinct values (its dictionary,
+// settled), every present cell of another.
+func (t *target) eachValue(fn func(s string) bool) {
+	if t.codes != nil {
+		if len(t.dict) == 1 && t.dict[0] == "" && t.everyCellMissing() {
+			return // the dictionary of a column with no value
+		}
+		for _, s := range t.dict {
+			if !fn(s) {
+				return
+			}
+		}
+		return
+	}
+	for i := range t.rows {
+		if s, ok := t.text(i); ok && !fn(s) {
+			return
+		}
+	}
+}
+
+// everyCellMissing reports whether no cell of t is present.
+func (t *target) everyCellMissing() bool {
+	nas := t.nas.Load()
+	return nas == nil && t.rows == 0 || nas != nil && !slices.Contains(*nas, false)
 }
 
 // parseInput runs the passes; the columns are gota's cells when o.gota.
@@ -818,14 +1035,22 @@ func parseInput(ctx context.Context, in input, o *options, rep *Report) (parsed,
 	}
 	f := &fill{work: &o.work, in: in, delim: l.delim, spans: spans, rows: rows, ncols: len(l.names), na: newNASet(o.na)}
 	huge := hugepage.NewBudget(hugepage.LoadBudget)
+	skip := o.skipped(l.names)
 	for j := range len(l.names) + maxExtraColumns {
-		t := &target{gota: o.gota, huge: huge}
+		t := &target{gota: o.gota, huge: huge, skip: j < len(skip) && skip[j]}
+		k := kindNA
 		switch {
 		case o.text[j]:
-			t.alloc(kindString, rows)
-			t.asText = true
-		case j < len(l.kinds) && l.kinds[j] != kindNA:
-			t.alloc(l.kinds[j], rows)
+			k, t.asText = kindString, true
+		case j < len(l.kinds):
+			k = l.kinds[j]
+		}
+		switch {
+		case t.skip:
+		case k == kindString && !t.gota && j < len(l.names):
+			t.allocCoded(rows, len(spans))
+		case k != kindNA:
+			t.alloc(k, rows)
 		}
 		f.cols = append(f.cols, t)
 	}
@@ -835,6 +1060,7 @@ func parseInput(ctx context.Context, in input, o *options, rep *Report) (parsed,
 	if err := f.parseAll(ctx, o.workers); err != nil {
 		return parsed{}, err
 	}
+	f.settle()
 	f.cols = f.cols[:max(f.width, f.ncols)]
 	if err := o.checkCells(rows, len(f.cols), 0); err != nil {
 		return parsed{}, err
@@ -864,6 +1090,27 @@ func parseInput(ctx context.Context, in input, o *options, rep *Report) (parsed,
 	}
 	o.work.finish()
 	return parsed{cols: f.cols, names: names, rows: rows}, nil
+}
+
+// skipped marks the header's columns WithColumns leaves out: none when it
+// was not given, or names one the header does not hold.
+func (o *options) skipped(header []string) []bool {
+	if len(o.only) == 0 {
+		return nil
+	}
+	names := uniqueNames(slices.Clone(header))
+	skip := make([]bool, len(names))
+	for j := range skip {
+		skip[j] = true
+	}
+	for _, want := range o.only {
+		j := slices.Index(names, want)
+		if j < 0 {
+			return nil
+		}
+		skip[j] = false
+	}
+	return skip
 }
 
 // rowsHave is "1 row has" or "N rows have", for the warnings.

@@ -26,38 +26,31 @@ func (f *fill) writtenNumbers() []int {
 		if t.kind != kindString || t.asText {
 			return
 		}
-		text := func(i int) (string, bool) {
-			if t.gota {
-				return t.cstrs[i].V, !t.cstrs[i].NA
-			}
-			if nas := t.nas.Load(); nas != nil && (*nas)[i] {
-				return "", false
-			}
-			return t.strs[i], true
-		}
-		present, integral := 0, true
-		for i := range t.rows {
-			s, ok := text(i)
-			if !ok || f.na.hasString(s) {
-				continue
+		present, integral, numbers := 0, true, true
+		t.eachValue(func(s string) bool {
+			if f.na.hasString(s) {
+				return true
 			}
 			if hasLeadingZero([]byte(s)) {
-				return
+				numbers = false
+				return false
 			}
 			v, whole, ok := frame.ParseWrittenNumber(s)
 			if !ok {
-				return
+				numbers = false
+				return false
 			}
 			present++
 			integral = integral && whole && math.Abs(v) <= 1<<53
-		}
-		if present == 0 {
+			return true
+		})
+		if !numbers || present == 0 {
 			return
 		}
 		cells := make([]string, t.rows)
 		na := make([]bool, t.rows)
 		for i := range t.rows {
-			s, ok := text(i)
+			s, ok := t.text(i)
 			cells[i], na[i] = s, !ok || f.na.hasString(s)
 		}
 		k := kindFloat

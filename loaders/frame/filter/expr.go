@@ -741,7 +741,7 @@ func (p *filterParser) columnNode(t token) (vnode, error) {
 	case series.Bool:
 		n.kind, n.b = kindBool, func(i int) (bool, bool) { return c.Bools[i], present(i) }
 	default:
-		n.kind, n.s = kindText, func(i int) (string, bool) { return c.Strs[i], present(i) }
+		n.kind, n.s = kindText, func(i int) (string, bool) { return c.Str(i), present(i) }
 		if inst, ok := frame.InstantsOf(c); ok {
 			n.kind = kindDate
 			n.d = func(i int) (time.Time, bool) {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -657,7 +658,25 @@ func (p *filterParser) textTest(left operand, op token, compile func(string) (fu
 	}
 	c := *left.col
 	n := rowNode(func(i int) bool { return !c.NA(i) && match(c.Text(i)) })
-	if c.Type == series.String {
+	switch {
+	case c.Coded():
+		// Each text of the dictionary is matched once, by the first chunk
+		// that needs the answers.
+		var once sync.Once
+		var answers []bool
+		n.vec = func(lo, hi int, out []bool) {
+			once.Do(func() {
+				answers = make([]bool, len(c.Dict))
+				for code, v := range c.Dict {
+					answers[code] = match(v)
+				}
+			})
+			nas := nasOf(c, lo, hi)
+			for i, code := range c.Codes[lo:hi] {
+				out[i] = answers[code] && (nas == nil || !nas[i])
+			}
+		}
+	case c.Type == series.String:
 		n.vec = func(lo, hi int, out []bool) {
 			cells := c.Strs[lo:hi]
 			var nas []bool
@@ -756,11 +775,53 @@ func (p *filterParser) compare(l operand, op token, r operand) (node, error) {
 		return n, err
 	}
 	lv, rv := strValue(l), strValue(r)
-	return rowNode(func(i int) bool {
+	n := rowNode(func(i int) bool {
 		a, okA := lv(i)
 		b, okB := rv(i)
 		return okA && okB && test(strings.Compare(a, b))
-	}), nil
+	})
+	if vec := textKernel(l, r, test); vec != nil {
+		n.vec = vec
+	}
+	return n, nil
+}
+
+// textKernel is the vector form of a comparison of a text column with a
+// string, or nil for other operands. A coded column compares codes: its
+// dictionary is sorted, so where the string falls in it (a binary search,
+// once) decides the test for every code below, at and above that place.
+func textKernel(l, r operand, test func(int) bool) func(lo, hi int, out []bool) {
+	col, lit, sign := l, r, 1
+	if col.col == nil {
+		col, lit, sign = r, l, -1
+	}
+	if col.col == nil || lit.col != nil || col.col.Type != series.String || col.col.Written != nil {
+		return nil
+	}
+	c, v := *col.col, lit.str
+	if c.Coded() {
+		at, found := slices.BinarySearch(c.Dict, v)
+		below, equal, above := test(-sign), found && test(0), test(sign)
+		return func(lo, hi int, out []bool) {
+			nas := nasOf(c, lo, hi)
+			for i, code := range c.Codes[lo:hi] {
+				ok := above
+				switch {
+				case int(code) < at:
+					ok = below
+				case int(code) == at && found:
+					ok = equal
+				}
+				out[i] = ok && (nas == nil || !nas[i])
+			}
+		}
+	}
+	return func(lo, hi int, out []bool) {
+		nas := nasOf(c, lo, hi)
+		for i, s := range c.Strs[lo:hi] {
+			out[i] = (nas == nil || !nas[i]) && test(sign*strings.Compare(s, v))
+		}
+	}
 }
 
 // dateCompare compares as instants when a side is a text column of dates

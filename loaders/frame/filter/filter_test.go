@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread/csvreadtest"
 	"github.com/hitmiss/hitmiss/loaders/loadertest"
 )
@@ -97,14 +98,38 @@ func TestFilterKernelsAgreeWithRows(t *testing.T) {
 	tests := []string{"i > 3", "3 > i", "i = 0", "i != 0", "i <= -5", "i >= 19", "f < 1", "f == 30", "f != 0",
 		"f is na", "s is not na", "i is na", `s contains "an"`, `s contains "KAN"`, `s contains "ær"`, `s contains ""`,
 		`s ~ "^S"`, `s = "Seattle"`, `s < "b"`, "flag = 1", "not i > 0", "i > 0 and f > 0", "i > 18 and s contains 'san'",
-		"i > -19 or f is na", "i < -19 or s = 'KELVIN'", "not (i > 0 or f < 0) and s is not na", "1 < 2", "i > f", `"a" contains "A"`}
+		"i > -19 or f is na", "i < -19 or s = 'KELVIN'", "not (i > 0 or f < 0) and s is not na", "1 < 2", "i > f", `"a" contains "A"`,
+		`s >= "SAN JOSE"`, `s > "SAN"`, `"m" > s`, `s = "absent"`, `s != "Ærø"`, `s <= "NA"`, `s ~ "an$"`}
+	// The text column as one string a cell and coded (frame.Encoded).
+	plain := frame.TableOf(df)
+	cols := plain.Columns()
+	for j, c := range cols {
+		cols[j] = frame.Encoded(c)
+	}
+	coded := frame.NewTable(cols, plain.Nrow())
+	if c, _ := coded.Column("s"); !c.Coded() {
+		t.Fatal("column s is not coded")
+	}
 	for _, expr := range tests {
 		p, err := CompileFrame(expr, df)
 		if err != nil {
 			t.Fatalf("%s: %v", expr, err)
 		}
-		if got, want := fmt.Sprint(p.Rows()), fmt.Sprint(matching(p, df.Nrow())); got != want {
+		want := fmt.Sprint(matching(p, df.Nrow()))
+		if got := fmt.Sprint(p.Rows()); got != want {
 			t.Errorf("%s: vector and row evaluation differ", expr)
+		}
+		for form, tab := range map[string]*frame.Table{"plain": plain, "coded": coded} {
+			p, err := Compile(expr, tab)
+			if err != nil {
+				t.Fatalf("%s (%s): %v", expr, form, err)
+			}
+			if got := fmt.Sprint(p.Rows()); got != want {
+				t.Errorf("%s: the %s table's vector evaluation differs from the frame's rows", expr, form)
+			}
+			if got := fmt.Sprint(matching(p, df.Nrow())); got != want {
+				t.Errorf("%s: the %s table's row evaluation differs from the frame's", expr, form)
+			}
 		}
 	}
 	// The ASCII fast path of contains agrees with lower-casing, also on text

@@ -99,3 +99,66 @@ func IntRanks(c frame.Column, desc bool) (ranks []int, bound int, ok bool) {
 	})
 	return ranks, missing + 1, true
 }
+
+// CodeRanks ranks a coded text column's cells by their codes, which order
+// as their texts do (the dictionary is sorted), without a sort: ok is false
+// for any other column. Missing cells rank last in either direction.
+func CodeRanks(c frame.Column, desc bool) (ranks []int, bound int, ok bool) {
+	if !c.Coded() {
+		return nil, 0, false
+	}
+	last := len(c.Dict) - 1
+	missing := len(c.Dict)
+	ranks = make([]int, len(c.Codes))
+	parallel.Chunks(len(ranks), func(a, b int) {
+		for i := a; i < b; i++ {
+			switch code := int(c.Codes[i]); {
+			case c.NA(i):
+				ranks[i] = missing
+			case desc:
+				ranks[i] = last - code
+			default:
+				ranks[i] = code
+			}
+		}
+	})
+	return ranks, missing + 1, true
+}
+
+// CodeRanksBy ranks a coded text column's cells by a key of each code
+// rather than its text: the codes present are sorted once by compare (equal
+// keys share a rank), and each cell takes its code's rank, without a sort
+// of the rows. Missing cells rank last in either direction.
+func CodeRanksBy(c frame.Column, compare func(a, b uint32) int, desc bool) (ranks []int, bound int) {
+	counts, _ := frame.CodeCounts(c)
+	var codes []uint32
+	for code, n := range counts {
+		if n > 0 {
+			codes = append(codes, uint32(code))
+		}
+	}
+	slices.SortFunc(codes, compare)
+	rank := make([]int, len(c.Dict))
+	r := 0
+	for k, code := range codes {
+		if k > 0 && compare(codes[k-1], code) != 0 {
+			r++
+		}
+		rank[code] = r
+	}
+	last, missing := r, r+1
+	ranks = make([]int, len(c.Codes))
+	parallel.Chunks(len(ranks), func(a, b int) {
+		for i := a; i < b; i++ {
+			switch code := c.Codes[i]; {
+			case c.NA(i):
+				ranks[i] = missing
+			case desc:
+				ranks[i] = last - rank[code]
+			default:
+				ranks[i] = rank[code]
+			}
+		}
+	})
+	return ranks, missing + 1
+}

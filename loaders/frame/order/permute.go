@@ -72,6 +72,10 @@ func (p *permPlan) apply(c frame.Column) frame.Column {
 	case series.Bool:
 		out.Bools = permuteValues(c.Bools, p)
 	default:
+		if c.Coded() {
+			out.Codes, out.Dict = permuteValues(c.Codes, p), c.Dict
+			break
+		}
 		out.Strs = permuteValues(c.Strs, p)
 	}
 	if c.Written != nil {

@@ -80,7 +80,11 @@ func sortColumn(c frame.Column, desc, withCells bool) (order []int, sorted frame
 	case series.Bool:
 		pairs, missing = appendKeyed(pairs, c.Bools, c.NAs, func(_ int, v bool) uint64 { return uint64(b2i(v)) ^ flip })
 	default:
-		if ranks, r, ok := stringRanks(c.Strs, c.NAs); ok {
+		if c.Coded() {
+			// The dictionary is sorted: a code is its text's rank.
+			byRank = c.Dict
+			pairs, missing = appendKeyed(pairs, c.Codes, c.NAs, func(_ int, v uint32) uint64 { return uint64(v) ^ flip })
+		} else if ranks, r, ok := stringRanks(c.Strs, c.NAs); ok {
 			byRank = r
 			defer uint32Scratch.put(ranks)
 			pairs, missing = appendKeyed(pairs, c.Strs, c.NAs, func(i int, _ string) uint64 { return uint64(ranks[i]) ^ flip })
@@ -143,6 +147,13 @@ func sortColumn(c frame.Column, desc, withCells bool) (order []int, sorted frame
 			return k^flip == 1
 		})
 	default:
+		if c.Coded() {
+			sorted.Dict = c.Dict
+			sorted.Codes = decodeValues(pairs, missing, c.Codes, func(k uint64, _ int) uint32 {
+				return uint32(k ^ flip)
+			})
+			break
+		}
 		sorted.Strs = decodeValues(pairs, missing, c.Strs, func(k uint64, _ int) string {
 			return byRank[k^flip]
 		})

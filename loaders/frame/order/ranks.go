@@ -22,6 +22,10 @@ func Ranks(c frame.Column, sorted []int) []int {
 	case series.Bool:
 		rankBy(c, sorted, ranks, c.Bools, func(a, b bool) bool { return a == b })
 	default:
+		if c.Coded() {
+			rankBy(c, sorted, ranks, c.Codes, func(a, b uint32) bool { return a == b })
+			break
+		}
 		rankBy(c, sorted, ranks, c.Strs, func(a, b string) bool { return a == b })
 	}
 	return ranks

@@ -210,7 +210,7 @@ func maxID(ids []uint32) uint32 {
 func keyIDs(c frame.Column) []uint32 {
 	switch c.Type {
 	case series.String:
-		ids, _ := TextIDs(c.Strs, c.NAs)
+		ids, _ := TextIDs(c)
 		return ids
 	case series.Int:
 		return valueIDs(c.Ints, c.NAs)
@@ -258,7 +258,7 @@ func groupOrder(keyCols []frame.Column, firstRow []int) []int {
 			var d int
 			switch c.Type {
 			case series.String:
-				d = strings.Compare(c.Strs[ra], c.Strs[rb])
+				d = strings.Compare(c.Str(ra), c.Str(rb))
 			case series.Int:
 				d = cmp.Compare(c.Ints[ra], c.Ints[rb])
 			case series.Float:
@@ -282,7 +282,7 @@ func pickRows(c frame.Column, firstRow, perm []int, name string) frame.Column {
 	case series.String:
 		out.Strs = make([]string, len(perm))
 		for i, g := range perm {
-			out.Strs[i] = c.Strs[firstRow[g]]
+			out.Strs[i] = c.Str(firstRow[g])
 		}
 	case series.Int:
 		out.Ints = make([]int, len(perm))

@@ -62,9 +62,9 @@ func axisValues(c frame.Column, rows frame.RowSet) (vals []float64, ok []bool, d
 			continue
 		}
 		if dates {
-			t, good := frame.ParseDate(c.Strs[r])
+			t, good := frame.ParseDate(c.Str(r))
 			if !good {
-				return nil, nil, false, fmt.Errorf("column %q is text and %q is not a date (use a numeric or date column)", c.Name, c.Strs[r])
+				return nil, nil, false, fmt.Errorf("column %q is text and %q is not a date (use a numeric or date column)", c.Name, c.Str(r))
 			}
 			vals[i], ok[i] = float64(t.Unix()), true
 			continue

@@ -39,6 +39,15 @@ func ColumnStatsOf(c frame.Column) ColumnStats {
 	case series.Bool:
 		numericStats(&st, c, c.Bools, func(v bool) float64 { return float64(b2i(v)) }, func(v bool) bool { return v })
 	default:
+		if c.Coded() {
+			counts, na := frame.CodeCounts(c)
+			st.NA = na
+			for _, n := range counts {
+				st.Distinct += b2i(n > 0)
+			}
+			st.Distinct = min(st.Distinct, distinctCap)
+			break
+		}
 		st.NA, st.Distinct = distinct(c.Strs, c.NAs, func(v string) string { return v })
 	}
 	return st

@@ -49,7 +49,7 @@ func ValueCounts(c frame.Column, limit int) []ValueCount {
 	counts := map[string]int{}
 	switch c.Type {
 	case series.String:
-		parts, na := stringCounts(c.Strs, c.NAs)
+		parts, na := stringCounts(c)
 		for _, m := range parts {
 			for v, n := range m {
 				counts[v] += n

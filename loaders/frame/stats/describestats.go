@@ -22,7 +22,10 @@ var describeCounts = []string{"count", "missing", "distinct", "mode"}
 // least and greatest values, read from the distinct values counted rather
 // than from every cell.
 func textCounts(c frame.Column) (count, missing, distinct int, mode, lo, hi string) {
-	parts, na := stringCounts(c.Strs, c.NAs)
+	if c.Coded() {
+		return codedCounts(c)
+	}
+	parts, na := stringCounts(c)
 	mode, _, distinct = modeOf(parts)
 	first := true
 	for v := range parts[0] { // modeOf merged the parts into the first
@@ -33,6 +36,30 @@ func textCounts(c frame.Column) (count, missing, distinct int, mode, lo, hi stri
 			hi = v
 		}
 		first = false
+	}
+	return c.Len() - na, na, distinct, mode, lo, hi
+}
+
+// codedCounts is textCounts of a coded column, from its count of each
+// code: the dictionary is sorted, so the least and greatest values are the
+// first and last codes counted, and the first code of the greatest count
+// is the smallest value of a tie.
+func codedCounts(c frame.Column) (count, missing, distinct int, mode, lo, hi string) {
+	counts, na := frame.CodeCounts(c)
+	best, first := 0, true
+	for code, n := range counts {
+		if n == 0 {
+			continue
+		}
+		distinct++
+		v := c.Dict[code]
+		if first {
+			lo, first = v, false
+		}
+		hi = v
+		if n > best {
+			mode, best = v, n
+		}
 	}
 	return c.Len() - na, na, distinct, mode, lo, hi
 }
@@ -172,7 +199,7 @@ func minMaxDates(c frame.Column) (lo, hi string, ok bool) {
 	if !isDate || keys == nil {
 		return "", "", false
 	}
-	less := func(a, b int) bool { return keys.Strs[a] < keys.Strs[b] }
+	less := func(a, b int) bool { return keys.Str(a) < keys.Str(b) }
 	if keys.Type == series.Int {
 		less = func(a, b int) bool { return keys.Ints[a] < keys.Ints[b] }
 	}
@@ -189,5 +216,5 @@ func minMaxDates(c frame.Column) (lo, hi string, ok bool) {
 		}
 		first = false
 	}
-	return c.Strs[lowRow], c.Strs[highRow], true
+	return c.Str(lowRow), c.Str(highRow), true
 }

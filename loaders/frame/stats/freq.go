@@ -75,7 +75,7 @@ func ColumnFrequency(c frame.Column) Freq {
 	switch c.Type {
 	case series.String:
 		var parts []map[string]int
-		parts, na = stringCounts(c.Strs, c.NAs)
+		parts, na = stringCounts(c)
 		for v, n := range mergeCounts(parts) {
 			add(v, n)
 		}

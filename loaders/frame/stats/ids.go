@@ -3,6 +3,8 @@ package stats
 import (
 	"unsafe"
 
+	"github.com/hitmiss/hitmiss/loaders/frame"
+
 	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
 )
 
@@ -33,7 +35,11 @@ type idMemo struct {
 // vals, missing cells flagged in nas, which may be nil): ids[i] is the
 // index in values of cell i's value, missingID for a missing cell. values
 // are in order of first appearance.
-func TextIDs(vals []string, nas []bool) (ids []uint32, values []string) {
+func TextIDs(c frame.Column) (ids []uint32, values []string) {
+	if c.Coded() {
+		return codedIDs(c)
+	}
+	vals, nas := c.Strs, c.NAs
 	n := len(vals)
 	ids = make([]uint32, n)
 	parts := parallel.Parts(n)
@@ -132,7 +138,18 @@ func (nb *numberer) id(v string) uint32 {
 // stringCounts is countParts of a text column, each part numbering its
 // values (numberer) and counting them in an array, so that a column of
 // repeated, interned values costs an address lookup a cell, not a map's.
-func stringCounts(vals []string, nas []bool) ([]map[string]int, int) {
+func stringCounts(c frame.Column) ([]map[string]int, int) {
+	if c.Coded() {
+		counts, na := frame.CodeCounts(c)
+		m := map[string]int{}
+		for code, n := range counts {
+			if n > 0 {
+				m[c.Dict[code]] = n
+			}
+		}
+		return []map[string]int{m}, na
+	}
+	vals, nas := c.Strs, c.NAs
 	parts := parallel.Parts(len(vals))
 	maps := make([]map[string]int, parts)
 	missing := make([]int, parts)
@@ -162,4 +179,64 @@ func stringCounts(vals []string, nas []bool) ([]map[string]int, int) {
 		na += n
 	}
 	return maps, na
+}
+
+// codedIDs is TextIDs of a coded column: its codes renumbered in order of
+// first appearance, an array lookup a cell.
+func codedIDs(c frame.Column) (ids []uint32, values []string) {
+	n := len(c.Codes)
+	ids = make([]uint32, n)
+	parts := parallel.Parts(n)
+	orders := make([][]uint32, parts) // each chunk's codes in order of first appearance
+	parallel.For(parts, func(w int) {
+		lo, hi := parallel.Range(w, parts, n)
+		local := make([]uint32, len(c.Dict))
+		for i := range local {
+			local[i] = missingID
+		}
+		var order []uint32
+		for i := lo; i < hi; i++ {
+			if c.NA(i) {
+				ids[i] = missingID
+				continue
+			}
+			code := c.Codes[i]
+			id := local[code]
+			if id == missingID {
+				id = uint32(len(order))
+				local[code] = id
+				order = append(order, code)
+			}
+			ids[i] = id
+		}
+		orders[w] = order
+	})
+	global := make([]uint32, len(c.Dict))
+	for i := range global {
+		global[i] = missingID
+	}
+	remaps := make([][]uint32, parts)
+	for w, order := range orders {
+		remap := make([]uint32, len(order))
+		for id, code := range order {
+			if global[code] == missingID {
+				global[code] = uint32(len(values))
+				values = append(values, c.Dict[code])
+			}
+			remap[id] = global[code]
+		}
+		remaps[w] = remap
+	}
+	if parts > 1 {
+		parallel.For(parts, func(w int) {
+			lo, hi := parallel.Range(w, parts, n)
+			remap := remaps[w]
+			for i, id := range ids[lo:hi] {
+				if id != missingID {
+					ids[lo+i] = remap[id]
+				}
+			}
+		})
+	}
+	return ids, values
 }

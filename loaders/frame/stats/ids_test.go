@@ -5,7 +5,17 @@ import (
 	"maps"
 	"strings"
 	"testing"
+
+	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
 )
+
+// textForms is a text column held both ways a reader may hold it: a
+// string a cell, and coded (frame.Encoded).
+func textForms(c frame.Column) map[string]frame.Column {
+	return map[string]frame.Column{"plain": c, "coded": frame.Encoded(c)}
+}
 
 // Ids number values in order of first appearance across the chunks the
 // cores take, equal text gets one id whether or not its bytes are shared,
@@ -25,28 +35,31 @@ func TestTextIDsAcrossChunks(t *testing.T) {
 			vals[i] = shared[(i/70000)%3]
 		}
 	}
-	ids, values := TextIDs(vals, nas)
-	seen := map[string]uint32{}
-	var order []string
-	for i, v := range vals {
-		if nas[i] {
-			if ids[i] != missingID {
-				t.Fatalf("cell %d is missing, id %d", i, ids[i])
+	plain := frame.Column{Type: series.String, Strs: vals, NAs: nas}
+	for form, col := range textForms(plain) {
+		ids, values := TextIDs(col)
+		seen := map[string]uint32{}
+		var order []string
+		for i, v := range vals {
+			if nas[i] {
+				if ids[i] != missingID {
+					t.Fatalf(form+": cell %d is missing, id %d", i, ids[i])
+				}
+				continue
 			}
-			continue
+			id, ok := seen[v]
+			if !ok {
+				id = uint32(len(order))
+				seen[v] = id
+				order = append(order, v)
+			}
+			if ids[i] != id || values[ids[i]] != v {
+				t.Fatalf(form+": cell %d (%q): id %d, want %d", i, v, ids[i], id)
+			}
 		}
-		id, ok := seen[v]
-		if !ok {
-			id = uint32(len(order))
-			seen[v] = id
-			order = append(order, v)
+		if fmt.Sprint(values) != fmt.Sprint(order) {
+			t.Errorf(form+": values %v, want %v", values, order)
 		}
-		if ids[i] != id || values[ids[i]] != v {
-			t.Fatalf("cell %d (%q): id %d, want %d", i, v, ids[i], id)
-		}
-	}
-	if fmt.Sprint(values) != fmt.Sprint(order) {
-		t.Errorf("values %v, want %v", values, order)
 	}
 }
 
@@ -88,14 +101,17 @@ func TestStringCountsAgreeWithAMap(t *testing.T) {
 			want[v]++
 		}
 	}
-	parts, na := stringCounts(vals, nas)
-	got := map[string]int{}
-	for _, p := range parts {
-		for v, k := range p {
-			got[v] += k
+	plain := frame.Column{Type: series.String, Strs: vals, NAs: nas}
+	for form, col := range textForms(plain) {
+		parts, na := stringCounts(col)
+		got := map[string]int{}
+		for _, p := range parts {
+			for v, k := range p {
+				got[v] += k
+			}
 		}
-	}
-	if na != wantNA || !maps.Equal(got, want) {
-		t.Fatalf("stringCounts = %v, %d missing; want %v, %d", got, na, want, wantNA)
+		if na != wantNA || !maps.Equal(got, want) {
+			t.Fatalf(form+": stringCounts = %v, %d missing; want %v, %d", got, na, want, wantNA)
+		}
 	}
 }

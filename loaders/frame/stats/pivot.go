@@ -232,7 +232,7 @@ func keyOrder(c frame.Column, first []int, used map[uint32]bool) []uint32 {
 		ra, rb := first[a], first[b]
 		switch c.Type {
 		case series.String:
-			return strings.Compare(c.Strs[ra], c.Strs[rb])
+			return strings.Compare(c.Str(ra), c.Str(rb))
 		case series.Int:
 			return cmp.Compare(c.Ints[ra], c.Ints[rb])
 		case series.Float:

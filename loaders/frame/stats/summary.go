@@ -93,7 +93,7 @@ func summarize(c frame.Column) Summary {
 			s.Top, s.Freq = "False", falses
 		}
 	default:
-		ids, values := TextIDs(c.Strs, c.NAs)
+		ids, values := TextIDs(c)
 		counts := idCounts(ids, len(values))
 		for id, n := range counts {
 			s.Count += n

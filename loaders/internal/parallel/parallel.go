@@ -41,3 +41,13 @@ func Range(w, parts, n int) (lo, hi int) {
 	per := (n + parts - 1) / parts
 	return min(w*per, n), min((w+1)*per, n)
 }
+
+// Chunks runs fn over [0, n) in Parts(n) contiguous ranges, in parallel.
+func Chunks(n int, fn func(lo, hi int)) {
+	parts := Parts(n)
+	if parts == 1 {
+		fn(0, n)
+		return
+	}
+	For(parts, func(w int) { fn(Range(w, parts, n)) })
+}
