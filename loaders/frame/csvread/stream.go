@@ -363,7 +363,7 @@ type target struct {
 	// of its values (intern.Dict), made one sorted dictionary when the
 	// pass ends (fill.settle), while its values repeat; spanWorker[k] is
 	// the worker that coded span k, -1 when the span was read as
-	// strings. A worker that finds the column mostly unique (codedUnique)
+	// strings. A worker that finds the column mostly unique (codedMin, codedMax)
 	// flips it: strs is made, and spans from then on are read as strings.
 	codes      []uint32
 	dict       []string
