@@ -55,7 +55,7 @@ func CodeDates(c Column) (d Instants, iso, ok bool) {
 	if !c.Coded() {
 		return Instants{}, false, false
 	}
-	first := firstRows(c)
+	first := FirstRows(c)
 	order := make([]uint32, 0, len(first))
 	for code, row := range first {
 		if row >= 0 {
@@ -87,9 +87,9 @@ func CodeDates(c Column) (d Instants, iso, ok bool) {
 	return d, iso, true
 }
 
-// firstRows is, for each code of c, the first row whose present cell
-// holds it (-1: none), found a part of the rows per core.
-func firstRows(c Column) []int {
+// FirstRows is, for each code of the coded column c, the first row whose
+// present cell holds it (-1: none), found a part of the rows per core.
+func FirstRows(c Column) []int {
 	n := len(c.Codes)
 	parts := parallel.Parts(n)
 	per := make([][]int, parts)

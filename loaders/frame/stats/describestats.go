@@ -195,6 +195,9 @@ func countRows(count, missing, distinct int, mode string) []string {
 // non-ISO dates (frame.DetectDates), in time, shown as the file has them; ok is
 // false for other columns, whose text order (ISO dates included) is right.
 func minMaxDates(c frame.Column) (lo, hi string, ok bool) {
+	if c.Coded() {
+		return codedMinMaxDates(c)
+	}
 	keys, isDate := frame.DetectDates(c)
 	if !isDate || keys == nil {
 		return "", "", false
@@ -217,4 +220,34 @@ func minMaxDates(c frame.Column) (lo, hi string, ok bool) {
 		first = false
 	}
 	return c.Str(lowRow), c.Str(highRow), true
+}
+
+// codedMinMaxDates is minMaxDates of a coded column, from its dictionary's
+// instants (frame.CodeDates): of the texts of one instant, the one whose
+// first row comes first, as a pass over the rows finds it.
+func codedMinMaxDates(c frame.Column) (lo, hi string, ok bool) {
+	d, iso, isDate := frame.CodeDates(c)
+	if !isDate || iso {
+		return "", "", false
+	}
+	first := frame.FirstRows(c)
+	low, high := -1, -1
+	for code, row := range first {
+		if row < 0 {
+			continue
+		}
+		if low < 0 {
+			low, high = code, code
+			continue
+		}
+		switch cmp := d.CompareCells(code, d, low); {
+		case cmp < 0, cmp == 0 && row < first[low]:
+			low = code
+		}
+		switch cmp := d.CompareCells(code, d, high); {
+		case cmp > 0, cmp == 0 && row < first[high]:
+			high = code
+		}
+	}
+	return c.Dict[low], c.Dict[high], true
 }

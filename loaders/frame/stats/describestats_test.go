@@ -164,11 +164,17 @@ func TestDescribeModeTiesTakeTheSmallest(t *testing.T) {
 	}
 }
 
+// The least and greatest dates are by time, not text, whether the column
+// holds a string a cell or is coded; of two texts of one instant, the one
+// of the first row.
 func TestDescribeDatesMinMaxByTime(t *testing.T) {
-	df, _ := csvreadtest.Read(t, "d\n12/1/2019\n1/15/2020\n2/3/2019\nNA\n")
-	got, _ := Describe(frame.TableOf(df))
-	if lo, hi := got.Col("d").Elem(3).String(), got.Col("d").Elem(7).String(); lo != "2/3/2019" || hi != "1/15/2020" {
-		t.Fatalf("min %s max %s, want 2/3/2019 and 1/15/2020 (by time, not text)", lo, hi)
+	df, _ := csvreadtest.Read(t, "d\n12/1/2019\n1/15/2020\n2/3/2019\nNA\n2019-02-03\n2020-01-15 00:00\n")
+	plain := frame.TableOf(df)
+	for form, c := range textForms(plain.Col(0)) {
+		got, _ := Describe(frame.NewTable([]frame.Column{c}, plain.Nrow()))
+		if lo, hi := got.Col("d").Elem(3).String(), got.Col("d").Elem(7).String(); lo != "2/3/2019" || hi != "1/15/2020" {
+			t.Fatalf("%s: min %s max %s, want 2/3/2019 and 1/15/2020 (by time, not text; the first row of a tie)", form, lo, hi)
+		}
 	}
 }
 

@@ -68,8 +68,16 @@ func TextIDs(c frame.Column) (ids []uint32, values []string) {
 		}
 		remaps[w] = remap
 	}
+	remapIDs(ids, remaps)
+	return ids, values
+}
+
+// remapIDs rewrites each part's ids (parallel.Range of parts) through the
+// part's map into one numbering, on every core.
+func remapIDs(ids []uint32, remaps [][]uint32) {
+	parts := len(remaps)
 	parallel.For(parts, func(w int) {
-		lo, hi := parallel.Range(w, parts, n)
+		lo, hi := parallel.Range(w, parts, len(ids))
 		remap := remaps[w]
 		for i, id := range ids[lo:hi] {
 			if id != missingID {
@@ -77,7 +85,6 @@ func TextIDs(c frame.Column) (ids []uint32, values []string) {
 			}
 		}
 	})
-	return ids, values
 }
 
 func nasOf(nas []bool, lo, hi int) []bool {
@@ -228,15 +235,7 @@ func codedIDs(c frame.Column) (ids []uint32, values []string) {
 		remaps[w] = remap
 	}
 	if parts > 1 {
-		parallel.For(parts, func(w int) {
-			lo, hi := parallel.Range(w, parts, n)
-			remap := remaps[w]
-			for i, id := range ids[lo:hi] {
-				if id != missingID {
-					ids[lo+i] = remap[id]
-				}
-			}
-		})
+		remapIDs(ids, remaps)
 	}
 	return ids, values
 }
