@@ -583,7 +583,18 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%s %ss", commas(n), word)
 }
 
-func strWidth(s string) int { return ansi.StringWidth(s) }
+// strWidth is how many terminal cells s takes (ansi.StringWidth). Text of
+// printable ASCII only, most of a screen drawn without colour, takes one
+// cell a byte: it is counted without ansi's parser, which reads every
+// byte through its state table, and View measures each line several times.
+func strWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' {
+			return ansi.StringWidth(s)
+		}
+	}
+	return len(s)
+}
 
 // clipStart shortens s to width cells by cutting its start: a path keeps
 // its file name (…/data/live.csv).
