@@ -187,7 +187,9 @@ const maxEventBatch = 1024
 // idleGather after its first event if no event of this session came
 // before that: another session's keys wait for the next tenth of a
 // second, this session's own reach the screen within a frame, and bring
-// with them the other sessions' events gathered so far.
+// with them the other sessions' events gathered so far. A clear is due
+// within a frame too, whoever pressed it (its events name no session):
+// every page reruns for it, and the session that cleared sees it at once.
 type eventBatch struct {
 	session string // the explorer's cache session ("" outside a room)
 	events  []cache.Event
@@ -198,7 +200,7 @@ type eventBatch struct {
 // forward if ev is this session's own.
 func (b *eventBatch) add(ev cache.Event, now time.Time) {
 	wait := idleGather
-	if ev.Session == b.session {
+	if ev.Session == b.session || ev.Kind == cache.EventCleared {
 		wait = eventGather
 	}
 	if due := now.Add(wait); len(b.events) == 0 || due.Before(b.due) {

@@ -238,3 +238,25 @@ func TestAnIdleSessionGathersAnotherSessionsKeysIntoOneRedraw(t *testing.T) {
 		t.Fatal("the idle session's own key waits more than a frame")
 	}
 }
+
+// TestAClearIsDeliveredWithinAFrameInARoom: a clear (X, Z, E, x) names no
+// session, yet it does not wait with other sessions' events: every page
+// reruns for it, the clearing session's first. It brings the events
+// gathered before it.
+func TestAClearIsDeliveredWithinAFrameInARoom(t *testing.T) {
+	b := eventBatch{session: "a"}
+	start := time.Unix(0, 0)
+	b.add(cache.Event{Kind: cache.EventHit, Func: "f", Key: "f(1)", Session: "b"}, start)
+	b.add(cache.Event{Kind: cache.EventEvicted, Func: "f", Key: "f(2)"}, start.Add(time.Millisecond))
+	if b.ready(start.Add(idleGather / 2)) {
+		t.Fatal("another session's hit and an eviction are due before a tenth of a second")
+	}
+	cleared := start.Add(idleGather / 2)
+	b.add(cache.Event{Kind: cache.EventCleared, Func: "f", Key: "f(*)", Entries: 1}, cleared)
+	if !b.ready(cleared.Add(eventGather)) {
+		t.Fatal("a clear waits more than a frame")
+	}
+	if msg := b.take(); len(msg.events) != 3 {
+		t.Fatalf("the clear's message carries %d of the 3 events gathered", len(msg.events))
+	}
+}
