@@ -40,7 +40,7 @@ rss_kib() { awk '/^VmRSS/{print $2}' "/proc/$1/status"; }
 # tmux window of 120x40, connected.
 start() {
   local n=$1 port
-  rm -f "$out/serve.log"
+  : >"$out/serve.log" # empty, not absent: the loop below may read it before the server opens it
   XDG_CONFIG_HOME="$out/config" XDG_CACHE_HOME="$out/cache" \
     "$bin" serve --open --listen 127.0.0.1:0 --no-color "$out/data.csv" 2>"$out/serve.log" &
   pid=$!

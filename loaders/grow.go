@@ -194,6 +194,10 @@ type growth struct {
 	pieces []ChunkArgs
 	end    int64 // where the next piece starts
 	text   []int // columns read as text in every piece
+	// ended: the last piece was cut at a stream's end, so its last record
+	// may have no line end (a Stat taken before the end holds it only up
+	// to its last whole record).
+	ended bool
 	// built is the source, as stat'ed, the last model was built for: when
 	// a newer one is built, that model is dropped from dataset_model,
 	// since a followed file would otherwise keep one whole table per
@@ -231,22 +235,36 @@ func pieceSource(src Source) Source {
 
 // loadGrowing reads a growing source: the pieces known, then one more for
 // whatever whole records arrived since, each through load_chunk, joined.
+// src is the source as a Stat saw it, the key of the model: the table
+// holds what that Stat saw, never bytes that arrived after it.
 func (l *Loaders) loadGrowing(ctx context.Context, src Source) (_ Loaded, _ []ChunkArgs, old *Source, _ error) {
 	g := l.growthOf(src)
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if err := g.update(src); err != nil {
+	n, tail, err := g.update(src)
+	if err != nil {
 		return Loaded{}, nil, nil, err
 	}
-	if len(g.pieces) == 0 {
+	if n == 0 && tail == nil {
 		return Loaded{}, nil, nil, ErrNoRowsYet
+	}
+	// piece is the i-th piece of src: g's first n, then its tail.
+	piece := func(i int) *ChunkArgs {
+		if i < n {
+			return &g.pieces[i]
+		}
+		return tail
+	}
+	count := n
+	if tail != nil {
+		count++
 	}
 	var stale []ChunkArgs // pieces read before a column turned out text
 	for {
 		var parts []*frame.Table
 		var rep csvread.Report
-		for i := range g.pieces {
-			p := &g.pieces[i]
+		for i := range count {
+			p := piece(i)
 			p.Text = g.text
 			if i > 0 {
 				p.Delimiter, p.Names = rep.Delimiter, parts[0].Names()
@@ -267,7 +285,11 @@ func (l *Loaders) loadGrowing(ctx context.Context, src Source) (_ Loaded, _ []Ch
 		}
 		t, retext := frame.Concat(parts)
 		if len(retext) == 0 {
-			rep.Rows, rep.Bytes = t.Nrow(), g.end
+			pieces := make([]ChunkArgs, count)
+			for i := range count {
+				pieces[i] = *piece(i)
+			}
+			rep.Rows, rep.Bytes = t.Nrow(), pieces[count-1].End
 			if g.reset {
 				rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s got shorter: read again from its start", src.Name()))
 				g.reset = false
@@ -275,13 +297,19 @@ func (l *Loaders) loadGrowing(ctx context.Context, src Source) (_ Loaded, _ []Ch
 			for _, p := range stale {
 				_ = l.LoadChunk.ClearArg(p)
 			}
-			old, g.built = g.built, &src
-			return Loaded{Report: rep, table: t}, slices.Clone(g.pieces), old, nil
+			if tail == nil && n == len(g.pieces) {
+				// The newest Stat: the model of an older one leaves
+				// dataset_model. An older Stat's model (a rerun served
+				// after a newer one) leaves the newest where it is.
+				old, g.built = g.built, &src
+			}
+			return Loaded{Report: rep, table: t}, pieces, old, nil
 		}
 		// Numbers in one piece, text in another: every piece reads those
 		// columns as text, as one read of the whole file would.
-		for _, p := range g.pieces {
-			stale = append(stale, p) // read as text below: these readings go
+		stale = append(stale, g.pieces...) // read as text below: these readings go
+		if tail != nil {
+			stale = append(stale, *tail)
 		}
 		grew := false
 		for _, j := range retext {
@@ -301,43 +329,89 @@ func (l *Loaders) loadGrowing(ctx context.Context, src Source) (_ Loaded, _ []Ch
 // waits for its first rows.
 var ErrNoRowsYet = errors.New("no whole row has arrived yet")
 
-// update adds a piece for the whole records that arrived since the last
-// piece, or starts again from the start if the source shrank.
-func (g *growth) update(src Source) error {
+// update brings g's pieces up to src, the source as a Stat saw it: a
+// piece more for the whole records that arrived since the last piece (all
+// the bytes, once the Stat saw a stream end), or all again from the start
+// if a file shrank. It returns how many of g's pieces src holds, all of
+// them but for a stream's Stat older than the pieces (see older), and the
+// piece src holds after them, if any.
+//
+// A stream is read as the Stat saw it (src.Size, src.Ended), never as it
+// is now: a model keyed by a Stat holds the rows that Stat saw, and a last
+// line the Stat saw without its line end is not a row, though the stream
+// may have ended since and made it one.
+func (g *growth) update(src Source) (int, *ChunkArgs, error) {
 	var fresh []byte
-	var ended bool
+	ended := false
 	switch {
 	case src.stream != nil:
-		data, done, _ := src.stream.state()
-		ended = done
-		fresh = data[min(g.end, int64(len(data))):]
+		all, _, _ := src.stream.state()
+		data := all[:min(max(src.Size, 0), int64(len(all)))]
+		if int64(len(data)) < g.end || (g.ended && !src.Ended) {
+			return g.older(src, data)
+		}
+		fresh, ended = data[g.end:], src.Ended
 	default:
 		if src.Size < g.end {
-			g.pieces, g.end, g.text, g.reset = nil, 0, nil, true
+			g.pieces, g.end, g.text, g.reset, g.ended = nil, 0, nil, true, false
 		}
 		if src.Size == g.end {
-			return nil
+			return len(g.pieces), nil, nil
 		}
 		if int64(src.Size)*csvread.MemoryFactor > csvread.DefaultMemoryBudget {
-			return &csvread.InputError{Input: src.Path, Problem: fmt.Sprintf("%s is more than the memory budget allows", bytesize.Human(src.Size))}
+			return 0, nil, &csvread.InputError{Input: src.Path, Problem: fmt.Sprintf("%s is more than the memory budget allows", bytesize.Human(src.Size))}
 		}
 		var err error
 		if fresh, err = readRange(src, g.end, src.Size); err != nil {
-			return err
+			return 0, nil, err
 		}
 	}
+	if p, ok := wholeRecords(src, g.end, fresh, ended); ok {
+		g.pieces = append(g.pieces, p)
+		g.end, g.ended = p.End, ended
+	}
+	return len(g.pieces), nil, nil
+}
+
+// older is update for a stream's Stat older than g's pieces: a rerun that
+// stat'ed before another was served, or a Stat before the end of a stream
+// whose last piece was cut at its end. It holds g's pieces that lie whole
+// in the bytes it saw (not the last one, if that was cut at the end and
+// this Stat did not see the end) and a piece of the whole records it saw
+// after them, kept out of g: the pieces of later Stats are still g's.
+func (g *growth) older(src Source, data []byte) (int, *ChunkArgs, error) {
+	n := len(g.pieces)
+	if g.ended && !src.Ended {
+		n--
+	}
+	for n > 0 && g.pieces[n-1].End > int64(len(data)) {
+		n--
+	}
+	var start int64
+	if n > 0 {
+		start = g.pieces[n-1].End
+	}
+	p, ok := wholeRecords(src, start, data[start:], src.Ended)
+	if !ok {
+		return n, nil, nil
+	}
+	return n, &p, nil
+}
+
+// wholeRecords is the piece of src at start made of the whole records of
+// fresh, the bytes from there: all of them when the source ended, else up
+// to the last line end (the last line may be half written). It reports
+// false when they hold no record.
+func wholeRecords(src Source, start int64, fresh []byte, ended bool) (ChunkArgs, bool) {
 	cut := len(fresh)
 	if !ended {
-		cut, _ = csvread.Cut(fresh, math.MaxInt) // whole records only: the last line may be half written
+		cut, _ = csvread.Cut(fresh, math.MaxInt)
 	}
 	if cut == 0 || len(bytes.TrimSpace(fresh[:cut])) == 0 {
-		return nil
+		return ChunkArgs{}, false
 	}
 	piece := fresh[:cut]
-	g.pieces = append(g.pieces, ChunkArgs{Source: pieceSource(src), Start: g.end, End: g.end + int64(cut),
-		Hash: contentHash(piece), _data: piece})
-	g.end += int64(cut)
-	return nil
+	return ChunkArgs{Source: pieceSource(src), Start: start, End: start + int64(cut), Hash: contentHash(piece), _data: piece}, true
 }
 
 // loadChunk parses one piece: the first with its header, the others with
@@ -429,13 +503,17 @@ var ErrStreamWhole = errors.New("read whole once it has ended (JSON lines or Par
 // Parquet) as standard input read whole, through load_csv, once it has
 // ended. It reports false for a stream of delimited text, which is read
 // in pieces.
+//
+// As a growing stream, it is read as the Stat that made src saw it (src.Size,
+// src.Ended): a Stat before the end waits, though the stream ended since.
 func (l *Loaders) streamWhole(ctx context.Context, src Source) (Loaded, bool, error) {
-	data, ended, _ := src.stream.state()
+	all, _, _ := src.stream.state()
+	data := all[:min(max(src.Size, 0), int64(len(all)))]
 	head := data[:min(len(data), 4<<10)]
 	if !parquetread.Sniff(head) && jsonlread.Sniff(head) != jsonlread.Lines {
 		return Loaded{}, false, nil
 	}
-	if !ended {
+	if !src.Ended {
 		return Loaded{}, true, fmt.Errorf("%s: %w", src.Name(), ErrStreamWhole)
 	}
 	whole := pieceSource(src)

@@ -277,3 +277,99 @@ func TestURLShowsRowsWhileDownloading(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// feed appends text to a stream, as its reader does when bytes arrive.
+func feed(s *Stream, text string) {
+	s.mu.Lock()
+	s.buf = append(s.buf, text...)
+	s.mu.Unlock()
+}
+
+// statNow is Stat that fails the test on an error.
+func statNow(t *testing.T, src Source) Source {
+	t.Helper()
+	s, err := Stat(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// A stream's model is the stream as the Stat it is asked for saw it, not
+// as it is when the model is built: bytes that arrived after the Stat are
+// not in it, and a last line without its newline is a row only in the
+// model of a Stat that saw the stream ended, never in one of a Stat taken
+// while that line could still be half written — though the stream ended
+// before the model was built. A Stat older than the rows already read (a
+// rerun that stat'ed first and was served last) gets its own rows too,
+// and leaves the newer model cached.
+func TestStreamModelIsTheStatItIsAskedFor(t *testing.T) {
+	l, _ := pipeline(t)
+	st := newStream()
+	src := Source{Kind: Stdin, Path: "-", Hash: st.id, stream: st}
+	var c calls
+	check := func(what string, snap Source, rows int, bytes int64, last string) *DatasetModel {
+		t.Helper()
+		m, err := l.Model.Get(c.ctx(), snap)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		d := m.Data()
+		got := ""
+		if d.Nrow() > 0 {
+			got = d.Col(0).Text(d.Nrow()-1) + "," + d.Col(1).Text(d.Nrow()-1)
+		}
+		if d.Nrow() != rows || m.Report.Rows != rows || m.Report.Bytes != bytes || got != last {
+			t.Fatalf("%s (size %d, ended %v): %d rows (report %d) of %d bytes, last %q; want %d rows of %d bytes, last %q",
+				what, snap.Size, snap.Ended, d.Nrow(), m.Report.Rows, m.Report.Bytes, got, rows, bytes, last)
+		}
+		if m.Source.Size != snap.Size || m.Source.Ended != snap.Ended {
+			t.Fatalf("%s: the model says size %d, ended %v; it was asked for size %d, ended %v",
+				what, m.Source.Size, m.Source.Ended, snap.Size, snap.Ended)
+		}
+		return m
+	}
+
+	feed(st, "a,b\n1,x\n2,") // 10 bytes: one whole row
+	first := statNow(t, src)
+	feed(st, "y\n3,") // 14 bytes: two whole rows, the third half written
+	half := statNow(t, src)
+	feed(st, "z") // 15 bytes: the third row's text, not yet known to be whole
+	unended := statNow(t, src)
+	st.finish(nil) // the stream ends: "3,z" is its last row
+	if first.Ended || half.Ended || unended.Ended {
+		t.Fatal("a Stat before the end says the stream ended")
+	}
+
+	check("the Stat of 14 bytes, built after the end", half, 2, 12, "2,y")
+	ended := statNow(t, src)
+	if !ended.Ended || ended.Size != 15 {
+		t.Fatalf("the Stat after the end: size %d, ended %v", ended.Size, ended.Ended)
+	}
+	check("the Stat after the end", ended, 3, 15, "3,z")
+	check("the older Stat of 10 bytes", first, 1, 8, "1,x")
+	check("the Stat of all 15 bytes before the end", unended, 2, 12, "2,y")
+	check("the Stat after the end again", ended, 3, 15, "3,z")
+	if c.count("dataset_model", cache.Hit) != 1 {
+		t.Fatalf("the model of the ended stream was not kept beside the older Stats' models: %v", c.got)
+	}
+}
+
+// A stream of JSON lines is read whole once a Stat saw it end (and then
+// refused, as standard input of JSON lines is): the model of a Stat taken
+// before the end waits, though the stream ended since.
+func TestStreamOfJSONLinesWaitsForTheStatOfItsEnd(t *testing.T) {
+	l, _ := pipeline(t)
+	st := newStream()
+	src := Source{Kind: Stdin, Path: "-", Hash: st.id, stream: st}
+	feed(st, `{"a": 1}`+"\n"+`{"a": 2}`)
+	before := statNow(t, src)
+	st.finish(nil)
+	if _, err := l.Model.Get(context.Background(), before); !errors.Is(err, ErrStreamWhole) {
+		t.Fatalf("the Stat before the end: %v, want ErrStreamWhole", err)
+	}
+	_, err := l.Model.Get(context.Background(), statNow(t, src))
+	if err == nil || errors.Is(err, ErrStreamWhole) || !strings.Contains(err.Error(), "stdin: JSON lines") {
+		t.Fatalf("the Stat after the end: %v, want the refusal of JSON lines on stdin", err)
+	}
+}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 )
 
 // barsView is the histogram of one column: a header, then one bar per
@@ -86,7 +85,7 @@ func (b *barsView) line(i int, cursor bool) string {
 		marker = "▸ "
 	}
 	head := marker + label + count
-	barW := max(b.width-ansi.StringWidth(head), 0)
+	barW := max(b.width-strWidth(head), 0)
 	line := clip(head, b.width) + st.Bar.Render(barOf(c, most, barW))
 	return line
 }

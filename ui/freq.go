@@ -7,7 +7,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/loaders/frame/stats"
@@ -144,7 +143,7 @@ func (f *freqView) line(fr stats.Freq, i, r, labelW int) string {
 	}
 	b.WriteString(fmt.Sprintf("%9s %5.1f%% ", commas(g.Count), pct))
 	head := b.String()
-	barW := max(f.width-ansi.StringWidth(head), 0)
+	barW := max(f.width-strWidth(head), 0)
 	return clip(head, f.width) + st.Bar.Render(barOf(g.Count, fr.Most(), barW))
 }
 

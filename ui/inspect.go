@@ -34,7 +34,7 @@ func WriteInspect(w io.Writer, m *loaders.DatasetModel) error {
 	names := df.Names()
 	nameWidth := 0
 	for _, n := range names {
-		nameWidth = max(nameWidth, min(ansi.StringWidth(Sanitize(n)), 40))
+		nameWidth = max(nameWidth, min(strWidth(Sanitize(n)), 40))
 	}
 	for j := range df.Ncol() {
 		c := df.Col(j)
@@ -70,7 +70,7 @@ func WriteInspect(w io.Writer, m *loaders.DatasetModel) error {
 	}
 	for _, row := range cells {
 		for j, c := range row {
-			widths[j] = max(widths[j], ansi.StringWidth(c))
+			widths[j] = max(widths[j], strWidth(c))
 		}
 	}
 	for _, row := range cells {
@@ -87,8 +87,12 @@ func WriteInspect(w io.Writer, m *loaders.DatasetModel) error {
 
 // clip shortens s to at most width terminal cells, marking the cut with …,
 // measuring wide characters correctly.
+//
+// No character takes more cells than its bytes (a wide one takes two
+// cells and three or four bytes; an escape sequence, none), so a string of
+// at most width bytes fits without being measured.
 func clip(s string, width int) string {
-	if ansi.StringWidth(s) <= width {
+	if len(s) <= width || strWidth(s) <= width {
 		return s
 	}
 	return ansi.Truncate(s, width, "…")
@@ -96,7 +100,7 @@ func clip(s string, width int) string {
 
 // pad right-pads s with spaces to width terminal cells.
 func pad(s string, width int) string {
-	if n := ansi.StringWidth(s); n < width {
+	if n := strWidth(s); n < width {
 		return s + strings.Repeat(" ", width-n)
 	}
 	return clip(s, width)

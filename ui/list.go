@@ -7,7 +7,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/hitmiss/hitmiss/loaders"
 )
@@ -97,7 +96,7 @@ func (l *datasetList) View() string {
 	// Names get the room they need, leaving the kind and size beside them.
 	nameW := 8
 	for _, n := range l.names {
-		nameW = max(nameW, ansi.StringWidth(clipBytes(n, 4*l.width)))
+		nameW = max(nameW, strWidth(clipBytes(n, 4*l.width)))
 	}
 	nameW = min(nameW, max(l.width-20, 8))
 	for i := l.top; i < min(l.top+rows, len(l.sources)); i++ {

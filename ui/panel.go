@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -214,21 +215,22 @@ func (c *cachePanel) FullHelp() [][]key.Binding {
 type panelColumn struct {
 	head     string
 	width    int
-	priority int // lower survives longer
+	priority int  // lower survives longer
+	long     bool // value has a long form
 	value    func(s cache.Stats, long bool) string
 }
 
 var panelColumns = []panelColumn{
-	{"kind", 4, 1, kindText},
-	{"ent", 3, 2, entriesText},
-	{"hits", 4, 0, func(s cache.Stats, _ bool) string { return fmt.Sprint(s.Hits) }},
-	{"miss", 4, 0, func(s cache.Stats, _ bool) string { return fmt.Sprint(s.Misses) }},
-	{"hit%", 4, 4, func(s cache.Stats, _ bool) string { return ratio(s) }},
-	{"exp", 3, 7, func(s cache.Stats, _ bool) string { return fmt.Sprint(s.Expirations) }},
-	{"evi", 3, 8, func(s cache.Stats, _ bool) string { return fmt.Sprint(s.Evictions) }},
-	{"clr", 3, 5, func(s cache.Stats, _ bool) string { return fmt.Sprint(s.Clears) }},
-	{"bytes", 6, 3, bytesText},
-	{"ttl", 3, 9, func(s cache.Stats, _ bool) string { return ttlText(s) }},
+	{"kind", 4, 1, true, kindText},
+	{"ent", 3, 2, true, entriesText},
+	{"hits", 4, 0, false, func(s cache.Stats, _ bool) string { return strconv.FormatUint(s.Hits, 10) }},
+	{"miss", 4, 0, false, func(s cache.Stats, _ bool) string { return strconv.FormatUint(s.Misses, 10) }},
+	{"hit%", 4, 4, false, func(s cache.Stats, _ bool) string { return ratio(s) }},
+	{"exp", 3, 7, false, func(s cache.Stats, _ bool) string { return strconv.FormatUint(s.Expirations, 10) }},
+	{"evi", 3, 8, false, func(s cache.Stats, _ bool) string { return strconv.FormatUint(s.Evictions, 10) }},
+	{"clr", 3, 5, false, func(s cache.Stats, _ bool) string { return strconv.FormatUint(s.Clears, 10) }},
+	{"bytes", 6, 3, false, bytesText},
+	{"ttl", 3, 9, false, func(s cache.Stats, _ bool) string { return ttlText(s) }},
 }
 
 // kindText is what a function is: data (a copy per caller), a resource
@@ -406,18 +408,19 @@ func (c *cachePanel) functionTable(used []cache.Stats, p panelPlan) []string {
 		nameW = max(nameW, len(s.Name))
 	}
 	nameW = min(nameW, max(c.width/3, 8))
-	cols := c.keptColumns(used, c.width-nameW-2)
-	row := func(marker, name string, cell func(col panelColumn, long bool) string) string {
+	cells := panelCells(used)
+	cols := c.keptColumns(used, cells, c.width-nameW-2)
+	row := func(marker, name string, cell func(k keptColumn) string) string {
 		var b strings.Builder
 		b.WriteString(marker + pad(clip(name, nameW), nameW))
 		for _, k := range cols {
-			fmt.Fprintf(&b, " %*s", k.width, clip(cell(k.panelColumn, k.long), k.width))
+			fmt.Fprintf(&b, " %*s", k.width, clip(cell(k), k.width))
 		}
 		return clip(b.String(), c.width)
 	}
 	var out []string
 	if p.header {
-		out = append(out, st.Subtle.Render(row("  ", "function", func(col panelColumn, _ bool) string { return col.head })))
+		out = append(out, st.Subtle.Render(row("  ", "function", func(k keptColumn) string { return k.head })))
 	}
 	var rest []string
 	for i, s := range used {
@@ -429,7 +432,7 @@ func (c *cachePanel) functionTable(used []cache.Stats, p panelPlan) []string {
 		if c.focused && i == c.sel {
 			marker = "▸ "
 		}
-		line := row(marker, s.Name, func(col panelColumn, long bool) string { return col.value(s, long) })
+		line := row(marker, s.Name, func(k keptColumn) string { return cells[i][k.index].text(k.long) })
 		if c.focused && i == c.sel {
 			line = st.Selected.Render(line)
 		}
@@ -448,7 +451,38 @@ func (c *cachePanel) functionTable(used []cache.Stats, p panelPlan) []string {
 // keptColumn is a column the table shows, at the width it is given.
 type keptColumn struct {
 	panelColumn
-	long bool // its values in their long form
+	index int  // in panelColumns
+	long  bool // its values in their long form
+}
+
+// panelCell is a function's value in a column of panelColumns, in its
+// short and long forms.
+type panelCell struct{ short, long string }
+
+func (c panelCell) text(long bool) string {
+	if long {
+		return c.long
+	}
+	return c.short
+}
+
+// panelCells are each used function's values in each column, made once a
+// drawing: the columns' widths are measured over them and the rows show
+// them.
+func panelCells(used []cache.Stats) [][]panelCell {
+	cells := make([][]panelCell, len(used))
+	all := make([]panelCell, len(used)*len(panelColumns))
+	for i, s := range used {
+		cells[i] = all[i*len(panelColumns) : (i+1)*len(panelColumns)]
+		for j, col := range panelColumns {
+			cells[i][j].short = col.value(s, false)
+			cells[i][j].long = cells[i][j].short
+			if col.long {
+				cells[i][j].long = col.value(s, true)
+			}
+		}
+	}
+	return cells
 }
 
 // keptColumns are the columns of panelColumns that fit in room, in table
@@ -457,7 +491,7 @@ type keptColumn struct {
 // TTL set (--ttl, or a URL's), the time left matters most after the counts.
 // So do expirations and evictions once they can happen (a TTL, a bound) or
 // have happened: a talk about --max-entries watches that column.
-func (c *cachePanel) keptColumns(used []cache.Stats, room int) []keptColumn {
+func (c *cachePanel) keptColumns(used []cache.Stats, cells [][]panelCell, room int) []keptColumn {
 	ttlSet, expiring, evicting := false, false, false
 	for _, s := range used {
 		ttlSet = ttlSet || s.TTL > 0
@@ -469,9 +503,9 @@ func (c *cachePanel) keptColumns(used []cache.Stats, room int) []keptColumn {
 	short, long := make([]int, len(panelColumns)), make([]int, len(panelColumns))
 	for i, col := range panelColumns {
 		short[i], long[i] = max(col.width, len(col.head)), max(col.width, len(col.head))
-		for _, s := range used {
-			short[i] = max(short[i], strWidth(col.value(s, false)))
-			long[i] = max(long[i], strWidth(col.value(s, true)))
+		for _, row := range cells {
+			short[i] = max(short[i], strWidth(row[i].short))
+			long[i] = max(long[i], strWidth(row[i].long))
 		}
 	}
 	keep := make([]bool, len(panelColumns))
@@ -492,7 +526,7 @@ func (c *cachePanel) keptColumns(used []cache.Stats, room int) []keptColumn {
 		if !keep[i] {
 			continue
 		}
-		k := keptColumn{panelColumn: col}
+		k := keptColumn{panelColumn: col, index: i}
 		k.width = short[i]
 		if long := long[i]; long > k.width && room >= long-k.width {
 			room -= long - k.width
@@ -510,17 +544,23 @@ func (c *cachePanel) eventLog(room int) []string {
 	// The newest lines that fit, read from the end: an error wraps onto as
 	// many lines as its reason needs (up to errorLines), since the reason is
 	// what the user came to read; other lines are one line each.
-	var shown []string
-	for i := end - 1; i >= 0 && len(shown) < room; i-- {
-		l := &c.log[i]
+	// They are found newest first, then laid oldest first.
+	n, first := 0, end
+	for first > 0 && n < room {
+		first--
+		l := &c.log[first]
 		if l.drawn == nil || l.drawnW != c.width {
 			l.drawn, l.drawnW = c.logLineView(*l), c.width
 		}
-		lines := slices.Clone(l.drawn)
-		if n := room - len(shown); len(lines) > n {
-			lines = lines[:n]
+		n += len(l.drawn)
+	}
+	shown := make([]string, 0, min(n, room))
+	for i := first; i < end; i++ {
+		lines := c.log[i].drawn
+		if i == first && n > room {
+			lines = lines[:len(lines)-(n-room)] // the oldest entry shown, cut: its first lines
 		}
-		shown = append(lines, shown...)
+		shown = append(shown, lines...)
 	}
 	return shown
 }

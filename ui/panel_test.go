@@ -84,6 +84,41 @@ func TestNarrowPanelWrapsAnErrorsReason(t *testing.T) {
 	}
 }
 
+// TestEventLogShowsTheNewestLinesThatFit: the log's last lines are its
+// newest entries, oldest first; an error wrapped onto several lines that
+// does not fit whole shows its first lines.
+func TestEventLogShowsTheNewestLinesThatFit(t *testing.T) {
+	p := newCachePanel(&Context{Registry: cache.NewRegistry(), Styles: DefaultStyles(false), Keys: DefaultKeyMap()})
+	p.SetSize(40, 12)
+	p.record(cache.Event{Kind: cache.EventHit, Func: "f", Key: "f(0)"})
+	p.record(cache.Event{Kind: cache.EventError, Func: "load_csv", Key: `load_csv(path="sales.csv")`,
+		Err: fmt.Errorf("sales.csv: line 12: unbalanced quote swallows 3 lines"), Time: time.Now()})
+	p.record(cache.Event{Kind: cache.EventHit, Func: "f", Key: "f(1)"})
+	p.record(cache.Event{Kind: cache.EventMiss, Func: "f", Key: "f(2)"})
+	errLines := p.log[1].drawn
+	if errLines == nil {
+		errLines = p.logLineView(p.log[1])
+	}
+	if len(errLines) < 3 {
+		t.Fatalf("the error takes %d lines at 40 cells: the test shows nothing", len(errLines))
+	}
+	hit, miss := p.logLineView(p.log[2])[0], p.logLineView(p.log[3])[0]
+	for room := range len(errLines) + 4 {
+		var want []string
+		switch {
+		case room <= 2:
+			want = []string{hit, miss}[2-room:]
+		case room <= 2+len(errLines):
+			want = append(slices.Clone(errLines[:room-2]), hit, miss)
+		default:
+			want = append(append([]string{p.logLineView(p.log[0])[0]}, errLines...), hit, miss)[len(errLines)+3-room:]
+		}
+		if got := p.eventLog(room); !slices.Equal(got, want) {
+			t.Errorf("%d lines of log: %q, want %q", room, got, want)
+		}
+	}
+}
+
 func TestPanelFoldsHitsAndNamesArguments(t *testing.T) {
 	d := weather(t)
 	for range 5 {

@@ -157,44 +157,103 @@ func waitProgress(ch <-chan progressMsg, closed <-chan struct{}) tea.Cmd {
 // Update takes them in one message and bubbletea draws the screen once for
 // them all. In a room (hitmiss serve) every session receives every
 // session's events, so a key pressed in one session costs each of the
-// others one redraw, not one per cached call its rerun made.
+// others one redraw, not one per cached call its rerun made — and, while
+// keys come faster than idleGather, not even one per key (eventBatch).
 type eventsMsg struct{ events []cache.Event }
 
 // eventGather is how long waitEvent keeps gathering after the first event
-// of a batch: a frame of bubbletea's renderer (60 per second), which draws
-// no more often, so the events of one rerun (one per cached call, within
-// a millisecond of each other) and of a burst of clears reach the screen
-// together.
+// of a batch that this session caused: a frame of bubbletea's renderer (60
+// per second), which draws no more often, so the events of one rerun (one
+// per cached call, within a millisecond of each other) and of a burst of
+// clears reach the screen together.
 const eventGather = time.Second / 60
+
+// idleGather is how long waitEvent keeps gathering after the first event
+// of a batch that only other sessions caused (or no session: an eviction,
+// an expiry): under hitmiss serve, each key of a busy session sends its
+// events to every idle one, and each idle session redraws its panel (and
+// sends the lines to its client) for them. Gathered for a tenth of a
+// second, another session's keys cost an idle session at most ten redraws
+// a second, whatever their rate, and its panel still follows them within
+// a tenth of a second. Every event is delivered: only the redraw waits.
+const idleGather = time.Second / 10
 
 // maxEventBatch bounds the events of one message: a busy registry is not
 // gathered without end.
 const maxEventBatch = 1024
 
-// waitEvent waits for the next cache event, gathers what arrives in the
-// following eventGather, and delivers them as one eventsMsg; nil once the
-// subscription is closed and nothing is left.
-func waitEvent(ch <-chan cache.Event) tea.Cmd {
+// eventBatch is the events one eventsMsg will deliver and when it is due.
+// A batch is due eventGather after its first event of this session, or
+// idleGather after its first event if no event of this session came
+// before that: another session's keys wait for the next tenth of a
+// second, this session's own reach the screen within a frame, and bring
+// with them the other sessions' events gathered so far. A clear is due
+// within a frame too, whoever pressed it (its events name no session):
+// every page reruns for it, and the session that cleared sees it at once.
+type eventBatch struct {
+	session string // the explorer's cache session ("" outside a room)
+	events  []cache.Event
+	due     time.Time
+}
+
+// add gathers ev, which came at now, and brings the batch's due time
+// forward if ev is this session's own.
+func (b *eventBatch) add(ev cache.Event, now time.Time) {
+	wait := idleGather
+	if ev.Session == b.session || ev.Kind == cache.EventCleared {
+		wait = eventGather
+	}
+	if due := now.Add(wait); len(b.events) == 0 || due.Before(b.due) {
+		b.due = due
+	}
+	b.events = append(b.events, ev)
+}
+
+// ready reports whether the batch is due at now, or full.
+func (b *eventBatch) ready(now time.Time) bool {
+	return len(b.events) > 0 && !now.Before(b.due) || len(b.events) >= maxEventBatch
+}
+
+// take returns the batch's events as one message and empties it.
+func (b *eventBatch) take() eventsMsg {
+	msg := eventsMsg{b.events}
+	b.events = nil
+	return msg
+}
+
+// waitEvent waits for the next cache event, gathers what arrives until the
+// batch is due (eventBatch: within a frame for session's own events, a
+// tenth of a second for the other sessions'), and delivers them as one
+// eventsMsg; nil once the subscription is closed and nothing is left.
+func waitEvent(ch <-chan cache.Event, session string) tea.Cmd {
 	return func() tea.Msg {
 		ev, ok := <-ch
 		if !ok {
 			return nil
 		}
-		events := []cache.Event{ev}
-		gathered := time.NewTimer(eventGather)
-		defer gathered.Stop()
-		for len(events) < maxEventBatch {
+		b := eventBatch{session: session}
+		b.add(ev, time.Now())
+		due := time.NewTimer(time.Until(b.due))
+		defer due.Stop()
+		for {
 			select {
 			case ev, ok := <-ch:
 				if !ok {
-					return eventsMsg{events}
+					return b.take()
 				}
-				events = append(events, ev)
-			case <-gathered.C:
-				return eventsMsg{append(events, queuedEvents(ch, maxEventBatch-len(events))...)}
+				was, now := b.due, time.Now()
+				b.add(ev, now)
+				if b.ready(now) {
+					return b.take()
+				}
+				if b.due.Before(was) {
+					due.Reset(b.due.Sub(now))
+				}
+			case <-due.C:
+				b.events = append(b.events, queuedEvents(ch, maxEventBatch-len(b.events))...)
+				return b.take()
 			}
 		}
-		return eventsMsg{events}
 	}
 }
 

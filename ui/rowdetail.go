@@ -74,7 +74,7 @@ func (r *rowDetail) lines() []detailLine {
 func (r *rowDetail) nameWidth() int {
 	nameW := 0
 	for _, n := range r.ctx.page.FrameOf().Names() {
-		nameW = min(max(nameW, ansi.StringWidth(Sanitize(clipBytes(n, cellBytes)))), 30, r.width/2)
+		nameW = min(max(nameW, strWidth(Sanitize(clipBytes(n, cellBytes)))), 30, r.width/2)
 	}
 	return nameW
 }
@@ -96,7 +96,7 @@ func (r *rowDetail) View() string {
 	if len(lines) > rows && rows > 0 {
 		head += fmt.Sprintf(" · lines %d–%d of %d", r.top+1, min(r.top+rows, len(lines)), len(lines))
 	}
-	out := []string{st.Header.Render(clip(head, r.width)) + st.Subtle.Render(clip("  (esc or enter: back)", max(r.width-ansi.StringWidth(head), 0)))}
+	out := []string{st.Header.Render(clip(head, r.width)) + st.Subtle.Render(clip("  (esc or enter: back)", max(r.width-strWidth(head), 0)))}
 	nameW := r.nameWidth()
 	valueW := max(r.width-nameW-4, 0)
 	for i := r.top; i < min(r.top+rows, len(lines)); i++ {

@@ -85,25 +85,27 @@ func (m Model) View() string {
 	mainView := m.mainView(d, l, len(busy))
 	// The title spans the window: it says what the main area shows.
 	lines := []string{d.title}
-	left := append(busy, splitLines(mainView)...)
 	body := h - 3 - extra
 	switch {
 	case m.helpScreen.shown || !l.showPanel:
-		lines = append(lines, fit(left, w, body)...)
+		lines = append(lines, fit(append(busy, splitLines(mainView)...), w, body)...)
 	case l.beside:
-		left = fit(left, l.mainW, body)
+		left := d.besideLeft(busy, mainView, l.mainW, body)
 		m.panel.SetSize(l.panelW, body) // a two-line notice takes a line of the panel's too: its log keeps the newest
 		right := fit(splitLines(m.panel.View()), l.panelW, body)
 		m.panel.SetSize(l.panelW, l.panelH)
 		for i := range left {
-			lines = append(lines, pad(left[i], l.mainW)+" "+right[i])
+			lines = append(lines, left[i]+right[i])
 		}
 	default:
-		lines = append(lines, fit(left, w, l.mainH)...)
+		lines = append(lines, fit(append(busy, splitLines(mainView)...), w, l.mainH)...)
 		lines = append(lines, fit(splitLines(m.panel.View()), w, l.panelH)...)
 	}
-	lines = append(append(lines, note...), d.status)
-	return strings.Join(clampLines(lines, w, h), "\n")
+	for _, n := range note {
+		lines = append(lines, clip(n, w))
+	}
+	lines = append(lines, d.status)
+	return strings.Join(clampLines(lines, h), "\n")
 }
 
 // redraw gives the title, notice and status lines as last drawn if only
@@ -116,8 +118,26 @@ func (m Model) redraw(w, h int) *drawing {
 	if d.fresh && d.key == key {
 		return d
 	}
-	*d = drawing{fresh: true, key: key, title: m.titleLine(w), note: m.note.View(m.scope(), w, m.hintKeys()), status: m.statusLine(w)}
+	*d = drawing{fresh: true, key: key, title: clip(m.titleLine(w), w), note: m.note.View(m.scope(), w, m.hintKeys()),
+		status: clip(m.statusLine(w), w)}
 	return d
+}
+
+// besideLeft is what goes left of the panel on each of its n lines: busy's
+// lines and main's, each fitted and padded to width, then the space before
+// the panel. It is given again as last made while they are the same: a
+// cache event redraws the panel, not this.
+func (d *drawing) besideLeft(busy []string, main string, width, n int) []string {
+	key := leftKey{busy: strings.Join(busy, "\n"), main: main, width: width, n: n}
+	if d.left != nil && d.leftKey == key {
+		return d.left
+	}
+	left := fit(append(busy, splitLines(main)...), width, n)
+	for i, line := range left {
+		left[i] = pad(line, width) + " "
+	}
+	d.left, d.leftKey = left, key
+	return left
 }
 
 // mainView draws the main area (the help screen, or the view's component)
@@ -153,6 +173,14 @@ type drawing struct {
 	title, note, status string
 	main                *string // nil: not drawn yet
 	mainW, mainH        int
+	left                []string // the lines beside the panel (besideLeft), for leftKey
+	leftKey             leftKey
+}
+
+// leftKey is what the lines beside the panel were made of.
+type leftKey struct {
+	busy, main string
+	width, n   int
 }
 
 // drawnKey is what the lines were drawn for, besides the state only
@@ -294,15 +322,14 @@ func fit(lines []string, width, n int) []string {
 	return out
 }
 
-// clampLines is the last guard of View: at most h lines of at most w cells.
-func clampLines(lines []string, w, h int) []string {
+// clampLines is the last guard of View: at most h lines. Each line is
+// fitted to the window's width where it is made (fit, clip, the panel's
+// lines beside the padded main area), not measured again here.
+func clampLines(lines []string, h int) []string {
 	if len(lines) > h {
 		// Keep the status bar (and the notice) at the bottom.
 		tail := min(2, h)
 		lines = append(lines[:h-tail:h-tail], lines[len(lines)-tail:]...)
-	}
-	for i, l := range lines {
-		lines[i] = clip(l, w)
 	}
 	return lines
 }
@@ -583,7 +610,18 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%s %ss", commas(n), word)
 }
 
-func strWidth(s string) int { return ansi.StringWidth(s) }
+// strWidth is how many terminal cells s takes (ansi.StringWidth). Text of
+// printable ASCII only, most of a screen drawn without colour, takes one
+// cell a byte: it is counted without ansi's parser, which reads every
+// byte through its state table, and View measures each line several times.
+func strWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' {
+			return ansi.StringWidth(s)
+		}
+	}
+	return len(s)
+}
 
 // clipStart shortens s to width cells by cutting its start: a path keeps
 // its file name (…/data/live.csv).

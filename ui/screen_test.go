@@ -308,3 +308,26 @@ func TestLongNoticeKeepsThePanelsNewestEvent(t *testing.T) {
 		t.Fatalf("the notice's end or the newest event %q is lost:\n%s", newest, s)
 	}
 }
+
+// TestWidthsAreTheTerminalsCells: strWidth counts what ansi.StringWidth
+// counts, for plain ASCII (counted without the parser) and for everything
+// else; clip keeps a string of at most width bytes whole and cuts the others
+// as ansi.Truncate does.
+func TestWidthsAreTheTerminalsCells(t *testing.T) {
+	styled := DefaultStyles(true).Hit.Render("hit load_csv")
+	for _, s := range []string{"", "plain ascii ~!", "tab\there", "del\x7f", "été", "日本語", "👍🏽 ok", styled,
+		"\x1b[31mred\x1b[0m", "a\u0301", "…" + strings.Repeat("x", 10)} {
+		if got, want := strWidth(s), ansi.StringWidth(s); got != want {
+			t.Errorf("strWidth(%q) = %d, ansi says %d", s, got, want)
+		}
+		for width := range 14 {
+			want := s
+			if ansi.StringWidth(s) > width {
+				want = ansi.Truncate(s, width, "…")
+			}
+			if got := clip(s, width); got != want {
+				t.Errorf("clip(%q, %d) = %q, want %q", s, width, got, want)
+			}
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -14,9 +15,12 @@ import (
 // BenchmarkKeyWithIdleSessions measures what one key costs a server
 // (hitmiss serve) whose other sessions are idle: the key through Update, its
 // rerun and View in the session that pressed it, then every message the
-// key causes in every session (its cache events, as waitEvent delivers
+// key causes in every session (its cache events, as waitEvent gathers
 // them, and room notes), each followed by a View, as bubbletea draws after
-// every message. The target is idle=9 costing what idle=0 does.
+// every message. Keys come keyGap apart on the room's clock, as
+// bench/serve-idle.sh sends them, so an idle session gathers the events of
+// the keys of a tenth of a second into one message (idleGather). The
+// target is idle=9 costing what idle=0 does.
 //
 //	go test ./ui -run '^$' -bench KeyWithIdleSessions -benchtime 2000x -count 5
 func BenchmarkKeyWithIdleSessions(b *testing.B) {
@@ -74,9 +78,16 @@ func benchKeys() []tea.KeyMsg {
 // servedRoom is a room as hitmiss serve builds it: sessions sharing one
 // registry and loaders with session_place, each a Model as ui/serve makes
 // it (a Member, Remote), on one dataset, at 120×40 (the panel beside the table).
+// Each session's listener is played by an eventBatch on the room's clock.
 type servedRoom struct {
 	sessions []*driver
+	batches  []*eventBatch // what each session's waitEvent has gathered
+	now      time.Time     // the room's clock, keyGap further at each key
 }
+
+// keyGap is the time between two keys of the benchmarks, as
+// bench/serve-idle.sh sends them (GAP).
+const keyGap = 50 * time.Millisecond
 
 func newServedRoom(b testing.TB, path string, n int) *servedRoom {
 	b.Helper()
@@ -94,7 +105,7 @@ func newRoomOn(b testing.TB, srcs []loaders.Source, n int) *servedRoom {
 	reg := cache.NewRegistry(cache.WithPersistDir(b.TempDir()))
 	room := NewRoom(0)
 	l := loaders.New(reg, loaders.Config{Sessions: true, PlaceReleased: room.PlaceReleased})
-	r := &servedRoom{}
+	r := &servedRoom{now: time.Unix(0, 0)}
 	for range n {
 		member, err := room.Join("user")
 		if err != nil {
@@ -106,31 +117,53 @@ func newRoomOn(b testing.TB, srcs []loaders.Source, n int) *servedRoom {
 		d.run(d.m.Init())
 		d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
 		r.sessions = append(r.sessions, d)
-		r.drain()
+		r.batches = append(r.batches, &eventBatch{session: member.Name})
+		r.settle()
 	}
 	return r
 }
 
-// key presses k in session i, draws it, then delivers what it caused in
-// every session.
+// key presses k in session i and draws it; keyGap later, it delivers what
+// is due in every session.
 func (r *servedRoom) key(i int, k tea.KeyMsg) {
 	d := r.sessions[i]
 	d.send(k)
 	_ = d.m.View()
+	r.gather()
+	r.now = r.now.Add(keyGap)
 	r.drain()
 }
 
-// drain delivers to every session the cache events and room notes queued
-// for it, as its listeners deliver them (waitEvent gathers the events that
-// came together into one message; waitRoom brings one note), each message
-// followed by a View. The key's events are all queued: its rerun returned.
+// settle delivers everything the sessions have been sent, as their
+// listeners have after idleGather with nothing new.
+func (r *servedRoom) settle() {
+	r.gather()
+	r.now = r.now.Add(idleGather)
+	r.drain()
+}
+
+// gather adds the cache events queued for each session to its listener's
+// batch, at the room's clock: the key's events are all queued, its rerun
+// returned.
+func (r *servedRoom) gather() {
+	for i, d := range r.sessions {
+		for _, ev := range queuedEvents(d.m.wire.events, maxEventBatch) {
+			r.batches[i].add(ev, r.now)
+		}
+	}
+}
+
+// drain delivers to every session its batch of cache events if it is due
+// (waitEvent gathers the events of a tenth of a second into one message),
+// and the room notes queued for it (waitRoom brings one note a message),
+// each message followed by a View.
 func (r *servedRoom) drain() {
-	for _, d := range r.sessions {
+	for i, d := range r.sessions {
 		for {
 			var msg tea.Msg
 			switch {
-			case len(d.m.wire.events) > 0:
-				msg = eventsMsg{queuedEvents(d.m.wire.events, maxEventBatch)}
+			case r.batches[i].ready(r.now):
+				msg = r.batches[i].take()
 			case len(d.m.wire.member.inbox) > 0:
 				msg = waitRoom(d.m.wire.member.inbox)()
 			}

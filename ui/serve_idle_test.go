@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -15,25 +16,27 @@ import (
 // the listener wakes reach Update as one message, in order, so the screen
 // is drawn once for them, not once each.
 func TestCacheEventsThatCameTogetherAreOneMessage(t *testing.T) {
-	ch := make(chan cache.Event, 16)
-	for i := range 5 {
-		ch <- cache.Event{Kind: cache.EventHit, Func: "f", Key: strings.Repeat("x", i+1)}
-	}
-	msg, ok := waitEvent(ch)().(eventsMsg)
-	if !ok {
-		t.Fatalf("waitEvent gave %T, want an eventsMsg", msg)
-	}
-	if len(msg.events) != 5 {
-		t.Fatalf("one message carried %d of the 5 events waiting", len(msg.events))
-	}
-	for i, ev := range msg.events {
-		if len(ev.Key) != i+1 {
-			t.Fatalf("event %d is %q: out of order", i, ev.Key)
+	for _, session := range []string{"", "b"} { // its own events, another session's
+		ch := make(chan cache.Event, 16)
+		for i := range 5 {
+			ch <- cache.Event{Kind: cache.EventHit, Func: "f", Key: strings.Repeat("x", i+1)}
 		}
-	}
-	close(ch)
-	if msg := waitEvent(ch)(); msg != nil {
-		t.Fatalf("a closed subscription gave %#v, want nil", msg)
+		msg, ok := waitEvent(ch, session)().(eventsMsg)
+		if !ok {
+			t.Fatalf("session %q: waitEvent gave %T, want an eventsMsg", session, msg)
+		}
+		if len(msg.events) != 5 {
+			t.Fatalf("session %q: one message carried %d of the 5 events waiting", session, len(msg.events))
+		}
+		for i, ev := range msg.events {
+			if len(ev.Key) != i+1 {
+				t.Fatalf("session %q: event %d is %q: out of order", session, i, ev.Key)
+			}
+		}
+		close(ch)
+		if msg := waitEvent(ch, session)(); msg != nil {
+			t.Fatalf("session %q: a closed subscription gave %#v, want nil", session, msg)
+		}
 	}
 }
 
@@ -50,7 +53,7 @@ func TestAnotherSessionsKeyOnlyRedrawsAnIdleSession(t *testing.T) {
 		if len(idle.m.wire.events) == 0 {
 			t.Fatalf("%s in a: no event reached the idle session", k)
 		}
-		msg := waitEvent(idle.m.wire.events)()
+		msg := waitEvent(idle.m.wire.events, idle.m.rerun.session)()
 		if n := len(idle.m.wire.events); n > 0 {
 			t.Fatalf("%s in a: %d events left after one message: they are drawn one by one", k, n)
 		}
@@ -79,7 +82,7 @@ func TestAnotherSessionsEventsRedrawTheIdlePanelNotItsTable(t *testing.T) {
 	drawn := idle.m.drawn.main
 	for i, k := range []string{"j", "j", "l"} {
 		a.key(k)
-		idle.send(waitEvent(idle.m.wire.events)())
+		idle.send(waitEvent(idle.m.wire.events, idle.m.rerun.session)())
 		screen := idle.screen()
 		if idle.m.drawn.main != drawn {
 			t.Fatalf("key %d in a: the idle session drew its table again", i+1)
@@ -163,5 +166,97 @@ func TestEvictionsDoNotRerunTheRoomsPagesWithoutEnd(t *testing.T) {
 	}
 	if !strings.Contains(ds[0].screen(), "evicted sort_rows") {
 		t.Fatalf("the panel does not log the eviction:\n%s", ds[0].screen())
+	}
+}
+
+// TestAnIdleSessionGathersAnotherSessionsKeysIntoOneRedraw: under hitmiss
+// serve, the events of another session's keys that come within a tenth of
+// a second reach an idle session as one message, a tenth of a second
+// after the first (one redraw for them all, whatever the keys' rate), and
+// its panel then logs every one of them; the idle session's own key is
+// delivered within a frame.
+func TestAnIdleSessionGathersAnotherSessionsKeysIntoOneRedraw(t *testing.T) {
+	r := newRoomOn(t, loaders.BundledSources()[:1], 2)
+	a, idle, batch := r.sessions[0], r.sessions[1], r.batches[1]
+	start := r.now
+	keys := []string{"j", "l", "j", "h"}
+	for i, k := range keys {
+		r.now = start.Add(time.Duration(i) * idleGather / time.Duration(len(keys)))
+		a.key(k)
+		r.gather()
+		if batch.ready(r.now) {
+			t.Fatalf("key %d in a: the idle session's events are due before a tenth of a second", i+1)
+		}
+	}
+	r.now = start.Add(idleGather - time.Millisecond)
+	if batch.ready(r.now) {
+		t.Fatal("the idle session's events are due before a tenth of a second")
+	}
+	r.now = start.Add(idleGather)
+	if !batch.ready(r.now) {
+		t.Fatal("the idle session's events are not due a tenth of a second after the first")
+	}
+	msg := batch.take()
+	hits := 0
+	for _, ev := range msg.events {
+		if ev.Session != a.m.wire.member.Name {
+			t.Fatalf("the idle session was sent %v, not an event of a", ev)
+		}
+		if ev.Kind == cache.EventHit && ev.Func == "session_place" {
+			hits++
+		}
+	}
+	if hits != len(keys) {
+		t.Fatalf("the message carries %d hits of session_place for %d keys", hits, len(keys))
+	}
+	logged := func() int {
+		n := 0
+		for _, l := range idle.m.panel.log {
+			if strings.HasPrefix(l.text, a.m.wire.member.Name+": ") {
+				n += l.count
+			}
+		}
+		return n
+	}
+	before := logged()
+	idle.send(msg)
+	if got := logged() - before; got != len(msg.events) {
+		t.Fatalf("the idle panel logged %d of the %d events delivered", got, len(msg.events))
+	}
+	want := fmt.Sprintf(`hit session_place("%s") ×%d`, a.m.q.Source.Name(), len(keys))
+	if screen := idle.screen(); !strings.Contains(screen, want) {
+		t.Fatalf("the idle panel does not say %q:\n%s", want, screen)
+	}
+
+	own := r.now
+	idle.key("j")
+	r.gather()
+	if batch.ready(own.Add(eventGather - time.Millisecond)) {
+		t.Fatal("the idle session's own key is due before a frame")
+	}
+	if !batch.ready(own.Add(eventGather)) {
+		t.Fatal("the idle session's own key waits more than a frame")
+	}
+}
+
+// TestAClearIsDeliveredWithinAFrameInARoom: a clear (X, Z, E, x) names no
+// session, yet it does not wait with other sessions' events: every page
+// reruns for it, the clearing session's first. It brings the events
+// gathered before it.
+func TestAClearIsDeliveredWithinAFrameInARoom(t *testing.T) {
+	b := eventBatch{session: "a"}
+	start := time.Unix(0, 0)
+	b.add(cache.Event{Kind: cache.EventHit, Func: "f", Key: "f(1)", Session: "b"}, start)
+	b.add(cache.Event{Kind: cache.EventEvicted, Func: "f", Key: "f(2)"}, start.Add(time.Millisecond))
+	if b.ready(start.Add(idleGather / 2)) {
+		t.Fatal("another session's hit and an eviction are due before a tenth of a second")
+	}
+	cleared := start.Add(idleGather / 2)
+	b.add(cache.Event{Kind: cache.EventCleared, Func: "f", Key: "f(*)", Entries: 1}, cleared)
+	if !b.ready(cleared.Add(eventGather)) {
+		t.Fatal("a clear waits more than a frame")
+	}
+	if msg := b.take(); len(msg.events) != 3 {
+		t.Fatalf("the clear's message carries %d of the 3 events gathered", len(msg.events))
 	}
 }

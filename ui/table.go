@@ -7,7 +7,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/loaders"
@@ -261,10 +260,10 @@ func (g *grid) cellLimit(d int) int { return cellBytes + 4*max(g.extraWidth(d), 
 // screen, capped, then as the user widened or narrowed it.
 func (g *grid) columnWidth(l *gridLayout, d int) int {
 	j := l.order[d]
-	w := ansi.StringWidth(Sanitize(clipBytes(l.names[j], cellBytes))) + 2 // room for a sort arrow or cursor marks
+	w := strWidth(Sanitize(clipBytes(l.names[j], cellBytes))) + 2 // room for a sort arrow or cursor marks
 	for _, i := range l.visible {
 		text, _, _ := cellText(l.df, l.types[j], l.rows.Row(i), j, g.digits, g.cellLimit(d))
-		w = max(w, ansi.StringWidth(text))
+		w = max(w, strWidth(text))
 	}
 	if d == g.col && !g.ctx.Color {
 		w += 2 // the brackets that mark the cursor without colour
@@ -375,7 +374,7 @@ func (g *grid) cell(l *gridLayout, i, d int) string {
 	}
 	text = clip(text, w)
 	if numeric {
-		text = strings.Repeat(" ", w-ansi.StringWidth(text)) + text
+		text = strings.Repeat(" ", w-strWidth(text)) + text
 	} else {
 		text = pad(text, w)
 	}

@@ -193,10 +193,15 @@ func startView(ctx context.Context, o *options, l *loaders.Loaders, args []strin
 // firstRows is src's model. Standard input may not have sent a whole row
 // yet: the view is checked against the rows that arrived first, so it
 // waits for them (or for the stream's end, when it is read whole), as the
-// explorer's first page would.
+// explorer's first page would. Each try stats src first, as a rerun does:
+// a stream's model holds what its Stat saw (its size, whether it ended).
 func firstRows(ctx context.Context, l *loaders.Loaders, src loaders.Source) (*loaders.DatasetModel, error) {
 	for {
-		m, err := l.Model.Get(ctx, src)
+		now, err := loaders.Stat(src)
+		if err != nil {
+			return nil, err
+		}
+		m, err := l.Model.Get(ctx, now)
 		if !errors.Is(err, loaders.ErrNoRowsYet) && !errors.Is(err, loaders.ErrStreamWhole) {
 			return m, err
 		}
