@@ -768,9 +768,16 @@ func (f *fill) parseAll(ctx context.Context, workers int) error {
 					}
 					t.sawToken()
 				}
-				if j < len(w.coding) && w.coding[j] {
+				switch {
+				case j < len(w.coding) && w.coding[j]:
 					t.codes[row] = w.dicts[j].ID(raw)
 					continue
+				case t.kind == kindInt && !t.gota:
+					// set's case, inlined: most cells of a file are numbers.
+					if v, ok := parseIntBytes(raw); ok && !hasLeadingZero(raw) {
+						t.ints[row] = v
+						continue
+					}
 				}
 				if !t.set(row, raw, w.store(j)) {
 					k, _ := classify(raw, nil)
