@@ -47,10 +47,29 @@ func (d *Dict) ID(b []byte) uint32 {
 	if len(b) > maxWordBytes {
 		return d.mapID(b)
 	}
-	k := keyOf(b)
 	if d.slots == nil {
 		d.slots, d.shift = make([]uint64, firstSlots), 64-8
 	}
+	if n := len(b); n <= 8 && cap(b) >= 8 {
+		// One word (an airport, a code, a small number): its key's other
+		// words are zero, so only the first is compared.
+		a := binary.LittleEndian.Uint64(b[:8]) & lowBytes(n)
+		h := wordsKey{a: a, n: uint64(n)}.hash()
+		tag := h >> 32 << 32
+		mask := uint64(len(d.slots) - 1)
+		for i := h >> d.shift; ; i = (i + 1) & mask {
+			s := d.slots[i]
+			if s == 0 {
+				break // new: added below
+			}
+			if s&^0xFFFFFFFF == tag {
+				if id := uint32(s) - 1; d.keys[id].a == a && d.keys[id].n == uint64(n) {
+					return id
+				}
+			}
+		}
+	}
+	k := keyOf(b)
 	h := k.hash()
 	tag := h >> 32 << 32
 	mask := uint64(len(d.slots) - 1)
