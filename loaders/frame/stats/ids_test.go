@@ -115,3 +115,22 @@ func TestStringCountsAgreeWithAMap(t *testing.T) {
 		}
 	}
 }
+
+// A text column summarizes alike held as strings or coded: the count,
+// the distinct values, the most frequent (the first to appear of a tie)
+// and the range of its dates.
+func TestSummarizeTextAlikeCodedOrNot(t *testing.T) {
+	vals := []string{"b", "a", "", "2001-01-02", "a", "b", "c", "1/1/2001", "c"}
+	nas := make([]bool, len(vals))
+	nas[2] = true
+	plain := frame.Column{Name: "t", Type: series.String, Strs: vals, NAs: nas}
+	want := fmt.Sprintf("%+v", summarize(plain))
+	for form, c := range textForms(plain) {
+		if got := fmt.Sprintf("%+v", summarize(c)); got != want {
+			t.Errorf("%s: %s, as strings %s", form, got, want)
+		}
+	}
+	if s := summarize(frame.Encoded(plain)); s.Top != "b" || s.Freq != 2 || s.Unique != 5 || s.Count != 8 {
+		t.Errorf("top %q ×%d, %d distinct of %d: want b ×2 (first of the tie), 5 of 8", s.Top, s.Freq, s.Unique, s.Count)
+	}
+}

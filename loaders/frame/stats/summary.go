@@ -93,8 +93,7 @@ func summarize(c frame.Column) Summary {
 			s.Top, s.Freq = "False", falses
 		}
 	default:
-		ids, values := TextIDs(c)
-		counts := idCounts(ids, len(values))
+		values, counts := textCountsInOrder(c)
 		for id, n := range counts {
 			s.Count += n
 			if n > s.Freq { // strictly more: the first to appear of a tie stays
@@ -301,4 +300,29 @@ func dateRange(values []string) (lo, hi string) {
 		withTime = withTime || utc.Hour() != 0 || utc.Minute() != 0 || utc.Second() != 0 || utc.Nanosecond() != 0
 	}
 	return frame.ISOText(first, withTime), frame.ISOText(last, withTime)
+}
+
+// textCountsInOrder is a text column's distinct present values in order
+// of first appearance, and how many cells hold each. A coded column's
+// come from its count of each code and the first row of each (two passes
+// over the codes, no id a cell).
+func textCountsInOrder(c frame.Column) (values []string, counts []int) {
+	if !c.Coded() {
+		ids, values := TextIDs(c)
+		return values, idCounts(ids, len(values))
+	}
+	byCode, _ := frame.CodeCounts(c)
+	first := frame.FirstRows(c)
+	var codes []int
+	for code, n := range byCode {
+		if n > 0 {
+			codes = append(codes, code)
+		}
+	}
+	slices.SortFunc(codes, func(a, b int) int { return first[a] - first[b] })
+	values, counts = make([]string, len(codes)), make([]int, len(codes))
+	for i, code := range codes {
+		values[i], counts[i] = c.Dict[code], byCode[code]
+	}
+	return values, counts
 }
