@@ -181,8 +181,23 @@ func (m *DatasetModel) searchIndex() [][]string {
 	}
 	for _, c := range m.table.Columns() {
 		texts := make([]string, c.Len())
-		for i := range texts {
-			texts[i] = strings.ToLower(c.Text(i))
+		if c.Coded() {
+			// Each text of the dictionary lowered once, shared by its
+			// cells; a missing cell reads "NA", as Text gives it.
+			low := make([]string, len(c.Dict))
+			for k, s := range c.Dict {
+				low[k] = strings.ToLower(s)
+			}
+			for i, code := range c.Codes {
+				texts[i] = low[code]
+				if c.NA(i) {
+					texts[i] = "na"
+				}
+			}
+		} else {
+			for i := range texts {
+				texts[i] = strings.ToLower(c.Text(i))
+			}
 		}
 		m.lowered = append(m.lowered, texts)
 	}

@@ -40,3 +40,23 @@ func TestFindMatchesInShownOrder(t *testing.T) {
 		t.Fatal("a bad regular expression must fail")
 	}
 }
+
+// Find reads a coded column's cells as their text, case ignored, a
+// missing cell as NA, as it reads a column of strings.
+func TestFindReadsCodedCellsAsText(t *testing.T) {
+	l, _ := pipeline(t)
+	m := fileModel(t, l, "code,n\nSJC,1\n,2\nLas,3\nSJC,4\n")
+	if c, _ := m.Data().Column("code"); !c.Coded() {
+		t.Fatal("column code is not coded")
+	}
+	for _, tc := range []struct {
+		query    string
+		row, col int
+		found    bool
+	}{{"las", 2, 0, true}, {"na", 1, 0, true}, {"sjc", 3, 0, true}, {"lax", 0, 0, false}} {
+		row, col, ok := m.Find(tc.query, 1, 1, true)
+		if ok != tc.found || ok && (row != tc.row || col != tc.col) {
+			t.Errorf("Find(%q) from (1,1) = (%d,%d) %v, want (%d,%d) %v", tc.query, row, col, ok, tc.row, tc.col, tc.found)
+		}
+	}
+}
