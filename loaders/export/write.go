@@ -141,12 +141,14 @@ func gatherInto(dst *frame.Column, c frame.Column, idx []int) {
 	dst.Ints = gather(dst.Ints, c.Ints, idx)
 	dst.Floats = gather(dst.Floats, c.Floats, idx)
 	dst.Bools = gather(dst.Bools, c.Bools, idx)
-	dst.Strs = gather(dst.Strs, c.Strs, idx)
 	if c.Coded() {
+		// A coded column's texts, into the block's reused strings.
 		dst.Strs = slices.Grow(dst.Strs[:0], len(idx))[:len(idx)]
 		for k, i := range idx {
 			dst.Strs[k] = c.Dict[c.Codes[i]]
 		}
+	} else {
+		dst.Strs = gather(dst.Strs, c.Strs, idx)
 	}
 	dst.Written = gather(dst.Written, c.Written, idx)
 	dst.NAs = gather(dst.NAs, c.NAs, idx)

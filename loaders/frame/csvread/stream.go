@@ -809,18 +809,18 @@ func (f *fill) parseAll(ctx context.Context, workers int) error {
 // rewritten through its worker's map into it. A flipped column gets the
 // strings of the spans it coded, from their workers' values.
 func (f *fill) settle() {
-	var coded []*target
-	for _, t := range f.cols {
+	var coded []int // the coded columns' indexes
+	for j, t := range f.cols {
 		if t.codes != nil {
-			coded = append(coded, t)
+			coded = append(coded, j)
 		}
 	}
 	if len(coded) == 0 {
 		return
 	}
 	parallel.For(len(coded), func(k int) {
-		t := coded[k]
-		j := slices.Index(f.cols, t)
+		j := coded[k]
+		t := f.cols[j]
 		values := func(w int32) []string {
 			if ws := f.workers[w]; j < len(ws.dicts) {
 				return ws.dicts[j].Values

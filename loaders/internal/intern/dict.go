@@ -3,6 +3,7 @@ package intern
 import (
 	"encoding/binary"
 	"math/bits"
+	"math/rand/v2"
 )
 
 // Dict numbers the distinct byte strings it is given, 0, 1, 2, … in order
@@ -50,25 +51,6 @@ func (d *Dict) ID(b []byte) uint32 {
 	if d.slots == nil {
 		d.slots, d.shift = make([]uint64, firstSlots), 64-8
 	}
-	if n := len(b); n <= 8 && cap(b) >= 8 {
-		// One word (an airport, a code, a small number): its key's other
-		// words are zero, so only the first is compared.
-		a := binary.LittleEndian.Uint64(b[:8]) & lowBytes(n)
-		h := wordsKey{a: a, n: uint64(n)}.hash()
-		tag := h >> 32 << 32
-		mask := uint64(len(d.slots) - 1)
-		for i := h >> d.shift; ; i = (i + 1) & mask {
-			s := d.slots[i]
-			if s == 0 {
-				break // new: added below
-			}
-			if s&^0xFFFFFFFF == tag {
-				if id := uint32(s) - 1; d.keys[id].a == a && d.keys[id].n == uint64(n) {
-					return id
-				}
-			}
-		}
-	}
 	k := keyOf(b)
 	h := k.hash()
 	tag := h >> 32 << 32
@@ -98,6 +80,11 @@ func (d *Dict) ID(b []byte) uint32 {
 func keyOf(b []byte) wordsKey {
 	n := len(b)
 	k := wordsKey{n: uint64(n)}
+	if n <= 8 && cap(b) >= 8 {
+		// One word (an airport, a code, a small number).
+		k.a = binary.LittleEndian.Uint64(b[:8]) & lowBytes(n)
+		return k
+	}
 	if cap(b) >= maxWordBytes {
 		w := b[:maxWordBytes]
 		k.a = binary.LittleEndian.Uint64(w)
@@ -126,11 +113,27 @@ func keyOf(b []byte) wordsKey {
 // lowBytes is a mask of the low n bytes of a word (n from 0 to 8).
 func lowBytes(n int) uint64 { return ^uint64(0) >> (64 - 8*uint(n)) }
 
+// hash mixes the key's words with a seed made at start-up, each word
+// through a 128-bit multiply of the running hash, as wyhash does: keys of
+// a file made to collide (words that cancel in an XOR, say) cannot be
+// found without the seed, so no file can make every lookup probe the
+// same slots.
 func (k wordsKey) hash() uint64 {
-	h := (k.a ^ bits.RotateLeft64(k.b, 21) ^ bits.RotateLeft64(k.c, 42) ^ k.n<<56) * 0x9E3779B97F4A7C15
-	h ^= h >> 32
-	return h * 0xD6E8FEB86659FD93
+	h := mix(k.a^dictSeed[0], k.n^dictSeed[1])
+	if k.b|k.c == 0 {
+		return h // a value of one word (an airport): one multiply
+	}
+	return mix(h^k.b^dictSeed[2], h^k.c^dictSeed[3])
 }
+
+// mix folds the 128-bit product of a and b into 64 bits.
+func mix(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	return hi ^ lo
+}
+
+// dictSeed is the hash's secret, new in every process.
+var dictSeed = [4]uint64{rand.Uint64(), rand.Uint64(), rand.Uint64(), rand.Uint64()}
 
 // grow doubles the slots.
 func (d *Dict) grow() {
