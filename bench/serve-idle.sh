@@ -4,11 +4,12 @@
 # keys are sent, one every GAP seconds, to one session of real ssh clients
 # in tmux, with IDLE other sessions connected, showing the file's table and
 # doing nothing; the CPU the server spends over as long with no key at all
-# is taken off. Then the
+# (measured in windows between the keys') is taken off. ROUNDS rounds
+# interleave the IDLE counts. Then the
 # server's resident memory while 1,000 keys go round robin to 10 sessions,
 # at the 100th and the 1,000th key.
 #
-#   flock /tmp/hitmiss-bench.lock bench/serve-idle.sh   # IDLE="0 9" KEYS=300 GAP=0.05 ROWS=2000 MEMKEYS=1000 BIN=path; BENCH_OUT=dir keeps files
+#   flock /tmp/hitmiss-bench.lock bench/serve-idle.sh   # IDLE="0 9" ROUNDS=1 WINDOWS=5 KEYS=300 GAP=0.05 ROWS=2000 MEMKEYS=1000 BIN=path; BENCH_OUT=dir keeps files
 #
 # Whole processes on one machine: the ssh clients' own CPU is not counted,
 # only the server's. The resolution is a clock tick (getconf CLK_TCK).
@@ -19,6 +20,8 @@ keys=${KEYS:-300}
 gap=${GAP:-0.05}
 rows=${ROWS:-2000}
 idles=${IDLE:-0 9}
+windows=${WINDOWS:-5}
+rounds=${ROUNDS:-1}
 bin=${BIN:-$out/hitmiss}
 [ -n "${BIN:-}" ] || go build -o "$bin" .
 [ -f "$out/data.csv" ] || go run ./bench/gencsv -rows "$rows" -cols 5 -o "$out/data.csv"
@@ -81,31 +84,47 @@ stop() {
 
 moves=(j l NPage k h)
 
-# cost IDLE: server CPU ms per key with IDLE idle sessions.
+# cost IDLE: server CPU ms per key with IDLE idle sessions. The keys go
+# in WINDOWS windows of KEYS/WINDOWS keys, each after a window of as long
+# with no key: the CPU the server spends with no key (the sessions'
+# renderers, the ssh connections) is measured beside the keys, window by
+# window, and taken off.
 cost() {
-  local idle=$1 c0 c1 c2 t0 t1
+  local idle=$1 w n c0 c1 c2 t0 t1 t2 keyed=0 quiet=0 keyed_s=0 quiet_s=0 sent=0
   start $((idle + 1))
-  c0=$(cpu_ms "$pid")
-  t0=$(date +%s.%N)
-  for i in $(seq 0 $((keys - 1))); do
-    tmux send-keys -t "$session:0" "${moves[$((i % 5))]}"
-    sleep "$gap"
+  n=$((keys / windows))
+  for w in $(seq "$windows"); do
+    c0=$(cpu_ms "$pid")
+    t0=$(date +%s.%N)
+    for i in $(seq 0 $((n - 1))); do
+      tmux send-keys -t "$session:0" "${moves[$(((sent + i) % 5))]}"
+      sleep "$gap"
+    done
+    sent=$((sent + n))
+    sleep 0.3
+    c1=$(cpu_ms "$pid")
+    t1=$(date +%s.%N)
+    sleep "$(echo "$t1 - $t0" | bc)"
+    c2=$(cpu_ms "$pid")
+    t2=$(date +%s.%N)
+    keyed=$(echo "$keyed + $c1 - $c0" | bc)
+    quiet=$(echo "$quiet + $c2 - $c1" | bc)
+    keyed_s=$(echo "$keyed_s + $t1 - $t0" | bc)
+    quiet_s=$(echo "$quiet_s + $t2 - $t1" | bc)
   done
-  sleep 0.5
-  c1=$(cpu_ms "$pid")
-  t1=$(date +%s.%N)
-  sleep "$(echo "$t1 - $t0" | bc)"
-  c2=$(cpu_ms "$pid")
   stop
-  echo "idle=$idle: $(echo "scale=3; ($c1 - $c0 - ($c2 - $c1)) / $keys" | bc) ms of server CPU a key ($keys keys: $(echo "$c1 - $c0" | bc) ms; as long without keys: $(echo "$c2 - $c1" | bc) ms)"
+  echo "idle=$idle: $(echo "scale=3; ($keyed - $quiet * $keyed_s / $quiet_s) / $sent" | bc) ms of server CPU a key ($sent keys: $keyed ms in $(printf %.1f "$keyed_s") s; with no key: $quiet ms in $(printf %.1f "$quiet_s") s)"
 }
 
-for idle in $idles; do
-  cost "$idle"
+for round in $(seq "$rounds"); do
+  for idle in $idles; do
+    cost "$idle"
+  done
 done
 
 # Memory: MEMKEYS keys (1,000) round robin over 10 sessions.
 memkeys=${MEMKEYS:-1000}
+[ "$memkeys" -gt 0 ] || exit 0
 start 10
 line="RSS, 10 sessions: $(($(rss_kib "$pid") / 1024)) MiB connected"
 for i in $(seq 1 "$memkeys"); do

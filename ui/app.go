@@ -177,7 +177,7 @@ func (m Model) Init() tea.Cmd {
 	if !m.wire.listen {
 		return m.openSource()
 	}
-	cmds := []tea.Cmd{m.openSource(), waitEvent(m.wire.events, m.rerun.session), waitProgress(m.rerun.progress, m.rerun.closed)}
+	cmds := []tea.Cmd{m.openSource(), waitEvent(m.wire.events, m.rerun.session, m.rerun.wake), waitProgress(m.rerun.progress, m.rerun.closed)}
 	if m.wire.member != nil {
 		cmds = append(cmds, waitRoom(m.wire.member.inbox))
 	}
@@ -244,6 +244,7 @@ func (m Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case eventsMsg:
 		return m.onEvents(msg.events)
 	case roomMsg:
+		m.rerun.poke() // a clear's note: its events are due within a frame
 		return m.onRoom(msg.note)
 	case progressMsg:
 		m.busy.progress = msg
@@ -268,8 +269,10 @@ func (m Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.note.text = "prompt history not saved: " + Sanitize(msg.err.Error())
 		return m, nil
 	case tea.MouseMsg:
+		m.rerun.poke() // this session acts: its events are due within a frame
 		return m, m.do(m.views.table.onMouse(msg, m.q.View, m.scope()))
 	case tea.KeyMsg:
+		m.rerun.poke()
 		return m.onKey(msg)
 	}
 	return m, nil
@@ -349,7 +352,7 @@ func (m Model) onEvents(events []cache.Event) (tea.Model, tea.Cmd) {
 	}
 	var cmds []tea.Cmd
 	if m.wire.listen {
-		cmds = append(cmds, waitEvent(m.wire.events, m.rerun.session))
+		cmds = append(cmds, waitEvent(m.wire.events, m.rerun.session, m.rerun.wake))
 		cmds = append(cmds, m.busy.startSpinner())
 	}
 	if rerun {

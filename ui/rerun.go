@@ -64,10 +64,14 @@ type rerunner struct {
 	next    int
 	latest  int
 	started map[int]context.CancelFunc
+
+	// wake tells the cache-event listener (waitEvent) that this session
+	// acts: its events may follow, due within a frame.
+	wake chan struct{}
 }
 
 func newRerunner(l *loaders.Loaders) *rerunner {
-	return &rerunner{loaders: l, progress: make(chan progressMsg, 64), started: map[int]context.CancelFunc{}, closed: make(chan struct{})}
+	return &rerunner{loaders: l, progress: make(chan progressMsg, 64), started: map[int]context.CancelFunc{}, closed: make(chan struct{}), wake: make(chan struct{}, 1)}
 }
 
 // start begins a rerun of q and returns the command that runs it.
@@ -79,6 +83,7 @@ func (r *rerunner) start(q query) tea.Cmd {
 	ctx, cancel := context.WithCancel(cache.WithSession(context.Background(), r.session))
 	r.started[id] = cancel
 	r.mu.Unlock()
+	r.poke()
 	ctx = loaders.ContextWithProgress(ctx, func(read, total int64) {
 		select {
 		case r.progress <- progressMsg{read: read, total: total}:
@@ -91,6 +96,14 @@ func (r *rerunner) start(q query) tea.Cmd {
 		p := page.Run(ctx, l, id, q)
 		r.supersede(id)
 		return pageMsg{p}
+	}
+}
+
+// poke wakes the cache-event listener if it gathers asleep (waitEvent).
+func (r *rerunner) poke() {
+	select {
+	case r.wake <- struct{}{}:
+	default: // a wake is pending already
 	}
 }
 
@@ -194,6 +207,7 @@ type eventBatch struct {
 	session string // the explorer's cache session ("" outside a room)
 	events  []cache.Event
 	due     time.Time
+	urgent  bool // an event of this session, or a clear, is in the batch
 }
 
 // add gathers ev, which came at now, and brings the batch's due time
@@ -201,7 +215,7 @@ type eventBatch struct {
 func (b *eventBatch) add(ev cache.Event, now time.Time) {
 	wait := idleGather
 	if ev.Session == b.session || ev.Kind == cache.EventCleared {
-		wait = eventGather
+		wait, b.urgent = eventGather, true
 	}
 	if due := now.Add(wait); len(b.events) == 0 || due.Before(b.due) {
 		b.due = due
@@ -217,7 +231,7 @@ func (b *eventBatch) ready(now time.Time) bool {
 // take returns the batch's events as one message and empties it.
 func (b *eventBatch) take() eventsMsg {
 	msg := eventsMsg{b.events}
-	b.events = nil
+	b.events, b.urgent = nil, false
 	return msg
 }
 
@@ -225,7 +239,19 @@ func (b *eventBatch) take() eventsMsg {
 // batch is due (eventBatch: within a frame for session's own events, a
 // tenth of a second for the other sessions'), and delivers them as one
 // eventsMsg; nil once the subscription is closed and nothing is left.
-func waitEvent(ch <-chan cache.Event, session string) tea.Cmd {
+//
+// A batch begun by another session's event is gathered asleep: the
+// listener waits for the batch to be due, or for wake (this session's key
+// or rerun, a room's note: its own events, or a clear, may follow), and
+// does not take each event as it comes: the events wait in the channel's
+// buffer. Under hitmiss serve, every session is sent every session's
+// events; taking them one by one woke each idle session's listener once
+// for every cached call of every key pressed in the room. Asleep, an idle
+// session wakes twice a batch: for its first event and when it is due.
+// Events that overflow the channel meanwhile (over its buffer in a tenth
+// of a second) are lost to the log only: the panel's counts are the
+// registry's.
+func waitEvent(ch <-chan cache.Event, session string, wake <-chan struct{}) tea.Cmd {
 	return func() tea.Msg {
 		ev, ok := <-ch
 		if !ok {
@@ -235,19 +261,39 @@ func waitEvent(ch <-chan cache.Event, session string) tea.Cmd {
 		b.add(ev, time.Now())
 		due := time.NewTimer(time.Until(b.due))
 		defer due.Stop()
+		// gather adds events and reports whether the batch is ready; an
+		// event of this session brings the timer forward.
+		gather := func(events ...cache.Event) bool {
+			was, now := b.due, time.Now()
+			for _, ev := range events {
+				b.add(ev, now)
+			}
+			if b.ready(now) {
+				return true
+			}
+			if b.due.Before(was) {
+				due.Reset(b.due.Sub(now))
+			}
+			return false
+		}
+		if !b.urgent {
+			select {
+			case <-due.C:
+				b.events = append(b.events, queuedEvents(ch, maxEventBatch-len(b.events))...)
+				return b.take()
+			case <-wake:
+				// What follows may be due within a frame: take the events
+				// as they come.
+				if gather(queuedEvents(ch, maxEventBatch-len(b.events))...) {
+					return b.take()
+				}
+			}
+		}
 		for {
 			select {
 			case ev, ok := <-ch:
-				if !ok {
+				if !ok || gather(ev) {
 					return b.take()
-				}
-				was, now := b.due, time.Now()
-				b.add(ev, now)
-				if b.ready(now) {
-					return b.take()
-				}
-				if b.due.Before(was) {
-					due.Reset(b.due.Sub(now))
 				}
 			case <-due.C:
 				b.events = append(b.events, queuedEvents(ch, maxEventBatch-len(b.events))...)

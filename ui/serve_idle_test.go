@@ -21,7 +21,7 @@ func TestCacheEventsThatCameTogetherAreOneMessage(t *testing.T) {
 		for i := range 5 {
 			ch <- cache.Event{Kind: cache.EventHit, Func: "f", Key: strings.Repeat("x", i+1)}
 		}
-		msg, ok := waitEvent(ch, session)().(eventsMsg)
+		msg, ok := waitEvent(ch, session, nil)().(eventsMsg)
 		if !ok {
 			t.Fatalf("session %q: waitEvent gave %T, want an eventsMsg", session, msg)
 		}
@@ -34,7 +34,7 @@ func TestCacheEventsThatCameTogetherAreOneMessage(t *testing.T) {
 			}
 		}
 		close(ch)
-		if msg := waitEvent(ch, session)(); msg != nil {
+		if msg := waitEvent(ch, session, nil)(); msg != nil {
 			t.Fatalf("session %q: a closed subscription gave %#v, want nil", session, msg)
 		}
 	}
@@ -53,7 +53,7 @@ func TestAnotherSessionsKeyOnlyRedrawsAnIdleSession(t *testing.T) {
 		if len(idle.m.wire.events) == 0 {
 			t.Fatalf("%s in a: no event reached the idle session", k)
 		}
-		msg := waitEvent(idle.m.wire.events, idle.m.rerun.session)()
+		msg := waitEvent(idle.m.wire.events, idle.m.rerun.session, nil)()
 		if n := len(idle.m.wire.events); n > 0 {
 			t.Fatalf("%s in a: %d events left after one message: they are drawn one by one", k, n)
 		}
@@ -82,7 +82,7 @@ func TestAnotherSessionsEventsRedrawTheIdlePanelNotItsTable(t *testing.T) {
 	drawn := idle.m.drawn.main
 	for i, k := range []string{"j", "j", "l"} {
 		a.key(k)
-		idle.send(waitEvent(idle.m.wire.events, idle.m.rerun.session)())
+		idle.send(waitEvent(idle.m.wire.events, idle.m.rerun.session, nil)())
 		screen := idle.screen()
 		if idle.m.drawn.main != drawn {
 			t.Fatalf("key %d in a: the idle session drew its table again", i+1)
