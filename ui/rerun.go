@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -207,13 +208,14 @@ type eventBatch struct {
 	session string // the explorer's cache session ("" outside a room)
 	events  []cache.Event
 	due     time.Time
-	urgent  bool // an event of this session, or a clear, is in the batch
+	urgent  bool          // an event of this session, or a clear, is in the batch
+	idle    time.Duration // how long other sessions' events wait: idleGather, unless a test says
 }
 
 // add gathers ev, which came at now, and brings the batch's due time
 // forward if ev is this session's own.
 func (b *eventBatch) add(ev cache.Event, now time.Time) {
-	wait := idleGather
+	wait := cmp.Or(b.idle, idleGather)
 	if ev.Session == b.session || ev.Kind == cache.EventCleared {
 		wait, b.urgent = eventGather, true
 	}
@@ -239,6 +241,7 @@ func (b *eventBatch) take() eventsMsg {
 // batch is due (eventBatch: within a frame for session's own events, a
 // tenth of a second for the other sessions'), and delivers them as one
 // eventsMsg; nil once the subscription is closed and nothing is left.
+// batch is the empty batch it fills: the session, and in tests the wait.
 //
 // A batch begun by another session's event is gathered asleep: the
 // listener waits for the batch to be due, or for wake (this session's key
@@ -251,13 +254,13 @@ func (b *eventBatch) take() eventsMsg {
 // Events that overflow the channel meanwhile (over its buffer in a tenth
 // of a second) are lost to the log only: the panel's counts are the
 // registry's.
-func waitEvent(ch <-chan cache.Event, session string, wake <-chan struct{}) tea.Cmd {
+func waitEvent(ch <-chan cache.Event, batch eventBatch, wake <-chan struct{}) tea.Cmd {
 	return func() tea.Msg {
 		ev, ok := <-ch
 		if !ok {
 			return nil
 		}
-		b := eventBatch{session: session}
+		b := batch
 		b.add(ev, time.Now())
 		due := time.NewTimer(time.Until(b.due))
 		defer due.Stop()

@@ -21,7 +21,7 @@ func TestCacheEventsThatCameTogetherAreOneMessage(t *testing.T) {
 		for i := range 5 {
 			ch <- cache.Event{Kind: cache.EventHit, Func: "f", Key: strings.Repeat("x", i+1)}
 		}
-		msg, ok := waitEvent(ch, session, nil)().(eventsMsg)
+		msg, ok := waitEvent(ch, eventBatch{session: session}, nil)().(eventsMsg)
 		if !ok {
 			t.Fatalf("session %q: waitEvent gave %T, want an eventsMsg", session, msg)
 		}
@@ -34,7 +34,7 @@ func TestCacheEventsThatCameTogetherAreOneMessage(t *testing.T) {
 			}
 		}
 		close(ch)
-		if msg := waitEvent(ch, session, nil)(); msg != nil {
+		if msg := waitEvent(ch, eventBatch{session: session}, nil)(); msg != nil {
 			t.Fatalf("session %q: a closed subscription gave %#v, want nil", session, msg)
 		}
 	}
@@ -53,7 +53,7 @@ func TestAnotherSessionsKeyOnlyRedrawsAnIdleSession(t *testing.T) {
 		if len(idle.m.wire.events) == 0 {
 			t.Fatalf("%s in a: no event reached the idle session", k)
 		}
-		msg := waitEvent(idle.m.wire.events, idle.m.rerun.session, nil)()
+		msg := waitEvent(idle.m.wire.events, eventBatch{session: idle.m.rerun.session}, nil)()
 		if n := len(idle.m.wire.events); n > 0 {
 			t.Fatalf("%s in a: %d events left after one message: they are drawn one by one", k, n)
 		}
@@ -82,7 +82,7 @@ func TestAnotherSessionsEventsRedrawTheIdlePanelNotItsTable(t *testing.T) {
 	drawn := idle.m.drawn.main
 	for i, k := range []string{"j", "j", "l"} {
 		a.key(k)
-		idle.send(waitEvent(idle.m.wire.events, idle.m.rerun.session, nil)())
+		idle.send(waitEvent(idle.m.wire.events, eventBatch{session: idle.m.rerun.session}, nil)())
 		screen := idle.screen()
 		if idle.m.drawn.main != drawn {
 			t.Fatalf("key %d in a: the idle session drew its table again", i+1)
@@ -258,5 +258,37 @@ func TestAClearIsDeliveredWithinAFrameInARoom(t *testing.T) {
 	}
 	if msg := b.take(); len(msg.events) != 3 {
 		t.Fatalf("the clear's message carries %d of the 3 events gathered", len(msg.events))
+	}
+}
+
+// TestAnIdleListenerSleepsUntilDueOrWoken: a batch begun by another
+// session's event is gathered asleep — the listener leaves the events that
+// follow in the channel — until this session acts (wake): then it takes
+// them, and its own, due within a frame, end the batch. The other
+// sessions' wait is an hour here: a message at all is the wake's doing.
+func TestAnIdleListenerSleepsUntilDueOrWoken(t *testing.T) {
+	ch := make(chan cache.Event, 16)
+	wake := make(chan struct{}, 1)
+	got := make(chan tea.Msg, 1)
+	ch <- cache.Event{Kind: cache.EventHit, Func: "f", Key: "f(1)", Session: "b"}
+	go func() { got <- waitEvent(ch, eventBatch{session: "a", idle: time.Hour}, wake)() }()
+	for len(ch) > 0 { // the listener has the first event
+		time.Sleep(time.Millisecond)
+	}
+	ch <- cache.Event{Kind: cache.EventHit, Func: "f", Key: "f(2)", Session: "b"}
+	time.Sleep(20 * time.Millisecond)
+	if len(ch) != 1 {
+		t.Fatal("the idle listener took another session's event as it came: each event wakes it")
+	}
+	ch <- cache.Event{Kind: cache.EventMiss, Func: "f", Key: "f(3)", Session: "a"}
+	wake <- struct{}{}
+	select {
+	case msg := <-got:
+		e, ok := msg.(eventsMsg)
+		if !ok || len(e.events) != 3 {
+			t.Fatalf("woken, the listener gave %#v, want the 3 events", msg)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("woken with its own event waiting, the listener still sleeps")
 	}
 }
