@@ -172,7 +172,7 @@ func waitProgress(ch <-chan progressMsg, closed <-chan struct{}) tea.Cmd {
 // them all. In a room (hitmiss serve) every session receives every
 // session's events, so a key pressed in one session costs each of the
 // others one redraw, not one per cached call its rerun made — and, while
-// keys come faster than idleGather, not even one per key (eventBatch).
+// its keys only hit, one a second whatever their rate (eventBatch).
 type eventsMsg struct{ events []cache.Event }
 
 // eventGather is how long waitEvent keeps gathering after the first event
@@ -188,36 +188,47 @@ const eventGather = time.Second / 60
 // events to every idle one, and each idle session redraws its panel (and
 // sends the lines to its client) for them. Gathered for a tenth of a
 // second, another session's keys cost an idle session at most ten redraws
-// a second, whatever their rate, and its panel still follows them within
-// a tenth of a second. Every event is delivered: only the redraw waits.
+// a second, whatever their rate, and its panel still follows what they
+// change (a miss, a computation, an error, an entry evicted) within a
+// tenth of a second. Every event is delivered: only the redraw waits.
 const idleGather = time.Second / 10
+
+// hitGather is how long other sessions' hits wait when nothing else came
+// with them: a hit changes nothing in the cache, only its counts, and it
+// is what almost every key of the room causes (a move reruns the page, and
+// the page's cached calls hit). Gathered for a second, a room's keys cost
+// an idle session at most one redraw a second while they only hit: a key
+// costs the server about the same with nine idle sessions as alone.
+const hitGather = time.Second
 
 // maxEventBatch bounds the events of one message: a busy registry is not
 // gathered without end.
 const maxEventBatch = 1024
 
-// eventBatch is the events one eventsMsg will deliver and when it is due.
-// A batch is due eventGather after its first event of this session, or
-// idleGather after its first event if no event of this session came
-// before that: another session's keys wait for the next tenth of a
-// second, this session's own reach the screen within a frame, and bring
-// with them the other sessions' events gathered so far. A clear is due
-// within a frame too, whoever pressed it (its events name no session):
-// every page reruns for it, and the session that cleared sees it at once.
+// eventBatch is the events one eventsMsg will deliver and when it is due:
+// at the earliest of its events' due times. This session's own events are
+// due eventGather after they came, within a frame, and bring with them the
+// other sessions' events gathered so far; so is a clear, whoever pressed it
+// (its events name no session): every page reruns for it, the clearing
+// session's first. The other sessions' hits are due hitGather after they
+// came, their other events (and an eviction's, an expiry's) idleGather.
 type eventBatch struct {
 	session string // the explorer's cache session ("" outside a room)
 	events  []cache.Event
 	due     time.Time
-	urgent  bool          // an event of this session, or a clear, is in the batch
-	idle    time.Duration // how long other sessions' events wait: idleGather, unless a test says
+	awake   bool          // an event of this session, or a clear, came, or the session acts: the listener takes events as they come
+	idle    time.Duration // how long other sessions' hits wait: hitGather, unless a test says
 }
 
 // add gathers ev, which came at now, and brings the batch's due time
-// forward if ev is this session's own.
+// forward if ev is due sooner.
 func (b *eventBatch) add(ev cache.Event, now time.Time) {
-	wait := cmp.Or(b.idle, idleGather)
-	if ev.Session == b.session || ev.Kind == cache.EventCleared {
-		wait, b.urgent = eventGather, true
+	wait := cmp.Or(b.idle, hitGather)
+	switch {
+	case ev.Session == b.session || ev.Kind == cache.EventCleared:
+		wait, b.awake = eventGather, true
+	case ev.Kind != cache.EventHit:
+		wait = min(wait, idleGather)
 	}
 	if due := now.Add(wait); len(b.events) == 0 || due.Before(b.due) {
 		b.due = due
@@ -233,7 +244,7 @@ func (b *eventBatch) ready(now time.Time) bool {
 // take returns the batch's events as one message and empties it.
 func (b *eventBatch) take() eventsMsg {
 	msg := eventsMsg{b.events}
-	b.events, b.urgent = nil, false
+	b.events, b.awake = nil, false
 	return msg
 }
 
@@ -250,7 +261,8 @@ func (b *eventBatch) take() eventsMsg {
 // buffer. Under hitmiss serve, every session is sent every session's
 // events; taking them one by one woke each idle session's listener once
 // for every cached call of every key pressed in the room. Asleep, an idle
-// session wakes twice a batch: for its first event and when it is due.
+// session wakes for its first event and each tenth of a second until the
+// batch is due (a second for hits alone).
 // Events that overflow the channel meanwhile (over its buffer in a tenth
 // of a second) are lost to the log only: the panel's counts are the
 // registry's.
@@ -262,7 +274,7 @@ func waitEvent(ch <-chan cache.Event, batch eventBatch, wake <-chan struct{}) te
 		}
 		b := batch
 		b.add(ev, time.Now())
-		due := time.NewTimer(time.Until(b.due))
+		due := time.NewTimer(min(time.Until(b.due), idleGather))
 		defer due.Stop()
 		// gather adds events and reports whether the batch is ready; an
 		// event of this session brings the timer forward.
@@ -279,18 +291,22 @@ func waitEvent(ch <-chan cache.Event, batch eventBatch, wake <-chan struct{}) te
 			}
 			return false
 		}
-		if !b.urgent {
+		// Asleep, the listener looks at what waits every idleGather, so
+		// an event due sooner than the hits it follows is not missed.
+		for !b.awake {
 			select {
 			case <-due.C:
-				b.events = append(b.events, queuedEvents(ch, maxEventBatch-len(b.events))...)
-				return b.take()
 			case <-wake:
-				// What follows may be due within a frame: take the events
-				// as they come.
-				if gather(queuedEvents(ch, maxEventBatch-len(b.events))...) {
-					return b.take()
-				}
+				b.awake = true // this session acts: what follows may be due within a frame
 			}
+			if gather(queuedEvents(ch, maxEventBatch-len(b.events))...) {
+				return b.take()
+			}
+			if b.awake {
+				due.Reset(time.Until(b.due))
+				break
+			}
+			due.Reset(min(time.Until(b.due), idleGather))
 		}
 		for {
 			select {

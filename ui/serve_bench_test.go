@@ -19,7 +19,7 @@ import (
 // them, and room notes), each followed by a View, as bubbletea draws after
 // every message. Keys come keyGap apart on the room's clock, as
 // bench/serve-idle.sh sends them, so an idle session gathers the events of
-// the keys of a tenth of a second into one message (idleGather). The
+// the keys of a second into one message (hitGather: the keys only hit). The
 // target is idle=9 costing what idle=0 does.
 //
 //	go test ./ui -run '^$' -bench KeyWithIdleSessions -benchtime 2000x -count 5
@@ -135,10 +135,10 @@ func (r *servedRoom) key(i int, k tea.KeyMsg) {
 }
 
 // settle delivers everything the sessions have been sent, as their
-// listeners have after idleGather with nothing new.
+// listeners have after hitGather with nothing new.
 func (r *servedRoom) settle() {
 	r.gather()
-	r.now = r.now.Add(idleGather)
+	r.now = r.now.Add(hitGather)
 	r.drain()
 }
 
@@ -154,7 +154,7 @@ func (r *servedRoom) gather() {
 }
 
 // drain delivers to every session its batch of cache events if it is due
-// (waitEvent gathers the events of a tenth of a second into one message),
+// (waitEvent gathers other sessions' hits of a second into one message),
 // and the room notes queued for it (waitRoom brings one note a message),
 // each message followed by a View.
 func (r *servedRoom) drain() {

@@ -170,31 +170,31 @@ func TestEvictionsDoNotRerunTheRoomsPagesWithoutEnd(t *testing.T) {
 }
 
 // TestAnIdleSessionGathersAnotherSessionsKeysIntoOneRedraw: under hitmiss
-// serve, the events of another session's keys that come within a tenth of
-// a second reach an idle session as one message, a tenth of a second
-// after the first (one redraw for them all, whatever the keys' rate), and
-// its panel then logs every one of them; the idle session's own key is
-// delivered within a frame.
+// serve, the events of another session's keys that only hit, within a
+// second, reach an idle session as one message, a second after the first
+// (one redraw for them all, whatever the keys' rate), and its panel then
+// logs every one of them; the idle session's own key is delivered within
+// a frame.
 func TestAnIdleSessionGathersAnotherSessionsKeysIntoOneRedraw(t *testing.T) {
 	r := newRoomOn(t, loaders.BundledSources()[:1], 2)
 	a, idle, batch := r.sessions[0], r.sessions[1], r.batches[1]
 	start := r.now
 	keys := []string{"j", "l", "j", "h"}
 	for i, k := range keys {
-		r.now = start.Add(time.Duration(i) * idleGather / time.Duration(len(keys)))
+		r.now = start.Add(time.Duration(i) * hitGather / time.Duration(len(keys)))
 		a.key(k)
 		r.gather()
 		if batch.ready(r.now) {
-			t.Fatalf("key %d in a: the idle session's events are due before a tenth of a second", i+1)
+			t.Fatalf("key %d in a: the idle session's events are due before a second", i+1)
 		}
 	}
-	r.now = start.Add(idleGather - time.Millisecond)
+	r.now = start.Add(hitGather - time.Millisecond)
 	if batch.ready(r.now) {
-		t.Fatal("the idle session's events are due before a tenth of a second")
+		t.Fatal("the idle session's events are due before a second")
 	}
-	r.now = start.Add(idleGather)
+	r.now = start.Add(hitGather)
 	if !batch.ready(r.now) {
-		t.Fatal("the idle session's events are not due a tenth of a second after the first")
+		t.Fatal("the idle session's events are not due a second after the first")
 	}
 	msg := batch.take()
 	hits := 0
@@ -236,6 +236,29 @@ func TestAnIdleSessionGathersAnotherSessionsKeysIntoOneRedraw(t *testing.T) {
 	}
 	if !batch.ready(own.Add(eventGather)) {
 		t.Fatal("the idle session's own key waits more than a frame")
+	}
+}
+
+// TestAnotherSessionsMissIsDueSoonerThanItsHits: a miss (an eviction, an
+// error: what changes the cache) of another session after its hits brings
+// their batch forward, to a tenth of a second after the miss.
+func TestAnotherSessionsMissIsDueSoonerThanItsHits(t *testing.T) {
+	start := time.Unix(0, 0)
+	for _, kind := range []cache.EventKind{cache.EventMiss, cache.EventComputed, cache.EventEvicted, cache.EventError} {
+		b := eventBatch{session: "a"}
+		b.add(cache.Event{Kind: cache.EventHit, Func: "f", Key: "f(1)", Session: "b"}, start)
+		b.add(cache.Event{Kind: cache.EventHit, Func: "f", Key: "f(1)", Session: "b"}, start.Add(idleGather))
+		if b.ready(start.Add(2 * idleGather)) {
+			t.Fatalf("%v: another session's hits are due before a second", kind)
+		}
+		at := start.Add(3 * idleGather)
+		b.add(cache.Event{Kind: kind, Func: "f", Key: "f(2)", Session: "b"}, at)
+		if b.ready(at.Add(idleGather - time.Millisecond)) {
+			t.Fatalf("%v: due before a tenth of a second", kind)
+		}
+		if !b.ready(at.Add(idleGather)) {
+			t.Fatalf("%v of another session after its hits waits for the hits' second", kind)
+		}
 	}
 }
 
@@ -290,5 +313,21 @@ func TestAnIdleListenerSleepsUntilDueOrWoken(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("woken with its own event waiting, the listener still sleeps")
+	}
+
+	// Asleep on hits, it still sees another session's miss in time.
+	ch <- cache.Event{Kind: cache.EventHit, Func: "f", Key: "f(1)", Session: "b"}
+	go func() { got <- waitEvent(ch, eventBatch{session: "a", idle: time.Hour}, nil)() }()
+	for len(ch) > 0 {
+		time.Sleep(time.Millisecond)
+	}
+	ch <- cache.Event{Kind: cache.EventMiss, Func: "f", Key: "f(2)", Session: "b"}
+	select {
+	case msg := <-got:
+		if e, ok := msg.(eventsMsg); !ok || len(e.events) != 2 {
+			t.Fatalf("after another session's miss, the listener gave %#v, want the hit and the miss", msg)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("asleep on another session's hit, the listener never saw its miss")
 	}
 }
