@@ -101,7 +101,7 @@ cost() {
       sleep "$gap"
     done
     sent=$((sent + n))
-    sleep 0.3
+    sleep 1.2 # an idle session redraws for other sessions' hits a second after the first
     c1=$(cpu_ms "$pid")
     t1=$(date +%s.%N)
     sleep "$(echo "$t1 - $t0" | bc)"

@@ -177,7 +177,7 @@ func (m Model) Init() tea.Cmd {
 	if !m.wire.listen {
 		return m.openSource()
 	}
-	cmds := []tea.Cmd{m.openSource(), waitEvent(m.wire.events, eventBatch{session: m.rerun.session}, m.rerun.wake), waitProgress(m.rerun.progress, m.rerun.closed)}
+	cmds := []tea.Cmd{m.openSource(), waitEvent(m.wire.events, m.listenBatch(), m.rerun.wake), waitProgress(m.rerun.progress, m.rerun.closed)}
 	if m.wire.member != nil {
 		cmds = append(cmds, waitRoom(m.wire.member.inbox))
 	}
@@ -352,7 +352,7 @@ func (m Model) onEvents(events []cache.Event) (tea.Model, tea.Cmd) {
 	}
 	var cmds []tea.Cmd
 	if m.wire.listen {
-		cmds = append(cmds, waitEvent(m.wire.events, eventBatch{session: m.rerun.session}, m.rerun.wake))
+		cmds = append(cmds, waitEvent(m.wire.events, m.listenBatch(), m.rerun.wake))
 		cmds = append(cmds, m.busy.startSpinner())
 	}
 	if rerun {

@@ -193,13 +193,24 @@ const eventGather = time.Second / 60
 // tenth of a second. Every event is delivered: only the redraw waits.
 const idleGather = time.Second / 10
 
-// hitGather is how long other sessions' hits wait when nothing else came
-// with them: a hit changes nothing in the cache, only its counts, and it
-// is what almost every key of the room causes (a move reruns the page, and
-// the page's cached calls hit). Gathered for a second, a room's keys cost
-// an idle session at most one redraw a second while they only hit: a key
-// costs the server about the same with nine idle sessions as alone.
+// hitGather is how long other sessions' hits wait, under hitmiss serve,
+// when nothing else came with them: a hit changes nothing in the cache,
+// only its counts, and it is what almost every key of the room causes (a
+// move reruns the page, and the page's cached calls hit). Gathered for a
+// second, a room's keys cost an idle session at most one redraw a second
+// while they only hit: a key costs the server about the same with nine
+// idle sessions as alone. The halves of --split share one screen, drawn
+// anyway: the other half's hits wait idleGather there.
 const hitGather = time.Second
+
+// listenBatch is the empty batch this explorer's listener fills.
+func (m Model) listenBatch() eventBatch {
+	b := eventBatch{session: m.rerun.session}
+	if m.wire.remote {
+		b.hits = hitGather
+	}
+	return b
+}
 
 // maxEventBatch bounds the events of one message: a busy registry is not
 // gathered without end.
@@ -210,20 +221,21 @@ const maxEventBatch = 1024
 // due eventGather after they came, within a frame, and bring with them the
 // other sessions' events gathered so far; so is a clear, whoever pressed it
 // (its events name no session): every page reruns for it, the clearing
-// session's first. The other sessions' hits are due hitGather after they
-// came, their other events (and an eviction's, an expiry's) idleGather.
+// session's first. The other sessions' hits are due hits after they came
+// (hitGather under hitmiss serve), their other events (and an eviction's,
+// an expiry's) idleGather.
 type eventBatch struct {
 	session string // the explorer's cache session ("" outside a room)
 	events  []cache.Event
 	due     time.Time
 	awake   bool          // an event of this session, or a clear, came, or the session acts: the listener takes events as they come
-	idle    time.Duration // how long other sessions' hits wait: hitGather, unless a test says
+	hits    time.Duration // how long other sessions' hits wait: idleGather if zero, hitGather under hitmiss serve (listenBatch)
 }
 
 // add gathers ev, which came at now, and brings the batch's due time
 // forward if ev is due sooner.
 func (b *eventBatch) add(ev cache.Event, now time.Time) {
-	wait := cmp.Or(b.idle, hitGather)
+	wait := cmp.Or(b.hits, idleGather)
 	switch {
 	case ev.Session == b.session || ev.Kind == cache.EventCleared:
 		wait, b.awake = eventGather, true
@@ -249,10 +261,11 @@ func (b *eventBatch) take() eventsMsg {
 }
 
 // waitEvent waits for the next cache event, gathers what arrives until the
-// batch is due (eventBatch: within a frame for session's own events, a
-// tenth of a second for the other sessions'), and delivers them as one
-// eventsMsg; nil once the subscription is closed and nothing is left.
-// batch is the empty batch it fills: the session, and in tests the wait.
+// batch is due (eventBatch: within a frame for the session's own events, a
+// tenth of a second or, for hits under hitmiss serve, a second for the
+// other sessions'), and delivers them as one eventsMsg; nil once the
+// subscription is closed and nothing is left. batch is the empty batch it
+// fills (listenBatch).
 //
 // A batch begun by another session's event is gathered asleep: the
 // listener waits for the batch to be due, or for wake (this session's key
@@ -262,10 +275,9 @@ func (b *eventBatch) take() eventsMsg {
 // events; taking them one by one woke each idle session's listener once
 // for every cached call of every key pressed in the room. Asleep, an idle
 // session wakes for its first event and each tenth of a second until the
-// batch is due (a second for hits alone).
-// Events that overflow the channel meanwhile (over its buffer in a tenth
-// of a second) are lost to the log only: the panel's counts are the
-// registry's.
+// batch is due. Events that overflow the channel meanwhile (over its
+// buffer, 1,024, in a second) are lost to the log only: the panel's counts
+// are the registry's.
 func waitEvent(ch <-chan cache.Event, batch eventBatch, wake <-chan struct{}) tea.Cmd {
 	return func() tea.Msg {
 		ev, ok := <-ch

@@ -117,7 +117,8 @@ func newRoomOn(b testing.TB, srcs []loaders.Source, n int) *servedRoom {
 		d.run(d.m.Init())
 		d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
 		r.sessions = append(r.sessions, d)
-		r.batches = append(r.batches, &eventBatch{session: member.Name})
+		b := d.m.listenBatch()
+		r.batches = append(r.batches, &b)
 		r.settle()
 	}
 	return r

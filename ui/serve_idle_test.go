@@ -245,7 +245,7 @@ func TestAnIdleSessionGathersAnotherSessionsKeysIntoOneRedraw(t *testing.T) {
 func TestAnotherSessionsMissIsDueSoonerThanItsHits(t *testing.T) {
 	start := time.Unix(0, 0)
 	for _, kind := range []cache.EventKind{cache.EventMiss, cache.EventComputed, cache.EventEvicted, cache.EventError} {
-		b := eventBatch{session: "a"}
+		b := eventBatch{session: "a", hits: hitGather}
 		b.add(cache.Event{Kind: cache.EventHit, Func: "f", Key: "f(1)", Session: "b"}, start)
 		b.add(cache.Event{Kind: cache.EventHit, Func: "f", Key: "f(1)", Session: "b"}, start.Add(idleGather))
 		if b.ready(start.Add(2 * idleGather)) {
@@ -294,7 +294,7 @@ func TestAnIdleListenerSleepsUntilDueOrWoken(t *testing.T) {
 	wake := make(chan struct{}, 1)
 	got := make(chan tea.Msg, 1)
 	ch <- cache.Event{Kind: cache.EventHit, Func: "f", Key: "f(1)", Session: "b"}
-	go func() { got <- waitEvent(ch, eventBatch{session: "a", idle: time.Hour}, wake)() }()
+	go func() { got <- waitEvent(ch, eventBatch{session: "a", hits: time.Hour}, wake)() }()
 	for len(ch) > 0 { // the listener has the first event
 		time.Sleep(time.Millisecond)
 	}
@@ -317,7 +317,7 @@ func TestAnIdleListenerSleepsUntilDueOrWoken(t *testing.T) {
 
 	// Asleep on hits, it still sees another session's miss in time.
 	ch <- cache.Event{Kind: cache.EventHit, Func: "f", Key: "f(1)", Session: "b"}
-	go func() { got <- waitEvent(ch, eventBatch{session: "a", idle: time.Hour}, nil)() }()
+	go func() { got <- waitEvent(ch, eventBatch{session: "a", hits: time.Hour}, nil)() }()
 	for len(ch) > 0 {
 		time.Sleep(time.Millisecond)
 	}
