@@ -32,8 +32,12 @@ func TestFirstRowsBeforeTheLoadInTmux(t *testing.T) {
 	}
 
 	s := startTmux(t, "--slow", "2s", path)
-	screen := s.waitText("first 500 rows (preview)")
-	for _, want := range []string{"loading", "name-0", "Loading CSV…", "row 1 of the first 500"} {
+	// The preview and the load's miss (its spinner line) come on their
+	// own: wait for a screen with both, the load lasting seconds.
+	screen := s.waitFor("the preview and the load's spinner", func(sc string) bool {
+		return strings.Contains(sc, "first 500 rows (preview)") && strings.Contains(sc, "Loading CSV…")
+	})
+	for _, want := range []string{"loading", "name-0", "row 1 of the first 500"} {
 		if !strings.Contains(screen, want) {
 			t.Fatalf("the preview lacks %q:\n%s", want, screen)
 		}
