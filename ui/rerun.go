@@ -314,11 +314,11 @@ func waitEvent(ch <-chan cache.Event, batch eventBatch, wake <-chan struct{}) te
 			if gather(queuedEvents(ch, maxEventBatch-len(b.events))...) {
 				return b.take()
 			}
-			if b.awake {
-				due.Reset(time.Until(b.due))
-				break
+			wait := time.Until(b.due)
+			if !b.awake {
+				wait = min(wait, idleGather)
 			}
-			due.Reset(min(time.Until(b.due), idleGather))
+			due.Reset(wait)
 		}
 		for {
 			select {
