@@ -98,14 +98,19 @@ func startTmuxStdin(t *testing.T, dir, stdin string, width, height int, args ...
 	}
 	// The program's pid is written before it starts (sh execs it), so the
 	// cleanup can wait for it to end: a program killed with its window
-	// still writes its history into dir, which the test then removes.
+	// still writes its history into dir, which the test then removes. The
+	// window's shell writes the exit status into dir once the program
+	// ends, so the cleanup waits for the shell too (its pid in shellFile):
+	// a test that presses q and ends at once would otherwise race that
+	// write against t.TempDir's removal ("directory not empty").
 	pidFile := filepath.Join(dir, "pid")
+	shellFile := filepath.Join(dir, "shell.pid")
 	redirect := ""
 	if stdin != "" {
 		redirect = " < " + strconv.Quote(stdin)
 	}
-	script := fmt.Sprintf("XDG_CACHE_HOME=%s XDG_STATE_HOME=%s sh -c 'echo $$ > %s; exec \"$0\" \"$@\"%s' %s %s; echo $? > %s; sleep 30",
-		dir, dir, pidFile, redirect, bin, strings.Join(quoted, " "), s.exit)
+	script := fmt.Sprintf("echo $$ > %s; XDG_CACHE_HOME=%s XDG_STATE_HOME=%s sh -c 'echo $$ > %s; exec \"$0\" \"$@\"%s' %s %s; echo $? > %s; sleep 30",
+		shellFile, dir, dir, pidFile, redirect, bin, strings.Join(quoted, " "), s.exit)
 	cmd := s.tmux("new-session", "-d", "-s", s.name, "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), script)
 	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -114,6 +119,7 @@ func startTmuxStdin(t *testing.T, dir, stdin string, width, height int, args ...
 	t.Cleanup(func() {
 		s.tmux("kill-server").Run()
 		waitExited(pidFile)
+		waitExited(shellFile)
 	})
 	return s
 }
