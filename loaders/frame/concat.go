@@ -2,6 +2,7 @@ package frame
 
 import (
 	"math"
+	"slices"
 
 	"github.com/go-gota/gota/series"
 
@@ -91,6 +92,9 @@ func allMissing(c Column) bool {
 
 // concatColumn joins column j of the pieces as typ, rows cells in all.
 func concatColumn(parts []*Table, j int, typ series.Type, rows int) Column {
+	if typ == series.String && joinsCoded(parts, j) {
+		return concatCoded(parts, j, rows)
+	}
 	out := Column{Type: typ}
 	var nas []bool
 	mark := func(at, n int) {
@@ -185,6 +189,82 @@ func concatWritten(parts []*Table, j, rows int) []string {
 				}
 			}
 		}
+	}
+	return out
+}
+
+// joinsCoded reports whether text column j joins as a dictionary (see
+// Column): when the pieces a reader coded hold at least half the rows.
+// A reader codes text that repeats, and a short piece (the few rows a
+// followed file just grew by) may not have repeated yet; joining those
+// as strings would turn the whole column into a string per cell.
+func joinsCoded(parts []*Table, j int) bool {
+	coded, rows := 0, 0
+	for _, p := range parts {
+		rows += p.Nrow()
+		switch c := p.Col(j); {
+		case c.Coded():
+			coded += p.Nrow()
+		case c.Written != nil:
+			return false // Encoded keeps such a column as it is
+		}
+	}
+	return coded > 0 && 2*coded >= rows
+}
+
+// concatCoded joins text column j of the pieces as one coded column:
+// their dictionaries merged into one sorted dictionary, each piece's
+// codes mapped onto it, a chunk of rows per core. A piece of plain text is
+// coded first; a piece whose cells are all missing (of another type, see
+// joinedType) joins as missing cells.
+func concatCoded(parts []*Table, j, rows int) Column {
+	pieces := make([]Column, len(parts))
+	var dict []string
+	missing := false
+	for i, p := range parts {
+		c := p.Col(j)
+		if c.Type == series.String {
+			c = Encoded(c)
+		}
+		pieces[i] = c
+		dict = append(dict, c.Dict...)
+		missing = missing || c.NAs != nil || !c.Coded()
+	}
+	slices.Sort(dict)
+	dict = slices.Compact(dict)
+	if len(dict) == 0 {
+		dict = []string{""}
+	}
+	out := Column{Type: series.String, Codes: make([]uint32, rows), Dict: dict}
+	if missing {
+		out.NAs = make([]bool, rows)
+	}
+	at := 0
+	for i, p := range parts {
+		c, n := pieces[i], p.Nrow()
+		if !c.Coded() { // all missing, not text: code 0
+			for k := at; k < at+n; k++ {
+				out.NAs[k] = true
+			}
+			at += n
+			continue
+		}
+		remap := make([]uint32, len(c.Dict))
+		for k, s := range c.Dict {
+			m, _ := slices.BinarySearch(dict, s)
+			remap[k] = uint32(m)
+		}
+		base := at
+		parallel.Chunks(n, func(lo, hi int) {
+			for r := lo; r < hi; r++ {
+				if c.NA(r) {
+					out.NAs[base+r] = true
+					continue
+				}
+				out.Codes[base+r] = remap[c.Codes[r]]
+			}
+		})
+		at += n
 	}
 	return out
 }

@@ -62,3 +62,52 @@ func TestConcatKeepsNumbersAsWritten(t *testing.T) {
 		t.Fatalf("plain pieces joined with texts %q", plain.Col(0).Written)
 	}
 }
+
+// Coded text pieces join coded: one sorted dictionary of each text once,
+// each piece's cells the same texts, missing cells missing; a short plain
+// piece and a piece of nothing but missing numbers join them. Mostly
+// plain pieces join as plain text.
+func TestConcatKeepsTextCoded(t *testing.T) {
+	a := NewTable([]Column{Encoded(Column{Name: "s", Type: series.String,
+		Strs: []string{"SEA", "", "LAX", "SEA"}, NAs: []bool{false, true, false, false}})}, 4)
+	b := NewTable([]Column{Encoded(Column{Name: "s", Type: series.String, Strs: []string{"BOS", "LAX", "ATL"}})}, 3)
+	plain := NewTable([]Column{{Name: "s", Type: series.String, Strs: []string{"ZRH", "SEA"}}}, 2)
+	none := NewTable([]Column{{Name: "s", Type: series.Int, Ints: []int{0}, NAs: []bool{true}}}, 1)
+	got, retext := Concat([]*Table{a, b, plain, none})
+	if retext != nil {
+		t.Fatalf("retext %v", retext)
+	}
+	c := got.Col(0)
+	if !c.Coded() || c.Strs != nil || c.Type != series.String {
+		t.Fatalf("joined as %+v, want coded text", c)
+	}
+	if !slices.IsSorted(c.Dict) || len(slices.Compact(slices.Clone(c.Dict))) != len(c.Dict) {
+		t.Fatalf("dictionary %q is not sorted texts each once", c.Dict)
+	}
+	want := []string{"SEA", "", "LAX", "SEA", "BOS", "LAX", "ATL", "ZRH", "SEA", ""}
+	wantNA := []int{1, 9}
+	var texts []string
+	var nas []int
+	for i := range got.Nrow() {
+		texts = append(texts, c.Str(i))
+		if c.NA(i) {
+			nas = append(nas, i)
+			if c.Codes[i] != 0 {
+				t.Errorf("missing cell %d has code %d, want 0", i, c.Codes[i])
+			}
+		}
+	}
+	if !slices.Equal(nas, wantNA) {
+		t.Fatalf("cells %q missing %v, want %q missing %v", texts, nas, want, wantNA)
+	}
+	for i, w := range want {
+		if !c.NA(i) && texts[i] != w {
+			t.Fatalf("cell %d is %q, want %q (all %q)", i, texts[i], w, texts)
+		}
+	}
+
+	more := NewTable([]Column{{Name: "s", Type: series.String, Strs: []string{"a", "b", "c", "d", "e"}}}, 5)
+	if got, _ := Concat([]*Table{a, more}); got.Col(0).Coded() || !slices.Equal(got.Col(0).Texts()[4:], []string{"a", "b", "c", "d", "e"}) {
+		t.Fatalf("mostly plain pieces joined as %+v, want plain text", got.Col(0))
+	}
+}
