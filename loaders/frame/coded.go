@@ -13,24 +13,51 @@ import (
 // the same cells, each distinct text once in a sorted dictionary. Any
 // other column, and a coded one, is returned as it is.
 func Encoded(c Column) Column {
+	coded, _ := encode(c, -1)
+	return coded
+}
+
+// Repeating returns the text column c coded, as Encoded does, when its
+// texts repeat: as the CSV reader codes a column, unless it holds over
+// RepeatMin distinct texts and they are over half its present cells. Any
+// other column is returned as it is. The JSON lines and Parquet readers
+// code their text columns with it.
+func Repeating(c Column) Column {
+	limit := max(RepeatMin, (len(c.Strs)-c.Missing())/2)
+	coded, _ := encode(c, limit)
+	return coded
+}
+
+// RepeatMin is the number of distinct texts a column may hold and be coded
+// (Repeating) however few its cells.
+const RepeatMin = 1 << 10
+
+// encode codes the text column c unless it holds over limit distinct
+// texts (limit < 0: any number); ok reports whether it did.
+func encode(c Column, limit int) (_ Column, ok bool) {
 	if c.Type != series.String || c.Codes != nil || c.Written != nil {
-		return c
+		return c, false
 	}
-	seen := map[string]struct{}{}
+	code := map[string]uint32{}
 	for i, s := range c.Strs {
-		if !c.NA(i) {
-			seen[s] = struct{}{}
+		if c.NA(i) {
+			continue
+		}
+		if _, seen := code[s]; !seen {
+			if limit >= 0 && len(code) >= limit {
+				return c, false
+			}
+			code[s] = 0
 		}
 	}
-	dict := make([]string, 0, len(seen))
-	for s := range seen {
+	dict := make([]string, 0, len(code))
+	for s := range code {
 		dict = append(dict, s)
 	}
 	slices.Sort(dict)
 	if len(dict) == 0 {
 		dict = []string{""}
 	}
-	code := make(map[string]uint32, len(dict))
 	for i, s := range dict {
 		code[s] = uint32(i)
 	}
@@ -41,7 +68,7 @@ func Encoded(c Column) Column {
 		}
 	}
 	c.Strs, c.Codes, c.Dict = nil, codes, dict
-	return c
+	return c, true
 }
 
 // CodeDates reads the dictionary of the coded text column c as dates, as

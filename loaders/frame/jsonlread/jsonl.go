@@ -249,6 +249,8 @@ func column(name string, cells []cell) frame.Column {
 			}
 			col.Strs[i] = c.text
 		}
+		col.NAs = nas
+		return frame.Repeating(col)
 	}
 	col.NAs = nas
 	return col

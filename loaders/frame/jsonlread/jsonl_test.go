@@ -90,6 +90,10 @@ func TestJSONLinesShapes(t *testing.T) {
 	if strings.Join(got, " ") != want {
 		t.Fatalf("got  %s\nwant %s", strings.Join(got, " "), want)
 	}
+	// Text that repeats is held coded, as the CSV reader holds it.
+	if c, _ := tab.Column("c"); !c.Coded() || c.Str(1) != "y" || !c.NA(2) {
+		t.Fatalf("c: %+v, want coded text", c)
+	}
 	_, err = ReadTable(context.Background(), strings.NewReader("{\"a\":1}\n[1,2]\n"), "t.jsonl")
 	if err == nil || !strings.Contains(err.Error(), "t.jsonl: line 2: not a JSON object") {
 		t.Fatalf("a line that is no object: %v", err)

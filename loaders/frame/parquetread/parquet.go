@@ -643,7 +643,7 @@ func (b *builder) column() frame.Column {
 	if b.anyNA {
 		c.NAs = b.nas
 	}
-	return c
+	return frame.Repeating(c)
 }
 
 // decimal reads a decimal value: an unscaled integer (int32, int64, or big

@@ -67,7 +67,7 @@ func TestTypesFromSchema(t *testing.T) {
 	}
 	day, _ := tab.Column("day")
 	if _, ok := frame.DetectDates(day); !ok {
-		t.Errorf("the DATE column does not read as dates: %q…", day.Strs[:3])
+		t.Errorf("the DATE column does not read as dates: %q…", day.Texts()[:3])
 	}
 	// A struct's keys in the schema's order, as DuckDB writes them.
 	ref, err := os.ReadFile(filepath.Join("testdata", "types.duckdb.jsonl"))
@@ -77,8 +77,8 @@ func TestTypesFromSchema(t *testing.T) {
 	line, _, _ := bytes.Cut(ref, []byte("\n"))
 	for _, name := range []string{"rec", "pair"} {
 		c, _ := tab.Column(name)
-		if !bytes.Contains(line, []byte(`"`+name+`":`+c.Strs[0])) {
-			t.Errorf("%s: %s is not DuckDB's text in %s", name, c.Strs[0], line)
+		if !bytes.Contains(line, []byte(`"`+name+`":`+c.Str(0))) {
+			t.Errorf("%s: %s is not DuckDB's text in %s", name, c.Str(0), line)
 		}
 	}
 	origin, _ := tab.Column("origin")
@@ -87,7 +87,7 @@ func TestTypesFromSchema(t *testing.T) {
 		switch {
 		case origin.NA(i):
 			missing++
-		case origin.Strs[i] == "NA":
+		case origin.Str(i) == "NA":
 			texts++
 		}
 	}
