@@ -41,7 +41,8 @@ import (
 //	string  = "double" | 'single'             (backslash escapes)
 //
 // Keywords are case-insensitive. A comparison involving a missing value is
-// false, as in SQL. A condition the grammar above does not read is read as
+// unknown, as in SQL, and so is its not: a row is kept where the whole
+// condition is true (is na is never unknown). A condition the grammar above does not read is read as
 // a derived column's expression (expr.go), so arithmetic and functions
 // work in a filter too: temp_max - temp_min > 10, year(date) = 2015; a
 // row is kept where it is true (not false, not missing). Examples:
@@ -213,13 +214,31 @@ func combine(l, r node, lo, hi int, out []bool, and bool) {
 	}
 }
 
-func notNode(inner node) node {
+// notTest is the not of the test inner over the columns cols: true where
+// inner is false and no cell of cols is missing (where inner is unknown).
+func notTest(inner node, cols []frame.Column) node {
+	known := func(i int) bool {
+		for _, c := range cols {
+			if c.NA(i) {
+				return false
+			}
+		}
+		return true
+	}
 	return node{
-		row: func(i int) bool { return !inner.row(i) },
+		row: func(i int) bool { return !inner.row(i) && known(i) },
 		vec: func(lo, hi int, out []bool) {
 			inner.vec(lo, hi, out)
-			for i := range out[:hi-lo] {
+			out = out[:hi-lo]
+			for i := range out {
 				out[i] = !out[i]
+			}
+			for _, c := range cols {
+				if nas := nasOf(c, lo, hi); nas != nil {
+					for i, na := range nas {
+						out[i] = out[i] && !na
+					}
+				}
 			}
 		},
 	}
@@ -324,6 +343,14 @@ type filterParser struct {
 	names []string
 	depth int    // of not and ( being parsed
 	lang  string // ParseError.Lang
+	// neg: what is being parsed is under an odd number of nots. A
+	// filter is parsed with its nots pushed down to the tests (not (a
+	// and b) is not a or not b), and a test under a not holds where the
+	// test is false and none of its columns is missing: a comparison
+	// with a missing value is unknown, as in SQL, and so is its not.
+	neg bool
+	// read: the columns the test being parsed reads (parseOperand).
+	read []frame.Column
 }
 
 func (p *filterParser) errAt(pos int, msg string) error {
@@ -458,7 +485,11 @@ func (p *filterParser) parseOr() (node, error) {
 		if err != nil {
 			return node{}, err
 		}
-		left = orNode(left, right)
+		if p.neg {
+			left = andNode(left, right) // not (a or b) = not a and not b
+		} else {
+			left = orNode(left, right)
+		}
 	}
 	return left, nil
 }
@@ -473,7 +504,11 @@ func (p *filterParser) parseAnd() (node, error) {
 		if err != nil {
 			return node{}, err
 		}
-		left = andNode(left, right)
+		if p.neg {
+			left = orNode(left, right) // not (a and b) = not a or not b
+		} else {
+			left = andNode(left, right)
+		}
 	}
 	return left, nil
 }
@@ -485,11 +520,9 @@ func (p *filterParser) parseNot() (node, error) {
 		return node{}, p.errAt(p.peek().pos, fmt.Sprintf("nested more than %d deep (not and parentheses)", maxFilterDepth))
 	}
 	if p.keyword("not") {
-		inner, err := p.parseNot()
-		if err != nil {
-			return node{}, err
-		}
-		return notNode(inner), nil
+		p.neg = !p.neg
+		defer func() { p.neg = !p.neg }()
+		return p.parseNot()
 	}
 	if p.peek().kind == tokLParen {
 		open := p.next()
@@ -527,6 +560,7 @@ func (p *filterParser) parseOperand(after string) (operand, error) {
 		if !ok {
 			return operand{}, p.errAt(t.pos, fmt.Sprintf("unknown column %q (columns: %s)", t.text, frame.QuoteNames(p.names)))
 		}
+		p.read = append(p.read, c)
 		return operand{col: &c, isNum: c.Numeric(), pos: t.pos, source: t.text}, nil
 	}
 	if after == "" {
@@ -535,7 +569,17 @@ func (p *filterParser) parseOperand(after string) (operand, error) {
 	return operand{}, p.errAt(t.pos, fmt.Sprintf("expected a column, a number or a string after %s, found %s", after, t))
 }
 
+// parseTest reads a test, its not (notTest) when it is under one.
 func (p *filterParser) parseTest() (node, error) {
+	p.read = p.read[:0]
+	n, err := p.parseTestOnly()
+	if err != nil || !p.neg {
+		return n, err
+	}
+	return notTest(n, slices.Clone(p.read)), nil
+}
+
+func (p *filterParser) parseTestOnly() (node, error) {
 	left, err := p.parseOperand("")
 	if err != nil {
 		return node{}, err
@@ -562,6 +606,7 @@ func (p *filterParser) parseTest() (node, error) {
 		if left.col == nil {
 			return node{}, p.errAt(left.pos, "is na tests a column, not a constant")
 		}
+		p.read = p.read[:0] // never unknown: its not is the other test
 		c := *left.col
 		n := rowNode(func(i int) bool { return c.NA(i) != negate })
 		n.vec = func(lo, hi int, out []bool) {

@@ -184,3 +184,59 @@ func TestFilterNamesWithBackticks(t *testing.T) {
 		}
 	}
 }
+
+// A test with a missing value is unknown, as in SQL, and so is its not:
+// not keeps no row the test could not decide, through and, or and
+// parentheses, for every kind of test and column; is na is never unknown.
+// (Row 4's s is the text NA: in a text column the word is text.)
+// The filter language agrees row for row with the derived columns'
+// (conditionOf), which is three-valued.
+func TestNotOfUnknownIsUnknown(t *testing.T) {
+	df, _ := csvreadtest.Read(t, "n,s,d,b\n1,x,2020-01-05,true\nNA,y,NA,false\n3,,2020-01-07,NA\n4,x,2020-01-08,true\n,NA,2020-01-09,false\n")
+	tab := frame.TableOf(df)
+	for expr, want := range map[string]string{
+		"not n > 2":                          "[0]",
+		"not n = 1":                          "[2 3]",
+		"n != 1":                             "[2 3]",
+		`not d > "2020-01-06"`:               "[0]",
+		`not s = "x"`:                        "[1 4]",
+		`not s contains "x"`:                 "[1 4]",
+		`not s ~ "^y"`:                       "[0 3 4]",
+		"not (n > 2 or n < 2)":               "[]",
+		"not (n > 2 and n < 4)":              "[0 3]",
+		"not not n > 2":                      "[2 3]",
+		"not n is na":                        "[0 2 3]",
+		"not n is not na":                    "[1 4]",
+		"not (n is na or n > 3)":             "[0 2]",
+		`not (s = "x" and d > "2020-01-06")`: "[0 1 4]",
+	} {
+		p, err := Compile(expr, tab)
+		if err != nil {
+			t.Errorf("%s: %v", expr, err)
+			continue
+		}
+		if got := fmt.Sprint(p.Rows()); got != want {
+			t.Errorf("%s: rows %s, want %s", expr, got, want)
+		}
+		var byRow []int
+		for i := range tab.Nrow() {
+			if p.Match(i) {
+				byRow = append(byRow, i)
+			}
+		}
+		if got := fmt.Sprint(byRow); got != fmt.Sprint(p.Rows()) && !(got == "[]" && want == "[]") {
+			t.Errorf("%s: Match keeps %s, Rows %v", expr, got, p.Rows())
+		}
+		if derived, ok := conditionOf(expr, tab); ok {
+			var three []int
+			for i := range tab.Nrow() {
+				if derived.row(i) {
+					three = append(three, i)
+				}
+			}
+			if got := fmt.Sprint(three); got != want && !(three == nil && want == "[]") {
+				t.Errorf("%s: the derived column keeps %s, the filter %s", expr, got, want)
+			}
+		}
+	}
+}
