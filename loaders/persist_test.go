@@ -157,7 +157,7 @@ func TestAPlantedHugeLoadInTheStoreIsReplacedByARecomputedOne(t *testing.T) {
 	var got Loaded
 	// The bound is what a decode of the planted bytes may cost, with room
 	// for loading the dataset itself (a few MiB).
-	loadertest.CheckAlloc(t, "a Get over the planted entry", len(planted)+len(wantBytes)*16, func() {
+	loadertest.CheckAllocOnce(t, "a Get over the planted entry", len(planted)+len(wantBytes)*16, func() {
 		got, out, err = l.Load.GetOutcome(ctx, src)
 	})
 	if err != nil || out != cache.Miss {

@@ -25,12 +25,35 @@ func heapAllocs() uint64 {
 
 // CheckAlloc runs decode and fails t when it allocated more than
 // AllocBound(n) bytes. It counts the whole process's allocations, so
-// nothing else may run meanwhile: call it from tests that are not
-// parallel, and fuzz with -parallel 1.
+// nothing else should run meanwhile: call it from tests that are not
+// parallel, and fuzz with -parallel 1. A goroutine an earlier test left
+// (a cache's refresh, a load being cancelled) may still allocate in the
+// window, so a decode over the bound is run again, up to three times in
+// all, and fails only when every run is over: decode must do the same
+// each time, so the least of the runs is its own allocation.
 func CheckAlloc(t testing.TB, what string, n int, decode func()) {
 	t.Helper()
+	var least uint64
+	for run := range 3 {
+		before := heapAllocs()
+		decode()
+		got := heapAllocs() - before
+		if run == 0 || got < least {
+			least = got
+		}
+		if least <= AllocBound(n) {
+			return
+		}
+	}
+	t.Fatalf("%s: decoding %d bytes allocated %d bytes (the least of 3 runs), over the bound of %d", what, n, least, AllocBound(n))
+}
+
+// CheckAllocOnce is CheckAlloc for a call that may run only once (a Get
+// that a second run would find cached): one run, over the bound fails.
+func CheckAllocOnce(t testing.TB, what string, n int, call func()) {
+	t.Helper()
 	before := heapAllocs()
-	decode()
+	call()
 	if got := heapAllocs() - before; got > AllocBound(n) {
 		t.Fatalf("%s: decoding %d bytes allocated %d bytes, over the bound of %d", what, n, got, AllocBound(n))
 	}
