@@ -222,7 +222,7 @@ func (l *Loaders) load(ctx context.Context, src Source) (Loaded, error) {
 		return src.loadParquet(ctx, r, size)
 	}
 	if src.jsonLines(r) {
-		t, err := jsonlread.ReadTable(ctx, r, src.Name())
+		t, err := jsonlread.ReadTableSize(ctx, r, src.Name(), size)
 		if err != nil {
 			return Loaded{}, &csvread.InputError{Input: src.Name(), Problem: strings.TrimPrefix(err.Error(), src.Name()+": "), Err: err}
 		}

@@ -11,7 +11,8 @@
 // inspect); describe: DuckDB's SUMMARIZE, Polars' describe(); filter: delay > 60 and
 // origin = "LAS" as CSV; sort: by delay descending, then date, as CSV;
 // groupby: mean(delay) and count() per origin, in origin order, as CSV.
-// The modules come from PEERS_DIR (default bench/.peers).
+// The modules come from PEERS_DIR (default bench/.peers). A file ending in
+// .jsonl is read as JSON lines.
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,6 +21,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = process.env.PEERS_DIR || path.join(here, "..", ".peers");
 const require = createRequire(path.join(dir, "package.json"));
 const [engine, op, file] = process.argv.slice(2);
+// A .jsonl file is read as JSON lines (DuckDB's read_json, Polars'
+// scanJson), as hitmiss reads it.
+const lines = file.endsWith(".jsonl");
 
 function out(text) {
   return new Promise((resolve) => process.stdout.write(text, resolve));
@@ -29,7 +33,8 @@ if (engine === "duckdb") {
   const { DuckDBInstance } = require("@duckdb/node-api");
   const db = await DuckDBInstance.create(":memory:");
   const con = await db.connect();
-  const src = `read_csv('${file.replaceAll("'", "''")}')`;
+  const quoted = `'${file.replaceAll("'", "''")}'`;
+  const src = lines ? `read_json(${quoted}, format = 'newline_delimited')` : `read_csv(${quoted})`;
   if (op === "open") {
     await con.run(`CREATE TABLE t AS SELECT * FROM ${src}`);
     const r = await con.runAndReadAll("SELECT count(*) AS n FROM t");
@@ -52,7 +57,9 @@ if (engine === "duckdb") {
   }
 } else {
   const pl = require("nodejs-polars");
-  const df = pl.readCSV(file);
+  // readJSON(…, { format: "lines" }) has no binding in nodejs-polars 0.26.1
+  // ("method is not a function"); scanJson reads JSON lines.
+  const df = lines ? pl.scanJson(file).collectSync() : pl.readCSV(file);
   let res;
   switch (op) {
     case "open":

@@ -9,15 +9,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
 )
 
 // Kind is what a text's first bytes say it is, as far as JSON goes.
@@ -70,31 +71,188 @@ func (k Kind) Describe() string {
 	return "not JSON"
 }
 
-// cell is one value as read: its text (JSON text for nested values, the
-// string for a string), its kind, and whether it is missing.
-type cell struct {
-	text string
-	kind byte // 'n' number, 'b' bool, 's' string, 'j' nested JSON; 0 missing
-}
-
 // ReadTable reads JSON lines from r. Blank lines are skipped; a line that
 // is not a JSON object is an error naming its line number. Names the input
-// name in errors.
+// name in errors. The text is cut at line ends into a piece per core's
+// share, each piece's lines read by a scanner of its own (scan.go), and
+// the pieces' columns joined in order.
 func ReadTable(ctx context.Context, r io.Reader, name string) (*frame.Table, error) {
-	data, err := io.ReadAll(r)
+	return ReadTableSize(ctx, r, name, -1)
+}
+
+// ReadTableSize is ReadTable of an input of about size bytes (a file's
+// size; -1: not known), read into a buffer of that size instead of one
+// grown as the bytes come (which holds twice the file at its last growth).
+func ReadTableSize(ctx context.Context, r io.Reader, name string, size int64) (*frame.Table, error) {
+	data, err := readAll(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("%s: read failed: %w", name, err)
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	cuts := lineCuts(data, pieceBytes)
+	pieces := make([]piece, len(cuts)-1)
+	parallel.For(len(pieces), func(k int) {
+		pieces[k].read(ctx, data[cuts[k]:cuts[k+1]])
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for k, p := range pieces {
+		if p.err != nil {
+			line := 1 + bytes.Count(data[:cuts[k]], []byte("\n")) + p.errLine
+			return nil, fmt.Errorf("%s: line %d: %w", name, line, p.err)
+		}
+	}
+	// The keys in the order they are first seen: a piece's in its order,
+	// the pieces in theirs.
 	index := map[string]int{}
 	var names []string
-	var cols [][]cell
 	rows := 0
-	for lineNo := 1; len(data) > 0; lineNo++ {
-		if lineNo%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
+	for _, p := range pieces {
+		for _, n := range p.names {
+			if _, ok := index[n]; !ok {
+				index[n] = len(names)
+				names = append(names, n)
 			}
+		}
+		rows += p.rows
+	}
+	out := make([]frame.Column, len(names))
+	parallel.For(len(names), func(j int) {
+		parts := make([]*cells, len(pieces))
+		for k := range pieces {
+			if i, ok := pieces[k].index[names[j]]; ok {
+				parts[k] = &pieces[k].cols[i]
+			}
+		}
+		out[j] = column(names[j], pieces, parts, rows)
+	})
+	return frame.NewTable(out, rows), nil
+}
+
+// readAll is io.ReadAll starting with room for size bytes and one more,
+// so that a file of that size is read without growing the buffer. A size
+// over a GiB starts at a GiB: a sparse file's size is not memory to take
+// before a byte has come.
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	if size < 0 {
+		return io.ReadAll(r)
+	}
+	b := make([]byte, 0, min(size, 1<<30)+1)
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // more than size: grown as io.ReadAll grows it
+		}
+	}
+}
+
+// pieceBytes is about how many bytes of lines one piece holds (tests make
+// it small, to cut a few lines into many pieces).
+var pieceBytes = 4 << 20
+
+// lineCuts cuts data into pieces of about per bytes, each ending after a
+// newline (the last at the end): the offsets of the cuts, 0 first and
+// len(data) last.
+func lineCuts(data []byte, per int) []int {
+	cuts := []int{0}
+	for at := per; at < len(data); {
+		i := bytes.IndexByte(data[at:], '\n')
+		if i < 0 {
+			break
+		}
+		cuts = append(cuts, at+i+1)
+		at += i + 1 + per
+	}
+	if cuts[len(cuts)-1] != len(data) || len(cuts) == 1 {
+		cuts = append(cuts, len(data))
+	}
+	return cuts
+}
+
+// cells are one key's values in a piece's rows, a row each: where its
+// text is (the string for a string, JSON text for a number, bool or nested
+// value) and its kind: 'n' number, 'b' bool, 's' string, 'j' nested JSON,
+// 0 missing. A text is the piece's input at ref's offset, or, for a string
+// with escapes and a nested value, its side buffer's (the high bit of
+// ref.n): no cell holds a pointer, for the collector to scan.
+type cells struct {
+	ref  []ref
+	kind []byte
+}
+
+type ref struct{ off, n uint32 }
+
+const sideBit = 1 << 31
+
+// set sets row's value, the rows before it missing if the key had none.
+// A key given twice on a line: the last wins, as in JavaScript.
+func (c *cells) set(row int, r ref, kind byte) {
+	if len(c.kind) == row+1 {
+		c.ref[row], c.kind[row] = r, kind
+		return
+	}
+	c.pad(row)
+	c.ref, c.kind = append(c.ref, r), append(c.kind, kind)
+}
+
+// pad makes the key's rows rows long, the rows without it missing.
+func (c *cells) pad(rows int) {
+	for len(c.kind) < rows {
+		c.ref, c.kind = append(c.ref, ref{}), append(c.kind, 0)
+	}
+}
+
+// piece is the lines of one piece of the input, read.
+type piece struct {
+	data  []byte // the piece's lines
+	side  []byte // the texts of strings with escapes and of nested values
+	rows  int
+	names []string       // its keys, in the order it first sees them
+	index map[string]int // a key's place in names and cols
+	cols  []cells
+	// err is the first line that could not be read, errLine its
+	// number in the piece from 0 (its blank lines counted).
+	err     error
+	errLine int
+}
+
+// text is the text r refers to in p, pointing into p's buffers: column
+// copies the texts it keeps.
+func (p *piece) text(r ref) string {
+	if r.n&sideBit != 0 {
+		return inLine(p.side[r.off : r.off+r.n&^sideBit])
+	}
+	return inLine(p.data[r.off : r.off+r.n])
+}
+
+// maxPiece bounds a piece's buffers, so that an offset fits a ref.
+const maxPiece = sideBit - 1
+
+func (p *piece) read(ctx context.Context, data []byte) {
+	p.data, p.index = data, map[string]int{}
+	if len(data) > maxPiece {
+		p.err = fmt.Errorf("a line of over %d bytes", maxPiece)
+		return
+	}
+	// As many cells a key as the piece has lines, at most: a key's
+	// cells are never grown.
+	lines := bytes.Count(data, []byte("\n")) + 1
+	// order[k] is the column of the last line's k-th key: lines of JSON
+	// lines mostly give their keys in one order, and a key found there is
+	// not looked up.
+	var order []int
+	var s scanner
+	for lineNo := 0; len(data) > 0; lineNo++ {
+		if lineNo%4096 == 4095 && ctx.Err() != nil {
+			return // ReadTable returns the context's error
 		}
 		line := data
 		if i := bytes.IndexByte(data, '\n'); i >= 0 {
@@ -106,152 +264,150 @@ func ReadTable(ctx context.Context, r io.Reader, name string) (*frame.Table, err
 		if len(line) == 0 {
 			continue
 		}
-		if err := readObject(line, func(key string, raw json.RawMessage) {
-			j, ok := index[key]
-			if !ok {
-				j = len(names)
-				index[key] = j
-				names = append(names, key)
-				cols = append(cols, make([]cell, rows, rows+1))
+		k := 0
+		if err := s.object(line, func(key, val []byte, kind byte, inline bool) {
+			j := -1
+			if k < len(order) && p.names[order[k]] == string(key) {
+				j = order[k]
+			} else if at, ok := p.index[string(key)]; ok {
+				j = at
+			} else {
+				j = len(p.names)
+				name := string(key)
+				p.index[name] = j
+				p.names = append(p.names, name)
+				p.cols = append(p.cols, cells{ref: make([]ref, 0, lines), kind: make([]byte, 0, lines)})
 			}
-			for len(cols[j]) < rows {
-				cols[j] = append(cols[j], cell{})
+			if k < len(order) {
+				order[k] = j
+			} else {
+				order = append(order, j)
 			}
-			if len(cols[j]) == rows+1 {
-				cols[j][rows] = cellOf(raw) // a key given twice: the last wins, as in JavaScript
+			k++
+			var r ref
+			switch {
+			case kind == 0: // null
+			case inline:
+				// val is a part of p.data: its offset is where its
+				// capacity, which runs to the buffer's end, starts.
+				r = ref{off: uint32(cap(p.data) - cap(val)), n: uint32(len(val))}
+			case len(p.side)+len(val) > maxPiece:
+				p.err = fmt.Errorf("over %d bytes of escaped strings and nested values", maxPiece)
 				return
+			default:
+				r = ref{off: uint32(len(p.side)), n: uint32(len(val)) | sideBit}
+				p.side = append(p.side, val...)
 			}
-			cols[j] = append(cols[j], cellOf(raw))
-		}); err != nil {
-			return nil, fmt.Errorf("%s: line %d: %w", name, lineNo, err)
+			p.cols[j].set(p.rows, r, kind)
+		}); err != nil || p.err != nil {
+			if p.err == nil {
+				p.err = err
+			}
+			p.errLine = lineNo
+			return
 		}
-		rows++
+		p.rows++
 	}
-	out := make([]frame.Column, len(names))
-	for j, n := range names {
-		for len(cols[j]) < rows {
-			cols[j] = append(cols[j], cell{})
-		}
-		out[j] = column(n, cols[j])
+	for j := range p.cols {
+		p.cols[j].pad(p.rows)
 	}
-	return frame.NewTable(out, rows), nil
 }
 
-// readObject calls fn for each key of the JSON object line, in order.
-func readObject(line []byte, fn func(string, json.RawMessage)) error {
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.UseNumber()
-	tok, err := dec.Token()
-	if err != nil || tok != json.Delim('{') {
-		return errors.New("not a JSON object: every line of JSON lines holds one {…}")
-	}
-	for dec.More() {
-		k, err := dec.Token()
-		if err != nil {
-			return fmt.Errorf("not valid JSON: %v", err)
-		}
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return fmt.Errorf("not valid JSON: %v", err)
-		}
-		fn(k.(string), raw)
-	}
-	if _, err := dec.Token(); err != nil {
-		return fmt.Errorf("not valid JSON: %v", err)
-	}
-	if dec.More() {
-		return errors.New("more than one JSON value on the line")
-	}
-	return nil
-}
-
-func cellOf(raw json.RawMessage) cell {
-	switch raw[0] {
-	case 'n':
-		return cell{}
-	case 't', 'f':
-		return cell{text: string(raw), kind: 'b'}
-	case '"':
-		var s string
-		_ = json.Unmarshal(raw, &s)
-		return cell{text: s, kind: 's'}
-	case '{', '[':
-		var b bytes.Buffer
-		if json.Compact(&b, raw) == nil {
-			return cell{text: b.String(), kind: 'j'}
-		}
-		return cell{text: string(raw), kind: 'j'}
-	}
-	return cell{text: string(raw), kind: 'n'}
-}
-
-// column types cells as a CSV column is: bools when all present cells are
-// booleans, ints or floats when all are numbers, text otherwise (a number
-// in text keeps its JSON text).
-func column(name string, cells []cell) frame.Column {
-	kinds := map[byte]bool{}
+// column types a key's cells as a CSV column is: bools when all present
+// cells are booleans, ints or floats when all are numbers, text otherwise
+// (a number in text keeps its JSON text). parts[k] is the key's cells in
+// pieces[k], nil when that piece never has it.
+func column(name string, pieces []piece, parts []*cells, rows int) frame.Column {
+	var kinds [256]bool
 	ints := true
-	for _, c := range cells {
-		if c.kind == 0 {
+	for k, c := range parts {
+		if c == nil {
 			continue
 		}
-		kinds[c.kind] = true
-		if c.kind == 'n' {
-			if _, err := strconv.Atoi(c.text); err != nil {
-				ints = false
+		for i, kind := range c.kind {
+			kinds[kind] = true
+			if kind == 'n' && ints {
+				if _, err := strconv.Atoi(pieces[k].text(c.ref[i])); err != nil {
+					ints = false
+				}
 			}
 		}
 	}
-	n := len(cells)
+	kinds[0] = false
+	only := func(kind byte) bool {
+		n := 0
+		for _, seen := range kinds {
+			n += b2i(seen)
+		}
+		return n == 1 && kinds[kind]
+	}
 	col := frame.Column{Name: name}
 	var nas []bool
-	missing := func(i int) {
+	missing := func(at int) {
 		if nas == nil {
-			nas = make([]bool, n)
+			nas = make([]bool, rows)
 		}
-		nas[i] = true
+		nas[at] = true
+	}
+	// each calls fn with every present cell's text, at the row's place in
+	// the column, and marks the missing ones.
+	each := func(fn func(at int, text string)) {
+		at := 0
+		for k, c := range parts {
+			if c == nil {
+				for i := range pieces[k].rows {
+					missing(at + i)
+				}
+				at += pieces[k].rows
+				continue
+			}
+			for i, kind := range c.kind {
+				if kind == 0 {
+					missing(at + i)
+					continue
+				}
+				fn(at+i, pieces[k].text(c.ref[i]))
+			}
+			at += len(c.kind)
+		}
 	}
 	switch {
-	case len(kinds) == 1 && kinds['b']:
-		col.Type, col.Bools = series.Bool, make([]bool, n)
-		for i, c := range cells {
-			if c.kind == 0 {
-				missing(i)
-				continue
-			}
-			col.Bools[i] = c.text == "true"
-		}
-	case len(kinds) == 1 && kinds['n'] && ints:
-		col.Type, col.Ints = series.Int, make([]int, n)
-		for i, c := range cells {
-			if c.kind == 0 {
-				missing(i)
-				continue
-			}
-			col.Ints[i], _ = strconv.Atoi(c.text)
-		}
-	case len(kinds) == 1 && kinds['n']:
-		col.Type, col.Floats = series.Float, make([]float64, n)
-		for i, c := range cells {
-			if c.kind == 0 {
+	case only('b'):
+		col.Type, col.Bools = series.Bool, make([]bool, rows)
+		each(func(at int, text string) { col.Bools[at] = text == "true" })
+	case only('n') && ints:
+		col.Type, col.Ints = series.Int, make([]int, rows)
+		each(func(at int, text string) { col.Ints[at], _ = strconv.Atoi(text) })
+	case only('n'):
+		col.Type, col.Floats = series.Float, make([]float64, rows)
+		each(func(at int, text string) { col.Floats[at], _ = strconv.ParseFloat(text, 64) })
+		for i, na := range nas {
+			if na {
 				col.Floats[i] = math.NaN()
-				missing(i)
-				continue
 			}
-			col.Floats[i], _ = strconv.ParseFloat(c.text, 64)
 		}
 	default:
-		col.Type, col.Strs = series.String, make([]string, n)
-		for i, c := range cells {
-			if c.kind == 0 {
-				missing(i)
-				continue
-			}
-			col.Strs[i] = c.text
-		}
+		col.Type, col.Strs = series.String, make([]string, rows)
+		each(func(at int, text string) { col.Strs[at] = text })
 		col.NAs = nas
-		return frame.Repeating(col)
+		// The texts point into the pieces' buffers: the column keeps
+		// copies, a dictionary's texts when it is coded, else each cell's.
+		col = frame.Repeating(col)
+		for i, s := range col.Dict {
+			col.Dict[i] = strings.Clone(s)
+		}
+		for i, s := range col.Strs {
+			col.Strs[i] = strings.Clone(s)
+		}
+		return col
 	}
 	col.NAs = nas
 	return col
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

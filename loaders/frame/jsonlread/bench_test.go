@@ -1,0 +1,52 @@
+package jsonlread
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"testing"
+
+	"github.com/hitmiss/hitmiss/loaders/loadertest"
+)
+
+// Reading a real file of JSON lines, in process:
+//
+//	HITMISS_BENCH_JSONL=flights-3m.jsonl go test ./loaders/frame/jsonlread -run '^$' -bench Read -benchmem
+//
+// flights-3m.jsonl: data/flights-20k.json of npm vega-datasets@2.11.0 as
+// JSON lines, its rows 150 times over (docs/BENCHMARKS.md). Without the
+// variable, the bundled 500 rows of it (testdata) are read.
+func BenchmarkRead(b *testing.B) {
+	path := os.Getenv("HITMISS_BENCH_JSONL")
+	if path == "" {
+		path = loadertest.TestdataFile("flights-500.jsonl")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := ReadTableSize(context.Background(), bytes.NewReader(data), path, int64(len(data))); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReadDecoder is the reader before scan.go (ref_test.go).
+func BenchmarkReadDecoder(b *testing.B) {
+	path := os.Getenv("HITMISS_BENCH_JSONL")
+	if path == "" {
+		path = loadertest.TestdataFile("flights-500.jsonl")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := refReadTable(context.Background(), bytes.NewReader(data), path); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
