@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -52,8 +53,10 @@ func ParseAggs(s string) ([]Agg, error) {
 // Aggregate groups rows of t by the key columns and computes aggs for
 // each group, as pandas' df.groupby(keys).agg(...) does: one row per group,
 // groups in the order of their keys, rows with a missing key left out,
-// missing values skipped by every aggregate but count(). Sums and means of
-// an integer column are exact up to 2^53.
+// missing values skipped by every aggregate but count(). An integer
+// column's sums are exact (as numbers when one is past int64: never
+// wrapped), its minima and maxima the integers themselves, its means
+// within a float's rounding of the exact sum's.
 //
 // Each key column is numbered densely (TextIDs for text), a group is the
 // tuple of its keys' numbers, and the aggregates accumulate into arrays
@@ -305,30 +308,40 @@ func pickRows(c frame.Column, firstRow, perm []int, name string) frame.Column {
 
 // groupAccs are the running aggregates: for each aggregate, per group, the
 // rows counted, the sum (Kahan-compensated, as pandas' group sums are; an
-// exact integer sum for an integer column) and the extremes.
+// exact integer sum for an integer column, 128 bits wide: isum the low
+// word, ihigh the high) and the extremes (an integer column's as integers:
+// a float holds integers exactly only up to 2^53).
 type groupAccs struct {
 	count [][]int
 	sum   [][]float64
 	comp  [][]float64
-	isum  [][]int
+	isum  [][]uint64
+	ihigh [][]int64
 	min   [][]float64
 	max   [][]float64
+	imin  [][]int
+	imax  [][]int
 }
 
 func newAccs(aggs int, groups int) *groupAccs {
 	a := &groupAccs{
 		count: make([][]int, aggs), sum: make([][]float64, aggs), comp: make([][]float64, aggs),
-		isum: make([][]int, aggs), min: make([][]float64, aggs), max: make([][]float64, aggs),
+		isum: make([][]uint64, aggs), ihigh: make([][]int64, aggs), min: make([][]float64, aggs), max: make([][]float64, aggs),
+		imin: make([][]int, aggs), imax: make([][]int, aggs),
 	}
 	for i := range aggs {
 		a.count[i] = make([]int, groups)
 		a.sum[i] = make([]float64, groups)
 		a.comp[i] = make([]float64, groups)
-		a.isum[i] = make([]int, groups)
+		a.isum[i] = make([]uint64, groups)
+		a.ihigh[i] = make([]int64, groups)
 		a.min[i] = make([]float64, groups)
 		a.max[i] = make([]float64, groups)
+		a.imin[i] = make([]int, groups)
+		a.imax[i] = make([]int, groups)
 		for g := range groups {
 			a.min[i][g], a.max[i][g] = math.Inf(1), math.Inf(-1)
+			a.imin[i][g], a.imax[i][g] = math.MaxInt, math.MinInt
 		}
 	}
 	return a
@@ -353,7 +366,9 @@ func accumulate(gid []uint32, groups int, rows frame.RowSet, aggs []Agg, valCols
 		for k := range aggs {
 			for g := range groups {
 				total.count[k][g] += p.count[k][g]
-				total.isum[k][g] += p.isum[k][g]
+				total.isum[k][g], total.ihigh[k][g] = add128(total.isum[k][g], total.ihigh[k][g], p.isum[k][g], p.ihigh[k][g])
+				total.imin[k][g] = min(total.imin[k][g], p.imin[k][g])
+				total.imax[k][g] = max(total.imax[k][g], p.imax[k][g])
 				y := p.sum[k][g] - total.comp[k][g] - p.comp[k][g]
 				s := total.sum[k][g] + y
 				total.comp[k][g] = (s - total.sum[k][g]) - y
@@ -386,9 +401,10 @@ func (a *groupAccs) add(k int, agg Agg, c frame.Column, gid []uint32, rows frame
 		}
 		return
 	}
-	sum, comp, isum, mn, mx := a.sum[k], a.comp[k], a.isum[k], a.min[k], a.max[k]
+	sum, comp, mn, mx := a.sum[k], a.comp[k], a.min[k], a.max[k]
 	switch c.Type {
 	case series.Int:
+		isum, ihigh, imn, imx := a.isum[k], a.ihigh[k], a.imin[k], a.imax[k]
 		for i := lo; i < hi; i++ {
 			r := rows.Row(i)
 			g := gid[r]
@@ -397,9 +413,10 @@ func (a *groupAccs) add(k int, agg Agg, c frame.Column, gid []uint32, rows frame
 			}
 			v := c.Ints[r]
 			count[g]++
-			isum[g] += v
-			f := float64(v)
-			mn[g], mx[g] = min(mn[g], f), max(mx[g], f)
+			var carry uint64
+			isum[g], carry = bits.Add64(isum[g], uint64(v), 0)
+			ihigh[g] += int64(carry) + int64(v)>>63 // v's sign, extended
+			imn[g], imx[g] = min(imn[g], v), max(imx[g], v)
 		}
 	default:
 		for i := lo; i < hi; i++ {
@@ -437,6 +454,9 @@ func (a *groupAccs) column(agg Agg, c frame.Column, k int, perm []int) frame.Col
 			out.Ints[i] = a.count[k][g]
 		}
 		return out
+	case isInt && agg.Func == AggSum && !a.sumsFit(k, perm):
+		// A sum past int64 is a number, not a wrapped integer.
+		out.Type, out.Floats = series.Float, make([]float64, n)
 	case isInt && agg.Func != AggMean:
 		out.Type, out.Ints = series.Int, make([]int, n)
 	default:
@@ -448,13 +468,17 @@ func (a *groupAccs) column(agg Agg, c frame.Column, k int, perm []int) frame.Col
 		switch agg.Func {
 		case AggSum:
 			if isInt {
-				out.Ints[i] = a.isum[k][g]
+				if out.Ints != nil {
+					out.Ints[i] = int(a.isum[k][g])
+				} else {
+					out.Floats[i] = float128(a.isum[k][g], a.ihigh[k][g])
+				}
 				continue
 			}
 			v = a.sum[k][g]
 		case AggMean:
 			if isInt {
-				v = float64(a.isum[k][g]) / float64(cnt)
+				v = float128(a.isum[k][g], a.ihigh[k][g]) / float64(cnt)
 			} else {
 				v = a.sum[k][g] / float64(cnt)
 			}
@@ -465,6 +489,14 @@ func (a *groupAccs) column(agg Agg, c frame.Column, k int, perm []int) frame.Col
 		}
 		if cnt == 0 {
 			setNA(&out, n, i)
+			continue
+		}
+		if isInt && (agg.Func == AggMin || agg.Func == AggMax) {
+			if agg.Func == AggMin {
+				out.Ints[i] = a.imin[k][g]
+			} else {
+				out.Ints[i] = a.imax[k][g]
+			}
 			continue
 		}
 		if out.Type == series.Int {
@@ -484,4 +516,33 @@ func setNA(c *frame.Column, n, i int) {
 	if c.Floats != nil {
 		c.Floats[i] = math.NaN()
 	}
+}
+
+// add128 adds the 128-bit integers (lo, hi) and (lo2, hi2), hi the signed
+// high word.
+func add128(lo uint64, hi int64, lo2 uint64, hi2 int64) (uint64, int64) {
+	s, carry := bits.Add64(lo, lo2, 0)
+	return s, hi + hi2 + int64(carry)
+}
+
+// fits64 reports whether the 128-bit integer (lo, hi) is an int64.
+func fits64(lo uint64, hi int64) bool { return hi == int64(lo)>>63 }
+
+// float128 is the 128-bit integer (lo, hi) as a float: exact as the int64
+// it is when it fits one.
+func float128(lo uint64, hi int64) float64 {
+	if fits64(lo, hi) {
+		return float64(int64(lo))
+	}
+	return float64(hi)*(1<<64) + float64(lo)
+}
+
+// sumsFit reports whether aggregate k's integer sums all fit an int64.
+func (a *groupAccs) sumsFit(k int, perm []int) bool {
+	for _, g := range perm {
+		if !fits64(a.isum[k][g], a.ihigh[k][g]) {
+			return false
+		}
+	}
+	return true
 }
