@@ -203,9 +203,28 @@ type growth struct {
 	// since a followed file would otherwise keep one whole table per
 	// piece it grew by.
 	built *Source
-	// reset: the source shrank (a file truncated or replaced) and is read
-	// again from its start; the load says so once.
-	reset bool
+	// reset: the source shrank or its rows already read changed (a file
+	// truncated, rewritten or replaced) and is read again from its start;
+	// the load says so once, with resetWhy.
+	reset    bool
+	resetWhy string
+	// seen is a file's last bytes before end (up to tailCheck), as read:
+	// a file that grew is read from before end, and where those bytes
+	// differ it was rewritten, not appended to.
+	seen []byte
+}
+
+// tailCheck is how many bytes before a followed file's end are read again,
+// when it grows, to tell an append from a rewrite: a rewrite that changes
+// them (one that leaves the last piece's line ends elsewhere above all)
+// would otherwise read a new piece from the middle of a line.
+const tailCheck = 4 << 10
+
+// restart forgets g's pieces: the source is read again from its start, and
+// the next load says why.
+func (g *growth) restart(why string) {
+	g.pieces, g.end, g.text, g.ended, g.seen = nil, 0, nil, false, nil
+	g.reset, g.resetWhy = true, why
 }
 
 // growthOf returns the record of src's pieces, made on first use. A
@@ -241,6 +260,8 @@ func (l *Loaders) loadGrowing(ctx context.Context, src Source) (_ Loaded, _ []Ch
 	g := l.growthOf(src)
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	restarted := false
+again:
 	n, tail, err := g.update(src)
 	if err != nil {
 		return Loaded{}, nil, nil, err
@@ -270,6 +291,13 @@ func (l *Loaders) loadGrowing(ctx context.Context, src Source) (_ Loaded, _ []Ch
 				p.Delimiter, p.Names = rep.Delimiter, parts[0].Names()
 			}
 			got, err := l.LoadChunk.Get(ctx, *p)
+			if errors.Is(err, errRowsChanged) && !restarted && src.stream == nil {
+				// A piece read again (its entry had left the cache) is
+				// not what it was: the file is read again from its start.
+				g.restart("was changed above its end")
+				restarted = true
+				goto again
+			}
 			if err != nil {
 				return Loaded{}, nil, nil, err
 			}
@@ -291,7 +319,7 @@ func (l *Loaders) loadGrowing(ctx context.Context, src Source) (_ Loaded, _ []Ch
 			}
 			rep.Rows, rep.Bytes = t.Nrow(), pieces[count-1].End
 			if g.reset {
-				rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s got shorter: read again from its start", src.Name()))
+				rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s %s: read again from its start", src.Name(), g.resetWhy))
 				g.reset = false
 			}
 			for _, p := range stale {
@@ -353,7 +381,7 @@ func (g *growth) update(src Source) (int, *ChunkArgs, error) {
 		fresh, ended = data[g.end:], src.Ended
 	default:
 		if src.Size < g.end {
-			g.pieces, g.end, g.text, g.reset, g.ended = nil, 0, nil, true, false
+			g.restart("got shorter")
 		}
 		if src.Size == g.end {
 			return len(g.pieces), nil, nil
@@ -361,14 +389,30 @@ func (g *growth) update(src Source) (int, *ChunkArgs, error) {
 		if int64(src.Size)*csvread.MemoryFactor > csvread.DefaultMemoryBudget {
 			return 0, nil, &csvread.InputError{Input: src.Path, Problem: fmt.Sprintf("%s is more than the memory budget allows", bytesize.Human(src.Size))}
 		}
-		var err error
-		if fresh, err = readRange(src, g.end, src.Size); err != nil {
+		from := g.end - int64(len(g.seen))
+		data, err := readRange(src, from, src.Size)
+		if err != nil {
 			return 0, nil, err
 		}
+		if len(data) < len(g.seen) || !bytes.Equal(data[:len(g.seen)], g.seen) {
+			g.restart("was changed above its end")
+			if data, err = readRange(src, 0, src.Size); err != nil {
+				return 0, nil, err
+			}
+		}
+		fresh = data[len(g.seen):]
 	}
 	if p, ok := wholeRecords(src, g.end, fresh, ended); ok {
 		g.pieces = append(g.pieces, p)
 		g.end, g.ended = p.End, ended
+		if src.stream == nil {
+			if len(p._data) >= tailCheck {
+				g.seen = bytes.Clone(p._data[len(p._data)-tailCheck:])
+			} else {
+				seen := append(g.seen, p._data...)
+				g.seen = bytes.Clone(seen[max(len(seen)-tailCheck, 0):])
+			}
+		}
 	}
 	return len(g.pieces), nil, nil
 }
@@ -471,10 +515,14 @@ func (c ChunkArgs) read() ([]byte, error) {
 		}
 	}
 	if contentHash(data) != c.Hash {
-		return nil, &csvread.InputError{Input: src.Name(), Problem: "rows already read were changed: follow reads rows appended at the end (F twice reads the file again)"}
+		return nil, &csvread.InputError{Input: src.Name(), Problem: "rows already read were changed: follow reads rows appended at the end (F twice reads the file again)", Err: errRowsChanged}
 	}
 	return data, nil
 }
+
+// errRowsChanged says a piece's bytes, read again, are not those it was
+// made of.
+var errRowsChanged = errors.New("rows already read were changed")
 
 // named gives a later piece the first piece's columns: its names, and as
 // many columns (a short row's missing fields are missing cells; a field

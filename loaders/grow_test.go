@@ -151,6 +151,56 @@ func TestFollowReadsAppendedRowsAsNewPieces(t *testing.T) {
 	}
 }
 
+// A followed file rewritten longer in place, its rows already read
+// changed (an editor's save, a producer that rewrites the file): read
+// again from its start, and said, never a piece from the middle of a line
+// (it showed a row "NA,BBBB" that no version of the file held). A piece
+// read again after its entry left the cache, its bytes changed, restarts
+// the same way.
+func TestFollowRereadsAFileRewrittenAboveItsEnd(t *testing.T) {
+	l, _ := pipeline(t)
+	path, src := followedFile(t, "a,b\n1,x\n2,y\n")
+	var c calls
+	if m := followed(t, l, &c, src); m.Data().Nrow() != 2 {
+		t.Fatalf("first read: %d rows", m.Data().Nrow())
+	}
+	if err := os.WriteFile(path, []byte("a,b\n1,AAAA\n2,BBBB\n3,CCCC\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m := followed(t, l, &c, src)
+	d := m.Data()
+	var rows []string
+	for i := range d.Nrow() {
+		rows = append(rows, d.Text(i, 0)+","+d.Text(i, 1))
+	}
+	if strings.Join(rows, " ") != "1,AAAA 2,BBBB 3,CCCC" || !strings.Contains(strings.Join(m.Report.Warnings, "\n"), "was changed above its end: read again") {
+		t.Fatalf("after the rewrite: rows %q, warnings %q", rows, m.Report.Warnings)
+	}
+
+	// Rewritten under the same size, its pieces gone from the cache: the
+	// piece read again is not what it was, and the file is read again.
+	if err := os.WriteFile(path, []byte("a,b\n1,aaaa\n2,bbbb\n3,cccc\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	l.LoadChunk.Clear()
+	m = followed(t, l, &c, src)
+	if d := m.Data(); d.Nrow() != 3 || d.Text(2, 1) != "cccc" {
+		t.Fatalf("after a rewrite under the same size: %d rows, last %q", d.Nrow(), d.Text(2, 1))
+	}
+
+	// Rewritten whole and longer after an append.
+	appendTo(t, path, "4,DDDD\n")
+	followed(t, l, &c, src)
+	if err := os.WriteFile(path, []byte("a,b\n9,ZZZZ\n8,YYYY\n7,XXXX\n6,WWWW\n5,VVVV\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m = followed(t, l, &c, src)
+	d = m.Data()
+	if d.Nrow() != 5 || d.Text(0, 1) != "ZZZZ" {
+		t.Fatalf("after a rewrite of the whole file: %d rows, first %q", d.Nrow(), d.Text(0, 1))
+	}
+}
+
 // Standard input streams: its first rows are a model while the rest is
 // still arriving; before a whole row arrives the load says so; the last
 // line, without a newline, comes when the stream ends.
