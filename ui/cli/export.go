@@ -111,7 +111,11 @@ func runExport(ctx context.Context, s Streams, o *options, e exportFlags, arg st
 	if e.out != "-" {
 		// Refuse early, before the load: the file is checked again when
 		// it is put in place, in case one appeared meanwhile.
-		if _, err := os.Lstat(e.out); err == nil && !e.force && !export.IsStream(e.out) {
+		fi, err := os.Lstat(e.out)
+		switch {
+		case err == nil && fi.IsDir():
+			return fail(fmt.Errorf("%s: is a directory: -o names the file to write", e.out))
+		case err == nil && !e.force && !export.IsStream(e.out):
 			return fail(fmt.Errorf("%s: already exists (pass --force to overwrite it)", e.out))
 		}
 	}

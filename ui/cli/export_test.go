@@ -284,6 +284,13 @@ func TestExportWritesFilesAtomically(t *testing.T) {
 	if got, _ := os.ReadFile(out); string(got) != "mine\n" {
 		t.Fatalf("an existing file was changed without --force: %q", got)
 	}
+	// A directory is said to be one, with --force too, and left alone.
+	for _, force := range [][]string{nil, {"--force"}} {
+		_, errOut, code = runHitmiss(t, nil, append([]string{"export", "seattle-weather", "-o", dir}, force...)...)
+		if code != 1 || errOut != "hitmiss: "+dir+": is a directory: -o names the file to write\n" {
+			t.Fatalf("-o a directory (%v): exit %d %q", force, code, errOut)
+		}
+	}
 	// A failed export with --force leaves it alone too.
 	_, _, code = runHitmiss(t, nil, "export", "seattle-weather", "--filter", "nope > 1", "--force", "-o", out)
 	if got, _ := os.ReadFile(out); code != 1 || string(got) != "mine\n" {
@@ -433,6 +440,20 @@ func TestExportWritesThroughAPipe(t *testing.T) {
 		}
 		if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
 			t.Fatalf("--force %v: the pipe was replaced (%v)", force, err)
+		}
+	}
+}
+
+// A view flag given empty (an unset shell variable, a careless paste) is
+// refused, naming the flag, where it read as no flag and wrote every row
+// or column.
+func TestExportRefusesAnEmptyViewFlag(t *testing.T) {
+	for _, flag := range []string{"--filter", "--sort", "--columns", "--recipe"} {
+		for _, empty := range []string{"", "  "} {
+			stdout, errOut, code := runHitmiss(t, nil, "export", "seattle-weather", flag, empty)
+			if code != 1 || stdout != "" || !strings.HasPrefix(errOut, "hitmiss: "+flag+" is empty: give ") || strings.Count(errOut, "\n") != 1 {
+				t.Errorf("%s %q: exit %d, stdout %d bytes, stderr %q", flag, empty, code, len(stdout), errOut)
+			}
 		}
 	}
 }

@@ -114,6 +114,7 @@ type viewFlags struct {
 	// rec is the recipe --recipe named, once parse has read it: its types
 	// and derived columns (replayModel); its view is the flags'.
 	rec *recipe.Recipe
+	set *pflag.FlagSet // the flags, to tell one given empty from one not given
 }
 
 func (v *viewFlags) flagSet() *pflag.FlagSet {
@@ -122,6 +123,7 @@ func (v *viewFlags) flagSet() *pflag.FlagSet {
 	s.StringVar(&v.sort, "sort", "", "sort by `COL[,-COL...]`: the first key most significant, -COL descending; stable")
 	s.StringVar(&v.columns, "columns", "", "only the columns `A,B,...`, in this order")
 	s.StringVar(&v.recipe, "recipe", "", "replay the view saved in `FILE` (the explorer's ctrl+s): its types, derived columns, filter, sort and columns")
+	v.set = s
 	return mark(s)
 }
 
@@ -134,6 +136,18 @@ func (v *viewFlags) given() bool {
 // names, backticks quoting a name (frame.ParseNames). The filter and the
 // names are checked against a dataset by export.Rows.
 func (v *viewFlags) parse() (export.View, error) {
+	// A flag given empty (a variable that was not set, a careless paste)
+	// is an error: read as no flag, it would write every row or column.
+	for _, f := range [][2]string{{"filter", "a condition such as 'temp_max > 30'"},
+		{"sort", "the columns to sort by, such as -temp_max,date"}, {"columns", "the columns to keep, such as date,temp_max"},
+		{"recipe", "the recipe file to replay"}} {
+		if v.set == nil {
+			break
+		}
+		if fl := v.set.Lookup(f[0]); fl != nil && fl.Changed && strings.TrimSpace(fl.Value.String()) == "" {
+			return export.View{}, fmt.Errorf("--%s is empty: give %s, or leave the flag out", f[0], f[1])
+		}
+	}
 	if v.recipe != "" {
 		if v.filter != "" || v.sort != "" || v.columns != "" {
 			return export.View{}, fmt.Errorf("--recipe holds the view: it takes no --filter, --sort or --columns")
