@@ -115,7 +115,11 @@ func (g *groupView) line(p *page.Page, i, keyW, cellW int) string {
 		marker = "▸ "
 	}
 	r := p.Views.Row(i)
-	keyText := p.Views.Groups[0].Elem(r, 0).String()
+	key := p.Views.Groups[0].Elem(r, 0)
+	keyText := key.String()
+	if key.IsNA() {
+		keyText = "(missing)" // as v labels it: gota writes NaN, and a text "NA" is a key of its own
+	}
 	line := marker + pad(clip(Sanitize(clipBytes(keyText, cellBytes)), keyW), keyW)
 	count := p.Views.Groups[0].Elem(r, 1).Float()
 	for k, agg := range p.Views.Aggs {

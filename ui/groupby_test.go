@@ -83,3 +83,24 @@ func TestGroupByEnterOnMixedDateForms(t *testing.T) {
 		d.cursorTo("v")
 	}
 }
+
+// The group of a missing key is labelled as v labels it, "(missing)",
+// where gota's element wrote NaN; a text cell "NA" is a group of its own,
+// and enter on the missing group shows the rows whose key is missing.
+func TestGroupByLabelsTheMissingKey(t *testing.T) {
+	d := openCSV(t, "miss.csv", "g,x\nNA,1\n,2\nb,3\n,4\n")
+	d.key("l", "A")
+	d.m.prompt.input.SetValue("g")
+	d.key("enter")
+	d.settle()
+	s := d.screen()
+	mustContain(t, s, "group by g: x · 3 groups", "(missing)")
+	for _, line := range strings.Split(s, "\n") {
+		if k := strings.Fields(strings.TrimLeft(line, "▸ ")); len(k) > 0 && k[0] == "NaN" {
+			t.Fatalf("a group is labelled NaN: %q", line)
+		}
+	}
+	if line := lineWith(t, s, "(missing)"); !strings.Contains(line, " 2 ") {
+		t.Fatalf("the missing group's line %q does not count its 2 rows", line)
+	}
+}
