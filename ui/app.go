@@ -260,10 +260,10 @@ func (m Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case marksMsg:
 		return m.onMarks(msg)
 	case exportDoneMsg:
-		m.note.text = msg.notice()
+		m.note.text, m.note.over = msg.notice(), true
 		return m, nil
 	case recipeSavedMsg:
-		m.note.text = msg.notice()
+		m.note.text, m.note.over = msg.notice(), true
 		return m, nil
 	case historyErrMsg:
 		m.note.text = "prompt history not saved: " + Sanitize(msg.err.Error())

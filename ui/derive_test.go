@@ -2,9 +2,13 @@ package ui
 
 import (
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/hitmiss/hitmiss/cache"
 	"github.com/hitmiss/hitmiss/ui/page"
@@ -119,4 +123,34 @@ func TestDerivedColumnTakesAType(t *testing.T) {
 		t.Fatalf("half is %s after t int", typ)
 	}
 	mustContain(t, d.screen(), "types: half int", "half is now int:")
+}
+
+// ctrl+s saves the view shown: a derived column that failed is not
+// applied, so not saved (the recipe would fail where it is replayed), and
+// the notice says it was left out.
+func TestRecipeLeavesOutAFailedDerivedColumn(t *testing.T) {
+	d := weather(t)
+	d.key("=")
+	d.answer("w = temp_max / 2")
+	d.key("=")
+	d.answer("z = weather + 1")
+	if d.m.ctx.page.DeriveErr == nil {
+		t.Fatal("z = weather + 1 compiled")
+	}
+	path := filepath.Join(t.TempDir(), "r.json")
+	d.send(tea.KeyMsg{Type: tea.KeyCtrlS})
+	d.answer(path)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("no recipe written: %v\n%s", err, d.screen())
+	}
+	if !strings.Contains(string(data), "w = temp_max / 2") || strings.Contains(string(data), "z = ") {
+		t.Fatalf("the recipe:\n%s", data)
+	}
+	// The notice shows over the standing error, wrapped: read as words.
+	if words := strings.Join(strings.Fields(d.screen()), " "); !strings.Contains(words, `saved the view to `+path+`, without the derived column "z = weather + 1" that failed`) {
+		t.Fatalf("no notice of the save:\n%s", d.screen())
+	}
+	d.key("j") // the next key: the error is back
+	mustContain(t, d.screen(), "derive: at column 5: + takes numbers: weather is text")
 }

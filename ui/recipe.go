@@ -23,6 +23,7 @@ import (
 type recipeSavedMsg struct {
 	path string
 	err  error
+	left string // what the view asked for and does not show, left out
 }
 
 // recipeCommands is ctrl+s.
@@ -48,15 +49,30 @@ func askRecipe(s *scope) intent {
 	return intent{}
 }
 
-// viewRecipe is the recipe of the view shown.
-func (s *scope) viewRecipe() recipe.Recipe {
+// viewRecipe is the recipe of the view shown, and what of the view asked
+// for it leaves out: a derived column that failed (and those after it,
+// which were not applied) and a filter that failed are not shown, so not
+// saved, or the recipe would fail where it is replayed.
+func (s *scope) viewRecipe() (r recipe.Recipe, left string) {
 	p := s.ctx.page
 	names := p.Frame.Names()
 	var columns []string
 	if shown := s.views.table.cols.shownNames(names); !slices.Equal(shown, names) {
 		columns = shown
 	}
-	return recipe.Of(s.q.Source.Name(), s.q.Types, s.q.Derive, s.q.Filter, s.q.Sort, columns)
+	derive, filter := s.q.Derive, s.q.Filter
+	var out []string
+	if p.DeriveErr != nil && p.DeriveAt < len(derive) {
+		for _, d := range derive[p.DeriveAt:] {
+			out = append(out, fmt.Sprintf("derived column %q", d))
+		}
+		derive = derive[:p.DeriveAt]
+	}
+	if p.FilterErr != nil && filter != "" {
+		out = append(out, fmt.Sprintf("filter %q", filter))
+		filter = ""
+	}
+	return recipe.Of(s.q.Source.Name(), s.q.Types, derive, filter, s.q.Sort, columns), strings.Join(out, " and ")
 }
 
 // saveRecipe writes the recipe, asking before it replaces a file.
@@ -70,7 +86,8 @@ func saveRecipe(s *scope, path string) intent {
 		s.note.text = "recipe: wait until the dataset has loaded"
 		return intent{}
 	}
-	data := s.viewRecipe().Marshal()
+	r, left := s.viewRecipe()
+	data := r.Marshal()
 	return askToReplace(s, path, "recipe %s: it is a directory", "recipe not saved: %s is left as it was", func(replace bool) intent {
 		s.note.text = fmt.Sprintf("saving the recipe to %s…", Sanitize(path))
 		return intent{cmd: func() tea.Msg {
@@ -78,7 +95,7 @@ func saveRecipe(s *scope, path string) intent {
 				_, err := w.Write(data)
 				return err
 			})
-			return recipeSavedMsg{path: path, err: err}
+			return recipeSavedMsg{path: path, err: err, left: left}
 		}}
 	})
 }
@@ -87,6 +104,9 @@ func saveRecipe(s *scope, path string) intent {
 func (msg recipeSavedMsg) notice() string {
 	if msg.err != nil {
 		return Sanitize(fmt.Sprintf("recipe %s: %v", msg.path, msg.err))
+	}
+	if msg.left != "" {
+		return Sanitize(fmt.Sprintf("saved the view to %s, without the %s that failed: hitmiss FILE --recipe %s replays it", msg.path, msg.left, msg.path))
 	}
 	return Sanitize(fmt.Sprintf("saved the view to %s: hitmiss FILE --recipe %s replays it", msg.path, msg.path))
 }

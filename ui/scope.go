@@ -103,10 +103,14 @@ type notices struct {
 	// typed is the column a type was just set on: its notice says how the
 	// column read once its page comes (types.go).
 	typed string
+	// over: the notice is the outcome of something the person asked for
+	// (a save, an export) and shows over a standing filter or derived
+	// column error, which is back at the next key.
+	over bool
 }
 
 // clear forgets the notice: a notice lasts until the next key.
-func (n *notices) clear() { n.text, n.preview = "", false }
+func (n *notices) clear() { n.text, n.preview, n.over = "", false, false }
 
 // previewing reports whether the table shows the first rows only.
 func (s *scope) previewing() bool { return s.ctx.preview != nil }

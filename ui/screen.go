@@ -409,12 +409,16 @@ func joinWhole(parts []string, sep string, keep, width int) string {
 	return clip(strings.Join(parts, sep), width)
 }
 
-// View is the notice line: the prompt while typing, else the filter's
-// error, else what the last key did, else the help line (keys).
+// View is the notice line: the prompt while typing, else how a save or an
+// export went, else the filter's error, else what the last key did, else
+// the help line (keys).
 func (n *notices) View(s *scope, width int, keys []key.Binding) string {
 	p, st := s.ctx.page, s.ctx.Styles
 	if s.prompt.kind != promptNone {
 		return s.prompt.View()
+	}
+	if n.over && n.text != "" {
+		return wrapNotice(st.Warning, n.text, width)
 	}
 	if p.FilterErr != nil && p.Query.Filter == s.q.Filter {
 		return wrapNotice(st.Error, describeErr(p.FilterErr)+"  (f: edit the filter)", width)
