@@ -77,6 +77,16 @@ func TestFreezeKeepsColumnsWhenScrollingRight(t *testing.T) {
 	if h := fields(); slices.Contains(h, "month") {
 		t.Fatalf("thawed, yet month stays: %q", h)
 	}
+	// More frozen than fit: as many stay as leave the cursor's column
+	// room, never the cursor's column alone.
+	d.key("0", "l", "l", "l", "l", "l", "l", "l", "l", "l", "!")
+	mustContain(t, d.screen(), "froze 10 columns")
+	for _, keys := range [][]string{nil, {"l"}, {"l", "l"}, {"$"}, {"0"}} {
+		d.key(keys...)
+		if h := fields(); len(h) < 3 || h[0] != "month" || h[1] != "nonfarm" {
+			t.Fatalf("after %q with 10 columns frozen, the header is %q", keys, h)
+		}
+	}
 }
 
 func TestWidenNarrowAndWrap(t *testing.T) {

@@ -274,19 +274,25 @@ func (g *grid) columnWidth(l *gridLayout, d int) int {
 
 // fitColumns picks the columns drawn: the frozen ones first; then columns
 // from the scroll position, moved right until the cursor's column fits.
+// More columns frozen than fit beside the cursor's: the last of them
+// scroll as the others do, as many staying frozen as leave it room.
 func (g *grid) fitColumns(l *gridLayout) {
 	ncols := len(l.order)
-	frozen := min(max(g.frozen, 0), ncols)
-	l.frozen = frozen
-	if g.col >= frozen && g.col < g.left+frozen {
-		g.left = g.col - frozen
-	}
-	for {
-		l.shown, l.widths = g.packColumns(l)
-		if g.col < frozen || len(l.shown) > 0 && g.col <= l.shown[len(l.shown)-1] || g.left+frozen >= g.col {
+	for frozen := min(max(g.frozen, 0), ncols); ; frozen-- {
+		l.frozen = frozen
+		if g.col >= frozen && g.col < g.left+frozen {
+			g.left = g.col - frozen
+		}
+		for {
+			l.shown, l.widths = g.packColumns(l)
+			if g.col < frozen || len(l.shown) > 0 && g.col <= l.shown[len(l.shown)-1] || g.left+frozen >= g.col {
+				break
+			}
+			g.left++
+		}
+		if contains(l.shown, g.col) || frozen == 0 {
 			break
 		}
-		g.left++
 	}
 	if !contains(l.shown, g.col) {
 		// Not even the cursor's column fits beside the frozen ones: show it alone.
