@@ -17,24 +17,21 @@ import (
 // JSON lines, its rows 150 times over (docs/BENCHMARKS.md). Without the
 // variable, the bundled 500 rows of it (testdata) are read.
 func BenchmarkRead(b *testing.B) {
-	path := os.Getenv("HITMISS_BENCH_JSONL")
-	if path == "" {
-		path = loadertest.TestdataFile("flights-500.jsonl")
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(len(data)))
-	for b.Loop() {
-		if _, err := ReadTableSize(context.Background(), bytes.NewReader(data), path, int64(len(data))); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchRead(b, func(data []byte, name string) error {
+		_, err := ReadTableSize(context.Background(), bytes.NewReader(data), name, int64(len(data)))
+		return err
+	})
 }
 
 // BenchmarkReadDecoder is the reader before scan.go (ref_test.go).
 func BenchmarkReadDecoder(b *testing.B) {
+	benchRead(b, func(data []byte, name string) error {
+		_, err := refReadTable(context.Background(), bytes.NewReader(data), name)
+		return err
+	})
+}
+
+func benchRead(b *testing.B, read func(data []byte, name string) error) {
 	path := os.Getenv("HITMISS_BENCH_JSONL")
 	if path == "" {
 		path = loadertest.TestdataFile("flights-500.jsonl")
@@ -45,7 +42,7 @@ func BenchmarkReadDecoder(b *testing.B) {
 	}
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		if _, err := refReadTable(context.Background(), bytes.NewReader(data), path); err != nil {
+		if err := read(data, path); err != nil {
 			b.Fatal(err)
 		}
 	}
