@@ -28,7 +28,12 @@ func Histogram(c frame.Column, n int) ([]Bin, error) {
 			lo, hi = min(lo, v), max(hi, v)
 		}
 	}
-	if lo > hi {
+	switch {
+	case c.Len() == 0:
+		return nil, fmt.Errorf("no rows to chart")
+	case len(vals) == 0:
+		return nil, fmt.Errorf("column %q has no value in these rows: every one is missing", c.Name)
+	case lo > hi:
 		return nil, fmt.Errorf("column %q has no finite values", c.Name)
 	}
 	if lo == hi {

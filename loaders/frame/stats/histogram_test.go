@@ -1,8 +1,11 @@
 package stats
 
 import (
+	"math"
 	"strings"
 	"testing"
+
+	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/loaders/frame/csvread/csvreadtest"
@@ -25,5 +28,22 @@ func TestHistogramCountsEveryValue(t *testing.T) {
 	s := frame.ColumnOf(df.Col("weather"))
 	if _, err := Histogram(s, 10); err == nil || !strings.Contains(err.Error(), "not numeric") {
 		t.Fatalf("histogram of text: %v", err)
+	}
+}
+
+// A histogram of no rows, or of rows whose every value is missing, says
+// which, rather than that the column has no finite values.
+func TestHistogramSaysWhyItHasNoBars(t *testing.T) {
+	for _, tc := range []struct {
+		c    frame.Column
+		want string
+	}{
+		{frame.Column{Name: "delay", Type: series.Int}, "no rows to chart"},
+		{frame.Column{Name: "delay", Type: series.Float, Floats: []float64{math.NaN()}, NAs: []bool{true}}, `column "delay" has no value in these rows: every one is missing`},
+		{frame.Column{Name: "delay", Type: series.Float, Floats: []float64{math.Inf(1)}}, `column "delay" has no finite values`},
+	} {
+		if _, err := Histogram(tc.c, 10); err == nil || err.Error() != tc.want {
+			t.Errorf("%+v: %v, want %q", tc.c, err, tc.want)
+		}
 	}
 }
