@@ -22,6 +22,7 @@ package ui
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -288,9 +289,11 @@ func (m Model) onPage(p page.Page) (tea.Model, tea.Cmd) {
 	prev := m.ctx.page.Model
 	m.ctx.page = &p
 	m.afterPage(&p)
-	if p.Model != nil && p.Model != prev && p.Query.Source != nil && len(p.Model.Report.Warnings) > 0 {
+	if p.Model != nil && p.Model != prev && p.Query.Source != nil && len(p.Model.Report.Warnings) > 0 && !sameLoad(prev, p.Model) {
 		// A newly loaded dataset's warnings (ragged rows, transcoding, an
-		// unclosed quote on the last line) are said, as inspect says them.
+		// unclosed quote on the last line) are said, as inspect says them;
+		// a new model of the same load (t set a type) keeps what its key
+		// said (how many cells did not read as the type).
 		w := p.Model.Report.Warnings
 		m.note.text = "warning: " + Sanitize(w[0])
 		if len(w) > 1 {
@@ -523,4 +526,10 @@ func clearAll(s *scope) intent {
 	s.tellClear("everything (E)")
 	s.note.text = "cleared everything (E)"
 	return intent{}
+}
+
+// sameLoad reports whether b is a model of the load a was: the same
+// source, saying the same warnings.
+func sameLoad(a, b *loaders.DatasetModel) bool {
+	return a != nil && b != nil && a.Source.Name() == b.Source.Name() && slices.Equal(a.Report.Warnings, b.Report.Warnings)
 }

@@ -78,3 +78,15 @@ func TestWrittenNumbersShowAsTheFileWritesThem(t *testing.T) {
 		t.Errorf("the first row's amount copies as %q, want (45.10)", got)
 	}
 }
+
+// t on a column of a file that loaded with a warning says how many cells
+// did not read as the type: the re-typed model of the same load does not
+// say the load's warning again over it.
+func TestTypeNoticeOverALoadWarning(t *testing.T) {
+	d := openCSV(t, "nums.csv", "n,m\n1,\"1,200\"\n2,$3.50\n3,(45.10)\n4,12%\n")
+	mustContain(t, d.screen(), "warning: column m: numbers written with separators")
+	d.key("$", "t")
+	d.answer("int")
+	mustContain(t, d.screen(), "m is now int: 2 cells were not int and are now missing (NA)")
+	mustLack(t, d.screen(), "warning: column m")
+}
