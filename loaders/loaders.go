@@ -222,7 +222,7 @@ func (l *Loaders) load(ctx context.Context, src Source) (Loaded, error) {
 		return src.loadParquet(ctx, r, size)
 	}
 	if src.jsonLines(r) {
-		t, err := jsonlread.ReadTableSize(ctx, r, src.Name(), size)
+		t, err := jsonlread.ReadTableSize(ctx, r, src.Name(), size, src.Columns...)
 		if err != nil {
 			return Loaded{}, &csvread.InputError{Input: src.Name(), Problem: strings.TrimPrefix(err.Error(), src.Name()+": "), Err: err}
 		}

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -83,7 +84,11 @@ func ReadTable(ctx context.Context, r io.Reader, name string) (*frame.Table, err
 // ReadTableSize is ReadTable of an input of about size bytes (a file's
 // size; -1: not known), read into a buffer of that size instead of one
 // grown as the bytes come (which holds twice the file at its last growth).
-func ReadTableSize(ctx context.Context, r io.Reader, name string, size int64) (*frame.Table, error) {
+// With only, the table holds only the keys named, as csvread.WithColumns
+// reads a CSV's (a one-shot group-by's): when one of them is no key of the
+// input, it holds every key, so that the caller's own check names what is
+// missing.
+func ReadTableSize(ctx context.Context, r io.Reader, name string, size int64, only ...string) (*frame.Table, error) {
 	data, err := readAll(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("%s: read failed: %w", name, err)
@@ -116,6 +121,9 @@ func ReadTableSize(ctx context.Context, r io.Reader, name string, size int64) (*
 			}
 		}
 		rows += p.rows
+	}
+	if len(only) > 0 && !slices.ContainsFunc(only, func(n string) bool { _, ok := index[n]; return !ok }) {
+		names = slices.DeleteFunc(names, func(n string) bool { return !slices.Contains(only, n) })
 	}
 	out := make([]frame.Column, len(names))
 	parallel.For(len(names), func(j int) {

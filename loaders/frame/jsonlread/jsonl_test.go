@@ -115,3 +115,18 @@ func TestSniff(t *testing.T) {
 		}
 	}
 }
+
+// With only, the table holds the keys named, in the input's order; when
+// one is no key of the input, every key, so that the caller names it.
+func TestReadOnlyTheKeysNamed(t *testing.T) {
+	in := "{\"a\":1,\"b\":\"x\",\"c\":true}\n{\"c\":false,\"a\":2}\n"
+	for only, want := range map[string]string{"c,a": "a c", "b": "b", "a,zz": "a b c"} {
+		tab, err := ReadTableSize(context.Background(), strings.NewReader(in), "t.jsonl", int64(len(in)), strings.Split(only, ",")...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(tab.Names(), " "); got != want || tab.Nrow() != 2 {
+			t.Errorf("only %s: %q × %d rows, want %q", only, got, tab.Nrow(), want)
+		}
+	}
+}
