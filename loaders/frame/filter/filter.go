@@ -42,10 +42,11 @@ import (
 //
 // Keywords are case-insensitive. A comparison involving a missing value is
 // unknown, as in SQL, and so is its not: a row is kept where the whole
-// condition is true (is na is never unknown). A condition the grammar above does not read is read as
-// a derived column's expression (expr.go), so arithmetic and functions
-// work in a filter too: temp_max - temp_min > 10, year(date) = 2015; a
-// row is kept where it is true (not false, not missing). Examples:
+// condition is true (is na is never unknown). A condition the grammar
+// above does not read is read as a derived column's expression (expr.go),
+// so arithmetic and functions work in a filter too: temp_max - temp_min >
+// 10, year(date) = 2015; a row is kept where it is true (not false, not
+// missing). Examples:
 //
 //	temp_max > 30 and weather = "sun"
 //	not (state = 'CA' or state = 'NY')
