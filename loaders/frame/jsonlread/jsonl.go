@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/go-gota/gota/series"
 
@@ -96,8 +97,14 @@ func ReadTableSize(ctx context.Context, r io.Reader, name string, size int64, on
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	cuts := lineCuts(data, pieceBytes)
 	pieces := make([]piece, len(cuts)-1)
+	// Every key is a column as long as the lines: keys that each come on
+	// few lines (a careless paste, a file made to exhaust memory: a new
+	// key on every line is lines² cells) are refused once the cells pass
+	// maxCellsPerByte for each byte of input.
+	budget := &atomic.Int64{}
+	budget.Store(maxCellsPerByte*int64(len(data)) + 1<<20)
 	parallel.For(len(pieces), func(k int) {
-		pieces[k].read(ctx, data[cuts[k]:cuts[k+1]])
+		pieces[k].read(ctx, data[cuts[k]:cuts[k+1]], budget)
 	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -241,10 +248,16 @@ func (p *piece) text(r ref) string {
 	return inLine(p.data[r.off : r.off+r.n])
 }
 
+// maxCellsPerByte bounds the cells a read may make, for each byte of its
+// input: a line holds a key in six bytes at the least ("k":1,), so lines
+// whose keys are mostly there make a cell or less a byte; a file whose
+// lines hold one key in a hundred of those the file has makes a few.
+const maxCellsPerByte = 16
+
 // maxPiece bounds a piece's buffers, so that an offset fits a ref.
 const maxPiece = sideBit - 1
 
-func (p *piece) read(ctx context.Context, data []byte) {
+func (p *piece) read(ctx context.Context, data []byte, budget *atomic.Int64) {
 	p.data, p.index = data, map[string]int{}
 	if len(data) > maxPiece {
 		p.err = fmt.Errorf("a line of over %d bytes", maxPiece)
@@ -280,6 +293,10 @@ func (p *piece) read(ctx context.Context, data []byte) {
 			} else if at, ok := p.index[string(key)]; ok {
 				j = at
 			} else {
+				if budget.Add(-int64(lines)) < 0 {
+					p.err = fmt.Errorf("%d keys over %d lines in this part of the input are more cells than memory allows (%d a byte of input): keys that each come on few lines do not make columns", len(p.names)+1, lines, maxCellsPerByte)
+					return
+				}
 				j = len(p.names)
 				name := string(key)
 				p.index[name] = j

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -128,5 +129,30 @@ func TestReadOnlyTheKeysNamed(t *testing.T) {
 		if got := strings.Join(tab.Names(), " "); got != want || tab.Nrow() != 2 {
 			t.Errorf("only %s: %q × %d rows, want %q", only, got, tab.Nrow(), want)
 		}
+	}
+}
+
+// A new key on every line (a file made to exhaust memory: as columns, n²
+// cells) is refused with the line where it passed the bound, never read
+// into a table of lines × keys.
+func TestReadRefusesKeysThatEachComeOnFewLines(t *testing.T) {
+	var b strings.Builder
+	const lines = 20000
+	for i := range lines {
+		fmt.Fprintf(&b, "{\"k%d\":%d}\n", i, i)
+	}
+	_, err := ReadTable(context.Background(), strings.NewReader(b.String()), "keys.jsonl")
+	if err == nil || !strings.Contains(err.Error(), "keys.jsonl: line ") || !strings.Contains(err.Error(), "more cells than memory allows") {
+		t.Fatalf("a new key a line over %d lines: %v", lines, err)
+	}
+	// Keys that come on one line in twenty of a file of a hundred keys
+	// are columns.
+	b.Reset()
+	for i := range lines {
+		fmt.Fprintf(&b, "{\"id\":%d,\"k%d\":\"value %d\",\"k%d\":%d,\"k%d\":true,\"k%d\":null}\n", i, i%100, i, (i+1)%100, i, (i+2)%100, (i+3)%100)
+	}
+	tab, err := ReadTable(context.Background(), strings.NewReader(b.String()), "sparse.jsonl")
+	if err != nil || tab.Ncol() != 101 || tab.Nrow() != lines {
+		t.Fatalf("sparse keys: %v", err)
 	}
 }
