@@ -406,12 +406,9 @@ func (g *growth) update(src Source) (int, *ChunkArgs, error) {
 		g.pieces = append(g.pieces, p)
 		g.end, g.ended = p.End, ended
 		if src.stream == nil {
-			if len(p._data) >= tailCheck {
-				g.seen = bytes.Clone(p._data[len(p._data)-tailCheck:])
-			} else {
-				seen := append(g.seen, p._data...)
-				g.seen = bytes.Clone(seen[max(len(seen)-tailCheck, 0):])
-			}
+			last := p._data[max(len(p._data)-tailCheck, 0):] // of a big piece, its tail only
+			seen := append(slices.Clip(g.seen), last...)
+			g.seen = bytes.Clone(seen[max(len(seen)-tailCheck, 0):])
 		}
 	}
 	return len(g.pieces), nil, nil

@@ -222,7 +222,11 @@ func (l *Loaders) load(ctx context.Context, src Source) (Loaded, error) {
 		return src.loadParquet(ctx, r, size)
 	}
 	if src.jsonLines(r) {
-		t, err := jsonlread.ReadTableSize(ctx, r, src.Name(), size, src.Columns...)
+		data, err := csvread.ReadAll(ctx, r, opts...)
+		if err != nil {
+			return Loaded{}, err
+		}
+		t, err := jsonlread.Parse(ctx, data, src.Name(), src.Columns...)
 		if err != nil {
 			return Loaded{}, &csvread.InputError{Input: src.Name(), Problem: strings.TrimPrefix(err.Error(), src.Name()+": "), Err: err}
 		}

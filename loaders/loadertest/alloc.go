@@ -35,9 +35,7 @@ func CheckAlloc(t testing.TB, what string, n int, decode func()) {
 	t.Helper()
 	var least uint64
 	for run := range 3 {
-		before := heapAllocs()
-		decode()
-		got := heapAllocs() - before
+		got := allocated(decode)
 		if run == 0 || got < least {
 			least = got
 		}
@@ -52,9 +50,14 @@ func CheckAlloc(t testing.TB, what string, n int, decode func()) {
 // that a second run would find cached): one run, over the bound fails.
 func CheckAllocOnce(t testing.TB, what string, n int, call func()) {
 	t.Helper()
-	before := heapAllocs()
-	call()
-	if got := heapAllocs() - before; got > AllocBound(n) {
+	if got := allocated(call); got > AllocBound(n) {
 		t.Fatalf("%s: decoding %d bytes allocated %d bytes, over the bound of %d", what, n, got, AllocBound(n))
 	}
+}
+
+// allocated is how many bytes the process allocated while call ran.
+func allocated(call func()) uint64 {
+	before := heapAllocs()
+	call()
+	return heapAllocs() - before
 }

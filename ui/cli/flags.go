@@ -141,9 +141,6 @@ func (v *viewFlags) parse() (export.View, error) {
 	for _, f := range [][2]string{{"filter", "a condition such as 'temp_max > 30'"},
 		{"sort", "the columns to sort by, such as -temp_max,date"}, {"columns", "the columns to keep, such as date,temp_max"},
 		{"recipe", "the recipe file to replay"}} {
-		if v.set == nil {
-			break
-		}
 		if fl := v.set.Lookup(f[0]); fl != nil && fl.Changed && strings.TrimSpace(fl.Value.String()) == "" {
 			return export.View{}, fmt.Errorf("--%s is empty: give %s, or leave the flag out", f[0], f[1])
 		}

@@ -336,9 +336,30 @@ func (s *naSet) hasString(c string) bool {
 	return s.tokens[c]
 }
 
+// ReadAll reads r to the end as ReadTable reads its input, for a format
+// parsed by a reader of its own (JSON lines): into a buffer of the input's
+// size (WithProgress's total, or r's own), checking ctx, the memory budget
+// and WithMaxBytes, reporting WithProgress; its errors name WithName's
+// input.
+func ReadAll(ctx context.Context, r io.Reader, opts ...Option) ([]byte, error) {
+	o := options{budget: DefaultMemoryBudget}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.total == 0 {
+		o.total = sizeOf(r)
+	}
+	o.work = work{progress: o.progress, total: o.total}
+	return readAll(ctx, r, &o)
+}
+
 // readAll reads r to the end in 1 MiB steps, checking ctx and the budget and
-// reporting progress between steps.
+// reporting progress between steps. An input whose size is over the budget
+// is refused before a byte is read or a buffer of that size made.
 func readAll(ctx context.Context, r io.Reader, o *options) ([]byte, error) {
+	if o.total > 0 && o.total*MemoryFactor > o.budget {
+		return nil, o.overBudget(o.total)
+	}
 	const step = 1 << 20
 	buf := make([]byte, 0, max(o.total+1, step))
 	for {

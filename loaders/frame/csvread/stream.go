@@ -1160,9 +1160,6 @@ func openInput(ctx context.Context, r io.Reader, o *options, rep *Report) (input
 		}
 		r = io.NewSectionReader(ra, base, size)
 	}
-	if o.total > 0 && o.total*MemoryFactor > o.budget {
-		return nil, o.overBudget(o.total)
-	}
 	raw, err := readAll(ctx, r, o)
 	if err != nil {
 		return nil, err

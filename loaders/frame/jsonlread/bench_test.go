@@ -18,7 +18,7 @@ import (
 // variable, the bundled 500 rows of it (testdata) are read.
 func BenchmarkRead(b *testing.B) {
 	benchRead(b, func(data []byte, name string) error {
-		_, err := ReadTableSize(context.Background(), bytes.NewReader(data), name, int64(len(data)))
+		_, err := Parse(context.Background(), data, name)
 		return err
 	})
 }

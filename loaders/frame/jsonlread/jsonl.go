@@ -79,21 +79,20 @@ func (k Kind) Describe() string {
 // share, each piece's lines read by a scanner of its own (scan.go), and
 // the pieces' columns joined in order.
 func ReadTable(ctx context.Context, r io.Reader, name string) (*frame.Table, error) {
-	return ReadTableSize(ctx, r, name, -1)
-}
-
-// ReadTableSize is ReadTable of an input of about size bytes (a file's
-// size; -1: not known), read into a buffer of that size instead of one
-// grown as the bytes come (which holds twice the file at its last growth).
-// With only, the table holds only the keys named, as csvread.WithColumns
-// reads a CSV's (a one-shot group-by's): when one of them is no key of the
-// input, it holds every key, so that the caller's own check names what is
-// missing.
-func ReadTableSize(ctx context.Context, r io.Reader, name string, size int64, only ...string) (*frame.Table, error) {
-	data, err := readAll(r, size)
+	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("%s: read failed: %w", name, err)
 	}
+	return Parse(ctx, data, name)
+}
+
+// Parse is ReadTable of input read already (the loaders read it as a
+// CSV's, csvread.ReadAll: within the memory budget, with progress). With
+// only, the table holds only the keys named, as csvread.WithColumns reads
+// a CSV's (a one-shot group-by's): when one of them is no key of the
+// input, it holds every key, so that the caller's own check names what is
+// missing.
+func Parse(ctx context.Context, data []byte, name string, only ...string) (*frame.Table, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	cuts := lineCuts(data, pieceBytes)
 	pieces := make([]piece, len(cuts)-1)
@@ -143,30 +142,6 @@ func ReadTableSize(ctx context.Context, r io.Reader, name string, size int64, on
 		out[j] = column(names[j], pieces, parts, rows)
 	})
 	return frame.NewTable(out, rows), nil
-}
-
-// readAll is io.ReadAll starting with room for size bytes and one more,
-// so that a file of that size is read without growing the buffer. A size
-// over a GiB starts at a GiB: a sparse file's size is not memory to take
-// before a byte has come.
-func readAll(r io.Reader, size int64) ([]byte, error) {
-	if size < 0 {
-		return io.ReadAll(r)
-	}
-	b := make([]byte, 0, min(size, 1<<30)+1)
-	for {
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			return b, nil
-		}
-		if err != nil {
-			return b, err
-		}
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)] // more than size: grown as io.ReadAll grows it
-		}
-	}
 }
 
 // pieceBytes is about how many bytes of lines one piece holds (tests make
@@ -344,17 +319,10 @@ func (p *piece) read(ctx context.Context, data []byte, budget *atomic.Int64) {
 // pieces[k], nil when that piece never has it.
 func column(name string, pieces []piece, parts []*cells, rows int) frame.Column {
 	var kinds [256]bool
-	ints := true
-	for k, c := range parts {
-		if c == nil {
-			continue
-		}
-		for i, kind := range c.kind {
-			kinds[kind] = true
-			if kind == 'n' && ints {
-				if _, err := strconv.Atoi(pieces[k].text(c.ref[i])); err != nil {
-					ints = false
-				}
+	for _, c := range parts {
+		if c != nil {
+			for _, kind := range c.kind {
+				kinds[kind] = true
 			}
 		}
 	}
@@ -400,11 +368,22 @@ func column(name string, pieces []piece, parts []*cells, rows int) frame.Column 
 	case only('b'):
 		col.Type, col.Bools = series.Bool, make([]bool, rows)
 		each(func(at int, text string) { col.Bools[at] = text == "true" })
-	case only('n') && ints:
-		col.Type, col.Ints = series.Int, make([]int, rows)
-		each(func(at int, text string) { col.Ints[at], _ = strconv.Atoi(text) })
 	case only('n'):
-		col.Type, col.Floats = series.Float, make([]float64, rows)
+		// Ints when every number reads as one (each is parsed once);
+		// floats from the first that does not.
+		col.Type, col.Ints = series.Int, make([]int, rows)
+		ints := true
+		each(func(at int, text string) {
+			if ints {
+				var err error
+				col.Ints[at], err = strconv.Atoi(text)
+				ints = err == nil
+			}
+		})
+		if ints {
+			break
+		}
+		col.Type, col.Ints, col.Floats = series.Float, nil, make([]float64, rows)
 		each(func(at int, text string) { col.Floats[at], _ = strconv.ParseFloat(text, 64) })
 		for i, na := range nas {
 			if na {

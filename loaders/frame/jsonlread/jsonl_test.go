@@ -122,7 +122,7 @@ func TestSniff(t *testing.T) {
 func TestReadOnlyTheKeysNamed(t *testing.T) {
 	in := "{\"a\":1,\"b\":\"x\",\"c\":true}\n{\"c\":false,\"a\":2}\n"
 	for only, want := range map[string]string{"c,a": "a c", "b": "b", "a,zz": "a b c"} {
-		tab, err := ReadTableSize(context.Background(), strings.NewReader(in), "t.jsonl", int64(len(in)), strings.Split(only, ",")...)
+		tab, err := Parse(context.Background(), []byte(in), "t.jsonl", strings.Split(only, ",")...)
 		if err != nil {
 			t.Fatal(err)
 		}

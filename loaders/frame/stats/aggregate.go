@@ -465,6 +465,7 @@ func (a *groupAccs) column(agg Agg, c frame.Column, k int, perm []int) frame.Col
 	for i, g := range perm {
 		cnt := a.count[k][g]
 		var v float64
+		var iv int // an integer column's minimum or maximum
 		switch agg.Func {
 		case AggSum:
 			if isInt {
@@ -483,24 +484,16 @@ func (a *groupAccs) column(agg Agg, c frame.Column, k int, perm []int) frame.Col
 				v = a.sum[k][g] / float64(cnt)
 			}
 		case AggMin:
-			v = a.min[k][g]
+			v, iv = a.min[k][g], a.imin[k][g]
 		case AggMax:
-			v = a.max[k][g]
+			v, iv = a.max[k][g], a.imax[k][g]
 		}
 		if cnt == 0 {
 			setNA(&out, n, i)
 			continue
 		}
-		if isInt && (agg.Func == AggMin || agg.Func == AggMax) {
-			if agg.Func == AggMin {
-				out.Ints[i] = a.imin[k][g]
-			} else {
-				out.Ints[i] = a.imax[k][g]
-			}
-			continue
-		}
 		if out.Type == series.Int {
-			out.Ints[i] = int(v)
+			out.Ints[i] = iv
 		} else {
 			out.Floats[i] = v
 		}
