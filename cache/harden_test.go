@@ -531,12 +531,24 @@ func TestTimeInDataValueKeepsItsLocation(t *testing.T) {
 	if v.When != orig {
 		t.Fatalf("hit's time %v is not == the original (Location copied)", v.When)
 	}
-	if n := testing.AllocsPerRun(100, func() { mustGet(t, f, 1) }); n > 0 {
+	if n := leastAllocs(func() { mustGet(t, f, 1) }); n > 0 {
 		t.Fatalf("a hit of a time-bearing value allocates %.0f times; the Location needs no copy", n)
 	}
 }
 
 type myTime time.Time
+
+// leastAllocs is testing.AllocsPerRun's count, the least of three
+// measurements: it counts the whole process's allocations, so a goroutine
+// an earlier test left (a Redis client redialling a stopped server) can
+// add to one window; it cannot add to all three the same amount.
+func leastAllocs(fn func()) float64 {
+	least := testing.AllocsPerRun(100, fn)
+	for i := 0; i < 2 && least > 0; i++ {
+		least = min(least, testing.AllocsPerRun(100, fn))
+	}
+	return least
+}
 
 func TestDefinedTimeTypeKeyedByInstant(t *testing.T) {
 	fn, runs := counting(func(myTime) int { return 1 })
@@ -589,7 +601,7 @@ func TestHashFuncReturningItsOwnTypeCompilesOnce(t *testing.T) {
 	if v := mustGet(t, f, version{1, 3}); v != 1 {
 		t.Fatalf("got %d", v)
 	}
-	if n := testing.AllocsPerRun(100, func() { mustGet(t, f, version{1, 4}) }); n > 3 {
+	if n := leastAllocs(func() { mustGet(t, f, version{1, 4}) }); n > 3 {
 		t.Fatalf("a hit through a self-returning HashFunc allocates %.0f times: its plan is rebuilt per call", n)
 	}
 }
