@@ -183,7 +183,7 @@ func (m *DatasetModel) searchIndex() [][]string {
 		texts := make([]string, c.Len())
 		if c.Coded() {
 			// Each text of the dictionary lowered once, shared by its
-			// cells; a missing cell reads "NA", as Text gives it.
+			// cells; a missing cell has no text to find.
 			low := make([]string, len(c.Dict))
 			for k, s := range c.Dict {
 				low[k] = strings.ToLower(s)
@@ -191,12 +191,14 @@ func (m *DatasetModel) searchIndex() [][]string {
 			for i, code := range c.Codes {
 				texts[i] = low[code]
 				if c.NA(i) {
-					texts[i] = "na"
+					texts[i] = ""
 				}
 			}
 		} else {
 			for i := range texts {
-				texts[i] = strings.ToLower(c.Text(i))
+				if !c.NA(i) {
+					texts[i] = strings.ToLower(c.Text(i))
+				}
 			}
 		}
 		m.lowered = append(m.lowered, texts)

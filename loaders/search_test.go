@@ -41,11 +41,12 @@ func TestFindMatchesInShownOrder(t *testing.T) {
 	}
 }
 
-// Find reads a coded column's cells as their text, case ignored, a
-// missing cell as NA, as it reads a column of strings.
+// Find reads a coded column's cells as their text, case ignored, as it
+// reads a column of strings; a missing cell has no text (the table's NA is
+// not its text), so "na" passes it and finds the text "NA".
 func TestFindReadsCodedCellsAsText(t *testing.T) {
 	l, _ := pipeline(t)
-	m := fileModel(t, l, "code,n\nSJC,1\n,2\nLas,3\nSJC,4\n")
+	m := fileModel(t, l, "code,n\nSJC,1\n,2\nLas,3\nSJC,4\nNA,5\n")
 	if c, _ := m.Data().Column("code"); !c.Coded() {
 		t.Fatal("column code is not coded")
 	}
@@ -53,10 +54,33 @@ func TestFindReadsCodedCellsAsText(t *testing.T) {
 		query    string
 		row, col int
 		found    bool
-	}{{"las", 2, 0, true}, {"na", 1, 0, true}, {"sjc", 3, 0, true}, {"lax", 0, 0, false}} {
-		row, col, ok := m.Find(tc.query, 1, 1, true)
+	}{{"las", 2, 0, true}, {"na", 4, 0, true}, {"sjc", 3, 0, true}, {"lax", 0, 0, false}} {
+		row, col, ok := m.Find(tc.query, 0, 1, true)
 		if ok != tc.found || ok && (row != tc.row || col != tc.col) {
-			t.Errorf("Find(%q) from (1,1) = (%d,%d) %v, want (%d,%d) %v", tc.query, row, col, ok, tc.row, tc.col, tc.found)
+			t.Errorf("Find(%q) from (0,1) = (%d,%d) %v, want (%d,%d) %v", tc.query, row, col, ok, tc.row, tc.col, tc.found)
 		}
+	}
+	for _, s := range []string{"code,n\nSJC,1\n,2\nLas,3\nSJC,4\n", "code,n\nA,1\n,2\nB,3\n"} {
+		m := fileModel(t, l, s)
+		if row, col, ok := m.Find("na", 0, 1, true); ok {
+			t.Errorf("Find(\"na\") in %q found the missing cell (%d,%d)", s, row, col)
+		}
+	}
+}
+
+// A regular expression never matches a missing cell: ^NA$ finds the text
+// "NA" and not the empty cell the table shows as NA.
+func TestFindMatchesPassesMissingCells(t *testing.T) {
+	l, _ := pipeline(t)
+	m := fileModel(t, l, "code,n\nNA,1\n,2\nx,3\n")
+	got, err := l.FindMatches.Get(context.Background(), MatchArgs{Stage: StageOf(m, ""), Pattern: "^na$|^$", Columns: []string{"code", "n"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Len() != 1 {
+		t.Fatalf("%d matches of ^na$|^$, want 1 (the text NA)", got.Len())
+	}
+	if p, c := got.At(0); p != 0 || c != 0 {
+		t.Fatalf("match at (%d,%d), want (0,0)", p, c)
 	}
 }

@@ -140,9 +140,13 @@ func formatFloat(v float64, digits int) string {
 // cellText renders one cell for the screen: clipped, then sanitised,
 // numbers as the file wrote them when their column keeps that (68,641.00,
 // $1,200) and otherwise in their shortest exact form (or to digits
-// significant digits), missing values as NA.
+// significant digits), missing values as NA — <NA> in a text column,
+// which can hold the text "NA" (as R's tibble and pandas print them).
 func cellText(df *frame.Table, t series.Type, i, j, digits, limit int) (text string, numeric, na bool) {
 	if df.IsNA(i, j) {
+		if t == series.String {
+			return "<NA>", false, true
+		}
 		return "NA", false, true
 	}
 	if s, ok := df.Written(i, j); ok {

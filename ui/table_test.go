@@ -43,3 +43,36 @@ func TestHugeCellCostsWhatIsVisible(t *testing.T) {
 		t.Fatalf("one View of a 10 MB cell allocates %d bytes", perView)
 	}
 }
+
+// A text column can hold the text "NA": its missing cells show as <NA>,
+// so the two never look alike (as R's tibble prints them); a number
+// column's missing cells stay NA, which no number can be. The row detail
+// says the same, and a search for "na" finds the text, never the gap.
+func TestMissingTextIsNotTheTextNA(t *testing.T) {
+	d := openCSV(t, "na.csv", "code,n\nNA,1\n,\nx,3\n", 120, 40)
+	lines := strings.Split(d.screen(), "\n")
+	row := func(first string) string {
+		for _, l := range lines {
+			if f := strings.Fields(l); len(f) > 0 && strings.Trim(f[0], "[]") == first {
+				return strings.Join(f, " ")
+			}
+		}
+		t.Fatalf("no table row starts with %q:\n%s", first, d.screen())
+		return ""
+	}
+	if got := row("NA"); !strings.HasPrefix(got, "NA 1") && !strings.HasPrefix(got, "[NA] 1") {
+		t.Fatalf("the text NA's row reads %q", got)
+	}
+	if got := row("<NA>"); !strings.HasPrefix(got, "<NA> NA ") {
+		t.Fatalf("the missing row reads %q, want <NA> NA", got)
+	}
+	d.key("j", "enter")
+	mustContain(t, d.screen(), "<NA>")
+	d.key("esc", "g", "l", "/") // from the cell after the text NA
+	d.typeText("na")
+	d.key("enter")
+	d.settle()
+	if d.m.views.table.row != 0 {
+		t.Fatalf("/na went to row %d, want the text NA in row 0", d.m.views.table.row)
+	}
+}

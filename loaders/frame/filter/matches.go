@@ -79,7 +79,8 @@ func (m Matches) Index(pos, col int) int {
 }
 
 // FindMatches lists the cells of cols, at rows in their order, whose text
-// re matches, in reading order. Rows are searched in parts on every core
+// re matches, in reading order; a missing cell has no text, and no
+// pattern matches it (the table shows it as NA, which is not its text). Rows are searched in parts on every core
 // and the parts joined in order; a cancelled ctx stops the search with its
 // error.
 func FindMatches(ctx context.Context, re *regexp.Regexp, cols []frame.Column, rows frame.RowSet) (Matches, error) {
@@ -95,7 +96,7 @@ func FindMatches(ctx context.Context, re *regexp.Regexp, cols []frame.Column, ro
 			}
 			r := rows.Row(p)
 			for j, c := range cols {
-				if re.MatchString(c.Text(r)) {
+				if !c.NA(r) && re.MatchString(c.Text(r)) {
 					if len(out.pos) == maxMatches {
 						out.capped = true
 						return
