@@ -44,14 +44,24 @@ func (d *describeView) View() string {
 	if d.sortStat != "" {
 		title += " · sort: " + Sanitize(d.sortStat) + map[bool]string{false: " ↑", true: " ↓"}[d.sortDesc]
 	}
-	head := d.ctx.Styles.Header.Render(clip(title, d.width))
 	if d.height <= 1 {
-		return head
+		return d.ctx.Styles.Header.Render(clip(title, d.width))
 	}
 	d.height--
 	defer func() { d.height++ }()
 	d.order = d.sortedColumns(df)
-	return head + "\n" + d.render(df, frame.AllRows(df.Nrow()), nil)
+	body := d.render(df, frame.AllRows(df.Nrow()), nil)
+	// The statistics below the fold (count, missing, distinct and mode,
+	// at 80×24 with the panel open) are named in the title, as a pager
+	// says where it is.
+	if shown := d.height - 1; shown > 0 && df.Nrow() > shown {
+		first, last := d.top+1, min(d.top+shown, df.Nrow())
+		title += fmt.Sprintf(" · statistics %d–%d of %d", first, last, df.Nrow())
+		if last < df.Nrow() {
+			title += " (j for more)"
+		}
+	}
+	return d.ctx.Styles.Header.Render(clip(title, d.width)) + "\n" + body
 }
 
 // sortDescribe is s on describe: the columns by the statistic of the

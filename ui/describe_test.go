@@ -3,8 +3,11 @@ package ui
 import (
 	"cmp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/hitmiss/hitmiss/loaders"
 )
@@ -71,4 +74,24 @@ func TestDescribeSortsColumnsByAStatistic(t *testing.T) {
 	}
 	d.key("j", "s") // the second statistic, median
 	mustContain(t, d.screen(), "describe · sort: "+df.Text(1, 0)+" ↑")
+}
+
+// When the statistics do not all fit (80×24 with the panel open), the
+// title says which are shown and that j brings the rest; G shows the last
+// (mode) and the title follows.
+func TestDescribeSaysWhatIsBelowTheFold(t *testing.T) {
+	d := weather(t)
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	d.key("d")
+	d.settle()
+	n := d.m.ctx.page.DescribeOf().Nrow()
+	screen := d.screen()
+	mustLack(t, screen, "mode ")
+	mustContain(t, screen, "of "+strconv.Itoa(n)+" (j for more)")
+	d.key("G")
+	screen = d.screen()
+	mustContain(t, screen, "mode ", "–"+strconv.Itoa(n)+" of "+strconv.Itoa(n))
+	mustLack(t, screen, "j for more")
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	mustLack(t, d.screen(), "statistics ")
 }
