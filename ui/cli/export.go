@@ -54,7 +54,7 @@ output, or atomically to a file that is never overwritten without --force.`,
 	f := cmd.Flags()
 	f.StringArrayVar(&e.derive, "derive", nil, "add a column `NAME=EXPR` (the explorer's = key; repeatable, each may name the ones before), before --filter, --sort and --columns")
 	f.StringVar(&e.groupBy, "group-by", "", "one row per group of equal `COL[,COL...]`, in key order, with --agg's figures (as pandas' groupby)")
-	f.StringVar(&e.agg, "agg", "", "with --group-by, the figures per group, `FUNC(COL),...`: count, sum, mean, min, max of a column, count() for the rows; default count()")
+	f.StringVar(&e.agg, "agg", "", "with --group-by, the figures per group, `FUNC(COL),...`: count, sum, mean, median, std, min, max or distinct of a column, count() for the rows; default count()")
 	f.StringVar(&e.pivot, "pivot", "", "one row per value of ROW, one column per value of COL, AGG of VALUE in each cell, `ROW,COL,AGG(VALUE)` (as pandas' pivot_table): AGG is count, sum, mean, median, std, min or max")
 	f.StringVarP(&e.out, "output", "o", "", "write to `FILE`; none or -: standard output")
 	f.BoolVar(&e.force, "force", false, "overwrite -o's file if it exists")

@@ -182,6 +182,13 @@ func TestExportGroupByMatchesPandas(t *testing.T) {
 			aggs: [][2]string{{"mean", "latitude"}, {"size", ""}, {"min", "longitude"}}},
 		{name: "int-values", dataset: "flights-airport", groupBy: "origin", agg: "sum(count),mean(count),max(count)",
 			aggs: [][2]string{{"sum", "count"}, {"mean", "count"}, {"max", "count"}}},
+		{name: "spread", dataset: "seattle-weather", groupBy: "weather", agg: "median(temp_max),std(wind),distinct(temp_min),distinct(date),std(precipitation)",
+			aggs: [][2]string{{"median", "temp_max"}, {"std", "wind"}, {"nunique", "temp_min"}, {"nunique", "date"}, {"std", "precipitation"}}},
+		{name: "spread-missing-keys", dataset: "airports", groupBy: "state", agg: "median(latitude),std(longitude),distinct(city),count()",
+			filter: "latitude > 40", mask: `df["latitude"] > 40`,
+			aggs: [][2]string{{"median", "latitude"}, {"std", "longitude"}, {"nunique", "city"}, {"size", ""}}},
+		{name: "spread-ints", dataset: "flights-airport", groupBy: "origin", agg: "median(count),std(count),distinct(destination)",
+			aggs: [][2]string{{"median", "count"}, {"std", "count"}, {"nunique", "destination"}}},
 	}
 	var specs []map[string]any
 	for _, c := range cases {

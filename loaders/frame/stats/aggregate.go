@@ -25,7 +25,8 @@ type Agg struct {
 func (a Agg) Name() string { return a.Func + "(" + a.Column + ")" }
 
 // ParseAggs reads a list of aggregates such as "mean(delay),count()":
-// count, sum, mean, min or max of a column, and count() for the rows.
+// count, sum, mean, median, std, min, max or distinct of a column, and
+// count() for the rows.
 func ParseAggs(s string) ([]Agg, error) {
 	var aggs []Agg
 	for _, part := range strings.Split(s, ",") {
@@ -38,12 +39,12 @@ func ParseAggs(s string) ([]Agg, error) {
 		}
 		switch fn {
 		case AggCount:
-		case AggSum, AggMean, AggMin, AggMax:
+		case AggSum, AggMean, AggMin, AggMax, AggMedian, AggStd, AggDistinct:
 			if col == "" {
 				return nil, fmt.Errorf("--agg %q: %s needs a column", part, fn)
 			}
 		default:
-			return nil, fmt.Errorf("--agg %q: %q is not one of count, sum, mean, min, max", part, fn)
+			return nil, fmt.Errorf("--agg %q: %q is not one of count, sum, mean, median, std, min, max, distinct", part, fn)
 		}
 		aggs = append(aggs, Agg{Func: fn, Column: col})
 	}
@@ -53,7 +54,9 @@ func ParseAggs(s string) ([]Agg, error) {
 // Aggregate groups rows of t by the key columns and computes aggs for
 // each group, as pandas' df.groupby(keys).agg(...) does: one row per group,
 // groups in the order of their keys, rows with a missing key left out,
-// missing values skipped by every aggregate but count(). An integer
+// missing values skipped by every aggregate but count(). median and std
+// (ddof 1) are pandas'; distinct counts a group's distinct present values
+// of a column of any type (nunique). An integer
 // column's sums are exact (as numbers when one is past int64: never
 // wrapped), its minima and maxima the integers themselves, its means
 // within a float's rounding of the exact sum's.
@@ -82,7 +85,7 @@ func Aggregate(t *frame.Table, rows frame.RowSet, keys []string, aggs []Agg) (*f
 		if !ok {
 			return nil, fmt.Errorf("%s: no column %q (columns: %s)", a.Name(), a.Column, strings.Join(t.Names(), ", "))
 		}
-		if a.Func != AggCount && !c.Numeric() {
+		if a.Func != AggCount && a.Func != AggDistinct && !c.Numeric() {
 			return nil, fmt.Errorf("%s: column %q is %s, not numbers", a.Name(), a.Column, c.Type)
 		}
 		valCols[i] = c
@@ -91,13 +94,25 @@ func Aggregate(t *frame.Table, rows frame.RowSet, keys []string, aggs []Agg) (*f
 	n := t.Nrow()
 	gid, firstRow := groupIDs(keyCols, n)
 	perm := groupOrder(keyCols, firstRow)
+	if !rows.All() {
+		perm = keptGroups(perm, gid, rows)
+	}
 	accs := accumulate(gid, len(firstRow), rows, aggs, valCols)
 	out := make([]frame.Column, 0, len(keys)+len(aggs))
 	for i, c := range keyCols {
 		out = append(out, pickRows(c, firstRow, perm, keys[i]))
 	}
+	var b *buckets
 	for i, a := range aggs {
-		out = append(out, accs.column(a, valCols[i], i, perm))
+		if !spreadAgg(a.Func) {
+			out = append(out, accs.column(a, valCols[i], i, perm))
+			continue
+		}
+		if b == nil {
+			b = new(buckets)
+			*b = bucketRows(gid, len(firstRow), rows)
+		}
+		out = append(out, spreadColumn(a, valCols[i], *b, perm))
 	}
 	return frame.NewTable(out, len(perm)), nil
 }
@@ -176,6 +191,25 @@ func groupIDs(keyCols []frame.Column, n int) (gid []uint32, firstRow []int) {
 		gid[i] = d
 	}
 	return gid, firstRow
+}
+
+// keptGroups is perm without the groups none of rows is in: the groups
+// are numbered over the whole table, and a filter may keep no row of one
+// (pandas' df[mask].groupby has no such group; it is not a group of 0).
+func keptGroups(perm []int, gid []uint32, rows frame.RowSet) []int {
+	kept := make([]bool, len(perm))
+	for i := range rows.Len() {
+		if g := gid[rows.Row(i)]; g != missingID {
+			kept[g] = true
+		}
+	}
+	out := perm[:0]
+	for _, g := range perm {
+		if kept[g] {
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 // densify renumbers codes (all but MaxUint64, a missing key) 0, 1, 2, …
@@ -357,7 +391,9 @@ func accumulate(gid []uint32, groups int, rows frame.RowSet, aggs []Agg, valCols
 		lo, hi := parallel.Range(w, parts, n)
 		a := newAccs(len(aggs), groups)
 		for k, agg := range aggs {
-			a.add(k, agg, valCols[k], gid, rows, lo, hi)
+			if !spreadAgg(agg.Func) { // spreadColumn's
+				a.add(k, agg, valCols[k], gid, rows, lo, hi)
+			}
 		}
 		partial[w] = a
 	})

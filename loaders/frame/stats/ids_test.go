@@ -68,7 +68,7 @@ func TestParseAggs(t *testing.T) {
 	if err != nil || fmt.Sprint(aggs) != "[{mean delay} {count } {max distance} {count origin}]" {
 		t.Errorf("got %v, %v", aggs, err)
 	}
-	for _, bad := range []string{"mean", "mean()", "median(x)", "sum(x)y", ""} {
+	for _, bad := range []string{"mean", "mean()", "mode(x)", "median()", "sum(x)y", ""} {
 		if _, err := ParseAggs(bad); err == nil {
 			t.Errorf("%q: no error", bad)
 		}

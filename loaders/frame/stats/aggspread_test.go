@@ -1,0 +1,60 @@
+package stats
+
+import (
+	"math"
+	"testing"
+
+	"github.com/go-gota/gota/series"
+
+	"github.com/hitmiss/hitmiss/loaders/frame"
+)
+
+// median, std and distinct over a subset of the rows: a group the rows
+// leave empty is no group (it was a row of zeros), values are read in row
+// order, missing values skipped, and 0 and -0 are one distinct value.
+func TestAggregateSpreadOverKeptRows(t *testing.T) {
+	keys := []string{"a", "b", "a", "c", "a", "b", "a"}
+	vals := []float64{1, 5, 3, math.NaN(), 4, -0.0, 0}
+	tab := frame.NewTable([]frame.Column{
+		{Name: "k", Type: series.String, Strs: keys},
+		{Name: "v", Type: series.Float, Floats: vals, NAs: []bool{false, false, false, true, false, false, false}},
+	}, len(keys))
+	aggs, err := ParseAggs("median(v),std(v),distinct(v),distinct(k),count()")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := frame.RowsOf([]int{0, 1, 2, 4, 5, 6}) // c's one row left out
+	got, err := Aggregate(tab, kept, []string{"k"}, aggs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Nrow() != 2 {
+		t.Fatalf("%d groups, want a and b: c has no kept row", got.Nrow())
+	}
+	// a: 1, 3, 4, 0 → median 2, std of them; b: 5, -0 → median 2.5.
+	med, std, dv, dk, n := got.Col(1), got.Col(2), got.Col(3), got.Col(4), got.Col(5)
+	if med.Floats[0] != 2 || med.Floats[1] != 2.5 {
+		t.Errorf("medians %v, want 2 and 2.5", med.Floats)
+	}
+	if want := math.Sqrt((1.0 + 1 + 4 + 4) / 3); math.Abs(std.Floats[0]-want) > 1e-12 {
+		t.Errorf("std of a %v, want %v", std.Floats[0], want)
+	}
+	if dv.Ints[0] != 4 || dv.Ints[1] != 2 || dk.Ints[0] != 1 || n.Ints[0] != 4 || n.Ints[1] != 2 {
+		t.Errorf("distinct v %v, distinct k %v, counts %v; want [4 2], [1 1], [4 2]", dv.Ints, dk.Ints, n.Ints)
+	}
+
+	// A group of one value has no std; of none, no median.
+	one := frame.RowsOf([]int{1, 3})
+	got, _ = Aggregate(tab, one, []string{"k"}, aggs[:2])
+	if got.Nrow() != 2 || !got.Col(2).NA(0) || !got.Col(1).NA(1) || got.Col(1).Floats[0] != 5 {
+		t.Errorf("b of one value, c of a missing one: median %v %v, std %v %v", got.Col(1).Floats, got.Col(1).NAs, got.Col(2).Floats, got.Col(2).NAs)
+	}
+
+	if _, err := ParseAggs("median()"); err == nil {
+		t.Error("median() without a column parsed")
+	}
+	words := tab.Col(0)
+	if _, err := Aggregate(tab, frame.AllRows(len(keys)), []string{"k"}, []Agg{{Func: AggStd, Column: words.Name}}); err == nil {
+		t.Error("std of a text column did not fail")
+	}
+}
