@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -125,7 +126,10 @@ func (g *groupView) line(p *page.Page, i, keyW, cellW int) string {
 	for k, agg := range p.Views.Aggs {
 		cell := "–" // no value to aggregate in this group
 		if count > 0 || agg == stats.AggCount || agg == stats.AggDistinct {
-			cell = fmtAgg(p.Views.Groups[k].Elem(r, 1).Float(), cellW)
+			cell = "NA" // the std of one value, as describe shows it
+			if v := p.Views.Groups[k].Elem(r, 1).Float(); !math.IsNaN(v) {
+				cell = fmtAgg(v, cellW)
+			}
 		}
 		line += fmt.Sprintf(" %*s", cellW, cell)
 	}

@@ -512,7 +512,8 @@ func (a *groupAccs) column(agg Agg, c frame.Column, k int, perm []int) frame.Col
 				}
 				continue
 			}
-			v = a.sum[k][g]
+			out.Floats[i] = a.sum[k][g] // 0 for a group of no value, as pandas' min_count=0
+			continue
 		case AggMean:
 			if isInt {
 				v = float128(a.isum[k][g], a.ihigh[k][g]) / float64(cnt)

@@ -50,6 +50,13 @@ func TestAggregateSpreadOverKeptRows(t *testing.T) {
 		t.Errorf("b of one value, c of a missing one: median %v %v, std %v %v", got.Col(1).Floats, got.Col(1).NAs, got.Col(2).Floats, got.Col(2).NAs)
 	}
 
+	// A float group of no value sums to 0, as pandas' sum (min_count 0);
+	// its mean is missing.
+	sums, _ := Aggregate(tab, one, []string{"k"}, []Agg{{Func: AggSum, Column: "v"}, {Func: AggMean, Column: "v"}})
+	if s := sums.Col(1); s.NA(1) || s.Floats[1] != 0 || !sums.Col(2).NA(1) {
+		t.Errorf("c's sum %v (missing %v), mean missing %v; want 0 and a missing mean", s.Floats[1], s.NA(1), sums.Col(2).NA(1))
+	}
+
 	if _, err := ParseAggs("median()"); err == nil {
 		t.Error("median() without a column parsed")
 	}

@@ -1,14 +1,8 @@
 package stats
 
 import (
-	"fmt"
 	"math"
 	"slices"
-
-	"github.com/go-gota/gota/dataframe"
-	"github.com/go-gota/gota/series"
-
-	"github.com/hitmiss/hitmiss/loaders/frame"
 )
 
 // Aggregations for GroupBy that need every value of a group rather than a
@@ -21,52 +15,6 @@ const (
 	AggStd      = "std"
 	AggDistinct = "distinct"
 )
-
-// groupSpread is GroupBy for the aggregations above: the groups, their
-// order and their keys are GroupBy's.
-func groupSpread(kc, vc frame.Column, key, value, agg string) (dataframe.DataFrame, error) {
-	if agg != AggDistinct && !vc.Numeric() {
-		return dataframe.DataFrame{}, fmt.Errorf("cannot %s column %q: it is %s", agg, value, vc.Type)
-	}
-	keys := newGroupKeys()
-	var values [][]float64        // median, std: each group's values
-	var distinct []map[string]int // distinct: each group's values as keys
-	for i := range kc.Len() {
-		g, isNew := keys.of(kc, i)
-		if isNew {
-			values = append(values, nil)
-			distinct = append(distinct, map[string]int{})
-		}
-		switch {
-		case vc.NA(i):
-		case agg == AggDistinct && vc.Numeric():
-			v := vc.Float(i)
-			if v == 0 {
-				v = 0 // -0 and 0 are one value
-			}
-			distinct[g][fmt.Sprint(math.Float64bits(v))]++
-		case agg == AggDistinct:
-			distinct[g][vc.Text(i)]++
-		default:
-			values[g] = append(values[g], vc.Float(i))
-		}
-	}
-	vals := make([]float64, len(values))
-	for g := range vals {
-		switch agg {
-		case AggMedian:
-			vals[g] = median(values[g])
-		case AggStd:
-			vals[g] = sampleStd(values[g])
-		case AggDistinct:
-			vals[g] = float64(len(distinct[g]))
-		}
-	}
-	return frame.FrameOf([]series.Series{
-		keys.series(key),
-		series.New(vals, series.Float, value+"_"+agg),
-	}, len(vals)), nil
-}
 
 // median is the middle of vs (sorted in place), the mean of the two
 // middles for an even count; NaN for none.
