@@ -148,7 +148,7 @@ func runExport(ctx context.Context, s Streams, o *options, e exportFlags, arg st
 	var rows frame.RowSet
 	var columns []string
 	if pivot != nil {
-		if table, err = export.Pivoted(ctx, l, m, o.view.filter, *pivot); err != nil {
+		if table, err = export.Pivoted(ctx, l, m, view.Filter, *pivot); err != nil {
 			return fail(err)
 		}
 		rows, columns = frame.AllRows(table.Nrow()), table.Names()

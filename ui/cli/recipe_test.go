@@ -63,3 +63,26 @@ func TestExportReplaysARecipe(t *testing.T) {
 		t.Errorf("on zipcodes: exit %d, %q", code, errOut)
 	}
 }
+
+// A recipe's filter holds for --pivot and --group-by as --filter does:
+// the pivot of a recipe filtered to sun has the sun row alone.
+func TestRecipeFilterHoldsForPivotAndGroupBy(t *testing.T) {
+	rec := filepath.Join(t.TempDir(), "sun.recipe.json")
+	os.WriteFile(rec, []byte(`{"hitmiss_recipe": 1, "filter": "weather = \"sun\""}`), 0o600)
+	for _, shape := range [][]string{
+		{"--pivot", "weather,location,count(wind)"},
+		{"--group-by", "weather,location", "--agg", "count(),median(wind)"},
+	} {
+		got, errOut, code := runHitmiss(t, nil, append([]string{"export", "weather", "--recipe", rec}, shape...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", shape, code, errOut)
+		}
+		want, errOut, code := runHitmiss(t, nil, append([]string{"export", "weather", "--filter", `weather = "sun"`}, shape...)...)
+		if code != 0 {
+			t.Fatalf("%v with --filter: exit %d: %s", shape, code, errOut)
+		}
+		if got != want || strings.Contains(got, "rain") || !strings.Contains(got, "sun") {
+			t.Errorf("%v: with the recipe\n%s\nwith --filter\n%s", shape, got, want)
+		}
+	}
+}
