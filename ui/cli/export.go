@@ -141,7 +141,7 @@ func runExport(ctx context.Context, s Streams, o *options, e exportFlags, arg st
 			return fail(err)
 		}
 	}
-	if m, err = derive(ctx, l, m, e.derive); err != nil {
+	if m, err = derive(ctx, l, m, e.derive, "--derive"); err != nil {
 		return fail(err)
 	}
 	table := m.Data()
@@ -182,12 +182,12 @@ func runExport(ctx context.Context, s Streams, o *options, e exportFlags, arg st
 // derive adds the --derive columns to m, in order, through the derive step
 // the explorer's = runs. An expression that does not compile is an error
 // naming the dataset, the flag and where in the expression it went wrong.
-func derive(ctx context.Context, l *loaders.Loaders, m *loaders.DatasetModel, texts []string) (*loaders.DatasetModel, error) {
+func derive(ctx context.Context, l *loaders.Loaders, m *loaders.DatasetModel, texts []string, what string) (*loaders.DatasetModel, error) {
 	for _, text := range texts {
 		next, err := l.Derive.Get(ctx, loaders.DeriveArgsOf(m, text))
 		var pe *filter.ParseError
 		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("%s: --derive %s: %s", m.Source.Name(), strconv.Quote(text), strings.TrimPrefix(pe.Error(), "derive: "))
+			return nil, fmt.Errorf("%s: %s %s: %s", m.Source.Name(), what, strconv.Quote(text), strings.TrimPrefix(pe.Error(), "derive: "))
 		}
 		if err != nil {
 			return nil, err

@@ -31,7 +31,7 @@ func replayModel(ctx context.Context, l *loaders.Loaders, m *loaders.DatasetMode
 			return nil, err
 		}
 	}
-	if m, err = derive(ctx, l, m, derived); err != nil {
+	if m, err = derive(ctx, l, m, derived, "the recipe's derived column"); err != nil {
 		return nil, err
 	}
 	names := m.Data().Names()

@@ -59,7 +59,8 @@ func TestExportReplaysARecipe(t *testing.T) {
 	}
 	// On a file without the recipe's columns: which column, which file.
 	_, errOut, code = runHitmiss(t, nil, "export", "zipcodes", "--recipe", rec)
-	if code != 1 || !strings.Contains(errOut, "zipcodes") || !strings.Contains(errOut, "temp_max") {
+	if code != 1 || !strings.Contains(errOut, "zipcodes") || !strings.Contains(errOut, "temp_max") ||
+		!strings.Contains(errOut, "the recipe's derived column") || strings.Contains(errOut, "--derive") {
 		t.Errorf("on zipcodes: exit %d, %q", code, errOut)
 	}
 }
