@@ -26,29 +26,68 @@ func (a Agg) Name() string { return a.Func + "(" + a.Column + ")" }
 
 // ParseAggs reads a list of aggregates such as "mean(delay),count()":
 // count, sum, mean, median, std, min, max or distinct of a column, and
-// count() for the rows.
+// count() for the rows. A column's name may be in backticks, as in
+// --group-by: mean(`adjusted CO2`), or one holding a comma or a ).
 func ParseAggs(s string) ([]Agg, error) {
 	var aggs []Agg
-	for _, part := range strings.Split(s, ",") {
-		part = strings.TrimSpace(part)
-		fn, rest, ok := strings.Cut(part, "(")
-		col, tail, ok2 := strings.Cut(rest, ")")
-		fn, col = strings.ToLower(strings.TrimSpace(fn)), strings.TrimSpace(col)
-		if !ok || !ok2 || strings.TrimSpace(tail) != "" {
-			return nil, fmt.Errorf("--agg %q: want FUNC(COLUMN) or count(), such as mean(delay),count()", part)
+	for i := 0; ; {
+		start := i
+		bad := func() ([]Agg, error) {
+			part := s[start:]
+			if k := strings.IndexByte(part, ')'); k >= 0 {
+				part = part[:k+1]
+			}
+			return nil, fmt.Errorf("--agg %q: want FUNC(COLUMN) or count(), such as mean(delay),count()", strings.TrimSpace(part))
+		}
+		open := strings.IndexByte(s[i:], '(')
+		if open < 0 {
+			return bad()
+		}
+		fn := strings.ToLower(strings.TrimSpace(s[i : i+open]))
+		i = skipSpaces(s, i+open+1)
+		var col string
+		if i < len(s) && s[i] == '`' {
+			name, end, err := frame.UnquoteName(s, i)
+			if err != nil {
+				return nil, fmt.Errorf("--agg: %w", err)
+			}
+			col, i = name, skipSpaces(s, end)
+			if i >= len(s) || s[i] != ')' {
+				return bad()
+			}
+		} else {
+			end := strings.IndexByte(s[i:], ')')
+			if end < 0 {
+				return bad()
+			}
+			col, i = strings.TrimSpace(s[i:i+end]), i+end
+		}
+		i = skipSpaces(s, i+1)
+		if i < len(s) && s[i] != ',' {
+			return bad()
 		}
 		switch fn {
 		case AggCount:
 		case AggSum, AggMean, AggMin, AggMax, AggMedian, AggStd, AggDistinct:
 			if col == "" {
-				return nil, fmt.Errorf("--agg %q: %s needs a column", part, fn)
+				return nil, fmt.Errorf("--agg \"%s()\": %s needs a column", fn, fn)
 			}
 		default:
-			return nil, fmt.Errorf("--agg %q: %q is not one of count, sum, mean, median, std, min, max, distinct", part, fn)
+			return nil, fmt.Errorf("--agg %q: %q is not one of count, sum, mean, median, std, min, max, distinct", strings.TrimSpace(s[start:i]), fn)
 		}
 		aggs = append(aggs, Agg{Func: fn, Column: col})
+		if i >= len(s) {
+			return aggs, nil
+		}
+		i++ // the comma
 	}
-	return aggs, nil
+}
+
+func skipSpaces(s string, i int) int {
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	return i
 }
 
 // Aggregate groups rows of t by the key columns and computes aggs for

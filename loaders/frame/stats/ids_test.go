@@ -68,7 +68,11 @@ func TestParseAggs(t *testing.T) {
 	if err != nil || fmt.Sprint(aggs) != "[{mean delay} {count } {max distance} {count origin}]" {
 		t.Errorf("got %v, %v", aggs, err)
 	}
-	for _, bad := range []string{"mean", "mean()", "mode(x)", "median()", "sum(x)y", ""} {
+	quoted, err := ParseAggs("mean(`adjusted CO2`) , max( `a,b)` ),distinct(`x``y`)")
+	if err != nil || fmt.Sprint(quoted) != "[{mean adjusted CO2} {max a,b)} {distinct x`y}]" {
+		t.Errorf("names in backticks: got %v, %v", quoted, err)
+	}
+	for _, bad := range []string{"mean", "mean()", "mode(x)", "median()", "sum(x)y", "", "mean(`x)", "mean(`x` y)", "count(),"} {
 		if _, err := ParseAggs(bad); err == nil {
 			t.Errorf("%q: no error", bad)
 		}
