@@ -404,26 +404,36 @@ func allNumeric(fields []field, data []byte) bool {
 }
 
 // uniqueNames fills blank names with column_N and suffixes duplicates with
-// _2, _3, … so every column can be addressed.
+// _2, _3, … so every column can be addressed. A name the file gives keeps
+// it at its first use: a made name never takes it, so in a,a,a_2 the
+// file's a_2 stays a_2 and the second a becomes a_3 (it was a_2, and the
+// file's a_2 was renamed, so a filter on a_2 read another column).
 func uniqueNames(names []string) []string {
 	out := make([]string, len(names))
-	seen := make(map[string]bool, len(names))
+	given := make(map[string]bool, len(names)) // the file's names: a made name must not be one
+	for _, n := range names {
+		if strings.TrimSpace(n) != "" {
+			given[n] = true
+		}
+	}
+	used := make(map[string]bool, len(names))
 	next := map[string]int{} // per base name, the next suffix to try: linear even for thousands of duplicates
 	for i, n := range names {
 		// Names are kept byte for byte (a trailing space too): a filter,
 		// --columns and export name them as the file does.
+		made := false
 		if strings.TrimSpace(n) == "" {
-			n = fmt.Sprintf("column_%d", i+1)
+			n, made = fmt.Sprintf("column_%d", i+1), true
 		}
-		if seen[n] {
+		if used[n] || made && given[n] {
 			base := n
 			k := max(next[base], 2)
-			for n = base + "_" + strconv.Itoa(k); seen[n]; n = base + "_" + strconv.Itoa(k) {
+			for n = base + "_" + strconv.Itoa(k); used[n] || given[n]; n = base + "_" + strconv.Itoa(k) {
 				k++
 			}
 			next[base] = k + 1
 		}
-		seen[n] = true
+		used[n] = true
 		out[i] = n
 	}
 	return out

@@ -155,6 +155,19 @@ func TestHeaderNamesMadeUnique(t *testing.T) {
 	if got := strings.Join(df.Names(), ","); got != "a,column_2,a_2,b,a_3" {
 		t.Fatalf("names = %s", got)
 	}
+	// A name the file gives is never taken by a made one, whatever the
+	// order: the file's a_2 and column_2 keep their names.
+	for text, want := range map[string]string{
+		"a,a,a_2, a ,A\n1,2,3,4,5\n": "a,a_3,a_2, a ,A",
+		"x,a_2,a,a\n1,2,3,4\n":       "x,a_2,a,a_3",
+		",column_1,a\n1,2,3\n":       "column_1_2,column_1,a",
+		"a,a,a_2,a_2\n1,2,3,4\n":     "a,a_3,a_2,a_2_2",
+	} {
+		df, _ := read(t, text)
+		if got := strings.Join(df.Names(), ","); got != want {
+			t.Errorf("%q: names %s, want %s", text, got, want)
+		}
+	}
 }
 
 func TestHeaderDetection(t *testing.T) {
