@@ -424,3 +424,28 @@ func TestRaggedWarningCountsOneRow(t *testing.T) {
 }
 
 func gzipWriter(w io.Writer) *gzip.Writer { return gzip.NewWriter(w) }
+
+// Lines ended by a bare carriage return (classic Mac OS, Excel for Mac's
+// "CSV" until 2016) are lines, as pandas reads them: before, the file was
+// one header of a,b␍1,… and no row. A quoted field's line break is a \r
+// there too; a \r beside \n (CRLF, or inside a cell) is left alone.
+func TestBareCarriageReturnsEndLines(t *testing.T) {
+	df, _ := read(t, "a,b\r1,\"x\ry\"\r3,z\r")
+	if df.Nrow() != 2 || strings.Join(df.Names(), ",") != "a,b" {
+		t.Fatalf("%d rows, names %v; want 2 rows of a,b", df.Nrow(), df.Names())
+	}
+	if got := df.Col("b").Elem(0).String(); got != "x\ny" {
+		t.Errorf("quoted line break read as %q", got)
+	}
+	if got := df.Col("a").Elem(1).String(); got != "3" {
+		t.Errorf("a's second cell %q", got)
+	}
+	crlf, _ := read(t, "a,b\r\n1,x\ry\r\n")
+	if crlf.Nrow() != 1 || crlf.Col("b").Elem(0).String() != "x\ry" {
+		t.Errorf("CRLF file with a \\r in a cell: %d rows, b %q", crlf.Nrow(), crlf.Col("b").Elem(0).String())
+	}
+	latin, _ := read(t, "a,b\r\xe9,1\r")
+	if latin.Nrow() != 1 || latin.Col("a").Elem(0).String() != "é" {
+		t.Errorf("Latin-1 with bare \\r: %d rows", latin.Nrow())
+	}
+}

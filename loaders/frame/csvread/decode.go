@@ -34,26 +34,50 @@ func decode(ctx context.Context, raw []byte, o *options, rep *Report) ([]byte, e
 		raw = raw[3:]
 	case bytes.HasPrefix(raw, []byte{0xFF, 0xFE}):
 		rep.Encoding = "utf-16le"
-		return fromUTF16(raw[2:], binary.LittleEndian), nil
+		return crToLF(fromUTF16(raw[2:], binary.LittleEndian)), nil
 	case bytes.HasPrefix(raw, []byte{0xFE, 0xFF}):
 		rep.Encoding = "utf-16be"
-		return fromUTF16(raw[2:], binary.BigEndian), nil
+		return crToLF(fromUTF16(raw[2:], binary.BigEndian)), nil
 	}
 	if off, ok := binaryAt(raw); ok {
 		return nil, o.fail("binary data (byte 0x%02x at offset %d), not CSV text", raw[off], off)
 	}
 	if utf8.Valid(raw) {
-		return raw, nil
+		return crToLF(raw), nil
 	}
 	bad := firstInvalidUTF8(raw)
 	text, err := charmap.Windows1252.NewDecoder().Bytes(raw)
 	if err != nil {
 		return nil, o.fail("not UTF-8 (invalid byte 0x%02x at offset %d) and not Latin-1 either", raw[bad], bad)
 	}
+	text = crToLF(text)
 	rep.Encoding = "windows-1252"
 	rep.Warnings = append(rep.Warnings, fmt.Sprintf(
 		"not UTF-8 (invalid byte 0x%02x at offset %d): read as Latin-1 (Windows-1252)", raw[bad], bad))
 	return text, nil
+}
+
+// crLines reports whether text's lines end with a bare carriage return,
+// as classic Mac OS wrote them (and Excel for Mac's "CSV" until 2016):
+// there is a \r and no \n.
+func crLines(text []byte) bool {
+	return bytes.IndexByte(text, '\n') < 0 && bytes.IndexByte(text, '\r') >= 0
+}
+
+// crToLF makes the bare carriage returns that end text's lines newlines,
+// in place, when crLines holds (pandas reads such a file as lines too; a
+// quoted field's line breaks are \r as well). Other text is returned as
+// it is: a \r beside \n is a CRLF line end or a cell's character.
+func crToLF(text []byte) []byte {
+	if !crLines(text) {
+		return text
+	}
+	for i, c := range text {
+		if c == '\r' {
+			text[i] = '\n'
+		}
+	}
+	return text
 }
 
 // binaryAt finds evidence that data is not text: a NUL byte, or many

@@ -1146,7 +1146,8 @@ func openInput(ctx context.Context, r io.Reader, o *options, rep *Report) (input
 		if _, err := ra.ReadAt(head, base); err != nil && !errors.Is(err, io.EOF) {
 			return nil, o.readErr(err)
 		}
-		plain := !(len(head) >= 2 && (head[0] == 0x1f && head[1] == 0x8b || head[0] == 0xFF && head[1] == 0xFE || head[0] == 0xFE && head[1] == 0xFF))
+		plain := !(len(head) >= 2 && (head[0] == 0x1f && head[1] == 0x8b || head[0] == 0xFF && head[1] == 0xFE || head[0] == 0xFE && head[1] == 0xFF)) &&
+			!crLines(head) // lines ended by a bare \r: decode makes them \n
 		if plain {
 			if off, bin := binaryAt(head); bin {
 				return nil, o.fail("binary data (byte 0x%02x at offset %d), not CSV text", head[off], off)
