@@ -4,14 +4,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/loaders/export"
 	"github.com/hitmiss/hitmiss/loaders/frame"
+	"github.com/hitmiss/hitmiss/loaders/frame/stats"
+	"github.com/hitmiss/hitmiss/ui/page"
 )
 
 // Export from the app (e) writes the view shown — the page's rows, in the
@@ -68,7 +72,11 @@ func askExport(s *scope) intent {
 		return intent{}
 	}
 	base := strings.TrimSuffix(filepath.Base(s.q.Source.Name()), filepath.Ext(s.q.Source.Name()))
-	s.prompt.open(promptExport, "export view to (.csv .tsv .jsonl): ", base+"-view.csv", startExport)
+	what := "view"
+	if _, _, _, name := figuresShown(s); name != "" {
+		what = name
+	}
+	s.prompt.open(promptExport, "export "+what+" to (.csv .tsv .jsonl): ", base+"-"+what+".csv", startExport)
 	return intent{}
 }
 
@@ -95,13 +103,117 @@ func startExport(s *scope, path string) intent {
 		return intent{}
 	}
 	job := &exportJob{path: path, format: f, frame: p.Frame, rows: p.Rows, columns: s.views.table.cols.shownNames(p.Frame.Names())}
-	if t := p.Views.Pivot; p.Query.View == viewPivot && t != nil {
-		job.frame, job.rows, job.columns = t, frame.AllRows(t.Nrow()), t.Names() // the pivot table shown, as export --pivot writes it
+	if t, rows, cols, name := figuresShown(s); name != "" {
+		job.frame, job.rows, job.columns = t, rows, cols
 	}
 	return askToReplace(s, path, "export to %s: it is a directory", "not exported: %s is left as it was", func(replace bool) intent {
 		job.overwrite = replace
 		return runExport(s, job)
 	})
+}
+
+// figuresShown is what e writes on a view of figures rather than rows:
+// the table the view shows, in the order shown — the pivot (as export
+// --pivot writes it), describe's statistics, the value counts with their
+// percent, the group-by's groups. name says which ("" on a view of rows,
+// where e writes the rows).
+func figuresShown(s *scope) (t *frame.Table, rows frame.RowSet, columns []string, name string) {
+	p := s.ctx.page
+	switch p.Query.View {
+	case viewPivot:
+		if t = p.Views.Pivot; t != nil {
+			return t, frame.AllRows(t.Nrow()), t.Names(), "pivot"
+		}
+	case viewDescribe:
+		if t = p.DescribeOf(); t != page.EmptyTable && t.Ncol() > 0 {
+			names := t.Names()
+			columns = names
+			if order := s.views.describe.sortedColumns(t); order != nil {
+				columns = []string{names[0]}
+				for _, j := range order {
+					columns = append(columns, names[j])
+				}
+			}
+			return t, frame.AllRows(t.Nrow()), columns, "describe"
+		}
+	case viewValues:
+		t = freqTable(p.Views.Freq)
+		return t, shownOrder(p.Views.Order, t.Nrow()), t.Names(), "counts"
+	case viewGroup:
+		if len(p.Views.Groups) > 0 {
+			t = groupTable(p)
+			return t, shownOrder(p.Views.Order, t.Nrow()), t.Names(), "groups"
+		}
+	}
+	return nil, frame.RowSet{}, nil, ""
+}
+
+func shownOrder(order []int, n int) frame.RowSet {
+	if order == nil {
+		return frame.AllRows(n)
+	}
+	return frame.RowsOf(order)
+}
+
+// freqTable is a frequency table as the v view shows it: each counted
+// column's values (a missing one missing), the count and its percent of
+// the rows counted.
+func freqTable(fr stats.Freq) *frame.Table {
+	n := fr.Len()
+	cols := make([]frame.Column, 0, len(fr.Columns())+2)
+	for j, name := range fr.Columns() {
+		c := frame.Column{Name: name, Type: series.String, Strs: make([]string, n)}
+		for i := range n {
+			g := fr.At(i)
+			c.Strs[i] = g.Values[j]
+			if g.NA[j] {
+				if c.NAs == nil {
+					c.NAs = make([]bool, n)
+				}
+				c.NAs[i] = true
+			}
+		}
+		cols = append(cols, c)
+	}
+	count := frame.Column{Name: page.FreqCount, Type: series.Int, Ints: make([]int, n)}
+	pct := frame.Column{Name: "percent", Type: series.Float, Floats: make([]float64, n)}
+	for i := range n {
+		count.Ints[i] = fr.At(i).Count
+		if fr.Total() > 0 {
+			pct.Floats[i] = 100 * float64(count.Ints[i]) / float64(fr.Total())
+		}
+	}
+	return frame.NewTable(append(cols, count, pct), n)
+}
+
+// groupTable is a group-by as the A view shows it: the key (the missing
+// key missing), then each aggregate, missing where the screen shows – or
+// NA (a group with no value; the std of one).
+func groupTable(p *page.Page) *frame.Table {
+	gs := p.Views.Groups
+	n := gs[0].Nrow()
+	key := frame.Column{Name: p.Query.Views.GroupKey, Type: series.String, Strs: make([]string, n)}
+	for i := range n {
+		if e := gs[0].Elem(i, 0); e.IsNA() {
+			if key.NAs == nil {
+				key.NAs = make([]bool, n)
+			}
+			key.NAs[i] = true
+		} else {
+			key.Strs[i] = e.String()
+		}
+	}
+	cols := []frame.Column{key}
+	for k, agg := range p.Views.Aggs {
+		c := frame.Column{Name: agg, Type: series.Float, Floats: make([]float64, n), NAs: make([]bool, n)}
+		for i := range n {
+			v := gs[k].Elem(i, 1).Float()
+			empty := gs[0].Elem(i, 1).Float() == 0 && agg != stats.AggCount && agg != stats.AggDistinct
+			c.Floats[i], c.NAs[i] = v, empty || math.IsNaN(v)
+		}
+		cols = append(cols, c)
+	}
+	return frame.NewTable(cols, n)
 }
 
 // askToReplace writes path through write: at once when nothing is there
