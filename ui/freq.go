@@ -3,10 +3,12 @@ package ui
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/loaders/frame/stats"
@@ -132,8 +134,13 @@ func (f *freqView) line(fr stats.Freq, i, r, labelW int) string {
 	b.WriteString(marker)
 	for j := range g.Values {
 		v := Sanitize(clipBytes(g.Values[j], cellBytes))
-		if g.NA[j] {
+		switch {
+		case g.NA[j]:
 			v = "(missing)"
+		case fr.Types()[j] == series.Float:
+			if x, err := strconv.ParseFloat(v, 64); err == nil {
+				v = formatFloat(x, tableDigits) // as the table shows it
+			}
 		}
 		b.WriteString(pad(clip(v, labelW), labelW) + " ")
 	}

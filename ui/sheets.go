@@ -98,7 +98,7 @@ func (set *sheetSet) openDataset(s *scope, src *loaders.Source) intent {
 	}
 	set.list = append(set.list, sheet{
 		q:      query{View: viewTable, Source: src, Follow: src.Follow}, // --follow
-		table:  tableView{grid: grid{common: s.views.table.common, digits: -1, rowCursor: true}},
+		table:  tableView{grid: grid{common: s.views.table.common, digits: tableDigits, rowCursor: true}},
 		parent: -1,
 	})
 	set.cur = len(set.list) - 1

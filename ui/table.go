@@ -121,6 +121,13 @@ func clipBytes(s string, n int) string {
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
+// tableDigits are the significant digits the table shows a float to: the
+// 15 a float64 holds exactly, so a value from the file shows as written
+// and arithmetic's last-bit noise does not (temp_max * 1.8 + 32 is 55.04,
+// not 55.040000000000006, as Excel and pandas show it). The row detail, y
+// and export give the shortest exact form.
+const tableDigits = 15
+
 // formatFloat prints v to digits significant digits (all it needs when
 // digits < 0), but never in exponent form for a number under 1e15 whose
 // integer part it would hide: a max of 1999999 is shown as 1999999, not
@@ -417,7 +424,7 @@ type tableView struct {
 }
 
 func newTableView(ctx *Context) *tableView {
-	return &tableView{grid: grid{common: common{ctx: ctx}, digits: -1, rowCursor: true}}
+	return &tableView{grid: grid{common: common{ctx: ctx}, digits: tableDigits, rowCursor: true}}
 }
 
 // shown is what the table shows: the page's frame through its rows, or,

@@ -76,3 +76,24 @@ func TestMissingTextIsNotTheTextNA(t *testing.T) {
 		t.Fatalf("/na went to row %d, want the text NA in row 0", d.m.views.table.row)
 	}
 }
+
+// Arithmetic's last-bit noise is not shown: the table and the value
+// counts show a float to the 15 digits a float64 holds (55.04, not
+// 55.040000000000006); the row detail keeps the exact value.
+func TestDerivedFloatsShowWithoutNoise(t *testing.T) {
+	d := openCSV(t, "t.csv", "t\n12.8\n10.6\n12.8\n", 120, 40)
+	d.key("=")
+	d.typeText("f = t * 1.8 + 32")
+	d.key("enter")
+	d.settle()
+	screen := d.screen()
+	mustContain(t, screen, "55.04 ", "51.08 ")
+	mustLack(t, screen, "55.0400000", "51.080000")
+	d.cursorTo("f")
+	d.key("v")
+	d.settle()
+	mustContain(t, d.screen(), "55.04 ")
+	mustLack(t, d.screen(), "55.0400000")
+	d.key("v", "enter")
+	mustContain(t, d.screen(), "55.040000000000006")
+}

@@ -35,6 +35,9 @@ type Freq struct {
 // Columns are the grouped columns, in order.
 func (f Freq) Columns() []string { return f.columns }
 
+// Types are the grouped columns' types, in order.
+func (f Freq) Types() []series.Type { return f.types }
+
 // Len is the number of groups.
 func (f Freq) Len() int { return len(f.groups) }
 
