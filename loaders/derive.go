@@ -72,6 +72,12 @@ func (l *Loaders) derive(ctx context.Context, a DeriveArgs) (*DatasetModel, erro
 		}
 		m.typed[d.Name] = d.Type
 	}
+	if n := d.NotDates(); n > 0 { // year(s) of text that is no date
+		if m.unread == nil {
+			m.unread = map[string]int{}
+		}
+		m.unread[d.Name] = n
+	}
 	m.derived = append(append([]string{}, base.derived...), d.Name)
 	return m, nil
 }

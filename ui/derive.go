@@ -64,11 +64,33 @@ func applyDerive(s *scope, text string) intent {
 		}
 		s.note.text = fmt.Sprintf("added column %s (derive)", Sanitize(name))
 	}
+	s.note.derived = name
 	s.q.Derive = derive
 	if s.previewing() {
 		s.waitNotice("a derived column")
 	}
 	return rerunQuery()
+}
+
+// sayNotDates completes the notice of a column just derived, once its
+// page is there: a date part of text that reads as no date is missing,
+// and a column of them must not look like a column of gaps in the data.
+func sayNotDates(s *scope, p *page.Page) {
+	name := s.note.derived
+	if name == "" || !p.Ready(*s.q) || !slices.Equal(p.Query.Derive, s.q.Derive) {
+		return
+	}
+	s.note.derived = ""
+	if p.Err != nil || p.DeriveErr != nil {
+		return
+	}
+	switch n := p.Model.Unread(name); n {
+	case 0:
+	case 1:
+		s.note.text = fmt.Sprintf("column %s (derive): 1 text cell read as no date, and its result is missing", Sanitize(name))
+	default:
+		s.note.text = fmt.Sprintf("column %s (derive): %s text cells read as no date, and their results are missing", Sanitize(name), commas(n))
+	}
 }
 
 // deriveErrorLine is the notice line's error for a derived column that

@@ -154,3 +154,25 @@ func TestRecipeLeavesOutAFailedDerivedColumn(t *testing.T) {
 	d.key("j") // the next key: the error is back
 	mustContain(t, d.screen(), "derive: at column 5: + takes numbers: weather is text")
 }
+
+// A date part of text that is no date is missing, and the notice says how
+// many cells read as no date: a column of blanks must not pass silently.
+func TestDatePartOfTextThatIsNoDateSaysSo(t *testing.T) {
+	d := openCSV(t, "d.csv", "s,when\nabc,2020-01-02\nxyz,2021-03-04\n,x\n", 120, 40)
+	d.key("=")
+	d.typeText("y = year(s)")
+	d.key("enter")
+	d.settle()
+	mustContain(t, d.screen(), "column y (derive): 2 text cells read as no date, and their results are missing")
+	d.key("=")
+	d.typeText("w = year(when)")
+	d.key("enter")
+	d.settle()
+	mustContain(t, d.screen(), "column w (derive): 1 text cell read as no date")
+	d.key("=")
+	d.typeText("m = month(if(s = 'abc', when, '2020-05-06'))")
+	d.key("enter")
+	d.settle()
+	mustContain(t, d.screen(), "added column m (derive)")
+	mustLack(t, d.screen(), "read as no date")
+}

@@ -103,6 +103,9 @@ type notices struct {
 	// typed is the column a type was just set on: its notice says how the
 	// column read once its page comes (types.go).
 	typed string
+	// derived is the column just derived: its notice says, once its page
+	// comes, how many text cells read as no date (derive.go).
+	derived string
 	// over: the notice is the outcome of something the person asked for
 	// (a save, an export) and shows over a standing filter or derived
 	// column error, which is back at the next key.

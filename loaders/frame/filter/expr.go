@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -56,7 +57,14 @@ type Derived struct {
 	Type frame.ColumnType
 	root vnode
 	n    int
+	// notDates counts, as Column computes, the text cells a date function
+	// or a comparison with a date read and found no date in.
+	notDates *atomic.Int64
 }
+
+// NotDates is how many text cells the last Column read as dates and found
+// none in (year(s) of text that is no date): their results are missing.
+func (d *Derived) NotDates() int { return int(d.notDates.Load()) }
 
 // valueKind is the type of an expression's values.
 type valueKind int
@@ -192,7 +200,7 @@ func CompileDerivation(text string, t *frame.Table) (*Derived, error) {
 	if tok := p.peek(); tok.kind != tokEOF {
 		return nil, p.errAt(tok.pos, fmt.Sprintf("expected an operator or the end, found %s", tok))
 	}
-	d := &Derived{Name: name, Text: text, root: root, n: t.Nrow()}
+	d := &Derived{Name: name, Text: text, root: root, n: t.Nrow(), notDates: &p.notDates}
 	d.Type = map[valueKind]frame.ColumnType{kindInt: frame.TypeInt, kindFloat: frame.TypeFloat, kindBool: frame.TypeBool,
 		kindText: frame.TypeString, kindDate: frame.TypeDate}[root.kind]
 	return d, nil
@@ -200,6 +208,7 @@ func CompileDerivation(text string, t *frame.Table) (*Derived, error) {
 
 // Column computes the derived column, rows in parts on every core.
 func (d *Derived) Column() frame.Column {
+	d.notDates.Store(0)
 	n, r := d.n, d.root
 	out := frame.Column{Name: d.Name}
 	nas := make([]bool, n)
@@ -513,19 +522,25 @@ func (p *filterParser) dateOf(n, other vnode) (func(int) (time.Time, bool), erro
 		}
 		return func(int) (time.Time, bool) { return t, true }, nil
 	case n.kind == kindText:
-		return textDates(n.s), nil
+		return p.textDates(n.s), nil
 	}
 	return nil, p.errAt(n.pos, fmt.Sprintf("cannot compare %s (%s) with %s (a date)", n.source, n.kind, other.source))
 }
 
-// textDates reads text values as dates; text that is no date is missing.
-func textDates(s func(int) (string, bool)) func(int) (time.Time, bool) {
+// textDates reads text values as dates; text that is no date is missing,
+// and counted in p.notDates (a derived column says how many).
+func (p *filterParser) textDates(s func(int) (string, bool)) func(int) (time.Time, bool) {
+	notDates := &p.notDates
 	return func(i int) (time.Time, bool) {
 		v, ok := s(i)
 		if !ok {
 			return time.Time{}, false
 		}
-		return frame.ParseDate(v)
+		t, ok := frame.ParseDate(v)
+		if !ok {
+			notDates.Add(1)
+		}
+		return t, ok
 	}
 }
 
@@ -864,7 +879,7 @@ func (p *filterParser) call(name token) (vnode, error) {
 		case kindDate:
 			d = a.d
 		case kindText:
-			d = textDates(a.s)
+			d = p.textDates(a.s)
 		default:
 			return vnode{}, p.errAt(a.pos, fmt.Sprintf("%s takes a date: %s is %s", fn, a.source, a.kind))
 		}

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
@@ -337,13 +338,14 @@ func (t token) String() string {
 }
 
 type filterParser struct {
-	expr  string
-	toks  []token
-	i     int
-	cols  map[string]frame.Column
-	names []string
-	depth int    // of not and ( being parsed
-	lang  string // ParseError.Lang
+	notDates atomic.Int64 // textDates' misses; a Derived reports them
+	expr     string
+	toks     []token
+	i        int
+	cols     map[string]frame.Column
+	names    []string
+	depth    int    // of not and ( being parsed
+	lang     string // ParseError.Lang
 	// neg: what is being parsed is under an odd number of nots. A
 	// filter is parsed with its nots pushed down to the tests (not (a
 	// and b) is not a or not b), and a test under a not holds where the
