@@ -176,3 +176,31 @@ func TestBurstsWhileAFileLoads(t *testing.T) {
 		t.Errorf("keys were held %d times and the bursts reached %d views: they did not test the loads", held, len(views))
 	}
 }
+
+// esc and a key in one read arrive as alt+key (the terminal's alt
+// prefix): they act as esc, then the key — the prompt closes and j moves
+// down; alt+b in a prompt stays a word back.
+func TestEscAndAKeyInOneReadAreBoth(t *testing.T) {
+	d := weather(t)
+	d.key("f")
+	d.typeText("temp_max > 1")
+	d.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'b'}, Alt: true}) // a word back
+	d.typeText("x")
+	if got := d.m.prompt.input.Value(); got != "temp_max > x1" {
+		t.Fatalf("alt+b in the prompt: %q, want the cursor a word back", got)
+	}
+	d.send(tea.KeyMsg{Type: tea.KeyBackspace, Alt: true}) // a word deleted
+	if got := d.m.prompt.input.Value(); got != "temp_max > 1" {
+		t.Fatalf("alt+backspace in the prompt: %q, want the word x deleted", got)
+	}
+	d.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'j'}, Alt: true})
+	if d.m.prompt.kind != promptNone {
+		t.Fatal("esc j left the prompt open")
+	}
+	if d.m.views.table.row != 1 {
+		t.Fatalf("esc j: row %d, want 1 (esc closed the prompt, j moved down)", d.m.views.table.row)
+	}
+	if d.m.q.Filter != "" {
+		t.Fatalf("esc applied the filter %q", d.m.q.Filter)
+	}
+}

@@ -14,6 +14,16 @@ import (
 // the page lands (awaiting); then an open prompt takes everything, and
 // press the rest (commands.go). A notice lasts until the next key.
 func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if msg.Alt && !msg.Paste && !m.promptAltKey(msg) {
+		// esc and a key in one read reach bubbletea as alt+key, as a
+		// terminal sends alt: no key of the app is alt+ but the prompt's
+		// word moves, so it is esc, then the key (esc q quits; esc j on
+		// an error page goes back, then down).
+		next, cmd := m.Update(tea.KeyMsg{Type: tea.KeyEsc})
+		msg.Alt = false
+		next, cmd2 := next.Update(msg)
+		return next, tea.Batch(cmd, cmd2)
+	}
 	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
 		return m.splitKeys(msg.Runes)
 	}
@@ -21,6 +31,16 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	return m.apply(msg)
+}
+
+// promptAltKey reports whether msg is an alt key an open prompt edits
+// with: a word back or forward, a word deleted.
+func (m Model) promptAltKey(msg tea.KeyMsg) bool {
+	if m.prompt.kind == promptNone {
+		return false
+	}
+	km := m.prompt.input.KeyMap
+	return key.Matches(msg, m.ctx.Keys.PromptWords, km.WordForward, km.WordBackward, km.DeleteWordBackward, km.DeleteWordForward)
 }
 
 // apply is one key on the state as it is: the prompt's if one is open.
