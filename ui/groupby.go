@@ -129,6 +129,9 @@ func (g *groupView) line(p *page.Page, i, keyW, cellW int) string {
 			cell = "NA" // the std of one value, as describe shows it
 			if v := p.Views.Groups[k].Elem(r, 1).Float(); !math.IsNaN(v) {
 				cell = fmtAgg(v, cellW)
+				if n := commas(int(v)); (agg == stats.AggCount || agg == stats.AggDistinct) && len(n) <= cellW {
+					cell = n // 1,466, as v counts
+				}
 			}
 		}
 		line += fmt.Sprintf(" %*s", cellW, cell)

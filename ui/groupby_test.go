@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/hitmiss/hitmiss/loaders"
 )
 
 // A shows count, sum, mean, min and max of the cursor column per group,
@@ -35,6 +37,9 @@ func TestGroupByAggregates(t *testing.T) {
 		}
 	}
 	line := lineWith(t, s, "drizzle")
+	if sun := lineWith(t, s, "sun"); !strings.Contains(sun, " 640 ") {
+		t.Fatalf("sun line %q lacks its count 640", sun)
+	}
 	for _, want := range []string{" " + strconv.Itoa(n) + " ", fmtAgg(sum, 10), fmtAgg(sum/float64(n), 10), fmtAgg(most, 10)} {
 		if !strings.Contains(line, want) {
 			t.Fatalf("drizzle line %q lacks %q", line, want)
@@ -102,5 +107,18 @@ func TestGroupByLabelsTheMissingKey(t *testing.T) {
 	}
 	if line := lineWith(t, s, "(missing)"); !strings.Contains(line, " 2 ") {
 		t.Fatalf("the missing group's line %q does not count its 2 rows", line)
+	}
+}
+
+// A's counts have thousands separators, as v's do.
+func TestGroupCountsHaveSeparators(t *testing.T) {
+	d := newDriver(t, Options{Sources: []loaders.Source{*sourceNamed(t, "weather")}, Open: true})
+	d.settle()
+	d.cursorTo("temp_max")
+	d.key("A")
+	d.answer("location")
+	d.key("c")
+	if line := lineWith(t, d.screen(), "Seattle"); !strings.Contains(line, " 1,461 ") {
+		t.Fatalf("Seattle's line %q lacks the count 1,461", line)
 	}
 }
