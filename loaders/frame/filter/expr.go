@@ -686,6 +686,16 @@ func (p *filterParser) parseUnary() (vnode, error) {
 		return vnode{}, err
 	}
 	out := vnode{kind: inner.kind, pos: t.pos, source: "-" + inner.source}
+	if k := inner.konst; k != nil && k.kind == tokNumber {
+		// A negative literal is one: -9223372036854775808 is the least
+		// int, though 9223372036854775808 alone is past the ints.
+		neg := token{kind: tokNumber, text: "-" + k.text, num: -k.num, pos: t.pos}
+		out.konst = &neg
+		if inner.kind == kindFloat && neg.num == math.MinInt {
+			out.kind, out.i = kindInt, func(int) (int, bool) { return math.MinInt, true }
+			return out, nil
+		}
+	}
 	switch inner.kind {
 	case kindFloat:
 		f := inner.f
@@ -838,7 +848,11 @@ func (p *filterParser) call(name token) (vnode, error) {
 		}
 		for _, a := range args[1:] {
 			if a.kind != kindInt {
-				return vnode{}, p.errAt(a.pos, fmt.Sprintf("substr's start and length are whole numbers: %s is %s", a.source, kindNoun(a.kind)))
+				what := kindNoun(a.kind)
+				if a.konst != nil && a.konst.kind == tokNumber && a.konst.num == math.Trunc(a.konst.num) {
+					what = fmt.Sprintf("past the integers' range (%d to %d)", math.MinInt, math.MaxInt)
+				}
+				return vnode{}, p.errAt(a.pos, fmt.Sprintf("substr's start and length are whole numbers: %s is %s", a.source, what))
 			}
 		}
 		start, length := args[1].i, args[2].i

@@ -3,6 +3,7 @@ package filter
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -127,8 +128,9 @@ func TestDerivedErrorsSayWhereAndWhat(t *testing.T) {
 		"x = city > 3":              "cannot compare city (text) with 3 (a number)",
 		"x = pop and pop > 1":       "and takes a condition on each side: pop is a number",
 		"x = substr(city, 1.5, 2)":  "substr's start and length are whole numbers: 1.5 is a fraction",
-		"x = city ~ \"(\"":          "bad regular expression",
-		"x = pop @ 2":               `at column 9: unexpected character '@'`,
+		"x = substr(city, -99999999999999999999, 2)": "-99999999999999999999 is past the integers' range",
+		"x = city ~ \"(\"":                           "bad regular expression",
+		"x = pop @ 2":                                `at column 9: unexpected character '@'`,
 	} {
 		_, err := CompileDerivation(text, table)
 		var pe *ParseError
@@ -211,5 +213,18 @@ func TestFilterTakesComputedConditions(t *testing.T) {
 		if _, err := CompileFrame(expr, df); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want %q", expr, err, want)
 		}
+	}
+}
+
+// The least int written as a literal is one (its digits alone are past
+// the ints), so substr takes it as a start before the text's beginning.
+func TestLeastIntLiteralIsAnInt(t *testing.T) {
+	df, _ := csvreadtest.Read(t, "city\nSeattle\nÆrø\n")
+	d, err := CompileDerivation(fmt.Sprintf("x = substr(city, %d, 2)", math.MinInt), frame.TableOf(df))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := d.Column(); c.Strs[0] != "Se" || c.Strs[1] != "Ær" {
+		t.Fatalf("substr from the least int: %q", c.Strs)
 	}
 }
