@@ -72,11 +72,12 @@ func (l *Loaders) derive(ctx context.Context, a DeriveArgs) (*DatasetModel, erro
 		}
 		m.typed[d.Name] = d.Type
 	}
-	if n := d.NotDates(); n > 0 { // year(s) of text that is no date
-		if m.unread == nil {
-			m.unread = map[string]int{}
+	m.lost = maps.Clone(base.lost)
+	if why := d.Lost(); why != "" { // year(s) of text that is no date, max + 1
+		if m.lost == nil {
+			m.lost = map[string]string{}
 		}
-		m.unread[d.Name] = n
+		m.lost[d.Name] = why
 	}
 	m.derived = append(append([]string{}, base.derived...), d.Name)
 	return m, nil

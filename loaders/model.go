@@ -37,6 +37,7 @@ type DatasetModel struct {
 
 	typed     map[string]frame.ColumnType // columns set_types converted (types.go)
 	unread    map[string]int              // per converted column, cells that did not read
+	lost      map[string]string           // per derived column, why cells with values in have none out
 	dateKeys  map[string]*dateInfo        // per text column, whether it holds dates
 	codeDates map[string]*frame.Instants  // per coded text column of dates, each code's instant (SortBy); nil: its text sorts right
 	derived   []string                    // the columns derive added, in order (derive.go)

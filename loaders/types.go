@@ -67,7 +67,7 @@ func (l *Loaders) setTypes(ctx context.Context, a TypesArgs) (*DatasetModel, err
 	// after derive), those stay known.
 	base := a._model
 	base.mu.Lock()
-	m.typed, m.unread, m.derived = maps.Clone(base.typed), maps.Clone(base.unread), base.derived
+	m.typed, m.unread, m.derived, m.lost = maps.Clone(base.typed), maps.Clone(base.unread), base.derived, maps.Clone(base.lost)
 	base.mu.Unlock()
 	if m.typed == nil {
 		m.typed = map[string]frame.ColumnType{}
@@ -159,3 +159,7 @@ func (m *DatasetModel) isDate(name string) bool {
 // Unread is how many present cells of column name could not be read as
 // the type set_types gave it (they are missing now).
 func (m *DatasetModel) Unread(name string) int { return m.unread[name] }
+
+// Lost says why derived column name has missing cells whose inputs had
+// values (filter.Derived.Lost), "" when it has none.
+func (m *DatasetModel) Lost(name string) string { return m.lost[name] }

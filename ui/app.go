@@ -316,7 +316,7 @@ func (m Model) onPage(p page.Page) (tea.Model, tea.Cmd) {
 func (m *Model) afterPage(p *page.Page) {
 	s := m.scope()
 	sayUnread(s, p)
-	sayNotDates(s, p)
+	sayLost(s, p)
 	m.search.afterPage(s, p)
 }
 

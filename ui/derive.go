@@ -72,10 +72,11 @@ func applyDerive(s *scope, text string) intent {
 	return rerunQuery()
 }
 
-// sayNotDates completes the notice of a column just derived, once its
-// page is there: a date part of text that reads as no date is missing,
-// and a column of them must not look like a column of gaps in the data.
-func sayNotDates(s *scope, p *page.Page) {
+// sayLost completes the notice of a column just derived, once its page is
+// there: a date part of text that reads as no date is missing, as is an
+// int past the ints, and a column of them must not look like a column of
+// gaps in the data.
+func sayLost(s *scope, p *page.Page) {
 	name := s.note.derived
 	if name == "" || !p.Ready(*s.q) || !slices.Equal(p.Query.Derive, s.q.Derive) {
 		return
@@ -84,12 +85,8 @@ func sayNotDates(s *scope, p *page.Page) {
 	if p.Err != nil || p.DeriveErr != nil {
 		return
 	}
-	switch n := p.Model.Unread(name); n {
-	case 0:
-	case 1:
-		s.note.text = fmt.Sprintf("column %s (derive): 1 text cell read as no date, and its result is missing", Sanitize(name))
-	default:
-		s.note.text = fmt.Sprintf("column %s (derive): %s text cells read as no date, and their results are missing", Sanitize(name), commas(n))
+	if why := p.Model.Lost(name); why != "" {
+		s.note.text = fmt.Sprintf("column %s (derive): %s: missing", Sanitize(name), why)
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/go-gota/gota/series"
 
 	"github.com/hitmiss/hitmiss/internal/bytesize"
+	"github.com/hitmiss/hitmiss/internal/numfmt"
 	"github.com/hitmiss/hitmiss/loaders/frame"
 	"github.com/hitmiss/hitmiss/loaders/internal/parallel"
 )
@@ -58,13 +59,28 @@ type Derived struct {
 	root vnode
 	n    int
 	// notDates counts, as Column computes, the text cells a date function
-	// or a comparison with a date read and found no date in.
-	notDates *atomic.Int64
+	// or a comparison with a date read and found no date in; overflows,
+	// the int results past the ints.
+	notDates, overflows *atomic.Int64
 }
 
-// NotDates is how many text cells the last Column read as dates and found
-// none in (year(s) of text that is no date): their results are missing.
-func (d *Derived) NotDates() int { return int(d.notDates.Load()) }
+// Lost says why the last Column left cells missing that had values in:
+// text that read as no date (year(s) of text that is no date), ints past
+// the ints (max + 1); "" when none did.
+func (d *Derived) Lost() string {
+	var why []string
+	if n := d.notDates.Load(); n == 1 {
+		why = append(why, "1 text cell read as no date")
+	} else if n > 1 {
+		why = append(why, fmt.Sprintf("%s text cells read as no date", numfmt.Commas(n)))
+	}
+	if n := d.overflows.Load(); n == 1 {
+		why = append(why, "1 int result was past the ints")
+	} else if n > 1 {
+		why = append(why, fmt.Sprintf("%s int results were past the ints", numfmt.Commas(n)))
+	}
+	return strings.Join(why, " and ")
+}
 
 // valueKind is the type of an expression's values.
 type valueKind int
@@ -200,7 +216,7 @@ func CompileDerivation(text string, t *frame.Table) (*Derived, error) {
 	if tok := p.peek(); tok.kind != tokEOF {
 		return nil, p.errAt(tok.pos, fmt.Sprintf("expected an operator or the end, found %s", tok))
 	}
-	d := &Derived{Name: name, Text: text, root: root, n: t.Nrow(), notDates: &p.notDates}
+	d := &Derived{Name: name, Text: text, root: root, n: t.Nrow(), notDates: &p.notDates, overflows: &p.overflows}
 	d.Type = map[valueKind]frame.ColumnType{kindInt: frame.TypeInt, kindFloat: frame.TypeFloat, kindBool: frame.TypeBool,
 		kindText: frame.TypeString, kindDate: frame.TypeDate}[root.kind]
 	return d, nil
@@ -209,6 +225,7 @@ func CompileDerivation(text string, t *frame.Table) (*Derived, error) {
 // Column computes the derived column, rows in parts on every core.
 func (d *Derived) Column() frame.Column {
 	d.notDates.Store(0)
+	d.overflows.Store(0)
 	n, r := d.n, d.root
 	out := frame.Column{Name: d.Name}
 	nas := make([]bool, n)
@@ -629,20 +646,28 @@ func (p *filterParser) arith(l vnode, op token, r vnode) (vnode, error) {
 	}
 	if l.kind != kindFloat && r.kind != kindFloat && op.text != "/" {
 		a, b := l.ints(), r.ints()
-		var f func(x, y int) int
+		var f func(x, y int) (int, bool)
 		switch op.text {
 		case "+":
-			f = func(x, y int) int { return x + y }
+			f = addInts
 		case "-":
-			f = func(x, y int) int { return x - y }
+			f = subInts
 		default:
-			f = func(x, y int) int { return x * y }
+			f = mulInts
 		}
+		overflows := &p.overflows
 		out.kind = kindInt
 		out.i = func(i int) (int, bool) {
 			x, xok := a(i)
 			y, yok := b(i)
-			return f(x, y), xok && yok
+			if !xok || !yok {
+				return 0, false
+			}
+			v, ok := f(x, y)
+			if !ok {
+				overflows.Add(1) // missing, never wrapped around
+			}
+			return v, ok
 		}
 		return out, nil
 	}
@@ -669,6 +694,26 @@ func (p *filterParser) arith(l vnode, op token, r vnode) (vnode, error) {
 		return v, !math.IsNaN(v)
 	}
 	return out, nil
+}
+
+// addInts, subInts and mulInts are int arithmetic that reports an
+// overflow rather than wrapping: max + 2 is not -9223372036854775807.
+func addInts(x, y int) (int, bool) {
+	s := x + y
+	return s, (s > x) == (y > 0)
+}
+
+func subInts(x, y int) (int, bool) {
+	d := x - y
+	return d, (d < x) == (y > 0)
+}
+
+func mulInts(x, y int) (int, bool) {
+	if x == 0 || y == 0 {
+		return 0, true
+	}
+	p := x * y
+	return p, p/y == x && !(x == -1 && y == math.MinInt) && !(y == -1 && x == math.MinInt)
 }
 
 func (p *filterParser) parseUnary() (vnode, error) {
@@ -702,7 +747,15 @@ func (p *filterParser) parseUnary() (vnode, error) {
 		out.f = func(i int) (float64, bool) { v, ok := f(i); return -v, ok }
 	case kindInt, kindBool:
 		f := inner.ints()
-		out.kind, out.i = kindInt, func(i int) (int, bool) { v, ok := f(i); return -v, ok }
+		overflows := &p.overflows
+		out.kind, out.i = kindInt, func(i int) (int, bool) {
+			v, ok := f(i)
+			if ok && v == math.MinInt {
+				overflows.Add(1) // -MinInt is past the ints
+				return 0, false
+			}
+			return -v, ok
+		}
 	default:
 		return vnode{}, p.errAt(inner.pos, fmt.Sprintf("- takes a number: %s is %s", inner.source, inner.kind))
 	}

@@ -228,3 +228,40 @@ func TestLeastIntLiteralIsAnInt(t *testing.T) {
 		t.Fatalf("substr from the least int: %q", c.Strs)
 	}
 }
+
+// Int arithmetic past the ints is missing, never wrapped around, and the
+// derivation says how many: max + 2 was -9223372036854775807.
+func TestIntOverflowIsMissingAndCounted(t *testing.T) {
+	half := math.MaxInt/2 + 1 // half * 2 is one past the ints
+	df, _ := csvreadtest.Read(t, fmt.Sprintf("a,b\n%d,2\n%d,-1\n3,4\n%d,2\n", math.MaxInt, math.MinInt, half))
+	table := frame.TableOf(df)
+	for _, c := range []struct {
+		text string
+		want []any // NA for a missing cell
+		lost string
+	}{
+		{"s = a + b", []any{"NA", "NA", 7, half + 2}, "2 int results were past the ints"},
+		{"d = a - b", []any{math.MaxInt - 2, math.MinInt + 1, -1, half - 2}, ""},
+		{"p = a * b", []any{"NA", "NA", 12, "NA"}, "3 int results were past the ints"},
+		{"n = -a", []any{-math.MaxInt, "NA", -3, -half}, "1 int result was past the ints"},
+		{"k = a * 0 + (b - b)", []any{0, 0, 0, 0}, ""},
+	} {
+		d, err := CompileDerivation(c.text, table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		col := d.Column()
+		for i, w := range c.want {
+			var got any = "NA"
+			if !col.NA(i) {
+				got = col.Ints[i]
+			}
+			if got != w {
+				t.Errorf("%s: row %d is %v, want %v", c.text, i, got, w)
+			}
+		}
+		if d.Lost() != c.lost {
+			t.Errorf("%s: Lost %q, want %q", c.text, d.Lost(), c.lost)
+		}
+	}
+}

@@ -338,14 +338,15 @@ func (t token) String() string {
 }
 
 type filterParser struct {
-	notDates atomic.Int64 // textDates' misses; a Derived reports them
-	expr     string
-	toks     []token
-	i        int
-	cols     map[string]frame.Column
-	names    []string
-	depth    int    // of not and ( being parsed
-	lang     string // ParseError.Lang
+	notDates  atomic.Int64 // textDates' misses; a Derived reports them
+	overflows atomic.Int64 // int arithmetic past the ints; likewise
+	expr      string
+	toks      []token
+	i         int
+	cols      map[string]frame.Column
+	names     []string
+	depth     int    // of not and ( being parsed
+	lang      string // ParseError.Lang
 	// neg: what is being parsed is under an odd number of nots. A
 	// filter is parsed with its nots pushed down to the tests (not (a
 	// and b) is not a or not b), and a test under a not holds where the
