@@ -173,7 +173,7 @@ func startView(ctx context.Context, o *options, l *loaders.Loaders, args []strin
 	start := ui.StartView{Filter: view.Filter, Sort: view.Sort, Columns: view.Columns}
 	if rec := o.view.rec; rec != nil {
 		start.Types, start.Derive = rec.TypeSpecs(), rec.Derive
-		if m, err = replayModel(ctx, l, m, start.Types, start.Derive); err != nil {
+		if m, err = replayModel(ctx, l, m, start.Types, start.Derive, nil); err != nil { // the explorer's notice says what a column lost
 			return ui.StartView{}, err
 		}
 	}

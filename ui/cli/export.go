@@ -137,11 +137,11 @@ func runExport(ctx context.Context, s Streams, o *options, e exportFlags, arg st
 		if len(e.derive) > 0 {
 			return fail(fmt.Errorf("--recipe holds the derived columns: it takes no --derive"))
 		}
-		if m, err = replayModel(ctx, l, m, rec.TypeSpecs(), rec.Derive); err != nil {
+		if m, err = replayModel(ctx, l, m, rec.TypeSpecs(), rec.Derive, s.Err); err != nil {
 			return fail(err)
 		}
 	}
-	if m, err = derive(ctx, l, m, e.derive, "--derive"); err != nil {
+	if m, err = derive(ctx, l, m, e.derive, "--derive", s.Err); err != nil {
 		return fail(err)
 	}
 	table := m.Data()
@@ -182,7 +182,10 @@ func runExport(ctx context.Context, s Streams, o *options, e exportFlags, arg st
 // derive adds the --derive columns to m, in order, through the derive step
 // the explorer's = runs. An expression that does not compile is an error
 // naming the dataset, the flag and where in the expression it went wrong.
-func derive(ctx context.Context, l *loaders.Loaders, m *loaders.DatasetModel, texts []string, what string) (*loaders.DatasetModel, error) {
+// derive adds the derived columns texts (what names them in errors: the
+// flag, or the recipe) and warns on warn of cells one left missing though
+// its inputs had values (year of text that is no date, max + 1).
+func derive(ctx context.Context, l *loaders.Loaders, m *loaders.DatasetModel, texts []string, what string, warn io.Writer) (*loaders.DatasetModel, error) {
 	for _, text := range texts {
 		next, err := l.Derive.Get(ctx, loaders.DeriveArgsOf(m, text))
 		var pe *filter.ParseError
@@ -193,6 +196,11 @@ func derive(ctx context.Context, l *loaders.Loaders, m *loaders.DatasetModel, te
 			return nil, err
 		}
 		m = next
+		if d := m.Derived(); len(d) > 0 && warn != nil {
+			if why := m.Lost(d[len(d)-1]); why != "" {
+				fmt.Fprintf(warn, "hitmiss: warning: %s: %s %s: %s: missing\n", m.Source.Name(), what, strconv.Quote(text), why)
+			}
+		}
 	}
 	return m, nil
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
 
 	"github.com/hitmiss/hitmiss/loaders"
@@ -15,7 +16,7 @@ import (
 // derived columns' types. A type for a column the file and the derived
 // columns do not have is an error naming it: a recipe replayed on another
 // file must not drop a step silently.
-func replayModel(ctx context.Context, l *loaders.Loaders, m *loaders.DatasetModel, types []frame.TypeSpec, derived []string) (*loaders.DatasetModel, error) {
+func replayModel(ctx context.Context, l *loaders.Loaders, m *loaders.DatasetModel, types []frame.TypeSpec, derived []string, warn io.Writer) (*loaders.DatasetModel, error) {
 	base := m.Data().Names()
 	var early, late []frame.TypeSpec
 	for _, t := range types {
@@ -31,7 +32,7 @@ func replayModel(ctx context.Context, l *loaders.Loaders, m *loaders.DatasetMode
 			return nil, err
 		}
 	}
-	if m, err = derive(ctx, l, m, derived, "the recipe's derived column"); err != nil {
+	if m, err = derive(ctx, l, m, derived, "the recipe's derived column", warn); err != nil {
 		return nil, err
 	}
 	names := m.Data().Names()

@@ -87,3 +87,16 @@ func TestRecipeFilterHoldsForPivotAndGroupBy(t *testing.T) {
 		}
 	}
 }
+
+// A derived column that lost cells (a date part of text that is no date,
+// an int past the ints) is written, with a warning on stderr saying so.
+func TestExportWarnsOfCellsADerivationLost(t *testing.T) {
+	out, errOut, code := runHitmiss(t, nil, "export", "seattle-weather", "--derive", "y = year(weather)", "--derive", "w = year(date)", "--columns", "y,w")
+	if code != 0 || !strings.HasPrefix(out, "y,w\n,2012\n") {
+		t.Fatalf("exit %d, %.40q", code, out)
+	}
+	want := `hitmiss: warning: seattle-weather: --derive "y = year(weather)": 1,461 text cells read as no date: missing` + "\n"
+	if errOut != want {
+		t.Fatalf("stderr %q, want %q", errOut, want)
+	}
+}
