@@ -5,14 +5,15 @@
 #
 #   bench/peers.sh            # RUNS=5 interleaved runs; BENCH_OUT=dir keeps files
 #   FLIGHTS=flights-3m.csv PARTS=cli bench/peers.sh   # only the commands' race
+#   OPS='groupby spread' FLIGHTS=… PARTS=cli bench/peers.sh  # some of them
 #
 # With FLIGHTS (a file with vega-datasets' flights columns) the commands a
 # data person waits on race as whole processes, output to standard output
 # thrown away: hitmiss inspect (open) beside DuckDB's CREATE TABLE and
 # Polars' readCSV, hitmiss stats beside DuckDB's SUMMARIZE and Polars'
 # describe(), and hitmiss export with a filter, a two-key sort and a
-# group-by (mean(delay),count() per origin) beside the same query written
-# as CSV (bench/peers/cli.mjs). PARTS=cli runs only that race.
+# group-by (mean(delay),count() per origin; median, std and distinct per
+# origin) beside the same query written as CSV (bench/peers/cli.mjs). PARTS=cli runs only that race.
 #
 # Installs DuckDB and Polars with npm into bench/.peers (git-ignored) the
 # first time; pandas is Debian's (apt-get install -y python3-pandas), run with
@@ -36,13 +37,14 @@ if [ -n "${FLIGHTS:-}" ]; then
   peers_dir=$PWD/bench/.peers
   cat "$FLIGHTS" > /dev/null # in the page cache before the first round, for every engine alike
   for i in $(seq "$runs"); do
-    for op in open describe filter sort groupby; do
+    for op in ${OPS:-open describe filter sort groupby spread}; do
       case $op in
         open) h=(inspect "$FLIGHTS") ;;
         describe) h=(stats "$FLIGHTS") ;;
         filter) h=(export "$FLIGHTS" --filter 'delay > 60 and origin = "LAS"') ;;
         sort) h=(export "$FLIGHTS" --sort -delay,date) ;;
         groupby) h=(export "$FLIGHTS" --group-by origin --agg 'mean(delay),count()') ;;
+        spread) h=(export "$FLIGHTS" --group-by origin --agg 'median(delay),std(delay),distinct(destination)') ;;
       esac
       measure "cli-$op-hitmiss" sh -c 'exec "$@" >/dev/null' - "$out/hitmiss" "${h[@]}"
       for peer in duckdb polars; do
@@ -58,7 +60,9 @@ for line in open(sys.argv[1]):
     if label.startswith("cli-"):
         runs.setdefault(label, []).append((float(wall), float(rss)))
 print("\n== commands on FLIGHTS, whole process: wall s / peak MiB (median); hitmiss ÷ peer, median of per-run ratios (range)")
-for op in ("open", "describe", "filter", "sort", "groupby"):
+for op in ("open", "describe", "filter", "sort", "groupby", "spread"):
+    if f"cli-{op}-hitmiss" not in runs:
+        continue # not in OPS
     h = runs[f"cli-{op}-hitmiss"]
     line = f"{op}: hitmiss {statistics.median(x[0] for x in h):.2f} s / {statistics.median(x[1] for x in h):.0f} MiB"
     for peer in ("duckdb", "polars"):

@@ -10,7 +10,9 @@
 // open: the file read into a table and its row count printed (hitmiss
 // inspect); describe: DuckDB's SUMMARIZE, Polars' describe(); filter: delay > 60 and
 // origin = "LAS" as CSV; sort: by delay descending, then date, as CSV;
-// groupby: mean(delay) and count() per origin, in origin order, as CSV.
+// groupby: mean(delay) and count() per origin, in origin order, as CSV;
+// spread: median(delay), std(delay) (ddof 1) and the distinct
+// destinations per origin, in origin order, as CSV.
 // The modules come from PEERS_DIR (default bench/.peers). A file ending in
 // .jsonl is read as JSON lines.
 import { createRequire } from "node:module";
@@ -46,6 +48,7 @@ if (engine === "duckdb") {
     filter: `SELECT * FROM ${src} WHERE delay > 60 AND origin = 'LAS'`,
     sort: `SELECT * FROM ${src} ORDER BY delay DESC, date`,
     groupby: `SELECT origin, avg(delay) AS "mean(delay)", count(*) AS "count()" FROM ${src} GROUP BY origin ORDER BY origin`,
+    spread: `SELECT origin, median(delay) AS "median(delay)", stddev_samp(delay) AS "std(delay)", count(DISTINCT destination) AS "distinct(destination)" FROM ${src} GROUP BY origin ORDER BY origin`,
   }[op];
   if (op === "describe") {
     const r = await con.runAndReadAll(query);
@@ -76,6 +79,12 @@ if (engine === "duckdb") {
       break;
     case "groupby":
       res = df.groupBy("origin").agg(pl.col("delay").mean().alias("mean(delay)"), pl.col("delay").count().alias("count()")).sort("origin");
+      break;
+    case "spread":
+      res = df
+        .groupBy("origin")
+        .agg(pl.col("delay").median().alias("median(delay)"), pl.col("delay").std().alias("std(delay)"), pl.col("destination").nUnique().alias("distinct(destination)"))
+        .sort("origin");
       break;
   }
   // Written by Polars straight to the output: a 30M-row result as one

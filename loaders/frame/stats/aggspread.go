@@ -24,25 +24,44 @@ type buckets struct {
 }
 
 func bucketRows(gid []uint32, groups int, rows frame.RowSet) buckets {
-	start := make([]int, groups+1)
+	// Each core counts its contiguous part of the rows per group; a
+	// group's rows then go part after part, so they stay in row order.
 	n := rows.Len()
-	for i := range n {
-		if g := gid[rows.Row(i)]; g != missingID {
-			start[g+1]++
+	parts := parallel.Parts(n)
+	counts := make([][]int, parts)
+	parallel.For(parts, func(w int) {
+		lo, hi := parallel.Range(w, parts, n)
+		c := make([]int, groups)
+		for i := lo; i < hi; i++ {
+			if g := gid[rows.Row(i)]; g != missingID {
+				c[g]++
+			}
 		}
-	}
+		counts[w] = c
+	})
+	start := make([]int, groups+1)
+	at := 0
 	for g := range groups {
-		start[g+1] += start[g]
-	}
-	next := append([]int(nil), start[:groups]...)
-	out := make([]int, start[groups])
-	for i := range n {
-		r := rows.Row(i)
-		if g := gid[r]; g != missingID {
-			out[next[g]] = r
-			next[g]++
+		start[g] = at
+		for w := range parts {
+			c := counts[w][g]
+			counts[w][g] = at // where part w's rows of group g go
+			at += c
 		}
 	}
+	start[groups] = at
+	out := make([]int, at)
+	parallel.For(parts, func(w int) {
+		lo, hi := parallel.Range(w, parts, n)
+		next := counts[w]
+		for i := lo; i < hi; i++ {
+			r := rows.Row(i)
+			if g := gid[r]; g != missingID {
+				out[next[g]] = r
+				next[g]++
+			}
+		}
+	})
 	return buckets{start: start, rows: out}
 }
 

@@ -65,3 +65,41 @@ func TestAggregateSpreadOverKeptRows(t *testing.T) {
 		t.Error("std of a text column did not fail")
 	}
 }
+
+// Buckets made in parallel parts hold each group's kept rows, every one
+// once, in row order: median and std read them in pandas' order.
+func TestBucketsKeepRowOrderAcrossParts(t *testing.T) {
+	const n, groups = 300_000, 37
+	gid := make([]uint32, n)
+	var kept []int
+	for i := range gid {
+		gid[i] = uint32(i * 7919 % groups) // every group in every part
+		if i%11 == 0 {
+			gid[i] = missingID
+		}
+		if i%3 != 0 {
+			kept = append(kept, i)
+		}
+	}
+	b := bucketRows(gid, groups, frame.RowsOf(kept))
+	seen := 0
+	for g := range groups {
+		prev := -1
+		for _, r := range b.rows[b.start[g]:b.start[g+1]] {
+			if gid[r] != uint32(g) || r <= prev || r%3 == 0 {
+				t.Fatalf("group %d holds row %d (group %d) after %d", g, r, gid[r], prev)
+			}
+			prev = r
+			seen++
+		}
+	}
+	want := 0
+	for _, r := range kept {
+		if gid[r] != missingID {
+			want++
+		}
+	}
+	if seen != want || b.start[groups] != want {
+		t.Fatalf("%d rows in buckets, want %d", seen, want)
+	}
+}
