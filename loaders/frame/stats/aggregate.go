@@ -141,17 +141,13 @@ func Aggregate(t *frame.Table, rows frame.RowSet, keys []string, aggs []Agg) (*f
 	for i, c := range keyCols {
 		out = append(out, pickRows(c, firstRow, perm, keys[i]))
 	}
-	var b *buckets
+	bucketed := onceBuckets(gid, len(firstRow), rows)
 	for i, a := range aggs {
 		if !spreadAgg(a.Func) {
 			out = append(out, accs.column(a, valCols[i], i, perm))
 			continue
 		}
-		if b == nil {
-			b = new(buckets)
-			*b = bucketRows(gid, len(firstRow), rows)
-		}
-		out = append(out, spreadColumn(a, valCols[i], *b, perm))
+		out = append(out, spreadColumn(a, valCols[i], gid, len(firstRow), rows, bucketed, perm))
 	}
 	return frame.NewTable(out, len(perm)), nil
 }

@@ -2,6 +2,7 @@ package stats
 
 import (
 	"math"
+	"sync"
 
 	"github.com/go-gota/gota/series"
 
@@ -21,6 +22,11 @@ func spreadAgg(agg string) bool {
 type buckets struct {
 	start []int
 	rows  []int
+}
+
+// onceBuckets makes the buckets the first time they are asked for.
+func onceBuckets(gid []uint32, groups int, rows frame.RowSet) func() buckets {
+	return sync.OnceValue(func() buckets { return bucketRows(gid, groups, rows) })
 }
 
 func bucketRows(gid []uint32, groups int, rows frame.RowSet) buckets {
@@ -68,19 +74,39 @@ func bucketRows(gid []uint32, groups int, rows frame.RowSet) buckets {
 // spreadColumn is agg (median, std or distinct) of column c for each
 // group, in output order: median and std as numbers (missing for a group
 // without a value, std for one with fewer than two), distinct as the
-// count of distinct present values (pandas' nunique). The groups are
-// split over the cores.
-func spreadColumn(agg Agg, c frame.Column, b buckets, perm []int) frame.Column {
-	groups := len(b.start) - 1
+// count of distinct present values (pandas' nunique). The median and
+// distinct read each group's rows from the buckets (made once, when
+// first asked for); the std is Welford's over parts of the rows on every
+// core, merged as Chan et al. do.
+func spreadColumn(agg Agg, c frame.Column, gid []uint32, groups int, rows frame.RowSet, bucketed func() buckets, perm []int) frame.Column {
 	out := frame.Column{Name: agg.Name(), Type: series.Float}
-	if agg.Func == AggDistinct {
+	var vals []float64
+	switch agg.Func {
+	case AggDistinct:
 		out.Type, out.Ints = series.Int, make([]int, len(perm))
-		distinct := distinctPerGroup(c, b)
+		distinct := distinctPerGroup(c, bucketed())
 		for i, g := range perm {
 			out.Ints[i] = distinct[g]
 		}
 		return out
+	case AggStd:
+		vals = groupStd(c, gid, groups, rows)
+	default:
+		vals = groupMedian(c, bucketed())
 	}
+	out.Floats = make([]float64, len(perm))
+	for i, g := range perm {
+		out.Floats[i] = vals[g]
+		if math.IsNaN(vals[g]) {
+			setNA(&out, len(perm), i)
+		}
+	}
+	return out
+}
+
+// groupMedian is each group's median, the groups split over the cores.
+func groupMedian(c frame.Column, b buckets) []float64 {
+	groups := len(b.start) - 1
 	vals := make([]float64, groups)
 	parts := min(groups, max(parallel.Parts(len(b.rows)), 1))
 	parallel.For(parts, func(w int) {
@@ -93,21 +119,72 @@ func spreadColumn(agg Agg, c frame.Column, b buckets, perm []int) frame.Column {
 					vs = append(vs, v)
 				}
 			}
-			if agg.Func == AggMedian {
-				vals[g] = median(vs)
-			} else {
-				vals[g] = sampleStd(vs)
-			}
+			vals[g] = median(vs)
 		}
 	})
-	out.Floats = make([]float64, len(perm))
-	for i, g := range perm {
-		out.Floats[i] = vals[g]
-		if math.IsNaN(vals[g]) {
-			setNA(&out, len(perm), i)
+	return vals
+}
+
+// groupStd is each group's standard deviation with ddof 1 (NaN for fewer
+// than two values): Welford's running mean and sum of squared deviations
+// per group over a part of the rows per core, the parts merged in order
+// (Chan, Golub and LeVeque's pairwise update), which is sampleStd's
+// figure to within rounding.
+func groupStd(c frame.Column, gid []uint32, groups int, rows frame.RowSet) []float64 {
+	type welford struct {
+		n       float64
+		mean, m float64
+	}
+	n := rows.Len()
+	parts := parallel.Parts(n)
+	partial := make([][]welford, parts)
+	parallel.For(parts, func(w int) {
+		lo, hi := parallel.Range(w, parts, n)
+		acc := make([]welford, groups)
+		for i := lo; i < hi; i++ {
+			r := rows.Row(i)
+			g := gid[r]
+			if g == missingID || c.NA(r) {
+				continue
+			}
+			v := c.Float(r)
+			if math.IsNaN(v) {
+				continue
+			}
+			a := &acc[g]
+			a.n++
+			d := v - a.mean
+			a.mean += d / a.n
+			a.m += d * (v - a.mean)
+		}
+		partial[w] = acc
+	})
+	total := partial[0]
+	for _, p := range partial[1:] {
+		for g := range total {
+			a, b := &total[g], p[g]
+			if b.n == 0 {
+				continue
+			}
+			if a.n == 0 {
+				*a = b
+				continue
+			}
+			n := a.n + b.n
+			d := b.mean - a.mean
+			a.m += b.m + d*d*a.n*b.n/n
+			a.mean += d * b.n / n
+			a.n = n
 		}
 	}
-	return out
+	vals := make([]float64, groups)
+	for g, a := range total {
+		vals[g] = math.NaN()
+		if a.n >= 2 {
+			vals[g] = math.Sqrt(a.m / (a.n - 1))
+		}
+	}
+	return vals
 }
 
 // distinctPerGroup counts each group's distinct present values: the

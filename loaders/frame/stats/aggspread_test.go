@@ -103,3 +103,33 @@ func TestBucketsKeepRowOrderAcrossParts(t *testing.T) {
 		t.Fatalf("%d rows in buckets, want %d", seen, want)
 	}
 }
+
+// groupStd's parts, merged, give each group's sampleStd (Welford over the
+// group's values in row order) to within rounding, on enough rows to be
+// split over the cores; a group of one value has none.
+func TestGroupStdMergesPartsToTheSequentialFigure(t *testing.T) {
+	const n, groups = 300_000, 37
+	gid := make([]uint32, n)
+	floats := make([]float64, n)
+	for i := range gid {
+		gid[i] = uint32(i * 7919 % groups)
+		floats[i] = 1e6 + float64(i%1013)*0.37 - float64(i%7)*1e3 // a large mean: naive sums of squares lose digits
+	}
+	gid[n-1] = groups // a group of one row
+	c := frame.Column{Name: "v", Type: series.Float, Floats: floats}
+	rows := frame.AllRows(n)
+	got := groupStd(c, gid, groups+1, rows)
+	b := bucketRows(gid, groups+1, rows)
+	for g := range groups {
+		var vs []float64
+		for _, r := range b.rows[b.start[g]:b.start[g+1]] {
+			vs = append(vs, floats[r])
+		}
+		if want := sampleStd(vs); math.Abs(got[g]-want) > 1e-12*want {
+			t.Fatalf("group %d: std %v, sequential %v", g, got[g], want)
+		}
+	}
+	if !math.IsNaN(got[groups]) {
+		t.Fatalf("a group of one value: std %v, want NaN", got[groups])
+	}
+}

@@ -44,7 +44,7 @@ func GroupBy(t *frame.Table, key, value, agg string) (dataframe.DataFrame, error
 	all := frame.AllRows(t.Nrow())
 	var col frame.Column
 	if spreadAgg(agg) {
-		col = spreadColumn(a, vc, bucketRows(gid, len(firstRow), all), perm)
+		col = spreadColumn(a, vc, gid, len(firstRow), all, onceBuckets(gid, len(firstRow), all), perm)
 	} else {
 		col = accumulate(gid, len(firstRow), all, []Agg{a}, []frame.Column{vc}).column(a, vc, 0, perm)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
 	"strings"
 	"testing"
 
@@ -241,4 +242,57 @@ func head(t *frame.Table, n int) *frame.Table {
 		cols[j] = frame.Gather(t.Col(j), rows)
 	}
 	return frame.NewTable(cols, n)
+}
+
+// BenchmarkGroupByAllAggs is the explorer's A on a real file named by
+// HITMISS_BENCH_FLIGHTS (vega-datasets' flights columns): delay by
+// origin, the eight aggregates A shows, each a GroupBy call as the page
+// makes them — on the engine, and on the reference (the map-per-row
+// GroupBy it replaced), in one process:
+//
+//	HITMISS_BENCH_FLIGHTS=flights-3m.csv go test ./loaders/frame/stats -run '^$' -bench GroupByAllAggs -count 5
+func BenchmarkGroupByAllAggs(b *testing.B) {
+	path := os.Getenv("HITMISS_BENCH_FLIGHTS")
+	if path == "" {
+		b.Skip("HITMISS_BENCH_FLIGHTS names no file")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	tab, err := csvread.ReadTable(context.Background(), f, csvread.WithName(path))
+	if err != nil {
+		b.Fatal(err)
+	}
+	aggs := []string{AggCount, AggSum, AggMean, AggMedian, AggStd, AggMin, AggMax, AggDistinct}
+	for _, impl := range []struct {
+		name string
+		fn   func(*frame.Table, string, string, string) (dataframe.DataFrame, error)
+	}{{"engine", GroupBy}, {"reference", refGroupBy}} {
+		b.Run(impl.name, func(b *testing.B) {
+			for range b.N {
+				for _, agg := range aggs {
+					if _, err := impl.fn(tab, "origin", "delay", agg); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
+
+// sampleStd is the reference's standard deviation with ddof 1, by Welford's running
+// update as pandas' grouped var computes it; NaN for fewer than two values.
+func sampleStd(vs []float64) float64 {
+	if len(vs) < 2 {
+		return math.NaN()
+	}
+	var mean, m2 float64
+	for i, v := range vs {
+		d := v - mean
+		mean += d / float64(i+1)
+		m2 += d * (v - mean)
+	}
+	return math.Sqrt(m2 / float64(len(vs)-1))
 }

@@ -29,18 +29,3 @@ func median(vs []float64) float64 {
 	}
 	return (vs[n/2-1] + vs[n/2]) / 2
 }
-
-// sampleStd is the standard deviation with ddof 1, by Welford's running
-// update as pandas' grouped var computes it; NaN for fewer than two values.
-func sampleStd(vs []float64) float64 {
-	if len(vs) < 2 {
-		return math.NaN()
-	}
-	var mean, m2 float64
-	for i, v := range vs {
-		d := v - mean
-		mean += d / float64(i+1)
-		m2 += d * (v - mean)
-	}
-	return math.Sqrt(m2 / float64(len(vs)-1))
-}
