@@ -58,7 +58,7 @@ func (l *Loaders) derive(ctx context.Context, a DeriveArgs) (*DatasetModel, erro
 	}
 	col := d.Column()
 	base := a._model
-	m := &DatasetModel{Source: base.Source, Report: base.Report, orders: map[orderKey][]int{}, gen: modelGens.Add(1)}
+	m := &DatasetModel{Source: base.Source, Report: base.Report, orders: map[orderKey][]int{}, gen: modelGens.Add(1), loadID: base.loadID}
 	m.table = t.With(col)
 	base.mu.Lock()
 	m.typed = maps.Clone(base.typed)

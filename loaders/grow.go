@@ -212,6 +212,12 @@ type growth struct {
 	// a file that grew is read from before end, and where those bytes
 	// differ it was rewritten, not appended to.
 	seen []byte
+	// id names the rows the pieces number: the same while the source only
+	// grows, a new one when it is read again from its start (LoadID).
+	id uint64
+	// mod is the modification time of the last Stat read: a file of the
+	// same size with another was rewritten or replaced.
+	mod time.Time
 }
 
 // tailCheck is how many bytes before a followed file's end are read again,
@@ -225,6 +231,7 @@ const tailCheck = 4 << 10
 func (g *growth) restart(why string) {
 	g.pieces, g.end, g.text, g.ended, g.seen = nil, 0, nil, false, nil
 	g.reset, g.resetWhy = true, why
+	g.id = modelGens.Add(1)
 }
 
 // growthOf returns the record of src's pieces, made on first use. A
@@ -240,10 +247,17 @@ func (l *Loaders) growthOf(src Source) *growth {
 	k := fmt.Sprintf("%d\x00%s\x00%s\x00%d\x00%t\x00%t\x00%q", key.Kind, key.Path, key.Hash, key.Delimiter, key.NoHeader, key.NASet, key.NA)
 	g, ok := l.grows[k]
 	if !ok {
-		g = &growth{}
+		g = &growth{id: modelGens.Add(1)}
 		l.grows[k] = g
 	}
 	return g
+}
+
+// loadID is the id of the rows g's pieces hold.
+func (g *growth) loadID() uint64 {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.id
 }
 
 // pieceSource is src without what changes as it grows.
@@ -383,6 +397,11 @@ func (g *growth) update(src Source) (int, *ChunkArgs, error) {
 		if src.Size < g.end {
 			g.restart("got shorter")
 		}
+		if src.Size == g.end && g.end > 0 && !src.ModTime.Equal(g.mod) {
+			// Rewritten in place or replaced under the same size: the
+			// tail alone cannot tell, so all of it is read again.
+			g.restart("was changed above its end")
+		}
 		if src.Size == g.end {
 			return len(g.pieces), nil, nil
 		}
@@ -401,6 +420,9 @@ func (g *growth) update(src Source) (int, *ChunkArgs, error) {
 			}
 		}
 		fresh = data[len(g.seen):]
+	}
+	if src.stream == nil {
+		g.mod = src.ModTime
 	}
 	if p, ok := wholeRecords(src, g.end, fresh, ended); ok {
 		g.pieces = append(g.pieces, p)

@@ -423,3 +423,50 @@ func TestStreamOfJSONLinesWaitsForTheStatOfItsEnd(t *testing.T) {
 		t.Fatalf("the Stat after the end: %v, want the refusal of JSON lines on stdin", err)
 	}
 }
+
+// A followed file rewritten under the same size, its pieces still cached
+// (no later append to tell), is read again: it has another modification
+// time, and in place or replaced, its rows are not the ones read. Its
+// LoadID is new; a model grown by appends keeps its base's.
+func TestFollowRereadsARewriteOfTheSameSize(t *testing.T) {
+	l, _ := pipeline(t)
+	path, src := followedFile(t, "k,v,s\n1,10,z\n2,20,y\n")
+	var c calls
+	first := followed(t, l, &c, src)
+	appendTo(t, path, "3,30,x\n")
+	grown := followed(t, l, &c, src)
+	if grown.Data().Nrow() != 3 || grown.LoadID() != first.LoadID() {
+		t.Fatalf("after an append: %d rows, LoadID %d (first %d): rows that only grew keep their numbers", grown.Data().Nrow(), grown.LoadID(), first.LoadID())
+	}
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(path, old, old) // the next write is surely another time
+	followed(t, l, &c, src)
+	for i, rewrite := range []func(text string){
+		func(text string) { // in place
+			f, err := os.OpenFile(path, os.O_WRONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.WriteAt([]byte(text), 0)
+			f.Close()
+		},
+		func(text string) { // replaced
+			tmp := path + ".tmp"
+			os.WriteFile(tmp, []byte(text), 0o600)
+			if err := os.Rename(tmp, path); err != nil {
+				t.Fatal(err)
+			}
+		},
+	} {
+		want := []string{"Q", "P"}[i]
+		text := "k,v,s\n1,10," + want + "\n2,20,y\n3,30,x\n"
+		before := followed(t, l, &c, src)
+		rewrite(text)
+		os.Chtimes(path, time.Now(), time.Now())
+		m := followed(t, l, &c, src)
+		if m.Data().Nrow() != 3 || m.Data().Text(0, 2) != want || m.LoadID() == before.LoadID() {
+			t.Fatalf("after a rewrite of the same size: %d rows, s %q (want %q), LoadID %d (before %d)",
+				m.Data().Nrow(), m.Data().Text(0, 2), want, m.LoadID(), before.LoadID())
+		}
+	}
+}

@@ -282,6 +282,7 @@ func (l *Loaders) model(ctx context.Context, src Source) (*DatasetModel, error) 
 		}
 		m := newModel(src, loaded.table, loaded.Report)
 		m.pieces = pieces
+		m.loadID = l.growthOf(src).loadID() // rows that only grew keep their numbers
 		if old != nil && (old.Size != src.Size || !old.ModTime.Equal(src.ModTime) || old.Ended != src.Ended) {
 			_ = l.Model.ClearArg(*old) // the model of fewer rows: not kept beside this one
 		}

@@ -36,6 +36,7 @@ type DatasetModel struct {
 	lowered [][]string // per column, lower-cased cell text for search
 
 	typed     map[string]frame.ColumnType // columns set_types converted (types.go)
+	loadID    uint64                      // the load whose rows m numbers (LoadID)
 	unread    map[string]int              // per converted column, cells that did not read
 	lost      map[string]string           // per derived column, why cells with values in have none out
 	dateKeys  map[string]*dateInfo        // per text column, whether it holds dates
@@ -48,6 +49,13 @@ type DatasetModel struct {
 // Derived names the columns derive added to the model, in the order added.
 func (m *DatasetModel) Derived() []string { return m.derived }
 
+// LoadID names the load whose rows m numbers: a derived or re-typed
+// model shares its base's, and so does a followed file's model grown by
+// appends; a file read afresh (changed, rewritten, read again from its
+// start) has one of its own. Row numbers kept across reruns (marks) hold
+// while it is the same.
+func (m *DatasetModel) LoadID() uint64 { return m.loadID }
+
 type orderKey struct {
 	col  string
 	desc bool
@@ -55,7 +63,8 @@ type orderKey struct {
 
 // newModel builds the model of a loaded frame.
 func newModel(src Source, t *frame.Table, rep csvread.Report) *DatasetModel {
-	return &DatasetModel{Source: src, table: t, Report: rep, orders: map[orderKey][]int{}, gen: modelGens.Add(1)}
+	gen := modelGens.Add(1)
+	return &DatasetModel{Source: src, table: t, Report: rep, orders: map[orderKey][]int{}, gen: gen, loadID: gen}
 }
 
 // Columns summarises the frame's columns as it is now (DropColumn changes

@@ -63,6 +63,7 @@ func (l *Loaders) setTypes(ctx context.Context, a TypesArgs) (*DatasetModel, err
 		return nil, fmt.Errorf("set_types: %s: %w", a.Source.Name(), err)
 	}
 	m := newModel(a._model.Source, out, a._model.Report)
+	m.loadID = a._model.loadID // the same rows, typed
 	// Over a model that already has types (a derived column's type is set
 	// after derive), those stay known.
 	base := a._model

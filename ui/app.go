@@ -289,6 +289,14 @@ func (m Model) onPage(p page.Page) (tea.Model, tea.Cmd) {
 	prev := m.ctx.page.Model
 	m.ctx.page = &p
 	m.afterPage(&p)
+	if marksLost(prev, p.Model) && m.q.Marks.Len() > 0 {
+		// Marks are row numbers of one load: the file read afresh has
+		// other rows under them.
+		n := m.q.Marks.Len()
+		m.q.Marks = loaders.Marks{}
+		m.note.text, m.note.over = fmt.Sprintf("%s dropped: %s was read again, and its rows are not the ones marked", plural(n, "mark"), Sanitize(p.Model.Source.Name())), true
+		m.runs.pending = true // the page without them
+	}
 	if p.Model != nil && p.Model != prev && p.Query.Source != nil && len(p.Model.Report.Warnings) > 0 && !sameLoad(prev, p.Model) {
 		// A newly loaded dataset's warnings (ragged rows, transcoding, an
 		// unclosed quote on the last line) are said, as inspect says them;
@@ -309,6 +317,13 @@ func (m Model) onPage(p page.Page) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.rerun.start(m.q), m.clock(), m.watchGrowth())
 	}
 	return m, tea.Batch(m.clock(), m.watchGrowth())
+}
+
+// marksLost reports whether next is a new reading of prev's source, whose
+// row numbers are not prev's: the file changed, was rewritten, or was
+// read again from its start.
+func marksLost(prev, next *loaders.DatasetModel) bool {
+	return prev != nil && next != nil && prev.Source.Name() == next.Source.Name() && prev.LoadID() != next.LoadID()
 }
 
 // afterPage finishes what waited for a page: the notice of a type just

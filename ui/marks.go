@@ -133,10 +133,10 @@ func (m Model) onMarks(msg marksMsg) (tea.Model, tea.Cmd) {
 	rows := msg.rows.Rows()
 	if msg.add {
 		m.q.Marks = m.q.Marks.Add(rows)
-		m.note.text = fmt.Sprintf("marked %s rows where %s · %s marked (\": show them)", commas(m.q.Marks.Len()-was), Sanitize(msg.expr), commas(m.q.Marks.Len()))
+		m.note.text = fmt.Sprintf("marked %s where %s · %s marked (\": show them)", plural(m.q.Marks.Len()-was, "row"), Sanitize(msg.expr), commas(m.q.Marks.Len()))
 	} else {
 		m.q.Marks = m.q.Marks.Remove(rows)
-		m.note.text = fmt.Sprintf("unmarked %s rows where %s · %s marked", commas(was-m.q.Marks.Len()), Sanitize(msg.expr), commas(m.q.Marks.Len()))
+		m.note.text = fmt.Sprintf("unmarked %s where %s · %s marked", plural(was-m.q.Marks.Len(), "row"), Sanitize(msg.expr), commas(m.q.Marks.Len()))
 	}
 	m.hist.record(msg.before, m.snapshot())
 	return m, m.rerun.start(m.q)

@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hitmiss/hitmiss/cache"
 )
@@ -85,4 +87,33 @@ func TestMarksAreASheetToActOn(t *testing.T) {
 	}
 	d.key("\"")
 	mustContain(t, d.screen(), "no row marked")
+}
+
+// Marks are row numbers of one load: when the file is read afresh (it
+// changed, and r reran the page), they are dropped, and the notice says
+// so, rather than marking whatever rows now have those numbers.
+func TestMarksAreDroppedWhenTheFileIsReadAgain(t *testing.T) {
+	d := openCSV(t, "m.csv", "k,v\n1,10\n2,20\n3,30\n", 120, 40)
+	d.key("j", "j", "T")
+	if d.m.q.Marks.Len() != 1 {
+		t.Fatalf("%d marks, want 1", d.m.q.Marks.Len())
+	}
+	d.key("r") // the same file: the marks stay
+	d.settle()
+	if d.m.q.Marks.Len() != 1 {
+		t.Fatal("a rerun of the same file dropped the marks")
+	}
+	path := d.m.ctx.page.Model.Source.Path
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(path, old, old)
+	if err := os.WriteFile(path, []byte("k,v\n7,70\n8,80\n9,90\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d.key("r")
+	d.settle()
+	if d.m.q.Marks.Len() != 0 {
+		t.Fatalf("%d marks after the file was read again, want none", d.m.q.Marks.Len())
+	}
+	mustContain(t, d.screen(), "1 mark dropped: ", "was read again")
+	mustLack(t, d.screen(), "• ")
 }
