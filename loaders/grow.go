@@ -12,6 +12,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -140,7 +141,16 @@ func StreamSource(r io.Reader) Source {
 
 // Growing reports whether src is read in pieces: a stream, or a file
 // followed.
-func (s Source) Growing() bool { return s.stream != nil || (s.Follow && s.Kind == File) }
+func (s Source) Growing() bool {
+	return s.stream != nil || (s.Follow && s.Kind == File && !s.readWhole())
+}
+
+// readWhole reports whether a file is of a format read whole, never
+// followed piece by piece: JSON lines and Parquet, by their names.
+func (s Source) readWhole() bool {
+	lower := strings.ToLower(s.Path)
+	return strings.HasSuffix(lower, ".jsonl") || strings.HasSuffix(lower, ".ndjson") || strings.HasSuffix(lower, ".parquet")
+}
 
 // IsStream reports whether src is a stream (standard input, a URL opened
 // in the explorer), ended or not.

@@ -210,6 +210,9 @@ func (s Source) jsonLines(r io.Reader) bool {
 	if strings.HasSuffix(lower, ".jsonl") || strings.HasSuffix(lower, ".ndjson") {
 		return true
 	}
+	if s._data != nil { // stdin's bytes: its reader hides ReaderAt
+		return jsonlread.Sniff(s._data[:min(len(s._data), 4<<10)]) == jsonlread.Lines
+	}
 	ra, ok := r.(io.ReaderAt)
 	if !ok {
 		return false

@@ -119,6 +119,9 @@ type runState struct {
 	ticking bool       // a clock tick is scheduled: only while the panel counts down a TTL
 	// watching: a look at the growing source shown is scheduled (follow.go)
 	watching bool
+	// failedAt is the growing source as the look saw it that reran into
+	// an error: another rerun waits for it to change (follow.go).
+	failedAt *loaders.Source
 }
 
 // keyRouting is where keys go: the command tables (commands.go), built

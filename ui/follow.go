@@ -63,6 +63,12 @@ func toggleFollow(s *scope) intent {
 		s.note.text = fmt.Sprintf("F follows a file: %s", what)
 		return intent{}
 	}
+	if p := s.ctx.page; !s.q.Follow && p.Model != nil && p.Query.Source == src {
+		if f := p.Model.Report.Format; f == "Parquet" || f == "JSON lines" {
+			s.note.text = fmt.Sprintf("F follows delimited text as it grows: %s is %s, read whole (r reads it again)", Sanitize(src.Name()), f)
+			return intent{}
+		}
+	}
 	// The query says it, not the source, which reruns in flight read: a
 	// followed reading is another key, taken by the next rerun.
 	s.q.Follow = !s.q.Follow
@@ -126,13 +132,24 @@ func (m Model) onGrowTick(msg growTickMsg) (tea.Model, tea.Cmd) {
 	if p.Base != nil && p.Query.Source == m.q.Source {
 		was = p.Base.Source
 	}
-	grown := err != nil || p.Base == nil || now.Size != was.Size || now.Ended != was.Ended || !now.ModTime.Equal(was.ModTime)
-	if waiting(p.Err) {
+	changed := func(was loaders.Source) bool {
+		return now.Size != was.Size || now.Ended != was.Ended || !now.ModTime.Equal(was.ModTime)
+	}
+	grown := err != nil || p.Base == nil || changed(was)
+	switch {
+	case waiting(p.Err):
 		grown = now.Size > 0 || now.Ended
+	case p.Err != nil && p.Base == nil && err == nil:
+		// The page is an error (HTML on stdin, a file that will not
+		// read): rerun when the source changes, not at every look — it
+		// reran into the same error forever, a miss each time.
+		grown = m.runs.failedAt == nil || changed(*m.runs.failedAt)
 	}
 	if !grown {
 		return m, m.watchGrowth()
 	}
+	look := now
+	m.runs.failedAt = &look
 	return m, m.rerun.start(m.q)
 }
 
@@ -142,7 +159,7 @@ func growthTitle(p *loaders.DatasetModel) string {
 	switch src := p.Source; {
 	case src.Streaming():
 		return "streaming…"
-	case src.Follow:
+	case src.Follow && src.Growing(): // not a JSON lines or Parquet file, read whole
 		return "following (F: stop)"
 	}
 	return ""

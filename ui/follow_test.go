@@ -61,3 +61,43 @@ func TestFollowNeedsAFile(t *testing.T) {
 		t.Fatal("a bundled dataset was marked followed")
 	}
 }
+
+// A followed file whose load fails (it turned into HTML) is read again
+// when it changes, not at every look: it reran into the same error
+// forever, a miss each time, with the explorer idle.
+func TestAFailingFollowedFileRerunsOnlyWhenItChanges(t *testing.T) {
+	d := openCSV(t, "log.csv", "t,level\n1,info\n")
+	path := d.m.q.Source.Path
+	d.key("F")
+	d.settle()
+	os.WriteFile(path, []byte("<html><body>gone</body></html>\n"), 0o644)
+	d.send(lookAtGrowth(d.m.q.Source, *d.m.q.Source))
+	d.settle()
+	if d.m.ctx.page.Err == nil {
+		t.Fatal("the HTML file read without an error")
+	}
+	reruns := d.m.runs.reruns
+	for range 3 {
+		d.send(lookAtGrowth(d.m.q.Source, *d.m.q.Source))
+		d.settle()
+	}
+	if d.m.runs.reruns != reruns {
+		t.Fatalf("%d reruns of an unchanged failing file", d.m.runs.reruns-reruns)
+	}
+	os.WriteFile(path, []byte("t,level\n1,info\n2,warn\n3,error\n"), 0o644)
+	d.send(lookAtGrowth(d.m.q.Source, *d.m.q.Source))
+	d.settle()
+	if d.m.ctx.page.Err != nil || !strings.Contains(title(d), "3 rows") {
+		t.Fatalf("after the file was mended: err %v, title %q", d.m.ctx.page.Err, title(d))
+	}
+}
+
+// F on a JSON lines file says it is read whole, and changes nothing.
+func TestFollowRefusesAFileReadWhole(t *testing.T) {
+	d := openCSV(t, "x.jsonl", "{\"a\":1}\n{\"a\":2}\n")
+	d.key("F")
+	mustContain(t, d.screen(), "F follows delimited text as it grows: ")
+	if d.m.q.Follow {
+		t.Fatal("F on JSON lines set follow")
+	}
+}

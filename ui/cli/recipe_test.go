@@ -100,3 +100,12 @@ func TestExportWarnsOfCellsADerivationLost(t *testing.T) {
 		t.Fatalf("stderr %q, want %q", errOut, want)
 	}
 }
+
+// JSON lines on standard input read as JSON lines, as the README says
+// (its reader hid the bytes from the sniff: "JSON lines, not CSV").
+func TestJSONLinesOnStandardInput(t *testing.T) {
+	out, errOut, code := runHitmiss(t, []byte("{\"a\":1,\"b\":\"x\"}\n{\"a\":2,\"b\":null}\n"), "export", "-")
+	if code != 0 || out != "a,b\n1,x\n2,\n" {
+		t.Fatalf("exit %d, %q, %q", code, out, errOut)
+	}
+}
