@@ -292,12 +292,12 @@ func (m Model) onPage(p page.Page) (tea.Model, tea.Cmd) {
 	prev := m.ctx.page.Model
 	m.ctx.page = &p
 	m.afterPage(&p)
+	dropped := 0
 	if marksLost(prev, p.Model) && m.q.Marks.Len() > 0 {
 		// Marks are row numbers of one load: the file read afresh has
 		// other rows under them.
-		n := m.q.Marks.Len()
+		dropped = m.q.Marks.Len()
 		m.q.Marks = loaders.Marks{}
-		m.note.text, m.note.over = fmt.Sprintf("%s dropped: %s was read again, and its rows are not the ones marked", plural(n, "mark"), Sanitize(p.Model.Source.Name())), true
 		m.runs.pending = true // the page without them
 	}
 	if p.Model != nil && p.Model != prev && p.Query.Source != nil && len(p.Model.Report.Warnings) > 0 && !sameLoad(prev, p.Model) {
@@ -310,6 +310,13 @@ func (m Model) onPage(p page.Page) (tea.Model, tea.Cmd) {
 		if len(w) > 1 {
 			m.note.text += fmt.Sprintf(" (and %d more: hitmiss inspect lists them)", len(w)-1)
 		}
+	}
+	if dropped > 0 { // after the load's warning (why it was read again), not instead of it
+		text := fmt.Sprintf("%s dropped: %s was read again, and its rows are not the ones marked", plural(dropped, "mark"), Sanitize(p.Model.Source.Name()))
+		if strings.HasPrefix(m.note.text, "warning: ") { // it says why, and names the file
+			text = m.note.text + " · " + plural(dropped, "mark") + " dropped"
+		}
+		m.note.text, m.note.over = text, true
 	}
 	if len(p.Misses()) > 0 {
 		m.runs.missed = &p

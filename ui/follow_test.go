@@ -101,3 +101,25 @@ func TestFollowRefusesAFileReadWhole(t *testing.T) {
 		t.Fatal("F on JSON lines set follow")
 	}
 }
+
+// A followed file read again from its start drops the marks, and the
+// notice keeps the load's warning (why) beside it.
+func TestFollowedFileReadAgainDropsMarks(t *testing.T) {
+	d := openCSV(t, "log.csv", "k,v\n1,10\n2,20\n3,30\n", 120, 40)
+	path := d.m.q.Source.Path
+	d.key("F")
+	d.settle()
+	d.key("j", "j", "T")
+	if d.m.q.Marks.Len() != 1 {
+		t.Fatalf("%d marks, want 1", d.m.q.Marks.Len())
+	}
+	os.WriteFile(path, []byte("k,v\n7,70\n"), 0o644)
+	d.send(lookAtGrowth(d.m.q.Source, *d.m.q.Source))
+	d.settle()
+	if d.m.q.Marks.Len() != 0 {
+		t.Fatalf("%d marks after the file was read again", d.m.q.Marks.Len())
+	}
+	if !strings.HasSuffix(d.m.note.text, "got shorter: read again from its start · 1 mark dropped") {
+		t.Fatalf("notice %q", d.m.note.text)
+	}
+}
