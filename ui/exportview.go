@@ -72,9 +72,9 @@ func askExport(s *scope) intent {
 		return intent{}
 	}
 	base := strings.TrimSuffix(filepath.Base(s.q.Source.Name()), filepath.Ext(s.q.Source.Name()))
-	what := "view"
-	if _, _, _, name := figuresShown(s); name != "" {
-		what = name
+	what := figuresName(s.ctx.page)
+	if what == "" {
+		what = "view"
 	}
 	s.prompt.open(promptExport, "export "+what+" to (.csv .tsv .jsonl): ", base+"-"+what+".csv", startExport)
 	return intent{}
@@ -119,33 +119,52 @@ func startExport(s *scope, path string) intent {
 // where e writes the rows).
 func figuresShown(s *scope) (t *frame.Table, rows frame.RowSet, columns []string, name string) {
 	p := s.ctx.page
-	switch p.Query.View {
-	case viewPivot:
-		if t = p.Views.Pivot; t != nil {
-			return t, frame.AllRows(t.Nrow()), t.Names(), "pivot"
-		}
-	case viewDescribe:
-		if t = p.DescribeOf(); t != page.EmptyTable && t.Ncol() > 0 {
-			names := t.Names()
-			columns = names
-			if order := s.views.describe.sortedColumns(t); order != nil {
-				columns = []string{names[0]}
-				for _, j := range order {
-					columns = append(columns, names[j])
-				}
+	name = figuresName(p)
+	switch name {
+	case "pivot":
+		t = p.Views.Pivot
+		return t, frame.AllRows(t.Nrow()), t.Names(), name
+	case "describe":
+		t = p.DescribeOf()
+		names := t.Names()
+		columns = names
+		if order := s.views.describe.sortedColumns(t); order != nil {
+			columns = []string{names[0]}
+			for _, j := range order {
+				columns = append(columns, names[j])
 			}
-			return t, frame.AllRows(t.Nrow()), columns, "describe"
 		}
-	case viewValues:
+		return t, frame.AllRows(t.Nrow()), columns, name
+	case "counts":
 		t = freqTable(p.Views.Freq)
-		return t, shownOrder(p.Views.Order, t.Nrow()), t.Names(), "counts"
-	case viewGroup:
-		if len(p.Views.Groups) > 0 {
-			t = groupTable(p)
-			return t, shownOrder(p.Views.Order, t.Nrow()), t.Names(), "groups"
-		}
+		return t, shownOrder(p.Views.Order, t.Nrow()), t.Names(), name
+	case "groups":
+		t = groupTable(p)
+		return t, shownOrder(p.Views.Order, t.Nrow()), t.Names(), name
 	}
 	return nil, frame.RowSet{}, nil, ""
+}
+
+// figuresName is which figures the page's view shows ("" for rows): the
+// prompt's word, without building the table.
+func figuresName(p *page.Page) string {
+	switch p.Query.View {
+	case viewPivot:
+		if p.Views.Pivot != nil {
+			return "pivot"
+		}
+	case viewDescribe:
+		if t := p.DescribeOf(); t != page.EmptyTable && t.Ncol() > 0 {
+			return "describe"
+		}
+	case viewValues:
+		return "counts"
+	case viewGroup:
+		if len(p.Views.Groups) > 0 {
+			return "groups"
+		}
+	}
+	return ""
 }
 
 func shownOrder(order []int, n int) frame.RowSet {

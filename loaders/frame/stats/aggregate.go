@@ -493,11 +493,8 @@ func (a *groupAccs) add(k int, agg Agg, c frame.Column, gid []uint32, rows frame
 		for i := lo; i < hi; i++ {
 			r := rows.Row(i)
 			g := gid[r]
-			if g == missingID || c.NA(r) {
-				continue
-			}
-			v := c.Float(r)
-			if math.IsNaN(v) {
+			v, ok := value(c, r)
+			if g == missingID || !ok {
 				continue
 			}
 			count[g]++

@@ -24,6 +24,16 @@ type buckets struct {
 	rows  []int
 }
 
+// value is row r's number in c, ok false where it is missing (or NaN):
+// what every aggregate skips.
+func value(c frame.Column, r int) (float64, bool) {
+	if c.NA(r) {
+		return 0, false
+	}
+	v := c.Float(r)
+	return v, !math.IsNaN(v)
+}
+
 // onceBuckets makes the buckets the first time they are asked for.
 func onceBuckets(gid []uint32, groups int, rows frame.RowSet) func() buckets {
 	return sync.OnceValue(func() buckets { return bucketRows(gid, groups, rows) })
@@ -115,7 +125,7 @@ func groupMedian(c frame.Column, b buckets) []float64 {
 		for g := lo; g < hi; g++ {
 			vs = vs[:0]
 			for _, r := range b.rows[b.start[g]:b.start[g+1]] {
-				if v := c.Float(r); !c.NA(r) && !math.IsNaN(v) {
+				if v, ok := value(c, r); ok {
 					vs = append(vs, v)
 				}
 			}
@@ -144,11 +154,8 @@ func groupStd(c frame.Column, gid []uint32, groups int, rows frame.RowSet) []flo
 		for i := lo; i < hi; i++ {
 			r := rows.Row(i)
 			g := gid[r]
-			if g == missingID || c.NA(r) {
-				continue
-			}
-			v := c.Float(r)
-			if math.IsNaN(v) {
+			v, ok := value(c, r)
+			if g == missingID || !ok {
 				continue
 			}
 			a := &acc[g]
